@@ -1,0 +1,84 @@
+import type { LogLevel, Logger } from './types.js';
+
+const LEVELS: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
+
+/** Replaces every known secret value in text with `[REDACTED]`. */
+export class Redactor {
+  #secrets: string[] = [];
+
+  /** Remembers a secret value; values shorter than 4 characters are ignored (too common to mask). */
+  add(secret: string | undefined): void {
+    if (!secret || secret.length < 4 || this.#secrets.includes(secret)) return;
+    this.#secrets.push(secret);
+    this.#secrets.sort((a, b) => b.length - a.length);
+  }
+
+  get size(): number {
+    return this.#secrets.length;
+  }
+
+  redact(text: string): string {
+    let out = text;
+    for (const s of this.#secrets) if (out.includes(s)) out = out.split(s).join('[REDACTED]');
+    return out;
+  }
+}
+
+/** Keys whose values are never logged, whatever they hold. */
+const SECRET_KEY = /pass(word)?|secret|token|community|authkey|privkey|api[-_]?key|credential|authorization/i;
+
+function toJson(value: unknown): string {
+  return JSON.stringify(value, (key, v) => {
+    if (key && SECRET_KEY.test(key) && v !== undefined && v !== null && typeof v !== 'object') return '[REDACTED]';
+    if (typeof v === 'bigint') return v.toString();
+    if (v instanceof Error) return { name: v.name, message: v.message, code: (v as { code?: unknown }).code };
+    return v;
+  });
+}
+
+export interface JsonLoggerOptions {
+  level?: LogLevel;
+  redactor?: Redactor;
+  /** Where lines go. Default: stderr. */
+  write?: (line: string) => void;
+  fields?: Record<string, unknown>;
+}
+
+/**
+ * The built-in logger: one JSON object a line. Values under secret-looking keys and every
+ * registered secret value are replaced by `[REDACTED]` before the line is written.
+ */
+export function createJsonLogger(options: JsonLoggerOptions = {}): Logger {
+  const min = LEVELS[options.level ?? 'info'];
+  const redactor = options.redactor ?? new Redactor();
+  const write = options.write ?? ((line: string) => process.stderr.write(line + '\n'));
+  const base = options.fields ?? {};
+  const log = (level: LogLevel, msg: string, fields?: Record<string, unknown>) => {
+    if (LEVELS[level] < min) return;
+    const line = toJson({ time: new Date().toISOString(), level, msg, ...base, ...fields });
+    write(redactor.size ? redactor.redact(line) : line);
+  };
+  return {
+    debug: (m, f) => log('debug', m, f),
+    info: (m, f) => log('info', m, f),
+    warn: (m, f) => log('warn', m, f),
+    error: (m, f) => log('error', m, f),
+    child: (fields) => createJsonLogger({ ...options, redactor, fields: { ...base, ...fields } }),
+  };
+}
+
+/** Wraps any logger so that registered secret values never pass through it. */
+export function redactingLogger(inner: Logger, redactor: Redactor): Logger {
+  const clean = (fields?: Record<string, unknown>) =>
+    fields === undefined || redactor.size === 0 ? fields : (JSON.parse(redactor.redact(toJson(fields))) as Record<string, unknown>);
+  const msg = (m: string) => (redactor.size ? redactor.redact(m) : m);
+  return {
+    debug: (m, f) => inner.debug(msg(m), clean(f)),
+    info: (m, f) => inner.info(msg(m), clean(f)),
+    warn: (m, f) => inner.warn(msg(m), clean(f)),
+    error: (m, f) => inner.error(msg(m), clean(f)),
+    child: (fields) => redactingLogger(inner.child(clean(fields) ?? {}), redactor),
+  };
+}
+
+export const isLogLevel = (v: string): v is LogLevel => v in LEVELS;

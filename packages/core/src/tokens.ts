@@ -1,0 +1,42 @@
+import type { Registry } from 'prom-client';
+import type { Bus } from './bus.js';
+import type {
+  Clock,
+  DeviceRegistry,
+  Driver,
+  InventoryStore,
+  Logger,
+  Notifier,
+  SampleQuery,
+  Sink,
+  StateStore,
+} from './types.js';
+
+/** An injection token: a unique symbol that remembers the type it stands for. */
+export type Token<T> = symbol & { readonly __type?: T };
+
+/** Makes a token. Third-party plugins make their own tokens the same way. */
+export function createToken<T>(name: string): Token<T> {
+  return Symbol(name) as Token<T>;
+}
+
+/** The tokens core and the bundled plugins agree on. */
+export const tokens = {
+  Logger: createToken<Logger>('ispmonitor.Logger'),
+  Bus: createToken<Bus>('ispmonitor.Bus'),
+  Clock: createToken<Clock>('ispmonitor.Clock'),
+  /** The monitor's prom-client registry. */
+  Metrics: createToken<Registry>('ispmonitor.Metrics'),
+  /** The device registry (core). */
+  Devices: createToken<DeviceRegistry>('ispmonitor.Devices'),
+  /** Where devices are persisted; the last provider wins, the default is in memory. */
+  Inventory: createToken<InventoryStore>('ispmonitor.Inventory'),
+  /** Drivers: one per kind; read with `resolveAll`. */
+  Driver: createToken<Driver>('ispmonitor.Driver'),
+  Sink: createToken<Sink>('ispmonitor.Sink'),
+  Notifier: createToken<Notifier>('ispmonitor.Notifier'),
+  /** Durable key/value state, provided by a storage plugin. */
+  StateStore: createToken<StateStore>('ispmonitor.StateStore'),
+  /** Read access to stored samples, provided by a storage plugin. */
+  SampleQuery: createToken<SampleQuery>('ispmonitor.SampleQuery'),
+} as const;
