@@ -29,7 +29,13 @@ export interface MonitorEvents {
   'poll:failure': { device: Device; durationMs: number; error: { code: string; message: string } };
   samples: { device: Device; samples: Sample[] };
   facts: { device: Device; facts: InventoryFacts; ts: number };
-  'device:status': { device: Device; previous: DeviceStatus; status: DeviceStatus; ts: number; reason?: string };
+  'device:status': {
+    device: Device;
+    previous: DeviceStatus;
+    status: DeviceStatus;
+    ts: number;
+    reason?: string;
+  };
   'device:added': { device: Device };
   'device:changed': { device: Device; previous: Device };
   'device:removed': { device: Device };
@@ -72,7 +78,10 @@ export class Bus {
       }
     };
     let byListener = this.#wrapped.get(event);
-    if (!byListener) this.#wrapped.set(event, (byListener = new Map()));
+    if (!byListener) {
+      byListener = new Map();
+      this.#wrapped.set(event, byListener);
+    }
     byListener.set(listener, safe);
     this.#emitter.on(event, safe);
     return () => this.off(event, listener);
@@ -103,7 +112,10 @@ export class Bus {
   }
 
   /** Resolves with the next payload of `event`. */
-  next<E extends EventName>(event: E, filter?: (payload: MonitorEvents[E]) => boolean): Promise<MonitorEvents[E]> {
+  next<E extends EventName>(
+    event: E,
+    filter?: (payload: MonitorEvents[E]) => boolean,
+  ): Promise<MonitorEvents[E]> {
     return new Promise((resolve) => {
       const off = this.on(event, (payload) => {
         if (filter && !filter(payload)) return;

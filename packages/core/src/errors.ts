@@ -49,7 +49,8 @@ export function monitorError(
 export function describeError(err: unknown): { code: string; message: string } {
   if (err instanceof MonitorError) return { code: err.code, message: err.message };
   if (err instanceof Error) {
-    const code = typeof (err as { code?: unknown }).code === 'string' ? (err as { code: string }).code : err.name;
+    const raw = (err as unknown as { code?: unknown }).code;
+    const code = typeof raw === 'string' ? raw : err.name;
     return { code, message: err.message };
   }
   return { code: 'UNKNOWN', message: String(err) };

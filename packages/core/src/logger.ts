@@ -1,4 +1,4 @@
-import type { LogLevel, Logger } from './types.js';
+import type { Logger, LogLevel } from './types.js';
 
 const LEVELS: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
 
@@ -29,7 +29,8 @@ const SECRET_KEY = /pass(word)?|secret|token|community|authkey|privkey|api[-_]?k
 
 function toJson(value: unknown): string {
   return JSON.stringify(value, (key, v) => {
-    if (key && SECRET_KEY.test(key) && v !== undefined && v !== null && typeof v !== 'object') return '[REDACTED]';
+    if (key && SECRET_KEY.test(key) && v !== undefined && v !== null && typeof v !== 'object')
+      return '[REDACTED]';
     if (typeof v === 'bigint') return v.toString();
     if (v instanceof Error) return { name: v.name, message: v.message, code: (v as { code?: unknown }).code };
     return v;
@@ -70,7 +71,9 @@ export function createJsonLogger(options: JsonLoggerOptions = {}): Logger {
 /** Wraps any logger so that registered secret values never pass through it. */
 export function redactingLogger(inner: Logger, redactor: Redactor): Logger {
   const clean = (fields?: Record<string, unknown>) =>
-    fields === undefined || redactor.size === 0 ? fields : (JSON.parse(redactor.redact(toJson(fields))) as Record<string, unknown>);
+    fields === undefined || redactor.size === 0
+      ? fields
+      : (JSON.parse(redactor.redact(toJson(fields))) as Record<string, unknown>);
   const msg = (m: string) => (redactor.size ? redactor.redact(m) : m);
   return {
     debug: (m, f) => inner.debug(msg(m), clean(f)),

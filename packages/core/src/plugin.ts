@@ -1,6 +1,6 @@
 import type { ZodType, z } from 'zod';
-import { CORE_VERSION } from './version.js';
 import type { Plugin, PluginContext } from './types.js';
+import { CORE_VERSION } from './version.js';
 
 /** What a plugin author writes. */
 export interface PluginDefinition<S extends ZodType | undefined> {
@@ -20,7 +20,7 @@ export interface PluginDefinition<S extends ZodType | undefined> {
 type FactoryArgs<S> = S extends ZodType
   ? undefined extends z.input<S>
     ? [options?: z.input<S>]
-    : {} extends z.input<S>
+    : Record<never, never> extends z.input<S>
       ? [options?: z.input<S>]
       : [options: z.input<S>]
   : [];

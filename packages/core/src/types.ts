@@ -392,6 +392,7 @@ export interface SinkOptions {
 }
 
 export interface MonitorOptions {
+  // biome-ignore lint/suspicious/noExplicitAny: each plugin has its own options type
   plugins?: Plugin<any>[];
   /** Devices from config: read-only through the API. */
   devices?: Device[];

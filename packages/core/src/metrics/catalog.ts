@@ -39,7 +39,10 @@ export const catalog = {
   pppoeSessions: def('pppoe_sessions_active', 'gauge', 'Active PPPoE sessions', ['service']),
   dhcpLeases: def('dhcp_leases_active', 'gauge', 'Bound DHCP leases', ['server']),
   wirelessClients: def('wireless_clients', 'gauge', 'Associated wireless clients', ['interface']),
-  wirelessSignal: def('wireless_client_signal_dbm', 'gauge', 'Signal strength of a wireless client', ['mac', 'interface']),
+  wirelessSignal: def('wireless_client_signal_dbm', 'gauge', 'Signal strength of a wireless client', [
+    'mac',
+    'interface',
+  ]),
   queueBytes: def('queue_bytes_total', 'counter', 'Bytes through a simple queue', ['queue', 'direction']),
   bgpPeerUp: def('bgp_peer_up', 'gauge', '1 when the BGP session is established', ['peer']),
   bgpPrefixes: def('bgp_peer_prefixes_received', 'gauge', 'Prefixes received from a BGP peer', ['peer']),

@@ -1,0 +1,273 @@
+import type { Registry } from 'prom-client';
+import { Bus } from './bus.js';
+import { systemClock } from './clock.js';
+import { Devices, memoryInventory } from './devices/registry.js';
+import { validateDevice } from './devices/validate.js';
+import { parseDuration } from './duration.js';
+import { describeError, ErrorCodes, monitorError } from './errors.js';
+import { HealthRegistry } from './health.js';
+import { checkPlugins, setupError } from './host/check-plugins.js';
+import { MonitorContainer } from './host/container.js';
+import { createJsonLogger, Redactor, redactingLogger } from './logger.js';
+import { SelfMetrics } from './metrics/self.js';
+import { PollPipeline } from './poll-pipeline.js';
+import { runPoll } from './scheduler/run-poll.js';
+import { Scheduler } from './scheduler/scheduler.js';
+import { type Token, tokens } from './tokens.js';
+import type {
+  Clock,
+  Device,
+  DeviceRegistry,
+  Driver,
+  HealthReport,
+  Logger,
+  MonitorOptions,
+  PluginContext,
+  PollResult,
+  ResolveContext,
+} from './types.js';
+
+/** A running (or ready to run) monitor. */
+export interface Monitor extends ResolveContext {
+  readonly bus: Bus;
+  readonly devices: DeviceRegistry;
+  /** The monitor's own prom-client registry with its self-metrics. */
+  readonly metrics: Registry;
+  readonly logger: Logger;
+  readonly clock: Clock;
+  /** Plugins in order, with the tokens each provided. */
+  readonly plugins: ReadonlyArray<{ name: string; version: string; provides: string[] }>;
+  readonly state: 'created' | 'starting' | 'running' | 'stopping' | 'stopped';
+  has(token: Token<unknown>): boolean;
+  /** Runs every health check; `/health` serves this. */
+  health(): Promise<HealthReport>;
+  /** Running, and no critical health check failing; `/ready` serves this. */
+  isReady(): Promise<boolean>;
+  /** Polls a device once, outside the schedule (it need not be in the inventory). Never throws for the device's fault. */
+  pollOnce(device: Device): Promise<PollResult>;
+  /** Runs plugins' start hooks, loads stored devices, begins polling. */
+  start(): Promise<void>;
+  /** Stops scheduling, finishes polls in flight, flushes sinks, closes plugins. Safe to call twice; never throws. */
+  stop(): Promise<void>;
+}
+
+const DEFAULTS = {
+  interval: '60s',
+  concurrency: 100,
+  timeout: '10s',
+  retries: 0,
+  recheck: '15s',
+  downAfter: '5m',
+};
+
+/**
+ * Assembles a monitor: checks the plugins, sets each up in its own context on a child container
+ * of this monitor (two monitors share nothing), then validates the config devices.
+ */
+export async function createMonitor(options: MonitorOptions = {}): Promise<Monitor> {
+  const checked = checkPlugins(options.plugins ?? []);
+  const clock = options.clock ?? systemClock;
+  const redactor = new Redactor();
+  for (const s of options.secrets ?? []) redactor.add(s);
+  const logger = options.logger
+    ? redactingLogger(options.logger, redactor)
+    : createJsonLogger({ level: options.logLevel ?? 'info', redactor });
+
+  const p = options.poller ?? {};
+  const intervalMs = parseDuration(p.interval ?? DEFAULTS.interval);
+  const timeoutMs = parseDuration(p.timeout ?? DEFAULTS.timeout);
+  const retries = p.retries ?? DEFAULTS.retries;
+  const drivers = new Map<string, Driver>();
+  const container = new MonitorContainer();
+  const stopping = new AbortController();
+
+  let devices: Devices | undefined;
+  const metrics = new SelfMetrics(() =>
+    devices ? devices.counts() : { unknown: 0, online: 0, unreachable: 0, offline: 0 },
+  );
+  const bus = new Bus((event, err) => {
+    metrics.listenerErrors.inc({ event });
+    logger.error('event listener failed', { event, error: describeError(err) });
+  });
+  const health = new HealthRegistry(clock);
+  const pipeline = new PollPipeline(bus, metrics, logger, clock);
+
+  const scheduler = new Scheduler(
+    {
+      intervalMs,
+      concurrency: p.concurrency ?? DEFAULTS.concurrency,
+      recheckMs: parseDuration(p.recheckInterval ?? DEFAULTS.recheck),
+      downAfterMs: parseDuration(p.downAfter ?? DEFAULTS.downAfter),
+    },
+    clock,
+    metrics,
+    logger,
+    {
+      poll: (entry) => {
+        const driver = drivers.get(entry.device.driver);
+        if (!driver) {
+          const error = { code: ErrorCodes.DRIVER_UNKNOWN, message: `no driver "${entry.device.driver}"` };
+          return Promise.resolve({ ok: false, error, durationMs: 0, attempts: 0 });
+        }
+        return runPoll(driver, entry.device, {
+          timeoutMs,
+          retries,
+          clock,
+          logger: pipeline.loggerFor(entry.device),
+          stopSignal: stopping.signal,
+        });
+      },
+      completed: (entry, outcome, previous) => pipeline.completed(entry, outcome, previous),
+    },
+  );
+
+  container.provide(tokens.Logger, logger);
+  container.provide(tokens.Bus, bus);
+  container.provide(tokens.Clock, clock);
+  container.provide(tokens.Metrics, metrics.registry);
+  container.provide(tokens.Inventory, memoryInventory());
+  const startHooks: Array<() => Promise<void> | void> = [];
+  const stopHooks: Array<{ plugin: string; fn: () => Promise<void> | void }> = [];
+
+  const registry = new Devices(drivers, lazyInventory(container), scheduler, bus, logger, intervalMs);
+  devices = registry;
+  container.provide(tokens.Devices, registry);
+
+  for (const { plugin, options: pluginOptions } of checked) {
+    const ctx: PluginContext = {
+      name: plugin.name,
+      logger: logger.child({ plugin: plugin.name }),
+      bus,
+      clock,
+      metrics: metrics.registry,
+      devices: registry,
+      provide: (token, provider) => container.provide(token, provider, plugin.name),
+      has: (token) => container.has(token),
+      resolve: (token) => container.resolve(token),
+      resolveAll: (token) => container.resolveAll(token),
+      health: (check) => health.add({ ...check, name: `${plugin.name}:${check.name}` }),
+      onStart: (fn) => void startHooks.push(fn),
+      onStop: (fn) => void stopHooks.push({ plugin: plugin.name, fn }),
+    };
+    try {
+      await plugin.setup(ctx, pluginOptions as never);
+    } catch (err) {
+      throw setupError(plugin.name, err);
+    }
+  }
+
+  for (const driver of container.resolveAll(tokens.Driver)) {
+    if (drivers.has(driver.kind)) {
+      throw monitorError(ErrorCodes.DRIVER_DUPLICATE, `two drivers are registered for kind "${driver.kind}"`);
+    }
+    drivers.set(driver.kind, driver);
+  }
+  pipeline.attachSinks(container.resolveAll(tokens.Sink), options.sinks ?? {});
+  registry.loadConfig(options.devices ?? []);
+
+  health.add({
+    name: 'poller',
+    check: () =>
+      state === 'running'
+        ? { status: 'pass', details: { active: scheduler.active, devices: registry.counts() } }
+        : { status: 'fail', message: `monitor is ${state}` },
+  });
+  health.add({ name: 'sinks', critical: false, check: () => pipeline.sinkHealth() });
+
+  let state: Monitor['state'] = 'created';
+  let stopped: Promise<void> | undefined;
+
+  const monitor: Monitor = {
+    bus,
+    devices: registry,
+    metrics: metrics.registry,
+    logger,
+    clock,
+    plugins: checked.map(({ plugin }) => ({
+      name: plugin.name,
+      version: plugin.version,
+      provides: container.providedBy(plugin.name),
+    })),
+    get state() {
+      return state;
+    },
+    has: (token) => container.has(token),
+    resolve: (token) => container.resolve(token),
+    resolveAll: (token) => container.resolveAll(token),
+    health: () => health.report(),
+    isReady: async () => state === 'running' && (await health.report()).status !== 'fail',
+    async pollOnce(input) {
+      const device = validateDevice(input, drivers);
+      const driver = drivers.get(device.driver) as Driver;
+      const outcome = await runPoll(driver, device, {
+        timeoutMs,
+        retries,
+        clock,
+        logger,
+        stopSignal: stopping.signal,
+      });
+      return outcome.result ?? { samples: [], error: outcome.error };
+    },
+    async start() {
+      if (state !== 'created') {
+        throw monitorError(ErrorCodes.MONITOR_STATE, `cannot start a monitor that is ${state}`);
+      }
+      state = 'starting';
+      try {
+        for (const hook of startHooks) await hook();
+        await registry.loadStore();
+      } catch (err) {
+        state = 'created';
+        await monitor.stop();
+        throw err;
+      }
+      scheduler.start();
+      registry.markStarted();
+      state = 'running';
+      logger.info('monitor started', { devices: registry.list().length, drivers: [...drivers.keys()] });
+    },
+    stop() {
+      stopped ??= (async () => {
+        state = 'stopping';
+        await scheduler.stop();
+        stopping.abort();
+        await pipeline.closeSinks(5000);
+        for (const { plugin, fn } of [...stopHooks].reverse()) {
+          try {
+            await fn();
+          } catch (err) {
+            logger.error('plugin stop hook failed', { plugin, error: describeError(err) });
+          }
+        }
+        for (const closable of [...drivers.values(), ...container.resolveAll(tokens.Notifier)]) {
+          try {
+            await closable.close?.();
+          } catch (err) {
+            logger.error('close failed', {
+              name: 'kind' in closable ? closable.kind : closable.name,
+              error: describeError(err),
+            });
+          }
+        }
+        state = 'stopped';
+        bus.removeAllListeners();
+        logger.info('monitor stopped');
+      })();
+      return stopped;
+    },
+  };
+  return monitor;
+}
+
+/** The inventory store is resolved when first used, so the last plugin that provides one wins. */
+function lazyInventory(container: MonitorContainer) {
+  const store = () => container.resolve(tokens.Inventory);
+  return {
+    get persistent() {
+      return store().persistent;
+    },
+    list: () => store().list(),
+    put: (d: Device) => store().put(d),
+    remove: (id: string) => store().remove(id),
+  };
+}

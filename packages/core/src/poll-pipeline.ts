@@ -1,0 +1,116 @@
+import type { Bus } from './bus.js';
+import { parseDuration } from './duration.js';
+import { ErrorCodes, monitorError } from './errors.js';
+import { catalog } from './metrics/catalog.js';
+import type { SelfMetrics } from './metrics/self.js';
+import type { PollOutcome } from './scheduler/run-poll.js';
+import type { DeviceEntry } from './scheduler/scheduler.js';
+import { SinkRunner } from './sinks/sink-runner.js';
+import type {
+  Clock,
+  Device,
+  DeviceStatus,
+  HealthCheckResult,
+  Logger,
+  Sample,
+  Sink,
+  SinkOptions,
+} from './types.js';
+
+/**
+ * What happens after a poll: self-metrics, `device_up`, the device's labels on every sample,
+ * samples into every sink's buffer, and the events (`samples`, `facts`, `poll:*`, `device:status`).
+ */
+export class PollPipeline {
+  #sinks: SinkRunner[] = [];
+  readonly #loggers = new WeakMap<Device, Logger>();
+
+  constructor(
+    private readonly bus: Bus,
+    private readonly metrics: SelfMetrics,
+    private readonly logger: Logger,
+    private readonly clock: Clock,
+  ) {}
+
+  /** A logger that names the device, kept per device definition. */
+  loggerFor(device: Device): Logger {
+    let logger = this.#loggers.get(device);
+    if (!logger) {
+      logger = this.logger.child({ device: device.id });
+      this.#loggers.set(device, logger);
+    }
+    return logger;
+  }
+
+  attachSinks(sinks: Sink[], options: SinkOptions): void {
+    const names = new Set<string>();
+    for (const sink of sinks) {
+      if (names.has(sink.name))
+        throw monitorError(ErrorCodes.PLUGIN_INVALID, `two sinks are named "${sink.name}"`);
+      names.add(sink.name);
+    }
+    const resolved = {
+      bufferLimit: options.bufferLimit ?? 1_000_000,
+      batchSize: options.batchSize ?? 5_000,
+      flushIntervalMs: parseDuration(options.flushInterval ?? '1s'),
+      minBackoffMs: parseDuration(options.minBackoff ?? '500ms'),
+      maxBackoffMs: parseDuration(options.maxBackoff ?? '30s'),
+    };
+    this.#sinks = sinks.map(
+      (s) => new SinkRunner(s, resolved, this.clock, this.metrics, this.bus, this.logger),
+    );
+  }
+
+  completed(entry: DeviceEntry, outcome: PollOutcome, previous: DeviceStatus): void {
+    const device = entry.device;
+    const now = this.clock.now();
+    this.metrics.pollsTotal.inc({ result: outcome.ok ? 'success' : 'failure' });
+    this.metrics.pollDuration.observe({ driver: device.driver }, outcome.durationMs / 1000);
+    if (outcome.error?.code === ErrorCodes.POLL_TIMEOUT) this.metrics.timeouts.inc();
+
+    const samples = outcome.ok && outcome.result ? outcome.result.samples : [];
+    samples.push({ name: catalog.deviceUp.name, labels: {}, value: outcome.ok ? 1 : 0, ts: now });
+    stampLabels(samples, device);
+    this.metrics.samplesTotal.inc(samples.length);
+    for (const sink of this.#sinks) sink.enqueue(samples);
+
+    if (outcome.ok && outcome.result) {
+      this.bus.emit('samples', { device, samples });
+      if (outcome.result.facts) this.bus.emit('facts', { device, facts: outcome.result.facts, ts: now });
+      this.bus.emit('poll:success', { device, durationMs: outcome.durationMs, result: outcome.result });
+    } else {
+      this.bus.emit('samples', { device, samples });
+      const error = outcome.error ?? { code: ErrorCodes.POLL_FAILED, message: 'poll failed' };
+      this.bus.emit('poll:failure', { device, durationMs: outcome.durationMs, error });
+    }
+    if (entry.status !== previous) {
+      this.metrics.statusTransitions.inc({ status: entry.status });
+      const reason = outcome.ok ? undefined : outcome.error?.message;
+      this.bus.emit('device:status', { device, previous, status: entry.status, ts: now, reason });
+    }
+  }
+
+  sinkHealth(): HealthCheckResult {
+    const details: Record<string, unknown> = {};
+    let status: HealthCheckResult['status'] = 'pass';
+    for (const runner of this.#sinks) {
+      const { failures, lastError } = runner.health;
+      details[runner.sink.name] = { buffered: runner.size, failures, lastError: lastError?.message };
+      if (failures >= 3) status = 'fail';
+    }
+    return { status, details };
+  }
+
+  async closeSinks(deadlineMs: number): Promise<void> {
+    await Promise.all(this.#sinks.map((s) => s.close(deadlineMs)));
+  }
+}
+
+/** Puts `device` and the device's labels on every sample; labels the driver set take precedence. */
+function stampLabels(samples: Sample[], device: Device): void {
+  const extra = device.labels;
+  for (const s of samples) {
+    if (extra) for (const k in extra) if (s.labels[k] === undefined) s.labels[k] = extra[k] as string;
+    s.labels.device = device.id;
+  }
+}

@@ -1,0 +1,9 @@
+/**
+ * Test helpers for plugin authors: a fake clock, a fake logger, an in-memory inventory, and the
+ * shared plugin suite (`testPlugin`, which needs vitest).
+ */
+
+export { memoryInventory } from '../devices/registry.js';
+export { FakeClock } from './fake-clock.js';
+export { createFakeLogger, type FakeLogger, type LogRecord } from './fake-logger.js';
+export { type PeerFailure, type PluginSuiteOptions, testPlugin } from './suite.js';

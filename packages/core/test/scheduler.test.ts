@@ -1,0 +1,255 @@
+import {
+  createMonitor,
+  type Device,
+  type Driver,
+  definePlugin,
+  type PollResult,
+  tokens,
+} from '@ispmonitor/core';
+import { createFakeLogger, FakeClock } from '@ispmonitor/core/testing';
+import { describe, expect, it } from 'vitest';
+
+/** A plugin that provides one driver. */
+const driverPlugin = (driver: Driver) =>
+  definePlugin({
+    name: `drv-${driver.kind}`,
+    version: '1.0.0',
+    setup: (ctx) => ctx.provide(tokens.Driver, driver),
+  })();
+
+const ok = (): PollResult => ({ samples: [{ name: 'x', labels: {}, value: 1, ts: 0 }] });
+const devicesOf = (n: number, driver: string, extra: Partial<Device> = {}): Device[] =>
+  Array.from({ length: n }, (_, i) => ({
+    id: `dev-${i}`,
+    host: `127.0.0.${(i % 250) + 1}`,
+    driver,
+    ...extra,
+  }));
+
+async function monitorWith(driver: Driver, devices: Device[], poller = {}, clock = new FakeClock()) {
+  const logger = createFakeLogger();
+  const monitor = await createMonitor({ plugins: [driverPlugin(driver)], devices, poller, clock, logger });
+  return { monitor, clock, logger };
+}
+
+describe('scheduler on fake time', () => {
+  it('spreads 1,000 devices at 60 s over the interval: no second holds more than twice the mean', async () => {
+    const clock = new FakeClock(0);
+    const perSecond = new Map<number, number>();
+    const driver: Driver = {
+      kind: 'count',
+      poll: async () => {
+        const s = Math.floor(clock.now() / 1000);
+        perSecond.set(s, (perSecond.get(s) ?? 0) + 1);
+        return ok();
+      },
+    };
+    const { monitor } = await monitorWith(
+      driver,
+      devicesOf(1000, 'count', { interval: '60s' }),
+      { concurrency: 1000 },
+      clock,
+    );
+    await monitor.start();
+    await clock.advance(60_000);
+    await monitor.stop();
+    const counts = [...perSecond.values()];
+    const total = counts.reduce((a, b) => a + b, 0);
+    expect(total).toBe(1000);
+    const mean = total / 60;
+    expect(Math.max(...counts)).toBeLessThanOrEqual(2 * mean);
+    expect(perSecond.size).toBeGreaterThanOrEqual(58);
+  });
+
+  it('never runs more polls at once than the concurrency limit, and serves every device in turn', async () => {
+    const clock = new FakeClock(0);
+    let inFlight = 0;
+    let peak = 0;
+    const served = new Set<string>();
+    const driver: Driver = {
+      kind: 'slow',
+      poll: async (device) => {
+        peak = Math.max(peak, ++inFlight);
+        await new Promise<void>((r) => clock.setTimeout(r, 20_000));
+        inFlight--;
+        served.add(device.id);
+        return ok();
+      },
+    };
+    // 100 devices of 20 s polls every 60 s need 33 slots; 10 are given.
+    const { monitor } = await monitorWith(
+      driver,
+      devicesOf(100, 'slow', { interval: '60s' }),
+      { concurrency: 10, timeout: '30s' },
+      clock,
+    );
+    await monitor.start();
+    await clock.advance(600_000);
+    // stop() lets polls in flight finish: time has to move for them.
+    const stopped = monitor.stop();
+    await clock.advance(30_000);
+    await stopped;
+    expect(peak).toBe(10);
+    expect(served.size).toBe(100);
+  });
+
+  it('cuts a hung driver off at the timeout and gives its slot to the next device', async () => {
+    const clock = new FakeClock(0);
+    const polled: string[] = [];
+    const driver: Driver = {
+      kind: 'hang',
+      poll: (device) => {
+        polled.push(device.id);
+        return device.id === 'dev-0' ? new Promise(() => {}) : Promise.resolve(ok());
+      },
+    };
+    const devices = devicesOf(2, 'hang', { interval: '60s' });
+    const { monitor } = await monitorWith(driver, devices, { concurrency: 1, timeout: '2s' }, clock);
+    const failures: Array<{ id: string; code: string; at: number }> = [];
+    monitor.bus.on(
+      'poll:failure',
+      (e) => void failures.push({ id: e.device.id, code: e.error.code, at: clock.now() }),
+    );
+    await monitor.start();
+    await clock.advance(62_000);
+    expect(failures[0]).toMatchObject({ id: 'dev-0', code: 'ISPM_POLL_TIMEOUT' });
+    expect(polled).toContain('dev-1');
+    expect(monitor.devices.get('dev-1')?.status).toBe('online');
+    expect(monitor.devices.get('dev-0')?.status).toBe('unreachable');
+    await monitor.stop();
+  });
+
+  it('a throwing driver or listener stops nothing else', async () => {
+    const driver: Driver = {
+      kind: 'mixed',
+      poll: async (device) => {
+        if (device.id === 'dev-0') throw new Error('boom');
+        return ok();
+      },
+    };
+    const { monitor, clock, logger } = await monitorWith(driver, devicesOf(3, 'mixed', { interval: '10s' }));
+    let later = 0;
+    monitor.bus.on('samples', () => {
+      throw new Error('listener broke');
+    });
+    monitor.bus.on('samples', () => void later++);
+    await monitor.start();
+    await clock.advance(30_000);
+    expect(monitor.devices.get('dev-0')?.lastError?.message).toBe('boom');
+    expect(monitor.devices.get('dev-1')?.status).toBe('online');
+    expect(monitor.devices.get('dev-2')?.status).toBe('online');
+    expect(later).toBeGreaterThanOrEqual(9);
+    expect(logger.text()).toContain('event listener failed');
+    const metrics = await monitor.metrics.getSingleMetricAsString('ispmonitor_listener_errors_total');
+    expect(metrics).toMatch(/ispmonitor_listener_errors_total\{event="samples"\} (9|1\d)/);
+    await monitor.stop();
+  });
+
+  it('moves unreachable → offline → online at the configured times', async () => {
+    const clock = new FakeClock(0);
+    let up = true;
+    const driver: Driver = {
+      kind: 'flaky',
+      poll: async () => (up ? ok() : { samples: [], error: { code: 'DOWN', message: 'no answer' } }),
+    };
+    const device: Device = { id: 'r1', host: '127.0.0.1', driver: 'flaky', interval: '60s' };
+    const { monitor } = await monitorWith(
+      driver,
+      [device],
+      { recheckInterval: '10s', downAfter: '2m' },
+      clock,
+    );
+    const changes: Array<{ status: string; at: number }> = [];
+    monitor.bus.on('device:status', (e) => void changes.push({ status: e.status, at: e.ts }));
+    await monitor.start();
+    await clock.advance(60_000);
+    expect(changes.map((c) => c.status)).toEqual(['online']);
+    const firstPoll = changes[0]!.at;
+    up = false;
+    await clock.advance(60_000);
+    const failAt = firstPoll + 60_000;
+    expect(changes[1]).toEqual({ status: 'unreachable', at: failAt });
+    await clock.advance(120_000);
+    expect(changes[2]).toEqual({ status: 'offline', at: failAt + 120_000 });
+    up = true;
+    await clock.advance(60_000);
+    expect(changes[3]?.status).toBe('online');
+    // Offline devices are polled on their regular grid, so recovery is seen within one interval.
+    expect(changes[3]!.at - (failAt + 120_000)).toBeLessThanOrEqual(60_000);
+    await monitor.stop();
+  });
+
+  it('skips and counts a slot that comes while the previous poll still runs', async () => {
+    const clock = new FakeClock(0);
+    let inFlight = 0;
+    let overlap = false;
+    const driver: Driver = {
+      kind: 'long',
+      poll: async () => {
+        if (++inFlight > 1) overlap = true;
+        await new Promise<void>((r) => clock.setTimeout(r, 25_000));
+        inFlight--;
+        return ok();
+      },
+    };
+    const { monitor } = await monitorWith(
+      driver,
+      devicesOf(1, 'long', { interval: '10s' }),
+      { timeout: '30s' },
+      clock,
+    );
+    await monitor.start();
+    await clock.advance(100_000);
+    const stopped = monitor.stop();
+    await clock.advance(30_000);
+    await stopped;
+    expect(overlap).toBe(false);
+    const text = await monitor.metrics.getSingleMetricAsString('ispmonitor_poll_overruns_total');
+    const overruns = Number(text.match(/ispmonitor_poll_overruns_total (\d+)/)?.[1]);
+    expect(overruns).toBeGreaterThanOrEqual(5);
+  });
+
+  it('adds, changes and removes devices while running', async () => {
+    const clock = new FakeClock(0);
+    const polled: string[] = [];
+    const driver: Driver = {
+      kind: 'live',
+      poll: async (d) => {
+        polled.push(`${d.id}@${d.host}`);
+        return ok();
+      },
+    };
+    const { monitor } = await monitorWith(driver, [], {}, clock);
+    await monitor.start();
+    await monitor.devices.add({ id: 'a', host: '127.0.0.1', driver: 'live', interval: '10s' });
+    await clock.advance(1);
+    expect(polled).toEqual(['a@127.0.0.1']);
+    await monitor.devices.update('a', { host: '127.0.0.2' });
+    await clock.advance(10_000);
+    expect(polled.at(-1)).toBe('a@127.0.0.2');
+    await monitor.devices.remove('a');
+    const before = polled.length;
+    await clock.advance(60_000);
+    expect(polled.length).toBe(before);
+    expect(monitor.devices.list()).toEqual([]);
+    await monitor.stop();
+  });
+
+  it('stop() waits for polls in flight', async () => {
+    const clock = new FakeClock(0);
+    let finished = false;
+    const driver: Driver = {
+      kind: 'wait',
+      poll: async () => {
+        await new Promise<void>((r) => setTimeout(r, 50));
+        finished = true;
+        return ok();
+      },
+    };
+    const { monitor } = await monitorWith(driver, devicesOf(1, 'wait', { interval: '1s' }), {}, clock);
+    await monitor.start();
+    await clock.advance(1000);
+    await monitor.stop();
+    expect(finished).toBe(true);
+  });
+});
