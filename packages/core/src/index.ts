@@ -3,6 +3,8 @@ import 'reflect-metadata';
 
 export { Bus, type EventName, type Listener, type MonitorEvents, type TrapEvent } from './bus.js';
 export { sleep, systemClock } from './clock.js';
+export { type LoadConfigOptions, type LoadedConfig, loadConfig } from './config/load.js';
+export { configSchema, type MonitorConfig } from './config/schema.js';
 export { memoryInventory } from './devices/registry.js';
 export { deviceSchema, formatIssues, validateDevice } from './devices/validate.js';
 export { formatDuration, parseDuration } from './duration.js';

@@ -1,0 +1,75 @@
+import { z } from 'zod';
+import { parseDuration } from '../duration.js';
+
+const duration = z.union([z.number().nonnegative(), z.string()]).superRefine((v, ctx) => {
+  try {
+    parseDuration(v);
+  } catch (err) {
+    ctx.addIssue({ code: 'custom', message: (err as Error).message });
+  }
+});
+
+const port = z.number().int().min(0).max(65535);
+
+/** The config file, as the server and CLI read it. Every field has a default. */
+export const configSchema = z
+  .object({
+    /** debug, info, warn, error, silent. Env: LOG_LEVEL. */
+    logLevel: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+    poller: z
+      .object({
+        /** Default poll interval. */
+        interval: duration.default('60s'),
+        /** Polls in flight at once. Env: POLLER_CONCURRENT. */
+        concurrency: z.number().int().min(1).max(100_000).default(100),
+        /** Per-poll timeout. Env: POLLER_TIMEOUT. */
+        timeout: duration.default('10s'),
+        retries: z.number().int().min(0).max(10).default(0),
+        /** Worker threads that run drivers; 1 = the main thread. Env: POLLER_WORKERS. */
+        workers: z.number().int().min(1).max(64).default(1),
+        recheckInterval: duration.default('15s'),
+        downAfter: duration.default('5m'),
+      })
+      .strict()
+      .prefault({}),
+    sinks: z
+      .object({
+        bufferLimit: z.number().int().min(1).optional(),
+        batchSize: z.number().int().min(1).optional(),
+        flushInterval: duration.optional(),
+        minBackoff: duration.optional(),
+        maxBackoff: duration.optional(),
+      })
+      .strict()
+      .prefault({}),
+    api: z
+      .object({ host: z.string().default('0.0.0.0'), port: port.default(8080) })
+      .strict()
+      .prefault({}),
+    metrics: z
+      .object({ host: z.string().default('0.0.0.0'), port: port.default(9090) })
+      .strict()
+      .prefault({}),
+    database: z
+      .object({
+        /** PostgreSQL URL. Env: DATABASE_URL. Absent: embedded PGlite in `dataDir`. */
+        url: z.string().optional(),
+        dataDir: z.string().default('./.data/pglite'),
+      })
+      .strict()
+      .prefault({}),
+    cluster: z
+      .object({ mode: z.enum(['none', 'postgres']).default('none') })
+      .strict()
+      .prefault({}),
+    /** Devices from the file: read-only through the API. */
+    devices: z.array(z.record(z.string(), z.unknown())).default([]),
+    /** Options of each plugin, by plugin name. */
+    plugins: z.record(z.string(), z.unknown()).default({}),
+    /** Settings of the server (auth, licence, UI): validated by the server. */
+    server: z.record(z.string(), z.unknown()).default({}),
+  })
+  .strict();
+
+/** The config after defaults, file and environment. */
+export type MonitorConfig = z.output<typeof configSchema>;

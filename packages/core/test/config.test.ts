@@ -1,0 +1,124 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  createJsonLogger,
+  createMonitor,
+  definePlugin,
+  loadConfig,
+  Redactor,
+  tokens,
+} from '@ispmonitor/core';
+import { FakeClock } from '@ispmonitor/core/testing';
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+
+async function file(text: string, name = 'config.yaml'): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'ispm-config-'));
+  const path = join(dir, name);
+  await writeFile(path, text);
+  return path;
+}
+
+describe('loadConfig', () => {
+  it('applies defaults, then the file, then the environment', async () => {
+    const path = await file('poller:\n  concurrency: 20\n  timeout: 5s\napi:\n  port: 8081\n');
+    const { config } = await loadConfig(path, { env: { POLLER_CONCURRENT: '50', METRICS_PORT: '9191' } });
+    expect(config.poller.concurrency).toBe(50);
+    expect(config.poller.timeout).toBe('5s');
+    expect(config.poller.interval).toBe('60s');
+    expect(config.api.port).toBe(8081);
+    expect(config.metrics.port).toBe(9191);
+    expect(config.poller.workers).toBe(1);
+  });
+
+  it('works without a file', async () => {
+    const { config, source } = await loadConfig(undefined, {
+      env: { DATABASE_URL: 'postgres://u:pw1234@db/x' },
+    });
+    expect(source).toBe('defaults');
+    expect(config.database.url).toBe('postgres://u:pw1234@db/x');
+    expect(config.api.port).toBe(8080);
+  });
+
+  it('names the file, the line, the path and what was expected', async () => {
+    const path = await file('logLevel: info\npoller:\n  interval: 60s\n  concurrency: lots\n');
+    await expect(loadConfig(path, { env: {} })).rejects.toThrow(
+      new RegExp(`${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:4: poller.concurrency: .*number`),
+    );
+  });
+
+  it('reports unknown keys and bad durations with their lines', async () => {
+    const path = await file('poller:\n  timeout: ten seconds\nnonsense: 1\n');
+    const err = await loadConfig(path, { env: {} }).catch((e: Error) => e);
+    expect(String(err)).toMatch(/config\.yaml:2: poller\.timeout: invalid duration "ten seconds"/);
+    expect(String(err)).toMatch(/nonsense/);
+  });
+
+  it('reports YAML syntax errors with line and column', async () => {
+    const path = await file('poller:\n  concurrency: [1, 2\n');
+    await expect(loadConfig(path, { env: {} })).rejects.toThrow(/config\.yaml:\d+:\d+: invalid YAML/);
+  });
+
+  it('names the environment variable when an override is wrong', async () => {
+    await expect(loadConfig(undefined, { env: { API_PORT: 'eighty' } })).rejects.toThrow(
+      /environment API_PORT/,
+    );
+    await expect(loadConfig(undefined, { env: { LOG_LEVEL: 'loud' } })).rejects.toThrow(
+      /environment LOG_LEVEL: logLevel/,
+    );
+  });
+
+  it('checks plugin sections with their own schema and line numbers', async () => {
+    const path = await file('plugins:\n  snmp:\n    maxRepetitions: -3\n');
+    const schema = z.object({ maxRepetitions: z.number().int().positive() });
+    await expect(loadConfig(path, { env: {}, pluginSchemas: { snmp: schema } })).rejects.toThrow(
+      /config\.yaml:3: plugins\.snmp\.maxRepetitions/,
+    );
+  });
+
+  it('resolves ${ENV} and file: secrets and reports a missing one by path', async () => {
+    const secretFile = await file('s3cr3t-from-file\n', 'secret.txt');
+    const path = await file(
+      `devices:\n  - id: r1\n    host: 10.0.0.1\n    driver: snmp\n    snmp:\n      community: \${SNMP_COMMUNITY}\n      authKey: file:${secretFile}\n`,
+    );
+    const { config, secrets } = await loadConfig(path, { env: { SNMP_COMMUNITY: 'canary-community-77' } });
+    const snmp = (config.devices[0] as { snmp: Record<string, string> }).snmp;
+    expect(snmp.community).toBe('canary-community-77');
+    expect(snmp.authKey).toBe('s3cr3t-from-file');
+    expect(secrets).toEqual(expect.arrayContaining(['canary-community-77', 's3cr3t-from-file']));
+    await expect(loadConfig(path, { env: {} })).rejects.toThrow(
+      /:6: devices\.0\.snmp\.community: environment variable SNMP_COMMUNITY is not set/,
+    );
+  });
+
+  it('never lets a secret reach the logs (canary)', async () => {
+    const canary = 'CANARY-9f8e7d6c';
+    const path = await file(
+      `database:\n  url: postgres://mon:\${DB_PASSWORD}@127.0.0.1/ispm\nplugins:\n  x:\n    token: \${DB_PASSWORD}\n`,
+    );
+    const { config, secrets } = await loadConfig(path, { env: { DB_PASSWORD: canary } });
+    const lines: string[] = [];
+    const redactor = new Redactor();
+    for (const s of secrets) redactor.add(s);
+    const logger = createJsonLogger({ level: 'debug', redactor, write: (l) => lines.push(l) });
+    const leaky = definePlugin({
+      name: 'leaky',
+      version: '1.0.0',
+      setup(ctx) {
+        ctx.logger.info(`connecting to ${config.database.url}`, {
+          options: config.plugins.x,
+          password: 'literal-pw',
+        });
+        ctx.logger.error('failed', { error: new Error(`auth failed for ${canary}`) });
+        ctx.provide(tokens.Driver, { kind: 'leaky', poll: async () => ({ samples: [] }) });
+      },
+    });
+    const monitor = await createMonitor({ plugins: [leaky()], logger, secrets, clock: new FakeClock() });
+    await monitor.stop();
+    const text = lines.join('\n');
+    expect(text).toContain('connecting to postgres://mon:[REDACTED]@127.0.0.1/ispm');
+    expect(text).not.toContain(canary);
+    expect(text).not.toContain('literal-pw');
+  });
+});

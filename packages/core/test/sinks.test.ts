@@ -1,0 +1,128 @@
+import { createMonitor, definePlugin, type Sample, type Sink, tokens } from '@ispmonitor/core';
+import { createFakeLogger, FakeClock } from '@ispmonitor/core/testing';
+import { describe, expect, it } from 'vitest';
+
+function assemble(sinks: Sink[], sinkOptions = {}, devices = 10) {
+  const clock = new FakeClock(0);
+  const plugin = definePlugin({
+    name: 'test',
+    version: '1.0.0',
+    setup(ctx) {
+      ctx.provide(tokens.Driver, {
+        kind: 'gen',
+        // Nine samples per poll; core adds device_up: ten.
+        poll: async () => ({
+          samples: Array.from({ length: 9 }, (_, i) => ({
+            name: 'm',
+            labels: { i: String(i) },
+            value: i,
+            ts: clock.now(),
+          })),
+        }),
+      });
+      for (const s of sinks) ctx.provide(tokens.Sink, s);
+    },
+  });
+  const list = Array.from({ length: devices }, (_, i) => ({
+    id: `d${i}`,
+    host: '127.0.0.1',
+    driver: 'gen',
+    interval: '10s',
+  }));
+  return createMonitor({
+    plugins: [plugin()],
+    devices: list,
+    sinks: sinkOptions,
+    clock,
+    logger: createFakeLogger(),
+  }).then((m) => ({ monitor: m, clock }));
+}
+
+const counter = async (
+  monitor: { metrics: { getSingleMetricAsString(n: string): Promise<string> } },
+  name: string,
+  labels: string,
+) => {
+  const text = await monitor.metrics.getSingleMetricAsString(name);
+  const line = text.split('\n').find((l) => l.startsWith(`${name}{`) && l.includes(labels));
+  return line ? Number(line.split(' ').at(-1)) : 0;
+};
+
+describe('sinks', () => {
+  it('a failing sink is retried with backoff, blocks neither polling nor the other sink, and loses nothing', async () => {
+    const good: Sample[] = [];
+    const flaky: Sample[] = [];
+    let failing = true;
+    let attempts = 0;
+    const { monitor, clock } = await assemble(
+      [
+        { name: 'good', write: async (b) => void good.push(...b) },
+        {
+          name: 'flaky',
+          write: async (b) => {
+            attempts++;
+            if (failing) throw new Error('database down');
+            flaky.push(...b);
+          },
+        },
+      ],
+      { minBackoff: '1s', maxBackoff: '8s', flushInterval: '1s' },
+    );
+    const errors: string[] = [];
+    let produced = 0;
+    monitor.bus.on('sink:error', (e) => void errors.push(e.error.message));
+    monitor.bus.on('samples', (e) => void (produced += e.samples.length));
+    await monitor.start();
+    await clock.advance(60_000);
+    expect(good.length).toBeGreaterThanOrEqual(500);
+    expect(flaky.length).toBe(0);
+    // Backoff (jittered, doubling to 8 s) gives far fewer attempts than the 60 flush ticks.
+    expect(attempts).toBeGreaterThan(5);
+    expect(attempts).toBeLessThanOrEqual(30);
+    expect(errors[0]).toBe('database down');
+    failing = false;
+    await clock.advance(20_000);
+    await monitor.stop();
+    expect(good.length).toBe(produced);
+    expect(flaky.length).toBe(produced);
+    expect(new Set(flaky.map((s) => `${s.labels.device}/${s.labels.i ?? 'up'}/${s.ts}`)).size).toBe(produced);
+  });
+
+  it('counts every sample that overflows the buffer, exactly', async () => {
+    const { monitor, clock } = await assemble(
+      [
+        {
+          name: 'down',
+          write: async () => {
+            throw new Error('down');
+          },
+        },
+      ],
+      { bufferLimit: 250, minBackoff: '1s' },
+    );
+    await monitor.start();
+    await clock.advance(30_000);
+    // 10 devices × 3 polls × 10 samples = 300 produced, 250 kept.
+    expect(await counter(monitor, 'ispmonitor_samples_dropped_total', 'reason="overflow"')).toBe(50);
+    expect(await monitor.metrics.getSingleMetricAsString('ispmonitor_sink_buffer_samples')).toMatch(
+      /sink="down"\} 250/,
+    );
+    const stopped = monitor.stop();
+    await clock.advance(10_000);
+    await stopped;
+    expect(await counter(monitor, 'ispmonitor_samples_dropped_total', 'reason="shutdown"')).toBe(250);
+  });
+
+  it('stop() flushes what is buffered', async () => {
+    const stored: Sample[] = [];
+    const { monitor, clock } = await assemble([{ name: 'mem', write: async (b) => void stored.push(...b) }], {
+      flushInterval: '1h',
+      batchSize: 100_000,
+    });
+    await monitor.start();
+    await clock.advance(10_000);
+    expect(stored.length).toBe(0);
+    await monitor.stop();
+    expect(stored.length).toBe(100);
+  });
+});
