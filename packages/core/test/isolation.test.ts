@@ -46,8 +46,12 @@ describe('two monitors in one process (real time)', () => {
     const b = await make('b');
     const seenByA = new Set<string>();
     const seenByB = new Set<string>();
-    a.bus.on('samples', (e) => e.samples.forEach((s) => seenByA.add(s.labels.device as string)));
-    b.bus.on('samples', (e) => e.samples.forEach((s) => seenByB.add(s.labels.device as string)));
+    a.bus.on('samples', (e) => {
+      for (const s of e.samples) seenByA.add(s.labels.device as string);
+    });
+    b.bus.on('samples', (e) => {
+      for (const s of e.samples) seenByB.add(s.labels.device as string);
+    });
     await a.start();
     await b.start();
     await new Promise((r) => setTimeout(r, 700));

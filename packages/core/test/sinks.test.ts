@@ -71,7 +71,9 @@ describe('sinks', () => {
     const errors: string[] = [];
     let produced = 0;
     monitor.bus.on('sink:error', (e) => void errors.push(e.error.message));
-    monitor.bus.on('samples', (e) => void (produced += e.samples.length));
+    monitor.bus.on('samples', (e) => {
+      produced += e.samples.length;
+    });
     await monitor.start();
     await clock.advance(60_000);
     expect(good.length).toBeGreaterThanOrEqual(500);
