@@ -1,0 +1,119 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { CopySpec, Db, PoolStats, Queryable, QueryResult } from './types.js';
+import { assertIdentifier, copyText } from './types.js';
+
+/** Settings of a node-postgres pool. */
+export interface PgDbOptions {
+  url: string;
+  /** Connections in the pool. Default 10. */
+  max?: number;
+  /** Milliseconds to wait for a new connection before failing. Default 5,000. */
+  connectTimeoutMs?: number;
+  /** Milliseconds an idle connection is kept. Default 30,000. */
+  idleTimeoutMs?: number;
+  /** Per-statement timeout in ms (0 = none). Default 60,000. */
+  statementTimeoutMs?: number;
+  /** Called with errors of idle connections (a restart of the server), which would otherwise crash. */
+  onIdleError?: (err: Error) => void;
+}
+
+interface PgClientLike {
+  query(sql: string, params?: unknown[]): Promise<{ rows: unknown[]; rowCount: number | null }>;
+  query(stream: NodeJS.WritableStream): NodeJS.WritableStream;
+  release(err?: Error | boolean): void;
+}
+
+function wrap(client: { query: PgClientLike['query'] }): Queryable {
+  return {
+    async query<R>(sql: string, params: readonly unknown[] = []): Promise<QueryResult<R>> {
+      const res = await client.query(sql, params as unknown[]);
+      return { rows: res.rows as R[], rowCount: res.rowCount ?? 0 };
+    },
+  };
+}
+
+async function copyWith(client: PgClientLike, spec: CopySpec): Promise<number> {
+  if (spec.rows.length === 0) return 0;
+  const { from } = await import('pg-copy-streams');
+  const cols = spec.columns.map(assertIdentifier).join(', ');
+  const stream = client.query(from(`COPY ${assertIdentifier(spec.table)} (${cols}) FROM STDIN`));
+  await pipeline(Readable.from([copyText(spec.rows)]), stream);
+  return spec.rows.length;
+}
+
+/**
+ * Opens a pool on a PostgreSQL server. `pg` is imported here, lazily, so that importing the
+ * plugin costs nothing. The URL (which may hold a password) never appears in errors we raise.
+ */
+export async function openPg(options: PgDbOptions): Promise<Db> {
+  const pg = (await import('pg')).default;
+  const pool = new pg.Pool({
+    connectionString: options.url,
+    max: options.max ?? 10,
+    connectionTimeoutMillis: options.connectTimeoutMs ?? 5_000,
+    idleTimeoutMillis: options.idleTimeoutMs ?? 30_000,
+    statement_timeout: options.statementTimeoutMs ?? 60_000,
+    application_name: 'ispmonitor',
+  });
+  // Without a listener, an idle connection dropped by a server restart kills the process.
+  pool.on('error', (err: Error) => options.onIdleError?.(err));
+  let closed = false;
+  const db: Db = {
+    engine: 'postgres',
+    ...wrap(pool as never),
+    async transaction(fn) {
+      const client = (await pool.connect()) as unknown as PgClientLike;
+      let broken: Error | undefined;
+      try {
+        await client.query('BEGIN');
+        const tx = { ...wrap(client), copy: (spec: CopySpec) => copyWith(client, spec) };
+        const out = await fn(tx);
+        await client.query('COMMIT');
+        return out;
+      } catch (err) {
+        try {
+          await client.query('ROLLBACK');
+        } catch (rollbackErr) {
+          // The connection itself is gone: tell the pool to discard it rather than reuse it.
+          broken = rollbackErr as Error;
+        }
+        throw err;
+      } finally {
+        client.release(broken ?? false);
+      }
+    },
+    async copy(spec) {
+      const client = (await pool.connect()) as unknown as PgClientLike;
+      let broken: Error | undefined;
+      try {
+        return await copyWith(client, spec);
+      } catch (err) {
+        broken = err as Error;
+        throw err;
+      } finally {
+        client.release(broken ?? false);
+      }
+    },
+    poolStats(): PoolStats {
+      return { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount };
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await pool.end();
+    },
+  };
+  return db;
+}
+
+/** The URL without its password, for logs and health details. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return 'postgres://(unparseable url)';
+  }
+}

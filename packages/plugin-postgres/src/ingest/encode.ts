@@ -1,0 +1,65 @@
+import type { Labels, Sample } from '@ispmonitor/core';
+
+const TWO_63 = 2n ** 63n;
+const TWO_64 = 2n ** 64n;
+
+/** A sample value as stored: the double for aggregates, and the exact integer when there is one. */
+export interface StoredValue {
+  value: number;
+  /** Unsigned 64-bit bit pattern as a signed int8 (values >= 2^63 minus 2^64), or null. */
+  raw: bigint | null;
+}
+
+/**
+ * Splits a reading into its double and, for integers in [0, 2^64-1], its exact 64-bit pattern.
+ * Returns undefined for values that cannot be stored (NaN, infinities, out-of-range bigints).
+ */
+export function encodeValue(v: number | bigint): StoredValue | undefined {
+  if (typeof v === 'bigint') {
+    if (v >= 0n && v < TWO_64) return { value: Number(v), raw: v >= TWO_63 ? v - TWO_64 : v };
+    if (v < 0n && v >= -TWO_63) return { value: Number(v), raw: null };
+    return undefined;
+  }
+  if (!Number.isFinite(v)) return undefined;
+  // Only safe integers are exact in a double; larger numbers already lost precision upstream.
+  if (Number.isSafeInteger(v) && v >= 0) return { value: v, raw: BigInt(v) };
+  return { value: v, raw: null };
+}
+
+/** The reading back from storage: exact bigint beyond 2^53, a number otherwise. */
+export function decodeValue(
+  value: number,
+  raw: string | bigint | number | null | undefined,
+): number | bigint {
+  if (raw === null || raw === undefined) return value;
+  let big = BigInt(raw);
+  if (big < 0n) big += TWO_64;
+  return big <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(big) : big;
+}
+
+/** Labels serialised with sorted keys: the cache key of a series and its jsonb text. */
+export function canonicalLabels(labels: Labels): string {
+  const keys = Object.keys(labels).sort();
+  const out: Record<string, string> = {};
+  for (const k of keys) out[k] = String(labels[k]);
+  return JSON.stringify(out);
+}
+
+/** Whether a series is a counter: catalogue counters and Prometheus' `_total` convention. */
+export function seriesKind(name: string, counters: ReadonlySet<string>): 'counter' | 'gauge' {
+  return counters.has(name) || name.endsWith('_total') ? 'counter' : 'gauge';
+}
+
+/** Cheap structural check of a sample from a driver (nothing a device sends may crash us). */
+export function isWellFormed(s: Sample): boolean {
+  return (
+    s !== null &&
+    typeof s === 'object' &&
+    typeof s.name === 'string' &&
+    s.name.length > 0 &&
+    s.name.length <= 200 &&
+    typeof s.ts === 'number' &&
+    Number.isFinite(s.ts) &&
+    (s.labels === undefined || (typeof s.labels === 'object' && s.labels !== null))
+  );
+}

@@ -1,0 +1,137 @@
+import type { Sample } from '@ispmonitor/core';
+import type { Db } from '../db/types.js';
+import { ensurePartitions, partitionStart, SAMPLES } from '../schema/partitions.js';
+import { canonicalLabels, encodeValue, isWellFormed, seriesKind } from './encode.js';
+import type { SeriesCache, SeriesKey } from './series.js';
+
+/** Why a sample was not stored (it is counted, never retried: retrying could not help). */
+export type RejectReason = 'malformed' | 'value' | 'too_old' | 'too_new';
+
+/** What one `write` did. */
+export interface WriteOutcome {
+  /** Rows handed to the database (duplicates of stored rows are ignored there). */
+  accepted: number;
+  rejected: Partial<Record<RejectReason, number>>;
+  /** Whether the duplicate-safe staging path was needed (a retried or overlapping batch). */
+  deduplicated: boolean;
+}
+
+/** Settings of the writer. */
+export interface WriterOptions {
+  /** Rows per COPY statement. */
+  chunkSize: number;
+  /** Samples older than this (ms before now) are rejected: their partition is already dropped. */
+  maxAgeMs: number;
+  /** Samples further in the future than this are rejected (a device with a wrong clock). */
+  maxFutureMs: number;
+  counters: ReadonlySet<string>;
+  now: () => number;
+}
+
+const COLUMNS = ['series_id', 'ts', 'value', 'raw'] as const;
+
+/**
+ * Writes sample batches. Idempotent: a batch written twice stores each (series, ts) once,
+ * because the primary key is (series_id, ts). The fast path COPYs straight into the
+ * partitioned table; when that hits an existing row (a retry after a lost acknowledgement)
+ * it rolls back to a savepoint and COPYs into a temporary staging table, then
+ * INSERT … ON CONFLICT DO NOTHING — slower, but only for batches that overlap stored data.
+ */
+export class SampleWriter {
+  readonly #partitions = new Set<number>();
+
+  constructor(
+    private readonly db: Db,
+    private readonly series: SeriesCache,
+    private readonly options: WriterOptions,
+  ) {}
+
+  async write(batch: readonly Sample[]): Promise<WriteOutcome> {
+    const rejected: WriteOutcome['rejected'] = {};
+    const reject = (r: RejectReason) => {
+      rejected[r] = (rejected[r] ?? 0) + 1;
+    };
+    const now = this.options.now();
+    const oldest = now - this.options.maxAgeMs;
+    const newest = now + this.options.maxFutureMs;
+    const keys = new Map<string, SeriesKey>();
+    const pending: Array<{ key: string; ts: number; value: number; raw: bigint | null }> = [];
+    const days = new Set<number>();
+    for (const s of batch) {
+      if (!isWellFormed(s)) {
+        reject('malformed');
+        continue;
+      }
+      const enc = encodeValue(s.value);
+      if (!enc) {
+        reject('value');
+        continue;
+      }
+      if (s.ts < oldest) {
+        reject('too_old');
+        continue;
+      }
+      if (s.ts > newest) {
+        reject('too_new');
+        continue;
+      }
+      const labels = canonicalLabels(s.labels ?? {});
+      const key = `${s.name}\0${labels}`;
+      if (!keys.has(key))
+        keys.set(key, { name: s.name, labels, kind: seriesKind(s.name, this.options.counters) });
+      pending.push({ key, ts: Math.trunc(s.ts), value: enc.value, raw: enc.raw });
+      days.add(partitionStart(SAMPLES, s.ts));
+    }
+    if (pending.length === 0) return { accepted: 0, rejected, deduplicated: false };
+
+    await this.#ensureDays(days);
+    const ids = await this.series.resolve(keys);
+    const rows = pending.map(
+      (p) => [ids.get(p.key) as number, new Date(p.ts).toISOString(), p.value, p.raw] as const,
+    );
+    let deduplicated = false;
+    for (let i = 0; i < rows.length; i += this.options.chunkSize) {
+      const chunk = rows.slice(i, i + this.options.chunkSize);
+      if (await this.#insertChunk(chunk)) deduplicated = true;
+    }
+    return { accepted: pending.length, rejected, deduplicated };
+  }
+
+  /** Forgets which partitions exist (after retention dropped some). */
+  forgetPartitions(): void {
+    this.#partitions.clear();
+  }
+
+  async #ensureDays(days: Set<number>): Promise<void> {
+    const missing = [...days].filter((d) => !this.#partitions.has(d)).sort((a, b) => a - b);
+    if (missing.length === 0) return;
+    for (const d of missing) await ensurePartitions(this.db, SAMPLES, d, d);
+    for (const d of missing) this.#partitions.add(d);
+  }
+
+  /** Returns true when the duplicate-safe path was taken. */
+  async #insertChunk(
+    rows: ReadonlyArray<readonly [number, string, number, bigint | null]>,
+  ): Promise<boolean> {
+    return this.db.transaction(async (tx) => {
+      await tx.query('SAVEPOINT ispm_copy');
+      try {
+        await tx.copy({ table: 'ispm_samples', columns: COLUMNS, rows });
+        return false;
+      } catch (err) {
+        if ((err as { code?: string }).code !== '23505') throw err;
+      }
+      await tx.query('ROLLBACK TO SAVEPOINT ispm_copy');
+      await tx.query(
+        `CREATE TEMP TABLE IF NOT EXISTS ispm_staging (
+           series_id integer, ts timestamptz, value double precision, raw bigint) ON COMMIT DELETE ROWS`,
+      );
+      await tx.copy({ table: 'ispm_staging', columns: COLUMNS, rows });
+      await tx.query(
+        `INSERT INTO ispm_samples (series_id, ts, value, raw)
+         SELECT series_id, ts, value, raw FROM ispm_staging ON CONFLICT (series_id, ts) DO NOTHING`,
+      );
+      return true;
+    });
+  }
+}
