@@ -1,0 +1,103 @@
+/**
+ * Error codes of the SNMP driver and the one place net-snmp's errors are turned into them.
+ * Messages are written here, never copied from net-snmp, because some of its messages quote
+ * the community string.
+ */
+import snmp from 'net-snmp';
+
+/** Stable codes in `result.error.code` and `partErrors[].code`. */
+export const SnmpErrorCodes = {
+  TIMEOUT: 'SNMP_TIMEOUT',
+  AUTH: 'SNMP_AUTH_FAILED',
+  DECRYPT: 'SNMP_DECRYPT_FAILED',
+  BAD_RESPONSE: 'SNMP_BAD_RESPONSE',
+  ERROR_STATUS: 'SNMP_ERROR_STATUS',
+  TOO_BIG: 'SNMP_TOO_BIG',
+  UNREACHABLE: 'SNMP_UNREACHABLE',
+  ABORTED: 'SNMP_ABORTED',
+  CONFIG: 'SNMP_CONFIG_INVALID',
+  NOT_INCREASING: 'SNMP_OID_NOT_INCREASING',
+  TABLE_TOO_LONG: 'SNMP_TABLE_TOO_LONG',
+  REBOOTED: 'SNMP_DEVICE_REBOOTED',
+  INTERNAL: 'SNMP_INTERNAL',
+} as const;
+
+/** An error the driver raises: a stable code and a message safe to show (no secrets). */
+export class SnmpError extends Error {
+  override readonly name = 'SnmpError';
+  constructor(
+    readonly code: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** Whether an error means the device rejected our request as too big for one response. */
+export function isTooBig(err: unknown): boolean {
+  return err instanceof SnmpError && err.code === SnmpErrorCodes.TOO_BIG;
+}
+
+const RIC = snmp.ResponseInvalidCode;
+
+/** Turns whatever net-snmp (or the socket) reported into an SnmpError with our own message. */
+export function toSnmpError(
+  err: unknown,
+  where: { target: string; timeoutMs: number; tries: number },
+): SnmpError {
+  if (err instanceof SnmpError) return err;
+  const e = err as { name?: string; code?: unknown; status?: number; message?: string } | undefined;
+  const name = e?.name;
+  if (name === 'RequestTimedOutError') {
+    return new SnmpError(
+      SnmpErrorCodes.TIMEOUT,
+      `no answer from ${where.target} within ${where.timeoutMs} ms (${where.tries} tries): host down, ` +
+        'wrong community/credentials, or an ACL dropping us',
+    );
+  }
+  if (name === 'RequestFailedError') {
+    const status = typeof e?.status === 'number' ? e.status : undefined;
+    if (status === snmp.ErrorStatus.TooBig) {
+      return new SnmpError(SnmpErrorCodes.TOO_BIG, `${where.target} answered tooBig`);
+    }
+    const label = status !== undefined ? (snmp.ErrorStatus[status] ?? String(status)) : 'error';
+    return new SnmpError(SnmpErrorCodes.ERROR_STATUS, `${where.target} answered error-status ${label}`);
+  }
+  if (name === 'ResponseInvalidError') {
+    const code = e?.code;
+    if (code === RIC.EAuthFailure) {
+      // The message is net-snmp's usmStats text ("Unknown User Name", "Wrong Digest ...") — no secret in it.
+      const reason = typeof e?.message === 'string' ? e.message.slice(0, 120) : 'authentication failed';
+      return new SnmpError(
+        SnmpErrorCodes.AUTH,
+        `SNMPv3 authentication with ${where.target} failed: ${reason}`,
+      );
+    }
+    if (code === RIC.ECouldNotDecrypt) {
+      return new SnmpError(
+        SnmpErrorCodes.DECRYPT,
+        `could not decrypt the answer of ${where.target}: wrong privKey or privProtocol`,
+      );
+    }
+    const label = typeof code === 'number' ? (RIC[code] ?? String(code)) : 'invalid';
+    return new SnmpError(SnmpErrorCodes.BAD_RESPONSE, `${where.target} sent an invalid response (${label})`);
+  }
+  const sysCode = typeof e?.code === 'string' ? e.code : undefined;
+  if (
+    sysCode &&
+    /^(ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|ECONNREFUSED|EADDRNOTAVAIL|EINVAL)$/.test(sysCode)
+  ) {
+    return new SnmpError(SnmpErrorCodes.UNREACHABLE, `cannot send to ${where.target}: ${sysCode}`);
+  }
+  if (
+    name === 'ProcessingError' ||
+    name === 'RangeError' ||
+    /BER|buffer|Buffer|length/i.test(e?.message ?? '')
+  ) {
+    return new SnmpError(SnmpErrorCodes.BAD_RESPONSE, `${where.target} sent a message that does not decode`);
+  }
+  return new SnmpError(SnmpErrorCodes.INTERNAL, `request to ${where.target} failed: ${name ?? 'error'}`, {
+    cause: err,
+  });
+}

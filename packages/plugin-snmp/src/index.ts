@@ -1,0 +1,20 @@
+/**
+ * `@ispmonitor/plugin-snmp`: the SNMP v1/v2c/v3 driver, trap receiver and discovery.
+ */
+
+export { type CounterDeltaOptions, counterDelta, counterRate } from './counters.js';
+export { type DiscoverOptions, type DiscoverResult, type DiscoveryProgress, discover } from './discover.js';
+export { createSnmpDriver, type SnmpDriver, type SnmpDriverOptions } from './driver.js';
+export { SnmpErrorCodes } from './errors.js';
+export { compareOids } from './oid.js';
+export { snmp } from './plugin.js';
+export { type ProfileName, profileFor } from './profiles.js';
+export {
+  optionsSchema,
+  type SnmpOptions,
+  type SnmpSettings,
+  type SnmpSettingsInput,
+  settingsSchema,
+} from './settings.js';
+export { startTrapReceiver, type TrapReceiver, type TrapReceiverOptions } from './traps.js';
+export { decodeCounter64 } from './values.js';

@@ -1,0 +1,137 @@
+/**
+ * What every collector ("part") of a poll receives, and the helpers they share: emitting samples,
+ * walking columns with the device's learned bulk settings, and reporting a failed table.
+ */
+import type { Device, InventoryFacts, Labels, Logger, PartError, Sample } from '@ispmonitor/core';
+import type { Varbind } from 'net-snmp';
+import { SnmpError, SnmpErrorCodes } from '../errors.js';
+import type { SnmpSession } from '../session.js';
+import type { SnmpSettings } from '../settings.js';
+import { type BulkState, type ColumnRowsMap, walkColumns } from '../walk.js';
+
+export type { ColumnRowsMap };
+
+/** Slowly changing interface columns, cached per device. */
+export interface InterfaceRow {
+  index: number;
+  name: string;
+  descr?: string;
+  alias?: string;
+  type?: number;
+  mac?: string;
+  speedBps?: number;
+}
+
+/** Cache of the slow interface columns. */
+export interface InterfaceCache {
+  at: number;
+  rows: Map<string, InterfaceRow>;
+  /** ifIndexes that have 64-bit counters. */
+  hc: Set<string>;
+}
+
+/** What the driver remembers about one device between polls. */
+export interface DeviceMemory {
+  bulk: BulkState;
+  /** Settings the bulk state was learned with: a change of maxRepetitions resets it. */
+  configuredRepetitions: number;
+  interfaces?: InterfaceCache;
+  lastUptimeTicks?: number;
+}
+
+/** The context of one part of one poll. */
+export interface PartContext {
+  readonly device: Device;
+  readonly settings: SnmpSettings;
+  readonly session: SnmpSession;
+  readonly memory: DeviceMemory;
+  readonly logger: Logger;
+  /** Timestamp of every sample of this poll. */
+  readonly ts: number;
+  readonly samples: Sample[];
+  readonly facts: InventoryFacts;
+  readonly partErrors: PartError[];
+  /** Names already emitted with a given label set: lets one part skip what another covered. */
+  readonly emitted: Set<string>;
+}
+
+/** A collector: one concern of a poll (interfaces, host resources, MikroTik health, …). */
+export interface Part {
+  /** Name in `partErrors` when the whole part fails. */
+  readonly name: string;
+  collect(ctx: PartContext): Promise<void>;
+}
+
+/** Adds a sample carrying `device` and the given labels. Skips undefined values. */
+export function emit(
+  ctx: PartContext,
+  name: string,
+  labels: Labels,
+  value: number | bigint | undefined,
+): void {
+  if (value === undefined || (typeof value === 'number' && !Number.isFinite(value))) return;
+  ctx.samples.push({ name, labels: { device: ctx.device.id, ...labels }, value, ts: ctx.ts });
+  ctx.emitted.add(name);
+}
+
+/** Records a failed table of a part; the rest of the poll goes on. */
+export function partError(ctx: PartContext, part: string, err: unknown): void {
+  const e =
+    err instanceof SnmpError
+      ? err
+      : new SnmpError(SnmpErrorCodes.INTERNAL, err instanceof Error ? err.message : String(err));
+  ctx.partErrors.push({ part, code: e.code, message: e.message });
+}
+
+/**
+ * Walks columns with the device's bulk state. A column cut short (loop, too many rows) is
+ * reported under `partOf(column)` and its rows so far are kept.
+ */
+export async function walk(
+  ctx: PartContext,
+  columns: string[],
+  partOf: (column: string) => string,
+): Promise<ColumnRowsMap> {
+  const result = await walkColumns(ctx.session, columns, {
+    version: ctx.settings.version,
+    state: ctx.memory.bulk,
+    maxRows: ctx.settings.maxRows,
+  });
+  const reported = new Set<string>();
+  for (const [column, err] of result.errors) {
+    const part = partOf(column);
+    if (reported.has(part)) continue;
+    reported.add(part);
+    partError(ctx, part, err);
+  }
+  return result.columns;
+}
+
+/** GET of scalars; a missing object is simply absent from the map. */
+export async function getScalars(ctx: PartContext, oids: string[]): Promise<Map<string, Varbind>> {
+  const out = new Map<string, Varbind>();
+  let vbs: Varbind[];
+  try {
+    vbs = await ctx.session.get(oids);
+  } catch (err) {
+    // SNMPv1 fails the whole PDU with noSuchName when one object is missing: ask one by one.
+    if (!(err instanceof SnmpError) || err.code !== SnmpErrorCodes.ERROR_STATUS || oids.length < 2) throw err;
+    vbs = [];
+    for (const oid of oids) {
+      try {
+        vbs.push(...(await ctx.session.get([oid])));
+      } catch (inner) {
+        if (!(inner instanceof SnmpError) || inner.code !== SnmpErrorCodes.ERROR_STATUS) throw inner;
+      }
+    }
+  }
+  for (const vb of vbs) {
+    if (vb && typeof vb.oid === 'string' && vb.type < 128) out.set(vb.oid, vb);
+  }
+  return out;
+}
+
+/** The interface name of an ifIndex, from the cache; `if<index>` when unknown. */
+export function ifNameOf(ctx: PartContext, ifIndex: string): string {
+  return ctx.memory.interfaces?.rows.get(ifIndex)?.name ?? `if${ifIndex}`;
+}

@@ -1,0 +1,179 @@
+/**
+ * One SNMP session (one UDP socket) per poll, made safe to use against any peer: a datagram that
+ * does not decode fails the pending request instead of throwing out of the socket handler, the
+ * session closes exactly once on every path, and an abort closes it so the poll ends at once.
+ */
+import snmp, { type Session, type Varbind } from 'net-snmp';
+import { SnmpError, SnmpErrorCodes, toSnmpError } from './errors.js';
+import type { SnmpSettings } from './settings.js';
+
+const AUTH: Record<string, number> = {
+  md5: snmp.AuthProtocols.md5,
+  sha: snmp.AuthProtocols.sha,
+  sha224: snmp.AuthProtocols.sha224,
+  sha256: snmp.AuthProtocols.sha256,
+  sha384: snmp.AuthProtocols.sha384,
+  sha512: snmp.AuthProtocols.sha512,
+};
+const PRIV: Record<string, number> = {
+  aes: snmp.PrivProtocols.aes,
+  aes256b: snmp.PrivProtocols.aes256b,
+  aes256r: snmp.PrivProtocols.aes256r,
+  des: snmp.PrivProtocols.des,
+};
+
+/** What a session needs besides the settings. */
+export interface SessionTarget {
+  host: string;
+  port: number;
+}
+
+/** A promise-based, abortable, always-closed SNMP session. */
+export class SnmpSession {
+  readonly #session: Session;
+  readonly #where: { target: string; timeoutMs: number; tries: number };
+  readonly #signal: AbortSignal | undefined;
+  #closed = false;
+  readonly #onAbort = () => this.close();
+  /** Requests sent, for self-metrics and benchmarks. */
+  requests = 0;
+  /** Varbinds received. */
+  varbinds = 0;
+
+  constructor(target: SessionTarget, settings: SnmpSettings, signal?: AbortSignal) {
+    const options = {
+      port: target.port,
+      retries: settings.retries,
+      timeout: settings.timeout,
+      // Always explicit: net-snmp defaults to v1, which cannot read Counter64.
+      version:
+        settings.version === '1' ? snmp.Version1 : settings.version === '2c' ? snmp.Version2c : snmp.Version3,
+      transport: target.host.includes(':') ? ('udp6' as const) : ('udp4' as const),
+      context: settings.context ?? '',
+    };
+    this.#where = {
+      target: `${target.host}:${target.port}`,
+      timeoutMs: settings.timeout,
+      tries: settings.retries + 1,
+    };
+    if (settings.version === '3') {
+      const level = settings.privProtocol
+        ? snmp.SecurityLevel.authPriv
+        : settings.authProtocol
+          ? snmp.SecurityLevel.authNoPriv
+          : snmp.SecurityLevel.noAuthNoPriv;
+      this.#session = snmp.createV3Session(
+        target.host,
+        {
+          name: settings.username ?? '',
+          level,
+          authProtocol: settings.authProtocol ? AUTH[settings.authProtocol] : undefined,
+          authKey: settings.authKey,
+          privProtocol: settings.privProtocol ? PRIV[settings.privProtocol] : undefined,
+          privKey: settings.privKey,
+        },
+        options,
+      );
+    } else {
+      this.#session = snmp.createSession(target.host, settings.community ?? '', options);
+    }
+    this.#harden();
+    this.#signal = signal;
+    if (signal?.aborted) this.close();
+    else signal?.addEventListener('abort', this.#onAbort, { once: true });
+  }
+
+  /** Replaces net-snmp's datagram handler with one that cannot throw into the event loop. */
+  #harden(): void {
+    const s = this.#session;
+    s.dgram.removeAllListeners('message');
+    s.dgram.on('message', (buffer: Buffer) => {
+      try {
+        s.onMsg(buffer);
+      } catch (err) {
+        // A reply that breaks the decoder fails what is pending; a stray datagram changes nothing else.
+        s.cancelRequests(
+          new SnmpError(
+            SnmpErrorCodes.BAD_RESPONSE,
+            `${this.#where.target} sent a message that does not decode`,
+            { cause: err },
+          ),
+        );
+      }
+    });
+    // net-snmp emits 'error' for undecodable datagrams; without a listener that would be thrown.
+    s.on('error', () => {});
+    s.dgram.on('error', () => this.close());
+  }
+
+  /** Whether the session was closed (by `close()` or an abort). */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** The `host:port` this session talks to. */
+  get target(): string {
+    return this.#where.target;
+  }
+
+  #call<T>(send: (cb: (error: Error | null, varbinds?: unknown[]) => void) => void): Promise<T> {
+    if (this.#closed) return Promise.reject(this.#abortError());
+    this.requests++;
+    return new Promise<T>((resolve, reject) => {
+      let settled = false;
+      const done = (error: Error | null, varbinds?: unknown[]) => {
+        if (settled) return;
+        settled = true;
+        if (this.#closed && (error || !varbinds)) return reject(this.#abortError());
+        if (error) return reject(toSnmpError(error, this.#where));
+        resolve(varbinds as T);
+      };
+      try {
+        send(done);
+      } catch (err) {
+        done(err as Error);
+      }
+    });
+  }
+
+  #abortError(): SnmpError {
+    const reason = this.#signal?.reason;
+    const why = reason instanceof Error ? reason.message : reason ? String(reason) : 'session closed';
+    return new SnmpError(SnmpErrorCodes.ABORTED, `poll of ${this.#where.target} aborted: ${why}`);
+  }
+
+  /** GET of several instance OIDs. Missing objects come back as exception varbinds. */
+  async get(oids: string[]): Promise<Varbind[]> {
+    const out = await this.#call<Varbind[]>((cb) => this.#session.get(oids, cb));
+    this.varbinds += out.length;
+    return out;
+  }
+
+  /** GETBULK with no non-repeaters: one list of varbinds per requested OID. */
+  async getBulk(oids: string[], maxRepetitions: number): Promise<Varbind[][]> {
+    const out = await this.#call<Varbind[][]>((cb) => this.#session.getBulk(oids, 0, maxRepetitions, cb));
+    for (const column of out) this.varbinds += column.length;
+    return out;
+  }
+
+  /** GETNEXT, as one-repetition-free bulk is unavailable in SNMPv1. */
+  async getNext(oids: string[]): Promise<Varbind[]> {
+    const out = await this.#call<Varbind[]>((cb) =>
+      (this.#session as unknown as { getNext(o: string[], c: typeof cb): void }).getNext(oids, cb),
+    );
+    this.varbinds += out.length;
+    return out;
+  }
+
+  /** Closes the socket. Safe to call any number of times. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#signal?.removeEventListener('abort', this.#onAbort);
+    try {
+      this.#session.close();
+    } catch {
+      // Already closed by a socket error: nothing left to release.
+    }
+  }
+}

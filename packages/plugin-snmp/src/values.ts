@@ -1,0 +1,122 @@
+/**
+ * Decoding of varbind values as net-snmp delivers them: numbers for 32-bit types, Buffers for
+ * OCTET STRING and Counter64, strings for OIDs and IP addresses.
+ */
+import snmp, { type Varbind } from 'net-snmp';
+
+const T = snmp.ObjectType;
+
+/** Type numbers of the ASN.1/SMI types we look at. */
+export const VarbindType = {
+  Integer: T.Integer as number,
+  OctetString: T.OctetString as number,
+  Oid: T.OID as number,
+  IpAddress: T.IpAddress as number,
+  Counter: T.Counter as number,
+  Gauge: T.Gauge as number,
+  TimeTicks: T.TimeTicks as number,
+  Opaque: T.Opaque as number,
+  Counter64: T.Counter64 as number,
+  NoSuchObject: T.NoSuchObject as number,
+  NoSuchInstance: T.NoSuchInstance as number,
+  EndOfMibView: T.EndOfMibView as number,
+} as const;
+
+/** Whether a varbind carries no value (noSuchObject, noSuchInstance, endOfMibView). */
+export function isException(vb: Varbind): boolean {
+  return (
+    vb.type === VarbindType.NoSuchObject ||
+    vb.type === VarbindType.NoSuchInstance ||
+    vb.type === VarbindType.EndOfMibView
+  );
+}
+
+/**
+ * Decodes a Counter64 (a big-endian Buffer of 0–9 bytes) exactly into a bigint. Bytes beyond the
+ * eighth can only be a leading zero of the BER encoding; anything larger is rejected as garbage.
+ */
+export function decodeCounter64(value: unknown): bigint | undefined {
+  if (typeof value === 'number') return Number.isSafeInteger(value) && value >= 0 ? BigInt(value) : undefined;
+  if (typeof value === 'bigint') return value;
+  if (!Buffer.isBuffer(value) || value.length > 9) return undefined;
+  let out = 0n;
+  for (const byte of value) out = (out << 8n) | BigInt(byte);
+  return out <= 0xffff_ffff_ffff_ffffn ? out : undefined;
+}
+
+/**
+ * A counter or gauge as a sample value. Counter64 follows one rule, documented in the README: a
+ * `number` while it is a safe integer (≤ 2^53−1), a `bigint` beyond that so it stays exact.
+ */
+export function numericValue(vb: Varbind): number | bigint | undefined {
+  if (vb.type === VarbindType.Counter64) {
+    const big = decodeCounter64(vb.value);
+    if (big === undefined) return undefined;
+    return big <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(big) : big;
+  }
+  switch (vb.type) {
+    case VarbindType.Integer:
+    case VarbindType.Counter:
+    case VarbindType.Gauge:
+    case VarbindType.TimeTicks:
+      return typeof vb.value === 'number' && Number.isFinite(vb.value) ? vb.value : undefined;
+    case VarbindType.OctetString: {
+      // Some agents (UCD laLoad, vendor tables) report numbers as text.
+      const n = Number(textValue(vb));
+      return textValue(vb)?.trim() !== '' && Number.isFinite(n) ? n : undefined;
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** A plain number (Counter64 converted, possibly losing precision past 2^53): for gauges only. */
+export function numberValue(vb: Varbind | undefined): number | undefined {
+  if (!vb) return undefined;
+  const v = numericValue(vb);
+  return v === undefined ? undefined : Number(v);
+}
+
+/** Longest text we keep from an OCTET STRING: hostile agents may send tens of kilobytes. */
+export const MAX_TEXT = 1024;
+
+/**
+ * An OCTET STRING as text: UTF-8 when it is printable, else the hex of its bytes (MAC addresses,
+ * binary ids). Truncated to `MAX_TEXT` characters.
+ */
+export function textValue(vb: Varbind | undefined): string | undefined {
+  if (!vb || isException(vb)) return undefined;
+  const v = vb.value;
+  if (typeof v === 'string') return v.slice(0, MAX_TEXT);
+  if (typeof v === 'number' || typeof v === 'bigint') return String(v);
+  if (!Buffer.isBuffer(v)) return undefined;
+  const bytes = v.subarray(0, MAX_TEXT);
+  const text = bytes.toString('utf8');
+  // Printable when there are no control bytes other than tab/CR/LF and the bytes are valid UTF-8.
+  let printable = !text.includes('\ufffd');
+  for (let i = 0; printable && i < bytes.length; i++) {
+    const b = bytes[i] as number;
+    if (b < 0x20 && b !== 9 && b !== 10 && b !== 13) printable = false;
+    if (b === 0x7f) printable = false;
+  }
+  if (printable) return text.replace(/[\r\n]+$/, '');
+  return bytes.toString('hex');
+}
+
+/** A 6-byte OCTET STRING as `aa:bb:cc:dd:ee:ff`; other lengths as their text. */
+export function macValue(vb: Varbind | undefined): string | undefined {
+  if (!vb || isException(vb)) return undefined;
+  if (Buffer.isBuffer(vb.value) && vb.value.length === 6) return formatMac([...vb.value]);
+  return textValue(vb);
+}
+
+/** Formats six byte values as a lower-case colon-separated MAC. */
+export function formatMac(bytes: number[]): string {
+  return bytes.map((b) => (b & 0xff).toString(16).padStart(2, '0')).join(':');
+}
+
+/** An OID-typed value as a dotted string. */
+export function oidValue(vb: Varbind | undefined): string | undefined {
+  if (!vb || vb.type !== VarbindType.Oid || typeof vb.value !== 'string') return undefined;
+  return vb.value;
+}

@@ -1,0 +1,201 @@
+/**
+ * Bulk walks of several table columns at once, with max-repetitions learned per device and loop
+ * protection. One GETBULK carries every column still being walked, so a table of N rows and C
+ * columns costs about N / repetitions round trips instead of C × N / repetitions.
+ */
+import type { Varbind } from 'net-snmp';
+import { SnmpError, SnmpErrorCodes } from './errors.js';
+import { compareOids, indexOf, isUnder } from './oid.js';
+import type { SnmpSession } from './session.js';
+import { VarbindType } from './values.js';
+
+/** What a device taught us about bulk requests; kept per device between polls. */
+export interface BulkState {
+  /** Current max-repetitions: starts at the configured value, halves on tooBig and timeouts. */
+  maxRepetitions: number;
+  /** How many times it was lowered, for logs and tests. */
+  backoffs: number;
+}
+
+/** Options of one walk. */
+export interface WalkOptions {
+  /** `1` walks with GETNEXT (SNMPv1 has no GETBULK). */
+  version: '1' | '2c' | '3';
+  state: BulkState;
+  /** Rows kept per column before the walk is cut off. */
+  maxRows: number;
+  /** Varbinds asked for per request across all columns (columns × repetitions). Default 8 × maxRepetitions. */
+  varbindBudget?: number;
+}
+
+/** Rows of one column by index, in walk order. */
+export type ColumnRows = Map<string, Varbind>;
+/** Rows of several columns, by column OID. */
+export type ColumnRowsMap = Map<string, ColumnRows>;
+
+/** The result of a walk: rows per column, and the error that cut a column short, if any. */
+export interface WalkResult {
+  columns: Map<string, ColumnRows>;
+  errors: Map<string, SnmpError>;
+}
+
+interface Cursor {
+  column: string;
+  last: string;
+  rows: ColumnRows;
+  done: boolean;
+}
+
+/** Timeouts tolerated in one walk before it gives up (each one halves max-repetitions first). */
+const MAX_TIMEOUT_BACKOFFS = 2;
+
+/**
+ * Walks `columns` (OIDs of table columns or subtrees) together. Never loops forever: each column
+ * must return strictly increasing OIDs and at most `maxRows` rows. Errors that end the whole walk
+ * (timeout after backoff, abort, auth) are thrown; errors of one column are in `errors`.
+ */
+export async function walkColumns(
+  session: SnmpSession,
+  columns: string[],
+  opts: WalkOptions,
+): Promise<WalkResult> {
+  const cursors: Cursor[] = columns.map((column) => ({ column, last: column, rows: new Map(), done: false }));
+  const errors = new Map<string, SnmpError>();
+  let timeouts = 0;
+  for (;;) {
+    const active = cursors.filter((c) => !c.done);
+    if (active.length === 0) break;
+    const state = opts.state;
+    const budget = opts.varbindBudget ?? state.maxRepetitions * 8;
+    const reps = Math.max(1, Math.min(state.maxRepetitions, Math.floor(budget / active.length)));
+    let answer: Varbind[][];
+    try {
+      if (opts.version === '1') {
+        // GETNEXT of one column at a time: a v1 noSuchName fails the whole PDU, so don't mix columns.
+        const first = active[0] as Cursor;
+        try {
+          const vbs = await session.getNext([first.last]);
+          answer = [vbs];
+        } catch (err) {
+          if (
+            err instanceof SnmpError &&
+            err.code === SnmpErrorCodes.ERROR_STATUS &&
+            /NoSuchName/i.test(err.message)
+          ) {
+            first.done = true;
+            continue;
+          }
+          throw err;
+        }
+        if (progress([first], answer, opts.maxRows, errors) === 0 && !first.done) {
+          throw new SnmpError(
+            SnmpErrorCodes.BAD_RESPONSE,
+            `${session.target} answered GETNEXT without progress`,
+          );
+        }
+        continue;
+      }
+      answer = await session.getBulk(
+        active.map((c) => c.last),
+        reps,
+      );
+    } catch (err) {
+      if (!(err instanceof SnmpError)) throw err;
+      if (err.code === SnmpErrorCodes.TOO_BIG && state.maxRepetitions > 1) {
+        lower(state);
+        continue;
+      }
+      if (
+        err.code === SnmpErrorCodes.TIMEOUT &&
+        state.maxRepetitions > 1 &&
+        timeouts < MAX_TIMEOUT_BACKOFFS
+      ) {
+        // Some agents drop requests whose answer would not fit instead of saying tooBig.
+        timeouts++;
+        lower(state);
+        continue;
+      }
+      throw err;
+    }
+    if (progress(active, answer, opts.maxRows, errors) === 0 && active.some((c) => !c.done)) {
+      // An answer that moves no column forward would be asked again forever.
+      for (const c of active) {
+        if (!c.done) {
+          c.done = true;
+          errors.set(
+            c.column,
+            new SnmpError(
+              SnmpErrorCodes.BAD_RESPONSE,
+              `${session.target} answered GETBULK without progress under ${c.column}`,
+            ),
+          );
+        }
+      }
+    }
+  }
+  const out = new Map<string, ColumnRows>();
+  for (const c of cursors) out.set(c.column, c.rows);
+  return { columns: out, errors };
+}
+
+function lower(state: BulkState): void {
+  state.maxRepetitions = Math.max(1, Math.floor(state.maxRepetitions / 2));
+  state.backoffs++;
+}
+
+/** Applies one answer to the cursors; returns how many rows were added. */
+function progress(
+  active: Cursor[],
+  answer: Varbind[][],
+  maxRows: number,
+  errors: Map<string, SnmpError>,
+): number {
+  let added = 0;
+  for (let i = 0; i < active.length; i++) {
+    const c = active[i] as Cursor;
+    const vbs = answer[i];
+    if (!Array.isArray(vbs)) continue;
+    for (const vb of vbs) {
+      if (c.done) break;
+      if (
+        !vb ||
+        typeof vb.oid !== 'string' ||
+        vb.type === VarbindType.EndOfMibView ||
+        !isUnder(vb.oid, c.column)
+      ) {
+        c.done = true;
+        break;
+      }
+      if (vb.type === VarbindType.NoSuchObject || vb.type === VarbindType.NoSuchInstance) {
+        c.done = true;
+        break;
+      }
+      if (compareOids(vb.oid, c.last) <= 0) {
+        c.done = true;
+        errors.set(
+          c.column,
+          new SnmpError(
+            SnmpErrorCodes.NOT_INCREASING,
+            `walk of ${c.column} cut off: ${vb.oid} does not follow ${c.last}`,
+          ),
+        );
+        break;
+      }
+      if (c.rows.size >= maxRows) {
+        c.done = true;
+        errors.set(
+          c.column,
+          new SnmpError(
+            SnmpErrorCodes.TABLE_TOO_LONG,
+            `walk of ${c.column} cut off after ${maxRows} rows (maxRows)`,
+          ),
+        );
+        break;
+      }
+      c.rows.set(indexOf(vb.oid, c.column), vb);
+      c.last = vb.oid;
+      added++;
+    }
+  }
+  return added;
+}
