@@ -1,0 +1,34 @@
+import { definePlugin, tokens } from '@ispmonitor/core';
+import { z } from 'zod';
+import { chatNotifier } from './chat-notifier.js';
+import { ndjsonSink } from './ndjson-sink.js';
+import { reachabilityDriver } from './reachability-driver.js';
+
+export { chatNotifier, chatText } from './chat-notifier.js';
+export { ndjsonSink } from './ndjson-sink.js';
+export { reachabilityDriver, tcpSettingsSchema } from './reachability-driver.js';
+
+/** Options of the plugin. */
+export const reachabilityOptionsSchema = z
+  .object({
+    /** Append every sample to this file as newline-delimited JSON. Default: off. */
+    ndjsonFile: z.string().optional(),
+    /** Post alerts to this chat webhook URL. Default: off. */
+    chatWebhook: z.string().url().optional(),
+  })
+  .strict();
+
+/**
+ * A third-party plugin showing the three roles: a TCP reachability driver (`driver: 'tcp'`), an
+ * NDJSON file sink and a chat webhook notifier. Only public imports of `@ispmonitor/core`.
+ */
+export const reachability = definePlugin({
+  name: 'reachability',
+  version: '0.1.0',
+  optionsSchema: reachabilityOptionsSchema,
+  setup(ctx, options) {
+    ctx.provide(tokens.Driver, reachabilityDriver());
+    if (options.ndjsonFile) ctx.provide(tokens.Sink, ndjsonSink(options.ndjsonFile));
+    if (options.chatWebhook) ctx.provide(tokens.Notifier, chatNotifier({ url: options.chatWebhook }));
+  },
+});
