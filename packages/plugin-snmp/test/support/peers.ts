@@ -39,7 +39,12 @@ export async function waitForAgent(port: number, community: string, timeoutMs = 
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const ok = await new Promise<boolean>((resolve) => {
-      const s = snmp.createSession('127.0.0.1', community, { port, version: snmp.Version2c, timeout: 500, retries: 0 });
+      const s = snmp.createSession('127.0.0.1', community, {
+        port,
+        version: snmp.Version2c,
+        timeout: 500,
+        retries: 0,
+      });
       s.on('error', () => {});
       s.get(['1.3.6.1.2.1.1.2.0'], (err) => {
         s.close();
@@ -47,7 +52,8 @@ export async function waitForAgent(port: number, community: string, timeoutMs = 
       });
     });
     if (ok) return;
-    if (Date.now() > deadline) throw new Error(`agent on 127.0.0.1:${port} did not answer within ${timeoutMs} ms`);
+    if (Date.now() > deadline)
+      throw new Error(`agent on 127.0.0.1:${port} did not answer within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 200));
   }
 }
