@@ -1,0 +1,162 @@
+/**
+ * Hostile agents: whatever a peer sends, the poll resolves within its timeout with a clear
+ * error, nothing is thrown out of a socket handler, and memory stays bounded.
+ */
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createSnmpDriver, SnmpErrorCodes } from '../src/index.js';
+import { type HostileAgent, type HostileMode, startHostileAgent } from './support/hostile.js';
+import { pollWith } from './support/util.js';
+
+const uncaught: unknown[] = [];
+beforeAll(() => {
+  process.on('uncaughtException', (e) => uncaught.push(e));
+});
+
+describe('hostile agents', () => {
+  let agent: HostileAgent | undefined;
+  afterEach(async () => {
+    await agent?.close();
+    agent = undefined;
+    expect(uncaught).toEqual([]);
+  });
+
+  const poll = async (mode: HostileMode, extra: Record<string, unknown> = {}) => {
+    agent = await startHostileAgent(mode);
+    const driver = createSnmpDriver();
+    const device = {
+      id: `hostile-${mode}`,
+      host: '127.0.0.1',
+      port: agent.port,
+      driver: 'snmp',
+      snmp: {
+        version: '2c',
+        community: 'public-test',
+        timeout: 300,
+        retries: 1,
+        profile: 'generic',
+        ...extra,
+      },
+    };
+    const started = Date.now();
+    const result = await pollWith(driver, device, 10_000);
+    return { result, ms: Date.now() - started, driver, device };
+  };
+
+  it('silence: a timeout error after timeout × tries, not a hang', async () => {
+    const { result, ms } = await poll('silent');
+    expect(result.error?.code).toBe(SnmpErrorCodes.TIMEOUT);
+    expect(result.error?.message).toMatch(/no answer from 127\.0\.0\.1:\d+ within 300 ms \(2 tries\)/);
+    expect(ms).toBeLessThan(3000);
+    expect(agent?.received.length).toBe(2);
+  });
+
+  it('wrong request ids are ignored: timeout', async () => {
+    const { result } = await poll('wrong-request-id');
+    expect(result.error?.code).toBe(SnmpErrorCodes.TIMEOUT);
+  });
+
+  it('garbage BER: no crash, timeout error', async () => {
+    const { result } = await poll('garbage');
+    expect(result.error?.code).toBe(SnmpErrorCodes.TIMEOUT);
+  });
+
+  it('truncated BER: no crash, a bad-response error', async () => {
+    const { result } = await poll('truncated');
+    expect(result.error?.code).toBe(SnmpErrorCodes.BAD_RESPONSE);
+    expect(result.error?.message).toMatch(/sent (an invalid response|a message that does not decode)/);
+  });
+
+  it('an undefined value type: no crash, a clear error', async () => {
+    const { result } = await poll('unknown-type');
+    expect(result.error).toBeDefined();
+    expect([SnmpErrorCodes.TIMEOUT, SnmpErrorCodes.BAD_RESPONSE]).toContain(result.error?.code);
+  });
+
+  it('a giant OCTET STRING is cut to 1 KiB and memory stays bounded', async () => {
+    const before = process.memoryUsage().heapUsed;
+    const { result } = await poll('giant-string');
+    expect(result.error).toBeUndefined();
+    expect(result.facts?.system?.description?.length).toBe(1024);
+    expect(process.memoryUsage().heapUsed - before).toBeLessThan(64 * 1024 * 1024);
+  });
+
+  it('wrong types: values that are not what the MIB says are skipped, the poll succeeds', async () => {
+    const { result } = await poll('wrong-types');
+    expect(result.error).toBeUndefined();
+    expect(result.facts?.system?.uptimeSeconds).toBeUndefined();
+    expect(result.facts?.system?.objectId).toBeUndefined();
+    expect(result.samples.every((s) => typeof s.value === 'number' || typeof s.value === 'bigint')).toBe(
+      true,
+    );
+  });
+
+  it('non-increasing OIDs are cut off with a part error; the poll ends', async () => {
+    const { result, ms } = await poll('non-increasing');
+    expect(result.error).toBeUndefined();
+    expect(
+      result.partErrors?.some((p) => p.code === SnmpErrorCodes.NOT_INCREASING && p.part === 'ifTable'),
+    ).toBe(true);
+    expect(ms).toBeLessThan(5000);
+  });
+
+  it('an endless table is cut off at maxRows with a part error; memory bounded', async () => {
+    const before = process.memoryUsage().heapUsed;
+    const { result, ms } = await poll('endless', { maxRows: 2000 });
+    expect(result.error).toBeUndefined();
+    const cut = result.partErrors?.find((p) => p.code === SnmpErrorCodes.TABLE_TOO_LONG);
+    expect(cut?.part).toBe('ifTable');
+    expect(cut?.message).toMatch(/after 2000 rows/);
+    expect(result.facts?.interfaces?.length).toBe(2000);
+    expect(ms).toBeLessThan(8000);
+    expect(process.memoryUsage().heapUsed - before).toBeLessThan(128 * 1024 * 1024);
+  });
+
+  it('tooBig: max-repetitions backs off and the learned value is kept for the next poll', async () => {
+    const { result, driver, device } = await poll('too-big', { maxRepetitions: 40 });
+    expect(result.error).toBeUndefined();
+    expect(result.facts?.interfaces?.length).toBe(20);
+    const learned = driver.memoryOf(device.id)?.bulk.maxRepetitions as number;
+    expect(learned).toBeLessThanOrEqual(5);
+    expect(learned).toBeGreaterThan(1);
+    const bulkBefore = agent?.received.filter((r) => r.pduType === 0xa5).length as number;
+    const tooBigBefore = agent?.received.filter((r) => r.pduType === 0xa5 && r.maxRepetitions > 5)
+      .length as number;
+    await pollWith(driver, device);
+    const bulkAfter = agent?.received.filter((r) => r.pduType === 0xa5) ?? [];
+    // The second poll starts at the learned value: no request above it.
+    expect(bulkAfter.filter((r) => r.maxRepetitions > 5).length).toBe(tooBigBefore);
+    expect(bulkAfter.length).toBeGreaterThan(bulkBefore);
+  });
+
+  it('an abort ends the poll at once and closes the session', async () => {
+    agent = await startHostileAgent('silent');
+    const driver = createSnmpDriver();
+    const ac = new AbortController();
+    const started = Date.now();
+    const pending = driver.poll(
+      {
+        id: 'abort',
+        host: '127.0.0.1',
+        port: agent.port,
+        driver: 'snmp',
+        snmp: { version: '2c', community: 'x', timeout: '5s', retries: 3 },
+      },
+      {
+        signal: ac.signal,
+        logger: {
+          debug() {},
+          info() {},
+          warn() {},
+          error() {},
+          child() {
+            return this;
+          },
+        },
+      },
+    );
+    setTimeout(() => ac.abort(new Error('poll timeout')), 100);
+    const result = await pending;
+    expect(result.error?.code).toBe(SnmpErrorCodes.ABORTED);
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+});
