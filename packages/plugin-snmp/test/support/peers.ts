@@ -126,6 +126,7 @@ export async function startSnmpsim(only?: string[]): Promise<Peer> {
 /** Credentials of the snmpd peer. */
 export const snmpdCreds = {
   community: 'testcomm',
+  no64Community: 'testno64',
   username: 'monuser',
   authKey: 'authpass123',
   privKey: 'privpass123',
@@ -142,6 +143,10 @@ export async function startSnmpd(): Promise<Peer> {
       `agentAddress udp:127.0.0.1:${port}`,
       'master no',
       `rocommunity ${snmpdCreds.community} 127.0.0.1`,
+      // A second community that cannot see ifXTable, so the 32-bit ifTable counters are used.
+      'view no64 included .1',
+      'view no64 excluded .1.3.6.1.2.1.31.1.1.1',
+      `rocommunity ${snmpdCreds.no64Community} 127.0.0.1 -V no64`,
       `createUser ${snmpdCreds.username} SHA "${snmpdCreds.authKey}" AES "${snmpdCreds.privKey}"`,
       `rouser ${snmpdCreds.username} authpriv`,
       '',
