@@ -1,0 +1,81 @@
+import type { Db } from '../db/types.js';
+import {
+  dropPartitionsBefore,
+  ensurePartitions,
+  ROLLUP_1H,
+  ROLLUP_5M,
+  SAMPLES,
+} from '../schema/partitions.js';
+import { type RollupReport, runRollups } from './rollups.js';
+
+/** Retention of every table, in ms. */
+export interface RetentionMs {
+  raw: number;
+  rollup5m: number;
+  rollup1h: number;
+  statusHistory: number;
+  inventoryHistory: number;
+}
+
+/** Settings of the maintenance round. */
+export interface MaintenanceOptions {
+  retention: RetentionMs;
+  rollups: boolean;
+  latenessMs: number;
+  /** Days of partitions created ahead of time. */
+  partitionsAheadDays: number;
+}
+
+/** What one maintenance round did. */
+export interface MaintenanceReport {
+  created: string[];
+  dropped: string[];
+  rollups?: RollupReport;
+  deletedStatusRows: number;
+  deletedHistoryRows: number;
+}
+
+const DAY = 86_400_000;
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/**
+ * One maintenance round at time `now` (injected, so tests run it on fake time): partitions
+ * created ahead, rollups brought up to date, then retention — whole partitions dropped, and
+ * old status and inventory history deleted. Safe to run on several replicas at once.
+ */
+export async function runMaintenance(
+  db: Db,
+  options: MaintenanceOptions,
+  now: number,
+): Promise<MaintenanceReport> {
+  const created: string[] = [];
+  const ahead = now + options.partitionsAheadDays * DAY;
+  created.push(...(await ensurePartitions(db, SAMPLES, now, ahead)));
+  if (options.rollups) {
+    created.push(...(await ensurePartitions(db, ROLLUP_5M, now, ahead)));
+    created.push(...(await ensurePartitions(db, ROLLUP_1H, now, ahead)));
+  }
+  const rollups = options.rollups ? await runRollups(db, now, options.latenessMs) : undefined;
+  const r = options.retention;
+  const dropped = [
+    ...(await dropPartitionsBefore(db, SAMPLES, now - r.raw)),
+    ...(await dropPartitionsBefore(db, ROLLUP_5M, now - r.rollup5m)),
+    ...(await dropPartitionsBefore(db, ROLLUP_1H, now - r.rollup1h)),
+  ];
+  const status = await db.query('DELETE FROM ispm_device_status WHERE ts < $1::timestamptz', [
+    iso(now - r.statusHistory),
+  ]);
+  let history = 0;
+  for (const table of [
+    'ispm_neighbours',
+    'ispm_pppoe_sessions',
+    'ispm_dhcp_leases',
+    'ispm_interfaces',
+  ] as const) {
+    const res = await db.query(`DELETE FROM ${table} WHERE ended_at < $1::timestamptz`, [
+      iso(now - r.inventoryHistory),
+    ]);
+    history += res.rowCount;
+  }
+  return { created, dropped, rollups, deletedStatusRows: status.rowCount, deletedHistoryRows: history };
+}

@@ -1,0 +1,80 @@
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import type { PoolStats } from './db/types.js';
+
+/** The plugin's self-metrics, all named `ispmonitor_db_*`, all in the monitor's registry. */
+export interface DbMetrics {
+  samplesWritten: Counter<'engine'>;
+  samplesRejected: Counter<'reason'>;
+  batches: Counter<'result'>;
+  writeDuration: Histogram<never>;
+  dedupBatches: Counter<never>;
+  maintenance: Counter<'result'>;
+  factsErrors: Counter<'event'>;
+}
+
+/** Creates the metrics in `registry`; pool numbers are read when Prometheus scrapes. */
+export function createDbMetrics(registry: Registry, pool: () => PoolStats | undefined): DbMetrics {
+  const registers = [registry];
+  new Gauge({
+    name: 'ispmonitor_db_pool_connections',
+    help: 'Database connections by state (PGlite has one)',
+    labelNames: ['state'],
+    registers,
+    collect() {
+      const p = pool();
+      this.set({ state: 'total' }, p?.total ?? 0);
+      this.set({ state: 'idle' }, p?.idle ?? 0);
+    },
+  });
+  new Gauge({
+    name: 'ispmonitor_db_pool_waiting',
+    help: 'Queries waiting for a database connection',
+    registers,
+    collect() {
+      this.set(pool()?.waiting ?? 0);
+    },
+  });
+  return {
+    samplesWritten: new Counter({
+      name: 'ispmonitor_db_samples_written_total',
+      help: 'Samples handed to the database (a retried batch counts again; duplicates are not stored twice)',
+      labelNames: ['engine'],
+      registers,
+    }),
+    samplesRejected: new Counter({
+      name: 'ispmonitor_db_samples_rejected_total',
+      help: 'Samples not stored because they could never be (malformed, bad value, too old, too new)',
+      labelNames: ['reason'],
+      registers,
+    }),
+    batches: new Counter({
+      name: 'ispmonitor_db_write_batches_total',
+      help: 'Sample batches written, by result (ok, error)',
+      labelNames: ['result'],
+      registers,
+    }),
+    writeDuration: new Histogram({
+      name: 'ispmonitor_db_write_duration_seconds',
+      help: 'Time to write one sample batch',
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers,
+    }),
+    dedupBatches: new Counter({
+      name: 'ispmonitor_db_dedup_batches_total',
+      help: 'Batches that overlapped stored rows (retries) and went through the duplicate-safe path',
+      registers,
+    }),
+    maintenance: new Counter({
+      name: 'ispmonitor_db_maintenance_runs_total',
+      help: 'Maintenance rounds (partitions, rollups, retention), by result',
+      labelNames: ['result'],
+      registers,
+    }),
+    factsErrors: new Counter({
+      name: 'ispmonitor_db_event_errors_total',
+      help: 'Bus events (facts, device status) that could not be recorded',
+      labelNames: ['event'],
+      registers,
+    }),
+  };
+}

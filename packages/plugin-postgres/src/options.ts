@@ -1,0 +1,91 @@
+import { parseDuration } from '@ispmonitor/core';
+import { z } from 'zod';
+
+const duration = (def: string) =>
+  z
+    .union([z.number(), z.string()])
+    .default(def)
+    .transform((v, ctx) => {
+      try {
+        return parseDuration(v);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message });
+        return z.NEVER;
+      }
+    });
+
+/** Options of the postgres plugin. Durations are numbers (ms) or strings like `7d`. */
+export const optionsSchema = z
+  .object({
+    /** PostgreSQL URL (`postgres://user:pass@host:5432/db`). Absent: an embedded PGlite. */
+    url: z.string().min(1).optional(),
+    /** PGlite data folder when `url` is absent. Default `./.data/pglite`. */
+    dataDir: z.string().min(1).default('./.data/pglite'),
+    /** PGlite in memory (nothing survives a restart): for tests and demos. Default false. */
+    memory: z.boolean().default(false),
+    pool: z
+      .object({
+        /** Connections in the pool. Default 10. */
+        max: z.number().int().min(1).max(1000).default(10),
+        /** Wait for a connection before failing. Default `5s`. */
+        connectTimeout: duration('5s'),
+        /** Per-statement timeout. Default `60s`. */
+        statementTimeout: duration('60s'),
+      })
+      .prefault({}),
+    /** How long each table keeps data; raw samples and rollups by whole daily (monthly) partitions. */
+    retention: z
+      .object({
+        /** Raw samples. Default `7d`. */
+        raw: duration('7d'),
+        /** 5-minute rollups. Default `90d`. */
+        rollup5m: duration('90d'),
+        /** Hourly rollups. Default `730d`. */
+        rollup1h: duration('730d'),
+        /** Device status transitions. Default `400d`. */
+        statusHistory: duration('400d'),
+        /** Ended interfaces, neighbours, sessions and leases. Default `180d`. */
+        inventoryHistory: duration('180d'),
+      })
+      .prefault({}),
+    rollups: z
+      .object({
+        /** Compute 5-minute and hourly rollups. Default true. */
+        enabled: z.boolean().default(true),
+        /** Buckets this far back are recomputed each round, to count late samples. Default `30m`. */
+        lateness: duration('30m'),
+      })
+      .prefault({}),
+    maintenance: z
+      .object({
+        /** Time between maintenance rounds (partitions, rollups, retention). Default `1m`. */
+        interval: duration('1m'),
+        /** Days of partitions created ahead. Default 2. */
+        partitionsAhead: z.number().int().min(1).max(60).default(2),
+      })
+      .prefault({}),
+    ingest: z
+      .object({
+        /** Rows per COPY statement; larger batches from core are split. Default 20,000. */
+        chunkSize: z.number().int().min(100).max(1_000_000).default(20_000),
+        /** Series ids kept in memory. Default 1,000,000. */
+        seriesCache: z.number().int().min(1000).default(1_000_000),
+        /** Samples further ahead than this are rejected (a device clock gone wrong). Default `1d`. */
+        maxFuture: duration('1d'),
+      })
+      .prefault({}),
+    /**
+     * `wait` (default): start fails if the database cannot be reached within `startTimeout`.
+     * `background`: the monitor starts anyway; writes fail (core buffers and retries them) and
+     * the health check fails until the database is reached.
+     */
+    startup: z.enum(['wait', 'background']).default('wait'),
+    /** Default `30s`. */
+    startTimeout: duration('30s'),
+  })
+  .strict();
+
+/** Parsed options: every duration in ms. */
+export type PostgresOptions = z.output<typeof optionsSchema>;
+/** Options as written in config. */
+export type PostgresOptionsInput = z.input<typeof optionsSchema>;

@@ -1,0 +1,219 @@
+import {
+  definePlugin,
+  describeError,
+  monitorError,
+  type PluginContext,
+  type Sink,
+  tokens,
+} from '@ispmonitor/core';
+import { DataDirLockedError } from './db/lock.js';
+import type { Db } from './db/types.js';
+import { recordFacts } from './inventory/facts.js';
+import { createInventoryStore, createStateStore } from './inventory/stores.js';
+import { createDbMetrics } from './metrics.js';
+import { describeTarget, openDb } from './open.js';
+import { optionsSchema, type PostgresOptions } from './options.js';
+import { applyMigrations } from './schema/migrate.js';
+import { StatusQueue } from './status-queue.js';
+import { type PostgresStore, postgresStore, Storage } from './store.js';
+
+/** Error code while the database is not (yet, or any more) open. */
+export const DB_NOT_READY = 'ISPM_DB_NOT_READY';
+
+const STORE_METHODS = [
+  'range',
+  'latest',
+  'devices',
+  'interfaces',
+  'neighbours',
+  'links',
+  'pppoeSessions',
+  'dhcpLeases',
+  'statusHistory',
+  'availability',
+  'topN',
+  'busiestInterfaces',
+  'highestCpu',
+  'rawSamples',
+  'sourceOf',
+  'maintain',
+] as const;
+
+/**
+ * Storage on PostgreSQL (with `url`) or an embedded PGlite: samples (Sink), devices added
+ * through the API (Inventory), durable state (StateStore), reads (SampleQuery and the
+ * `postgresStore` token), inventory facts and status history from the bus, a health check and
+ * `ispmonitor_db_*` self-metrics. The database is opened at start, never at import or setup.
+ */
+export const postgres = definePlugin({
+  name: 'postgres',
+  version: '0.1.0',
+  optionsSchema,
+  setup(ctx, options) {
+    setupPostgres(ctx, options);
+  },
+});
+
+function setupPostgres(ctx: PluginContext, options: PostgresOptions): void {
+  const { logger, clock } = ctx;
+  const target = describeTarget(options);
+  let storage: Storage | undefined;
+  let lastError = 'not started';
+  let stopped = false;
+  let timer: unknown;
+  const metrics = createDbMetrics(ctx.metrics, () => storage?.db.poolStats());
+  const status = new StatusQueue(100_000, () => metrics.factsErrors.inc({ event: 'device:status' }));
+  const factChains = new Map<string, Promise<void>>();
+
+  const need = (): Storage => {
+    if (storage) return storage;
+    throw monitorError(DB_NOT_READY, `database ${target} is not ready: ${lastError}`, { plugin: 'postgres' });
+  };
+  const needDb = async () => need().db;
+
+  const sink: Sink = {
+    name: 'postgres',
+    async write(batch) {
+      await need().write(batch);
+    },
+  };
+  ctx.provide(tokens.Sink, sink);
+
+  const inventory = createInventoryStore(needDb);
+  ctx.provide(tokens.Inventory, {
+    ...inventory,
+    async list() {
+      // In background start-up the monitor must start without the database; stored devices are
+      // added to the registry once it is reached (see `connected`).
+      if (!storage && options.startup === 'background') return [];
+      return inventory.list();
+    },
+  });
+  ctx.provide(tokens.StateStore, createStateStore(needDb));
+  const store = Object.fromEntries(
+    STORE_METHODS.map((m) => [
+      m,
+      (...args: unknown[]) => (need()[m] as (...a: unknown[]) => unknown)(...args),
+    ]),
+  ) as unknown as PostgresStore;
+  Object.defineProperty(store, 'engine', {
+    get: () => storage?.engine ?? (options.url ? 'postgres' : 'pglite'),
+  });
+  ctx.provide(tokens.SampleQuery, store);
+  ctx.provide(postgresStore, store);
+
+  ctx.health({
+    name: 'database',
+    check: async () => (storage ? storage.health() : { status: 'fail', message: `${target}: ${lastError}` }),
+  });
+
+  ctx.bus.on('facts', (e) => {
+    if (!storage) {
+      metrics.factsErrors.inc({ event: 'facts' });
+      return;
+    }
+    const s = storage;
+    // Facts of one device are recorded in order; devices do not wait for each other.
+    const prev = factChains.get(e.device.id) ?? Promise.resolve();
+    const next = prev
+      .then(() => recordFacts(s.db, e.device, e.facts, e.ts))
+      .catch((err: unknown) => {
+        metrics.factsErrors.inc({ event: 'facts' });
+        logger.warn('could not record inventory facts', { device: e.device.id, error: describeError(err) });
+      })
+      .finally(() => {
+        if (factChains.get(e.device.id) === next) factChains.delete(e.device.id);
+      });
+    factChains.set(e.device.id, next);
+  });
+  ctx.bus.on('device:status', (e) => {
+    status.push({ device: e.device.id, previous: e.previous, status: e.status, ts: e.ts, reason: e.reason });
+    if (storage) void status.flush(storage.db);
+  });
+
+  const sleep = (ms: number) => new Promise<void>((resolve) => clock.setTimeout(resolve, ms));
+
+  async function openOnce(): Promise<Storage> {
+    let db: Db | undefined;
+    try {
+      db = await openDb({
+        ...options,
+        onIdleError: (err) => logger.warn('idle database connection lost', { error: describeError(err) }),
+      });
+      const report = await applyMigrations(db);
+      if (report.applied.length) logger.info('database migrated', { target, applied: report.applied });
+      return new Storage(db, options, clock, metrics, logger);
+    } catch (err) {
+      await db?.close().catch(() => {});
+      throw err;
+    }
+  }
+
+  async function connect(deadline: number): Promise<void> {
+    for (let backoff = 500; !stopped; backoff = Math.min(backoff * 2, 15_000)) {
+      try {
+        storage = await openOnce();
+        lastError = '';
+        await connected();
+        return;
+      } catch (err) {
+        lastError = describeError(err).message;
+        if (err instanceof DataDirLockedError || clock.now() + backoff > deadline) {
+          throw monitorError(DB_NOT_READY, `cannot open database ${target}: ${lastError}`, {
+            plugin: 'postgres',
+            cause: err,
+          });
+        }
+        logger.warn('database not reachable, retrying', { target, error: lastError, retryInMs: backoff });
+        await sleep(backoff);
+      }
+    }
+  }
+
+  async function connected(): Promise<void> {
+    const s = storage as Storage;
+    logger.info('database ready', { target, engine: s.engine });
+    await s.maintain().catch(() => {});
+    await status.flush(s.db);
+    schedule();
+    if (options.startup === 'background') {
+      for (const device of await inventory.list().catch(() => [])) {
+        if (ctx.devices.get(device.id)) continue;
+        await ctx.devices.add(device).catch((err: unknown) => {
+          logger.warn('stored device could not be loaded', { device: device.id, error: describeError(err) });
+        });
+      }
+    }
+  }
+
+  function schedule(): void {
+    if (stopped) return;
+    timer = clock.setTimeout(async () => {
+      if (stopped || !storage) return;
+      await storage.maintain().catch(() => {});
+      await status.flush(storage.db);
+      schedule();
+    }, options.maintenance.interval);
+  }
+
+  ctx.onStart(async () => {
+    const deadline = clock.now() + options.startTimeout;
+    if (options.startup === 'wait') return connect(deadline);
+    connect(Number.POSITIVE_INFINITY).catch((err: unknown) => {
+      logger.error('database could not be opened', { target, error: describeError(err) });
+    });
+  });
+
+  ctx.onStop(async () => {
+    stopped = true;
+    if (timer !== undefined) clock.clearTimeout(timer);
+    await Promise.allSettled([...factChains.values()]);
+    const s = storage;
+    storage = undefined;
+    lastError = 'stopped';
+    if (s) {
+      await status.flush(s.db);
+      await s.db.close();
+    }
+  });
+}

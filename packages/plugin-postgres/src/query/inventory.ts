@@ -1,0 +1,271 @@
+import type { DeviceStatus, SystemFact } from '@ispmonitor/core';
+import type { Queryable } from '../db/types.js';
+
+const ts = (col: string) => `(extract(epoch FROM ${col}) * 1000)::float8`;
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/** A device as storage knows it: its stored definition, system facts and last status. */
+export interface StoredDevice {
+  id: string;
+  system?: SystemFact;
+  systemUpdatedAt?: number;
+  status?: DeviceStatus;
+  statusSince?: number;
+  /** True when the device was added through the API (its definition is in the store). */
+  stored: boolean;
+}
+
+export interface InterfaceRow {
+  device: string;
+  index: string;
+  name: string;
+  alias: string | null;
+  description: string | null;
+  type: string | null;
+  mac: string | null;
+  speedBps: number | null;
+  adminUp: boolean | null;
+  operUp: boolean | null;
+  firstSeen: number;
+  lastSeen: number;
+  endedAt: number | null;
+}
+
+export interface NeighbourRow {
+  device: string;
+  protocol: string;
+  localInterface: string | null;
+  remoteName: string | null;
+  remoteId: string | null;
+  remoteAddress: string | null;
+  remoteInterface: string | null;
+  remotePlatform: string | null;
+  firstSeen: number;
+  lastSeen: number;
+  endedAt: number | null;
+}
+
+/** A topology edge: a current neighbour, resolved to a device of ours when its name or address matches. */
+export interface LinkRow {
+  from: string;
+  localInterface: string | null;
+  to: string | null;
+  remoteName: string | null;
+  remoteInterface: string | null;
+  protocol: string;
+}
+
+export interface SessionRow {
+  id: number;
+  device: string;
+  user: string;
+  address: string | null;
+  callerId: string | null;
+  service: string | null;
+  interface: string | null;
+  startedAt: number;
+  lastSeen: number;
+  endedAt: number | null;
+}
+
+export interface LeaseRow {
+  id: number;
+  device: string;
+  address: string;
+  mac: string;
+  hostName: string | null;
+  server: string | null;
+  status: string | null;
+  firstSeen: number;
+  lastSeen: number;
+  endedAt: number | null;
+}
+
+/** Filters of a session or lease search; all optional, combined with AND. */
+export interface HistorySearch {
+  device?: string;
+  /** PPPoE user name (case-insensitive, exact). */
+  user?: string;
+  /** MAC address: caller id of a session, or the lease's MAC (case-insensitive). */
+  mac?: string;
+  address?: string;
+  /** Only rows current now (true), only ended ones (false), or both (undefined). */
+  current?: boolean;
+  /** Rows active at some time in [from, to]. */
+  from?: number;
+  to?: number;
+  /** Default 100, at most 10,000. */
+  limit?: number;
+}
+
+const limitOf = (n?: number) => Math.max(1, Math.min(10_000, Math.trunc(n ?? 100)));
+const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
+
+/** Inventory reads for the API: devices, interfaces, neighbours, topology, sessions, leases. */
+export class InventoryReader {
+  constructor(private readonly db: Queryable) {}
+
+  async devices(): Promise<StoredDevice[]> {
+    const res = await this.db.query<Record<string, unknown>>(
+      `WITH ids AS (SELECT id FROM ispm_devices UNION SELECT device FROM ispm_device_system
+                    UNION SELECT DISTINCT device FROM ispm_device_status)
+       SELECT ids.id, sys.facts, ${ts('sys.updated_at')} AS sys_at, d.id IS NOT NULL AS stored,
+              st.status, ${ts('st.ts')} AS since
+         FROM ids
+         LEFT JOIN ispm_devices d ON d.id = ids.id
+         LEFT JOIN ispm_device_system sys ON sys.device = ids.id
+         LEFT JOIN LATERAL (SELECT status, ts FROM ispm_device_status x WHERE x.device = ids.id
+                             ORDER BY ts DESC, id DESC LIMIT 1) st ON true
+        ORDER BY ids.id`,
+    );
+    return res.rows.map((r) => ({
+      id: String(r.id),
+      system: (r.facts as SystemFact | null) ?? undefined,
+      systemUpdatedAt: num(r.sys_at) ?? undefined,
+      status: (r.status as DeviceStatus | null) ?? undefined,
+      statusSince: num(r.since) ?? undefined,
+      stored: r.stored === true,
+    }));
+  }
+
+  async interfaces(device: string, options: { includeEnded?: boolean } = {}): Promise<InterfaceRow[]> {
+    const res = await this.db.query<Record<string, unknown>>(
+      `SELECT device, if_index, name, alias, description, type, mac, speed_bps, admin_up, oper_up,
+              ${ts('first_seen')} AS first_seen, ${ts('last_seen')} AS last_seen, ${ts('ended_at')} AS ended_at
+         FROM ispm_interfaces WHERE device = $1 AND ($2 OR ended_at IS NULL)
+        ORDER BY CASE WHEN if_index ~ '^[0-9]+$' THEN lpad(if_index, 12, '0') ELSE if_index END`,
+      [device, options.includeEnded === true],
+    );
+    return res.rows.map((r) => ({
+      device: String(r.device),
+      index: String(r.if_index),
+      name: String(r.name),
+      alias: r.alias as string | null,
+      description: r.description as string | null,
+      type: r.type as string | null,
+      mac: r.mac as string | null,
+      speedBps: num(r.speed_bps),
+      adminUp: r.admin_up as boolean | null,
+      operUp: r.oper_up as boolean | null,
+      firstSeen: Number(r.first_seen),
+      lastSeen: Number(r.last_seen),
+      endedAt: num(r.ended_at),
+    }));
+  }
+
+  async neighbours(device?: string, options: { includeEnded?: boolean } = {}): Promise<NeighbourRow[]> {
+    const res = await this.db.query<Record<string, unknown>>(
+      `SELECT device, protocol, local_interface, remote_name, remote_id, remote_address, remote_interface,
+              remote_platform, ${ts('first_seen')} AS first_seen, ${ts('last_seen')} AS last_seen,
+              ${ts('ended_at')} AS ended_at
+         FROM ispm_neighbours WHERE ($1::text IS NULL OR device = $1) AND ($2 OR ended_at IS NULL)
+        ORDER BY device, local_interface, first_seen`,
+      [device ?? null, options.includeEnded === true],
+    );
+    return res.rows.map((r) => ({
+      device: String(r.device),
+      protocol: String(r.protocol),
+      localInterface: r.local_interface as string | null,
+      remoteName: r.remote_name as string | null,
+      remoteId: r.remote_id as string | null,
+      remoteAddress: r.remote_address as string | null,
+      remoteInterface: r.remote_interface as string | null,
+      remotePlatform: r.remote_platform as string | null,
+      firstSeen: Number(r.first_seen),
+      lastSeen: Number(r.last_seen),
+      endedAt: num(r.ended_at),
+    }));
+  }
+
+  /** Current neighbour edges; `to` is one of our devices when its id or system name matches. */
+  async links(): Promise<LinkRow[]> {
+    const res = await this.db.query<Record<string, unknown>>(
+      `SELECT n.device AS "from", n.local_interface, n.remote_name, n.remote_interface, n.protocol,
+              (SELECT x.id FROM (SELECT id FROM ispm_devices UNION SELECT device FROM ispm_device_system) x
+                 LEFT JOIN ispm_device_system sys ON sys.device = x.id
+                WHERE x.id IN (n.remote_name, n.remote_id) OR sys.facts->>'name' IN (n.remote_name, n.remote_id)
+                LIMIT 1) AS "to"
+         FROM ispm_neighbours n WHERE n.ended_at IS NULL ORDER BY 1, 2`,
+    );
+    return res.rows.map((r) => ({
+      from: String(r.from),
+      localInterface: r.local_interface as string | null,
+      to: (r.to as string | null) ?? null,
+      remoteName: r.remote_name as string | null,
+      remoteInterface: r.remote_interface as string | null,
+      protocol: String(r.protocol),
+    }));
+  }
+
+  async pppoeSessions(q: HistorySearch = {}): Promise<SessionRow[]> {
+    const res = await this.db.query<Record<string, unknown>>(
+      `SELECT id, device, username, address, caller_id, service, interface, ${ts('started_at')} AS started_at,
+              ${ts('last_seen')} AS last_seen, ${ts('ended_at')} AS ended_at
+         FROM ispm_pppoe_sessions
+        WHERE ($1::text IS NULL OR device = $1) AND ($2::text IS NULL OR lower(username) = lower($2))
+          AND ($3::text IS NULL OR lower(caller_id) = lower($3)) AND ($4::text IS NULL OR address = $4)
+          AND ($5::boolean IS NULL OR (ended_at IS NULL) = $5)
+          AND ($6::timestamptz IS NULL OR coalesce(ended_at, last_seen) >= $6)
+          AND ($7::timestamptz IS NULL OR started_at <= $7)
+        ORDER BY started_at DESC, id DESC LIMIT $8`,
+      [
+        q.device ?? null,
+        q.user ?? null,
+        q.mac ?? null,
+        q.address ?? null,
+        q.current ?? null,
+        q.from === undefined ? null : iso(q.from),
+        q.to === undefined ? null : iso(q.to),
+        limitOf(q.limit),
+      ],
+    );
+    return res.rows.map((r) => ({
+      id: Number(r.id),
+      device: String(r.device),
+      user: String(r.username),
+      address: r.address as string | null,
+      callerId: r.caller_id as string | null,
+      service: r.service as string | null,
+      interface: r.interface as string | null,
+      startedAt: Number(r.started_at),
+      lastSeen: Number(r.last_seen),
+      endedAt: num(r.ended_at),
+    }));
+  }
+
+  async dhcpLeases(q: HistorySearch & { hostName?: string } = {}): Promise<LeaseRow[]> {
+    const res = await this.db.query<Record<string, unknown>>(
+      `SELECT id, device, address, mac, host_name, server, status, ${ts('first_seen')} AS first_seen,
+              ${ts('last_seen')} AS last_seen, ${ts('ended_at')} AS ended_at
+         FROM ispm_dhcp_leases
+        WHERE ($1::text IS NULL OR device = $1) AND ($2::text IS NULL OR lower(mac) = lower($2))
+          AND ($3::text IS NULL OR address = $3) AND ($4::text IS NULL OR lower(host_name) = lower($4))
+          AND ($5::boolean IS NULL OR (ended_at IS NULL) = $5)
+          AND ($6::timestamptz IS NULL OR coalesce(ended_at, last_seen) >= $6)
+          AND ($7::timestamptz IS NULL OR first_seen <= $7)
+        ORDER BY first_seen DESC, id DESC LIMIT $8`,
+      [
+        q.device ?? null,
+        q.mac ?? null,
+        q.address ?? null,
+        q.hostName ?? null,
+        q.current ?? null,
+        q.from === undefined ? null : iso(q.from),
+        q.to === undefined ? null : iso(q.to),
+        limitOf(q.limit),
+      ],
+    );
+    return res.rows.map((r) => ({
+      id: Number(r.id),
+      device: String(r.device),
+      address: String(r.address),
+      mac: String(r.mac),
+      hostName: r.host_name as string | null,
+      server: r.server as string | null,
+      status: r.status as string | null,
+      firstSeen: Number(r.first_seen),
+      lastSeen: Number(r.last_seen),
+      endedAt: num(r.ended_at),
+    }));
+  }
+}

@@ -1,0 +1,236 @@
+import {
+  type Clock,
+  counterNames,
+  createToken,
+  type DeviceStatus,
+  describeError,
+  type HealthCheckResult,
+  type Labels,
+  type Logger,
+  type RangeQuery,
+  type Sample,
+  type SampleQuery,
+  type SeriesData,
+} from '@ispmonitor/core';
+import type { Db } from './db/types.js';
+import { SeriesCache } from './ingest/series.js';
+import { SampleWriter, type WriteOutcome } from './ingest/writer.js';
+import { type MaintenanceReport, runMaintenance } from './maintenance/job.js';
+import type { DbMetrics } from './metrics.js';
+import type { PostgresOptions } from './options.js';
+import {
+  type HistorySearch,
+  type InterfaceRow,
+  InventoryReader,
+  type LeaseRow,
+  type LinkRow,
+  type NeighbourRow,
+  type SessionRow,
+  type StoredDevice,
+} from './query/inventory.js';
+import { SampleReader } from './query/samples.js';
+import type { Source } from './query/source.js';
+import { type Availability, type StatusChange, StatusReader } from './query/status.js';
+import { type TopQuery, type TopRow, topN } from './query/top.js';
+import { LATEST_VERSION, schemaVersion } from './schema/migrate.js';
+
+/** What the server reads from storage. Every method rejects while the database is unreachable. */
+export interface PostgresStore extends SampleQuery {
+  readonly engine: 'postgres' | 'pglite';
+  devices(): Promise<StoredDevice[]>;
+  interfaces(device: string, options?: { includeEnded?: boolean }): Promise<InterfaceRow[]>;
+  neighbours(device?: string, options?: { includeEnded?: boolean }): Promise<NeighbourRow[]>;
+  /** Topology: current neighbour edges, resolved to our devices where possible. */
+  links(): Promise<LinkRow[]>;
+  pppoeSessions(search?: HistorySearch): Promise<SessionRow[]>;
+  dhcpLeases(search?: HistorySearch & { hostName?: string }): Promise<LeaseRow[]>;
+  statusHistory(device: string, from: number, to: number): Promise<StatusChange[]>;
+  availability(from: number, to: number, devices?: string[]): Promise<Availability[]>;
+  topN(query: TopQuery): Promise<TopRow[]>;
+  /** Busiest interfaces by in+out bit rate over the window ending now. */
+  busiestInterfaces(windowMs: number, limit?: number): Promise<TopRow[]>;
+  /** Devices with the highest average CPU load over the window ending now. */
+  highestCpu(windowMs: number, limit?: number): Promise<TopRow[]>;
+  /** Exact readings of matching series (bigint beyond 2^53). */
+  rawSamples(name: string, labels: Labels, from: number, to: number): Promise<Sample[]>;
+  /** Which table a range query reads: `raw`, `5m` or `1h`. */
+  sourceOf(query: RangeQuery): Source;
+  /** Runs one maintenance round now (or at `now`, for tests and the CLI). */
+  maintain(now?: number): Promise<MaintenanceReport>;
+}
+
+/** Token of the store, for the server: `monitor.resolve(postgresStore)`. */
+export const postgresStore = createToken<PostgresStore>('ispmonitor.postgres.Store');
+
+/**
+ * The open database and everything built on it. Created by the plugin at start; the objects
+ * the plugin provides call `db()`, which waits for (or reports the absence of) the connection.
+ */
+export class Storage implements PostgresStore {
+  readonly engine: 'postgres' | 'pglite';
+  readonly writer: SampleWriter;
+  readonly samples: SampleReader;
+  readonly #inventory: InventoryReader;
+  readonly #status: StatusReader;
+  readonly #series: SeriesCache;
+  #maintaining: Promise<MaintenanceReport> | undefined;
+
+  constructor(
+    readonly db: Db,
+    private readonly options: PostgresOptions,
+    private readonly clock: Clock,
+    private readonly metrics: DbMetrics,
+    private readonly logger: Logger,
+  ) {
+    this.engine = db.engine;
+    const r = options.retention;
+    this.#series = new SeriesCache(db, options.ingest.seriesCache);
+    this.writer = new SampleWriter(db, this.#series, {
+      chunkSize: options.ingest.chunkSize,
+      maxAgeMs: r.raw,
+      maxFutureMs: options.ingest.maxFuture,
+      counters: counterNames,
+      now: () => clock.now(),
+    });
+    this.samples = new SampleReader(db, { raw: r.raw, rollup5m: r.rollup5m, rollup1h: r.rollup1h }, () =>
+      clock.now(),
+    );
+    this.#inventory = new InventoryReader(db);
+    this.#status = new StatusReader(db);
+  }
+
+  /** Writes one batch (the Sink's `write`): throws to make core retry it later. */
+  async write(batch: Sample[]): Promise<WriteOutcome> {
+    const end = this.metrics.writeDuration.startTimer();
+    try {
+      const out = await this.writer.write(batch);
+      this.metrics.batches.inc({ result: 'ok' });
+      this.metrics.samplesWritten.inc({ engine: this.engine }, out.accepted);
+      if (out.deduplicated) this.metrics.dedupBatches.inc();
+      for (const [reason, n] of Object.entries(out.rejected))
+        this.metrics.samplesRejected.inc({ reason }, n ?? 0);
+      return out;
+    } catch (err) {
+      this.metrics.batches.inc({ result: 'error' });
+      throw err;
+    } finally {
+      end();
+    }
+  }
+
+  async maintain(now = this.clock.now()): Promise<MaintenanceReport> {
+    // One round at a time in this process; replicas coordinate with advisory locks.
+    this.#maintaining ??= (async () => {
+      try {
+        const report = await runMaintenance(
+          this.db,
+          {
+            retention: this.options.retention,
+            rollups: this.options.rollups.enabled,
+            latenessMs: this.options.rollups.lateness,
+            partitionsAheadDays: this.options.maintenance.partitionsAhead,
+          },
+          now,
+        );
+        if (report.dropped.length) this.writer.forgetPartitions();
+        this.metrics.maintenance.inc({ result: 'ok' });
+        return report;
+      } catch (err) {
+        this.metrics.maintenance.inc({ result: 'error' });
+        this.logger.warn('database maintenance failed', { error: describeError(err) });
+        throw err;
+      } finally {
+        this.#maintaining = undefined;
+      }
+    })();
+    return this.#maintaining;
+  }
+
+  async health(): Promise<HealthCheckResult> {
+    try {
+      const version = await schemaVersion(this.db);
+      const details = {
+        engine: this.engine,
+        schemaVersion: version,
+        expected: LATEST_VERSION,
+        pool: this.db.poolStats(),
+      };
+      if (version !== LATEST_VERSION)
+        return { status: 'fail', message: `schema at version ${version}`, details };
+      return { status: 'pass', details };
+    } catch (err) {
+      return { status: 'fail', message: `database unreachable: ${describeError(err).message}` };
+    }
+  }
+
+  range(q: RangeQuery): Promise<SeriesData[]> {
+    return this.samples.range(q);
+  }
+  latest(name: string, labels?: Labels): Promise<Sample[]> {
+    return this.samples.latest(name, labels);
+  }
+  rawSamples(name: string, labels: Labels, from: number, to: number): Promise<Sample[]> {
+    return this.samples.rawExact(name, labels, from, to);
+  }
+  sourceOf(q: RangeQuery): Source {
+    return this.samples.source(q);
+  }
+  devices() {
+    return this.#inventory.devices();
+  }
+  interfaces(device: string, options?: { includeEnded?: boolean }) {
+    return this.#inventory.interfaces(device, options);
+  }
+  neighbours(device?: string, options?: { includeEnded?: boolean }) {
+    return this.#inventory.neighbours(device, options);
+  }
+  links() {
+    return this.#inventory.links();
+  }
+  pppoeSessions(search?: HistorySearch) {
+    return this.#inventory.pppoeSessions(search);
+  }
+  dhcpLeases(search?: HistorySearch & { hostName?: string }) {
+    return this.#inventory.dhcpLeases(search);
+  }
+  statusHistory(device: string, from: number, to: number) {
+    return this.#status.history(device, from, to);
+  }
+  availability(from: number, to: number, devices?: string[]) {
+    return this.#status.availability(from, to, devices);
+  }
+  topN(q: TopQuery) {
+    return topN(this.db, q);
+  }
+  async busiestInterfaces(windowMs: number, limit = 10): Promise<TopRow[]> {
+    const rows = await topN(this.db, {
+      names: ['interface_in_octets_total', 'interface_out_octets_total'],
+      fn: 'rate',
+      by: 'interface',
+      windowMs,
+      to: this.clock.now(),
+      limit,
+    });
+    // Octets per second to bits per second, the unit operators read.
+    return rows.map((r) => ({ ...r, value: r.value * 8 }));
+  }
+  highestCpu(windowMs: number, limit = 10): Promise<TopRow[]> {
+    return topN(this.db, {
+      names: ['device_cpu_load_ratio'],
+      fn: 'avg',
+      by: 'device',
+      windowMs,
+      to: this.clock.now(),
+      limit,
+    });
+  }
+}
+
+/** A status event waiting to be recorded. */
+export interface PendingStatus {
+  device: string;
+  previous: DeviceStatus;
+  status: DeviceStatus;
+  ts: number;
+  reason?: string;
+}
