@@ -46,7 +46,10 @@ describe.skipIf(why)(`snmpd${why ? ` (skipped: ${why})` : ''}`, () => {
   });
 
   it('v2c: system, uptime and the loopback interface', async () => {
-    const r = await pollWith(createSnmpDriver(), { ...base(), snmp: { version: '2c', community: snmpdCreds.community } });
+    const r = await pollWith(createSnmpDriver(), {
+      ...base(),
+      snmp: { version: '2c', community: snmpdCreds.community },
+    });
     expect(r.error).toBeUndefined();
     expect(r.facts?.system?.vendor).toBe('net-snmp');
     expect(r.facts?.system?.uptimeSeconds).toBeGreaterThanOrEqual(0);
@@ -77,7 +80,10 @@ describe.skipIf(why)(`snmpd${why ? ` (skipped: ${why})` : ''}`, () => {
   });
 
   it('v3 with a wrong privacy password: an error, not a crash', async () => {
-    const r = await pollWith(createSnmpDriver(), v3({ privKey: 'WrongPrivKey1', timeout: '500ms', retries: 0 }));
+    const r = await pollWith(
+      createSnmpDriver(),
+      v3({ privKey: 'WrongPrivKey1', timeout: '500ms', retries: 0 }),
+    );
     expect(r.error).toBeDefined();
     expect(r.error?.message).not.toContain('WrongPrivKey1');
   });
