@@ -17,7 +17,7 @@ function rawInOctets(port: number, index: number): Promise<number> {
     s.get([`1.3.6.1.2.1.2.2.1.10.${index}`], (err, vbs) => {
       s.close();
       if (err) reject(err);
-      else resolve((vbs?.[0] as { value: number }).value);
+      else resolve(((vbs ?? [])[0] as { value: number }).value);
     });
   });
 }
