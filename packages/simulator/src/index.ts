@@ -1,0 +1,27 @@
+/**
+ * `@ispmonitor/simulator`: simulated devices for demos, tests and benchmarks. The SNMP fleet
+ * serves thousands of v1/v2c agents from one process, from built-in profiles or `.snmprec` files.
+ */
+export { type AgentStats, handleDatagram, type ServedDevice } from './agent.js';
+export { realClock, type SimClock } from './clock.js';
+export {
+  type FleetDevice,
+  type SnmpAgent,
+  type SnmpAgentOptions,
+  type SnmpFleet,
+  type SnmpFleetOptions,
+  startSnmpAgent,
+  startSnmpFleet,
+} from './fleet.js';
+export { type InterfaceLayout, SimDevice, type SimDeviceOptions } from './model/device.js';
+export type { FaultPlan, Faults } from './model/faults.js';
+export {
+  type Ctx,
+  getProfile,
+  type Profile,
+  type ProfileName,
+  profiles,
+  profileView,
+} from './profiles/index.js';
+export { MibView } from './snmp/mib.js';
+export { loadSnmprec, parseSnmprec, type Recording } from './snmprec.js';

@@ -1,0 +1,98 @@
+/**
+ * A MikroTik router as RouterOS 6/7 answers SNMP: ether ports, an SFP+ uplink, a bridge, a
+ * PPPoE client and a wireless card; HOST-RESOURCES CPU and RAM; MIKROTIK-MIB health (tenths of
+ * a degree and of a volt, as the recordings show) and wireless client counts.
+ */
+import type { InterfaceLayout } from '../model/device.js';
+import { hashSeed } from '../model/random.js';
+import { Tag } from '../snmp/ber.js';
+import { counter32, integer, octets } from '../snmp/values.js';
+import { type Entries, hostResources, interfaceGroup, systemGroup } from './common.js';
+import type { Profile } from './types.js';
+
+const MTX = '1.3.6.1.4.1.14988.1.1';
+
+/** A stable 12-hex-digit serial derived from the device id. */
+function serial(id: string): string {
+  return (hashSeed(id, 1).toString(16) + hashSeed(id, 2).toString(16))
+    .toUpperCase()
+    .padStart(12, '0')
+    .slice(0, 12);
+}
+
+function layout(ports: number): InterfaceLayout[] {
+  const out: InterfaceLayout[] = [];
+  for (let p = 1; p <= ports; p++) {
+    out.push({
+      ifIndex: p,
+      name: `ether${p}`,
+      type: 6,
+      speedBps: 1e9,
+      mtu: 1500,
+      role: p === 1 ? 'uplink' : 'access',
+    });
+  }
+  const n = ports;
+  out.push(
+    { ifIndex: n + 1, name: 'sfp-sfpplus1', type: 6, speedBps: 10e9, mtu: 1500, role: 'uplink' },
+    { ifIndex: n + 2, name: 'wlan1', type: 71, speedBps: 300e6, mtu: 1500, role: 'wireless' },
+    { ifIndex: n + 3, name: 'bridge', type: 209, speedBps: 0, mtu: 1500, role: 'virtual' },
+    { ifIndex: n + 4, name: 'pppoe-out1', type: 23, speedBps: 100e6, mtu: 1480, role: 'virtual' },
+  );
+  return out;
+}
+
+function entries(l: readonly InterfaceLayout[]): Entries {
+  const wlan = l.find((i) => i.type === 71)!;
+  const wlanPos = l.indexOf(wlan);
+  return [
+    ...systemGroup({ descr: 'RouterOS RB5009UG+S+', objectId: '1.3.6.1.4.1.14988.1' }),
+    ...interfaceGroup(l, { ifX: { hc: true } }),
+    ...hostResources(4),
+    // mtxrWlApTable: client count per wireless interface, following the day.
+    { oid: `${MTX}.1.3.1.4.${wlan.ifIndex}`, value: octets('ISP-AP') },
+    {
+      oid: `${MTX}.1.3.1.6.${wlan.ifIndex}`,
+      type: Tag.Counter32,
+      value: (c) => counter32(c.dev.operUp(wlanPos, c.now) ? c.dev.wirelessClients(c.now) : 0),
+    },
+    { oid: `${MTX}.1.3.1.7.${wlan.ifIndex}`, value: integer(5805) },
+    // mtxrHealth: voltage (dV), temperature (dC); RouterOS 7 also has the gauge table below.
+    { oid: `${MTX}.3.8.0`, type: Tag.Integer, value: (c) => integer(Math.round(c.dev.voltage(c.now) * 10)) },
+    {
+      oid: `${MTX}.3.10.0`,
+      type: Tag.Integer,
+      value: (c) => integer(Math.round(c.dev.temperature(c.now) * 10)),
+    },
+    { oid: `${MTX}.3.100.1.2.13`, value: octets('voltage') },
+    { oid: `${MTX}.3.100.1.2.14`, value: octets('temperature') },
+    {
+      oid: `${MTX}.3.100.1.3.13`,
+      type: Tag.Integer,
+      value: (c) => integer(Math.round(c.dev.voltage(c.now) * 10)),
+    },
+    {
+      oid: `${MTX}.3.100.1.3.14`,
+      type: Tag.Integer,
+      value: (c) => integer(Math.round(c.dev.temperature(c.now))),
+    },
+    { oid: `${MTX}.3.100.1.4.13`, value: integer(3) },
+    { oid: `${MTX}.3.100.1.4.14`, value: integer(1) },
+    // mtxrLicense level and version; mtxrSystem serial (per device) and board name.
+    { oid: `${MTX}.4.3.0`, value: integer(4) },
+    { oid: `${MTX}.4.4.0`, value: octets('7.16.2') },
+    { oid: `${MTX}.7.3.0`, type: Tag.OctetString, value: (c) => octets(serial(c.dev.id)) },
+    { oid: `${MTX}.7.9.0`, value: octets('RB5009UG+S+') },
+  ];
+}
+
+/** MikroTik RB5009-class router. */
+export const mikrotik: Profile = {
+  name: 'mikrotik',
+  summary: 'MikroTik RouterOS router: etherN, sfp-sfpplus1, wlan1, bridge, pppoe-out1; health, wireless',
+  layout,
+  entries,
+  cpuCount: 4,
+  memTotalBytes: 1024 * 1024 * 1024,
+  namePrefix: 'mt',
+};
