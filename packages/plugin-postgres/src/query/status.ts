@@ -50,11 +50,11 @@ export class StatusReader {
   async availability(from: number, to: number, devices?: string[]): Promise<Availability[]> {
     const res = await this.db.query<{ device: string; ts: number; status: DeviceStatus }>(
       `SELECT device, ts, status FROM (
-         SELECT DISTINCT ON (device) device, $1::float8 AS ts, status, 0 AS ord
+         SELECT DISTINCT ON (device) device, $1::float8 AS ts, status
            FROM ispm_device_status WHERE ts < $2::timestamptz AND ($4::text[] IS NULL OR device = ANY($4))
           ORDER BY device, ispm_device_status.ts DESC, id DESC) before
        UNION ALL
-       SELECT device, (extract(epoch FROM ts) * 1000)::float8, status, 1
+       SELECT device, (extract(epoch FROM ts) * 1000)::float8, status
          FROM ispm_device_status
         WHERE ts >= $2::timestamptz AND ts <= $3::timestamptz AND ($4::text[] IS NULL OR device = ANY($4))
        ORDER BY 1, 2`,

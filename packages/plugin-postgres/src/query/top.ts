@@ -60,7 +60,8 @@ export async function topN(db: Queryable, q: TopQuery): Promise<TopRow[]> {
             WHERE series_id IN (SELECT id FROM s) AND ts >= $3::timestamptz - interval '1 hour'
               AND ts <= $4::timestamptz
            WINDOW w AS (PARTITION BY series_id ORDER BY ts)),
-     per AS (SELECT series_id, ${expr} AS v FROM x WHERE ts >= $3::timestamptz GROUP BY series_id)
+     per AS (SELECT series_id, ${expr} AS v FROM x WHERE ts >= $3::timestamptz AND $5::float8 > 0
+               GROUP BY series_id)
      SELECT ${by.cols}, sum(per.v)::float8 AS value
        FROM per JOIN s ON s.id = per.series_id
       WHERE per.v IS NOT NULL

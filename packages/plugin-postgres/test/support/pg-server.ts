@@ -1,0 +1,125 @@
+/**
+ * Starts a throw-away PostgreSQL 15 for tests: initdb in a temp folder, owned by the unprivileged
+ * `postgres` user (we run as root, and PostgreSQL refuses root), listening on a free loopback
+ * port only, trust auth on loopback. `stop()` removes everything.
+ */
+import { execFile } from 'node:child_process';
+import { chownSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+export const PG_BIN = '/usr/lib/postgresql/15/bin';
+const RUN_AS = 'postgres';
+
+/** Why PostgreSQL tests cannot run here, or undefined when they can. In CI a missing server is an error. */
+export function pgMissing(): string | undefined {
+  const missing = !existsSync(join(PG_BIN, 'initdb'))
+    ? `${PG_BIN}/initdb not found (Debian package postgresql)`
+    : undefined;
+  if (missing && process.env.CI) throw new Error(`CI must have PostgreSQL 15: ${missing}`);
+  return missing;
+}
+
+/** A free TCP port on 127.0.0.1. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      srv.close(() => (addr && typeof addr === 'object' ? resolve(addr.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+const asUser = (cmd: string, args: string[], timeout = 60_000) =>
+  run('runuser', ['-u', RUN_AS, '--', cmd, ...args], { timeout, env: { ...process.env, LC_ALL: 'C' } });
+
+export interface PgServer {
+  port: number;
+  dir: string;
+  /** URL of a database on this server (default `postgres`). */
+  url(db?: string): string;
+  createDatabase(name: string): Promise<string>;
+  /** `pg_ctl stop -m fast`: the server goes away, connections break. */
+  stopServer(): Promise<void>;
+  startServer(): Promise<void>;
+  /** Runs a client tool (psql, pg_dump, …) from the server's bin folder as the postgres user. */
+  tool(name: string, args: string[]): Promise<{ stdout: string; stderr: string }>;
+  stop(): Promise<void>;
+}
+
+/** Starts a fresh server; call `stop()` in afterAll. */
+export async function startPgServer(): Promise<PgServer> {
+  const dir = mkdtempSync(join(tmpdir(), 'ispm-pg-'));
+  const data = join(dir, 'data');
+  const { stdout } = await run('id', ['-u', RUN_AS]);
+  const { stdout: gid } = await run('id', ['-g', RUN_AS]);
+  chownSync(dir, Number(stdout.trim()), Number(gid.trim()));
+  await asUser(join(PG_BIN, 'initdb'), [
+    '-D',
+    data,
+    '-U',
+    'postgres',
+    '--auth=trust',
+    '-E',
+    'UTF8',
+    '--no-sync',
+  ]);
+  const port = await freePort();
+  writeFileSync(
+    join(data, 'postgresql.auto.conf'),
+    [
+      `port = ${port}`,
+      "listen_addresses = '127.0.0.1'",
+      `unix_socket_directories = '${dir}'`,
+      'fsync = off',
+      'synchronous_commit = off',
+      'full_page_writes = off',
+      'max_connections = 50',
+      "shared_buffers = '256MB'",
+      "max_wal_size = '2GB'",
+    ].join('\n'),
+  );
+  const server: PgServer = {
+    port,
+    dir,
+    url: (db = 'postgres') => `postgres://postgres@127.0.0.1:${port}/${db}`,
+    async createDatabase(name) {
+      if (!/^[a-z][a-z0-9_]*$/.test(name)) throw new Error(`bad database name ${name}`);
+      await server.tool('psql', [
+        '-h',
+        '127.0.0.1',
+        '-p',
+        String(port),
+        '-U',
+        'postgres',
+        '-d',
+        'postgres',
+        '-v',
+        'ON_ERROR_STOP=1',
+        '-c',
+        `CREATE DATABASE ${name}`,
+      ]);
+      return server.url(name);
+    },
+    async stopServer() {
+      await asUser(join(PG_BIN, 'pg_ctl'), ['-D', data, '-m', 'fast', '-w', 'stop']);
+    },
+    async startServer() {
+      await asUser(join(PG_BIN, 'pg_ctl'), ['-D', data, '-l', join(dir, 'log'), '-w', '-t', '60', 'start']);
+    },
+    tool(name, args) {
+      return asUser(join(PG_BIN, name), args, 300_000);
+    },
+    async stop() {
+      await server.stopServer().catch(() => undefined);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  await server.startServer();
+  return server;
+}
