@@ -1,0 +1,215 @@
+// SNMP driver benchmark, side by side in one run on the same targets: this driver (built package),
+// C net-snmp `snmpbulkwalk -Cr50` and prometheus-snmp-exporter (module if_mib_ios).
+// Figures: client CPU-seconds per 1,000 varbinds and varbinds per CPU-second (per core).
+// Not a test: nothing here asserts; it prints a table and, last, `BENCH_RESULT {json}`.
+// Run: npx tsc -b packages/plugin-snmp && node bench/snmp.mjs   (BENCH_QUICK=1 for fewer rounds)
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { createSnmpDriver } from '@ispmonitor/plugin-snmp';
+import { snmpdCreds, startExporter, startSnmpd, startSnmpsim } from './snmp/peers.mjs';
+
+const ROUNDS = process.env.BENCH_QUICK ? 5 : 20;
+const data = fileURLToPath(new URL('../../shared/data', import.meta.url));
+const silent = {
+  debug() {},
+  info() {},
+  warn() {},
+  error() {},
+  child() {
+    return silent;
+  },
+};
+
+/** Polls with this driver; `cold` makes a new driver per poll (full walk, no cache). */
+async function ours(label, device, cold) {
+  let driver = createSnmpDriver();
+  await driver.poll(device, { signal: AbortSignal.timeout(60_000), logger: silent }); // warm-up (JIT, caches)
+  let varbinds = 0;
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  for (let i = 0; i < ROUNDS; i++) {
+    if (cold) driver = createSnmpDriver();
+    const before = driver.stats.varbinds;
+    const r = await driver.poll(device, { signal: AbortSignal.timeout(60_000), logger: silent });
+    if (r.error) throw new Error(`${label}: ${r.error.code} ${r.error.message}`);
+    varbinds += driver.stats.varbinds - before;
+  }
+  const cpu = process.cpuUsage(cpu0);
+  const cpuS = (cpu.user + cpu.system) / 1e6;
+  return { label, varbinds, cpuS, wallS: (performance.now() - t0) / 1000 };
+}
+
+/** snmpbulkwalk of the whole recording; start-up CPU measured on a one-object walk and subtracted. */
+function bulkwalk(label, port, community) {
+  // /usr/bin/time writes to stderr: capture with a shell redirect instead.
+  const measure = (oid) => {
+    const out = execFileSync(
+      'sh',
+      [
+        '-c',
+        `MIBS= /usr/bin/time -f 'TIME %U %S' snmpbulkwalk -v2c -Cr50 -On -c ${community} 127.0.0.1:${port} ${oid} 2>&1`,
+      ],
+      {
+        maxBuffer: 64 * 1024 * 1024,
+      },
+    ).toString();
+    const m = /TIME ([\d.]+) ([\d.]+)/.exec(out);
+    const lines = out.split('\n').filter((l) => l.startsWith('.')).length;
+    return { cpuS: m ? Number(m[1]) + Number(m[2]) : Number.NaN, varbinds: lines };
+  };
+  let cpu = 0;
+  let startup = 0;
+  let varbinds = 0;
+  const n = Math.max(3, Math.floor(ROUNDS / 2));
+  for (let i = 0; i < n; i++) {
+    const full = measure('.1');
+    const empty = measure('.1.3.6.1.2.1.1.2');
+    cpu += full.cpuS;
+    startup += empty.cpuS;
+    varbinds += full.varbinds;
+  }
+  // /usr/bin/time has 10 ms resolution: the figure is coarse, which the table says.
+  return {
+    label,
+    varbinds,
+    cpuS: Math.max(cpu - startup, 0.001),
+    wallS: Number.NaN,
+    note: `${n} runs, start-up ${(startup / n).toFixed(3)} s subtracted`,
+  };
+}
+
+function procCpuS(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+async function exporter(label, exporterPort, pid, target, module) {
+  const url = `http://127.0.0.1:${exporterPort}/snmp?target=${target}&module=${module}`;
+  await fetch(url).then((r) => r.text()); // warm-up
+  let varbinds = 0;
+  const c0 = procCpuS(pid);
+  const t0 = performance.now();
+  for (let i = 0; i < ROUNDS; i++) {
+    const body = await (await fetch(url)).text();
+    const m = /^snmp_scrape_pdus_returned\s+(\d+)/m.exec(body);
+    varbinds += m
+      ? Number(m[1])
+      : body.split('\n').filter((l) => l && !l.startsWith('#') && !l.startsWith('snmp_scrape')).length;
+  }
+  return { label, varbinds, cpuS: procCpuS(pid) - c0, wallS: (performance.now() - t0) / 1000 };
+}
+
+const perK = (r) => (r.cpuS / r.varbinds) * 1000;
+const perSec = (r) => r.varbinds / r.cpuS;
+
+const stops = [];
+try {
+  if (!existsSync(`${data}/snmprec/ios.snmprec`)) throw new Error(`shared data not found at ${data}`);
+  const sim = await startSnmpsim(`${data}/snmprec`, 'ios');
+  stops.push(sim.stop);
+  const snmpd = await startSnmpd();
+  stops.push(snmpd.stop);
+  const exp = await startExporter(`${data}/snmp_exporter/snmp.yml`);
+  stops.push(exp.stop);
+  const dev = (id, port, snmp) => ({
+    id,
+    host: '127.0.0.1',
+    port,
+    driver: 'snmp',
+    snmp: { timeout: '10s', ...snmp },
+  });
+  const v3 = {
+    version: '3',
+    username: snmpdCreds.username,
+    authProtocol: 'sha',
+    authKey: snmpdCreds.authKey,
+    privProtocol: 'aes',
+    privKey: snmpdCreds.privKey,
+  };
+  const rows = [
+    await ours(
+      'ours ios (snmpsim) full walk',
+      dev('ios', sim.port, { version: '2c', community: 'ios' }),
+      true,
+    ),
+    await ours(
+      'ours ios (snmpsim) steady (cached names)',
+      dev('ios', sim.port, { version: '2c', community: 'ios' }),
+      false,
+    ),
+    await ours(
+      'ours snmpd v2c full walk',
+      dev('snmpd', snmpd.port, { version: '2c', community: snmpdCreds.community }),
+      true,
+    ),
+    await ours('ours snmpd v3 SHA/AES full walk', dev('snmpd3', snmpd.port, v3), true),
+    bulkwalk('snmpbulkwalk -Cr50 ios (snmpsim)', sim.port, 'ios'),
+    bulkwalk('snmpbulkwalk -Cr50 snmpd v2c', snmpd.port, snmpdCreds.community),
+    await exporter(
+      'snmp_exporter if_mib_ios (snmpsim)',
+      exp.port,
+      exp.pid,
+      `127.0.0.1:${sim.port}`,
+      'if_mib_ios',
+    ),
+    await exporter(
+      'snmp_exporter if_mib_snmpd_v2c',
+      exp.port,
+      exp.pid,
+      `127.0.0.1:${snmpd.port}`,
+      'if_mib_snmpd_v2c',
+    ),
+  ];
+  console.log(`\nSNMP client CPU per varbind (${ROUNDS} rounds each)\n`);
+  console.log(
+    [
+      'client / target'.padEnd(44),
+      'varbinds'.padStart(9),
+      'CPU s'.padStart(8),
+      'CPU s/1k vb'.padStart(12),
+      'vb/s/core'.padStart(11),
+    ].join(' '),
+  );
+  for (const r of rows) {
+    console.log(
+      [
+        r.label.padEnd(44),
+        String(r.varbinds).padStart(9),
+        r.cpuS.toFixed(3).padStart(8),
+        perK(r).toFixed(4).padStart(12),
+        Math.round(perSec(r)).toString().padStart(11),
+        r.note ?? '',
+      ].join(' '),
+    );
+  }
+  const [oursIos, oursSteady, oursD2, oursD3, bwIos, bwD2, expIos, expD2] = rows;
+  const figures = {
+    ours_ios_cpu_s_per_1k_varbinds: perK(oursIos),
+    ours_ios_varbinds_per_cpu_s: perSec(oursIos),
+    ours_ios_steady_cpu_s_per_1k_varbinds: perK(oursSteady),
+    ours_snmpd_v2c_cpu_s_per_1k_varbinds: perK(oursD2),
+    ours_snmpd_v3_cpu_s_per_1k_varbinds: perK(oursD3),
+    ours_snmpd_v2c_varbinds_per_cpu_s: perSec(oursD2),
+  };
+  const reference = {
+    snmpbulkwalk_ios_cpu_s_per_1k_varbinds: perK(bwIos),
+    snmpbulkwalk_snmpd_cpu_s_per_1k_varbinds: perK(bwD2),
+    exporter_ios_cpu_s_per_1k_varbinds: perK(expIos),
+    exporter_snmpd_cpu_s_per_1k_varbinds: perK(expD2),
+  };
+  const ratios = {
+    ours_vs_exporter_ios: perK(oursIos) / perK(expIos),
+    ours_vs_snmpbulkwalk_ios: perK(oursIos) / perK(bwIos),
+    ours_vs_exporter_snmpd: perK(oursD2) / perK(expD2),
+  };
+  const goals = {
+    at_or_below_exporter_cpu_per_varbind: ratios.ours_vs_exporter_ios <= 1,
+    at_least_100k_varbinds_per_s_per_core: perSec(oursIos) >= 100_000,
+  };
+  console.log('\nratios:', JSON.stringify(ratios), '\ngoals:', JSON.stringify(goals));
+  console.log(`BENCH_RESULT ${JSON.stringify({ name: 'snmp', figures, reference, ratios, goals })}`);
+} finally {
+  for (const stop of stops.reverse()) await stop().catch(() => {});
+}
