@@ -54,12 +54,6 @@ function echo(oids: readonly number[][]): Buffer[] {
   return oids.map((o) => varbind(encodeName(o), NULL_VALUE));
 }
 
-function sizeOf(vbs: readonly Buffer[]): number {
-  let n = 0;
-  for (const b of vbs) n += b.length;
-  return n;
-}
-
 /**
  * Builds the response to `req`, or null when the PDU is one an agent does not answer
  * (a Response, Trap or Report, or GetBulk sent as v1).
