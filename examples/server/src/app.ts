@@ -1,0 +1,101 @@
+import cookie from '@fastify/cookie';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { installGuard } from './auth/guard.js';
+import type { ServerContext } from './context.js';
+import { fastifyLogger } from './fastify-logger.js';
+import { installErrorHandler } from './http-errors.js';
+import { httpMetrics, instrument } from './http-metrics.js';
+import { adminRoutes } from './routes/admin.js';
+import { alertRoutes } from './routes/alerts.js';
+import { authRoutes } from './routes/auth.js';
+import { eventRoutes } from './routes/events.js';
+import { healthRoutes } from './routes/health.js';
+import { interfaceRoutes } from './routes/interfaces.js';
+import { metricsApiRoutes } from './routes/metrics-api.js';
+import { routerRoutes } from './routes/routers.js';
+import { sessionRoutes } from './routes/sessions.js';
+import { systemRoutes } from './routes/system.js';
+import { topologyRoutes } from './routes/topology.js';
+import { SERVER_VERSION } from './version.js';
+
+/** A registered route, as the auth test enumerates them. */
+export interface RouteInfo {
+  method: string;
+  url: string;
+  public: boolean;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every route registered on the API server. */
+    ispmRoutes: RouteInfo[];
+  }
+}
+
+export interface BuildAppOptions {
+  /** Safe config summary for diagnostics. */
+  configSummary?: Record<string, unknown>;
+}
+
+/**
+ * Builds the API server (port 8080) without listening: tests call `app.inject()`. Every route
+ * needs credentials except `/health`, `/ready`, `/live` and the login.
+ */
+export async function buildApp(ctx: ServerContext, options: BuildAppOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: fastifyLogger(ctx.monitor.logger.child({ component: 'api' })),
+    bodyLimit: ctx.config.bodyLimit,
+    // Query strings like ?a[b]=1 stay plain strings: no nested objects from untrusted input.
+    routerOptions: { maxParamLength: 300 },
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: true, allErrors: false } },
+  });
+  const routes: RouteInfo[] = [];
+  app.decorate('ispmRoutes', routes);
+  app.addHook('onRoute', (r) => {
+    const methods = Array.isArray(r.method) ? r.method : [r.method];
+    for (const method of methods) {
+      routes.push({
+        method,
+        url: r.url,
+        public: Boolean((r.config as { public?: boolean } | undefined)?.public),
+      });
+    }
+  });
+
+  installErrorHandler(app);
+  instrument(app, httpMetrics(ctx.monitor.metrics));
+  await app.register(cookie);
+  await app.register(rateLimit, { global: false });
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'ISP Monitor API', version: SERVER_VERSION },
+      components: {
+        securitySchemes: {
+          apiKey: { type: 'http', scheme: 'bearer', description: 'An API key: Authorization: Bearer ispm_…' },
+          session: { type: 'apiKey', in: 'cookie', name: 'ispm_session' },
+        },
+      },
+      security: [{ apiKey: [] }, { session: [] }],
+    },
+  });
+  installGuard(app, ctx.accounts);
+
+  await app.register(async (api) => {
+    await healthRoutes(api, ctx);
+    await authRoutes(api, ctx);
+    await routerRoutes(api, ctx);
+    await interfaceRoutes(api, ctx);
+    await metricsApiRoutes(api, ctx);
+    await alertRoutes(api, ctx);
+    await topologyRoutes(api, ctx);
+    await sessionRoutes(api, ctx);
+    await eventRoutes(api, ctx);
+    await adminRoutes(api, ctx);
+    await systemRoutes(api, ctx, options.configSummary ?? {});
+  });
+  await app.ready();
+  return app;
+}

@@ -1,0 +1,24 @@
+import type { Monitor, SampleQuery } from '@ispmonitor/core';
+import type { AlertsApi } from './adapters/alerts.js';
+import type { InventoryRead } from './adapters/inventory-read.js';
+import type { AuditLog } from './audit.js';
+import type { Accounts } from './auth/accounts.js';
+import type { LicenseManager } from './license.js';
+import type { RecentErrors } from './recent-errors.js';
+import type { ServerConfig } from './server-config.js';
+
+/** Everything the routes use. Built once by `createServerContext`, shared by both HTTP servers. */
+export interface ServerContext {
+  monitor: Monitor;
+  config: ServerConfig;
+  accounts: Accounts;
+  audit: AuditLog;
+  license: LicenseManager;
+  inventory: InventoryRead;
+  alerts: AlertsApi;
+  /** Stored samples, when a storage plugin provides them. */
+  samples(): SampleQuery | undefined;
+  recentErrors: RecentErrors;
+  /** Whether users, keys and the audit log are persisted (a StateStore was provided). */
+  persistentState: boolean;
+}

@@ -1,0 +1,84 @@
+import { CORE_VERSION, type HealthReport, type Monitor } from '@ispmonitor/core';
+import type { LicenseStatus } from './license.js';
+import type { RecentError } from './recent-errors.js';
+import { SERVER_VERSION } from './version.js';
+
+/** What `ispmonitor diagnostics` prints and `/api/v1/diagnostics` returns: nothing secret in it. */
+export interface Diagnostics {
+  versions: { server: string; core: string; node: string; platform: string };
+  uptimeSeconds: number;
+  plugins: Array<{ name: string; version: string; provides: string[] }>;
+  config: Record<string, unknown>;
+  devices: Record<string, number> & { total: number };
+  health: HealthReport;
+  license: LicenseStatus;
+  recentErrors: RecentError[];
+}
+
+/**
+ * A summary of the config that is safe to share: shapes and counts, no hosts' credentials. The
+ * database URL is shown without its password, plugin options only by their keys.
+ */
+export function configSummary(config: {
+  logLevel: string;
+  poller: Record<string, unknown>;
+  api: { host: string; port: number };
+  metrics: { host: string; port: number };
+  database: { url?: string; dataDir?: string };
+  cluster: { mode: string };
+  devices: unknown[];
+  plugins: Record<string, unknown>;
+}): Record<string, unknown> {
+  let database = config.database.url ? '(set)' : `embedded PGlite in ${config.database.dataDir}`;
+  if (config.database.url) {
+    try {
+      const u = new URL(config.database.url);
+      if (u.password) u.password = 'REDACTED';
+      database = u.toString();
+    } catch {
+      database = '(unparsable URL)';
+    }
+  }
+  return {
+    logLevel: config.logLevel,
+    poller: config.poller,
+    api: config.api,
+    metrics: config.metrics,
+    database,
+    cluster: config.cluster,
+    configDevices: config.devices.length,
+    plugins: Object.fromEntries(
+      Object.entries(config.plugins).map(([k, v]) => [
+        k,
+        v && typeof v === 'object' ? Object.keys(v) : typeof v,
+      ]),
+    ),
+  };
+}
+
+const started = Date.now();
+
+/** Collects diagnostics from a running monitor. */
+export async function collectDiagnostics(
+  monitor: Monitor,
+  config: Record<string, unknown>,
+  license: LicenseStatus,
+  recentErrors: RecentError[],
+): Promise<Diagnostics> {
+  const counts = monitor.devices.counts();
+  return {
+    versions: {
+      server: SERVER_VERSION,
+      core: CORE_VERSION,
+      node: process.version,
+      platform: `${process.platform}-${process.arch}`,
+    },
+    uptimeSeconds: Math.round((Date.now() - started) / 1000),
+    plugins: [...monitor.plugins],
+    config,
+    devices: { ...counts, total: Object.values(counts).reduce((a, b) => a + b, 0) },
+    health: await monitor.health(),
+    license,
+    recentErrors,
+  };
+}

@@ -1,0 +1,224 @@
+import {
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  type KeyObject,
+  sign,
+  verify,
+} from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import type { StateStore } from '@ispmonitor/core';
+import { Gauge, type Registry } from 'prom-client';
+import { z } from 'zod';
+import { NS } from './state.js';
+
+const FORMAT = 'ispmonitor-license/1';
+const DAY_MS = 86_400_000;
+/** How long a cached good status, or an expired licence, keeps the server licensed. */
+export const GRACE_MS = 72 * 3_600_000;
+
+const payloadSchema = z.object({
+  id: z.string().min(1),
+  licensee: z.string().min(1),
+  issuedAt: z.string().datetime(),
+  expiresAt: z.string().datetime(),
+  maxRouters: z.number().int().positive(),
+});
+
+/** What a licence grants. */
+export type LicensePayload = z.output<typeof payloadSchema>;
+
+const fileSchema = z.object({ format: z.literal(FORMAT), payload: z.string(), signature: z.string() });
+
+/** The licence state the API, metrics and the router limit read. */
+export interface LicenseStatus {
+  /** `community`: no licence configured, no limits. `grace`: expired or unreadable, still honoured. */
+  state: 'community' | 'valid' | 'grace' | 'expired' | 'invalid';
+  licensee?: string;
+  licenseId?: string;
+  expiresAt?: string;
+  maxRouters?: number;
+  daysUntilExpiry?: number;
+  graceUntil?: string;
+  message: string;
+  checkedAt: string;
+}
+
+/** Signs a licence with an Ed25519 private key (PEM). For the `license sign` command and tests. */
+export function signLicense(payload: LicensePayload, privateKeyPem: string): string {
+  const body = Buffer.from(JSON.stringify(payloadSchema.parse(payload)));
+  const signature = sign(null, body, createPrivateKey(privateKeyPem));
+  return JSON.stringify(
+    { format: FORMAT, payload: body.toString('base64url'), signature: signature.toString('base64url') },
+    null,
+    2,
+  );
+}
+
+/** A fresh Ed25519 key pair in PEM, for test licences. Keep the private key out of the repo. */
+export function generateLicenseKeys(): { publicKey: string; privateKey: string } {
+  const { publicKey, privateKey } = generateKeyPairSync('ed25519');
+  return {
+    publicKey: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+    privateKey: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+  };
+}
+
+/** Verifies a licence file's text offline; throws an Error saying what is wrong. */
+export function verifyLicense(text: string, publicKey: KeyObject): LicensePayload {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new Error('the licence file is not JSON');
+  }
+  const file = fileSchema.safeParse(parsed);
+  if (!file.success) throw new Error(`the licence file is not in the ${FORMAT} format`);
+  const body = Buffer.from(file.data.payload, 'base64url');
+  if (!verify(null, body, publicKey, Buffer.from(file.data.signature, 'base64url'))) {
+    throw new Error('the licence signature does not match the public key');
+  }
+  const payload = payloadSchema.safeParse(JSON.parse(body.toString()));
+  if (!payload.success) throw new Error('the licence content is malformed');
+  return payload.data;
+}
+
+async function loadPublicKey(spec: string): Promise<KeyObject> {
+  const pem = spec.includes('-----BEGIN') ? spec : await readFile(spec, 'utf8');
+  return createPublicKey(pem);
+}
+
+export interface LicenseManagerOptions {
+  path?: string;
+  publicKey?: string;
+  store: StateStore;
+  metrics: Registry;
+  now?: () => number;
+}
+
+/**
+ * Checks the licence file, caches the last good result in the StateStore, and keeps the
+ * `ispmonitor_license_valid` and `ispmonitor_license_days_until_expiry` gauges current.
+ */
+export class LicenseManager {
+  #status: LicenseStatus;
+  readonly #now: () => number;
+
+  constructor(private readonly options: LicenseManagerOptions) {
+    this.#now = options.now ?? Date.now;
+    this.#status = {
+      state: 'community',
+      message: 'no licence configured: community mode, no limits',
+      checkedAt: this.#iso(this.#now()),
+    };
+    const self = this;
+    new Gauge({
+      name: 'ispmonitor_license_valid',
+      help: '1 when the licence is valid, in grace, or not needed (community mode); 0 otherwise',
+      registers: [options.metrics],
+      collect() {
+        this.set(['community', 'valid', 'grace'].includes(self.#status.state) ? 1 : 0);
+      },
+    });
+    new Gauge({
+      name: 'ispmonitor_license_days_until_expiry',
+      help: 'Days until the licence expires (negative once expired); absent in community mode',
+      registers: [options.metrics],
+      collect() {
+        this.reset();
+        const days = self.#status.daysUntilExpiry;
+        if (days !== undefined) this.set(days);
+      },
+    });
+  }
+
+  #iso(ms: number): string {
+    return new Date(ms).toISOString();
+  }
+
+  get status(): LicenseStatus {
+    return this.#status;
+  }
+
+  /** Re-reads and verifies the licence. Never throws: problems become the status. */
+  async check(): Promise<LicenseStatus> {
+    const now = this.#now();
+    const { path, publicKey, store } = this.options;
+    if (!path) return this.#status;
+    let payload: LicensePayload;
+    try {
+      if (!publicKey) throw new Error('server.license.publicKey (ISPM_LICENSE_PUBLIC_KEY) is not set');
+      payload = verifyLicense(await readFile(path, 'utf8'), await loadPublicKey(publicKey));
+    } catch (err) {
+      const reason =
+        (err as NodeJS.ErrnoException).code === 'ENOENT'
+          ? `licence file ${path} not found`
+          : (err as Error).message;
+      const cached = await store.get<{ payload: LicensePayload; verifiedAt: number }>(
+        NS.license,
+        'last-good',
+      );
+      if (cached && now - cached.verifiedAt < GRACE_MS && Date.parse(cached.payload.expiresAt) > now) {
+        this.#status = this.#describe(
+          cached.payload,
+          now,
+          'grace',
+          `${reason}; using the status verified at ${this.#iso(cached.verifiedAt)}`,
+          cached.verifiedAt + GRACE_MS,
+        );
+      } else {
+        this.#status = { state: 'invalid', message: reason, checkedAt: this.#iso(now) };
+      }
+      return this.#status;
+    }
+    const expires = Date.parse(payload.expiresAt);
+    if (expires > now) {
+      await store.set(NS.license, 'last-good', { payload, verifiedAt: now });
+      this.#status = this.#describe(payload, now, 'valid', 'licence valid');
+    } else if (now - expires < GRACE_MS) {
+      this.#status = this.#describe(
+        payload,
+        now,
+        'grace',
+        'licence expired: grace period of 72 hours',
+        expires + GRACE_MS,
+      );
+    } else {
+      this.#status = this.#describe(payload, now, 'expired', `licence expired on ${payload.expiresAt}`);
+    }
+    return this.#status;
+  }
+
+  #describe(
+    p: LicensePayload,
+    now: number,
+    state: LicenseStatus['state'],
+    message: string,
+    graceUntil?: number,
+  ): LicenseStatus {
+    return {
+      state,
+      licensee: p.licensee,
+      licenseId: p.id,
+      expiresAt: p.expiresAt,
+      maxRouters: p.maxRouters,
+      daysUntilExpiry: Math.floor(((Date.parse(p.expiresAt) - now) / DAY_MS) * 100) / 100,
+      ...(graceUntil ? { graceUntil: this.#iso(graceUntil) } : {}),
+      message,
+      checkedAt: this.#iso(now),
+    };
+  }
+
+  /** Whether one more router may be added when `current` exist; a message when not. */
+  allowsAnotherRouter(current: number): { ok: true } | { ok: false; message: string } {
+    const s = this.#status;
+    if (s.state === 'community') return { ok: true };
+    if (s.state === 'invalid' || s.state === 'expired') {
+      return { ok: false, message: `cannot add routers: ${s.message}` };
+    }
+    if (s.maxRouters !== undefined && current >= s.maxRouters) {
+      return { ok: false, message: `the licence allows ${s.maxRouters} routers and ${current} exist` };
+    }
+    return { ok: true };
+  }
+}

@@ -1,0 +1,126 @@
+import type { FastifyInstance } from 'fastify';
+import { actor } from '../auth/guard.js';
+import { ROLES, type Role } from '../auth/secrets.js';
+import type { ServerContext } from '../context.js';
+import { HttpError } from '../http-errors.js';
+import { pageQuery, paging } from './common.js';
+
+const roleSchema = { type: 'string', enum: [...ROLES] } as const;
+
+/** Users, API keys and the audit log: admin only. */
+export async function adminRoutes(app: FastifyInstance, ctx: ServerContext): Promise<void> {
+  const config = { role: 'admin' as const };
+  const tags = ['admin'];
+
+  app.get('/api/v1/users', { config, schema: { tags, summary: 'Users' } }, async () => ({
+    items: await ctx.accounts.listUsers(),
+  }));
+  app.put<{ Params: { username: string }; Body: { password: string; role: Role } }>(
+    '/api/v1/users/:username',
+    {
+      config,
+      schema: {
+        tags,
+        summary: 'Create or replace a user',
+        params: {
+          type: 'object',
+          properties: {
+            username: { type: 'string', minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9._@-]+$' },
+          },
+        },
+        body: {
+          type: 'object',
+          required: ['password', 'role'],
+          additionalProperties: false,
+          properties: { password: { type: 'string', minLength: 8, maxLength: 1024 }, role: roleSchema },
+        },
+      },
+    },
+    async (req) => {
+      await ctx.accounts.putUser(req.params.username, req.body.password, req.body.role);
+      await ctx.audit.record(actor(req), 'user.put', req.params.username, { role: req.body.role });
+      return { username: req.params.username, role: req.body.role };
+    },
+  );
+  app.delete<{ Params: { username: string } }>(
+    '/api/v1/users/:username',
+    {
+      config,
+      schema: {
+        tags,
+        summary: 'Delete a user',
+        params: { type: 'object', properties: { username: { type: 'string', maxLength: 64 } } },
+      },
+    },
+    async (req, reply) => {
+      if (actor(req) === `user:${req.params.username}`)
+        throw new HttpError(409, 'you cannot delete yourself');
+      if (!(await ctx.accounts.deleteUser(req.params.username)))
+        throw new HttpError(404, `no user "${req.params.username}"`);
+      await ctx.audit.record(actor(req), 'user.delete', req.params.username);
+      return reply.code(204).send();
+    },
+  );
+
+  app.get(
+    '/api/v1/keys',
+    { config, schema: { tags, summary: 'API keys (never the keys themselves)' } },
+    async () => ({
+      items: await ctx.accounts.listKeys(),
+    }),
+  );
+  app.post<{ Body: { name: string; role: Role } }>(
+    '/api/v1/keys',
+    {
+      config,
+      schema: {
+        tags,
+        summary: 'Create an API key: the key is in this response only',
+        body: {
+          type: 'object',
+          required: ['name', 'role'],
+          additionalProperties: false,
+          properties: { name: { type: 'string', minLength: 1, maxLength: 128 }, role: roleSchema },
+        },
+      },
+    },
+    async (req, reply) => {
+      const { key, meta } = await ctx.accounts.createKey(req.body.name, req.body.role, actor(req));
+      await ctx.audit.record(actor(req), 'apikey.create', meta.id, { name: meta.name, role: meta.role });
+      return reply.code(201).send({ ...meta, key });
+    },
+  );
+  app.delete<{ Params: { id: string } }>(
+    '/api/v1/keys/:id',
+    {
+      config,
+      schema: {
+        tags,
+        summary: 'Revoke an API key',
+        params: { type: 'object', properties: { id: { type: 'string', maxLength: 64 } } },
+      },
+    },
+    async (req, reply) => {
+      if (!(await ctx.accounts.revokeKey(req.params.id)))
+        throw new HttpError(404, `no API key "${req.params.id}"`);
+      await ctx.audit.record(actor(req), 'apikey.revoke', req.params.id);
+      return reply.code(204).send();
+    },
+  );
+
+  app.get<{ Querystring: { page?: number; pageSize?: number } }>(
+    '/api/v1/audit',
+    {
+      config,
+      schema: {
+        tags,
+        summary: 'Audit log, newest first',
+        querystring: { type: 'object', additionalProperties: false, properties: { ...pageQuery } },
+      },
+    },
+    async (req) => {
+      const p = paging(req.query);
+      return { ...(await ctx.audit.list(p.limit, p.offset)), page: p.page, pageSize: p.pageSize };
+    },
+  );
+}

@@ -1,0 +1,67 @@
+import type { FastifyInstance } from 'fastify';
+import type { ServerContext } from '../context.js';
+
+/** Seconds between keep-alive comments, so proxies do not close an idle stream. */
+const HEARTBEAT_MS = 15_000;
+
+/**
+ * `/api/v1/events`: server-sent events of device status changes, inventory changes and alerts
+ * for the UI. Each client gets its own listeners, removed when it disconnects.
+ */
+export async function eventRoutes(app: FastifyInstance, ctx: ServerContext): Promise<void> {
+  const open = new Set<() => void>();
+  // Streams never end by themselves: close them so the server can shut down.
+  app.addHook('preClose', async () => {
+    for (const close of [...open]) close();
+  });
+  app.get('/api/v1/events', { schema: { tags: ['events'], summary: 'Server-sent events' } }, (req, reply) => {
+    reply.hijack();
+    const res = reply.raw;
+    res.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache, no-transform',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+    });
+    let id = 0;
+    const send = (event: string, data: unknown) => {
+      id += 1;
+      // Back-pressure: a client that does not read is dropped instead of growing memory.
+      if (res.writableLength > 1_000_000) return close();
+      res.write(`id: ${id}\nevent: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+    };
+    const bus = ctx.monitor.bus;
+    const offs = [
+      bus.on('device:status', (e) =>
+        send('device:status', {
+          device: e.device.id,
+          previous: e.previous,
+          status: e.status,
+          ts: e.ts,
+          reason: e.reason,
+        }),
+      ),
+      bus.on('device:added', (e) => send('device:added', { device: e.device.id })),
+      bus.on('device:changed', (e) => send('device:changed', { device: e.device.id })),
+      bus.on('device:removed', (e) => send('device:removed', { device: e.device.id })),
+      bus.on('alert:firing', (e) => send('alert:firing', e.alert)),
+      bus.on('alert:resolved', (e) => send('alert:resolved', e.alert)),
+    ];
+    const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS);
+    heartbeat.unref();
+    let closed = false;
+    function close() {
+      if (closed) return;
+      closed = true;
+      open.delete(close);
+      clearInterval(heartbeat);
+      for (const off of offs) off();
+      res.end();
+    }
+    open.add(close);
+    req.raw.on('close', close);
+    res.write(
+      `retry: 5000\nevent: hello\ndata: ${JSON.stringify({ counts: ctx.monitor.devices.counts() })}\n\n`,
+    );
+  });
+}

@@ -1,0 +1,41 @@
+import type { FastifyInstance } from 'fastify';
+import type { ServerContext } from '../context.js';
+
+/** `/health` (every check), `/ready` (running and no critical check failing), `/live` (the process answers). */
+export async function healthRoutes(app: FastifyInstance, ctx: ServerContext): Promise<void> {
+  const hide = { hide: false, tags: ['health'] };
+  app.get(
+    '/health',
+    { config: { public: true }, schema: { ...hide, summary: 'Every health check' } },
+    async (_req, reply) => {
+      const report = await ctx.monitor.health();
+      const license = ctx.license.status;
+      const body = {
+        ...report,
+        checks: {
+          ...report.checks,
+          license: {
+            status: ['invalid', 'expired'].includes(license.state) ? 'warn' : 'pass',
+            message: license.message,
+            critical: false,
+            durationMs: 0,
+          },
+        },
+      };
+      return reply.code(report.status === 'fail' ? 503 : 200).send(body);
+    },
+  );
+  app.get(
+    '/ready',
+    { config: { public: true }, schema: { ...hide, summary: 'Readiness probe' } },
+    async (_req, reply) => {
+      const ready = await ctx.monitor.isReady();
+      return reply.code(ready ? 200 : 503).send({ ready, state: ctx.monitor.state });
+    },
+  );
+  app.get(
+    '/live',
+    { config: { public: true }, schema: { ...hide, summary: 'Liveness probe' } },
+    async () => ({ live: true }),
+  );
+}

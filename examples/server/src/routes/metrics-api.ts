@@ -1,0 +1,109 @@
+import { catalogNames, type RangeQuery } from '@ispmonitor/core';
+import type { FastifyInstance } from 'fastify';
+import type { ServerContext } from '../context.js';
+import { HttpError } from '../http-errors.js';
+import { parseStep, parseTime } from './common.js';
+
+/** Most points one request may ask for per series. */
+const MAX_POINTS = 11_000;
+const FNS = ['raw', 'rate', 'increase', 'avg', 'min', 'max', 'last'] as const;
+
+interface RangeParams {
+  metric?: string;
+  from?: string;
+  to?: string;
+  step?: string;
+  fn?: RangeQuery['fn'];
+}
+
+const rangeQuery = (defaultMetric: string) =>
+  ({
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      metric: { type: 'string', enum: [...catalogNames], default: defaultMetric },
+      from: {
+        type: 'string',
+        maxLength: 40,
+        description: 'now, -<duration>, epoch ms or ISO date; default -1h',
+      },
+      to: { type: 'string', maxLength: 40, description: 'default now' },
+      step: { type: 'string', maxLength: 20, description: 'duration between points; default 60s' },
+      fn: { type: 'string', enum: [...FNS] },
+    },
+  }) as const;
+
+/** `/api/v1/metrics/routers/:id` and `/api/v1/metrics/interfaces/:id`: time series from storage. */
+export async function metricsApiRoutes(app: FastifyInstance, ctx: ServerContext): Promise<void> {
+  const tags = ['metrics'];
+  const range = async (
+    labels: Record<string, string>,
+    q: RangeParams,
+    metric: string,
+    defaultFn: RangeQuery['fn'],
+  ) => {
+    const now = Date.now();
+    const to = parseTime(q.to, now, now, 'to');
+    const from = parseTime(q.from, to - 3_600_000, now, 'from');
+    const step = parseStep(q.step, 60_000);
+    if (from >= to) throw new HttpError(400, 'from must be before to');
+    if ((to - from) / step > MAX_POINTS) {
+      throw new HttpError(400, `the range holds more than ${MAX_POINTS} steps: use a larger step`);
+    }
+    const fn = q.fn ?? defaultFn;
+    const query = ctx.samples();
+    if (!query)
+      throw new HttpError(501, 'no storage plugin is installed: time series are not kept', 'ISPM_NO_STORAGE');
+    const series = await query.range({ name: metric, labels, from, to, step, ...(fn ? { fn } : {}) });
+    return { metric, from, to, step, fn: fn ?? 'raw', series };
+  };
+
+  app.get<{ Params: { id: string }; Querystring: RangeParams }>(
+    '/api/v1/metrics/routers/:id',
+    {
+      schema: {
+        tags,
+        summary: 'A metric of one router over a range',
+        params: { type: 'object', properties: { id: { type: 'string', maxLength: 128 } } },
+        querystring: rangeQuery('device_cpu_load_ratio'),
+      },
+    },
+    async (req) => {
+      if (!ctx.monitor.devices.get(req.params.id)) {
+        throw new HttpError(404, `no router "${req.params.id}"`, 'ISPM_DEVICE_NOT_FOUND');
+      }
+      const metric = req.query.metric ?? 'device_cpu_load_ratio';
+      return range({ device: req.params.id }, req.query, metric, 'avg');
+    },
+  );
+
+  app.get<{ Params: { id: string }; Querystring: RangeParams }>(
+    '/api/v1/metrics/interfaces/:id',
+    {
+      schema: {
+        tags,
+        summary: 'A metric of one interface (id `<router>:<index>`) over a range',
+        params: { type: 'object', properties: { id: { type: 'string', maxLength: 300 } } },
+        querystring: rangeQuery('interface_in_octets_total'),
+      },
+    },
+    async (req) => {
+      const cut = req.params.id.lastIndexOf(':');
+      const device = cut > 0 ? req.params.id.slice(0, cut) : '';
+      if (!device || !ctx.monitor.devices.get(device)) {
+        throw new HttpError(
+          404,
+          `no interface "${req.params.id}" (expected <router>:<index>)`,
+          'ISPM_NOT_FOUND',
+        );
+      }
+      const { items } = await ctx.inventory.interfaces({ device, limit: 100_000, offset: 0 });
+      const iface = items.find((i) => i.id === req.params.id);
+      if (!iface)
+        throw new HttpError(404, `router "${device}" has no interface "${req.params.id}"`, 'ISPM_NOT_FOUND');
+      const metric = req.query.metric ?? 'interface_in_octets_total';
+      const counter = metric.endsWith('_total');
+      return range({ device, ifName: iface.name }, req.query, metric, counter ? 'rate' : 'avg');
+    },
+  );
+}

@@ -1,0 +1,179 @@
+import type { DeviceState, DeviceStatus } from '@ispmonitor/core';
+import type { FastifyInstance } from 'fastify';
+import { actor } from '../auth/guard.js';
+import type { ServerContext } from '../context.js';
+import { HttpError } from '../http-errors.js';
+import {
+  deviceBodySchema,
+  deviceInput,
+  errorSchema,
+  pageQuery,
+  paging,
+  routerSchema,
+  routerView,
+} from './common.js';
+
+interface ListQuery {
+  status?: DeviceStatus;
+  site?: string;
+  role?: string;
+  driver?: string;
+  origin?: 'config' | 'store';
+  search?: string;
+  page?: number;
+  pageSize?: number;
+}
+
+const idParams = {
+  type: 'object',
+  required: ['id'],
+  properties: { id: { type: 'string', minLength: 1, maxLength: 128 } },
+} as const;
+
+/** Keeps the devices that match every given filter. */
+function filterRouters(all: DeviceState[], q: ListQuery): DeviceState[] {
+  const needle = q.search?.toLowerCase();
+  return all.filter((s) => {
+    const d = s.device;
+    if (q.status && s.status !== q.status) return false;
+    if (q.driver && d.driver !== q.driver) return false;
+    if (q.origin && s.origin !== q.origin) return false;
+    if (q.site && d.labels?.site !== q.site) return false;
+    if (q.role && d.labels?.role !== q.role) return false;
+    if (needle) {
+      const hay = `${d.id}\u0000${d.name ?? ''}\u0000${d.host}`.toLowerCase();
+      if (!hay.includes(needle)) return false;
+    }
+    return true;
+  });
+}
+
+/** `/api/v1/routers`: list with filters and pages, create, read, update, delete. */
+export async function routerRoutes(app: FastifyInstance, ctx: ServerContext): Promise<void> {
+  const devices = ctx.monitor.devices;
+  const tags = ['routers'];
+
+  app.get<{ Querystring: ListQuery }>(
+    '/api/v1/routers',
+    {
+      schema: {
+        tags,
+        summary: 'List routers',
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            status: { type: 'string', enum: ['unknown', 'online', 'unreachable', 'offline'] },
+            site: { type: 'string', maxLength: 128 },
+            role: { type: 'string', maxLength: 128 },
+            driver: { type: 'string', maxLength: 64 },
+            origin: { type: 'string', enum: ['config', 'store'] },
+            search: { type: 'string', maxLength: 256 },
+            ...pageQuery,
+          },
+        },
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              items: { type: 'array', items: routerSchema },
+              total: { type: 'integer' },
+              page: { type: 'integer' },
+              pageSize: { type: 'integer' },
+            },
+          },
+        },
+      },
+    },
+    async (req) => {
+      const { offset, limit, page, pageSize } = paging(req.query);
+      const matched = filterRouters(devices.list(), req.query);
+      matched.sort((a, b) => (a.device.id < b.device.id ? -1 : a.device.id > b.device.id ? 1 : 0));
+      return {
+        items: matched.slice(offset, offset + limit).map(routerView),
+        total: matched.length,
+        page,
+        pageSize,
+      };
+    },
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/api/v1/routers/:id',
+    {
+      schema: {
+        tags,
+        summary: 'One router',
+        params: idParams,
+        response: { 200: routerSchema, 404: errorSchema },
+      },
+    },
+    async (req) => {
+      const state = devices.get(req.params.id);
+      if (!state) throw new HttpError(404, `no router "${req.params.id}"`, 'ISPM_DEVICE_NOT_FOUND');
+      return routerView(state);
+    },
+  );
+
+  app.post<{ Body: Record<string, unknown> }>(
+    '/api/v1/routers',
+    {
+      schema: {
+        tags,
+        summary: 'Add a router',
+        body: { ...deviceBodySchema, required: ['id', 'host', 'driver'] },
+        response: { 201: routerSchema, 400: errorSchema, 403: errorSchema, 409: errorSchema },
+      },
+    },
+    async (req, reply) => {
+      const allowed = ctx.license.allowsAnotherRouter(devices.list().length);
+      if (!allowed.ok) throw new HttpError(403, allowed.message, 'ISPM_LICENSE_LIMIT');
+      const state = await devices.add(deviceInput(req.body));
+      await ctx.audit.record(actor(req), 'router.create', state.device.id, {
+        host: state.device.host,
+        driver: state.device.driver,
+      });
+      return reply.code(201).send(routerView(state));
+    },
+  );
+
+  app.patch<{ Params: { id: string }; Body: Record<string, unknown> }>(
+    '/api/v1/routers/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Change a router (devices from the config file are read-only)',
+        params: idParams,
+        body: { ...deviceBodySchema, minProperties: 1 },
+        response: { 200: routerSchema, 400: errorSchema, 404: errorSchema, 409: errorSchema },
+      },
+    },
+    async (req) => {
+      if (req.body.id !== undefined && req.body.id !== req.params.id) {
+        throw new HttpError(400, 'id cannot be changed: create a new router instead');
+      }
+      const state = await devices.update(req.params.id, req.body);
+      // Only the names of the changed fields: values may be credentials.
+      await ctx.audit.record(actor(req), 'router.update', req.params.id, { fields: Object.keys(req.body) });
+      return routerView(state);
+    },
+  );
+
+  app.delete<{ Params: { id: string } }>(
+    '/api/v1/routers/:id',
+    {
+      config: { role: 'admin' },
+      schema: {
+        tags,
+        summary: 'Remove a router',
+        params: idParams,
+        response: { 404: errorSchema, 409: errorSchema },
+      },
+    },
+    async (req, reply) => {
+      await devices.remove(req.params.id);
+      await ctx.audit.record(actor(req), 'router.delete', req.params.id);
+      return reply.code(204).send();
+    },
+  );
+}

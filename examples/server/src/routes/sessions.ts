@@ -1,0 +1,43 @@
+import type { FastifyInstance } from 'fastify';
+import type { ServerContext } from '../context.js';
+import { pageQuery, paging } from './common.js';
+
+interface Query {
+  q?: string;
+  router?: string;
+  page?: number;
+  pageSize?: number;
+}
+
+const querystring = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    q: { type: 'string', maxLength: 256, description: 'subscriber, MAC or address (substring)' },
+    router: { type: 'string', maxLength: 128 },
+    ...pageQuery,
+  },
+} as const;
+
+/** `/api/v1/sessions/pppoe` and `/api/v1/sessions/dhcp`: search by subscriber, MAC or address. */
+export async function sessionRoutes(app: FastifyInstance, ctx: ServerContext): Promise<void> {
+  const tags = ['sessions'];
+  app.get<{ Querystring: Query }>(
+    '/api/v1/sessions/pppoe',
+    { schema: { tags, summary: 'PPPoE sessions', querystring } },
+    async (req) => {
+      const p = paging(req.query);
+      const r = await ctx.inventory.pppoe({ device: req.query.router, search: req.query.q, ...p });
+      return { ...r, page: p.page, pageSize: p.pageSize };
+    },
+  );
+  app.get<{ Querystring: Query }>(
+    '/api/v1/sessions/dhcp',
+    { schema: { tags, summary: 'DHCP leases', querystring } },
+    async (req) => {
+      const p = paging(req.query);
+      const r = await ctx.inventory.dhcp({ device: req.query.router, search: req.query.q, ...p });
+      return { ...r, page: p.page, pageSize: p.pageSize };
+    },
+  );
+}

@@ -1,0 +1,101 @@
+import { ErrorCodes, MonitorError } from '@ispmonitor/core';
+import { z } from 'zod';
+
+/**
+ * The server's own config section (`server:` in the YAML file). Everything has a default, so an
+ * empty section is valid; errors name the path under `server`.
+ */
+export const serverConfigSchema = z
+  .object({
+    auth: z
+      .object({
+        /** Password of the bootstrap `admin` user. Env: ISPM_ADMIN_PASSWORD. Absent: generated and printed once. */
+        adminPassword: z.string().min(8).optional(),
+        /** An API key with the admin role created at first start (for automation). Env: ISPM_ADMIN_API_KEY. */
+        adminApiKey: z.string().min(32).optional(),
+        /** How long a web UI login lasts. */
+        sessionTtlHours: z
+          .number()
+          .positive()
+          .max(24 * 30)
+          .default(12),
+        /** Mark the session cookie `Secure` (serve the UI over HTTPS). */
+        secureCookies: z.boolean().default(false),
+        /** Login attempts per client address per minute. */
+        loginAttemptsPerMinute: z.number().int().min(1).max(1000).default(10),
+      })
+      .strict()
+      .prefault({}),
+    license: z
+      .object({
+        /** Path of the signed licence file. Env: ISPM_LICENSE_FILE. Absent: community mode. */
+        path: z.string().optional(),
+        /** Ed25519 public key (PEM, or a path to a PEM file) the licence is verified with. Env: ISPM_LICENSE_PUBLIC_KEY. */
+        publicKey: z.string().optional(),
+        /** How often the licence file is re-read. */
+        checkIntervalMinutes: z.number().positive().default(60),
+      })
+      .strict()
+      .prefault({}),
+    metrics: z
+      .object({
+        /** When set, `/metrics`, `/metrics/devices` and `/sd/devices` want `Authorization: Bearer <token>`. */
+        token: z.string().min(16).optional(),
+      })
+      .strict()
+      .prefault({}),
+    ui: z
+      .object({
+        /** Folder of the built web UI to serve at `/`. */
+        dir: z.string().optional(),
+      })
+      .strict()
+      .prefault({}),
+    /** Largest request body accepted, in bytes. */
+    bodyLimit: z
+      .number()
+      .int()
+      .min(1024)
+      .max(50 * 1024 * 1024)
+      .default(1024 * 1024),
+    /** Seconds a graceful shutdown may take before the process exits anyway. */
+    shutdownTimeoutSeconds: z.number().positive().max(300).default(10),
+  })
+  .strict();
+
+/** The validated `server` section. */
+export type ServerConfig = z.output<typeof serverConfigSchema>;
+
+/** Environment variables the server reads besides those core's config loader reads. */
+export const SERVER_ENV = [
+  'ISPM_ADMIN_PASSWORD',
+  'ISPM_ADMIN_API_KEY',
+  'ISPM_LICENSE_FILE',
+  'ISPM_LICENSE_PUBLIC_KEY',
+];
+
+/**
+ * Validates `config.server` and applies the server's environment overrides. Throws a
+ * MonitorError (ISPM_CONFIG_INVALID) whose message names each bad path.
+ */
+export function parseServerConfig(
+  section: unknown,
+  env: Record<string, string | undefined> = process.env,
+  source = 'config',
+): ServerConfig {
+  const raw = structuredClone((section ?? {}) as Record<string, Record<string, unknown>>);
+  const set = (group: string, key: string, value: string | undefined) => {
+    if (value === undefined || value === '') return;
+    raw[group] = { ...(raw[group] ?? {}), [key]: value };
+  };
+  set('auth', 'adminPassword', env.ISPM_ADMIN_PASSWORD);
+  set('auth', 'adminApiKey', env.ISPM_ADMIN_API_KEY);
+  set('license', 'path', env.ISPM_LICENSE_FILE);
+  set('license', 'publicKey', env.ISPM_LICENSE_PUBLIC_KEY);
+  const parsed = serverConfigSchema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map(
+    (i) => `${source}: server.${i.path.map(String).join('.') || '(section)'}: ${i.message}`,
+  );
+  throw new MonitorError(ErrorCodes.CONFIG_INVALID, problems.join('\n'));
+}

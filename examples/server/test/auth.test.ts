@@ -1,0 +1,169 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ADMIN_PASSWORD, type Harness, startHarness } from './support/harness.js';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness({ devices: [{ id: 'cfg-1', host: '127.0.0.1', driver: 'lab' }] });
+});
+afterAll(() => h.close());
+
+const PUBLIC = new Set([
+  'GET /health',
+  'GET /ready',
+  'GET /live',
+  'HEAD /health',
+  'HEAD /ready',
+  'HEAD /live',
+  'POST /api/v1/auth/login',
+]);
+
+describe('authentication', () => {
+  it('answers 401 without credentials on every registered route except health, ready, live and login', async () => {
+    const routes = h.app.ispmRoutes;
+    expect(routes.length).toBeGreaterThan(25);
+    const checked: string[] = [];
+    for (const r of routes) {
+      const key = `${r.method} ${r.url}`;
+      expect(r.public, key).toBe(PUBLIC.has(key));
+      if (r.public) continue;
+      const url = r.url.replace(/:(\w+)/g, 'x1');
+      const res = await h.app.inject({
+        method: r.method as 'GET',
+        url,
+        payload: r.method === 'GET' || r.method === 'HEAD' || r.method === 'DELETE' ? undefined : {},
+      });
+      expect(res.statusCode, key).toBe(401);
+      checked.push(key);
+    }
+    expect(checked).toContain('GET /api/v1/routers');
+    expect(checked).toContain('GET /api/openapi.json');
+    expect(checked).toContain('GET /api/v1/events');
+  });
+
+  it('rejects a wrong API key and an unknown route without credentials alike', async () => {
+    expect(
+      (await h.app.inject({ url: '/api/v1/routers', headers: { authorization: 'Bearer ispm_nope' } }))
+        .statusCode,
+    ).toBe(401);
+    expect((await h.app.inject({ url: '/api/v1/nothing-here' })).statusCode).toBe(401);
+  });
+
+  it('serves health, ready and live without credentials', async () => {
+    const health = await h.app.inject({ url: '/health' });
+    expect(health.statusCode).toBe(200);
+    expect(health.json().checks.poller.status).toBe('pass');
+    expect((await h.app.inject({ url: '/ready' })).statusCode).toBe(200);
+    expect((await h.app.inject({ url: '/live' })).json()).toEqual({ live: true });
+  });
+
+  it('logs in with a session cookie that is httpOnly and SameSite, and logs out', async () => {
+    const bad = await h.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { username: 'admin', password: 'wrong' },
+    });
+    expect(bad.statusCode).toBe(401);
+    const res = await h.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { username: 'admin', password: ADMIN_PASSWORD },
+    });
+    expect(res.statusCode).toBe(200);
+    const setCookie = String(res.headers['set-cookie']);
+    expect(setCookie).toMatch(/ispm_session=/);
+    expect(setCookie).toMatch(/HttpOnly/i);
+    expect(setCookie).toMatch(/SameSite=Strict/i);
+    const cookie = setCookie.split(';')[0] as string;
+    const me = await h.app.inject({ url: '/api/v1/auth/me', headers: { cookie } });
+    expect(me.json()).toMatchObject({ id: 'user:admin', role: 'admin' });
+    await h.app.inject({ method: 'POST', url: '/api/v1/auth/logout', headers: { cookie } });
+    expect((await h.app.inject({ url: '/api/v1/auth/me', headers: { cookie } })).statusCode).toBe(401);
+  });
+
+  it('enforces roles: a viewer key reads but cannot write; an operator cannot manage keys', async () => {
+    const mk = async (role: string) =>
+      (
+        await h.app.inject({
+          method: 'POST',
+          url: '/api/v1/keys',
+          headers: h.admin,
+          payload: { name: role, role },
+        })
+      ).json().key as string;
+    const viewer = { authorization: `Bearer ${await mk('viewer')}` };
+    const operator = { 'x-api-key': await mk('operator') };
+    expect((await h.app.inject({ url: '/api/v1/routers', headers: viewer })).statusCode).toBe(200);
+    const denied = await h.app.inject({
+      method: 'POST',
+      url: '/api/v1/routers',
+      headers: viewer,
+      payload: { id: 'v1', host: '127.0.0.2', driver: 'lab' },
+    });
+    expect(denied.statusCode).toBe(403);
+    expect(denied.json().message).toMatch(/operator/);
+    expect((await h.app.inject({ url: '/api/v1/keys', headers: operator })).statusCode).toBe(403);
+    expect(
+      (
+        await h.app.inject({
+          method: 'POST',
+          url: '/api/v1/routers',
+          headers: operator,
+          payload: { id: 'op1', host: '127.0.0.3', driver: 'lab' },
+        })
+      ).statusCode,
+    ).toBe(201);
+  });
+
+  it('stores API keys only as hashes and never lists the key itself', async () => {
+    const created = (
+      await h.app.inject({
+        method: 'POST',
+        url: '/api/v1/keys',
+        headers: h.admin,
+        payload: { name: 'ci', role: 'viewer' },
+      })
+    ).json();
+    const store = (
+      h.ctx.accounts as unknown as {
+        store: { list(ns: string): Promise<Array<{ key: string; value: unknown }>> };
+      }
+    ).store;
+    const rows = JSON.stringify(await store.list('server.apikeys'));
+    expect(rows).not.toContain(created.key);
+    const listed = JSON.stringify((await h.app.inject({ url: '/api/v1/keys', headers: h.admin })).json());
+    expect(listed).not.toContain(created.key);
+    const revoked = await h.app.inject({
+      method: 'DELETE',
+      url: `/api/v1/keys/${created.id}`,
+      headers: h.admin,
+    });
+    expect(revoked.statusCode).toBe(204);
+    expect(
+      (await h.app.inject({ url: '/api/v1/routers', headers: { authorization: `Bearer ${created.key}` } }))
+        .statusCode,
+    ).toBe(401);
+  });
+
+  it('rate-limits logins', async () => {
+    const codes: number[] = [];
+    for (let i = 0; i < 14; i++) {
+      const r = await h.app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/login',
+        remoteAddress: '127.0.0.9',
+        payload: { username: 'admin', password: `guess${i}` },
+      });
+      codes.push(r.statusCode);
+    }
+    expect(codes).toContain(429);
+    expect(codes.slice(0, 5).every((c) => c === 401)).toBe(true);
+  });
+
+  it('keeps an audit log of changes: who, what, when', async () => {
+    const log = (await h.app.inject({ url: '/api/v1/audit', headers: h.admin })).json();
+    const create = log.items.find((e: { action: string }) => e.action === 'router.create');
+    expect(create).toMatchObject({ actor: expect.stringMatching(/^key:/), target: 'op1' });
+    expect(typeof create.at).toBe('number');
+    expect(log.items.some((e: { action: string }) => e.action === 'apikey.revoke')).toBe(true);
+  });
+});

@@ -1,0 +1,161 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Harness, startHarness, waitFor } from './support/harness.js';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness({
+    devices: [
+      {
+        id: 'bey-core-1',
+        host: '127.0.0.1',
+        driver: 'lab',
+        labels: { site: 'BEY', role: 'core' },
+        lab: { interfaces: 3 },
+      },
+      {
+        id: 'trp-edge-1',
+        host: '127.0.0.2',
+        driver: 'lab',
+        labels: { site: 'TRP', role: 'edge' },
+        parent: 'bey-core-1',
+      },
+    ],
+    interval: '1s',
+  });
+  // Config devices get their first poll at their phase within the interval.
+  await waitFor(() => h.monitor.devices.counts().online === 2, 5000, 'config devices online');
+});
+afterAll(() => h.close());
+
+const req = (method: string, url: string, payload?: unknown) =>
+  h.app.inject({
+    method: method as 'GET',
+    url,
+    headers: h.admin,
+    ...(payload === undefined ? {} : { payload: payload as object }),
+  });
+
+describe('/api/v1/routers', () => {
+  it('lists with filters and pages', async () => {
+    for (let i = 0; i < 12; i++) {
+      const r = await req('POST', '/api/v1/routers', {
+        id: `api-${String(i).padStart(2, '0')}`,
+        host: `127.0.1.${i}`,
+        driver: 'lab',
+        labels: { site: i % 2 ? 'BEY' : 'SID', role: 'cpe' },
+      });
+      expect(r.statusCode, r.body).toBe(201);
+    }
+    const all = (await req('GET', '/api/v1/routers?pageSize=5&page=2')).json();
+    expect(all.total).toBe(14);
+    expect(all.items.map((r: { id: string }) => r.id)).toEqual([
+      'api-05',
+      'api-06',
+      'api-07',
+      'api-08',
+      'api-09',
+    ]);
+    const bey = (await req('GET', '/api/v1/routers?site=BEY&pageSize=100')).json();
+    expect(bey.total).toBe(7);
+    expect(
+      (await req('GET', '/api/v1/routers?role=core')).json().items.map((r: { id: string }) => r.id),
+    ).toEqual(['bey-core-1']);
+    expect((await req('GET', '/api/v1/routers?search=127.0.0.2')).json().items[0].id).toBe('trp-edge-1');
+    expect((await req('GET', '/api/v1/routers?origin=config')).json().total).toBe(2);
+    expect((await req('GET', '/api/v1/routers?driver=snmp')).json().total).toBe(0);
+    const online = (await req('GET', '/api/v1/routers?status=online&pageSize=100')).json();
+    expect(online.total).toBe(h.monitor.devices.counts().online);
+    expect(online.items.every((r: { status: string }) => r.status === 'online')).toBe(true);
+    expect((await req('GET', '/api/v1/routers?status=offline')).json().total).toBe(0);
+  });
+
+  it('reads, updates and deletes an API router, and never shows driver settings', async () => {
+    const created = await req('POST', '/api/v1/routers', {
+      id: 'secretive',
+      host: '127.0.2.1',
+      driver: 'lab',
+      lab: { interfaces: 1 },
+    });
+    expect(created.statusCode).toBe(201);
+    const got = (await req('GET', '/api/v1/routers/secretive')).json();
+    expect(got).toMatchObject({ id: 'secretive', origin: 'store', settings: ['lab'] });
+    expect(got.lab).toBeUndefined();
+    const patched = await req('PATCH', '/api/v1/routers/secretive', { labels: { site: 'ZAH' } });
+    expect(patched.statusCode).toBe(200);
+    expect(patched.json().labels).toEqual({ site: 'ZAH' });
+    expect((await req('DELETE', '/api/v1/routers/secretive')).statusCode).toBe(204);
+    expect((await req('GET', '/api/v1/routers/secretive')).statusCode).toBe(404);
+  });
+
+  it('refuses to change or delete config devices with 409 and a message', async () => {
+    const patch = await req('PATCH', '/api/v1/routers/bey-core-1', { name: 'x' });
+    expect(patch.statusCode).toBe(409);
+    expect(patch.json().message).toMatch(/config file/);
+    expect((await req('DELETE', '/api/v1/routers/bey-core-1')).statusCode).toBe(409);
+  });
+
+  it('validates: duplicates 409, unknown driver and bad fields 400 naming the field', async () => {
+    const dup = await req('POST', '/api/v1/routers', { id: 'bey-core-1', host: '127.0.0.5', driver: 'lab' });
+    expect(dup.statusCode).toBe(409);
+    const driver = await req('POST', '/api/v1/routers', { id: 'x1', host: '127.0.0.5', driver: 'nope' });
+    expect(driver.statusCode).toBe(400);
+    expect(driver.json().message).toMatch(/nope/);
+    const settings = await req('POST', '/api/v1/routers', {
+      id: 'x2',
+      host: '127.0.0.5',
+      driver: 'lab',
+      lab: { interfaces: 'many' },
+    });
+    expect(settings.statusCode).toBe(400);
+    expect(settings.json().message).toMatch(/interfaces/);
+    const port = await req('POST', '/api/v1/routers', {
+      id: 'x3',
+      host: '127.0.0.5',
+      driver: 'lab',
+      port: 70000,
+    });
+    expect(port.statusCode).toBe(400);
+    expect(port.json().message).toMatch(/port/);
+  });
+
+  it('serves interfaces, sessions, topology and events data from the polls', async () => {
+    const ifs = (await req('GET', '/api/v1/routers/bey-core-1/interfaces')).json();
+    expect(ifs.total).toBe(3);
+    expect(ifs.items[0]).toMatchObject({ id: 'bey-core-1:1', name: 'ether1', device: 'bey-core-1' });
+    expect(
+      (await req('GET', '/api/v1/interfaces?operUp=false&pageSize=1000'))
+        .json()
+        .items.every((i: { operUp: boolean }) => !i.operUp),
+    ).toBe(true);
+    expect((await req('GET', '/api/v1/routers/none/interfaces')).statusCode).toBe(404);
+    const pppoe = (await req('GET', '/api/v1/sessions/pppoe?q=sub-trp')).json();
+    expect(pppoe.items).toEqual([expect.objectContaining({ user: 'sub-trp-edge-1', device: 'trp-edge-1' })]);
+    const dhcp = (await req('GET', '/api/v1/sessions/dhcp?q=AA:BB:CC:00:00:02&router=bey-core-1')).json();
+    expect(dhcp.total).toBe(1);
+    const topo = (await req('GET', '/api/v1/topology')).json();
+    expect(topo.links).toContainEqual({ source: 'bey-core-1', target: 'trp-edge-1', kind: 'parent' });
+  });
+
+  it('answers the time-series routes with 501 when no storage plugin keeps samples', async () => {
+    const r = await req('GET', '/api/v1/metrics/routers/bey-core-1?from=-1h&step=60s');
+    expect(r.statusCode).toBe(501);
+    expect(r.json().message).toMatch(/storage/);
+    expect((await req('GET', '/api/v1/metrics/routers/bey-core-1?from=yesterday')).statusCode).toBe(400);
+  });
+
+  it('publishes an OpenAPI document generated from the route schemas', async () => {
+    const doc = (await req('GET', '/api/openapi.json')).json();
+    expect(doc.openapi).toMatch(/^3\./);
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining([
+        '/api/v1/routers',
+        '/api/v1/routers/{id}',
+        '/api/v1/topology',
+        '/api/v1/sessions/pppoe',
+      ]),
+    );
+    expect(doc.paths['/api/v1/routers'].get.parameters.map((p: { name: string }) => p.name)).toContain(
+      'status',
+    );
+  });
+});

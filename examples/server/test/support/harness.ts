@@ -1,0 +1,66 @@
+import { createMonitor, type Device, type Monitor } from '@ispmonitor/core';
+import { createFakeLogger, type FakeLogger } from '@ispmonitor/core/testing';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../../src/app.js';
+import type { ServerContext } from '../../src/context.js';
+import { parseServerConfig } from '../../src/server-config.js';
+import { createServerContext } from '../../src/server-context.js';
+import { labDriver } from './lab-driver.js';
+
+export const ADMIN_PASSWORD = 'correct horse battery staple';
+export const ADMIN_KEY = 'ispm_test_admin_key_0123456789abcdefghijklmnop';
+
+export interface Harness {
+  monitor: Monitor;
+  app: FastifyInstance;
+  ctx: ServerContext & { close(): void };
+  logger: FakeLogger;
+  /** Headers carrying the admin API key. */
+  admin: Record<string, string>;
+  close(): Promise<void>;
+}
+
+/** A started monitor with the lab driver, its server context and API app (no sockets). */
+export async function startHarness(
+  options: { devices?: Device[]; server?: Record<string, unknown>; start?: boolean; interval?: string } = {},
+): Promise<Harness> {
+  const logger = createFakeLogger();
+  const monitor = await createMonitor({
+    plugins: [labDriver()],
+    devices: options.devices ?? [],
+    logger,
+    poller: { interval: options.interval ?? '1h' },
+  });
+  if (options.start !== false) await monitor.start();
+  const config = parseServerConfig(
+    { auth: { adminPassword: ADMIN_PASSWORD, adminApiKey: ADMIN_KEY }, ...(options.server ?? {}) },
+    {},
+  );
+  const ctx = await createServerContext(monitor, config, { print: () => {} });
+  const app = await buildApp(ctx);
+  return {
+    monitor,
+    app,
+    ctx,
+    logger,
+    admin: { authorization: `Bearer ${ADMIN_KEY}` },
+    async close() {
+      await app.close();
+      ctx.close();
+      await monitor.stop();
+    },
+  };
+}
+
+/** Waits until `check` holds, polling every 20 ms; fails after `ms`. */
+export async function waitFor(
+  check: () => boolean | Promise<boolean>,
+  ms = 10_000,
+  what = 'condition',
+): Promise<void> {
+  const until = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
