@@ -50,10 +50,11 @@ export class StatusQueue {
         }
       } catch {
         // Kept for the next flush (next event or maintenance round).
-      } finally {
-        this.#flushing = undefined;
       }
-    })();
+    })().finally(() => {
+      // Cleared after the assignment above (an empty queue finishes synchronously).
+      this.#flushing = undefined;
+    });
     return this.#flushing;
   }
 }

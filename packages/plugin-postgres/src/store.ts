@@ -139,10 +139,10 @@ export class Storage implements PostgresStore {
         this.metrics.maintenance.inc({ result: 'error' });
         this.logger.warn('database maintenance failed', { error: describeError(err) });
         throw err;
-      } finally {
-        this.#maintaining = undefined;
       }
-    })();
+    })().finally(() => {
+      this.#maintaining = undefined;
+    });
     return this.#maintaining;
   }
 
