@@ -1,0 +1,124 @@
+/**
+ * The RouterOS API wire format, written from MikroTik's API documentation: a sentence is a list
+ * of words ended by an empty word; each word is prefixed by its length in 1 to 5 bytes.
+ */
+
+/** Longest word we accept by default: anything bigger is a broken or hostile peer. */
+export const DEFAULT_MAX_WORD_BYTES = 1 << 20;
+
+/** Encodes a word length in the shortest of the five widths the protocol defines. */
+export function encodeLength(len: number): Buffer {
+  if (len < 0 || !Number.isInteger(len) || len > 0xffffffff) throw new RangeError(`bad word length ${len}`);
+  if (len < 0x80) return Buffer.from([len]);
+  if (len < 0x4000) return Buffer.from([(len >> 8) | 0x80, len & 0xff]);
+  if (len < 0x200000) return Buffer.from([(len >> 16) | 0xc0, (len >> 8) & 0xff, len & 0xff]);
+  if (len < 0x10000000) {
+    return Buffer.from([(len >>> 24) | 0xe0, (len >> 16) & 0xff, (len >> 8) & 0xff, len & 0xff]);
+  }
+  return Buffer.from([0xf0, (len >>> 24) & 0xff, (len >> 16) & 0xff, (len >> 8) & 0xff, len & 0xff]);
+}
+
+/**
+ * Decodes a word length at `offset`. Returns `[length, bytesUsed]`, `undefined` when more bytes
+ * are needed, or throws on a control byte (≥ 0xF8), which the protocol reserves.
+ */
+export function decodeLength(buf: Buffer, offset: number): [number, number] | undefined {
+  if (offset >= buf.length) return undefined;
+  const b = buf[offset] as number;
+  const need = b < 0x80 ? 1 : b < 0xc0 ? 2 : b < 0xe0 ? 3 : b < 0xf0 ? 4 : b < 0xf8 ? 5 : 0;
+  if (need === 0) throw new RangeError(`reserved control byte 0x${b.toString(16)}`);
+  if (offset + need > buf.length) return undefined;
+  switch (need) {
+    case 1:
+      return [b, 1];
+    case 2:
+      return [((b & 0x3f) << 8) | (buf[offset + 1] as number), 2];
+    case 3:
+      return [((b & 0x1f) << 16) | ((buf[offset + 1] as number) << 8) | (buf[offset + 2] as number), 3];
+    case 4:
+      return [((b & 0x0f) << 24) + buf.readUIntBE(offset + 1, 3), 4];
+    default:
+      return [buf.readUInt32BE(offset + 1), 5];
+  }
+}
+
+/** Encodes one sentence (words, then the empty word). */
+export function encodeSentence(words: readonly string[]): Buffer {
+  const parts: Buffer[] = [];
+  for (const w of words) {
+    const bytes = Buffer.from(w, 'utf8');
+    parts.push(encodeLength(bytes.length), bytes);
+  }
+  parts.push(Buffer.from([0]));
+  return Buffer.concat(parts);
+}
+
+/**
+ * Splits a byte stream into sentences. Feed it chunks as they arrive; it calls `onSentence` for
+ * each complete one. A word longer than `maxWordBytes` or a reserved control byte throws (the
+ * caller closes the connection): we never buffer an unbounded amount for one peer.
+ */
+export class SentenceReader {
+  #buf: Buffer = Buffer.alloc(0);
+  #words: string[] = [];
+  readonly #maxWordBytes: number;
+  readonly #onSentence: (words: string[]) => void;
+
+  constructor(onSentence: (words: string[]) => void, maxWordBytes = DEFAULT_MAX_WORD_BYTES) {
+    this.#onSentence = onSentence;
+    this.#maxWordBytes = maxWordBytes;
+  }
+
+  /** Bytes held waiting for the rest of a word. */
+  get buffered(): number {
+    return this.#buf.length;
+  }
+
+  push(chunk: Buffer): void {
+    const buf = this.#buf.length === 0 ? chunk : Buffer.concat([this.#buf, chunk]);
+    let pos = 0;
+    for (;;) {
+      const head = decodeLength(buf, pos);
+      if (!head) break;
+      const [len, used] = head;
+      if (len > this.#maxWordBytes)
+        throw new RangeError(`word of ${len} bytes exceeds ${this.#maxWordBytes}`);
+      if (pos + used + len > buf.length) break;
+      pos += used;
+      if (len === 0) {
+        const words = this.#words;
+        this.#words = [];
+        // An empty sentence is ignored, as the documentation says.
+        if (words.length > 0) this.#onSentence(words);
+        continue;
+      }
+      this.#words.push(buf.toString('utf8', pos, pos + len));
+      pos += len;
+    }
+    this.#buf = pos === buf.length ? Buffer.alloc(0) : buf.subarray(pos);
+  }
+}
+
+/** A reply sentence split into its type (`!re`, `!done`, …), tag and attributes. */
+export interface Reply {
+  type: string;
+  tag?: string;
+  attrs: Record<string, string>;
+}
+
+/** Splits a reply sentence into type, `.tag` and `=key=value` attributes. */
+export function parseReply(words: readonly string[]): Reply {
+  const attrs: Record<string, string> = {};
+  let tag: string | undefined;
+  for (let i = 1; i < words.length; i++) {
+    const w = words[i] as string;
+    if (w.charCodeAt(0) === 61 /* = */) {
+      const eq = w.indexOf('=', 1);
+      if (eq > 0) attrs[w.slice(1, eq)] = w.slice(eq + 1);
+      else attrs[w.slice(1)] = '';
+    } else if (w.startsWith('.tag=')) {
+      tag = w.slice(5);
+    }
+  }
+  return tag === undefined ? { type: words[0] as string, attrs } : { type: words[0] as string, tag, attrs };
+}

@@ -1,0 +1,157 @@
+/**
+ * The MikroTik driver: one persistent API connection per router (see `api/pool.ts`), the
+ * router's capabilities learned from itself, and the collectors of `parts/` run concurrently on
+ * that connection (tagged commands). A menu that fails is a part error; a connection that fails
+ * is the poll's error. Nothing escapes as a throw.
+ */
+import type { Device, Driver, PollContext, PollResult } from '@ispmonitor/core';
+import { ConnectionPool, type RouterTarget } from './api/pool.js';
+import type { TlsSettings } from './api/tls.js';
+import { MikrotikError, MikrotikErrorCodes } from './errors.js';
+import { newMemory, type PollScope, type RouterMemory } from './parts/context.js';
+import { collectInterfaces } from './parts/interfaces.js';
+import { collectBgp, collectNeighbours, collectQueues } from './parts/routing.js';
+import { collectDhcp, collectPpp } from './parts/subscribers.js';
+import { collectHealth, collectSystem } from './parts/system.js';
+import { collectWireless } from './parts/wireless.js';
+import { type SessionChange, SessionTracker } from './sessions.js';
+import { type MikrotikOptions, type MikrotikSettings, optionsSchema, settingsSchema } from './settings.js';
+
+/** Options of `createMikrotikDriver`: the plugin's options plus hooks. */
+export interface MikrotikDriverOptions extends Partial<MikrotikOptions> {
+  /** Called when PPPoE sessions appeared or vanished on a router since its previous poll. */
+  onSessionChange?: (change: SessionChange) => void;
+}
+
+/** The driver, with a way to drop what it holds for one device. */
+export interface MikrotikDriver extends Driver {
+  readonly kind: 'mikrotik';
+  /** Closes the device's connection and forgets what was learned about it. */
+  forget(deviceId: string): void;
+  /** Open API connections. */
+  readonly openConnections: number;
+  close(): Promise<void>;
+}
+
+const parsedSettings = new WeakMap<object, MikrotikSettings>();
+
+/** Parses `device.mikrotik` (cached per settings object); the error names fields, never values. */
+function settingsOf(device: Device): MikrotikSettings {
+  const raw = device.mikrotik;
+  if (raw && typeof raw === 'object') {
+    const cached = parsedSettings.get(raw);
+    if (cached) return cached;
+  }
+  const parsed = settingsSchema.safeParse(raw);
+  if (!parsed.success) {
+    const fields = parsed.error.issues.map((i) => i.path.join('.') || '(settings)').join(', ');
+    throw new MikrotikError(MikrotikErrorCodes.CONFIG, `invalid mikrotik settings: ${fields}`);
+  }
+  if (raw && typeof raw === 'object') parsedSettings.set(raw, parsed.data);
+  return parsed.data;
+}
+
+function targetOf(device: Device, s: MikrotikSettings): RouterTarget {
+  let tls: TlsSettings | false = false;
+  if (s.tls) {
+    tls = {};
+    if (s.ca !== undefined) tls.ca = s.ca;
+    if (s.fingerprint !== undefined) tls.fingerprint = s.fingerprint;
+    if (s.checkHostname !== undefined) tls.checkHostname = s.checkHostname;
+    if (s.servername !== undefined) tls.servername = s.servername;
+  }
+  return {
+    host: device.host,
+    port: device.port ?? (s.tls ? 8729 : 8728),
+    tls,
+    username: s.username,
+    password: s.password,
+    timeoutMs: s.timeout,
+  };
+}
+
+function errorOf(err: unknown): { code: string; message: string } {
+  if (err instanceof MikrotikError) return { code: err.code, message: err.message };
+  // Our own bug, not the router's: keep the message generic (it could quote anything).
+  return { code: MikrotikErrorCodes.INTERNAL, message: `internal error: ${(err as Error)?.name ?? 'error'}` };
+}
+
+/** Creates the MikroTik driver. */
+export function createMikrotikDriver(options: MikrotikDriverOptions = {}): MikrotikDriver {
+  const { onSessionChange, ...rest } = options;
+  const opts = optionsSchema.parse(rest);
+  const pool = new ConnectionPool({
+    maxConnections: opts.maxConnections,
+    keepaliveMs: opts.keepalive,
+    minBackoffMs: opts.minBackoff,
+    maxBackoffMs: opts.maxBackoff,
+  });
+  const memories = new Map<string, RouterMemory>();
+
+  async function poll(device: Device, ctx: PollContext): Promise<PollResult> {
+    try {
+      const settings = settingsOf(device);
+      const lease = await pool.acquire(device.id, targetOf(device, settings), ctx.signal);
+      let memory = memories.get(device.id);
+      if (!memory) {
+        memory = newMemory(opts.reprobeInterval, new SessionTracker());
+        memories.set(device.id, memory);
+      }
+      if (memory.generation !== lease.generation) {
+        // A new connection may be a new router (upgrade, replaced board): learn it again.
+        memory.generation = lease.generation;
+        memory.caps = undefined;
+        memory.missing.clear();
+      }
+      const now = Date.now();
+      const scope: PollScope = {
+        device,
+        settings,
+        conn: lease.conn,
+        memory,
+        logger: ctx.logger,
+        signal: ctx.signal,
+        now,
+        ts: now,
+        samples: [],
+        facts: {},
+        partErrors: [],
+      };
+      await collectSystem(scope, opts.reprobeInterval);
+      const want = new Set(settings.collect);
+      const parts: Array<Promise<void>> = [];
+      if (want.has('health')) parts.push(collectHealth(scope));
+      if (want.has('interfaces')) parts.push(collectInterfaces(scope));
+      if (want.has('ppp')) parts.push(collectPpp(scope, onSessionChange));
+      if (want.has('dhcp')) parts.push(collectDhcp(scope));
+      if (want.has('wireless')) parts.push(collectWireless(scope));
+      if (want.has('queues')) parts.push(collectQueues(scope));
+      if (want.has('bgp')) parts.push(collectBgp(scope));
+      if (want.has('neighbours')) parts.push(collectNeighbours(scope));
+      await Promise.all(parts);
+      if (scope.fatal) return { samples: [], error: errorOf(scope.fatal) };
+      const result: PollResult = { samples: scope.samples, facts: scope.facts };
+      if (scope.partErrors.length > 0) result.partErrors = scope.partErrors;
+      return result;
+    } catch (err) {
+      return { samples: [], error: errorOf(err) };
+    }
+  }
+
+  return {
+    kind: 'mikrotik',
+    settingsSchema,
+    poll,
+    forget(deviceId) {
+      pool.forget(deviceId);
+      memories.delete(deviceId);
+    },
+    get openConnections() {
+      return pool.openCount;
+    },
+    async close() {
+      pool.close();
+      memories.clear();
+    },
+  };
+}

@@ -1,0 +1,81 @@
+/**
+ * Error codes of the MikroTik driver and the one place errors are made. Messages are written
+ * here, never copied from a peer that might echo what we sent (a password).
+ */
+
+/** Stable codes in `result.error.code` and `partErrors[].code`. */
+export const MikrotikErrorCodes = {
+  /** TCP connect failed: refused, no route, DNS. */
+  UNREACHABLE: 'MIKROTIK_UNREACHABLE',
+  /** No answer within the timeout (connect, login or a command). */
+  TIMEOUT: 'MIKROTIK_TIMEOUT',
+  /** The router refused the user name or password. */
+  AUTH: 'MIKROTIK_AUTH_FAILED',
+  /** The router's certificate failed verification or did not match the pinned fingerprint. */
+  TLS: 'MIKROTIK_TLS_FAILED',
+  /** The connection closed (or was dropped) before the reply was complete. */
+  CLOSED: 'MIKROTIK_CONNECTION_CLOSED',
+  /** The router sent `!fatal` and closed the connection. */
+  FATAL: 'MIKROTIK_FATAL',
+  /** The router sent bytes that are not the API protocol. */
+  PROTOCOL: 'MIKROTIK_PROTOCOL_ERROR',
+  /** A command answered `!trap`. */
+  TRAP: 'MIKROTIK_TRAP',
+  /** The menu does not exist on this router (`no such command`). */
+  NO_SUCH_COMMAND: 'MIKROTIK_NO_SUCH_COMMAND',
+  /** A table had more rows than the configured bound. */
+  TOO_LARGE: 'MIKROTIK_TABLE_TOO_LARGE',
+  /** Too many open connections: the configured cap was reached. */
+  CONNECTION_LIMIT: 'MIKROTIK_CONNECTION_LIMIT',
+  /** Waiting before reconnecting after a failure. */
+  BACKOFF: 'MIKROTIK_BACKOFF',
+  /** The poll was aborted (poll timeout or monitor stopping). */
+  ABORTED: 'MIKROTIK_ABORTED',
+  /** Settings that cannot work (unreadable CA file, …). */
+  CONFIG: 'MIKROTIK_CONFIG_INVALID',
+  INTERNAL: 'MIKROTIK_INTERNAL',
+} as const;
+
+/** An error of the driver: a stable code and a message safe to show. */
+export class MikrotikError extends Error {
+  override readonly name = 'MikrotikError';
+  constructor(
+    readonly code: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** Creates a MikrotikError; the one place they are made. */
+export function mikrotikError(code: string, message: string, cause?: unknown): MikrotikError {
+  return new MikrotikError(code, message, cause === undefined ? undefined : { cause });
+}
+
+const NET_UNREACHABLE = /^(ECONNREFUSED|EHOSTUNREACH|ENETUNREACH|ENOTFOUND|EAI_AGAIN|EADDRNOTAVAIL|EINVAL)$/;
+const TLS_CODES = /^(ERR_TLS_|ERR_SSL_|CERT_|DEPTH_ZERO|SELF_SIGNED|UNABLE_TO_|ERR_OSSL)/;
+
+/** Turns a socket or TLS error into a MikrotikError with our own message. */
+export function fromSocketError(err: unknown, target: string): MikrotikError {
+  if (err instanceof MikrotikError) return err;
+  const code = typeof (err as { code?: unknown })?.code === 'string' ? (err as { code: string }).code : '';
+  if (NET_UNREACHABLE.test(code)) {
+    return mikrotikError(MikrotikErrorCodes.UNREACHABLE, `cannot connect to ${target}: ${code}`);
+  }
+  if (TLS_CODES.test(code)) {
+    return mikrotikError(
+      MikrotikErrorCodes.TLS,
+      `TLS with ${target} failed (${code}): the router's certificate is not trusted by the configured CA ` +
+        'or does not match the pinned fingerprint',
+    );
+  }
+  if (code === 'ECONNRESET' || code === 'EPIPE') {
+    return mikrotikError(MikrotikErrorCodes.CLOSED, `connection to ${target} was reset`);
+  }
+  return mikrotikError(
+    MikrotikErrorCodes.INTERNAL,
+    `connection to ${target} failed: ${code || 'error'}`,
+    err,
+  );
+}

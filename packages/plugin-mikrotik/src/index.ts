@@ -1,0 +1,43 @@
+/**
+ * `@ispmonitor/plugin-mikrotik`: the MikroTik RouterOS API driver (our own hardened client,
+ * API-SSL with certificate verification).
+ */
+
+export { ApiConnection, type CommandOptions, type ConnectOptions, type Row } from './api/connection.js';
+export { ConnectionPool, type PoolOptions, type RouterTarget } from './api/pool.js';
+export { decodeLength, encodeLength, encodeSentence, parseReply, SentenceReader } from './api/protocol.js';
+export { normaliseFingerprint, type TlsSettings } from './api/tls.js';
+export {
+  bgpMenu,
+  type Capabilities,
+  detectCapabilities,
+  healthShape,
+  wirelessMenus,
+} from './capabilities.js';
+export { createMikrotikDriver, type MikrotikDriver, type MikrotikDriverOptions } from './driver.js';
+export { MikrotikError, MikrotikErrorCodes } from './errors.js';
+export { neighbourProtocol } from './parts/routing.js';
+export { type WirelessClient, wirelessClientOf } from './parts/wireless.js';
+export { mikrotik, type SessionEvents, sessionEventsToken } from './plugin.js';
+export type { PppoeSession, SessionChange } from './sessions.js';
+export {
+  COLLECTIONS,
+  type Collection,
+  type MikrotikOptions,
+  type MikrotikSettings,
+  type MikrotikSettingsInput,
+  optionsSchema,
+  settingsSchema,
+} from './settings.js';
+export {
+  parseBool,
+  parseCounter,
+  parseDuration,
+  parseId,
+  parseNumber,
+  parsePair,
+  parseRate,
+  parseSignal,
+  parseSize,
+  parseVersion,
+} from './values.js';

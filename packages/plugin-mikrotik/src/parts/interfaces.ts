@@ -1,0 +1,64 @@
+/**
+ * `/interface` with its counters → the `interface_*` samples (labelled `ifName`, the same
+ * names and label the SNMP driver uses) and `facts.interfaces`.
+ */
+import { catalog, type InterfaceFact } from '@ispmonitor/core';
+import { parseBool, parseCounter } from '../values.js';
+import { emit, type PollScope, readMenu } from './context.js';
+
+const FIELDS = [
+  '.id',
+  'name',
+  'type',
+  'mac-address',
+  'comment',
+  'running',
+  'disabled',
+  'rx-byte',
+  'tx-byte',
+  'rx-packet',
+  'tx-packet',
+  'rx-error',
+  'tx-error',
+  'rx-drop',
+  'tx-drop',
+  'link-downs',
+];
+
+/** Counter attribute → catalogue name. */
+const COUNTERS: ReadonlyArray<[string, string]> = [
+  ['rx-byte', catalog.ifInOctets.name],
+  ['tx-byte', catalog.ifOutOctets.name],
+  ['rx-packet', catalog.ifInPackets.name],
+  ['tx-packet', catalog.ifOutPackets.name],
+  ['rx-error', catalog.ifInErrors.name],
+  ['tx-error', catalog.ifOutErrors.name],
+  ['rx-drop', catalog.ifInDiscards.name],
+  ['tx-drop', catalog.ifOutDiscards.name],
+  ['link-downs', catalog.ifLinkDowns.name],
+];
+
+/** Reads `/interface` and emits counters and states per interface. */
+export async function collectInterfaces(scope: PollScope): Promise<void> {
+  const rows = await readMenu(scope, '/interface', FIELDS);
+  if (!rows) return;
+  const facts: InterfaceFact[] = [];
+  for (const r of rows) {
+    const name = r.name;
+    if (!name) continue;
+    const labels = { ifName: name };
+    for (const [attr, metric] of COUNTERS) emit(scope, metric, labels, parseCounter(r[attr]));
+    const running = parseBool(r.running);
+    const disabled = parseBool(r.disabled);
+    if (running !== undefined) emit(scope, catalog.ifOperUp.name, labels, running ? 1 : 0);
+    if (disabled !== undefined) emit(scope, catalog.ifAdminUp.name, labels, disabled ? 0 : 1);
+    const fact: InterfaceFact = { index: r['.id'] ?? name, name };
+    if (r.type) fact.type = r.type;
+    if (r['mac-address']) fact.mac = r['mac-address'].toLowerCase();
+    if (r.comment) fact.description = r.comment;
+    if (disabled !== undefined) fact.adminUp = !disabled;
+    if (running !== undefined) fact.operUp = running;
+    facts.push(fact);
+  }
+  scope.facts.interfaces = facts;
+}
