@@ -1,0 +1,75 @@
+/**
+ * Metric selectors in PromQL's shape: `name{label="v", other!="x", re=~"a|b", nre!~"c.*"}`.
+ * Regexes are anchored, as in Prometheus.
+ */
+
+/** One label matcher. */
+export interface Matcher {
+  name: string;
+  type: '=' | '!=' | '=~' | '!~';
+  value: string;
+}
+
+/** A parsed selector: the metric name and its label matchers. */
+export interface Selector {
+  metric: string;
+  matchers: Matcher[];
+}
+
+/** A matcher compiled to a predicate on one label value (missing label = ""). */
+export type CompiledMatcher = { name: string; test: (value: string | undefined) => boolean };
+
+const NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
+const MATCHER = /\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*(=~|!~|!=|=)\s*"((?:[^"\\]|\\.)*)"\s*(,|$)/y;
+
+/** Parses a selector; throws an Error saying what is wrong. */
+export function parseSelector(text: string): Selector {
+  const trimmed = text.trim();
+  const brace = trimmed.indexOf('{');
+  const metric = (brace < 0 ? trimmed : trimmed.slice(0, brace)).trim();
+  if (!NAME.test(metric)) throw new Error(`bad metric name in selector "${text}"`);
+  const matchers: Matcher[] = [];
+  if (brace >= 0) {
+    if (!trimmed.endsWith('}')) throw new Error(`selector "${text}" lacks a closing "}"`);
+    const body = trimmed.slice(brace + 1, -1);
+    MATCHER.lastIndex = 0;
+    while (MATCHER.lastIndex < body.length && body.slice(MATCHER.lastIndex).trim()) {
+      const m = MATCHER.exec(body);
+      if (!m)
+        throw new Error(`bad label matcher in selector "${text}" near "${body.slice(MATCHER.lastIndex)}"`);
+      matchers.push({
+        name: m[1] as string,
+        type: m[2] as Matcher['type'],
+        value: (m[3] as string).replace(/\\(.)/g, '$1'),
+      });
+    }
+  }
+  for (const m of matchers) compileMatcher(m);
+  return { metric, matchers };
+}
+
+/** Compiles a matcher; an invalid regex throws, naming it. */
+export function compileMatcher(m: Matcher): CompiledMatcher {
+  switch (m.type) {
+    case '=':
+      return { name: m.name, test: (v) => (v ?? '') === m.value };
+    case '!=':
+      return { name: m.name, test: (v) => (v ?? '') !== m.value };
+    default: {
+      let re: RegExp;
+      try {
+        re = new RegExp(`^(?:${m.value})$`);
+      } catch (err) {
+        throw new Error(`invalid regex "${m.value}" for label ${m.name}: ${(err as Error).message}`);
+      }
+      const want = m.type === '=~';
+      return { name: m.name, test: (v) => re.test(v ?? '') === want };
+    }
+  }
+}
+
+/** Whether every matcher accepts the labels. */
+export function matchAll(matchers: readonly CompiledMatcher[], labels: Record<string, string>): boolean {
+  for (const m of matchers) if (!m.test(labels[m.name])) return false;
+  return true;
+}
