@@ -41,6 +41,8 @@ export interface SnmpFleetOptions {
   clock?: SimClock;
   /** Device ids are `${idPrefix}-${index}`. Default `sim`. */
   idPrefix?: string;
+  /** Id (and sysName) of profile device `index`, instead of `${idPrefix}-${index}`. */
+  id?: (index: number) => string;
   /** Largest reply in bytes (tooBig / bulk truncation above it). Default 65,507. */
   maxMessageSize?: number;
   /** Added to 64-bit counters, to test values beyond 2^53. Default 0. */
@@ -112,7 +114,7 @@ export async function startSnmpFleet(options: SnmpFleetOptions = {}): Promise<Sn
   const total = count + recordings.length;
   for (let i = 0; i < total; i++) {
     const rec = i >= count ? recordings[i - count]! : undefined;
-    const id = rec ? `${prefix}-${rec.name}` : `${prefix}-${i}`;
+    const id = rec ? `${prefix}-${rec.name}` : (options.id?.(i) ?? `${prefix}-${i}`);
     const faults = faultsFor(options.faults, i, id);
     validateFaults(faults, id);
     const profile = rec ? undefined : getProfile(profileOf(i));

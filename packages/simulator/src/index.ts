@@ -5,6 +5,15 @@
 export { type AgentStats, handleDatagram, type ServedDevice } from './agent.js';
 export { realClock, type SimClock } from './clock.js';
 export {
+  createDemoFleet,
+  DEMO_TIMELINE,
+  type DemoFleet,
+  type DemoFleetOptions,
+  type DemoNode,
+  type DemoProblem,
+  planDemoNetwork,
+} from './demo.js';
+export {
   type FleetDevice,
   type SnmpAgent,
   type SnmpAgentOptions,
