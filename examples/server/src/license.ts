@@ -123,11 +123,13 @@ export class LicenseManager {
     new Gauge({
       name: 'ispmonitor_license_days_until_expiry',
       help: 'Days until the licence expires (negative once expired); absent in community mode',
+      // A label, because prom-client always exposes an unlabelled gauge, and a 0 would look expired.
+      labelNames: ['license'],
       registers: [options.metrics],
       collect() {
         this.reset();
-        const days = self.#status.daysUntilExpiry;
-        if (days !== undefined) this.set(days);
+        const { daysUntilExpiry, licenseId } = self.#status;
+        if (daysUntilExpiry !== undefined) this.set({ license: licenseId ?? '' }, daysUntilExpiry);
       },
     });
   }

@@ -8,7 +8,7 @@ const settings = z
 
 /**
  * A test fixture driver (kind `lab`): a device whose answers the test controls. `lab.fail` makes
- * it unreachable; otherwise it reports CPU, uptime and `interfaces` interfaces with counters
+ * it unreachable; otherwise it reports (besides the `device_up` core adds) CPU, uptime and `interfaces` interfaces with counters
  * that grow with time, PPPoE sessions, DHCP leases and an LLDP neighbour named in `lab.peer`.
  */
 export const labDriver = definePlugin({
@@ -25,7 +25,6 @@ export const labDriver = definePlugin({
         const ts = Date.now();
         const base = { device: device.id, ...(device.labels ?? {}) };
         const samples: Sample[] = [
-          { name: 'device_up', labels: base, value: 1, ts },
           { name: 'device_cpu_load_ratio', labels: base, value: 0.25, ts },
           { name: 'device_uptime_seconds', labels: base, value: Math.floor(ts / 1000) % 100000, ts },
         ];
