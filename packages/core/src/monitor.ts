@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { Registry } from 'prom-client';
 import { Bus } from './bus.js';
 import { systemClock } from './clock.js';
@@ -80,6 +81,8 @@ export async function createMonitor(options: MonitorOptions = {}): Promise<Monit
   const drivers = new Map<string, Driver>();
   const container = new MonitorContainer();
   const stopping = new AbortController();
+  // Every poll in flight listens on it.
+  setMaxListeners(0, stopping.signal);
 
   let devices: Devices | undefined;
   const metrics = new SelfMetrics(() =>

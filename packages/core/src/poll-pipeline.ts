@@ -24,13 +24,21 @@ import type {
 export class PollPipeline {
   #sinks: SinkRunner[] = [];
   readonly #loggers = new WeakMap<Device, Logger>();
+  // Label children resolved once: the hot path then skips prom-client's label hashing.
+  readonly #polled: { success: { inc(n?: number): void }; failure: { inc(n?: number): void } };
+  readonly #durations = new Map<string, { observe(v: number): void }>();
 
   constructor(
     private readonly bus: Bus,
     private readonly metrics: SelfMetrics,
     private readonly logger: Logger,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.#polled = {
+      success: metrics.pollsTotal.labels('success'),
+      failure: metrics.pollsTotal.labels('failure'),
+    };
+  }
 
   /** A logger that names the device, kept per device definition. */
   loggerFor(device: Device): Logger {
@@ -64,8 +72,13 @@ export class PollPipeline {
   completed(entry: DeviceEntry, outcome: PollOutcome, previous: DeviceStatus): void {
     const device = entry.device;
     const now = this.clock.now();
-    this.metrics.pollsTotal.inc({ result: outcome.ok ? 'success' : 'failure' });
-    this.metrics.pollDuration.observe({ driver: device.driver }, outcome.durationMs / 1000);
+    this.#polled[outcome.ok ? 'success' : 'failure'].inc();
+    let duration = this.#durations.get(device.driver);
+    if (!duration) {
+      duration = this.metrics.pollDuration.labels(device.driver);
+      this.#durations.set(device.driver, duration);
+    }
+    duration.observe(outcome.durationMs / 1000);
     if (outcome.error?.code === ErrorCodes.POLL_TIMEOUT) this.metrics.timeouts.inc();
 
     const samples = outcome.ok && outcome.result ? outcome.result.samples : [];
@@ -74,14 +87,19 @@ export class PollPipeline {
     this.metrics.samplesTotal.inc(samples.length);
     for (const sink of this.#sinks) sink.enqueue(samples);
 
+    // Payloads are built only for events someone listens to: this is the hot path.
+    const bus = this.bus;
+    if (bus.hasListeners('samples')) bus.emit('samples', { device, samples });
     if (outcome.ok && outcome.result) {
-      this.bus.emit('samples', { device, samples });
-      if (outcome.result.facts) this.bus.emit('facts', { device, facts: outcome.result.facts, ts: now });
-      this.bus.emit('poll:success', { device, durationMs: outcome.durationMs, result: outcome.result });
-    } else {
-      this.bus.emit('samples', { device, samples });
+      if (outcome.result.facts && bus.hasListeners('facts')) {
+        bus.emit('facts', { device, facts: outcome.result.facts, ts: now });
+      }
+      if (bus.hasListeners('poll:success')) {
+        bus.emit('poll:success', { device, durationMs: outcome.durationMs, result: outcome.result });
+      }
+    } else if (bus.hasListeners('poll:failure')) {
       const error = outcome.error ?? { code: ErrorCodes.POLL_FAILED, message: 'poll failed' };
-      this.bus.emit('poll:failure', { device, durationMs: outcome.durationMs, error });
+      bus.emit('poll:failure', { device, durationMs: outcome.durationMs, error });
     }
     if (entry.status !== previous) {
       this.metrics.statusTransitions.inc({ status: entry.status });

@@ -59,13 +59,15 @@ export class Devices implements DeviceRegistry {
   loadConfig(devices: readonly unknown[]): void {
     const problems: string[] = [];
     const valid: Device[] = [];
+    const ids = new Set<string>();
     for (const [i, raw] of devices.entries()) {
       try {
         const device = validateDevice(raw, this.drivers);
-        if (this.#origin.has(device.id) || valid.some((d) => d.id === device.id)) {
+        if (this.#origin.has(device.id) || ids.has(device.id)) {
           throw monitorError(ErrorCodes.DEVICE_DUPLICATE, `device "${device.id}": id: used twice`);
         }
         valid.push(device);
+        ids.add(device.id);
       } catch (err) {
         problems.push(`devices[${i}]: ${describeError(err).message}`);
       }

@@ -4,6 +4,9 @@ import { DueHeap } from './heap.js';
 import type { PollOutcome } from './run-poll.js';
 import { nextDue, nextStatus, phaseOf } from './status.js';
 
+/** Polls due this close together share one timer wake-up. */
+const COALESCE_MS = 50;
+
 /** Scheduler settings, in milliseconds. */
 export interface SchedulerOptions {
   intervalMs: number;
@@ -18,6 +21,8 @@ export interface DeviceEntry {
   intervalMs: number;
   phaseMs: number;
   due: number;
+  /** The slot the current or last poll was for: a poll may start a few ms before its slot. */
+  slot: number;
   heapIndex: number;
   running: boolean;
   queued: boolean;
@@ -85,6 +90,7 @@ export class Scheduler {
         intervalMs,
         phaseMs: phaseOf(device.id, intervalMs),
         due: 0,
+        slot: 0,
         heapIndex: -1,
         running: false,
         queued: false,
@@ -167,8 +173,11 @@ export class Scheduler {
     this.#timerDue = Number.POSITIVE_INFINITY;
     if (!this.#running) return;
     const now = this.clock.now();
-    for (let head = this.#heap.peek(); head && head.due <= now; head = this.#heap.peek()) {
-      this.#heap.update(head, this.#nextDueOf(head, now));
+    // Polls due within the next few milliseconds start now: one wake-up serves many devices.
+    const horizon = now + COALESCE_MS;
+    for (let head = this.#heap.peek(); head && head.due <= horizon; head = this.#heap.peek()) {
+      head.slot = Math.max(now, head.due);
+      this.#heap.update(head, this.#nextDueOf(head, head.slot));
       if (head.running || head.queued) {
         this.metrics.overruns.inc();
         continue;
@@ -226,7 +235,7 @@ export class Scheduler {
     if (!entry.removed) {
       if (this.#running && entry.device.enabled !== false) {
         // A failure pulls the next poll forward to the recheck time; a recovery returns to the grid.
-        this.#heap.update(entry, this.#nextDueOf(entry, now));
+        this.#heap.update(entry, this.#nextDueOf(entry, Math.max(now, entry.slot)));
         this.#arm();
       }
       this.hooks.completed(entry, outcome, previous);
