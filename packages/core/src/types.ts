@@ -361,6 +361,11 @@ export interface DeviceRegistry {
   remove(id: string): Promise<void>;
   /** Counts by status. */
   counts(): Record<DeviceStatus, number>;
+  /**
+   * Polls a device as soon as a slot is free, instead of at its next slot — e.g. when a trap
+   * says a link went down. Ignored while a poll of it runs or waits; false for an unknown id.
+   */
+  pollNow(id: string): boolean;
 }
 
 export interface PollerOptions {

@@ -253,3 +253,34 @@ describe('scheduler on fake time', () => {
     expect(finished).toBe(true);
   });
 });
+
+describe('pollNow', () => {
+  it('polls a device at once instead of at its next slot, and never twice at once', async () => {
+    const clock = new FakeClock(0);
+    const at: number[] = [];
+    const driver: Driver = {
+      kind: 'trap',
+      poll: async () => {
+        at.push(clock.now());
+        await new Promise<void>((r) => clock.setTimeout(r, 1000));
+        return ok();
+      },
+    };
+    const { monitor } = await monitorWith(driver, devicesOf(1, 'trap', { interval: '5m' }), {}, clock);
+    await monitor.start();
+    await clock.advance(300_000);
+    expect(at.length).toBe(1);
+    const before = clock.now();
+    expect(monitor.devices.pollNow('dev-0')).toBe(true);
+    expect(monitor.devices.pollNow('dev-0')).toBe(true);
+    await clock.advance(10);
+    expect(monitor.devices.pollNow('dev-0')).toBe(true);
+    await clock.advance(5000);
+    expect(at.length).toBe(2);
+    expect(at[1]! - before).toBeLessThan(10);
+    expect(monitor.devices.pollNow('nope')).toBe(false);
+    const stopped = monitor.stop();
+    await clock.advance(2000);
+    await stopped;
+  });
+});

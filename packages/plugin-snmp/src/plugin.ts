@@ -7,6 +7,9 @@ import { createSnmpDriver } from './driver.js';
 import { optionsSchema } from './settings.js';
 import { startTrapReceiver, type TrapReceiver } from './traps.js';
 
+/** Traps after which a device's status and interfaces are re-read at once. */
+const STATE_TRAPS = new Set(['linkDown', 'linkUp', 'coldStart', 'warmStart']);
+
 /** `snmp(options)`: the SNMP plugin. */
 export const snmp = definePlugin({
   name: 'snmp',
@@ -28,7 +31,11 @@ export const snmp = definePlugin({
           community: traps.community,
           users: traps.users,
           clock: ctx.clock,
-          onTrap: (event) => ctx.bus.emit('trap', event),
+          onTrap: (event) => {
+            ctx.bus.emit('trap', event);
+            // A link or the device changed state: poll it now rather than at its next slot.
+            if (event.device && event.kind && STATE_TRAPS.has(event.kind)) ctx.devices.pollNow(event.device);
+          },
           resolveDevice: (address) => ctx.devices.list().find((s) => s.device.host === address)?.device.id,
           onDropped: (reason, source) => ctx.logger.debug('snmp trap dropped', { reason, source }),
         });

@@ -87,4 +87,39 @@ describe.skipIf(why)(`end to end on real time${why ? ` (skipped: ${why})` : ''}`
     // Both devices share 127.0.0.1: the first match wins, which is a known limit of host matching.
     expect(['routeros', 'dead']).toContain(traps[0]?.device);
   }, 20_000);
+
+  it('re-polls the device at once when a linkDown trap arrives', async () => {
+    const trapPort = await freeUdpPort();
+    const monitor = await createMonitor({
+      plugins: [snmpPlugin({ traps: { port: trapPort, address: '127.0.0.1', community: 'trapc' } })],
+      devices: [{ ...snmpDevice('routeros', peer?.port as number, 'routeros'), interval: '1h' }],
+      poller: { timeout: '2s' },
+      logger: createFakeLogger(),
+    });
+    const polls: number[] = [];
+    monitor.bus.on('poll:success', () => void polls.push(Date.now()));
+    await monitor.start();
+    try {
+      // Added at run time, so it is polled at once; its next slot is an hour away.
+      await monitor.devices.add({
+        ...snmpDevice('r2', peer?.port as number, 'routeros'),
+        id: 'r2',
+        host: '127.0.0.1',
+        interval: '1h',
+      });
+      await monitor.bus.next('poll:success');
+      const polled = polls.length;
+      const s = snmp.createSession('127.0.0.1', 'trapc', { version: snmp.Version2c, trapPort });
+      await new Promise<void>((resolve) =>
+        (s as unknown as { trap: (...a: unknown[]) => void }).trap('1.3.6.1.6.3.1.1.5.3', [], () =>
+          resolve(),
+        ),
+      );
+      s.close();
+      await monitor.bus.next('poll:success');
+      expect(polls.length).toBeGreaterThan(polled);
+    } finally {
+      await monitor.stop();
+    }
+  }, 20_000);
 });

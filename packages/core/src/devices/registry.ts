@@ -118,6 +118,10 @@ export class Devices implements DeviceRegistry {
     return counts;
   }
 
+  pollNow(id: string): boolean {
+    return this.scheduler.pollNow(id);
+  }
+
   async add(input: Device): Promise<DeviceState> {
     const device = validateDevice(input, this.drivers);
     if (this.#origin.has(device.id)) {

@@ -115,6 +115,17 @@ export class Scheduler {
     return entry;
   }
 
+  /** Moves a device's next poll to now (a trap came, say); false when it is unknown or disabled. */
+  pollNow(id: string): boolean {
+    const entry = this.#entries.get(id);
+    if (!entry || entry.device.enabled === false) return false;
+    if (!entry.running && !entry.queued) {
+      this.#heap.update(entry, this.clock.now());
+      if (this.#running) this.#arm();
+    }
+    return true;
+  }
+
   /** Removes a device; a poll in flight finishes and its result is dropped. */
   remove(id: string): DeviceEntry | undefined {
     const entry = this.#entries.get(id);
