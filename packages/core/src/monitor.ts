@@ -18,6 +18,7 @@ import { type Token, tokens } from './tokens.js';
 import type {
   Clock,
   Device,
+  DeviceOwnership,
   DeviceRegistry,
   Driver,
   HealthReport,
@@ -85,6 +86,7 @@ export async function createMonitor(options: MonitorOptions = {}): Promise<Monit
   setMaxListeners(0, stopping.signal);
 
   let devices: Devices | undefined;
+  let ownership: DeviceOwnership | undefined;
   const metrics = new SelfMetrics(() =>
     devices ? devices.counts() : { unknown: 0, online: 0, unreachable: 0, offline: 0 },
   );
@@ -121,6 +123,7 @@ export async function createMonitor(options: MonitorOptions = {}): Promise<Monit
         });
       },
       completed: (entry, outcome, previous) => pipeline.completed(entry, outcome, previous),
+      owns: (entry) => ownership === undefined || ownership.owns(entry.device.id),
     },
   );
 
@@ -166,6 +169,7 @@ export async function createMonitor(options: MonitorOptions = {}): Promise<Monit
     drivers.set(driver.kind, driver);
   }
   pipeline.attachSinks(container.resolveAll(tokens.Sink), options.sinks ?? {});
+  ownership = container.has(tokens.Ownership) ? container.resolve(tokens.Ownership) : undefined;
   registry.loadConfig(options.devices ?? []);
 
   health.add({

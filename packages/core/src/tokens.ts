@@ -2,9 +2,11 @@ import type { Registry } from 'prom-client';
 import type { Bus } from './bus.js';
 import type {
   Clock,
+  DeviceOwnership,
   DeviceRegistry,
   Driver,
   InventoryStore,
+  Leadership,
   Logger,
   Notifier,
   SampleQuery,
@@ -39,4 +41,8 @@ export const tokens = {
   StateStore: createToken<StateStore>('ispmonitor.StateStore'),
   /** Read access to stored samples, provided by a storage plugin. */
   SampleQuery: createToken<SampleQuery>('ispmonitor.SampleQuery'),
+  /** Which devices this replica polls (scale-out); absent: all of them. */
+  Ownership: createToken<DeviceOwnership>('ispmonitor.Ownership'),
+  /** Whether this replica runs once-per-cluster work; absent: it does. */
+  Leadership: createToken<Leadership>('ispmonitor.Leadership'),
 } as const;

@@ -237,6 +237,21 @@ export interface StateStore {
   list<T = unknown>(namespace: string): Promise<Array<{ key: string; value: T }>>;
 }
 
+/**
+ * Which devices this process polls, when several processes share the network (scale-out). Core
+ * polls only devices `owns` accepts; a process without a provider polls every device.
+ */
+export interface DeviceOwnership {
+  owns(deviceId: string): boolean;
+  /** This replica's name, for the API and diagnostics. */
+  readonly replica: string;
+}
+
+/** Whether this process is the one that runs once-per-cluster work (alert evaluation, notifications). */
+export interface Leadership {
+  isLeader(): boolean;
+}
+
 /** A time-series read: what the API and UI ask storage for. */
 export interface RangeQuery {
   name: string;

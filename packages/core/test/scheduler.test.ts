@@ -284,3 +284,33 @@ describe('pollNow', () => {
     await stopped;
   });
 });
+
+describe('ownership (scale-out)', () => {
+  it('polls only the devices this replica owns, and picks up a device as soon as it owns it', async () => {
+    const clock = new FakeClock(0);
+    const polled = new Set<string>();
+    const owned = new Set(['dev-0', 'dev-1']);
+    const plugin = definePlugin({
+      name: 'own',
+      version: '1.0.0',
+      setup(ctx) {
+        ctx.provide(tokens.Driver, { kind: 'own', poll: async (d) => (polled.add(d.id), ok()) });
+        ctx.provide(tokens.Ownership, { replica: 'r-a', owns: (id) => owned.has(id) });
+      },
+    });
+    const monitor = await createMonitor({
+      plugins: [plugin()],
+      devices: devicesOf(4, 'own', { interval: '10s' }),
+      clock,
+      logger: createFakeLogger(),
+    });
+    await monitor.start();
+    await clock.advance(20_000);
+    expect([...polled].sort()).toEqual(['dev-0', 'dev-1']);
+    owned.add('dev-3');
+    await clock.advance(10_000);
+    expect(polled.has('dev-3')).toBe(true);
+    expect(polled.has('dev-2')).toBe(false);
+    await monitor.stop();
+  });
+});

@@ -36,6 +36,8 @@ export interface DeviceEntry {
 }
 
 export interface SchedulerHooks {
+  /** Whether this process polls the device now (scale-out ownership). Skipped slots are not overruns. */
+  owns(entry: DeviceEntry): boolean;
   /** Runs one poll of a device (driver, timeout, retries). Must not reject. */
   poll(entry: DeviceEntry): Promise<PollOutcome>;
   /** Called after each poll, with the status before and after it. */
@@ -193,6 +195,7 @@ export class Scheduler {
         this.metrics.overruns.inc();
         continue;
       }
+      if (!this.hooks.owns(head)) continue;
       head.queued = true;
       this.#waiting.push(head);
     }
