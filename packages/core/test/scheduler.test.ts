@@ -294,7 +294,13 @@ describe('ownership (scale-out)', () => {
       name: 'own',
       version: '1.0.0',
       setup(ctx) {
-        ctx.provide(tokens.Driver, { kind: 'own', poll: async (d) => (polled.add(d.id), ok()) });
+        ctx.provide(tokens.Driver, {
+          kind: 'own',
+          poll: async (d) => {
+            polled.add(d.id);
+            return ok();
+          },
+        });
         ctx.provide(tokens.Ownership, { replica: 'r-a', owns: (id) => owned.has(id) });
       },
     });
