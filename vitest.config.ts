@@ -11,6 +11,7 @@ const alias = [
   { find: /^@ispmonitor\/plugin-mikrotik$/, replacement: src('./packages/plugin-mikrotik/src/index.ts') },
   { find: /^@ispmonitor\/plugin-postgres$/, replacement: src('./packages/plugin-postgres/src/index.ts') },
   { find: /^@ispmonitor\/plugin-alerts$/, replacement: src('./packages/plugin-alerts/src/index.ts') },
+  { find: /^@ispmonitor\/plugin-cluster$/, replacement: src('./packages/plugin-cluster/src/index.ts') },
   { find: /^@ispmonitor\/simulator$/, replacement: src('./packages/simulator/src/index.ts') },
 ];
 
@@ -31,6 +32,7 @@ export default defineConfig({
       project('packages/plugin-mikrotik'),
       project('packages/plugin-postgres'),
       project('packages/plugin-alerts'),
+      project('packages/plugin-cluster'),
       project('packages/simulator'),
       project('examples/plugin-template'),
       project('examples/custom-app'),
