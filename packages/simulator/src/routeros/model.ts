@@ -1,0 +1,98 @@
+/**
+ * The state of one emulated router: sizes, identity and a start time. Tables are computed from
+ * the elapsed time on each request rather than stored, so a thousand routers with thousands of
+ * rows each cost little memory: counters grow with time, PPPoE sessions come and go on a
+ * per-slot cycle, leases move between bound and waiting.
+ */
+import { type RouterOsProfile, type RouterOsProfileName, routerOsProfiles } from './profiles.js';
+
+/** What an emulated router holds. */
+export interface RouterModelOptions {
+  /** RouterOS version to emulate. Default `v7.16`. */
+  profile?: RouterOsProfileName;
+  /** `/system/identity` name. Default `router-<seed>`. */
+  identity?: string;
+  /** Number of ethernet interfaces (ether1…). Default 8. Ignored when `interfaceNames` is given. */
+  interfaces?: number;
+  /** Exact interface names, e.g. taken from a recording. */
+  interfaceNames?: string[];
+  /** PPPoE session slots; about 90 % are up at any time. Default 0. */
+  pppSessions?: number;
+  /** How long a session slot stays up on average, seconds. Default 3600. */
+  sessionLifetimeSeconds?: number;
+  /** DHCP leases. Default 0. */
+  leases?: number;
+  /** Wireless clients; > 0 installs the wireless package. Default 0. */
+  wirelessClients?: number;
+  /** Simple queues. Default 0. */
+  queues?: number;
+  /** BGP peers (half established). Default 0. */
+  bgpPeers?: number;
+  /** Discovery neighbours. Default 2. */
+  neighbours?: number;
+  /** Seed of every generated value. Default 1. */
+  seed?: number;
+  /** Clock (ms); tests pass a fake one. Default Date.now. */
+  now?: () => number;
+  /** Menus this router lacks (answered with "no such command"), e.g. `/queue/simple`. */
+  missingMenus?: string[];
+  /** Uptime at the start, seconds. Default 1 day + a seeded amount. */
+  bootUptimeSeconds?: number;
+}
+
+/** A router's state, with the options resolved. */
+export class RouterModel {
+  readonly profile: RouterOsProfile;
+  readonly identity: string;
+  readonly interfaceNames: string[];
+  readonly pppSessions: number;
+  readonly sessionLifetime: number;
+  readonly leases: number;
+  readonly wirelessClients: number;
+  readonly queues: number;
+  readonly bgpPeers: number;
+  readonly neighbours: number;
+  readonly seed: number;
+  readonly now: () => number;
+  readonly startedAt: number;
+  readonly bootUptime: number;
+  readonly missingMenus: ReadonlySet<string>;
+
+  constructor(options: RouterModelOptions = {}) {
+    this.profile = routerOsProfiles[options.profile ?? 'v7.16'];
+    this.seed = options.seed ?? 1;
+    this.identity = options.identity ?? `router-${this.seed}`;
+    this.interfaceNames =
+      options.interfaceNames ?? Array.from({ length: options.interfaces ?? 8 }, (_, i) => `ether${i + 1}`);
+    this.pppSessions = options.pppSessions ?? 0;
+    this.sessionLifetime = options.sessionLifetimeSeconds ?? 3600;
+    this.leases = options.leases ?? 0;
+    this.wirelessClients = options.wirelessClients ?? 0;
+    this.queues = options.queues ?? 0;
+    this.bgpPeers = options.bgpPeers ?? 0;
+    this.neighbours = options.neighbours ?? 2;
+    this.now = options.now ?? Date.now;
+    this.startedAt = this.now();
+    this.missingMenus = new Set(options.missingMenus ?? []);
+    this.bootUptime = options.bootUptimeSeconds ?? 86_400 + (this.seed % 1000) * 60;
+  }
+
+  /** Seconds since the emulator started (never negative). */
+  elapsed(): number {
+    return Math.max(0, (this.now() - this.startedAt) / 1000);
+  }
+
+  /** Whether the wireless package (and its menus) is installed. */
+  get hasWireless(): boolean {
+    return this.wirelessClients > 0;
+  }
+
+  /** Installed packages with versions. */
+  packages(): Array<{ name: string; version: string }> {
+    const v = this.profile.version.split(' ')[0] as string;
+    // v6 ships BGP in the separate `routing` package: a router without peers lacks it here.
+    const names = this.profile.packages.filter((p) => p !== 'routing' || this.bgpPeers > 0);
+    if (this.hasWireless) names.push(this.profile.wireless.package);
+    return names.map((name) => ({ name, version: v }));
+  }
+}
