@@ -1,0 +1,79 @@
+import {
+  createMonitor,
+  type Device,
+  type LoadedConfig,
+  type Logger,
+  loadConfig,
+  type Monitor,
+  type MonitorConfig,
+  type Plugin,
+} from '@ispmonitor/core';
+import { mikrotik, optionsSchema as mikrotikOptions } from '@ispmonitor/plugin-mikrotik';
+import { postgres, optionsSchema as postgresOptions } from '@ispmonitor/plugin-postgres';
+import { snmp, optionsSchema as snmpOptions } from '@ispmonitor/plugin-snmp';
+import { parseServerConfig, type ServerConfig } from './server-config.js';
+
+/** Plugin option schemas by name, so `config validate` reports their errors with file lines. */
+export const pluginSchemas = { snmp: snmpOptions, mikrotik: mikrotikOptions, postgres: postgresOptions };
+
+/** The config file, the server section and the secrets to redact. */
+export interface ServerSetup {
+  loaded: LoadedConfig;
+  server: ServerConfig;
+}
+
+/** Reads and validates the whole config: core's sections, plugin sections and `server`. */
+export async function readConfig(path: string | undefined, env = process.env): Promise<ServerSetup> {
+  const loaded = await loadConfig(path, { env, pluginSchemas });
+  const server = parseServerConfig(loaded.config.server, env, loaded.source);
+  for (const s of [server.auth.adminPassword, server.auth.adminApiKey, server.metrics.token]) {
+    if (s) loaded.secrets.push(s);
+  }
+  return { loaded, server };
+}
+
+export interface AssembleOptions {
+  /** Leave out storage (the `poll` command needs none). */
+  storage?: boolean;
+  /** Extra plugins (the demo adds alerts; tests add fixtures). */
+  plugins?: Plugin<unknown>[];
+  /** Devices in addition to the config's. */
+  devices?: Device[];
+  logger?: Logger;
+  /** PGlite in memory instead of a folder (demo, tests). */
+  memoryDb?: boolean;
+}
+
+/** The storage plugin's options: the `database` section, then `plugins.postgres` on top. */
+export function storageOptions(config: MonitorConfig, memory = false): Record<string, unknown> {
+  const extra = (config.plugins.postgres ?? {}) as Record<string, unknown>;
+  return {
+    ...(config.database.url ? { url: config.database.url } : { dataDir: config.database.dataDir }),
+    ...(memory ? { memory: true } : {}),
+    ...extra,
+  };
+}
+
+/** Config → plugins → monitor: what `serve` and `demo` run. */
+export async function assemble(
+  config: MonitorConfig,
+  secrets: string[],
+  options: AssembleOptions = {},
+): Promise<Monitor> {
+  const opt = (name: string) => (config.plugins[name] ?? {}) as never;
+  const plugins: Plugin<unknown>[] = [snmp(opt('snmp')), mikrotik(opt('mikrotik'))] as Plugin<unknown>[];
+  if (options.storage !== false) {
+    plugins.push(postgres(storageOptions(config, options.memoryDb) as never) as Plugin<unknown>);
+  }
+  plugins.push(...(options.plugins ?? []));
+  const { workers: _workers, ...poller } = config.poller;
+  return createMonitor({
+    plugins,
+    devices: [...(config.devices as Device[]), ...(options.devices ?? [])],
+    poller,
+    sinks: config.sinks,
+    logLevel: config.logLevel,
+    ...(options.logger ? { logger: options.logger } : {}),
+    secrets,
+  });
+}

@@ -1,0 +1,53 @@
+#!/usr/bin/env node
+import { Command, CommanderError } from 'commander';
+import { configCommand } from './commands/config.js';
+import { databaseCommands } from './commands/database.js';
+import { demoCommand } from './commands/demo.js';
+import { diagnosticsCommand } from './commands/diagnostics.js';
+import { discoverCommand } from './commands/discover.js';
+import { ExitCode, exitCodeOf } from './commands/exit-codes.js';
+import { licenseCommands } from './commands/license.js';
+import { pollCommand } from './commands/poll.js';
+import { serveCommand } from './commands/serve.js';
+import { SERVER_VERSION } from './version.js';
+
+const program = new Command('ispmonitor')
+  .description('ISP Monitor: poll routers, keep their metrics, serve an API and Prometheus metrics')
+  .version(SERVER_VERSION)
+  .addHelpText(
+    'after',
+    '\nExit codes: 0 ok, 1 failure (device, database or server problem), 2 usage or config error.',
+  )
+  .exitOverride()
+  .showHelpAfterError();
+
+serveCommand(program);
+demoCommand(program);
+databaseCommands(program);
+diagnosticsCommand(program);
+pollCommand(program);
+discoverCommand(program);
+configCommand(program);
+licenseCommands(program);
+// Every subcommand (also `config validate`, `healthcheck db`) must throw instead of exiting itself.
+const override = (c: Command): void => {
+  c.exitOverride();
+  for (const sub of c.commands) override(sub);
+};
+override(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  if (err instanceof CommanderError) {
+    // --help and --version end "with an error" in commander's override mode: they are successes.
+    const ok =
+      err.code === 'commander.helpDisplayed' ||
+      err.code === 'commander.version' ||
+      err.code === 'commander.help';
+    process.exitCode = ok ? ExitCode.OK : ExitCode.USAGE;
+  } else {
+    process.stderr.write(`ispmonitor: ${(err as Error).message}\n`);
+    process.exitCode = exitCodeOf(err);
+  }
+}

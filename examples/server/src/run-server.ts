@@ -1,0 +1,113 @@
+import type { Monitor, MonitorConfig } from '@ispmonitor/core';
+import type { FastifyInstance } from 'fastify';
+import type { AlertsApi } from './adapters/alerts.js';
+import { storageInventory } from './adapters/postgres-read.js';
+import { buildApp } from './app.js';
+import { DeviceMetrics } from './device-metrics.js';
+import { configSummary } from './diagnostics.js';
+import { buildMetricsApp } from './metrics-server.js';
+import type { ServerConfig } from './server-config.js';
+import { createServerContext } from './server-context.js';
+
+/** A running server: both HTTP listeners and the monitor behind them. */
+export interface RunningServer {
+  monitor: Monitor;
+  api: FastifyInstance;
+  metrics: FastifyInstance;
+  /** `http://host:port` of each listener (ports resolved when 0 was asked). */
+  urls: { api: string; metrics: string };
+  /** Stop accepting, finish polls, flush storage, close everything. Safe to call twice. */
+  shutdown(): Promise<void>;
+}
+
+export interface RunOptions {
+  print?: (line: string) => void;
+  alerts?: AlertsApi;
+}
+
+/**
+ * Starts the monitor, then the API (8080) and metrics (9090) listeners. Device samples are
+ * collected from the first poll on, so the device metrics are ready when Prometheus scrapes.
+ */
+export async function runServer(
+  monitor: Monitor,
+  config: MonitorConfig,
+  server: ServerConfig,
+  options: RunOptions = {},
+): Promise<RunningServer> {
+  const deviceMetrics = new DeviceMetrics(monitor.bus);
+  await monitor.start();
+  const ctx = await createServerContext(monitor, server, {
+    print: options.print,
+    inventory: storageInventory(monitor),
+    alerts: options.alerts,
+  });
+  const api = await buildApp(ctx, { configSummary: configSummary(config) });
+  const metrics = await buildMetricsApp({ monitor, devices: deviceMetrics, token: server.metrics.token });
+  let apiUrl: string;
+  let metricsUrl: string;
+  try {
+    apiUrl = await api.listen({ host: config.api.host, port: config.api.port });
+    metricsUrl = await metrics.listen({ host: config.metrics.host, port: config.metrics.port });
+  } catch (err) {
+    await Promise.allSettled([api.close(), metrics.close()]);
+    ctx.close();
+    await monitor.stop();
+    throw err;
+  }
+  let done: Promise<void> | undefined;
+  return {
+    monitor,
+    api,
+    metrics,
+    urls: { api: apiUrl, metrics: metricsUrl },
+    shutdown() {
+      done ??= (async () => {
+        // Order matters: no new API work, then polls finish and storage flushes, then metrics go.
+        await api.close();
+        await monitor.stop();
+        ctx.close();
+        deviceMetrics.close();
+        await metrics.close();
+      })();
+      return done;
+    },
+  };
+}
+
+/**
+ * SIGTERM/SIGINT: a graceful shutdown, bounded by `timeoutSeconds`; a second signal, or the
+ * deadline, exits at once with status 1.
+ */
+export function exitOnSignals(
+  running: RunningServer,
+  timeoutSeconds: number,
+  log: (msg: string) => void,
+): void {
+  let stopping = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      log(`${signal} again: exiting now`);
+      process.exit(1);
+    }
+    stopping = true;
+    log(`${signal}: shutting down (at most ${timeoutSeconds}s)`);
+    const deadline = setTimeout(() => {
+      log('shutdown took too long: exiting');
+      process.exit(1);
+    }, timeoutSeconds * 1000);
+    deadline.unref();
+    running.shutdown().then(
+      () => {
+        log('shutdown complete');
+        process.exit(0);
+      },
+      (err: unknown) => {
+        log(`shutdown failed: ${(err as Error).message}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+}

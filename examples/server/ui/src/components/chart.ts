@@ -1,0 +1,101 @@
+import uPlot from 'uplot';
+import { h } from '../lib/dom.js';
+import { cssVar, onThemeChange } from '../lib/theme.js';
+
+/** One line of a chart. `color` is a CSS variable name (so the theme decides). */
+export interface LineSpec {
+  label: string;
+  color: string;
+  fill?: boolean;
+}
+
+/** A mounted chart: set new data, destroy on unmount. */
+export interface Chart {
+  el: HTMLElement;
+  setData(data: uPlot.AlignedData): void;
+  destroy(): void;
+}
+
+/**
+ * A time-series chart on uPlot: drag to zoom (double-click resets), legend shows the values
+ * under the cursor, redraws on resize and on theme change. `format` formats axis and legend values.
+ */
+export function lineChart(opts: {
+  lines: LineSpec[];
+  format: (v: number) => string;
+  height?: number;
+  label: string;
+}): Chart {
+  const el = h('div', { class: 'chart', role: 'img', 'aria-label': opts.label });
+  let plot: uPlot | undefined;
+  let data: uPlot.AlignedData = [[], ...opts.lines.map(() => [])];
+
+  const build = () => {
+    plot?.destroy();
+    const text = cssVar('--muted');
+    const grid = cssVar('--chart-grid');
+    const width = Math.max(200, el.clientWidth || el.parentElement?.clientWidth || 600);
+    const axis = (values?: uPlot.Axis['values']): uPlot.Axis => ({
+      stroke: text,
+      grid: { stroke: grid, width: 1 },
+      ticks: { stroke: grid, width: 1 },
+      font: '11px system-ui, sans-serif',
+      ...(values ? { values } : {}),
+    });
+    plot = new uPlot(
+      {
+        width,
+        height: opts.height ?? 220,
+        cursor: { drag: { x: true, y: false } },
+        scales: { x: { time: true } },
+        axes: [
+          axis(),
+          { ...axis((_u, vals) => vals.map((v) => (v === null ? '' : opts.format(v)))), size: 70 },
+        ],
+        series: [
+          {},
+          ...opts.lines.map((l) => {
+            const stroke = cssVar(l.color);
+            return {
+              label: l.label,
+              stroke,
+              width: 1.6,
+              fill: l.fill ? `${stroke}22` : undefined,
+              value: (_u: uPlot, v: number | null) => (v === null ? '–' : opts.format(v)),
+              points: { show: false },
+            } satisfies uPlot.Series;
+          }),
+        ],
+      },
+      data,
+      el,
+    );
+  };
+
+  // Built once the element is in the page and has a width; rebuilt on resize.
+  let lastWidth = 0;
+  const ro = new ResizeObserver(() => {
+    const w = el.clientWidth;
+    if (!w || w === lastWidth) return;
+    lastWidth = w;
+    if (!plot) build();
+    else plot.setSize({ width: w, height: opts.height ?? 220 });
+  });
+  ro.observe(el);
+  const offTheme = onThemeChange(build);
+
+  return {
+    el,
+    setData(next) {
+      data = next;
+      if (plot) plot.setData(next);
+      else if (el.isConnected && el.clientWidth) build();
+    },
+    destroy() {
+      ro.disconnect();
+      offTheme();
+      plot?.destroy();
+      plot = undefined;
+    },
+  };
+}

@@ -1,0 +1,107 @@
+import { type Child, h } from '../lib/dom.js';
+import { STATUS_LABEL } from '../lib/format.js';
+
+/** A status badge: colour and a word (never colour alone, for colour-blind operators). */
+export function statusBadge(status: string): HTMLElement {
+  return h('span', { class: `badge ${status}` }, STATUS_LABEL[status] ?? status);
+}
+
+/** A severity badge. */
+export function severityBadge(severity: string | undefined): HTMLElement {
+  const s = severity ?? 'none';
+  const cls = s === 'critical' || s === 'error' ? 'bad' : s === 'warning' ? 'warn' : 'unknown';
+  return h('span', { class: `badge ${cls}` }, s);
+}
+
+/** A card with a title and content. */
+export function card(title: string, ...children: Child[]): HTMLElement {
+  return h('section', { class: 'card' }, h('header', null, h('h2', null, title)), ...children);
+}
+
+/** A big number with a caption. `tone` colours its edge. */
+export function stat(
+  label: string,
+  value: Child,
+  opts: { tone?: 'ok' | 'warn' | 'bad' | 'info'; sub?: Child; href?: string; id?: string } = {},
+): HTMLElement {
+  const body = [
+    h('h3', null, label),
+    h('div', { class: 'value' }, value),
+    opts.sub ? h('div', { class: 'sub' }, opts.sub) : null,
+  ];
+  const cls = `card stat ${opts.tone ?? ''}`;
+  return opts.href
+    ? h('a', { class: cls, href: opts.href, 'data-stat': opts.id }, ...body)
+    : h('div', { class: cls, 'data-stat': opts.id }, ...body);
+}
+
+/** A short message at the bottom of the screen. */
+export function toast(message: string): void {
+  const el = h('div', { class: 'toast', role: 'status' }, message);
+  document.body.append(el);
+  setTimeout(() => el.remove(), 4000);
+}
+
+/** A segmented control (range pickers). Returns the element; `onChange` gets the chosen value. */
+export function segmented(
+  label: string,
+  options: Array<{ value: string; label: string }>,
+  value: string,
+  onChange: (v: string) => void,
+): HTMLElement {
+  const el = h('div', { class: 'seg', role: 'group', 'aria-label': label });
+  const buttons = options.map((o) =>
+    h(
+      'button',
+      {
+        type: 'button',
+        'aria-pressed': String(o.value === value),
+        onclick: () => {
+          for (const b of buttons) b.setAttribute('aria-pressed', String(b === btnFor(o.value)));
+          onChange(o.value);
+        },
+      },
+      o.label,
+    ),
+  );
+  const btnFor = (v: string) => buttons[options.findIndex((o) => o.value === v)];
+  el.append(...buttons);
+  return el;
+}
+
+/** A simple table from rows: `columns` say the header, how to render a cell, and alignment. */
+export function table<T>(
+  rows: T[],
+  columns: Array<{ title: string; cell: (row: T) => Child; num?: boolean }>,
+  empty = 'Nothing to show.',
+): HTMLElement {
+  if (rows.length === 0) return h('div', { class: 'empty' }, empty);
+  return h(
+    'div',
+    { class: 'tbl-wrap' },
+    h(
+      'table',
+      { class: 'tbl' },
+      h(
+        'thead',
+        null,
+        h(
+          'tr',
+          null,
+          columns.map((c) => h('th', { class: c.num ? 'num' : undefined, scope: 'col' }, c.title)),
+        ),
+      ),
+      h(
+        'tbody',
+        null,
+        rows.map((r) =>
+          h(
+            'tr',
+            null,
+            columns.map((c) => h('td', { class: c.num ? 'num' : undefined }, c.cell(r))),
+          ),
+        ),
+      ),
+    ),
+  );
+}

@@ -1,0 +1,105 @@
+import type { RangeResult } from './types.js';
+
+/** An API answer that was not 2xx. `status` 0 means the server could not be reached. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly code?: string,
+  ) {
+    super(message);
+  }
+}
+
+type Listener = () => void;
+const unauthorised = new Set<Listener>();
+
+/** Called whenever the session is gone (401), so the shell can show the login page. */
+export function onUnauthorised(fn: Listener): void {
+  unauthorised.add(fn);
+}
+
+/**
+ * Calls the API with the session cookie. JSON in, JSON out; errors carry the server's message.
+ * A 401 tells the shell to log in again (the session expired or was closed elsewhere).
+ */
+export async function api<T>(
+  path: string,
+  init: { method?: string; body?: unknown; signal?: AbortSignal } = {},
+): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch(path, {
+      method: init.method ?? 'GET',
+      credentials: 'same-origin',
+      headers:
+        init.body === undefined ? { accept: 'application/json' } : { 'content-type': 'application/json' },
+      body: init.body === undefined ? undefined : JSON.stringify(init.body),
+      signal: init.signal,
+    });
+  } catch (err) {
+    if ((err as Error).name === 'AbortError') throw err;
+    throw new ApiError(0, 'the server cannot be reached');
+  }
+  if (res.status === 204) return undefined as T;
+  const text = await res.text();
+  let body: unknown;
+  try {
+    body = text ? JSON.parse(text) : undefined;
+  } catch {
+    body = undefined;
+  }
+  if (!res.ok) {
+    if (res.status === 401 && !path.endsWith('/auth/login')) for (const fn of unauthorised) fn();
+    const b = body as { message?: string; error?: string } | undefined;
+    throw new ApiError(res.status, b?.message ?? `${res.status} ${res.statusText}`, b?.error);
+  }
+  return body as T;
+}
+
+/**
+ * Like `api`, for endpoints a server may not have (older server, no storage plugin): `undefined`
+ * on 404/501 so the page shows what it can instead of an error.
+ */
+export async function optional<T>(path: string, signal?: AbortSignal): Promise<T | undefined> {
+  try {
+    return await api<T>(path, { signal });
+  } catch (err) {
+    if (err instanceof ApiError && (err.status === 404 || err.status === 501)) return undefined;
+    throw err;
+  }
+}
+
+/** A query string from defined values. */
+export function qs(params: Record<string, string | number | boolean | undefined>): string {
+  const u = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== '') u.set(k, String(v));
+  const s = u.toString();
+  return s ? `?${s}` : '';
+}
+
+/** A time series of one router's metric. */
+export function routerSeries(
+  id: string,
+  metric: string,
+  range: { from: string; step: string; fn?: string },
+  signal?: AbortSignal,
+): Promise<RangeResult> {
+  return api<RangeResult>(
+    `/api/v1/metrics/routers/${encodeURIComponent(id)}${qs({ metric, from: range.from, step: range.step, fn: range.fn })}`,
+    { signal },
+  );
+}
+
+/** A time series of one interface's metric (`id` is `<router>:<index>`). */
+export function interfaceSeries(
+  id: string,
+  metric: string,
+  range: { from: string; step: string; fn?: string },
+  signal?: AbortSignal,
+): Promise<RangeResult> {
+  return api<RangeResult>(
+    `/api/v1/metrics/interfaces/${encodeURIComponent(id)}${qs({ metric, from: range.from, step: range.step, fn: range.fn })}`,
+    { signal },
+  );
+}

@@ -1,0 +1,165 @@
+// Topology placement: geographic projection and an automatic layout. No DOM here (unit-tested in Node).
+
+/** A placed node, in layout units (the SVG fits them to the view). */
+export interface Placed {
+  id: string;
+  x: number;
+  y: number;
+}
+
+/**
+ * Projects lat/lon onto a plane: equirectangular, scaled by cos(mean latitude) so distances look
+ * right at ISP scale (a city or a country), no map tiles needed. North is up (y grows downward).
+ */
+export function projectGeo(nodes: Array<{ id: string; lat: number; lon: number }>): Placed[] {
+  if (nodes.length === 0) return [];
+  const meanLat = nodes.reduce((s, n) => s + n.lat, 0) / nodes.length;
+  const k = Math.cos((meanLat * Math.PI) / 180);
+  return nodes.map((n) => ({ id: n.id, x: n.lon * k, y: -n.lat }));
+}
+
+/** Fits placed nodes into a box of `width` × `height` with `pad` around, keeping the aspect ratio. */
+export function fit(placed: Placed[], width: number, height: number, pad = 40): Placed[] {
+  if (placed.length === 0) return [];
+  let minX = Infinity;
+  let maxX = -Infinity;
+  let minY = Infinity;
+  let maxY = -Infinity;
+  for (const p of placed) {
+    minX = Math.min(minX, p.x);
+    maxX = Math.max(maxX, p.x);
+    minY = Math.min(minY, p.y);
+    maxY = Math.max(maxY, p.y);
+  }
+  const w = maxX - minX || 1;
+  const hgt = maxY - minY || 1;
+  const scale = Math.min((width - 2 * pad) / w, (height - 2 * pad) / hgt);
+  const offX = (width - w * scale) / 2;
+  const offY = (height - hgt * scale) / 2;
+  return placed.map((p) => ({
+    id: p.id,
+    x: maxX === minX ? width / 2 : offX + (p.x - minX) * scale,
+    y: maxY === minY ? height / 2 : offY + (p.y - minY) * scale,
+  }));
+}
+
+/**
+ * Layered layout from the links: roots (devices with no parent link pointing at them) on top,
+ * each device one layer below its upstream, spread evenly within its layer. Linear time, so it
+ * also serves networks of thousands of devices.
+ */
+export function layeredLayout(ids: string[], links: Array<{ source: string; target: string }>): Placed[] {
+  const children = new Map<string, string[]>();
+  const hasParent = new Set<string>();
+  const known = new Set(ids);
+  for (const l of links) {
+    if (!known.has(l.source) || !known.has(l.target) || l.source === l.target) continue;
+    if (hasParent.has(l.target)) continue;
+    hasParent.add(l.target);
+    const list = children.get(l.source) ?? [];
+    list.push(l.target);
+    children.set(l.source, list);
+  }
+  const depth = new Map<string, number>();
+  const layers: string[][] = [];
+  const visit = (roots: string[]) => {
+    const queue = roots.map((id) => [id, 0] as [string, number]);
+    for (let i = 0; i < queue.length; i++) {
+      const [id, d] = queue[i] as [string, number];
+      if (depth.has(id)) continue;
+      depth.set(id, d);
+      (layers[d] ??= []).push(id);
+      for (const c of children.get(id) ?? []) if (!depth.has(c)) queue.push([c, d + 1]);
+    }
+  };
+  visit(ids.filter((id) => !hasParent.has(id)));
+  // Cycles without a root: start from what is left.
+  for (const id of ids) if (!depth.has(id)) visit([id]);
+  const widest = Math.max(1, ...layers.map((l) => l.length));
+  const out: Placed[] = [];
+  layers.forEach((layer, d) => {
+    layer.forEach((id, i) => {
+      out.push({ id, x: ((i + 0.5) / layer.length) * widest, y: d * Math.max(1, widest / 6) });
+    });
+  });
+  return out;
+}
+
+/**
+ * Force-directed refinement (springs on links, repulsion between all pairs): nicer for small
+ * networks; quadratic, so callers use it only up to a few hundred nodes. Deterministic: starts
+ * from the given positions, no randomness, so the same network always looks the same.
+ */
+export function forceLayout(
+  start: Placed[],
+  links: Array<{ source: string; target: string }>,
+  iterations = 200,
+): Placed[] {
+  const n = start.length;
+  if (n < 2) return start.map((p) => ({ ...p }));
+  const xs = Float64Array.from(start, (p) => p.x);
+  const ys = Float64Array.from(start, (p) => p.y);
+  const index = new Map(start.map((p, i) => [p.id, i]));
+  const edges = links
+    .map((l) => [index.get(l.source), index.get(l.target)] as const)
+    .filter((e): e is readonly [number, number] => e[0] !== undefined && e[1] !== undefined && e[0] !== e[1]);
+  let minX = Infinity;
+  let maxX = -Infinity;
+  for (const x of xs) {
+    minX = Math.min(minX, x);
+    maxX = Math.max(maxX, x);
+  }
+  const area = Math.max(1, maxX - minX) ** 2;
+  const k = Math.sqrt(area / n);
+  let temp = Math.sqrt(area) / 10;
+  const dx = new Float64Array(n);
+  const dy = new Float64Array(n);
+  for (let it = 0; it < iterations; it++) {
+    dx.fill(0);
+    dy.fill(0);
+    for (let i = 0; i < n; i++) {
+      for (let j = i + 1; j < n; j++) {
+        let ex = (xs[i] as number) - (xs[j] as number);
+        let ey = (ys[i] as number) - (ys[j] as number);
+        let d2 = ex * ex + ey * ey;
+        if (d2 < 1e-9) {
+          // Coincident nodes: push apart along a fixed direction derived from their indices.
+          ex = ((i * 7 + j * 13) % 10) / 10 - 0.45;
+          ey = ((i * 11 + j * 3) % 10) / 10 - 0.45;
+          d2 = ex * ex + ey * ey;
+        }
+        const f = (k * k) / d2;
+        dx[i] = (dx[i] as number) + ex * f;
+        dy[i] = (dy[i] as number) + ey * f;
+        dx[j] = (dx[j] as number) - ex * f;
+        dy[j] = (dy[j] as number) - ey * f;
+      }
+    }
+    for (const [a, b] of edges) {
+      const ex = (xs[a] as number) - (xs[b] as number);
+      const ey = (ys[a] as number) - (ys[b] as number);
+      const d = Math.sqrt(ex * ex + ey * ey) || 1e-6;
+      const f = d / k;
+      dx[a] = (dx[a] as number) - ex * f;
+      dy[a] = (dy[a] as number) - ey * f;
+      dx[b] = (dx[b] as number) + ex * f;
+      dy[b] = (dy[b] as number) + ey * f;
+    }
+    for (let i = 0; i < n; i++) {
+      const len = Math.sqrt((dx[i] as number) ** 2 + (dy[i] as number) ** 2) || 1;
+      const step = Math.min(len, temp);
+      xs[i] = (xs[i] as number) + ((dx[i] as number) / len) * step;
+      ys[i] = (ys[i] as number) + ((dy[i] as number) / len) * step;
+    }
+    temp *= 0.97;
+  }
+  return start.map((p, i) => ({ id: p.id, x: xs[i] as number, y: ys[i] as number }));
+}
+
+/** Colour class of a link by utilisation (0..1): the thresholds operators use for capacity planning. */
+export function utilisationClass(u: number | undefined): 'none' | 'low' | 'mid' | 'high' {
+  if (u === undefined || !Number.isFinite(u)) return 'none';
+  if (u >= 0.8) return 'high';
+  if (u >= 0.5) return 'mid';
+  return 'low';
+}

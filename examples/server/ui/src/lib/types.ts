@@ -1,0 +1,176 @@
+// The API's shapes, as the UI reads them (see examples/server/src/routes). No DOM here.
+
+export type DeviceStatus = 'unknown' | 'online' | 'unreachable' | 'offline';
+
+/** A router as `/api/v1/routers` shows it. */
+export interface Router {
+  id: string;
+  name: string;
+  host: string;
+  port?: number;
+  driver: string;
+  labels?: Record<string, string>;
+  parent?: string;
+  location?: { lat: number; lon: number; address?: string };
+  enabled?: boolean;
+  origin?: 'config' | 'store';
+  status: DeviceStatus;
+  since?: string;
+  lastPollAt?: string;
+  lastSuccessAt?: string;
+  lastError?: { code: string; message: string; at: string };
+  system?: {
+    vendor?: string;
+    model?: string;
+    version?: string;
+    description?: string;
+    uptimeSeconds?: number;
+  };
+}
+
+/** A page of a list. */
+export interface Page<T> {
+  items: T[];
+  total: number;
+  page?: number;
+  pageSize?: number;
+}
+
+export interface InterfaceRow {
+  id: string;
+  device: string;
+  index: number | string;
+  name: string;
+  alias?: string;
+  description?: string;
+  type?: string;
+  mac?: string;
+  speedBps?: number;
+  adminUp?: boolean;
+  operUp?: boolean;
+}
+
+export interface PppoeRow {
+  device: string;
+  user: string;
+  address?: string;
+  callerId?: string;
+  service?: string;
+  interface?: string;
+  uptimeSeconds?: number;
+}
+
+export interface DhcpRow {
+  device: string;
+  address: string;
+  mac: string;
+  hostName?: string;
+  server?: string;
+  status?: string;
+  expiresAfterSeconds?: number;
+}
+
+export interface WirelessRow {
+  device: string;
+  mac: string;
+  interface: string;
+  signalDbm?: number;
+  txRateBps?: number;
+  rxRateBps?: number;
+  uptimeSeconds?: number;
+}
+
+export interface Alert {
+  fingerprint: string;
+  status: 'firing' | 'resolved';
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  startsAt: number;
+  endsAt?: number;
+  value?: number;
+  acknowledged?: { by: string; at: number; comment?: string };
+}
+
+export interface Silence {
+  id: string;
+  matchers: Array<{ name: string; value: string; isRegex?: boolean; isEqual?: boolean }>;
+  startsAt: number;
+  endsAt: number;
+  createdBy: string;
+  comment: string;
+}
+
+export interface Series {
+  labels: Record<string, string>;
+  points: Array<[number, number]>;
+}
+
+/** `/api/v1/metrics/...` answer. */
+export interface RangeResult {
+  metric: string;
+  from: number;
+  to: number;
+  step: number;
+  fn: string;
+  series: Series[];
+}
+
+export interface TopoNode {
+  id: string;
+  name: string;
+  status: DeviceStatus;
+  driver: string;
+  labels: Record<string, string>;
+  location?: { lat: number; lon: number };
+}
+
+export interface TopoLink {
+  source: string;
+  target: string;
+  kind: 'parent' | 'lldp' | 'cdp' | 'mndp' | 'other';
+  sourceInterface?: string;
+  targetInterface?: string;
+  utilisation?: number;
+}
+
+export interface Topology {
+  nodes: TopoNode[];
+  links: TopoLink[];
+}
+
+/** `/api/v1/metrics/latest` item. */
+export interface LatestItem {
+  device: string;
+  labels?: Record<string, string>;
+  value: number;
+  ts: number;
+}
+
+/** `/api/v1/metrics/traffic` answer. */
+export interface Traffic {
+  devices: Array<{ device: string; inBps: number; outBps: number }>;
+  top: Array<{
+    interfaceId?: string;
+    device: string;
+    ifName: string;
+    inBps: number;
+    outBps: number;
+    speedBps?: number;
+    utilisation?: number;
+  }>;
+}
+
+/** The `device:status` server-sent event. */
+export interface StatusEvent {
+  device: string;
+  previous: DeviceStatus;
+  status: DeviceStatus;
+  ts: number;
+  reason?: string;
+}
+
+export interface Me {
+  id?: string;
+  username?: string;
+  role?: string;
+}

@@ -1,0 +1,167 @@
+import './styles.css';
+import { api, onUnauthorised } from './lib/api.js';
+import { h, icon } from './lib/dom.js';
+import { live } from './lib/live.js';
+import { onNavigate, onTitle, route, startRouter } from './lib/nav.js';
+import { toggleTheme } from './lib/theme.js';
+import type { Alert, Me } from './lib/types.js';
+import { alertsPage } from './pages/alerts.js';
+import { loginPage } from './pages/login.js';
+import { overviewPage } from './pages/overview.js';
+import { routerPage } from './pages/router.js';
+import { routersPage } from './pages/routers.js';
+import { topologyPage } from './pages/topology.js';
+
+const app = document.getElementById('app') as HTMLElement;
+
+route('/', 'Overview', overviewPage);
+route('/routers', 'Routers', routersPage);
+route('/routers/:id', 'Router', routerPage);
+route('/topology', 'Topology', topologyPage);
+route('/alerts', 'Alerts', alertsPage);
+
+const NAV = [
+  { path: '/', label: 'Overview', icon: 'overview' },
+  { path: '/routers', label: 'Routers', icon: 'routers' },
+  { path: '/topology', label: 'Topology', icon: 'topology' },
+  { path: '/alerts', label: 'Alerts', icon: 'alerts' },
+] as const;
+
+/** The frame around every page: navigation, live indicator, theme toggle, logout. */
+function shell(me: Me): void {
+  const firing = h('span', { class: 'badge bad plain count', hidden: true, 'data-testid': 'firing-count' });
+  const links = NAV.map((n) =>
+    h(
+      'a',
+      { href: n.path, 'data-nav': n.path },
+      icon(n.icon),
+      h('span', null, n.label),
+      n.path === '/alerts' ? firing : null,
+    ),
+  );
+  const liveEl = h('span', { class: 'live', 'data-testid': 'live' }, 'Connecting…');
+  const title = h('h1', { class: 'title' }, '');
+  const menuBtn = h(
+    'button',
+    { type: 'button', class: 'icon menu-btn', 'aria-label': 'Menu', 'aria-expanded': 'false' },
+    icon('menu'),
+  );
+  const outlet = h('main', { class: 'content', id: 'main' });
+  const root = h(
+    'div',
+    { class: 'shell' },
+    h(
+      'nav',
+      { class: 'sidebar', 'aria-label': 'Main' },
+      h('a', { class: 'brand', href: '/' }, h('img', { src: '/favicon.svg', alt: '' }), 'ISP Monitor'),
+      h('div', { class: 'nav' }, links),
+      h(
+        'div',
+        { class: 'sidebar-foot' },
+        h('span', { class: 'muted' }, `Signed in as ${me.username ?? me.id ?? 'user'}`),
+        h(
+          'button',
+          { type: 'button', onclick: toggleTheme, 'aria-label': 'Switch between dark and light theme' },
+          icon('theme'),
+          'Theme',
+        ),
+        h(
+          'button',
+          {
+            type: 'button',
+            onclick: async () => {
+              await api('/api/v1/auth/logout', { method: 'POST', body: {} }).catch(() => undefined);
+              live.stop();
+              location.assign('/');
+            },
+          },
+          icon('logout'),
+          'Sign out',
+        ),
+      ),
+    ),
+    h('div', { class: 'main' }, h('header', { class: 'topbar' }, menuBtn, title, liveEl), outlet),
+  );
+  menuBtn.addEventListener('click', () => {
+    const open = root.classList.toggle('menu-open');
+    menuBtn.setAttribute('aria-expanded', String(open));
+  });
+  app.replaceChildren(root);
+
+  onNavigate((path, name) => {
+    root.classList.remove('menu-open');
+    menuBtn.setAttribute('aria-expanded', 'false');
+    for (const a of links) {
+      const p = a.dataset.nav as string;
+      const active = p === '/' ? path === '/' : path === p || path.startsWith(`${p}/`);
+      if (active) a.setAttribute('aria-current', 'page');
+      else a.removeAttribute('aria-current');
+    }
+    if (!path.startsWith('/routers/')) title.textContent = name;
+    document.title = `${name} · ISP Monitor`;
+  });
+  onTitle((t) => {
+    title.textContent = t;
+    document.title = `${t} · ISP Monitor`;
+  });
+
+  live.on('connection', ({ connected }) => {
+    liveEl.className = `live ${connected ? 'on' : 'off'}`;
+    liveEl.textContent = connected ? 'Live' : 'Reconnecting…';
+  });
+  // The firing count in the navigation follows the stream.
+  const firingSet = new Set<string>();
+  const showCount = () => {
+    firing.hidden = firingSet.size === 0;
+    firing.textContent = String(firingSet.size);
+    firing.setAttribute('aria-label', `${firingSet.size} firing alerts`);
+  };
+  api<{ items: Alert[] }>('/api/v1/alerts?status=firing')
+    .then((r) => {
+      for (const a of r.items) firingSet.add(a.fingerprint);
+      showCount();
+    })
+    .catch(() => undefined);
+  live.on('alert:firing', (a) => {
+    firingSet.add(a.fingerprint);
+    showCount();
+  });
+  live.on('alert:resolved', (a) => {
+    firingSet.delete(a.fingerprint);
+    showCount();
+  });
+  live.start();
+  startRouter(outlet);
+}
+
+async function boot(): Promise<void> {
+  onUnauthorised(() => {
+    live.stop();
+    showLogin();
+  });
+  if (location.pathname === '/login') {
+    showLogin();
+    return;
+  }
+  try {
+    const me = await api<Me>('/api/v1/auth/me');
+    if (location.pathname === '/login') history.replaceState(null, '', '/');
+    shell(me ?? {});
+  } catch {
+    showLogin();
+  }
+}
+
+let loginShown = false;
+function showLogin(): void {
+  if (loginShown) return;
+  loginShown = true;
+  document.title = 'Sign in · ISP Monitor';
+  loginPage(app, () => {
+    // A fresh page load after login: the shell, the stream and the router start exactly once.
+    const next = location.pathname === '/login' ? '/' : location.pathname + location.search;
+    location.replace(next);
+  });
+}
+
+void boot();

@@ -1,0 +1,280 @@
+import { lineChart } from '../components/chart.js';
+import { card, severityBadge, stat, statusBadge, table } from '../components/ui.js';
+import { api, optional, qs } from '../lib/api.js';
+import { h, mount } from '../lib/dom.js';
+import { formatAgo, formatBps, formatCount, formatPercent, SEVERITIES, severityRank } from '../lib/format.js';
+import { live } from '../lib/live.js';
+import type { Page as Nav } from '../lib/nav.js';
+import { rangeFor } from '../lib/ranges.js';
+import { align, type Point, sumSeries } from '../lib/series.js';
+import type { Alert, DeviceStatus, Page, RangeResult, Router, StatusEvent, Traffic } from '../lib/types.js';
+
+const STATES: DeviceStatus[] = ['online', 'unreachable', 'offline', 'unknown'];
+
+/** Fleet counts, alerts by severity, busiest links, PPPoE sessions over time, recent changes. */
+export const overviewPage: Nav = (root) => {
+  const abort = new AbortController();
+  const signal = abort.signal;
+  const offs: Array<() => void> = [];
+  const counts: Record<DeviceStatus, number | undefined> = {
+    online: undefined,
+    unreachable: undefined,
+    offline: undefined,
+    unknown: undefined,
+  };
+
+  const statsEl = h('div', { class: 'grid stats', 'data-testid': 'fleet-stats' });
+  const drawStats = () => {
+    const total = STATES.reduce((s, k) => s + (counts[k] ?? 0), 0);
+    const tone = { online: 'ok', unreachable: 'warn', offline: 'bad', unknown: undefined } as const;
+    const label = { online: 'Up', unreachable: 'Unreachable', offline: 'Down', unknown: 'Unknown' } as const;
+    mount(
+      statsEl,
+      stat('Routers', formatCount(total), { tone: 'info', href: '/routers', id: 'total' }),
+      STATES.map((k) =>
+        stat(label[k], formatCount(counts[k]), {
+          tone: tone[k],
+          href: `/routers?status=${k}`,
+          id: k,
+          sub: total && counts[k] !== undefined ? formatPercent((counts[k] ?? 0) / total) : undefined,
+        }),
+      ),
+    );
+  };
+  drawStats();
+
+  // Counts: four tiny requests (a page of one row each) instead of the whole list.
+  void Promise.all(
+    STATES.map(async (k) => {
+      const r = await api<Page<Router>>(`/api/v1/routers${qs({ status: k, pageSize: 1 })}`, { signal });
+      counts[k] = r.total;
+    }),
+  )
+    .then(drawStats)
+    .catch(() => undefined);
+  offs.push(
+    live.on('hello', (e) => {
+      if (!e.counts) return;
+      for (const k of STATES) counts[k] = e.counts[k] ?? 0;
+      drawStats();
+    }),
+    live.on('status', (e) => {
+      if (counts[e.previous] !== undefined) counts[e.previous] = Math.max(0, (counts[e.previous] ?? 0) - 1);
+      counts[e.status] = (counts[e.status] ?? 0) + 1;
+      drawStats();
+      pushChange(e);
+    }),
+  );
+
+  // Alerts by severity, kept current by the stream.
+  const firing = new Map<string, Alert>();
+  const alertsEl = h('div', { 'data-testid': 'alerts-by-severity' });
+  const drawAlerts = () => {
+    const by = new Map<string, number>();
+    for (const a of firing.values())
+      by.set(a.labels.severity ?? 'none', (by.get(a.labels.severity ?? 'none') ?? 0) + 1);
+    const sevs = [...new Set([...SEVERITIES, ...by.keys()])].filter((s) => by.has(s) || s !== 'info');
+    const latest = [...firing.values()]
+      .sort(
+        (a, b) =>
+          severityRank(a.labels.severity) - severityRank(b.labels.severity) || b.startsAt - a.startsAt,
+      )
+      .slice(0, 6);
+    mount(
+      alertsEl,
+      h(
+        'div',
+        { class: 'grid stats' },
+        sevs.map((s) =>
+          stat(s[0]?.toUpperCase() + s.slice(1), formatCount(by.get(s) ?? 0), {
+            tone: by.get(s)
+              ? s === 'critical' || s === 'error'
+                ? 'bad'
+                : s === 'warning'
+                  ? 'warn'
+                  : 'info'
+              : 'ok',
+            href: '/alerts',
+            id: `sev-${s}`,
+          }),
+        ),
+      ),
+      latest.length
+        ? h(
+            'ul',
+            { class: 'feed' },
+            latest.map((a) =>
+              h(
+                'li',
+                null,
+                severityBadge(a.labels.severity),
+                h(
+                  'a',
+                  { href: a.labels.device ? `/routers/${encodeURIComponent(a.labels.device)}` : '/alerts' },
+                  a.labels.alertname ?? 'alert',
+                ),
+                h('span', { class: 'muted' }, a.labels.device ?? ''),
+                h('time', null, formatAgo(a.startsAt)),
+              ),
+            ),
+          )
+        : h('p', { class: 'muted' }, 'No alert is firing.'),
+    );
+  };
+  api<{ items: Alert[] }>('/api/v1/alerts?status=firing', { signal })
+    .then((r) => {
+      for (const a of r.items) firing.set(a.fingerprint, a);
+      drawAlerts();
+    })
+    .catch(() => mount(alertsEl, h('p', { class: 'muted' }, 'Alerts are not available.')));
+  offs.push(
+    live.on('alert:firing', (a) => {
+      firing.set(a.fingerprint, a);
+      drawAlerts();
+    }),
+    live.on('alert:resolved', (a) => {
+      firing.delete(a.fingerprint);
+      drawAlerts();
+    }),
+  );
+
+  // Busiest links.
+  const linksEl = h('div', { 'data-testid': 'busiest-links' }, h('p', { class: 'muted' }, 'Loading…'));
+  optional<Traffic>('/api/v1/metrics/traffic?window=5m&limit=10', signal)
+    .then((t) => {
+      if (!t)
+        return mount(
+          linksEl,
+          h('p', { class: 'muted' }, 'This server does not report traffic rankings yet.'),
+        );
+      mount(
+        linksEl,
+        table(
+          t.top,
+          [
+            {
+              title: 'Link',
+              cell: (r) =>
+                h('a', { href: `/routers/${encodeURIComponent(r.device)}` }, `${r.device} · ${r.ifName}`),
+            },
+            { title: 'In', cell: (r) => formatBps(r.inBps), num: true },
+            { title: 'Out', cell: (r) => formatBps(r.outBps), num: true },
+            {
+              title: 'Use',
+              num: true,
+              cell: (r) => {
+                const u = r.utilisation;
+                const tone = u === undefined ? '' : u >= 0.8 ? 'bad' : u >= 0.5 ? 'warn' : '';
+                return h(
+                  'div',
+                  null,
+                  formatPercent(u),
+                  h(
+                    'div',
+                    { class: `bar ${tone}` },
+                    h('i', { style: `width:${Math.min(100, (u ?? 0) * 100)}%` }),
+                  ),
+                );
+              },
+            },
+          ],
+          'No traffic measured yet.',
+        ),
+      );
+    })
+    .catch(() => mount(linksEl, h('p', { class: 'muted' }, 'Traffic is not available.')));
+
+  // PPPoE sessions over time.
+  const range = rangeFor('24h');
+  const pppoeChart = lineChart({
+    lines: [{ label: 'PPPoE sessions', color: '--chart-in', fill: true }],
+    format: (v) => formatCount(v),
+    label: 'PPPoE sessions over 24 hours',
+  });
+  const pppoeNote = h('span', { class: 'muted' });
+  void loadPppoe(range.from, range.step, signal).then(({ points, note }) => {
+    pppoeNote.textContent = note;
+    pppoeChart.setData(align([points]) as never);
+  });
+
+  // Recent status changes, newest first, from the stream.
+  const changes = h(
+    'ul',
+    { class: 'feed', 'data-testid': 'status-feed' },
+    h('li', { class: 'muted' }, 'Status changes appear here as they happen.'),
+  );
+  let changeCount = 0;
+  const pushChange = (e: StatusEvent) => {
+    if (changeCount === 0) changes.replaceChildren();
+    changeCount++;
+    changes.prepend(
+      h(
+        'li',
+        null,
+        statusBadge(e.status),
+        h('a', { href: `/routers/${encodeURIComponent(e.device)}` }, e.device),
+        h('span', { class: 'muted' }, `was ${e.previous}`),
+        h('time', null, new Date(e.ts).toLocaleTimeString()),
+      ),
+    );
+    while (changes.children.length > 12) changes.lastElementChild?.remove();
+  };
+
+  mount(
+    root,
+    statsEl,
+    h('div', { class: 'grid two' }, card('Active alerts', alertsEl), card('Busiest links', linksEl)),
+    h(
+      'div',
+      { class: 'grid two' },
+      h(
+        'section',
+        { class: 'card' },
+        h('header', null, h('h2', null, 'PPPoE sessions, last 24 hours'), pppoeNote),
+        pppoeChart.el,
+      ),
+      card('Recent status changes', changes),
+    ),
+  );
+
+  return () => {
+    abort.abort();
+    for (const off of offs) off();
+    pppoeChart.destroy();
+  };
+};
+
+/**
+ * The fleet's PPPoE sessions: the server's fleet sum when it has one, otherwise the sum of the
+ * first routers' series (said so on the chart, never passed off as the whole fleet).
+ */
+async function loadPppoe(
+  from: string,
+  step: string,
+  signal: AbortSignal,
+): Promise<{ points: Point[]; note: string }> {
+  try {
+    const fleet = await optional<{ points: Point[] }>(
+      `/api/v1/metrics/fleet${qs({ metric: 'pppoe_sessions_active', from, step, fn: 'avg' })}`,
+      signal,
+    );
+    if (fleet) return { points: fleet.points, note: 'all routers' };
+    const list = await api<Page<Router>>(`/api/v1/routers${qs({ pageSize: 50 })}`, { signal });
+    const results = await Promise.all(
+      list.items.map((r) =>
+        api<RangeResult>(
+          `/api/v1/metrics/routers/${encodeURIComponent(r.id)}${qs({ metric: 'pppoe_sessions_active', from, step, fn: 'avg' })}`,
+          { signal },
+        ).catch(() => undefined),
+      ),
+    );
+    const series = results.flatMap((r) => r?.series ?? []);
+    const note =
+      list.total > list.items.length
+        ? `sum of the first ${list.items.length} of ${list.total} routers`
+        : 'all routers';
+    return { points: sumSeries(series), note };
+  } catch {
+    return { points: [], note: 'not available' };
+  }
+}

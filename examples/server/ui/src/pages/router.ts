@@ -1,0 +1,196 @@
+import { type Chart, lineChart } from '../components/chart.js';
+import { card, segmented, stat, statusBadge } from '../components/ui.js';
+import { ApiError, api, routerSeries } from '../lib/api.js';
+import { h, mount } from '../lib/dom.js';
+import { formatAgo, formatBytes, formatDuration, formatPercent } from '../lib/format.js';
+import { live } from '../lib/live.js';
+import { type Page, setTitle } from '../lib/nav.js';
+import { RANGES, type RangeChoice, rangeFor } from '../lib/ranges.js';
+import { align, availability, downsample, lastValue, type Point } from '../lib/series.js';
+import type { DhcpRow, PppoeRow, RangeResult, Router, WirelessRow } from '../lib/types.js';
+import { alertsTab, dhcpColumns, interfacesTab, pppoeColumns, searchTab, wirelessColumns } from './router-tabs.js';
+
+const TABS = ['Interfaces', 'PPPoE', 'DHCP', 'Wireless', 'Alerts'] as const;
+
+/** Highest last value across a result's series (several CPUs, several sensors). */
+const maxLast = (r: RangeResult | undefined) => {
+  const vals = (r?.series ?? []).map((s) => lastValue(s.points)).filter((v): v is number => v !== undefined);
+  return vals.length ? Math.max(...vals) : undefined;
+};
+
+/** One router: figures, health charts, availability, interfaces, subscribers, its alerts. */
+export const routerPage: Page = (root, params, query) => {
+  const id = params.id ?? '';
+  const abort = new AbortController();
+  const signal = abort.signal;
+  let range: RangeChoice = rangeFor(query.get('range'));
+  const cleanups: Array<() => void> = [];
+  let router: Router | undefined;
+
+  const head = h('section', { class: 'card' }, h('p', { class: 'muted' }, 'Loading…'));
+  const tiles = h('div', { class: 'grid stats', 'data-testid': 'router-tiles' });
+  const health = h('div', { class: 'charts' });
+  const avail = h('section', { class: 'card', 'data-testid': 'availability' });
+  const tabBody = h('div');
+  const tabList = h('div', { class: 'tabs', role: 'tablist', 'aria-label': 'Router details' });
+
+  const drawHead = () => {
+    if (!router) return;
+    const r = router;
+    setTitle(r.name);
+    const sys = r.system;
+    mount(
+      head,
+      h(
+        'header',
+        null,
+        h('h2', { style: 'font-size:18px' }, r.name),
+        statusBadge(r.status),
+        h('span', { class: 'muted' }, `since ${formatAgo(r.since)}`),
+      ),
+      h(
+        'dl',
+        { class: 'kv' },
+        h('dt', null, 'Address'),
+        h('dd', { class: 'mono' }, r.port ? `${r.host}:${r.port}` : r.host),
+        h('dt', null, 'Driver'),
+        h('dd', null, r.driver),
+        r.labels && Object.keys(r.labels).length ? [h('dt', null, 'Labels'), h('dd', null, Object.entries(r.labels).map(([k, v]) => `${k}=${v}`).join('  '))] : null,
+        r.parent ? [h('dt', null, 'Upstream'), h('dd', null, h('a', { href: `/routers/${encodeURIComponent(r.parent)}` }, r.parent))] : null,
+        sys?.model || sys?.vendor ? [h('dt', null, 'Model'), h('dd', null, [sys.vendor, sys.model, sys.version].filter(Boolean).join(' '))] : null,
+        r.lastSuccessAt ? [h('dt', null, 'Last poll'), h('dd', null, formatAgo(r.lastSuccessAt))] : null,
+        r.lastError ? [h('dt', null, 'Last error'), h('dd', { class: 'error-msg' }, `${r.lastError.code}: ${r.lastError.message}`)] : null,
+      ),
+    );
+  };
+
+  const charts: Chart[] = [];
+  const loadHealth = async () => {
+    for (const c of charts.splice(0)) c.destroy();
+    const cpu = lineChart({ lines: [{ label: 'CPU', color: '--chart-in', fill: true }], format: formatPercent, label: 'CPU load', height: 180 });
+    const mem = lineChart({ lines: [{ label: 'Used', color: '--chart-out', fill: true }], format: formatBytes, label: 'Memory used', height: 180 });
+    const temp = lineChart({ lines: [{ label: 'Temperature', color: '--chart-in' }], format: (v) => `${v.toFixed(0)} °C`, label: 'Temperature', height: 180 });
+    charts.push(cpu, mem, temp);
+    const chartCard = (title: string, c: Chart) => h('section', { class: 'card' }, h('div', { class: 'chart-title' }, h('h2', null, title)), c.el);
+    mount(health, chartCard('CPU', cpu), chartCard('Memory', mem), chartCard('Temperature', temp));
+    const get = (metric: string, fn = 'avg') => routerSeries(id, metric, { from: range.from, step: range.step, fn }, signal).catch(() => undefined);
+    const [c, used, total, t, up, uptime] = await Promise.all([
+      get('device_cpu_load_ratio'),
+      get('device_memory_used_bytes'),
+      get('device_memory_total_bytes', 'last'),
+      get('device_temperature_celsius'),
+      get('device_up'),
+      get('device_uptime_seconds', 'last'),
+    ]);
+    if (signal.aborted) return;
+    cpu.setData(align([c?.series[0]?.points ?? []]) as never);
+    mem.setData(align([used?.series[0]?.points ?? []]) as never);
+    temp.setData(align([t?.series[0]?.points ?? []]) as never);
+    const memUsed = maxLast(used);
+    const memTotal = maxLast(total);
+    const cpuNow = maxLast(c);
+    const tempNow = maxLast(t);
+    mount(
+      tiles,
+      stat('CPU', formatPercent(cpuNow), { tone: cpuNow === undefined ? undefined : cpuNow > 0.9 ? 'bad' : cpuNow > 0.7 ? 'warn' : 'ok', id: 'cpu' }),
+      stat('Memory', memUsed !== undefined && memTotal ? formatPercent(memUsed / memTotal) : formatBytes(memUsed), {
+        sub: memTotal ? `${formatBytes(memUsed)} of ${formatBytes(memTotal)}` : undefined,
+        tone: 'info',
+        id: 'memory',
+      }),
+      stat('Temperature', tempNow === undefined ? '–' : `${tempNow.toFixed(0)} °C`, { tone: tempNow !== undefined && tempNow > 70 ? 'warn' : 'info', id: 'temperature' }),
+      stat('Uptime', formatDuration(maxLast(uptime) ?? router?.system?.uptimeSeconds), { tone: 'info', id: 'uptime' }),
+    );
+    drawAvailability(up?.series[0]?.points ?? []);
+  };
+
+  const drawAvailability = (points: Point[]) => {
+    const a = availability(downsample(points, 120));
+    const whole = availability(points);
+    mount(
+      avail,
+      h('header', null, h('h2', null, `Availability, last ${range.label}`), h('strong', { 'data-testid': 'availability-ratio' }, whole.ratio === undefined ? 'no data' : formatPercent(whole.ratio))),
+      h(
+        'div',
+        { class: 'strip', role: 'img', 'aria-label': `Availability ${whole.ratio === undefined ? 'unknown' : formatPercent(whole.ratio)}` },
+        a.buckets.map((b) => h('i', { class: b === 'none' ? '' : b })),
+      ),
+      h('div', { class: 'legend', style: 'margin-top:8px' }, h('span', null, h('i', { style: 'background:var(--ok)' }), 'up'), h('span', null, h('i', { style: 'background:var(--warn)' }), 'partly down'), h('span', null, h('i', { style: 'background:var(--bad)' }), 'down')),
+    );
+  };
+
+  let tab: (typeof TABS)[number] = 'Interfaces';
+  let tabCleanup: (() => void) | undefined;
+  let tabAbort: AbortController | undefined;
+  const drawTab = () => {
+    tabCleanup?.();
+    tabAbort?.abort();
+    tabAbort = new AbortController();
+    const s = tabAbort.signal;
+    abort.signal.addEventListener('abort', () => tabAbort?.abort());
+    for (const b of tabList.children) b.setAttribute('aria-selected', String(b.textContent === tab));
+    tabCleanup = undefined;
+    if (tab === 'Interfaces') {
+      const t = interfacesTab(id, range, s);
+      tabCleanup = t.destroy;
+      mount(tabBody, t.el);
+    } else if (tab === 'PPPoE') {
+      mount(tabBody, searchTab<PppoeRow>({ path: '/api/v1/sessions/pppoe', router: id, label: 'PPPoE sessions', placeholder: 'User, address or caller id', columns: pppoeColumns, signal: s, missing: 'This server has no PPPoE session list.' }));
+    } else if (tab === 'DHCP') {
+      mount(tabBody, searchTab<DhcpRow>({ path: '/api/v1/sessions/dhcp', router: id, label: 'DHCP leases', placeholder: 'Address, MAC or host name', columns: dhcpColumns, signal: s, missing: 'This server has no DHCP lease list.' }));
+    } else if (tab === 'Wireless') {
+      mount(tabBody, searchTab<WirelessRow>({ path: '/api/v1/sessions/wireless', router: id, label: 'wireless clients', placeholder: 'MAC or interface', columns: wirelessColumns, signal: s, missing: 'This server does not list wireless clients yet.' }));
+    } else {
+      mount(tabBody, alertsTab(id, s));
+    }
+  };
+  tabList.append(
+    ...TABS.map((t) =>
+      h('button', { type: 'button', role: 'tab', 'aria-selected': String(t === tab), onclick: () => { tab = t; drawTab(); } }, t),
+    ),
+  );
+
+  const picker = segmented('Time range', RANGES.map((r) => ({ value: r.value, label: r.label })), range.value, (v) => {
+    range = rangeFor(v);
+    history.replaceState(null, '', `/routers/${encodeURIComponent(id)}?range=${v}`);
+    void loadHealth();
+    if (tab === 'Interfaces') drawTab();
+  });
+
+  mount(
+    root,
+    h('div', { class: 'toolbar' }, h('a', { href: '/routers' }, '← All routers'), h('span', { class: 'grow' }), picker),
+    head,
+    tiles,
+    health,
+    avail,
+    card('Details', tabList, h('div', { style: 'padding-top:12px' }, tabBody)),
+  );
+
+  api<Router>(`/api/v1/routers/${encodeURIComponent(id)}`, { signal })
+    .then((r) => {
+      router = r;
+      drawHead();
+      void loadHealth();
+      drawTab();
+    })
+    .catch((err: Error) => {
+      if (signal.aborted) return;
+      mount(root, card(err instanceof ApiError && err.status === 404 ? 'No such router' : 'Could not load the router', h('p', null, err.message), h('a', { href: '/routers' }, '← All routers')));
+    });
+
+  cleanups.push(
+    live.on('status', (e) => {
+      if (e.device !== id || !router) return;
+      router = { ...router, status: e.status, since: new Date(e.ts).toISOString() };
+      drawHead();
+    }),
+  );
+
+  return () => {
+    abort.abort();
+    tabCleanup?.();
+    for (const c of charts) c.destroy();
+    for (const c of cleanups) c();
+  };
+};

@@ -1,0 +1,110 @@
+import { api, optional, qs } from '../lib/api.js';
+import { lastValue, type Point, sumSeries } from '../lib/series.js';
+import type { LatestItem, Page, RangeResult, Router } from '../lib/types.js';
+
+/** A router with the latest figures the table shows. */
+export interface RouterRow extends Router {
+  cpu?: number;
+  memUsed?: number;
+  memTotal?: number;
+  uptime?: number;
+  /** Traffic (in + out, bits/s) per step over the last hour, for the sparkline. */
+  spark?: number[];
+}
+
+/**
+ * Every router: the first page says how many there are, the rest are fetched in parallel
+ * (1,000 per page, the API's maximum).
+ */
+export async function loadAllRouters(signal: AbortSignal): Promise<RouterRow[]> {
+  const size = 1000;
+  const first = await api<Page<Router>>(`/api/v1/routers${qs({ page: 1, pageSize: size })}`, { signal });
+  const pages = Math.ceil(first.total / size);
+  const rest = await Promise.all(
+    Array.from({ length: Math.max(0, pages - 1) }, (_, i) =>
+      api<Page<Router>>(`/api/v1/routers${qs({ page: i + 2, pageSize: size })}`, { signal }),
+    ),
+  );
+  return [first, ...rest].flatMap((p) => p.items);
+}
+
+/**
+ * CPU, memory and uptime of all routers in one request per metric, when the server has
+ * `/api/v1/metrics/latest`. Returns false when it does not (the page then fills visible rows).
+ */
+export async function loadLatest(rows: RouterRow[], signal: AbortSignal): Promise<boolean> {
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  const metrics = [
+    ['device_cpu_load_ratio', 'cpu'],
+    ['device_memory_used_bytes', 'memUsed'],
+    ['device_memory_total_bytes', 'memTotal'],
+    ['device_uptime_seconds', 'uptime'],
+  ] as const;
+  const answers = await Promise.all(
+    metrics.map(([m]) =>
+      optional<{ items: LatestItem[] }>(`/api/v1/metrics/latest${qs({ metric: m })}`, signal).catch(() => undefined),
+    ),
+  );
+  if (answers.every((a) => a === undefined)) return false;
+  answers.forEach((a, i) => {
+    const field = metrics[i]?.[1] as 'cpu' | 'memUsed' | 'memTotal' | 'uptime';
+    // A router with several CPUs reports one series each: show the busiest.
+    for (const item of a?.items ?? []) {
+      const row = byId.get(item.device ?? item.labels?.device ?? '');
+      if (!row) continue;
+      const v = Number(item.value);
+      row[field] = field === 'cpu' && row.cpu !== undefined ? Math.max(row.cpu, v) : v;
+    }
+  });
+  return true;
+}
+
+const metricRange = (id: string, metric: string, from: string, step: string, fn: string, signal: AbortSignal) =>
+  api<RangeResult>(`/api/v1/metrics/routers/${encodeURIComponent(id)}${qs({ metric, from, step, fn })}`, { signal });
+
+/** The latest figures of one router from its time series (when there is no bulk endpoint). */
+export async function loadRowFigures(row: RouterRow, signal: AbortSignal): Promise<void> {
+  const get = (m: string) => metricRange(row.id, m, '-15m', '1m', 'last', signal).catch(() => undefined);
+  const [cpu, used, total, uptime] = await Promise.all([
+    get('device_cpu_load_ratio'),
+    get('device_memory_used_bytes'),
+    get('device_memory_total_bytes'),
+    get('device_uptime_seconds'),
+  ]);
+  const maxLast = (r: RangeResult | undefined) => {
+    const vals = (r?.series ?? []).map((s) => lastValue(s.points)).filter((v): v is number => v !== undefined);
+    return vals.length ? Math.max(...vals) : undefined;
+  };
+  row.cpu = maxLast(cpu);
+  row.memUsed = maxLast(used);
+  row.memTotal = maxLast(total);
+  row.uptime = maxLast(uptime);
+}
+
+/**
+ * Traffic sparklines (in + out over the last hour) for the rows on screen: one request for all
+ * of them when the server has `/api/v1/metrics/sparklines`, else two per row.
+ */
+export async function loadSparklines(rows: RouterRow[], signal: AbortSignal): Promise<void> {
+  if (rows.length === 0) return;
+  const bulk = await optional<{ items: Record<string, Point[]> }>(
+    `/api/v1/metrics/sparklines${qs({ routers: rows.map((r) => r.id).join(','), from: '-1h', step: '5m' })}`,
+    signal,
+  ).catch(() => undefined);
+  if (bulk) {
+    for (const r of rows) r.spark = (bulk.items[r.id] ?? []).map((p) => p[1]);
+    return;
+  }
+  await Promise.all(
+    rows.map(async (r) => {
+      const [inb, outb] = await Promise.all(
+        ['interface_in_octets_total', 'interface_out_octets_total'].map((m) =>
+          metricRange(r.id, m, '-1h', '5m', 'rate', signal).catch(() => undefined),
+        ),
+      );
+      const total = sumSeries([...(inb?.series ?? []), ...(outb?.series ?? [])]);
+      // Octets per second → bits per second.
+      r.spark = total.map((p) => p[1] * 8);
+    }),
+  );
+}
