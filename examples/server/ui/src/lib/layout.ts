@@ -68,7 +68,9 @@ export function layeredLayout(ids: string[], links: Array<{ source: string; targ
       const [id, d] = queue[i] as [string, number];
       if (depth.has(id)) continue;
       depth.set(id, d);
-      (layers[d] ??= []).push(id);
+      const layer = layers[d] ?? [];
+      layers[d] = layer;
+      layer.push(id);
       for (const c of children.get(id) ?? []) if (!depth.has(c)) queue.push([c, d + 1]);
     }
   };

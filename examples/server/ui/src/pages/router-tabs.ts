@@ -15,11 +15,20 @@ const MAX_CHARTS = 8;
  * (uPlot: drag to zoom, double-click to reset). Sets `data-state="ready"` on the chart grid once
  * every chart has its data (the benchmark and tests wait for it).
  */
-export function interfacesTab(id: string, range: RangeChoice, signal: AbortSignal): { el: HTMLElement; destroy(): void } {
+export function interfacesTab(
+  id: string,
+  range: RangeChoice,
+  signal: AbortSignal,
+): { el: HTMLElement; destroy(): void } {
   const charts: Array<{ destroy(): void }> = [];
   const grid = h('div', { class: 'charts', 'data-testid': 'interface-charts', 'data-state': 'loading' });
   const list = h('div');
-  const search = h('input', { type: 'search', placeholder: 'Filter interfaces', 'aria-label': 'Filter interfaces', class: 'grow' });
+  const search = h('input', {
+    type: 'search',
+    placeholder: 'Filter interfaces',
+    'aria-label': 'Filter interfaces',
+    class: 'grow',
+  });
   const el = h('div', { class: 'grid' }, h('div', { class: 'toolbar' }, search), grid, list);
   let items: InterfaceRow[] = [];
   let chosen: string[] = [];
@@ -50,7 +59,16 @@ export function interfacesTab(id: string, range: RangeChoice, signal: AbortSigna
           h(
             'section',
             { class: 'card', 'data-interface': i.id },
-            h('div', { class: 'chart-title' }, h('h2', null, i.name), h('span', { class: 'muted' }, [i.alias, i.speedBps ? formatBps(i.speedBps) : ''].filter(Boolean).join(' · '))),
+            h(
+              'div',
+              { class: 'chart-title' },
+              h('h2', null, i.name),
+              h(
+                'span',
+                { class: 'muted' },
+                [i.alias, i.speedBps ? formatBps(i.speedBps) : ''].filter(Boolean).join(' · '),
+              ),
+            ),
             chart.el,
           ),
         );
@@ -68,7 +86,9 @@ export function interfacesTab(id: string, range: RangeChoice, signal: AbortSigna
 
   const drawList = () => {
     const needle = search.value.trim().toLowerCase();
-    const rows = items.filter((i) => !needle || `${i.name} ${i.alias ?? ''} ${i.description ?? ''}`.toLowerCase().includes(needle));
+    const rows = items.filter(
+      (i) => !needle || `${i.name} ${i.alias ?? ''} ${i.description ?? ''}`.toLowerCase().includes(needle),
+    );
     mount(
       list,
       table(
@@ -90,7 +110,15 @@ export function interfacesTab(id: string, range: RangeChoice, signal: AbortSigna
           },
           { title: 'Interface', cell: (i) => h('strong', null, i.name) },
           { title: 'Alias', cell: (i) => i.alias ?? i.description ?? '' },
-          { title: 'Status', cell: (i) => h('span', { class: `badge ${i.operUp ? 'ok' : i.adminUp === false ? 'unknown' : 'bad'}` }, i.operUp ? 'up' : i.adminUp === false ? 'disabled' : 'down') },
+          {
+            title: 'Status',
+            cell: (i) =>
+              h(
+                'span',
+                { class: `badge ${i.operUp ? 'ok' : i.adminUp === false ? 'unknown' : 'bad'}` },
+                i.operUp ? 'up' : i.adminUp === false ? 'disabled' : 'down',
+              ),
+          },
           { title: 'Speed', cell: (i) => (i.speedBps ? formatBps(i.speedBps) : '–'), num: true },
           { title: 'MAC', cell: (i) => h('span', { class: 'mono' }, i.mac ?? '') },
         ],
@@ -100,11 +128,16 @@ export function interfacesTab(id: string, range: RangeChoice, signal: AbortSigna
   };
   search.addEventListener('input', drawList);
 
-  api<Page<InterfaceRow>>(`/api/v1/routers/${encodeURIComponent(id)}/interfaces${qs({ pageSize: 1000 })}`, { signal })
+  api<Page<InterfaceRow>>(`/api/v1/routers/${encodeURIComponent(id)}/interfaces${qs({ pageSize: 1000 })}`, {
+    signal,
+  })
     .then((r) => {
       items = r.items;
       // Running interfaces first: those are the ones with traffic to see.
-      chosen = [...items].sort((a, b) => Number(Boolean(b.operUp)) - Number(Boolean(a.operUp))).slice(0, MAX_CHARTS).map((i) => i.id);
+      chosen = [...items]
+        .sort((a, b) => Number(Boolean(b.operUp)) - Number(Boolean(a.operUp)))
+        .slice(0, MAX_CHARTS)
+        .map((i) => i.id);
       drawList();
       void drawCharts();
     })
@@ -112,7 +145,12 @@ export function interfacesTab(id: string, range: RangeChoice, signal: AbortSigna
       mount(list, h('p', { class: 'muted' }, `Interfaces are not available: ${err.message}`));
       grid.dataset.state = 'ready';
     });
-  return { el, destroy: () => charts.forEach((c) => c.destroy()) };
+  return {
+    el,
+    destroy: () => {
+      for (const c of charts) c.destroy();
+    },
+  };
 }
 
 /** A searchable list (PPPoE sessions, DHCP leases, wireless clients) of one router. */
@@ -125,17 +163,23 @@ export function searchTab<T>(opts: {
   signal: AbortSignal;
   missing: string;
 }): HTMLElement {
-  const input = h('input', { type: 'search', placeholder: opts.placeholder, 'aria-label': `Search ${opts.label}`, class: 'grow' });
+  const input = h('input', {
+    type: 'search',
+    placeholder: opts.placeholder,
+    'aria-label': `Search ${opts.label}`,
+    class: 'grow',
+  });
   const count = h('span', { class: 'muted' });
   const out = h('div', null, h('p', { class: 'muted' }, 'Loading…'));
   let timer: ReturnType<typeof setTimeout> | undefined;
   const load = async () => {
-    const r = await optional<Page<T>>(`${opts.path}${qs({ router: opts.router, q: input.value.trim(), pageSize: 500 })}`, opts.signal).catch(
-      (err: Error) => {
-        mount(out, h('p', { class: 'muted' }, err.message));
-        return null;
-      },
-    );
+    const r = await optional<Page<T>>(
+      `${opts.path}${qs({ router: opts.router, q: input.value.trim(), pageSize: 500 })}`,
+      opts.signal,
+    ).catch((err: Error) => {
+      mount(out, h('p', { class: 'muted' }, err.message));
+      return null;
+    });
     if (r === null) return;
     if (!r) return mount(out, h('p', { class: 'muted' }, opts.missing));
     count.textContent = r.total > r.items.length ? `${r.items.length} of ${r.total}` : `${r.total}`;
@@ -170,7 +214,11 @@ export const dhcpColumns = [
 export const wirelessColumns = [
   { title: 'MAC', cell: (r: WirelessRow) => h('span', { class: 'mono' }, r.mac) },
   { title: 'Interface', cell: (r: WirelessRow) => r.interface },
-  { title: 'Signal', cell: (r: WirelessRow) => (r.signalDbm === undefined ? '–' : `${r.signalDbm} dBm`), num: true },
+  {
+    title: 'Signal',
+    cell: (r: WirelessRow) => (r.signalDbm === undefined ? '–' : `${r.signalDbm} dBm`),
+    num: true,
+  },
   { title: 'TX rate', cell: (r: WirelessRow) => formatBps(r.txRateBps), num: true },
   { title: 'RX rate', cell: (r: WirelessRow) => formatBps(r.rxRateBps), num: true },
   { title: 'Uptime', cell: (r: WirelessRow) => formatDuration(r.uptimeSeconds), num: true },
@@ -190,7 +238,10 @@ export function alertsTab(id: string, signal: AbortSignal): HTMLElement {
             { title: 'Severity', cell: (a) => severityBadge(a.labels.severity) },
             { title: 'Alert', cell: (a) => h('strong', null, a.labels.alertname ?? '') },
             { title: 'Summary', cell: (a) => a.annotations.summary ?? '' },
-            { title: 'State', cell: (a) => h('span', { class: `badge ${a.status === 'firing' ? 'bad' : 'ok'}` }, a.status) },
+            {
+              title: 'State',
+              cell: (a) => h('span', { class: `badge ${a.status === 'firing' ? 'bad' : 'ok'}` }, a.status),
+            },
             { title: 'Started', cell: (a) => formatAgo(a.startsAt) },
           ],
           'No alert for this router.',

@@ -8,7 +8,14 @@ import { type Page, setTitle } from '../lib/nav.js';
 import { RANGES, type RangeChoice, rangeFor } from '../lib/ranges.js';
 import { align, availability, downsample, lastValue, type Point } from '../lib/series.js';
 import type { DhcpRow, PppoeRow, RangeResult, Router, WirelessRow } from '../lib/types.js';
-import { alertsTab, dhcpColumns, interfacesTab, pppoeColumns, searchTab, wirelessColumns } from './router-tabs.js';
+import {
+  alertsTab,
+  dhcpColumns,
+  interfacesTab,
+  pppoeColumns,
+  searchTab,
+  wirelessColumns,
+} from './router-tabs.js';
 
 const TABS = ['Interfaces', 'PPPoE', 'DHCP', 'Wireless', 'Alerts'] as const;
 
@@ -55,11 +62,37 @@ export const routerPage: Page = (root, params, query) => {
         h('dd', { class: 'mono' }, r.port ? `${r.host}:${r.port}` : r.host),
         h('dt', null, 'Driver'),
         h('dd', null, r.driver),
-        r.labels && Object.keys(r.labels).length ? [h('dt', null, 'Labels'), h('dd', null, Object.entries(r.labels).map(([k, v]) => `${k}=${v}`).join('  '))] : null,
-        r.parent ? [h('dt', null, 'Upstream'), h('dd', null, h('a', { href: `/routers/${encodeURIComponent(r.parent)}` }, r.parent))] : null,
-        sys?.model || sys?.vendor ? [h('dt', null, 'Model'), h('dd', null, [sys.vendor, sys.model, sys.version].filter(Boolean).join(' '))] : null,
+        r.labels && Object.keys(r.labels).length
+          ? [
+              h('dt', null, 'Labels'),
+              h(
+                'dd',
+                null,
+                Object.entries(r.labels)
+                  .map(([k, v]) => `${k}=${v}`)
+                  .join('  '),
+              ),
+            ]
+          : null,
+        r.parent
+          ? [
+              h('dt', null, 'Upstream'),
+              h('dd', null, h('a', { href: `/routers/${encodeURIComponent(r.parent)}` }, r.parent)),
+            ]
+          : null,
+        sys?.model || sys?.vendor
+          ? [
+              h('dt', null, 'Model'),
+              h('dd', null, [sys.vendor, sys.model, sys.version].filter(Boolean).join(' ')),
+            ]
+          : null,
         r.lastSuccessAt ? [h('dt', null, 'Last poll'), h('dd', null, formatAgo(r.lastSuccessAt))] : null,
-        r.lastError ? [h('dt', null, 'Last error'), h('dd', { class: 'error-msg' }, `${r.lastError.code}: ${r.lastError.message}`)] : null,
+        r.lastError
+          ? [
+              h('dt', null, 'Last error'),
+              h('dd', { class: 'error-msg' }, `${r.lastError.code}: ${r.lastError.message}`),
+            ]
+          : null,
       ),
     );
   };
@@ -67,13 +100,30 @@ export const routerPage: Page = (root, params, query) => {
   const charts: Chart[] = [];
   const loadHealth = async () => {
     for (const c of charts.splice(0)) c.destroy();
-    const cpu = lineChart({ lines: [{ label: 'CPU', color: '--chart-in', fill: true }], format: formatPercent, label: 'CPU load', height: 180 });
-    const mem = lineChart({ lines: [{ label: 'Used', color: '--chart-out', fill: true }], format: formatBytes, label: 'Memory used', height: 180 });
-    const temp = lineChart({ lines: [{ label: 'Temperature', color: '--chart-in' }], format: (v) => `${v.toFixed(0)} °C`, label: 'Temperature', height: 180 });
+    const cpu = lineChart({
+      lines: [{ label: 'CPU', color: '--chart-in', fill: true }],
+      format: formatPercent,
+      label: 'CPU load',
+      height: 180,
+    });
+    const mem = lineChart({
+      lines: [{ label: 'Used', color: '--chart-out', fill: true }],
+      format: formatBytes,
+      label: 'Memory used',
+      height: 180,
+    });
+    const temp = lineChart({
+      lines: [{ label: 'Temperature', color: '--chart-in' }],
+      format: (v) => `${v.toFixed(0)} °C`,
+      label: 'Temperature',
+      height: 180,
+    });
     charts.push(cpu, mem, temp);
-    const chartCard = (title: string, c: Chart) => h('section', { class: 'card' }, h('div', { class: 'chart-title' }, h('h2', null, title)), c.el);
+    const chartCard = (title: string, c: Chart) =>
+      h('section', { class: 'card' }, h('div', { class: 'chart-title' }, h('h2', null, title)), c.el);
     mount(health, chartCard('CPU', cpu), chartCard('Memory', mem), chartCard('Temperature', temp));
-    const get = (metric: string, fn = 'avg') => routerSeries(id, metric, { from: range.from, step: range.step, fn }, signal).catch(() => undefined);
+    const get = (metric: string, fn = 'avg') =>
+      routerSeries(id, metric, { from: range.from, step: range.step, fn }, signal).catch(() => undefined);
     const [c, used, total, t, up, uptime] = await Promise.all([
       get('device_cpu_load_ratio'),
       get('device_memory_used_bytes'),
@@ -92,14 +142,27 @@ export const routerPage: Page = (root, params, query) => {
     const tempNow = maxLast(t);
     mount(
       tiles,
-      stat('CPU', formatPercent(cpuNow), { tone: cpuNow === undefined ? undefined : cpuNow > 0.9 ? 'bad' : cpuNow > 0.7 ? 'warn' : 'ok', id: 'cpu' }),
-      stat('Memory', memUsed !== undefined && memTotal ? formatPercent(memUsed / memTotal) : formatBytes(memUsed), {
-        sub: memTotal ? `${formatBytes(memUsed)} of ${formatBytes(memTotal)}` : undefined,
-        tone: 'info',
-        id: 'memory',
+      stat('CPU', formatPercent(cpuNow), {
+        tone: cpuNow === undefined ? undefined : cpuNow > 0.9 ? 'bad' : cpuNow > 0.7 ? 'warn' : 'ok',
+        id: 'cpu',
       }),
-      stat('Temperature', tempNow === undefined ? '–' : `${tempNow.toFixed(0)} °C`, { tone: tempNow !== undefined && tempNow > 70 ? 'warn' : 'info', id: 'temperature' }),
-      stat('Uptime', formatDuration(maxLast(uptime) ?? router?.system?.uptimeSeconds), { tone: 'info', id: 'uptime' }),
+      stat(
+        'Memory',
+        memUsed !== undefined && memTotal ? formatPercent(memUsed / memTotal) : formatBytes(memUsed),
+        {
+          sub: memTotal ? `${formatBytes(memUsed)} of ${formatBytes(memTotal)}` : undefined,
+          tone: 'info',
+          id: 'memory',
+        },
+      ),
+      stat('Temperature', tempNow === undefined ? '–' : `${tempNow.toFixed(0)} °C`, {
+        tone: tempNow !== undefined && tempNow > 70 ? 'warn' : 'info',
+        id: 'temperature',
+      }),
+      stat('Uptime', formatDuration(maxLast(uptime) ?? router?.system?.uptimeSeconds), {
+        tone: 'info',
+        id: 'uptime',
+      }),
     );
     drawAvailability(up?.series[0]?.points ?? []);
   };
@@ -109,13 +172,32 @@ export const routerPage: Page = (root, params, query) => {
     const whole = availability(points);
     mount(
       avail,
-      h('header', null, h('h2', null, `Availability, last ${range.label}`), h('strong', { 'data-testid': 'availability-ratio' }, whole.ratio === undefined ? 'no data' : formatPercent(whole.ratio))),
+      h(
+        'header',
+        null,
+        h('h2', null, `Availability, last ${range.label}`),
+        h(
+          'strong',
+          { 'data-testid': 'availability-ratio' },
+          whole.ratio === undefined ? 'no data' : formatPercent(whole.ratio),
+        ),
+      ),
       h(
         'div',
-        { class: 'strip', role: 'img', 'aria-label': `Availability ${whole.ratio === undefined ? 'unknown' : formatPercent(whole.ratio)}` },
+        {
+          class: 'strip',
+          role: 'img',
+          'aria-label': `Availability ${whole.ratio === undefined ? 'unknown' : formatPercent(whole.ratio)}`,
+        },
         a.buckets.map((b) => h('i', { class: b === 'none' ? '' : b })),
       ),
-      h('div', { class: 'legend', style: 'margin-top:8px' }, h('span', null, h('i', { style: 'background:var(--ok)' }), 'up'), h('span', null, h('i', { style: 'background:var(--warn)' }), 'partly down'), h('span', null, h('i', { style: 'background:var(--bad)' }), 'down')),
+      h(
+        'div',
+        { class: 'legend', style: 'margin-top:8px' },
+        h('span', null, h('i', { style: 'background:var(--ok)' }), 'up'),
+        h('span', null, h('i', { style: 'background:var(--warn)' }), 'partly down'),
+        h('span', null, h('i', { style: 'background:var(--bad)' }), 'down'),
+      ),
     );
   };
 
@@ -135,31 +217,87 @@ export const routerPage: Page = (root, params, query) => {
       tabCleanup = t.destroy;
       mount(tabBody, t.el);
     } else if (tab === 'PPPoE') {
-      mount(tabBody, searchTab<PppoeRow>({ path: '/api/v1/sessions/pppoe', router: id, label: 'PPPoE sessions', placeholder: 'User, address or caller id', columns: pppoeColumns, signal: s, missing: 'This server has no PPPoE session list.' }));
+      mount(
+        tabBody,
+        searchTab<PppoeRow>({
+          path: '/api/v1/sessions/pppoe',
+          router: id,
+          label: 'PPPoE sessions',
+          placeholder: 'User, address or caller id',
+          columns: pppoeColumns,
+          signal: s,
+          missing: 'This server has no PPPoE session list.',
+        }),
+      );
     } else if (tab === 'DHCP') {
-      mount(tabBody, searchTab<DhcpRow>({ path: '/api/v1/sessions/dhcp', router: id, label: 'DHCP leases', placeholder: 'Address, MAC or host name', columns: dhcpColumns, signal: s, missing: 'This server has no DHCP lease list.' }));
+      mount(
+        tabBody,
+        searchTab<DhcpRow>({
+          path: '/api/v1/sessions/dhcp',
+          router: id,
+          label: 'DHCP leases',
+          placeholder: 'Address, MAC or host name',
+          columns: dhcpColumns,
+          signal: s,
+          missing: 'This server has no DHCP lease list.',
+        }),
+      );
     } else if (tab === 'Wireless') {
-      mount(tabBody, searchTab<WirelessRow>({ path: '/api/v1/sessions/wireless', router: id, label: 'wireless clients', placeholder: 'MAC or interface', columns: wirelessColumns, signal: s, missing: 'This server does not list wireless clients yet.' }));
+      mount(
+        tabBody,
+        searchTab<WirelessRow>({
+          path: '/api/v1/sessions/wireless',
+          router: id,
+          label: 'wireless clients',
+          placeholder: 'MAC or interface',
+          columns: wirelessColumns,
+          signal: s,
+          missing: 'This server does not list wireless clients yet.',
+        }),
+      );
     } else {
       mount(tabBody, alertsTab(id, s));
     }
   };
   tabList.append(
     ...TABS.map((t) =>
-      h('button', { type: 'button', role: 'tab', 'aria-selected': String(t === tab), onclick: () => { tab = t; drawTab(); } }, t),
+      h(
+        'button',
+        {
+          type: 'button',
+          role: 'tab',
+          'aria-selected': String(t === tab),
+          onclick: () => {
+            tab = t;
+            drawTab();
+          },
+        },
+        t,
+      ),
     ),
   );
 
-  const picker = segmented('Time range', RANGES.map((r) => ({ value: r.value, label: r.label })), range.value, (v) => {
-    range = rangeFor(v);
-    history.replaceState(null, '', `/routers/${encodeURIComponent(id)}?range=${v}`);
-    void loadHealth();
-    if (tab === 'Interfaces') drawTab();
-  });
+  const picker = segmented(
+    'Time range',
+    RANGES.map((r) => ({ value: r.value, label: r.label })),
+    range.value,
+    (v) => {
+      range = rangeFor(v);
+      history.replaceState(null, '', `/routers/${encodeURIComponent(id)}?range=${v}`);
+      void loadHealth();
+      if (tab === 'Interfaces') drawTab();
+    },
+  );
 
   mount(
     root,
-    h('div', { class: 'toolbar' }, h('a', { href: '/routers' }, '← All routers'), h('span', { class: 'grow' }), picker),
+    h(
+      'div',
+      { class: 'toolbar' },
+      h('a', { href: '/routers' }, '← All routers'),
+      h('span', { class: 'grow' }),
+      picker,
+    ),
     head,
     tiles,
     health,
@@ -176,7 +314,14 @@ export const routerPage: Page = (root, params, query) => {
     })
     .catch((err: Error) => {
       if (signal.aborted) return;
-      mount(root, card(err instanceof ApiError && err.status === 404 ? 'No such router' : 'Could not load the router', h('p', null, err.message), h('a', { href: '/routers' }, '← All routers')));
+      mount(
+        root,
+        card(
+          err instanceof ApiError && err.status === 404 ? 'No such router' : 'Could not load the router',
+          h('p', null, err.message),
+          h('a', { href: '/routers' }, '← All routers'),
+        ),
+      );
     });
 
   cleanups.push(

@@ -42,7 +42,9 @@ export async function loadLatest(rows: RouterRow[], signal: AbortSignal): Promis
   ] as const;
   const answers = await Promise.all(
     metrics.map(([m]) =>
-      optional<{ items: LatestItem[] }>(`/api/v1/metrics/latest${qs({ metric: m })}`, signal).catch(() => undefined),
+      optional<{ items: LatestItem[] }>(`/api/v1/metrics/latest${qs({ metric: m })}`, signal).catch(
+        () => undefined,
+      ),
     ),
   );
   if (answers.every((a) => a === undefined)) return false;
@@ -59,8 +61,17 @@ export async function loadLatest(rows: RouterRow[], signal: AbortSignal): Promis
   return true;
 }
 
-const metricRange = (id: string, metric: string, from: string, step: string, fn: string, signal: AbortSignal) =>
-  api<RangeResult>(`/api/v1/metrics/routers/${encodeURIComponent(id)}${qs({ metric, from, step, fn })}`, { signal });
+const metricRange = (
+  id: string,
+  metric: string,
+  from: string,
+  step: string,
+  fn: string,
+  signal: AbortSignal,
+) =>
+  api<RangeResult>(`/api/v1/metrics/routers/${encodeURIComponent(id)}${qs({ metric, from, step, fn })}`, {
+    signal,
+  });
 
 /** The latest figures of one router from its time series (when there is no bulk endpoint). */
 export async function loadRowFigures(row: RouterRow, signal: AbortSignal): Promise<void> {
@@ -72,7 +83,9 @@ export async function loadRowFigures(row: RouterRow, signal: AbortSignal): Promi
     get('device_uptime_seconds'),
   ]);
   const maxLast = (r: RangeResult | undefined) => {
-    const vals = (r?.series ?? []).map((s) => lastValue(s.points)).filter((v): v is number => v !== undefined);
+    const vals = (r?.series ?? [])
+      .map((s) => lastValue(s.points))
+      .filter((v): v is number => v !== undefined);
     return vals.length ? Math.max(...vals) : undefined;
   };
   row.cpu = maxLast(cpu);

@@ -5,7 +5,13 @@ import { h, mount } from '../lib/dom.js';
 import { formatBytes, formatCount, formatDuration, formatPercent, STATUS_LABEL } from '../lib/format.js';
 import { live } from '../lib/live.js';
 import type { Page } from '../lib/nav.js';
-import { loadAllRouters, loadLatest, loadRowFigures, loadSparklines, type RouterRow } from './routers-data.js';
+import {
+  loadAllRouters,
+  loadLatest,
+  loadRowFigures,
+  loadSparklines,
+  type RouterRow,
+} from './routers-data.js';
 
 const STATUS_ORDER: Record<string, number> = { offline: 0, unreachable: 1, unknown: 2, online: 3 };
 
@@ -16,7 +22,9 @@ function usage(ratio: number | undefined, text: string): HTMLElement {
     'span',
     null,
     text,
-    ratio === undefined ? null : h('div', { class: `bar ${tone}` }, h('i', { style: `width:${Math.min(100, ratio * 100)}%` })),
+    ratio === undefined
+      ? null
+      : h('div', { class: `bar ${tone}` }, h('i', { style: `width:${Math.min(100, ratio * 100)}%` })),
   );
 }
 
@@ -33,18 +41,55 @@ export const routersPage: Page = (root, _params, query) => {
   const figuresDone = new Set<string>();
 
   const columns: Array<Column<RouterRow>> = [
-    { id: 'status', title: 'Status', width: '118px', cell: (r) => statusBadge(r.status), sort: (r) => STATUS_ORDER[r.status] },
+    {
+      id: 'status',
+      title: 'Status',
+      width: '118px',
+      cell: (r) => statusBadge(r.status),
+      sort: (r) => STATUS_ORDER[r.status],
+    },
     {
       id: 'name',
       title: 'Router',
       width: 'minmax(150px, 2fr)',
-      cell: (r) => [h('span', { class: 'name' }, r.name), r.name !== r.id ? h('span', { class: 'muted' }, ` ${r.id}`) : null],
+      cell: (r) => [
+        h('span', { class: 'name' }, r.name),
+        r.name !== r.id ? h('span', { class: 'muted' }, ` ${r.id}`) : null,
+      ],
       sort: (r) => r.name,
     },
-    { id: 'host', title: 'Address', width: 'minmax(110px, 1fr)', cell: (r) => h('span', { class: 'mono' }, r.host), sort: (r) => r.host, wide: true },
-    { id: 'site', title: 'Site', width: 'minmax(70px, 0.8fr)', cell: (r) => r.labels?.site ?? '–', sort: (r) => r.labels?.site, wide: true },
-    { id: 'role', title: 'Role', width: 'minmax(70px, 0.8fr)', cell: (r) => r.labels?.role ?? '–', sort: (r) => r.labels?.role, wide: true },
-    { id: 'cpu', title: 'CPU', width: '80px', num: true, cell: (r) => usage(r.cpu, formatPercent(r.cpu)), sort: (r) => r.cpu },
+    {
+      id: 'host',
+      title: 'Address',
+      width: 'minmax(110px, 1fr)',
+      cell: (r) => h('span', { class: 'mono' }, r.host),
+      sort: (r) => r.host,
+      wide: true,
+    },
+    {
+      id: 'site',
+      title: 'Site',
+      width: 'minmax(70px, 0.8fr)',
+      cell: (r) => r.labels?.site ?? '–',
+      sort: (r) => r.labels?.site,
+      wide: true,
+    },
+    {
+      id: 'role',
+      title: 'Role',
+      width: 'minmax(70px, 0.8fr)',
+      cell: (r) => r.labels?.role ?? '–',
+      sort: (r) => r.labels?.role,
+      wide: true,
+    },
+    {
+      id: 'cpu',
+      title: 'CPU',
+      width: '80px',
+      num: true,
+      cell: (r) => usage(r.cpu, formatPercent(r.cpu)),
+      sort: (r) => r.cpu,
+    },
     {
       id: 'mem',
       title: 'Memory',
@@ -57,7 +102,15 @@ export const routersPage: Page = (root, _params, query) => {
       },
       sort: (r) => (r.memUsed !== undefined && r.memTotal ? r.memUsed / r.memTotal : undefined),
     },
-    { id: 'uptime', title: 'Uptime', width: '90px', num: true, wide: true, cell: (r) => formatDuration(r.uptime), sort: (r) => r.uptime },
+    {
+      id: 'uptime',
+      title: 'Uptime',
+      width: '90px',
+      num: true,
+      wide: true,
+      cell: (r) => formatDuration(r.uptime),
+      sort: (r) => r.uptime,
+    },
     {
       id: 'traffic',
       title: 'Traffic 1h',
@@ -111,10 +164,16 @@ export const routersPage: Page = (root, _params, query) => {
     'select',
     { 'aria-label': 'Filter by status', id: 'router-status' },
     h('option', { value: '' }, 'All statuses'),
-    ['online', 'unreachable', 'offline', 'unknown'].map((s) => h('option', { value: s }, STATUS_LABEL[s] ?? s)),
+    ['online', 'unreachable', 'offline', 'unknown'].map((s) =>
+      h('option', { value: s }, STATUS_LABEL[s] ?? s),
+    ),
   );
   statusSel.value = query.get('status') ?? '';
-  const siteSel = h('select', { 'aria-label': 'Filter by site', id: 'router-site' }, h('option', { value: '' }, 'All sites'));
+  const siteSel = h(
+    'select',
+    { 'aria-label': 'Filter by site', id: 'router-site' },
+    h('option', { value: '' }, 'All sites'),
+  );
   const countEl = h('span', { class: 'muted', 'data-testid': 'router-count' }, 'Loading…');
 
   const applyFilter = () => {
@@ -125,9 +184,14 @@ export const routersPage: Page = (root, _params, query) => {
       if (st && r.status !== st) return false;
       if (site && r.labels?.site !== site) return false;
       if (!needle) return true;
-      return `${r.id} ${r.name} ${r.host} ${r.labels?.site ?? ''} ${r.labels?.role ?? ''}`.toLowerCase().includes(needle);
+      return `${r.id} ${r.name} ${r.host} ${r.labels?.site ?? ''} ${r.labels?.role ?? ''}`
+        .toLowerCase()
+        .includes(needle);
     });
-    countEl.textContent = rows.length === all.length ? `${formatCount(all.length)} routers` : `${formatCount(rows.length)} of ${formatCount(all.length)}`;
+    countEl.textContent =
+      rows.length === all.length
+        ? `${formatCount(all.length)} routers`
+        : `${formatCount(rows.length)} of ${formatCount(all.length)}`;
     tableView.setRows(rows);
     const params = new URLSearchParams();
     if (search.value) params.set('q', search.value);
@@ -145,7 +209,9 @@ export const routersPage: Page = (root, _params, query) => {
   loadAllRouters(signal)
     .then(async (rows) => {
       all = rows;
-      const sites = [...new Set(rows.map((r) => r.labels?.site).filter((s): s is string => Boolean(s)))].sort();
+      const sites = [
+        ...new Set(rows.map((r) => r.labels?.site).filter((s): s is string => Boolean(s))),
+      ].sort();
       siteSel.append(...sites.map((s) => h('option', { value: s }, s)));
       siteSel.value = query.get('site') ?? '';
       applyFilter();

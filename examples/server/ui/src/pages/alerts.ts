@@ -1,0 +1,300 @@
+import { severityBadge, toast } from '../components/ui.js';
+import { api, optional } from '../lib/api.js';
+import { h, mount } from '../lib/dom.js';
+import { formatAgo, formatDuration, severityRank } from '../lib/format.js';
+import { live } from '../lib/live.js';
+import type { Page } from '../lib/nav.js';
+import type { Alert, Silence } from '../lib/types.js';
+
+const DURATIONS = [
+  { value: '1h', label: '1 hour' },
+  { value: '4h', label: '4 hours' },
+  { value: '12h', label: '12 hours' },
+  { value: '24h', label: '1 day' },
+  { value: '168h', label: '1 week' },
+];
+
+/** Firing and recent alerts: acknowledge, silence with a duration and a comment; silences list. */
+export const alertsPage: Page = (root) => {
+  const abort = new AbortController();
+  const signal = abort.signal;
+  let alerts: Alert[] = [];
+  let view: 'firing' | 'resolved' = 'firing';
+  const listEl = h('div', { 'data-testid': 'alert-list' }, h('p', { class: 'muted' }, 'Loading…'));
+  const silencesEl = h('div', { 'data-testid': 'silence-list' });
+  const tabs = h('div', { class: 'tabs', role: 'tablist', 'aria-label': 'Alert state' });
+  const dialog = silenceDialog(() => void loadSilences());
+
+  const drawTabs = () => {
+    const firing = alerts.filter((a) => a.status === 'firing').length;
+    mount(
+      tabs,
+      (['firing', 'resolved'] as const).map((v) =>
+        h(
+          'button',
+          {
+            type: 'button',
+            role: 'tab',
+            'aria-selected': String(view === v),
+            onclick: () => {
+              view = v;
+              drawTabs();
+              drawList();
+            },
+          },
+          v === 'firing' ? `Firing (${firing})` : 'Recently resolved',
+        ),
+      ),
+    );
+  };
+
+  const drawList = () => {
+    const rows = alerts
+      .filter((a) => a.status === view)
+      .sort(
+        (a, b) =>
+          severityRank(a.labels.severity) - severityRank(b.labels.severity) || b.startsAt - a.startsAt,
+      );
+    if (rows.length === 0) {
+      mount(
+        listEl,
+        h(
+          'p',
+          { class: 'empty' },
+          view === 'firing' ? 'No alert is firing. All quiet.' : 'No alert resolved recently.',
+        ),
+      );
+      return;
+    }
+    mount(
+      listEl,
+      h(
+        'div',
+        { class: 'tbl-wrap' },
+        h(
+          'table',
+          { class: 'tbl' },
+          h(
+            'thead',
+            null,
+            h(
+              'tr',
+              null,
+              [
+                'Severity',
+                'Alert',
+                'Router',
+                'Summary',
+                view === 'firing' ? 'For' : 'Lasted',
+                'Acknowledged',
+                '',
+              ].map((t) => h('th', { scope: 'col' }, t)),
+            ),
+          ),
+          h(
+            'tbody',
+            null,
+            rows.map((a) => {
+              const name = a.labels.alertname ?? 'alert';
+              const device = a.labels.device;
+              const ackBtn = h(
+                'button',
+                { type: 'button', 'aria-label': `Acknowledge ${name}${device ? ` on ${device}` : ''}` },
+                'Acknowledge',
+              );
+              ackBtn.addEventListener('click', async () => {
+                ackBtn.disabled = true;
+                try {
+                  const updated = await api<Alert>(
+                    `/api/v1/alerts/${encodeURIComponent(a.fingerprint)}/ack`,
+                    { method: 'POST', body: {} },
+                  );
+                  Object.assign(a, updated);
+                  drawList();
+                  toast(`Acknowledged ${name}`);
+                } catch (err) {
+                  ackBtn.disabled = false;
+                  toast(`Could not acknowledge: ${(err as Error).message}`);
+                }
+              });
+              const silenceBtn = h(
+                'button',
+                {
+                  type: 'button',
+                  'aria-label': `Silence ${name}${device ? ` on ${device}` : ''}`,
+                  onclick: () => dialog.open(a),
+                },
+                'Silence',
+              );
+              return h(
+                'tr',
+                { 'data-alert': a.fingerprint },
+                h('td', null, severityBadge(a.labels.severity)),
+                h('td', null, h('strong', null, name)),
+                h(
+                  'td',
+                  null,
+                  device ? h('a', { href: `/routers/${encodeURIComponent(device)}` }, device) : '–',
+                ),
+                h('td', null, a.annotations.summary ?? a.annotations.description ?? ''),
+                h('td', null, formatDuration(((a.endsAt ?? Date.now()) - a.startsAt) / 1000)),
+                h(
+                  'td',
+                  { 'data-testid': 'ack' },
+                  a.acknowledged
+                    ? h(
+                        'span',
+                        { class: 'badge ok' },
+                        `by ${a.acknowledged.by.replace(/^user:/, '')} ${formatAgo(a.acknowledged.at)}`,
+                      )
+                    : h('span', { class: 'muted' }, 'no'),
+                ),
+                h(
+                  'td',
+                  null,
+                  view === 'firing'
+                    ? h('div', { class: 'toolbar' }, a.acknowledged ? null : ackBtn, silenceBtn)
+                    : null,
+                ),
+              );
+            }),
+          ),
+        ),
+      ),
+    );
+  };
+
+  const load = async () => {
+    const r = await api<{ items: Alert[] }>('/api/v1/alerts', { signal });
+    alerts = r.items;
+    drawTabs();
+    drawList();
+  };
+  const loadSilences = async () => {
+    const r = await optional<{ items: Silence[] }>('/api/v1/silences', signal).catch(() => undefined);
+    if (!r)
+      return mount(silencesEl, h('p', { class: 'muted' }, 'The alerting in use cannot apply silences.'));
+    const now = Date.now();
+    const active = r.items.filter((s) => s.endsAt > now);
+    if (active.length === 0) return mount(silencesEl, h('p', { class: 'muted' }, 'No active silence.'));
+    mount(
+      silencesEl,
+      h(
+        'ul',
+        { class: 'feed' },
+        active.map((s) =>
+          h(
+            'li',
+            null,
+            h(
+              'span',
+              { class: 'mono' },
+              s.matchers.map((m) => `${m.name}${m.isRegex ? '=~' : '='}"${m.value}"`).join(', '),
+            ),
+            h('span', { class: 'muted' }, s.comment),
+            h('time', null, `ends in ${formatDuration((s.endsAt - now) / 1000)}`),
+            h(
+              'button',
+              {
+                type: 'button',
+                class: 'danger',
+                'aria-label': `Expire silence ${s.comment}`,
+                onclick: async () => {
+                  await api(`/api/v1/silences/${encodeURIComponent(s.id)}`, { method: 'DELETE' }).catch(
+                    (e: Error) => toast(e.message),
+                  );
+                  void loadSilences();
+                },
+              },
+              'Expire',
+            ),
+          ),
+        ),
+      ),
+    );
+  };
+
+  mount(
+    root,
+    h('section', { class: 'card' }, tabs, h('div', { style: 'padding-top:8px' }, listEl)),
+    h('section', { class: 'card' }, h('header', null, h('h2', null, 'Silences')), silencesEl),
+    dialog.el,
+  );
+  load().catch((err: Error) => !signal.aborted && mount(listEl, h('p', { class: 'error-msg' }, err.message)));
+  void loadSilences();
+
+  const upsert = (a: Alert) => {
+    const i = alerts.findIndex((x) => x.fingerprint === a.fingerprint);
+    if (i === -1) alerts.unshift(a);
+    else alerts[i] = { ...alerts[i], ...a };
+    drawTabs();
+    drawList();
+  };
+  const offs = [live.on('alert:firing', upsert), live.on('alert:resolved', upsert)];
+  return () => {
+    abort.abort();
+    for (const off of offs) off();
+  };
+};
+
+/** The dialog that silences an alert: matchers from its name and router, a duration, a comment. */
+function silenceDialog(onCreated: () => void): { el: HTMLDialogElement; open(a: Alert): void } {
+  let current: Alert | undefined;
+  const what = h('p', { class: 'muted' });
+  const duration = h(
+    'select',
+    { id: 'silence-duration', name: 'duration' },
+    DURATIONS.map((d) => h('option', { value: d.value }, d.label)),
+  );
+  const comment = h('textarea', { id: 'silence-comment', name: 'comment', required: true, maxlength: 1000 });
+  const error = h('div', { class: 'error-msg', role: 'alert', hidden: true });
+  const el = h(
+    'dialog',
+    { 'aria-labelledby': 'silence-title' },
+    h(
+      'form',
+      { method: 'dialog' },
+      h('h2', { id: 'silence-title' }, 'Silence alert'),
+      what,
+      error,
+      h('label', { for: 'silence-duration' }, 'Duration', duration),
+      h('label', { for: 'silence-comment' }, 'Comment (why, who follows up)', comment),
+      h(
+        'div',
+        { class: 'toolbar' },
+        h('span', { class: 'grow' }),
+        h('button', { type: 'button', onclick: () => el.close() }, 'Cancel'),
+        h('button', { type: 'submit', class: 'primary', value: 'ok' }, 'Silence'),
+      ),
+    ),
+  );
+  el.querySelector('form')?.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    if (!current) return;
+    const matchers = [{ name: 'alertname', value: current.labels.alertname ?? '' }];
+    if (current.labels.device) matchers.push({ name: 'device', value: current.labels.device });
+    try {
+      await api('/api/v1/silences', {
+        method: 'POST',
+        body: { matchers, endsAt: `+${duration.value}`, comment: comment.value.trim() },
+      });
+      el.close();
+      toast('Silence created');
+      onCreated();
+    } catch (err) {
+      error.textContent = (err as Error).message;
+      error.hidden = false;
+    }
+  });
+  return {
+    el,
+    open(a) {
+      current = a;
+      error.hidden = true;
+      comment.value = '';
+      what.textContent = `${a.labels.alertname ?? 'alert'}${a.labels.device ? ` on ${a.labels.device}` : ''}: no notification until the silence ends.`;
+      el.showModal();
+      comment.focus();
+    },
+  };
+}
