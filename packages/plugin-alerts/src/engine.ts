@@ -129,7 +129,7 @@ export class AlertEngine {
     const now = this.#opts.clock.now();
     for (const s of samples) {
       const e = this.#entry(s);
-      if (!e || !e.buf.push(s.ts, s.value)) continue;
+      if (!e?.buf.push(s.ts, s.value)) continue;
       for (let i = 0; i < e.rules.length; i++) this.#evaluate(e, i, s.ts, now);
     }
   }

@@ -1,0 +1,23 @@
+/**
+ * `@ispmonitor/plugin-alerts`: alert rules evaluated as samples arrive, routing with grouping,
+ * silences, inhibition, acknowledgements and topology suppression, and notifiers (webhook, email,
+ * Slack, Telegram, Alertmanager) with at-least-once delivery.
+ */
+export type { AlertRecord } from './alert.js';
+export { type AlertsApi, type AlertView, alertsApi, type SilenceInput } from './api.js';
+export {
+  addressPolicy,
+  alertmanagerNotifier,
+  alertmanagerPayload,
+  emailNotifier,
+  signWebhook,
+  slackNotifier,
+  telegramNotifier,
+  webhookNotifier,
+} from './notifiers/index.js';
+export { type AlertsOptions, type AlertsOptionsInput, optionsSchema, type RuleInput } from './options.js';
+export { ispRulePack } from './pack.js';
+export { memoryStateStore } from './persist.js';
+export { alerts } from './plugin.js';
+export { type CompiledRule, compileRule, loadRuleFile, RuleError } from './rules.js';
+export { compileTemplate, TemplateError } from './template.js';
