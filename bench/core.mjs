@@ -2,12 +2,16 @@
 // Figures: CPU per poll spent in core (µs) and heap per device (KB). Reference, in the same run:
 // the least a scheduler can do — one setInterval per device calling the same driver.
 // Run: node --expose-gc bench/core.mjs   (BENCH_QUICK=1 for a shorter run)
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { createMonitor, definePlugin, tokens } from '@ispmonitor/core';
 
 const DEVICES = Number(process.env.BENCH_DEVICES ?? 10_000);
 const INTERVAL_MS = 10_000;
 const SECONDS = process.env.BENCH_QUICK ? 12 : 32;
-const gc = globalThis.gc ?? (() => {});
+// Heap figures need a full GC before each reading: expose it even when run without --expose-gc.
+setFlagsFromString('--expose-gc');
+const gc = globalThis.gc ?? runInNewContext('gc');
 const silent = {
   debug() {},
   info() {},
