@@ -1,0 +1,145 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type SnmpFleet, startSnmpFleet } from '@ispmonitor/simulator';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildCli, runCli } from './support/cli.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'ispm-cli-'));
+let fleet: SnmpFleet;
+beforeAll(async () => {
+  buildCli();
+  fleet = await startSnmpFleet({ count: 1, interfaces: 4, community: 'clitest' });
+}, 180_000);
+afterAll(async () => {
+  await fleet?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('ispmonitor CLI (real process)', () => {
+  it('prints help for every command with exit 0, and usage errors exit 2', async () => {
+    for (const args of [
+      ['--help'],
+      ['serve', '--help'],
+      ['demo', '--help'],
+      ['poll', '--help'],
+      ['discover', '--help'],
+      ['config', 'validate', '--help'],
+      ['healthcheck', 'db', '--help'],
+      ['migrate', '--help'],
+      ['diagnostics', '--help'],
+      ['license', 'sign', '--help'],
+    ]) {
+      const r = await runCli(args);
+      expect(r.code, args.join(' ')).toBe(0);
+      expect(r.stdout, args.join(' ')).toMatch(/Usage: ispmonitor/);
+    }
+    expect((await runCli(['--no-such-flag'])).code).toBe(2);
+    expect((await runCli(['poll'])).code).toBe(2);
+  });
+
+  it('config validate: 0 for a good file, 2 with file, line and path for a bad one', async () => {
+    const good = join(dir, 'good.yaml');
+    writeFileSync(
+      good,
+      'poller:\n  concurrency: 50\ndevices:\n  - id: r1\n    host: 127.0.0.1\n    driver: snmp\n    snmp: { version: 2c, community: x }\n',
+    );
+    const ok = await runCli(['config', 'validate', good]);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(ok.stdout).toMatch(/valid \(1 devices\)/);
+    const bad = join(dir, 'bad.yaml');
+    writeFileSync(bad, 'poller:\n  concurrency: lots\nserver:\n  auth:\n    sessionTtlHours: -1\n');
+    const r = await runCli(['config', 'validate', bad]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/bad\.yaml:2: poller\.concurrency/);
+    const srv = join(dir, 'bad-server.yaml');
+    writeFileSync(srv, 'server:\n  auth:\n    sessionTtlHours: -1\n');
+    const r2 = await runCli(['config', 'validate', srv]);
+    expect(r2.code).toBe(2);
+    expect(r2.stderr).toMatch(/server\.auth\.sessionTtlHours/);
+  });
+
+  it('poll <host> prints what would be collected from a simulated router, and exits 1 when nothing answers', async () => {
+    const d = fleet.devices[0]!;
+    const r = await runCli(['poll', d.host, '--port', String(d.port), '--community', 'clitest']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/samples: \d+ in \d+ metrics/);
+    expect(r.stdout).toMatch(/interface_in_octets_total/);
+    expect(r.stdout).toMatch(/facts: interfaces \d+/);
+    const wrong = await runCli([
+      'poll',
+      d.host,
+      '--port',
+      String(d.port),
+      '--community',
+      'wrong',
+      '--settings',
+      '{"timeout":"300ms","retries":0}',
+    ]);
+    expect(wrong.code).toBe(1);
+    expect(wrong.stdout).toMatch(/ERROR/);
+    expect(`${wrong.stdout}${wrong.stderr}`).not.toContain('clitest');
+  });
+
+  it('discover <cidr> finds the simulated router on loopback', async () => {
+    const d = fleet.devices[0]!;
+    const r = await runCli([
+      'discover',
+      `${d.host}/32`,
+      '--port',
+      String(d.port),
+      '--community',
+      'clitest',
+      '--json',
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/1 answered/);
+    expect(JSON.parse(r.stdout)[0]).toMatchObject({ host: d.host, driver: 'snmp' });
+    expect((await runCli(['discover', '10.0.0.0/8'])).code).toBe(2);
+  });
+
+  it('license keygen, sign and verify round-trip; a tampered licence fails', async () => {
+    const priv = join(dir, 'k.pem');
+    const pub = join(dir, 'k.pub');
+    const lic = join(dir, 'l.json');
+    expect((await runCli(['license', 'keygen', '--private', priv, '--public', pub])).code).toBe(0);
+    expect(
+      (
+        await runCli([
+          'license',
+          'sign',
+          '--key',
+          priv,
+          '--licensee',
+          'Cedar',
+          '--routers',
+          '5',
+          '--days',
+          '30',
+          '-o',
+          lic,
+        ])
+      ).code,
+    ).toBe(0);
+    const v = await runCli(['license', 'verify', lic, '--public-key', pub]);
+    expect(v.code, v.stderr).toBe(0);
+    expect(JSON.parse(v.stdout)).toMatchObject({ licensee: 'Cedar', maxRouters: 5 });
+    writeFileSync(
+      lic,
+      (await import('node:fs')).readFileSync(lic, 'utf8').replace(/"signature": "./, '"signature": "A'),
+    );
+    expect((await runCli(['license', 'verify', lic, '--public-key', pub])).code).toBe(1);
+  });
+
+  it('migrate and healthcheck db against an embedded database folder', async () => {
+    const cfg = join(dir, 'db.yaml');
+    writeFileSync(cfg, `database:\n  dataDir: ${join(dir, 'pglite')}\n`);
+    const before = await runCli(['healthcheck', 'db', '-c', cfg]);
+    expect(before.code).toBe(1);
+    const m = await runCli(['migrate', '-c', cfg]);
+    expect(m.code, m.stderr).toBe(0);
+    const after = await runCli(['healthcheck', 'db', '-c', cfg]);
+    expect(after.code, after.stdout + after.stderr).toBe(0);
+    expect(JSON.parse(after.stdout)).toMatchObject({ ok: true });
+  }, 60_000);
+});
