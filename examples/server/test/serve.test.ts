@@ -1,0 +1,146 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type SnmpFleet, startSnmpFleet } from '@ispmonitor/simulator';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
+import { buildCli, CLI, ROOT } from './support/cli.js';
+
+const KEY = 'ispm_serve_test_admin_key_0123456789abcdefghij';
+const dir = mkdtempSync(join(tmpdir(), 'ispm-serve-'));
+let fleet: SnmpFleet;
+let config: string;
+
+interface Served {
+  child: ChildProcess;
+  api: string;
+  metrics: string;
+  stderr: () => string;
+  exited: Promise<number | null>;
+}
+
+/** Starts `ispmonitor serve` and waits for the line that names its listeners. */
+function serve(): Promise<Served> {
+  const child = spawn(process.execPath, [CLI, 'serve', '-c', config], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'info' },
+  });
+  let err = '';
+  const exited = new Promise<number | null>((r) => child.on('close', r));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`serve did not start:\n${err}`)), 60_000);
+    child.stderr?.on('data', (d) => {
+      err += d;
+      const line = err.split('\n').find((l) => l.includes('"ispmonitor serving"'));
+      if (line) {
+        clearTimeout(timer);
+        const j = JSON.parse(line);
+        resolve({ child, api: j.api, metrics: j.metrics, stderr: () => err, exited });
+      }
+    });
+    child.on('close', (code) => reject(new Error(`serve exited ${code}:\n${err}`)));
+  });
+}
+
+const auth = { authorization: `Bearer ${KEY}` };
+
+beforeAll(async () => {
+  buildCli();
+  fleet = await startSnmpFleet({ count: 3, interfaces: 2, community: 'servetest' });
+  const devices = fleet.devices.slice(0, 2).map((d) => ({
+    id: d.id,
+    host: d.host,
+    port: d.port,
+    driver: 'snmp',
+    interval: '1s',
+    snmp: { version: '2c', community: 'servetest' },
+  }));
+  config = join(dir, 'config.yaml');
+  writeFileSync(
+    config,
+    stringify({
+      api: { host: '127.0.0.1', port: 0 },
+      metrics: { host: '127.0.0.1', port: 0 },
+      database: { dataDir: join(dir, 'pglite') },
+      devices,
+      server: { auth: { adminApiKey: KEY } },
+    }),
+  );
+}, 180_000);
+afterAll(async () => {
+  await fleet?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('ispmonitor serve (real process, real time)', () => {
+  it('serves, streams events, shuts down on SIGTERM within 10 s, and keeps state across restarts', async () => {
+    const s = await serve();
+    try {
+      expect((await fetch(`${s.api}/live`)).status).toBe(200);
+      expect((await fetch(`${s.api}/api/v1/routers`)).status).toBe(401);
+
+      // Server-sent events: the stream announces a router added through the API and its status.
+      const controller = new AbortController();
+      const events = await fetch(`${s.api}/api/v1/events`, { headers: auth, signal: controller.signal });
+      expect(events.headers.get('content-type')).toMatch(/text\/event-stream/);
+      const reader = (events.body as ReadableStream<Uint8Array>).getReader();
+      let text = '';
+      const third = fleet.devices[2]!;
+      const created = await fetch(`${s.api}/api/v1/routers`, {
+        method: 'POST',
+        headers: { ...auth, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          id: 'api-added',
+          host: third.host,
+          port: third.port,
+          driver: 'snmp',
+          interval: '1s',
+          snmp: { version: '2c', community: 'servetest' },
+        }),
+      });
+      expect(created.status).toBe(201);
+      const until = Date.now() + 15_000;
+      while (
+        !/event: device:status\ndata: \{"device":"api-added"[^\n]*"status":"online"/.test(text) &&
+        Date.now() < until
+      ) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        text += new TextDecoder().decode(value);
+      }
+      controller.abort();
+      expect(text).toMatch(/event: hello/);
+      expect(text).toMatch(/event: device:added\ndata: \{"device":"api-added"\}/);
+      expect(text).toMatch(/"device":"api-added".*"status":"online"/);
+
+      const metrics = await (await fetch(`${s.metrics}/metrics/devices?target=api-added`)).text();
+      expect(metrics).toMatch(/device_up\{device="api-added"\} 1/);
+    } finally {
+      const t0 = Date.now();
+      s.child.kill('SIGTERM');
+      const code = await s.exited;
+      const ms = Date.now() - t0;
+      expect(code, s.stderr()).toBe(0);
+      expect(ms).toBeLessThan(10_000);
+      expect(s.stderr()).toMatch(/shutdown complete/);
+    }
+
+    // Second run on the same data folder: the API router, the key and the audit log survived.
+    const again = await serve();
+    try {
+      const r = await fetch(`${again.api}/api/v1/routers/api-added`, { headers: auth });
+      expect(r.status).toBe(200);
+      expect((await r.json()).origin).toBe('store');
+      const audit = await (await fetch(`${again.api}/api/v1/audit`, { headers: auth })).json();
+      expect(
+        audit.items.some(
+          (e: { action: string; target: string }) => e.action === 'router.create' && e.target === 'api-added',
+        ),
+      ).toBe(true);
+    } finally {
+      again.child.kill('SIGTERM');
+      expect(await again.exited).toBe(0);
+    }
+  }, 120_000);
+});

@@ -1,0 +1,138 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { createServer, request, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { extname, join, normalize } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type Browser, chromium } from 'playwright-core';
+
+/** Debian's Chromium; tests never download a browser. */
+export const CHROMIUM = '/usr/bin/chromium';
+const REPO = fileURLToPath(new URL('../../../../', import.meta.url));
+/** The UI's build output. */
+export const UI_DIST = join(REPO, 'examples/server/ui/dist');
+/** Screenshots land here (gitignored). */
+export const ARTIFACTS = join(REPO, 'test-artifacts/ui');
+
+/**
+ * Whether browser tests can run: Chromium present. In CI its absence is an error (CI must have
+ * it); elsewhere the tests skip and say why.
+ */
+export function browserAvailability(): { ok: true } | { ok: false; reason: string } {
+  if (existsSync(CHROMIUM)) return { ok: true };
+  const reason = `${CHROMIUM} is missing (Debian package "chromium")`;
+  if (process.env.CI) throw new Error(`CI must provide Chromium: ${reason}`);
+  return { ok: false, reason };
+}
+
+/** Headless Chromium with the flags that keep it off the network and quiet. */
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+/** Builds the UI (Vite) so the tests run what the sources say now. */
+export function buildUi(): void {
+  const vite = join(REPO, 'node_modules/vite/bin/vite.js');
+  execFileSync(
+    process.execPath,
+    [vite, 'build', '--config', join(REPO, 'examples/server/ui/vite.config.ts')],
+    {
+      cwd: REPO,
+      stdio: 'pipe',
+    },
+  );
+  mkdirSync(ARTIFACTS, { recursive: true });
+}
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.map': 'application/json',
+  '.json': 'application/json',
+};
+
+const API_PREFIXES = ['/api/', '/health', '/ready', '/live'];
+
+/**
+ * The UI as the server would serve it: files from `ui/dist`, `index.html` for app routes, and
+ * the API proxied (streaming, so server-sent events pass) to `apiUrl`. Used while the server does
+ * not serve the UI itself; same origin for page and API, as in production.
+ */
+export async function serveUi(apiUrl: string): Promise<{ url: string; close(): Promise<void> }> {
+  const api = new URL(apiUrl);
+  const server: Server = createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    if (API_PREFIXES.some((p) => path.startsWith(p))) {
+      const up = request(
+        {
+          host: api.hostname,
+          port: api.port,
+          method: req.method,
+          path: req.url,
+          headers: { ...req.headers, host: api.host },
+        },
+        (r) => {
+          res.writeHead(r.statusCode ?? 502, r.headers);
+          r.pipe(res);
+        },
+      );
+      up.on('error', () => {
+        if (!res.headersSent) res.writeHead(502);
+        res.end();
+      });
+      res.on('close', () => up.destroy());
+      req.pipe(up);
+      return;
+    }
+    const file = normalize(join(UI_DIST, decodeURIComponent(path)));
+    const inside = file.startsWith(UI_DIST);
+    const found = inside && existsSync(file) && statSync(file).isFile();
+    const target = found ? file : join(UI_DIST, 'index.html');
+    res.writeHead(200, {
+      'content-type': TYPES[extname(target)] ?? 'application/octet-stream',
+      'cache-control':
+        found && path.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
+    });
+    res.end(readFileSync(target));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** Whether the API server already serves the UI at `/` (then no separate static server is needed). */
+export async function serverServesUi(apiUrl: string): Promise<boolean> {
+  try {
+    const res = await fetch(`${apiUrl}/`, { headers: { accept: 'text/html' } });
+    const body = await res.text();
+    return (
+      res.ok && (res.headers.get('content-type') ?? '').includes('text/html') && body.includes('id="app"')
+    );
+  } catch {
+    return false;
+  }
+}
+
+/** Path of the in-page accessibility helpers (`window.__a11y`). */
+export const A11Y_SCRIPT = fileURLToPath(new URL('./browser-a11y.js', import.meta.url));
