@@ -60,6 +60,8 @@ export class AlertEngine {
   readonly #hooks: EngineHooks;
   /** Series evaluated on ticks (absent rules). */
   readonly #absentSeries = new Set<SeriesEntry>();
+  /** Recent state changes of alerts that were dropped, so flapping is seen across drops. */
+  readonly #history = new Map<string, number[]>();
 
   constructor(rules: CompiledRule[], opts: EngineOptions, hooks: EngineHooks) {
     this.#rules = rules;
@@ -167,9 +169,10 @@ export class AlertEngine {
           visible: false,
           activeAt: now,
           lastTrueAt: now,
-          changes: [],
+          changes: this.#history.get(fp) ?? [],
           flapping: false,
         };
+        this.#history.delete(fp);
         if (labels.device) a.device = labels.device;
       }
       if (!live) {
@@ -241,6 +244,7 @@ export class AlertEngine {
   /** Forgets an alert that is no longer live; a visible one is announced as resolved. */
   #drop(a: AlertRecord): void {
     this.active.delete(a.fingerprint);
+    if (a.changes.length > 0 && !a.flapping) this.#history.set(a.fingerprint, a.changes);
     if (a.visible) {
       a.visible = false;
       a.resolvedAt ??= this.#opts.clock.now();
@@ -287,6 +291,9 @@ export class AlertEngine {
         if (e.rules[i]?.fn === 'absent') this.#evaluate(e, i, now, now);
     }
     for (const id of this.#deviceStatus.keys()) this.#evaluateStatus(id);
+    for (const [fp, changes] of this.#history) {
+      if ((changes.at(-1) ?? 0) < now - this.#opts.flapping.window) this.#history.delete(fp);
+    }
     const byName = new Map(this.#rules.map((r) => [r.name, r]));
     for (const a of [...this.active.values()]) {
       const rule = byName.get(a.rule);

@@ -25,6 +25,8 @@ export function recorder(name = 'rec') {
     name: `recorder-${name}`,
     version: '0.0.0',
     setup(ctx) {
+      // A driver for devices in tests that drive status and samples themselves.
+      ctx.provide(tokens.Driver, { kind: 'test', poll: async () => ({ samples: [] }) });
       ctx.provide(tokens.Notifier, {
         name,
         async send(n) {
