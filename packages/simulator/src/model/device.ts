@@ -91,6 +91,9 @@ export class SimDevice {
   private readonly pendingReboots: number[];
   private nextRandomReboot = Number.POSITIVE_INFINITY;
   private readonly rebootRng: Rng;
+  private readonly memo: Float64Array;
+  private memoNow = Number.NaN;
+  private memoBoot = Number.NaN;
 
   constructor(o: SimDeviceOptions) {
     this.id = o.id;
@@ -139,6 +142,7 @@ export class SimDevice {
         out: { mean: adminUp ? mean * between(r, 0.15, 0.5) : 0, amplitude, peakSecond: peak },
       };
     });
+    this.memo = new Float64Array(2 * this.interfaces.length);
     for (const d of o.faults.linkDown ?? []) {
       const iface = this.interfaces.find((i) => i.layout.ifIndex === d.ifIndex);
       if (iface) iface.downAtMs = o.startMs + d.atMs;
@@ -190,15 +194,31 @@ export class SimDevice {
 
   /** Bytes an interface carried in one direction since boot (none after its link went down). */
   octets(i: number, dir: 'in' | 'out', now: number): number {
+    // One request reads a dozen counters per interface at one instant: compute each once.
+    if (now !== this.memoNow || this.bootMs !== this.memoBoot) {
+      this.memo.fill(Number.NaN);
+      this.memoNow = now;
+      this.memoBoot = this.bootMs;
+    }
+    const k = 2 * i + (dir === 'in' ? 0 : 1);
+    const hit = this.memo[k]!;
+    if (!Number.isNaN(hit)) return hit;
     const s = this.interfaces[i]!;
     const end = s.downAtMs !== undefined ? Math.min(now, s.downAtMs) : now;
-    return bytesBetween(s[dir], this.bootMs / 1000, end / 1000);
+    const v = bytesBetween(s[dir], this.bootMs / 1000, end / 1000);
+    this.memo[k] = v;
+    return v;
   }
 
-  /** A 64-bit counter's value (wraps at 2^64, starts from `counterBase` at boot). */
-  counter(i: number, kind: CounterKindName, now: number): bigint {
+  /**
+   * A 64-bit counter's value (wraps at 2^64, starts from `counterBase` at boot). A plain number
+   * while it is exact (below 2^53, no base), a bigint otherwise.
+   */
+  counter(i: number, kind: CounterKindName, now: number): number | bigint {
     const [dir, ratio] = CounterKind[kind];
-    return (this.counterBase + BigInt(Math.floor(this.octets(i, dir, now) * ratio))) % U64;
+    const v = Math.floor(this.octets(i, dir, now) * ratio);
+    if (this.counterBase === 0n && v < 2 ** 53) return v;
+    return (this.counterBase + BigInt(v)) % U64;
   }
 
   /** CPU load in percent of one processor. */

@@ -39,7 +39,14 @@ export function encodeName(oid: readonly number[]): Buffer {
 /** Joins a name TLV and a value TLV into one varbind. */
 export function varbind(name: Buffer, value: Buffer): Buffer {
   const len = name.length + value.length;
-  return Buffer.concat([Buffer.from([Tag.Sequence]), encodeLength(len), name, value]);
+  if (len >= 0x80) return Buffer.concat([Buffer.from([Tag.Sequence]), encodeLength(len), name, value]);
+  // Short varbinds (nearly all): one allocation, two copies.
+  const out = Buffer.allocUnsafe(2 + len);
+  out[0] = Tag.Sequence;
+  out[1] = len;
+  name.copy(out, 2);
+  value.copy(out, 2 + name.length);
+  return out;
 }
 
 /** An immutable, sorted set of entries with OID lookups. */
