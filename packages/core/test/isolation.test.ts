@@ -18,7 +18,7 @@ const recorder = definePlugin({
     });
     ctx.provide(tokens.Sink, { name: 'memory', write: async (batch) => void stored.push(...batch) });
     ctx.provide(tokens.StateStore, {
-      get: async () => stored.length,
+      get: async <T>() => stored.length as T,
       set: async () => {},
       delete: async () => {},
       list: async () => [],

@@ -13,6 +13,7 @@ declare module 'net-snmp' {
 
   export interface SessionOptions {
     port?: number;
+    trapPort?: number;
     retries?: number;
     timeout?: number;
     backoff?: number;
@@ -85,6 +86,7 @@ declare module 'net-snmp' {
 
   export interface ReceiverOptions {
     port?: number;
+    trapPort?: number;
     address?: string | null;
     transport?: 'udp4' | 'udp6';
     disableAuthorization?: boolean;
