@@ -3,7 +3,12 @@ import { createFakeLogger, testPlugin } from '@ispmonitor/core/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { mikrotik, sessionEventsToken } from '../src/plugin.js';
 import type { SessionChange } from '../src/sessions.js';
-import { type RouterOsEmulator, type RouterOsFault, routerDevice, startRouterOsEmulator } from './support/emulator.js';
+import {
+  type RouterOsEmulator,
+  type RouterOsFault,
+  routerDevice,
+  startRouterOsEmulator,
+} from './support/emulator.js';
 
 const started: RouterOsEmulator[] = [];
 afterAll(async () => {
@@ -37,7 +42,12 @@ describe('end to end on real time', () => {
     const router = await emulator('none', { pppSessions: 300, sessionLifetimeSeconds: 30, now: () => now });
     const monitor = await createMonitor({
       plugins: [mikrotik()],
-      devices: [{ ...routerDevice('bras-1', router.port, { collect: ['system', 'ppp', 'interfaces'] }), interval: '1s' }],
+      devices: [
+        {
+          ...routerDevice('bras-1', router.port, { collect: ['system', 'ppp', 'interfaces'] }),
+          interval: '1s',
+        },
+      ],
       logger: createFakeLogger(),
     });
     const changes: SessionChange[] = [];
@@ -49,7 +59,8 @@ describe('end to end on real time', () => {
       await monitor.bus.next('samples', (e) => e.device.id === 'bras-1');
       now += 15_000;
       const deadline = Date.now() + 8000;
-      while ((polls < 3 || changes.length === 0) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      while ((polls < 3 || changes.length === 0) && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 100));
       expect(polls).toBeGreaterThanOrEqual(2);
       expect(monitor.devices.get('bras-1')?.status).toBe('online');
       expect(changes.length).toBeGreaterThan(0);
@@ -62,4 +73,3 @@ describe('end to end on real time', () => {
     expect(router.connections).toBe(0);
   }, 20_000);
 });
-
