@@ -8,13 +8,20 @@ import {
   type MonitorConfig,
   type Plugin,
 } from '@ispmonitor/core';
+import { alerts, optionsSchema as alertsOptions } from '@ispmonitor/plugin-alerts';
 import { mikrotik, optionsSchema as mikrotikOptions } from '@ispmonitor/plugin-mikrotik';
 import { postgres, optionsSchema as postgresOptions } from '@ispmonitor/plugin-postgres';
 import { snmp, optionsSchema as snmpOptions } from '@ispmonitor/plugin-snmp';
+import type { ZodType } from 'zod';
 import { parseServerConfig, type ServerConfig } from './server-config.js';
 
 /** Plugin option schemas by name, so `config validate` reports their errors with file lines. */
-export const pluginSchemas = { snmp: snmpOptions, mikrotik: mikrotikOptions, postgres: postgresOptions };
+export const pluginSchemas: Record<string, ZodType> = {
+  snmp: snmpOptions,
+  mikrotik: mikrotikOptions,
+  postgres: postgresOptions,
+  alerts: alertsOptions,
+};
 
 /** The config file, the server section and the secrets to redact. */
 export interface ServerSetup {
@@ -65,6 +72,8 @@ export async function assemble(
   if (options.storage !== false) {
     plugins.push(postgres(storageOptions(config, options.memoryDb) as never) as Plugin<unknown>);
   }
+  // Alerts after storage: the plugin keeps its state (silences, acknowledgements) in the StateStore.
+  plugins.push(alerts(opt('alerts')) as Plugin<unknown>);
   plugins.push(...(options.plugins ?? []));
   const { workers: _workers, ...poller } = config.poller;
   return createMonitor({

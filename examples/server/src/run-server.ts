@@ -1,6 +1,7 @@
 import type { Monitor, MonitorConfig } from '@ispmonitor/core';
 import type { FastifyInstance } from 'fastify';
 import type { AlertsApi } from './adapters/alerts.js';
+import { installedAlerts } from './adapters/alerts-plugin.js';
 import { storageInventory } from './adapters/postgres-read.js';
 import { buildApp } from './app.js';
 import { DeviceMetrics } from './device-metrics.js';
@@ -40,7 +41,7 @@ export async function runServer(
   const ctx = await createServerContext(monitor, server, {
     print: options.print,
     inventory: storageInventory(monitor),
-    alerts: options.alerts,
+    alerts: options.alerts ?? installedAlerts(monitor),
   });
   const api = await buildApp(ctx, { configSummary: configSummary(config) });
   const metrics = await buildMetricsApp({ monitor, devices: deviceMetrics, token: server.metrics.token });

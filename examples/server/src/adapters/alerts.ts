@@ -21,11 +21,12 @@ export interface Silence {
  * enforce silences: the API then answers 501 rather than store silences nobody applies.
  */
 export interface AlertsApi {
-  list(filter: { status?: 'firing' | 'resolved' }): Promise<AlertView[]>;
-  acknowledge(fingerprint: string, by: string, comment?: string): Promise<AlertView | undefined>;
+  list(filter: { status?: 'firing' | 'pending' | 'resolved' }): Promise<object[]>;
+  /** The acknowledged alert, or undefined when no such alert is active. */
+  acknowledge(fingerprint: string, by: string, comment?: string): Promise<object | undefined>;
   silences?: {
-    list(): Promise<Silence[]>;
-    create(input: Omit<Silence, 'id'>): Promise<Silence>;
+    list(): Promise<object[]>;
+    create(input: Omit<Silence, 'id'>): Promise<object & { id: string }>;
     expire(id: string): Promise<boolean>;
   };
 }
@@ -56,6 +57,7 @@ export function busAlerts(bus: Bus, store: StateStore, keepResolved = 500): Aler
   };
   return {
     async list(filter) {
+      if (filter.status === 'pending') return [];
       const out: AlertView[] = [];
       for (const a of alerts.values())
         if (!filter.status || a.status === filter.status) out.push(await view(a));

@@ -14,7 +14,7 @@ const fingerprintParams = {
 /** `/api/v1/alerts` (list, acknowledge) and `/api/v1/silences` (list, create, expire). */
 export async function alertRoutes(app: FastifyInstance, ctx: ServerContext): Promise<void> {
   const tags = ['alerts'];
-  app.get<{ Querystring: { status?: 'firing' | 'resolved' } }>(
+  app.get<{ Querystring: { status?: 'firing' | 'pending' | 'resolved' } }>(
     '/api/v1/alerts',
     {
       schema: {
@@ -23,7 +23,7 @@ export async function alertRoutes(app: FastifyInstance, ctx: ServerContext): Pro
         querystring: {
           type: 'object',
           additionalProperties: false,
-          properties: { status: { type: 'string', enum: ['firing', 'resolved'] } },
+          properties: { status: { type: 'string', enum: ['firing', 'pending', 'resolved'] } },
         },
       },
     },

@@ -1,0 +1,315 @@
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_LOGIN, type Demo, startDemo } from '../src/demo.js';
+import {
+  A11Y_SCRIPT,
+  ARTIFACTS,
+  browserAvailability,
+  buildUi,
+  launchBrowser,
+  serverServesUi,
+  serveUi,
+} from './support/browser.js';
+
+const availability = browserAvailability();
+if (!availability.ok) console.warn(`ui browser tests skipped: ${availability.reason}`);
+
+/** Routers in the demo fleet. */
+const ROUTERS = 12;
+
+interface A11y {
+  unlabelled(): string[];
+  lowContrast(): { checked: number; failures: Array<{ text: string; ratio: number }> };
+  focused(): { tag: string; name: string; href: string | null } | null;
+}
+type Win = { __a11y: A11y; __marker?: number };
+
+/**
+ * The web UI in headless Chromium against the real demo (simulated SNMP routers, the monitor,
+ * embedded PostgreSQL, the API): log in, routers, a router's charts, a live alert, acknowledge
+ * and silence it, topology, themes, phone layout, accessibility. Screenshots: test-artifacts/ui/.
+ */
+describe.skipIf(!availability.ok)('web UI in Chromium', () => {
+  let demo: Demo;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let base: string;
+  let closeStatic: (() => Promise<void>) | undefined;
+
+  const shot = (name: string, p: Page = page) =>
+    p.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: false });
+  const go = async (path: string, p: Page = page) => {
+    await p.goto(`${base}${path}`);
+    await p.waitForSelector('.shell');
+  };
+  const a11y = async (p: Page = page) => {
+    await p.addScriptTag({ path: A11Y_SCRIPT });
+    return p.evaluate(() => {
+      const w = globalThis as unknown as Win;
+      return { unlabelled: w.__a11y.unlabelled(), contrast: w.__a11y.lowContrast() };
+    });
+  };
+  const login = async (p: Page) => {
+    await p.goto(`${base}/`);
+    await p.fill('#login-user', DEMO_LOGIN.username);
+    await p.fill('#login-pass', DEMO_LOGIN.password);
+    await p.press('#login-pass', 'Enter');
+    await p.waitForSelector('.shell');
+  };
+
+  beforeAll(async () => {
+    buildUi();
+    demo = await startDemo({ apiPort: 0, metricsPort: 0, interval: '5s', routers: ROUTERS, print: () => {} });
+    const apiUrl = demo.server.urls.api;
+    if (await serverServesUi(apiUrl)) base = apiUrl;
+    else {
+      const s = await serveUi(apiUrl);
+      base = s.url;
+      closeStatic = s.close;
+    }
+    browser = await launchBrowser();
+    context = await browser.newContext({ viewport: { width: 1440, height: 900 }, colorScheme: 'dark' });
+    page = await context.newPage();
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await closeStatic?.();
+    await demo?.stop();
+  });
+
+  it('rejects a wrong password, then logs in with the demo login (Enter submits)', async () => {
+    await page.goto(`${base}/`);
+    await page.waitForSelector('#login-user');
+    await shot('login');
+    await page.fill('#login-user', DEMO_LOGIN.username);
+    await page.fill('#login-pass', 'not the password');
+    await page.press('#login-pass', 'Enter');
+    await expect.poll(() => page.textContent('.error-msg')).toContain('wrong username or password');
+    const check = await a11y();
+    expect(check.unlabelled).toEqual([]);
+    expect(check.contrast.failures).toEqual([]);
+    await page.fill('#login-pass', DEMO_LOGIN.password);
+    await page.press('#login-pass', 'Enter');
+    await page.waitForSelector('[data-stat="total"]');
+    await expect.poll(() => page.textContent('[data-stat="total"] .value')).toBe(String(ROUTERS));
+  });
+
+  it('overview: fleet counts, alerts by severity, busiest links, PPPoE chart, live indicator', async () => {
+    await go('/');
+    await expect.poll(() => page.textContent('[data-stat="total"] .value')).toBe(String(ROUTERS));
+    const counts = await page.$$eval('[data-stat] .value', (els) => els.map((e) => e.textContent));
+    expect(counts.length).toBeGreaterThanOrEqual(5);
+    await page.waitForSelector('[data-testid="alerts-by-severity"] .stat');
+    await expect.poll(() => page.textContent('[data-testid="live"]')).toBe('Live');
+    await shot('overview-dark');
+  });
+
+  it('routers: lists every demo router, searches, sorts, and opens one with the keyboard', async () => {
+    await go('/routers');
+    await expect.poll(() => page.locator('.vt-row').count()).toBe(ROUTERS);
+    await expect.poll(() => page.textContent('[data-testid="router-count"]')).toBe(`${ROUTERS} routers`);
+    await shot('routers-dark');
+
+    await page.fill('#router-search', 'bey-');
+    const ids = await page.$$eval('.vt-row', (rows) => rows.map((r) => r.getAttribute('data-key')));
+    expect(ids.length).toBeGreaterThan(0);
+    expect(ids.length).toBeLessThan(ROUTERS);
+    for (const id of ids) expect(id).toMatch(/^bey-/);
+    expect(page.url()).toContain('q=bey-');
+
+    await page.fill('#router-search', '');
+    await page.click('button[aria-label="Sort by Router"]');
+    const asc = await page.$$eval('.vt-row .name', (els) => els.map((e) => e.textContent ?? ''));
+    expect(asc).toEqual([...asc].sort((a, b) => a.localeCompare(b, 'en', { numeric: true })));
+    await page.click('button[aria-label="Sort by Router"]');
+    const desc = await page.$$eval('.vt-row .name', (els) => els.map((e) => e.textContent ?? ''));
+    expect(desc).toEqual([...asc].reverse());
+
+    // Keyboard: Tab from the search box reaches the first row link; Enter opens it.
+    await page.focus('#router-search');
+    let focused: { tag: string; href: string | null } | null = null;
+    for (let i = 0; i < 30; i++) {
+      await page.keyboard.press('Tab');
+      focused = await page.evaluate(() => {
+        const el = document.activeElement;
+        return el ? { tag: el.tagName.toLowerCase(), href: el.getAttribute('href') } : null;
+      });
+      if (focused?.href?.startsWith('/routers/')) break;
+    }
+    expect(focused?.href).toMatch(/^\/routers\/./);
+    await page.keyboard.press('Enter');
+    await page.waitForURL((u) => u.pathname === focused?.href);
+    await page.waitForSelector('[data-testid="router-tiles"] .stat');
+  });
+
+  it('router page: figures, CPU chart and interface traffic charts with data', async () => {
+    // bey-core-1 is a Cisco profile with interfaces; rates need two polls (5 s apart).
+    const deadline = Date.now() + 60_000;
+    let points = 0;
+    while (Date.now() < deadline) {
+      await go('/routers/bey-core-1?range=1h');
+      await page.waitForSelector('[data-testid="interface-charts"][data-state="ready"]', { timeout: 20_000 });
+      points = await page.$$eval('[data-testid="interface-charts"] .chart', (els) =>
+        Math.max(0, ...els.map((e) => Number((e as HTMLElement).dataset.points ?? 0))),
+      );
+      if (points > 0) break;
+      await page.waitForTimeout(3000);
+    }
+    expect(points).toBeGreaterThan(0);
+    expect(await page.locator('[data-testid="interface-charts"] canvas').count()).toBeGreaterThan(0);
+    expect(await page.textContent('.topbar .title')).toBe('BEY-CORE-1');
+    const tiles = await page.$$eval('[data-testid="router-tiles"] .stat h3', (els) =>
+      els.map((e) => e.textContent),
+    );
+    expect(tiles).toEqual(['CPU', 'Memory', 'Temperature', 'Uptime']);
+    await shot('router-dark');
+
+    // The range picker reloads the charts for the new range.
+    await page.click('.seg button:has-text("24h")');
+    expect(page.url()).toContain('range=24h');
+    await page.waitForSelector('[data-testid="interface-charts"][data-state="ready"]');
+
+    // Tabs with search: DHCP leases of a MikroTik router.
+    await go('/routers/bey-dist-1');
+    await page.click('[role="tab"]:has-text("DHCP")');
+    await page.waitForSelector('input[aria-label="Search DHCP leases"]');
+    const check = await a11y();
+    expect(check.unlabelled).toEqual([]);
+    expect(check.contrast.failures).toEqual([]);
+  }, 90_000);
+
+  it('a demo alert appears live (no reload), is acknowledged, and is silenced with a duration and comment', async () => {
+    await go('/alerts');
+    await page.evaluate(() => {
+      (globalThis as unknown as Win).__marker = 1;
+    });
+    // The demo stages a CPU spike at 30 s and a dead router at 55 s.
+    await page.waitForSelector('[data-testid="alert-list"] tr[data-alert]', { timeout: 150_000 });
+    expect(await page.evaluate(() => (globalThis as unknown as Win).__marker)).toBe(1);
+    await shot('alerts-firing');
+
+    const row = page.locator('tr[data-alert]').first();
+    const fingerprint = await row.getAttribute('data-alert');
+    await row.locator('button:has-text("Acknowledge")').click();
+    await expect.poll(() => row.locator('[data-testid="ack"]').textContent()).toContain('by');
+    const stored = await page.evaluate(async () => (await fetch('/api/v1/alerts')).json());
+    const acked = (stored as { items: Array<{ fingerprint: string; acknowledged?: unknown }> }).items.find(
+      (a) => a.fingerprint === fingerprint,
+    );
+    expect(acked?.acknowledged).toBeTruthy();
+
+    const silencesOk = await page.evaluate(async () => (await fetch('/api/v1/silences')).status);
+    await row.locator('button:has-text("Silence")').click();
+    await page.selectOption('#silence-duration', '4h');
+    await page.fill('#silence-comment', 'maintenance window, UI test');
+    await shot('silence-dialog');
+    await page.click('dialog button[type="submit"]');
+    if (silencesOk === 200) {
+      await expect
+        .poll(() => page.textContent('[data-testid="silence-list"]'))
+        .toContain('maintenance window, UI test');
+      const list = await page.evaluate(async () => (await fetch('/api/v1/silences')).json());
+      const s = (list as { items: Array<{ comment: string; endsAt: number }> }).items.find((x) =>
+        x.comment.includes('UI test'),
+      );
+      expect(s).toBeTruthy();
+      expect(Math.abs((s?.endsAt ?? 0) - (Date.now() + 4 * 3_600_000))).toBeLessThan(120_000);
+    } else {
+      // The alerting in use cannot apply silences: the dialog must say so, not pretend.
+      await expect.poll(() => page.textContent('dialog .error-msg')).toContain('silences');
+      await page.click('dialog button:has-text("Cancel")');
+    }
+    const check = await a11y();
+    expect(check.unlabelled).toEqual([]);
+    expect(check.contrast.failures).toEqual([]);
+  }, 200_000);
+
+  it('topology: every device, placed by coordinates, coloured by status; a node opens its router', async () => {
+    await go('/topology');
+    await page.waitForSelector('[data-testid="topology"][data-state="ready"]');
+    expect(await page.locator('[data-node]').count()).toBe(ROUTERS);
+    expect(await page.locator('line[data-link]').count()).toBeGreaterThanOrEqual(ROUTERS - 1);
+    expect(await page.textContent('.toolbar .muted')).toContain('placed by coordinates');
+    await shot('topology-geo');
+    await page.click('.seg button:has-text("Graph")');
+    expect(await page.textContent('.toolbar .muted')).toContain('automatic layout');
+    await shot('topology-graph');
+    // Keyboard: a node is focusable and Enter opens the router.
+    await page.focus('[data-node="bey-border-1"]');
+    await page.keyboard.press('Enter');
+    await page.waitForURL((u) => u.pathname === '/routers/bey-border-1');
+  });
+
+  it('every page: labelled controls and text contrast ≥ 4.5:1 in dark and light themes', async () => {
+    const paths = ['/', '/routers', '/routers/bey-core-1', '/topology', '/alerts'];
+    for (const scheme of ['dark', 'light'] as const) {
+      const ctx = await browser.newContext({ viewport: { width: 1440, height: 900 }, colorScheme: scheme });
+      const p = await ctx.newPage();
+      await login(p);
+      for (const path of paths) {
+        await go(path, p);
+        await p.waitForTimeout(800);
+        const check = await a11y(p);
+        expect({ path, scheme, unlabelled: check.unlabelled }).toEqual({ path, scheme, unlabelled: [] });
+        expect({ path, scheme, failures: check.contrast.failures }).toEqual({ path, scheme, failures: [] });
+        expect(check.contrast.checked).toBeGreaterThan(5);
+      }
+      await go('/', p);
+      await shot(`overview-${scheme}`, p);
+      await ctx.close();
+    }
+  }, 120_000);
+
+  it('keyboard: Tab reaches the navigation and Enter follows it', async () => {
+    await go('/');
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    let name = '';
+    for (let i = 0; i < 20 && name !== 'Topology'; i++) {
+      await page.keyboard.press('Tab');
+      name = await page.evaluate(() => document.activeElement?.textContent?.trim() ?? '');
+    }
+    expect(name).toBe('Topology');
+    await page.keyboard.press('Enter');
+    await page.waitForURL((u) => u.pathname === '/topology');
+  });
+
+  it('themes: follows the system preference, the toggle switches and is remembered', async () => {
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'light' });
+    const p = await ctx.newPage();
+    await login(p);
+    const bg = () => p.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    expect(await bg()).toBe('rgb(244, 246, 249)');
+    await p.click('button[aria-label="Switch between dark and light theme"]');
+    expect(await bg()).toBe('rgb(13, 17, 23)');
+    await p.reload();
+    await p.waitForSelector('.shell');
+    expect(await bg()).toBe('rgb(13, 17, 23)');
+    await ctx.close();
+  });
+
+  it('phone: no horizontal scrolling, navigation behind a menu button', async () => {
+    const ctx = await browser.newContext({
+      viewport: { width: 390, height: 844 },
+      isMobile: true,
+      hasTouch: true,
+      colorScheme: 'dark',
+    });
+    const p = await ctx.newPage();
+    await login(p);
+    for (const path of ['/', '/routers', '/routers/bey-core-1', '/topology', '/alerts']) {
+      await go(path, p);
+      await p.waitForTimeout(600);
+      const overflow = await p.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      expect({ path, overflow }).toEqual({ path, overflow: 0 });
+      await shot(`phone${path === '/' ? '-overview' : path.replaceAll('/', '-')}`, p);
+    }
+    expect(await p.isVisible('button[aria-label="Menu"]')).toBe(true);
+    await p.click('button[aria-label="Menu"]');
+    await p.click('.nav a[href="/alerts"]');
+    await p.waitForURL((u) => u.pathname === '/alerts');
+    await ctx.close();
+  }, 90_000);
+});
