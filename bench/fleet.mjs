@@ -1,0 +1,190 @@
+// Fleet benchmark (issue 10): one poller process against a simulated fleet in a CHILD process
+// (`ispmonitor-sim`, so the simulator's CPU is not the poller's), at 1,000 / 3,000 / 10,000
+// devices polled every 60 s, 1 % of them dead, 20 ms of latency on every reply.
+//
+// Per size, after one warm-up interval (first polls walk names and speeds too), over one
+// measured interval:
+//   on_time_share   polls that completed within their interval / polls due (live devices)
+//   poller_cores    poller CPU-seconds per wall second
+//   kb_per_device   poller RSS growth per device (heap_kb_per_device: live heap after a full GC)
+//   live_p99_ms     p99 poll duration of live devices
+// and, at the first size, dead devices must not slow live ones: live p99 with 10 % dead vs 0 %.
+// Poll-to-stored-row latency needs PostgreSQL and is not measured here yet (see the README).
+//
+// Sizes and interval: BENCH_FLEET_SIZES=1000,3000 BENCH_FLEET_INTERVAL_S=60; BENCH_QUICK=1 runs
+// 200 and 500 devices every 15 s. Concurrency: BENCH_FLEET_CONCURRENCY (default 500).
+// Not a test: nothing asserts; it prints a table and, last, `BENCH_RESULT {json}`.
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { createMonitor } from '@ispmonitor/core';
+import { snmp } from '@ispmonitor/plugin-snmp';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const quick = !!process.env.BENCH_QUICK;
+const sizes = (process.env.BENCH_FLEET_SIZES ?? (quick ? '200,500' : '1000,3000,10000'))
+  .split(',')
+  .map(Number);
+const intervalS = Number(process.env.BENCH_FLEET_INTERVAL_S ?? (quick ? 15 : 60));
+const concurrency = Number(process.env.BENCH_FLEET_CONCURRENCY ?? 500);
+// A full GC before each heap reading, without needing --expose-gc on the command line.
+setFlagsFromString('--expose_gc');
+const gc = runInNewContext('gc');
+const silent = { debug() {}, info() {}, warn() {}, error() {}, child: () => silent };
+
+// 10,000 simulated devices are 10,000 sockets in the child; the poller opens one per poll in flight.
+// We run as root, so raise our own open-files limit (children inherit it).
+try {
+  execFileSync('prlimit', ['--pid', String(process.pid), '--nofile=65536:65536']);
+} catch {
+  // In a container without CAP_SYS_RESOURCE this fails: then `ulimit -n` must already allow
+  // about count + concurrency + 100 files (10,000 devices: 10,600).
+  console.log(
+    `prlimit failed: keeping the open-files limit (${execFileSync('sh', ['-c', 'ulimit -n']).toString().trim()})`,
+  );
+}
+
+/** Starts the simulator CLI in a child process and waits for its device list. */
+async function startFleet(count, deadRatio, latencyMs) {
+  const cli = join(root, 'packages/simulator/dist/cli.js');
+  const args = [
+    '--count',
+    String(count),
+    '--dead',
+    String(deadRatio),
+    '--latency',
+    String(latencyMs),
+    '--quiet',
+  ];
+  const child = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const ready = await new Promise((resolve, reject) => {
+    child.once('message', resolve);
+    child.once('exit', (code) => reject(new Error(`simulator exited with ${code}`)));
+  });
+  const stats = () =>
+    new Promise((resolve) => {
+      child.once('message', resolve);
+      child.send({ type: 'stats' });
+    });
+  const stop = () =>
+    new Promise((resolve) => {
+      child.once('exit', resolve);
+      child.send({ type: 'close' });
+    });
+  return { devices: ready.devices, stats, stop };
+}
+
+const p = (xs, q) => {
+  if (xs.length === 0) return Number.NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(q * s.length))];
+};
+
+/** One scenario: `count` devices, `deadRatio` dead; returns the measured figures. */
+async function scenario(count, deadRatio) {
+  const fleet = await startFleet(count, deadRatio, 20);
+  const dead = new Set(fleet.devices.filter((d) => d.dead).map((d) => d.id));
+  const devices = fleet.devices.map((d) => ({
+    id: d.id,
+    host: d.host,
+    port: d.port,
+    driver: 'snmp',
+    interval: `${intervalS}s`,
+    snmp: { version: '2c', community: d.community, timeout: '2s', retries: 1 },
+  }));
+  gc();
+  const rss0 = process.memoryUsage().rss;
+  const heap0 = process.memoryUsage().heapUsed;
+  const monitor = await createMonitor({
+    plugins: [snmp()],
+    devices,
+    logger: silent,
+    poller: { interval: `${intervalS}s`, concurrency, timeout: '10s', retries: 0 },
+  });
+  let measuring = false;
+  const live = [];
+  let onTime = 0;
+  let failures = 0;
+  let varbindsOk = 0;
+  monitor.bus.on('poll:success', (e) => {
+    if (!measuring || dead.has(e.device.id)) return;
+    live.push(e.durationMs);
+    if (e.durationMs < intervalS * 1000) onTime++;
+    varbindsOk += e.result.samples.length;
+  });
+  monitor.bus.on('poll:failure', (e) => {
+    if (measuring && !dead.has(e.device.id)) failures++;
+  });
+  await monitor.start();
+  // Warm-up: every device polled once (names, speeds, profiles cached).
+  await new Promise((r) => setTimeout(r, intervalS * 1000));
+  measuring = true;
+  const cpu0 = process.cpuUsage();
+  const sim0 = await fleet.stats();
+  const t0 = performance.now();
+  await new Promise((r) => setTimeout(r, intervalS * 1000));
+  measuring = false;
+  const wallS = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  const sim1 = await fleet.stats();
+  gc();
+  const { rss, heapUsed } = process.memoryUsage();
+  await monitor.stop();
+  await fleet.stop();
+  const due = count - dead.size;
+  const simCpuS = (sim1.cpu.user + sim1.cpu.system - sim0.cpu.user - sim0.cpu.system) / 1e6;
+  const r = {
+    devices: count,
+    dead: dead.size,
+    on_time_share: +Math.min(1, onTime / due).toFixed(4),
+    live_failures: failures,
+    poller_cores: +((cpu.user + cpu.system) / 1e6 / wallS).toFixed(3),
+    kb_per_device: +((rss - rss0) / 1024 / count).toFixed(1),
+    heap_kb_per_device: +((heapUsed - heap0) / 1024 / count).toFixed(1),
+    live_p50_ms: +p(live, 0.5).toFixed(1),
+    live_p99_ms: +p(live, 0.99).toFixed(1),
+    samples_per_s: Math.round(varbindsOk / wallS),
+    simulator_cores: +(simCpuS / wallS).toFixed(3),
+    simulator_varbinds: sim1.stats.varbinds - sim0.stats.varbinds,
+  };
+  console.log(JSON.stringify(r));
+  return r;
+}
+
+if (!existsSync(join(root, 'packages/simulator/dist/cli.js'))) throw new Error('build first: npm run build');
+console.log(
+  `fleet benchmark: sizes ${sizes.join(', ')}, interval ${intervalS} s, concurrency ${concurrency}`,
+);
+const runs = [];
+for (const n of sizes) runs.push(await scenario(n, 0.01));
+console.log('dead devices must not slow live ones:');
+const clean = await scenario(sizes[0], 0);
+const tenPct = await scenario(sizes[0], 0.1);
+
+const figures = {};
+for (const r of runs) {
+  for (const k of [
+    'on_time_share',
+    'poller_cores',
+    'kb_per_device',
+    'heap_kb_per_device',
+    'live_p99_ms',
+    'simulator_cores',
+  ]) {
+    figures[`${k}_${r.devices}`] = r[k];
+  }
+}
+figures.live_p99_ms_0pct_dead = clean.live_p99_ms;
+figures.live_p99_ms_10pct_dead = tenPct.live_p99_ms;
+const ratios = { dead10_vs_dead0_live_p99: +(tenPct.live_p99_ms / clean.live_p99_ms).toFixed(2) };
+const goals = { dead10_vs_dead0_live_p99: '<= 1.5' };
+for (const r of runs) goals[`on_time_share_${r.devices}`] = '>= 0.99';
+const reference = {
+  what: 'no external reference: goals from issue 10',
+  poll_to_row_p99: 'not measured (needs PostgreSQL)',
+};
+console.log(`BENCH_RESULT ${JSON.stringify({ name: 'fleet', figures, reference, ratios, goals })}`);
+process.exit(0);
