@@ -32,5 +32,6 @@ export {
   profiles,
   profileView,
 } from './profiles/index.js';
+export * from './routeros/index.js';
 export { MibView } from './snmp/mib.js';
 export { loadSnmprec, parseSnmprec, type Recording } from './snmprec.js';
