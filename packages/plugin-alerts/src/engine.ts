@@ -62,6 +62,7 @@ export class AlertEngine {
   readonly #absentSeries = new Set<SeriesEntry>();
   /** Recent state changes of alerts that were dropped, so flapping is seen across drops. */
   readonly #history = new Map<string, number[]>();
+  readonly #ruleCache = new WeakMap<AlertRecord, CompiledRule>();
 
   constructor(rules: CompiledRule[], opts: EngineOptions, hooks: EngineHooks) {
     this.#rules = rules;
@@ -256,6 +257,23 @@ export class AlertEngine {
     this.#hooks.onPersist(a.fingerprint, undefined);
   }
 
+  /**
+   * The rule an alert belongs to. Several rules may share a name (a warning and a critical
+   * level), so the match also uses severity and the rule's own labels.
+   */
+  #ruleOf(a: AlertRecord): CompiledRule | undefined {
+    const cached = this.#ruleCache.get(a);
+    if (cached) return cached;
+    const found = this.#rules.find(
+      (r) =>
+        r.name === a.rule &&
+        r.severity === a.labels.severity &&
+        Object.entries(r.labels).every(([k, v]) => a.labels[k] === v),
+    );
+    if (found) this.#ruleCache.set(a, found);
+    return found;
+  }
+
   /** A device changed status: evaluates the device-status rules for it. */
   deviceStatus(id: string, labels: Labels, status: DeviceStatus): void {
     this.#deviceStatus.set(id, { status, labels: { ...labels, device: id } });
@@ -294,9 +312,8 @@ export class AlertEngine {
     for (const [fp, changes] of this.#history) {
       if ((changes.at(-1) ?? 0) < now - this.#opts.flapping.window) this.#history.delete(fp);
     }
-    const byName = new Map(this.#rules.map((r) => [r.name, r]));
     for (const a of [...this.active.values()]) {
-      const rule = byName.get(a.rule);
+      const rule = this.#ruleOf(a);
       if (!rule) continue;
       if (a.state === 'pending' && now - a.activeAt >= rule.forMs && rule.kind === 'metric') {
         if (now - a.lastTrueAt <= rule.forMs + this.#opts.staleMs) this.#fire(rule, a, now);
