@@ -52,8 +52,11 @@ export async function startAlertmanager(): Promise<RunningAlertmanager> {
     ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
-  child.stdout?.on('data', (c: Buffer) => void (log += c.toString()));
-  child.stderr?.on('data', (c: Buffer) => void (log += c.toString()));
+  const append = (c: Buffer) => {
+    log = (log + c.toString()).slice(-8000);
+  };
+  child.stdout?.on('data', append);
+  child.stderr?.on('data', append);
   const stop = async () => {
     if (child.exitCode === null) {
       child.kill('SIGTERM');
