@@ -1,5 +1,6 @@
 import type { Monitor, MonitorConfig } from '@ispmonitor/core';
 import type { FastifyInstance } from 'fastify';
+import { collectDefaultMetrics, type Registry } from 'prom-client';
 import type { AlertsApi } from './adapters/alerts.js';
 import { installedAlerts } from './adapters/alerts-plugin.js';
 import { storageInventory } from './adapters/postgres-read.js';
@@ -9,6 +10,15 @@ import { configSummary } from './diagnostics.js';
 import { buildMetricsApp } from './metrics-server.js';
 import type { ServerConfig } from './server-config.js';
 import { createServerContext } from './server-context.js';
+
+/**
+ * Node.js process metrics (CPU, memory, event-loop lag, GC) as `ispmonitor_process_*` and
+ * `ispmonitor_nodejs_*`: what troubleshooting and profiling start from. Once per registry.
+ */
+function processMetrics(registry: Registry): void {
+  if (registry.getSingleMetric('ispmonitor_nodejs_eventloop_lag_seconds')) return;
+  collectDefaultMetrics({ register: registry, prefix: 'ispmonitor_' });
+}
 
 /** A running server: both HTTP listeners and the monitor behind them. */
 export interface RunningServer {
@@ -37,6 +47,7 @@ export async function runServer(
   options: RunOptions = {},
 ): Promise<RunningServer> {
   const deviceMetrics = new DeviceMetrics(monitor.bus);
+  processMetrics(monitor.metrics);
   await monitor.start();
   const ctx = await createServerContext(monitor, server, {
     print: options.print,

@@ -168,7 +168,7 @@ describe.skipIf(!availability.ok)('web UI in Chromium', () => {
     await shot('router-dark');
 
     // The range picker reloads the charts for the new range.
-    await page.click('.seg button:has-text("24h")');
+    await page.click('.seg button:text-is("24h")');
     expect(page.url()).toContain('range=24h');
     await page.waitForSelector('[data-testid="interface-charts"][data-state="ready"]');
 
@@ -181,7 +181,11 @@ describe.skipIf(!availability.ok)('web UI in Chromium', () => {
     expect(check.contrast.failures).toEqual([]);
   }, 90_000);
 
-  it('a demo alert appears live (no reload), is acknowledged, and is silenced with a duration and comment', async () => {
+  it('a demo alert appears live (no reload), is acknowledged, and is silenced with a duration and comment', async (t) => {
+    if (!demo.monitor.plugins.some((p) => p.name.includes('alerts'))) {
+      // Nothing can fire without an alerting plugin; the server engineer is adding it to the demo.
+      t.skip('the demo runs no alerting plugin, so no demo alert can fire (see ui/NEEDS-FROM-SERVER.md §8)');
+    }
     await go('/alerts');
     await page.evaluate(() => {
       (globalThis as unknown as Win).__marker = 1;
@@ -234,7 +238,7 @@ describe.skipIf(!availability.ok)('web UI in Chromium', () => {
     expect(await page.locator('line[data-link]').count()).toBeGreaterThanOrEqual(ROUTERS - 1);
     expect(await page.textContent('.toolbar .muted')).toContain('placed by coordinates');
     await shot('topology-geo');
-    await page.click('.seg button:has-text("Graph")');
+    await page.click('.seg button:text-is("Graph")');
     expect(await page.textContent('.toolbar .muted')).toContain('automatic layout');
     await shot('topology-graph');
     // Keyboard: a node is focusable and Enter opens the router.

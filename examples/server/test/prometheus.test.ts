@@ -1,0 +1,176 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '@ispmonitor/core';
+import { type SnmpFleet, startSnmpFleet } from '@ispmonitor/simulator';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { assemble } from '../src/assemble.js';
+import { generateLicenseKeys, signLicense } from '../src/license.js';
+import { type RunningServer, runServer } from '../src/run-server.js';
+import { parseServerConfig } from '../src/server-config.js';
+import { ROOT } from './support/cli.js';
+import {
+  prometheusMissing,
+  promtool,
+  type RunningPrometheus,
+  startPrometheus,
+} from './support/prometheus.js';
+
+const missing = prometheusMissing();
+const DEPLOY = join(ROOT, 'deploy');
+const KEY = 'ispm_prometheus_test_key_0123456789abcdefghijkl';
+
+/** Every PromQL expression of the dashboards, with Grafana's variables filled in. */
+function dashboardExprs(): Array<{ where: string; expr: string }> {
+  const out: Array<{ where: string; expr: string }> = [];
+  const dir = join(DEPLOY, 'grafana', 'dashboards');
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.json'))) {
+    const d = JSON.parse(readFileSync(join(dir, file), 'utf8'));
+    for (const p of d.panels) {
+      for (const t of p.targets ?? []) {
+        const expr = String(t.expr).replaceAll('$__rate_interval', '30s').replaceAll('$device', '.*');
+        out.push({ where: `${file} › ${p.title}`, expr });
+      }
+    }
+  }
+  return out;
+}
+
+/** Rule expressions without their final threshold: the part that must return data. */
+function ruleExprs(): Array<{ where: string; expr: string }> {
+  const rules = parse(readFileSync(join(DEPLOY, 'prometheus', 'rules.yml'), 'utf8'));
+  return rules.groups.flatMap((g: { rules: Array<{ alert: string; expr: string }> }) =>
+    g.rules.map((r) => ({
+      where: `rules.yml › ${r.alert}`,
+      expr: r.expr
+        .replace(/\s*(>=|<=|==|!=|>|<)\s*[\d.]+\s*$/, '')
+        .replaceAll('[5m]', '[30s]')
+        .replaceAll('[10m]', '[30s]'),
+    })),
+  );
+}
+
+describe.skipIf(missing)(
+  `Prometheus against a running server${missing ? ` (skipped: ${missing})` : ''}`,
+  () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ispm-promtest-'));
+    let fleet: SnmpFleet;
+    let server: RunningServer;
+    let prom: RunningPrometheus;
+    let traffic: NodeJS.Timeout;
+
+    beforeAll(async () => {
+      fleet = await startSnmpFleet({
+        count: 3,
+        interfaces: 2,
+        community: 'promtest',
+        profile: ['mikrotik', 'cisco', 'linux'],
+      });
+      const keys = generateLicenseKeys();
+      const licence = join(dir, 'licence.json');
+      const in20days = new Date(Date.now() + 20 * 86_400_000).toISOString();
+      writeFileSync(
+        licence,
+        signLicense(
+          {
+            id: 'T',
+            licensee: 'Test',
+            issuedAt: new Date().toISOString(),
+            expiresAt: in20days,
+            maxRouters: 10,
+          },
+          keys.privateKey,
+        ),
+      );
+      const { config, secrets } = await loadConfig(undefined, { env: { LOG_LEVEL: 'warn' } });
+      config.api = { host: '127.0.0.1', port: 0 };
+      config.metrics = { host: '127.0.0.1', port: 0 };
+      config.poller = { ...config.poller, interval: '1s' };
+      // A rule that fires at once, so ispmonitor_alerts_active has a series to show.
+      config.plugins = {
+        alerts: {
+          evaluationInterval: '1s',
+          rules: [
+            { name: 'TestUp', metric: 'device_uptime_seconds', op: '>', threshold: 0, severity: 'info' },
+          ],
+        },
+      };
+      config.devices = fleet.devices.map((d) => ({
+        id: d.id,
+        host: d.host,
+        port: d.port,
+        driver: 'snmp',
+        interval: '1s',
+        snmp: { version: '2c', community: 'promtest' },
+      }));
+      const serverConfig = parseServerConfig(
+        { auth: { adminApiKey: KEY }, license: { path: licence, publicKey: keys.publicKey } },
+        {},
+      );
+      const monitor = await assemble(config, secrets, { memoryDb: true });
+      server = await runServer(monitor, config, serverConfig, { print: () => {} });
+      const api = server.urls.api;
+      traffic = setInterval(() => {
+        void fetch(`${api}/api/v1/routers`, { headers: { authorization: `Bearer ${KEY}` } }).catch(() => {});
+      }, 200);
+
+      const target = new URL(server.urls.metrics).host;
+      const promConfig = readFileSync(join(DEPLOY, 'prometheus', 'prometheus.yml'), 'utf8')
+        .replaceAll('ispmonitor:9090', target)
+        .replace(/scrape_interval: \S+/, 'scrape_interval: 1s')
+        .replace(/evaluation_interval: \S+/, 'evaluation_interval: 1s')
+        .replace(/refresh_interval: \S+/, 'refresh_interval: 1s');
+      writeFileSync(join(dir, 'prometheus.yml'), promConfig);
+      writeFileSync(join(dir, 'rules.yml'), readFileSync(join(DEPLOY, 'prometheus', 'rules.yml')));
+      prom = await startPrometheus(join(dir, 'prometheus.yml'));
+    }, 120_000);
+
+    afterAll(async () => {
+      clearInterval(traffic);
+      await prom?.stop();
+      await server?.shutdown();
+      await fleet?.close();
+      rmSync(dir, { recursive: true, force: true });
+    });
+
+    it('promtool accepts the rules and the scrape config', () => {
+      const rules = promtool(['check', 'rules', join(DEPLOY, 'prometheus', 'rules.yml')]);
+      expect(rules.code, rules.output).toBe(0);
+      const cfg = promtool(['check', 'config', join(dir, 'prometheus.yml')]);
+      expect(cfg.code, cfg.output).toBe(0);
+    });
+
+    it('discovers every device through /sd/devices and scrapes each one by its id', async () => {
+      const until = Date.now() + 30_000;
+      let up: Awaited<ReturnType<RunningPrometheus['query']>> = [];
+      while (Date.now() < until) {
+        up = await prom.query('up{job="ispmonitor-devices"} == 1');
+        if (up.length === 3) break;
+        await new Promise((r) => setTimeout(r, 500));
+      }
+      expect(up.map((r) => r.metric.instance).sort()).toEqual(fleet.devices.map((d) => d.id).sort());
+      const octets = await prom.query('interface_in_octets_total{job="ispmonitor-devices"}');
+      expect(new Set(octets.map((r) => r.metric.device))).toEqual(new Set(fleet.devices.map((d) => d.id)));
+    }, 40_000);
+
+    it('returns data for every PromQL expression of the dashboards and rules (no metric name typos)', async () => {
+      const exprs = [...dashboardExprs(), ...ruleExprs()];
+      expect(exprs.length).toBeGreaterThan(30);
+      const empty = new Map<string, string>();
+      const until = Date.now() + 45_000;
+      let pending = exprs;
+      while (pending.length && Date.now() < until) {
+        const next = [];
+        for (const e of pending) {
+          const result = await prom.query(e.expr);
+          if (result.length === 0) next.push(e);
+        }
+        pending = next;
+        if (pending.length) await new Promise((r) => setTimeout(r, 1000));
+      }
+      for (const e of pending) empty.set(e.where, e.expr);
+      expect(Object.fromEntries(empty)).toEqual({});
+    }, 60_000);
+  },
+);

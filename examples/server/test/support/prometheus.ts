@@ -1,0 +1,90 @@
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export const PROMETHEUS = '/usr/bin/prometheus';
+export const PROMTOOL = '/usr/bin/promtool';
+
+/** Why Prometheus tests cannot run here, or undefined when they can. Under CI a missing binary is an error. */
+export function prometheusMissing(): string | undefined {
+  if (existsSync(PROMETHEUS) && existsSync(PROMTOOL)) return undefined;
+  const why = `${PROMETHEUS} or ${PROMTOOL} not installed (Debian package "prometheus")`;
+  if (process.env.CI) throw new Error(`CI must have Prometheus: ${why}`);
+  return why;
+}
+
+/** A free TCP port on loopback. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** `promtool check …`: exit status and output. */
+export function promtool(args: string[]): { code: number | null; output: string } {
+  const r = spawnSync(PROMTOOL, args, { encoding: 'utf8' });
+  return { code: r.status, output: `${r.stdout}${r.stderr}` };
+}
+
+export interface RunningPrometheus {
+  url: string;
+  query(expr: string): Promise<Array<{ metric: Record<string, string>; value: [number, string] }>>;
+  stop(): Promise<void>;
+  log(): string;
+}
+
+/** Starts a Prometheus with its own temp storage on a free loopback port. */
+export async function startPrometheus(configFile: string): Promise<RunningPrometheus> {
+  const storage = mkdtempSync(join(tmpdir(), 'ispm-prom-'));
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  let log = '';
+  const child: ChildProcess = spawn(
+    PROMETHEUS,
+    [
+      `--config.file=${configFile}`,
+      `--storage.tsdb.path=${storage}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  child.stdout?.on('data', (d) => {
+    log += d;
+  });
+  child.stderr?.on('data', (d) => {
+    log += d;
+  });
+  const exited = new Promise((r) => child.on('close', r));
+  const until = Date.now() + 30_000;
+  for (;;) {
+    try {
+      if ((await fetch(`${url}/-/ready`)).ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > until) throw new Error(`Prometheus did not start:\n${log}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return {
+    url,
+    async query(expr) {
+      const res = await fetch(`${url}/api/v1/query?query=${encodeURIComponent(expr)}`);
+      const body = (await res.json()) as { status: string; error?: string; data?: { result: [] } };
+      if (body.status !== 'success') throw new Error(`${expr}: ${body.error}`);
+      return body.data?.result ?? [];
+    },
+    async stop() {
+      child.kill('SIGTERM');
+      await exited;
+      rmSync(storage, { recursive: true, force: true });
+    },
+    log: () => log,
+  };
+}
