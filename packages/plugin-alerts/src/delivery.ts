@@ -49,9 +49,16 @@ export class Delivery {
   readonly #timers = new Set<unknown>();
   readonly #abort = new AbortController();
   #stopped = false;
+  /** Integrations whose latest attempt failed, with the error. */
+  readonly #failing = new Map<string, string>();
 
   constructor(options: DeliveryOptions) {
     this.#o = options;
+  }
+
+  /** Integrations whose latest attempt failed (for health). */
+  get failing(): ReadonlyMap<string, string> {
+    return this.#failing;
   }
 
   /** Items waiting, over all queues. */
@@ -128,11 +135,13 @@ export class Delivery {
     metrics.duration.observe({ integration }, secs);
     if (this.#stopped) return;
     if (result.ok) {
+      this.#failing.delete(integration);
       metrics.notifications.inc({ integration });
       bus.emit('notification:sent', { notification: n, integration, durationMs: secs * 1000 });
       return this.#finish(item, integration);
     }
     metrics.failed.inc({ integration });
+    this.#failing.set(integration, result.error);
     const tooOld = clock.now() - item.createdAt >= this.#o.giveUpAfter;
     const final = !result.retry || tooOld;
     bus.emit('notification:failed', { notification: n, integration, error: result.error, final });

@@ -221,14 +221,15 @@ export const alerts = definePlugin({
       name: 'delivery',
       critical: false,
       check: () => {
-        const failures = writer.failures;
-        if (failures > 0)
-          return {
-            status: 'warn',
-            message: `${failures} alert state writes failed`,
-            details: { backlog: delivery.backlog },
-          };
-        return { status: 'pass', details: { backlog: delivery.backlog, active: engine.active.size } };
+        const details = { backlog: delivery.backlog, active: engine.active.size };
+        const failing = [...delivery.failing.keys()];
+        if (failing.length > 0) {
+          return { status: 'warn', message: `notifications failing: ${failing.join(', ')}`, details };
+        }
+        if (writer.failures > 0) {
+          return { status: 'warn', message: `${writer.failures} alert state writes failed`, details };
+        }
+        return { status: 'pass', details };
       },
     });
 

@@ -1,0 +1,130 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { createMonitor, definePlugin, type Monitor, tokens } from '@ispmonitor/core';
+import { createFakeLogger, testPlugin } from '@ispmonitor/core/testing';
+import { afterEach, describe, expect, it } from 'vitest';
+import { alerts, alertsApi } from '../src/index.js';
+import { type Receiver, startReceiver } from './support/receiver.js';
+
+/** A tiny driver whose CPU reading the test sets. */
+function cpuDriver(state: { cpu: number }) {
+  return definePlugin({
+    name: 'cpu-driver',
+    version: '0.0.0',
+    setup(ctx) {
+      ctx.provide(tokens.Driver, {
+        kind: 'cpu',
+        poll: async (device) => ({
+          samples: [
+            {
+              name: 'device_cpu_load_ratio',
+              labels: { device: device.id },
+              value: state.cpu,
+              ts: Date.now(),
+            },
+          ],
+        }),
+      });
+    },
+  })();
+}
+
+async function until(what: string, fn: () => boolean, ms = 10_000) {
+  const end = Date.now() + ms;
+  while (!fn()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await sleep(50);
+  }
+}
+
+let monitor: Monitor | undefined;
+let rx: Receiver | undefined;
+afterEach(async () => {
+  await monitor?.stop();
+  await rx?.close();
+  monitor = undefined;
+});
+
+describe('end to end on real time', () => {
+  it('polls through createMonitor, fires, signs and delivers a webhook, then resolves', async () => {
+    rx = await startReceiver();
+    const receiver = rx;
+    const state = { cpu: 0.99 };
+    monitor = await createMonitor({
+      plugins: [
+        cpuDriver(state),
+        alerts({
+          rules: [
+            {
+              name: 'HighCpu',
+              metric: 'device_cpu_load_ratio',
+              op: '>',
+              threshold: 0.9,
+              resolveThreshold: 0.8,
+              severity: 'critical',
+            },
+          ],
+          receivers: [
+            {
+              name: 'noc',
+              webhook: [
+                {
+                  url: `${rx.url}/hook`,
+                  allowLoopback: true,
+                  secrets: [`whsec_${Buffer.from('k'.repeat(32)).toString('base64')}`],
+                },
+              ],
+            },
+          ],
+          route: { receiver: 'noc', group_by: ['device'], group_wait: '100ms', group_interval: '200ms' },
+          evaluationInterval: '100ms',
+        }),
+      ],
+      devices: [{ id: 'r1', host: '127.0.0.1', driver: 'cpu', interval: '200ms' }],
+      poller: { timeout: '1s' },
+      logger: createFakeLogger(),
+    });
+    await monitor.start();
+    await until('the firing webhook', () =>
+      receiver.requests.some((r) => (r.body as { status?: string })?.status === 'firing'),
+    );
+    const firing = receiver.requests[0];
+    expect(firing?.headers['webhook-signature']).toMatch(/^v1,/);
+    expect(
+      (firing?.body as { alerts: Array<{ labels: Record<string, string> }> }).alerts[0]?.labels,
+    ).toMatchObject({
+      alertname: 'HighCpu',
+      device: 'r1',
+    });
+    expect(monitor.resolve(alertsApi).counts().bySeverity).toEqual({ critical: 1 });
+    state.cpu = 0.1;
+    await until('the resolved webhook', () =>
+      receiver.requests.some((r) => (r.body as { status?: string })?.status === 'resolved'),
+    );
+    expect(
+      receiver.requests.filter((r) => (r.body as { status?: string })?.status === 'firing'),
+    ).toHaveLength(1);
+  });
+});
+
+const probeRule = { name: 'ProbeSeen', metric: 'device_up', op: '>=' as const, threshold: 0 };
+testPlugin('alerts', {
+  plugin: () =>
+    alerts({
+      rules: [probeRule],
+      receivers: [{ name: 'noc', webhook: [{ url: 'http://127.0.0.1:9/never-used', allowLoopback: true }] }],
+      route: { receiver: 'noc', routes: [{ matchers: '{alertname="nothing"}', receiver: 'noc' }] },
+    }),
+  failures: [
+    {
+      // The receiver's port is closed: delivery fails, health reports it, polling goes on.
+      name: 'webhook receiver down',
+      plugin: () =>
+        alerts({
+          rules: [probeRule],
+          receivers: [{ name: 'noc', webhook: [{ url: 'http://127.0.0.1:1/hook', allowLoopback: true }] }],
+          route: { receiver: 'noc', group_wait: '0s' },
+          evaluationInterval: '200ms',
+        }),
+    },
+  ],
+});
