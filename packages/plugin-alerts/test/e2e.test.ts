@@ -90,7 +90,8 @@ describe('end to end on real time', () => {
     const firing = receiver.requests[0];
     expect(firing?.headers['webhook-signature']).toMatch(/^v1,/);
     expect(
-      (firing?.body as { alerts: Array<{ labels: Record<string, string> }> }).alerts[0]?.labels,
+      (firing?.body as { alerts?: Array<{ labels: Record<string, string> }> } | undefined)?.alerts?.[0]
+        ?.labels,
     ).toMatchObject({
       alertname: 'HighCpu',
       device: 'r1',
