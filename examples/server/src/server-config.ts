@@ -75,6 +75,25 @@ export const SERVER_ENV = [
 ];
 
 /**
+ * Every environment variable the server and its CLI read: core's config overrides (a copy of
+ * the list in core's loader, which does not export it), the server's own, and the CLI's.
+ * Deployment files may set only these (and NODE_ENV); a test checks it.
+ */
+export const KNOWN_ENV = [
+  'DATABASE_URL',
+  'POLLER_WORKERS',
+  'POLLER_CONCURRENT',
+  'POLLER_TIMEOUT',
+  'LOG_LEVEL',
+  'API_PORT',
+  'METRICS_PORT',
+  'CLUSTER',
+  ...SERVER_ENV,
+  'ISPM_CONFIG',
+  'ISPM_API_KEY',
+];
+
+/**
  * Validates `config.server` and applies the server's environment overrides. Throws a
  * MonitorError (ISPM_CONFIG_INVALID) whose message names each bad path.
  */

@@ -18,12 +18,34 @@ if (!availability.ok) console.warn(`ui browser tests skipped: ${availability.rea
 /** Routers in the demo fleet. */
 const ROUTERS = 12;
 
-interface A11y {
+/** The helpers `browser-a11y.js` installs in every page as `window.__a11y`. */
+interface Probe {
   unlabelled(): string[];
   lowContrast(): { checked: number; failures: Array<{ text: string; ratio: number }> };
   focused(): { tag: string; name: string; href: string | null } | null;
+  blur(): void;
+  overflowX(): number;
+  background(): string;
+  chartPoints(selector: string): number;
+  mark(): void;
+  marked(): boolean;
 }
-type Win = { __a11y: A11y; __marker?: number };
+
+/** Calls one in-page helper (the Node-side tests have no DOM types, by design). */
+function probe<K extends keyof Probe>(
+  p: Page,
+  name: K,
+  ...args: Parameters<Probe[K]>
+): Promise<ReturnType<Probe[K]>> {
+  return p.evaluate(
+    ([n, a]) => {
+      const helpers = (globalThis as unknown as { __a11y: Record<string, (...x: unknown[]) => unknown> })
+        .__a11y;
+      return helpers[n as string]?.(...(a as unknown[]));
+    },
+    [name, args] as const,
+  ) as Promise<ReturnType<Probe[K]>>;
+}
 
 /**
  * The web UI in headless Chromium against the real demo (simulated SNMP routers, the monitor,
@@ -38,19 +60,22 @@ describe.skipIf(!availability.ok)('web UI in Chromium', () => {
   let base: string;
   let closeStatic: (() => Promise<void>) | undefined;
 
+  /** A browser context whose every page carries the in-page helpers. */
+  const newContext = async (options: Parameters<Browser['newContext']>[0]) => {
+    const ctx = await browser.newContext(options);
+    await ctx.addInitScript({ path: A11Y_SCRIPT });
+    return ctx;
+  };
   const shot = (name: string, p: Page = page) =>
     p.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: false });
   const go = async (path: string, p: Page = page) => {
     await p.goto(`${base}${path}`);
     await p.waitForSelector('.shell');
   };
-  const a11y = async (p: Page = page) => {
-    await p.addScriptTag({ path: A11Y_SCRIPT });
-    return p.evaluate(() => {
-      const w = globalThis as unknown as Win;
-      return { unlabelled: w.__a11y.unlabelled(), contrast: w.__a11y.lowContrast() };
-    });
-  };
+  const a11y = async (p: Page = page) => ({
+    unlabelled: await probe(p, 'unlabelled'),
+    contrast: await probe(p, 'lowContrast'),
+  });
   const login = async (p: Page) => {
     await p.goto(`${base}/`);
     await p.fill('#login-user', DEMO_LOGIN.username);
@@ -70,7 +95,7 @@ describe.skipIf(!availability.ok)('web UI in Chromium', () => {
       closeStatic = s.close;
     }
     browser = await launchBrowser();
-    context = await browser.newContext({ viewport: { width: 1440, height: 900 }, colorScheme: 'dark' });
+    context = await newContext({ viewport: { width: 1440, height: 900 }, colorScheme: 'dark' });
     page = await context.newPage();
   }, 120_000);
 
@@ -133,10 +158,7 @@ describe.skipIf(!availability.ok)('web UI in Chromium', () => {
     let focused: { tag: string; href: string | null } | null = null;
     for (let i = 0; i < 30; i++) {
       await page.keyboard.press('Tab');
-      focused = await page.evaluate(() => {
-        const el = document.activeElement;
-        return el ? { tag: el.tagName.toLowerCase(), href: el.getAttribute('href') } : null;
-      });
+      focused = await probe(page, 'focused');
       if (focused?.href?.startsWith('/routers/')) break;
     }
     expect(focused?.href).toMatch(/^\/routers\/./);
@@ -152,9 +174,7 @@ describe.skipIf(!availability.ok)('web UI in Chromium', () => {
     while (Date.now() < deadline) {
       await go('/routers/bey-core-1?range=1h');
       await page.waitForSelector('[data-testid="interface-charts"][data-state="ready"]', { timeout: 20_000 });
-      points = await page.$$eval('[data-testid="interface-charts"] .chart', (els) =>
-        Math.max(0, ...els.map((e) => Number((e as HTMLElement).dataset.points ?? 0))),
-      );
+      points = await probe(page, 'chartPoints', '[data-testid="interface-charts"]');
       if (points > 0) break;
       await page.waitForTimeout(3000);
     }
@@ -187,12 +207,10 @@ describe.skipIf(!availability.ok)('web UI in Chromium', () => {
       t.skip('the demo runs no alerting plugin, so no demo alert can fire (see ui/NEEDS-FROM-SERVER.md §8)');
     }
     await go('/alerts');
-    await page.evaluate(() => {
-      (globalThis as unknown as Win).__marker = 1;
-    });
+    await probe(page, 'mark');
     // The demo stages a CPU spike at 30 s and a dead router at 55 s.
     await page.waitForSelector('[data-testid="alert-list"] tr[data-alert]', { timeout: 150_000 });
-    expect(await page.evaluate(() => (globalThis as unknown as Win).__marker)).toBe(1);
+    expect(await probe(page, 'marked')).toBe(true);
     await shot('alerts-firing');
 
     const row = page.locator('tr[data-alert]').first();
@@ -250,7 +268,7 @@ describe.skipIf(!availability.ok)('web UI in Chromium', () => {
   it('every page: labelled controls and text contrast ≥ 4.5:1 in dark and light themes', async () => {
     const paths = ['/', '/routers', '/routers/bey-core-1', '/topology', '/alerts'];
     for (const scheme of ['dark', 'light'] as const) {
-      const ctx = await browser.newContext({ viewport: { width: 1440, height: 900 }, colorScheme: scheme });
+      const ctx = await newContext({ viewport: { width: 1440, height: 900 }, colorScheme: scheme });
       const p = await ctx.newPage();
       await login(p);
       for (const path of paths) {
@@ -269,11 +287,11 @@ describe.skipIf(!availability.ok)('web UI in Chromium', () => {
 
   it('keyboard: Tab reaches the navigation and Enter follows it', async () => {
     await go('/');
-    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    await probe(page, 'blur');
     let name = '';
     for (let i = 0; i < 20 && name !== 'Topology'; i++) {
       await page.keyboard.press('Tab');
-      name = await page.evaluate(() => document.activeElement?.textContent?.trim() ?? '');
+      name = (await probe(page, 'focused'))?.name ?? '';
     }
     expect(name).toBe('Topology');
     await page.keyboard.press('Enter');
@@ -281,10 +299,10 @@ describe.skipIf(!availability.ok)('web UI in Chromium', () => {
   });
 
   it('themes: follows the system preference, the toggle switches and is remembered', async () => {
-    const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'light' });
+    const ctx = await newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'light' });
     const p = await ctx.newPage();
     await login(p);
-    const bg = () => p.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    const bg = () => probe(p, 'background');
     expect(await bg()).toBe('rgb(244, 246, 249)');
     await p.click('button[aria-label="Switch between dark and light theme"]');
     expect(await bg()).toBe('rgb(13, 17, 23)');
@@ -295,7 +313,7 @@ describe.skipIf(!availability.ok)('web UI in Chromium', () => {
   });
 
   it('phone: no horizontal scrolling, navigation behind a menu button', async () => {
-    const ctx = await browser.newContext({
+    const ctx = await newContext({
       viewport: { width: 390, height: 844 },
       isMobile: true,
       hasTouch: true,
@@ -306,7 +324,7 @@ describe.skipIf(!availability.ok)('web UI in Chromium', () => {
     for (const path of ['/', '/routers', '/routers/bey-core-1', '/topology', '/alerts']) {
       await go(path, p);
       await p.waitForTimeout(600);
-      const overflow = await p.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      const overflow = await probe(p, 'overflowX');
       expect({ path, overflow }).toEqual({ path, overflow: 0 });
       await shot(`phone${path === '/' ? '-overview' : path.replaceAll('/', '-')}`, p);
     }

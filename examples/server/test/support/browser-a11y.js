@@ -81,7 +81,7 @@ function accessibleName(el) {
   }
   const aria = el.getAttribute('aria-label');
   if (aria?.trim()) return aria.trim();
-  if (el.labels && el.labels.length) return [...el.labels].map((l) => l.textContent.trim()).join(' ');
+  if (el.labels?.length) return [...el.labels].map((l) => l.textContent.trim()).join(' ');
   if (el.tagName === 'BUTTON' || el.tagName === 'A') return el.textContent.trim();
   return el.getAttribute('title')?.trim() ?? '';
 }
@@ -124,6 +124,32 @@ window.__a11y = {
         });
     }
     return { checked, failures: out };
+  },
+  /** Drops focus, so the next Tab starts from the top of the page. */
+  blur() {
+    document.activeElement?.blur?.();
+  },
+  /** How far the page scrolls sideways (0 on a layout that fits the screen). */
+  overflowX() {
+    return document.documentElement.scrollWidth - window.innerWidth;
+  },
+  /** The body's background colour (theme checks). */
+  background() {
+    return getComputedStyle(document.body).backgroundColor;
+  },
+  /** The most values drawn by one chart under `selector` (charts set data-points). */
+  chartPoints(selector) {
+    return Math.max(
+      0,
+      ...[...document.querySelectorAll(`${selector} .chart`)].map((e) => Number(e.dataset.points ?? 0)),
+    );
+  },
+  /** A value kept in the page: gone after a reload, so tests can prove no reload happened. */
+  mark() {
+    window.__marker = 1;
+  },
+  marked() {
+    return window.__marker === 1;
   },
   /** What has focus now: a short description for keyboard tests. */
   focused() {
