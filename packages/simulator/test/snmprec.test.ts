@@ -87,4 +87,43 @@ describe.skipIf(noSnmprec)('serving the shared .snmprec recordings', () => {
       );
     },
   );
+
+  it.skipIf(missingTool('/usr/bin/snmpbulkwalk', 'snmp'))(
+    'snmpbulkwalk gets every recorded number of routeros.snmprec back exactly',
+    async () => {
+      const dev = fleet.devices.find((d) => d.profile === 'snmprec:routeros')!;
+      const out = await snmpTool('/usr/bin/snmpbulkwalk', [
+        '-v2c',
+        '-c',
+        'routeros',
+        '-Cr50',
+        `${dev.host}:${dev.port}`,
+        '.1',
+      ]);
+      // The walk ends with endOfMibView named after the last OID: keep the values only.
+      const got = new Map(
+        out
+          .filter((l) => !l.includes(' = No more variables'))
+          .map((l) => l.split(' = ', 2) as [string, string]),
+      );
+      const names: Record<string, string> = {
+        '2': 'INTEGER',
+        '65': 'Counter32',
+        '66': 'Gauge32',
+        '70': 'Counter64',
+      };
+      let checked = 0;
+      for (const line of readFileSync(`${snmprecDir}/routeros.snmprec`, 'utf8').split('\n')) {
+        const [oid, tag, value] = line.split('|');
+        // -Ot prints TimeTicks as a bare number.
+        if (oid && tag === '67') expect(got.get(`.${oid}`), oid).toBe(value);
+        const type = tag ? names[tag] : undefined;
+        if (!oid || !type) continue;
+        // -Oe prints enums as numbers: "TYPE: number" for all of these.
+        expect(got.get(`.${oid}`), oid).toBe(`${type}: ${value}`);
+        checked++;
+      }
+      expect(checked).toBeGreaterThan(500);
+    },
+  );
 });
