@@ -88,3 +88,20 @@ describe('sentences', () => {
     });
   });
 });
+
+describe('decoding text', () => {
+  it('decodes UTF-8 words exactly (the ASCII fast path falls back), and keeps the bare word of !fatal', () => {
+    const got: string[][] = [];
+    const reader = new SentenceReader((w) => got.push(w));
+    reader.push(encodeSentence(['!re', '=comment=café Zürich', '=name=ether1', '.tag=1']));
+    reader.push(encodeSentence(['!re', '=comment=plain', '.tag=1']));
+    reader.push(encodeSentence(['!fatal', 'session terminated on request']));
+    expect(got[0]).toEqual(['!re', '=comment=café Zürich', '=name=ether1', '.tag=1']);
+    expect(parseReply(got[1] as string[]).attrs).toEqual({ comment: 'plain' });
+    expect(parseReply(got[2] as string[])).toEqual({
+      type: '!fatal',
+      attrs: {},
+      text: 'session terminated on request',
+    });
+  });
+});

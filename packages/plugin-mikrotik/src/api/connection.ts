@@ -67,7 +67,7 @@ export class ApiConnection {
   private constructor(socket: net.Socket, target: string, maxWordBytes: number | undefined) {
     this.#socket = socket;
     this.#target = target;
-    const reader = new SentenceReader((words) => this.#onSentence(words), maxWordBytes);
+    const reader = new SentenceReader((words) => this.#onReply(parseReply(words)), maxWordBytes);
     socket.on('data', (chunk: Buffer) => {
       this.lastActivity = Date.now();
       try {
@@ -258,10 +258,9 @@ export class ApiConnection {
     else p.resolve(outcome);
   }
 
-  #onSentence(words: string[]): void {
-    const reply = parseReply(words);
+  #onReply(reply: ReturnType<typeof parseReply>): void {
     if (reply.type === '!fatal') {
-      const reason = Object.keys(reply.attrs)[0] ?? words[1] ?? 'no reason';
+      const reason = reply.text ?? 'no reason';
       this.destroy(
         mikrotikError(MikrotikErrorCodes.FATAL, `${this.#target} sent !fatal (${reason.slice(0, 80)})`),
       );

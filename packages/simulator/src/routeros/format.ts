@@ -27,7 +27,20 @@ export function formatRosDate(ms: number): string {
 
 /** A MAC address from a number, `00:11:22:33:44:55` style (upper case, as RouterOS prints). */
 export function macOf(n: number, prefix = 0x4c5e0c): string {
-  const hex = (prefix * 0x1000000 + (n & 0xffffff)).toString(16).padStart(12, '0').toUpperCase();
+  const key = prefix * 0x1000000 + (n & 0xffffff);
+  let mac = macCache.get(key);
+  if (mac === undefined) {
+    mac = formatMac(key);
+    // Bounded: a fleet repeats the same subscriber MACs on every router.
+    if (macCache.size < 200_000) macCache.set(key, mac);
+  }
+  return mac;
+}
+
+const macCache = new Map<number, string>();
+
+function formatMac(key: number): string {
+  const hex = key.toString(16).padStart(12, '0').toUpperCase();
   return hex.match(/../g)?.join(':') ?? hex;
 }
 
