@@ -53,7 +53,7 @@ export function encodeSentence(words: readonly string[]): Buffer {
   return Buffer.concat(parts);
 }
 
-const NON_ASCII = /[^\x00-\x7f]/;
+const NON_ASCII = /[\u0080-\u00ff]/;
 
 /**
  * Splits a byte stream into sentences. Feed it chunks as they arrive; it calls `onSentence` for
