@@ -143,6 +143,25 @@ describe('profiles', () => {
     expect(lx.some((v) => v.tag === 0x46)).toBe(false);
   });
 
+  it('a MikroTik has one registration-table row per associated wireless client, all day long', () => {
+    const d = served('mikrotik');
+    for (let h = 0; h < 24; h += 3) {
+      const t = Date.UTC(2025, 2, 2, h);
+      const res = decodeResponse(
+        handleDatagram(
+          request({ type: PduType.GetBulk, b: 100, oids: ['1.3.6.1.4.1.14988.1.1.1.2.1.3'] }),
+          d.dev,
+          t,
+          d.stats,
+        )!.reply,
+      );
+      const rows = res.varbinds.filter((v) => v.oid.startsWith('1.3.6.1.4.1.14988.1.1.1.2.1.3.'));
+      expect(BigInt(rows.length)).toBe(read(d, '1.3.6.1.4.1.14988.1.1.1.3.1.6.26', t));
+      // Signals are negative dBm: the first content byte has its top bit set.
+      for (const r of rows) expect(Number.parseInt(r.hex.slice(0, 2), 16)).toBeGreaterThanOrEqual(0x80);
+    }
+  });
+
   it('Cisco uses GigabitEthernet names and answers CPU from cpmCPUTotalTable', () => {
     const cs = walk(served('cisco'));
     const descr = cs

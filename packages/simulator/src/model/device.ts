@@ -52,6 +52,8 @@ export type CounterKindName = keyof typeof CounterKind;
 
 const U64 = 1n << 64n;
 
+const clamp = (lo: number, hi: number, v: number) => Math.min(hi, Math.max(lo, v));
+
 /** Options for one device. */
 export interface SimDeviceOptions {
   id: string;
@@ -110,7 +112,7 @@ export class SimDevice {
     this.bootMs = o.startMs - (o.uptimeAtStartMs ?? Math.floor(between(r, 3_600_000, 60 * 86_400_000)));
     this.cpuBase = between(r, 4, 30);
     this.tempBase = between(r, 34, 48);
-    this.clientsBase = Math.floor(between(r, 5, 40));
+    this.clientsBase = Math.floor(between(r, 4, 12));
     this.memFraction = between(r, 0.25, 0.6);
     const peak = between(r, 19, 22.5) * 3600;
     this.interfaces = o.layout.map((l) => {
@@ -260,6 +262,11 @@ export class SimDevice {
       0,
       Math.round(this.clientsBase * f + (noise(this.seed ^ 3, Math.floor(now / 60_000)) - 0.5) * 4),
     );
+  }
+
+  /** Noise in [0, 1) for thing `k`, steady for a minute: lets table rows wander over time. */
+  jitter(k: number, now: number): number {
+    return noise(this.seed + 101 * (k + 1), Math.floor(now / 60_000));
   }
 
   /** Reply delay for a request answered with `varbinds` varbinds, ms (latency, jitter, slowness). */

@@ -6,8 +6,8 @@
 import type { InterfaceLayout } from '../model/device.js';
 import { hashSeed } from '../model/random.js';
 import { Tag } from '../snmp/ber.js';
-import { counter32, integer, octets } from '../snmp/values.js';
-import { type Entries, hostResources, interfaceGroup, systemGroup } from './common.js';
+import { counter32, gauge32, integer, octets, timeTicks } from '../snmp/values.js';
+import { type Ctx, type Entries, hostResources, interfaceGroup, systemGroup } from './common.js';
 import type { Profile } from './types.js';
 
 const MTX = '1.3.6.1.4.1.14988.1.1';
@@ -42,6 +42,39 @@ function layout(ports: number): InterfaceLayout[] {
   return out;
 }
 
+/** Rows of the wireless registration table; as many are present as clients are associated. */
+const MAX_CLIENTS = 16;
+
+/**
+ * mtxrWlRtabTable, indexed by (client MAC, ifIndex): MAC, interface, signal (dBm), rates and
+ * uptime per client. Row k exists while more than k clients are associated.
+ */
+function registrationTable(ifIndex: number, wlanPos: number): Entries {
+  const rtab = `${MTX}.1.2.1`;
+  const out: Entries = [];
+  for (let k = 0; k < MAX_CLIENTS; k++) {
+    const mac = [0x02, 0x1a, 0x2b, 0x3c, 0x10, k + 1];
+    const index = `${mac.join('.')}.${ifIndex}`;
+    const present = (c: Ctx) => c.dev.operUp(wlanPos, c.now) && c.dev.wirelessClients(c.now) > k;
+    const row = (col: number, type: number, value: (c: Ctx) => Buffer) => ({
+      oid: `${rtab}.${col}.${index}`,
+      type,
+      value: (c: Ctx) => (present(c) ? value(c) : undefined),
+    });
+    // Each client keeps its own signal level, moving a few dB around it over time.
+    const signal = (c: Ctx) => -48 - ((k * 7) % 35) - Math.round(4 * c.dev.jitter(k, c.now));
+    out.push(
+      row(1, Tag.OctetString, () => octets(Buffer.from(mac))),
+      row(2, Tag.Integer, () => integer(ifIndex)),
+      row(3, Tag.Integer, (c) => integer(signal(c))),
+      row(8, Tag.Gauge32, (c) => gauge32((signal(c) > -65 ? 144.4e6 : 65e6) - k * 1e6)),
+      row(9, Tag.Gauge32, (c) => gauge32((signal(c) > -65 ? 130e6 : 58.5e6) - k * 1e6)),
+      row(11, Tag.TimeTicks, (c) => timeTicks(Math.min(c.dev.uptimeTicks(c.now), (k + 1) * 360_000))),
+    );
+  }
+  return out;
+}
+
 function entries(l: readonly InterfaceLayout[]): Entries {
   const wlan = l.find((i) => i.type === 71)!;
   const wlanPos = l.indexOf(wlan);
@@ -57,6 +90,7 @@ function entries(l: readonly InterfaceLayout[]): Entries {
       value: (c) => counter32(c.dev.operUp(wlanPos, c.now) ? c.dev.wirelessClients(c.now) : 0),
     },
     { oid: `${MTX}.1.3.1.7.${wlan.ifIndex}`, value: integer(5805) },
+    ...registrationTable(wlan.ifIndex, wlanPos),
     // mtxrHealth: voltage (dV), temperature (dC); RouterOS 7 also has the gauge table below.
     { oid: `${MTX}.3.8.0`, type: Tag.Integer, value: (c) => integer(Math.round(c.dev.voltage(c.now) * 10)) },
     {
