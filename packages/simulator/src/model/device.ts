@@ -255,11 +255,12 @@ export class SimDevice {
     return 24 + (noise(this.seed ^ 11, Math.floor(now / 30_000)) - 0.5) * 0.4;
   }
 
-  /** Wireless clients associated, following the day. */
+  /** Wireless clients associated, following the day (at most 16: the rows a profile has). */
   wirelessClients(now: number): number {
     const f = dayFactor(0.6, this.interfaces[0]?.in.peakSecond ?? 75_600, now / 1000);
-    return Math.max(
+    return clamp(
       0,
+      16,
       Math.round(this.clientsBase * f + (noise(this.seed ^ 3, Math.floor(now / 60_000)) - 0.5) * 4),
     );
   }
