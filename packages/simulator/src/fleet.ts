@@ -65,7 +65,7 @@ export interface FleetDevice {
 export interface SnmpFleet {
   devices: FleetDevice[];
   /** Counters summed over all devices. */
-  stats(): AgentStats & { devices: number; pendingReplies: number };
+  stats(): AgentStats & { devices: number; pendingReplies: number; internalErrors: number };
   /** Closes every socket; replies still delayed are not sent. Safe to call twice. */
   close(): Promise<void>;
 }
@@ -145,6 +145,7 @@ export async function startSnmpFleet(options: SnmpFleetOptions = {}): Promise<Sn
   const sockets: Socket[] = [];
   const devices: FleetDevice[] = [];
   let pending = 0;
+  let internalErrors = 0;
   let closed = false;
   const addressing = options.addressing ?? 'ports';
   const basePort = options.basePort ?? 0;
@@ -157,7 +158,15 @@ export async function startSnmpFleet(options: SnmpFleetOptions = {}): Promise<Sn
     // A send or receive error on one device's socket must never take the process down.
     socket.on('error', () => {});
     socket.on('message', (msg, rinfo) => {
-      const out = handleDatagram(msg, served, clock.now(), stats, maxSize);
+      let out: ReturnType<typeof handleDatagram>;
+      try {
+        out = handleDatagram(msg, served, clock.now(), stats, maxSize);
+      } catch {
+        // A bug of ours (never the peer's input, which handleDatagram absorbs) must not stop
+        // the other devices: count it and stay silent, as a crashed agent would.
+        internalErrors++;
+        return;
+      }
       if (!out || closed) return;
       const send = () => {
         if (!closed) socket.send(out.reply, rinfo.port, rinfo.address, () => {});
@@ -195,7 +204,7 @@ export async function startSnmpFleet(options: SnmpFleetOptions = {}): Promise<Sn
 
   return {
     devices,
-    stats: () => ({ ...stats, devices: devices.length, pendingReplies: pending }),
+    stats: () => ({ ...stats, devices: devices.length, pendingReplies: pending, internalErrors }),
     close: async () => {
       if (closed) return;
       closed = true;

@@ -49,4 +49,29 @@ describe('driven by core’s FakeClock', () => {
       await fleet.close();
     }
   });
+
+  it('an internal error while answering is counted, and the fleet keeps serving', async () => {
+    let broken = true;
+    const clock = {
+      now: () => {
+        if (broken) throw new Error('clock failure');
+        return Date.now();
+      },
+      setTimeout: (fn: () => void, ms: number) => setTimeout(fn, ms),
+    };
+    broken = false;
+    const fleet = await startSnmpFleet({ clock });
+    const d = fleet.devices[0]!;
+    const c = new Client(d.host, d.port, 'public', { timeout: 300 });
+    try {
+      broken = true;
+      await expect(c.get(['1.3.6.1.2.1.1.5.0'])).rejects.toThrow(/timed out/i);
+      expect(fleet.stats().internalErrors).toBe(1);
+      broken = false;
+      expect(String((await c.get(['1.3.6.1.2.1.1.5.0']))[0]!.value)).toBe(d.id);
+    } finally {
+      c.close();
+      await fleet.close();
+    }
+  });
 });
