@@ -119,7 +119,10 @@ function naiveEvaluator(rules) {
       for (const s of samples) {
         const k = key(s);
         let pts = series.get(k);
-        if (!pts) series.set(k, (pts = []));
+        if (!pts) {
+          pts = [];
+          series.set(k, pts);
+        }
         pts.push([s.ts, Number(s.value)]);
         for (const r of rules) {
           if (r.kind !== 'metric' || r.metric !== s.name) continue;
@@ -157,8 +160,14 @@ function measureEvaluation() {
   let evaluations = 0;
   const counting = rules.map((r) => ({
     ...r,
-    breach: (v) => (evaluations++, r.breach(v)),
-    holds: (v) => (evaluations++, r.holds(v)),
+    breach: (v) => {
+      evaluations++;
+      return r.breach(v);
+    },
+    holds: (v) => {
+      evaluations++;
+      return r.holds(v);
+    },
   }));
   let now = Date.UTC(2026, 0, 1);
   const clock = { now: () => now, setTimeout: () => 0, clearTimeout: () => {} };
