@@ -1,10 +1,10 @@
 import './styles.css';
-import { api, onUnauthorised } from './lib/api.js';
+import { api, fetchAlerts, onUnauthorised } from './lib/api.js';
 import { h, icon } from './lib/dom.js';
 import { live } from './lib/live.js';
 import { onNavigate, onTitle, route, startRouter } from './lib/nav.js';
 import { toggleTheme } from './lib/theme.js';
-import type { Alert, Me } from './lib/types.js';
+import type { Me } from './lib/types.js';
 import { alertsPage } from './pages/alerts.js';
 import { loginPage } from './pages/login.js';
 import { overviewPage } from './pages/overview.js';
@@ -58,7 +58,11 @@ function shell(me: Me): void {
       h(
         'div',
         { class: 'sidebar-foot' },
-        h('span', { class: 'muted' }, `Signed in as ${me.username ?? me.id ?? 'user'}`),
+        h(
+          'span',
+          { class: 'muted' },
+          `Signed in as ${(me.username ?? me.id ?? 'user').replace(/^user:/, '')}${me.role ? ` (${me.role})` : ''}`,
+        ),
         h(
           'button',
           { type: 'button', onclick: toggleTheme, 'aria-label': 'Switch between dark and light theme' },
@@ -116,9 +120,9 @@ function shell(me: Me): void {
     firing.textContent = String(firingSet.size);
     firing.setAttribute('aria-label', `${firingSet.size} firing alerts`);
   };
-  api<{ items: Alert[] }>('/api/v1/alerts?status=firing')
-    .then((r) => {
-      for (const a of r.items) firingSet.add(a.fingerprint);
+  fetchAlerts('firing')
+    .then((items) => {
+      for (const a of items) if (!a.pending) firingSet.add(a.fingerprint);
       showCount();
     })
     .catch(() => undefined);

@@ -69,7 +69,7 @@ export function virtualTable<T>(opts: {
     head.replaceChildren(
       ...visibleCols().map((c) => {
         if (!c.sort)
-          return h('span', { role: 'columnheader', class: c.num ? 'num muted' : 'muted' }, c.title);
+          return h('span', { role: 'columnheader', class: c.num ? 'vt-th num' : 'vt-th' }, c.title);
         const dir = sort?.id === c.id ? (sort.dir === 'asc' ? 'ascending' : 'descending') : undefined;
         return h(
           'span',

@@ -1,4 +1,5 @@
-import type { RangeResult } from './types.js';
+import { normaliseAlert, normaliseSilence } from './alerts.js';
+import type { Alert, RangeResult, Silence } from './types.js';
 
 /** An API answer that was not 2xx. `status` 0 means the server could not be reached. */
 export class ApiError extends Error {
@@ -102,4 +103,16 @@ export function interfaceSeries(
     `/api/v1/metrics/interfaces/${encodeURIComponent(id)}${qs({ metric, from: range.from, step: range.step, fn: range.fn })}`,
     { signal },
   );
+}
+
+/** Alerts (all, or by status), in the UI's shape whichever alerting the server runs. */
+export async function fetchAlerts(status?: 'firing' | 'resolved', signal?: AbortSignal): Promise<Alert[]> {
+  const r = await api<{ items: unknown[] }>(`/api/v1/alerts${qs({ status })}`, { signal });
+  return (r.items ?? []).map(normaliseAlert);
+}
+
+/** Active and recent silences, or `undefined` when the alerting in use cannot silence. */
+export async function fetchSilences(signal?: AbortSignal): Promise<Silence[] | undefined> {
+  const r = await optional<{ items: unknown[] }>('/api/v1/silences', signal);
+  return r ? (r.items ?? []).map(normaliseSilence) : undefined;
 }

@@ -1,3 +1,4 @@
+import { normaliseAlert } from './alerts.js';
 import type { Alert, DeviceStatus, StatusEvent } from './types.js';
 
 /** What the event stream tells the pages. */
@@ -42,8 +43,8 @@ class Live {
     });
     for (const kind of ['firing', 'resolved'] as const) {
       es.addEventListener(`alert:${kind}`, (m) => {
-        const a = json(m.data) as Alert | undefined;
-        if (a?.fingerprint) this.emit(`alert:${kind}`, a);
+        const raw = json(m.data) as { fingerprint?: string } | undefined;
+        if (raw?.fingerprint) this.emit(`alert:${kind}`, normaliseAlert(raw));
       });
     }
     for (const kind of ['added', 'changed', 'removed'] as const) {

@@ -89,6 +89,10 @@ export interface Alert {
   endsAt?: number;
   value?: number;
   acknowledged?: { by: string; at: number; comment?: string };
+  /** Active but not yet past its `for` duration. */
+  pending?: boolean;
+  /** Why it is not notified now (silence, acknowledgement, inhibition, parent down). */
+  muted?: { kind: string; id?: string; by?: string; parent?: string };
 }
 
 export interface Silence {

@@ -1,10 +1,18 @@
 import { severityBadge, toast } from '../components/ui.js';
-import { api, optional } from '../lib/api.js';
+import { matcherText, normaliseAlert } from '../lib/alerts.js';
+import { api, fetchAlerts, fetchSilences } from '../lib/api.js';
 import { h, mount } from '../lib/dom.js';
 import { formatAgo, formatDuration, severityRank } from '../lib/format.js';
 import { live } from '../lib/live.js';
 import type { Page } from '../lib/nav.js';
-import type { Alert, Silence } from '../lib/types.js';
+import type { Alert } from '../lib/types.js';
+
+/** Why an alert is not notified, in words. */
+const MUTED: Record<string, string> = {
+  silence: 'silenced',
+  inhibited: 'inhibited',
+  'parent-down': 'upstream down',
+};
 
 const DURATIONS = [
   { value: '1h', label: '1 hour' },
@@ -105,11 +113,13 @@ export const alertsPage: Page = (root) => {
               ackBtn.addEventListener('click', async () => {
                 ackBtn.disabled = true;
                 try {
-                  const updated = await api<Alert>(
+                  const updated = await api<unknown>(
                     `/api/v1/alerts/${encodeURIComponent(a.fingerprint)}/ack`,
                     { method: 'POST', body: {} },
                   );
-                  Object.assign(a, updated);
+                  const fresh = updated ? normaliseAlert(updated) : undefined;
+                  // Whatever the server answers, the operator just acknowledged it: show that.
+                  a.acknowledged = fresh?.acknowledged ?? { by: 'you', at: Date.now() };
                   drawList();
                   toast(`Acknowledged ${name}`);
                 } catch (err) {
@@ -148,6 +158,10 @@ export const alertsPage: Page = (root) => {
                         `by ${a.acknowledged.by.replace(/^user:/, '')} ${formatAgo(a.acknowledged.at)}`,
                       )
                     : h('span', { class: 'muted' }, 'no'),
+                  a.pending ? h('span', { class: 'badge plain' }, ' pending') : null,
+                  a.muted && a.muted.kind !== 'ack'
+                    ? h('span', { class: 'badge plain' }, ` ${MUTED[a.muted.kind] ?? a.muted.kind}`)
+                    : null,
                 ),
                 h(
                   'td',
@@ -165,17 +179,16 @@ export const alertsPage: Page = (root) => {
   };
 
   const load = async () => {
-    const r = await api<{ items: Alert[] }>('/api/v1/alerts', { signal });
-    alerts = r.items;
+    alerts = await fetchAlerts(undefined, signal);
     drawTabs();
     drawList();
   };
   const loadSilences = async () => {
-    const r = await optional<{ items: Silence[] }>('/api/v1/silences', signal).catch(() => undefined);
-    if (!r)
+    const items = await fetchSilences(signal).catch(() => undefined);
+    if (!items)
       return mount(silencesEl, h('p', { class: 'muted' }, 'The alerting in use cannot apply silences.'));
     const now = Date.now();
-    const active = r.items.filter((s) => s.endsAt > now);
+    const active = items.filter((s) => s.endsAt > now);
     if (active.length === 0) return mount(silencesEl, h('p', { class: 'muted' }, 'No active silence.'));
     mount(
       silencesEl,
@@ -186,11 +199,7 @@ export const alertsPage: Page = (root) => {
           h(
             'li',
             null,
-            h(
-              'span',
-              { class: 'mono' },
-              s.matchers.map((m) => `${m.name}${m.isRegex ? '=~' : '='}"${m.value}"`).join(', '),
-            ),
+            h('span', { class: 'mono' }, s.matchers.map(matcherText).join(', ')),
             h('span', { class: 'muted' }, s.comment),
             h('time', null, `ends in ${formatDuration((s.endsAt - now) / 1000)}`),
             h(

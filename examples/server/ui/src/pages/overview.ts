@@ -1,6 +1,6 @@
 import { lineChart } from '../components/chart.js';
 import { card, severityBadge, stat, statusBadge, table } from '../components/ui.js';
-import { api, optional, qs } from '../lib/api.js';
+import { api, fetchAlerts, optional, qs } from '../lib/api.js';
 import { h, mount } from '../lib/dom.js';
 import { formatAgo, formatBps, formatCount, formatPercent, SEVERITIES, severityRank } from '../lib/format.js';
 import { live } from '../lib/live.js';
@@ -121,9 +121,9 @@ export const overviewPage: Nav = (root) => {
         : h('p', { class: 'muted' }, 'No alert is firing.'),
     );
   };
-  api<{ items: Alert[] }>('/api/v1/alerts?status=firing', { signal })
-    .then((r) => {
-      for (const a of r.items) firing.set(a.fingerprint, a);
+  fetchAlerts('firing', signal)
+    .then((items) => {
+      for (const a of items) if (!a.pending) firing.set(a.fingerprint, a);
       drawAlerts();
     })
     .catch(() => mount(alertsEl, h('p', { class: 'muted' }, 'Alerts are not available.')));

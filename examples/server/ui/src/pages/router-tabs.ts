@@ -1,6 +1,6 @@
 import { lineChart } from '../components/chart.js';
 import { severityBadge, table } from '../components/ui.js';
-import { api, interfaceSeries, optional, qs } from '../lib/api.js';
+import { api, fetchAlerts, interfaceSeries, optional, qs } from '../lib/api.js';
 import { h, mount } from '../lib/dom.js';
 import { formatAgo, formatBps, formatDuration } from '../lib/format.js';
 import type { RangeChoice } from '../lib/ranges.js';
@@ -227,9 +227,9 @@ export const wirelessColumns = [
 /** The router's alerts, firing and recent. */
 export function alertsTab(id: string, signal: AbortSignal): HTMLElement {
   const out = h('div', null, h('p', { class: 'muted' }, 'Loading…'));
-  api<{ items: Alert[] }>('/api/v1/alerts', { signal })
-    .then((r) => {
-      const mine = r.items.filter((a) => a.labels.device === id);
+  fetchAlerts(undefined, signal)
+    .then((items) => {
+      const mine = items.filter((a) => a.labels.device === id);
       mount(
         out,
         table(

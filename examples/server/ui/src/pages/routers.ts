@@ -44,17 +44,17 @@ export const routersPage: Page = (root, _params, query) => {
     {
       id: 'status',
       title: 'Status',
-      width: '118px',
+      width: '104px',
       cell: (r) => statusBadge(r.status),
       sort: (r) => STATUS_ORDER[r.status],
     },
     {
       id: 'name',
       title: 'Router',
-      width: 'minmax(150px, 2fr)',
+      width: 'minmax(0, 2fr)',
       cell: (r) => [
         h('span', { class: 'name' }, r.name),
-        r.name !== r.id ? h('span', { class: 'muted' }, ` ${r.id}`) : null,
+        r.name.toLowerCase() !== r.id.toLowerCase() ? h('span', { class: 'muted' }, ` ${r.id}`) : null,
       ],
       sort: (r) => r.name,
     },
@@ -85,7 +85,7 @@ export const routersPage: Page = (root, _params, query) => {
     {
       id: 'cpu',
       title: 'CPU',
-      width: '80px',
+      width: '64px',
       num: true,
       cell: (r) => usage(r.cpu, formatPercent(r.cpu)),
       sort: (r) => r.cpu,
@@ -115,6 +115,7 @@ export const routersPage: Page = (root, _params, query) => {
       id: 'traffic',
       title: 'Traffic 1h',
       width: 'minmax(90px, 1fr)',
+      wide: true,
       cell: (r) => {
         const c = h('canvas', { 'aria-hidden': 'true' });
         // Drawn after insertion, when the canvas has its size.

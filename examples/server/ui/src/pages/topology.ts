@@ -2,7 +2,15 @@ import { segmented } from '../components/ui.js';
 import { api } from '../lib/api.js';
 import { h, mount, s } from '../lib/dom.js';
 import { STATUS_LABEL } from '../lib/format.js';
-import { fit, forceLayout, layeredLayout, type Placed, projectGeo, utilisationClass } from '../lib/layout.js';
+import {
+  fit,
+  forceLayout,
+  layeredLayout,
+  type Placed,
+  projectGeo,
+  spread,
+  utilisationClass,
+} from '../lib/layout.js';
 import { live } from '../lib/live.js';
 import { navigate, type Page } from '../lib/nav.js';
 import type { Topology } from '../lib/types.js';
@@ -17,7 +25,7 @@ const STATUS_VAR: Record<string, string> = {
   offline: '--bad',
   unknown: '--unknown',
 };
-const LINK_VAR = { none: '--border', low: '--ok', mid: '--warn', high: '--bad' } as const;
+const LINK_VAR = { none: '--muted', low: '--ok', mid: '--warn', high: '--bad' } as const;
 
 /**
  * The network as a map: devices coloured by status, links by utilisation (dashed: declared
@@ -71,11 +79,13 @@ export const topologyPage: Page = (root, _params, query) => {
     const useGeo = mode === 'geo' && located.length >= 2;
     let placed: Placed[];
     if (useGeo) {
-      const geo = fit(
+      const projected = fit(
         projectGeo(located.map((n) => ({ id: n.id, lat: n.location?.lat ?? 0, lon: n.location?.lon ?? 0 }))),
         W,
         H - 120,
       );
+      // Devices of one site sit metres apart: spread them so each stays visible and clickable.
+      const geo = spread(projected, located.length > 150 ? 12 : 70);
       const geoIds = new Set(located.map((n) => n.id));
       // Devices without coordinates line up along the bottom, next to nothing in particular.
       const rest = t.nodes.filter((n) => !geoIds.has(n.id));
@@ -110,6 +120,7 @@ export const topologyPage: Page = (root, _params, query) => {
           y2: b.y,
           stroke: `var(${LINK_VAR[u]})`,
           'stroke-width': u === 'none' ? 1.5 : 3,
+          'stroke-opacity': u === 'none' ? 0.55 : 0.9,
           'stroke-dasharray': l.kind === 'parent' ? '5 4' : undefined,
           'data-link': `${l.source}|${l.target}`,
         },
