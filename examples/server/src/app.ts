@@ -18,6 +18,7 @@ import { routerRoutes } from './routes/routers.js';
 import { sessionRoutes } from './routes/sessions.js';
 import { systemRoutes } from './routes/system.js';
 import { topologyRoutes } from './routes/topology.js';
+import { DEFAULT_UI_DIR, uiRoutes } from './ui-static.js';
 import { SERVER_VERSION } from './version.js';
 
 /** A registered route, as the auth test enumerates them. */
@@ -95,6 +96,7 @@ export async function buildApp(ctx: ServerContext, options: BuildAppOptions = {}
     await eventRoutes(api, ctx);
     await adminRoutes(api, ctx);
     await systemRoutes(api, ctx, options.configSummary ?? {});
+    await uiRoutes(api, ctx.config.ui.dir ?? DEFAULT_UI_DIR, (m) => ctx.monitor.logger.warn(m));
   });
   await app.ready();
   return app;

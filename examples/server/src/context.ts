@@ -1,6 +1,7 @@
 import type { Monitor, SampleQuery } from '@ispmonitor/core';
+import type { PostgresStore } from '@ispmonitor/plugin-postgres';
 import type { AlertsApi } from './adapters/alerts.js';
-import type { InventoryRead } from './adapters/inventory-read.js';
+import type { FactsCache, InventoryRead } from './adapters/inventory-read.js';
 import type { AuditLog } from './audit.js';
 import type { Accounts } from './auth/accounts.js';
 import type { LicenseManager } from './license.js';
@@ -15,7 +16,11 @@ export interface ServerContext {
   audit: AuditLog;
   license: LicenseManager;
   inventory: InventoryRead;
+  /** Latest facts of this process's polls: wireless clients and system facts, which storage does not serve. */
+  facts: FactsCache;
   alerts: AlertsApi;
+  /** The Postgres plugin's read store (rankings, history), when installed. */
+  store?: () => PostgresStore | undefined;
   /** Stored samples, when a storage plugin provides them. */
   samples(): SampleQuery | undefined;
   recentErrors: RecentErrors;

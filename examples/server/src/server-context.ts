@@ -1,4 +1,5 @@
 import { type Monitor, tokens } from '@ispmonitor/core';
+import { postgresStore } from '@ispmonitor/plugin-postgres';
 import { type AlertsApi, busAlerts } from './adapters/alerts.js';
 import { factsCache, type InventoryRead } from './adapters/inventory-read.js';
 import { AuditLog } from './audit.js';
@@ -42,7 +43,7 @@ export async function createServerContext(
   const timer = setInterval(() => void license.check(), config.license.checkIntervalMinutes * 60_000);
   timer.unref();
 
-  const facts = options.inventory ? undefined : factsCache(monitor.bus);
+  const facts = factsCache(monitor.bus);
   const fallbackAlerts = options.alerts ? undefined : busAlerts(monitor.bus, store);
   const recentErrors = new RecentErrors(monitor.bus);
   await bootstrapAdmin(accounts, audit, config, options.print ?? ((l) => process.stdout.write(`${l}\n`)));
@@ -53,14 +54,16 @@ export async function createServerContext(
     accounts,
     audit,
     license,
-    inventory: options.inventory ?? (facts as InventoryRead),
+    inventory: options.inventory ?? facts,
+    facts,
     alerts: options.alerts ?? (fallbackAlerts as AlertsApi),
+    store: () => (monitor.has(postgresStore) ? monitor.resolve(postgresStore) : undefined),
     samples: () => (monitor.has(tokens.SampleQuery) ? monitor.resolve(tokens.SampleQuery) : undefined),
     recentErrors,
     persistentState: persistent,
     close() {
       clearInterval(timer);
-      facts?.close();
+      facts.close();
       fallbackAlerts?.close();
       recentErrors.close();
     },

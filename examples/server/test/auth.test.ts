@@ -15,6 +15,11 @@ const PUBLIC = new Set([
   'HEAD /ready',
   'HEAD /live',
   'POST /api/v1/auth/login',
+  // The web UI (its own login page); unknown /api paths under it still need credentials.
+  'GET /',
+  'HEAD /',
+  'GET /*',
+  'HEAD /*',
 ]);
 
 describe('authentication', () => {

@@ -5,6 +5,8 @@ import type {
   InventoryFacts,
   NeighbourFact,
   PppoeSessionFact,
+  SystemFact,
+  WirelessClientFact,
 } from '@ispmonitor/core';
 
 /** An interface with the device it belongs to; `id` is `<device>:<index>`. */
@@ -18,6 +20,10 @@ export interface PppoeRow extends PppoeSessionFact {
 }
 
 export interface DhcpRow extends DhcpLeaseFact {
+  device: string;
+}
+
+export interface WirelessRow extends WirelessClientFact {
   device: string;
 }
 
@@ -66,7 +72,14 @@ function page<T>(rows: T[], filter: ListFilter): Page<T> {
  * Inventory facts from the `facts` bus event: the latest facts of each device. A missing kind of
  * fact in a poll keeps what the previous poll learned (a missing key means "not collected").
  */
-export function factsCache(bus: Bus): InventoryRead & { close(): void } {
+/** The latest facts in memory: everything `InventoryRead` has, plus what storage does not keep. */
+export interface FactsCache extends InventoryRead {
+  wireless(filter: ListFilter): Promise<Page<WirelessRow>>;
+  system(device: string): SystemFact | undefined;
+  close(): void;
+}
+
+export function factsCache(bus: Bus): FactsCache {
   const byDevice = new Map<string, InventoryFacts>();
   const offs = [
     bus.on('facts', ({ device, facts }) => {
@@ -107,6 +120,14 @@ export function factsCache(bus: Bus): InventoryRead & { close(): void } {
       }
       return page(out, filter);
     },
+    async wireless(filter) {
+      const out: WirelessRow[] = [];
+      for (const [device, c] of rows('wirelessClients', filter.device)) {
+        if (matches(filter.search, c.mac, c.interface)) out.push({ ...c, device });
+      }
+      return page(out, filter);
+    },
+    system: (device) => byDevice.get(device)?.system,
     close: () => {
       for (const off of offs) off();
     },

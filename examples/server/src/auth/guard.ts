@@ -6,6 +6,8 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Reachable without credentials (health, ready, live, login). */
     public?: boolean;
+    /** The web UI's catch-all: public, except for `/api/*` paths that no API route matched. */
+    ui?: boolean;
     /** Least role the route needs. Default: viewer for GET/HEAD, operator otherwise. */
     role?: Role;
   }
@@ -35,7 +37,9 @@ async function authenticate(request: FastifyRequest, accounts: Accounts): Promis
 export function installGuard(app: FastifyInstance, accounts: Accounts): void {
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     const config = request.routeOptions.config;
-    if (config?.public) return;
+    // An unknown /api path falls through to the UI catch-all: it still needs credentials, so
+    // anonymous callers cannot probe which API routes exist.
+    if (config?.public && !(config.ui && request.url.startsWith('/api/'))) return;
     const principal = await authenticate(request, accounts);
     if (!principal) {
       reply.header('www-authenticate', 'Bearer realm="ispmonitor"');

@@ -106,4 +106,77 @@ export async function metricsApiRoutes(app: FastifyInstance, ctx: ServerContext)
       return range({ device, ifName: iface.name }, req.query, metric, counter ? 'rate' : 'avg');
     },
   );
+
+  app.get<{ Querystring: { metric: string; router?: string } }>(
+    '/api/v1/metrics/latest',
+    {
+      schema: {
+        tags,
+        summary: 'Newest sample of every series of one metric (all routers, or one)',
+        querystring: {
+          type: 'object',
+          required: ['metric'],
+          additionalProperties: false,
+          properties: {
+            metric: { type: 'string', enum: [...catalogNames] },
+            router: { type: 'string', maxLength: 128 },
+          },
+        },
+      },
+    },
+    async (req) => {
+      const query = ctx.samples();
+      if (!query)
+        throw new HttpError(501, 'no storage plugin is installed: samples are not kept', 'ISPM_NO_STORAGE');
+      const labels = req.query.router ? { device: req.query.router } : undefined;
+      const samples = await query.latest(req.query.metric, labels);
+      return {
+        metric: req.query.metric,
+        items: samples.map((s) => ({
+          device: s.labels.device,
+          labels: s.labels,
+          // Beyond 2^53 a counter stays exact as a string.
+          value: typeof s.value === 'bigint' ? s.value.toString() : s.value,
+          ts: s.ts,
+        })),
+      };
+    },
+  );
+
+  app.get<{ Querystring: { kind: 'interfaces' | 'cpu'; window?: string; limit?: number } }>(
+    '/api/v1/metrics/top',
+    {
+      schema: {
+        tags,
+        summary: 'Busiest interfaces (bits/s, in+out) or highest CPU over a window ending now',
+        querystring: {
+          type: 'object',
+          required: ['kind'],
+          additionalProperties: false,
+          properties: {
+            kind: { type: 'string', enum: ['interfaces', 'cpu'] },
+            window: { type: 'string', maxLength: 20 },
+            limit: { type: 'integer', minimum: 1, maximum: 100, default: 10 },
+          },
+        },
+      },
+    },
+    async (req) => {
+      const store = ctx.store?.();
+      if (!store)
+        throw new HttpError(
+          501,
+          'no storage plugin is installed: rankings need stored samples',
+          'ISPM_NO_STORAGE',
+        );
+      const windowMs = parseStep(req.query.window, 300_000, 'window');
+      if (windowMs > 7 * 86_400_000) throw new HttpError(400, 'window: at most 7d');
+      const limit = req.query.limit ?? 10;
+      const items =
+        req.query.kind === 'interfaces'
+          ? await store.busiestInterfaces(windowMs, limit)
+          : await store.highestCpu(windowMs, limit);
+      return { kind: req.query.kind, window: windowMs, items };
+    },
+  );
 }

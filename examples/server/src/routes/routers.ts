@@ -111,7 +111,8 @@ export async function routerRoutes(app: FastifyInstance, ctx: ServerContext): Pr
     async (req) => {
       const state = devices.get(req.params.id);
       if (!state) throw new HttpError(404, `no router "${req.params.id}"`, 'ISPM_DEVICE_NOT_FOUND');
-      return routerView(state);
+      const system = ctx.facts.system(req.params.id);
+      return { ...routerView(state), ...(system ? { system } : {}) };
     },
   );
 

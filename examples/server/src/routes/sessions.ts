@@ -19,7 +19,7 @@ const querystring = {
   },
 } as const;
 
-/** `/api/v1/sessions/pppoe` and `/api/v1/sessions/dhcp`: search by subscriber, MAC or address. */
+/** `/api/v1/sessions/pppoe`, `/dhcp` and `/wireless`: search by subscriber, MAC or address. */
 export async function sessionRoutes(app: FastifyInstance, ctx: ServerContext): Promise<void> {
   const tags = ['sessions'];
   app.get<{ Querystring: Query }>(
@@ -28,6 +28,15 @@ export async function sessionRoutes(app: FastifyInstance, ctx: ServerContext): P
     async (req) => {
       const p = paging(req.query);
       const r = await ctx.inventory.pppoe({ device: req.query.router, search: req.query.q, ...p });
+      return { ...r, page: p.page, pageSize: p.pageSize };
+    },
+  );
+  app.get<{ Querystring: Query }>(
+    '/api/v1/sessions/wireless',
+    { schema: { tags, summary: 'Wireless clients (from the latest polls)', querystring } },
+    async (req) => {
+      const p = paging(req.query);
+      const r = await ctx.facts.wireless({ device: req.query.router, search: req.query.q, ...p });
       return { ...r, page: p.page, pageSize: p.pageSize };
     },
   );

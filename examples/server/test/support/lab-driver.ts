@@ -32,7 +32,7 @@ export const labDriver = definePlugin({
         for (let i = 1; i <= s.interfaces; i++) {
           const l = { ...base, ifName: `ether${i}` };
           samples.push(
-            { name: 'interface_in_octets_total', labels: l, value: BigInt(ts) * 1000n + BigInt(i), ts },
+            { name: 'interface_in_octets_total', labels: l, value: BigInt(ts) * 10_000n + BigInt(i), ts },
             { name: 'interface_out_octets_total', labels: l, value: ts * 10 + i, ts },
             { name: 'interface_oper_up', labels: l, value: i === 2 ? 0 : 1, ts },
           );
@@ -57,6 +57,7 @@ export const labDriver = definePlugin({
               { user: `sub-${device.id}`, address: '100.64.0.10', callerId: 'AA:BB:CC:00:00:01' },
             ],
             dhcpLeases: [{ address: '192.0.2.50', mac: 'aa:bb:cc:00:00:02', hostName: 'printer' }],
+            wirelessClients: [{ mac: 'aa:bb:cc:00:00:03', interface: 'wlan1', signalDbm: -61 }],
           },
         };
       },

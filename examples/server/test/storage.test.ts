@@ -1,0 +1,101 @@
+import { loadConfig, type Monitor } from '@ispmonitor/core';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { storageInventory } from '../src/adapters/postgres-read.js';
+import { buildApp } from '../src/app.js';
+import { assemble } from '../src/assemble.js';
+import { parseServerConfig } from '../src/server-config.js';
+import { createServerContext } from '../src/server-context.js';
+import { ADMIN_KEY, waitFor } from './support/harness.js';
+import { labDriver } from './support/lab-driver.js';
+
+let monitor: Monitor;
+let app: FastifyInstance;
+let close: () => void;
+const headers = { authorization: `Bearer ${ADMIN_KEY}` };
+const get = async (url: string) => {
+  const r = await app.inject({ url, headers });
+  expect(r.statusCode, `${url}: ${r.body.slice(0, 300)}`).toBe(200);
+  return r.json();
+};
+
+beforeAll(async () => {
+  const { config, secrets } = await loadConfig(undefined, { env: { LOG_LEVEL: 'warn' } });
+  config.devices = [
+    { id: 'r1', host: '127.0.0.1', driver: 'lab', interval: '1s', lab: { interfaces: 2 } },
+    { id: 'r2', host: '127.0.0.2', driver: 'lab', interval: '1s', peer: 'r1', lab: { interfaces: 3 } },
+  ];
+  config.plugins = { postgres: { ingest: { chunkSize: 100 } } };
+  monitor = await assemble(config, secrets, { memoryDb: true, plugins: [labDriver()] });
+  await monitor.start();
+  const ctx = await createServerContext(
+    monitor,
+    parseServerConfig({ auth: { adminApiKey: ADMIN_KEY } }, {}),
+    {
+      print: () => {},
+      inventory: storageInventory(monitor),
+    },
+  );
+  close = ctx.close;
+  app = await buildApp(ctx);
+  // Two polls of each router have reached the database.
+  await waitFor(
+    async () => {
+      const r = await app.inject({
+        url: '/api/v1/metrics/routers/r1?metric=device_cpu_load_ratio&from=-1m&step=1s&fn=raw',
+        headers,
+      });
+      return r.statusCode === 200 && (r.json().series[0]?.points.length ?? 0) >= 2;
+    },
+    30_000,
+    'samples stored',
+  );
+}, 90_000);
+afterAll(async () => {
+  await app?.close();
+  close?.();
+  await monitor?.stop();
+});
+
+describe('API over the Postgres plugin (embedded PGlite)', () => {
+  it('serves time series with a step and a function, and counter rates', async () => {
+    const cpu = await get('/api/v1/metrics/routers/r1?metric=device_cpu_load_ratio&from=-1m&step=10s&fn=avg');
+    expect(cpu.series[0].labels.device).toBe('r1');
+    expect(cpu.series[0].points.every(([, v]: [number, number]) => v === 0.25)).toBe(true);
+    const rate = await get('/api/v1/metrics/interfaces/r1:1?from=-1m&step=5s');
+    expect(rate.fn).toBe('rate');
+    expect(rate.series[0].labels.ifName).toBe('ether1');
+  });
+
+  it('answers latest values of a metric for all routers and rankings', async () => {
+    const latest = await get('/api/v1/metrics/latest?metric=device_cpu_load_ratio');
+    expect(latest.items.map((i: { device: string }) => i.device).sort()).toEqual(['r1', 'r2']);
+    const top = await get('/api/v1/metrics/top?kind=interfaces&window=1m&limit=3');
+    expect(top.items.length).toBeGreaterThan(0);
+    expect(top.items[0]).toHaveProperty('ifName');
+  });
+
+  it('reads interfaces, sessions and leases from the database', async () => {
+    await waitFor(
+      async () => (await get('/api/v1/interfaces?pageSize=100')).total === 5,
+      10_000,
+      'interfaces stored',
+    );
+    const r2 = await get('/api/v1/routers/r2/interfaces');
+    expect(r2.items.map((i: { name: string }) => i.name).sort()).toEqual(['ether1', 'ether2', 'ether3']);
+    const byMac = await get('/api/v1/sessions/pppoe?q=AA:BB:CC:00:00:01');
+    expect(byMac.items.map((s: { device: string }) => s.device).sort()).toEqual(['r1', 'r2']);
+    const byUser = await get('/api/v1/sessions/pppoe?q=sub-r2');
+    expect(byUser.items).toEqual([expect.objectContaining({ user: 'sub-r2', device: 'r2' })]);
+    const lease = await get('/api/v1/sessions/dhcp?q=192.0.2.50&router=r1');
+    expect(lease.items).toEqual([expect.objectContaining({ mac: 'aa:bb:cc:00:00:02', device: 'r1' })]);
+    const wifi = await get('/api/v1/sessions/wireless?q=wlan1');
+    expect(wifi.total).toBe(2);
+    expect((await get('/api/v1/routers/r1')).system).toMatchObject({ vendor: 'Lab' });
+  });
+
+  it('builds the topology from stored neighbours', async () => {
+    const topo = await get('/api/v1/topology');
+    expect(topo.links).toContainEqual(expect.objectContaining({ source: 'r2', target: 'r1', kind: 'lldp' }));
+  });
+});
