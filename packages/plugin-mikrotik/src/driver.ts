@@ -4,6 +4,7 @@
  * that connection (tagged commands). A menu that fails is a part error; a connection that fails
  * is the poll's error. Nothing escapes as a throw.
  */
+import { setMaxListeners } from 'node:events';
 import type { Device, Driver, PollContext, PollResult } from '@ispmonitor/core';
 import { ConnectionPool, type RouterTarget } from './api/pool.js';
 import type { TlsSettings } from './api/tls.js';
@@ -89,9 +90,17 @@ export function createMikrotikDriver(options: MikrotikDriverOptions = {}): Mikro
   const memories = new Map<string, RouterMemory>();
 
   async function poll(device: Device, ctx: PollContext): Promise<PollResult> {
+    // One signal of our own per poll: a dozen concurrent commands listen to it, more than the
+    // default listener limit of an AbortSignal (which would print a leak warning).
+    const local = new AbortController();
+    setMaxListeners(64, local.signal);
+    const onAbort = () => local.abort(ctx.signal.reason);
+    if (ctx.signal.aborted) local.abort(ctx.signal.reason);
+    else ctx.signal.addEventListener('abort', onAbort, { once: true });
+    const signal = local.signal;
     try {
       const settings = settingsOf(device);
-      const lease = await pool.acquire(device.id, targetOf(device, settings), ctx.signal);
+      const lease = await pool.acquire(device.id, targetOf(device, settings), signal);
       let memory = memories.get(device.id);
       if (!memory) {
         memory = newMemory(opts.reprobeInterval, new SessionTracker());
@@ -110,7 +119,7 @@ export function createMikrotikDriver(options: MikrotikDriverOptions = {}): Mikro
         conn: lease.conn,
         memory,
         logger: ctx.logger,
-        signal: ctx.signal,
+        signal,
         now,
         ts: now,
         samples: [],
@@ -135,6 +144,8 @@ export function createMikrotikDriver(options: MikrotikDriverOptions = {}): Mikro
       return result;
     } catch (err) {
       return { samples: [], error: errorOf(err) };
+    } finally {
+      ctx.signal.removeEventListener('abort', onAbort);
     }
   }
 

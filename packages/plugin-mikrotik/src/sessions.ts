@@ -19,32 +19,51 @@ export interface SessionChange {
   ts: number;
 }
 
-const keyOf = (s: PppoeSession) => `${s.user}\u0000${s.id ?? ''}\u0000${s.callerId ?? ''}`;
+const SEP = '\u0000';
+
+/** One session as one string: the baseline of a BRAS with thousands of sessions stays small. */
+function pack(s: PppoeSession): string {
+  return [s.id ?? '', s.user, s.callerId ?? '', s.address ?? '', s.service ?? ''].join(SEP);
+}
+
+function unpack(text: string): PppoeSession {
+  const [id, user, callerId, address, service] = text.split(SEP) as string[];
+  const s: PppoeSession = { user: user ?? '' };
+  if (id) s.id = id;
+  if (callerId) s.callerId = callerId;
+  if (address) s.address = address;
+  if (service) s.service = service;
+  return s;
+}
 
 /** Keeps the last set of sessions of one router and diffs each new one against it. */
 export class SessionTracker {
-  #last: Map<string, PppoeSession> | undefined;
+  #last: Set<string> | undefined;
 
   /**
    * Records `current` and returns what appeared and vanished since the previous call. The first
    * call only sets the baseline (no change reported), so a restart does not flood listeners.
+   * A session is the same session while its `.id`, user, caller-id, address and service are.
    */
   update(
     current: readonly PppoeSession[],
   ): { appeared: PppoeSession[]; vanished: PppoeSession[] } | undefined {
-    const next = new Map<string, PppoeSession>();
-    for (const s of current) next.set(keyOf(s), s);
+    const next = new Set<string>();
     const last = this.#last;
+    const appeared: PppoeSession[] = [];
+    for (const s of current) {
+      const key = pack(s);
+      next.add(key);
+      if (last && !last.has(key)) appeared.push(s);
+    }
     this.#last = next;
     if (!last) return undefined;
-    const appeared: PppoeSession[] = [];
     const vanished: PppoeSession[] = [];
-    for (const [k, s] of next) if (!last.has(k)) appeared.push(s);
-    for (const [k, s] of last) if (!next.has(k)) vanished.push(s);
+    for (const key of last) if (!next.has(key)) vanished.push(unpack(key));
     return { appeared, vanished };
   }
 
-  /** Forgets the baseline (after a reconnect the next poll sets a new one). */
+  /** Forgets the baseline (the next update sets a new one). */
   reset(): void {
     this.#last = undefined;
   }

@@ -100,6 +100,8 @@ export class ApiConnection {
         options.signal?.removeEventListener('abort', onAbort);
         socket.removeListener('error', onError);
         if (err) {
+          // An error already queued on this socket must find a listener after we leave.
+          socket.on('error', () => {});
           socket.destroy();
           reject(err);
         } else {

@@ -45,6 +45,8 @@ interface Entry {
   retryAt: number;
   lastError?: MikrotikError;
   lastUsed: number;
+  /** The router's command timeout, used by the keepalive check too. */
+  timeoutMs: number;
 }
 
 /** The connection manager of one driver. */
@@ -80,7 +82,15 @@ export class ConnectionPool {
       entry = undefined;
     }
     if (!entry) {
-      entry = { key, fingerprint, generation: 0, failures: 0, retryAt: 0, lastUsed: this.#now() };
+      entry = {
+        key,
+        fingerprint,
+        generation: 0,
+        failures: 0,
+        retryAt: 0,
+        lastUsed: this.#now(),
+        timeoutMs: target.timeoutMs,
+      };
       this.#entries.set(key, entry);
     }
     entry.lastUsed = this.#now();
@@ -180,7 +190,9 @@ export class ConnectionPool {
       if (!conn?.alive || conn.pendingCount > 0) continue;
       if (now - conn.lastActivity < this.#options.keepaliveMs) continue;
       // A tiny command proves the session still works; a failure closes it (next poll reconnects).
-      conn.command(['/system/identity/print'], { timeoutMs: 10_000, maxRows: 2 }).catch(() => conn.destroy());
+      conn
+        .command(['/system/identity/print'], { timeoutMs: e.timeoutMs, maxRows: 2 })
+        .catch(() => conn.destroy());
     }
   }
 
