@@ -218,10 +218,11 @@ describe.skipIf(!availability.ok)('web UI in Chromium', () => {
     await row.locator('button:has-text("Acknowledge")').click();
     await expect.poll(() => row.locator('[data-testid="ack"]').textContent()).toContain('by');
     const stored = await page.evaluate(async () => (await fetch('/api/v1/alerts')).json());
-    const acked = (stored as { items: Array<{ fingerprint: string; acknowledged?: unknown }> }).items.find(
-      (a) => a.fingerprint === fingerprint,
-    );
-    expect(acked?.acknowledged).toBeTruthy();
+    // The server's alert shape: `acknowledged` (fallback alerting) or `ack` (the alerts plugin).
+    const acked = (
+      stored as { items: Array<{ fingerprint: string; acknowledged?: unknown; ack?: unknown }> }
+    ).items.find((a) => a.fingerprint === fingerprint);
+    expect(acked?.acknowledged ?? acked?.ack).toBeTruthy();
 
     const silencesOk = await page.evaluate(async () => (await fetch('/api/v1/silences')).status);
     await row.locator('button:has-text("Silence")').click();
