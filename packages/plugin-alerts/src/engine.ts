@@ -54,7 +54,7 @@ export class AlertEngine {
   /** Recently resolved alerts, newest last. */
   readonly recent: AlertRecord[] = [];
   readonly #restored = new Map<string, AlertRecord>();
-  readonly #deviceStatus = new Map<string, { status: DeviceStatus; labels: Labels }>();
+  readonly #deviceStatus = new Map<string, { status: DeviceStatus; labels: Labels; notes: Labels }>();
   readonly #statusSlots = new Map<string, AlertRecord>();
   readonly #opts: EngineOptions;
   readonly #hooks: EngineHooks;
@@ -209,6 +209,9 @@ export class AlertEngine {
     const data = { labels: a.labels, value: a.value, threshold: rule.threshold };
     const out: Labels = {};
     for (const [k, t] of Object.entries(rule.annotations)) out[k] = t(data);
+    // Device-status alerts also say why the device is down (status reason, last poll error).
+    if (rule.kind === 'device_status' && a.device)
+      Object.assign(out, this.#deviceStatus.get(a.device)?.notes);
     a.annotations = out;
   }
 
@@ -274,9 +277,12 @@ export class AlertEngine {
     return found;
   }
 
-  /** A device changed status: evaluates the device-status rules for it. */
-  deviceStatus(id: string, labels: Labels, status: DeviceStatus): void {
-    this.#deviceStatus.set(id, { status, labels: { ...labels, device: id } });
+  /**
+   * A device changed status: evaluates the device-status rules for it. `notes` (the reason, the
+   * last poll error) are added to the annotations of its device-status alerts.
+   */
+  deviceStatus(id: string, labels: Labels, status: DeviceStatus, notes: Labels = {}): void {
+    this.#deviceStatus.set(id, { status, labels: { ...labels, device: id }, notes });
     this.#evaluateStatus(id);
   }
 

@@ -182,13 +182,19 @@ export const alerts = definePlugin({
       if (running) engine.ingest(e.samples);
     });
     ctx.bus.on('poll:failure', (e) => {
-      lastError.set(e.device.id, e.error.code);
+      // Only the code and message: never anything that could carry credentials.
+      lastError.set(e.device.id, `${e.error.code}: ${e.error.message}`.slice(0, 200));
     });
     ctx.bus.on('poll:success', (e) => {
       lastError.delete(e.device.id);
     });
     ctx.bus.on('device:status', (e) => {
-      if (running) engine.deviceStatus(e.device.id, { ...(e.device.labels ?? {}) }, e.status);
+      if (!running) return;
+      const notes: Record<string, string> = { status: e.status };
+      if (e.reason) notes.reason = e.reason;
+      const err = lastError.get(e.device.id);
+      if (err && e.status !== 'online') notes.error = err;
+      engine.deviceStatus(e.device.id, { ...(e.device.labels ?? {}) }, e.status, notes);
     });
 
     const putAck = (ack: Ack | undefined, fp: string) => {

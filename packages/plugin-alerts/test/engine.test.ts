@@ -141,6 +141,11 @@ describe('rule evaluation', () => {
         ],
       }),
     );
+    h.monitor.bus.emit('poll:failure', {
+      device: { id: 'r1', host: '127.0.0.1', driver: 'test' },
+      durationMs: 10_000,
+      error: { code: 'ISPM_POLL_TIMEOUT', message: 'no answer within 10s' },
+    });
     h.status('r1', 'unreachable');
     await h.advance(30_000);
     h.status('r1', 'offline');
@@ -148,7 +153,11 @@ describe('rule evaluation', () => {
     await h.advance(40_000);
     expect(h.api.counts().bySeverity).toEqual({ critical: 1 });
     await h.advance(10_000);
-    expect(h.sent[0]?.alerts[0]?.annotations.summary).toBe('r1 down');
+    expect(h.sent[0]?.alerts[0]?.annotations).toEqual({
+      summary: 'r1 down',
+      status: 'offline',
+      error: 'ISPM_POLL_TIMEOUT: no answer within 10s',
+    });
     h.status('r1', 'online');
     await h.advance(60_000);
     expect(h.sent.map((n) => n.status)).toEqual(['firing', 'resolved']);

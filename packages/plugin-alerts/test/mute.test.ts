@@ -164,12 +164,22 @@ describe('restart', () => {
     cpu(first, 'r1', 0.99);
     await first.advance(15_000);
     expect(first.sent.map((n) => n.alerts[0]?.labels.device).sort()).toEqual(['r1', 'r2']);
+    const silence = await first.api.silences.create({
+      matchers: '{device="r9"}',
+      endsAt: clock.now() + 3_600_000,
+      createdBy: 'ana',
+    });
+    const r2 = first.api.list().find((a) => a.labels.device === 'r2')?.fingerprint as string;
+    await first.api.acknowledge(r2, { by: 'ana', for: '1h' });
     await first.stop();
     hs = [];
 
     const rec = recorder();
     const second = await start(baseOptions({ rules: [{ ...cpuRule, for: '1m' }] }), { store, clock, rec });
     expect(second.api.counts().firing).toBe(2);
+    // Silences and acknowledgements live in the StateStore too.
+    expect(second.api.silences.get(silence.id)).toEqual(silence);
+    expect(second.api.get(r2)?.ack?.by).toBe('ana');
     for (let i = 0; i < 10; i++) {
       cpu(second, 'r1', 0.99);
       cpu(second, 'r2', 0.99);
