@@ -14,21 +14,29 @@ import type {
 export interface TrapEvent {
   /** Id of the device it came from, when known. */
   device?: string;
+  /** Address the trap came from. */
   source: string;
   /** snmpTrapOID, or the vendor's event name. */
   trapOid: string;
   /** linkDown, linkUp, coldStart, warmStart, … where recognised. */
   kind?: string;
+  /** Variable bindings of the trap, decoded. */
   varbinds: Array<{ oid: string; type: string; value: unknown }>;
+  /** When it arrived, ms since the epoch. */
   ts: number;
 }
 
 /** Every event the bus carries, with its payload. */
 export interface MonitorEvents {
+  /** A poll succeeded (part errors may be in the result). */
   'poll:success': { device: Device; durationMs: number; result: PollResult };
+  /** A poll failed: timeout, unreachable, driver error. */
   'poll:failure': { device: Device; durationMs: number; error: { code: string; message: string } };
+  /** Samples of a poll, with `device_up`, after labels were stamped. */
   samples: { device: Device; samples: Sample[] };
+  /** Inventory facts a poll learned. */
   facts: { device: Device; facts: InventoryFacts; ts: number };
+  /** A device's status changed. */
   'device:status': {
     device: Device;
     previous: DeviceStatus;
@@ -36,18 +44,29 @@ export interface MonitorEvents {
     ts: number;
     reason?: string;
   };
+  /** A device was added (config devices at creation are not announced). */
   'device:added': { device: Device };
+  /** A device definition changed. */
   'device:changed': { device: Device; previous: Device };
+  /** A device was removed. */
   'device:removed': { device: Device };
+  /** A trap or notification arrived from a device. */
   trap: TrapEvent;
+  /** An alert started firing. */
   'alert:firing': { alert: AlertInstance; labels: Labels };
+  /** An alert resolved. */
   'alert:resolved': { alert: AlertInstance; labels: Labels };
+  /** A notification was delivered. */
   'notification:sent': { notification: Notification; integration: string; durationMs: number };
+  /** A delivery failed; `final` when no retry follows. */
   'notification:failed': { notification: Notification; integration: string; error: string; final: boolean };
+  /** A sink's write failed; the batch will be retried. */
   'sink:error': { sink: string; error: { code: string; message: string }; batchSize: number };
 }
 
+/** Names of the bus's events. */
 export type EventName = keyof MonitorEvents;
+/** A listener of one event; may be async. */
 export type Listener<E extends EventName> = (payload: MonitorEvents[E]) => void | Promise<void>;
 
 /** Called when a listener throws or rejects. */
@@ -62,10 +81,12 @@ export class Bus {
   readonly #wrapped = new Map<string, Map<unknown, (payload: unknown) => void>>();
   readonly #onError: ListenerErrorHandler;
 
+  /** `onError` hears of every listener that throws or rejects. */
   constructor(onError: ListenerErrorHandler) {
     this.#onError = onError;
   }
 
+  /** Adds a listener; returns a function that removes it. */
   on<E extends EventName>(event: E, listener: Listener<E>): () => void {
     const safe = (payload: unknown) => {
       try {
@@ -87,6 +108,7 @@ export class Bus {
     return () => this.off(event, listener);
   }
 
+  /** Adds a listener that runs once. */
   once<E extends EventName>(event: E, listener: Listener<E>): () => void {
     const off = this.on(event, (payload) => {
       off();
@@ -95,6 +117,7 @@ export class Bus {
     return off;
   }
 
+  /** Removes a listener. */
   off<E extends EventName>(event: E, listener: Listener<E>): void {
     const safe = this.#wrapped.get(event)?.get(listener);
     if (!safe) return;
@@ -102,6 +125,7 @@ export class Bus {
     this.#emitter.off(event, safe);
   }
 
+  /** Calls every listener of the event; never throws. */
   emit<E extends EventName>(event: E, payload: MonitorEvents[E]): void {
     this.#emitter.emit(event, payload);
   }
@@ -125,6 +149,7 @@ export class Bus {
     });
   }
 
+  /** Removes every listener (the monitor does it at stop). */
   removeAllListeners(): void {
     this.#emitter.removeAllListeners();
     this.#wrapped.clear();

@@ -9,7 +9,7 @@ export { memoryInventory } from './devices/registry.js';
 export { deviceSchema, formatIssues, validateDevice } from './devices/validate.js';
 export { formatDuration, parseDuration } from './duration.js';
 export { describeError, type ErrorCode, ErrorCodes, MonitorError, monitorError } from './errors.js';
-export { createJsonLogger, Redactor, redactingLogger } from './logger.js';
+export { createJsonLogger, type JsonLoggerOptions, Redactor, redactingLogger } from './logger.js';
 export { catalog, catalogNames, counterNames, type MetricDef } from './metrics/catalog.js';
 export { counterDelta } from './metrics/counters.js';
 export { createMonitor, type Monitor } from './monitor.js';

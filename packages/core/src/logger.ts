@@ -13,10 +13,12 @@ export class Redactor {
     this.#secrets.sort((a, b) => b.length - a.length);
   }
 
+  /** How many secrets are known. */
   get size(): number {
     return this.#secrets.length;
   }
 
+  /** The text with every known secret replaced. */
   redact(text: string): string {
     let out = text;
     for (const s of this.#secrets) if (out.includes(s)) out = out.split(s).join('[REDACTED]');
@@ -37,11 +39,15 @@ function toJson(value: unknown): string {
   });
 }
 
+/** Options of the built-in logger. */
 export interface JsonLoggerOptions {
+  /** Least level written. Default `info`. */
   level?: LogLevel;
+  /** Secrets to redact. Default none. */
   redactor?: Redactor;
   /** Where lines go. Default: stderr. */
   write?: (line: string) => void;
+  /** Fields on every record. */
   fields?: Record<string, unknown>;
 }
 
@@ -84,4 +90,5 @@ export function redactingLogger(inner: Logger, redactor: Redactor): Logger {
   };
 }
 
+/** Whether a string is a log level. */
 export const isLogLevel = (v: string): v is LogLevel => v in LEVELS;

@@ -31,15 +31,21 @@ import type {
 
 /** A running (or ready to run) monitor. */
 export interface Monitor extends ResolveContext {
+  /** The event bus. */
   readonly bus: Bus;
+  /** The device registry. */
   readonly devices: DeviceRegistry;
   /** The monitor's own prom-client registry with its self-metrics. */
   readonly metrics: Registry;
+  /** The monitor's logger (secrets redacted). */
   readonly logger: Logger;
+  /** The monitor's time source. */
   readonly clock: Clock;
   /** Plugins in order, with the tokens each provided. */
   readonly plugins: ReadonlyArray<{ name: string; version: string; provides: string[] }>;
+  /** Where the monitor is in its lifecycle. */
   readonly state: 'created' | 'starting' | 'running' | 'stopping' | 'stopped';
+  /** Whether anything provides the token. */
   has(token: Token<unknown>): boolean;
   /** Runs every health check; `/health` serves this. */
   health(): Promise<HealthReport>;

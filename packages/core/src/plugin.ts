@@ -6,6 +6,7 @@ import { CORE_VERSION } from './version.js';
 export interface PluginDefinition<S extends ZodType | undefined> {
   /** Unique in a monitor; used in errors, logs and `requires`. */
   name: string;
+  /** Semver version of the plugin. */
   version: string;
   /** Names of plugins that must be present in the same monitor. */
   requires?: string[];
@@ -13,6 +14,7 @@ export interface PluginDefinition<S extends ZodType | undefined> {
   core?: string;
   /** Options schema (zod). Its parsed output is what `setup` receives. */
   optionsSchema?: S;
+  /** Registers what the plugin provides; receives the parsed options. */
   setup(ctx: PluginContext, options: S extends ZodType ? z.output<S> : undefined): void | Promise<void>;
 }
 

@@ -24,8 +24,11 @@ export function createToken<T>(name: string): Token<T> {
 
 /** The tokens core and the bundled plugins agree on. */
 export const tokens = {
+  /** The monitor's logger. */
   Logger: createToken<Logger>('ispmonitor.Logger'),
+  /** The event bus. */
   Bus: createToken<Bus>('ispmonitor.Bus'),
+  /** The time source. */
   Clock: createToken<Clock>('ispmonitor.Clock'),
   /** The monitor's prom-client registry. */
   Metrics: createToken<Registry>('ispmonitor.Metrics'),
@@ -35,7 +38,9 @@ export const tokens = {
   Inventory: createToken<InventoryStore>('ispmonitor.Inventory'),
   /** Drivers: one per kind; read with `resolveAll`. */
   Driver: createToken<Driver>('ispmonitor.Driver'),
+  /** Sinks: read with `resolveAll`. */
   Sink: createToken<Sink>('ispmonitor.Sink'),
+  /** Notifiers: read with `resolveAll`. */
   Notifier: createToken<Notifier>('ispmonitor.Notifier'),
   /** Durable key/value state, provided by a storage plugin. */
   StateStore: createToken<StateStore>('ispmonitor.StateStore'),

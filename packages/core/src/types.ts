@@ -17,8 +17,11 @@ export type Labels = Record<string, string>;
  * carries a `device` label. Counters are raw; a value beyond 2^53 is a `bigint` so it stays exact.
  */
 export interface Sample {
+  /** Metric name from the catalogue, e.g. `interface_in_octets_total`. */
   name: string;
+  /** Labels of the series; always includes `device` once core has stamped it. */
   labels: Labels;
+  /** The value; counters beyond 2^53 are a `bigint`. */
   value: number | bigint;
   /** Milliseconds since the Unix epoch. */
   ts: number;
@@ -29,7 +32,9 @@ export type Duration = number | string;
 
 /** Where a device is, for maps. */
 export interface GeoLocation {
+  /** Latitude in degrees, -90..90. */
   lat: number;
+  /** Longitude in degrees, -180..180. */
   lon: number;
   /** Free text: a site name or street address. */
   address?: string;
@@ -56,6 +61,7 @@ export interface Device {
   labels?: Labels;
   /** Id of the upstream device: when it is down, this device's alerts are suppressed. */
   parent?: string;
+  /** Coordinates, for the topology map. */
   location?: GeoLocation;
   /** A disabled device stays in the inventory and is not polled. Default true. */
   enabled?: boolean;
@@ -73,85 +79,141 @@ export type DeviceStatus = 'unknown' | 'online' | 'unreachable' | 'offline';
 export interface PollContext {
   /** Aborted at the poll timeout or when the monitor stops: drivers must honour it. */
   signal: AbortSignal;
+  /** A logger that names the device. */
   logger: Logger;
 }
 
 /** A part of a poll that failed (one MIB table, one RouterOS menu) while the rest succeeded. */
 export interface PartError {
+  /** Which part failed: a table (`ifXTable`) or a menu (`/ppp/active`). */
   part: string;
+  /** Stable error code. */
   code: string;
+  /** What went wrong, without secrets. */
   message: string;
 }
 
 /** What a device is, as its driver saw it. */
 export interface SystemFact {
+  /** sysName, or the router's identity. */
   name?: string;
+  /** sysDescr, or the equivalent. */
   description?: string;
+  /** sysObjectID. */
   objectId?: string;
+  /** Vendor, from the profile. */
   vendor?: string;
+  /** Model or board name. */
   model?: string;
+  /** Software version. */
   version?: string;
+  /** Serial number. */
   serial?: string;
+  /** Seconds since boot. */
   uptimeSeconds?: number;
 }
 
+/** One interface of a device. */
 export interface InterfaceFact {
   /** ifIndex, or the router's own id for API drivers. */
   index: number | string;
+  /** ifName (or ifDescr), the `ifName` label of its samples. */
   name: string;
+  /** ifAlias or comment: what the operator called it. */
   alias?: string;
+  /** ifDescr. */
   description?: string;
+  /** Interface type (`ethernetCsmacd`, `ether`, `pppoe-out`, …). */
   type?: string;
+  /** MAC address, `aa:bb:cc:dd:ee:ff`. */
   mac?: string;
+  /** Speed in bits per second. */
   speedBps?: number;
+  /** Administratively enabled. */
   adminUp?: boolean;
+  /** Link up. */
   operUp?: boolean;
 }
 
+/** A device seen next to this one. */
 export interface NeighbourFact {
+  /** Discovery protocol the neighbour was seen by. */
   protocol: 'lldp' | 'cdp' | 'mndp' | 'other';
+  /** Our interface it was seen on. */
   localInterface?: string;
+  /** Its system name. */
   remoteName?: string;
+  /** Its chassis id or identity. */
   remoteId?: string;
+  /** Its management address. */
   remoteAddress?: string;
+  /** Its interface facing us. */
   remoteInterface?: string;
+  /** Its platform or board. */
   remotePlatform?: string;
 }
 
+/** One PPPoE (or other PPP) subscriber session. */
 export interface PppoeSessionFact {
+  /** PPP user name: the subscriber. */
   user: string;
+  /** Address given to the subscriber. */
   address?: string;
+  /** Caller id: the subscriber's MAC for PPPoE. */
   callerId?: string;
+  /** PPP service (pppoe, l2tp, …). */
   service?: string;
+  /** Dynamic interface of the session. */
   interface?: string;
+  /** Seconds since the session came up. */
   uptimeSeconds?: number;
 }
 
+/** One DHCP lease. */
 export interface DhcpLeaseFact {
+  /** Leased address. */
   address: string;
+  /** Client MAC address. */
   mac: string;
+  /** Host name the client sent. */
   hostName?: string;
+  /** DHCP server that gave the lease. */
   server?: string;
+  /** Lease status (`bound`, `waiting`, …). */
   status?: string;
+  /** Seconds until the lease expires. */
   expiresAfterSeconds?: number;
 }
 
+/** One associated wireless client. */
 export interface WirelessClientFact {
+  /** Client MAC address. */
   mac: string;
+  /** Wireless interface it is associated with. */
   interface: string;
+  /** Signal strength in dBm. */
   signalDbm?: number;
+  /** Transmit rate, bits per second. */
   txRateBps?: number;
+  /** Receive rate, bits per second. */
   rxRateBps?: number;
+  /** Seconds since it associated. */
   uptimeSeconds?: number;
 }
 
 /** Inventory facts a poll learned. A missing key means "not collected", an empty list "none". */
 export interface InventoryFacts {
+  /** What the device is. */
   system?: SystemFact;
+  /** Its interfaces. */
   interfaces?: InterfaceFact[];
+  /** Devices it sees next to it (LLDP, CDP, MNDP). */
   neighbours?: NeighbourFact[];
+  /** Active PPPoE sessions. */
   pppoeSessions?: PppoeSessionFact[];
+  /** DHCP leases. */
   dhcpLeases?: DhcpLeaseFact[];
+  /** Associated wireless clients. */
   wirelessClients?: WirelessClientFact[];
 }
 
@@ -160,9 +222,13 @@ export interface InventoryFacts {
  * (a driver may also throw: core treats both alike). Failed parts go in `partErrors`.
  */
 export interface PollResult {
+  /** Measurements of this poll. */
   samples: Sample[];
+  /** Inventory facts of this poll. */
   facts?: InventoryFacts;
+  /** Parts that failed while the rest succeeded. */
   partErrors?: PartError[];
+  /** Set when the device could not be polled at all. */
   error?: { code: string; message: string };
 }
 
@@ -180,10 +246,13 @@ export interface Driver {
 
 /** Where batches of samples go: storage, exporters. Core buffers, batches and retries. */
 export interface Sink {
+  /** Unique among sinks; the `sink` label of its metrics. */
   name: string;
   /** Writes one batch. Throwing means "retry this batch later". Must be idempotent. */
   write(batch: Sample[]): Promise<void>;
+  /** Writes anything the sink holds itself; called at stop. */
   flush?(): Promise<void>;
+  /** Releases connections; called at stop, after `flush`. */
   close?(): Promise<void>;
 }
 
@@ -191,11 +260,17 @@ export interface Sink {
 export interface AlertInstance {
   /** Stable identity: hash of the labels. */
   fingerprint: string;
+  /** Whether the alert is firing or resolved. */
   status: 'firing' | 'resolved';
+  /** Identifying labels, `alertname` and `severity` among them. */
   labels: Labels;
+  /** Rendered annotations (summary, description). */
   annotations: Labels;
+  /** When it started firing, ms since the epoch. */
   startsAt: number;
+  /** When it resolved, ms since the epoch. */
   endsAt?: number;
+  /** The value that made it fire, when there is one. */
   value?: number;
 }
 
@@ -203,37 +278,56 @@ export interface AlertInstance {
 export interface Notification {
   /** Unique per send; receivers may use it to drop duplicates. */
   id: string;
+  /** Receiver it goes to. */
   receiver: string;
+  /** `firing` when any alert of the group fires. */
   status: 'firing' | 'resolved';
+  /** Identity of the alert group. */
   groupKey: string;
+  /** Labels the group is grouped by. */
   groupLabels: Labels;
+  /** Labels every alert of the group shares. */
   commonLabels: Labels;
+  /** Annotations every alert of the group shares. */
   commonAnnotations: Labels;
+  /** The alerts of the group. */
   alerts: AlertInstance[];
 }
 
+/** Outcome of a delivery: retry 5xx, 429 and network errors; not other 4xx. */
 export type SendResult = { ok: true } | { ok: false; retry: boolean; error: string; retryAfterMs?: number };
 
 /** Who hears about problems. Never throws: returns whether to retry. */
 export interface Notifier {
+  /** Integration name: receivers refer to it. */
   name: string;
+  /** Delivers one notification; `signal` aborts at the delivery timeout. */
   send(notification: Notification, ctx: { signal: AbortSignal }): Promise<SendResult>;
+  /** Releases connections; called at stop. */
   close?(): Promise<void>;
 }
 
 /** Where devices are kept. The default keeps them in memory; storage plugins persist them. */
 export interface InventoryStore {
+  /** Whether devices survive a restart. */
   readonly persistent: boolean;
+  /** Every stored device. */
   list(): Promise<Device[]>;
+  /** Inserts or replaces a device. */
   put(device: Device): Promise<void>;
+  /** Deletes a device; no error when absent. */
   remove(id: string): Promise<void>;
 }
 
 /** Durable JSON state by namespace and key (alert state, notification log, …). */
 export interface StateStore {
+  /** The value under a key, or undefined. */
   get<T = unknown>(namespace: string, key: string): Promise<T | undefined>;
+  /** Stores a JSON-serialisable value. */
   set(namespace: string, key: string, value: unknown): Promise<void>;
+  /** Deletes a key; no error when absent. */
   delete(namespace: string, key: string): Promise<void>;
+  /** Every key and value of a namespace. */
   list<T = unknown>(namespace: string): Promise<Array<{ key: string; value: T }>>;
 }
 
@@ -242,6 +336,7 @@ export interface StateStore {
  * polls only devices `owns` accepts; a process without a provider polls every device.
  */
 export interface DeviceOwnership {
+  /** Whether this replica polls the device now. */
   owns(deviceId: string): boolean;
   /** This replica's name, for the API and diagnostics. */
   readonly replica: string;
@@ -249,76 +344,108 @@ export interface DeviceOwnership {
 
 /** Whether this process is the one that runs once-per-cluster work (alert evaluation, notifications). */
 export interface Leadership {
+  /** True on exactly one live replica. */
   isLeader(): boolean;
 }
 
 /** A time-series read: what the API and UI ask storage for. */
 export interface RangeQuery {
+  /** Metric name. */
   name: string;
   /** Equality matchers on labels. */
   labels?: Labels;
+  /** Start of the range, ms since the epoch. */
   from: number;
+  /** End of the range, ms since the epoch. */
   to: number;
   /** Step in ms between points. */
   step: number;
+  /** Function applied per step; default `raw`. `rate` is per second. */
   fn?: 'raw' | 'rate' | 'increase' | 'avg' | 'min' | 'max' | 'last';
 }
 
+/** One series of a range query. */
 export interface SeriesData {
+  /** Labels of the series. */
   labels: Labels;
+  /** Points in time order. */
   points: Array<[ts: number, value: number]>;
 }
 
 /** Read access to stored samples. */
 export interface SampleQuery {
+  /** Series matching the query over its range. */
   range(query: RangeQuery): Promise<SeriesData[]>;
   /** The newest sample of each series matching name and labels. */
   latest(name: string, labels?: Labels): Promise<Sample[]>;
 }
 
+/** Log levels, most verbose first. */
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
 
 /** Structured logger. `fields` are merged into the record; secrets in them are redacted. */
 export interface Logger {
+  /** Detail for troubleshooting. */
   debug(msg: string, fields?: Record<string, unknown>): void;
+  /** Normal operation. */
   info(msg: string, fields?: Record<string, unknown>): void;
+  /** Something to look at; the monitor carries on. */
   warn(msg: string, fields?: Record<string, unknown>): void;
+  /** Something failed. */
   error(msg: string, fields?: Record<string, unknown>): void;
+  /** A logger adding `fields` to every record. */
   child(fields: Record<string, unknown>): Logger;
 }
 
 /** Time source. The default is the system's; tests inject a fake one. */
 export interface Clock {
+  /** Milliseconds since the epoch. */
   now(): number;
+  /** Calls `fn` after `ms`; returns a handle for `clearTimeout`. */
   setTimeout(fn: () => void, ms: number): unknown;
+  /** Cancels a timer. */
   clearTimeout(handle: unknown): void;
 }
 
+/** Outcome of a health check, worst last. */
 export type HealthState = 'pass' | 'warn' | 'fail';
 
+/** What one health check found. */
 export interface HealthCheckResult {
+  /** Outcome. */
   status: HealthState;
+  /** Why, when not passing. */
   message?: string;
+  /** Figures for operators (no secrets). */
   details?: Record<string, unknown>;
 }
 
+/** A named check of one dependency. */
 export interface HealthCheck {
+  /** Unique name; plugins' checks are prefixed with the plugin name. */
   name: string;
   /** A critical check that fails makes the monitor not ready. Default true. */
   critical?: boolean;
+  /** Runs the check (5 s at most). */
   check(): Promise<HealthCheckResult> | HealthCheckResult;
 }
 
+/** Every check's result and the overall status, as `/health` serves it. */
 export interface HealthReport {
+  /** Worst status, where a failing non-critical check counts as `warn`. */
   status: HealthState;
+  /** Results by check name. */
   checks: Record<string, HealthCheckResult & { critical: boolean; durationMs: number }>;
 }
 
 /** A value, or a factory called once on first resolve. */
 export type Provider<T> = T | ((ctx: ResolveContext) => T);
 
+/** Reads what plugins provided. */
 export interface ResolveContext {
+  /** The last provider of a token; throws when there is none. */
   resolve<T>(token: Token<T>): T;
+  /** Every provider of a token, in registration order. */
   resolveAll<T>(token: Token<T>): T[];
 }
 
@@ -326,15 +453,21 @@ export interface ResolveContext {
 export interface PluginContext extends ResolveContext {
   /** The plugin's name. */
   readonly name: string;
+  /** Logger naming the plugin. */
   readonly logger: Logger;
+  /** The event bus. */
   readonly bus: Bus;
+  /** The monitor's time source. */
   readonly clock: Clock;
   /** The monitor's own prom-client registry: always pass it as `registers: [ctx.metrics]`. */
   readonly metrics: Registry;
+  /** The device registry. */
   readonly devices: DeviceRegistry;
   /** Registers a provider of a token. Several providers of one token are read with `resolveAll`. */
   provide<T>(token: Token<T>, provider: Provider<T>): void;
+  /** Whether anything provides the token. */
   has(token: Token<unknown>): boolean;
+  /** Adds a health check. */
   health(check: HealthCheck): void;
   /** Runs at `monitor.start()`, in plugin order, after storage is ready and before polling. */
   onStart(fn: () => Promise<void> | void): void;
@@ -344,35 +477,51 @@ export interface PluginContext extends ResolveContext {
 
 /** A plugin as handed to `createMonitor`: made by the factory `definePlugin` returns. */
 export interface Plugin<O = unknown> {
+  /** Unique name in a monitor. */
   readonly name: string;
+  /** The plugin's version. */
   readonly version: string;
+  /** Plugins that must be present. */
   readonly requires: readonly string[];
   /** Semver range of `@ispmonitor/core` this plugin was built for. */
   readonly coreRange: string;
+  /** Options as given to the factory, before validation. */
   readonly options: unknown;
+  /** Schema the options are checked against at `createMonitor`. */
   readonly optionsSchema?: ZodType<O>;
+  /** Registers what the plugin provides; gets the parsed options. */
   setup(ctx: PluginContext, options: O): void | Promise<void>;
 }
 
 /** A device with what core knows about it. */
 export interface DeviceState {
+  /** The device definition. */
   device: Device;
+  /** Config (read-only) or store. */
   origin: DeviceOrigin;
+  /** Current status. */
   status: DeviceStatus;
   /** When the status last changed. */
   since: number;
+  /** When the last poll ended. */
   lastPollAt?: number;
+  /** When the last successful poll ended. */
   lastSuccessAt?: number;
+  /** The last poll error. */
   lastError?: { code: string; message: string; at: number };
 }
 
 /** The monitor's device inventory: add, change and remove devices while it runs. */
 export interface DeviceRegistry {
+  /** Every device with its state. */
   list(): DeviceState[];
+  /** One device, or undefined. */
   get(id: string): DeviceState | undefined;
   /** Validates (ids, driver, driver settings), persists, schedules. Rejects with a MonitorError. */
   add(device: Device): Promise<DeviceState>;
+  /** Changes a device added at run time; config devices are read-only. */
   update(id: string, patch: Partial<Device>): Promise<DeviceState>;
+  /** Removes a device added at run time. */
   remove(id: string): Promise<void>;
   /** Counts by status. */
   counts(): Record<DeviceStatus, number>;
@@ -383,6 +532,7 @@ export interface DeviceRegistry {
   pollNow(id: string): boolean;
 }
 
+/** How devices are polled. */
 export interface PollerOptions {
   /** Default interval of devices that set none. Default `60s`. */
   interval?: Duration;
@@ -398,6 +548,7 @@ export interface PollerOptions {
   downAfter?: Duration;
 }
 
+/** How samples are buffered for sinks. */
 export interface SinkOptions {
   /** Samples buffered per sink before new ones are dropped (and counted). Default 1,000,000. */
   bufferLimit?: number;
@@ -411,16 +562,21 @@ export interface SinkOptions {
   maxBackoff?: Duration;
 }
 
+/** Everything `createMonitor` takes. */
 export interface MonitorOptions {
   // biome-ignore lint/suspicious/noExplicitAny: each plugin has its own options type
   plugins?: Plugin<any>[];
   /** Devices from config: read-only through the API. */
   devices?: Device[];
+  /** Polling settings. */
   poller?: PollerOptions;
+  /** Sink buffer settings. */
   sinks?: SinkOptions;
+  /** Your logger; default: JSON lines on stderr at `logLevel`. */
   logger?: Logger;
   /** Default level of the built-in logger. Default `info`. */
   logLevel?: LogLevel;
+  /** Time source; default the system clock. */
   clock?: Clock;
   /** Secret values that must never appear in logs (config loading fills this). */
   secrets?: string[];

@@ -21,7 +21,9 @@ const ENV_OVERRIDES: Array<{ env: string; path: string[]; type: 'string' | 'int'
 const SECRET_KEY = /pass(word)?|secret|token|community|authkey|privkey|api[-_]?key|credential/i;
 const ENV_REF = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
 
+/** The config, and what it takes to use it safely. */
 export interface LoadedConfig {
+  /** The validated config, with defaults. */
   config: MonitorConfig;
   /** Every secret value found: pass them to `createMonitor({ secrets })` so logs never show them. */
   secrets: string[];
@@ -29,7 +31,9 @@ export interface LoadedConfig {
   source: string;
 }
 
+/** Where environment overrides come from, and plugin schemas. */
 export interface LoadConfigOptions {
+  /** Environment variables. Default `process.env`. */
   env?: Record<string, string | undefined>;
   /** Option schemas of plugins, by name: their `plugins.<name>` sections are checked with file lines too. */
   pluginSchemas?: Record<string, ZodType | undefined>;

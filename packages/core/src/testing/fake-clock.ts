@@ -21,20 +21,24 @@ export class FakeClock implements Clock {
   #seq = 0;
   #timers: Timer[] = [];
 
+  /** Starts at `start` (ms since the epoch). */
   constructor(start = Date.UTC(2026, 0, 1)) {
     this.#now = start;
   }
 
+  /** The fake time. */
   now(): number {
     return this.#now;
   }
 
+  /** Schedules `fn` at now + `ms` of fake time. */
   setTimeout(fn: () => void, ms: number): unknown {
     const timer = { id: ++this.#seq, at: this.#now + Math.max(0, ms), fn };
     this.#timers.push(timer);
     return timer.id;
   }
 
+  /** Cancels a fake timer. */
   clearTimeout(handle: unknown): void {
     this.#timers = this.#timers.filter((t) => t.id !== handle);
   }

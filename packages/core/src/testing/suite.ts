@@ -9,6 +9,7 @@ type Maybe<T> = T | Promise<T>;
 
 /** How to make a plugin's peer fail: a device it cannot poll, or a plugin whose peer is down. */
 export interface PeerFailure {
+  /** Names the case in test output. */
   name: string;
   /** A device of this plugin's driver that is unreachable, slow or hostile. */
   device?: () => Maybe<Device>;
@@ -16,6 +17,7 @@ export interface PeerFailure {
   plugin?: () => Maybe<Plugin>;
 }
 
+/** What the shared suite needs to know about a plugin. */
 export interface PluginSuiteOptions {
   /** A fresh instance of the plugin under test. */
   plugin: () => Maybe<Plugin>;
@@ -78,6 +80,7 @@ function harness(options: PluginSuiteOptions) {
  * (core's tests prove a plugin that does nothing fails them). Each throws when the plugin fails.
  */
 export const pluginChecks = {
+  /** The plugin provides at least one thing. */
   async providesSomething(options: PluginSuiteOptions): Promise<void> {
     const h = harness(options);
     try {
@@ -92,6 +95,7 @@ export const pluginChecks = {
     }
   },
 
+  /** Start, stop, stop again; no start after stop. */
   async lifecycle(options: PluginSuiteOptions): Promise<void> {
     const h = harness(options);
     try {
@@ -105,6 +109,7 @@ export const pluginChecks = {
     }
   },
 
+  /** Start hooks before polling; stop hooks after polls finished. */
   async hookOrder(options: PluginSuiteOptions): Promise<void> {
     const h = harness(options);
     try {
@@ -122,6 +127,7 @@ export const pluginChecks = {
     }
   },
 
+  /** The device is polled and every sample carries `device`. */
   async pollsDevice(options: PluginSuiteOptions): Promise<void> {
     if (!options.device) throw new Error('no device given');
     const h = harness(options);
@@ -147,6 +153,7 @@ export const pluginChecks = {
     }
   },
 
+  /** A failing peer is reported and contained. */
   async failureContained(options: PluginSuiteOptions, failure: PeerFailure): Promise<void> {
     const h = harness(options);
     const crashes: unknown[] = [];
