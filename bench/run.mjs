@@ -9,7 +9,7 @@
 // failure. `--quick` is passed on as BENCH_QUICK=1 (smaller sizes).
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -25,7 +25,9 @@ const all = readdirSync(benchDir)
   .sort();
 const unknown = wanted.filter((w) => !all.includes(`${w}.mjs`));
 if (unknown.length > 0) {
-  console.error(`unknown benchmark(s): ${unknown.join(', ')} (have: ${all.map((f) => basename(f, '.mjs')).join(', ')})`);
+  console.error(
+    `unknown benchmark(s): ${unknown.join(', ')} (have: ${all.map((f) => basename(f, '.mjs')).join(', ')})`,
+  );
   process.exit(2);
 }
 const selected = wanted.length > 0 ? all.filter((f) => wanted.includes(basename(f, '.mjs'))) : all;
@@ -69,7 +71,12 @@ function runOne(file) {
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       if (buf.startsWith('BENCH_RESULT ')) last = buf;
-      const out = { file, exitCode: code, signal, durationS: +((performance.now() - started) / 1000).toFixed(1) };
+      const out = {
+        file,
+        exitCode: code,
+        signal,
+        durationS: +((performance.now() - started) / 1000).toFixed(1),
+      };
       if (!last) return resolve({ ...out, error: 'no BENCH_RESULT line' });
       try {
         resolve({ ...out, result: JSON.parse(last.slice('BENCH_RESULT '.length)) });
@@ -91,7 +98,8 @@ function met(goal, value) {
 
 const fmt = (v) => {
   if (v === undefined || v === null) return '';
-  if (typeof v === 'number') return Math.abs(v) >= 1000 || Number.isInteger(v) ? String(Math.round(v)) : v.toPrecision(3);
+  if (typeof v === 'number')
+    return Math.abs(v) >= 1000 || Number.isInteger(v) ? String(Math.round(v)) : v.toPrecision(3);
   return typeof v === 'object' ? JSON.stringify(v) : String(v);
 };
 
@@ -113,7 +121,15 @@ for (const r of runs) {
   for (const [k, v] of Object.entries(figures)) {
     const goal = goals[k];
     const ok = goal === undefined ? undefined : met(goal, v);
-    rows.push([name, k, fmt(v), fmt(reference[k]), fmt(ratios[k]), fmt(goal), ok === undefined ? '' : ok ? 'yes' : 'NO']);
+    rows.push([
+      name,
+      k,
+      fmt(v),
+      fmt(reference[k]),
+      fmt(ratios[k]),
+      fmt(goal),
+      ok === undefined ? '' : ok ? 'yes' : 'NO',
+    ]);
   }
   for (const [k, goal] of Object.entries(goals)) {
     if (k in figures) continue;
@@ -133,6 +149,8 @@ const report = {
   cpu: cpus()[0]?.model,
   cores: cpus().length,
   memGiB: +(totalmem() / 2 ** 30).toFixed(1),
+  // Benchmarks share the machine: a high load average explains poor figures.
+  loadavg: loadavg().map((l) => +l.toFixed(2)),
   quick,
   runs,
 };
