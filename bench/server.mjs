@@ -1,0 +1,206 @@
+// Server benchmark (issue 7). Not a test: it prints figures and whether the goals are met.
+//   node bench/server.mjs        (BENCH_QUICK=1: 1,000 devices)
+// Setup: the assembled server with the embedded PGlite store and 10,000 devices added through
+// the device registry (so they are in storage), each with the samples of one poll of a
+// 24-port router (5 device series + 24 × 8 interface series ≈ 2M series) on the bus.
+// Measures over loopback HTTP:
+//   - GET /api/v1/routers (pages, filters, search) p50/p99 — goal p99 < 50 ms
+//   - GET /metrics (the monitor's registry) — goal < 100 ms
+//   - GET /metrics/devices (all devices, streamed) — goal < 1 s
+// Reference: the same 2M series rendered by prom-client's Registry#metrics() (one Gauge per
+// metric name, labelled children), the usual way to expose them.
+import { performance } from 'node:perf_hooks';
+import { Gauge, Registry } from 'prom-client';
+import { assemble } from '../examples/server/dist/assemble.js';
+import { runServer } from '../examples/server/dist/run-server.js';
+import { parseServerConfig } from '../examples/server/dist/server-config.js';
+import { definePlugin, loadConfig, tokens } from '../packages/core/dist/index.js';
+
+const quick = process.env.BENCH_QUICK === '1';
+const DEVICES = quick ? 1000 : 10_000;
+const PORTS = 24;
+const KEY = 'ispm_bench_admin_key_0123456789abcdefghijklmnopq';
+const log = (...a) => console.error(...a);
+
+// A driver that answers instantly with nothing: the bench measures the server, not polling.
+const benchDriver = definePlugin({
+  name: 'bench-driver',
+  version: '0.0.0',
+  setup(ctx) {
+    ctx.provide(tokens.Driver, { kind: 'bench', poll: async () => ({ samples: [] }) });
+  },
+});
+
+const IF_METRICS = [
+  'interface_in_octets_total',
+  'interface_out_octets_total',
+  'interface_in_packets_total',
+  'interface_out_packets_total',
+  'interface_in_errors_total',
+  'interface_oper_up',
+  'interface_admin_up',
+  'interface_speed_bps',
+];
+
+function samplesOf(id, site, now) {
+  const base = { device: id, site, role: 'access' };
+  const out = [
+    { name: 'device_up', labels: base, value: 1, ts: now },
+    { name: 'device_uptime_seconds', labels: base, value: 123456, ts: now },
+    { name: 'device_cpu_load_ratio', labels: { ...base, cpu: '1' }, value: 0.31, ts: now },
+    { name: 'device_memory_used_bytes', labels: base, value: 512e6, ts: now },
+    { name: 'device_memory_total_bytes', labels: base, value: 1024e6, ts: now },
+  ];
+  for (let p = 1; p <= PORTS; p++) {
+    const labels = { ...base, ifName: `ether${p}` };
+    for (const name of IF_METRICS)
+      out.push({ name, labels, value: name.endsWith('_total') ? 9_876_543_210 + p : 1, ts: now });
+  }
+  return out;
+}
+
+const pct = (xs, p) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
+};
+
+async function timed(url, headers = {}) {
+  const t = performance.now();
+  const res = await fetch(url, { headers });
+  const body = await res.text();
+  if (!res.ok) throw new Error(`${url}: ${res.status} ${body.slice(0, 200)}`);
+  return { ms: performance.now() - t, bytes: body.length };
+}
+
+const { config, secrets } = await loadConfig(undefined, { env: { LOG_LEVEL: 'error' } });
+config.api = { host: '127.0.0.1', port: 0 };
+config.metrics = { host: '127.0.0.1', port: 0 };
+config.poller = { ...config.poller, interval: '1h' };
+const monitor = await assemble(config, secrets, { memoryDb: true, plugins: [benchDriver()] });
+const server = await runServer(monitor, config, parseServerConfig({ auth: { adminApiKey: KEY } }, {}), {
+  print: () => {},
+});
+const auth = { authorization: `Bearer ${KEY}` };
+
+let t0 = performance.now();
+const sites = ['BEY', 'TRP', 'SDN', 'ZHL'];
+for (let i = 0; i < DEVICES; i++) {
+  const id = `r${String(i).padStart(5, '0')}`;
+  await monitor.devices.add({
+    id,
+    host: `127.0.${i >> 8}.${i & 255}`,
+    driver: 'bench',
+    labels: { site: sites[i % 4], role: 'access' },
+  });
+}
+log(`added ${DEVICES} devices to storage in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+// A device added at run time is polled at once; let those first polls finish, or their (empty)
+// results would replace the samples emitted below.
+while (monitor.devices.counts().unknown > 0) await new Promise((r) => setTimeout(r, 50));
+
+t0 = performance.now();
+const now = Date.now();
+let series = 0;
+for (const state of monitor.devices.list()) {
+  const samples = samplesOf(state.device.id, state.device.labels.site, now);
+  series += samples.length;
+  monitor.bus.emit('samples', { device: state.device, samples });
+}
+log(
+  `${series} series from one poll of each device rendered in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+);
+
+// Warm-up, then measurements.
+for (let i = 0; i < 20; i++) await timed(`${server.urls.api}/api/v1/routers?page=${i + 1}`, auth);
+const routerUrls = [];
+for (let i = 0; i < 300; i++) {
+  const q = [
+    `page=${1 + (i % 200)}&pageSize=50`,
+    `site=${sites[i % 4]}&page=${1 + (i % 50)}`,
+    `search=r0${i % 100}`,
+    `status=unknown&pageSize=100&page=${1 + (i % 100)}`,
+  ][i % 4];
+  routerUrls.push(`${server.urls.api}/api/v1/routers?${q}`);
+}
+const routerMs = [];
+for (const url of routerUrls) routerMs.push((await timed(url, auth)).ms);
+
+await timed(`${server.urls.metrics}/metrics`);
+const metricsMs = [];
+for (let i = 0; i < 30; i++) metricsMs.push((await timed(`${server.urls.metrics}/metrics`)).ms);
+
+const deviceRuns = [];
+let deviceBytes = 0;
+for (let i = 0; i < 5; i++) {
+  const r = await timed(`${server.urls.metrics}/metrics/devices`);
+  deviceRuns.push(r.ms);
+  deviceBytes = r.bytes;
+}
+const targetMs = [];
+for (let i = 0; i < 200; i++)
+  targetMs.push(
+    (
+      await timed(
+        `${server.urls.metrics}/metrics/devices?target=r${String((i * 7) % DEVICES).padStart(5, '0')}`,
+      )
+    ).ms,
+  );
+const sdMs = (await timed(`${server.urls.metrics}/sd/devices`)).ms;
+
+await server.shutdown();
+
+// Reference: prom-client renders the same series.
+t0 = performance.now();
+const reg = new Registry();
+const gauges = new Map();
+for (let i = 0; i < DEVICES; i++) {
+  const id = `r${String(i).padStart(5, '0')}`;
+  for (const s of samplesOf(id, sites[i % 4], now)) {
+    let g = gauges.get(s.name);
+    if (!g) {
+      g = new Gauge({
+        name: s.name,
+        help: s.name,
+        labelNames: ['device', 'site', 'role', 'cpu', 'ifName'],
+        registers: [reg],
+      });
+      gauges.set(s.name, g);
+    }
+    g.set(s.labels, s.value);
+  }
+}
+log(`reference registry filled in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+const refRuns = [];
+for (let i = 0; i < 3; i++) {
+  const t = performance.now();
+  await reg.metrics();
+  refRuns.push(performance.now() - t);
+}
+
+const figures = {
+  devices: DEVICES,
+  series,
+  routers_p50_ms: +pct(routerMs, 50).toFixed(2),
+  routers_p99_ms: +pct(routerMs, 99).toFixed(2),
+  metrics_ms: +pct(metricsMs, 50).toFixed(2),
+  metrics_p99_ms: +pct(metricsMs, 99).toFixed(2),
+  device_metrics_all_ms: +Math.min(...deviceRuns).toFixed(0),
+  device_metrics_all_mb: +(deviceBytes / 1e6).toFixed(1),
+  device_metrics_target_p99_ms: +pct(targetMs, 99).toFixed(2),
+  sd_devices_ms: +sdMs.toFixed(1),
+};
+const reference = {
+  device_metrics_all_ms: +Math.min(...refRuns).toFixed(0),
+  what: 'prom-client Registry#metrics() over the same series (render only, no HTTP)',
+};
+const result = {
+  name: 'server',
+  figures,
+  reference,
+  ratios: {
+    device_metrics_all_ms: +(figures.device_metrics_all_ms / reference.device_metrics_all_ms).toFixed(2),
+  },
+  goals: { routers_p99_ms: '<= 50', metrics_ms: '<= 100', device_metrics_all_ms: '<= 1000' },
+};
+console.log(`BENCH_RESULT ${JSON.stringify(result)}`);
+process.exit(0);
