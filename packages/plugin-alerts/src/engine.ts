@@ -131,6 +131,10 @@ export class AlertEngine {
   ingest(samples: readonly Sample[]): void {
     const now = this.#opts.clock.now();
     for (const s of samples) {
+      // Whatever a driver hands over, a malformed sample is skipped, never a crash.
+      if (typeof s?.name !== 'string' || typeof s.labels !== 'object' || s.labels === null) continue;
+      if (typeof s.value !== 'bigint' && !Number.isFinite(s.value)) continue;
+      if (!Number.isFinite(s.ts)) continue;
       const e = this.#entry(s);
       if (!e?.buf.push(s.ts, s.value)) continue;
       for (let i = 0; i < e.rules.length; i++) this.#evaluate(e, i, s.ts, now);

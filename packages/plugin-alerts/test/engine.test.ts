@@ -181,6 +181,32 @@ describe('rule evaluation', () => {
   });
 });
 
+describe('hostile input', () => {
+  it('skips malformed samples and keeps evaluating the good ones in the same batch', async () => {
+    h = await harness(baseOptions({ rules: [{ ...cpuRule, for: 0 }] }));
+    const device = { id: 'r1', host: '127.0.0.1', driver: 'test' };
+    const ts = h.clock.now();
+    const bad = [
+      null,
+      { name: 'device_cpu_load_ratio', value: 0.99, ts },
+      { name: 'device_cpu_load_ratio', labels: { device: 'r1' }, value: Number.NaN, ts },
+      { name: 'device_cpu_load_ratio', labels: { device: 'r1' }, value: '0.99', ts },
+      { name: 'device_cpu_load_ratio', labels: { device: 'r1' }, value: 0.99, ts: Number.NaN },
+      { name: 42, labels: {}, value: 1, ts },
+    ];
+    const good = {
+      name: 'device_cpu_load_ratio',
+      labels: { device: 'r2', ifName: '{{ value }}\u0000' },
+      value: 0.99,
+      ts,
+    };
+    h.monitor.bus.emit('samples', { device, samples: [...bad, good] as never });
+    expect(h.api.list().map((a) => a.labels.device)).toEqual(['r2']);
+    await h.advance(10_000);
+    expect(h.sent).toHaveLength(1);
+  });
+});
+
 describe('flapping', () => {
   it('notifies a flapping alert once, not at every change, and resolves it after a quiet window', async () => {
     h = await harness(
