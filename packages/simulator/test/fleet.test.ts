@@ -1,8 +1,8 @@
 import { createSocket } from 'node:dgram';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type SnmpFleet, startSnmpFleet } from '../src/fleet.js';
+import { type SnmpFleet, startSnmpAgent, startSnmpFleet } from '../src/fleet.js';
 import { Client, counter64 } from './support/net-snmp.js';
-import { missingTool, snmpTool } from './support/tools.js';
+import { missingTool, noSnmprec, snmprecDir, snmpTool } from './support/tools.js';
 
 const MIN = 60_000;
 /** A clock tests move by hand; replies still use real timers. */
@@ -203,5 +203,33 @@ describe('real time, end to end', () => {
       await a.close();
     }
     await expect(startSnmpFleet({ host: '10.0.0.1' })).rejects.toThrow(/loopback/);
+  });
+});
+
+describe('startSnmpAgent', () => {
+  it('starts one device of a profile', async () => {
+    const agent = await startSnmpAgent({ profile: 'juniper', community: 'jx' });
+    const c = new Client(agent.host, agent.port, 'jx');
+    try {
+      expect((await c.get(['1.3.6.1.2.1.1.2.0']))[0]!.value).toBe('1.3.6.1.4.1.2636.1.1.1.2.135');
+      expect(agent.profile).toBe('juniper');
+    } finally {
+      c.close();
+      await agent.close();
+    }
+  });
+
+  it.skipIf(noSnmprec)('serves one recording under its file name as community', async () => {
+    const agent = await startSnmpAgent({ snmprec: `${snmprecDir}/junos.snmprec` });
+    const c = new Client(agent.host, agent.port, 'junos');
+    try {
+      expect(agent.profile).toBe('snmprec:junos');
+      expect(String((await c.get(['1.3.6.1.2.1.1.1.0']))[0]!.value)).toMatch(
+        /^Juniper Networks, Inc. srx100h2/,
+      );
+    } finally {
+      c.close();
+      await agent.close();
+    }
   });
 });
