@@ -1,5 +1,5 @@
 import { catalog } from '@ispmonitor/core';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { createMikrotikDriver, type MikrotikDriver } from '../src/driver.js';
 import type { SessionChange } from '../src/sessions.js';
 import {
@@ -156,16 +156,25 @@ describe('menus a router lacks', () => {
     expect(router.requests.get('/interface/print')).toBe(3);
   });
 
-  it('is asked again after the re-probe interval', async () => {
-    const router = await start({ profile: 'v7.16', interfaces: 2, missingMenus: ['/queue/simple'] });
-    const driver = driverWith({ reprobeInterval: 50 });
-    const device = routerDevice('r', router.port, { collect: ['system', 'queues'] });
-    await driver.poll(device, pollContext());
-    await driver.poll(device, pollContext());
-    expect(router.requests.get('/queue/simple/print')).toBe(1);
-    await new Promise((r) => setTimeout(r, 80));
-    await driver.poll(device, pollContext());
-    expect(router.requests.get('/queue/simple/print')).toBe(2);
+  it('is asked again after the re-probe interval (fake Date, real sockets)', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      vi.setSystemTime(new Date('2026-01-01T00:00:00Z'));
+      const router = await start({ profile: 'v7.16', interfaces: 2, missingMenus: ['/queue/simple'] });
+      const driver = driverWith({ reprobeInterval: '1h' });
+      const device = routerDevice('r', router.port, { collect: ['system', 'queues'] });
+      await driver.poll(device, pollContext());
+      vi.setSystemTime(new Date('2026-01-01T00:59:00Z'));
+      await driver.poll(device, pollContext());
+      expect(router.requests.get('/queue/simple/print')).toBe(1);
+      expect(router.requests.get('/system/package/print')).toBe(1);
+      vi.setSystemTime(new Date('2026-01-01T01:00:01Z'));
+      await driver.poll(device, pollContext());
+      expect(router.requests.get('/queue/simple/print')).toBe(2);
+      expect(router.requests.get('/system/package/print')).toBe(2);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
 

@@ -1,0 +1,107 @@
+import { describe, expect, it } from 'vitest';
+import {
+  bgpMenu,
+  detectCapabilities,
+  healthShape,
+  MissingMenus,
+  wirelessMenus,
+} from '../src/capabilities.js';
+import { neighbourProtocol } from '../src/parts/routing.js';
+import { wirelessClientOf } from '../src/parts/wireless.js';
+
+const pkgs = (...names: string[]) => names.map((name) => ({ name, disabled: 'false' }));
+const paths = (caps: ReturnType<typeof detectCapabilities>) =>
+  caps ? wirelessMenus(caps).map((m) => m.path) : [];
+
+describe('capabilities from the router', () => {
+  it('v6 with the wireless package: wireless and CAPsMAN tables, BGP peers, flat health', () => {
+    const caps = detectCapabilities('6.49.10 (long-term)', pkgs('routeros-mipsbe', 'wireless', 'routing'));
+    expect(paths(caps)).toEqual(['/interface/wireless/registration-table', '/caps-man/registration-table']);
+    expect(caps && bgpMenu(caps).path).toBe('/routing/bgp/peer');
+    expect(caps && healthShape(caps)).toBe('flat');
+  });
+
+  it('v7.16 with wifi-qcom: /interface/wifi only; 7.10 with wifiwave2: /interface/wifiwave2', () => {
+    expect(paths(detectCapabilities('7.16 (stable)', pkgs('routeros', 'wifi-qcom')))).toEqual([
+      '/interface/wifi/registration-table',
+    ]);
+    expect(paths(detectCapabilities('7.10.2 (stable)', pkgs('routeros', 'wifiwave2')))).toEqual([
+      '/interface/wifiwave2/registration-table',
+    ]);
+    const caps = detectCapabilities('7.18.2 (stable)', pkgs('routeros'));
+    expect(paths(caps)).toEqual([]);
+    expect(caps && bgpMenu(caps).path).toBe('/routing/bgp/session');
+    expect(caps && healthShape(caps)).toBe('rows');
+  });
+
+  it('v7 with the legacy wireless package keeps the v6 menus; a disabled package does not count', () => {
+    expect(paths(detectCapabilities('7.16 (stable)', pkgs('routeros', 'wireless')))).toEqual([
+      '/interface/wireless/registration-table',
+      '/caps-man/registration-table',
+    ]);
+    const disabled = [{ name: 'wireless', disabled: 'true' }, ...pkgs('routeros')];
+    expect(paths(detectCapabilities('6.48 (stable)', disabled))).toEqual([]);
+  });
+
+  it('unknown packages: every candidate is tried (and the missing ones remembered)', () => {
+    expect(paths(detectCapabilities('7.16 (stable)', undefined))).toHaveLength(3);
+    expect(detectCapabilities('not a version', [])).toBeUndefined();
+  });
+
+  it('missing menus expire after the re-probe interval', () => {
+    const m = new MissingMenus(1000);
+    m.mark('/queue/simple', 0);
+    expect(m.skip('/queue/simple', 999)).toBe(true);
+    expect(m.skip('/queue/simple', 1000)).toBe(false);
+    expect(m.list()).toEqual([]);
+  });
+});
+
+describe('row shapes', () => {
+  it('v6 registration rows: signal-strength with rate, bytes pair', () => {
+    const c = wirelessClientOf(
+      {
+        interface: 'wlan1',
+        'mac-address': 'AA:BB:CC:00:11:22',
+        'signal-strength': '-62@HT20-7',
+        'tx-rate': '65Mbps-20MHz/1S/SGI',
+        'rx-rate': '6Mbps',
+        uptime: '1h2m3s',
+        bytes: '123,456',
+      },
+      'legacy',
+    );
+    expect(c).toEqual({
+      mac: 'aa:bb:cc:00:11:22',
+      interface: 'wlan1',
+      signalDbm: -62,
+      txRateBps: 65_000_000,
+      rxRateBps: 6_000_000,
+      uptimeSeconds: 3723,
+      txBytes: 123,
+      rxBytes: 456,
+    });
+  });
+
+  it('v7 wifi rows: plain signal', () => {
+    const c = wirelessClientOf(
+      {
+        interface: 'wifi1',
+        'mac-address': 'AA:BB:CC:00:11:22',
+        signal: '-71',
+        'tx-rate': '866.6Mbps-80MHz/2S/SGI',
+      },
+      'wifi',
+    );
+    expect(c?.signalDbm).toBe(-71);
+    expect(c?.txRateBps).toBe(866_600_000);
+    expect(wirelessClientOf({ interface: 'wifi1' }, 'wifi')).toBeUndefined();
+  });
+
+  it('neighbour protocol from discovered-by (v7) or the platform (v6)', () => {
+    expect(neighbourProtocol({ 'discovered-by': 'cdp,lldp' })).toBe('cdp');
+    expect(neighbourProtocol({ 'discovered-by': 'lldp' })).toBe('lldp');
+    expect(neighbourProtocol({ platform: 'MikroTik' })).toBe('mndp');
+    expect(neighbourProtocol({ platform: 'Cisco IOS' })).toBe('other');
+  });
+});
