@@ -3,7 +3,7 @@
  * started again: every sample produced meanwhile is stored exactly once, through core's sink
  * buffer and retries (createMonitor) and this plugin's idempotent writes.
  */
-import { createMonitor, definePlugin, tokens } from '@ispmonitor/core';
+import { createMonitor, definePlugin, type Sample, tokens } from '@ispmonitor/core';
 import { createFakeLogger } from '@ispmonitor/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPg } from '../src/db/pg.js';
@@ -27,7 +27,7 @@ const counterDriver = definePlugin({
         counters.set(device.id, v);
         const ts = Date.now();
         return {
-          samples: [
+          samples: <Sample[]>[
             { name: 'interface_in_octets_total', labels: { ifName: 'ether1' }, value: v, ts },
             { name: 'device_cpu_load_ratio', labels: {}, value: Math.random(), ts },
           ],

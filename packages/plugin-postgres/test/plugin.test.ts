@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createMonitor, definePlugin, type Monitor, tokens } from '@ispmonitor/core';
+import { createMonitor, definePlugin, type Monitor, type Sample, tokens } from '@ispmonitor/core';
 import { createFakeLogger, testPlugin } from '@ispmonitor/core/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { postgres, postgresStore } from '../src/index.js';
@@ -32,7 +32,7 @@ const fakeDriver = definePlugin({
         n++;
         const ts = Date.now();
         return {
-          samples: [
+          samples: <Sample[]>[
             {
               name: 'interface_in_octets_total',
               labels: { device: device.id, ifName: 'ether1' },

@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { encodeBinaryCopy } from './binary.js';
 import type { CopySpec, Db, PoolStats, Queryable, QueryResult } from './types.js';
 import { assertIdentifier, copyText } from './types.js';
 
@@ -37,8 +38,10 @@ async function copyWith(client: PgClientLike, spec: CopySpec): Promise<number> {
   if (spec.rows.length === 0) return 0;
   const { from } = await import('pg-copy-streams');
   const cols = spec.columns.map(assertIdentifier).join(', ');
-  const stream = client.query(from(`COPY ${assertIdentifier(spec.table)} (${cols}) FROM STDIN`));
-  await pipeline(Readable.from([copyText(spec.rows)]), stream);
+  const format = spec.binary ? ' WITH (FORMAT binary)' : '';
+  const stream = client.query(from(`COPY ${assertIdentifier(spec.table)} (${cols}) FROM STDIN${format}`));
+  const payload = spec.binary ? encodeBinaryCopy(spec.binary, spec.rows) : copyText(spec.rows);
+  await pipeline(Readable.from([payload]), stream);
   return spec.rows.length;
 }
 

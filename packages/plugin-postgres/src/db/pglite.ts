@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { encodeBinaryCopy } from './binary.js';
 import { type FolderLock, lockDataDir } from './lock.js';
 import type { CopySpec, Db, Queryable, QueryResult } from './types.js';
 import { assertIdentifier, copyText } from './types.js';
@@ -33,8 +34,10 @@ function wrap(db: PgliteLike): Queryable & { copy(spec: CopySpec): Promise<numbe
       if (spec.rows.length === 0) return 0;
       const cols = spec.columns.map(assertIdentifier).join(', ');
       // PGlite reads COPY input from a Blob mounted at /dev/blob: one call, no per-row parsing in JS.
-      await db.query(`COPY ${assertIdentifier(spec.table)} (${cols}) FROM '/dev/blob'`, [], {
-        blob: new Blob([copyText(spec.rows)]),
+      const format = spec.binary ? ' WITH (FORMAT binary)' : '';
+      const payload = spec.binary ? encodeBinaryCopy(spec.binary, spec.rows) : copyText(spec.rows);
+      await db.query(`COPY ${assertIdentifier(spec.table)} (${cols}) FROM '/dev/blob'${format}`, [], {
+        blob: new Blob([payload]),
       });
       return spec.rows.length;
     },

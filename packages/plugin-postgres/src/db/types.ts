@@ -2,6 +2,7 @@
  * The one seam between our SQL and the two engines we run it on (node-postgres and PGlite).
  * Everything above this interface is engine-neutral: the same migrations, the same statements.
  */
+import type { BinaryType } from './binary.js';
 
 /** Result of one statement. */
 export interface QueryResult<R> {
@@ -23,6 +24,8 @@ export interface CopySpec {
   columns: readonly string[];
   /** One array per row, in `columns` order; `null` for SQL NULL. */
   rows: ReadonlyArray<ReadonlyArray<string | number | bigint | null>>;
+  /** Column types: when given, rows travel in COPY's binary format (no text parsing on the server). */
+  binary?: readonly BinaryType[];
 }
 
 /** Pool statistics for self-metrics (PGlite reports one connection). */

@@ -29,6 +29,7 @@ export interface WriterOptions {
 }
 
 const COLUMNS = ['series_id', 'ts', 'value', 'raw'] as const;
+const TYPES = ['int4', 'timestamptz_ms', 'float8', 'int8'] as const;
 
 /**
  * Writes sample batches. Idempotent: a batch written twice stores each (series, ts) once,
@@ -86,9 +87,7 @@ export class SampleWriter {
 
     await this.#ensureDays(days);
     const ids = await this.series.resolve(keys);
-    const rows = pending.map(
-      (p) => [ids.get(p.key) as number, new Date(p.ts).toISOString(), p.value, p.raw] as const,
-    );
+    const rows = pending.map((p) => [ids.get(p.key) as number, p.ts, p.value, p.raw] as const);
     let deduplicated = false;
     for (let i = 0; i < rows.length; i += this.options.chunkSize) {
       const chunk = rows.slice(i, i + this.options.chunkSize);
@@ -111,12 +110,12 @@ export class SampleWriter {
 
   /** Returns true when the duplicate-safe path was taken. */
   async #insertChunk(
-    rows: ReadonlyArray<readonly [number, string, number, bigint | null]>,
+    rows: ReadonlyArray<readonly [number, number, number, bigint | null]>,
   ): Promise<boolean> {
     return this.db.transaction(async (tx) => {
       await tx.query('SAVEPOINT ispm_copy');
       try {
-        await tx.copy({ table: 'ispm_samples', columns: COLUMNS, rows });
+        await tx.copy({ table: 'ispm_samples', columns: COLUMNS, rows, binary: TYPES });
         return false;
       } catch (err) {
         if ((err as { code?: string }).code !== '23505') throw err;
@@ -126,7 +125,7 @@ export class SampleWriter {
         `CREATE TEMP TABLE IF NOT EXISTS ispm_staging (
            series_id integer, ts timestamptz, value double precision, raw bigint) ON COMMIT DELETE ROWS`,
       );
-      await tx.copy({ table: 'ispm_staging', columns: COLUMNS, rows });
+      await tx.copy({ table: 'ispm_staging', columns: COLUMNS, rows, binary: TYPES });
       await tx.query(
         `INSERT INTO ispm_samples (series_id, ts, value, raw)
          SELECT series_id, ts, value, raw FROM ispm_staging ON CONFLICT (series_id, ts) DO NOTHING`,

@@ -29,8 +29,9 @@ export class SampleReader implements SampleQuery {
   /** Series of `name` whose labels include `labels`. */
   async series(name: string, labels: Labels = {}): Promise<SeriesRow[]> {
     const res = await this.db.query<{ id: number; labels: Labels }>(
-      'SELECT id, labels FROM ispm_series WHERE name = $1 AND labels @> $2::jsonb ORDER BY id',
-      [name, JSON.stringify(labels)],
+      `SELECT id, labels FROM ispm_series
+        WHERE name = $1 AND labels @> $2::jsonb AND ($3::text IS NULL OR device = $3) ORDER BY id`,
+      [name, JSON.stringify(labels), labels.device ?? null],
     );
     return res.rows.map((r) => ({ id: Number(r.id), labels: r.labels }));
   }
@@ -41,8 +42,8 @@ export class SampleReader implements SampleQuery {
          FROM ispm_series s
          CROSS JOIN LATERAL (SELECT value, raw, ts FROM ispm_samples WHERE series_id = s.id
                               ORDER BY ts DESC LIMIT 1) x
-        WHERE s.name = $1 AND s.labels @> $2::jsonb ORDER BY s.id`,
-      [name, JSON.stringify(labels)],
+        WHERE s.name = $1 AND s.labels @> $2::jsonb AND ($3::text IS NULL OR s.device = $3) ORDER BY s.id`,
+      [name, JSON.stringify(labels), labels.device ?? null],
     );
     return res.rows.map((r) => ({
       name,
@@ -58,8 +59,15 @@ export class SampleReader implements SampleQuery {
       `SELECT s.labels, x.value, x.raw::text AS raw, (extract(epoch FROM x.ts) * 1000)::float8 AS ts
          FROM ispm_series s JOIN ispm_samples x ON x.series_id = s.id
         WHERE s.name = $1 AND s.labels @> $2::jsonb AND x.ts >= $3::timestamptz AND x.ts <= $4::timestamptz
+          AND ($5::text IS NULL OR s.device = $5)
         ORDER BY s.id, x.ts`,
-      [name, JSON.stringify(labels), new Date(from).toISOString(), new Date(to).toISOString()],
+      [
+        name,
+        JSON.stringify(labels),
+        new Date(from).toISOString(),
+        new Date(to).toISOString(),
+        labels.device ?? null,
+      ],
     );
     return res.rows.map((r) => ({
       name,
