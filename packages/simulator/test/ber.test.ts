@@ -23,6 +23,13 @@ describe('BER encoding (X.690 vectors)', () => {
     expect(hex(encodeSignedContent(-128))).toBe('80');
     expect(hex(encodeSignedContent(-129))).toBe('ff7f');
     expect(hex(integer(-63))).toBe('0201c1');
+    // Edges of the 32-bit fast path and the BigInt path beyond it.
+    expect(hex(encodeSignedContent(32768))).toBe('008000');
+    expect(hex(encodeSignedContent(-32769))).toBe('ff7fff');
+    expect(hex(encodeSignedContent(0x7fffffff))).toBe('7fffffff');
+    expect(hex(encodeSignedContent(-0x80000000))).toBe('80000000');
+    expect(hex(encodeSignedContent(0x80000000))).toBe('0080000000');
+    expect(hex(encodeSignedContent(-(2n ** 40n)))).toBe('ff0000000000');
   });
 
   it('encodes unsigned application types with a leading zero when the top bit is set', () => {

@@ -59,6 +59,14 @@ export function header(tag: number, len: number): Buffer {
 
 /** Two's-complement minimal encoding of a signed integer (INTEGER, Integer32). */
 export function encodeSignedContent(value: number | bigint): Buffer {
+  // 32-bit numbers (request ids, error fields, most INTEGERs) skip BigInt.
+  if (typeof value === 'number' && Number.isInteger(value) && value >= -0x80000000 && value <= 0x7fffffff) {
+    if (value >= -0x80 && value < 0x80) return Buffer.from([value & 0xff]);
+    if (value >= -0x8000 && value < 0x8000) return Buffer.from([(value >> 8) & 0xff, value & 0xff]);
+    if (value >= -0x800000 && value < 0x800000)
+      return Buffer.from([(value >> 16) & 0xff, (value >> 8) & 0xff, value & 0xff]);
+    return Buffer.from([(value >>> 24) & 0xff, (value >> 16) & 0xff, (value >> 8) & 0xff, value & 0xff]);
+  }
   let v = BigInt(value);
   const bytes: number[] = [];
   // Emit bytes until the remaining value is pure sign extension of the last byte's top bit.
