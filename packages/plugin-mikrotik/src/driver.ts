@@ -16,10 +16,10 @@ import { collectDhcp, collectPpp } from './parts/subscribers.js';
 import { collectHealth, collectSystem } from './parts/system.js';
 import { collectWireless } from './parts/wireless.js';
 import { type SessionChange, SessionTracker } from './sessions.js';
-import { type MikrotikOptions, type MikrotikSettings, optionsSchema, settingsSchema } from './settings.js';
+import { type MikrotikOptionsInput, type MikrotikSettings, optionsSchema, settingsSchema } from './settings.js';
 
 /** Options of `createMikrotikDriver`: the plugin's options plus hooks. */
-export interface MikrotikDriverOptions extends Partial<MikrotikOptions> {
+export interface MikrotikDriverOptions extends NonNullable<MikrotikOptionsInput> {
   /** Called when PPPoE sessions appeared or vanished on a router since its previous poll. */
   onSessionChange?: (change: SessionChange) => void;
 }

@@ -24,6 +24,7 @@ export {
   COLLECTIONS,
   type Collection,
   type MikrotikOptions,
+  type MikrotikOptionsInput,
   type MikrotikSettings,
   type MikrotikSettingsInput,
   optionsSchema,

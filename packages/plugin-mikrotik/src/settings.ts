@@ -98,3 +98,5 @@ export const optionsSchema = z
 
 /** Parsed plugin options. */
 export type MikrotikOptions = z.output<typeof optionsSchema>;
+/** Plugin options as written (durations as `60s` or milliseconds). */
+export type MikrotikOptionsInput = z.input<typeof optionsSchema>;
