@@ -123,7 +123,7 @@ export class DeviceMetrics {
           started = true;
         }
         buffer += body;
-        if (buffer.length > 65_536) {
+        if (buffer.length > 1_048_576) {
           yield buffer;
           buffer = '';
         }

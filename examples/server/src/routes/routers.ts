@@ -30,28 +30,49 @@ const idParams = {
   properties: { id: { type: 'string', minLength: 1, maxLength: 128 } },
 } as const;
 
-/** Keeps the devices that match every given filter. */
-function filterRouters(all: DeviceState[], q: ListQuery): DeviceState[] {
-  const needle = q.search?.toLowerCase();
-  return all.filter((s) => {
-    const d = s.device;
-    if (q.status && s.status !== q.status) return false;
-    if (q.driver && d.driver !== q.driver) return false;
-    if (q.origin && s.origin !== q.origin) return false;
-    if (q.site && d.labels?.site !== q.site) return false;
-    if (q.role && d.labels?.role !== q.role) return false;
-    if (needle) {
-      const hay = `${d.id}\u0000${d.name ?? ''}\u0000${d.host}`.toLowerCase();
-      if (!hay.includes(needle)) return false;
-    }
-    return true;
-  });
+/** Whether a device matches every given filter. */
+function matches(s: DeviceState, q: ListQuery, needle: string | undefined): boolean {
+  const d = s.device;
+  if (q.status && s.status !== q.status) return false;
+  if (q.driver && d.driver !== q.driver) return false;
+  if (q.origin && s.origin !== q.origin) return false;
+  if (q.site && d.labels?.site !== q.site) return false;
+  if (q.role && d.labels?.role !== q.role) return false;
+  if (needle) {
+    const hay = `${d.id}\u0000${d.name ?? ''}\u0000${d.host}`.toLowerCase();
+    if (!hay.includes(needle)) return false;
+  }
+  return true;
 }
 
 /** `/api/v1/routers`: list with filters and pages, create, read, update, delete. */
 export async function routerRoutes(app: FastifyInstance, ctx: ServerContext): Promise<void> {
   const devices = ctx.monitor.devices;
   const tags = ['routers'];
+
+  // Ids in order, rebuilt only after the inventory changed: sorting 10,000 ids on every page
+  // request would cost more than the page itself.
+  let sorted: string[] | undefined;
+  const invalidate = () => {
+    sorted = undefined;
+  };
+  const offs = [
+    ctx.monitor.bus.on('device:added', invalidate),
+    ctx.monitor.bus.on('device:removed', invalidate),
+  ];
+  app.addHook('onClose', async () => {
+    for (const off of offs) off();
+  });
+  const total = () => Object.values(devices.counts()).reduce((a, b) => a + b, 0);
+  const sortedIds = () => {
+    // Devices loaded without an event (config, stored devices at start) change the count.
+    if (!sorted || sorted.length !== total())
+      sorted = devices
+        .list()
+        .map((s) => s.device.id)
+        .sort();
+    return sorted;
+  };
 
   app.get<{ Querystring: ListQuery }>(
     '/api/v1/routers',
@@ -87,14 +108,25 @@ export async function routerRoutes(app: FastifyInstance, ctx: ServerContext): Pr
     },
     async (req) => {
       const { offset, limit, page, pageSize } = paging(req.query);
-      const matched = filterRouters(devices.list(), req.query);
-      matched.sort((a, b) => (a.device.id < b.device.id ? -1 : a.device.id > b.device.id ? 1 : 0));
-      return {
-        items: matched.slice(offset, offset + limit).map(routerView),
-        total: matched.length,
-        page,
-        pageSize,
-      };
+      const q = req.query;
+      const ids = sortedIds();
+      if (!q.status && !q.driver && !q.origin && !q.site && !q.role && !q.search) {
+        const items = ids
+          .slice(offset, offset + limit)
+          .map((id) => devices.get(id))
+          .filter((s): s is DeviceState => s !== undefined);
+        return { items: items.map(routerView), total: ids.length, page, pageSize };
+      }
+      const needle = q.search?.toLowerCase();
+      const items: DeviceState[] = [];
+      let total = 0;
+      for (const id of ids) {
+        const state = devices.get(id);
+        if (!state || !matches(state, q, needle)) continue;
+        if (total >= offset && items.length < limit) items.push(state);
+        total += 1;
+      }
+      return { items: items.map(routerView), total, page, pageSize };
     },
   );
 
