@@ -16,7 +16,12 @@ import { collectDhcp, collectPpp } from './parts/subscribers.js';
 import { collectHealth, collectSystem } from './parts/system.js';
 import { collectWireless } from './parts/wireless.js';
 import { type SessionChange, SessionTracker } from './sessions.js';
-import { type MikrotikOptionsInput, type MikrotikSettings, optionsSchema, settingsSchema } from './settings.js';
+import {
+  type MikrotikOptionsInput,
+  type MikrotikSettings,
+  optionsSchema,
+  settingsSchema,
+} from './settings.js';
 
 /** Options of `createMikrotikDriver`: the plugin's options plus hooks. */
 export interface MikrotikDriverOptions extends NonNullable<MikrotikOptionsInput> {
