@@ -1,23 +1,15 @@
 /**
  * The rule engine: evaluates rules incrementally as samples arrive (each sample touches only its
- * own series and the rules that match it), runs the pending → firing → resolved state machine
- * with `for`, `keep_firing_for`, hysteresis and flapping, and reports visible changes.
+ * own series and the rules that match it), feeds device statuses to device-status rules, and
+ * runs the time-driven work (pending `for`, `keep_firing_for`, absent, staleness, flapping).
+ * The life of each alert is in `lifecycle.ts`.
  */
 import type { Clock, DeviceStatus, Labels, Sample } from '@ispmonitor/core';
 import { type AlertRecord, fingerprint } from './alert.js';
+import { AlertLifecycle, alertLabels, type EngineHooks } from './lifecycle.js';
 import type { CompiledRule } from './rules.js';
 import { matchAll } from './selector.js';
 import { SeriesBuffer } from './series.js';
-
-/** What the engine tells its owner. */
-export interface EngineHooks {
-  /** A visible transition: the alert now shows as firing, or as resolved. */
-  onVisible(alert: AlertRecord, status: 'firing' | 'resolved'): void;
-  /** The record changed in a way worth persisting (`undefined` record = forget `fingerprint`). */
-  onPersist(fingerprint: string, record: AlertRecord | undefined): void;
-  /** Whether an interface series is an uplink (for `uplinksOnly` rules). */
-  isUplink(labels: Labels): boolean;
-}
 
 export interface EngineOptions {
   clock: Clock;
@@ -49,10 +41,6 @@ export class AlertEngine {
   readonly #byMetric = new Map<string, CompiledRule[]>();
   readonly #statusRules: CompiledRule[];
   readonly #series = new Map<string, SeriesEntry>();
-  /** Alerts that are pending, firing or still visible, by fingerprint. */
-  readonly active = new Map<string, AlertRecord>();
-  /** Recently resolved alerts, newest last. */
-  readonly recent: AlertRecord[] = [];
   readonly #restored = new Map<string, AlertRecord>();
   readonly #deviceStatus = new Map<string, { status: DeviceStatus; labels: Labels; notes: Labels }>();
   readonly #statusSlots = new Map<string, AlertRecord>();
@@ -60,14 +48,24 @@ export class AlertEngine {
   readonly #hooks: EngineHooks;
   /** Series evaluated on ticks (absent rules). */
   readonly #absentSeries = new Set<SeriesEntry>();
-  /** Recent state changes of alerts that were dropped, so flapping is seen across drops. */
-  readonly #history = new Map<string, number[]>();
   readonly #ruleCache = new WeakMap<AlertRecord, CompiledRule>();
+  readonly #wanted = new Set<string>();
+
+  readonly #life: AlertLifecycle;
 
   constructor(rules: CompiledRule[], opts: EngineOptions, hooks: EngineHooks) {
     this.#rules = rules;
     this.#opts = opts;
     this.#hooks = hooks;
+    this.#life = new AlertLifecycle(
+      {
+        clock: opts.clock,
+        flapping: opts.flapping,
+        recentLimit: opts.recentLimit,
+        notes: (device) => this.#deviceStatus.get(device)?.notes,
+      },
+      hooks,
+    );
     for (const r of rules) {
       if (r.kind !== 'metric') continue;
       const list = this.#byMetric.get(r.metric) ?? [];
@@ -75,10 +73,18 @@ export class AlertEngine {
       this.#byMetric.set(r.metric, list);
     }
     this.#statusRules = rules.filter((r) => r.kind === 'device_status');
+    for (const r of rules) if (r.per) this.#wanted.add(r.per);
+    for (const name of this.#byMetric.keys()) this.#wanted.add(name);
   }
 
-  get rules(): readonly CompiledRule[] {
-    return this.#rules;
+  /** Alerts that are pending, firing or still visible, by fingerprint. */
+  get active(): Map<string, AlertRecord> {
+    return this.#life.active;
+  }
+
+  /** Recently resolved alerts, newest last. */
+  get recent(): readonly AlertRecord[] {
+    return this.#life.recent;
   }
 
   /** Puts back alerts persisted before a restart; they re-attach when their series reappears. */
@@ -90,18 +96,12 @@ export class AlertEngine {
     }
   }
 
-  /** Every series of `metric` is kept, even without a rule, when some rule divides by it. */
-  #wanted(name: string): boolean {
-    if (this.#byMetric.has(name)) return true;
-    for (const r of this.#rules) if (r.per === name) return true;
-    return false;
-  }
-
   #entry(s: Sample): SeriesEntry | undefined {
+    // Only metrics some rule reads (or divides by) are kept; the rest cost one set lookup.
+    if (!this.#wanted.has(s.name)) return undefined;
     const key = seriesKey(s.name, s.labels);
     let e = this.#series.get(key);
     if (e) return e;
-    if (!this.#wanted(s.name)) return undefined;
     const candidates = this.#byMetric.get(s.name) ?? [];
     const rules = candidates.filter(
       (r) => matchAll(r.matchers, s.labels) && (!r.uplinksOnly || this.#hooks.isUplink(s.labels)),
@@ -111,7 +111,7 @@ export class AlertEngine {
       const rule = rules[i] as CompiledRule;
       if (rule.fn === 'absent') this.#absentSeries.add(e);
       if (this.#restored.size > 0) {
-        const fp = fingerprint(this.#alertLabels(rule, e.labels));
+        const fp = fingerprint(alertLabels(rule, e.labels));
         const back = this.#restored.get(fp);
         if (back) {
           e.slots[i] = back;
@@ -121,10 +121,6 @@ export class AlertEngine {
     }
     this.#series.set(key, e);
     return e;
-  }
-
-  #alertLabels(rule: CompiledRule, labels: Labels): Labels {
-    return { ...labels, ...rule.labels, alertname: rule.name, severity: rule.severity };
   }
 
   /** Feeds samples; evaluates the rules matching each sample's series. */
@@ -154,114 +150,7 @@ export class AlertEngine {
       v = den > 0 ? v / den : Number.NaN;
     }
     if (Number.isNaN(v)) return;
-    e.slots[i] = this.#step(rule, e.slots[i], e.labels, v, now);
-  }
-
-  /** One evaluation of one alert slot. Returns what the slot holds afterwards. */
-  #step(rule: CompiledRule, a: AlertRecord | undefined, labels: Labels, v: number, now: number) {
-    const live = a && a.state !== 'resolved';
-    const active = a?.state === 'firing' ? rule.holds(v) : rule.breach(v);
-    if (active) {
-      if (!a) {
-        const alertLabels = this.#alertLabels(rule, labels);
-        const fp = fingerprint(alertLabels);
-        a = this.active.get(fp) ?? {
-          fingerprint: fp,
-          rule: rule.name,
-          labels: alertLabels,
-          annotations: {},
-          state: 'resolved',
-          visible: false,
-          activeAt: now,
-          lastTrueAt: now,
-          changes: this.#history.get(fp) ?? [],
-          flapping: false,
-        };
-        this.#history.delete(fp);
-        if (labels.device) a.device = labels.device;
-      }
-      if (!live) {
-        a.state = 'pending';
-        a.activeAt = now;
-        this.active.set(a.fingerprint, a);
-        a.value = v;
-        this.#render(rule, a);
-        this.#hooks.onPersist(a.fingerprint, a);
-      }
-      a.lastTrueAt = now;
-      a.value = v;
-      a.keeping = false;
-      if (a.state === 'pending' && now - a.activeAt >= rule.forMs) this.#fire(rule, a, now);
-      return a;
-    }
-    if (!a || !live) return a;
-    if (a.state === 'pending') {
-      a.state = 'resolved';
-      this.#drop(a);
-      return a.visible ? a : undefined;
-    }
-    if (rule.keepFiringForMs > 0 && now - a.lastTrueAt < rule.keepFiringForMs) {
-      a.keeping = true;
-      return a;
-    }
-    a.value = v;
-    this.#resolve(a, now);
-    return a.visible ? a : undefined;
-  }
-
-  #render(rule: CompiledRule, a: AlertRecord): void {
-    const data = { labels: a.labels, value: a.value, threshold: rule.threshold };
-    const out: Labels = {};
-    for (const [k, t] of Object.entries(rule.annotations)) out[k] = t(data);
-    // Device-status alerts also say why the device is down (status reason, last poll error).
-    if (rule.kind === 'device_status' && a.device)
-      Object.assign(out, this.#deviceStatus.get(a.device)?.notes);
-    a.annotations = out;
-  }
-
-  #change(a: AlertRecord, now: number): void {
-    const f = this.#opts.flapping;
-    a.changes.push(now);
-    while (a.changes.length > 0 && (a.changes[0] as number) < now - f.window) a.changes.shift();
-    if (a.changes.length > f.threshold * 4) a.changes.splice(0, a.changes.length - f.threshold * 4);
-    if (!a.flapping && a.changes.length > f.threshold) a.flapping = true;
-  }
-
-  #fire(rule: CompiledRule, a: AlertRecord, now: number): void {
-    a.state = 'firing';
-    a.firedAt ??= now;
-    if (!a.visible) a.firedAt = now;
-    this.#render(rule, a);
-    this.#change(a, now);
-    if (!a.visible) {
-      a.visible = true;
-      this.#hooks.onVisible(a, 'firing');
-    }
-    this.#hooks.onPersist(a.fingerprint, a);
-  }
-
-  #resolve(a: AlertRecord, now: number): void {
-    a.state = 'resolved';
-    a.resolvedAt = now;
-    this.#change(a, now);
-    // A flapping alert stays visible as firing until it has been quiet (see tick).
-    if (a.flapping) return void this.#hooks.onPersist(a.fingerprint, a);
-    this.#drop(a);
-  }
-
-  /** Forgets an alert that is no longer live; a visible one is announced as resolved. */
-  #drop(a: AlertRecord): void {
-    this.active.delete(a.fingerprint);
-    if (a.changes.length > 0 && !a.flapping) this.#history.set(a.fingerprint, a.changes);
-    if (a.visible) {
-      a.visible = false;
-      a.resolvedAt ??= this.#opts.clock.now();
-      this.recent.push({ ...a, changes: [] });
-      if (this.recent.length > this.#opts.recentLimit)
-        this.recent.splice(0, this.recent.length - this.#opts.recentLimit);
-      this.#hooks.onVisible(a, 'resolved');
-    }
-    this.#hooks.onPersist(a.fingerprint, undefined);
+    e.slots[i] = this.#life.step(rule, e.slots[i], e.labels, v, now);
   }
 
   /**
@@ -298,11 +187,11 @@ export class AlertEngine {
       const slotKey = `${rule.name}\u0000${rule.severity}\u0000${id}`;
       let slot = this.#statusSlots.get(slotKey);
       if (!slot && this.#restored.size > 0) {
-        const fp = fingerprint(this.#alertLabels(rule, st.labels));
+        const fp = fingerprint(alertLabels(rule, st.labels));
         slot = this.#restored.get(fp);
         this.#restored.delete(fp);
       }
-      const next = this.#step(rule, slot, st.labels, rule.statuses.has(st.status) ? 1 : 0, now);
+      const next = this.#life.step(rule, slot, st.labels, rule.statuses.has(st.status) ? 1 : 0, now);
       if (next) this.#statusSlots.set(slotKey, next);
       else this.#statusSlots.delete(slotKey);
     }
@@ -319,29 +208,22 @@ export class AlertEngine {
         if (e.rules[i]?.fn === 'absent') this.#evaluate(e, i, now, now);
     }
     for (const id of this.#deviceStatus.keys()) this.#evaluateStatus(id);
-    for (const [fp, changes] of this.#history) {
-      if ((changes.at(-1) ?? 0) < now - this.#opts.flapping.window) this.#history.delete(fp);
-    }
+    this.#life.pruneHistory(now);
     for (const a of [...this.active.values()]) {
       const rule = this.#ruleOf(a);
       if (!rule) continue;
-      if (a.state === 'pending' && now - a.activeAt >= rule.forMs && rule.kind === 'metric') {
-        if (now - a.lastTrueAt <= rule.forMs + this.#opts.staleMs) this.#fire(rule, a, now);
+      const silent = now - a.lastTrueAt;
+      if (a.state === 'pending' && rule.kind === 'metric') {
+        // A pending alert whose series went silent is forgotten rather than fired blind.
+        if (silent > this.#opts.staleMs) this.#life.dropPending(a);
+        else if (now - a.activeAt >= rule.forMs) this.#life.fire(rule, a, now);
       } else if (a.state === 'firing' && rule.kind === 'metric') {
-        const silent = now - a.lastTrueAt;
-        if (a.keeping && silent >= rule.keepFiringForMs) this.#resolve(a, now);
-        else if (rule.fn !== 'absent' && silent > Math.max(this.#opts.staleMs, rule.keepFiringForMs))
-          this.#resolve(a, now);
-      }
-      if (a.flapping) {
-        const last = a.changes.at(-1) ?? 0;
-        if (now - last >= this.#opts.flapping.quiet) {
-          a.flapping = false;
-          a.changes = [];
-          if (a.state === 'resolved') this.#drop(a);
-          else this.#hooks.onPersist(a.fingerprint, a);
+        if (a.keeping && silent >= rule.keepFiringForMs) this.#life.resolve(a, now);
+        else if (rule.fn !== 'absent' && silent > Math.max(this.#opts.staleMs, rule.keepFiringForMs)) {
+          this.#life.resolve(a, now);
         }
       }
+      this.#life.settle(a, now);
     }
   }
 

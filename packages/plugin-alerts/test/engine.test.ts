@@ -64,6 +64,15 @@ describe('rule evaluation', () => {
     expect(h.sent).toHaveLength(0);
   });
 
+  it('forgets a pending alert whose series went silent instead of firing it blind', async () => {
+    h = await harness(baseOptions({ rules: [{ ...cpuRule, for: '30m' }] }));
+    cpu(h, 'r1', 0.95);
+    await h.advance(11 * 60_000);
+    expect(h.api.list()).toHaveLength(0);
+    await h.advance(30 * 60_000);
+    expect(h.sent).toHaveLength(0);
+  });
+
   it('fires from the evaluation tick when `for` elapses between samples, and keeps firing for keep_firing_for', async () => {
     h = await harness(baseOptions({ rules: [{ ...cpuRule, for: '20s', keep_firing_for: '2m' }] }));
     cpu(h, 'r1', 0.95);
