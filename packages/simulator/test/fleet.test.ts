@@ -2,7 +2,7 @@ import { createSocket } from 'node:dgram';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SnmpFleet, startSnmpAgent, startSnmpFleet } from '../src/fleet.js';
 import { Client, counter64 } from './support/net-snmp.js';
-import { missingTool, noSnmprec, snmprecDir, snmpTool } from './support/tools.js';
+import { missingTool, noSnmprec, snmprecDir, snmpTool, titled } from './support/tools.js';
 
 const MIN = 60_000;
 /** A clock tests move by hand; replies still use real timers. */
@@ -30,7 +30,7 @@ const client = (i: number, version: '1' | '2c' = '2c', timeout = 2000) =>
 
 const noTools = missingTool('/usr/bin/snmpbulkwalk', 'snmp');
 
-describe.skipIf(noTools)('Debian net-snmp tools against the fleet', () => {
+describe.skipIf(noTools)(titled('Debian net-snmp tools against the fleet', noTools), () => {
   it('snmpbulkwalk and snmpwalk (getNext) see the same MikroTik, in strictly increasing OID order', async () => {
     const target = `${dev(0).host}:${dev(0).port}`;
     const bulk = await snmpTool('/usr/bin/snmpbulkwalk', [
@@ -219,17 +219,20 @@ describe('startSnmpAgent', () => {
     }
   });
 
-  it.skipIf(noSnmprec)('serves one recording under its file name as community', async () => {
-    const agent = await startSnmpAgent({ snmprec: `${snmprecDir}/junos.snmprec` });
-    const c = new Client(agent.host, agent.port, 'junos');
-    try {
-      expect(agent.profile).toBe('snmprec:junos');
-      expect(String((await c.get(['1.3.6.1.2.1.1.1.0']))[0]!.value)).toMatch(
-        /^Juniper Networks, Inc. srx100h2/,
-      );
-    } finally {
-      c.close();
-      await agent.close();
-    }
-  });
+  it.skipIf(noSnmprec)(
+    titled('serves one recording under its file name as community', noSnmprec),
+    async () => {
+      const agent = await startSnmpAgent({ snmprec: `${snmprecDir}/junos.snmprec` });
+      const c = new Client(agent.host, agent.port, 'junos');
+      try {
+        expect(agent.profile).toBe('snmprec:junos');
+        expect(String((await c.get(['1.3.6.1.2.1.1.1.0']))[0]!.value)).toMatch(
+          /^Juniper Networks, Inc. srx100h2/,
+        );
+      } finally {
+        c.close();
+        await agent.close();
+      }
+    },
+  );
 });

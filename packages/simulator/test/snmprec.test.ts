@@ -3,7 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SnmpFleet, startSnmpFleet } from '../src/fleet.js';
 import { parseSnmprec } from '../src/snmprec.js';
 import { Client, counter64, type NsVarbind } from './support/net-snmp.js';
-import { missingTool, noSnmprec, snmprecDir, snmpTool } from './support/tools.js';
+import { missingTool, noSnmprec, snmprecDir, snmpTool, titled } from './support/tools.js';
+
+const noBulkwalk = missingTool('/usr/bin/snmpbulkwalk', 'snmp');
 
 /**
  * What net-snmp should hand back for a recorded line, computed here independently of the
@@ -34,7 +36,7 @@ function actual(vb: NsVarbind): { type: number; value: string } {
 
 const files = noSnmprec ? [] : readdirSync(snmprecDir).filter((f) => f.endsWith('.snmprec'));
 
-describe.skipIf(noSnmprec)('serving the shared .snmprec recordings', () => {
+describe.skipIf(noSnmprec)(titled('serving the shared .snmprec recordings', noSnmprec), () => {
   let fleet: SnmpFleet;
   beforeAll(async () => {
     fleet = await startSnmpFleet({ snmprec: files.map((f) => `${snmprecDir}/${f}`) });
@@ -65,8 +67,8 @@ describe.skipIf(noSnmprec)('serving the shared .snmprec recordings', () => {
     }
   });
 
-  it.skipIf(missingTool('/usr/bin/snmpbulkwalk', 'snmp'))(
-    'snmpbulkwalk reads ios.snmprec’s sysDescr and ifXTable',
+  it.skipIf(noBulkwalk)(
+    titled('snmpbulkwalk reads ios.snmprec’s sysDescr and ifXTable', noBulkwalk),
     async () => {
       const dev = fleet.devices.find((d) => d.profile === 'snmprec:ios')!;
       const out = await snmpTool('/usr/bin/snmpbulkwalk', [
@@ -88,8 +90,8 @@ describe.skipIf(noSnmprec)('serving the shared .snmprec recordings', () => {
     },
   );
 
-  it.skipIf(missingTool('/usr/bin/snmpbulkwalk', 'snmp'))(
-    'snmpbulkwalk gets every recorded number of routeros.snmprec back exactly',
+  it.skipIf(noBulkwalk)(
+    titled('snmpbulkwalk gets every recorded number of routeros.snmprec back exactly', noBulkwalk),
     async () => {
       const dev = fleet.devices.find((d) => d.profile === 'snmprec:routeros')!;
       const out = await snmpTool('/usr/bin/snmpbulkwalk', [

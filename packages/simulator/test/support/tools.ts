@@ -35,3 +35,8 @@ export const snmprecDir = `${sharedData}/snmprec`;
 export const noSnmprec = existsSync(snmprecDir)
   ? undefined
   : `${snmprecDir} is absent: recordings are not in this checkout`;
+
+/** A test title that carries the reason when the test is skipped, so the report says why. */
+export function titled(title: string, skipReason: string | undefined): string {
+  return skipReason ? `${title} (skipped: ${skipReason})` : title;
+}
