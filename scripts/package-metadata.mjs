@@ -1,0 +1,110 @@
+#!/usr/bin/env node
+/**
+ * Rewrites ONLY the publishing metadata of every workspace package.json (description, keywords,
+ * licence, repository, homepage, bugs, author, files, engines, publishConfig, peer dependency on
+ * core, sideEffects, and the prepack/postpack LICENSE copy). Dependencies, devDependencies and the
+ * other scripts belong to the engineers who own each package and are left exactly as they are.
+ *
+ * Read-modify-write per file, so it is safe to run while others edit those files (run it under
+ * `flock /tmp/ispm-npm.lock`). `--check` prints what would change and exits 1 if anything would.
+ *
+ *   node scripts/package-metadata.mjs [--check]
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+// The one place the public repository address lives; no remote is configured in this checkout yet.
+const REPO = 'https://example.invalid/ispmonitor';
+const CORE_RANGE = '^0.1.0';
+const BASE_KEYWORDS = ['ispmonitor', 'isp', 'network-monitoring', 'monitoring'];
+
+/** Per package: extra keywords, whether it is a plugin (peer on core), and what it publishes. */
+const packages = {
+  'packages/core': { keywords: ['snmp', 'mikrotik', 'routeros', 'plugin-host', 'scheduler', 'prometheus'] },
+  'packages/plugin-snmp': { peer: true, keywords: ['ispmonitor-plugin', 'snmp', 'snmpv3', 'snmp-traps'] },
+  'packages/plugin-mikrotik': {
+    peer: true,
+    keywords: ['ispmonitor-plugin', 'mikrotik', 'routeros', 'routeros-api', 'pppoe', 'dhcp', 'wireless'],
+  },
+  'packages/plugin-postgres': {
+    peer: true,
+    keywords: ['ispmonitor-plugin', 'postgresql', 'pglite', 'time-series', 'storage'],
+  },
+  'packages/plugin-alerts': {
+    peer: true,
+    keywords: ['ispmonitor-plugin', 'alerting', 'alertmanager', 'webhook', 'slack', 'telegram', 'email'],
+  },
+  'packages/plugin-cluster': {
+    peer: true,
+    keywords: ['ispmonitor-plugin', 'postgresql', 'advisory-locks', 'high-availability', 'scale-out'],
+  },
+  'packages/simulator': {
+    peer: true,
+    keywords: ['snmp', 'snmp-agent', 'snmpsim', 'mikrotik', 'routeros', 'simulator', 'testing'],
+  },
+  // Private, never published, but packed by test/packaging: it is what a plugin author copies.
+  'examples/plugin-template': { peer: true, private: true, keywords: ['ispmonitor-plugin'] },
+};
+
+/** What goes into the tarball: built code and the three documents, never tests or build state. */
+const FILES = [
+  'dist',
+  '!dist/**/*.test.*',
+  '!dist/**/test/**',
+  '!dist/**/*.tsbuildinfo',
+  '!dist/.tsbuildinfo',
+  'README.md',
+  'CHANGELOG.md',
+  'LICENSE',
+];
+
+/** Put `key` into `obj` keeping the existing key order (new keys go after `after`, or at the end). */
+function place(obj, key, value, after) {
+  if (key in obj || !after || !(after in obj)) {
+    obj[key] = value;
+    return obj;
+  }
+  const out = {};
+  for (const [k, v] of Object.entries(obj)) {
+    out[k] = v;
+    if (k === after) out[key] = value;
+  }
+  return out;
+}
+
+async function update(dir, spec, check) {
+  const file = join(root, dir, 'package.json');
+  const before = await readFile(file, 'utf8');
+  let pkg = JSON.parse(before);
+  pkg = place(pkg, 'keywords', [...new Set([...BASE_KEYWORDS, ...spec.keywords])], 'description');
+  pkg = place(pkg, 'license', 'Apache-2.0', 'keywords');
+  pkg = place(pkg, 'author', 'ISP Monitor contributors', 'license');
+  pkg = place(pkg, 'homepage', `${REPO}/tree/main/${dir}#readme`, 'author');
+  pkg = place(pkg, 'bugs', { url: `${REPO}/issues` }, 'homepage');
+  pkg = place(pkg, 'repository', { type: 'git', url: `git+${REPO}.git`, directory: dir }, 'bugs');
+  pkg = place(pkg, 'engines', { node: '>=20.19' }, 'type');
+  pkg = place(pkg, 'files', FILES, 'types');
+  if (!spec.private) pkg = place(pkg, 'publishConfig', { access: 'public' }, 'files');
+  if (spec.peer) pkg.peerDependencies = { ...pkg.peerDependencies, '@ispmonitor/core': CORE_RANGE };
+  // LICENSE lives once at the root; npm only packs files inside the package folder, so it is copied
+  // in just before packing and removed right after (works for `npm pack` and `npm publish`).
+  pkg.scripts = {
+    ...pkg.scripts,
+    prepack: 'node ../../scripts/license-copy.mjs add',
+    postpack: 'node ../../scripts/license-copy.mjs remove',
+  };
+  const after = `${JSON.stringify(pkg, null, 2)}\n`;
+  if (after === before) return false;
+  if (check) console.log(`${dir}/package.json: metadata out of date`);
+  else await writeFile(file, after);
+  return true;
+}
+
+const check = process.argv.includes('--check');
+let changed = 0;
+for (const [dir, spec] of Object.entries(packages)) if (await update(dir, spec, check)) changed++;
+console.log(`${changed} package.json file(s) ${check ? 'would change' : 'updated'}`);
+if (check && changed) process.exit(1);
