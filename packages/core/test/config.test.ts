@@ -122,3 +122,16 @@ describe('loadConfig', () => {
     expect(text).not.toContain('literal-pw');
   });
 });
+
+describe('durationMs', () => {
+  it('parses durations to milliseconds, defaults, and names a bad one', async () => {
+    const { durationMs } = await import('@ispmonitor/core');
+    const schema = z.object({ timeout: durationMs('10s'), every: durationMs() });
+    expect(schema.parse({ every: '1m30s' })).toEqual({ timeout: 10_000, every: 90_000 });
+    expect(schema.parse({ timeout: 250, every: 5 })).toEqual({ timeout: 250, every: 5 });
+    const bad = schema.safeParse({ every: 'soon' });
+    expect(bad.success).toBe(false);
+    expect(bad.error?.issues[0]?.path).toEqual(['every']);
+    expect(bad.error?.issues[0]?.message).toMatch(/invalid duration "soon"/);
+  });
+});

@@ -1,3 +1,4 @@
+import { stableHash } from '../hash.js';
 import type { DeviceStatus } from '../types.js';
 
 /** What the status machine needs to know about a device. */
@@ -43,19 +44,7 @@ export function nextSlot(now: number, intervalMs: number, phaseMs: number): numb
   return phaseMs + k * intervalMs;
 }
 
-/** A stable phase in [0, interval) from the device id (FNV-1a), so polls spread evenly. */
+/** A stable phase in [0, interval) from the device id, so polls spread evenly. */
 export function phaseOf(id: string, intervalMs: number): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < id.length; i++) {
-    h ^= id.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  // Final avalanche (murmur3 fmix32): ids that differ in one character land far apart.
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  // Spread over the interval at millisecond resolution.
-  return (h >>> 0) % Math.max(1, Math.floor(intervalMs));
+  return stableHash(id) % Math.max(1, Math.floor(intervalMs));
 }
