@@ -6,27 +6,15 @@
  * sends can throw out of the socket handlers.
  */
 import { createHash } from 'node:crypto';
-import net from 'node:net';
-import tls from 'node:tls';
+import type net from 'node:net';
 import { fromSocketError, MikrotikError, MikrotikErrorCodes, mikrotikError } from '../errors.js';
+import { type ConnectOptions, dial } from './dial.js';
 import { encodeSentence, parseReply, SentenceReader } from './protocol.js';
-import { type TlsSettings, tlsConnectOptions, verifyPinnedFingerprint } from './tls.js';
+
+export type { ConnectOptions };
 
 /** One row of a reply: attribute name → value, as strings (the API has no other type). */
 export type Row = Record<string, string>;
-
-/** How to open a connection. */
-export interface ConnectOptions {
-  host: string;
-  port: number;
-  /** TLS settings, or `false` for the plain API. */
-  tls: TlsSettings | false;
-  /** Connect (TCP and TLS) timeout in ms. */
-  timeoutMs: number;
-  signal?: AbortSignal;
-  /** Longest single word accepted. */
-  maxWordBytes?: number;
-}
 
 /** Per-command options. */
 export interface CommandOptions {
@@ -87,66 +75,9 @@ export class ApiConnection {
   }
 
   /** Opens a TCP (or TLS) connection. Rejects with a MikrotikError; never leaves a socket open. */
-  static open(options: ConnectOptions): Promise<ApiConnection> {
-    const target = `${options.host}:${options.port}`;
-    return new Promise((resolve, reject) => {
-      if (options.signal?.aborted) {
-        reject(mikrotikError(MikrotikErrorCodes.ABORTED, `connect to ${target} aborted`));
-        return;
-      }
-      let socket: net.Socket;
-      const settle = (err?: MikrotikError) => {
-        clearTimeout(timer);
-        options.signal?.removeEventListener('abort', onAbort);
-        socket.removeListener('error', onError);
-        if (err) {
-          // An error already queued on this socket must find a listener after we leave.
-          socket.on('error', () => {});
-          socket.destroy();
-          reject(err);
-        } else {
-          socket.setNoDelay(true);
-          // TCP keepalive finds a dead peer on an idle connection.
-          socket.setKeepAlive(true, 30_000);
-          resolve(new ApiConnection(socket, target, options.maxWordBytes));
-        }
-      };
-      const onError = (err: Error) => settle(fromSocketError(err, target));
-      const onAbort = () => settle(mikrotikError(MikrotikErrorCodes.ABORTED, `connect to ${target} aborted`));
-      const timer = setTimeout(
-        () =>
-          settle(
-            mikrotikError(
-              MikrotikErrorCodes.TIMEOUT,
-              `no connection to ${target} within ${options.timeoutMs} ms`,
-            ),
-          ),
-        options.timeoutMs,
-      );
-      options.signal?.addEventListener('abort', onAbort, { once: true });
-      if (options.tls) {
-        const tlsSettings = options.tls;
-        let opts: tls.ConnectionOptions;
-        try {
-          opts = tlsConnectOptions(options.host, options.port, tlsSettings);
-        } catch (err) {
-          clearTimeout(timer);
-          options.signal?.removeEventListener('abort', onAbort);
-          reject(err instanceof MikrotikError ? err : fromSocketError(err, target));
-          return;
-        }
-        const s = tls.connect(opts);
-        socket = s;
-        s.once('secureConnect', () => {
-          const problem = verifyPinnedFingerprint(s, tlsSettings, target);
-          settle(problem);
-        });
-      } else {
-        socket = net.connect({ host: options.host, port: options.port });
-        socket.once('connect', () => settle());
-      }
-      socket.on('error', onError);
-    });
+  static async open(options: ConnectOptions): Promise<ApiConnection> {
+    const socket = await dial(options);
+    return new ApiConnection(socket, `${options.host}:${options.port}`, options.maxWordBytes);
   }
 
   /** Whether the connection can still carry commands. */
