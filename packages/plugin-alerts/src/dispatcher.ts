@@ -39,6 +39,8 @@ export interface DispatcherOptions {
   writer: StateWriter;
   /** Firing alerts (for inhibition). */
   firing: () => Iterable<AlertRecord>;
+  /** Changes whenever the set of firing alerts changes. */
+  version: () => number;
 }
 
 export class Dispatcher {
@@ -100,7 +102,7 @@ export class Dispatcher {
       }
       // A muted alert that was notified before stays in the log so that its resolve goes out.
       if (notified.has(fp)) stillFiring.add(fp);
-      if (suppressor.muted(entry.alert, firing, now)) continue;
+      if (suppressor.muted(entry.alert, firing, now, this.#o.version())) continue;
       send.push(entry);
       firingCount++;
       if (!notified.has(fp)) fresh = true;

@@ -82,6 +82,11 @@ export class AlertEngine {
     return this.#life.active;
   }
 
+  /** Changes whenever an alert starts or stops firing. */
+  get version(): number {
+    return this.#life.version;
+  }
+
   /** Recently resolved alerts, newest last. */
   get recent(): readonly AlertRecord[] {
     return this.#life.recent;

@@ -39,6 +39,8 @@ export class AlertLifecycle {
   readonly #history = new Map<string, number[]>();
   readonly #o: LifecycleOptions;
   readonly #hooks: EngineHooks;
+  /** Bumped whenever an alert starts or stops firing (lets inhibition cache its index). */
+  version = 0;
 
   constructor(options: LifecycleOptions, hooks: EngineHooks) {
     this.#o = options;
@@ -120,6 +122,7 @@ export class AlertLifecycle {
 
   /** Pending → firing. */
   fire(rule: CompiledRule, a: AlertRecord, now: number): void {
+    this.version++;
     a.state = 'firing';
     if (!a.visible) a.firedAt = now;
     this.#render(rule, a);
@@ -133,6 +136,7 @@ export class AlertLifecycle {
 
   /** Firing → resolved. A flapping alert stays visible as firing until it has been quiet. */
   resolve(a: AlertRecord, now: number): void {
+    this.version++;
     a.state = 'resolved';
     a.resolvedAt = now;
     this.#change(a, now);
@@ -151,6 +155,7 @@ export class AlertLifecycle {
 
   /** Forgets an alert that is no longer live; a visible one is announced as resolved. */
   #drop(a: AlertRecord): void {
+    this.version++;
     this.active.delete(a.fingerprint);
     if (a.changes.length > 0 && !a.flapping) this.#history.set(a.fingerprint, a.changes);
     if (a.visible) {

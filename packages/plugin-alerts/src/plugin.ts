@@ -147,6 +147,7 @@ export const alerts = definePlugin({
         return writer;
       },
       firing: () => engine.active.values(),
+      version: () => engine.version,
     });
     engine = new AlertEngine(
       rules,

@@ -79,6 +79,8 @@ export class Suppressor {
   readonly acks = new Map<string, Ack>();
   readonly #compiled = new Map<string, CompiledMatcher[]>();
   readonly #inhibit: InhibitRule[];
+  #index: Array<Map<string, Set<string>>> = [];
+  #indexVersion = -2;
   readonly #devices: () => DeviceRegistry | undefined;
   /** Whether a device has its own device-down alert firing. */
   readonly #deviceDown: (id: string) => boolean;
@@ -111,15 +113,30 @@ export class Suppressor {
     return undefined;
   }
 
-  /** Whether a firing alert among `firing` inhibits `target`. */
-  inhibited(target: AlertRecord, firing: Iterable<AlertRecord>): boolean {
-    for (const rule of this.#inhibit) {
+  /**
+   * Whether a firing alert among `firing` inhibits `target`. The sources are indexed once per
+   * change of the alert set (`version`), so a flush of many groups stays linear.
+   */
+  inhibited(target: AlertRecord, firing: Iterable<AlertRecord>, version = -1): boolean {
+    if (version < 0 || version !== this.#indexVersion) {
+      this.#index = this.#inhibit.map((rule) => {
+        const byEqual = new Map<string, Set<string>>();
+        for (const src of firing) {
+          if (src.state !== 'firing' || !matchAll(rule.source, src.labels)) continue;
+          const key = equalKey(rule.equal, src.labels);
+          const set = byEqual.get(key) ?? new Set<string>();
+          set.add(src.fingerprint);
+          byEqual.set(key, set);
+        }
+        return byEqual;
+      });
+      this.#indexVersion = version;
+    }
+    for (const [i, rule] of this.#inhibit.entries()) {
       if (!matchAll(rule.target, target.labels)) continue;
-      for (const src of firing) {
-        if (src.fingerprint === target.fingerprint || src.state !== 'firing') continue;
-        if (!matchAll(rule.source, src.labels)) continue;
-        if (rule.equal.every((k) => (src.labels[k] ?? '') === (target.labels[k] ?? ''))) return true;
-      }
+      const sources = this.#index[i]?.get(equalKey(rule.equal, target.labels));
+      // An alert never inhibits itself (it may match both source and target).
+      if (sources && (sources.size > 1 || !sources.has(target.fingerprint))) return true;
     }
     return false;
   }
@@ -141,7 +158,7 @@ export class Suppressor {
   }
 
   /** Why a firing alert should not be notified now, if it should not. */
-  muted(a: AlertRecord, firing: Iterable<AlertRecord>, now: number): MuteReason | undefined {
+  muted(a: AlertRecord, firing: Iterable<AlertRecord>, now: number, version = -1): MuteReason | undefined {
     const s = this.silencedBy(a.labels, now);
     if (s) return { kind: 'silence', id: s.id };
     const ack = this.acks.get(a.fingerprint);
@@ -151,7 +168,12 @@ export class Suppressor {
     }
     const parent = this.downAncestor(a.device ?? a.labels.device);
     if (parent) return { kind: 'parent-down', parent };
-    if (this.#inhibit.length > 0 && this.inhibited(a, firing)) return { kind: 'inhibited' };
+    if (this.#inhibit.length > 0 && this.inhibited(a, firing, version)) return { kind: 'inhibited' };
     return undefined;
   }
+}
+
+/** The values of the `equal` labels, as one key (a missing label counts as empty). */
+function equalKey(equal: readonly string[], labels: Labels): string {
+  return equal.map((k) => labels[k] ?? '').join('\u0000');
 }

@@ -110,6 +110,14 @@ describe('inhibition', () => {
       .flatMap((n) => n.alerts.map((a) => `${a.labels.alertname}@${a.labels.device}`))
       .sort();
     expect(names).toEqual(['CpuCrit@r1', 'CpuWarn@r2']);
+    // The critical level clears, the warning stays: now the warning of r1 is notified.
+    await h.advance(1000);
+    cpu(h, 'r1', 0.93);
+    await h.advance(60_000);
+    const later = h.sent
+      .slice(2)
+      .flatMap((n) => n.alerts.map((a) => `${a.status}:${a.labels.alertname}@${a.labels.device}`));
+    expect(later.sort()).toEqual(['firing:CpuWarn@r1', 'resolved:CpuCrit@r1']);
   });
 });
 
