@@ -2,7 +2,7 @@
  * Schemas of a device's `snmp` settings and of the plugin's options. Types are inferred from
  * the schemas; every field says its default.
  */
-import { parseDuration } from '@ispmonitor/core';
+import { durationMs } from '@ispmonitor/core';
 import { z } from 'zod';
 
 /** A Prometheus metric name (what custom OIDs are emitted as). */
@@ -10,18 +10,7 @@ export const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 /** A Prometheus label name. */
 export const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 
-const duration = (fallback: string) =>
-  z
-    .union([z.number(), z.string()])
-    .default(fallback)
-    .transform((v, ctx) => {
-      try {
-        return parseDuration(v);
-      } catch (err) {
-        ctx.addIssue({ code: 'custom', message: (err as Error).message });
-        return z.NEVER;
-      }
-    });
+const duration = durationMs;
 
 const oid = z
   .string()
