@@ -64,9 +64,25 @@ describe('silences and acknowledgements', () => {
     await expect(
       h.api.silences.create({ matchers: '{a="b"}', endsAt: h.clock.now() - 1, createdBy: 'x' }),
     ).rejects.toThrow(/end after/);
+    const updated = await h.api.silences.update(s.id, {
+      matchers: [{ name: 'device', value: 'r1' }],
+      endsAt: new Date(h.clock.now() + 60_000).toISOString(),
+      createdBy: 'bob',
+      comment: 'shorter',
+    });
+    expect(updated).toMatchObject({
+      id: s.id,
+      createdBy: 'bob',
+      matchers: [{ name: 'device', value: 'r1', type: '=' }],
+    });
+    await expect(
+      h.api.silences.update('nope', { matchers: '{a="b"}', endsAt: h.clock.now() + 1, createdBy: 'x' }),
+    ).rejects.toThrow(/no silence/);
     expect(await h.api.silences.expire(s.id)).toBe(true);
     expect(h.api.silences.list()).toEqual([]);
     expect(h.api.silences.list({ includeExpired: true })).toHaveLength(1);
+    expect(await h.api.silences.delete(s.id)).toBe(true);
+    expect(h.api.silences.list({ includeExpired: true })).toHaveLength(0);
   });
 
   it('an acknowledgement mutes repeats until it expires', async () => {
