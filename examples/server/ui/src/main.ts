@@ -28,7 +28,7 @@ const NAV = [
 ] as const;
 
 /** The frame around every page: navigation, live indicator, theme toggle, logout. */
-function shell(me: Me): void {
+function shell(): HTMLElement {
   const firing = h('span', { class: 'badge bad plain count', hidden: true, 'data-testid': 'firing-count' });
   const links = NAV.map((n) =>
     h(
@@ -39,6 +39,7 @@ function shell(me: Me): void {
       n.path === '/alerts' ? firing : null,
     ),
   );
+  const userEl = h('span', { class: 'muted' }, '');
   const liveEl = h('span', { class: 'live', 'data-testid': 'live' }, 'Connecting…');
   const title = h('h1', { class: 'title' }, '');
   const menuBtn = h(
@@ -58,11 +59,7 @@ function shell(me: Me): void {
       h(
         'div',
         { class: 'sidebar-foot' },
-        h(
-          'span',
-          { class: 'muted' },
-          `Signed in as ${(me.username ?? me.id ?? 'user').replace(/^user:/, '')}${me.role ? ` (${me.role})` : ''}`,
-        ),
+        userEl,
         h(
           'button',
           { type: 'button', onclick: toggleTheme, 'aria-label': 'Switch between dark and light theme' },
@@ -75,6 +72,7 @@ function shell(me: Me): void {
             type: 'button',
             onclick: async () => {
               await api('/api/v1/auth/logout', { method: 'POST', body: {} }).catch(() => undefined);
+              remember(false);
               live.stop();
               location.assign('/');
             },
@@ -136,10 +134,30 @@ function shell(me: Me): void {
   });
   live.start();
   startRouter(outlet);
+  return userEl;
 }
+
+/** Set after a good session: the next load draws the app at once instead of asking first. */
+const SEEN = 'ispm-session-seen';
+const remember = (on: boolean) => {
+  try {
+    if (on) localStorage.setItem(SEEN, '1');
+    else localStorage.removeItem(SEEN);
+  } catch {
+    // Storage disabled: every load asks /auth/me first.
+  }
+};
+const seen = () => {
+  try {
+    return localStorage.getItem(SEEN) === '1';
+  } catch {
+    return false;
+  }
+};
 
 async function boot(): Promise<void> {
   onUnauthorised(() => {
+    remember(false);
     live.stop();
     showLogin();
   });
@@ -147,13 +165,25 @@ async function boot(): Promise<void> {
     showLogin();
     return;
   }
+  const who = api<Me>('/api/v1/auth/me');
+  if (seen()) {
+    // Likely still signed in: draw now, in parallel with the check (a 401 shows the login).
+    const userEl = shell();
+    who.then((me) => setUser(userEl, me)).catch(() => undefined);
+    return;
+  }
   try {
-    const me = await api<Me>('/api/v1/auth/me');
-    if (location.pathname === '/login') history.replaceState(null, '', '/');
-    shell(me ?? {});
+    const me = await who;
+    remember(true);
+    setUser(shell(), me);
   } catch {
     showLogin();
   }
+}
+
+function setUser(el: HTMLElement, me: Me | undefined): void {
+  const name = (me?.username ?? me?.id ?? 'user').replace(/^user:/, '');
+  el.textContent = `Signed in as ${name}${me?.role ? ` (${me.role})` : ''}`;
 }
 
 let loginShown = false;
@@ -163,6 +193,7 @@ function showLogin(): void {
   document.title = 'Sign in · ISP Monitor';
   loginPage(app, () => {
     // A fresh page load after login: the shell, the stream and the router start exactly once.
+    remember(true);
     const next = location.pathname === '/login' ? '/' : location.pathname + location.search;
     location.replace(next);
   });

@@ -12,7 +12,8 @@ export interface LineSpec {
 /** A mounted chart: set new data, destroy on unmount. */
 export interface Chart {
   el: HTMLElement;
-  setData(data: uPlot.AlignedData): void;
+  /** New data; `window` (epoch ms) pins the x axis to the range asked for, however few points. */
+  setData(data: uPlot.AlignedData, window?: [number, number]): void;
   destroy(): void;
 }
 
@@ -70,6 +71,11 @@ export function lineChart(opts: {
       data,
       el,
     );
+    showWindow();
+  };
+  let win: [number, number] | undefined;
+  const showWindow = () => {
+    if (plot && win) plot.setScale('x', { min: win[0] / 1000, max: win[1] / 1000 });
   };
 
   // Built once the element is in the page and has a width; rebuilt on resize.
@@ -86,15 +92,18 @@ export function lineChart(opts: {
 
   return {
     el,
-    setData(next) {
+    setData(next, window) {
       data = next;
+      win = window;
       // How many values are drawn: tests and the benchmark wait for a chart with data.
       let points = 0;
       for (const ys of next.slice(1)) for (const v of ys as Array<number | null>) if (v !== null) points++;
       el.dataset.points = String(points);
       empty.hidden = points > 0;
-      if (plot) plot.setData(next);
-      else if (el.isConnected && el.clientWidth) build();
+      if (plot) {
+        plot.setData(next);
+        showWindow();
+      } else if (el.isConnected && el.clientWidth) build();
     },
     destroy() {
       ro.disconnect();

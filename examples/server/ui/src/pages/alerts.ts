@@ -7,6 +7,17 @@ import { live } from '../lib/live.js';
 import type { Page } from '../lib/nav.js';
 import type { Alert } from '../lib/types.js';
 
+/** Labels shown in their own columns or implied by the router: not repeated under the name. */
+const SHOWN = new Set(['alertname', 'severity', 'device', 'site', 'role', 'driver']);
+
+/** What tells apart alerts of one name on one router (a CPU, an interface, a sensor). */
+function extraLabels(a: Alert): string {
+  return Object.entries(a.labels)
+    .filter(([k]) => !SHOWN.has(k))
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' ');
+}
+
 /** Why an alert is not notified, in words. */
 const MUTED: Record<string, string> = {
   silence: 'silenced',
@@ -140,7 +151,12 @@ export const alertsPage: Page = (root) => {
                 'tr',
                 { 'data-alert': a.fingerprint },
                 h('td', null, severityBadge(a.labels.severity)),
-                h('td', null, h('strong', null, name)),
+                h(
+                  'td',
+                  null,
+                  h('strong', null, name),
+                  extraLabels(a) ? h('div', { class: 'mono muted' }, extraLabels(a)) : null,
+                ),
                 h(
                   'td',
                   null,

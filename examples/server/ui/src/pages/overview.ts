@@ -140,40 +140,34 @@ export const overviewPage: Nav = (root) => {
 
   // Busiest links.
   const linksEl = h('div', { 'data-testid': 'busiest-links' }, h('p', { class: 'muted' }, 'Loading…'));
-  optional<Traffic>('/api/v1/metrics/traffic?window=5m&limit=10', signal)
-    .then((t) => {
-      if (!t)
-        return mount(
-          linksEl,
-          h('p', { class: 'muted' }, 'This server does not report traffic rankings yet.'),
-        );
+  loadBusiest(signal)
+    .then((rows) => {
+      if (!rows) return mount(linksEl, h('p', { class: 'muted' }, 'This server does not rank links.'));
+      const max = Math.max(1, ...rows.map((r) => r.totalBps));
       mount(
         linksEl,
         table(
-          t.top,
+          rows,
           [
             {
               title: 'Link',
               cell: (r) =>
                 h('a', { href: `/routers/${encodeURIComponent(r.device)}` }, `${r.device} · ${r.ifName}`),
             },
-            { title: 'In', cell: (r) => formatBps(r.inBps), num: true },
-            { title: 'Out', cell: (r) => formatBps(r.outBps), num: true },
             {
-              title: 'Use',
+              title: 'Traffic (in + out)',
               num: true,
               cell: (r) => {
+                // Utilisation when the speed is known; otherwise the share of the busiest link.
                 const u = r.utilisation;
                 const tone = u === undefined ? '' : u >= 0.8 ? 'bad' : u >= 0.5 ? 'warn' : '';
+                const width = Math.min(100, (u ?? r.totalBps / max) * 100);
                 return h(
                   'div',
                   null,
-                  formatPercent(u),
-                  h(
-                    'div',
-                    { class: `bar ${tone}` },
-                    h('i', { style: `width:${Math.min(100, (u ?? 0) * 100)}%` }),
-                  ),
+                  formatBps(r.totalBps),
+                  u === undefined ? null : h('span', { class: 'muted' }, ` · ${formatPercent(u)}`),
+                  h('div', { class: `bar ${tone}` }, h('i', { style: `width:${width}%` })),
                 );
               },
             },
@@ -194,7 +188,7 @@ export const overviewPage: Nav = (root) => {
   const pppoeNote = h('span', { class: 'muted' });
   void loadPppoe(range.from, range.step, signal).then(({ points, note }) => {
     pppoeNote.textContent = note;
-    pppoeChart.setData(align([points]) as never);
+    pppoeChart.setData(align([points]) as never, [Date.now() - 86_400_000, Date.now()]);
   });
 
   // Recent status changes, newest first, from the stream.
@@ -277,4 +271,30 @@ async function loadPppoe(
   } catch {
     return { points: [], note: 'not available' };
   }
+}
+
+/** One busy link: total bits/s, and utilisation when the server knows the speed. */
+interface BusyLink {
+  device: string;
+  ifName: string;
+  totalBps: number;
+  utilisation?: number;
+}
+
+/** The busiest links over 5 minutes: `/metrics/traffic` if the server has it, else `/metrics/top`. */
+async function loadBusiest(signal: AbortSignal): Promise<BusyLink[] | undefined> {
+  const t = await optional<Traffic>('/api/v1/metrics/traffic?window=5m&limit=10', signal);
+  if (t)
+    return t.top.map((r) => ({
+      device: r.device,
+      ifName: r.ifName,
+      totalBps: r.inBps + r.outBps,
+      ...(r.utilisation !== undefined ? { utilisation: r.utilisation } : {}),
+    }));
+  const top = await optional<{
+    items: Array<{ device: string | null; ifName?: string | null; value: number }>;
+  }>('/api/v1/metrics/top?kind=interfaces&window=5m&limit=10', signal);
+  return top?.items
+    .filter((r) => r.device)
+    .map((r) => ({ device: r.device as string, ifName: r.ifName ?? '?', totalBps: Number(r.value) }));
 }

@@ -133,9 +133,10 @@ export const routerPage: Page = (root, params, query) => {
       get('device_uptime_seconds', 'last'),
     ]);
     if (signal.aborted) return;
-    cpu.setData(align([c?.series[0]?.points ?? []]) as never);
-    mem.setData(align([used?.series[0]?.points ?? []]) as never);
-    temp.setData(align([t?.series[0]?.points ?? []]) as never);
+    const win: [number, number] | undefined = c ? [c.from, c.to] : undefined;
+    cpu.setData(align([c?.series[0]?.points ?? []]) as never, win);
+    mem.setData(align([used?.series[0]?.points ?? []]) as never, win);
+    temp.setData(align([t?.series[0]?.points ?? []]) as never, win);
     const memUsed = maxLast(used);
     const memTotal = maxLast(total);
     const cpuNow = maxLast(c);

@@ -16,10 +16,15 @@ export interface RouterRow extends Router {
  * Every router: the first page says how many there are, the rest are fetched in parallel
  * (1,000 per page, the API's maximum).
  */
-export async function loadAllRouters(signal: AbortSignal): Promise<RouterRow[]> {
+export async function loadAllRouters(
+  signal: AbortSignal,
+  onFirst?: (rows: RouterRow[], total: number) => void,
+): Promise<RouterRow[]> {
   const size = 1000;
   const first = await api<Page<Router>>(`/api/v1/routers${qs({ page: 1, pageSize: size })}`, { signal });
   const pages = Math.ceil(first.total / size);
+  // The first page is on screen while the others load: a large network is usable at once.
+  if (pages > 1) onFirst?.(first.items, first.total);
   const rest = await Promise.all(
     Array.from({ length: Math.max(0, pages - 1) }, (_, i) =>
       api<Page<Router>>(`/api/v1/routers${qs({ page: i + 2, pageSize: size })}`, { signal }),

@@ -190,9 +190,11 @@ export const routersPage: Page = (root, _params, query) => {
         .includes(needle);
     });
     countEl.textContent =
-      rows.length === all.length
-        ? `${formatCount(all.length)} routers`
-        : `${formatCount(rows.length)} of ${formatCount(all.length)}`;
+      expected !== undefined
+        ? `loading ${formatCount(all.length)} of ${formatCount(expected)} routers…`
+        : rows.length === all.length
+          ? `${formatCount(all.length)} routers`
+          : `${formatCount(rows.length)} of ${formatCount(all.length)}`;
     tableView.setRows(rows);
     const params = new URLSearchParams();
     if (search.value) params.set('q', search.value);
@@ -207,9 +209,15 @@ export const routersPage: Page = (root, _params, query) => {
 
   mount(root, h('div', { class: 'toolbar' }, search, statusSel, siteSel, countEl), tableView.el);
 
-  loadAllRouters(signal)
+  let expected: number | undefined;
+  loadAllRouters(signal, (rows, total) => {
+    all = rows;
+    expected = total;
+    applyFilter();
+  })
     .then(async (rows) => {
       all = rows;
+      expected = undefined;
       const sites = [
         ...new Set(rows.map((r) => r.labels?.site).filter((s): s is string => Boolean(s))),
       ].sort();
