@@ -12,7 +12,7 @@ export { describeError, type ErrorCode, ErrorCodes, MonitorError, monitorError }
 export { stableHash } from './hash.js';
 export { createJsonLogger, type JsonLoggerOptions, Redactor, redactingLogger } from './logger.js';
 export { catalog, catalogNames, counterNames, type MetricDef } from './metrics/catalog.js';
-export { counterDelta } from './metrics/counters.js';
+export { type CounterDeltaOptions, counterDelta, counterRate } from './metrics/counters.js';
 export { createMonitor, type Monitor } from './monitor.js';
 export { definePlugin, type PluginDefinition } from './plugin.js';
 export { createToken, type Token, tokens } from './tokens.js';

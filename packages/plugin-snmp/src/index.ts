@@ -2,7 +2,6 @@
  * `@ispmonitor/plugin-snmp`: the SNMP v1/v2c/v3 driver, trap receiver and discovery.
  */
 
-export { type CounterDeltaOptions, counterDelta, counterRate } from './counters.js';
 export { type DiscoverOptions, type DiscoverResult, type DiscoveryProgress, discover } from './discover.js';
 export { createSnmpDriver, type SnmpDriver, type SnmpDriverOptions } from './driver.js';
 export { SnmpErrorCodes } from './errors.js';

@@ -1,47 +1,7 @@
 /** Pure helpers: counter arithmetic, OID order, Counter64 decoding, settings validation, profiles. */
 import { describe, expect, it } from 'vitest';
 import { parseCidr } from '../src/discover.js';
-import {
-  compareOids,
-  counterDelta,
-  counterRate,
-  decodeCounter64,
-  profileFor,
-  settingsSchema,
-} from '../src/index.js';
-
-describe('counterDelta', () => {
-  it('plain increase', () => {
-    expect(counterDelta(100, 250, { bits: 32 })).toBe(150);
-  });
-  it('32-bit wrap: 2^32 − prev + cur', () => {
-    expect(counterDelta(4_294_967_000, 200, { bits: 32 })).toBe(296 + 200);
-  });
-  it('32-bit drop from the lower half is a reset, not a wrap', () => {
-    expect(counterDelta(1_000_000, 300, { bits: 32 })).toBe(300);
-  });
-  it('a reboot (uptime fell) counts from zero even when the new value is larger', () => {
-    expect(counterDelta(100, 5000, { bits: 32, uptimeReset: true })).toBe(5000);
-  });
-  it('64-bit values beyond 2^53 stay exact', () => {
-    expect(counterDelta(2n ** 60n, 2n ** 60n + 3n, { bits: 64 })).toBe(3n);
-    expect(counterDelta(9_007_199_254_740_993n, 9_007_199_254_741_000n, { bits: 64 })).toBe(7n);
-  });
-  it('64-bit drop is a reset', () => {
-    expect(counterDelta(2n ** 40n, 10n, { bits: 64 })).toBe(10n);
-  });
-  it('never negative', () => {
-    for (const [a, b] of [
-      [5, 1],
-      [0, 0],
-      [4_294_967_295, 0],
-    ] as const) {
-      expect(counterDelta(a, b, { bits: 32 })).toBeGreaterThanOrEqual(0);
-    }
-    expect(counterRate(4_294_967_000, 200, 10, { bits: 32 })).toBe(49.6);
-    expect(counterRate(1, 2, 0, { bits: 32 })).toBe(0);
-  });
-});
+import { compareOids, decodeCounter64, profileFor, settingsSchema } from '../src/index.js';
 
 describe('compareOids', () => {
   it('orders numerically, arc by arc, prefixes first', () => {
