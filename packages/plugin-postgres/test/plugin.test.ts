@@ -52,6 +52,29 @@ const fakeDriver = definePlugin({
   },
 });
 
+describe('an unreachable PostgreSQL', () => {
+  it('fails health and writes without leaking the password; start in `wait` mode fails clearly', async () => {
+    const logger = createFakeLogger();
+    const url = `postgres://mon:hunter2@127.0.0.1:${await freePort()}/x`;
+    const bg = await createMonitor({ plugins: [postgres({ url, startup: 'background' })], logger });
+    await bg.start();
+    const health = await bg.health();
+    expect(health.checks['postgres:database']?.status).toBe('fail');
+    const sink = bg.resolveAll(tokens.Sink).find((s) => s.name === 'postgres');
+    await expect(
+      sink?.write([{ name: 'device_up', labels: { device: 'a' }, value: 1, ts: Date.now() }]),
+    ).rejects.toThrow(/not ready/);
+    await bg.stop();
+    const waiting = await createMonitor({ plugins: [postgres({ url, startTimeout: '1s' })], logger });
+    const err = await waiting.start().then(
+      () => undefined,
+      (e: Error) => e,
+    );
+    expect(err?.message).toMatch(/cannot open database postgres:\/\/mon:\*\*\*@127\.0\.0\.1/);
+    expect(JSON.stringify([health, err?.message, logger.records])).not.toContain('hunter2');
+  }, 30_000);
+});
+
 describe('end to end on real time, with createMonitor and a PGlite folder', () => {
   const dir = mkdtempSync(join(tmpdir(), 'ispm-pglite-e2e-'));
   const monitors: Monitor[] = [];
@@ -76,9 +99,11 @@ describe('end to end on real time, with createMonitor and a PGlite folder', () =
     expect((await first.health()).checks['postgres:database']?.status).toBe('pass');
     await first.devices.add({ id: 'api-1', host: '127.0.0.1', driver: 'fake', interval: '1s' });
     await first.bus.next('samples', (e) => e.device.id === 'api-1');
+    expect(await first.metrics.metrics()).toMatch(/ispmonitor_db_pool_connections\{state="total"\} 1/);
     await first.stop(); // flushes the sink
     const scrape = await first.metrics.metrics();
     expect(scrape).toMatch(/ispmonitor_db_samples_written_total\{engine="pglite"\} [1-9]/);
+    expect(scrape).toMatch(/ispmonitor_db_write_batches_total\{result="ok"\} [1-9]/);
 
     const second = await build();
     await second.start();

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPg } from '../src/db/pg.js';
 import type { Db } from '../src/db/types.js';
+import { checkDatabase, migrate } from '../src/open.js';
 import { applyMigrations } from '../src/schema/migrate.js';
-import { type PgServer, pgMissing, startPgServer } from './support/pg-server.js';
+import { freePort, type PgServer, pgMissing, startPgServer } from './support/pg-server.js';
 import { storeSuite } from './support/store-suite.js';
 
 const missing = pgMissing();
@@ -21,6 +22,43 @@ describe.skipIf(missing)('PostgreSQL 15', () => {
   });
 
   storeSuite(async () => db);
+
+  it('migrate() and checkDatabase() for the CLI: before, after, and with no server', async () => {
+    const url = await server.createDatabase('cli');
+    expect(await checkDatabase(url)).toMatchObject({ ok: false, version: 0, expected: 1 });
+    expect(await migrate(url)).toEqual({ applied: [1], version: 1 });
+    expect(await migrate(url)).toEqual({ applied: [], version: 1 });
+    expect(await checkDatabase(url)).toMatchObject({
+      ok: true,
+      version: 1,
+      message: 'database reachable, schema current',
+    });
+    const down = await checkDatabase(`postgres://mon:hunter2@127.0.0.1:${await freePort()}/x`);
+    expect(down.ok).toBe(false);
+    expect(down.message).toMatch(/unreachable/);
+    expect(JSON.stringify(down)).not.toContain('hunter2');
+  });
+
+  it('a write finds its partition again after another replica dropped it', async () => {
+    const url = await server.createDatabase('drop');
+    const a = await openPg({ url });
+    const b = await openPg({ url });
+    try {
+      await applyMigrations(a);
+      const { makeStorage, SetClock, T0 } = await import('./support/harness.js');
+      const clock = new SetClock(T0 + 1000);
+      const { storage } = makeStorage(a, clock);
+      await storage.write([{ name: 'device_up', labels: { device: 'p' }, value: 1, ts: T0 }]);
+      // Replica b runs retention far in the future: today's partition is gone; a's cache says it exists.
+      const { storage: other } = makeStorage(b, clock, { retention: { raw: '1d' } });
+      await other.maintain(T0 + 10 * 86_400_000);
+      await storage.write([{ name: 'device_up', labels: { device: 'p' }, value: 1, ts: T0 + 500 }]);
+      expect(await storage.latest('device_up', { device: 'p' })).toMatchObject([{ ts: T0 + 500 }]);
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
 
   it('replicas migrating at the same time apply each migration once (advisory lock)', async () => {
     const url = await server.createDatabase('race');

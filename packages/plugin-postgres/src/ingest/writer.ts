@@ -33,9 +33,9 @@ const TYPES = ['int4', 'timestamptz_ms', 'float8', 'int8'] as const;
 
 /**
  * Writes sample batches. Idempotent: a batch written twice stores each (series, ts) once,
- * because the primary key is (series_id, ts). The fast path COPYs straight into the
- * partitioned table; when that hits an existing row (a retry after a lost acknowledgement)
- * it rolls back to a savepoint and COPYs into a temporary staging table, then
+ * because the primary key is (series_id, ts). The fast path is one binary COPY straight into the
+ * partitioned table (atomic on its own); when that hits an existing row (a retry after a lost
+ * acknowledgement) nothing was stored, and the chunk goes through a temporary staging table and
  * INSERT … ON CONFLICT DO NOTHING — slower, but only for batches that overlap stored data.
  */
 export class SampleWriter {
@@ -91,7 +91,15 @@ export class SampleWriter {
     let deduplicated = false;
     for (let i = 0; i < rows.length; i += this.options.chunkSize) {
       const chunk = rows.slice(i, i + this.options.chunkSize);
-      if (await this.#insertChunk(chunk)) deduplicated = true;
+      try {
+        if (await this.#insertChunk(chunk)) deduplicated = true;
+      } catch (err) {
+        // 23514: no partition for a row — another replica's retention dropped one we had cached.
+        if ((err as { code?: string }).code !== '23514') throw err;
+        this.#partitions.clear();
+        await this.#ensureDays(days);
+        if (await this.#insertChunk(chunk)) deduplicated = true;
+      }
     }
     return { accepted: pending.length, rejected, deduplicated };
   }
@@ -112,15 +120,15 @@ export class SampleWriter {
   async #insertChunk(
     rows: ReadonlyArray<readonly [number, number, number, bigint | null]>,
   ): Promise<boolean> {
-    return this.db.transaction(async (tx) => {
-      await tx.query('SAVEPOINT ispm_copy');
-      try {
-        await tx.copy({ table: 'ispm_samples', columns: COLUMNS, rows, binary: TYPES });
-        return false;
-      } catch (err) {
-        if ((err as { code?: string }).code !== '23505') throw err;
-      }
-      await tx.query('ROLLBACK TO SAVEPOINT ispm_copy');
+    // Fast path: one COPY in its own implicit transaction (atomic: all rows or none), one round trip.
+    try {
+      await this.db.copy({ table: 'ispm_samples', columns: COLUMNS, rows, binary: TYPES });
+      return false;
+    } catch (err) {
+      if ((err as { code?: string }).code !== '23505') throw err;
+    }
+    // Some rows are already stored (a retried batch): stage them and skip the duplicates.
+    await this.db.transaction(async (tx) => {
       await tx.query(
         `CREATE TEMP TABLE IF NOT EXISTS ispm_staging (
            series_id integer, ts timestamptz, value double precision, raw bigint) ON COMMIT DELETE ROWS`,
@@ -130,7 +138,7 @@ export class SampleWriter {
         `INSERT INTO ispm_samples (series_id, ts, value, raw)
          SELECT series_id, ts, value, raw FROM ispm_staging ON CONFLICT (series_id, ts) DO NOTHING`,
       );
-      return true;
     });
+    return true;
   }
 }
