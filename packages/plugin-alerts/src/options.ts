@@ -45,7 +45,7 @@ export const ruleSchema = z
     /** Interface filter (pack): only interfaces that are uplinks (see README). */
     uplinksOnly: z.boolean().default(false),
   })
-  .loose();
+  .strict();
 export type RuleInput = z.input<typeof ruleSchema>;
 
 const matcherSchema = z.object({
@@ -100,78 +100,92 @@ const addressPolicy = {
 };
 const common = { name: z.string().optional(), timeout: duration.default('10s'), ...addressPolicy };
 
-export const webhookSchema = z.object({
-  ...common,
-  url: z.url(),
-  /** Standard Webhooks secrets (`whsec_…`); two during rotation give two signatures. */
-  secrets: z.array(z.string().startsWith('whsec_')).default([]),
-  headers: z.record(z.string(), z.string()).default({}),
-  externalUrl: z.string().default(''),
-});
-export const slackSchema = z.object({ ...common, url: z.url(), channel: z.string().optional() });
-export const telegramSchema = z.object({
-  ...common,
-  baseUrl: z.url().default('https://api.telegram.org'),
-  botToken: z.string().min(1),
-  chatId: z.union([z.string(), z.number()]),
-});
-export const alertmanagerSchema = z.object({ ...common, url: z.url() });
-export const emailSchema = z.object({
-  name: z.string().optional(),
-  host: z.string().min(1),
-  port: z.number().int().positive().default(587),
-  /** Refuse to send unless the server offers STARTTLS. Default true. */
-  requireTls: z.boolean().default(true),
-  /** Verify the server certificate. Default true; `ca` adds a trusted certificate (PEM). */
-  rejectUnauthorized: z.boolean().default(true),
-  ca: z.string().optional(),
-  auth: z.object({ user: z.string(), pass: z.string() }).optional(),
-  from: z.string().min(3),
-  to: z.array(z.string().min(3)).min(1),
-  timeout: duration.default('30s'),
-});
+export const webhookSchema = z
+  .object({
+    ...common,
+    url: z.url(),
+    /** Standard Webhooks secrets (`whsec_…`); two during rotation give two signatures. */
+    secrets: z.array(z.string().startsWith('whsec_')).default([]),
+    headers: z.record(z.string(), z.string()).default({}),
+    externalUrl: z.string().default(''),
+  })
+  .strict();
+export const slackSchema = z.object({ ...common, url: z.url(), channel: z.string().optional() }).strict();
+export const telegramSchema = z
+  .object({
+    ...common,
+    baseUrl: z.url().default('https://api.telegram.org'),
+    botToken: z.string().min(1),
+    chatId: z.union([z.string(), z.number()]),
+  })
+  .strict();
+export const alertmanagerSchema = z.object({ ...common, url: z.url() }).strict();
+export const emailSchema = z
+  .object({
+    name: z.string().optional(),
+    host: z.string().min(1),
+    port: z.number().int().positive().default(587),
+    /** Refuse to send unless the server offers STARTTLS. Default true. */
+    requireTls: z.boolean().default(true),
+    /** Verify the server certificate. Default true; `ca` adds a trusted certificate (PEM). */
+    rejectUnauthorized: z.boolean().default(true),
+    ca: z.string().optional(),
+    auth: z.object({ user: z.string(), pass: z.string() }).optional(),
+    from: z.string().min(3),
+    to: z.array(z.string().min(3)).min(1),
+    timeout: duration.default('30s'),
+  })
+  .strict();
 
-export const receiverSchema = z.object({
-  name: z.string().min(1),
-  webhook: z.array(webhookSchema).default([]),
-  slack: z.array(slackSchema).default([]),
-  telegram: z.array(telegramSchema).default([]),
-  alertmanager: z.array(alertmanagerSchema).default([]),
-  email: z.array(emailSchema).default([]),
-  /** Names of notifiers other plugins provide through `tokens.Notifier`. */
-  use: z.array(z.string()).default([]),
-});
+export const receiverSchema = z
+  .object({
+    name: z.string().min(1),
+    webhook: z.array(webhookSchema).default([]),
+    slack: z.array(slackSchema).default([]),
+    telegram: z.array(telegramSchema).default([]),
+    alertmanager: z.array(alertmanagerSchema).default([]),
+    email: z.array(emailSchema).default([]),
+    /** Names of notifiers other plugins provide through `tokens.Notifier`. */
+    use: z.array(z.string()).default([]),
+  })
+  .strict();
 
-export const inhibitSchema = z.object({
-  source: matchers,
-  target: matchers,
-  equal: z.array(z.string()).default([]),
-});
+export const inhibitSchema = z
+  .object({
+    source: matchers,
+    target: matchers,
+    equal: z.array(z.string()).default([]),
+  })
+  .strict();
 
-export const silenceSchema = z.object({
-  matchers,
-  startsAt: z.union([z.number(), z.string()]).optional(),
-  endsAt: z.union([z.number(), z.string()]),
-  createdBy: z.string().default('config'),
-  comment: z.string().default(''),
-});
+export const silenceSchema = z
+  .object({
+    matchers,
+    startsAt: z.union([z.number(), z.string()]).optional(),
+    endsAt: z.union([z.number(), z.string()]),
+    createdBy: z.string().default('config'),
+    comment: z.string().default(''),
+  })
+  .strict();
 
-export const packSchema = z.object({
-  cpu: z.number().default(0.9),
-  memory: z.number().default(0.9),
-  temperature: z.number().default(70),
-  utilisationWarning: z.number().default(0.8),
-  utilisationCritical: z.number().default(0.95),
-  errorRate: z.number().default(1),
-  pppoeDrop: z.number().default(0.3),
-  pppoeWindow: duration.default('5m'),
-  signalDbm: z.number().default(-80),
-  downFor: duration.default('2m'),
-  /** Device label listing uplink interface names, comma-separated. */
-  uplinkLabel: z.string().default('uplinks'),
-  /** Regex (case-insensitive) on an `ifAlias` sample label marking uplinks. */
-  uplinkAlias: z.string().default('uplink|upstream|transit'),
-});
+export const packSchema = z
+  .object({
+    cpu: z.number().default(0.9),
+    memory: z.number().default(0.9),
+    temperature: z.number().default(70),
+    utilisationWarning: z.number().default(0.8),
+    utilisationCritical: z.number().default(0.95),
+    errorRate: z.number().default(1),
+    pppoeDrop: z.number().default(0.3),
+    pppoeWindow: duration.default('5m'),
+    signalDbm: z.number().default(-80),
+    downFor: duration.default('2m'),
+    /** Device label listing uplink interface names, comma-separated. */
+    uplinkLabel: z.string().default('uplinks'),
+    /** Regex (case-insensitive) on an `ifAlias` sample label marking uplinks. */
+    uplinkAlias: z.string().default('uplink|upstream|transit'),
+  })
+  .strict();
 
 export const optionsSchema = z
   .object({

@@ -130,5 +130,10 @@ describe('configuration errors at load', () => {
     await expect(
       make({ receivers: [{ name: 'noc', webhook: [{ url: 'http://127.0.0.1/', deny: ['not-a-cidr'] }] }] }),
     ).rejects.toThrow(/invalid CIDR/);
+    await expect(
+      make({
+        receivers: [{ name: 'noc', webhook: [{ url: 'http://127.0.0.1/', secret: 'whsec_x' } as never] }],
+      }),
+    ).rejects.toThrow(/secret/);
   });
 });

@@ -125,6 +125,10 @@ describe('rule loading', () => {
       compileRule({ name: 'Hys', metric: 'x', op: '>', threshold: 5, resolveThreshold: 6 }, 'code'),
     ).toThrow(/healthy side/);
     expect(() => compileRule({ metric: 'x' }, 'code')).toThrow(RuleError);
+    // A misspelt field is an error, not a silently defaulted threshold of 0.
+    expect(() => compileRule({ name: 'Typo', metric: 'x', treshold: 5 }, 'code')).toThrow(
+      /alert rule "Typo".*treshold/,
+    );
   });
   it('loads YAML rule files and points at the file and line of a bad rule', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'alerts-rules-'));
