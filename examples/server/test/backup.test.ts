@@ -60,7 +60,7 @@ describe.skipIf(missing)(
           headers: admin,
           body: JSON.stringify({ name: 'noc', role: 'viewer' }),
         });
-        viewerKey = (await k.json()).key;
+        viewerKey = ((await k.json()) as { key: string }).key;
       } finally {
         await first.shutdown();
       }
@@ -83,7 +83,9 @@ describe.skipIf(missing)(
           origin: 'store',
           labels: { site: 'BEY' },
         });
-        const audit = await (await fetch(`${second.urls.api}/api/v1/audit`, { headers: admin })).json();
+        const audit = (await (await fetch(`${second.urls.api}/api/v1/audit`, { headers: admin })).json()) as {
+          items: Array<{ action: string }>;
+        };
         expect(audit.items.map((e: { action: string }) => e.action)).toEqual(
           expect.arrayContaining(['router.create', 'apikey.create']),
         );

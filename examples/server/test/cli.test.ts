@@ -142,4 +142,22 @@ describe('ispmonitor CLI (real process)', () => {
     expect(after.code, after.stdout + after.stderr).toBe(0);
     expect(JSON.parse(after.stdout)).toMatchObject({ ok: true });
   }, 60_000);
+
+  it('diagnostics works offline and never prints secrets from the config', async () => {
+    const cfg = join(dir, 'diag.yaml');
+    writeFileSync(
+      cfg,
+      `database:\n  dataDir: ${join(dir, 'pglite-diag')}\nplugins:\n  snmp: {}\nserver:\n  auth:\n    adminPassword: hunter2-very-secret\n`,
+    );
+    const r = await runCli(['diagnostics', '-c', cfg], {
+      DATABASE_URL: 'postgres://ispm:s3cr3t-pass@127.0.0.1:1/x',
+    });
+    expect(r.code, r.stderr).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(report.versions.server).toMatch(/^\d+\.\d+\.\d+/);
+    expect(report.config.database).toMatch(/REDACTED/);
+    expect(report.database.ok).toBe(false);
+    expect(r.stdout + r.stderr).not.toContain('s3cr3t-pass');
+    expect(r.stdout + r.stderr).not.toContain('hunter2-very-secret');
+  }, 60_000);
 });

@@ -11,7 +11,11 @@ const DEPLOY = join(ROOT, 'deploy');
 const read = (p: string) => readFileSync(join(DEPLOY, p), 'utf8');
 const k8s = Object.fromEntries(
   readdirSync(join(DEPLOY, 'k8s')).map((f) => [f, parseAllDocuments(read(`k8s/${f}`)).map((d) => d.toJS())]),
-) as Record<string, Array<Record<string, any>>>;
+) as Record<
+  string,
+  // biome-ignore lint/suspicious/noExplicitAny: parsed YAML of Kubernetes objects, read field by field below
+  Array<Record<string, any>>
+>;
 const ALLOWED_ENV = new Set([...KNOWN_ENV, 'NODE_ENV']);
 
 let h: Harness;

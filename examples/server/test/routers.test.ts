@@ -134,6 +134,37 @@ describe('/api/v1/routers', () => {
     expect(dhcp.total).toBe(1);
     const topo = (await req('GET', '/api/v1/topology')).json();
     expect(topo.links).toContainEqual({ source: 'bey-core-1', target: 'trp-edge-1', kind: 'parent' });
+    await req('POST', '/api/v1/routers', {
+      id: 'geo-a',
+      host: '127.0.3.1',
+      driver: 'lab',
+      location: { lat: 33.9, lon: 35.5 },
+    });
+    await req('POST', '/api/v1/routers', {
+      id: 'geo-b',
+      host: '127.0.3.2',
+      driver: 'lab',
+      parent: 'geo-a',
+      location: { lat: 34.4, lon: 35.8 },
+    });
+    const geo = (await req('GET', '/api/v1/topology?format=geojson')).json();
+    expect(geo.type).toBe('FeatureCollection');
+    expect(geo.features).toContainEqual(
+      expect.objectContaining({ geometry: { type: 'Point', coordinates: [35.5, 33.9] } }),
+    );
+    expect(geo.features).toContainEqual(
+      expect.objectContaining({
+        geometry: {
+          type: 'LineString',
+          coordinates: [
+            [35.5, 33.9],
+            [35.8, 34.4],
+          ],
+        },
+      }),
+    );
+    await req('DELETE', '/api/v1/routers/geo-b');
+    await req('DELETE', '/api/v1/routers/geo-a');
   });
 
   it('answers the time-series routes with 501 when no storage plugin keeps samples', async () => {
@@ -141,6 +172,13 @@ describe('/api/v1/routers', () => {
     expect(r.statusCode).toBe(501);
     expect(r.json().message).toMatch(/storage/);
     expect((await req('GET', '/api/v1/metrics/routers/bey-core-1?from=yesterday')).statusCode).toBe(400);
+  });
+
+  it('serves diagnostics to admins without any secret', async () => {
+    const d = (await req('GET', '/api/v1/diagnostics')).json();
+    expect(d.devices.total).toBeGreaterThanOrEqual(2);
+    expect(d.plugins.map((p: { name: string }) => p.name)).toContain('lab-driver');
+    expect(JSON.stringify(d)).not.toContain('correct horse');
   });
 
   it('publishes an OpenAPI document generated from the route schemas', async () => {

@@ -131,8 +131,10 @@ describe('ispmonitor serve (real process, real time)', () => {
     try {
       const r = await fetch(`${again.api}/api/v1/routers/api-added`, { headers: auth });
       expect(r.status).toBe(200);
-      expect((await r.json()).origin).toBe('store');
-      const audit = await (await fetch(`${again.api}/api/v1/audit`, { headers: auth })).json();
+      expect(((await r.json()) as { origin: string }).origin).toBe('store');
+      const audit = (await (await fetch(`${again.api}/api/v1/audit`, { headers: auth })).json()) as {
+        items: Array<{ action: string; target: string }>;
+      };
       expect(
         audit.items.some(
           (e: { action: string; target: string }) => e.action === 'router.create' && e.target === 'api-added',
