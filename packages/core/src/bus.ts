@@ -7,6 +7,7 @@ import type {
   Labels,
   Notification,
   PollResult,
+  PppoeSessionFact,
   Sample,
 } from './types.js';
 
@@ -50,6 +51,8 @@ export interface MonitorEvents {
   'device:changed': { device: Device; previous: Device };
   /** A device was removed. */
   'device:removed': { device: Device };
+  /** PPPoE sessions appeared on or vanished from a device since its previous poll. */
+  'pppoe:session': { device: Device; appeared: PppoeSessionFact[]; vanished: PppoeSessionFact[]; ts: number };
   /** A trap or notification arrived from a device. */
   trap: TrapEvent;
   /** An alert started firing. */

@@ -155,6 +155,8 @@ export interface NeighbourFact {
 
 /** One PPPoE (or other PPP) subscriber session. */
 export interface PppoeSessionFact {
+  /** The router's id of the session (it changes when the subscriber reconnects). */
+  id?: string;
   /** PPP user name: the subscriber. */
   user: string;
   /** Address given to the subscriber. */
@@ -197,6 +199,10 @@ export interface WirelessClientFact {
   txRateBps?: number;
   /** Receive rate, bits per second. */
   rxRateBps?: number;
+  /** Bytes sent to the client. */
+  txBytes?: number | bigint;
+  /** Bytes received from the client. */
+  rxBytes?: number | bigint;
   /** Seconds since it associated. */
   uptimeSeconds?: number;
 }

@@ -18,7 +18,7 @@ export { createMikrotikDriver, type MikrotikDriver, type MikrotikDriverOptions }
 export { MikrotikError, MikrotikErrorCodes } from './errors.js';
 export { neighbourProtocol } from './parts/routing.js';
 export { type WirelessClient, wirelessClientOf } from './parts/wireless.js';
-export { mikrotik, type SessionEvents, sessionEventsToken } from './plugin.js';
+export { mikrotik } from './plugin.js';
 export type { PppoeSession, SessionChange } from './sessions.js';
 export {
   COLLECTIONS,

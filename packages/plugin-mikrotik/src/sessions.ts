@@ -1,15 +1,11 @@
 /**
- * PPPoE session appear/vanish tracking per router. The bus's event map is fixed in core, so the
- * driver keeps the previous poll's sessions and reports the difference through a callback the
- * plugin turns into log lines and its own `sessionEvents` emitter (see README).
+ * PPPoE session appear/vanish tracking per router: the driver keeps the previous poll's sessions
+ * and reports the difference through a callback the plugin turns into `pppoe:session` events.
  */
 import type { PppoeSessionFact } from '@ispmonitor/core';
 
-/** A PPPoE session with the router's id of it. */
-export interface PppoeSession extends PppoeSessionFact {
-  /** The router's `.id` of the session (changes when the user reconnects). */
-  id?: string;
-}
+/** A PPPoE session with the router's id of it (`PppoeSessionFact.id`). */
+export type PppoeSession = PppoeSessionFact;
 
 /** What changed between two polls of one router. */
 export interface SessionChange {

@@ -1,8 +1,7 @@
-import { createMonitor } from '@ispmonitor/core';
+import { createMonitor, type MonitorEvents } from '@ispmonitor/core';
 import { createFakeLogger, testPlugin } from '@ispmonitor/core/testing';
 import { afterAll, describe, expect, it } from 'vitest';
-import { mikrotik, sessionEventsToken } from '../src/plugin.js';
-import type { SessionChange } from '../src/sessions.js';
+import { mikrotik } from '../src/plugin.js';
 import {
   type RouterOsEmulator,
   type RouterOsFault,
@@ -50,8 +49,8 @@ describe('end to end on real time', () => {
       ],
       logger: createFakeLogger(),
     });
-    const changes: SessionChange[] = [];
-    monitor.resolve(sessionEventsToken).on((c) => changes.push(c));
+    const changes: MonitorEvents['pppoe:session'][] = [];
+    monitor.bus.on('pppoe:session', (c) => void changes.push(c));
     let polls = 0;
     monitor.bus.on('poll:success', () => void polls++);
     await monitor.start();
@@ -64,6 +63,8 @@ describe('end to end on real time', () => {
       expect(polls).toBeGreaterThanOrEqual(2);
       expect(monitor.devices.get('bras-1')?.status).toBe('online');
       expect(changes.length).toBeGreaterThan(0);
+      expect(changes[0]?.device.id).toBe('bras-1');
+      expect(changes.some((c) => c.appeared.length > 0 && c.vanished.length > 0)).toBe(true);
       expect(router.requests.get('/login')).toBe(1);
     } finally {
       await monitor.stop();
