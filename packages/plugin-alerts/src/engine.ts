@@ -216,7 +216,14 @@ export class AlertEngine {
     this.#life.pruneHistory(now);
     for (const a of [...this.active.values()]) {
       const rule = this.#ruleOf(a);
-      if (!rule) continue;
+      if (!rule) {
+        // Its rule is gone (configuration changed across a restart): it resolves, so that a
+        // notified alert still gets its resolve.
+        if (a.state === 'pending') this.#life.dropPending(a);
+        else if (a.state === 'firing') this.#life.resolve(a, now);
+        this.#life.settle(a, now);
+        continue;
+      }
       const silent = now - a.lastTrueAt;
       if (a.state === 'pending' && rule.kind === 'metric') {
         // A pending alert whose series went silent is forgotten rather than fired blind.

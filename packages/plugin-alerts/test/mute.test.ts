@@ -215,6 +215,25 @@ describe('restart', () => {
     expect(rec.sent.map((n) => `${n.status}:${n.alerts[0]?.labels.device}`)).toEqual(['resolved:r1']);
   });
 
+  it('resolves (and notifies the resolve of) a firing alert whose rule was removed across a restart', async () => {
+    const store = memoryStateStore();
+    const clock = new FakeClock();
+    const first = await start(baseOptions({ rules: [cpuRule] }), { store, clock });
+    cpu(first, 'r1', 0.99);
+    await first.advance(15_000);
+    expect(first.sent.map((n) => n.status)).toEqual(['firing']);
+    await first.stop();
+    hs = [];
+    const rec = recorder();
+    const second = await start(baseOptions({ rules: [{ ...cpuRule, name: 'OtherRule' }] }), {
+      store,
+      clock,
+      rec,
+    });
+    await second.advance(60_000);
+    expect(rec.sent.map((n) => `${n.status}:${n.alerts[0]?.labels.alertname}`)).toEqual(['resolved:HighCpu']);
+  });
+
   it('keeps a pending alert pending across a restart (for counts from the first breach)', async () => {
     const store = memoryStateStore();
     const clock = new FakeClock();
