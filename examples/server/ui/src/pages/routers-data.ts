@@ -113,16 +113,24 @@ export async function loadSparklines(rows: RouterRow[], signal: AbortSignal): Pr
     for (const r of rows) r.spark = (bulk.items[r.id] ?? []).map((p) => p[1]);
     return;
   }
-  await Promise.all(
-    rows.map(async (r) => {
-      const [inb, outb] = await Promise.all(
-        ['interface_in_octets_total', 'interface_out_octets_total'].map((m) =>
-          metricRange(r.id, m, '-1h', '5m', 'rate', signal).catch(() => undefined),
-        ),
-      );
-      const total = sumSeries([...(inb?.series ?? []), ...(outb?.series ?? [])]);
-      // Octets per second → bits per second.
-      r.spark = total.map((p) => p[1] * 8);
-    }),
-  );
+  // A few at a time: a screen of rows must not flood a busy server with range queries.
+  await mapLimit(rows, 4, async (r) => {
+    const [inb, outb] = await Promise.all(
+      ['interface_in_octets_total', 'interface_out_octets_total'].map((m) =>
+        metricRange(r.id, m, '-1h', '5m', 'rate', signal).catch(() => undefined),
+      ),
+    );
+    const total = sumSeries([...(inb?.series ?? []), ...(outb?.series ?? [])]);
+    // Octets per second → bits per second.
+    r.spark = total.map((p) => p[1] * 8);
+  });
+}
+
+/** Runs `fn` over `items`, at most `limit` at once. */
+async function mapLimit<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await fn(items[next++] as T);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }

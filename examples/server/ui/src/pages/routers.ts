@@ -37,6 +37,7 @@ export const routersPage: Page = (root, _params, query) => {
   const signal = abort.signal;
   let all: RouterRow[] = [];
   let bulkFigures = false;
+  let latestTried = false;
   const sparkDone = new Set<string>();
   const figuresDone = new Set<string>();
 
@@ -141,6 +142,8 @@ export const routersPage: Page = (root, _params, query) => {
   });
 
   async function fillVisible(rows: RouterRow[]) {
+    // Until the bulk figures were tried, per-row figures would be wasted requests.
+    if (!latestTried) return;
     const needSpark = rows.filter((r) => !sparkDone.has(r.id));
     for (const r of needSpark) sparkDone.add(r.id);
     const needFigures = bulkFigures ? [] : rows.filter((r) => !figuresDone.has(r.id));
@@ -225,6 +228,7 @@ export const routersPage: Page = (root, _params, query) => {
       siteSel.value = query.get('site') ?? '';
       applyFilter();
       bulkFigures = await loadLatest(rows, signal).catch(() => false);
+      latestTried = true;
       tableView.redraw();
     })
     .catch((err: Error) => {
