@@ -37,6 +37,8 @@ export default defineConfig({
       project('examples/plugin-template'),
       project('examples/custom-app'),
       project('examples/server'),
+      // Packs every package, installs the tarballs in a fresh project, builds and runs the examples there.
+      project('test/packaging', { include: ['**/*.test.ts'], testTimeout: 300_000 }),
     ],
   },
 });
