@@ -14,6 +14,7 @@ import { eventRoutes } from './routes/events.js';
 import { healthRoutes } from './routes/health.js';
 import { interfaceRoutes } from './routes/interfaces.js';
 import { metricsApiRoutes } from './routes/metrics-api.js';
+import { fleetMetricRoutes } from './routes/metrics-fleet.js';
 import { routerRoutes } from './routes/routers.js';
 import { sessionRoutes } from './routes/sessions.js';
 import { systemRoutes } from './routes/system.js';
@@ -90,6 +91,7 @@ export async function buildApp(ctx: ServerContext, options: BuildAppOptions = {}
     await routerRoutes(api, ctx);
     await interfaceRoutes(api, ctx);
     await metricsApiRoutes(api, ctx);
+    await fleetMetricRoutes(api, ctx);
     await alertRoutes(api, ctx);
     await topologyRoutes(api, ctx);
     await sessionRoutes(api, ctx);

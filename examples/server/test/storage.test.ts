@@ -75,6 +75,21 @@ describe('API over the Postgres plugin (embedded PGlite)', () => {
     expect(top.items[0]).toHaveProperty('ifName');
   });
 
+  it('sums a metric over the fleet and totals traffic per router for sparklines', async () => {
+    const fleet = await get('/api/v1/metrics/fleet?metric=device_cpu_load_ratio&from=-1m&step=10s');
+    expect(fleet.series).toBe(2);
+    expect(fleet.points.length).toBeGreaterThan(0);
+    // Two routers at 0.25 each: every full bucket sums to 0.5.
+    expect(fleet.points.some(([, v]: [number, number]) => Math.abs(v - 0.5) < 1e-9)).toBe(true);
+    const spark = await get('/api/v1/metrics/sparklines?routers=r1,r2,unknown&from=-1m&step=5s');
+    expect(Object.keys(spark.items).sort()).toEqual(['r1', 'r2']);
+    expect(spark.items.r1.some(([, v]: [number, number]) => v > 0)).toBe(true);
+    const tooMany = Array.from({ length: 201 }, (_, i) => `x${i}`).join(',');
+    expect(
+      (await app.inject({ url: `/api/v1/metrics/sparklines?routers=${tooMany}`, headers })).statusCode,
+    ).toBe(400);
+  });
+
   it('reads interfaces, sessions and leases from the database', async () => {
     await waitFor(
       async () => (await get('/api/v1/interfaces?pageSize=100')).total === 5,
