@@ -54,7 +54,7 @@ export const topologyPage: Page = (root, _params, query) => {
     h('span', null, h('i', { class: 'line', style: 'background:var(--ok)' }), '< 50%'),
     h('span', null, h('i', { class: 'line', style: 'background:var(--warn)' }), '50–80%'),
     h('span', null, h('i', { class: 'line', style: 'background:var(--bad)' }), '> 80%'),
-    h('span', null, h('i', { class: 'line', style: 'background:var(--border)' }), 'utilisation unknown'),
+    h('span', null, h('i', { class: 'line', style: 'background:var(--muted)' }), 'utilisation unknown'),
   );
   const picker = segmented(
     'Layout',
