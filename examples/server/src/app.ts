@@ -19,6 +19,7 @@ import { routerRoutes } from './routes/routers.js';
 import { sessionRoutes } from './routes/sessions.js';
 import { systemRoutes } from './routes/system.js';
 import { topologyRoutes } from './routes/topology.js';
+import { strictBodies } from './strict-body.js';
 import { DEFAULT_UI_DIR, uiRoutes } from './ui-static.js';
 import { SERVER_VERSION } from './version.js';
 
@@ -84,6 +85,7 @@ export async function buildApp(ctx: ServerContext, options: BuildAppOptions = {}
     },
   });
   installGuard(app, ctx.accounts);
+  strictBodies(app);
 
   await app.register(async (api) => {
     await healthRoutes(api, ctx);

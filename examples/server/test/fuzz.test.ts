@@ -30,6 +30,10 @@ describe('hostile input', () => {
       { payload: '[]' },
       { payload: 'null' },
       { payload: '{"id": 5, "host": true, "driver": []}' },
+      { payload: '{"id": 5, "host": "127.0.0.1", "driver": "lab"}' },
+      { payload: '{"id": "t1", "host": "127.0.0.1", "driver": "lab", "port": "161"}' },
+      { payload: '{"id": "t2", "host": "127.0.0.1", "driver": "lab", "enabled": 1}' },
+      { payload: '{"id": "t3", "host": "127.0.0.1", "driver": "lab", "location": {"lat": "33", "lon": 35}}' },
       { payload: '{"id": "ok", "host": "127.0.0.1", "driver": "lab", "labels": {"a": {"b": 1}}}' },
       { payload: '{"id": "ok", "host": "127.0.0.1", "driver": "lab", "location": {"lat": 91, "lon": 0}}' },
       {
@@ -50,6 +54,24 @@ describe('hostile input', () => {
       expect(r.statusCode, b.payload).toBeLessThan(500);
       expect(typeof r.json().message, b.payload).toBe('string');
     }
+  });
+
+  it('does not coerce JSON body types: a string port or a numeric flag is named in the error', async () => {
+    const port = await h.app.inject({
+      method: 'POST',
+      url: '/api/v1/routers',
+      headers: h.admin,
+      payload: { id: 'c1', host: '127.0.0.1', driver: 'lab', port: '161' },
+    });
+    expect(port.statusCode).toBe(400);
+    expect(port.json().message).toBe('body/port must be integer, not string');
+    const lat = await h.app.inject({
+      method: 'POST',
+      url: '/api/v1/routers',
+      headers: h.admin,
+      payload: { id: 'c2', host: '127.0.0.1', driver: 'lab', location: { lat: '33', lon: 35 } },
+    });
+    expect(lat.json().message).toBe('body/location/lat must be number, not string');
   });
 
   it('refuses huge bodies with 413', async () => {
