@@ -1,0 +1,104 @@
+// One poller replica, run as a child process by the multi-process test. It builds a monitor from
+// the compiled packages (cluster, and postgres storage when STORAGE=1) with a tiny driver, and
+// tells the parent over IPC about every poll (device, replica, time) and its cluster status.
+// On 'alert' it sends one notification to the parent's HTTP receiver, but only as the leader:
+// that is how once-per-cluster work uses Leadership.
+import { createMonitor, definePlugin, tokens } from '@ispmonitor/core';
+import { cluster, clusterStatus } from '@ispmonitor/plugin-cluster';
+
+const env = process.env;
+const replica = env.REPLICA;
+const interval = Number(env.INTERVAL_MS);
+const count = Number(env.DEVICES);
+
+let pending = [];
+const tick = definePlugin({
+  name: 'tick',
+  version: '0.0.0',
+  setup(ctx) {
+    ctx.provide(tokens.Driver, {
+      kind: 'tick',
+      async poll(device) {
+        const at = Date.now();
+        pending.push([device.id, at]);
+        // Stamped on the slot, so two replicas polling one device in one slot write the same
+        // (series, ts): the storage's idempotent write must keep one row.
+        const ts = Math.floor(at / interval) * interval;
+        return { samples: [{ name: 'device_uptime_seconds', labels: {}, value: 1, ts }] };
+      },
+    });
+  },
+})();
+
+const plugins = [tick];
+if (env.STORAGE === '1') {
+  const { postgres } = await import('@ispmonitor/plugin-postgres');
+  plugins.push(postgres({ url: env.PG_URL, pool: { max: 3 }, maintenance: { interval: '10m' } }));
+}
+plugins.push(
+  cluster({
+    url: env.PG_URL,
+    replica,
+    heartbeatInterval: '500ms',
+    leaseTimeout: '3s',
+    staleAfter: '6s',
+    rebalanceDelay: '2s',
+    minBackoff: '200ms',
+    maxBackoff: '1s',
+  }),
+);
+
+const devices = Array.from({ length: count }, (_, i) => ({
+  id: `dev-${i}`,
+  host: '127.0.0.1',
+  driver: 'tick',
+  interval,
+}));
+const monitor = await createMonitor({
+  plugins,
+  devices,
+  logLevel: 'warn',
+  poller: { concurrency: 500, timeout: '2s', recheckInterval: interval },
+  sinks: { flushInterval: '200ms' },
+});
+let sinkErrors = 0;
+monitor.bus.on('sink:error', () => {
+  sinkErrors++;
+});
+await monitor.start();
+const ownership = monitor.resolve(tokens.Ownership);
+const leadership = monitor.resolve(tokens.Leadership);
+const clusterView = monitor.resolve(clusterStatus);
+
+const report = () => {
+  const polls = pending;
+  pending = [];
+  const owned = devices.filter((d) => ownership.owns(d.id)).length;
+  process.send?.({
+    t: 'status',
+    replica,
+    buckets: clusterView.ownedBuckets().length,
+    polls,
+    owned,
+    leader: leadership.isLeader(),
+    sinkErrors,
+  });
+};
+const timer = setInterval(report, 200);
+
+process.on('message', async (msg) => {
+  if (msg?.t === 'alert' && leadership.isLeader()) {
+    await fetch(env.RECEIVER_URL, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ alert: msg.name, replica }),
+    }).catch(() => undefined);
+  }
+  if (msg?.t === 'stop') {
+    clearInterval(timer);
+    await monitor.stop();
+    report();
+    process.exit(0);
+  }
+});
+process.send?.({ t: 'ready', replica, pid: process.pid });
