@@ -1,4 +1,4 @@
-import type { DeviceState, DeviceStatus } from '@ispmonitor/core';
+import type { Device, DeviceState, DeviceStatus } from '@ispmonitor/core';
 import type { FastifyInstance } from 'fastify';
 import { actor } from '../auth/guard.js';
 import type { ServerContext } from '../context.js';
@@ -30,18 +30,18 @@ const idParams = {
   properties: { id: { type: 'string', minLength: 1, maxLength: 128 } },
 } as const;
 
-/** Whether a device matches every given filter. */
-function matches(s: DeviceState, q: ListQuery, needle: string | undefined): boolean {
-  const d = s.device;
-  if (q.status && s.status !== q.status) return false;
+/** Filters on the device definition (cached until the inventory changes). */
+function matchesDevice(d: Device, q: ListQuery): boolean {
   if (q.driver && d.driver !== q.driver) return false;
-  if (q.origin && s.origin !== q.origin) return false;
   if (q.site && d.labels?.site !== q.site) return false;
   if (q.role && d.labels?.role !== q.role) return false;
-  if (needle) {
-    const hay = `${d.id}\u0000${d.name ?? ''}\u0000${d.host}`.toLowerCase();
-    if (!hay.includes(needle)) return false;
-  }
+  return true;
+}
+
+/** Filters on the live state (status changes without an inventory event). */
+function matchesState(s: DeviceState, q: ListQuery): boolean {
+  if (q.status && s.status !== q.status) return false;
+  if (q.origin && s.origin !== q.origin) return false;
   return true;
 }
 
@@ -50,28 +50,43 @@ export async function routerRoutes(app: FastifyInstance, ctx: ServerContext): Pr
   const devices = ctx.monitor.devices;
   const tags = ['routers'];
 
-  // Ids in order, rebuilt only after the inventory changed: sorting 10,000 ids on every page
-  // request would cost more than the page itself.
-  let sorted: string[] | undefined;
+  // Ids in order with their lower-case search text, rebuilt only after the inventory changed:
+  // sorting 10,000 ids (and lower-casing their names) on every request would cost more than
+  // the page itself.
+  let index: { ids: string[]; hay: Map<string, string>; byId: Map<string, Device> } | undefined;
+  let checkedAt = 0;
   const invalidate = () => {
-    sorted = undefined;
+    index = undefined;
   };
   const offs = [
     ctx.monitor.bus.on('device:added', invalidate),
+    ctx.monitor.bus.on('device:changed', invalidate),
     ctx.monitor.bus.on('device:removed', invalidate),
   ];
   app.addHook('onClose', async () => {
     for (const off of offs) off();
   });
-  const total = () => Object.values(devices.counts()).reduce((a, b) => a + b, 0);
-  const sortedIds = () => {
-    // Devices loaded without an event (config, stored devices at start) change the count.
-    if (!sorted || sorted.length !== total())
-      sorted = devices
-        .list()
-        .map((s) => s.device.id)
-        .sort();
-    return sorted;
+  const sortedIndex = () => {
+    const now = Date.now();
+    // Devices loaded without an event (config, stored devices at start) change the count:
+    // checked at most once a second, because counting walks every device.
+    if (index && now - checkedAt > 1000) {
+      checkedAt = now;
+      const total = Object.values(devices.counts()).reduce((a, b) => a + b, 0);
+      if (total !== index.ids.length) index = undefined;
+    }
+    if (!index) {
+      const states = devices.list();
+      const hay = new Map(
+        states.map((s) => [
+          s.device.id,
+          `${s.device.id}\u0000${s.device.name ?? ''}\u0000${s.device.host}`.toLowerCase(),
+        ]),
+      );
+      index = { ids: [...hay.keys()].sort(), hay, byId: new Map(states.map((s) => [s.device.id, s.device])) };
+      checkedAt = now;
+    }
+    return index;
   };
 
   app.get<{ Querystring: ListQuery }>(
@@ -109,7 +124,7 @@ export async function routerRoutes(app: FastifyInstance, ctx: ServerContext): Pr
     async (req) => {
       const { offset, limit, page, pageSize } = paging(req.query);
       const q = req.query;
-      const ids = sortedIds();
+      const { ids, hay, byId } = sortedIndex();
       if (!q.status && !q.driver && !q.origin && !q.site && !q.role && !q.search) {
         const items = ids
           .slice(offset, offset + limit)
@@ -121,9 +136,14 @@ export async function routerRoutes(app: FastifyInstance, ctx: ServerContext): Pr
       const items: DeviceState[] = [];
       let total = 0;
       for (const id of ids) {
-        const state = devices.get(id);
-        if (!state || !matches(state, q, needle)) continue;
-        if (total >= offset && items.length < limit) items.push(state);
+        if (needle && !hay.get(id)?.includes(needle)) continue;
+        const device = byId.get(id);
+        if (!device || !matchesDevice(device, q)) continue;
+        const live = q.status || q.origin;
+        // The live state is read only when a filter needs it, or for the rows of the page.
+        const state = live || (total >= offset && items.length < limit) ? devices.get(id) : undefined;
+        if (live && (!state || !matchesState(state, q))) continue;
+        if (state && total >= offset && items.length < limit) items.push(state);
         total += 1;
       }
       return { items: items.map(routerView), total, page, pageSize };
