@@ -13,7 +13,7 @@ const HOUR = 3_600_000;
 /** Advisory lock key: one replica computes rollups at a time; the others skip the round. */
 const ROLLUP_LOCK_KEY = 0x4953_504d_0003;
 /** Rollups are computed in slices of this length, so one round never holds a huge transaction. */
-const SLICE = 6 * HOUR;
+const SLICE = 2 * HOUR;
 
 const iso = (ms: number) => new Date(ms).toISOString();
 const floorTo = (ms: number, step: number) => Math.floor(ms / step) * step;
