@@ -182,6 +182,21 @@ async function firstLoad(browser, base, cookie, path, ready, arg) {
     await page.goto(`${base}${path}`, { waitUntil: 'commit' });
     const handle = await page.waitForFunction(ready, arg, { polling: 'raf', timeout: 60_000 });
     times.push(await handle.jsonValue());
+    if (i === RUNS - 1) {
+      // Where the time went on the last run: the slowest API requests before content showed.
+      const slow = await page.evaluate(() =>
+        performance
+          .getEntriesByType('resource')
+          .filter((e) => e.name.includes('/api/'))
+          .sort((a, b) => b.duration - a.duration)
+          .slice(0, 4)
+          .map(
+            (e) =>
+              `${new URL(e.name).pathname}${new URL(e.name).search} ${Math.round(e.duration)} ms (at ${Math.round(e.startTime)})`,
+          ),
+      );
+      console.log(`  ${path}: slowest requests: ${slow.join('; ')}`);
+    }
     await ctx.close();
     // Requests the closed page left behind (sparklines, figures) finish before the next run.
     await new Promise((r) => setTimeout(r, 1500));

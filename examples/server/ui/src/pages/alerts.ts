@@ -1,3 +1,4 @@
+import { silenceDialog } from '../components/silence-dialog.js';
 import { severityBadge, toast } from '../components/ui.js';
 import { matcherText, normaliseAlert } from '../lib/alerts.js';
 import { api, fetchAlerts, fetchSilences } from '../lib/api.js';
@@ -24,14 +25,6 @@ const MUTED: Record<string, string> = {
   inhibited: 'inhibited',
   'parent-down': 'upstream down',
 };
-
-const DURATIONS = [
-  { value: '1h', label: '1 hour' },
-  { value: '4h', label: '4 hours' },
-  { value: '12h', label: '12 hours' },
-  { value: '24h', label: '1 day' },
-  { value: '168h', label: '1 week' },
-];
 
 /** Firing and recent alerts: acknowledge, silence with a duration and a comment; silences list. */
 export const alertsPage: Page = (root) => {
@@ -261,65 +254,3 @@ export const alertsPage: Page = (root) => {
     for (const off of offs) off();
   };
 };
-
-/** The dialog that silences an alert: matchers from its name and router, a duration, a comment. */
-function silenceDialog(onCreated: () => void): { el: HTMLDialogElement; open(a: Alert): void } {
-  let current: Alert | undefined;
-  const what = h('p', { class: 'muted' });
-  const duration = h(
-    'select',
-    { id: 'silence-duration', name: 'duration' },
-    DURATIONS.map((d) => h('option', { value: d.value }, d.label)),
-  );
-  const comment = h('textarea', { id: 'silence-comment', name: 'comment', required: true, maxlength: 1000 });
-  const error = h('div', { class: 'error-msg', role: 'alert', hidden: true });
-  const el = h(
-    'dialog',
-    { 'aria-labelledby': 'silence-title' },
-    h(
-      'form',
-      { method: 'dialog' },
-      h('h2', { id: 'silence-title' }, 'Silence alert'),
-      what,
-      error,
-      h('label', { for: 'silence-duration' }, 'Duration', duration),
-      h('label', { for: 'silence-comment' }, 'Comment (why, who follows up)', comment),
-      h(
-        'div',
-        { class: 'toolbar' },
-        h('span', { class: 'grow' }),
-        h('button', { type: 'button', onclick: () => el.close() }, 'Cancel'),
-        h('button', { type: 'submit', class: 'primary', value: 'ok' }, 'Silence'),
-      ),
-    ),
-  );
-  el.querySelector('form')?.addEventListener('submit', async (e) => {
-    e.preventDefault();
-    if (!current) return;
-    const matchers = [{ name: 'alertname', value: current.labels.alertname ?? '' }];
-    if (current.labels.device) matchers.push({ name: 'device', value: current.labels.device });
-    try {
-      await api('/api/v1/silences', {
-        method: 'POST',
-        body: { matchers, endsAt: `+${duration.value}`, comment: comment.value.trim() },
-      });
-      el.close();
-      toast('Silence created');
-      onCreated();
-    } catch (err) {
-      error.textContent = (err as Error).message;
-      error.hidden = false;
-    }
-  });
-  return {
-    el,
-    open(a) {
-      current = a;
-      error.hidden = true;
-      comment.value = '';
-      what.textContent = `${a.labels.alertname ?? 'alert'}${a.labels.device ? ` on ${a.labels.device}` : ''}: no notification until the silence ends.`;
-      el.showModal();
-      comment.focus();
-    },
-  };
-}

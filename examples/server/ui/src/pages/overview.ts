@@ -1,13 +1,14 @@
 import { lineChart } from '../components/chart.js';
 import { card, severityBadge, stat, statusBadge, table } from '../components/ui.js';
-import { api, fetchAlerts, optional, qs } from '../lib/api.js';
+import { api, fetchAlerts, qs } from '../lib/api.js';
 import { h, mount } from '../lib/dom.js';
 import { formatAgo, formatBps, formatCount, formatPercent, SEVERITIES, severityRank } from '../lib/format.js';
 import { live } from '../lib/live.js';
 import type { Page as Nav } from '../lib/nav.js';
 import { rangeFor } from '../lib/ranges.js';
-import { align, type Point, sumSeries } from '../lib/series.js';
-import type { Alert, DeviceStatus, Page, RangeResult, Router, StatusEvent, Traffic } from '../lib/types.js';
+import { align } from '../lib/series.js';
+import type { Alert, DeviceStatus, Page, Router, StatusEvent } from '../lib/types.js';
+import { loadBusiest, loadPppoe } from './overview-data.js';
 
 const STATES: DeviceStatus[] = ['online', 'unreachable', 'offline', 'unknown'];
 
@@ -242,76 +243,3 @@ export const overviewPage: Nav = (root) => {
     pppoeChart.destroy();
   };
 };
-
-/**
- * The fleet's PPPoE sessions: the server's fleet sum when it has one, otherwise the sum of the
- * first routers' series (said so on the chart, never passed off as the whole fleet).
- */
-/** Most routers whose PPPoE series the overview sums when the server has no fleet sum. */
-const MAX_PPPOE_ROUTERS = 40;
-
-async function loadPppoe(
-  from: string,
-  step: string,
-  signal: AbortSignal,
-): Promise<{ points: Point[]; note: string }> {
-  try {
-    const fleet = await optional<{ points: Point[] }>(
-      `/api/v1/metrics/fleet${qs({ metric: 'pppoe_sessions_active', from, step, fn: 'avg' })}`,
-      signal,
-    );
-    if (fleet) return { points: fleet.points, note: 'all routers' };
-    // Which routers have PPPoE at all (one request), then their series: a network of 10,000
-    // routers where 40 terminate PPPoE costs 40 range queries, not 10,000.
-    const latest = await optional<{ items: Array<{ device?: string }> }>(
-      `/api/v1/metrics/latest${qs({ metric: 'pppoe_sessions_active' })}`,
-      signal,
-    );
-    const all = [
-      ...new Set((latest?.items ?? []).map((i) => i.device).filter((d): d is string => Boolean(d))),
-    ];
-    const ids = all.slice(0, MAX_PPPOE_ROUTERS);
-    const results = await Promise.all(
-      ids.map((id) =>
-        api<RangeResult>(
-          `/api/v1/metrics/routers/${encodeURIComponent(id)}${qs({ metric: 'pppoe_sessions_active', from, step, fn: 'avg' })}`,
-          { signal },
-        ).catch(() => undefined),
-      ),
-    );
-    const series = results.flatMap((r) => r?.series ?? []);
-    const note =
-      all.length > ids.length
-        ? `sum of ${ids.length} of ${all.length} PPPoE routers`
-        : `${all.length} PPPoE routers`;
-    return { points: sumSeries(series), note };
-  } catch {
-    return { points: [], note: 'not available' };
-  }
-}
-
-/** One busy link: total bits/s, and utilisation when the server knows the speed. */
-interface BusyLink {
-  device: string;
-  ifName: string;
-  totalBps: number;
-  utilisation?: number;
-}
-
-/** The busiest links over 5 minutes: `/metrics/traffic` if the server has it, else `/metrics/top`. */
-async function loadBusiest(signal: AbortSignal): Promise<BusyLink[] | undefined> {
-  const t = await optional<Traffic>('/api/v1/metrics/traffic?window=5m&limit=10', signal);
-  if (t)
-    return t.top.map((r) => ({
-      device: r.device,
-      ifName: r.ifName,
-      totalBps: r.inBps + r.outBps,
-      ...(r.utilisation !== undefined ? { utilisation: r.utilisation } : {}),
-    }));
-  const top = await optional<{
-    items: Array<{ device: string | null; ifName?: string | null; value: number }>;
-  }>('/api/v1/metrics/top?kind=interfaces&window=5m&limit=10', signal);
-  return top?.items
-    .filter((r) => r.device)
-    .map((r) => ({ device: r.device as string, ifName: r.ifName ?? '?', totalBps: Number(r.value) }));
-}

@@ -5,7 +5,7 @@ import { h, mount } from '../lib/dom.js';
 import { formatAgo, formatBps, formatDuration } from '../lib/format.js';
 import type { RangeChoice } from '../lib/ranges.js';
 import { align } from '../lib/series.js';
-import type { Alert, DhcpRow, InterfaceRow, Page, PppoeRow, RangeResult, WirelessRow } from '../lib/types.js';
+import type { DhcpRow, InterfaceRow, Page, PppoeRow, RangeResult, WirelessRow } from '../lib/types.js';
 
 /** Most interface charts drawn at once (the rest are one click away in the table). */
 const MAX_CHARTS = 8;

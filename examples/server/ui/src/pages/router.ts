@@ -1,13 +1,14 @@
 import { type Chart, lineChart } from '../components/chart.js';
-import { card, segmented, stat, statusBadge } from '../components/ui.js';
+import { card, segmented, stat } from '../components/ui.js';
 import { ApiError, api, routerSeries } from '../lib/api.js';
 import { h, mount } from '../lib/dom.js';
-import { formatAgo, formatBytes, formatDuration, formatPercent } from '../lib/format.js';
+import { formatBytes, formatDuration, formatPercent } from '../lib/format.js';
 import { live } from '../lib/live.js';
 import { type Page, setTitle } from '../lib/nav.js';
 import { RANGES, type RangeChoice, rangeFor } from '../lib/ranges.js';
-import { align, availability, downsample, lastValue, type Point } from '../lib/series.js';
+import { align, lastValue, type Point } from '../lib/series.js';
 import type { DhcpRow, PppoeRow, RangeResult, Router, WirelessRow } from '../lib/types.js';
+import { availabilityView, routerSummary } from './router-summary.js';
 import {
   alertsTab,
   dhcpColumns,
@@ -43,58 +44,8 @@ export const routerPage: Page = (root, params, query) => {
 
   const drawHead = () => {
     if (!router) return;
-    const r = router;
-    setTitle(r.name);
-    const sys = r.system;
-    mount(
-      head,
-      h(
-        'header',
-        null,
-        h('h2', { style: 'font-size:18px' }, r.name),
-        statusBadge(r.status),
-        h('span', { class: 'muted' }, `since ${formatAgo(r.since)}`),
-      ),
-      h(
-        'dl',
-        { class: 'kv' },
-        h('dt', null, 'Address'),
-        h('dd', { class: 'mono' }, r.port ? `${r.host}:${r.port}` : r.host),
-        h('dt', null, 'Driver'),
-        h('dd', null, r.driver),
-        r.labels && Object.keys(r.labels).length
-          ? [
-              h('dt', null, 'Labels'),
-              h(
-                'dd',
-                null,
-                Object.entries(r.labels)
-                  .map(([k, v]) => `${k}=${v}`)
-                  .join('  '),
-              ),
-            ]
-          : null,
-        r.parent
-          ? [
-              h('dt', null, 'Upstream'),
-              h('dd', null, h('a', { href: `/routers/${encodeURIComponent(r.parent)}` }, r.parent)),
-            ]
-          : null,
-        sys?.model || sys?.vendor
-          ? [
-              h('dt', null, 'Model'),
-              h('dd', null, [sys.vendor, sys.model, sys.version].filter(Boolean).join(' ')),
-            ]
-          : null,
-        r.lastSuccessAt ? [h('dt', null, 'Last poll'), h('dd', null, formatAgo(r.lastSuccessAt))] : null,
-        r.lastError
-          ? [
-              h('dt', null, 'Last error'),
-              h('dd', { class: 'error-msg' }, `${r.lastError.code}: ${r.lastError.message}`),
-            ]
-          : null,
-      ),
-    );
+    setTitle(router.name);
+    mount(head, ...routerSummary(router));
   };
 
   const charts: Chart[] = [];
@@ -168,39 +119,7 @@ export const routerPage: Page = (root, params, query) => {
     drawAvailability(up?.series[0]?.points ?? []);
   };
 
-  const drawAvailability = (points: Point[]) => {
-    const a = availability(downsample(points, 120));
-    const whole = availability(points);
-    mount(
-      avail,
-      h(
-        'header',
-        null,
-        h('h2', null, `Availability, last ${range.label}`),
-        h(
-          'strong',
-          { 'data-testid': 'availability-ratio' },
-          whole.ratio === undefined ? 'no data' : formatPercent(whole.ratio),
-        ),
-      ),
-      h(
-        'div',
-        {
-          class: 'strip',
-          role: 'img',
-          'aria-label': `Availability ${whole.ratio === undefined ? 'unknown' : formatPercent(whole.ratio)}`,
-        },
-        a.buckets.map((b) => h('i', { class: b === 'none' ? '' : b })),
-      ),
-      h(
-        'div',
-        { class: 'legend', style: 'margin-top:8px' },
-        h('span', null, h('i', { style: 'background:var(--ok)' }), 'up'),
-        h('span', null, h('i', { style: 'background:var(--warn)' }), 'partly down'),
-        h('span', null, h('i', { style: 'background:var(--bad)' }), 'down'),
-      ),
-    );
-  };
+  const drawAvailability = (points: Point[]) => mount(avail, ...availabilityView(points, range.label));
 
   let tab: (typeof TABS)[number] = 'Interfaces';
   let tabCleanup: (() => void) | undefined;

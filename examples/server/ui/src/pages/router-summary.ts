@@ -1,0 +1,92 @@
+import { statusBadge } from '../components/ui.js';
+import { h } from '../lib/dom.js';
+import { formatAgo, formatPercent } from '../lib/format.js';
+import { availability, downsample, type Point } from '../lib/series.js';
+import type { Router } from '../lib/types.js';
+
+/** The router page's header: name, status and since when, address, driver, labels, upstream, model. */
+export function routerSummary(r: Router): HTMLElement[] {
+  const sys = r.system;
+  return [
+    h(
+      'header',
+      null,
+      h('h2', { style: 'font-size:18px' }, r.name),
+      statusBadge(r.status),
+      h('span', { class: 'muted' }, `since ${formatAgo(r.since)}`),
+    ),
+    h(
+      'dl',
+      { class: 'kv' },
+      h('dt', null, 'Address'),
+      h('dd', { class: 'mono' }, r.port ? `${r.host}:${r.port}` : r.host),
+      h('dt', null, 'Driver'),
+      h('dd', null, r.driver),
+      r.labels && Object.keys(r.labels).length
+        ? [
+            h('dt', null, 'Labels'),
+            h(
+              'dd',
+              null,
+              Object.entries(r.labels)
+                .map(([k, v]) => `${k}=${v}`)
+                .join('  '),
+            ),
+          ]
+        : null,
+      r.parent
+        ? [
+            h('dt', null, 'Upstream'),
+            h('dd', null, h('a', { href: `/routers/${encodeURIComponent(r.parent)}` }, r.parent)),
+          ]
+        : null,
+      sys?.model || sys?.vendor
+        ? [
+            h('dt', null, 'Model'),
+            h('dd', null, [sys.vendor, sys.model, sys.version].filter(Boolean).join(' ')),
+          ]
+        : null,
+      r.lastSuccessAt ? [h('dt', null, 'Last poll'), h('dd', null, formatAgo(r.lastSuccessAt))] : null,
+      r.lastError
+        ? [
+            h('dt', null, 'Last error'),
+            h('dd', { class: 'error-msg' }, `${r.lastError.code}: ${r.lastError.message}`),
+          ]
+        : null,
+    ),
+  ];
+}
+
+/** Availability over the range from `device_up` averages: the figure and a strip of 120 buckets. */
+export function availabilityView(points: Point[], rangeLabel: string): HTMLElement[] {
+  const a = availability(downsample(points, 120));
+  const whole = availability(points);
+  return [
+    h(
+      'header',
+      null,
+      h('h2', null, `Availability, last ${rangeLabel}`),
+      h(
+        'strong',
+        { 'data-testid': 'availability-ratio' },
+        whole.ratio === undefined ? 'no data' : formatPercent(whole.ratio),
+      ),
+    ),
+    h(
+      'div',
+      {
+        class: 'strip',
+        role: 'img',
+        'aria-label': `Availability ${whole.ratio === undefined ? 'unknown' : formatPercent(whole.ratio)}`,
+      },
+      a.buckets.map((b) => h('i', { class: b === 'none' ? '' : b })),
+    ),
+    h(
+      'div',
+      { class: 'legend', style: 'margin-top:8px' },
+      h('span', null, h('i', { style: 'background:var(--ok)' }), 'up'),
+      h('span', null, h('i', { style: 'background:var(--warn)' }), 'partly down'),
+      h('span', null, h('i', { style: 'background:var(--bad)' }), 'down'),
+    ),
+  ];
+}
