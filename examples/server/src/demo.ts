@@ -1,5 +1,10 @@
-import { loadConfig, type Monitor } from '@ispmonitor/core';
-import { createDemoFleet, type DemoFleet } from '@ispmonitor/simulator';
+import { type Device, loadConfig, type Monitor } from '@ispmonitor/core';
+import {
+  createDemoFleet,
+  type DemoFleet,
+  type RouterOsFleet,
+  startRouterOsFleet,
+} from '@ispmonitor/simulator';
 import { assemble } from './assemble.js';
 import { type RunningServer, runServer } from './run-server.js';
 import { parseServerConfig } from './server-config.js';
@@ -34,6 +39,49 @@ export interface Demo {
   close(): Promise<void>;
 }
 
+/** The PPPoE/DHCP routers of the demo: emulated RouterOS API routers, one per big site. */
+const BNGS = [
+  {
+    id: 'bey-bng-1',
+    site: 'BEY',
+    parent: 'bey-core-1',
+    location: { lat: 33.8962, lon: 35.5101, address: 'Beirut POP' },
+  },
+  {
+    id: 'trp-bng-1',
+    site: 'TRP',
+    parent: 'bey-core-2',
+    location: { lat: 34.4331, lon: 35.8442, address: 'Tripoli POP' },
+  },
+];
+const BNG_USER = { username: 'monitor', password: 'demo-api-password' };
+
+/** Starts the RouterOS routers; the plain API is fine on loopback (no TLS to set up for a demo). */
+async function startBngs(interval: string): Promise<{ fleet: RouterOsFleet; devices: Device[] }> {
+  const fleet = await startRouterOsFleet({
+    count: BNGS.length,
+    ...BNG_USER,
+    // Subscribers, so the sessions, leases and wireless pages have something to show.
+    pppSessions: 120,
+    leases: 80,
+    wirelessClients: 15,
+    bgpPeers: 2,
+  });
+  const devices = BNGS.map((b, i) => ({
+    id: b.id,
+    name: b.id.toUpperCase(),
+    host: '127.0.0.1',
+    port: fleet.ports[i] as number,
+    driver: 'mikrotik',
+    interval,
+    labels: { site: b.site, role: 'bng' },
+    parent: b.parent,
+    location: b.location,
+    mikrotik: { ...BNG_USER, tls: false },
+  }));
+  return { fleet, devices };
+}
+
 /** Alert rules of the demo: the ISP pack, plus fast rules so something fires within a minute. */
 const DEMO_ALERTS = {
   evaluationInterval: '5s',
@@ -66,11 +114,11 @@ const DEMO_ALERTS = {
  */
 export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
   const print = options.print ?? ((l: string) => process.stdout.write(`${l}\n`));
-  const fleet = await createDemoFleet({
-    snmpDevices: options.routers ?? 12,
-    interval: options.interval ?? '10s',
-  });
+  const interval = options.interval ?? '5s';
+  const fleet = await createDemoFleet({ snmpDevices: options.routers ?? 12, interval });
+  let bngs: Awaited<ReturnType<typeof startBngs>> | undefined;
   try {
+    bngs = await startBngs(interval);
     const { config, secrets } = await loadConfig(undefined, { env: { LOG_LEVEL: process.env.LOG_LEVEL } });
     config.api = { host: options.host ?? '127.0.0.1', port: options.apiPort ?? 8080 };
     config.metrics = { host: options.host ?? '127.0.0.1', port: options.metricsPort ?? 9090 };
@@ -78,9 +126,14 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     config.plugins = { ...config.plugins, alerts: DEMO_ALERTS };
     if (options.dataDir) config.database = { ...config.database, dataDir: options.dataDir };
     const server = parseServerConfig({ auth: { adminPassword: DEMO_LOGIN.password } }, {});
-    const monitor = await assemble(config, secrets, { devices: fleet.devices, memoryDb: !options.dataDir });
+    const monitor = await assemble(config, secrets, {
+      devices: [...fleet.devices, ...bngs.devices],
+      memoryDb: !options.dataDir,
+    });
     const running = await runServer(monitor, config, server, { print });
-    print(`ISP Monitor demo: ${fleet.devices.length} simulated routers on loopback`);
+    print(
+      `ISP Monitor demo: ${fleet.devices.length} SNMP and ${bngs.devices.length} RouterOS simulated routers on loopback`,
+    );
     print(`  UI/API   ${running.urls.api}/`);
     print(`  login    user ${DEMO_LOGIN.username} password ${DEMO_LOGIN.password}`);
     print(`  health   ${running.urls.api}/health`);
@@ -89,6 +142,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     const stop = async () => {
       await running.shutdown();
       await fleet.close();
+      await bngs?.fleet.close();
     };
     return {
       url: running.urls.api,
@@ -102,6 +156,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     };
   } catch (err) {
     await fleet.close();
+    await bngs?.fleet.close();
     throw err;
   }
 }
