@@ -142,7 +142,14 @@ function setupPostgres(ctx: PluginContext, options: PostgresOptions): void {
       });
       const report = await applyMigrations(db);
       if (report.applied.length) logger.info('database migrated', { target, applied: report.applied });
-      return new Storage(db, options, clock, metrics, logger);
+      const s = new Storage(db, options, clock, metrics, logger);
+      await s.detectTimescale();
+      if (s.timescale === 'available') {
+        logger.info('TimescaleDB is available but not used: native partitioning is the tested path', {
+          target,
+        });
+      }
+      return s;
     } catch (err) {
       await db?.close().catch(() => {});
       throw err;

@@ -3,9 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createMonitor, definePlugin, type Monitor, type Sample, tokens } from '@ispmonitor/core';
 import { createFakeLogger, testPlugin } from '@ispmonitor/core/testing';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { postgres, postgresStore } from '../src/index.js';
 import { freePort } from './support/pg-server.js';
+
+// A fresh PGlite takes ~5 s to start, much more on a loaded machine: room for the suite's tests.
+vi.setConfig({ testTimeout: 120_000 });
 
 // The shared suite every plugin runs; the failing peer is a PostgreSQL that is not there.
 testPlugin('postgres', {
@@ -96,7 +99,10 @@ describe('end to end on real time, with createMonitor and a PGlite folder', () =
   it('stores samples, facts and status; devices added through the API survive a restart', async () => {
     const first = await build();
     await first.start();
-    expect((await first.health()).checks['postgres:database']?.status).toBe('pass');
+    expect((await first.health()).checks['postgres:database']).toMatchObject({
+      status: 'pass',
+      details: { engine: 'pglite', schemaVersion: 1, expected: 1, timescaledb: 'absent' },
+    });
     await first.devices.add({ id: 'api-1', host: '127.0.0.1', driver: 'fake', interval: '1s' });
     await first.bus.next('samples', (e) => e.device.id === 'api-1');
     expect(await first.metrics.metrics()).toMatch(/ispmonitor_db_pool_connections\{state="total"\} 1/);
