@@ -20,7 +20,6 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 /**
  * Which schemas each plugin exports. `key`: where a device's settings for this driver live.
- * plugin-cluster exports no schema yet; add it here once it does.
  */
 export const plugins = [
   {
@@ -41,6 +40,7 @@ export const plugins = [
   },
   { file: 'plugin-postgres', dir: 'packages/plugin-postgres', factory: 'postgres', options: 'optionsSchema' },
   { file: 'plugin-alerts', dir: 'packages/plugin-alerts', factory: 'alerts', options: 'optionsSchema' },
+  { file: 'plugin-cluster', dir: 'packages/plugin-cluster', factory: 'cluster', options: 'optionsSchema' },
   {
     file: 'plugin-template',
     dir: 'examples/plugin-template',

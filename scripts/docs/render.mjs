@@ -4,7 +4,20 @@
  * array items to `[]` (`receivers[].webhook[].url`); a recursive `$ref` is named, not expanded.
  */
 
+import { hostname } from 'node:os';
+
 const esc = (s) => String(s).replace(/\|/g, '\\|').replace(/\n/g, ' ');
+
+/**
+ * A Markdown table with every column padded to its widest cell, as Biome formats Markdown, so
+ * `npm run lint` accepts the generated pages as they are.
+ */
+function aligned(head, rows) {
+  const len = (cell) => [...cell].length;
+  const widths = head.map((h, i) => Math.max(len(h), 3, ...rows.map((r) => len(r[i]))));
+  const line = (cells) => `| ${cells.map((c, i) => c + ' '.repeat(widths[i] - len(c))).join(' | ')} |`;
+  return [line(head), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+}
 
 /** Follows a local `$ref` (`#/$defs/x`) into `defs`; returns the schema and the ref's name. */
 function deref(schema, defs) {
@@ -36,9 +49,17 @@ export function typeOf(schema, defs, seen = new Set()) {
   return t ?? 'any';
 }
 
+/**
+ * A default computed from the machine at import time (a replica named `<hostname>-<pid>`) is
+ * written as the placeholder, so the page is the same wherever it is generated.
+ */
+function machineFree(text) {
+  return text.replaceAll(hostname(), '<hostname>').replaceAll(String(process.pid), '<pid>');
+}
+
 function defaultOf(s, required) {
   if (s.default !== undefined) {
-    const d = JSON.stringify(s.default);
+    const d = machineFree(JSON.stringify(s.default));
     return `\`${d.length > 60 ? `${d.slice(0, 57)}…` : d}\``;
   }
   return required ? '**required**' : '—';
@@ -77,9 +98,12 @@ export function renderTable(json, docOf, prefix = '') {
       if (!description) undocumented.push(name);
       const recursive = ref && seenRefs.has(ref);
       const type = recursive ? `${ref === '__schema0' ? key : ref} (same shape, nested)` : typeOf(s, defs);
-      rows.push(
-        `| \`${esc(name)}\` | ${esc(type)} | ${esc(defaultOf(s, required.has(key)))} | ${esc(description || '—')} |`,
-      );
+      rows.push([
+        `\`${esc(name)}\``,
+        esc(type),
+        esc(defaultOf(s, required.has(key))),
+        esc(description || '—'),
+      ]);
       if (recursive) continue;
       if (ref) seenRefs.add(ref);
       const obj = objectOf(s);
@@ -94,6 +118,9 @@ export function renderTable(json, docOf, prefix = '') {
     }
   };
   walk(objectOf(json) ?? json, [], prefix);
-  const head = ['| option | type | default | description |', '| --- | --- | --- | --- |'];
-  return { text: [...head, ...rows].join('\n'), fields: rows.length, undocumented };
+  return {
+    text: aligned(['option', 'type', 'default', 'description'], rows),
+    fields: rows.length,
+    undocumented,
+  };
 }

@@ -20,7 +20,7 @@ import {
  * Packages whose folder has no README.md yet (their owners write them): every other package must
  * ship one, and a README that exists is always packed.
  */
-const READMELESS = new Set(['packages/core', 'packages/plugin-cluster']);
+const READMELESS = new Set(['packages/core']);
 
 /**
  * Third-party packages a tarball imports without declaring them, as found today; their owners fix
@@ -29,8 +29,6 @@ const READMELESS = new Set(['packages/core', 'packages/plugin-cluster']);
  */
 const KNOWN_UNDECLARED: Record<string, string[]> = {
   'packages/plugin-alerts': ['ipaddr.js'],
-  // Being written now; its package.json lists only pg so far.
-  'packages/plugin-cluster': ['prom-client', 'zod'],
 };
 
 const workDirs = [...publishable, pluginTemplate];
