@@ -62,3 +62,14 @@ export function matcherText(m: Silence['matchers'][number]): string {
   const op = `${m.isEqual === false ? '!' : '='}${m.isRegex ? '~' : ''}`;
   return `${m.name}${op === '!' ? '!=' : op}"${m.value}"`;
 }
+
+/** Labels shown in their own columns or implied by the router: not repeated under the name. */
+const SHOWN = new Set(['alertname', 'severity', 'device', 'site', 'role', 'driver']);
+
+/** What tells apart alerts of one name on one router (a CPU, an interface, a sensor). */
+export function extraLabels(a: Alert): string {
+  return Object.entries(a.labels)
+    .filter(([k]) => !SHOWN.has(k))
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' ');
+}

@@ -106,10 +106,25 @@ export function interfaceSeries(
 }
 
 /** Alerts (all, or by status), in the UI's shape whichever alerting the server runs. */
-export async function fetchAlerts(status?: 'firing' | 'resolved', signal?: AbortSignal): Promise<Alert[]> {
-  const r = await api<{ items: unknown[] }>(`/api/v1/alerts${qs({ status })}`, { signal });
-  return (r.items ?? []).map(normaliseAlert);
+export function fetchAlerts(status?: 'firing' | 'resolved', signal?: AbortSignal): Promise<Alert[]> {
+  // The shell's badge and the page usually ask at the same moment: one download serves both
+  // (a network in trouble can have thousands of firing alerts).
+  const key = status ?? 'all';
+  let shared = inflight.get(key);
+  if (!shared) {
+    shared = api<{ items: unknown[] }>(`/api/v1/alerts${qs({ status })}`)
+      .then((r) => (r.items ?? []).map(normaliseAlert))
+      .finally(() => inflight.delete(key));
+    inflight.set(key, shared);
+  }
+  if (!signal) return shared;
+  return new Promise((resolve, reject) => {
+    const onAbort = () => reject(new DOMException('aborted', 'AbortError'));
+    signal.addEventListener('abort', onAbort, { once: true });
+    shared.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }
+const inflight = new Map<string, Promise<Alert[]>>();
 
 /** Active and recent silences, or `undefined` when the alerting in use cannot silence. */
 export async function fetchSilences(signal?: AbortSignal): Promise<Silence[] | undefined> {

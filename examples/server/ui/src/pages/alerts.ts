@@ -1,6 +1,6 @@
 import { silenceDialog } from '../components/silence-dialog.js';
 import { severityBadge, toast } from '../components/ui.js';
-import { matcherText, normaliseAlert } from '../lib/alerts.js';
+import { extraLabels, matcherText, normaliseAlert } from '../lib/alerts.js';
 import { api, fetchAlerts, fetchSilences } from '../lib/api.js';
 import { h, mount } from '../lib/dom.js';
 import { formatAgo, formatDuration, severityRank } from '../lib/format.js';
@@ -8,16 +8,8 @@ import { live } from '../lib/live.js';
 import type { Page } from '../lib/nav.js';
 import type { Alert } from '../lib/types.js';
 
-/** Labels shown in their own columns or implied by the router: not repeated under the name. */
-const SHOWN = new Set(['alertname', 'severity', 'device', 'site', 'role', 'driver']);
-
-/** What tells apart alerts of one name on one router (a CPU, an interface, a sensor). */
-function extraLabels(a: Alert): string {
-  return Object.entries(a.labels)
-    .filter(([k]) => !SHOWN.has(k))
-    .map(([k, v]) => `${k}=${v}`)
-    .join(' ');
-}
+/** Most alert rows drawn at once. */
+const MAX_ROWS = 300;
 
 /** Why an alert is not notified, in words. */
 const MUTED: Record<string, string> = {
@@ -35,6 +27,15 @@ export const alertsPage: Page = (root) => {
   const listEl = h('div', { 'data-testid': 'alert-list' }, h('p', { class: 'muted' }, 'Loading…'));
   const silencesEl = h('div', { 'data-testid': 'silence-list' });
   const tabs = h('div', { class: 'tabs', role: 'tablist', 'aria-label': 'Alert state' });
+  const search = h('input', {
+    type: 'search',
+    id: 'alert-search',
+    class: 'grow',
+    placeholder: 'Search router, alert, labels…',
+    'aria-label': 'Search alerts',
+  });
+  const shownEl = h('span', { class: 'muted' });
+  search.addEventListener('input', () => drawList());
   const dialog = silenceDialog(() => void loadSilences());
 
   const drawTabs = () => {
@@ -61,12 +62,23 @@ export const alertsPage: Page = (root) => {
   };
 
   const drawList = () => {
-    const rows = alerts
+    const needle = search.value.trim().toLowerCase();
+    const matching = alerts
       .filter((a) => a.status === view)
+      .filter(
+        (a) =>
+          !needle ||
+          JSON.stringify(a.labels).toLowerCase().includes(needle) ||
+          (a.annotations.summary ?? '').toLowerCase().includes(needle),
+      )
       .sort(
         (a, b) =>
           severityRank(a.labels.severity) - severityRank(b.labels.severity) || b.startsAt - a.startsAt,
       );
+    // A table of thousands of rows helps nobody: the most severe and newest first, then search.
+    const rows = matching.slice(0, MAX_ROWS);
+    shownEl.textContent =
+      matching.length > rows.length ? `showing ${rows.length} of ${matching.length}: search to narrow` : '';
     if (rows.length === 0) {
       mount(
         listEl,
@@ -234,7 +246,13 @@ export const alertsPage: Page = (root) => {
 
   mount(
     root,
-    h('section', { class: 'card' }, tabs, h('div', { style: 'padding-top:8px' }, listEl)),
+    h(
+      'section',
+      { class: 'card' },
+      tabs,
+      h('div', { class: 'toolbar', style: 'padding-top:10px' }, search, shownEl),
+      h('div', { style: 'padding-top:8px' }, listEl),
+    ),
     h('section', { class: 'card' }, h('header', null, h('h2', null, 'Silences')), silencesEl),
     dialog.el,
   );

@@ -1,5 +1,6 @@
 import { lineChart } from '../components/chart.js';
 import { card, severityBadge, stat, statusBadge, table } from '../components/ui.js';
+import { extraLabels } from '../lib/alerts.js';
 import { api, fetchAlerts, qs } from '../lib/api.js';
 import { h, mount } from '../lib/dom.js';
 import { formatAgo, formatBps, formatCount, formatPercent, SEVERITIES, severityRank } from '../lib/format.js';
@@ -114,7 +115,7 @@ export const overviewPage: Nav = (root) => {
                   { href: a.labels.device ? `/routers/${encodeURIComponent(a.labels.device)}` : '/alerts' },
                   a.labels.alertname ?? 'alert',
                 ),
-                h('span', { class: 'muted' }, a.labels.device ?? ''),
+                h('span', { class: 'muted' }, [a.labels.device, extraLabels(a)].filter(Boolean).join(' · ')),
                 h('time', null, formatAgo(a.startsAt)),
               ),
             ),
