@@ -20,7 +20,7 @@ beforeAll(async () => {
   devices = new DeviceMetrics(h.monitor.bus);
   metrics = await buildMetricsApp({ monitor: h.monitor, devices });
   await h.monitor.start();
-  await waitFor(() => devices.has('r1') && devices.has('r2'), 5000, 'first polls');
+  await waitFor(() => devices.has('r1') && devices.has('r2') && devices.has('down'), 10_000, 'first polls');
 });
 afterAll(async () => {
   await metrics.close();
