@@ -18,7 +18,9 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 // The one place the public repository address lives; no remote is configured in this checkout yet.
 const REPO = 'https://example.invalid/ispmonitor';
-const CORE_RANGE = '^0.1.0';
+// Plugins accept the core of their own release line (all @ispmonitor/* share one version).
+const coreVersion = JSON.parse(await readFile(join(root, 'packages/core/package.json'), 'utf8')).version;
+const CORE_RANGE = `^${coreVersion}`;
 const BASE_KEYWORDS = ['ispmonitor', 'isp', 'network-monitoring', 'monitoring'];
 
 /** Per package: extra keywords, whether it is a plugin (peer on core), and what it publishes. */

@@ -34,9 +34,11 @@ const KNOWN_UNDECLARED: Record<string, string[]> = {
 const workDirs = [...publishable, pluginTemplate];
 let tmp = '';
 let consumer = '';
+let coreVersion = '';
 const packed = new Map<string, Packed>();
 
 beforeAll(async () => {
+  coreVersion = JSON.parse(await readFile(join(repoRoot, 'packages/core/package.json'), 'utf8')).version;
   await ensureBuilt(workDirs);
   tmp = await mkdtemp(join(tmpdir(), 'ispm-pack-'));
   const tarballs = join(tmp, 'tarballs');
@@ -110,7 +112,7 @@ describe.each(workDirs)('tarball of %s', (dir) => {
     expect(pkg.type).toBe('module');
     expect(pkg.exports['.']).toEqual({ types: './dist/index.d.ts', import: './dist/index.js' });
     if ((needsCorePeer as readonly string[]).includes(dir) || dir === pluginTemplate) {
-      expect(pkg.peerDependencies?.['@ispmonitor/core']).toBe('^0.1.0');
+      expect(pkg.peerDependencies?.['@ispmonitor/core']).toBe(`^${coreVersion}`);
     }
     // The installed copy really is the tarball's, not a link back into the workspace.
     expect(existsSync(join(consumer, 'node_modules', p.name, 'src'))).toBe(false);
@@ -178,4 +180,12 @@ describe('examples/plugin-template as a plugin author gets it', () => {
     expect(res.stdout).toMatch(/Tests\s+\d+ passed/);
     expect(res.stdout).not.toMatch(/failed/);
   }, 260_000);
+});
+
+describe('package.json metadata', () => {
+  it('is what scripts/package-metadata.mjs writes (run it to fix)', async () => {
+    const res = await run('node', ['scripts/package-metadata.mjs', '--check'], { cwd: repoRoot });
+    expect(res.stdout + res.stderr).toContain('0 package.json file(s) would change');
+    expect(res.code).toBe(0);
+  });
 });
