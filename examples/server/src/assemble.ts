@@ -1,18 +1,21 @@
 import {
   createMonitor,
   type Device,
+  ErrorCodes,
   type LoadedConfig,
   type Logger,
   loadConfig,
   type Monitor,
   type MonitorConfig,
+  monitorError,
   type Plugin,
 } from '@ispmonitor/core';
 import { alerts, optionsSchema as alertsOptions } from '@ispmonitor/plugin-alerts';
+import { cluster, optionsSchema as clusterOptions } from '@ispmonitor/plugin-cluster';
 import { mikrotik, optionsSchema as mikrotikOptions } from '@ispmonitor/plugin-mikrotik';
 import { postgres, optionsSchema as postgresOptions } from '@ispmonitor/plugin-postgres';
 import { snmp, optionsSchema as snmpOptions } from '@ispmonitor/plugin-snmp';
-import type { ZodType } from 'zod';
+import { type ZodType, z } from 'zod';
 import { parseServerConfig, type ServerConfig } from './server-config.js';
 
 /** Plugin option schemas by name, so `config validate` reports their errors with file lines. */
@@ -21,6 +24,8 @@ export const pluginSchemas: Record<string, ZodType> = {
   mikrotik: mikrotikOptions,
   postgres: postgresOptions,
   alerts: alertsOptions,
+  // The cluster's `url` comes from `database.url`: only the other options are checked here.
+  cluster: z.preprocess((v) => ({ url: 'postgres://database.url', ...(v as object) }), clusterOptions),
 };
 
 /** The config file, the server section and the secrets to redact. */
@@ -61,6 +66,21 @@ export function storageOptions(config: MonitorConfig, memory = false): Record<st
   };
 }
 
+/**
+ * `CLUSTER=postgres`: replicas share the devices through the PostgreSQL they store into. An
+ * embedded PGlite cannot be shared, so the mode needs `DATABASE_URL`.
+ */
+function clusterPlugin(config: MonitorConfig): Plugin<unknown> {
+  if (!config.database.url) {
+    throw monitorError(
+      ErrorCodes.CONFIG_INVALID,
+      'cluster.mode: "postgres" needs database.url (DATABASE_URL): replicas share one PostgreSQL, not an embedded PGlite',
+    );
+  }
+  const extra = (config.plugins.cluster ?? {}) as Record<string, unknown>;
+  return cluster({ url: config.database.url, ...extra } as never) as Plugin<unknown>;
+}
+
 /** Config → plugins → monitor: what `serve` and `demo` run. */
 export async function assemble(
   config: MonitorConfig,
@@ -72,6 +92,7 @@ export async function assemble(
   if (options.storage !== false) {
     plugins.push(postgres(storageOptions(config, options.memoryDb) as never) as Plugin<unknown>);
   }
+  if (config.cluster.mode === 'postgres') plugins.push(clusterPlugin(config));
   // Alerts after storage: the plugin keeps its state (silences, acknowledgements) in the StateStore.
   plugins.push(alerts(opt('alerts')) as Plugin<unknown>);
   plugins.push(...(options.plugins ?? []));

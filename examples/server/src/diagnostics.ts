@@ -1,4 +1,5 @@
 import { CORE_VERSION, type HealthReport, type Monitor } from '@ispmonitor/core';
+import { type ClusterSnapshot, clusterStatus } from '@ispmonitor/plugin-cluster';
 import type { LicenseStatus } from './license.js';
 import type { RecentError } from './recent-errors.js';
 import { SERVER_VERSION } from './version.js';
@@ -13,6 +14,8 @@ export interface Diagnostics {
   health: HealthReport;
   license: LicenseStatus;
   recentErrors: RecentError[];
+  /** With `CLUSTER=postgres`: the replicas and which one polls which device. */
+  cluster?: ClusterSnapshot;
 }
 
 /**
@@ -80,5 +83,6 @@ export async function collectDiagnostics(
     health: await monitor.health(),
     license,
     recentErrors,
+    ...(monitor.has(clusterStatus) ? { cluster: monitor.resolve(clusterStatus).snapshot() } : {}),
   };
 }

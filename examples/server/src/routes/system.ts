@@ -1,3 +1,4 @@
+import { clusterStatus } from '@ispmonitor/plugin-cluster';
 import type { FastifyInstance } from 'fastify';
 import type { ServerContext } from '../context.js';
 import { collectDiagnostics } from '../diagnostics.js';
@@ -23,6 +24,20 @@ export async function systemRoutes(
         ctx.license.status,
         ctx.recentErrors.list(),
       ),
+  );
+  app.get(
+    '/api/v1/cluster',
+    { schema: { tags: ['system'], summary: 'Replicas and which one polls which device (CLUSTER=postgres)' } },
+    async (_req, reply) => {
+      if (!ctx.monitor.has(clusterStatus)) {
+        return reply.code(404).send({ error: 'not clustered: this server runs without CLUSTER=postgres' });
+      }
+      const status = ctx.monitor.resolve(clusterStatus);
+      const byReplica = status.devicesByReplica(ctx.monitor.devices.list().map((s) => s.device.id));
+      const devices: Record<string, string[]> = {};
+      for (const [replica, ids] of byReplica) devices[replica ?? '(unassigned)'] = ids;
+      return { ...status.snapshot(), devices };
+    },
   );
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 }
