@@ -80,7 +80,7 @@ describe.each(workDirs)('tarball of %s', (dir) => {
     expect(p.files).toEqual(
       expect.arrayContaining(['package.json', 'LICENSE', 'dist/index.js', 'dist/index.d.ts']),
     );
-    if (dir !== pluginTemplate) expect(p.files).toContain('CHANGELOG.md');
+    expect(p.files).toContain('CHANGELOG.md');
     const hasReadme = existsSync(join(repoRoot, dir, 'README.md'));
     expect(p.files.includes('README.md')).toBe(hasReadme);
     expect(hasReadme || READMELESS.has(dir), `${dir} has no README.md`).toBe(true);
