@@ -1,7 +1,21 @@
+/**
+ * `@ispmonitor/core`: the monitor (`createMonitor`), the plugin contract (`definePlugin`, tokens,
+ * drivers, sinks, notifiers), the scheduler, the event bus, the device registry, self-metrics,
+ * health checks and config loading.
+ *
+ * @module @ispmonitor/core
+ */
 // tsyringe needs the Reflect metadata API before it loads: the one import side effect of core.
 import 'reflect-metadata';
 
-export { Bus, type EventName, type Listener, type MonitorEvents, type TrapEvent } from './bus.js';
+export {
+  Bus,
+  type EventName,
+  type Listener,
+  type ListenerErrorHandler,
+  type MonitorEvents,
+  type TrapEvent,
+} from './bus.js';
 export { sleep, systemClock } from './clock.js';
 export { type LoadConfigOptions, type LoadedConfig, loadConfig } from './config/load.js';
 export { configSchema, type MonitorConfig } from './config/schema.js';
@@ -14,7 +28,7 @@ export { createJsonLogger, type JsonLoggerOptions, Redactor, redactingLogger } f
 export { catalog, catalogNames, counterNames, type MetricDef } from './metrics/catalog.js';
 export { type CounterDeltaOptions, counterDelta, counterRate } from './metrics/counters.js';
 export { createMonitor, type Monitor } from './monitor.js';
-export { definePlugin, type PluginDefinition } from './plugin.js';
+export { definePlugin, type FactoryArgs, type PluginDefinition } from './plugin.js';
 export { createToken, type Token, tokens } from './tokens.js';
 export type * from './types.js';
 export { CORE_VERSION } from './version.js';

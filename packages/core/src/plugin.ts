@@ -19,7 +19,7 @@ export interface PluginDefinition<S extends ZodType | undefined> {
 }
 
 /** Input type of a plugin factory: the schema's input, optional when every field is. */
-type FactoryArgs<S> = S extends ZodType
+export type FactoryArgs<S> = S extends ZodType
   ? undefined extends z.input<S>
     ? [options?: z.input<S>]
     : Record<never, never> extends z.input<S>

@@ -6,4 +6,4 @@
 export { memoryInventory } from '../devices/registry.js';
 export { FakeClock } from './fake-clock.js';
 export { createFakeLogger, type FakeLogger, type LogRecord } from './fake-logger.js';
-export { type PeerFailure, type PluginSuiteOptions, pluginChecks, testPlugin } from './suite.js';
+export { type Maybe, type PeerFailure, type PluginSuiteOptions, pluginChecks, testPlugin } from './suite.js';

@@ -5,7 +5,8 @@ import { tokens } from '../tokens.js';
 import type { Device, Plugin } from '../types.js';
 import { createFakeLogger } from './fake-logger.js';
 
-type Maybe<T> = T | Promise<T>;
+/** A value, or a promise of it. */
+export type Maybe<T> = T | Promise<T>;
 
 /** How to make a plugin's peer fail: a device it cannot poll, or a plugin whose peer is down. */
 export interface PeerFailure {
