@@ -147,6 +147,18 @@ describe.skipIf(!availability.ok)('web UI in Chromium', () => {
     await go('/routers');
     await expect.poll(() => page.locator('.vt-row').count()).toBe(ROUTERS);
     await expect.poll(() => page.textContent('[data-testid="router-count"]')).toBe(`${ROUTERS} routers`);
+    // Traffic sparklines arrive lazily for the rows on screen (rates need two polls).
+    await expect
+      .poll(
+        async () => {
+          const drawn = await page.$$eval('.vt-row canvas', (cs) =>
+            cs.map((c) => Number(c.getAttribute('data-points') ?? 0)),
+          );
+          return Math.max(0, ...drawn);
+        },
+        { timeout: 40_000, intervals: [2000] },
+      )
+      .toBeGreaterThanOrEqual(1);
     await shot('routers-dark');
 
     await page.fill('#router-search', 'bey-');
@@ -176,7 +188,7 @@ describe.skipIf(!availability.ok)('web UI in Chromium', () => {
     await page.keyboard.press('Enter');
     await page.waitForURL((u) => u.pathname === focused?.href);
     await page.waitForSelector('[data-testid="router-tiles"] .stat');
-  });
+  }, 90_000);
 
   it('router page: figures, CPU chart and interface traffic charts with data', async () => {
     // bey-core-1 is a Cisco profile with interfaces; rates need two polls (5 s apart).

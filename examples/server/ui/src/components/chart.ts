@@ -1,6 +1,13 @@
-import uPlot from 'uplot';
+import type uPlot from 'uplot';
 import { h } from '../lib/dom.js';
 import { cssVar, onThemeChange } from '../lib/theme.js';
+
+/** uPlot, loaded on first use: pages draw their figures before the chart library has arrived. */
+let library: Promise<typeof uPlot> | undefined;
+const loadUPlot = () => {
+  library ??= import('uplot').then((m) => m.default);
+  return library;
+};
 
 /** One line of a chart. `color` is a CSS variable name (so the theme decides). */
 export interface LineSpec {
@@ -32,7 +39,17 @@ export function lineChart(opts: {
   let plot: uPlot | undefined;
   let data: uPlot.AlignedData = [[], ...opts.lines.map(() => [])];
 
+  let destroyed = false;
+  let building = false;
   const build = () => {
+    if (building) return;
+    building = true;
+    void loadUPlot().then((U) => {
+      building = false;
+      if (!destroyed) draw(U);
+    });
+  };
+  const draw = (U: typeof uPlot) => {
     plot?.destroy();
     const text = cssVar('--muted');
     const grid = cssVar('--chart-grid');
@@ -44,7 +61,7 @@ export function lineChart(opts: {
       font: '11px system-ui, sans-serif',
       ...(values ? { values } : {}),
     });
-    plot = new uPlot(
+    plot = new U(
       {
         width,
         height: opts.height ?? 220,
@@ -106,6 +123,7 @@ export function lineChart(opts: {
       } else if (el.isConnected && el.clientWidth) build();
     },
     destroy() {
+      destroyed = true;
       ro.disconnect();
       offTheme();
       plot?.destroy();

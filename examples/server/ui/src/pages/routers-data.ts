@@ -55,12 +55,19 @@ export async function loadLatest(rows: RouterRow[], signal: AbortSignal): Promis
   if (answers.every((a) => a === undefined)) return false;
   answers.forEach((a, i) => {
     const field = metrics[i]?.[1] as 'cpu' | 'memUsed' | 'memTotal' | 'uptime';
-    // A router with several CPUs reports one series each: show the busiest.
-    for (const item of a?.items ?? []) {
-      const row = byId.get(item.device ?? item.labels?.device ?? '');
-      if (!row) continue;
+    if (!a) return;
+    // A router with several CPUs reports one series each: show the busiest. Collected apart
+    // first, so a refresh replaces old figures instead of keeping their maximum.
+    const fresh = new Map<string, number>();
+    for (const item of a.items) {
+      const id = item.device ?? item.labels?.device ?? '';
       const v = Number(item.value);
-      row[field] = field === 'cpu' && row.cpu !== undefined ? Math.max(row.cpu, v) : v;
+      if (!Number.isFinite(v)) continue;
+      fresh.set(id, Math.max(fresh.get(id) ?? -Infinity, v));
+    }
+    for (const [id, v] of fresh) {
+      const row = byId.get(id);
+      if (row) row[field] = v;
     }
   });
   return true;
@@ -106,7 +113,7 @@ export async function loadRowFigures(row: RouterRow, signal: AbortSignal): Promi
 export async function loadSparklines(rows: RouterRow[], signal: AbortSignal): Promise<void> {
   if (rows.length === 0) return;
   const bulk = await optional<{ items: Record<string, Point[]> }>(
-    `/api/v1/metrics/sparklines${qs({ routers: rows.map((r) => r.id).join(','), from: '-1h', step: '5m' })}`,
+    `/api/v1/metrics/sparklines${qs({ routers: rows.map((r) => r.id).join(','), from: '-1h', step: '2m' })}`,
     signal,
   ).catch(() => undefined);
   if (bulk) {
@@ -117,7 +124,7 @@ export async function loadSparklines(rows: RouterRow[], signal: AbortSignal): Pr
   await mapLimit(rows, 4, async (r) => {
     const [inb, outb] = await Promise.all(
       ['interface_in_octets_total', 'interface_out_octets_total'].map((m) =>
-        metricRange(r.id, m, '-1h', '5m', 'rate', signal).catch(() => undefined),
+        metricRange(r.id, m, '-1h', '2m', 'rate', signal).catch(() => undefined),
       ),
     );
     const total = sumSeries([...(inb?.series ?? []), ...(outb?.series ?? [])]);

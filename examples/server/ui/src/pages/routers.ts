@@ -38,7 +38,7 @@ export const routersPage: Page = (root, _params, query) => {
   let all: RouterRow[] = [];
   let bulkFigures = false;
   let latestTried = false;
-  const sparkDone = new Set<string>();
+  const sparkAt = new Map<string, number>();
   const figuresDone = new Set<string>();
 
   const columns: Array<Column<RouterRow>> = [
@@ -144,8 +144,14 @@ export const routersPage: Page = (root, _params, query) => {
   async function fillVisible(rows: RouterRow[]) {
     // Until the bulk figures were tried, per-row figures would be wasted requests.
     if (!latestTried) return;
-    const needSpark = rows.filter((r) => !sparkDone.has(r.id));
-    for (const r of needSpark) sparkDone.add(r.id);
+    // A sparkline is refreshed after a minute, or after 10 s while it has no data yet (a rate
+    // needs two polls).
+    const now = Date.now();
+    const needSpark = rows.filter((r) => {
+      const at = sparkAt.get(r.id);
+      return at === undefined || now - at > (r.spark?.length ? 60_000 : 10_000);
+    });
+    for (const r of needSpark) sparkAt.set(r.id, now);
     const needFigures = bulkFigures ? [] : rows.filter((r) => !figuresDone.has(r.id));
     for (const r of needFigures) figuresDone.add(r.id);
     if (needSpark.length === 0 && needFigures.length === 0) return;
@@ -245,8 +251,17 @@ export const routersPage: Page = (root, _params, query) => {
     tableView.redraw();
   });
 
+  // A wall screen stays current: rows on screen refresh their sparklines, figures every minute.
+  let ticks = 0;
+  const refresh = setInterval(() => {
+    ticks++;
+    if (bulkFigures && ticks % 4 === 0) void loadLatest(all, signal).then(() => tableView.redraw());
+    else tableView.redraw();
+  }, 15_000);
+
   return () => {
     abort.abort();
+    clearInterval(refresh);
     clearTimeout(visibleTimer);
     off();
     tableView.destroy();
