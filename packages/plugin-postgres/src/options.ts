@@ -68,6 +68,11 @@ export const optionsSchema = z
       .object({
         /** Rows per COPY statement; larger batches from core are split. Default 20,000. */
         chunkSize: z.number().int().min(100).max(1_000_000).default(20_000),
+        /**
+         * COPY statements in flight for one batch on PostgreSQL (capped by `pool.max`). Default 1:
+         * 2 showed no clear gain in our (noisy, 2-core) measurements.
+         */
+        parallel: z.number().int().min(1).max(64).default(1),
         /** Series ids kept in memory. Default 1,000,000. */
         seriesCache: z.number().int().min(1000).default(1_000_000),
         /** Samples further ahead than this are rejected (a device clock gone wrong). Default `1d`. */

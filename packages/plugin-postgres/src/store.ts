@@ -89,6 +89,8 @@ export class Storage implements PostgresStore {
     this.#series = new SeriesCache(db, options.ingest.seriesCache);
     this.writer = new SampleWriter(db, this.#series, {
       chunkSize: options.ingest.chunkSize,
+      parallel: db.engine === 'pglite' ? 1 : Math.min(options.ingest.parallel, options.pool.max),
+      minParallelChunk: 1000,
       maxAgeMs: r.raw,
       maxFutureMs: options.ingest.maxFuture,
       counters: counterNames,

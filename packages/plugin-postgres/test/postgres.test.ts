@@ -60,6 +60,17 @@ describe.skipIf(missing)('PostgreSQL 15', () => {
     }
   });
 
+  it('with parallel COPYs, a batch and its retry are stored exactly once', async () => {
+    const { makeStorage, SetClock, T0, series, count } = await import('./support/harness.js');
+    const { storage } = makeStorage(db, new SetClock(T0 + 3_600_000), { ingest: { parallel: 3 } });
+    const batch = series('device_up', { device: 'par' }, T0, 100, Array(6000).fill(1));
+    expect((await storage.write(batch)).deduplicated).toBe(false);
+    expect((await storage.write(batch)).deduplicated).toBe(true);
+    expect(
+      await count(db, 'ispm_samples x JOIN ispm_series s ON s.id = x.series_id', "s.device = 'par'"),
+    ).toBe(6000);
+  });
+
   it('replicas migrating at the same time apply each migration once (advisory lock)', async () => {
     const url = await server.createDatabase('race');
     const pools = await Promise.all([1, 2, 3, 4].map(() => openPg({ url, max: 2 })));

@@ -18,8 +18,12 @@ export interface WriteOutcome {
 
 /** Settings of the writer. */
 export interface WriterOptions {
-  /** Rows per COPY statement. */
+  /** Most rows per COPY statement. */
   chunkSize: number;
+  /** COPY statements in flight at once for one batch (1 on PGlite: it has one connection). */
+  parallel: number;
+  /** A batch is not split into chunks smaller than this. */
+  minParallelChunk: number;
   /** Samples older than this (ms before now) are rejected: their partition is already dropped. */
   maxAgeMs: number;
   /** Samples further in the future than this are rejected (a device with a wrong clock). */
@@ -88,20 +92,33 @@ export class SampleWriter {
     await this.#ensureDays(days);
     const ids = await this.series.resolve(keys);
     const rows = pending.map((p) => [ids.get(p.key) as number, p.ts, p.value, p.raw] as const);
-    let deduplicated = false;
-    for (let i = 0; i < rows.length; i += this.options.chunkSize) {
-      const chunk = rows.slice(i, i + this.options.chunkSize);
-      try {
-        if (await this.#insertChunk(chunk)) deduplicated = true;
-      } catch (err) {
-        // 23514: no partition for a row — another replica's retention dropped one we had cached.
-        if ((err as { code?: string }).code !== '23514') throw err;
-        this.#partitions.clear();
-        await this.#ensureDays(days);
-        if (await this.#insertChunk(chunk)) deduplicated = true;
-      }
-    }
+    // Chunks go out on up to `parallel` connections at once: the server ingests on several cores
+    // while this process encodes the next chunk. A write can then half-succeed; that is safe,
+    // because a retry of the whole batch skips the rows already stored.
+    const size = Math.max(
+      this.options.minParallelChunk,
+      Math.min(this.options.chunkSize, Math.ceil(rows.length / this.options.parallel)),
+    );
+    const chunks: Array<typeof rows> = [];
+    for (let i = 0; i < rows.length; i += size) chunks.push(rows.slice(i, i + size));
+    const results = await Promise.all(chunks.map((chunk) => this.#insertWithRetry(chunk, days)));
+    const deduplicated = results.some(Boolean);
     return { accepted: pending.length, rejected, deduplicated };
+  }
+
+  async #insertWithRetry(
+    chunk: ReadonlyArray<readonly [number, number, number, bigint | null]>,
+    days: Set<number>,
+  ): Promise<boolean> {
+    try {
+      return await this.#insertChunk(chunk);
+    } catch (err) {
+      // 23514: no partition for a row — another replica's retention dropped one we had cached.
+      if ((err as { code?: string }).code !== '23514') throw err;
+      this.#partitions.clear();
+      await this.#ensureDays(days);
+      return this.#insertChunk(chunk);
+    }
   }
 
   /** Forgets which partitions exist (after retention dropped some). */
