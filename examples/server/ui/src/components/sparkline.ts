@@ -20,7 +20,7 @@ export function drawSparkline(canvas: HTMLCanvasElement, values: number[]): void
   if (vals.length === 0) return;
   // One step of data so far (a young router): a level line says "measured", not "missing".
   const line = vals.length === 1 ? [vals[0] as number, vals[0] as number] : values;
-  const max = Math.max(...vals) || 1;
+  const max = (vals.length === 1 ? 2 * (vals[0] as number) : Math.max(...vals)) || 1;
   const step = w / (line.length - 1);
   const y = (v: number) => hgt - 2 - (v / max) * (hgt - 4);
   ctx.beginPath();
