@@ -156,7 +156,7 @@ describe.skipIf(!availability.ok)('web UI in Chromium', () => {
           );
           return Math.max(0, ...drawn);
         },
-        { timeout: 40_000, intervals: [2000] },
+        { timeout: 40_000, interval: 2000 },
       )
       .toBeGreaterThanOrEqual(1);
     await shot('routers-dark');
