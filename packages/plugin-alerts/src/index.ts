@@ -5,6 +5,8 @@
  */
 export type { AlertRecord } from './alert.js';
 export { type AlertsApi, type AlertView, alertsApi, type SilenceInput } from './api.js';
+export type { MatchersInput } from './matchers.js';
+export type { AddressPolicy, AddressPolicyOptions } from './notifiers/address-policy.js';
 export {
   addressPolicy,
   alertmanagerNotifier,
@@ -15,9 +17,20 @@ export {
   telegramNotifier,
   webhookNotifier,
 } from './notifiers/index.js';
-export { type AlertsOptions, type AlertsOptionsInput, optionsSchema, type RuleInput } from './options.js';
+export type { RouteInput } from './options.js';
+export {
+  type AlertsOptions,
+  type AlertsOptionsInput,
+  optionsSchema,
+  type RuleInput,
+  ruleSchema,
+} from './options.js';
 export { ispRulePack } from './pack.js';
 export { memoryStateStore } from './persist.js';
 export { alerts } from './plugin.js';
 export { type CompiledRule, compileRule, loadRuleFile, RuleError } from './rules.js';
+export type { CompiledMatcher, Matcher } from './selector.js';
+export type { WindowFn } from './series.js';
+export type { Ack, MuteReason, Silence } from './suppress.js';
+export type { Template, TemplateData } from './template.js';
 export { compileTemplate, TemplateError } from './template.js';

@@ -2,13 +2,21 @@
  * `@ispmonitor/plugin-postgres`: storage for ISP Monitor on PostgreSQL, or on an embedded PGlite.
  */
 
+export type { BinaryType } from './db/binary.js';
 export { DataDirLockedError, type FolderLock, lockDataDir } from './db/lock.js';
 export { openPg, type PgDbOptions, redactUrl } from './db/pg.js';
 export { openPglite, type PgliteDbOptions } from './db/pglite.js';
 export type { CopySpec, Db, PoolStats, Queryable, QueryResult } from './db/types.js';
+export type { StoredValue } from './ingest/encode.js';
 export { decodeValue, encodeValue } from './ingest/encode.js';
-export type { RejectReason, WriteOutcome } from './ingest/writer.js';
+export type { SeriesKey } from './ingest/series.js';
+export { SeriesCache } from './ingest/series.js';
+export type { RejectReason, WriteOutcome, WriterOptions } from './ingest/writer.js';
+export { SampleWriter } from './ingest/writer.js';
+export type { MaintenanceOptions } from './maintenance/job.js';
 export { type MaintenanceReport, type RetentionMs, runMaintenance } from './maintenance/job.js';
+export type { RollupReport } from './maintenance/rollups.js';
+export type { DbMetrics } from './metrics.js';
 export {
   type ConnectOptions,
   checkDatabase,
@@ -28,8 +36,11 @@ export type {
   SessionRow,
   StoredDevice,
 } from './query/inventory.js';
-export type { Source } from './query/source.js';
+export type { SeriesRow } from './query/samples.js';
+export { SampleReader } from './query/samples.js';
+export type { Retention, Source } from './query/source.js';
 export type { Availability, StatusChange } from './query/status.js';
 export type { TopQuery, TopRow } from './query/top.js';
 export { applyMigrations, LATEST_VERSION, type MigrationReport, schemaVersion } from './schema/migrate.js';
+export type { Migration } from './schema/migrations.js';
 export { type PostgresStore, postgresStore, Storage } from './store.js';

@@ -2,10 +2,12 @@
  * `@ispmonitor/plugin-snmp`: the SNMP v1/v2c/v3 driver, trap receiver and discovery.
  */
 
+export type { Responder } from './discover.js';
 export { type DiscoverOptions, type DiscoverResult, type DiscoveryProgress, discover } from './discover.js';
 export { createSnmpDriver, type SnmpDriver, type SnmpDriverOptions } from './driver.js';
 export { SnmpErrorCodes } from './errors.js';
 export { compareOids } from './oid.js';
+export type { DeviceMemory, InterfaceCache, InterfaceRow } from './parts/context.js';
 export { snmp } from './plugin.js';
 export { type ProfileName, profileFor } from './profiles.js';
 export {
@@ -17,3 +19,4 @@ export {
 } from './settings.js';
 export { startTrapReceiver, type TrapReceiver, type TrapReceiverOptions } from './traps.js';
 export { decodeCounter64 } from './values.js';
+export type { BulkState } from './walk.js';

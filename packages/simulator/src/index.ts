@@ -2,6 +2,8 @@
  * `@ispmonitor/simulator`: simulated devices for demos, tests and benchmarks. The SNMP fleet
  * serves thousands of v1/v2c agents from one process, from built-in profiles or `.snmprec` files.
  */
+
+export type { Outcome } from './agent.js';
 export { type AgentStats, handleDatagram, type ServedDevice } from './agent.js';
 export { realClock, type SimClock } from './clock.js';
 export {
@@ -22,8 +24,12 @@ export {
   startSnmpAgent,
   startSnmpFleet,
 } from './fleet.js';
+export type { InterfaceState } from './model/device.js';
 export { type InterfaceLayout, SimDevice, type SimDeviceOptions } from './model/device.js';
 export type { FaultPlan, Faults } from './model/faults.js';
+export type { Rng } from './model/random.js';
+export type { TrafficCurve } from './model/traffic.js';
+export type { Entries } from './profiles/common.js';
 export {
   type Ctx,
   getProfile,
@@ -33,5 +39,9 @@ export {
   profileView,
 } from './profiles/index.js';
 export * from './routeros/index.js';
+export type { Command } from './routeros/protocol.js';
+export type { Row } from './routeros/query.js';
+export type { EntryInput, MibEntry, ValueFn } from './snmp/mib.js';
 export { MibView } from './snmp/mib.js';
+export type { SkippedLine } from './snmprec.js';
 export { loadSnmprec, parseSnmprec, type Recording } from './snmprec.js';

@@ -9,7 +9,7 @@ const FNS = new Set(['raw', 'rate', 'increase', 'avg', 'min', 'max', 'last']);
 export const MAX_POINTS = 1_000_000;
 
 /** A series matched by name and labels. */
-interface SeriesRow {
+export interface SeriesRow {
   id: number;
   labels: Labels;
 }

@@ -5,7 +5,7 @@
  * and a row matches when every value left on the stack is true.
  */
 
-type Row = Record<string, string>;
+export type Row = Record<string, string>;
 
 const compare = (a: string, b: string): number => {
   const x = Number(a);
