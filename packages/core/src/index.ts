@@ -32,4 +32,4 @@ export { definePlugin, type FactoryArgs, type PluginDefinition } from './plugin.
 export { createToken, type Token, tokens } from './tokens.js';
 export type * from './types.js';
 export { CORE_VERSION } from './version.js';
-export { durationMs } from './zod-helpers.js';
+export { durationMs, durationMsOr } from './zod-helpers.js';

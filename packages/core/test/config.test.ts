@@ -125,8 +125,8 @@ describe('loadConfig', () => {
 
 describe('durationMs', () => {
   it('parses durations to milliseconds, defaults, and names a bad one', async () => {
-    const { durationMs } = await import('@ispmonitor/core');
-    const schema = z.object({ timeout: durationMs('10s'), every: durationMs() });
+    const { durationMs, durationMsOr } = await import('@ispmonitor/core');
+    const schema = z.object({ timeout: durationMsOr('10s'), every: durationMs() });
     expect(schema.parse({ every: '1m30s' })).toEqual({ timeout: 10_000, every: 90_000 });
     expect(schema.parse({ timeout: 250, every: 5 })).toEqual({ timeout: 250, every: 5 });
     const bad = schema.safeParse({ every: 'soon' });

@@ -1,19 +1,8 @@
 import { hostname } from 'node:os';
-import { parseDuration } from '@ispmonitor/core';
+import { durationMsOr } from '@ispmonitor/core';
 import { z } from 'zod';
 
-const duration = (def: string) =>
-  z
-    .union([z.number(), z.string()])
-    .default(def)
-    .transform((v, ctx) => {
-      try {
-        return parseDuration(v);
-      } catch (err) {
-        ctx.addIssue({ code: 'custom', message: (err as Error).message });
-        return z.NEVER;
-      }
-    });
+const duration = durationMsOr;
 
 /** Highest bucket count: bucket numbers must stay clear of the reserved lock ids. */
 export const MAX_BUCKETS = 65_536;

@@ -2,21 +2,10 @@
  * Schemas of a device's `mikrotik` settings and of the plugin's options. Types are inferred from
  * the schemas; every field says its default.
  */
-import { parseDuration } from '@ispmonitor/core';
+import { durationMsOr } from '@ispmonitor/core';
 import { z } from 'zod';
 
-const duration = (fallback: string) =>
-  z
-    .union([z.number(), z.string()])
-    .default(fallback)
-    .transform((v, ctx) => {
-      try {
-        return parseDuration(v);
-      } catch (err) {
-        ctx.addIssue({ code: 'custom', message: (err as Error).message });
-        return z.NEVER;
-      }
-    });
+const duration = durationMsOr;
 
 /** What a poll can collect; each is one or more RouterOS menus. */
 export const COLLECTIONS = [

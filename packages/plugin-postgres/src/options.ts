@@ -1,18 +1,7 @@
-import { parseDuration } from '@ispmonitor/core';
+import { durationMsOr } from '@ispmonitor/core';
 import { z } from 'zod';
 
-const duration = (def: string) =>
-  z
-    .union([z.number(), z.string()])
-    .default(def)
-    .transform((v, ctx) => {
-      try {
-        return parseDuration(v);
-      } catch (err) {
-        ctx.addIssue({ code: 'custom', message: (err as Error).message });
-        return z.NEVER;
-      }
-    });
+const duration = durationMsOr;
 
 /** Options of the postgres plugin. Durations are numbers (ms) or strings like `7d`. */
 export const optionsSchema = z

@@ -2,7 +2,7 @@
  * Schemas of a device's `snmp` settings and of the plugin's options. Types are inferred from
  * the schemas; every field says its default.
  */
-import { durationMs } from '@ispmonitor/core';
+import { durationMsOr } from '@ispmonitor/core';
 import { z } from 'zod';
 
 /** A Prometheus metric name (what custom OIDs are emitted as). */
@@ -10,7 +10,7 @@ export const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 /** A Prometheus label name. */
 export const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 
-const duration = durationMs;
+const duration = durationMsOr;
 
 const oid = z
   .string()
