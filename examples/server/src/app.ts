@@ -17,6 +17,7 @@ import { metricsApiRoutes } from './routes/metrics-api.js';
 import { fleetMetricRoutes } from './routes/metrics-fleet.js';
 import { routerRoutes } from './routes/routers.js';
 import { sessionRoutes } from './routes/sessions.js';
+import { statusHistoryRoutes } from './routes/status-history.js';
 import { systemRoutes } from './routes/system.js';
 import { topologyRoutes } from './routes/topology.js';
 import { strictBodies } from './strict-body.js';
@@ -91,6 +92,7 @@ export async function buildApp(ctx: ServerContext, options: BuildAppOptions = {}
     await healthRoutes(api, ctx);
     await authRoutes(api, ctx);
     await routerRoutes(api, ctx);
+    await statusHistoryRoutes(api, ctx);
     await interfaceRoutes(api, ctx);
     await metricsApiRoutes(api, ctx);
     await fleetMetricRoutes(api, ctx);

@@ -113,4 +113,23 @@ describe('API over the Postgres plugin (embedded PGlite)', () => {
     const topo = await get('/api/v1/topology');
     expect(topo.links).toContainEqual(expect.objectContaining({ source: 'r2', target: 'r1', kind: 'lldp' }));
   });
+
+  it("serves a router's status changes and availability from the stored history", async () => {
+    await waitFor(
+      async () => {
+        const r = await app.inject({ url: '/api/v1/routers/r1/status-history?from=-10m', headers });
+        return r.statusCode === 200 && r.json().changes.length >= 1;
+      },
+      30_000,
+      'status change stored',
+    );
+    const h = await get('/api/v1/routers/r1/status-history?from=-10m');
+    expect(h.device).toBe('r1');
+    expect(h.changes[0]).toMatchObject({ device: 'r1', previous: 'unknown', status: 'online' });
+    expect(h.availability.ratio).toBeGreaterThan(0.99);
+    const missing = await app.inject({ url: '/api/v1/routers/nope/status-history', headers });
+    expect(missing.statusCode).toBe(404);
+    const bad = await app.inject({ url: '/api/v1/routers/r1/status-history?from=now&to=-1h', headers });
+    expect(bad.statusCode).toBe(400);
+  });
 });

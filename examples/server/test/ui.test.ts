@@ -208,6 +208,9 @@ describe.skipIf(!availability.ok)('web UI in Chromium', () => {
       els.map((e) => e.textContent),
     );
     expect(tiles).toEqual(['CPU', 'Memory', 'Temperature', 'Uptime']);
+    // Status history from storage: the router's first change, unknown → online.
+    await page.waitForSelector('[data-testid="status-history"]', { timeout: 20_000 });
+    expect(await page.textContent('[data-testid="status-history"]')).toMatch(/Unknown\s*→\s*Up/);
     await shot('router-dark');
 
     // The range picker reloads the charts for the new range.

@@ -90,3 +90,36 @@ export function availabilityView(points: Point[], rangeLabel: string): HTMLEleme
     ),
   ];
 }
+
+/** One stored status change of a router (`/api/v1/routers/:id/status-history`). */
+export interface StatusChange {
+  ts: number;
+  previous: string;
+  status: string;
+  reason: string | null;
+}
+
+/** The router's status changes over the range, newest first (at most 20 shown). */
+export function statusChangesView(changes: StatusChange[]): HTMLElement {
+  if (changes.length === 0) return h('p', { class: 'muted' }, 'No status change in this range.');
+  const rows = [...changes].reverse().slice(0, 20);
+  return h(
+    'table',
+    { class: 'table', 'data-testid': 'status-history' },
+    h('caption', null, `Status changes (${changes.length})`),
+    h('thead', null, h('tr', null, h('th', null, 'When'), h('th', null, 'Change'), h('th', null, 'Reason'))),
+    h(
+      'tbody',
+      null,
+      rows.map((c) =>
+        h(
+          'tr',
+          null,
+          h('td', { title: new Date(c.ts).toISOString() }, formatAgo(c.ts)),
+          h('td', null, statusBadge(c.previous), ' → ', statusBadge(c.status)),
+          h('td', null, c.reason ?? ''),
+        ),
+      ),
+    ),
+  );
+}

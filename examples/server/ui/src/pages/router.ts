@@ -1,6 +1,6 @@
 import { type Chart, lineChart } from '../components/chart.js';
 import { card, segmented, stat } from '../components/ui.js';
-import { ApiError, api, routerSeries } from '../lib/api.js';
+import { ApiError, api, optional, qs, routerSeries } from '../lib/api.js';
 import { h, mount } from '../lib/dom.js';
 import { formatBytes, formatDuration, formatPercent } from '../lib/format.js';
 import { live } from '../lib/live.js';
@@ -8,7 +8,7 @@ import { type Page, setTitle } from '../lib/nav.js';
 import { RANGES, type RangeChoice, rangeFor } from '../lib/ranges.js';
 import { align, lastValue, type Point } from '../lib/series.js';
 import type { DhcpRow, PppoeRow, RangeResult, Router, WirelessRow } from '../lib/types.js';
-import { availabilityView, routerSummary } from './router-summary.js';
+import { availabilityView, routerSummary, type StatusChange, statusChangesView } from './router-summary.js';
 import {
   alertsTab,
   dhcpColumns,
@@ -119,7 +119,18 @@ export const routerPage: Page = (root, params, query) => {
     drawAvailability(up?.series[0]?.points ?? []);
   };
 
-  const drawAvailability = (points: Point[]) => mount(avail, ...availabilityView(points, range.label));
+  const drawAvailability = (points: Point[]) => {
+    mount(avail, ...availabilityView(points, range.label));
+    // Status changes come from the stored history; a server without storage has none to show.
+    optional<{ changes: StatusChange[] }>(
+      `/api/v1/routers/${encodeURIComponent(id)}/status-history${qs({ from: range.from })}`,
+      abort.signal,
+    )
+      .then((history) => {
+        if (history) avail.append(statusChangesView(history.changes));
+      })
+      .catch(() => undefined);
+  };
 
   let tab: (typeof TABS)[number] = 'Interfaces';
   let tabCleanup: (() => void) | undefined;

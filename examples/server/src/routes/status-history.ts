@@ -1,0 +1,72 @@
+import { postgresStore } from '@ispmonitor/plugin-postgres';
+import type { FastifyInstance } from 'fastify';
+import type { ServerContext } from '../context.js';
+import { HttpError } from '../http-errors.js';
+import { errorSchema, parseTime } from './common.js';
+
+interface HistoryQuery {
+  from?: string;
+  to?: string;
+}
+
+/** At most this many transitions in one answer (a flapping router over 30 days). */
+const MAX_CHANGES = 5000;
+
+/**
+ * `/api/v1/routers/:id/status-history`: a router's status changes over a range and its
+ * availability (time online over time known), from the storage plugin's status history.
+ */
+export async function statusHistoryRoutes(app: FastifyInstance, ctx: ServerContext): Promise<void> {
+  app.get<{ Params: { id: string }; Querystring: HistoryQuery }>(
+    '/api/v1/routers/:id/status-history',
+    {
+      schema: {
+        tags: ['routers'],
+        summary: 'Status changes and availability of one router over a range',
+        params: { type: 'object', properties: { id: { type: 'string', maxLength: 128 } }, required: ['id'] },
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            from: {
+              type: 'string',
+              maxLength: 40,
+              description: 'now, -<duration>, epoch ms or ISO date; default -24h',
+            },
+            to: { type: 'string', maxLength: 40, description: 'default now' },
+          },
+        },
+        response: { 400: errorSchema, 404: errorSchema, 501: errorSchema },
+      },
+    },
+    async (req) => {
+      const id = req.params.id;
+      if (!ctx.monitor.devices.get(id))
+        throw new HttpError(404, `no router "${id}"`, 'ISPM_DEVICE_NOT_FOUND');
+      if (!ctx.monitor.has(postgresStore)) {
+        throw new HttpError(
+          501,
+          'no storage plugin is installed: status history is not kept',
+          'ISPM_NO_STORAGE',
+        );
+      }
+      const now = Date.now();
+      const to = parseTime(req.query.to, now, now, 'to');
+      const from = parseTime(req.query.from, to - 86_400_000, now, 'from');
+      if (from >= to) throw new HttpError(400, 'from must be before to');
+      const store = ctx.monitor.resolve(postgresStore);
+      const [changes, availability] = await Promise.all([
+        store.statusHistory(id, from, to),
+        store.availability(from, to, [id]),
+      ]);
+      return {
+        device: id,
+        from,
+        to,
+        changes: changes.slice(-MAX_CHANGES),
+        truncated: changes.length > MAX_CHANGES,
+        availability: availability[0] ?? null,
+      };
+    },
+  );
+}
