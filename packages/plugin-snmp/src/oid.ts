@@ -5,11 +5,13 @@
 
 /**
  * Compares two dotted OIDs numerically, arc by arc: negative when `a` sorts before `b`, 0 when
- * equal, positive after. A prefix sorts before its extensions (`1.3` < `1.3.0`).
+ * equal, positive after. A prefix sorts before its extensions (`1.3` < `1.3.0`). `from` skips a
+ * prefix both are known to share up to that position (the start of an arc): the walker compares
+ * only the index part of two OIDs of one column.
  */
-export function compareOids(a: string, b: string): number {
-  let i = 0;
-  let j = 0;
+export function compareOids(a: string, b: string, from = 0): number {
+  let i = from;
+  let j = from;
   const la = a.length;
   const lb = b.length;
   while (i < la && j < lb) {

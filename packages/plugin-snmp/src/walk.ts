@@ -170,7 +170,8 @@ function progress(
         c.done = true;
         break;
       }
-      if (compareOids(vb.oid, c.last) <= 0) {
+      // Both lie under the column (or `last` is the column itself): compare only the index part.
+      if (c.last !== c.column && compareOids(vb.oid, c.last, c.column.length + 1) <= 0) {
         c.done = true;
         errors.set(
           c.column,

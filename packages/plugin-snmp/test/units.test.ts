@@ -4,6 +4,24 @@ import { parseCidr } from '../src/discover.js';
 import { compareOids, decodeCounter64, profileFor, settingsSchema } from '../src/index.js';
 
 describe('compareOids', () => {
+  it('compares only what follows a shared prefix when told where it ends', () => {
+    const col = '1.3.6.1.2.1.31.1.1.1.6';
+    const from = col.length + 1;
+    expect(compareOids(`${col}.9`, `${col}.10`, from)).toBeLessThan(0);
+    expect(compareOids(`${col}.10`, `${col}.9`, from)).toBeGreaterThan(0);
+    expect(compareOids(`${col}.7.1`, `${col}.7`, from)).toBeGreaterThan(0);
+    expect(compareOids(`${col}.4294967295`, `${col}.4294967295`, from)).toBe(0);
+    for (const [a, b] of [
+      ['5', '12'],
+      ['12.3', '12.3.0'],
+      ['3.2', '3.1'],
+    ] as const) {
+      expect(Math.sign(compareOids(`${col}.${a}`, `${col}.${b}`, from))).toBe(
+        Math.sign(compareOids(`${col}.${a}`, `${col}.${b}`)),
+      );
+    }
+  });
+
   it('orders numerically, arc by arc, prefixes first', () => {
     expect(compareOids('1.3.6.1.2', '1.3.6.1.10')).toBeLessThan(0);
     expect(compareOids('1.3.6.1.2.1', '1.3.6.1.2')).toBeGreaterThan(0);
