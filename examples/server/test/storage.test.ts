@@ -112,6 +112,14 @@ describe('API over the Postgres plugin (embedded PGlite)', () => {
   it('builds the topology from stored neighbours', async () => {
     const topo = await get('/api/v1/topology');
     expect(topo.links).toContainEqual(expect.objectContaining({ source: 'r2', target: 'r1', kind: 'lldp' }));
+    // The lab router's ether1 receives 10,000 octets per ms (80 Mbit/s of its 1 Gbit/s); with a few
+    // seconds of stored data the 10 s rates read lower than that, but never zero or above it.
+    const link = topo.links.find(
+      (l: { source: string; kind: string }) => l.source === 'r2' && l.kind === 'lldp',
+    );
+    expect(link.sourceInterface).toBe('ether1');
+    expect(link.utilisation).toBeGreaterThan(0);
+    expect(link.utilisation).toBeLessThanOrEqual(0.081);
   });
 
   it("serves a router's status changes and availability from the stored history", async () => {

@@ -8,6 +8,79 @@ interface Link {
   kind: 'parent' | 'lldp' | 'cdp' | 'mndp' | 'other';
   sourceInterface?: string;
   targetInterface?: string;
+  /** Busiest direction of the busier end (its peak 10 s rate over 5 minutes) over its speed (0..1+). */
+  utilisation?: number;
+}
+
+/** Devices whose interface rates are looked up for one topology; beyond it links stay uncoloured. */
+const MAX_RATED_DEVICES = 2000;
+const RATE_WINDOW_MS = 300_000;
+const RATE_STEP_MS = 10_000;
+
+/**
+ * Utilisation of each link with a known interface at either end: the busier direction's peak rate
+ * (bits/s, in 10 s steps over the last 5 minutes, from storage) over the interface's speed
+ * (inventory). Three queries per device, a few devices at a time; nothing without storage.
+ */
+async function addUtilisation(ctx: ServerContext, links: Link[]): Promise<void> {
+  const store = ctx.store?.();
+  if (!store) return;
+  const ends = new Map<string, Set<string>>();
+  const want = (device: string, ifName: string | undefined) => {
+    if (!ifName) return;
+    const names = ends.get(device) ?? new Set<string>();
+    names.add(ifName);
+    ends.set(device, names);
+  };
+  for (const l of links) {
+    want(l.source, l.sourceInterface);
+    want(l.target, l.targetInterface);
+  }
+  if (ends.size === 0 || ends.size > MAX_RATED_DEVICES) return;
+  const util = new Map<string, number>();
+  const to = Date.now();
+  const devices = [...ends.keys()];
+  for (let i = 0; i < devices.length; i += 20) {
+    await Promise.all(
+      devices.slice(i, i + 20).map(async (device) => {
+        const range = (name: string) =>
+          store.range({
+            name,
+            labels: { device },
+            from: to - RATE_WINDOW_MS,
+            to,
+            step: RATE_STEP_MS,
+            fn: 'rate',
+          });
+        const [ins, outs, interfaces] = await Promise.all([
+          range('interface_in_octets_total'),
+          range('interface_out_octets_total'),
+          store.interfaces(device),
+        ]);
+        const speed = new Map(interfaces.map((f) => [f.name, f.speedBps ?? 0]));
+        // The peak 10 s rate of each interface in either direction; the newest step is still
+        // filling (it would read low), so it counts only when it is the only one.
+        const rate = new Map<string, number>();
+        for (const series of [...ins, ...outs]) {
+          const ifName = series.labels.ifName;
+          const points = series.points.length > 1 ? series.points.slice(0, -1) : series.points;
+          if (!ifName || points.length === 0) continue;
+          const peak = Math.max(...points.map((p) => p[1]));
+          rate.set(ifName, Math.max(rate.get(ifName) ?? 0, peak));
+        }
+        for (const ifName of ends.get(device) ?? []) {
+          const bps = speed.get(ifName);
+          const octets = rate.get(ifName);
+          if (bps && octets !== undefined) util.set(`${device}|${ifName}`, (octets * 8) / bps);
+        }
+      }),
+    );
+  }
+  for (const l of links) {
+    const a = l.sourceInterface ? util.get(`${l.source}|${l.sourceInterface}`) : undefined;
+    const b = l.targetInterface ? util.get(`${l.target}|${l.targetInterface}`) : undefined;
+    if (a !== undefined || b !== undefined) l.utilisation = Math.max(a ?? 0, b ?? 0);
+  }
 }
 
 /**
@@ -47,6 +120,7 @@ export async function buildTopology(ctx: ServerContext) {
       ...(n.remoteInterface ? { targetInterface: n.remoteInterface } : {}),
     });
   }
+  await addUtilisation(ctx, [...links.values()]);
   const nodes = states.map((s: DeviceState) => ({
     id: s.device.id,
     name: s.device.name ?? s.device.id,
@@ -80,7 +154,12 @@ export async function buildTopology(ctx: ServerContext) {
           [b.lon, b.lat],
         ],
       },
-      properties: { source: l.source, target: l.target, kind: l.kind },
+      properties: {
+        source: l.source,
+        target: l.target,
+        kind: l.kind,
+        ...(l.utilisation !== undefined ? { utilisation: l.utilisation } : {}),
+      },
     });
   }
   return { nodes, links: [...links.values()], geojson: { type: 'FeatureCollection', features } };
