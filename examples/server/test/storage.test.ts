@@ -23,7 +23,16 @@ beforeAll(async () => {
   const { config, secrets } = await loadConfig(undefined, { env: { LOG_LEVEL: 'warn' } });
   config.devices = [
     { id: 'r1', host: '127.0.0.1', driver: 'lab', interval: '1s', lab: { interfaces: 2 } },
-    { id: 'r2', host: '127.0.0.2', driver: 'lab', interval: '1s', peer: 'r1', lab: { interfaces: 3 } },
+    {
+      id: 'r2',
+      host: '127.0.0.2',
+      driver: 'lab',
+      interval: '1s',
+      peer: 'r1',
+      parent: 'r1',
+      labels: { uplinks: 'ether1' },
+      lab: { interfaces: 3 },
+    },
   ];
   config.plugins = { postgres: { ingest: { chunkSize: 100 } } };
   monitor = await assemble(config, secrets, { memoryDb: true, plugins: [labDriver()] });
@@ -120,6 +129,10 @@ describe('API over the Postgres plugin (embedded PGlite)', () => {
     expect(link.sourceInterface).toBe('ether1');
     expect(link.utilisation).toBeGreaterThan(0);
     expect(link.utilisation).toBeLessThanOrEqual(0.081);
+    // A declared parent link ends at the child's uplink (its `uplinks` label), so it is coloured too.
+    const parent = topo.links.find((l: { kind: string }) => l.kind === 'parent');
+    expect(parent).toMatchObject({ source: 'r1', target: 'r2', targetInterface: 'ether1' });
+    expect(parent.utilisation).toBeGreaterThan(0);
   });
 
   it("serves a router's status changes and availability from the stored history", async () => {

@@ -104,7 +104,14 @@ export async function buildTopology(ctx: ServerContext) {
   };
   for (const s of states) {
     if (s.device.parent && byKey.has(s.device.parent.toLowerCase())) {
-      add({ source: s.device.parent, target: s.device.id, kind: 'parent' });
+      // The child's uplink (its `uplinks` label, as the alert pack reads it) is the link's far end.
+      const uplink = s.device.labels?.uplinks?.split(',')[0]?.trim();
+      add({
+        source: s.device.parent,
+        target: s.device.id,
+        kind: 'parent',
+        ...(uplink ? { targetInterface: uplink } : {}),
+      });
     }
   }
   for (const n of await ctx.inventory.neighbours()) {
