@@ -1,71 +1,13 @@
-// Scale-out: what the cluster plugin costs and how fast it moves, on a throw-away PostgreSQL 15
-// (or BENCH_DATABASE_URL). Replicas run in this process (one monitor and one session each), with
-// the default timings (heartbeat 1 s, rebalance delay 5 s). Needs a build first (`npx tsc -b`).
-//
-// Figures: cold start of R replicas until every bucket is held and the split is fair; database
-// transactions per replica per second in steady state; takeover after a replica's session is
-// killed (a crash) until every bucket is held again; buckets moved when a replica joins; CPU cost
-// of `owns()` (called by the scheduler at every slot of every device).
-// Not a test: nothing asserts; it prints a table and, last, `BENCH_RESULT {json}`.
-import { execFileSync } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { createMonitor } from '@ispmonitor/core';
 import { cluster, clusterStatus } from '@ispmonitor/plugin-cluster';
 import pg from 'pg';
+import { benchDatabase, PG_BIN } from './support/pg-server.mjs';
 
 const quick = process.env.BENCH_QUICK === '1';
-const PG_BIN = '/usr/lib/postgresql/15/bin';
 const BUCKETS = 256;
 const sizes = quick ? [3] : [3, 10];
 
-async function startPostgres() {
-  if (process.env.BENCH_DATABASE_URL) return { url: process.env.BENCH_DATABASE_URL, stop: async () => {} };
-  if (!existsSync(`${PG_BIN}/initdb`)) return null;
-  const port = await new Promise((resolve) => {
-    const srv = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-  const dir = mkdtempSync(join(tmpdir(), 'ispm-bench-cluster-'));
-  chmodSync(dir, 0o700);
-  chownSync(
-    dir,
-    Number(execFileSync('id', ['-u', 'postgres'])),
-    Number(execFileSync('id', ['-g', 'postgres'])),
-  );
-  const asPg = (cmd, args) =>
-    execFileSync('runuser', ['-u', 'postgres', '--', cmd, ...args], {
-      stdio: 'ignore',
-      env: { ...process.env, LC_ALL: 'C' },
-    });
-  const data = join(dir, 'data');
-  asPg(`${PG_BIN}/initdb`, ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync']);
-  writeFileSync(
-    join(data, 'postgresql.auto.conf'),
-    [
-      `port = ${port}`,
-      "listen_addresses = '127.0.0.1'",
-      `unix_socket_directories = '${dir}'`,
-      'max_connections = 100',
-      '',
-    ].join('\n'),
-  );
-  asPg(`${PG_BIN}/pg_ctl`, ['-D', data, '-l', join(dir, 'log'), '-w', '-t', '60', 'start']);
-  return {
-    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
-    stop: async () => {
-      try {
-        asPg(`${PG_BIN}/pg_ctl`, ['-D', data, '-m', 'fast', '-w', 'stop']);
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-      }
-    },
-  };
-}
+const startPostgres = benchDatabase;
 
 const silent = { debug() {}, info() {}, warn() {}, error() {}, child: () => silent };
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));

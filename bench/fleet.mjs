@@ -17,9 +17,8 @@
 // 200 and 500 devices every 15 s. Concurrency: BENCH_FLEET_CONCURRENCY (default 500).
 // Not a test: nothing asserts; it prints a table and, last, `BENCH_RESULT {json}`.
 import { execFileSync, spawn } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { loadavg, tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
@@ -28,6 +27,7 @@ import { createMonitor } from '@ispmonitor/core';
 import { postgres } from '@ispmonitor/plugin-postgres';
 import { snmp } from '@ispmonitor/plugin-snmp';
 import pg from 'pg';
+import { benchDatabase, PG_BIN } from './support/pg-server.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const quick = !!process.env.BENCH_QUICK;
@@ -83,54 +83,7 @@ async function startFleet(count, deadRatio, latencyMs) {
   return { devices: ready.devices, stats, stop };
 }
 
-const PG_BIN = '/usr/lib/postgresql/15/bin';
-
-/** A throw-away PostgreSQL cluster owned by `nobody` (we run as root), or null when not installed. */
-async function startPostgres() {
-  if (process.env.BENCH_DATABASE_URL) return { url: process.env.BENCH_DATABASE_URL, stop: async () => {} };
-  if (!existsSync(`${PG_BIN}/initdb`)) return null;
-  const port = await new Promise((resolve) => {
-    const srv = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-  const dir = mkdtempSync(join(tmpdir(), 'ispm-bench-pg-'));
-  chmodSync(dir, 0o700);
-  const { uid, gid } = {
-    uid: Number(execFileSync('id', ['-u', 'nobody'])),
-    gid: Number(execFileSync('id', ['-g', 'nobody'])),
-  };
-  chownSync(dir, uid, gid);
-  const asNobody = (cmd, args) =>
-    execFileSync('runuser', ['-u', 'nobody', '--', cmd, ...args], {
-      stdio: 'ignore',
-      env: { ...process.env, LC_ALL: 'C' },
-    });
-  const data = join(dir, 'data');
-  asNobody(`${PG_BIN}/initdb`, ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8']);
-  writeFileSync(
-    join(data, 'postgresql.auto.conf'),
-    [
-      `port = ${port}`,
-      "listen_addresses = '127.0.0.1'",
-      `unix_socket_directories = '${dir}'`,
-      'max_connections = 50',
-      '',
-    ].join('\n'),
-  );
-  asNobody(`${PG_BIN}/pg_ctl`, ['-D', data, '-l', join(dir, 'log'), '-w', '-t', '60', 'start']);
-  return {
-    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
-    stop: async () => {
-      try {
-        asNobody(`${PG_BIN}/pg_ctl`, ['-D', data, '-m', 'fast', '-w', 'stop']);
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-      }
-    },
-  };
-}
+const startPostgres = benchDatabase;
 
 /**
  * Watches probe devices' `device_uptime_seconds` rows: the time from the end of a poll (its

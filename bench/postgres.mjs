@@ -15,7 +15,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createMonitor, tokens } from '@ispmonitor/core';
 import { openPglite, postgres, postgresStore } from '@ispmonitor/plugin-postgres';
-import { startPgServer } from './postgres/pg-server.mjs';
+import { startPgServer } from './support/pg-server.mjs';
 
 const quick = process.env.BENCH_QUICK === '1';
 const INGEST_DEVICES = quick ? 200 : 1000;

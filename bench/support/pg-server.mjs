@@ -1,5 +1,5 @@
-// A throw-away PostgreSQL 15 for the benchmark: initdb in a temp folder as the `postgres` user
-// (we run as root), loopback only, on a free port. Same settings as the tests' helper.
+// A throw-away PostgreSQL 15 for the benchmarks: initdb in a temp folder as the `postgres` user
+// (we run as root), loopback only, on a free port. One helper for every benchmark.
 import { execFile } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -29,8 +29,11 @@ const asPostgres = (cmd, args, timeout = 600_000) =>
     env: { ...process.env, LC_ALL: 'C' },
   });
 
-/** Starts a server; returns helpers and `stop()`. */
-export async function startPgServer() {
+/**
+ * Starts a server; returns helpers and `stop()`. `durable: false` (the ingest benchmark, where
+ * both sides of the comparison share the server) turns fsync off; latency benchmarks keep it on.
+ */
+export async function startPgServer({ durable = false } = {}) {
   if (!existsSync(join(PG_BIN, 'initdb')))
     throw new Error(`${PG_BIN}/initdb not found (Debian package postgresql)`);
   const dir = mkdtempSync(join(tmpdir(), 'ispm-bench-pg-'));
@@ -57,7 +60,7 @@ export async function startPgServer() {
       `port = ${port}`,
       "listen_addresses = '127.0.0.1'",
       `unix_socket_directories = '${dir}'`,
-      'fsync = off',
+      ...(durable ? [] : ['fsync = off']),
       "shared_buffers = '1GB'",
       "max_wal_size = '4GB'",
       "work_mem = '64MB'",
@@ -93,4 +96,15 @@ export async function startPgServer() {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * The database a latency or scale benchmark uses: `BENCH_DATABASE_URL` when set, else a durable
+ * throw-away server; null when PostgreSQL is not installed.
+ */
+export async function benchDatabase() {
+  if (process.env.BENCH_DATABASE_URL) return { url: process.env.BENCH_DATABASE_URL, stop: async () => {} };
+  if (!existsSync(join(PG_BIN, 'initdb'))) return null;
+  const server = await startPgServer({ durable: true });
+  return { url: server.url('postgres'), stop: () => server.stop() };
 }
