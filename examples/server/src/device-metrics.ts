@@ -1,10 +1,6 @@
 import { Readable } from 'node:stream';
 import { type Bus, catalog, type Sample } from '@ispmonitor/core';
 
-interface Family {
-  header: string;
-}
-
 const NAME_BAD = /[^a-zA-Z0-9_:]/g;
 const LABEL_BAD = /[^a-zA-Z0-9_]/g;
 
@@ -37,16 +33,19 @@ function line(name: string, s: Sample): string {
   return `${name}{${labels}} ${formatValue(s.value)}\n`;
 }
 
+/** Bytes a scrape writes at once: large enough that per-write costs vanish, small enough to stream. */
+const CHUNK_BYTES = 1 << 20;
+
 /**
- * The latest samples of every device, rendered in the Prometheus text format the way
- * snmp_exporter serves them. Each device's lines are rendered once when its samples arrive
- * (grouped by metric family), so a scrape only concatenates ready strings: one device per scrape
- * (`?target=`), or all devices with each family's lines kept together as the format requires.
+ * The latest samples of every device, in the Prometheus text format the way snmp_exporter serves
+ * them. Each device's lines are rendered and UTF-8 encoded once when its samples arrive (one
+ * Buffer per metric family), so a scrape only copies ready bytes: one device (`?target=`), or
+ * all devices with each family's lines kept together as the format requires, in ~1 MB chunks.
  */
 export class DeviceMetrics {
-  readonly #families = new Map<string, Family>();
+  readonly #headers = new Map<string, Buffer>();
   #familyOrder: string[] = [];
-  readonly #devices = new Map<string, Map<string, string>>();
+  readonly #devices = new Map<string, Map<string, Buffer>>();
   readonly #offs: Array<() => void> = [];
 
   constructor(bus?: Bus) {
@@ -61,29 +60,24 @@ export class DeviceMetrics {
 
   #family(raw: string, type = 'untyped', help = ''): string {
     const name = metricName(raw);
-    if (!this.#families.has(name)) {
+    if (!this.#headers.has(name)) {
       const h = help ? `# HELP ${name} ${help.replace(/\\/g, '\\\\').replace(/\n/g, '\\n')}\n` : '';
-      this.#families.set(name, { header: `${h}# TYPE ${name} ${type}\n` });
-      this.#familyOrder = [...this.#families.keys()].sort();
+      this.#headers.set(name, Buffer.from(`${h}# TYPE ${name} ${type}\n`));
+      this.#familyOrder = [...this.#headers.keys()].sort();
     }
     return name;
   }
 
   /** Replaces a device's series with the samples of its latest poll. */
   update(deviceId: string, samples: readonly Sample[]): void {
-    const chunks = new Map<string, string[]>();
+    const text = new Map<string, string>();
     for (const s of samples) {
       const name = this.#family(s.name);
-      let lines = chunks.get(name);
-      if (!lines) {
-        lines = [];
-        chunks.set(name, lines);
-      }
-      lines.push(line(name, s));
+      text.set(name, (text.get(name) ?? '') + line(name, s));
     }
-    const rendered = new Map<string, string>();
-    for (const [name, lines] of chunks) rendered.set(name, lines.join(''));
-    this.#devices.set(deviceId, rendered);
+    const encoded = new Map<string, Buffer>();
+    for (const [name, body] of text) encoded.set(name, Buffer.from(body));
+    this.#devices.set(deviceId, encoded);
   }
 
   remove(deviceId: string): void {
@@ -99,42 +93,48 @@ export class DeviceMetrics {
   }
 
   /** The exposition of one device, or undefined when it has not been polled yet. */
-  renderDevice(deviceId: string): string | undefined {
+  renderDevice(deviceId: string): Buffer | undefined {
     const device = this.#devices.get(deviceId);
     if (!device) return undefined;
-    let out = '';
+    const parts: Buffer[] = [];
     for (const name of this.#familyOrder) {
       const body = device.get(name);
-      if (body) out += (this.#families.get(name) as Family).header + body;
+      if (body) parts.push(this.#headers.get(name) as Buffer, body);
     }
-    return out;
+    return Buffer.concat(parts);
   }
 
-  /** Every device's series, one family at a time, as chunks (never one huge string). */
-  *chunks(): Generator<string> {
+  /** Every device's series, one family at a time, as Buffers of about `chunkBytes`. */
+  *chunks(chunkBytes = CHUNK_BYTES): Generator<Buffer> {
+    let parts: Buffer[] = [];
+    let size = 0;
+    const add = (b: Buffer) => {
+      parts.push(b);
+      size += b.length;
+    };
     for (const name of this.#familyOrder) {
       let started = false;
-      let buffer = '';
       for (const device of this.#devices.values()) {
         const body = device.get(name);
         if (!body) continue;
         if (!started) {
-          buffer = (this.#families.get(name) as Family).header;
+          add(this.#headers.get(name) as Buffer);
           started = true;
         }
-        buffer += body;
-        if (buffer.length > 1_048_576) {
-          yield buffer;
-          buffer = '';
+        add(body);
+        if (size >= chunkBytes) {
+          yield Buffer.concat(parts, size);
+          parts = [];
+          size = 0;
         }
       }
-      if (buffer) yield buffer;
     }
+    if (size > 0) yield Buffer.concat(parts, size);
   }
 
-  /** A stream of `chunks()` for an HTTP reply. */
+  /** A byte stream of `chunks()` for an HTTP reply; it waits while the client is slow. */
   stream(): Readable {
-    return Readable.from(this.chunks(), { objectMode: false });
+    return Readable.from(this.chunks(), { objectMode: false, highWaterMark: CHUNK_BYTES });
   }
 
   close(): void {

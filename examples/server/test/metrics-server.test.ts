@@ -80,7 +80,27 @@ describe('metrics server', () => {
   it('escapes hostile label values so the exposition stays parseable', () => {
     const dm = new DeviceMetrics();
     dm.update('x', [{ name: 'device_up', labels: { device: 'x', 'bad-key': 'a"b\\c\nd' }, value: 1, ts: 0 }]);
-    expect(dm.renderDevice('x')).toContain('device_up{bad_key="a\\"b\\\\c\\nd",device="x"} 1\n');
+    expect(dm.renderDevice('x')?.toString()).toContain('device_up{bad_key="a\\"b\\\\c\\nd",device="x"} 1\n');
+  });
+
+  it('streams all devices in chunks of whole lines, multi-byte text intact, same bytes as one chunk', () => {
+    const dm = new DeviceMetrics();
+    for (let i = 0; i < 50; i++) {
+      dm.update(`d${i}`, [
+        { name: 'device_up', labels: { device: `d${i}`, site: 'Zahlé — ü' }, value: 1, ts: 0 },
+        { name: 'interface_oper_up', labels: { device: `d${i}`, ifName: 'ether1' }, value: 1, ts: 0 },
+      ]);
+    }
+    const small = [...dm.chunks(256)];
+    const whole = [...dm.chunks(1 << 30)];
+    expect(whole).toHaveLength(1);
+    expect(small.length).toBeGreaterThan(10);
+    for (const c of small) {
+      expect(c.length).toBeLessThan(256 + 200);
+      expect(c.at(-1)).toBe(0x0a);
+    }
+    expect(Buffer.concat(small).equals(whole[0] as Buffer)).toBe(true);
+    expect(whole[0]?.toString()).toContain('device_up{device="d7",site="Zahlé — ü"} 1\n');
   });
 
   it('lists devices for Prometheus HTTP service discovery', async () => {
