@@ -532,6 +532,11 @@ export interface DeviceRegistry {
   /** Counts by status. */
   counts(): Record<DeviceStatus, number>;
   /**
+   * Re-reads the inventory store, for processes that share it: devices another process added,
+   * changed or removed are scheduled, rescheduled or dropped here, with their bus events.
+   */
+  reload(): Promise<{ added: number; changed: number; removed: number }>;
+  /**
    * Polls a device as soon as a slot is free, instead of at its next slot — e.g. when a trap
    * says a link went down. Ignored while a poll of it runs or waits; false for an unknown id.
    */

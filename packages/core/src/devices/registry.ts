@@ -95,6 +95,44 @@ export class Devices implements DeviceRegistry {
     }
   }
 
+  /**
+   * Catches up with the inventory store when other processes share it (API replicas, poller
+   * replicas): devices stored elsewhere are scheduled, changed ones rescheduled, deleted ones
+   * dropped, each with its bus event. Reads the store only, never writes it.
+   */
+  async reload(): Promise<{ added: number; changed: number; removed: number }> {
+    const stored = new Map<string, Device>();
+    for (const raw of await this.store.list()) {
+      try {
+        const device = validateDevice(raw, this.drivers);
+        if (this.#origin.get(device.id) !== 'config') stored.set(device.id, device);
+      } catch (err) {
+        this.logger.error('stored device is invalid; not polled', { error: describeError(err) });
+      }
+    }
+    const result = { added: 0, changed: 0, removed: 0 };
+    for (const [id, device] of stored) {
+      const previous = this.scheduler.entry(id)?.device;
+      if (!previous) {
+        this.#schedule(device, 'store', this.#started);
+        this.bus.emit('device:added', { device });
+        result.added++;
+      } else if (stableJson(previous) !== stableJson(device)) {
+        this.#schedule(device, 'store', false);
+        this.bus.emit('device:changed', { device, previous });
+        result.changed++;
+      }
+    }
+    for (const [id, origin] of [...this.#origin]) {
+      if (origin !== 'store' || stored.has(id)) continue;
+      const entry = this.scheduler.remove(id);
+      this.#origin.delete(id);
+      if (entry) this.bus.emit('device:removed', { device: entry.device });
+      result.removed++;
+    }
+    return result;
+  }
+
   /** From now on, added devices are polled at once. */
   markStarted(): void {
     this.#started = true;
@@ -172,4 +210,13 @@ export class Devices implements DeviceRegistry {
     const interval = device.interval === undefined ? this.defaultIntervalMs : parseDuration(device.interval);
     return this.scheduler.upsert(device, interval, pollNow);
   }
+}
+
+/** JSON with object keys sorted, so two equal devices compare equal whatever their key order. */
+function stableJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1)))
+      : v,
+  );
 }
