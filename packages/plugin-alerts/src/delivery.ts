@@ -38,6 +38,14 @@ export interface DeliveryOptions {
   minBackoff: number;
   maxBackoff: number;
   giveUpAfter: number;
+  /**
+   * Wait until the outbox item (and whatever else is queued, such as the notification log) is
+   * written before the first attempt. Replicas sharing one store set it, so that a leader taking
+   * over finds every notification that may have gone out. Default false (written behind).
+   */
+  persistFirst?: boolean;
+  /** Checked before every attempt: while it answers false nothing is sent (the item stays in the outbox). */
+  gate?: () => boolean;
   /** Longest one attempt may take. Default 30 s. */
   attemptTimeout?: number;
   random?: () => number;
@@ -76,8 +84,14 @@ export class Delivery {
     if (q) q.push(item);
     else {
       this.#queues.set(item.queue, [item]);
-      this.#run(item);
+      this.#start(item);
     }
+  }
+
+  /** Runs the head of a queue, once it is written when `persistFirst` asks for that. */
+  #start(item: OutboxItem): void {
+    if (this.#o.persistFirst) void this.#o.writer.flush().then(() => this.#run(item));
+    else this.#run(item);
   }
 
   /** Reloads the outbox after a restart. */
@@ -104,7 +118,7 @@ export class Delivery {
   }
 
   async #attempt(item: OutboxItem, integration: string): Promise<void> {
-    if (this.#stopped) return;
+    if (this.#stopped || this.#o.gate?.() === false) return;
     const { clock, bus, metrics } = this.#o;
     const notifier = this.#o.notifiers().get(integration);
     const n = item.notification;
@@ -183,7 +197,7 @@ export class Delivery {
     if (!q) return;
     q.shift();
     const next = q[0];
-    if (next) this.#run(next);
+    if (next) this.#start(next);
     else this.#queues.delete(item.queue);
   }
 

@@ -239,6 +239,31 @@ export class AlertEngine {
     }
   }
 
+  /**
+   * Forgets everything held about these devices (their series, statuses and alerts) without
+   * announcing or persisting anything: another replica polls them now and carries their alerts on.
+   */
+  forget(devices: ReadonlySet<string>): void {
+    if (devices.size === 0) return;
+    for (const [key, e] of this.#series) {
+      const device = e.labels.device;
+      if (device === undefined || !devices.has(device)) continue;
+      this.#series.delete(key);
+      this.#absentSeries.delete(e);
+    }
+    for (const id of devices) {
+      this.#deviceStatus.delete(id);
+      for (const rule of this.#statusRules)
+        this.#statusSlots.delete(`${rule.name}\u0000${rule.severity}\u0000${id}`);
+    }
+    for (const [fp, a] of this.active) {
+      const device = a.device ?? a.labels.device;
+      if (device === undefined || !devices.has(device)) continue;
+      this.active.delete(fp);
+      this.#restored.delete(fp);
+    }
+  }
+
   /** Number of series held (for metrics and the benchmark). */
   get seriesCount(): number {
     return this.#series.size;

@@ -209,6 +209,12 @@ export const optionsSchema = z
       .default({ threshold: 4, window: '10m', quiet: '10m' }),
     /** How often pending, keep-firing, absent and flapping timers are checked. Default `10s`. */
     evaluationInterval: duration.default('10s'),
+    /**
+     * With replicas (a cluster plugin provides Leadership): how often each replica re-reads the
+     * shared alert state, silences and acknowledgements. The leader notifies up to this much later
+     * than a single process would. Default `2s`.
+     */
+    syncInterval: duration.default('2s'),
     /** Points kept per series (ring size). Default 32. */
     seriesCapacity: z.number().int().min(2).max(10_000).default(32),
     /** Resolved alerts kept for the API. Default 1000. */

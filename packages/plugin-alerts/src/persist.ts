@@ -12,6 +12,8 @@ export const NS = {
   outbox: 'alerts.outbox',
   silences: 'alerts.silences',
   acks: 'alerts.acks',
+  /** Across replicas: the visible alerts the leader has handed to its dispatcher. */
+  fed: 'alerts.fed',
 } as const;
 
 /** A StateStore in memory: the default, and a test double that can be shared across restarts. */

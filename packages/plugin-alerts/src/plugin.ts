@@ -4,9 +4,11 @@
  * found in `setup`, with an error naming it; nothing fails later during evaluation.
  */
 import {
+  type DeviceOwnership,
   type DeviceRegistry,
   definePlugin,
   describeError,
+  type Leadership,
   monitorError,
   type Notifier,
   parseDuration,
@@ -15,6 +17,7 @@ import {
 } from '@ispmonitor/core';
 import { type AlertRecord, toInstance } from './alert.js';
 import { alertsApi, createApi } from './api.js';
+import { ClusterAlerts, type LeaderDispatch } from './cluster.js';
 import { Delivery } from './delivery.js';
 import { Dispatcher } from './dispatcher.js';
 import { AlertEngine } from './engine.js';
@@ -100,10 +103,12 @@ export const alerts = definePlugin({
     }
     const downRules = new Set(rules.filter((r) => r.deviceDown).map((r) => r.name));
     const firingDown = new Set<string>();
+    // Set at start when a cluster plugin provides Leadership: alerts then run across replicas.
+    let cluster: ClusterAlerts | undefined;
     const suppressor = new Suppressor(
       inhibit,
-      () => devices,
-      (id) => firingDown.has(id),
+      () => (cluster ? cluster.registry() : devices),
+      (id) => (cluster ? cluster.deviceDown(id) : firingDown.has(id)),
     );
     const configSilences: Silence[] = [];
     try {
@@ -124,31 +129,39 @@ export const alerts = definePlugin({
         if (a.visible) by[a.labels.severity ?? 'none'] = (by[a.labels.severity ?? 'none'] ?? 0) + 1;
       return by;
     });
-    const delivery = new Delivery({
-      clock,
-      bus: ctx.bus,
-      logger,
-      get writer() {
-        return writer;
-      },
-      metrics,
-      notifiers: () => notifierMap,
-      minBackoff: parseDuration(o.delivery.minBackoff),
-      maxBackoff: parseDuration(o.delivery.maxBackoff),
-      giveUpAfter: parseDuration(o.delivery.giveUpAfter),
-    });
-    const dispatcher = new Dispatcher({
-      clock,
-      route,
-      integrations: (r) => integrations.get(r) ?? [],
-      suppressor,
-      delivery,
-      get writer() {
-        return writer;
-      },
-      firing: () => engine.active.values(),
-      version: () => engine.version,
-    });
+    const newDispatch = (cl?: { leadership: Leadership; cluster: ClusterAlerts }) => {
+      const delivery = new Delivery({
+        clock,
+        bus: ctx.bus,
+        logger,
+        get writer() {
+          return writer;
+        },
+        metrics,
+        notifiers: () => notifierMap,
+        minBackoff: parseDuration(o.delivery.minBackoff),
+        maxBackoff: parseDuration(o.delivery.maxBackoff),
+        giveUpAfter: parseDuration(o.delivery.giveUpAfter),
+        // Across replicas: written before sending, and sent only while still the leader.
+        persistFirst: cl !== undefined,
+        ...(cl ? { gate: () => cl.leadership.isLeader() } : {}),
+      });
+      const dispatcher = new Dispatcher({
+        clock,
+        route,
+        integrations: (r) => integrations.get(r) ?? [],
+        suppressor,
+        delivery,
+        get writer() {
+          return writer;
+        },
+        firing: () => (cl ? cl.cluster.firing() : engine.active.values()),
+        version: () => (cl ? cl.cluster.version() : engine.version),
+      });
+      return { delivery, dispatcher };
+    };
+    // The delivery and dispatcher of this process (single process), or of its current term as leader.
+    let { delivery, dispatcher } = newDispatch();
     engine = new AlertEngine(
       rules,
       {
@@ -170,7 +183,8 @@ export const alerts = definePlugin({
           }
           const instance = { alert: toInstance(a, status), labels: a.labels };
           ctx.bus.emit(status === 'firing' ? 'alert:firing' : 'alert:resolved', instance);
-          dispatcher.update(a, status);
+          // Across replicas the leader's dispatcher reads every replica's alerts from the store.
+          if (!cluster) dispatcher.update(a, status);
         },
         onPersist: (fp, rec) => writer.put(NS.alerts, fp, rec),
         isUplink: uplinkTest(pack, (id) => devices?.get(id)?.device.labels),
@@ -180,7 +194,9 @@ export const alerts = definePlugin({
     let running = false;
     const lastError = new Map<string, string>();
     ctx.bus.on('samples', (e) => {
-      if (running) engine.ingest(e.samples);
+      if (!running) return;
+      if (cluster) cluster.accept(e.device.id, () => engine.ingest(e.samples));
+      else engine.ingest(e.samples);
     });
     ctx.bus.on('poll:failure', (e) => {
       // Only the code and message: never anything that could carry credentials.
@@ -195,19 +211,23 @@ export const alerts = definePlugin({
       if (e.reason) notes.reason = e.reason;
       const err = lastError.get(e.device.id);
       if (err && e.status !== 'online') notes.error = err;
-      engine.deviceStatus(e.device.id, { ...(e.device.labels ?? {}) }, e.status, notes);
+      const labels = { ...(e.device.labels ?? {}) };
+      const evaluate = () => engine.deviceStatus(e.device.id, labels, e.status, notes);
+      if (cluster) cluster.accept(e.device.id, evaluate);
+      else evaluate();
     });
 
     const putAck = (ack: Ack | undefined, fp: string) => {
       if (ack) suppressor.acks.set(fp, ack);
       else suppressor.acks.delete(fp);
+      cluster?.localEdit();
       writer.put(NS.acks, fp, ack);
     };
     ctx.provide(
       alertsApi,
       createApi({
         now: () => clock.now(),
-        active: () => engine.active.values(),
+        active: () => (cluster ? cluster.all() : engine.active.values()),
         recent: () => engine.recent,
         mute: (a) => suppressor.muted(a, engine.active.values(), clock.now()),
         acks: suppressor.acks,
@@ -216,10 +236,12 @@ export const alerts = definePlugin({
         makeSilence: (input) => makeSilence(input, clock.now()),
         putSilence: (s) => {
           suppressor.putSilence(s);
+          cluster?.localEdit();
           if (!s.id.startsWith('config-')) writer.put(NS.silences, s.id, s);
         },
         deleteSilence: (id) => {
           suppressor.deleteSilence(id);
+          cluster?.localEdit();
           writer.put(NS.silences, id, undefined);
         },
       }),
@@ -244,6 +266,7 @@ export const alerts = definePlugin({
     const interval = parseDuration(o.evaluationInterval);
     const loop = () => {
       try {
+        cluster?.sweep();
         engine.tick();
       } catch (err) {
         logger.error('alert evaluation tick failed', describeError(err));
@@ -264,6 +287,17 @@ export const alerts = definePlugin({
       for (const s of configSilences) suppressor.putSilence(s);
       for (const { value } of await writer.store.list<Silence>(NS.silences)) suppressor.putSilence(value);
       for (const { key, value } of await writer.store.list<Ack>(NS.acks)) suppressor.acks.set(key, value);
+      const leadership = (ctx.resolveAll(tokens.Leadership) as Leadership[]).at(-1);
+      if (leadership) {
+        if (!store)
+          logger.warn('replicas without a shared StateStore: each replica keeps its own alert state');
+        cluster = startCluster(leadership);
+      } else await startSingle();
+      running = true;
+      tick = clock.setTimeout(loop, interval);
+    });
+    /** One process: the engine's alerts go straight to this process's dispatcher. */
+    const startSingle = async () => {
       await dispatcher.load();
       const saved = await writer.store.list<AlertRecord>(NS.alerts);
       engine.restore(saved.map((s) => s.value));
@@ -273,12 +307,43 @@ export const alerts = definePlugin({
         dispatcher.update(a, 'firing');
       }
       await delivery.resume();
-      running = true;
-      tick = clock.setTimeout(loop, interval);
-    });
+    };
+    /** Replicas: each evaluates its own devices; the leader notifies (see cluster.ts). */
+    const startCluster = (leadership: Leadership) => {
+      const c: ClusterAlerts = new ClusterAlerts({
+        clock,
+        logger,
+        leadership,
+        ownership: (ctx.resolveAll(tokens.Ownership) as DeviceOwnership[]).at(-1),
+        devices: () => devices,
+        writer: () => writer,
+        engine,
+        suppressor,
+        downRules,
+        interval: parseDuration(o.syncInterval),
+        async startDispatch(): Promise<LeaderDispatch> {
+          const term = newDispatch({ leadership, cluster: c });
+          ({ delivery, dispatcher } = term);
+          await term.dispatcher.load();
+          await term.delivery.resume();
+          return {
+            dispatcher: term.dispatcher,
+            stop() {
+              term.dispatcher.stop();
+              term.delivery.stop();
+              // Idle ones, so that health no longer reports this term's backlog.
+              if (delivery === term.delivery) ({ delivery, dispatcher } = newDispatch());
+            },
+          };
+        },
+      });
+      c.start();
+      return c;
+    };
     ctx.onStop(async () => {
       running = false;
       if (tick !== undefined) clock.clearTimeout(tick);
+      await cluster?.stop();
       dispatcher.stop();
       delivery.stop();
       await writer.flush();

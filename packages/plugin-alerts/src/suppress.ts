@@ -81,13 +81,13 @@ export class Suppressor {
   readonly #inhibit: InhibitRule[];
   #index: Array<Map<string, Set<string>>> = [];
   #indexVersion = -2;
-  readonly #devices: () => DeviceRegistry | undefined;
+  readonly #devices: () => Pick<DeviceRegistry, 'get'> | undefined;
   /** Whether a device has its own device-down alert firing. */
   readonly #deviceDown: (id: string) => boolean;
 
   constructor(
     inhibit: InhibitRule[],
-    devices: () => DeviceRegistry | undefined,
+    devices: () => Pick<DeviceRegistry, 'get'> | undefined,
     deviceDown: (id: string) => boolean,
   ) {
     this.#inhibit = inhibit;
