@@ -41,6 +41,8 @@ declare module 'fastify' {
 export interface BuildAppOptions {
   /** Safe config summary for diagnostics. */
   configSummary?: Record<string, unknown>;
+  /** A `poller` replica: only /health, /ready and /live (no API, no UI). */
+  healthOnly?: boolean;
 }
 
 /**
@@ -90,6 +92,7 @@ export async function buildApp(ctx: ServerContext, options: BuildAppOptions = {}
 
   await app.register(async (api) => {
     await healthRoutes(api, ctx);
+    if (options.healthOnly) return;
     await authRoutes(api, ctx);
     await routerRoutes(api, ctx);
     await statusHistoryRoutes(api, ctx);

@@ -1,6 +1,7 @@
 import {
   createMonitor,
   type Device,
+  definePlugin,
   ErrorCodes,
   type LoadedConfig,
   type Logger,
@@ -9,6 +10,7 @@ import {
   type MonitorConfig,
   monitorError,
   type Plugin,
+  tokens,
 } from '@ispmonitor/core';
 import { alerts, optionsSchema as alertsOptions } from '@ispmonitor/plugin-alerts';
 import { cluster, optionsSchema as clusterOptions } from '@ispmonitor/plugin-cluster';
@@ -16,7 +18,7 @@ import { mikrotik, optionsSchema as mikrotikOptions } from '@ispmonitor/plugin-m
 import { postgres, optionsSchema as postgresOptions } from '@ispmonitor/plugin-postgres';
 import { snmp, optionsSchema as snmpOptions } from '@ispmonitor/plugin-snmp';
 import { type ZodType, z } from 'zod';
-import { parseServerConfig, type ServerConfig } from './server-config.js';
+import { parseServerConfig, type ServerConfig, type ServerRole } from './server-config.js';
 
 /** Plugin option schemas by name, so `config validate` reports their errors with file lines. */
 export const pluginSchemas: Record<string, ZodType> = {
@@ -54,6 +56,27 @@ export interface AssembleOptions {
   logger?: Logger;
   /** PGlite in memory instead of a folder (demo, tests). */
   memoryDb?: boolean;
+  /** `server.role`: an `api` replica polls nothing. Default `all`. */
+  role?: ServerRole;
+}
+
+/** An `api` replica: core asks whether it owns a device before polling it, and it owns none. */
+const pollNothing = definePlugin({
+  name: 'api-role',
+  version: '0.1.0',
+  setup(ctx) {
+    ctx.provide(tokens.Ownership, { replica: 'api', owns: () => false });
+  },
+});
+
+/** The roles split one monitor across processes, which only a shared PostgreSQL makes possible. */
+function checkRole(config: MonitorConfig, role: ServerRole): void {
+  if (role !== 'all' && !config.database.url) {
+    throw monitorError(
+      ErrorCodes.CONFIG_INVALID,
+      `server.role: "${role}" needs database.url (DATABASE_URL): API and poller replicas share one PostgreSQL, not an embedded PGlite`,
+    );
+  }
 }
 
 /** The storage plugin's options: the `database` section, then `plugins.postgres` on top. */
@@ -87,12 +110,16 @@ export async function assemble(
   secrets: string[],
   options: AssembleOptions = {},
 ): Promise<Monitor> {
+  const role = options.role ?? 'all';
+  if (options.storage !== false) checkRole(config, role);
   const opt = (name: string) => (config.plugins[name] ?? {}) as never;
   const plugins: Plugin<unknown>[] = [snmp(opt('snmp')), mikrotik(opt('mikrotik'))] as Plugin<unknown>[];
   if (options.storage !== false) {
     plugins.push(postgres(storageOptions(config, options.memoryDb) as never) as Plugin<unknown>);
   }
-  if (config.cluster.mode === 'postgres') plugins.push(clusterPlugin(config));
+  // An API replica takes no share of the devices: it must not join the pollers' cluster.
+  if (role === 'api') plugins.push(pollNothing() as Plugin<unknown>);
+  else if (config.cluster.mode === 'postgres') plugins.push(clusterPlugin(config));
   // Alerts after storage: the plugin keeps its state (silences, acknowledgements) in the StateStore.
   plugins.push(alerts(opt('alerts')) as Plugin<unknown>);
   plugins.push(...(options.plugins ?? []));

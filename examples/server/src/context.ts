@@ -6,11 +6,14 @@ import type { AuditLog } from './audit.js';
 import type { Accounts } from './auth/accounts.js';
 import type { LicenseManager } from './license.js';
 import type { RecentErrors } from './recent-errors.js';
+import type { DeviceView } from './replica-sync.js';
 import type { ServerConfig } from './server-config.js';
 
 /** Everything the routes use. Built once by `createServerContext`, shared by both HTTP servers. */
 export interface ServerContext {
   monitor: Monitor;
+  /** Devices with their status as the API shows them (on an `api` replica: as the pollers recorded). */
+  devices: DeviceView;
   config: ServerConfig;
   accounts: Accounts;
   audit: AuditLog;

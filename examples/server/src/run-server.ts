@@ -1,4 +1,5 @@
 import type { Monitor, MonitorConfig } from '@ispmonitor/core';
+import { postgresStore } from '@ispmonitor/plugin-postgres';
 import type { FastifyInstance } from 'fastify';
 import { collectDefaultMetrics, type Registry } from 'prom-client';
 import type { AlertsApi } from './adapters/alerts.js';
@@ -8,7 +9,8 @@ import { buildApp } from './app.js';
 import { DeviceMetrics } from './device-metrics.js';
 import { configSummary } from './diagnostics.js';
 import { buildMetricsApp } from './metrics-server.js';
-import type { ServerConfig } from './server-config.js';
+import { type DeviceView, StoredStatuses, startReplicaSync } from './replica-sync.js';
+import type { ServerConfig, ServerRole } from './server-config.js';
 import { createServerContext } from './server-context.js';
 
 /**
@@ -25,6 +27,10 @@ export interface RunningServer {
   monitor: Monitor;
   api: FastifyInstance;
   metrics: FastifyInstance;
+  /** What this process does (`server.role`). */
+  role: ServerRole;
+  /** Catches up with the other replicas now (tests); a no-op without a shared database. */
+  syncNow(): Promise<void>;
   /** `http://host:port` of each listener (ports resolved when 0 was asked). */
   urls: { api: string; metrics: string };
   /** Stop accepting, finish polls, flush storage, close everything. Safe to call twice. */
@@ -49,12 +55,34 @@ export async function runServer(
   const deviceMetrics = new DeviceMetrics(monitor.bus);
   processMetrics(monitor.metrics);
   await monitor.start();
+  const store = () => (monitor.has(postgresStore) ? monitor.resolve(postgresStore) : undefined);
+  // An API replica polls nothing: it shows the statuses the pollers recorded.
+  const statuses = server.role === 'api' ? new StoredStatuses(monitor.devices, store) : undefined;
+  const devices: DeviceView = statuses ?? monitor.devices;
+  // Replicas share a PostgreSQL (never an embedded PGlite): they follow each other's changes.
+  const sync = config.database.url
+    ? startReplicaSync({
+        devices: monitor.devices,
+        intervalMs: server.syncIntervalSeconds * 1000,
+        logger: monitor.logger.child({ component: 'replica-sync' }),
+        after: statuses && (() => statuses.refresh()),
+      })
+    : undefined;
+  await statuses
+    ?.refresh()
+    .catch((err: unknown) =>
+      monitor.logger.warn('could not read device statuses yet', { error: (err as Error).message }),
+    );
   const ctx = await createServerContext(monitor, server, {
     print: options.print,
     inventory: storageInventory(monitor),
     alerts: options.alerts ?? installedAlerts(monitor),
+    devices,
   });
-  const api = await buildApp(ctx, { configSummary: configSummary(config) });
+  const api = await buildApp(ctx, {
+    configSummary: configSummary(config),
+    healthOnly: server.role === 'poller',
+  });
   const metrics = await buildMetricsApp({ monitor, devices: deviceMetrics, token: server.metrics.token });
   let apiUrl: string;
   let metricsUrl: string;
@@ -62,6 +90,7 @@ export async function runServer(
     apiUrl = await api.listen({ host: config.api.host, port: config.api.port });
     metricsUrl = await metrics.listen({ host: config.metrics.host, port: config.metrics.port });
   } catch (err) {
+    sync?.stop();
     await Promise.allSettled([api.close(), metrics.close()]);
     ctx.close();
     await monitor.stop();
@@ -72,10 +101,13 @@ export async function runServer(
     monitor,
     api,
     metrics,
+    role: server.role,
+    syncNow: async () => sync?.round(),
     urls: { api: apiUrl, metrics: metricsUrl },
     shutdown() {
       done ??= (async () => {
         // Order matters: no new API work, then polls finish and storage flushes, then metrics go.
+        sync?.stop();
         await api.close();
         await monitor.stop();
         ctx.close();

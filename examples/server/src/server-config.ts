@@ -1,6 +1,10 @@
 import { ErrorCodes, MonitorError } from '@ispmonitor/core';
 import { z } from 'zod';
 
+/** What a server process does: everything, the API only, or polling only. */
+export const SERVER_ROLES = ['all', 'api', 'poller'] as const;
+export type ServerRole = (typeof SERVER_ROLES)[number];
+
 /**
  * The server's own config section (`server:` in the YAML file). Everything has a default, so an
  * empty section is valid; errors name the path under `server`.
@@ -51,6 +55,18 @@ export const serverConfigSchema = z
       })
       .strict()
       .prefault({}),
+    /**
+     * What this process does. `all`: poll and serve everything (one process, the default). `api`:
+     * serve the API, web UI and metrics from the shared PostgreSQL and poll nothing. `poller`:
+     * poll; port 8080 serves only /health, /ready and /live. Env: ISPM_ROLE.
+     */
+    role: z.enum(SERVER_ROLES).default('all'),
+    /**
+     * Seconds between two reads of the shared database for devices other replicas added,
+     * changed or removed (and, on an `api` replica, the statuses the pollers recorded). Only with
+     * `database.url`: an embedded PGlite is never shared.
+     */
+    syncIntervalSeconds: z.number().positive().max(3600).default(10),
     /** Largest request body accepted, in bytes. */
     bodyLimit: z
       .number()
@@ -72,6 +88,7 @@ export const SERVER_ENV = [
   'ISPM_ADMIN_API_KEY',
   'ISPM_LICENSE_FILE',
   'ISPM_LICENSE_PUBLIC_KEY',
+  'ISPM_ROLE',
 ];
 
 /**
@@ -111,6 +128,15 @@ export function parseServerConfig(
   set('auth', 'adminApiKey', env.ISPM_ADMIN_API_KEY);
   set('license', 'path', env.ISPM_LICENSE_FILE);
   set('license', 'publicKey', env.ISPM_LICENSE_PUBLIC_KEY);
+  if (env.ISPM_ROLE) {
+    if (!(SERVER_ROLES as readonly string[]).includes(env.ISPM_ROLE)) {
+      throw new MonitorError(
+        ErrorCodes.CONFIG_INVALID,
+        `ISPM_ROLE: "${env.ISPM_ROLE}" is not a role; expected one of ${SERVER_ROLES.join(', ')}`,
+      );
+    }
+    raw.role = env.ISPM_ROLE as never;
+  }
   const parsed = serverConfigSchema.safeParse(raw);
   if (parsed.success) return parsed.data;
   const problems = parsed.error.issues.map(

@@ -8,6 +8,7 @@ import { newPassword } from './auth/secrets.js';
 import type { ServerContext } from './context.js';
 import { LicenseManager } from './license.js';
 import { RecentErrors } from './recent-errors.js';
+import type { DeviceView } from './replica-sync.js';
 import type { ServerConfig } from './server-config.js';
 import { serverState } from './state.js';
 
@@ -18,6 +19,8 @@ export interface ContextOptions {
   inventory?: InventoryRead;
   /** The alerting plugin's API; default: alerts seen on the bus. */
   alerts?: AlertsApi;
+  /** Devices and statuses for the routes; default: the monitor's own. */
+  devices?: DeviceView;
 }
 
 /**
@@ -50,6 +53,7 @@ export async function createServerContext(
 
   return {
     monitor,
+    devices: options.devices ?? monitor.devices,
     config,
     accounts,
     audit,

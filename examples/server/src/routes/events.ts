@@ -60,8 +60,6 @@ export async function eventRoutes(app: FastifyInstance, ctx: ServerContext): Pro
     }
     open.add(close);
     req.raw.on('close', close);
-    res.write(
-      `retry: 5000\nevent: hello\ndata: ${JSON.stringify({ counts: ctx.monitor.devices.counts() })}\n\n`,
-    );
+    res.write(`retry: 5000\nevent: hello\ndata: ${JSON.stringify({ counts: ctx.devices.counts() })}\n\n`);
   });
 }

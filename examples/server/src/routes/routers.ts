@@ -47,7 +47,8 @@ function matchesState(s: DeviceState, q: ListQuery): boolean {
 
 /** `/api/v1/routers`: list with filters and pages, create, read, update, delete. */
 export async function routerRoutes(app: FastifyInstance, ctx: ServerContext): Promise<void> {
-  const devices = ctx.monitor.devices;
+  const devices = ctx.devices;
+  const registry = ctx.monitor.devices;
   const tags = ['routers'];
 
   // Ids in order with their lower-case search text, rebuilt only after the inventory changed:
@@ -179,9 +180,9 @@ export async function routerRoutes(app: FastifyInstance, ctx: ServerContext): Pr
       },
     },
     async (req, reply) => {
-      const allowed = ctx.license.allowsAnotherRouter(devices.list().length);
+      const allowed = ctx.license.allowsAnotherRouter(registry.list().length);
       if (!allowed.ok) throw new HttpError(403, allowed.message, 'ISPM_LICENSE_LIMIT');
-      const state = await devices.add(deviceInput(req.body));
+      const state = await registry.add(deviceInput(req.body));
       await ctx.audit.record(actor(req), 'router.create', state.device.id, {
         host: state.device.host,
         driver: state.device.driver,
@@ -205,7 +206,7 @@ export async function routerRoutes(app: FastifyInstance, ctx: ServerContext): Pr
       if (req.body.id !== undefined && req.body.id !== req.params.id) {
         throw new HttpError(400, 'id cannot be changed: create a new router instead');
       }
-      const state = await devices.update(req.params.id, req.body);
+      const state = await registry.update(req.params.id, req.body);
       // Only the names of the changed fields: values may be credentials.
       await ctx.audit.record(actor(req), 'router.update', req.params.id, { fields: Object.keys(req.body) });
       return routerView(state);
@@ -224,7 +225,7 @@ export async function routerRoutes(app: FastifyInstance, ctx: ServerContext): Pr
       },
     },
     async (req, reply) => {
-      await devices.remove(req.params.id);
+      await registry.remove(req.params.id);
       await ctx.audit.record(actor(req), 'router.delete', req.params.id);
       return reply.code(204).send();
     },

@@ -88,7 +88,7 @@ async function addUtilisation(ctx: ServerContext, links: Link[]): Promise<void> 
  * neighbours devices report (LLDP, CDP, MNDP), matched to devices by id, name or address.
  */
 export async function buildTopology(ctx: ServerContext) {
-  const states = ctx.monitor.devices.list();
+  const states = ctx.devices.list();
   const byKey = new Map<string, string>();
   for (const s of states) {
     byKey.set(s.device.id.toLowerCase(), s.device.id);
