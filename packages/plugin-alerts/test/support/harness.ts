@@ -9,6 +9,7 @@ import {
   type Labels,
   type Monitor,
   type Notification,
+  type Plugin,
   type Sample,
   type SendResult,
   type StateStore,
@@ -83,12 +84,20 @@ export function baseOptions(extra: Partial<AlertsOptionsInput> = {}): AlertsOpti
 /** Starts a monitor on a fake clock. Devices are disabled: tests drive samples and status themselves. */
 export async function harness(
   options: AlertsOptionsInput,
-  o: { clock?: FakeClock; store?: StateStore; devices?: Device[]; rec?: ReturnType<typeof recorder> } = {},
+  o: {
+    clock?: FakeClock;
+    store?: StateStore;
+    devices?: Device[];
+    rec?: ReturnType<typeof recorder>;
+    /** More plugins (e.g. one providing Leadership and Ownership). */
+    plugins?: Plugin[];
+  } = {},
 ): Promise<Harness> {
   const clock = o.clock ?? new FakeClock();
   const rec = o.rec ?? recorder();
-  const plugins = [rec.plugin, alerts(options)];
+  const plugins: Plugin[] = [rec.plugin, alerts(options) as Plugin];
   if (o.store) plugins.push(storePlugin(o.store));
+  plugins.push(...(o.plugins ?? []));
   const monitor = await createMonitor({
     plugins,
     devices: (o.devices ?? []).map((d) => ({ enabled: false, ...d })),
