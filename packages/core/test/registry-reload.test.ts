@@ -36,9 +36,9 @@ describe('devices.reload (processes sharing one inventory store)', () => {
       await a.devices.add({ id: 'r1', host: '10.0.0.1', driver: 'x', labels: { site: 'BEY', role: 'core' } });
       await a.devices.add({ id: 'r2', host: '10.0.0.2', driver: 'x' });
       const events: string[] = [];
-      b.bus.on('device:added', (e) => events.push(`added ${e.device.id}`));
-      b.bus.on('device:changed', (e) => events.push(`changed ${e.device.id}`));
-      b.bus.on('device:removed', (e) => events.push(`removed ${e.device.id}`));
+      b.bus.on('device:added', (e) => void events.push(`added ${e.device.id}`));
+      b.bus.on('device:changed', (e) => void events.push(`changed ${e.device.id}`));
+      b.bus.on('device:removed', (e) => void events.push(`removed ${e.device.id}`));
       const before = writes;
 
       expect(await b.devices.reload()).toEqual({ added: 2, changed: 0, removed: 0 });
