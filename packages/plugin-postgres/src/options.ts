@@ -68,6 +68,16 @@ export const optionsSchema = z
         maxFuture: duration('1d'),
       })
       .prefault({}),
+    /** How inventory facts from polls are written. */
+    facts: z
+      .object({
+        /**
+         * Inventory facts (interfaces, neighbours, sessions, leases) are written when they change;
+         * unchanged ones are rewritten this often, which moves their `last_seen`. Default `5m`.
+         */
+        refresh: duration('5m'),
+      })
+      .prefault({}),
     /**
      * `wait` (default): start fails if the database cannot be reached within `startTimeout`.
      * `background`: the monitor starts anyway; writes fail (core buffers and retries them) and

@@ -9,6 +9,7 @@ import {
 import { DataDirLockedError } from './db/lock.js';
 import type { Db } from './db/types.js';
 import { recordFacts } from './inventory/facts.js';
+import { FactsMemo } from './inventory/facts-memo.js';
 import { createInventoryStore, createStateStore } from './inventory/stores.js';
 import { createDbMetrics } from './metrics.js';
 import { describeTarget, openDb } from './open.js';
@@ -64,6 +65,7 @@ function setupPostgres(ctx: PluginContext, options: PostgresOptions): void {
   const metrics = createDbMetrics(ctx.metrics, () => storage?.db.poolStats());
   const status = new StatusQueue(100_000, () => metrics.factsErrors.inc({ event: 'device:status' }));
   const factChains = new Map<string, Promise<void>>();
+  const factsMemo = new FactsMemo(options.facts.refresh);
 
   const need = (): Storage => {
     if (storage) return storage;
@@ -116,7 +118,12 @@ function setupPostgres(ctx: PluginContext, options: PostgresOptions): void {
     // Facts of one device are recorded in order; devices do not wait for each other.
     const prev = factChains.get(e.device.id) ?? Promise.resolve();
     const next = prev
-      .then(() => recordFacts(s.db, e.device, e.facts, e.ts))
+      .then(async () => {
+        const due = factsMemo.due(e.device.id, e.facts, e.ts);
+        if (due.prints.size === 0) return;
+        await recordFacts(s.db, e.device, due.facts, e.ts);
+        factsMemo.commit(e.device.id, due.prints, e.ts);
+      })
       .catch((err: unknown) => {
         metrics.factsErrors.inc({ event: 'facts' });
         logger.warn('could not record inventory facts', { device: e.device.id, error: describeError(err) });
@@ -126,6 +133,7 @@ function setupPostgres(ctx: PluginContext, options: PostgresOptions): void {
       });
     factChains.set(e.device.id, next);
   });
+  ctx.bus.on('device:removed', (e) => factsMemo.forget(e.device.id));
   ctx.bus.on('device:status', (e) => {
     status.push({ device: e.device.id, previous: e.previous, status: e.status, ts: e.ts, reason: e.reason });
     if (storage) void status.flush(storage.db);
@@ -180,6 +188,8 @@ function setupPostgres(ctx: PluginContext, options: PostgresOptions): void {
   async function connected(): Promise<void> {
     const s = storage as Storage;
     logger.info('database ready', { target, engine: s.engine });
+    // A database reached again may have lost writes (or been restored): write every fact anew.
+    factsMemo.clear();
     await s.maintain().catch(() => {});
     await status.flush(s.db);
     schedule();

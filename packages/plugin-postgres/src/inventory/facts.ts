@@ -60,30 +60,7 @@ export async function recordFacts(
     }
     if (facts.interfaces) {
       const list = facts.interfaces.slice(0, 10_000);
-      for (const f of list) {
-        await tx.query(
-          `INSERT INTO ispm_interfaces (device, if_index, name, alias, description, type, mac, speed_bps,
-                                        admin_up, oper_up, first_seen, last_seen, ended_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::timestamptz, $11::timestamptz, NULL)
-           ON CONFLICT (device, if_index) DO UPDATE SET name = excluded.name, alias = excluded.alias,
-             description = excluded.description, type = excluded.type, mac = excluded.mac,
-             speed_bps = excluded.speed_bps, admin_up = excluded.admin_up, oper_up = excluded.oper_up,
-             last_seen = excluded.last_seen, ended_at = NULL`,
-          [
-            id,
-            String(f.index),
-            s(f.name) ?? '',
-            s(f.alias),
-            s(f.description),
-            s(f.type),
-            s(f.mac),
-            f.speedBps ?? null,
-            f.adminUp ?? null,
-            f.operUp ?? null,
-            ts,
-          ],
-        );
-      }
+      await upsertInterfaces(tx, id, ts, list);
       await endMissing(
         tx,
         'ispm_interfaces',
@@ -162,6 +139,45 @@ export async function recordFacts(
       await endMissing(tx, 'ispm_dhcp_leases', 'lkey', id, keys, ts);
     }
   });
+}
+
+/**
+ * All interfaces of one device in one statement (array parameters): inserted, or updated and
+ * made current again. The last of duplicated indexes wins.
+ */
+async function upsertInterfaces(
+  tx: Queryable,
+  device: string,
+  ts: string,
+  list: readonly NonNullable<InventoryFacts['interfaces']>[number][],
+): Promise<void> {
+  const byIndex = new Map(list.map((f) => [String(f.index), f]));
+  const rows = [...byIndex.values()];
+  if (rows.length === 0) return;
+  await tx.query(
+    `INSERT INTO ispm_interfaces (device, if_index, name, alias, description, type, mac, speed_bps,
+                                  admin_up, oper_up, first_seen, last_seen, ended_at)
+     SELECT $1, u.i, u.n, u.a, u.d, u.t, u.m, u.sp, u.au, u.ou, $2::timestamptz, $2::timestamptz, NULL
+       FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
+                   $9::float8[], $10::boolean[], $11::boolean[]) AS u(i, n, a, d, t, m, sp, au, ou)
+     ON CONFLICT (device, if_index) DO UPDATE SET name = excluded.name, alias = excluded.alias,
+       description = excluded.description, type = excluded.type, mac = excluded.mac,
+       speed_bps = excluded.speed_bps, admin_up = excluded.admin_up, oper_up = excluded.oper_up,
+       last_seen = excluded.last_seen, ended_at = NULL`,
+    [
+      device,
+      ts,
+      rows.map((f) => String(f.index)),
+      rows.map((f) => s(f.name) ?? ''),
+      rows.map((f) => s(f.alias)),
+      rows.map((f) => s(f.description)),
+      rows.map((f) => s(f.type)),
+      rows.map((f) => s(f.mac)),
+      rows.map((f) => (typeof f.speedBps === 'number' && Number.isFinite(f.speedBps) ? f.speedBps : null)),
+      rows.map((f) => (typeof f.adminUp === 'boolean' ? f.adminUp : null)),
+      rows.map((f) => (typeof f.operUp === 'boolean' ? f.operUp : null)),
+    ],
+  );
 }
 
 /** One current row: its key, column values (in `columns` order) and start time. */

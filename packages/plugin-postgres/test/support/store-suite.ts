@@ -415,6 +415,32 @@ export function storeSuite(getDb: () => Promise<Db>): void {
       expect((await storage.devices()).find((d) => d.id === 'bras-1')?.system?.vendor).toBe('MikroTik');
     });
 
+    it('interfaces: changed fields are updated, a missing one ends, one that returns is current again', async () => {
+      const db = await getDb();
+      const { storage } = makeStorage(db, new SetClock(T0));
+      const { recordFacts } = await import('../../src/inventory/facts.js');
+      const device = { id: 'sw-if', host: '127.0.0.1', driver: 'x' };
+      const ports = (operUp: boolean, count: number) =>
+        [...Array(count).keys()].map((i) => ({
+          index: i + 1,
+          name: `ge-0/0/${i}`,
+          speedBps: 1e9,
+          adminUp: true,
+          operUp,
+          ...(i === 0 ? { alias: 'uplink to core', mac: '00:11:22:33:44:55' } : {}),
+        }));
+      await recordFacts(db, device, { interfaces: ports(true, 24) }, T0);
+      await recordFacts(db, device, { interfaces: ports(false, 23) }, T0 + MIN);
+      let current = await storage.interfaces('sw-if');
+      expect(current).toHaveLength(23);
+      expect(current.every((i) => i.operUp === false && i.speedBps === 1e9)).toBe(true);
+      expect(current.find((i) => i.name === 'ge-0/0/0')).toMatchObject({ alias: 'uplink to core' });
+      await recordFacts(db, device, { interfaces: ports(true, 24) }, T0 + 2 * MIN);
+      current = await storage.interfaces('sw-if');
+      expect(current).toHaveLength(24);
+      expect(current.find((i) => i.name === 'ge-0/0/23')).toMatchObject({ operUp: true, endedAt: null });
+    });
+
     it('records status transitions and computes availability over a period', async () => {
       const db = await getDb();
       const { storage } = makeStorage(db, new SetClock(T0));

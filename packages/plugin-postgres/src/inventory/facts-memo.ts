@@ -1,0 +1,62 @@
+import type { InventoryFacts } from '@ispmonitor/core';
+
+type Kind = keyof InventoryFacts;
+
+/** Fields that change on every poll without changing what is stored about the row's identity. */
+const VOLATILE = new Set(['uptimeSeconds', 'expiresAfterSeconds']);
+const print = (value: unknown): string =>
+  JSON.stringify(value, (key, v) => (VOLATILE.has(key) ? undefined : typeof v === 'bigint' ? String(v) : v));
+
+/**
+ * Remembers, per device and kind of fact, what was last written and when, so that a poll whose
+ * facts did not change writes nothing. Drivers send the same interfaces, neighbours and sessions
+ * on almost every poll; writing them each time costs tens of statements per device and minute,
+ * which at thousands of devices competes with sample ingest. Unchanged facts are still written
+ * once every `refreshMs` (that is the resolution of `last_seen`, and of the uptimes and lease
+ * expiries stored with them, which are left out of the comparison), and always after a restart
+ * or a hand-over to another replica (the memo is in memory).
+ */
+export class FactsMemo {
+  readonly #written = new Map<string, Map<Kind, { print: string; at: number }>>();
+
+  constructor(private readonly refreshMs: number) {}
+
+  /** The part of `facts` that must be written at `now`, with the prints to `commit` after. */
+  due(
+    device: string,
+    facts: InventoryFacts,
+    now: number,
+  ): { facts: InventoryFacts; prints: Map<Kind, string> } {
+    const seen = this.#written.get(device);
+    const out: InventoryFacts = {};
+    const prints = new Map<Kind, string>();
+    for (const kind of Object.keys(facts) as Kind[]) {
+      const value = facts[kind];
+      if (value === undefined) continue;
+      const p = print(value);
+      const last = seen?.get(kind);
+      if (last && last.print === p && now - last.at < this.refreshMs) continue;
+      (out as Record<Kind, unknown>)[kind] = value;
+      prints.set(kind, p);
+    }
+    return { facts: out, prints };
+  }
+
+  /** Records what a committed write stored. */
+  commit(device: string, prints: Map<Kind, string>, now: number): void {
+    let seen = this.#written.get(device);
+    if (!seen) {
+      seen = new Map();
+      this.#written.set(device, seen);
+    }
+    for (const [kind, print] of prints) seen.set(kind, { print, at: now });
+  }
+
+  forget(device: string): void {
+    this.#written.delete(device);
+  }
+
+  clear(): void {
+    this.#written.clear();
+  }
+}

@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { FactsMemo } from '../src/inventory/facts-memo.js';
+
+const MIN = 60_000;
+const ports = (operUp: boolean) => [
+  { index: 1, name: 'ether1', operUp },
+  { index: 2, name: 'ether2', operUp: true },
+];
+
+describe('FactsMemo: write inventory facts when they change', () => {
+  it('skips unchanged facts until the refresh interval, writes changes at once', () => {
+    const memo = new FactsMemo(5 * MIN);
+    const first = memo.due('r1', { interfaces: ports(true) }, 0);
+    expect(Object.keys(first.facts)).toEqual(['interfaces']);
+    memo.commit('r1', first.prints, 0);
+
+    expect(memo.due('r1', { interfaces: ports(true) }, MIN).prints.size).toBe(0);
+    const changed = memo.due('r1', { interfaces: ports(false) }, 2 * MIN);
+    expect(changed.facts.interfaces?.[0]?.operUp).toBe(false);
+    memo.commit('r1', changed.prints, 2 * MIN);
+    expect(memo.due('r1', { interfaces: ports(false) }, 6 * MIN).prints.size).toBe(0);
+    // Unchanged for the whole refresh interval: written again (moves last_seen).
+    expect(memo.due('r1', { interfaces: ports(false) }, 7 * MIN).prints.size).toBe(1);
+  });
+
+  it('a write that was not committed (it failed) is attempted again on the next poll', () => {
+    const memo = new FactsMemo(5 * MIN);
+    expect(memo.due('r1', { interfaces: ports(true) }, 0).prints.size).toBe(1);
+    expect(memo.due('r1', { interfaces: ports(true) }, MIN).prints.size).toBe(1);
+  });
+
+  it('uptimes and lease expiries alone are not a change; an empty list after a full one is', () => {
+    const memo = new FactsMemo(5 * MIN);
+    const at = (uptime: number) => ({
+      system: { name: 'bras', uptimeSeconds: uptime },
+      pppoeSessions: [{ user: 'alice', uptimeSeconds: uptime }],
+      dhcpLeases: [{ address: '192.0.2.1', mac: 'aa:bb:cc:dd:ee:ff', expiresAfterSeconds: 600 - uptime }],
+    });
+    memo.commit('r1', memo.due('r1', at(100), 0).prints, 0);
+    expect(memo.due('r1', at(160), MIN).prints.size).toBe(0);
+    const gone = memo.due('r1', { pppoeSessions: [] }, 2 * MIN);
+    expect(gone.facts).toEqual({ pppoeSessions: [] });
+  });
+
+  it('keeps devices apart, forgets a removed device, and handles 64-bit counters in facts', () => {
+    const memo = new FactsMemo(5 * MIN);
+    memo.commit('r1', memo.due('r1', { interfaces: ports(true) }, 0).prints, 0);
+    expect(memo.due('r2', { interfaces: ports(true) }, 0).prints.size).toBe(1);
+    memo.forget('r1');
+    expect(memo.due('r1', { interfaces: ports(true) }, MIN).prints.size).toBe(1);
+    const wireless = { wirelessClients: [{ mac: 'aa', interface: 'wlan1', txBytes: 2n ** 64n - 1n }] };
+    expect(() => memo.due('r3', wireless, 0)).not.toThrow();
+  });
+});
