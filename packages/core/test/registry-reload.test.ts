@@ -61,3 +61,46 @@ describe('devices.reload (processes sharing one inventory store)', () => {
     }
   });
 });
+
+describe('devices.reload racing local changes', () => {
+  it('never drops or reverts a device added or changed here while the store was being read', async () => {
+    const inner = memoryInventory();
+    let release: (() => void) | undefined;
+    // A store whose list() answers with what it held when asked, but only once released.
+    const slow = {
+      ...inner,
+      list: async () => {
+        const snapshot = await inner.list();
+        await new Promise<void>((r) => {
+          release = r;
+        });
+        return snapshot;
+      },
+    };
+    const plugin = definePlugin({
+      name: 'slow-store',
+      version: '1.0.0',
+      setup(ctx) {
+        ctx.provide(tokens.Inventory, slow);
+        ctx.provide(tokens.Driver, { kind: 'x', poll: async () => ({ samples: [] }) });
+      },
+    });
+    const m = await createMonitor({
+      plugins: [plugin()],
+      logger: createFakeLogger(),
+      clock: new FakeClock(),
+    });
+    try {
+      await m.devices.add({ id: 'old', host: '10.0.0.1', driver: 'x' });
+      const reloading = m.devices.reload();
+      await m.devices.add({ id: 'new', host: '10.0.0.2', driver: 'x' });
+      await m.devices.update('old', { host: '10.0.0.3' });
+      release?.();
+      expect(await reloading).toEqual({ added: 0, changed: 0, removed: 0 });
+      expect(m.devices.get('new')).toBeDefined();
+      expect(m.devices.get('old')?.device.host).toBe('10.0.0.3');
+    } finally {
+      await m.stop();
+    }
+  });
+});

@@ -44,6 +44,12 @@ function stateOf(entry: DeviceEntry, origin: DeviceOrigin): DeviceState {
  */
 export class Devices implements DeviceRegistry {
   readonly #origin = new Map<string, DeviceOrigin>();
+  /**
+   * When each device was last added, changed or removed here (a counter, moved on before and
+   * after the store write): `reload` leaves alone what changed here while it read the store.
+   */
+  readonly #touched = new Map<string, number>();
+  #changes = 0;
   #started = false;
 
   constructor(
@@ -101,6 +107,9 @@ export class Devices implements DeviceRegistry {
    * dropped, each with its bus event. Reads the store only, never writes it.
    */
   async reload(): Promise<{ added: number; changed: number; removed: number }> {
+    // A device changed here while the store was being read is newer here than in that read.
+    const readFrom = this.#changes;
+    const newer = (id: string) => (this.#touched.get(id) ?? 0) > readFrom;
     const stored = new Map<string, Device>();
     for (const raw of await this.store.list()) {
       try {
@@ -112,6 +121,7 @@ export class Devices implements DeviceRegistry {
     }
     const result = { added: 0, changed: 0, removed: 0 };
     for (const [id, device] of stored) {
+      if (newer(id)) continue;
       const previous = this.scheduler.entry(id)?.device;
       if (!previous) {
         this.#schedule(device, 'store', this.#started);
@@ -124,7 +134,7 @@ export class Devices implements DeviceRegistry {
       }
     }
     for (const [id, origin] of [...this.#origin]) {
-      if (origin !== 'store' || stored.has(id)) continue;
+      if (origin !== 'store' || stored.has(id) || newer(id)) continue;
       const entry = this.scheduler.remove(id);
       this.#origin.delete(id);
       if (entry) this.bus.emit('device:removed', { device: entry.device });
@@ -169,8 +179,10 @@ export class Devices implements DeviceRegistry {
       );
     }
     checkParentLoop(device.id, device.parent, (id) => this.scheduler.entry(id)?.device.parent);
+    this.#touch(device.id);
     await this.store.put(device);
     const entry = this.#schedule(device, 'store', this.#started);
+    this.#touch(device.id);
     this.bus.emit('device:added', { device });
     return stateOf(entry, 'store');
   }
@@ -179,18 +191,26 @@ export class Devices implements DeviceRegistry {
     const previous = this.#writable(id);
     const device = validateDevice({ ...previous, ...patch, id }, this.drivers);
     checkParentLoop(id, device.parent, (other) => this.scheduler.entry(other)?.device.parent);
+    this.#touch(id);
     await this.store.put(device);
     const entry = this.#schedule(device, 'store', false);
+    this.#touch(id);
     this.bus.emit('device:changed', { device, previous });
     return stateOf(entry, 'store');
   }
 
   async remove(id: string): Promise<void> {
     const device = this.#writable(id);
+    this.#touch(id);
     await this.store.remove(id);
+    this.#touch(id);
     this.scheduler.remove(id);
     this.#origin.delete(id);
     this.bus.emit('device:removed', { device });
+  }
+
+  #touch(id: string): void {
+    this.#touched.set(id, ++this.#changes);
   }
 
   #writable(id: string): Device {
