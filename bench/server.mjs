@@ -1,8 +1,10 @@
 // Server benchmark (issue 7). Not a test: it prints figures and whether the goals are met.
 //   node bench/server.mjs        (BENCH_QUICK=1: 1,000 devices)
-// Setup: the assembled server with the embedded PGlite store and 10,000 devices added through
+// Setup: the assembled server storing into a throw-away PostgreSQL 15 (BENCH_DATABASE_URL, or
+// the embedded PGlite when PostgreSQL is not installed) and 10,000 devices added through
 // the device registry (so they are in storage), each with the samples of one poll of a
-// 24-port router (5 device series + 24 × 8 interface series ≈ 2M series) on the bus.
+// 24-port router (5 device series + 24 × 8 interface series ≈ 2M series) on the bus. Storage
+// ingests those samples first; the figures are taken once it has (the server between polls).
 // Measures over loopback HTTP:
 //   - GET /api/v1/routers (pages, filters, search) p50/p99 — goal p99 < 50 ms
 //   - GET /metrics (the monitor's registry) — goal < 100 ms
@@ -17,6 +19,7 @@ import { assemble } from '../examples/server/dist/assemble.js';
 import { runServer } from '../examples/server/dist/run-server.js';
 import { parseServerConfig } from '../examples/server/dist/server-config.js';
 import { definePlugin, loadConfig, tokens } from '../packages/core/dist/index.js';
+import { benchDatabase } from './support/pg-server.mjs';
 
 const quick = process.env.BENCH_QUICK === '1';
 const DEVICES = quick ? 1000 : 10_000;
@@ -111,11 +114,15 @@ async function timedInProcess(url) {
   return { ms: performance.now() - t, bytes: body.byteLength };
 }
 
-const { config, secrets } = await loadConfig(undefined, { env: { LOG_LEVEL: 'error' } });
+const db = await benchDatabase();
+log(db ? 'storage: PostgreSQL 15' : 'storage: embedded PGlite (PostgreSQL not installed)');
+const { config, secrets } = await loadConfig(undefined, {
+  env: { LOG_LEVEL: 'error', ...(db ? { DATABASE_URL: db.url } : {}) },
+});
 config.api = { host: '127.0.0.1', port: 0 };
 config.metrics = { host: '127.0.0.1', port: 0 };
 config.poller = { ...config.poller, interval: '1h' };
-const monitor = await assemble(config, secrets, { memoryDb: true, plugins: [benchDriver()] });
+const monitor = await assemble(config, secrets, { memoryDb: !db, plugins: [benchDriver()] });
 const server = await runServer(monitor, config, parseServerConfig({ auth: { adminApiKey: KEY } }, {}), {
   print: () => {},
 });
@@ -148,6 +155,13 @@ for (const state of monitor.devices.list()) {
 log(
   `${series} series from one poll of each device rendered in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
 );
+const buffered = async () => {
+  const metric = monitor.metrics.getSingleMetric('ispmonitor_sink_buffer_samples');
+  return (await metric.get()).values.reduce((a, v) => a + v.value, 0);
+};
+while ((await buffered()) > 0) await new Promise((r) => setTimeout(r, 250));
+const ingestS = (performance.now() - t0) / 1000;
+log(`stored in ${ingestS.toFixed(1)} s`);
 
 // Warm-up, then measurements.
 const routerPage = (i) => `${server.urls.api}/api/v1/routers?page=${i + 1}`;
@@ -188,6 +202,7 @@ const targetMs = (
 const sdMs = (await timedRemote([`${server.urls.metrics}/sd/devices`]))[0].ms;
 
 await server.shutdown();
+await db?.stop();
 
 // Reference: prom-client renders the same series.
 t0 = performance.now();
@@ -220,6 +235,8 @@ for (let i = 0; i < 3; i++) {
 const figures = {
   devices: DEVICES,
   series,
+  storage: db ? 'postgres' : 'pglite',
+  ingest_s: +ingestS.toFixed(1),
   routers_p50_ms: +pct(routerMs, 50).toFixed(2),
   routers_p99_ms: +pct(routerMs, 99).toFixed(2),
   metrics_ms: +pct(metricsMs, 50).toFixed(2),

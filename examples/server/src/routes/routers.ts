@@ -30,6 +30,16 @@ const idParams = {
   properties: { id: { type: 'string', minLength: 1, maxLength: 128 } },
 } as const;
 
+/** A device in the list index, with the lower-case text a search looks in. */
+interface Row {
+  id: string;
+  device: Device;
+  hay: string;
+}
+
+/** Definition filters whose matching rows are kept (the oldest is dropped first). */
+const MATCH_CACHE = 32;
+
 /** Filters on the device definition (cached until the inventory changes). */
 function matchesDevice(d: Device, q: ListQuery): boolean {
   if (q.driver && d.driver !== q.driver) return false;
@@ -51,10 +61,11 @@ export async function routerRoutes(app: FastifyInstance, ctx: ServerContext): Pr
   const registry = ctx.monitor.devices;
   const tags = ['routers'];
 
-  // Ids in order with their lower-case search text, rebuilt only after the inventory changed:
-  // sorting 10,000 ids (and lower-casing their names) on every request would cost more than
-  // the page itself.
-  let index: { ids: string[]; hay: Map<string, string>; byId: Map<string, Device> } | undefined;
+  // Devices in id order with their lower-case search text, rebuilt only after the inventory
+  // changed: sorting 10,000 ids (and lower-casing their names) on every request would cost more
+  // than the page itself. The rows matching a definition filter (driver, site, role, search) are
+  // kept too, for the last few filters asked: paging through one filtered list then costs a slice.
+  let index: { rows: Row[]; matches: Map<string, Row[]> } | undefined;
   let checkedAt = 0;
   const invalidate = () => {
     index = undefined;
@@ -67,27 +78,40 @@ export async function routerRoutes(app: FastifyInstance, ctx: ServerContext): Pr
   app.addHook('onClose', async () => {
     for (const off of offs) off();
   });
-  const sortedIndex = () => {
+  const currentIndex = () => {
     const now = Date.now();
     // Devices loaded without an event (config, stored devices at start) change the count:
     // checked at most once a second, because counting walks every device.
     if (index && now - checkedAt > 1000) {
       checkedAt = now;
       const total = Object.values(devices.counts()).reduce((a, b) => a + b, 0);
-      if (total !== index.ids.length) index = undefined;
+      if (total !== index.rows.length) index = undefined;
     }
     if (!index) {
-      const states = devices.list();
-      const hay = new Map(
-        states.map((s) => [
-          s.device.id,
-          `${s.device.id}\u0000${s.device.name ?? ''}\u0000${s.device.host}`.toLowerCase(),
-        ]),
-      );
-      index = { ids: [...hay.keys()].sort(), hay, byId: new Map(states.map((s) => [s.device.id, s.device])) };
+      const rows = devices.list().map((s) => ({
+        id: s.device.id,
+        device: s.device,
+        hay: `${s.device.id}\u0000${s.device.name ?? ''}\u0000${s.device.host}`.toLowerCase(),
+      }));
+      rows.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+      index = { rows, matches: new Map() };
       checkedAt = now;
     }
     return index;
+  };
+  /** The rows matching the definition filters of a query, from the cache when asked lately. */
+  const matching = (q: ListQuery): Row[] => {
+    const { rows, matches } = currentIndex();
+    const needle = q.search?.toLowerCase();
+    if (!needle && !q.driver && !q.site && !q.role) return rows;
+    const key = JSON.stringify([needle, q.driver, q.site, q.role]);
+    let found = matches.get(key);
+    if (!found) {
+      found = rows.filter((r) => (!needle || r.hay.includes(needle)) && matchesDevice(r.device, q));
+      if (matches.size >= MATCH_CACHE) matches.delete(matches.keys().next().value as string);
+      matches.set(key, found);
+    }
+    return found;
   };
 
   app.get<{ Querystring: ListQuery }>(
@@ -125,26 +149,21 @@ export async function routerRoutes(app: FastifyInstance, ctx: ServerContext): Pr
     async (req) => {
       const { offset, limit, page, pageSize } = paging(req.query);
       const q = req.query;
-      const { ids, hay, byId } = sortedIndex();
-      if (!q.status && !q.driver && !q.origin && !q.site && !q.role && !q.search) {
-        const items = ids
+      const rows = matching(q);
+      if (!q.status && !q.origin) {
+        const items = rows
           .slice(offset, offset + limit)
-          .map((id) => devices.get(id))
+          .map((r) => devices.get(r.id))
           .filter((s): s is DeviceState => s !== undefined);
-        return { items: items.map(routerView), total: ids.length, page, pageSize };
+        return { items: items.map(routerView), total: rows.length, page, pageSize };
       }
-      const needle = q.search?.toLowerCase();
+      // Status changes without an inventory event: read live for every candidate row.
       const items: DeviceState[] = [];
       let total = 0;
-      for (const id of ids) {
-        if (needle && !hay.get(id)?.includes(needle)) continue;
-        const device = byId.get(id);
-        if (!device || !matchesDevice(device, q)) continue;
-        const live = q.status || q.origin;
-        // The live state is read only when a filter needs it, or for the rows of the page.
-        const state = live || (total >= offset && items.length < limit) ? devices.get(id) : undefined;
-        if (live && (!state || !matchesState(state, q))) continue;
-        if (state && total >= offset && items.length < limit) items.push(state);
+      for (const r of rows) {
+        const state = devices.get(r.id);
+        if (!state || !matchesState(state, q)) continue;
+        if (total >= offset && items.length < limit) items.push(state);
         total += 1;
       }
       return { items: items.map(routerView), total, page, pageSize };
