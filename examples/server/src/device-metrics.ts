@@ -104,8 +104,14 @@ export class DeviceMetrics {
     return Buffer.concat(parts);
   }
 
-  /** Every device's series, one family at a time, as Buffers of about `chunkBytes`. */
-  *chunks(chunkBytes = CHUNK_BYTES): Generator<Buffer> {
+  /**
+   * Every device's series (or those `include` accepts), one family at a time, as Buffers of
+   * about `chunkBytes`.
+   */
+  *chunks(chunkBytes = CHUNK_BYTES, include?: (deviceId: string) => boolean): Generator<Buffer> {
+    const devices = include
+      ? [...this.#devices].filter(([id]) => include(id)).map(([, d]) => d)
+      : [...this.#devices.values()];
     let parts: Buffer[] = [];
     let size = 0;
     const add = (b: Buffer) => {
@@ -114,7 +120,7 @@ export class DeviceMetrics {
     };
     for (const name of this.#familyOrder) {
       let started = false;
-      for (const device of this.#devices.values()) {
+      for (const device of devices) {
         const body = device.get(name);
         if (!body) continue;
         if (!started) {
@@ -133,8 +139,11 @@ export class DeviceMetrics {
   }
 
   /** A byte stream of `chunks()` for an HTTP reply; it waits while the client is slow. */
-  stream(): Readable {
-    return Readable.from(this.chunks(), { objectMode: false, highWaterMark: CHUNK_BYTES });
+  stream(include?: (deviceId: string) => boolean): Readable {
+    return Readable.from(this.chunks(CHUNK_BYTES, include), {
+      objectMode: false,
+      highWaterMark: CHUNK_BYTES,
+    });
   }
 
   close(): void {

@@ -1,4 +1,4 @@
-import type { DeviceState, Monitor } from '@ispmonitor/core';
+import { type DeviceState, type Monitor, tokens } from '@ispmonitor/core';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { safeEqual } from './auth/secrets.js';
 import type { DeviceMetrics } from './device-metrics.js';
@@ -63,6 +63,11 @@ export async function buildMetricsApp(options: MetricsAppOptions): Promise<Fasti
     for (const off of offs) off();
   });
 
+  // With several poller replicas a replica serves only the devices it polls now: series left from
+  // before a bucket moved to another replica would be duplicates of that replica's fresh ones.
+  const ownership = monitor.has(tokens.Ownership) ? monitor.resolve(tokens.Ownership) : undefined;
+  const owned = ownership && ((id: string) => ownership.owns(id));
+
   app.get('/metrics', async (_req, reply) => {
     const text = await monitor.metrics.metrics();
     return reply.type(monitor.metrics.contentType).send(text);
@@ -84,9 +89,10 @@ export async function buildMetricsApp(options: MetricsAppOptions): Promise<Fasti
         if (!monitor.devices.get(target))
           return reply.code(404).type('text/plain').send(`unknown device ${target}\n`);
         // A known device not polled yet has no series: an empty, successful scrape.
-        return reply.type(EXPOSITION).send(devices.renderDevice(target) ?? '');
+        const body = owned && !owned(target) ? undefined : devices.renderDevice(target);
+        return reply.type(EXPOSITION).send(body ?? '');
       }
-      return reply.type(EXPOSITION).send(devices.stream());
+      return reply.type(EXPOSITION).send(devices.stream(owned));
     },
   );
 

@@ -174,6 +174,8 @@ describe.skipIf(missing)(
       const pm = await (await fetch(`${poller.urls.metrics}/metrics/devices?target=r1`)).text();
       expect(pm).toMatch(/^device_up\{device="r1",site="BEY"\} 1$/m);
       expect((await fetch(`${a.urls.metrics}/metrics`)).status).toBe(200);
+      // Device series come from the replica that polls the device; an API replica polls none.
+      expect(await (await fetch(`${a.urls.metrics}/metrics/devices?target=r1`)).text()).toBe('');
     });
   },
 );
