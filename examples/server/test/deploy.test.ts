@@ -1,9 +1,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
+import { buildApp } from '../src/app.js';
 import { readConfig } from '../src/assemble.js';
-import { KNOWN_ENV } from '../src/server-config.js';
+import { KNOWN_ENV, parseServerConfig, type ServerRole } from '../src/server-config.js';
 import { ROOT } from './support/cli.js';
 import { type Harness, startHarness } from './support/harness.js';
 
@@ -19,15 +21,28 @@ const k8s = Object.fromEntries(
 const ALLOWED_ENV = new Set([...KNOWN_ENV, 'NODE_ENV']);
 
 let h: Harness;
+let pollerApp: FastifyInstance;
 beforeAll(async () => {
   h = await startHarness();
+  pollerApp = await buildApp(h.ctx, { healthOnly: true });
 });
-afterAll(() => h.close());
+afterAll(async () => {
+  await pollerApp.close();
+  await h.close();
+});
 
-/** The path of an HTTP probe must answer 200 on the real server without credentials. */
-async function expectEndpoint(path: string) {
-  const r = await h.app.inject({ url: path });
-  expect(r.statusCode, path).toBe(200);
+/** The path of an HTTP probe must answer 200 without credentials on a server of that role. */
+async function expectEndpoint(path: string, role: ServerRole = 'api') {
+  const r = await (role === 'poller' ? pollerApp : h.app).inject({ url: path });
+  expect(r.statusCode, `${role} ${path}`).toBe(200);
+}
+
+/** The role a container runs as, from its env (the default is `all`). */
+function roleOf(
+  env: Record<string, string> | Array<{ name: string; value?: string }> | undefined,
+): ServerRole {
+  const value = Array.isArray(env) ? env.find((e) => e.name === 'ISPM_ROLE')?.value : env?.ISPM_ROLE;
+  return (value ?? 'all') as ServerRole;
 }
 
 describe('deployment files', () => {
@@ -54,10 +69,16 @@ describe('deployment files', () => {
       expect(svc.environment.DATABASE_URL, name).toMatch(/@postgres:5432\//);
     }
     expect(compose.services.migrate.command).toEqual(['migrate']);
+    // The API replicas serve and poll nothing; the pollers poll and share the devices.
+    expect(roleOf(compose.services.api.environment)).toBe('api');
+    expect(roleOf(compose.services.poller.environment)).toBe('poller');
+    expect(compose.services.poller.environment.CLUSTER).toBe('postgres');
+    expect(compose.services.poller.ports).toBeUndefined();
     for (const name of ['api', 'poller']) {
+      expect(parseServerConfig({}, compose.services[name].environment).role).toBe(name);
       const probe = compose.services[name].healthcheck.test.join(' ');
       const path = probe.match(/127\.0\.0\.1:8080(\/[a-z]+)/)?.[1] as string;
-      await expectEndpoint(path);
+      await expectEndpoint(path, roleOf(compose.services[name].environment));
     }
   });
 
@@ -75,42 +96,73 @@ describe('deployment files', () => {
       expect(ALLOWED_ENV.has(key), key).toBe(true);
   });
 
-  it('k8s deployment: ports, probes on real endpoints, env from known names, secret and configmap that exist', async () => {
-    const dep = k8s['deployment.yaml']![0]!;
-    const pod = dep.spec.template.spec;
-    const api = pod.containers[0];
-    expect(api.image).toBe('ispmonitor:dev');
-    expect(api.ports.map((p: { containerPort: number }) => p.containerPort)).toEqual([8080, 9090]);
-    for (const probe of ['readinessProbe', 'livenessProbe', 'startupProbe']) {
-      expect(api[probe].httpGet.port).toBe('http');
-      await expectEndpoint(api[probe].httpGet.path);
+  it('k8s: an api and a poller Deployment, each running its role', () => {
+    const roles = k8s['deployment.yaml']!.map((d) => [
+      d.metadata.name,
+      roleOf(d.spec.template.spec.containers[0].env),
+    ]);
+    expect(roles).toEqual([
+      ['ispmonitor-api', 'api'],
+      ['ispmonitor-poller', 'poller'],
+    ]);
+    for (const d of k8s['deployment.yaml']!) {
+      const labels = d.spec.template.metadata.labels;
+      for (const [k, v] of Object.entries(d.spec.selector.matchLabels)) expect(labels[k]).toBe(v);
     }
-    expect(api.readinessProbe.httpGet.path).toBe('/ready');
-    for (const c of [...pod.containers, ...pod.initContainers]) {
-      for (const e of c.env ?? []) expect(ALLOWED_ENV.has(e.name), e.name).toBe(true);
-    }
-    const secret = k8s['secret.yaml']![0]!;
-    for (const key of Object.keys(secret.stringData)) expect(ALLOWED_ENV.has(key), key).toBe(true);
-    const refs = pod.containers.flatMap((c: { envFrom?: unknown[] }) => c.envFrom ?? []) as Array<
-      Record<string, { name: string }>
-    >;
-    expect(refs.map((r) => (r.secretRef ?? r.configMapRef)?.name).sort()).toEqual(
-      [k8s['configmap.yaml']![0]!.metadata.name, secret.metadata.name].sort(),
-    );
-    expect(pod.volumes[0].configMap.name).toBe(k8s['configmap.yaml']![0]!.metadata.name);
-    expect(pod.terminationGracePeriodSeconds).toBeGreaterThan(10);
+    expect(k8s['configmap.yaml']![0]!.data.CLUSTER).toBe('postgres');
   });
 
-  it('k8s service and HPA point at the deployment', () => {
-    const dep = k8s['deployment.yaml']![0]!;
-    const svc = k8s['service.yaml']![0]!;
-    const hpa = k8s['hpa.yaml']![0]!;
-    for (const [k, v] of Object.entries(svc.spec.selector))
-      expect(dep.spec.template.metadata.labels[k]).toBe(v);
-    expect(svc.spec.ports.map((p: { port: number }) => p.port)).toEqual([8080, 9090]);
-    expect(hpa.spec.scaleTargetRef).toMatchObject({ kind: 'Deployment', name: dep.metadata.name });
-    expect(hpa.spec.minReplicas).toBeGreaterThanOrEqual(1);
-    expect(hpa.spec.maxReplicas).toBeGreaterThan(hpa.spec.minReplicas);
+  it.each([0, 1])(
+    'k8s deployment %i: ports, probes on real endpoints of its role, env from known names, secret and configmap that exist',
+    async (index) => {
+      const dep = k8s['deployment.yaml']![index]!;
+      const pod = dep.spec.template.spec;
+      const api = pod.containers[0];
+      const role = roleOf(api.env);
+      expect(api.image).toBe('ispmonitor:dev');
+      expect(api.ports.map((p: { containerPort: number }) => p.containerPort)).toEqual([8080, 9090]);
+      for (const probe of ['readinessProbe', 'livenessProbe', 'startupProbe']) {
+        expect(api[probe].httpGet.port).toBe('http');
+        await expectEndpoint(api[probe].httpGet.path, role);
+      }
+      expect(api.readinessProbe.httpGet.path).toBe('/ready');
+      for (const c of [...pod.containers, ...pod.initContainers]) {
+        for (const e of c.env ?? []) expect(ALLOWED_ENV.has(e.name), e.name).toBe(true);
+      }
+      const secret = k8s['secret.yaml']![0]!;
+      for (const key of Object.keys(secret.stringData)) expect(ALLOWED_ENV.has(key), key).toBe(true);
+      const refs = pod.containers.flatMap((c: { envFrom?: unknown[] }) => c.envFrom ?? []) as Array<
+        Record<string, { name: string }>
+      >;
+      expect(refs.map((r) => (r.secretRef ?? r.configMapRef)?.name).sort()).toEqual(
+        [k8s['configmap.yaml']![0]!.metadata.name, secret.metadata.name].sort(),
+      );
+      expect(pod.volumes[0].configMap.name).toBe(k8s['configmap.yaml']![0]!.metadata.name);
+      expect(pod.terminationGracePeriodSeconds).toBeGreaterThan(10);
+    },
+  );
+
+  it('k8s services select the right pods, HPAs scale existing deployments', () => {
+    const [api, poller] = k8s['deployment.yaml']!;
+    const [svc, pollers] = k8s['service.yaml']!;
+    const selects = (service: typeof svc, dep: typeof api) =>
+      Object.entries(service!.spec.selector).every(([k, v]) => dep!.spec.template.metadata.labels[k] === v);
+    // The API Service reaches API pods only; the headless one every poller (for Prometheus).
+    expect(selects(svc, api)).toBe(true);
+    expect(selects(svc, poller)).toBe(false);
+    expect(svc!.spec.ports.map((p: { port: number }) => p.port)).toEqual([8080, 9090]);
+    expect(selects(pollers, poller)).toBe(true);
+    expect(selects(pollers, api)).toBe(false);
+    expect(pollers!.spec.clusterIP).toBe('None');
+    expect(pollers!.spec.ports.map((p: { port: number }) => p.port)).toEqual([9090]);
+    const names = k8s['deployment.yaml']!.map((d) => d.metadata.name);
+    const targets = k8s['hpa.yaml']!.map((hpa) => {
+      expect(hpa.spec.scaleTargetRef.kind).toBe('Deployment');
+      expect(hpa.spec.minReplicas).toBeGreaterThanOrEqual(1);
+      expect(hpa.spec.maxReplicas).toBeGreaterThan(hpa.spec.minReplicas);
+      return hpa.spec.scaleTargetRef.name;
+    });
+    expect(targets.sort()).toEqual(names.sort());
   });
 
   it('the Prometheus scrape config scrapes the metrics port and the device SD endpoint', async () => {
