@@ -4,6 +4,7 @@
  * session closes exactly once on every path, and an abort closes it so the poll ends at once.
  */
 import snmp, { type Session, type Varbind } from 'net-snmp';
+import { installFastOidReader } from './ber-oid.js';
 import { SnmpError, SnmpErrorCodes, toSnmpError } from './errors.js';
 import type { SnmpSettings } from './settings.js';
 
@@ -41,6 +42,7 @@ export class SnmpSession {
   varbinds = 0;
 
   constructor(target: SessionTarget, settings: SnmpSettings, signal?: AbortSignal) {
+    installFastOidReader();
     const options = {
       port: target.port,
       retries: settings.retries,
