@@ -4,7 +4,8 @@
 // the embedded PGlite when PostgreSQL is not installed) and 10,000 devices added through
 // the device registry (so they are in storage), each with the samples of one poll of a
 // 24-port router (5 device series + 24 × 8 interface series ≈ 2M series) on the bus. Storage
-// ingests those samples first; the figures are taken once it has (the server between polls).
+// ingests those samples first; the figures are taken once its buffer has drained (the server
+// between polls).
 // Measures over loopback HTTP:
 //   - GET /api/v1/routers (pages, filters, search) p50/p99 — goal p99 < 50 ms
 //   - GET /metrics (the monitor's registry) — goal < 100 ms
@@ -161,7 +162,9 @@ const buffered = async () => {
 };
 while ((await buffered()) > 0) await new Promise((r) => setTimeout(r, 250));
 const ingestS = (performance.now() - t0) / 1000;
-log(`stored in ${ingestS.toFixed(1)} s`);
+// All polls arrive at once here, beyond the sink's buffer limit: the excess is dropped (and
+// counted), which does not matter for what this bench measures.
+log(`storage buffer drained ${ingestS.toFixed(1)} s after the samples were emitted`);
 
 // Warm-up, then measurements.
 const routerPage = (i) => `${server.urls.api}/api/v1/routers?page=${i + 1}`;

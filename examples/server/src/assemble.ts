@@ -60,12 +60,17 @@ export interface AssembleOptions {
   role?: ServerRole;
 }
 
-/** An `api` replica: core asks whether it owns a device before polling it, and it owns none. */
+/**
+ * An `api` replica: core asks whether it owns a device before polling it, and it owns none; it
+ * is never the leader, so the alerting plugin evaluates and notifies nothing here and lists the
+ * alerts the pollers stored.
+ */
 const pollNothing = definePlugin({
   name: 'api-role',
   version: '0.1.0',
   setup(ctx) {
     ctx.provide(tokens.Ownership, { replica: 'api', owns: () => false });
+    ctx.provide(tokens.Leadership, { isLeader: () => false });
   },
 });
 

@@ -47,7 +47,11 @@ describe.skipIf(missing)(
       });
       config.api = { host: '127.0.0.1', port: 0 };
       config.metrics = { host: '127.0.0.1', port: 0 };
-      config.poller = { ...config.poller, interval: '1s' };
+      config.poller = { ...config.poller, interval: '1s', recheckInterval: '1s' };
+      config.plugins.alerts = {
+        rules: [{ name: 'RouterDown', kind: 'device_status', severity: 'critical', deviceDown: true }],
+        syncInterval: '200ms',
+      };
       const monitor = await assemble(config, secrets, { role, plugins: [labDriver()] });
       const server = parseServerConfig(
         { role, syncIntervalSeconds: 60, auth: { adminApiKey: KEY, adminPassword: PASSWORD } },
@@ -165,6 +169,25 @@ describe.skipIf(missing)(
         ])
           expect(actions, action).toContain(action);
       }
+    });
+
+    it('alerts the poller raised are listed by an API replica (never the leader: it evaluates and notifies nothing)', async () => {
+      const created = await api(a, '/api/v1/routers', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ id: 'dead', host: '127.0.0.9', driver: 'lab', lab: { fail: true } }),
+      });
+      expect(created.status).toBe(201);
+      await poller.syncNow();
+      let names: string[] = [];
+      for (let i = 0; i < 100 && !names.includes('RouterDown'); i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        const body = (await (await api(b, '/api/v1/alerts')).json()) as {
+          items: Array<{ labels: Record<string, string> }>;
+        };
+        names = body.items.filter((x) => x.labels.device === 'dead').map((x) => x.labels.alertname as string);
+      }
+      expect(names).toContain('RouterDown');
     });
 
     it('the poller serves health and metrics but no API; API replicas serve metrics too', async () => {
