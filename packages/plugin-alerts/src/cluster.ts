@@ -218,11 +218,10 @@ export class ClusterAlerts {
       const writer = this.#d.writer();
       const edits = this.#localEdits;
       await writer.flush();
-      const [silences, acks, alerts] = await Promise.all([
-        writer.store.list<Silence>(NS.silences),
-        writer.store.list<Ack>(NS.acks),
-        writer.store.list<AlertRecord>(NS.alerts),
-      ]);
+      // One after the other: the store may share a small connection pool with sample ingest.
+      const silences = await writer.store.list<Silence>(NS.silences);
+      const acks = await writer.store.list<Ack>(NS.acks);
+      const alerts = await writer.store.list<AlertRecord>(NS.alerts);
       if (edits === this.#localEdits) this.#refreshMutes(silences, acks);
       this.#snapshot = alerts.map((a) => a.value);
       if (this.#failing) this.#d.logger.info('alerts: shared alert state readable again');

@@ -229,7 +229,7 @@ export const alerts = definePlugin({
         now: () => clock.now(),
         active: () => (cluster ? cluster.all() : engine.active.values()),
         recent: () => engine.recent,
-        mute: (a) => suppressor.muted(a, engine.active.values(), clock.now()),
+        mute: (a) => suppressor.muted(a, cluster ? cluster.all() : engine.active.values(), clock.now()),
         acks: suppressor.acks,
         putAck,
         silences: suppressor.silences,
