@@ -3,7 +3,10 @@
  * interval) through a real PostgreSQL, writing through the postgres storage plugin. We kill -9
  * the leader, then stop and start the database, and check from the replicas' poll reports and the
  * stored rows: takeover within 30 s, nothing left unpolled, no double polling for longer than one
- * interval, one notification per alert, no polling without the database, no duplicated sample.
+ * interval, no polling without the database, no duplicated sample. The replicas run the real
+ * alerts plugin with a webhook to this test: exactly one notification for an alert that fires
+ * before the kill (and stays firing across it, its device taken over), and one for an alert that
+ * fires after it.
  */
 import { type ChildProcess, execFileSync, fork } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
@@ -20,6 +23,16 @@ const CHILD = fileURLToPath(new URL('./support/replica.mjs', import.meta.url));
 const INTERVAL = 5000;
 const DEVICES = 2000;
 const NAMES = ['r1', 'r2', 'r3'];
+/** Long enough for a duplicate notification to show: the replicas' sync, group_wait and group_interval are 1 s, 1 s and 5 s. */
+const DUPLICATE_WINDOW = 8000;
+
+/** One webhook request the test's receiver got. */
+interface Received {
+  id: string;
+  replica: string;
+  /** `device:status` of each alert in it. */
+  alerts: string[];
+}
 
 interface Status {
   owned: number;
@@ -42,7 +55,10 @@ async function until(what: string, fn: () => boolean, ms: number): Promise<numbe
 describe.skipIf(missing)(`three replica processes${missing ? ` (skipped: ${missing})` : ''}`, () => {
   let db: TestPg;
   let receiver: Server;
-  const notifications: Array<{ alert: string; replica: string }> = [];
+  const notifications: Received[] = [];
+  /** Notifications that mention the test alert of a device. */
+  const about = (device: string) =>
+    notifications.filter((n) => n.alerts.some((a) => a.startsWith(`${device}:`)));
   const polls: Poll[] = [];
   const status = new Map<string, Status>();
   const children = new Map<string, ChildProcess>();
@@ -97,7 +113,13 @@ describe.skipIf(missing)(`three replica processes${missing ? ` (skipped: ${missi
 
   beforeAll(async () => {
     // Node 20 cannot run TypeScript: the children use the compiled packages.
-    execFileSync('npx', ['tsc', '-b', 'packages/plugin-cluster', 'packages/plugin-postgres'], { cwd: ROOT });
+    execFileSync(
+      'npx',
+      ['tsc', '-b', 'packages/plugin-cluster', 'packages/plugin-postgres', 'packages/plugin-alerts'],
+      {
+        cwd: ROOT,
+      },
+    );
     db = await startTestPg();
     receiver = createServer((req, res) => {
       let body = '';
@@ -105,7 +127,15 @@ describe.skipIf(missing)(`three replica processes${missing ? ` (skipped: ${missi
         body += d;
       });
       req.on('end', () => {
-        notifications.push(JSON.parse(body));
+        // The Alertmanager webhook payload; what is not understood is kept, so that it fails the test.
+        const payload = JSON.parse(body) as {
+          alerts?: Array<{ status: string; labels: Record<string, string> }>;
+        };
+        notifications.push({
+          id: String(req.headers['webhook-id']),
+          replica: String(req.headers['x-replica']),
+          alerts: (payload.alerts ?? []).map((a) => `${a.labels.device}:${a.status}`),
+        });
         res.end('ok');
       });
     });
@@ -134,13 +164,25 @@ describe.skipIf(missing)(`three replica processes${missing ? ` (skipped: ${missi
     expect(steady.unpolled, 'devices nobody polled in two intervals').toEqual([]);
     expect(steady.doublePolled, 'devices polled by two replicas in steady state').toEqual([]);
 
-    // 2. Exactly one notification for an alert: only the leader sends.
-    for (const child of children.values()) child.send({ t: 'alert', name: 'before-kill' });
-    await sleep(2000);
-    expect(notifications.filter((n) => n.alert === 'before-kill')).toHaveLength(1);
+    // 2. An alert fires on a device the leader polls: exactly one notification, from the leader.
+    const leader = leaders()[0] as string;
+    const hot1 = polls.find((p) => p.replica === leader && p.at >= steadyFrom)?.device as string;
+    const hot = (device: string) => {
+      for (const n of alive()) children.get(n)?.send({ t: 'hot', device });
+    };
+    hot(hot1);
+    await until(
+      'a notification for the alert that fires before the kill',
+      () => about(hot1).length > 0,
+      30_000,
+    );
+    await sleep(DUPLICATE_WINDOW);
+    expect(about(hot1).map((n) => n.alerts)).toEqual([[`${hot1}:firing`]]);
+    expect(about(hot1)[0]?.replica).toBe(leader);
 
     // 3. kill -9 the leader: its devices are polled again within 30 s by the others.
     const victim = leaders()[0] as string;
+    expect(victim, 'the leader did not change while nothing happened').toBe(leader);
     const victimDevices = new Set(
       polls.filter((p) => p.replica === victim && p.at >= steadyFrom).map((p) => p.device),
     );
@@ -166,10 +208,20 @@ describe.skipIf(missing)(`three replica processes${missing ? ` (skipped: ${missi
     await sleep(INTERVAL + 1000);
     const post = analyse(polls, { from: afterKill, to: Date.now(), interval: INTERVAL, devices: DEVICES });
     expect(post.unpolled, 'devices unpolled after the takeover').toEqual([]);
-    for (const n of alive()) children.get(n)?.send({ t: 'alert', name: 'after-kill' });
-    await sleep(2000);
-    expect(notifications.filter((n) => n.alert === 'after-kill')).toHaveLength(1);
-    expect(notifications.find((n) => n.alert === 'after-kill')?.replica).not.toBe(victim);
+    // An alert fires after the kill (on a device of the dead replica): one notification, from the
+    // new leader. The one firing across the kill (its device taken over too) is neither repeated
+    // nor resolved.
+    const hot2 = [...victimDevices].find((d) => d !== hot1) as string;
+    hot(hot2);
+    await until(
+      'a notification for the alert that fires after the kill',
+      () => about(hot2).length > 0,
+      30_000,
+    );
+    await sleep(DUPLICATE_WINDOW);
+    expect(about(hot2).map((n) => n.alerts)).toEqual([[`${hot2}:firing`]]);
+    expect(about(hot2)[0]?.replica).not.toBe(victim);
+    expect(about(hot1), 'notifications of the alert firing across the kill').toHaveLength(1);
 
     // 4. Database down: every replica stops polling (after polls in flight and a small grace).
     await db.stopServer();
@@ -205,6 +257,10 @@ describe.skipIf(missing)(`three replica processes${missing ? ` (skipped: ${missi
       ),
     );
     const all = analyse(polls, { from: 0, to: stoppedAt, interval: INTERVAL, devices: DEVICES });
+    // Across the database outage too: still one notification each, and none sent twice.
+    expect(about(hot1).map((n) => n.alerts)).toEqual([[`${hot1}:firing`]]);
+    expect(about(hot2).map((n) => n.alerts)).toEqual([[`${hot2}:firing`]]);
+    expect(new Set(notifications.map((n) => n.id)).size).toBe(notifications.length);
     expect(all.longestDoublePollMs, 'longest time two replicas polled one device').toBeLessThanOrEqual(
       INTERVAL,
     );
@@ -237,13 +293,20 @@ describe.skipIf(missing)(`three replica processes${missing ? ` (skipped: ${missi
         seen.set(key, p.replica);
       }
       const missingRows = [...bySurvivors].filter((k) => !stored.has(k));
-      expect(missingRows.slice(0, 10), `${missingRows.length} polled slots without a row`).toEqual([]);
+      // When rows are missing, say when those slots were, relative to the kill and the outage.
+      const slots = missingRows.map((k) => Number(k.split('@')[1]));
+      const when = (t: number) =>
+        `kill${t >= killedAt ? '+' : ''}${t - killedAt}ms, down${t >= downAt ? '+' : ''}${t - downAt}ms, up${t >= upAt ? '+' : ''}${t - upAt}ms`;
+      const span =
+        slots.length > 0 ? ` (slots from ${when(Math.min(...slots))} to ${when(Math.max(...slots))})` : '';
+      expect(missingRows.slice(0, 10), `${missingRows.length} polled slots without a row${span}`).toEqual([]);
       for (const key of polledTwice) expect(stored.get(key) ?? 1, key).toBe(1);
       const sinkErrors = [...status.entries()].filter(([n]) => n !== victim).map(([, s]) => s.sinkErrors);
       console.info(
         `[cluster e2e] polls=${polls.length} rows=${rows.length} takeover=${takeoverMs}ms resume=${resumeMs}ms ` +
           `after db start at +${Date.now() - upAt}ms; slots polled by two replicas=${polledTwice.size}; ` +
-          `double-poll episodes=${all.doublePollEpisodes} longest=${all.longestDoublePollMs}ms; sink errors (outage)=${sinkErrors}`,
+          `double-poll episodes=${all.doublePollEpisodes} longest=${all.longestDoublePollMs}ms; sink errors (outage)=${sinkErrors}; ` +
+          `notifications=${notifications.length}`,
       );
     } finally {
       await client.end();

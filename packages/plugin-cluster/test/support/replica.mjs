@@ -1,9 +1,11 @@
 // One poller replica, run as a child process by the multi-process test. It builds a monitor from
 // the compiled packages (cluster, and postgres storage when STORAGE=1) with a tiny driver, and
 // tells the parent over IPC about every poll (device, replica, time) and its cluster status.
-// On 'alert' it sends one notification to the parent's HTTP receiver, but only as the leader:
-// that is how once-per-cluster work uses Leadership.
+// It runs the real alerts plugin with one rule and a webhook to the parent's HTTP receiver. On
+// {t: 'hot', device} every replica marks the device hot; whichever replica polls it then reports a
+// temperature over the rule's threshold, so the alert fires on the owner and the leader notifies.
 import { createMonitor, definePlugin, tokens } from '@ispmonitor/core';
+import { alerts } from '@ispmonitor/plugin-alerts';
 import { cluster, clusterStatus } from '@ispmonitor/plugin-cluster';
 
 const env = process.env;
@@ -12,6 +14,7 @@ const interval = Number(env.INTERVAL_MS);
 const count = Number(env.DEVICES);
 
 let pending = [];
+const hot = new Set();
 const tick = definePlugin({
   name: 'tick',
   version: '0.0.0',
@@ -24,7 +27,10 @@ const tick = definePlugin({
         // Stamped on the slot, so two replicas polling one device in one slot write the same
         // (series, ts): the storage's idempotent write must keep one row.
         const ts = Math.floor(at / interval) * interval;
-        return { samples: [{ name: 'device_uptime_seconds', labels: {}, value: 1, ts }] };
+        const samples = [{ name: 'device_uptime_seconds', labels: {}, value: 1, ts }];
+        if (hot.has(device.id))
+          samples.push({ name: 'device_temperature_celsius', labels: {}, value: 90, ts });
+        return { samples };
       },
     });
   },
@@ -36,6 +42,36 @@ if (env.STORAGE === '1') {
   plugins.push(postgres({ url: env.PG_URL, pool: { max: 3 }, maintenance: { interval: '10m' } }));
 }
 plugins.push(
+  alerts({
+    // `for` makes a taken-over alert depend on its adoption: started afresh on its new owner it
+    // would be pending, not firing, for a while, and the leader would notify a resolve.
+    rules: [
+      {
+        name: 'TestHot',
+        metric: 'device_temperature_celsius',
+        op: '>',
+        threshold: 50,
+        severity: 'critical',
+        for: '3s',
+      },
+    ],
+    receivers: [
+      {
+        name: 'test',
+        // The header tells the test which replica sent it.
+        webhook: [{ url: env.RECEIVER_URL, allowLoopback: true, headers: { 'x-replica': replica } }],
+      },
+    ],
+    route: {
+      receiver: 'test',
+      group_by: ['alertname', 'device'],
+      group_wait: '1s',
+      group_interval: '5s',
+      repeat_interval: '1h',
+    },
+    evaluationInterval: '2s',
+    syncInterval: '1s',
+  }),
   cluster({
     url: env.PG_URL,
     replica,
@@ -87,13 +123,7 @@ const report = () => {
 const timer = setInterval(report, 200);
 
 process.on('message', async (msg) => {
-  if (msg?.t === 'alert' && leadership.isLeader()) {
-    await fetch(env.RECEIVER_URL, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ alert: msg.name, replica }),
-    }).catch(() => undefined);
-  }
+  if (msg?.t === 'hot') hot.add(msg.device);
   if (msg?.t === 'stop') {
     clearInterval(timer);
     await monitor.stop();
