@@ -49,6 +49,8 @@ export interface ClusterAlertsDeps {
 }
 
 const deviceOf = (a: AlertRecord): string | undefined => a.device ?? a.labels.device;
+/** Events kept per device while its alerts are being adopted (the oldest are dropped beyond). */
+const MAX_WAITING = 20;
 
 export class ClusterAlerts {
   readonly #d: ClusterAlertsDeps;
@@ -122,7 +124,7 @@ export class ClusterAlerts {
     yield* local.values();
     for (const a of this.#snapshot) {
       const device = deviceOf(a);
-      if (!local.has(a.fingerprint) && (device === undefined || !this.owns(device))) yield a;
+      if (!local.has(a.fingerprint) && (device === undefined || !this.#adopted.has(device))) yield a;
     }
   }
 
@@ -142,8 +144,8 @@ export class ClusterAlerts {
       return;
     }
     const list = this.#waiting.get(device);
-    if (list) list.push(evaluate);
-    else this.#waiting.set(device, [evaluate]);
+    if (!list) this.#waiting.set(device, [evaluate]);
+    else if (list.push(evaluate) > MAX_WAITING) list.shift();
     this.#adopting ??= this.#adoptWaiting().finally(() => {
       this.#adopting = undefined;
     });
@@ -183,7 +185,13 @@ export class ClusterAlerts {
     for (const [device, steps] of [...this.#waiting]) {
       if (!this.#adopted.has(device)) continue;
       this.#waiting.delete(device);
-      for (const step of steps) step();
+      for (const step of steps) {
+        try {
+          step();
+        } catch (err) {
+          this.#d.logger.error('alert evaluation failed', { device, ...describeError(err) });
+        }
+      }
     }
     for (const device of [...this.#waiting.keys()]) if (!this.owns(device)) this.#waiting.delete(device);
   }
@@ -204,10 +212,12 @@ export class ClusterAlerts {
   #schedule(ms: number): void {
     if (this.#stopped) return;
     this.#timer = this.#d.clock.setTimeout(() => {
-      this.#syncing = this.sync().finally(() => {
-        this.#syncing = undefined;
-        this.#schedule(this.#d.interval);
-      });
+      this.#syncing = this.sync()
+        .catch((err: unknown) => this.#d.logger.error('alerts: sync failed', describeError(err)))
+        .finally(() => {
+          this.#syncing = undefined;
+          this.#schedule(this.#d.interval);
+        });
     }, ms);
   }
 

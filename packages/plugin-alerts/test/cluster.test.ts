@@ -97,7 +97,18 @@ async function twoReplicas() {
     role.leader = false;
     role.owns.clear();
   };
-  return { clock, shared, a, b, roleA, roleB, recA, recB, killA: () => kill(roleA, storeA.state) };
+  return {
+    clock,
+    shared,
+    a,
+    b,
+    roleA,
+    roleB,
+    recA,
+    recB,
+    storeB: storeB.state,
+    killA: () => kill(roleA, storeA.state),
+  };
 }
 
 const alertnames = (h: Harness, status?: string) =>
@@ -185,5 +196,17 @@ describe('alerts across replicas', () => {
     expect(a.sent).toEqual([]);
     expect(b.sent).toEqual([]);
     expect(a.api.get(fp as string)?.ack?.by).toBe('noc');
+  });
+
+  it('waits, without crashing, while the shared state cannot be read, then evaluates what it kept', async () => {
+    const { a, b, storeB } = await twoReplicas();
+    storeB.dead = true;
+    for (let i = 0; i < 50; i++) b.samples('dev-b', [{ name: 'device_cpu_load_ratio', value: 0.99 }]);
+    await a.advance(35_000);
+    expect(b.api.list({ state: 'firing' })).toEqual([]);
+    storeB.dead = false;
+    await a.advance(35_000);
+    expect(alertnames(a)).toEqual(['dev-b:firing']);
+    expect(b.sent).toEqual([]);
   });
 });
