@@ -50,6 +50,8 @@ export class Devices implements DeviceRegistry {
    */
   readonly #touched = new Map<string, number>();
   #changes = 0;
+  /** Each stored device as `reload` last read it (JSON), so unchanged ones are skipped. */
+  readonly #lastRead = new Map<string, string>();
   #started = false;
 
   constructor(
@@ -110,8 +112,16 @@ export class Devices implements DeviceRegistry {
     // A device changed here while the store was being read is newer here than in that read.
     const readFrom = this.#changes;
     const newer = (id: string) => (this.#touched.get(id) ?? 0) > readFrom;
+    const seen = new Set<string>();
     const stored = new Map<string, Device>();
     for (const raw of await this.store.list()) {
+      const id = String((raw as Partial<Device>).id);
+      seen.add(id);
+      // Validating 10,000 devices every few seconds would cost real CPU: only what changed in
+      // the store since the last read is looked at again.
+      const json = JSON.stringify(raw);
+      if (this.#lastRead.get(id) === json) continue;
+      this.#lastRead.set(id, json);
       try {
         const device = validateDevice(raw, this.drivers);
         if (this.#origin.get(device.id) !== 'config') stored.set(device.id, device);
@@ -134,7 +144,8 @@ export class Devices implements DeviceRegistry {
       }
     }
     for (const [id, origin] of [...this.#origin]) {
-      if (origin !== 'store' || stored.has(id) || newer(id)) continue;
+      if (origin !== 'store' || seen.has(id) || newer(id)) continue;
+      this.#lastRead.delete(id);
       const entry = this.scheduler.remove(id);
       this.#origin.delete(id);
       if (entry) this.bus.emit('device:removed', { device: entry.device });
