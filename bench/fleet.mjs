@@ -15,7 +15,7 @@
 //
 // Sizes and interval: BENCH_FLEET_SIZES=1000,3000 BENCH_FLEET_INTERVAL_S=60; BENCH_QUICK=1 runs
 // 200 and 500 devices every 15 s. Concurrency: BENCH_FLEET_CONCURRENCY (default 500).
-// Parts: BENCH_FLEET_PARTS=growth,dead,stored (default: all three).
+// Parts: BENCH_FLEET_PARTS=growth,dead,stored (default: all three); BENCH_FLEET_PG_OPTIONS={json}.
 // Not a test: nothing asserts; it prints a table and, last, `BENCH_RESULT {json}`.
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -38,6 +38,8 @@ const sizes = (process.env.BENCH_FLEET_SIZES ?? (quick ? '200,500' : '1000,3000,
   .map(Number);
 const intervalS = Number(process.env.BENCH_FLEET_INTERVAL_S ?? (quick ? 15 : 60));
 const concurrency = Number(process.env.BENCH_FLEET_CONCURRENCY ?? 500);
+// Extra options of the postgres plugin in the stored scenario, as JSON (BENCH_FLEET_PG_OPTIONS).
+const pgOptions = JSON.parse(process.env.BENCH_FLEET_PG_OPTIONS ?? '{}');
 const parts = new Set((process.env.BENCH_FLEET_PARTS ?? 'growth,dead,stored').split(','));
 // A full GC before each heap reading, without needing --expose-gc on the command line.
 setFlagsFromString('--expose_gc');
@@ -151,6 +153,12 @@ async function sinkFigures(monitor) {
     ispmonitor_sink_buffer_samples: 'sink_buffered',
   };
   for (const metric of await monitor.metrics.getMetricsAsJSON()) {
+    if (metric.name === 'ispmonitor_db_write_duration_seconds') {
+      const sum = metric.values.find((v) => v.metricName?.endsWith('_sum'))?.value ?? 0;
+      const count = metric.values.find((v) => v.metricName?.endsWith('_count'))?.value ?? 0;
+      out.db_write_batches = count;
+      out.db_write_ms_mean = count ? +((sum / count) * 1000).toFixed(1) : null;
+    }
     const key = names[metric.name];
     if (key) out[key] = metric.values.reduce((sum, v) => sum + v.value, 0);
   }
@@ -179,7 +187,7 @@ async function scenario(count, deadRatio, dbUrl) {
   const rss0 = process.memoryUsage().rss;
   const heap0 = process.memoryUsage().heapUsed;
   const monitor = await createMonitor({
-    plugins: dbUrl ? [snmp(), postgres({ url: dbUrl })] : [snmp()],
+    plugins: dbUrl ? [snmp(), postgres({ url: dbUrl, ...pgOptions })] : [snmp()],
     devices,
     logger: silent,
     poller: { interval: `${intervalS}s`, concurrency, timeout: '10s', retries: 0 },

@@ -41,7 +41,7 @@ export const optionsSchema = z
       .object({
         /** Compute 5-minute and hourly rollups. Default true. */
         enabled: z.boolean().default(true),
-        /** Buckets this far back are recomputed each round, to count late samples. Default `30m`. */
+        /** Late samples up to this old are counted: their buckets are recomputed by the next round. Default `30m`. */
         lateness: duration('30m'),
       })
       .prefault({}),

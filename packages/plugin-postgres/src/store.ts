@@ -94,6 +94,7 @@ export class Storage implements PostgresStore {
       maxAgeMs: r.raw,
       maxFutureMs: options.ingest.maxFuture,
       counters: counterNames,
+      rollups: options.rollups.enabled,
       now: () => clock.now(),
     });
     this.samples = new SampleReader(db, { raw: r.raw, rollup5m: r.rollup5m, rollup1h: r.rollup1h }, () =>

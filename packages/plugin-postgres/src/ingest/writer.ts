@@ -1,5 +1,6 @@
 import type { Sample } from '@ispmonitor/core';
 import type { Db } from '../db/types.js';
+import { lateBuckets, markDirty } from '../maintenance/rollups.js';
 import { ensurePartitions, partitionStart, SAMPLES } from '../schema/partitions.js';
 import { canonicalLabels, encodeValue, isWellFormed, seriesKind } from './encode.js';
 import type { SeriesCache, SeriesKey } from './series.js';
@@ -29,10 +30,16 @@ export interface WriterOptions {
   /** Samples further in the future than this are rejected (a device with a wrong clock). */
   maxFutureMs: number;
   counters: ReadonlySet<string>;
+  /** Whether rollups are kept: late rows then mark their buckets for recomputation. */
+  rollups: boolean;
   now: () => number;
 }
 
 const COLUMNS = ['series_id', 'ts', 'value', 'raw'] as const;
+
+function* tsOf(rows: ReadonlyArray<{ ts: number }>): Generator<number> {
+  for (const r of rows) yield r.ts;
+}
 const TYPES = ['int4', 'timestamptz_ms', 'float8', 'int8'] as const;
 
 /**
@@ -103,6 +110,8 @@ export class SampleWriter {
     for (let i = 0; i < rows.length; i += size) chunks.push(rows.slice(i, i + size));
     const results = await Promise.all(chunks.map((chunk) => this.#insertWithRetry(chunk, days)));
     const deduplicated = results.some(Boolean);
+    // After the rows are stored (a failure here fails the batch; its retry stores nothing twice).
+    if (this.options.rollups) await markDirty(this.db, lateBuckets(tsOf(pending), this.options.now()));
     return { accepted: pending.length, rejected, deduplicated };
   }
 

@@ -149,8 +149,18 @@ const initial: Migration = {
   ],
 };
 
+/**
+ * Version 2: 5-minute buckets that received rows after they were rolled up; the next rollup
+ * round recomputes them (instead of recomputing a whole lateness window every round).
+ */
+const rollupDirty: Migration = {
+  version: 2,
+  name: 'rollup buckets to recompute',
+  statements: ['CREATE TABLE ispm_rollup_dirty (bucket timestamptz PRIMARY KEY)'],
+};
+
 /** Every migration, in order. The last version is the level the code expects. */
-export const migrations: readonly Migration[] = [initial];
+export const migrations: readonly Migration[] = [initial, rollupDirty];
 
 /** The schema version this code expects. */
 export const LATEST_VERSION = migrations[migrations.length - 1]?.version ?? 0;

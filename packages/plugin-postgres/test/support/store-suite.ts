@@ -16,10 +16,10 @@ export function storeSuite(getDb: () => Promise<Db>): void {
     it('apply from an empty database, then re-running is a no-op', async () => {
       const db = await getDb();
       expect(await schemaVersion(db)).toBe(0);
-      expect(await applyMigrations(db)).toEqual({ applied: [1], version: 1 });
-      expect(await schemaVersion(db)).toBe(1);
-      expect(await applyMigrations(db)).toEqual({ applied: [], version: 1 });
-      expect(await count(db, 'ispm_schema_migrations')).toBe(1);
+      expect(await applyMigrations(db)).toEqual({ applied: [1, 2], version: 2 });
+      expect(await schemaVersion(db)).toBe(2);
+      expect(await applyMigrations(db)).toEqual({ applied: [], version: 2 });
+      expect(await count(db, 'ispm_schema_migrations')).toBe(2);
     });
   });
 
@@ -255,7 +255,8 @@ export function storeSuite(getDb: () => Promise<Db>): void {
         ...series(IN, dev, start, 5 * MIN, counter),
         ...series('device_cpu_load_ratio', { device: 'roll' }, start, 5 * MIN, gauge),
       ]);
-      const first = await storage.maintain(start + 4 * HOUR);
+      // A bucket is rolled up once it ended a minute ago (the settle time).
+      const first = await storage.maintain(start + 4 * HOUR + MIN);
       expect(first.rollups?.fiveMinUntil).toBe(start + 4 * HOUR);
       const second = await storage.maintain(start + 9 * HOUR + MIN);
       expect(second.rollups?.fiveMinUntil).toBe(start + 9 * HOUR);
@@ -298,13 +299,40 @@ export function storeSuite(getDb: () => Promise<Db>): void {
       await storage.write([
         { name: 'device_cpu_load_ratio', labels: { device: 'roll' }, value: -1, ts: start + 9 * HOUR - MIN },
       ]);
-      await storage.maintain(start + 9 * HOUR + 2 * MIN);
+      const report = await storage.maintain(start + 9 * HOUR + 2 * MIN);
+      expect(report.rollups).toMatchObject({ recomputed5m: 1 });
+      const min = async (table: string, bucket: number) =>
+        (
+          await db.query<{ min: number }>(
+            `SELECT r.min FROM ${table} r JOIN ispm_series s ON s.id = r.series_id
+              WHERE s.device = 'roll' AND s.name = 'device_cpu_load_ratio' AND r.bucket = $1::timestamptz`,
+            [new Date(bucket).toISOString()],
+          )
+        ).rows[0]?.min;
+      expect(await min('ispm_rollup_5m', start + 9 * HOUR - 5 * MIN)).toBe(-1);
+      expect(await min('ispm_rollup_1h', start + 8 * HOUR)).toBe(-1);
+      // Nothing new and nothing late: the next round computes nothing at all.
+      const idle = await storage.maintain(start + 9 * HOUR + 3 * MIN);
+      expect(idle.rollups).toMatchObject({ rows5m: 0, rows1h: 0 });
+      expect(idle.rollups?.recomputed5m).toBeUndefined();
+    });
+
+    it('a sample later than the lateness window is stored but leaves the rollups alone', async () => {
+      const db = await getDb();
+      const now = start + 9 * HOUR + 4 * MIN;
+      const { storage } = makeStorage(db, new SetClock(now));
+      await storage.write([
+        { name: 'device_cpu_load_ratio', labels: { device: 'roll' }, value: -5, ts: start + 8 * HOUR },
+      ]);
+      const report = await storage.maintain(now);
+      expect(report.rollups?.recomputed5m).toBeUndefined();
+      expect(await count(db, 'ispm_rollup_dirty')).toBe(0);
       const res = await db.query<{ min: number }>(
         `SELECT r.min FROM ispm_rollup_5m r JOIN ispm_series s ON s.id = r.series_id
           WHERE s.device = 'roll' AND s.name = 'device_cpu_load_ratio' AND r.bucket = $1::timestamptz`,
-        [new Date(start + 9 * HOUR - 5 * MIN).toISOString()],
+        [new Date(start + 8 * HOUR).toISOString()],
       );
-      expect(res.rows[0]?.min).toBe(-1);
+      expect(res.rows[0]?.min).toBe(gauge[96]);
     });
 
     it('drops whole partitions past retention and creates partitions ahead', async () => {
