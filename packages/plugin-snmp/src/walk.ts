@@ -26,6 +26,13 @@ export interface WalkOptions {
   maxRows: number;
   /** Varbinds asked for per request across all columns (columns × repetitions). Default 8 × maxRepetitions. */
   varbindBudget?: number;
+  /**
+   * Rows the longest column had on the last walk of these columns, if known. Requests then ask
+   * for no more repetitions than the rows still expected plus one (which finds the end), so a
+   * table that was empty costs one varbind per column instead of a full answer of the next
+   * subtree. Only the request size changes: a table that grew is walked to its end all the same.
+   */
+  expectedRows?: number;
 }
 
 /** Rows of one column by index, in walk order. */
@@ -67,7 +74,13 @@ export async function walkColumns(
     if (active.length === 0) break;
     const state = opts.state;
     const budget = opts.varbindBudget ?? state.maxRepetitions * 8;
-    const reps = Math.max(1, Math.min(state.maxRepetitions, Math.floor(budget / active.length)));
+    let reps = Math.max(1, Math.min(state.maxRepetitions, Math.floor(budget / active.length)));
+    if (opts.expectedRows !== undefined) {
+      let longest = 0;
+      for (const c of active) if (c.rows.size > longest) longest = c.rows.size;
+      const left = opts.expectedRows - longest;
+      if (left >= 0) reps = Math.min(reps, left + 1);
+    }
     let answer: Varbind[][];
     try {
       if (opts.version === '1') {

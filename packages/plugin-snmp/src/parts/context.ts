@@ -37,6 +37,8 @@ export interface DeviceMemory {
   configuredRepetitions: number;
   interfaces?: InterfaceCache;
   lastUptimeTicks?: number;
+  /** Rows of the longest column on the last walk of each column set (see `walk`), to size requests. */
+  walkRows?: Map<string, number>;
 }
 
 /** The context of one part of one poll. */
@@ -85,18 +87,26 @@ export function partError(ctx: PartContext, part: string, err: unknown): void {
 
 /**
  * Walks columns with the device's bulk state. A column cut short (loop, too many rows) is
- * reported under `partOf(column)` and its rows so far are kept.
+ * reported under `partOf(column)` and its rows so far are kept. The row count of each column set
+ * is remembered per device, so the next poll asks for no more than it expects (see `expectedRows`).
  */
 export async function walk(
   ctx: PartContext,
   columns: string[],
   partOf: (column: string) => string,
 ): Promise<ColumnRowsMap> {
+  const key = `${columns[0]}+${columns.length}`;
+  if (!ctx.memory.walkRows) ctx.memory.walkRows = new Map();
+  const walkRows = ctx.memory.walkRows;
   const result = await walkColumns(ctx.session, columns, {
     version: ctx.settings.version,
     state: ctx.memory.bulk,
     maxRows: ctx.settings.maxRows,
+    expectedRows: walkRows.get(key),
   });
+  let longest = 0;
+  for (const rows of result.columns.values()) if (rows.size > longest) longest = rows.size;
+  walkRows.set(key, longest);
   const reported = new Set<string>();
   for (const [column, err] of result.errors) {
     const part = partOf(column);
