@@ -44,16 +44,35 @@ export function decodeCounter64(value: unknown): bigint | undefined {
   return out <= 0xffff_ffff_ffff_ffffn ? out : undefined;
 }
 
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
+/**
+ * A Counter64 as a sample value: a `number` while it is a safe integer, a `bigint` beyond. Values
+ * of up to six significant bytes (below 2^48) are added up as a number, without the bigint
+ * arithmetic of `decodeCounter64` (this runs for every 64-bit counter of every poll).
+ */
+export function counter64Value(value: unknown): number | bigint | undefined {
+  if (Buffer.isBuffer(value) && value.length <= 9) {
+    const end = value.length;
+    let i = 0;
+    while (i < end && value[i] === 0) i++;
+    if (end - i <= 6) {
+      let n = 0;
+      for (; i < end; i++) n = n * 256 + (value[i] as number);
+      return n;
+    }
+  }
+  const big = decodeCounter64(value);
+  if (big === undefined) return undefined;
+  return big <= MAX_SAFE ? Number(big) : big;
+}
+
 /**
  * A counter or gauge as a sample value. Counter64 follows one rule, documented in the README: a
  * `number` while it is a safe integer (≤ 2^53−1), a `bigint` beyond that so it stays exact.
  */
 export function numericValue(vb: Varbind): number | bigint | undefined {
-  if (vb.type === VarbindType.Counter64) {
-    const big = decodeCounter64(vb.value);
-    if (big === undefined) return undefined;
-    return big <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(big) : big;
-  }
+  if (vb.type === VarbindType.Counter64) return counter64Value(vb.value);
   switch (vb.type) {
     case VarbindType.Integer:
     case VarbindType.Counter:

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseCidr } from '../src/discover.js';
 import { compareOids, decodeCounter64, profileFor, settingsSchema } from '../src/index.js';
+import { counter64Value } from '../src/values.js';
 
 describe('compareOids', () => {
   it('compares only what follows a shared prefix when told where it ends', () => {
@@ -40,6 +41,31 @@ describe('decodeCounter64', () => {
   it('rejects values wider than 64 bits', () => {
     expect(decodeCounter64(Buffer.from('01ffffffffffffffff', 'hex'))).toBeUndefined();
     expect(decodeCounter64(Buffer.alloc(20, 0xff))).toBeUndefined();
+  });
+  it('counter64Value (the number fast path) agrees with decodeCounter64 on every length', () => {
+    const reference = (b: Buffer) => {
+      const big = decodeCounter64(b);
+      return big === undefined ? undefined : big <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(big) : big;
+    };
+    const samples: Buffer[] = [
+      Buffer.alloc(0),
+      Buffer.from('001fffffffffffff', 'hex'),
+      Buffer.from('0020000000000000', 'hex'),
+    ];
+    let seed = 7;
+    for (let n = 0; n < 5000; n++) {
+      const len = n % 11;
+      const b = Buffer.alloc(len);
+      for (let i = 0; i < len; i++) {
+        seed = (seed * 1103515245 + 12345) % 2 ** 31;
+        // Leading zeros now and then, as BER encodes them.
+        b[i] = i < (seed >> 8) % 4 ? 0 : seed & 0xff;
+      }
+      samples.push(b);
+    }
+    for (const b of samples) expect(counter64Value(b)).toStrictEqual(reference(b));
+    expect(counter64Value(Buffer.from('0000ffffffffffff', 'hex'))).toBe(2 ** 48 - 1);
+    expect(counter64Value(Buffer.from('00ffffffffffffffff', 'hex'))).toBe(2n ** 64n - 1n);
   });
 });
 
