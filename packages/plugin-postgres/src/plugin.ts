@@ -206,9 +206,11 @@ function setupPostgres(ctx: PluginContext, options: PostgresOptions): void {
   function schedule(): void {
     if (stopped) return;
     timer = clock.setTimeout(async () => {
-      if (stopped || !storage) return;
-      await storage.maintain().catch(() => {});
-      await status.flush(storage.db);
+      // The monitor may stop (and drop `storage`) while a round runs: hold this round's own.
+      const s = storage;
+      if (stopped || !s) return;
+      await s.maintain().catch(() => {});
+      if (!stopped) await status.flush(s.db).catch(() => {});
       schedule();
     }, options.maintenance.interval);
   }

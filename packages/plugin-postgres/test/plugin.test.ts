@@ -2,9 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createMonitor, definePlugin, type Monitor, type Sample, tokens } from '@ispmonitor/core';
-import { createFakeLogger, testPlugin } from '@ispmonitor/core/testing';
+import { createFakeLogger, FakeClock, testPlugin } from '@ispmonitor/core/testing';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { postgres, postgresStore } from '../src/index.js';
+import { Storage } from '../src/store.js';
 import { freePort } from './support/pg-server.js';
 
 // A fresh PGlite takes ~5 s to start, much more on a loaded machine: room for the suite's tests.
@@ -136,4 +137,49 @@ describe('end to end on real time, with createMonitor and a PGlite folder', () =
     await expect(b.start()).rejects.toThrow(/in use by process \d+ \(this process\)/);
     await a.stop();
   }, 60_000);
+});
+
+describe('stopping while a maintenance round runs', () => {
+  it('neither crashes nor leaves the round writing to a closed database', async () => {
+    const clock = new FakeClock(Date.now());
+    const logger = createFakeLogger();
+    const m = await createMonitor({
+      plugins: [postgres({ memory: true, maintenance: { interval: '1m' } })],
+      clock,
+      logger,
+    });
+    await m.start();
+    // Hold the next maintenance round until the monitor is stopping.
+    let release: () => void = () => {};
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    const real = Storage.prototype.maintain;
+    let entered: () => void = () => {};
+    const inRound = new Promise<void>((r) => {
+      entered = r;
+    });
+    const spy = vi.spyOn(Storage.prototype, 'maintain').mockImplementation(async function (
+      this: Storage,
+      now,
+    ) {
+      entered();
+      await gate;
+      return real.call(this, now);
+    });
+    try {
+      const ticking = clock.advance(60_000);
+      await inRound;
+      const stopping = m.stop();
+      await new Promise((r) => setTimeout(r, 50));
+      release();
+      await stopping;
+      await ticking;
+    } finally {
+      spy.mockRestore();
+    }
+    // Give the round's continuation a turn: before the fix it threw here (storage gone).
+    await new Promise((r) => setTimeout(r, 200));
+    expect(logger.records.filter((r) => r.level === 'error')).toEqual([]);
+  });
 });
