@@ -2,8 +2,23 @@ import type { DeviceRegistry, DeviceState, DeviceStatus, Logger } from '@ispmoni
 import { describeError } from '@ispmonitor/core';
 import type { PostgresStore } from '@ispmonitor/plugin-postgres';
 
+/** A status change as the live event stream sends it. */
+export interface StatusChange {
+  device: string;
+  previous: DeviceStatus;
+  status: DeviceStatus;
+  ts: number;
+  reason?: string;
+}
+
 /** What the routes read about devices and their status. */
-export type DeviceView = Pick<DeviceRegistry, 'list' | 'get' | 'counts'>;
+export type DeviceView = Pick<DeviceRegistry, 'list' | 'get' | 'counts'> & {
+  /**
+   * Status changes this view shows that the monitor's bus does not carry (an API replica's
+   * recorded statuses); the listener is removed by the function returned.
+   */
+  onStatusChange?(listener: (change: StatusChange) => void): () => void;
+};
 
 /**
  * The devices of an `api` replica, which polls nothing: each one's status is the last one the
@@ -11,14 +26,20 @@ export type DeviceView = Pick<DeviceRegistry, 'list' | 'get' | 'counts'>;
  */
 export class StoredStatuses implements DeviceView {
   #status = new Map<string, DeviceStatus>();
+  #loaded = false;
+  #listeners = new Set<(change: StatusChange) => void>();
 
   constructor(
     private readonly devices: DeviceView,
     private readonly store: () => PostgresStore | undefined,
     private readonly now: () => number = Date.now,
+    private readonly logger?: Logger,
   ) {}
 
-  /** Reads the status in force now of every device from the recorded transitions. */
+  /**
+   * Reads the status in force now of every device from the recorded transitions, and tells the
+   * listeners what changed since the previous read (nothing at the first read: that is the start).
+   */
   async refresh(): Promise<void> {
     const store = this.store();
     if (!store) return;
@@ -30,7 +51,43 @@ export class StoredStatuses implements DeviceView {
       for (const [status, ms] of Object.entries(row.ms))
         if (ms > 0) next.set(row.device, status as DeviceStatus);
     }
+    const previous = this.#status;
     this.#status = next;
+    if (!this.#loaded) {
+      this.#loaded = true;
+      return;
+    }
+    if (this.#listeners.size === 0) return;
+    const changes: StatusChange[] = [];
+    const reason = 'recorded by a poller';
+    for (const [device, status] of next) {
+      const before = previous.get(device) ?? 'unknown';
+      if (before !== status && this.devices.get(device))
+        changes.push({ device, previous: before, status, ts: now, reason });
+    }
+    // A device whose recorded status is gone (history expired) shows this process's own again.
+    for (const [device, before] of previous) {
+      if (next.has(device)) continue;
+      const own = this.devices.get(device)?.status;
+      if (own && own !== before) changes.push({ device, previous: before, status: own, ts: now, reason });
+    }
+    for (const change of changes) {
+      for (const listener of [...this.#listeners]) {
+        try {
+          listener(change);
+        } catch (err) {
+          // A listener (one SSE client) never stops the others or the sync round.
+          this.logger?.warn('status change listener failed', { error: describeError(err) });
+        }
+      }
+    }
+  }
+
+  onStatusChange(listener: (change: StatusChange) => void): () => void {
+    this.#listeners.add(listener);
+    return () => {
+      this.#listeners.delete(listener);
+    };
   }
 
   #apply(state: DeviceState): DeviceState {

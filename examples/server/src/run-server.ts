@@ -12,6 +12,7 @@ import { buildMetricsApp } from './metrics-server.js';
 import { type DeviceView, StoredStatuses, startReplicaSync } from './replica-sync.js';
 import type { ServerConfig, ServerRole } from './server-config.js';
 import { createServerContext } from './server-context.js';
+import { routersByStatus } from './status-metric.js';
 
 /**
  * Node.js process metrics (CPU, memory, event-loop lag, GC) as `ispmonitor_process_*` and
@@ -57,8 +58,12 @@ export async function runServer(
   await monitor.start();
   const store = () => (monitor.has(postgresStore) ? monitor.resolve(postgresStore) : undefined);
   // An API replica polls nothing: it shows the statuses the pollers recorded.
-  const statuses = server.role === 'api' ? new StoredStatuses(monitor.devices, store) : undefined;
+  const statuses =
+    server.role === 'api'
+      ? new StoredStatuses(monitor.devices, store, Date.now, monitor.logger.child({ component: 'statuses' }))
+      : undefined;
   const devices: DeviceView = statuses ?? monitor.devices;
+  routersByStatus(monitor, server.role, statuses && (() => statuses.counts()));
   // Replicas share a PostgreSQL (never an embedded PGlite): they follow each other's changes.
   const sync = config.database.url
     ? startReplicaSync({

@@ -119,6 +119,50 @@ describe.skipIf(missing)(
       expect(poller.monitor.devices.get('r1')?.device.name).toBe('Beirut core');
     });
 
+    it("an API replica streams the status changes the pollers recorded and exports them as the fleet's counts", async () => {
+      // The web UI's live stream, opened on B before the poller sees the router.
+      const abort = new AbortController();
+      const stream = await fetch(`${b.urls.api}/api/v1/events`, { headers: admin, signal: abort.signal });
+      expect(stream.status).toBe(200);
+      const reader = (stream.body as ReadableStream<Uint8Array>).getReader();
+      const decoder = new TextDecoder();
+      let text = '';
+      const statusEvents = () =>
+        [...text.matchAll(/event: device:status\ndata: (.*)\n/g)].map(
+          (m) => JSON.parse(m[1] as string) as { device: string; previous: string; status: string },
+        );
+      try {
+        const created = await api(a, '/api/v1/routers', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ id: 'r3', host: '127.0.0.1', driver: 'lab' }),
+        });
+        expect(created.status).toBe(201);
+        await Promise.all([b.syncNow(), poller.syncNow()]);
+        for (let i = 0; i < 100 && !statusEvents().some((e) => e.device === 'r3'); i++) {
+          await new Promise((r) => setTimeout(r, 100));
+          await b.syncNow();
+          // Read what has arrived without waiting for more.
+          const chunk = await Promise.race([
+            reader.read(),
+            new Promise<undefined>((r) => setTimeout(() => r(undefined), 50)),
+          ]);
+          if (chunk?.value) text += decoder.decode(chunk.value, { stream: true });
+        }
+        expect(statusEvents().filter((e) => e.device === 'r3')).toEqual([
+          expect.objectContaining({ device: 'r3', previous: 'unknown', status: 'online' }),
+        ]);
+      } finally {
+        abort.abort();
+        await reader.cancel().catch(() => {});
+      }
+      // B's own registry shows r3 as unknown (it polls nothing); its metric shows the recorded fleet.
+      expect(b.monitor.devices.get('r3')?.status).toBe('unknown');
+      const metrics = await (await fetch(`${b.urls.metrics}/metrics`)).text();
+      expect(metrics).toMatch(/^ispmonitor_routers_total\{status="online",view="fleet"\} 2$/m);
+      expect(metrics).toMatch(/^ispmonitor_routers_total\{status="unknown",view="fleet"\} 0$/m);
+    });
+
     it('a login session obtained on A works on B', async () => {
       const login = await fetch(`${a.urls.api}/api/v1/auth/login`, {
         method: 'POST',

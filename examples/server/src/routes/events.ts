@@ -6,7 +6,8 @@ const HEARTBEAT_MS = 15_000;
 
 /**
  * `/api/v1/events`: server-sent events of device status changes, inventory changes and alerts
- * for the UI. Each client gets its own listeners, removed when it disconnects.
+ * for the UI (on an API replica: the status changes the pollers recorded, seen at each sync
+ * round). Each client gets its own listeners, removed when it disconnects.
  */
 export async function eventRoutes(app: FastifyInstance, ctx: ServerContext): Promise<void> {
   const open = new Set<() => void>();
@@ -31,16 +32,21 @@ export async function eventRoutes(app: FastifyInstance, ctx: ServerContext): Pro
       res.write(`id: ${id}\nevent: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
     };
     const bus = ctx.monitor.bus;
+    // An API replica polls nothing: its status changes are the ones the pollers recorded, seen at
+    // each sync round; elsewhere they are this process's own polls.
+    const onStatus = ctx.devices.onStatusChange?.bind(ctx.devices);
     const offs = [
-      bus.on('device:status', (e) =>
-        send('device:status', {
-          device: e.device.id,
-          previous: e.previous,
-          status: e.status,
-          ts: e.ts,
-          reason: e.reason,
-        }),
-      ),
+      onStatus
+        ? onStatus((c) => send('device:status', c))
+        : bus.on('device:status', (e) =>
+            send('device:status', {
+              device: e.device.id,
+              previous: e.previous,
+              status: e.status,
+              ts: e.ts,
+              reason: e.reason,
+            }),
+          ),
       bus.on('device:added', (e) => send('device:added', { device: e.device.id })),
       bus.on('device:changed', (e) => send('device:changed', { device: e.device.id })),
       bus.on('device:removed', (e) => send('device:removed', { device: e.device.id })),
