@@ -10,6 +10,7 @@ import { DataDirLockedError } from './db/lock.js';
 import type { Db } from './db/types.js';
 import { recordFacts } from './inventory/facts.js';
 import { FactsMemo } from './inventory/facts-memo.js';
+import { FactsQueue } from './inventory/facts-queue.js';
 import { createInventoryStore, createStateStore } from './inventory/stores.js';
 import { createDbMetrics } from './metrics.js';
 import { describeTarget, openDb } from './open.js';
@@ -64,8 +65,21 @@ function setupPostgres(ctx: PluginContext, options: PostgresOptions): void {
   let timer: unknown;
   const metrics = createDbMetrics(ctx.metrics, () => storage?.db.poolStats());
   const status = new StatusQueue(100_000, () => metrics.factsErrors.inc({ event: 'device:status' }));
-  const factChains = new Map<string, Promise<void>>();
   const factsMemo = new FactsMemo(options.facts.refresh);
+  // Half the pool at most (sample ingest needs the rest); what waits is merged per device.
+  const factsQueue = new FactsQueue(Math.max(1, Math.floor(options.pool.max / 2)), async (p) => {
+    const s = storage;
+    try {
+      if (!s) throw new Error('the database is not open');
+      const due = factsMemo.due(p.device.id, p.facts, p.ts);
+      if (due.prints.size === 0) return;
+      await recordFacts(s.db, p.device, due.facts, p.ts);
+      factsMemo.commit(p.device.id, due.prints, p.ts);
+    } catch (err) {
+      metrics.factsErrors.inc({ event: 'facts' });
+      logger.warn('could not record inventory facts', { device: p.device.id, error: describeError(err) });
+    }
+  });
 
   const need = (): Storage => {
     if (storage) return storage;
@@ -114,26 +128,12 @@ function setupPostgres(ctx: PluginContext, options: PostgresOptions): void {
       metrics.factsErrors.inc({ event: 'facts' });
       return;
     }
-    const s = storage;
-    // Facts of one device are recorded in order; devices do not wait for each other.
-    const prev = factChains.get(e.device.id) ?? Promise.resolve();
-    const next = prev
-      .then(async () => {
-        const due = factsMemo.due(e.device.id, e.facts, e.ts);
-        if (due.prints.size === 0) return;
-        await recordFacts(s.db, e.device, due.facts, e.ts);
-        factsMemo.commit(e.device.id, due.prints, e.ts);
-      })
-      .catch((err: unknown) => {
-        metrics.factsErrors.inc({ event: 'facts' });
-        logger.warn('could not record inventory facts', { device: e.device.id, error: describeError(err) });
-      })
-      .finally(() => {
-        if (factChains.get(e.device.id) === next) factChains.delete(e.device.id);
-      });
-    factChains.set(e.device.id, next);
+    factsQueue.push(e.device, e.facts, e.ts);
   });
-  ctx.bus.on('device:removed', (e) => factsMemo.forget(e.device.id));
+  ctx.bus.on('device:removed', (e) => {
+    factsQueue.forget(e.device.id);
+    factsMemo.forget(e.device.id);
+  });
   ctx.bus.on('device:status', (e) => {
     status.push({ device: e.device.id, previous: e.previous, status: e.status, ts: e.ts, reason: e.reason });
     if (storage) void status.flush(storage.db);
@@ -226,7 +226,7 @@ function setupPostgres(ctx: PluginContext, options: PostgresOptions): void {
   ctx.onStop(async () => {
     stopped = true;
     if (timer !== undefined) clock.clearTimeout(timer);
-    await Promise.allSettled([...factChains.values()]);
+    await factsQueue.drain();
     const s = storage;
     storage = undefined;
     lastError = 'stopped';
