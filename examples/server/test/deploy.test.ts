@@ -173,4 +173,69 @@ describe('deployment files', () => {
     expect(devices.metrics_path).toBe('/metrics/devices');
     expect(devices.http_sd_configs[0].url).toMatch(/:9090\/sd\/devices$/);
   });
+
+  it.each([
+    ['prometheus-k8s.yml', 'k8s'],
+    ['prometheus-compose.yml', 'compose'],
+  ])(
+    "the multi-poller scrape config %s scrapes each API replica, each poller and each poller's whole device metrics",
+    async (file, kind) => {
+      const prom = parse(read(`prometheus/${file}`));
+      const jobs = Object.fromEntries(
+        prom.scrape_configs.map((j: { job_name: string }) => [j.job_name, j]),
+      ) as Record<
+        string,
+        {
+          metrics_path?: string;
+          params?: unknown;
+          relabel_configs?: unknown;
+          dns_sd_configs: Array<{ names: string[]; type: string; port: number }>;
+        }
+      >;
+      expect(Object.keys(jobs).sort()).toEqual(['ispmonitor', 'ispmonitor-devices', 'ispmonitor-pollers']);
+      // A whole /metrics/devices per poller: no ?target= (that is the single-process way).
+      expect(jobs['ispmonitor-devices']!.metrics_path).toBe('/metrics/devices');
+      expect(jobs['ispmonitor-devices']!.params).toBeUndefined();
+      expect(jobs['ispmonitor-devices']!.relabel_configs).toBeUndefined();
+      const names = (job: string) =>
+        jobs[job]!.dns_sd_configs.flatMap((c) => {
+          expect(c.port).toBe(9090);
+          expect(c.type).toBe('A');
+          return c.names;
+        });
+      // The names resolve to every pod/container of the right role.
+      let api: string[];
+      let pollers: string[];
+      if (kind === 'k8s') {
+        const services = k8s['service.yaml']!;
+        const [apiDep, pollerDep] = k8s['deployment.yaml']!;
+        const headless = (dep: typeof apiDep) =>
+          services
+            .filter(
+              (svc) =>
+                svc.spec.clusterIP === 'None' &&
+                svc.spec.ports.some((p: { port: number }) => p.port === 9090) &&
+                Object.entries(svc.spec.selector).every(
+                  ([k, v]) => dep!.spec.template.metadata.labels[k] === v,
+                ),
+            )
+            .map((svc) => `${svc.metadata.name}.${svc.metadata.namespace}.svc.cluster.local`);
+        api = headless(apiDep);
+        pollers = headless(pollerDep);
+      } else {
+        const compose = parse(read('docker-compose.yml'));
+        const ofRole = (role: ServerRole) =>
+          Object.entries(compose.services as Record<string, { environment?: Record<string, string> }>)
+            .filter(([, svc]) => svc.environment && roleOf(svc.environment) === role)
+            .map(([name]) => name);
+        api = ofRole('api');
+        pollers = ofRole('poller');
+      }
+      expect(api.length).toBe(1);
+      expect(pollers.length).toBe(1);
+      expect(names('ispmonitor')).toEqual(api);
+      expect(names('ispmonitor-pollers')).toEqual(pollers);
+      expect(names('ispmonitor-devices')).toEqual(pollers);
+    },
+  );
 });

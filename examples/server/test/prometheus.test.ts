@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { loadConfig } from '@ispmonitor/core';
 import { type SnmpFleet, startSnmpFleet } from '@ispmonitor/simulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { assemble } from '../src/assemble.js';
 import { generateLicenseKeys, signLicense } from '../src/license.js';
 import { type RunningServer, runServer } from '../src/run-server.js';
@@ -51,6 +51,27 @@ function ruleExprs(): Array<{ where: string; expr: string }> {
   );
 }
 
+/** The scrape configs shipped: one process, and API + poller replicas (Kubernetes, compose). */
+const scrapeConfigs = () =>
+  readdirSync(join(DEPLOY, 'prometheus')).filter((f) => /^prometheus.*\.yml$/.test(f));
+
+/**
+ * The compose config (API and poller replicas found by DNS) aimed at one running server: each
+ * DNS lookup becomes that server's address, which serves its own metrics and its whole device
+ * metrics as a poller does.
+ */
+function multiPollerConfig(target: string): string {
+  const cfg = parse(readFileSync(join(DEPLOY, 'prometheus', 'prometheus-compose.yml'), 'utf8'));
+  cfg.global = { scrape_interval: '1s', evaluation_interval: '1s' };
+  for (const job of cfg.scrape_configs) {
+    expect(job.dns_sd_configs, job.job_name).toBeDefined();
+    delete job.dns_sd_configs;
+    job.static_configs = [{ targets: [target] }];
+    if (job.scrape_timeout) job.scrape_timeout = '1s';
+  }
+  return stringify(cfg);
+}
+
 describe.skipIf(missing)(
   `Prometheus against a running server${missing ? ` (skipped: ${missing})` : ''}`,
   () => {
@@ -58,6 +79,7 @@ describe.skipIf(missing)(
     let fleet: SnmpFleet;
     let server: RunningServer;
     let prom: RunningPrometheus;
+    let multi: RunningPrometheus;
     let traffic: NodeJS.Timeout;
 
     beforeAll(async () => {
@@ -124,22 +146,50 @@ describe.skipIf(missing)(
       writeFileSync(join(dir, 'prometheus.yml'), promConfig);
       writeFileSync(join(dir, 'rules.yml'), readFileSync(join(DEPLOY, 'prometheus', 'rules.yml')));
       prom = await startPrometheus(join(dir, 'prometheus.yml'));
+      writeFileSync(join(dir, 'multi.yml'), multiPollerConfig(target));
+      multi = await startPrometheus(join(dir, 'multi.yml'));
     }, 120_000);
 
     afterAll(async () => {
       clearInterval(traffic);
       await prom?.stop();
+      await multi?.stop();
       await server?.shutdown();
       await fleet?.close();
       rmSync(dir, { recursive: true, force: true });
     });
 
-    it('promtool accepts the rules and the scrape config', () => {
+    it('promtool accepts the rules and every scrape config, as shipped and as the tests run them', () => {
       const rules = promtool(['check', 'rules', join(DEPLOY, 'prometheus', 'rules.yml')]);
       expect(rules.code, rules.output).toBe(0);
-      const cfg = promtool(['check', 'config', join(dir, 'prometheus.yml')]);
-      expect(cfg.code, cfg.output).toBe(0);
+      expect(scrapeConfigs().sort()).toEqual([
+        'prometheus-compose.yml',
+        'prometheus-k8s.yml',
+        'prometheus.yml',
+      ]);
+      for (const file of [
+        ...scrapeConfigs().map((f) => join(DEPLOY, 'prometheus', f)),
+        join(dir, 'prometheus.yml'),
+        join(dir, 'multi.yml'),
+      ]) {
+        const cfg = promtool(['check', 'config', file]);
+        expect(cfg.code, `${file}\n${cfg.output}`).toBe(0);
+      }
     });
+
+    it('the multi-poller way scrapes whole /metrics/devices: every device once, named by its device label', async () => {
+      const until = Date.now() + 30_000;
+      let up: Awaited<ReturnType<RunningPrometheus['query']>> = [];
+      while (Date.now() < until) {
+        up = await multi.query('device_up{job="ispmonitor-devices"}');
+        if (up.length === 3) break;
+        await new Promise((r) => setTimeout(r, 500));
+      }
+      expect(up.map((r) => r.metric.device).sort()).toEqual(fleet.devices.map((d) => d.id).sort());
+      // The poller's address is dropped from device series (one series per device across moves).
+      for (const r of up) expect(r.metric.instance).toBeUndefined();
+      expect(await multi.query('up{job="ispmonitor-devices"} == 1')).toHaveLength(1);
+    }, 40_000);
 
     it('discovers every device through /sd/devices and scrapes each one by its id', async () => {
       const until = Date.now() + 30_000;
@@ -154,16 +204,20 @@ describe.skipIf(missing)(
       expect(new Set(octets.map((r) => r.metric.device))).toEqual(new Set(fleet.devices.map((d) => d.id)));
     }, 40_000);
 
-    it('returns data for every PromQL expression of the dashboards and rules (no metric name typos)', async () => {
+    it('returns data for every PromQL expression of the dashboards and rules, with either scrape config (no metric name typos)', async () => {
       const exprs = [...dashboardExprs(), ...ruleExprs()];
       expect(exprs.length).toBeGreaterThan(30);
+      const both = [
+        ...exprs.map((e) => ({ ...e, on: prom })),
+        ...exprs.map((e) => ({ ...e, where: `${e.where} (multi-poller config)`, on: multi })),
+      ];
       const empty = new Map<string, string>();
       const until = Date.now() + 45_000;
-      let pending = exprs;
+      let pending = both;
       while (pending.length && Date.now() < until) {
         const next = [];
         for (const e of pending) {
-          const result = await prom.query(e.expr);
+          const result = await e.on.query(e.expr);
           if (result.length === 0) next.push(e);
         }
         pending = next;
