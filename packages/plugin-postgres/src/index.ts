@@ -6,7 +6,16 @@ export type { BinaryType } from './db/binary.js';
 export { DataDirLockedError, type FolderLock, lockDataDir } from './db/lock.js';
 export { openPg, type PgDbOptions, redactUrl } from './db/pg.js';
 export { openPglite, type PgliteDbOptions } from './db/pglite.js';
-export type { CopySpec, Db, PoolStats, Queryable, QueryResult } from './db/types.js';
+export type {
+  BinaryPayload,
+  CopySpec,
+  Db,
+  EncodedCopy,
+  PoolStats,
+  Queryable,
+  QueryResult,
+  RowsCopy,
+} from './db/types.js';
 export type { StoredValue } from './ingest/encode.js';
 export { decodeValue, encodeValue } from './ingest/encode.js';
 export type { SeriesKey } from './ingest/series.js';

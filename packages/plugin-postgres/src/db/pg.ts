@@ -35,14 +35,18 @@ function wrap(client: { query: PgClientLike['query'] }): Queryable {
 }
 
 async function copyWith(client: PgClientLike, spec: CopySpec): Promise<number> {
-  if (spec.rows.length === 0) return 0;
+  const count = spec.payload ? spec.payload.rows : spec.rows.length;
+  if (count === 0) return 0;
   const { from } = await import('pg-copy-streams');
   const cols = spec.columns.map(assertIdentifier).join(', ');
-  const format = spec.binary ? ' WITH (FORMAT binary)' : '';
+  const format = spec.payload || spec.binary ? ' WITH (FORMAT binary)' : '';
   const stream = client.query(from(`COPY ${assertIdentifier(spec.table)} (${cols}) FROM STDIN${format}`));
-  const payload = spec.binary ? encodeBinaryCopy(spec.binary, spec.rows) : copyText(spec.rows);
-  await pipeline(Readable.from([payload]), stream);
-  return spec.rows.length;
+  // Pieces are encoded as the socket takes them: the server works on one while we encode the next.
+  const source = spec.payload
+    ? Readable.from(spec.payload.pieces(), { objectMode: false, highWaterMark: 1 << 16 })
+    : Readable.from([spec.binary ? encodeBinaryCopy(spec.binary, spec.rows) : copyText(spec.rows)]);
+  await pipeline(source, stream);
+  return count;
 }
 
 /**

@@ -31,15 +31,18 @@ function wrap(db: PgliteLike): Queryable & { copy(spec: CopySpec): Promise<numbe
       return { rows: res.rows, rowCount: res.affectedRows ?? 0 };
     },
     async copy(spec) {
-      if (spec.rows.length === 0) return 0;
+      const count = spec.payload ? spec.payload.rows : spec.rows.length;
+      if (count === 0) return 0;
       const cols = spec.columns.map(assertIdentifier).join(', ');
       // PGlite reads COPY input from a Blob mounted at /dev/blob: one call, no per-row parsing in JS.
-      const format = spec.binary ? ' WITH (FORMAT binary)' : '';
-      const payload = spec.binary ? encodeBinaryCopy(spec.binary, spec.rows) : copyText(spec.rows);
+      const format = spec.payload || spec.binary ? ' WITH (FORMAT binary)' : '';
+      const parts = spec.payload
+        ? [...spec.payload.pieces()]
+        : [spec.binary ? encodeBinaryCopy(spec.binary, spec.rows) : copyText(spec.rows)];
       await db.query(`COPY ${assertIdentifier(spec.table)} (${cols}) FROM '/dev/blob'${format}`, [], {
-        blob: new Blob([payload]),
+        blob: new Blob(parts as unknown as ConstructorParameters<typeof Blob>[0]),
       });
-      return spec.rows.length;
+      return count;
     },
   };
 }

@@ -18,7 +18,10 @@ export interface Queryable {
 }
 
 /** A bulk load of rows into a table whose name is a constant of ours (never input). */
-export interface CopySpec {
+export type CopySpec = RowsCopy | EncodedCopy;
+
+/** Rows as values: the engine encodes them. */
+export interface RowsCopy {
   /** Target table: a fixed identifier from our schema. */
   table: string;
   columns: readonly string[];
@@ -26,6 +29,24 @@ export interface CopySpec {
   rows: ReadonlyArray<ReadonlyArray<string | number | bigint | null>>;
   /** Column types: when given, rows travel in COPY's binary format (no text parsing on the server). */
   binary?: readonly BinaryType[];
+  payload?: undefined;
+}
+
+/**
+ * Rows already encoded in COPY's binary format, produced piece by piece as the engine sends
+ * them: on PostgreSQL the server stores the first pieces while this process encodes the next.
+ */
+export interface EncodedCopy {
+  table: string;
+  columns: readonly string[];
+  payload: BinaryPayload;
+}
+
+/** A binary COPY stream (header to trailer) and the number of rows in it. */
+export interface BinaryPayload {
+  rows: number;
+  /** A fresh iteration over the stream's pieces each call (a retry sends it again). */
+  pieces(): Iterable<Uint8Array>;
 }
 
 /** Pool statistics for self-metrics (PGlite reports one connection). */
@@ -69,7 +90,7 @@ export function copyField(value: string | number | bigint | null): string {
 }
 
 /** Renders rows as COPY text (tab-separated, newline-terminated). */
-export function copyText(rows: CopySpec['rows']): string {
+export function copyText(rows: RowsCopy['rows']): string {
   let out = '';
   for (const row of rows) {
     out += row.map(copyField).join('\t');

@@ -45,6 +45,22 @@ export function canonicalLabels(labels: Labels): string {
   return JSON.stringify(out);
 }
 
+/**
+ * The in-memory key of a series: its name and labels in the order the labels object holds them,
+ * each part length-prefixed (so no two different label sets share a key). Unlike
+ * `canonicalLabels` it neither sorts nor builds JSON: it is computed for every sample, and a
+ * driver emits a series' labels in the same order every time. The same labels in another order
+ * get another key, which maps to the same series id.
+ */
+export function seriesKey(name: string, labels: Labels): string {
+  let key = `${name.length}:${name}`;
+  for (const k of Object.keys(labels)) {
+    const v = String(labels[k]);
+    key += `,${k.length}:${k}${v.length}:${v}`;
+  }
+  return key;
+}
+
 /** Whether a series is a counter: catalogue counters and Prometheus' `_total` convention. */
 export function seriesKind(name: string, counters: ReadonlySet<string>): 'counter' | 'gauge' {
   return counters.has(name) || name.endsWith('_total') ? 'counter' : 'gauge';

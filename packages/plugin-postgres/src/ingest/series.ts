@@ -9,7 +9,8 @@ export interface SeriesKey {
 
 /**
  * Maps (name, labels) to series ids, creating series on first sight. Ids are cached in memory
- * (bounded: the cache is cleared when full, then refills from the database as samples come).
+ * under the caller's key (`seriesKey`), bounded: the cache is cleared when full, then refills from
+ * the database as samples come.
  */
 export class SeriesCache {
   readonly #ids = new Map<string, number>();
@@ -28,19 +29,32 @@ export class SeriesCache {
     this.#ids.clear();
   }
 
-  /** Resolves every key to its id; `keys` are `name \0 labels` strings. */
+  /** The cached id of a key, if any (no database access). */
+  get(key: string): number | undefined {
+    return this.#ids.get(key);
+  }
+
+  /** Resolves every key to its id, creating the series that do not exist yet. */
   async resolve(wanted: Map<string, SeriesKey>): Promise<Map<string, number>> {
     const out = new Map<string, number>();
-    const missing: Array<[string, SeriesKey]> = [];
+    // Several keys may name one series (labels in another order): each series is sent once.
+    const series = new Map<string, { s: SeriesKey; keys: string[] }>();
     for (const [k, s] of wanted) {
       const id = this.#ids.get(k);
-      if (id === undefined) missing.push([k, s]);
-      else out.set(k, id);
+      if (id !== undefined) {
+        out.set(k, id);
+        continue;
+      }
+      const canonical = `${s.name}\0${s.labels}`;
+      const entry = series.get(canonical);
+      if (entry) entry.keys.push(k);
+      else series.set(canonical, { s, keys: [k] });
     }
-    if (missing.length === 0) return out;
-    const names = missing.map(([, s]) => s.name);
-    const labels = missing.map(([, s]) => s.labels);
-    const kinds = missing.map(([, s]) => s.kind);
+    if (series.size === 0) return out;
+    const missing = [...series.values()];
+    const names = missing.map((m) => m.s.name);
+    const labels = missing.map((m) => m.s.labels);
+    const kinds = missing.map((m) => m.s.kind);
     await this.db.query(
       `INSERT INTO ispm_series (name, labels, kind)
        SELECT n, l::jsonb, k FROM unnest($1::text[], $2::text[], $3::text[]) AS t(n, l, k)
@@ -52,12 +66,14 @@ export class SeriesCache {
          JOIN ispm_series s ON s.name = t.n AND s.labels = t.l::jsonb`,
       [names, labels],
     );
-    if (this.#ids.size + missing.length > this.limit) this.#ids.clear();
+    if (this.#ids.size + wanted.size > this.limit) this.#ids.clear();
     for (const row of res.rows) {
       const entry = missing[Number(row.ord) - 1];
       if (!entry) continue;
-      out.set(entry[0], Number(row.id));
-      this.#ids.set(entry[0], Number(row.id));
+      for (const k of entry.keys) {
+        out.set(k, Number(row.id));
+        this.#ids.set(k, Number(row.id));
+      }
     }
     return out;
   }

@@ -1,9 +1,15 @@
 import type { Sample } from '@ispmonitor/core';
 import type { Db } from '../db/types.js';
 import { lateBuckets, markDirty } from '../maintenance/rollups.js';
-import { ensurePartitions, partitionStart, SAMPLES } from '../schema/partitions.js';
-import { canonicalLabels, encodeValue, isWellFormed, seriesKind } from './encode.js';
+import { ensurePartitions, SAMPLES } from '../schema/partitions.js';
+import { RAW_BIG, RAW_NONE, RAW_VALUE, SampleColumns } from './columns.js';
+import { canonicalLabels, isWellFormed, seriesKey, seriesKind } from './encode.js';
 import type { SeriesCache, SeriesKey } from './series.js';
+
+const DAY = 86_400_000;
+const TWO_63 = 2n ** 63n;
+const TWO_64 = 2n ** 64n;
+const NO_LABELS = Object.freeze({});
 
 /** Why a sample was not stored (it is counted, never retried: retrying could not help). */
 export type RejectReason = 'malformed' | 'value' | 'too_old' | 'too_new';
@@ -37,11 +43,6 @@ export interface WriterOptions {
 
 const COLUMNS = ['series_id', 'ts', 'value', 'raw'] as const;
 
-function* tsOf(rows: ReadonlyArray<{ ts: number }>): Generator<number> {
-  for (const r of rows) yield r.ts;
-}
-const TYPES = ['int4', 'timestamptz_ms', 'float8', 'int8'] as const;
-
 /**
  * Writes sample batches. Idempotent: a batch written twice stores each (series, ts) once,
  * because the primary key is (series_id, ts). The fast path is one binary COPY straight into the
@@ -66,16 +67,40 @@ export class SampleWriter {
     const now = this.options.now();
     const oldest = now - this.options.maxAgeMs;
     const newest = now + this.options.maxFutureMs;
-    const keys = new Map<string, SeriesKey>();
-    const pending: Array<{ key: string; ts: number; value: number; raw: bigint | null }> = [];
+    // Rows go straight into column arrays; series not in the cache are resolved after the loop.
+    const rows = new SampleColumns(batch.length);
+    const { ids, ts, value, raw, big } = rows;
+    const unknown = new Map<string, SeriesKey>();
+    const unknownRows: number[] = [];
+    const unknownKeys: string[] = [];
     const days = new Set<number>();
+    let lastDay = Number.NaN;
+    let minTs = Number.POSITIVE_INFINITY;
+    let n = 0;
     for (const s of batch) {
       if (!isWellFormed(s)) {
         reject('malformed');
         continue;
       }
-      const enc = encodeValue(s.value);
-      if (!enc) {
+      const v = s.value;
+      let kind = RAW_NONE;
+      let num: number;
+      let pattern: bigint | undefined;
+      if (typeof v === 'number') {
+        if (!Number.isFinite(v)) {
+          reject('value');
+          continue;
+        }
+        num = v;
+        // Only safe integers are exact in a double; larger numbers already lost precision upstream.
+        if (v >= 0 && Number.isSafeInteger(v)) kind = RAW_VALUE;
+      } else if (typeof v === 'bigint' && v >= -TWO_63 && v < TWO_64) {
+        num = Number(v);
+        if (v >= 0n) {
+          kind = RAW_BIG;
+          pattern = v >= TWO_63 ? v - TWO_64 : v;
+        }
+      } else {
         reject('value');
         continue;
       }
@@ -87,46 +112,71 @@ export class SampleWriter {
         reject('too_new');
         continue;
       }
-      const labels = canonicalLabels(s.labels ?? {});
-      const key = `${s.name}\0${labels}`;
-      if (!keys.has(key))
-        keys.set(key, { name: s.name, labels, kind: seriesKind(s.name, this.options.counters) });
-      pending.push({ key, ts: Math.trunc(s.ts), value: enc.value, raw: enc.raw });
-      days.add(partitionStart(SAMPLES, s.ts));
+      const t = Math.trunc(s.ts);
+      const labels = s.labels ?? NO_LABELS;
+      const key = seriesKey(s.name, labels);
+      const id = this.series.get(key);
+      if (id === undefined) {
+        if (!unknown.has(key)) {
+          const canonical = canonicalLabels(labels);
+          unknown.set(key, {
+            name: s.name,
+            labels: canonical,
+            kind: seriesKind(s.name, this.options.counters),
+          });
+        }
+        unknownRows.push(n);
+        unknownKeys.push(key);
+      } else ids[n] = id;
+      ts[n] = t;
+      value[n] = num;
+      raw[n] = kind;
+      if (pattern !== undefined) big.set(n, pattern);
+      if (t < minTs) minTs = t;
+      const day = Math.floor(t / DAY);
+      if (day !== lastDay) {
+        days.add(day * DAY);
+        lastDay = day;
+      }
+      n++;
     }
-    if (pending.length === 0) return { accepted: 0, rejected, deduplicated: false };
+    rows.length = n;
+    if (n === 0) return { accepted: 0, rejected, deduplicated: false };
 
     await this.#ensureDays(days);
-    const ids = await this.series.resolve(keys);
-    const rows = pending.map((p) => [ids.get(p.key) as number, p.ts, p.value, p.raw] as const);
+    if (unknown.size > 0) {
+      const resolved = await this.series.resolve(unknown);
+      for (let j = 0; j < unknownRows.length; j++)
+        ids[unknownRows[j] as number] = resolved.get(unknownKeys[j] as string) as number;
+    }
     // Chunks go out on up to `parallel` connections at once: the server ingests on several cores
     // while this process encodes the next chunk. A write can then half-succeed; that is safe,
     // because a retry of the whole batch skips the rows already stored.
     const size = Math.max(
       this.options.minParallelChunk,
-      Math.min(this.options.chunkSize, Math.ceil(rows.length / this.options.parallel)),
+      Math.min(this.options.chunkSize, Math.ceil(n / this.options.parallel)),
     );
-    const chunks: Array<typeof rows> = [];
-    for (let i = 0; i < rows.length; i += size) chunks.push(rows.slice(i, i + size));
-    const results = await Promise.all(chunks.map((chunk) => this.#insertWithRetry(chunk, days)));
-    const deduplicated = results.some(Boolean);
+    const chunks: Array<Promise<boolean>> = [];
+    for (let i = 0; i < n; i += size)
+      chunks.push(this.#insertWithRetry(rows, i, Math.min(n, i + size), days));
+    const deduplicated = (await Promise.all(chunks)).some(Boolean);
     // After the rows are stored (a failure here fails the batch; its retry stores nothing twice).
-    if (this.options.rollups) await markDirty(this.db, lateBuckets(tsOf(pending), this.options.now()));
-    return { accepted: pending.length, rejected, deduplicated };
+    if (this.options.rollups) {
+      const at = this.options.now();
+      if (lateBuckets([minTs], at).length > 0) await markDirty(this.db, lateBuckets(ts.subarray(0, n), at));
+    }
+    return { accepted: n, rejected, deduplicated };
   }
 
-  async #insertWithRetry(
-    chunk: ReadonlyArray<readonly [number, number, number, bigint | null]>,
-    days: Set<number>,
-  ): Promise<boolean> {
+  async #insertWithRetry(rows: SampleColumns, from: number, to: number, days: Set<number>): Promise<boolean> {
     try {
-      return await this.#insertChunk(chunk);
+      return await this.#insertChunk(rows, from, to);
     } catch (err) {
       // 23514: no partition for a row — another replica's retention dropped one we had cached.
       if ((err as { code?: string }).code !== '23514') throw err;
       this.#partitions.clear();
       await this.#ensureDays(days);
-      return this.#insertChunk(chunk);
+      return this.#insertChunk(rows, from, to);
     }
   }
 
@@ -143,12 +193,11 @@ export class SampleWriter {
   }
 
   /** Returns true when the duplicate-safe path was taken. */
-  async #insertChunk(
-    rows: ReadonlyArray<readonly [number, number, number, bigint | null]>,
-  ): Promise<boolean> {
-    // Fast path: one COPY in its own implicit transaction (atomic: all rows or none), one round trip.
+  async #insertChunk(rows: SampleColumns, from: number, to: number): Promise<boolean> {
+    // Fast path: one COPY in its own implicit transaction (atomic: all rows or none), one round
+    // trip; the rows are encoded piece by piece while the server stores the pieces before.
     try {
-      await this.db.copy({ table: 'ispm_samples', columns: COLUMNS, rows, binary: TYPES });
+      await this.db.copy({ table: 'ispm_samples', columns: COLUMNS, payload: rows.payload(from, to) });
       return false;
     } catch (err) {
       if ((err as { code?: string }).code !== '23505') throw err;
@@ -159,7 +208,7 @@ export class SampleWriter {
         `CREATE TEMP TABLE IF NOT EXISTS ispm_staging (
            series_id integer, ts timestamptz, value double precision, raw bigint) ON COMMIT DELETE ROWS`,
       );
-      await tx.copy({ table: 'ispm_staging', columns: COLUMNS, rows, binary: TYPES });
+      await tx.copy({ table: 'ispm_staging', columns: COLUMNS, payload: rows.payload(from, to) });
       await tx.query(
         `INSERT INTO ispm_samples (series_id, ts, value, raw)
          SELECT series_id, ts, value, raw FROM ispm_staging ON CONFLICT (series_id, ts) DO NOTHING`,

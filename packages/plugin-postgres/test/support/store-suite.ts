@@ -92,6 +92,34 @@ export function storeSuite(getDb: () => Promise<Db>): void {
       expect(await registry.getSingleMetricAsString('ispmonitor_db_dedup_batches_total')).toMatch(/ 2$/m);
     });
 
+    it('a batch of many COPY pieces round-trips exactly; labels in another order are the same series', async () => {
+      const db = await getDb();
+      const { storage } = makeStorage(db, new SetClock(T0 + HOUR));
+      // 200 series × 30 readings = 6,000 rows: several pieces of the streamed COPY.
+      const batch: Sample[] = [];
+      for (let r = 0; r < 30; r++)
+        for (let i = 0; i < 200; i++)
+          batch.push({
+            name: IN,
+            labels: r % 2 ? { ifName: `p${i}`, device: 'pieces' } : { device: 'pieces', ifName: `p${i}` },
+            value: i === 0 ? 2n ** 64n - 1n - BigInt(30 - r) : i * 1_000_000 + r,
+            ts: T0 + r * MIN + (i % 7),
+          });
+      expect(await storage.write(batch)).toMatchObject({ accepted: 6000, rejected: {}, deduplicated: false });
+      const back = await storage.rawSamples(IN, { device: 'pieces' }, T0, T0 + HOUR);
+      expect(back).toHaveLength(6000);
+      const key = (s: Sample) => `${s.labels.ifName}@${s.ts}`;
+      const want = new Map(batch.map((s) => [key(s), s.value]));
+      for (const s of back) expect(s.value).toBe(want.get(key(s)));
+      const ids = await db.query<{ n: number }>(
+        "SELECT count(*)::int AS n FROM ispm_series WHERE device = 'pieces'",
+      );
+      expect(ids.rows[0]?.n).toBe(200);
+      // The whole batch again: nothing stored twice.
+      expect((await storage.write(batch)).deduplicated).toBe(true);
+      expect(await storage.rawSamples(IN, { device: 'pieces' }, T0, T0 + HOUR)).toHaveLength(6000);
+    });
+
     it('rejects what can never be stored, counts it, and keeps the rest', async () => {
       const db = await getDb();
       const clock = new SetClock(T0 + 2 * DAY);
