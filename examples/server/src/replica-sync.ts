@@ -26,7 +26,6 @@ export type DeviceView = Pick<DeviceRegistry, 'list' | 'get' | 'counts'> & {
  */
 export class StoredStatuses implements DeviceView {
   #status = new Map<string, DeviceStatus>();
-  #loaded = false;
   #listeners = new Set<(change: StatusChange) => void>();
 
   constructor(
@@ -38,7 +37,8 @@ export class StoredStatuses implements DeviceView {
 
   /**
    * Reads the status in force now of every device from the recorded transitions, and tells the
-   * listeners what changed since the previous read (nothing at the first read: that is the start).
+   * listeners what changed since the previous read (before the first one, every device showed
+   * this process's own status: `unknown`).
    */
   async refresh(): Promise<void> {
     const store = this.store();
@@ -53,17 +53,14 @@ export class StoredStatuses implements DeviceView {
     }
     const previous = this.#status;
     this.#status = next;
-    if (!this.#loaded) {
-      this.#loaded = true;
-      return;
-    }
     if (this.#listeners.size === 0) return;
     const changes: StatusChange[] = [];
     const reason = 'recorded by a poller';
     for (const [device, status] of next) {
-      const before = previous.get(device) ?? 'unknown';
-      if (before !== status && this.devices.get(device))
-        changes.push({ device, previous: before, status, ts: now, reason });
+      const own = this.devices.get(device);
+      if (!own) continue;
+      const before = previous.get(device) ?? own.status;
+      if (before !== status) changes.push({ device, previous: before, status, ts: now, reason });
     }
     // A device whose recorded status is gone (history expired) shows this process's own again.
     for (const [device, before] of previous) {

@@ -138,7 +138,12 @@ describe.skipIf(missing)(
           body: JSON.stringify({ id: 'r3', host: '127.0.0.1', driver: 'lab' }),
         });
         expect(created.status).toBe(201);
-        await Promise.all([b.syncNow(), poller.syncNow()]);
+        // B learns of r3 before the poller does: a status filter shows it nowhere but unknown.
+        await b.syncNow();
+        const online = async () =>
+          ((await (await api(b, '/api/v1/routers?status=online')).json()) as { total: number }).total;
+        expect(await online()).toBe(1);
+        await poller.syncNow();
         for (let i = 0; i < 100 && !statusEvents().some((e) => e.device === 'r3'); i++) {
           await new Promise((r) => setTimeout(r, 100));
           await b.syncNow();
@@ -152,6 +157,8 @@ describe.skipIf(missing)(
         expect(statusEvents().filter((e) => e.device === 'r3')).toEqual([
           expect.objectContaining({ device: 'r3', previous: 'unknown', status: 'online' }),
         ]);
+        // The filtered list kept since follows the recorded change.
+        expect(await online()).toBe(2);
       } finally {
         abort.abort();
         await reader.cancel().catch(() => {});

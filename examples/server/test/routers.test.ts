@@ -69,6 +69,26 @@ describe('/api/v1/routers', () => {
     expect((await req('GET', '/api/v1/routers?status=offline')).json().total).toBe(0);
   });
 
+  it('a status filter follows status changes, which come without an inventory event', async () => {
+    const total = async (status: string) =>
+      (await req('GET', `/api/v1/routers?status=${status}&site=TRP`)).json().total as number;
+    expect(await total('online')).toBe(1);
+    expect(await total('unreachable')).toBe(0);
+    // The router stops answering (the lab driver reads its settings at each poll) and turns
+    // unreachable at its next poll: a device:status event, no device:changed.
+    const lab = h.monitor.devices.get('trp-edge-1')?.device as { lab?: { fail?: boolean } };
+    lab.lab = { fail: true };
+    try {
+      await waitFor(() => h.monitor.devices.get('trp-edge-1')?.status === 'unreachable', 5000, 'unreachable');
+      expect(await total('unreachable')).toBe(1);
+      expect(await total('online')).toBe(0);
+    } finally {
+      lab.lab = undefined;
+    }
+    await waitFor(() => h.monitor.devices.get('trp-edge-1')?.status === 'online', 5000, 'online again');
+    expect(await total('online')).toBe(1);
+  });
+
   it('reads, updates and deletes an API router, and never shows driver settings', async () => {
     const created = await req('POST', '/api/v1/routers', {
       id: 'secretive',

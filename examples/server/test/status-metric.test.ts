@@ -99,9 +99,13 @@ describe('StoredStatuses', () => {
     );
     const seen: StatusChange[] = [];
     const off = statuses.onStatusChange((c) => seen.push(c));
-    // The first read is the starting point, not a change.
+    // Before the first read every device showed this process's own status (unknown).
     await statuses.refresh();
-    expect(seen).toEqual([]);
+    expect(seen).toEqual([
+      { device: 'r1', previous: 'unknown', status: 'online', ts: 1_000, reason: 'recorded by a poller' },
+      { device: 'r2', previous: 'unknown', status: 'online', ts: 1_000, reason: 'recorded by a poller' },
+    ]);
+    seen.length = 0;
     expect(statuses.counts()).toEqual({ unknown: 1, online: 2, unreachable: 0, offline: 0 });
 
     recorded = { r1: 'online', r2: 'unreachable', r3: 'online', gone: 'offline' };

@@ -65,15 +65,25 @@ export async function routerRoutes(app: FastifyInstance, ctx: ServerContext): Pr
   // changed: sorting 10,000 ids (and lower-casing their names) on every request would cost more
   // than the page itself. The rows matching a definition filter (driver, site, role, search) are
   // kept too, for the last few filters asked: paging through one filtered list then costs a slice.
-  let index: { rows: Row[]; matches: Map<string, Row[]> } | undefined;
+  // The rows matching a status or origin filter too are kept until a status changes: reading the
+  // status of 10,000 devices on every request costs more than the page (and on an API replica
+  // allocates a state per device).
+  let index: { rows: Row[]; matches: Map<string, Row[]>; byState: Map<string, Row[]> } | undefined;
   let checkedAt = 0;
   const invalidate = () => {
     index = undefined;
+  };
+  const statusChanged = () => {
+    index?.byState.clear();
   };
   const offs = [
     ctx.monitor.bus.on('device:added', invalidate),
     ctx.monitor.bus.on('device:changed', invalidate),
     ctx.monitor.bus.on('device:removed', invalidate),
+    // An API replica's statuses change at its sync rounds, which the bus does not carry.
+    ctx.devices.onStatusChange
+      ? ctx.devices.onStatusChange(statusChanged)
+      : ctx.monitor.bus.on('device:status', statusChanged),
   ];
   app.addHook('onClose', async () => {
     for (const off of offs) off();
@@ -94,7 +104,7 @@ export async function routerRoutes(app: FastifyInstance, ctx: ServerContext): Pr
         hay: `${s.device.id}\u0000${s.device.name ?? ''}\u0000${s.device.host}`.toLowerCase(),
       }));
       rows.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-      index = { rows, matches: new Map() };
+      index = { rows, matches: new Map(), byState: new Map() };
       checkedAt = now;
     }
     return index;
@@ -110,6 +120,22 @@ export async function routerRoutes(app: FastifyInstance, ctx: ServerContext): Pr
       found = rows.filter((r) => (!needle || r.hay.includes(needle)) && matchesDevice(r.device, q));
       if (matches.size >= MATCH_CACHE) matches.delete(matches.keys().next().value as string);
       matches.set(key, found);
+    }
+    return found;
+  };
+  /** The rows matching a query with a status or origin filter, from the cache until a status changes. */
+  const matchingState = (q: ListQuery): Row[] => {
+    const rows = matching(q);
+    const { byState } = currentIndex();
+    const key = JSON.stringify([q.search?.toLowerCase(), q.driver, q.site, q.role, q.status, q.origin]);
+    let found = byState.get(key);
+    if (!found) {
+      found = rows.filter((r) => {
+        const state = devices.get(r.id);
+        return state !== undefined && matchesState(state, q);
+      });
+      if (byState.size >= MATCH_CACHE) byState.delete(byState.keys().next().value as string);
+      byState.set(key, found);
     }
     return found;
   };
@@ -149,24 +175,13 @@ export async function routerRoutes(app: FastifyInstance, ctx: ServerContext): Pr
     async (req) => {
       const { offset, limit, page, pageSize } = paging(req.query);
       const q = req.query;
-      const rows = matching(q);
-      if (!q.status && !q.origin) {
-        const items = rows
-          .slice(offset, offset + limit)
-          .map((r) => devices.get(r.id))
-          .filter((s): s is DeviceState => s !== undefined);
-        return { items: items.map(routerView), total: rows.length, page, pageSize };
-      }
-      // Status changes without an inventory event: read live for every candidate row.
-      const items: DeviceState[] = [];
-      let total = 0;
-      for (const r of rows) {
-        const state = devices.get(r.id);
-        if (!state || !matchesState(state, q)) continue;
-        if (total >= offset && items.length < limit) items.push(state);
-        total += 1;
-      }
-      return { items: items.map(routerView), total, page, pageSize };
+      const rows = q.status || q.origin ? matchingState(q) : matching(q);
+      // The page's states are read now: last poll times and the like change at every poll.
+      const items = rows
+        .slice(offset, offset + limit)
+        .map((r) => devices.get(r.id))
+        .filter((s): s is DeviceState => s !== undefined);
+      return { items: items.map(routerView), total: rows.length, page, pageSize };
     },
   );
 
