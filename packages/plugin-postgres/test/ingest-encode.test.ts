@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { encodeBinaryCopy } from '../src/db/binary.js';
+import type { Db } from '../src/db/types.js';
 import { RAW_BIG, RAW_NONE, RAW_VALUE, SampleColumns } from '../src/ingest/columns.js';
 import { seriesKey } from '../src/ingest/encode.js';
+import { SeriesCache } from '../src/ingest/series.js';
 
 const PG_EPOCH_MS = 946_684_800_000;
 
@@ -95,5 +97,71 @@ describe('seriesKey', () => {
 
   it('is the same for the same labels in the same order', () => {
     expect(seriesKey('n', { device: 'd', ifName: 'e1' })).toBe(seriesKey('n', { device: 'd', ifName: 'e1' }));
+  });
+});
+
+describe('SeriesCache', () => {
+  /** A database that hands out ids per canonical (name, labels) and records what it was asked. */
+  function fakeDb() {
+    const ids = new Map<string, number>();
+    const inserted: string[] = [];
+    const db = {
+      async query(sql: string, params: unknown[] = []) {
+        const [names, labels] = params as [string[], string[]];
+        if (sql.startsWith('INSERT')) {
+          names.forEach((n, i) => {
+            const k = `${n} ${labels[i]}`;
+            inserted.push(k);
+            if (!ids.has(k)) ids.set(k, ids.size + 1);
+          });
+          return { rows: [], rowCount: names.length };
+        }
+        return { rows: names.map((n, i) => ({ ord: i + 1, id: ids.get(`${n} ${labels[i]}`) })), rowCount: 0 };
+      },
+    } as unknown as Db;
+    return { db, inserted };
+  }
+  const key = (name: string, labels: Record<string, string>) => ({
+    name,
+    labels: JSON.stringify(Object.fromEntries(Object.entries(labels).sort())),
+    kind: 'counter' as const,
+    source: labels,
+  });
+
+  it('finds a series by name and labels in any order; a label more is another series', async () => {
+    const { db, inserted } = fakeDb();
+    const cache = new SeriesCache(db, 1000);
+    const ab = { a: '1', b: '2' };
+    const ba = { b: '2', a: '1' };
+    const out = await cache.resolve(
+      new Map([
+        ['x', key('n', ab)],
+        ['y', key('n', ba)],
+        ['z', key('n', { a: '1' })],
+      ]),
+    );
+    expect(inserted).toHaveLength(2); // {a,b} once, {a} once
+    expect(out.get('x')).toBe(out.get('y'));
+    expect(out.get('z')).not.toBe(out.get('x'));
+    expect(cache.get('n', { a: '1', b: '2' })).toBe(out.get('x'));
+    expect(cache.get('n', { b: '2', a: '1' })).toBe(out.get('x'));
+    expect(cache.get('n', { a: '1' })).toBe(out.get('z'));
+    expect(cache.get('n', {})).toBeUndefined();
+    expect(cache.get('m', { a: '1' })).toBeUndefined();
+    expect(cache.get('n', { a: '1', b: '3' })).toBeUndefined();
+    expect(cache.size).toBe(3);
+  });
+
+  it('is bounded: when full it starts over, and ids come back from the database', async () => {
+    const { db } = fakeDb();
+    const cache = new SeriesCache(db, 2);
+    await cache.resolve(new Map([['a', key('n', { i: '1' })]]));
+    await cache.resolve(new Map([['b', key('n', { i: '2' })]]));
+    expect(cache.size).toBe(2);
+    const out = await cache.resolve(new Map([['c', key('n', { i: '3' })]]));
+    expect(cache.size).toBe(1);
+    expect(cache.get('n', { i: '1' })).toBeUndefined();
+    expect(cache.get('n', { i: '3' })).toBe(out.get('c'));
+    expect((await cache.resolve(new Map([['a', key('n', { i: '1' })]]))).get('a')).toBe(1);
   });
 });

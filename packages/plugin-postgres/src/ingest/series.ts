@@ -1,3 +1,4 @@
+import type { Labels } from '@ispmonitor/core';
 import type { Db } from '../db/types.js';
 
 /** One series to resolve: name, canonical label JSON and kind. */
@@ -5,15 +6,37 @@ export interface SeriesKey {
   name: string;
   labels: string;
   kind: 'counter' | 'gauge';
+  /** The labels object as the sample carried it: the id is cached under it (else under `labels`). */
+  source?: Labels;
+}
+
+/** A node of the id cache: the path from the root is name, then each label's key and value. */
+class Node {
+  id: number | undefined = undefined;
+  next: Map<string, Node> | undefined = undefined;
+
+  child(part: string): Node {
+    this.next ??= new Map();
+    let node = this.next.get(part);
+    if (!node) {
+      node = new Node();
+      this.next.set(part, node);
+    }
+    return node;
+  }
 }
 
 /**
- * Maps (name, labels) to series ids, creating series on first sight. Ids are cached in memory
- * under the caller's key (`seriesKey`), bounded: the cache is cleared when full, then refills from
- * the database as samples come.
+ * Maps (name, labels) to series ids, creating series on first sight. Ids are cached in memory in
+ * a tree of small maps — name, then each label's key and value in the order the labels object
+ * holds them — so a lookup hashes only short strings the sample already has, and builds no key
+ * (a key string per sample, hashed in one large map, was most of the sink's CPU time). The same
+ * labels in another order take another path to the same id. Bounded: the cache is cleared when
+ * full, then refills from the database as samples come.
  */
 export class SeriesCache {
-  readonly #ids = new Map<string, number>();
+  #root = new Node();
+  #size = 0;
 
   constructor(
     private readonly db: Db,
@@ -21,26 +44,43 @@ export class SeriesCache {
   ) {}
 
   get size(): number {
-    return this.#ids.size;
+    return this.#size;
   }
 
   /** Forgets every id (after a restore, or in tests). */
   clear(): void {
-    this.#ids.clear();
+    this.#root = new Node();
+    this.#size = 0;
   }
 
-  /** The cached id of a key, if any (no database access). */
-  get(key: string): number | undefined {
-    return this.#ids.get(key);
+  /** The cached id of a series, if any (no database access). */
+  get(name: string, labels: Labels): number | undefined {
+    let node = this.#root.next?.get(name);
+    for (const k of Object.keys(labels)) {
+      if (node === undefined) return undefined;
+      node = node.next?.get(k)?.next?.get(String(labels[k]));
+    }
+    return node?.id;
   }
 
-  /** Resolves every key to its id, creating the series that do not exist yet. */
+  #remember(name: string, labels: Labels, id: number): void {
+    let node = this.#root.child(name);
+    for (const k of Object.keys(labels)) node = node.child(k).child(String(labels[k]));
+    if (node.id === undefined) this.#size++;
+    node.id = id;
+  }
+
+  /**
+   * Resolves every series to its id, creating the series that do not exist yet; the map's keys
+   * are the caller's (several keys may name one series).
+   */
   async resolve(wanted: Map<string, SeriesKey>): Promise<Map<string, number>> {
     const out = new Map<string, number>();
-    // Several keys may name one series (labels in another order): each series is sent once.
+    const sourceOf = (s: SeriesKey): Labels => s.source ?? (JSON.parse(s.labels) as Labels);
+    // Each series is sent once, even when several keys name it (labels in another order).
     const series = new Map<string, { s: SeriesKey; keys: string[] }>();
     for (const [k, s] of wanted) {
-      const id = this.#ids.get(k);
+      const id = this.get(s.name, sourceOf(s));
       if (id !== undefined) {
         out.set(k, id);
         continue;
@@ -66,13 +106,13 @@ export class SeriesCache {
          JOIN ispm_series s ON s.name = t.n AND s.labels = t.l::jsonb`,
       [names, labels],
     );
-    if (this.#ids.size + wanted.size > this.limit) this.#ids.clear();
+    if (this.#size + wanted.size > this.limit) this.clear();
     for (const row of res.rows) {
       const entry = missing[Number(row.ord) - 1];
       if (!entry) continue;
       for (const k of entry.keys) {
         out.set(k, Number(row.id));
-        this.#ids.set(k, Number(row.id));
+        this.#remember(entry.s.name, sourceOf(wanted.get(k) as SeriesKey), Number(row.id));
       }
     }
     return out;

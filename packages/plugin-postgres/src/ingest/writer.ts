@@ -114,15 +114,16 @@ export class SampleWriter {
       }
       const t = Math.trunc(s.ts);
       const labels = s.labels ?? NO_LABELS;
-      const key = seriesKey(s.name, labels);
-      const id = this.series.get(key);
+      const id = this.series.get(s.name, labels);
       if (id === undefined) {
+        // First sight (or evicted): resolved after the loop, each series once per batch.
+        const key = seriesKey(s.name, labels);
         if (!unknown.has(key)) {
-          const canonical = canonicalLabels(labels);
           unknown.set(key, {
             name: s.name,
-            labels: canonical,
+            labels: canonicalLabels(labels),
             kind: seriesKind(s.name, this.options.counters),
+            source: labels,
           });
         }
         unknownRows.push(n);
