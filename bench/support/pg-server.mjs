@@ -1,7 +1,7 @@
 // A throw-away PostgreSQL 15 for the benchmarks: initdb in a temp folder as the `postgres` user
 // (we run as root), loopback only, on a free port. One helper for every benchmark.
 import { execFile } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -32,25 +32,35 @@ const asPostgres = (cmd, args, timeout = 600_000) =>
 /**
  * Starts a server; returns helpers and `stop()`. `durable: false` (the ingest benchmark, where
  * both sides of the comparison share the server) turns fsync off; latency benchmarks keep it on.
+ * `dataDir`: a data folder kept across runs (a cached dataset): created with initdb when it holds
+ * no cluster yet, reused as it is otherwise, and left in place by `stop()`.
  */
-export async function startPgServer({ durable = false } = {}) {
+export async function startPgServer({ durable = false, dataDir, settings = [] } = {}) {
   if (!existsSync(join(PG_BIN, 'initdb')))
     throw new Error(`${PG_BIN}/initdb not found (Debian package postgresql)`);
   const dir = mkdtempSync(join(tmpdir(), 'ispm-bench-pg-'));
   const uid = Number((await run('id', ['-u', 'postgres'])).stdout.trim());
   const gid = Number((await run('id', ['-g', 'postgres'])).stdout.trim());
   chownSync(dir, uid, gid);
-  const data = join(dir, 'data');
-  await asPostgres(join(PG_BIN, 'initdb'), [
-    '-D',
-    data,
-    '-U',
-    'postgres',
-    '--auth=trust',
-    '-E',
-    'UTF8',
-    '--no-sync',
-  ]);
+  const data = dataDir ?? join(dir, 'data');
+  const kept = dataDir !== undefined;
+  if (!kept || !existsSync(join(data, 'PG_VERSION'))) {
+    if (kept) {
+      mkdirSync(data, { recursive: true });
+      chownSync(data, uid, gid);
+      chmodSync(data, 0o700);
+    }
+    await asPostgres(join(PG_BIN, 'initdb'), [
+      '-D',
+      data,
+      '-U',
+      'postgres',
+      '--auth=trust',
+      '-E',
+      'UTF8',
+      '--no-sync',
+    ]);
+  }
   const port = await freePort();
   // Durable settings kept at their defaults except fsync: the machine's disk is not what we measure,
   // and both sides of each comparison run on the same server.
@@ -65,6 +75,7 @@ export async function startPgServer({ durable = false } = {}) {
       "max_wal_size = '4GB'",
       "work_mem = '64MB'",
       "maintenance_work_mem = '512MB'",
+      ...settings,
     ].join('\n'),
   );
   const psql = (db, args) =>
@@ -84,6 +95,7 @@ export async function startPgServer({ durable = false } = {}) {
   await asPostgres(join(PG_BIN, 'pg_ctl'), ['-D', data, '-l', join(dir, 'log'), '-w', 'start']);
   return {
     dir,
+    data,
     port,
     url: (db) => `postgres://postgres@127.0.0.1:${port}/${db}`,
     psql,
@@ -93,6 +105,7 @@ export async function startPgServer({ durable = false } = {}) {
     },
     async stop() {
       await asPostgres(join(PG_BIN, 'pg_ctl'), ['-D', data, '-m', 'fast', '-w', 'stop']).catch(() => {});
+      // A kept data folder lives outside `dir`: only the socket folder and log go.
       rmSync(dir, { recursive: true, force: true });
     },
   };
