@@ -9,9 +9,10 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { createSnmpDriver } from '@ispmonitor/plugin-snmp';
 import { snmpdCreds, startExporter, startSnmpd, startSnmpsim } from './snmp/peers.mjs';
 
+// DRIVER=<path to another build's index.js> measures that build instead (a before/after reference).
+const { createSnmpDriver } = await import(process.env.DRIVER ?? '@ispmonitor/plugin-snmp');
 const ROUNDS = process.env.BENCH_QUICK ? 5 : 20;
 const OUR_ROUNDS = process.env.BENCH_QUICK ? 20 : 100;
 const WARMUP = 30;
