@@ -143,7 +143,7 @@ try {
   const rows = [
     // First, while nothing is compiled yet: what the old version of this benchmark measured.
     await ours(
-      'ours ios full walk, first 20 polls (JIT)',
+      'ours ios full walk, polls 2-21 (JIT)',
       dev('ios', sim.port, { version: '2c', community: 'ios' }),
       true,
       1,
