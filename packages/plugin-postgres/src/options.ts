@@ -62,8 +62,11 @@ export const optionsSchema = z
          * 2 showed no clear gain in our (noisy, 2-core) measurements.
          */
         parallel: z.number().int().min(1).max(64).default(1),
-        /** Series ids kept in memory. Default 1,000,000. */
-        seriesCache: z.number().int().min(1000).default(1_000_000),
+        /**
+         * Series ids kept in memory: keep it above the fleet's series count (a 24-port router has
+         * about 260), or ids are looked up again and again. Default 5,000,000.
+         */
+        seriesCache: z.number().int().min(1000).default(5_000_000),
         /** Samples further ahead than this are rejected (a device clock gone wrong). Default `1d`. */
         maxFuture: duration('1d'),
       })

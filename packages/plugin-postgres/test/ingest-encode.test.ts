@@ -116,7 +116,11 @@ describe('SeriesCache', () => {
           });
           return { rows: [], rowCount: names.length };
         }
-        return { rows: names.map((n, i) => ({ ord: i + 1, id: ids.get(`${n} ${labels[i]}`) })), rowCount: 0 };
+        // A join: only the series that exist come back.
+        const rows = names
+          .map((n, i) => ({ ord: i + 1, id: ids.get(`${n} ${labels[i]}`) }))
+          .filter((r) => r.id !== undefined);
+        return { rows, rowCount: rows.length };
       },
     } as unknown as Db;
     return { db, inserted };
@@ -163,5 +167,15 @@ describe('SeriesCache', () => {
     expect(cache.get('n', { i: '1' })).toBeUndefined();
     expect(cache.get('n', { i: '3' })).toBe(out.get('c'));
     expect((await cache.resolve(new Map([['a', key('n', { i: '1' })]]))).get('a')).toBe(1);
+  });
+
+  it('after a restart, series that exist are looked up, not inserted again', async () => {
+    const { db, inserted } = fakeDb();
+    const wanted = new Map([...Array(5).keys()].map((i) => [`k${i}`, key('n', { i: String(i) })]));
+    const first = await new SeriesCache(db, 1000).resolve(wanted);
+    expect(inserted).toHaveLength(5);
+    const again = await new SeriesCache(db, 1000).resolve(new Map([...wanted, ['k9', key('n', { i: '9' })]]));
+    expect(inserted).toHaveLength(6); // only the new one
+    for (const [k, id] of first) expect(again.get(k)).toBe(id);
   });
 });

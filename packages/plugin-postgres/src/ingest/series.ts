@@ -92,29 +92,43 @@ export class SeriesCache {
     }
     if (series.size === 0) return out;
     const missing = [...series.values()];
-    const names = missing.map((m) => m.s.name);
-    const labels = missing.map((m) => m.s.labels);
-    const kinds = missing.map((m) => m.s.kind);
-    await this.db.query(
-      `INSERT INTO ispm_series (name, labels, kind)
-       SELECT n, l::jsonb, k FROM unnest($1::text[], $2::text[], $3::text[]) AS t(n, l, k)
-       ON CONFLICT (name, labels) DO NOTHING`,
-      [names, labels, kinds],
-    );
-    const res = await this.db.query<{ ord: string | number; id: number }>(
-      `SELECT t.ord, s.id FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS t(n, l, ord)
-         JOIN ispm_series s ON s.name = t.n AND s.labels = t.l::jsonb`,
-      [names, labels],
-    );
+    // Look up first: after a restart (or a cleared cache) every series exists, and a plain
+    // lookup costs a fraction of an INSERT … ON CONFLICT. Only what is not there is created.
+    const ids = await this.#lookup(missing.map((m) => m.s));
+    const absent = missing.filter((_, i) => ids[i] === undefined);
+    if (absent.length > 0) {
+      await this.db.query(
+        `INSERT INTO ispm_series (name, labels, kind)
+         SELECT n, l::jsonb, k FROM unnest($1::text[], $2::text[], $3::text[]) AS t(n, l, k)
+         ON CONFLICT (name, labels) DO NOTHING`,
+        [absent.map((m) => m.s.name), absent.map((m) => m.s.labels), absent.map((m) => m.s.kind)],
+      );
+      const created = await this.#lookup(absent.map((m) => m.s));
+      let j = 0;
+      for (let i = 0; i < missing.length; i++) if (ids[i] === undefined) ids[i] = created[j++];
+    }
     if (this.#size + wanted.size > this.limit) this.clear();
-    for (const row of res.rows) {
-      const entry = missing[Number(row.ord) - 1];
-      if (!entry) continue;
+    for (let i = 0; i < missing.length; i++) {
+      const entry = missing[i];
+      const id = ids[i];
+      if (!entry || id === undefined) continue;
       for (const k of entry.keys) {
-        out.set(k, Number(row.id));
-        this.#remember(entry.s.name, sourceOf(wanted.get(k) as SeriesKey), Number(row.id));
+        out.set(k, id);
+        this.#remember(entry.s.name, sourceOf(wanted.get(k) as SeriesKey), id);
       }
     }
     return out;
+  }
+
+  /** The ids of these series, in their order (undefined where a series does not exist). */
+  async #lookup(list: readonly SeriesKey[]): Promise<Array<number | undefined>> {
+    const res = await this.db.query<{ ord: string | number; id: number }>(
+      `SELECT t.ord, s.id FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS t(n, l, ord)
+         JOIN ispm_series s ON s.name = t.n AND s.labels = t.l::jsonb`,
+      [list.map((s) => s.name), list.map((s) => s.labels)],
+    );
+    const ids = new Array<number | undefined>(list.length).fill(undefined);
+    for (const row of res.rows) ids[Number(row.ord) - 1] = Number(row.id);
+    return ids;
   }
 }
