@@ -69,6 +69,7 @@ export function growthSvg(panels, caption = '') {
   const height = H + (caption ? 22 : 0);
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="11">`,
+    `<title>${esc(panels.map((p) => p.title).join(', '))} by number of devices</title>`,
     `<rect width="${width}" height="${height}" fill="#fff"/>`,
     ...panels.map((p, i) => panel(p, i * W)),
     caption ? `<text x="8" y="${H + 14}" fill="#555">${esc(caption)}</text>` : '',
