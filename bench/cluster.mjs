@@ -2,6 +2,7 @@ import { createMonitor } from '@ispmonitor/core';
 import { cluster, clusterStatus } from '@ispmonitor/plugin-cluster';
 import pg from 'pg';
 import { benchDatabase, PG_BIN } from './support/pg-server.mjs';
+import { silent } from './support/silent.mjs';
 
 const quick = process.env.BENCH_QUICK === '1';
 const BUCKETS = 256;
@@ -9,7 +10,6 @@ const sizes = quick ? [3] : [3, 10];
 
 const startPostgres = benchDatabase;
 
-const silent = { debug() {}, info() {}, warn() {}, error() {}, child: () => silent };
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 async function until(fn, ms = 60_000) {
   const start = performance.now();

@@ -5,6 +5,7 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { createMonitor, definePlugin, tokens } from '@ispmonitor/core';
+import { silent } from './support/silent.mjs';
 
 const DEVICES = Number(process.env.BENCH_DEVICES ?? 10_000);
 const INTERVAL_MS = 10_000;
@@ -12,15 +13,6 @@ const SECONDS = process.env.BENCH_QUICK ? 12 : 32;
 // Heap figures need a full GC before each reading: expose it even when run without --expose-gc.
 setFlagsFromString('--expose-gc');
 const gc = globalThis.gc ?? runInNewContext('gc');
-const silent = {
-  debug() {},
-  info() {},
-  warn() {},
-  error() {},
-  child() {
-    return silent;
-  },
-};
 const noopDriver = { kind: 'noop', poll: async () => ({ samples: [] }) };
 
 function heapMB() {

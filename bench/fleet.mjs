@@ -30,6 +30,7 @@ import { snmp } from '@ispmonitor/plugin-snmp';
 import pg from 'pg';
 import { benchDatabase, PG_BIN } from './support/pg-server.mjs';
 import { growthSvg } from './support/plot.mjs';
+import { silent } from './support/silent.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const quick = !!process.env.BENCH_QUICK;
@@ -44,7 +45,6 @@ const parts = new Set((process.env.BENCH_FLEET_PARTS ?? 'growth,dead,stored').sp
 // A full GC before each heap reading, without needing --expose-gc on the command line.
 setFlagsFromString('--expose_gc');
 const gc = runInNewContext('gc');
-const silent = { debug() {}, info() {}, warn() {}, error() {}, child: () => silent };
 
 // 10,000 simulated devices are 10,000 sockets in the child; the poller opens one per poll in flight.
 // We run as root, so raise our own open-files limit (children inherit it).

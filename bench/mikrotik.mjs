@@ -9,6 +9,7 @@
 //      (BENCH_QUICK=1: 200 routers, 2 rounds)
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { silent } from './support/silent.mjs';
 
 const QUICK = Boolean(process.env.BENCH_QUICK);
 const ROUTERS = Number(process.env.BENCH_ROUTERS ?? (QUICK ? 200 : 1000));
@@ -34,7 +35,6 @@ if (process.argv[2] === 'emulator') {
 async function main() {
   const { createMikrotikDriver } = await import('@ispmonitor/plugin-mikrotik');
   const gc = globalThis.gc ?? (() => {});
-  const silent = { debug() {}, info() {}, warn() {}, error() {}, child: () => silent };
   const child = fork(fileURLToPath(import.meta.url), ['emulator'], { stdio: 'inherit' });
   const ports = await new Promise((resolve, reject) => {
     child.once('message', (m) => resolve(m.ports));

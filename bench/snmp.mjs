@@ -10,6 +10,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { snmpdCreds, startExporter, startSnmpd, startSnmpsim } from './snmp/peers.mjs';
+import { silent } from './support/silent.mjs';
 
 // DRIVER=<path to another build's index.js> measures that build instead (a before/after reference).
 const { createSnmpDriver } = await import(process.env.DRIVER ?? '@ispmonitor/plugin-snmp');
@@ -17,15 +18,6 @@ const ROUNDS = process.env.BENCH_QUICK ? 5 : 20;
 const OUR_ROUNDS = process.env.BENCH_QUICK ? 20 : 100;
 const WARMUP = 30;
 const data = fileURLToPath(new URL('../../shared/data', import.meta.url));
-const silent = {
-  debug() {},
-  info() {},
-  warn() {},
-  error() {},
-  child() {
-    return silent;
-  },
-};
 
 /**
  * Polls with this driver; `cold` makes a new driver per poll (full walk, no cache). `warmup`

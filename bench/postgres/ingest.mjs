@@ -12,19 +12,12 @@ import { join } from 'node:path';
 import { createMonitor, tokens } from '@ispmonitor/core';
 import { openPg, postgres, postgresStore } from '@ispmonitor/plugin-postgres';
 import { startPgServer } from '../support/pg-server.mjs';
+import { silent } from '../support/silent.mjs';
+
 
 export const BATCH = 5000;
 const MIN = 60_000;
 const U64 = 2n ** 64n;
-export const silent = {
-  debug() {},
-  info() {},
-  warn() {},
-  error() {},
-  child() {
-    return silent;
-  },
-};
 
 /** Samples of D devices × 24 interfaces × in/out, R rounds one minute apart ending now. */
 export function makeSamples(devices, rounds) {

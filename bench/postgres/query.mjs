@@ -21,6 +21,7 @@ import { promisify } from 'node:util';
 import { createMonitor } from '@ispmonitor/core';
 import { LATEST_VERSION, openPg, postgres, postgresStore } from '@ispmonitor/plugin-postgres';
 import { PG_BIN, startPgServer } from '../support/pg-server.mjs';
+import { silent } from '../support/silent.mjs';
 
 const run = promisify(execFile);
 const MIN = 60_000;
@@ -30,15 +31,6 @@ const STEP_VALUE = 1_500_000;
 /** Bump when the generated rows change: a cached dataset of another version is rebuilt. */
 export const DATASET_VERSION = 1;
 const NAME = 'interface_in_octets_total';
-const silent = {
-  debug() {},
-  info() {},
-  warn() {},
-  error() {},
-  child() {
-    return silent;
-  },
-};
 
 /** A clock fixed relative to the real one: `now()` is the real time minus `shift`. */
 function shiftedClock(now) {

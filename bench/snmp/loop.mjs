@@ -4,13 +4,13 @@
 // Prints varbinds per CPU-second of this process, with the load average.
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { silent } from '../support/silent.mjs';
 import { snmpdCreds, startSnmpd, startSnmpsim } from './peers.mjs';
 
 const { createSnmpDriver } = await import(process.env.DRIVER ?? '@ispmonitor/plugin-snmp');
 const MODE = process.env.MODE ?? 'ios-cold';
 const ROUNDS = Number(process.env.ROUNDS ?? 200);
 const data = fileURLToPath(new URL('../../../shared/data', import.meta.url));
-const silent = { debug() {}, info() {}, warn() {}, error() {}, child: () => silent };
 
 const peer = MODE.startsWith('ios') ? await startSnmpsim(`${data}/snmprec`, 'ios') : await startSnmpd();
 try {
