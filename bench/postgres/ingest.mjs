@@ -14,7 +14,6 @@ import { openPg, postgres, postgresStore } from '@ispmonitor/plugin-postgres';
 import { startPgServer } from '../support/pg-server.mjs';
 import { silent } from '../support/silent.mjs';
 
-
 export const BATCH = 5000;
 const MIN = 60_000;
 const U64 = 2n ** 64n;
