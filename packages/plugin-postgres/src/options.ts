@@ -76,7 +76,9 @@ export const optionsSchema = z
       .object({
         /**
          * Inventory facts (interfaces, neighbours, sessions, leases) are written when they change;
-         * unchanged ones are rewritten this often, which moves their `last_seen`. Default `5m`.
+         * unchanged ones are rewritten this often, which moves their `last_seen` (a device's first
+         * refresh comes sooner, by a share fixed by its id, so a fleet's refreshes are spread).
+         * Default `5m`.
          */
         refresh: duration('5m'),
       })

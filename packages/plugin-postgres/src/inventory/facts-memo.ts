@@ -1,4 +1,4 @@
-import type { InventoryFacts } from '@ispmonitor/core';
+import { type InventoryFacts, stableHash } from '@ispmonitor/core';
 
 type Kind = keyof InventoryFacts;
 
@@ -15,11 +15,19 @@ const print = (value: unknown): string =>
  * once every `refreshMs` (that is the resolution of `last_seen`, and of the uptimes and lease
  * expiries stored with them, which are left out of the comparison), and always after a restart
  * or a hand-over to another replica (the memo is in memory).
+ *
+ * The first refresh of a device comes after a share of `refreshMs` fixed by its id, the later
+ * ones every `refreshMs`: a fleet first written in one burst (a start) refreshes spread over the
+ * whole interval, not all at once `refreshMs` later.
  */
 export class FactsMemo {
   readonly #written = new Map<string, Map<Kind, { print: string; at: number }>>();
 
-  constructor(private readonly refreshMs: number) {}
+  /** `phase(device)` in [0, 1): how much of the first refresh interval is skipped. */
+  constructor(
+    private readonly refreshMs: number,
+    private readonly phase: (device: string) => number = (device) => stableHash(device) / 2 ** 32,
+  ) {}
 
   /** The part of `facts` that must be written at `now`, with the prints to `commit` after. */
   due(
@@ -49,7 +57,8 @@ export class FactsMemo {
       seen = new Map();
       this.#written.set(device, seen);
     }
-    for (const [kind, print] of prints) seen.set(kind, { print, at: now });
+    const skipped = Math.floor(this.phase(device) * this.refreshMs);
+    for (const [kind, print] of prints) seen.set(kind, { print, at: seen.has(kind) ? now : now - skipped });
   }
 
   forget(device: string): void {
