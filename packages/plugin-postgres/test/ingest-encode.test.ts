@@ -156,6 +156,28 @@ describe('SeriesCache', () => {
     expect(cache.size).toBe(3);
   });
 
+  it('caches a series without labels, and one whose labels are a prefix of another', async () => {
+    const { db } = fakeDb();
+    const cache = new SeriesCache(db, 1000);
+    const out = await cache.resolve(
+      new Map([
+        ['none', key('n', {})],
+        ['short', key('n', { device: 'r1' })],
+        ['long', key('n', { device: 'r1', ifName: 'ether1' })],
+      ]),
+    );
+    expect(new Set(out.values()).size).toBe(3);
+    expect(cache.get('n', {})).toBe(out.get('none'));
+    expect(cache.get('n', { device: 'r1' })).toBe(out.get('short'));
+    expect(cache.get('n', { device: 'r1', ifName: 'ether1' })).toBe(out.get('long'));
+    expect(cache.get('n', { device: 'r1', ifName: 'ether2' })).toBeUndefined();
+    expect(cache.get('n', { device: 'r2' })).toBeUndefined();
+    expect(cache.size).toBe(3);
+    // Remembering a series again does not count it twice.
+    await cache.resolve(new Map([['again', key('n', { device: 'r1' })]]));
+    expect(cache.size).toBe(3);
+  });
+
   it('is bounded: when full it starts over, and ids come back from the database', async () => {
     const { db } = fakeDb();
     const cache = new SeriesCache(db, 2);

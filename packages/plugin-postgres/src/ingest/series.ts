@@ -10,10 +10,17 @@ export interface SeriesKey {
   source?: Labels;
 }
 
-/** A node of the id cache: the path from the root is name, then each label's key and value. */
+/**
+ * A node of the id cache: the path from the root is name, then each label's key and value. The
+ * last label's values map straight to ids (`ids`), with no node per series: at 10,000 routers
+ * the cache holds millions of series, and a node each cost about 40 bytes more per series.
+ */
 class Node {
+  /** The id of a series without labels (on a name's node). */
   id: number | undefined = undefined;
   next: Map<string, Node> | undefined = undefined;
+  /** On a label key's node when that key is the series' last: value → id. */
+  ids: Map<string, number> | undefined = undefined;
 
   child(part: string): Node {
     this.next ??= new Map();
@@ -56,18 +63,39 @@ export class SeriesCache {
   /** The cached id of a series, if any (no database access). */
   get(name: string, labels: Labels): number | undefined {
     let node = this.#root.next?.get(name);
-    for (const k of Object.keys(labels)) {
+    const keys = Object.keys(labels);
+    const last = keys.length - 1;
+    if (last < 0) return node?.id;
+    for (let i = 0; i < last; i++) {
       if (node === undefined) return undefined;
+      const k = keys[i] as string;
       node = node.next?.get(k)?.next?.get(String(labels[k]));
     }
-    return node?.id;
+    const k = keys[last] as string;
+    return node?.next?.get(k)?.ids?.get(String(labels[k]));
   }
 
   #remember(name: string, labels: Labels, id: number): void {
     let node = this.#root.child(name);
-    for (const k of Object.keys(labels)) node = node.child(k).child(String(labels[k]));
-    if (node.id === undefined) this.#size++;
-    node.id = id;
+    const keys = Object.keys(labels);
+    const last = keys.length - 1;
+    let known: boolean;
+    if (last < 0) {
+      known = node.id !== undefined;
+      node.id = id;
+    } else {
+      for (let i = 0; i < last; i++) {
+        const k = keys[i] as string;
+        node = node.child(k).child(String(labels[k]));
+      }
+      const k = keys[last] as string;
+      const leaf = node.child(k);
+      leaf.ids ??= new Map();
+      const value = String(labels[k]);
+      known = leaf.ids.has(value);
+      leaf.ids.set(value, id);
+    }
+    if (!known) this.#size++;
   }
 
   /**
