@@ -1,11 +1,22 @@
+import { createHash } from 'node:crypto';
 import { type InventoryFacts, stableHash } from '@ispmonitor/core';
 
 type Kind = keyof InventoryFacts;
 
 /** Fields that change on every poll without changing what is stored about the row's identity. */
 const VOLATILE = new Set(['uptimeSeconds', 'expiresAfterSeconds']);
+/**
+ * A digest of the stored part of a fact (the JSON of 24 interfaces is kilobytes; 10,000 devices'
+ * worth of it would be most of the memo's memory).
+ */
 const print = (value: unknown): string =>
-  JSON.stringify(value, (key, v) => (VOLATILE.has(key) ? undefined : typeof v === 'bigint' ? String(v) : v));
+  createHash('sha256')
+    .update(
+      JSON.stringify(value, (key, v) =>
+        VOLATILE.has(key) ? undefined : typeof v === 'bigint' ? String(v) : v,
+      ),
+    )
+    .digest('base64');
 
 /**
  * Remembers, per device and kind of fact, what was last written and when, so that a poll whose
