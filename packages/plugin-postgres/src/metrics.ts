@@ -9,6 +9,8 @@ export interface DbMetrics {
   writeDuration: Histogram<never>;
   dedupBatches: Counter<never>;
   maintenance: Counter<'result'>;
+  maintenanceDuration: Histogram<never>;
+  rollupRows: Counter<'level'>;
   factsErrors: Counter<'event'>;
 }
 
@@ -68,6 +70,18 @@ export function createDbMetrics(registry: Registry, pool: () => PoolStats | unde
       name: 'ispmonitor_db_maintenance_runs_total',
       help: 'Maintenance rounds (partitions, rollups, retention), by result',
       labelNames: ['result'],
+      registers,
+    }),
+    maintenanceDuration: new Histogram({
+      name: 'ispmonitor_db_maintenance_duration_seconds',
+      help: 'Time one maintenance round took (partitions, rollups, retention)',
+      buckets: [0.1, 0.5, 1, 5, 15, 30, 60, 120, 300],
+      registers,
+    }),
+    rollupRows: new Counter({
+      name: 'ispmonitor_db_rollup_rows_total',
+      help: 'Rollup rows computed by this process, by level (5m, 1h); recomputed buckets count again',
+      labelNames: ['level'],
       registers,
     }),
     factsErrors: new Counter({

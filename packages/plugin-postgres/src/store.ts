@@ -138,6 +138,7 @@ export class Storage implements PostgresStore {
   async maintain(now = this.clock.now()): Promise<MaintenanceReport> {
     // One round at a time in this process; replicas coordinate with advisory locks.
     this.#maintaining ??= (async () => {
+      const started = this.clock.now();
       try {
         const report = await runMaintenance(
           this.db,
@@ -151,6 +152,22 @@ export class Storage implements PostgresStore {
         );
         if (report.dropped.length) this.writer.forgetPartitions();
         this.metrics.maintenance.inc({ result: 'ok' });
+        const seconds = (this.clock.now() - started) / 1000;
+        this.metrics.maintenanceDuration.observe(seconds);
+        const r = report.rollups;
+        if (r) {
+          this.metrics.rollupRows.inc({ level: '5m' }, r.rows5m);
+          this.metrics.rollupRows.inc({ level: '1h' }, r.rows1h);
+        }
+        this.logger.debug('database maintenance round', {
+          seconds,
+          created: report.created.length,
+          dropped: report.dropped.length,
+          rows5m: r?.rows5m,
+          rows1h: r?.rows1h,
+          recomputed5m: r?.recomputed5m,
+          fiveMinUntil: r?.fiveMinUntil === undefined ? undefined : new Date(r.fiveMinUntil).toISOString(),
+        });
         return report;
       } catch (err) {
         this.metrics.maintenance.inc({ result: 'error' });
