@@ -15,7 +15,8 @@
 //
 // Sizes and interval: BENCH_FLEET_SIZES=1000,3000 BENCH_FLEET_INTERVAL_S=60; BENCH_QUICK=1 runs
 // 200 and 500 devices every 15 s. Concurrency: BENCH_FLEET_CONCURRENCY (default 500).
-// Parts: BENCH_FLEET_PARTS=growth,dead,stored (default: all three); BENCH_FLEET_PG_OPTIONS={json}.
+// Parts: BENCH_FLEET_PARTS=growth,dead,stored (default: all three); BENCH_FLEET_PG_OPTIONS={json},
+// BENCH_FLEET_SINKS={json} (core's sink settings), BENCH_FLEET_STORED_S (default 600) for storage.
 // Not a test: nothing asserts; it prints a table and, last, `BENCH_RESULT {json}`.
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -41,7 +42,12 @@ const intervalS = Number(process.env.BENCH_FLEET_INTERVAL_S ?? (quick ? 15 : 60)
 const concurrency = Number(process.env.BENCH_FLEET_CONCURRENCY ?? 500);
 // Extra options of the postgres plugin in the stored scenario, as JSON (BENCH_FLEET_PG_OPTIONS).
 const pgOptions = JSON.parse(process.env.BENCH_FLEET_PG_OPTIONS ?? '{}');
+// Core's sink settings in the stored scenario, as JSON (BENCH_FLEET_SINKS, e.g. {"batchSize":20000}).
+const sinkOptions = JSON.parse(process.env.BENCH_FLEET_SINKS ?? '{}');
 const parts = new Set((process.env.BENCH_FLEET_PARTS ?? 'growth,dead,stored').split(','));
+// The stored scenario measures longer than one interval: a 5-minute rollup round and the facts
+// refresh (every 5 minutes) must fall inside it, or its p99 depends on luck.
+const storedS = Number(process.env.BENCH_FLEET_STORED_S ?? (quick ? 60 : 600));
 // A full GC before each heap reading, without needing --expose-gc on the command line.
 setFlagsFromString('--expose_gc');
 const gc = runInNewContext('gc');
@@ -98,6 +104,7 @@ function rowWatcher(url, monitor, probes) {
   const pool = new pg.Pool({ connectionString: url, max: 2 });
   const pending = new Map(); // `${device}|${ts}` → when the poll ended
   const latencies = [];
+  const landed = []; // [when the row was seen, poll-to-row ms]: for the timeline
   let measuring = false;
   monitor.bus.on('samples', (e) => {
     if (!measuring || !probes.has(e.device.id)) return;
@@ -119,6 +126,7 @@ function rowWatcher(url, monitor, probes) {
         const t = pending.get(key);
         if (t !== undefined) {
           latencies.push(now - t);
+          landed.push([now, now - t]);
           pending.delete(key);
         }
       }
@@ -138,9 +146,92 @@ function rowWatcher(url, monitor, probes) {
       await new Promise((r) => setTimeout(r, 5_000));
       clearInterval(timer);
       await pool.end();
-      return { latencies, missing: pending.size, lastError };
+      return { latencies, landed, missing: pending.size, lastError };
     },
   };
+}
+
+/**
+ * Once a second while measuring: the sink's buffer and the statements running in the database
+ * (by kind), so a slow row can be matched to what the database was doing at that moment.
+ */
+function dbTimeline(url, monitor) {
+  const pool = new pg.Pool({ connectionString: url, max: 1 });
+  const kind = (q) =>
+    /^COPY/i.test(q)
+      ? 'copy'
+      : /ispm_rollup_5m/.test(q) && /INSERT/i.test(q)
+        ? /ispm_samples/.test(q)
+          ? 'rollup5m'
+          : 'rollup1h'
+        : /ispm_(interfaces|neighbours|pppoe|dhcp|devices)/.test(q)
+          ? 'facts'
+          : /ispm_series/.test(q)
+            ? 'series'
+            : /^(autovacuum|vacuum|analyze)/i.test(q)
+              ? 'vacuum'
+              : 'other';
+  const points = [];
+  let busy = false;
+  const timer = setInterval(async () => {
+    if (busy) return;
+    busy = true;
+    try {
+      const f = await sinkFigures(monitor);
+      const { rows } = await pool.query(
+        `SELECT query, (extract(epoch FROM now() - query_start) * 1000)::int AS ms FROM pg_stat_activity
+          WHERE state = 'active' AND pid <> pg_backend_pid() AND backend_type IN ('client backend', 'autovacuum worker')`,
+      );
+      const active = {};
+      for (const r of rows) {
+        const k = kind(r.query);
+        active[k] = Math.max(active[k] ?? 0, r.ms);
+      }
+      points.push({ t: Date.now(), buffered: f.sink_buffered, written: f.sink_written, active });
+    } catch {
+      // A sample missed: the timeline has a gap.
+    } finally {
+      busy = false;
+    }
+  }, 1000);
+  return {
+    async stop() {
+      clearInterval(timer);
+      await pool.end();
+      return points;
+    },
+  };
+}
+
+/** Per 10-second window: the slowest row seen, the largest sink buffer, what the database ran. */
+function printTimeline(points, landed, t0) {
+  const windows = new Map();
+  const at = (t) => {
+    const w = Math.floor((t - t0) / 10_000);
+    if (!windows.has(w)) windows.set(w, { maxRowMs: 0, rows: 0, buffered: 0, active: {} });
+    return windows.get(w);
+  };
+  for (const [t, ms] of landed) {
+    const w = at(t);
+    w.rows++;
+    w.maxRowMs = Math.max(w.maxRowMs, ms);
+  }
+  for (const p of points) {
+    const w = at(p.t);
+    w.buffered = Math.max(w.buffered, p.buffered);
+    for (const [k, ms] of Object.entries(p.active)) w.active[k] = Math.max(w.active[k] ?? 0, ms);
+  }
+  console.log(
+    'timeline (10 s windows): s, rows seen, slowest row ms, sink buffer max, statements running (longest ms)',
+  );
+  for (const [w, x] of [...windows].sort((a, b) => a[0] - b[0])) {
+    const act = Object.entries(x.active)
+      .map(([k, ms]) => `${k}:${ms}`)
+      .join(' ');
+    console.log(
+      `  ${String(w * 10).padStart(4)} ${String(x.rows).padStart(4)} ${String(x.maxRowMs).padStart(6)} ${String(x.buffered).padStart(8)}  ${act}`,
+    );
+  }
 }
 
 /** The storage sink's own counters: what it wrote, dropped, failed, and still holds. */
@@ -183,14 +274,24 @@ async function scenario(count, deadRatio, dbUrl) {
     interval: `${intervalS}s`,
     snmp: { version: '2c', community: d.community, timeout: '2s', retries: 1 },
   }));
+  // With storage, the plugin's maintenance rounds are kept (when, how long, what they computed).
+  const rounds = [];
+  const maintenanceLog = {
+    ...silent,
+    debug(msg, fields) {
+      if (msg === 'database maintenance round') rounds.push({ end: Date.now(), ...fields });
+    },
+    child: () => maintenanceLog,
+  };
   gc();
   const rss0 = process.memoryUsage().rss;
   const heap0 = process.memoryUsage().heapUsed;
   const monitor = await createMonitor({
     plugins: dbUrl ? [snmp(), postgres({ url: dbUrl, ...pgOptions })] : [snmp()],
     devices,
-    logger: silent,
+    logger: dbUrl ? maintenanceLog : silent,
     poller: { interval: `${intervalS}s`, concurrency, timeout: '10s', retries: 0 },
+    ...(dbUrl ? { sinks: sinkOptions } : {}),
   });
   let sinkError;
   monitor.bus.on('sink:error', (e) => {
@@ -217,6 +318,8 @@ async function scenario(count, deadRatio, dbUrl) {
       .map((d) => d.id),
   );
   const watcher = dbUrl ? rowWatcher(dbUrl, monitor, probes) : null;
+  const measureS = dbUrl ? storedS : intervalS;
+  let timeline;
   await monitor.start();
   // Warm-up: every device polled once (names, speeds, profiles cached).
   await new Promise((r) => setTimeout(r, intervalS * 1000));
@@ -235,30 +338,50 @@ async function scenario(count, deadRatio, dbUrl) {
   }
   measuring = true;
   watcher?.start();
+  if (dbUrl) timeline = dbTimeline(dbUrl, monitor);
   const cpu0 = process.cpuUsage();
   const sim0 = await fleet.stats();
   const t0 = performance.now();
-  await new Promise((r) => setTimeout(r, intervalS * 1000));
+  const wall0 = Date.now();
+  await new Promise((r) => setTimeout(r, measureS * 1000));
   measuring = false;
   const wallS = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
   const sim1 = await fleet.stats();
   gc();
-  const { rss, heapUsed } = process.memoryUsage();
+  const { rss, heapUsed, heapTotal, external } = process.memoryUsage();
   const sink = dbUrl ? await sinkFigures(monitor) : undefined;
   const rows = await watcher?.stop();
+  const points = await timeline?.stop();
+  if (points) {
+    printTimeline(points, rows.landed, wall0);
+    console.log('maintenance rounds (s from the start of measuring, at their end):');
+    for (const r of rounds)
+      console.log(`  ${Math.round((r.end - wall0) / 1000)} ${JSON.stringify({ ...r, end: undefined })}`);
+    mkdirSync(join(root, '.cache/bench'), { recursive: true });
+    writeFileSync(
+      join(root, '.cache/bench/fleet-stored-timeline.json'),
+      `${JSON.stringify({ t0: wall0, points, landed: rows.landed, rounds })}\n`,
+    );
+  }
   await monitor.stop();
   await fleet.stop();
-  const due = count - dead.size;
+  // Polls due while measuring: every live device once per interval.
+  const due = (count - dead.size) * Math.max(1, Math.round(measureS / intervalS));
   const simCpuS = (sim1.cpu.user + sim1.cpu.system - sim0.cpu.user - sim0.cpu.system) / 1e6;
   const r = {
     devices: count,
+    measured_s: measureS,
     dead: dead.size,
     on_time_share: +Math.min(1, onTime / due).toFixed(4),
     live_failures: failures,
     poller_cores: +((cpu.user + cpu.system) / 1e6 / wallS).toFixed(3),
     kb_per_device: +((rss - rss0) / 1024 / count).toFixed(1),
     heap_kb_per_device: +((heapUsed - heap0) / 1024 / count).toFixed(1),
+    // Where RSS beyond the live heap goes: heap reserved but free, and memory outside the heap.
+    heap_total_mb: Math.round(heapTotal / 2 ** 20),
+    external_mb: Math.round(external / 2 ** 20),
+    rss_mb: Math.round(rss / 2 ** 20),
     live_p50_ms: +p(live, 0.5).toFixed(1),
     live_p99_ms: +p(live, 0.99).toFixed(1),
     samples_per_s: Math.round(varbindsOk / wallS),
