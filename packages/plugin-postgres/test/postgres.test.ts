@@ -82,4 +82,47 @@ describe.skipIf(missing)('PostgreSQL 15', () => {
       await Promise.all(pools.map((p) => p.close()));
     }
   });
+
+  it("a replica's rollup round holds its lock while it computes; another replica's round skips", async () => {
+    const url = await server.createDatabase('rollup_lock');
+    const a = await openPg({ url });
+    const b = await openPg({ url });
+    try {
+      await applyMigrations(a);
+      const { makeStorage, SetClock, T0, series, HOUR, MIN } = await import('./support/harness.js');
+      const { runRollups } = await import('../src/maintenance/rollups.js');
+      const start = T0 + 3 * HOUR;
+      const { storage } = makeStorage(a, new SetClock(start + HOUR));
+      await storage.write(series('device_up', { device: 'lk' }, start, MIN, Array(60).fill(1)));
+      // Replica b tries its round at the moment a's round is computing the 5-minute rollup.
+      let during: Awaited<ReturnType<typeof runRollups>> | undefined;
+      const spy = {
+        ...a,
+        transaction: (fn: Parameters<Db['transaction']>[0]) =>
+          a.transaction((tx) =>
+            fn({
+              ...tx,
+              query: async (sql: string, params?: readonly unknown[]) => {
+                if (during === undefined && sql.includes('INSERT INTO ispm_rollup_5m'))
+                  during = await runRollups(b, start + HOUR + MIN, 30 * MIN);
+                return tx.query(sql, params);
+              },
+            } as typeof tx),
+          ),
+      } as Db;
+      const mine = await runRollups(spy, start + HOUR + MIN, 30 * MIN);
+      expect(during).toMatchObject({ ran: false, rows5m: 0 });
+      expect(mine).toMatchObject({ ran: true, rows1h: 1, fiveMinUntil: start + HOUR });
+      expect(mine.rows5m).toBeGreaterThanOrEqual(12);
+      // Once a's round is over, b's finds nothing left to do.
+      expect(await runRollups(b, start + HOUR + MIN, 30 * MIN)).toMatchObject({
+        ran: true,
+        rows5m: 0,
+        rows1h: 0,
+      });
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
 });

@@ -10,8 +10,11 @@ import {
 
 const FIVE_MIN = 300_000;
 const HOUR = 3_600_000;
-/** Advisory lock key: one replica computes rollups at a time; the others skip the round. */
-const ROLLUP_LOCK_KEY = 0x4953_504d_0003;
+/**
+ * Advisory lock key: one replica computes rollups at a time; the others skip the round. Every
+ * transaction that writes rollups holds it (a transaction-scoped lock ends with its transaction).
+ */
+export const ROLLUP_LOCK_KEY = 0x4953_504d_0003;
 /** Rollups are computed in slices of this length, so one round never holds a huge transaction. */
 const SLICE = 2 * HOUR;
 
@@ -75,7 +78,7 @@ export interface RollupReport {
   ran: boolean;
 }
 
-async function watermark(db: Db, level: string): Promise<number | undefined> {
+async function watermark(db: Queryable, level: string): Promise<number | undefined> {
   const res = await db.query<{ t: number }>(
     'SELECT (extract(epoch FROM done_until) * 1000)::float8 AS t FROM ispm_rollup_state WHERE level = $1',
     [level],
@@ -127,6 +130,16 @@ function slices(buckets: readonly number[], step: number, max: number): Array<[n
   return out;
 }
 
+/** Runs `fn` in a transaction that holds the rollup lock; undefined when another replica holds it. */
+async function underLock<T>(db: Db, fn: (tx: Queryable) => Promise<T>): Promise<T | undefined> {
+  return db.transaction(async (tx) => {
+    const r = await tx.query<{ ok: boolean }>('SELECT pg_try_advisory_xact_lock($1) AS ok', [
+      ROLLUP_LOCK_KEY,
+    ]);
+    return r.rows[0]?.ok === true ? fn(tx) : undefined;
+  });
+}
+
 async function setWatermark(tx: Queryable, level: string, until: number): Promise<void> {
   await tx.query(
     `INSERT INTO ispm_rollup_state (level, done_until) VALUES ($1, $2::timestamptz)
@@ -146,13 +159,7 @@ async function setWatermark(tx: Queryable, level: string, until: number): Promis
  */
 export async function runRollups(db: Db, now: number, latenessMs: number): Promise<RollupReport> {
   const report: RollupReport = { rows5m: 0, rows1h: 0, ran: true };
-  const got = await db.transaction(async (tx) => {
-    const r = await tx.query<{ ok: boolean }>('SELECT pg_try_advisory_xact_lock($1) AS ok', [
-      ROLLUP_LOCK_KEY,
-    ]);
-    return r.rows[0]?.ok === true;
-  });
-  if (!got) return { ...report, ran: false };
+  const skipped = { ...report, ran: false };
 
   const end5 = floorTo(now - ROLLUP_SETTLE_MS, FIVE_MIN);
   const done5 = await watermark(db, 'rollup_5m');
@@ -161,11 +168,16 @@ export async function runRollups(db: Db, now: number, latenessMs: number): Promi
     await ensurePartitions(db, ROLLUP_5M, first, end5);
     for (let s = first; s < end5; s += SLICE) {
       const e = Math.min(end5, s + SLICE);
-      report.rows5m += await db.transaction(async (tx) => {
-        const res = await tx.query(ROLLUP_5M_SQL, [iso(s), iso(e)]);
+      const rows = await underLock(db, async (tx) => {
+        // Another replica may have got this far since the watermark was read.
+        const from = Math.max(s, (await watermark(tx, 'rollup_5m')) ?? s);
+        if (from >= e) return 0;
+        const res = await tx.query(ROLLUP_5M_SQL, [iso(from), iso(e)]);
         await setWatermark(tx, 'rollup_5m', e);
         return res.rowCount;
       });
+      if (rows === undefined) return skipped;
+      report.rows5m += rows;
     }
     report.fiveMinUntil = end5;
   }
@@ -185,13 +197,15 @@ export async function runRollups(db: Db, now: number, latenessMs: number): Promi
   )) {
     // The marks go with the recomputation, in one transaction: a failed round leaves them.
     const recompute = e > now - latenessMs;
-    report.rows5m += await db.transaction(async (tx) => {
+    const rows = await underLock(db, async (tx) => {
       await tx.query(
         'DELETE FROM ispm_rollup_dirty WHERE bucket >= $1::timestamptz AND bucket < $2::timestamptz',
         [iso(s), iso(e)],
       );
       return recompute ? (await tx.query(ROLLUP_5M_SQL, [iso(s), iso(e)])).rowCount : 0;
     });
+    if (rows === undefined) return skipped;
+    report.rows5m += rows;
     if (!recompute) continue;
     for (let h = floorTo(s, HOUR); h < e; h += HOUR) dirtyHours.add(h);
     report.recomputed5m = (report.recomputed5m ?? 0) + (e - s) / FIVE_MIN;
@@ -210,11 +224,13 @@ export async function runRollups(db: Db, now: number, latenessMs: number): Promi
     hours.push([s, e]);
   for (const [s, e] of hours) {
     await ensurePartitions(db, ROLLUP_1H, s, e);
-    report.rows1h += await db.transaction(async (tx) => {
+    const rows = await underLock(db, async (tx) => {
       const res = await tx.query(ROLLUP_1H_SQL, [iso(s), iso(e)]);
       if (e <= endH && s >= firstH) await setWatermark(tx, 'rollup_1h', e);
       return res.rowCount;
     });
+    if (rows === undefined) return skipped;
+    report.rows1h += rows;
   }
   if (firstH < endH) report.hourUntil = endH;
   return report;
