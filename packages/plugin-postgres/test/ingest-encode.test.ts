@@ -200,4 +200,135 @@ describe('SeriesCache', () => {
     expect(inserted).toHaveLength(6); // only the new one
     for (const [k, id] of first) expect(again.get(k)).toBe(id);
   });
+
+  it('keeps every id when a leaf outgrows its array, and counts a series once', async () => {
+    const { db } = fakeDb();
+    const cache = new SeriesCache(db, 1000);
+    const wanted = (from: number, to: number) =>
+      new Map(
+        [...Array(to - from).keys()].map((i) => [
+          `k${from + i}`,
+          key('n', { device: 'r1', q: `q${from + i}` }),
+        ]),
+      );
+    // One at a time past the array's bound (32), then a batch, so the leaf grows a value at a time.
+    const out = new Map<string, number>();
+    for (let i = 0; i < 40; i++) for (const [k, id] of await cache.resolve(wanted(i, i + 1))) out.set(k, id);
+    for (const [k, id] of await cache.resolve(wanted(40, 100))) out.set(k, id);
+    expect(new Set(out.values()).size).toBe(100);
+    expect(cache.size).toBe(100);
+    for (let i = 0; i < 100; i++) {
+      expect(cache.get('n', { device: 'r1', q: `q${i}` })).toBe(out.get(`k${i}`));
+    }
+    expect(cache.get('n', { device: 'r1', q: 'q100' })).toBeUndefined();
+    expect(cache.get('n', { device: 'r2', q: 'q1' })).toBeUndefined();
+    // Two keys naming one new series: remembered twice, counted once, in an array and in a Map.
+    const twice = (device: string, q: string) =>
+      new Map([
+        ['a', key('n', { device, q })],
+        ['b', key('n', { device, q })],
+      ]);
+    await cache.resolve(twice('r1', 'q100'));
+    await cache.resolve(twice('r2', 'q0'));
+    await cache.resolve(twice('r2', 'q1'));
+    expect(cache.size).toBe(103);
+    expect(cache.get('n', { device: 'r1', q: 'q100' })).toBeDefined();
+    expect(cache.get('n', { device: 'r2', q: 'q1' })).toBeDefined();
+  });
+
+  it('finds every series while nodes go from one child to several', async () => {
+    const { db } = fakeDb();
+    const cache = new SeriesCache(db, 1000);
+    const series: Array<[string, Record<string, string>]> = [
+      ['n', { device: 'r1', ifName: 'e1' }],
+      ['n', { device: 'r2', ifName: 'e1' }], // a second device value
+      ['n', { device: 'r1', vlan: '7' }], // a second key under a device
+      ['n', { site: 's', device: 'r1', ifName: 'e1' }], // a second key under the name
+      ['n', { device: 'r1', ifName: 'e1', q: 'x' }], // a longer series through a leaf's key
+      ['n', {}],
+      ['m', { device: 'r1', ifName: 'e1' }], // a second name
+    ];
+    const ids: number[] = [];
+    // One series per round, so each is added to a tree that already holds the ones before.
+    for (const [i, [name, labels]] of series.entries()) {
+      const id = (await cache.resolve(new Map([[`k${i}`, key(name, labels)]]))).get(`k${i}`);
+      ids.push(id as number);
+      for (const [j, [n, l]] of series.slice(0, i + 1).entries()) {
+        expect(cache.get(n, l)).toBe(ids[j]);
+        // Another key order was never remembered: another path, not found.
+        if (Object.keys(l).length > 1)
+          expect(cache.get(n, Object.fromEntries(Object.entries(l).reverse()))).toBeUndefined();
+      }
+    }
+    expect(new Set(ids).size).toBe(series.length);
+    expect(cache.size).toBe(series.length);
+    expect(cache.get('n', { device: 'r1' })).toBeUndefined();
+    expect(cache.get('n', { device: 'r3', ifName: 'e1' })).toBeUndefined();
+    expect(cache.get('m', {})).toBeUndefined();
+  });
+
+  it('matches the database for random label sets, in any key order', async () => {
+    const { db } = fakeDb();
+    const cache = new SeriesCache(db, 100_000);
+    let seed = 7;
+    const rand = (n: number) => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+      return seed % n;
+    };
+    const shuffle = <T>(a: T[]) => {
+      for (let i = a.length - 1; i > 0; i--) {
+        const j = rand(i + 1);
+        [a[i], a[j]] = [a[j] as T, a[i] as T];
+      }
+      return a;
+    };
+    const all: Array<[string, Record<string, string>]> = [];
+    for (let i = 0; i < 2000; i++) {
+      const keys = shuffle(['device', 'ifName', 'q', 'site']).slice(0, rand(5));
+      // Few values for most keys, many for `q`: leaves of every size.
+      all.push([
+        `n${rand(3)}`,
+        Object.fromEntries(keys.map((k) => [k, `${k[0]}${rand(k === 'q' ? 80 : 3)}`])),
+      ]);
+    }
+    const canonical = (n: string, l: Record<string, string>) => `${n} ${key(n, l).labels}`;
+    const expected = new Map<string, number>();
+    for (let at = 0; at < all.length; at += 100) {
+      const batch = all.slice(at, at + 100);
+      const out = await cache.resolve(new Map(batch.map(([n, l], i) => [`${at + i}`, key(n, l)])));
+      for (const [i, [n, l]] of batch.entries())
+        expected.set(canonical(n, l), out.get(`${at + i}`) as number);
+    }
+    // A series is cached once per key order it came in.
+    expect(cache.size).toBe(new Set(all.map(([n, l]) => `${n} ${JSON.stringify(l)}`)).size);
+    for (const [n, l] of all) {
+      const id = expected.get(canonical(n, l));
+      expect(cache.get(n, l)).toBe(id);
+      const other = Object.fromEntries(shuffle(Object.entries(l)));
+      // Another order is found once it was remembered in that order, and is never another id.
+      expect([undefined, id]).toContain(cache.get(n, other));
+    }
+  });
+
+  it('forgets everything on clear(), then refills from the database', async () => {
+    const { db, inserted } = fakeDb();
+    const cache = new SeriesCache(db, 1000);
+    const wanted = new Map(
+      [...Array(40).keys()].map((i) => [`k${i}`, key('n', { device: 'r1', q: `q${i}` })]),
+    );
+    wanted.set('none', key('n', {}));
+    const first = await cache.resolve(wanted);
+    cache.clear();
+    expect(cache.size).toBe(0);
+    expect(cache.get('n', {})).toBeUndefined();
+    expect(cache.get('n', { device: 'r1', q: 'q0' })).toBeUndefined();
+    const again = await cache.resolve(wanted);
+    expect(inserted).toHaveLength(41); // looked up, not created again
+    expect(cache.size).toBe(41);
+    for (const [k, id] of first) {
+      expect(again.get(k)).toBe(id);
+      const labels = (wanted.get(k) as { source: Record<string, string> }).source;
+      expect(cache.get('n', labels)).toBe(id);
+    }
+  });
 });
