@@ -21,48 +21,70 @@ const SLICE = 2 * HOUR;
 const iso = (ms: number) => new Date(ms).toISOString();
 const floorTo = (ms: number, step: number) => Math.floor(ms / step) * step;
 
-// The previous reading of a series comes from the raw samples of the 5 minutes before the slice
-// (lag()); a series without one there (polled less often) takes the last reading of its latest
-// 5-minute rollup of the hour before. So a bucket's counter increase includes the step from the
-// last reading before it, while a round reads little more than the slice itself.
+// A slice's rows are read once, in series and time order (lag/lead): counter steps between
+// readings inside the slice come from lag(); the step into the slice, from the last reading of
+// the series' latest 5-minute rollup of the hour before (looked up once per series, not per row);
+// a bucket's last reading is the row whose next one (lead) is in another bucket. Grouping comes
+// before the join to the series table, and the buckets are emptied then filled (plain INSERT), so
+// nothing is computed or looked up per raw row beyond the window itself. Recomputed buckets take
+// the same path. (Before: 5 extra minutes of raw rows read for lag(), the series join and the
+// lookup per raw row, ordered array_agg() per bucket and an upsert: 2.4× the time at 10,000
+// routers.)
+const BUCKET_5M = `date_bin('5 minutes', ts, timestamptz 'epoch')`;
 const ROLLUP_5M_SQL = `
 WITH x AS (
-  SELECT series_id, ts, value, raw, lag(value) OVER w AS pv, lag(raw) OVER w AS praw
+  SELECT series_id, ts, value, raw, lag(value) OVER w AS pv, lag(raw) OVER w AS praw,
+         row_number() OVER w = 1 AS first, lead(ts) OVER w AS nts
     FROM ispm_samples
-   WHERE ts >= $1::timestamptz - interval '5 minutes' AND ts < $2::timestamptz
+   WHERE ts >= $1::timestamptz AND ts < $2::timestamptz
   WINDOW w AS (PARTITION BY series_id ORDER BY ts)),
-y AS (
-  SELECT x.series_id, x.ts, x.value, x.raw, coalesce(x.pv, p.last) AS pv,
-         CASE WHEN x.pv IS NULL THEN p.last_raw ELSE x.praw END AS praw
-    FROM x LEFT JOIN LATERAL (
-      SELECT r.last, r.last_raw FROM ispm_rollup_5m r
-       WHERE x.pv IS NULL AND r.series_id = x.series_id
-         AND r.bucket >= $1::timestamptz - interval '1 hour' AND r.bucket < $1::timestamptz
-       ORDER BY r.bucket DESC LIMIT 1) p ON true
-   WHERE x.ts >= $1::timestamptz)
-INSERT INTO ispm_rollup_5m AS r (series_id, bucket, count, min, max, sum, last, last_raw, last_ts, increase)
-SELECT y.series_id, to_timestamp(floor(extract(epoch FROM y.ts) / 300) * 300) AS bucket,
-       count(*), min(y.value), max(y.value), sum(y.value),
-       (array_agg(y.value ORDER BY y.ts DESC))[1], (array_agg(y.raw ORDER BY y.ts DESC))[1], max(y.ts),
-       CASE WHEN s.kind = 'counter' THEN sum(ispm_counter_delta(y.praw, y.pv, y.raw, y.value)) END
-  FROM y JOIN ispm_series s ON s.id = y.series_id
- GROUP BY y.series_id, s.kind, 2
-ON CONFLICT (series_id, bucket) DO UPDATE SET
-  count = excluded.count, min = excluded.min, max = excluded.max, sum = excluded.sum, last = excluded.last,
-  last_raw = excluded.last_raw, last_ts = excluded.last_ts, increase = excluded.increase`;
+g AS (
+  SELECT series_id, ${BUCKET_5M} AS bucket, count(*) AS n, min(value) AS lo, max(value) AS hi,
+         sum(value) AS total, max(ts) AS last_ts,
+         max(value) FILTER (WHERE nts IS NULL OR date_bin('5 minutes', nts, timestamptz 'epoch') <> ${BUCKET_5M}) AS last,
+         max(raw) FILTER (WHERE nts IS NULL OR date_bin('5 minutes', nts, timestamptz 'epoch') <> ${BUCKET_5M}) AS last_raw,
+         sum(ispm_counter_delta(praw, pv, raw, value)) AS inside,
+         bool_or(first) AS has_first,
+         max(value) FILTER (WHERE first) AS first_value, max(raw) FILTER (WHERE first) AS first_raw
+    FROM x
+   GROUP BY 1, 2)
+INSERT INTO ispm_rollup_5m (series_id, bucket, count, min, max, sum, last, last_raw, last_ts, increase)
+SELECT g.series_id, g.bucket, g.n, g.lo, g.hi, g.total, g.last, g.last_raw, g.last_ts,
+       CASE WHEN s.kind = 'counter' THEN
+         CASE WHEN g.has_first AND p.last IS NOT NULL
+              THEN coalesce(g.inside, 0) + ispm_counter_delta(p.last_raw, p.last, g.first_raw, g.first_value)
+              ELSE g.inside END
+       END
+  FROM g JOIN ispm_series s ON s.id = g.series_id
+  LEFT JOIN LATERAL (
+    SELECT r.last, r.last_raw FROM ispm_rollup_5m r
+     WHERE g.has_first AND r.series_id = g.series_id
+       AND r.bucket >= $1::timestamptz - interval '1 hour' AND r.bucket < $1::timestamptz
+     ORDER BY r.bucket DESC LIMIT 1) p ON true`;
 
+// Hours emptied then filled from their 5-minute rollups (read through the BRIN index on bucket).
 const ROLLUP_1H_SQL = `
-INSERT INTO ispm_rollup_1h AS r (series_id, bucket, count, min, max, sum, last, last_raw, last_ts, increase)
-SELECT series_id, to_timestamp(floor(extract(epoch FROM bucket) / 3600) * 3600) AS hour,
+INSERT INTO ispm_rollup_1h (series_id, bucket, count, min, max, sum, last, last_raw, last_ts, increase)
+SELECT series_id, date_bin('1 hour', bucket, timestamptz 'epoch') AS hour,
        sum(count), min(min), max(max), sum(sum),
        (array_agg(last ORDER BY bucket DESC))[1], (array_agg(last_raw ORDER BY bucket DESC))[1], max(last_ts),
        sum(increase)
   FROM ispm_rollup_5m
  WHERE bucket >= $1::timestamptz AND bucket < $2::timestamptz
- GROUP BY 1, 2
-ON CONFLICT (series_id, bucket) DO UPDATE SET
-  count = excluded.count, min = excluded.min, max = excluded.max, sum = excluded.sum, last = excluded.last,
-  last_raw = excluded.last_raw, last_ts = excluded.last_ts, increase = excluded.increase`;
+ GROUP BY 1, 2`;
+
+/**
+ * Rolls up [from, to) of one level in `tx`: the range is emptied, then filled (two statements: a
+ * DELETE in a WITH clause of the INSERT could run after it, and collide with the new rows).
+ */
+async function fill(tx: Queryable, level: '5m' | '1h', from: number, to: number): Promise<number> {
+  const [table, sql] = level === '5m' ? ['ispm_rollup_5m', ROLLUP_5M_SQL] : ['ispm_rollup_1h', ROLLUP_1H_SQL];
+  await tx.query(`DELETE FROM ${table} WHERE bucket >= $1::timestamptz AND bucket < $2::timestamptz`, [
+    iso(from),
+    iso(to),
+  ]);
+  return (await tx.query(sql, [iso(from), iso(to)])).rowCount;
+}
 
 /** What one rollup round covered. */
 export interface RollupReport {
@@ -172,9 +194,9 @@ export async function runRollups(db: Db, now: number, latenessMs: number): Promi
         // Another replica may have got this far since the watermark was read.
         const from = Math.max(s, (await watermark(tx, 'rollup_5m')) ?? s);
         if (from >= e) return 0;
-        const res = await tx.query(ROLLUP_5M_SQL, [iso(from), iso(e)]);
+        const rows = await fill(tx, '5m', from, e);
         await setWatermark(tx, 'rollup_5m', e);
-        return res.rowCount;
+        return rows;
       });
       if (rows === undefined) return skipped;
       report.rows5m += rows;
@@ -202,7 +224,7 @@ export async function runRollups(db: Db, now: number, latenessMs: number): Promi
         'DELETE FROM ispm_rollup_dirty WHERE bucket >= $1::timestamptz AND bucket < $2::timestamptz',
         [iso(s), iso(e)],
       );
-      return recompute ? (await tx.query(ROLLUP_5M_SQL, [iso(s), iso(e)])).rowCount : 0;
+      return recompute ? fill(tx, '5m', s, e) : 0;
     });
     if (rows === undefined) return skipped;
     report.rows5m += rows;
@@ -225,9 +247,9 @@ export async function runRollups(db: Db, now: number, latenessMs: number): Promi
   for (const [s, e] of hours) {
     await ensurePartitions(db, ROLLUP_1H, s, e);
     const rows = await underLock(db, async (tx) => {
-      const res = await tx.query(ROLLUP_1H_SQL, [iso(s), iso(e)]);
+      const rows = await fill(tx, '1h', s, e);
       if (e <= endH && s >= firstH) await setWatermark(tx, 'rollup_1h', e);
-      return res.rowCount;
+      return rows;
     });
     if (rows === undefined) return skipped;
     report.rows1h += rows;

@@ -16,10 +16,10 @@ export function storeSuite(getDb: () => Promise<Db>): void {
     it('apply from an empty database, then re-running is a no-op', async () => {
       const db = await getDb();
       expect(await schemaVersion(db)).toBe(0);
-      expect(await applyMigrations(db)).toEqual({ applied: [1, 2], version: 2 });
-      expect(await schemaVersion(db)).toBe(2);
-      expect(await applyMigrations(db)).toEqual({ applied: [], version: 2 });
-      expect(await count(db, 'ispm_schema_migrations')).toBe(2);
+      expect(await applyMigrations(db)).toEqual({ applied: [1, 2, 3], version: 3 });
+      expect(await schemaVersion(db)).toBe(3);
+      expect(await applyMigrations(db)).toEqual({ applied: [], version: 3 });
+      expect(await count(db, 'ispm_schema_migrations')).toBe(3);
     });
   });
 
@@ -361,6 +361,34 @@ export function storeSuite(getDb: () => Promise<Db>): void {
         [new Date(start + 8 * HOUR).toISOString()],
       );
       expect(res.rows[0]?.min).toBe(gauge[96]);
+    });
+
+    it('a counter read less often than every 5 minutes keeps its steps across rounds and slices', async () => {
+      const db = await getDb();
+      const from = start + 9 * HOUR;
+      const sparse = { device: 'sparse', ifName: 'e1' };
+      // Every 15 minutes for 5 hours, +1,000 each time, reset to 10 at 3 h 30.
+      const values = [...Array(20).keys()].map((i) => (i < 14 ? i * 1000 : 10 + (i - 14) * 1000));
+      const { storage } = makeStorage(db, new SetClock(from + 5 * HOUR + 2 * MIN));
+      await storage.write(series(IN, sparse, from, 15 * MIN, values));
+      // Two rounds: the second starts inside the series' gaps (3 h 5 is 5 minutes after a reading).
+      await storage.maintain(from + 3 * HOUR + 6 * MIN);
+      await storage.maintain(from + 5 * HOUR + 2 * MIN);
+      const [hourly] = await storage.range({
+        name: IN,
+        labels: sparse,
+        from,
+        to: from + 5 * HOUR - 1,
+        step: HOUR,
+        fn: 'increase',
+      });
+      const expected = [...Array(5).keys()].map((h) => {
+        let sum = 0;
+        for (let i = h * 4; i < h * 4 + 4; i++)
+          if (i > 0) sum += counterDelta(values[i - 1] as number, values[i] as number);
+        return [from + h * HOUR, sum];
+      });
+      expect(hourly?.points).toEqual(expected);
     });
 
     it('drops whole partitions past retention and creates partitions ahead', async () => {
