@@ -19,7 +19,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { createMonitor } from '@ispmonitor/core';
-import { LATEST_VERSION, openPg, postgres, postgresStore } from '@ispmonitor/plugin-postgres';
+import {
+  applyMigrations,
+  LATEST_VERSION,
+  openPg,
+  postgres,
+  postgresStore,
+} from '@ispmonitor/plugin-postgres';
 import { PG_BIN, startPgServer } from '../support/pg-server.mjs';
 import { silent } from '../support/silent.mjs';
 
@@ -201,10 +207,10 @@ export async function cachedDataset(devices, { root = CACHE, log = console.log }
   const dataDir = join(root, `pg-query-${devices}`);
   const metaFile = `${dataDir}.json`;
   let meta = existsSync(metaFile) ? JSON.parse(readFileSync(metaFile, 'utf8')) : undefined;
-  const fresh =
-    meta?.schemaVersion === LATEST_VERSION &&
-    meta?.datasetVersion === DATASET_VERSION &&
-    meta?.devices === devices;
+  const same = meta?.datasetVersion === DATASET_VERSION && meta?.devices === devices;
+  // A dataset of an older schema is migrated in place, as a user's database would be.
+  const upgrade = same && meta.schemaVersion < LATEST_VERSION;
+  const fresh = same && (upgrade || meta.schemaVersion === LATEST_VERSION);
   if (!fresh) {
     if (meta) log(`cached dataset ${dataDir} is stale (${JSON.stringify(meta)}): rebuilding`);
     rmSync(metaFile, { force: true });
@@ -243,6 +249,20 @@ export async function cachedDataset(devices, { root = CACHE, log = console.log }
       writeFileSync(metaFile, `${JSON.stringify(meta, null, 2)}\n`);
       log(`built in ${buildS} s, ${(meta.bytes / 2 ** 30).toFixed(1)} GiB on disk`);
     } else {
+      if (upgrade) {
+        const db = await openPg({ url, max: 1, statementTimeoutMs: 0 });
+        try {
+          const t0 = performance.now();
+          const report = await applyMigrations(db);
+          log(
+            `cached dataset migrated ${JSON.stringify(report)} in ${Math.round((performance.now() - t0) / 1000)} s`,
+          );
+        } finally {
+          await db.close();
+        }
+        meta = { ...meta, schemaVersion: LATEST_VERSION, bytes: await folderBytes(dataDir) };
+        writeFileSync(metaFile, `${JSON.stringify(meta, null, 2)}\n`);
+      }
       const v = await server.psql('bench', ['-At', '-c', 'SELECT max(version) FROM ispm_schema_migrations']);
       if (Number(v.stdout.trim()) !== LATEST_VERSION)
         throw new Error(`cached dataset has schema ${v.stdout}`);
