@@ -234,6 +234,28 @@ function printTimeline(points, landed, t0) {
   }
 }
 
+/** Bytes on disk (with indexes) and rows of the sample and rollup tables: for sizing a database. */
+async function tableBytes(url) {
+  const client = new pg.Client(url);
+  await client.connect();
+  try {
+    const out = {};
+    for (const t of ['ispm_samples', 'ispm_rollup_5m']) {
+      const { rows } = await client.query(
+        `SELECT coalesce(sum(pg_total_relation_size(inhrelid)), 0)::float8 AS bytes
+           FROM pg_inherits WHERE inhparent = $1::regclass`,
+        [t],
+      );
+      const n = Number((await client.query(`SELECT count(*)::float8 AS n FROM ${t}`)).rows[0].n);
+      out[`${t}_mb`] = Math.round(rows[0].bytes / 2 ** 20);
+      out[`${t}_bytes_per_row`] = n ? Math.round(rows[0].bytes / n) : null;
+    }
+    return out;
+  } finally {
+    await client.end();
+  }
+}
+
 /** The storage sink's own counters: what it wrote, dropped, failed, and still holds. */
 async function sinkFigures(monitor) {
   const out = {};
@@ -352,6 +374,7 @@ async function scenario(count, deadRatio, dbUrl) {
   const { rss, heapUsed, heapTotal, external } = process.memoryUsage();
   const sink = dbUrl ? await sinkFigures(monitor) : undefined;
   const rows = await watcher?.stop();
+  const disk = dbUrl ? await tableBytes(dbUrl) : undefined;
   const points = await timeline?.stop();
   if (points) {
     printTimeline(points, rows.landed, wall0);
@@ -396,6 +419,7 @@ async function scenario(count, deadRatio, dbUrl) {
           probe_rows_missing: rows.missing,
           ...firstStart,
           ...sink,
+          ...disk,
           dropped_while_measured: (sink?.sink_dropped ?? 0) - (firstStart?.first_start_dropped ?? 0),
           ...(sinkError ? { first_sink_error: sinkError } : {}),
           ...(rows.lastError ? { probe_query_error: rows.lastError } : {}),
