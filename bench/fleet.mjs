@@ -157,20 +157,21 @@ function rowWatcher(url, monitor, probes) {
  */
 function dbTimeline(url, monitor) {
   const pool = new pg.Pool({ connectionString: url, max: 1 });
+  // pg_stat_activity keeps the first 1 KB of a statement: classify by what appears early.
   const kind = (q) =>
     /^COPY/i.test(q)
       ? 'copy'
-      : /ispm_rollup_5m/.test(q) && /INSERT/i.test(q)
-        ? /ispm_samples/.test(q)
-          ? 'rollup5m'
-          : 'rollup1h'
-        : /ispm_(interfaces|neighbours|pppoe|dhcp|devices)/.test(q)
-          ? 'facts'
-          : /ispm_series/.test(q)
-            ? 'series'
-            : /^(autovacuum|vacuum|analyze)/i.test(q)
-              ? 'vacuum'
-              : 'other';
+      : /lag\(value\)|INSERT INTO ispm_rollup_5m/.test(q)
+        ? 'rollup5m'
+        : /INSERT INTO ispm_rollup_1h/.test(q)
+          ? 'rollup1h'
+          : /ispm_(interfaces|neighbours|pppoe|dhcp|devices)/.test(q)
+            ? 'facts'
+            : /ispm_series/.test(q)
+              ? 'series'
+              : /^(autovacuum|vacuum|analyze)/i.test(q)
+                ? 'vacuum'
+                : 'other';
   const points = [];
   let busy = false;
   const timer = setInterval(async () => {
