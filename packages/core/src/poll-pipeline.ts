@@ -57,9 +57,11 @@ export class PollPipeline {
         throw monitorError(ErrorCodes.PLUGIN_INVALID, `two sinks are named "${sink.name}"`);
       names.add(sink.name);
     }
+    const batchSize = options.batchSize ?? 5_000;
     const resolved = {
       bufferLimit: options.bufferLimit ?? 1_000_000,
-      batchSize: options.batchSize ?? 5_000,
+      batchSize,
+      maxBatchSize: Math.max(options.maxBatchSize ?? 10 * batchSize, batchSize),
       flushIntervalMs: parseDuration(options.flushInterval ?? '1s'),
       minBackoffMs: parseDuration(options.minBackoff ?? '500ms'),
       maxBackoffMs: parseDuration(options.maxBackoff ?? '30s'),

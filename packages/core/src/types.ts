@@ -563,8 +563,13 @@ export interface PollerOptions {
 export interface SinkOptions {
   /** Samples buffered per sink before new ones are dropped (and counted). Default 1,000,000. */
   bufferLimit?: number;
-  /** Samples per `write` call. Default 5,000. */
+  /** A write starts once this many samples wait (or `flushInterval` passed). Default 5,000. */
   batchSize?: number;
+  /**
+   * Most samples per `write` call: a write takes what waits, up to this. Behind (a slow or
+   * recovering database), fewer, larger writes catch up faster. Default 10 × `batchSize`.
+   */
+  maxBatchSize?: number;
   /** Longest a sample waits before its batch is written. Default `1s`. */
   flushInterval?: Duration;
   /** First retry delay after a failed write; doubles up to `maxBackoff`, with jitter. Default `500ms`. */

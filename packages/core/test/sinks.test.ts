@@ -127,4 +127,41 @@ describe('sinks', () => {
     await monitor.stop();
     expect(stored.length).toBe(100);
   });
+
+  it('a sink that fell behind catches up in writes of up to maxBatchSize', async () => {
+    const batches: number[] = [];
+    let release: () => void = () => {};
+    const { monitor, clock } = await assemble(
+      [
+        {
+          name: 'slow',
+          write: async (b) => {
+            batches.push(b.length);
+            // The first write hangs until released: meanwhile samples pile up.
+            if (batches.length === 1) await new Promise<void>((r) => (release = r));
+          },
+        },
+      ],
+      { batchSize: 10, maxBatchSize: 250, flushInterval: '100ms' },
+      50,
+    );
+    await monitor.start();
+    await clock.advance(100);
+    // 50 devices × 10 samples a poll: 500 a round; the first write took what waited then.
+    await clock.advance(20_000);
+    expect(batches.length).toBe(1);
+    release();
+    await clock.advance(1_000);
+    await monitor.stop();
+    // Nothing lost, no write above 250.
+    const total = batches.reduce((a, b) => a + b);
+    expect(total).toBeGreaterThanOrEqual(1000);
+    expect(await counter(monitor, 'ispmonitor_samples_written_total', 'sink="slow"')).toBe(total);
+    expect(await counter(monitor, 'ispmonitor_samples_dropped_total', 'sink="slow"')).toBe(0);
+    // At least 1,000 samples waited behind the first write (two rounds of polls): the writes
+    // that followed took 250 each until the backlog was gone (batchSize alone would be 10).
+    const behind = Math.floor((1000 - (batches[0] as number)) / 250);
+    expect(batches.slice(1, 1 + behind)).toEqual(Array(behind).fill(250));
+    expect(Math.max(...batches)).toBeLessThanOrEqual(250);
+  });
 });

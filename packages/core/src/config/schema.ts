@@ -36,6 +36,7 @@ export const configSchema = z
       .object({
         bufferLimit: z.number().int().min(1).optional(),
         batchSize: z.number().int().min(1).optional(),
+        maxBatchSize: z.number().int().min(1).optional(),
         flushInterval: duration.optional(),
         minBackoff: duration.optional(),
         maxBackoff: duration.optional(),

@@ -7,15 +7,19 @@ import type { Clock, Logger, Sample, Sink } from '../types.js';
 /** Sink buffer settings, in samples and milliseconds. */
 export interface SinkRunnerOptions {
   bufferLimit: number;
+  /** A write starts once this many wait. */
   batchSize: number;
+  /** A write takes what waits, up to this many. */
+  maxBatchSize: number;
   flushIntervalMs: number;
   minBackoffMs: number;
   maxBackoffMs: number;
 }
 
 /**
- * Feeds one sink: a bounded buffer, batches of `batchSize`, one write at a time, and retries
- * with exponential backoff and full jitter. `enqueue` never waits, so a slow or failing sink
+ * Feeds one sink: a bounded buffer, writes that start at `batchSize` waiting samples and take up
+ * to `maxBatchSize` (so a sink that fell behind catches up in fewer, larger writes), one write at
+ * a time, and retries with exponential backoff and full jitter. `enqueue` never waits, so a slow or failing sink
  * never holds up polling or other sinks; what does not fit is dropped and counted exactly.
  */
 export class SinkRunner {
@@ -138,11 +142,12 @@ export class SinkRunner {
   }
 
   #peekBatch(): Sample[] {
+    const max = this.options.maxBatchSize;
     const first = this.#chunks[0] as Sample[];
-    if (first.length >= this.options.batchSize) return first.slice(0, this.options.batchSize);
+    if (first.length >= max) return first.slice(0, max);
     const batch: Sample[] = [];
     for (const chunk of this.#chunks) {
-      const need = this.options.batchSize - batch.length;
+      const need = max - batch.length;
       if (need <= 0) break;
       for (let i = 0; i < chunk.length && i < need; i++) batch.push(chunk[i] as Sample);
     }
