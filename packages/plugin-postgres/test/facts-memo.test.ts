@@ -62,7 +62,7 @@ describe('FactsMemo: write inventory facts when they change', () => {
       for (const id of ids) {
         const due = memo.due(id, { interfaces: ports(true) }, minute * MIN);
         if (due.prints.size === 0) continue;
-        perMinute[minute - 1]++;
+        perMinute[minute - 1] = (perMinute[minute - 1] ?? 0) + 1;
         if (!firstRefresh.has(id)) firstRefresh.set(id, minute);
         memo.commit(id, due.prints, minute * MIN);
       }
