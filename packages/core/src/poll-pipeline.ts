@@ -61,7 +61,7 @@ export class PollPipeline {
     const resolved = {
       bufferLimit: options.bufferLimit ?? 1_000_000,
       batchSize,
-      maxBatchSize: Math.max(options.maxBatchSize ?? 10 * batchSize, batchSize),
+      maxBatchSize: Math.max(options.maxBatchSize ?? batchSize, batchSize),
       flushIntervalMs: parseDuration(options.flushInterval ?? '1s'),
       minBackoffMs: parseDuration(options.minBackoff ?? '500ms'),
       maxBackoffMs: parseDuration(options.maxBackoff ?? '30s'),

@@ -567,7 +567,7 @@ export interface SinkOptions {
   batchSize?: number;
   /**
    * Most samples per `write` call: a write takes what waits, up to this. Behind (a slow or
-   * recovering database), fewer, larger writes catch up faster. Default 10 × `batchSize`.
+   * recovering database), fewer, larger writes catch up faster. Default `batchSize`.
    */
   maxBatchSize?: number;
   /** Longest a sample waits before its batch is written. Default `1s`. */

@@ -157,10 +157,18 @@ export class SampleWriter {
       this.options.minParallelChunk,
       Math.min(this.options.chunkSize, Math.ceil(n / this.options.parallel)),
     );
-    const chunks: Array<Promise<boolean>> = [];
-    for (let i = 0; i < n; i += size)
-      chunks.push(this.#insertWithRetry(rows, i, Math.min(n, i + size), days));
-    const deduplicated = (await Promise.all(chunks)).some(Boolean);
+    // At most `parallel` chunks in flight: a batch larger than `chunkSize` goes in turn.
+    const ranges: Array<[number, number]> = [];
+    for (let i = 0; i < n; i += size) ranges.push([i, Math.min(n, i + size)]);
+    let next = 0;
+    const lane = async (): Promise<boolean> => {
+      let dedup = false;
+      for (let r = ranges[next++]; r !== undefined; r = ranges[next++])
+        dedup = (await this.#insertWithRetry(rows, r[0], r[1], days)) || dedup;
+      return dedup;
+    };
+    const lanes = Array.from({ length: Math.min(this.options.parallel, ranges.length) }, lane);
+    const deduplicated = (await Promise.all(lanes)).some(Boolean);
     // After the rows are stored (a failure here fails the batch; its retry stores nothing twice).
     if (this.options.rollups) {
       const at = this.options.now();
