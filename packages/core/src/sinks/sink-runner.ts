@@ -19,8 +19,9 @@ export interface SinkRunnerOptions {
 /**
  * Feeds one sink: a bounded buffer, writes that start at `batchSize` waiting samples and take up
  * to `maxBatchSize` (so a sink that fell behind catches up in fewer, larger writes), one write at
- * a time, and retries with exponential backoff and full jitter. `enqueue` never waits, so a slow or failing sink
- * never holds up polling or other sinks; what does not fit is dropped and counted exactly.
+ * a time, and retries with exponential backoff and full jitter. `enqueue` never waits, so a slow
+ * or failing sink never holds up polling or other sinks; what does not fit is dropped and
+ * counted exactly.
  */
 export class SinkRunner {
   readonly #chunks: Sample[][] = [];
