@@ -89,6 +89,44 @@ describe('/api/v1/routers', () => {
     expect(await total('online')).toBe(1);
   });
 
+  it('the event stream follows a status change with a whole counts snapshot', async () => {
+    const address = await h.app.listen({ port: 0, host: '127.0.0.1' });
+    const abort = new AbortController();
+    const stream = await fetch(`${address}/api/v1/events`, { headers: h.admin, signal: abort.signal });
+    const reader = (stream.body as ReadableStream<Uint8Array>).getReader();
+    let text = '';
+    const readUntil = async (pattern: RegExp, what: string) => {
+      const until = Date.now() + 8000;
+      while (!pattern.test(text)) {
+        if (Date.now() > until) throw new Error(`no ${what} in the stream:\n${text}`);
+        const { value, done } = await reader.read();
+        if (done) throw new Error(`stream ended before ${what}`);
+        text += new TextDecoder().decode(value);
+      }
+    };
+    const lab = h.monitor.devices.get('trp-edge-1')?.device as { lab?: { fail?: boolean } };
+    try {
+      await readUntil(/event: hello\ndata: \{"counts":\{[^\n]*"online":\d+/, 'hello');
+      const before = h.monitor.devices.counts();
+      lab.lab = { fail: true };
+      await readUntil(
+        /event: device:status\ndata: \{"device":"trp-edge-1"[^\n]*"status":"unreachable"/,
+        'status',
+      );
+      await readUntil(/event: counts\ndata: .*\n\n/, 'counts');
+      const line = /event: counts\ndata: (.*)\n/.exec(text)?.[1] ?? '{}';
+      const snapshot = (JSON.parse(line) as { counts: Record<string, number> }).counts;
+      expect(snapshot.unreachable).toBe(before.unreachable + 1);
+      expect(snapshot.online).toBe(before.online - 1);
+      const total = (c: Record<string, number>) => Object.values(c).reduce((a, b) => a + b, 0);
+      expect(total(snapshot)).toBe(total(before));
+    } finally {
+      lab.lab = undefined;
+      abort.abort();
+    }
+    await waitFor(() => h.monitor.devices.get('trp-edge-1')?.status === 'online', 5000, 'online again');
+  });
+
   it('reads, updates and deletes an API router, and never shows driver settings', async () => {
     const created = await req('POST', '/api/v1/routers', {
       id: 'secretive',

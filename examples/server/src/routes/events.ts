@@ -3,11 +3,17 @@ import type { ServerContext } from '../context.js';
 
 /** Seconds between keep-alive comments, so proxies do not close an idle stream. */
 const HEARTBEAT_MS = 15_000;
+/** A `counts` event follows status and inventory changes after this delay, coalescing bursts. */
+const COUNTS_DELAY_MS = 500;
 
 /**
  * `/api/v1/events`: server-sent events of device status changes, inventory changes and alerts
  * for the UI (on an API replica: the status changes the pollers recorded, seen at each sync
  * round). Each client gets its own listeners, removed when it disconnects.
+ *
+ * Counts by status: `hello` carries them when the stream opens, and `counts` after changes (at
+ * most one per 500 ms). Both are whole snapshots in stream order, so a page shows true totals
+ * without adding up deltas against a snapshot it fetched at some other moment.
  */
 export async function eventRoutes(app: FastifyInstance, ctx: ServerContext): Promise<void> {
   const open = new Set<() => void>();
@@ -31,25 +37,43 @@ export async function eventRoutes(app: FastifyInstance, ctx: ServerContext): Pro
       if (res.writableLength > 1_000_000) return close();
       res.write(`id: ${id}\nevent: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
     };
+    // Counting walks every device: one snapshot per burst of changes, not one per change.
+    let countsTimer: NodeJS.Timeout | undefined;
+    const countsSoon = () => {
+      countsTimer ??= setTimeout(() => {
+        countsTimer = undefined;
+        send('counts', { counts: ctx.devices.counts() });
+      }, COUNTS_DELAY_MS);
+    };
     const bus = ctx.monitor.bus;
     // An API replica polls nothing: its status changes are the ones the pollers recorded, seen at
     // each sync round; elsewhere they are this process's own polls.
     const onStatus = ctx.devices.onStatusChange?.bind(ctx.devices);
     const offs = [
       onStatus
-        ? onStatus((c) => send('device:status', c))
-        : bus.on('device:status', (e) =>
+        ? onStatus((c) => {
+            send('device:status', c);
+            countsSoon();
+          })
+        : bus.on('device:status', (e) => {
             send('device:status', {
               device: e.device.id,
               previous: e.previous,
               status: e.status,
               ts: e.ts,
               reason: e.reason,
-            }),
-          ),
-      bus.on('device:added', (e) => send('device:added', { device: e.device.id })),
+            });
+            countsSoon();
+          }),
+      bus.on('device:added', (e) => {
+        send('device:added', { device: e.device.id });
+        countsSoon();
+      }),
       bus.on('device:changed', (e) => send('device:changed', { device: e.device.id })),
-      bus.on('device:removed', (e) => send('device:removed', { device: e.device.id })),
+      bus.on('device:removed', (e) => {
+        send('device:removed', { device: e.device.id });
+        countsSoon();
+      }),
       bus.on('alert:firing', (e) => send('alert:firing', e.alert)),
       bus.on('alert:resolved', (e) => send('alert:resolved', e.alert)),
     ];
@@ -61,6 +85,7 @@ export async function eventRoutes(app: FastifyInstance, ctx: ServerContext): Pro
       closed = true;
       open.delete(close);
       clearInterval(heartbeat);
+      clearTimeout(countsTimer);
       for (const off of offs) off();
       res.end();
     }

@@ -6,8 +6,11 @@ export interface LiveEvents {
   status: StatusEvent;
   'alert:firing': Alert;
   'alert:resolved': Alert;
-  /** Counts of devices by status, sent when the stream opens. */
-  hello: { counts?: Partial<Record<DeviceStatus, number>> };
+  /**
+   * Counts of devices by status: a whole snapshot, sent when the stream opens and shortly after
+   * status or inventory changes, in stream order (so always consistent with the events).
+   */
+  counts: { counts: Partial<Record<DeviceStatus, number>> };
   inventory: { device: string; kind: 'added' | 'changed' | 'removed' };
   connection: { connected: boolean };
 }
@@ -22,6 +25,8 @@ class Live {
   private source: EventSource | undefined;
   private handlers = new Map<keyof LiveEvents, Set<Handler<never>>>();
   connected = false;
+  /** The latest counts snapshot of this stream (undefined until the first arrives). */
+  counts: Partial<Record<DeviceStatus, number>> | undefined;
 
   start(): void {
     if (this.source) return;
@@ -36,7 +41,14 @@ class Live {
         return undefined;
       }
     };
-    es.addEventListener('hello', (m) => this.emit('hello', (json(m.data) ?? {}) as LiveEvents['hello']));
+    for (const name of ['hello', 'counts']) {
+      es.addEventListener(name, (m) => {
+        const counts = (json(m.data) as { counts?: LiveEvents['counts']['counts'] } | undefined)?.counts;
+        if (!counts || typeof counts !== 'object') return;
+        this.counts = counts;
+        this.emit('counts', { counts });
+      });
+    }
     es.addEventListener('device:status', (m) => {
       const e = json(m.data) as StatusEvent | undefined;
       if (e?.device) this.emit('status', e);
@@ -58,6 +70,7 @@ class Live {
   stop(): void {
     this.source?.close();
     this.source = undefined;
+    this.counts = undefined;
     this.setConnected(false);
   }
 

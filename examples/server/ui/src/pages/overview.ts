@@ -45,27 +45,28 @@ export const overviewPage: Nav = (root) => {
   };
   drawStats();
 
-  // Counts: four tiny requests (a page of one row each) instead of the whole list.
-  const countsDone = Promise.all(
-    STATES.map(async (k) => {
-      const r = await api<Page<Router>>(`/api/v1/routers${qs({ status: k, pageSize: 1 })}`, { signal });
-      counts[k] = r.total;
-    }),
-  )
-    .then(drawStats)
-    .catch(() => undefined);
+  // Counts: the event stream's snapshots (whole, in stream order). Until the first arrives (or
+  // when the stream is down), four tiny requests (a page of one row each), not the whole list.
+  const useCounts = (c: Partial<Record<DeviceStatus, number>>) => {
+    for (const k of STATES) counts[k] = c[k] ?? 0;
+    drawStats();
+  };
+  let countsDone: Promise<unknown> = Promise.resolve();
+  if (live.counts) useCounts(live.counts);
+  else
+    countsDone = Promise.all(
+      STATES.map(async (k) => {
+        const r = await api<Page<Router>>(`/api/v1/routers${qs({ status: k, pageSize: 1 })}`, { signal });
+        return [k, r.total] as const;
+      }),
+    )
+      .then((fetched) => {
+        if (!live.counts) useCounts(Object.fromEntries(fetched));
+      })
+      .catch(() => undefined);
   offs.push(
-    live.on('hello', (e) => {
-      if (!e.counts) return;
-      for (const k of STATES) counts[k] = e.counts[k] ?? 0;
-      drawStats();
-    }),
-    live.on('status', (e) => {
-      if (counts[e.previous] !== undefined) counts[e.previous] = Math.max(0, (counts[e.previous] ?? 0) - 1);
-      counts[e.status] = (counts[e.status] ?? 0) + 1;
-      drawStats();
-      pushChange(e);
-    }),
+    live.on('counts', (e) => useCounts(e.counts)),
+    live.on('status', (e) => pushChange(e)),
   );
 
   // Alerts by severity, kept current by the stream.
