@@ -1,6 +1,6 @@
 import { createMonitor, definePlugin, type Sample, type Sink, tokens } from '@ispmonitor/core';
 import { createFakeLogger, FakeClock } from '@ispmonitor/core/testing';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 
 function assemble(sinks: Sink[], sinkOptions = {}, devices = 10) {
   const clock = new FakeClock(0);
@@ -126,6 +126,47 @@ describe('sinks', () => {
     expect(stored.length).toBe(0);
     await monitor.stop();
     expect(stored.length).toBe(100);
+  });
+
+  it('stop() retries a sink in a long backoff at once: the database came back, nothing is dropped', async () => {
+    const stored: Sample[] = [];
+    let failing = true;
+    let attempts = 0;
+    // The longest jitter every time: each backoff sleeps nearly its whole ceiling.
+    const random = vi.spyOn(Math, 'random').mockReturnValue(0.999);
+    try {
+      const { monitor, clock } = await assemble(
+        [
+          {
+            name: 'db',
+            write: async (b) => {
+              attempts++;
+              if (failing) throw new Error('database down');
+              stored.push(...b);
+            },
+          },
+        ],
+        { minBackoff: '500ms', maxBackoff: '30s', flushInterval: '200ms' },
+      );
+      let produced = 0;
+      monitor.bus.on('samples', (e) => {
+        produced += e.samples.length;
+      });
+      await monitor.start();
+      await clock.advance(60_000);
+      // Right after a failed attempt: the sink now sleeps about 30 s before the next one.
+      const seen = attempts;
+      while (attempts === seen) await clock.advance(100);
+      expect(attempts).toBeGreaterThanOrEqual(6);
+      failing = false;
+      const stopped = monitor.stop();
+      for (let i = 0; i < 60; i++) await clock.advance(100);
+      await stopped;
+      expect(stored.length).toBe(produced);
+      expect(await counter(monitor, 'ispmonitor_samples_dropped_total', 'sink="db"')).toBe(0);
+    } finally {
+      random.mockRestore();
+    }
   });
 
   it('a sink that fell behind catches up in writes of up to maxBatchSize', async () => {

@@ -31,7 +31,10 @@ export class SinkRunner {
   #failures = 0;
   #lastError: { code: string; message: string; at: number } | undefined;
   #timer: unknown;
-  readonly #backoffAbort = new AbortController();
+  /** Aborted at the close deadline: no more retries. */
+  readonly #stop = new AbortController();
+  /** The backoff sleep under way, if any: `close` cuts it short to retry at once. */
+  #nap: AbortController | undefined;
   #loop: Promise<void> | undefined;
 
   constructor(
@@ -126,9 +129,13 @@ export class SinkRunner {
             error,
           });
         }
-        if (this.#backoffAbort.signal.aborted) return;
-        await sleep(this.clock, this.#backoff(), this.#backoffAbort.signal);
-        if (this.#backoffAbort.signal.aborted) return;
+        if (this.#stop.signal.aborted) return;
+        // Closing: retry soon, within the deadline (the outage may be over), not in 30 s.
+        const wait = this.#closed ? Math.min(this.#backoff(), this.options.minBackoffMs) : this.#backoff();
+        this.#nap = new AbortController();
+        await sleep(this.clock, wait, this.#nap.signal);
+        this.#nap = undefined;
+        if (this.#stop.signal.aborted) return;
       }
     }
   }
@@ -172,11 +179,14 @@ export class SinkRunner {
   }
 
   /**
-   * Writes what is buffered, waiting at most `deadlineMs`; then stops. Samples still buffered at
-   * the deadline are counted as dropped (reason `shutdown`). Never throws.
+   * Writes what is buffered, waiting at most `deadlineMs`; then stops. A sink sleeping in
+   * backoff is retried at once (and then every `minBackoff`), so a database that came back while
+   * it slept gets the buffer. Samples still buffered at the deadline are counted as dropped
+   * (reason `shutdown`). Never throws.
    */
   async close(deadlineMs: number): Promise<void> {
     this.#closed = true;
+    this.#nap?.abort();
     this.#startWriting();
     const deadline = new AbortController();
     const flushed = (async () => {
@@ -189,7 +199,8 @@ export class SinkRunner {
     })();
     await Promise.race([flushed, sleep(this.clock, deadlineMs, deadline.signal)]);
     deadline.abort();
-    this.#backoffAbort.abort();
+    this.#stop.abort();
+    this.#nap?.abort();
     if (this.#timer !== undefined) this.clock.clearTimeout(this.#timer);
     if (this.#size > 0) {
       this.metrics.samplesDropped.inc({ sink: this.sink.name, reason: 'shutdown' }, this.#size);
