@@ -147,6 +147,7 @@ export class Storage implements PostgresStore {
             rollups: this.options.rollups.enabled,
             latenessMs: this.options.rollups.lateness,
             partitionsAheadDays: this.options.maintenance.partitionsAhead,
+            rollupStatementTimeoutMs: this.options.maintenance.statementTimeout,
           },
           now,
         );

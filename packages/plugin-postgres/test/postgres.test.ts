@@ -83,6 +83,44 @@ describe.skipIf(missing)('PostgreSQL 15', () => {
     }
   });
 
+  it('a rollup slower than the pool statement timeout completes (maintenance.statementTimeout)', async () => {
+    const url = await server.createDatabase('rollup_slow');
+    // The pool cuts statements at 1 s; the rollup here has to wait 2.5 s for a lock.
+    const a = await openPg({ url, statementTimeoutMs: 1000 });
+    const b = await openPg({ url });
+    try {
+      await applyMigrations(a);
+      const { makeStorage, SetClock, T0, series, HOUR, MIN } = await import('./support/harness.js');
+      const start = T0 + 3 * HOUR;
+      const { storage } = makeStorage(a, new SetClock(start + HOUR), {
+        maintenance: { statementTimeout: '1m' },
+      });
+      await storage.write(series('device_up', { device: 'slow' }, start, MIN, Array(60).fill(1)));
+      // A first round creates the rollup partitions (so the next needs no DDL) and rolls up nothing.
+      await storage.maintain(start);
+      // Another session holds the 5-minute rollup table for 2.5 s: the rollup's statements wait.
+      let locked: () => void = () => {};
+      const taken = new Promise<void>((r) => (locked = r));
+      const holder = b.transaction(async (tx) => {
+        await tx.query('LOCK TABLE ispm_rollup_5m IN ACCESS EXCLUSIVE MODE');
+        locked();
+        await new Promise((r) => setTimeout(r, 2500));
+      });
+      await taken;
+      const t0 = Date.now();
+      const report = await storage.maintain(start + HOUR + MIN);
+      await holder;
+      expect(Date.now() - t0).toBeGreaterThanOrEqual(2000);
+      expect(report.rollups).toMatchObject({ ran: true, fiveMinUntil: start + HOUR });
+      expect(report.rollups?.rows5m).toBeGreaterThanOrEqual(12);
+      // The pool's own statements still stop at 1 s.
+      await expect(a.query('SELECT pg_sleep(1.5)')).rejects.toThrow(/statement timeout/);
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+
   it("a replica's rollup round holds its lock while it computes; another replica's round skips", async () => {
     const url = await server.createDatabase('rollup_lock');
     const a = await openPg({ url });

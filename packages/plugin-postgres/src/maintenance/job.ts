@@ -24,6 +24,8 @@ export interface MaintenanceOptions {
   latenessMs: number;
   /** Days of partitions created ahead of time. */
   partitionsAheadDays: number;
+  /** Statement timeout of the rollup transactions (ms). */
+  rollupStatementTimeoutMs: number;
 }
 
 /** What one maintenance round did. */
@@ -55,7 +57,9 @@ export async function runMaintenance(
     created.push(...(await ensurePartitions(db, ROLLUP_5M, now, ahead)));
     created.push(...(await ensurePartitions(db, ROLLUP_1H, now, ahead)));
   }
-  const rollups = options.rollups ? await runRollups(db, now, options.latenessMs) : undefined;
+  const rollups = options.rollups
+    ? await runRollups(db, now, options.latenessMs, options.rollupStatementTimeoutMs)
+    : undefined;
   const r = options.retention;
   const dropped = [
     ...(await dropPartitionsBefore(db, SAMPLES, now - r.raw)),

@@ -152,13 +152,24 @@ function slices(buckets: readonly number[], step: number, max: number): Array<[n
   return out;
 }
 
-/** Runs `fn` in a transaction that holds the rollup lock; undefined when another replica holds it. */
-async function underLock<T>(db: Db, fn: (tx: Queryable) => Promise<T>): Promise<T | undefined> {
+/**
+ * Runs `fn` in a transaction that holds the rollup lock; undefined when another replica holds it.
+ * Its statements get `timeoutMs` instead of the pool's timeout (meant for writes and reads): a
+ * slice of a large fleet takes minutes, and a rollup cut off at the pool's limit would be retried
+ * and cut off again every round, never catching up.
+ */
+async function underLock<T>(
+  db: Db,
+  timeoutMs: number,
+  fn: (tx: Queryable) => Promise<T>,
+): Promise<T | undefined> {
   return db.transaction(async (tx) => {
     const r = await tx.query<{ ok: boolean }>('SELECT pg_try_advisory_xact_lock($1) AS ok', [
       ROLLUP_LOCK_KEY,
     ]);
-    return r.rows[0]?.ok === true ? fn(tx) : undefined;
+    if (r.rows[0]?.ok !== true) return undefined;
+    await tx.query("SELECT set_config('statement_timeout', $1, true)", [String(Math.round(timeoutMs))]);
+    return fn(tx);
   });
 }
 
@@ -179,7 +190,12 @@ async function setWatermark(tx: Queryable, level: string, until: number): Promis
  * are written; the next round recomputes those buckets and their hours, when they are no older
  * than `latenessMs`.
  */
-export async function runRollups(db: Db, now: number, latenessMs: number): Promise<RollupReport> {
+export async function runRollups(
+  db: Db,
+  now: number,
+  latenessMs: number,
+  statementTimeoutMs = 3_600_000,
+): Promise<RollupReport> {
   const report: RollupReport = { rows5m: 0, rows1h: 0, ran: true };
   const skipped = { ...report, ran: false };
 
@@ -190,7 +206,7 @@ export async function runRollups(db: Db, now: number, latenessMs: number): Promi
     await ensurePartitions(db, ROLLUP_5M, first, end5);
     for (let s = first; s < end5; s += SLICE) {
       const e = Math.min(end5, s + SLICE);
-      const rows = await underLock(db, async (tx) => {
+      const rows = await underLock(db, statementTimeoutMs, async (tx) => {
         // Another replica may have got this far since the watermark was read.
         const from = Math.max(s, (await watermark(tx, 'rollup_5m')) ?? s);
         if (from >= e) return 0;
@@ -219,7 +235,7 @@ export async function runRollups(db: Db, now: number, latenessMs: number): Promi
   )) {
     // The marks go with the recomputation, in one transaction: a failed round leaves them.
     const recompute = e > now - latenessMs;
-    const rows = await underLock(db, async (tx) => {
+    const rows = await underLock(db, statementTimeoutMs, async (tx) => {
       await tx.query(
         'DELETE FROM ispm_rollup_dirty WHERE bucket >= $1::timestamptz AND bucket < $2::timestamptz',
         [iso(s), iso(e)],
@@ -246,7 +262,7 @@ export async function runRollups(db: Db, now: number, latenessMs: number): Promi
     hours.push([s, e]);
   for (const [s, e] of hours) {
     await ensurePartitions(db, ROLLUP_1H, s, e);
-    const rows = await underLock(db, async (tx) => {
+    const rows = await underLock(db, statementTimeoutMs, async (tx) => {
       const rows = await fill(tx, '1h', s, e);
       if (e <= endH && s >= firstH) await setWatermark(tx, 'rollup_1h', e);
       return rows;
