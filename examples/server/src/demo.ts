@@ -74,7 +74,8 @@ async function startBngs(interval: string): Promise<{ fleet: RouterOsFleet; devi
     port: fleet.ports[i] as number,
     driver: 'mikrotik',
     interval,
-    labels: { site: b.site, role: 'bng' },
+    // The emulated BNG's first port (ether1) faces its core router.
+    labels: { site: b.site, role: 'bng', uplinks: 'ether1' },
     parent: b.parent,
     location: b.location,
     mikrotik: { ...BNG_USER, tls: false },

@@ -7,7 +7,7 @@ import type { Device } from '@ispmonitor/core';
 import type { SimClock } from './clock.js';
 import { type SnmpFleet, startSnmpFleet } from './fleet.js';
 import type { Faults } from './model/faults.js';
-import type { ProfileName } from './profiles/index.js';
+import { type ProfileName, profiles } from './profiles/index.js';
 
 /** One node of the demo network, before it is bound to a port. */
 export interface DemoNode {
@@ -166,12 +166,13 @@ export interface DemoFleet {
 export async function createDemoFleet(options: DemoFleetOptions = {}): Promise<DemoFleet> {
   const { nodes, problems } = planDemoNetwork(options.snmpDevices ?? 12, options.problems ?? true);
   const community = options.community ?? 'public';
+  const ports = options.interfaces ?? 8;
   const fleet = await startSnmpFleet({
     count: nodes.length,
     profile: (i) => nodes[i]!.profile,
     id: (i) => nodes[i]!.id,
     faults: (i) => nodes[i]!.faults,
-    interfaces: options.interfaces ?? 8,
+    interfaces: ports,
     community,
     ...(options.host ? { host: options.host } : {}),
     ...(options.basePort !== undefined ? { basePort: options.basePort } : {}),
@@ -180,6 +181,14 @@ export async function createDemoFleet(options: DemoFleetOptions = {}): Promise<D
   });
   const devices: Device[] = fleet.devices.map((fd, i) => {
     const node = nodes[i]!;
+    // A device with a parent reaches it through its profile's uplink ports: the `uplinks` label
+    // (as the alert pack and the topology read it) names them, the first being the parent link.
+    const uplinks = node.parent
+      ? profiles[node.profile]
+          .layout(ports)
+          .filter((l) => l.role === 'uplink')
+          .map((l) => l.name)
+      : [];
     return {
       id: node.id,
       name: node.name,
@@ -187,7 +196,7 @@ export async function createDemoFleet(options: DemoFleetOptions = {}): Promise<D
       port: fd.port,
       driver: 'snmp',
       interval: options.interval ?? '30s',
-      labels: { site: node.site, role: node.role },
+      labels: { site: node.site, role: node.role, ...(uplinks.length ? { uplinks: uplinks.join(',') } : {}) },
       ...(node.parent ? { parent: node.parent } : {}),
       location: node.location,
       snmp: { version: '2c', community },

@@ -44,6 +44,14 @@ describe('createDemoFleet', () => {
         expect(d).toMatchObject({ driver: 'snmp', snmp: { version: '2c', community: 'public' } });
         const c = new Client(d.host, d.port!, 'public');
         expect(String((await c.get(['1.3.6.1.2.1.1.5.0']))[0]!.value)).toBe(d.id);
+        // Below the border router every device names its uplink ports, which it has (ifName, or
+        // ifDescr on an agent without ifXTable), for the alert pack and the topology's parent link.
+        const uplinks = d.labels?.uplinks?.split(',') ?? [];
+        expect(uplinks.length > 0, d.id).toBe(d.parent !== undefined);
+        const column = async (oid: string) =>
+          (await c.walk(oid)).filter((vb) => vb.oid.startsWith(`${oid}.`)).map((vb) => String(vb.value));
+        const names = [...(await column('1.3.6.1.2.1.31.1.1.1.1')), ...(await column('1.3.6.1.2.1.2.2.1.2'))];
+        for (const u of uplinks) expect(names, d.id).toContain(u);
         c.close();
       }
       const spike = demo.problems.find((p) => p.kind === 'cpu-spike')!;
