@@ -297,12 +297,18 @@ async function scenario(count, deadRatio, dbUrl) {
     interval: `${intervalS}s`,
     snmp: { version: '2c', community: d.community, timeout: '2s', retries: 1 },
   }));
-  // With storage, the plugin's maintenance rounds are kept (when, how long, what they computed).
+  // With storage, the plugin's maintenance rounds are kept (when, how long, what they computed,
+  // or why they failed).
   const rounds = [];
   const maintenanceLog = {
     ...silent,
     debug(msg, fields) {
       if (msg === 'database maintenance round') rounds.push({ end: Date.now(), ...fields });
+    },
+    // A failed round too (a statement cut off by a timeout, say), with its error.
+    warn(msg, fields) {
+      if (msg === 'database maintenance failed')
+        rounds.push({ end: Date.now(), failed: fields?.error?.message ?? String(fields?.error) });
     },
     child: () => maintenanceLog,
   };
