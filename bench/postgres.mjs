@@ -8,13 +8,16 @@
 //    1 (the default) and 2.
 // 2. The same through PGlite (in memory), and PGlite's alternative bulk path (INSERT … unnest)
 //    measured on the same rows, to justify the path the plugin uses there.
-// 3. Query latency of 24 h of 5-minute rates of one interface through the store API, at
+// 3. Series creation at a first start through the Sink, against one INSERT … SELECT of the same
+//    rows (bench/postgres/series.mjs).
+// 4. Query latency of 24 h of 5-minute rates of one interface through the store API, at
 //    10,000 devices × 24 interfaces × 1 day (a dataset built once with set-based SQL and cached
 //    under .cache/bench/, see bench/postgres/query.mjs), and at smaller scales for the growth.
 import { existsSync } from 'node:fs';
 import { openPglite } from '@ispmonitor/plugin-postgres';
 import { BATCH, ingest, makeSamples, measureIngest, monitorOn } from './postgres/ingest.mjs';
 import { cachedDataset, measureQuery, measureScales } from './postgres/query.mjs';
+import { measureSeries } from './postgres/series.mjs';
 
 const quick = process.env.BENCH_QUICK === '1';
 const INGEST_DEVICES = quick ? 200 : 1000;
@@ -81,7 +84,13 @@ const reference = {};
   );
   await alt.close();
 
-  // --- 3. Query latency -------------------------------------------------------------------------
+  // --- 3. Series created at a first start, against one INSERT … SELECT of the same rows -------
+  const series = await measureSeries({ series: quick ? 48_000 : 240_000, log });
+  figures.pg_series_created_per_s = series.create_per_s;
+  figures.pg_series_looked_up_per_s = series.lookup_per_s;
+  reference.insert_select_series_per_s = series.insert_select_per_s;
+
+  // --- 4. Query latency -------------------------------------------------------------------------
   figures.query_ms_by_devices = await measureScales(QUERY_SCALES, QUERY_RUNS, log);
   const cached = existsSync(new URL(`../.cache/bench/pg-query-${LARGE}.json`, import.meta.url));
   if (!quick || cached) {
@@ -110,6 +119,9 @@ const ratios = {
   pg_sink_vs_psql_copy: +(figures.pg_sink_samples_per_s / reference.psql_copy_samples_per_s).toFixed(3),
   pg_sink_vs_psql_copy_parallel2: +(
     figures.pg_sink_samples_per_s_parallel2 / reference.psql_copy_samples_per_s_parallel2
+  ).toFixed(3),
+  pg_series_created_vs_insert_select: +(
+    figures.pg_series_created_per_s / reference.insert_select_series_per_s
   ).toFixed(3),
 };
 const goals = { pg_sink_samples_per_s: '>= 150000', pg_sink_vs_psql_copy: '>= 0.8', query_p50_ms: '< 20' };

@@ -105,16 +105,23 @@ describe('SeriesCache', () => {
   function fakeDb() {
     const ids = new Map<string, number>();
     const inserted: string[] = [];
+    /** Series another replica creates just before this one's INSERT (a race). */
+    const racing = new Set<string>();
     const db = {
       async query(sql: string, params: unknown[] = []) {
         const [names, labels] = params as [string[], string[]];
-        if (sql.startsWith('INSERT')) {
+        if (sql.includes('INSERT INTO ispm_series')) {
+          for (const k of racing) if (!ids.has(k)) ids.set(k, ids.size + 1);
+          // ON CONFLICT DO NOTHING … RETURNING: a row only for each series created here.
+          const rows: Array<{ ord: number; id: number }> = [];
           names.forEach((n, i) => {
             const k = `${n} ${labels[i]}`;
             inserted.push(k);
-            if (!ids.has(k)) ids.set(k, ids.size + 1);
+            if (ids.has(k)) return;
+            ids.set(k, ids.size + 1);
+            rows.push({ ord: i + 1, id: ids.get(k) as number });
           });
-          return { rows: [], rowCount: names.length };
+          return { rows, rowCount: rows.length };
         }
         // A join: only the series that exist come back.
         const rows = names
@@ -123,7 +130,7 @@ describe('SeriesCache', () => {
         return { rows, rowCount: rows.length };
       },
     } as unknown as Db;
-    return { db, inserted };
+    return { db, inserted, ids, racing };
   }
   const key = (name: string, labels: Record<string, string>) => ({
     name,
@@ -189,6 +196,23 @@ describe('SeriesCache', () => {
     expect(cache.get('n', { i: '1' })).toBeUndefined();
     expect(cache.get('n', { i: '3' })).toBe(out.get('c'));
     expect((await cache.resolve(new Map([['a', key('n', { i: '1' })]]))).get('a')).toBe(1);
+  });
+
+  it('a series another replica creates between the look-up and the insert gets its id', async () => {
+    const { db, ids, racing } = fakeDb();
+    const cache = new SeriesCache(db, 1000);
+    const theirs = key('n', { device: 'r1' });
+    racing.add(`n ${theirs.labels}`);
+    const out = await cache.resolve(
+      new Map([
+        ['theirs', theirs],
+        ['mine', key('n', { device: 'r2' })],
+      ]),
+    );
+    expect(out.get('theirs')).toBe(ids.get(`n ${theirs.labels}`));
+    expect(out.get('mine')).toBe(ids.get(`n ${key('n', { device: 'r2' }).labels}`));
+    expect(out.get('theirs')).not.toBe(out.get('mine'));
+    expect(cache.get('n', { device: 'r1' })).toBe(out.get('theirs'));
   });
 
   it('after a restart, series that exist are looked up, not inserted again', async () => {

@@ -181,17 +181,23 @@ export class SeriesCache {
     // Look up first: after a restart (or a cleared cache) every series exists, and a plain
     // lookup costs a fraction of an INSERT … ON CONFLICT. Only what is not there is created.
     const ids = await this.#lookup(missing.map((m) => m.s));
-    const absent = missing.filter((_, i) => ids[i] === undefined);
+    const absent: number[] = [];
+    for (let i = 0; i < missing.length; i++) if (ids[i] === undefined) absent.push(i);
     if (absent.length > 0) {
-      await this.db.query(
-        `INSERT INTO ispm_series (name, labels, kind)
-         SELECT n, l::jsonb, k FROM unnest($1::text[], $2::text[], $3::text[]) AS t(n, l, k)
-         ON CONFLICT (name, labels) DO NOTHING`,
-        [absent.map((m) => m.s.name), absent.map((m) => m.s.labels), absent.map((m) => m.s.kind)],
-      );
-      const created = await this.#lookup(absent.map((m) => m.s));
-      let j = 0;
-      for (let i = 0; i < missing.length; i++) if (ids[i] === undefined) ids[i] = created[j++];
+      // Created and their ids returned in one statement; a series another replica created in
+      // the meantime (a conflict: nothing returned for it) is looked up.
+      const created = await this.#create(absent.map((i) => (missing[i] as { s: SeriesKey }).s));
+      const raced: number[] = [];
+      absent.forEach((i, j) => {
+        ids[i] = created[j];
+        if (created[j] === undefined) raced.push(i);
+      });
+      if (raced.length > 0) {
+        const found = await this.#lookup(raced.map((i) => (missing[i] as { s: SeriesKey }).s));
+        raced.forEach((i, j) => {
+          ids[i] = found[j];
+        });
+      }
     }
     if (this.#size + wanted.size > this.limit) this.clear();
     for (let i = 0; i < missing.length; i++) {
@@ -204,6 +210,25 @@ export class SeriesCache {
       }
     }
     return out;
+  }
+
+  /**
+   * Inserts these series; returns the new ids in their order (undefined where the series existed
+   * already: `ON CONFLICT DO NOTHING` returns no row for it).
+   */
+  async #create(list: readonly SeriesKey[]): Promise<Array<number | undefined>> {
+    const res = await this.db.query<{ ord: string | number; id: number }>(
+      `WITH t AS (
+         SELECT n, l::jsonb AS l, k, ord FROM unnest($1::text[], $2::text[], $3::text[]) WITH ORDINALITY AS t(n, l, k, ord)),
+       ins AS (
+         INSERT INTO ispm_series (name, labels, kind) SELECT n, l, k FROM t
+         ON CONFLICT (name, labels) DO NOTHING RETURNING id, name, labels)
+       SELECT t.ord, ins.id FROM t JOIN ins ON ins.name = t.n AND ins.labels = t.l`,
+      [list.map((s) => s.name), list.map((s) => s.labels), list.map((s) => s.kind)],
+    );
+    const ids = new Array<number | undefined>(list.length).fill(undefined);
+    for (const row of res.rows) ids[Number(row.ord) - 1] = Number(row.id);
+    return ids;
   }
 
   /** The ids of these series, in their order (undefined where a series does not exist). */
