@@ -142,18 +142,18 @@ describe.skipIf(missing)('PostgreSQL 15', () => {
               ...tx,
               query: async (sql: string, params?: readonly unknown[]) => {
                 if (during === undefined && sql.includes('INSERT INTO ispm_rollup_5m'))
-                  during = await runRollups(b, start + HOUR + MIN, 30 * MIN);
+                  during = await runRollups(b, start + HOUR + MIN, 30 * MIN, 60_000);
                 return tx.query(sql, params);
               },
             } as typeof tx),
           ),
       } as Db;
-      const mine = await runRollups(spy, start + HOUR + MIN, 30 * MIN);
+      const mine = await runRollups(spy, start + HOUR + MIN, 30 * MIN, 60_000);
       expect(during).toMatchObject({ ran: false, rows5m: 0 });
       expect(mine).toMatchObject({ ran: true, rows1h: 1, fiveMinUntil: start + HOUR });
       expect(mine.rows5m).toBeGreaterThanOrEqual(12);
       // Once a's round is over, b's finds nothing left to do.
-      expect(await runRollups(b, start + HOUR + MIN, 30 * MIN)).toMatchObject({
+      expect(await runRollups(b, start + HOUR + MIN, 30 * MIN, 60_000)).toMatchObject({
         ran: true,
         rows5m: 0,
         rows1h: 0,

@@ -45,35 +45,30 @@ export async function eventRoutes(app: FastifyInstance, ctx: ServerContext): Pro
         send('counts', { counts: ctx.devices.counts() });
       }, COUNTS_DELAY_MS);
     };
+    // Status and inventory changes move the counts: a snapshot follows them.
+    const changed = (event: string, data: unknown) => {
+      send(event, data);
+      countsSoon();
+    };
     const bus = ctx.monitor.bus;
     // An API replica polls nothing: its status changes are the ones the pollers recorded, seen at
     // each sync round; elsewhere they are this process's own polls.
     const onStatus = ctx.devices.onStatusChange?.bind(ctx.devices);
     const offs = [
       onStatus
-        ? onStatus((c) => {
-            send('device:status', c);
-            countsSoon();
-          })
-        : bus.on('device:status', (e) => {
-            send('device:status', {
+        ? onStatus((c) => changed('device:status', c))
+        : bus.on('device:status', (e) =>
+            changed('device:status', {
               device: e.device.id,
               previous: e.previous,
               status: e.status,
               ts: e.ts,
               reason: e.reason,
-            });
-            countsSoon();
-          }),
-      bus.on('device:added', (e) => {
-        send('device:added', { device: e.device.id });
-        countsSoon();
-      }),
+            }),
+          ),
+      bus.on('device:added', (e) => changed('device:added', { device: e.device.id })),
       bus.on('device:changed', (e) => send('device:changed', { device: e.device.id })),
-      bus.on('device:removed', (e) => {
-        send('device:removed', { device: e.device.id });
-        countsSoon();
-      }),
+      bus.on('device:removed', (e) => changed('device:removed', { device: e.device.id })),
       bus.on('alert:firing', (e) => send('alert:firing', e.alert)),
       bus.on('alert:resolved', (e) => send('alert:resolved', e.alert)),
     ];

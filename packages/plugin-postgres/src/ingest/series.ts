@@ -90,6 +90,16 @@ class Node {
   }
 }
 
+/** Ids from rows numbered by `WITH ORDINALITY` (1-based), in input order; undefined where none. */
+function inOrder(
+  rows: ReadonlyArray<{ ord: string | number; id: number }>,
+  n: number,
+): Array<number | undefined> {
+  const ids = new Array<number | undefined>(n).fill(undefined);
+  for (const row of rows) ids[Number(row.ord) - 1] = Number(row.id);
+  return ids;
+}
+
 /**
  * Maps (name, labels) to series ids, creating series on first sight. Ids are cached in memory in
  * a tree — name, then each label's key and value in the order the labels object holds them — so
@@ -186,14 +196,15 @@ export class SeriesCache {
     if (absent.length > 0) {
       // Created and their ids returned in one statement; a series another replica created in
       // the meantime (a conflict: nothing returned for it) is looked up.
-      const created = await this.#create(absent.map((i) => (missing[i] as { s: SeriesKey }).s));
+      const keyAt = (i: number) => (missing[i] as { s: SeriesKey }).s;
+      const created = await this.#create(absent.map(keyAt));
       const raced: number[] = [];
       absent.forEach((i, j) => {
         ids[i] = created[j];
         if (created[j] === undefined) raced.push(i);
       });
       if (raced.length > 0) {
-        const found = await this.#lookup(raced.map((i) => (missing[i] as { s: SeriesKey }).s));
+        const found = await this.#lookup(raced.map(keyAt));
         raced.forEach((i, j) => {
           ids[i] = found[j];
         });
@@ -226,9 +237,7 @@ export class SeriesCache {
        SELECT t.ord, ins.id FROM t JOIN ins ON ins.name = t.n AND ins.labels = t.l`,
       [list.map((s) => s.name), list.map((s) => s.labels), list.map((s) => s.kind)],
     );
-    const ids = new Array<number | undefined>(list.length).fill(undefined);
-    for (const row of res.rows) ids[Number(row.ord) - 1] = Number(row.id);
-    return ids;
+    return inOrder(res.rows, list.length);
   }
 
   /** The ids of these series, in their order (undefined where a series does not exist). */
@@ -238,8 +247,6 @@ export class SeriesCache {
          JOIN ispm_series s ON s.name = t.n AND s.labels = t.l::jsonb`,
       [list.map((s) => s.name), list.map((s) => s.labels)],
     );
-    const ids = new Array<number | undefined>(list.length).fill(undefined);
-    for (const row of res.rows) ids[Number(row.ord) - 1] = Number(row.id);
-    return ids;
+    return inOrder(res.rows, list.length);
   }
 }

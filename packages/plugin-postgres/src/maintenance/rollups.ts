@@ -194,7 +194,7 @@ export async function runRollups(
   db: Db,
   now: number,
   latenessMs: number,
-  statementTimeoutMs = 3_600_000,
+  statementTimeoutMs: number,
 ): Promise<RollupReport> {
   const report: RollupReport = { rows5m: 0, rows1h: 0, ran: true };
   const skipped = { ...report, ran: false };

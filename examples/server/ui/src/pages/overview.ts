@@ -45,8 +45,8 @@ export const overviewPage: Nav = (root) => {
   };
   drawStats();
 
-  // Counts: the event stream's snapshots (whole, in stream order). Until the first arrives (or
-  // when the stream is down), four tiny requests (a page of one row each), not the whole list.
+  // Counts: the event stream's snapshots (whole, in stream order). Until its first snapshot
+  // arrives, four tiny requests (a page of one row each), not the whole list.
   const useCounts = (c: Partial<Record<DeviceStatus, number>>) => {
     for (const k of STATES) counts[k] = c[k] ?? 0;
     drawStats();
