@@ -54,7 +54,7 @@ export const optionsSchema = z
         /**
          * Per-statement timeout of rollup statements, in place of `pool.statementTimeout`: one reads
          * up to two hours of raw samples and takes minutes at fleet scale (a 5-minute bucket of
-         * 10,000 routers takes 35–60 s on two cores). Default `1h`.
+         * 10,000 routers took 35–64 s on two cores). Default `1h`.
          */
         statementTimeout: duration('1h'),
       })
