@@ -169,6 +169,10 @@ export interface PppoeSessionFact {
   interface?: string;
   /** Seconds since the session came up. */
   uptimeSeconds?: number;
+  /** Bytes received from the subscriber (upload), where the router reports them. */
+  bytesIn?: number | bigint;
+  /** Bytes sent to the subscriber (download), where the router reports them. */
+  bytesOut?: number | bigint;
 }
 
 /** One DHCP lease. */
@@ -193,6 +197,8 @@ export interface WirelessClientFact {
   mac: string;
   /** Wireless interface it is associated with. */
   interface: string;
+  /** SSID of the network it is associated with, where the router reports it. */
+  ssid?: string;
   /** Signal strength in dBm. */
   signalDbm?: number;
   /** Transmit rate, bits per second. */
@@ -205,6 +211,18 @@ export interface WirelessClientFact {
   rxBytes?: number | bigint;
   /** Seconds since it associated. */
   uptimeSeconds?: number;
+}
+
+/** One IP ↔ MAC binding the device holds (ARP / neighbour table: ipNetToMedia, `/ip/arp`). */
+export interface ArpFact {
+  /** IPv4 or IPv6 address. */
+  address: string;
+  /** MAC address, `aa:bb:cc:dd:ee:ff`. */
+  mac: string;
+  /** Interface the binding was learned on. */
+  interface?: string;
+  /** `dynamic`, `static`, … where the device says. */
+  type?: string;
 }
 
 /** Inventory facts a poll learned. A missing key means "not collected", an empty list "none". */
@@ -221,6 +239,8 @@ export interface InventoryFacts {
   dhcpLeases?: DhcpLeaseFact[];
   /** Associated wireless clients. */
   wirelessClients?: WirelessClientFact[];
+  /** IP ↔ MAC bindings (ARP / IPv6 neighbours). */
+  arp?: ArpFact[];
 }
 
 /**

@@ -65,6 +65,16 @@ export const catalog = {
   ifLinkDowns: def('interface_link_downs_total', 'counter', 'Times the link went down', ['ifName']),
   /** `pppoe_sessions_active` (gauge): Active PPPoE sessions. */
   pppoeSessions: def('pppoe_sessions_active', 'gauge', 'Active PPPoE sessions', ['service']),
+  /**
+   * `subscriber_reconnects_total` (counter): Subscriber sessions that started within the reconnect
+   * window after the same user's previous session ended (counted by the storage that keeps history).
+   */
+  subscriberReconnects: def(
+    'subscriber_reconnects_total',
+    'counter',
+    'Subscriber sessions that restarted within the reconnect window',
+    [],
+  ),
   /** `dhcp_leases_active` (gauge): Bound DHCP leases. */
   dhcpLeases: def('dhcp_leases_active', 'gauge', 'Bound DHCP leases', ['server']),
   /** `wireless_clients` (gauge): Associated wireless clients. */
