@@ -178,6 +178,8 @@ export const packSchema = z
     errorRate: z.number().default(1),
     pppoeDrop: z.number().default(0.3),
     pppoeWindow: duration.default('5m'),
+    /** SubscriberFlapping fires when a router sees more subscriber reconnects than this in an hour. */
+    reconnectsPerHour: z.number().int().positive().default(50),
     signalDbm: z.number().default(-80),
     downFor: duration.default('2m'),
     /** Device label listing uplink interface names, comma-separated. */

@@ -125,6 +125,18 @@ export function ispRulePack(o: PackOptions): RuleInput[] {
       annotations: { summary: 'PPPoE sessions on {{ device }} fell by {{ value | percent }} within minutes' },
     },
     {
+      // Subscribers whose session restarted within the storage's reconnect window (default 5 min):
+      // a few are ordinary churn; many within an hour point at the router or its access network.
+      name: 'SubscriberFlapping',
+      metric: c.subscriberReconnects.name,
+      fn: 'increase',
+      window: '1h',
+      op: '>',
+      threshold: o.reconnectsPerHour,
+      severity: 'warning',
+      annotations: { summary: '{{ value }} subscriber reconnects on {{ device }} within an hour' },
+    },
+    {
       name: 'BgpSessionDown',
       metric: c.bgpPeerUp.name,
       op: '<',

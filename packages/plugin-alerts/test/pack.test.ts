@@ -81,6 +81,21 @@ describe('ISP rule pack', () => {
     expect(h.api.list({ state: 'firing' })[0]?.annotations.summary).toMatch(/fell by 40\.59/);
   });
 
+  it('subscriber flapping: more reconnects than reconnectsPerHour within an hour, per router', async () => {
+    h = await harness(baseOptions({ pack: { isp: { reconnectsPerHour: 20 } } }));
+    // The storage publishes the cumulative count every 2 minutes: 3 more each time on bras1 (about
+    // 87 within the last hour), 1 more every other time on bras2 (about 15: under the threshold).
+    for (let i = 0; i <= 30; i++) {
+      h.samples('bras1', [{ name: 'subscriber_reconnects_total', value: 3 * i }]);
+      h.samples('bras2', [{ name: 'subscriber_reconnects_total', value: Math.floor(i / 2) }]);
+      await h.advance(2 * 60_000);
+    }
+    expect(firing(h)).toEqual(['SubscriberFlapping:warning:bras1']);
+    expect(h.api.list({ state: 'firing' })[0]?.annotations.summary).toMatch(
+      /^\d+ subscriber reconnects on bras1 within an hour$/,
+    );
+  });
+
   it('interface down only on uplinks (device label or ifAlias)', async () => {
     h = await harness(baseOptions({ pack: { isp: true } }), {
       devices: [{ id: 'r1', host: '127.0.0.1', driver: 'test', labels: { uplinks: 'sfp1, sfp2' } }],
