@@ -1,4 +1,5 @@
 import './styles.css';
+import { searchBox } from './components/search-box.js';
 import { api, fetchAlerts, onUnauthorised } from './lib/api.js';
 import { h, icon } from './lib/dom.js';
 import { live } from './lib/live.js';
@@ -6,10 +7,12 @@ import { onNavigate, onTitle, route, startRouter } from './lib/nav.js';
 import { toggleTheme } from './lib/theme.js';
 import type { Me } from './lib/types.js';
 import { alertsPage } from './pages/alerts.js';
+import { ipPage, macPage } from './pages/bindings.js';
 import { loginPage } from './pages/login.js';
 import { overviewPage } from './pages/overview.js';
 import { routerPage } from './pages/router.js';
 import { routersPage } from './pages/routers.js';
+import { subscriberPage } from './pages/subscriber.js';
 import { topologyPage } from './pages/topology.js';
 
 const app = document.getElementById('app') as HTMLElement;
@@ -19,6 +22,9 @@ route('/routers', 'Routers', routersPage);
 route('/routers/:id', 'Router', routerPage);
 route('/topology', 'Topology', topologyPage);
 route('/alerts', 'Alerts', alertsPage);
+route('/subscribers/:user', 'Subscriber', subscriberPage);
+route('/ips/:ip', 'IP address', ipPage);
+route('/macs/:mac', 'MAC address', macPage);
 
 const NAV = [
   { path: '/', label: 'Overview', icon: 'overview' },
@@ -48,6 +54,7 @@ function shell(): HTMLElement {
     icon('menu'),
   );
   const outlet = h('main', { class: 'content', id: 'main' });
+  const search = searchBox();
   const root = h(
     'div',
     { class: 'shell' },
@@ -82,7 +89,7 @@ function shell(): HTMLElement {
         ),
       ),
     ),
-    h('div', { class: 'main' }, h('header', { class: 'topbar' }, menuBtn, title, liveEl), outlet),
+    h('div', { class: 'main' }, h('header', { class: 'topbar' }, menuBtn, title, search.el, liveEl), outlet),
   );
   menuBtn.addEventListener('click', () => {
     const open = root.classList.toggle('menu-open');
@@ -99,8 +106,12 @@ function shell(): HTMLElement {
       if (active) a.setAttribute('aria-current', 'page');
       else a.removeAttribute('aria-current');
     }
-    if (!path.startsWith('/routers/')) title.textContent = name;
-    document.title = `${name} · ISP Monitor`;
+    search.close();
+    // Pages about one thing (a router, a subscriber, an address) set their own title.
+    if (!/^\/(routers|subscribers|ips|macs)\//.test(path)) {
+      title.textContent = name;
+      document.title = `${name} · ISP Monitor`;
+    }
   });
   onTitle((t) => {
     title.textContent = t;

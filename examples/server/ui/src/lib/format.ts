@@ -90,3 +90,20 @@ export function severityRank(severity: string | undefined): number {
   const i = SEVERITIES.indexOf((severity ?? '') as (typeof SEVERITIES)[number]);
   return i === -1 ? SEVERITIES.length : i;
 }
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const pad2 = (n: number) => String(n).padStart(2, '0');
+
+/**
+ * A moment in local time, as short as stays unambiguous next to `now`: `14:05` today,
+ * `3 Dec 14:05` this year, `3 Dec 2025 14:05` before. A help desk matches these to what a caller says.
+ */
+export function formatTime(ts: number | null | undefined, now = Date.now()): string {
+  if (ts === null || ts === undefined || !Number.isFinite(ts)) return '–';
+  const d = new Date(ts);
+  const n = new Date(now);
+  const hm = `${pad2(d.getHours())}:${pad2(d.getMinutes())}`;
+  if (d.toDateString() === n.toDateString()) return hm;
+  const day = `${d.getDate()} ${MONTHS[d.getMonth()]}`;
+  return d.getFullYear() === n.getFullYear() ? `${day} ${hm}` : `${day} ${d.getFullYear()} ${hm}`;
+}

@@ -1,4 +1,5 @@
 import { lineChart } from '../components/chart.js';
+import { ipLink, macLink, userLink } from '../components/links.js';
 import { severityBadge, table } from '../components/ui.js';
 import { api, fetchAlerts, interfaceSeries, optional, qs, routerSeries } from '../lib/api.js';
 import { h, mount } from '../lib/dom.js';
@@ -217,16 +218,16 @@ export function searchTab<T>(opts: {
 
 /** PPPoE, DHCP and wireless tabs share `searchTab`; their columns live here. */
 export const pppoeColumns = [
-  { title: 'User', cell: (r: PppoeRow) => h('strong', null, r.user) },
-  { title: 'Address', cell: (r: PppoeRow) => h('span', { class: 'mono' }, r.address ?? '') },
-  { title: 'Caller', cell: (r: PppoeRow) => h('span', { class: 'mono' }, r.callerId ?? '') },
+  { title: 'User', cell: (r: PppoeRow) => userLink(r.user) },
+  { title: 'Address', cell: (r: PppoeRow) => ipLink(r.address) },
+  { title: 'Caller', cell: (r: PppoeRow) => macLink(r.callerId) },
   { title: 'Service', cell: (r: PppoeRow) => r.service ?? '' },
   { title: 'Uptime', cell: (r: PppoeRow) => formatDuration(r.uptimeSeconds), num: true },
 ];
 
 export const dhcpColumns = [
-  { title: 'Address', cell: (r: DhcpRow) => h('span', { class: 'mono' }, r.address) },
-  { title: 'MAC', cell: (r: DhcpRow) => h('span', { class: 'mono' }, r.mac) },
+  { title: 'Address', cell: (r: DhcpRow) => ipLink(r.address) },
+  { title: 'MAC', cell: (r: DhcpRow) => macLink(r.mac) },
   { title: 'Host name', cell: (r: DhcpRow) => r.hostName ?? '' },
   { title: 'Server', cell: (r: DhcpRow) => r.server ?? '' },
   { title: 'Status', cell: (r: DhcpRow) => r.status ?? '' },
@@ -234,7 +235,7 @@ export const dhcpColumns = [
 ];
 
 export const wirelessColumns = [
-  { title: 'MAC', cell: (r: WirelessRow) => h('span', { class: 'mono' }, r.mac) },
+  { title: 'MAC', cell: (r: WirelessRow) => macLink(r.mac) },
   { title: 'Interface', cell: (r: WirelessRow) => r.interface },
   {
     title: 'Signal',
