@@ -6,8 +6,16 @@ const PARTITION_LOCK_KEY = 0x4953_504d_0002;
 /** A partitioned table of ours and the span of one partition. */
 export interface PartitionedTable {
   /** Parent table: a constant of our schema. */
-  parent: 'ispm_samples' | 'ispm_rollup_5m' | 'ispm_rollup_1h';
-  span: 'day' | 'month';
+  parent:
+    | 'ispm_samples'
+    | 'ispm_rollup_5m'
+    | 'ispm_rollup_1h'
+    | 'ispm_pppoe_sessions'
+    | 'ispm_dhcp_leases'
+    | 'ispm_wireless_clients'
+    | 'ispm_arp_bindings';
+  /** A week starts on Monday 00:00 UTC (ISO weeks, as `date_trunc('week', …)`). */
+  span: 'day' | 'week' | 'month';
 }
 
 export const SAMPLES: PartitionedTable = { parent: 'ispm_samples', span: 'day' };
@@ -16,10 +24,14 @@ export const ROLLUP_1H: PartitionedTable = { parent: 'ispm_rollup_1h', span: 'mo
 export const PARTITIONED: readonly PartitionedTable[] = [SAMPLES, ROLLUP_5M, ROLLUP_1H];
 
 const DAY = 86_400_000;
+const WEEK = 7 * DAY;
+/** 1970-01-05, the first Monday of the epoch: weeks are counted from it. */
+const FIRST_MONDAY = 4 * DAY;
 
 /** Start (UTC, ms) of the partition holding `ts`. */
 export function partitionStart(table: PartitionedTable, ts: number): number {
   const d = new Date(ts);
+  if (table.span === 'week') return Math.floor((ts - FIRST_MONDAY) / WEEK) * WEEK + FIRST_MONDAY;
   return table.span === 'day'
     ? Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate())
     : Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
@@ -28,6 +40,7 @@ export function partitionStart(table: PartitionedTable, ts: number): number {
 /** End (exclusive) of the partition starting at `start`. */
 export function partitionEnd(table: PartitionedTable, start: number): number {
   const d = new Date(start);
+  if (table.span === 'week') return start + WEEK;
   return table.span === 'day' ? start + DAY : Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
 }
 
@@ -43,16 +56,18 @@ export function partitionName(table: PartitionedTable, start: number): string {
     throw new RangeError(`no partition for time ${start}`);
   }
   const ym = `${d.getUTCFullYear()}${pad(d.getUTCMonth() + 1)}`;
-  return `${table.parent}_p${table.span === 'day' ? ym + pad(d.getUTCDate()) : ym}`;
+  return `${table.parent}_p${table.span === 'month' ? ym : ym + pad(d.getUTCDate())}`;
 }
 
 /** Parses a partition name back to its start; undefined for names that are not ours. */
 export function parsePartitionName(table: PartitionedTable, name: string): number | undefined {
-  const m = new RegExp(`^${table.parent}_p(\\d{4})(\\d{2})${table.span === 'day' ? '(\\d{2})' : '()'}$`).exec(
-    name,
-  );
+  const m = new RegExp(
+    `^${table.parent}_p(\\d{4})(\\d{2})${table.span === 'month' ? '()' : '(\\d{2})'}$`,
+  ).exec(name);
   if (!m) return undefined;
   const start = Date.UTC(Number(m[1]), Number(m[2]) - 1, m[3] ? Number(m[3]) : 1);
+  // A week's name is its Monday: another day of the week is not one of ours.
+  if (partitionStart(table, start) !== start) return undefined;
   return partitionName(table, start) === name ? start : undefined;
 }
 
