@@ -1,14 +1,14 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
-import { configCommand } from './commands/config.js';
-import { databaseCommands } from './commands/database.js';
-import { demoCommand } from './commands/demo.js';
-import { diagnosticsCommand } from './commands/diagnostics.js';
-import { discoverCommand } from './commands/discover.js';
-import { ExitCode, exitCodeOf } from './commands/exit-codes.js';
-import { licenseCommands } from './commands/license.js';
-import { pollCommand } from './commands/poll.js';
-import { serveCommand } from './commands/serve.js';
+import { configCommand } from './cli/config.js';
+import { databaseCommands } from './cli/database.js';
+import { demoCommand } from './cli/demo.js';
+import { diagnosticsCommand } from './cli/diagnostics.js';
+import { discoverCommand } from './cli/discover.js';
+import { ExitCode, exitCodeOf } from './cli/exit-codes.js';
+import { licenseCommands } from './cli/license.js';
+import { pollCommand } from './cli/poll.js';
+import { serveCommand } from './cli/serve.js';
 import { SERVER_VERSION } from './version.js';
 
 const program = new Command('ispmonitor')

@@ -1,13 +1,13 @@
 import type { Monitor, SampleQuery } from '@ispmonitor/core';
 import type { PostgresStore } from '@ispmonitor/plugin-postgres';
-import type { AlertsApi } from './adapters/alerts.js';
-import type { FactsCache, InventoryRead } from './adapters/inventory-read.js';
-import type { AuditLog } from './audit.js';
+import type { AlertsApi } from './alerts/api.js';
 import type { Accounts } from './auth/accounts.js';
-import type { LicenseManager } from './license.js';
-import type { RecentErrors } from './recent-errors.js';
-import type { DeviceView } from './replica-sync.js';
+import type { AuditLog } from './auth/audit.js';
+import type { FactsCache, InventoryRead } from './inventory/facts.js';
+import type { LicenseManager } from './license/manager.js';
+import type { DeviceView } from './replicas/sync.js';
 import type { ServerConfig } from './server-config.js';
+import type { RecentErrors } from './system/recent-errors.js';
 
 /** Everything the routes use. Built once by `createServerContext`, shared by both HTTP servers. */
 export interface ServerContext {

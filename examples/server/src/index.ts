@@ -2,16 +2,17 @@
  * `@ispmonitor/server`: the assembled ISP Monitor. Use `readConfig` + `assemble` + `runServer`
  * to embed it, or `buildApp` / `buildMetricsApp` to mount its HTTP servers yourself.
  */
-export { type AlertsApi, type AlertView, busAlerts, type Silence } from './adapters/alerts.js';
-export { factsCache, type InventoryRead } from './adapters/inventory-read.js';
-export { postgresInventory, storageInventory } from './adapters/postgres-read.js';
-export { buildApp, type RouteInfo } from './app.js';
+export { type AlertsApi, type AlertView, busAlerts, type Silence } from './alerts/api.js';
 export { assemble, pluginSchemas, readConfig, storageOptions } from './assemble.js';
-export { AuditLog } from './audit.js';
 export { Accounts, type Principal } from './auth/accounts.js';
+export { AuditLog } from './auth/audit.js';
+export { DEMO_LOGIN, startDemo } from './cli/demo.js';
 export type { ServerContext } from './context.js';
-export { DEMO_LOGIN, startDemo } from './demo.js';
-export { DeviceMetrics } from './device-metrics.js';
+export { buildMetricsApp } from './exporter/app.js';
+export { DeviceMetrics } from './exporter/device-metrics.js';
+export { buildApp, type RouteInfo } from './http/app.js';
+export { factsCache, type InventoryRead } from './inventory/facts.js';
+export { postgresInventory, storageInventory } from './inventory/postgres.js';
 export {
   GRACE_MS,
   generateLicenseKeys,
@@ -19,9 +20,8 @@ export {
   type LicenseStatus,
   signLicense,
   verifyLicense,
-} from './license.js';
-export { buildMetricsApp } from './metrics-server.js';
+} from './license/manager.js';
 export { exitOnSignals, type RunningServer, runServer } from './run-server.js';
 export { parseServerConfig, type ServerConfig, serverConfigSchema } from './server-config.js';
 export { createServerContext } from './server-context.js';
-export { memoryStateStore } from './state.js';
+export { memoryStateStore } from './state-store.js';

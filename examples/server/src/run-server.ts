@@ -2,17 +2,17 @@ import type { Monitor, MonitorConfig } from '@ispmonitor/core';
 import { postgresStore } from '@ispmonitor/plugin-postgres';
 import type { FastifyInstance } from 'fastify';
 import { collectDefaultMetrics, type Registry } from 'prom-client';
-import type { AlertsApi } from './adapters/alerts.js';
-import { installedAlerts } from './adapters/alerts-plugin.js';
-import { storageInventory } from './adapters/postgres-read.js';
-import { buildApp } from './app.js';
-import { DeviceMetrics } from './device-metrics.js';
-import { configSummary } from './diagnostics.js';
-import { buildMetricsApp } from './metrics-server.js';
-import { type DeviceView, StoredStatuses, startReplicaSync } from './replica-sync.js';
+import type { AlertsApi } from './alerts/api.js';
+import { installedAlerts } from './alerts/plugin-api.js';
+import { buildMetricsApp } from './exporter/app.js';
+import { DeviceMetrics } from './exporter/device-metrics.js';
+import { routersByStatus } from './exporter/routers-gauge.js';
+import { buildApp } from './http/app.js';
+import { storageInventory } from './inventory/postgres.js';
+import { type DeviceView, StoredStatuses, startReplicaSync } from './replicas/sync.js';
 import type { ServerConfig, ServerRole } from './server-config.js';
 import { createServerContext } from './server-context.js';
-import { routersByStatus } from './status-metric.js';
+import { configSummary } from './system/report.js';
 
 /**
  * Node.js process metrics (CPU, memory, event-loop lag, GC) as `ispmonitor_process_*` and

@@ -1,16 +1,16 @@
 import { type Monitor, tokens } from '@ispmonitor/core';
 import { postgresStore } from '@ispmonitor/plugin-postgres';
-import { type AlertsApi, busAlerts } from './adapters/alerts.js';
-import { factsCache, type InventoryRead } from './adapters/inventory-read.js';
-import { AuditLog } from './audit.js';
+import { type AlertsApi, busAlerts } from './alerts/api.js';
 import { Accounts } from './auth/accounts.js';
+import { AuditLog } from './auth/audit.js';
 import { newPassword } from './auth/secrets.js';
 import type { ServerContext } from './context.js';
-import { LicenseManager } from './license.js';
-import { RecentErrors } from './recent-errors.js';
-import type { DeviceView } from './replica-sync.js';
+import { factsCache, type InventoryRead } from './inventory/facts.js';
+import { LicenseManager } from './license/manager.js';
+import type { DeviceView } from './replicas/sync.js';
 import type { ServerConfig } from './server-config.js';
-import { serverState } from './state.js';
+import { serverState } from './state-store.js';
+import { RecentErrors } from './system/recent-errors.js';
 
 export interface ContextOptions {
   /** Where the generated admin password is printed once (stdout by default, never the log). */

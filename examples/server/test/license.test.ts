@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Registry } from 'prom-client';
 import { afterAll, describe, expect, it } from 'vitest';
-import { GRACE_MS, generateLicenseKeys, LicenseManager, signLicense } from '../src/license.js';
-import { memoryStateStore } from '../src/state.js';
+import { GRACE_MS, generateLicenseKeys, LicenseManager, signLicense } from '../src/license/manager.js';
+import { memoryStateStore } from '../src/state-store.js';
 import { ADMIN_KEY, startHarness } from './support/harness.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ispm-license-'));

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DeviceMetrics } from '../src/device-metrics.js';
-import { buildMetricsApp } from '../src/metrics-server.js';
+import { buildMetricsApp } from '../src/exporter/app.js';
+import { DeviceMetrics } from '../src/exporter/device-metrics.js';
 import { type Harness, startHarness, waitFor } from './support/harness.js';
 
 let h: Harness;

@@ -6,7 +6,7 @@ import { type SnmpFleet, startSnmpFleet } from '@ispmonitor/simulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { assemble } from '../src/assemble.js';
-import { generateLicenseKeys, signLicense } from '../src/license.js';
+import { generateLicenseKeys, signLicense } from '../src/license/manager.js';
 import { type RunningServer, runServer } from '../src/run-server.js';
 import { parseServerConfig } from '../src/server-config.js';
 import { ROOT } from './support/cli.js';

@@ -8,8 +8,8 @@ import {
 } from '@ispmonitor/core';
 import type { PostgresStore } from '@ispmonitor/plugin-postgres';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type StatusChange, StoredStatuses } from '../src/replica-sync.js';
-import { routersByStatus } from '../src/status-metric.js';
+import { routersByStatus } from '../src/exporter/routers-gauge.js';
+import { type StatusChange, StoredStatuses } from '../src/replicas/sync.js';
 import { labDriver } from './support/lab-driver.js';
 
 /** A cluster replica that polls only the devices named. */

@@ -1,9 +1,9 @@
 import { loadConfig, type Monitor } from '@ispmonitor/core';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { storageInventory } from '../src/adapters/postgres-read.js';
-import { buildApp } from '../src/app.js';
 import { assemble } from '../src/assemble.js';
+import { buildApp } from '../src/http/app.js';
+import { storageInventory } from '../src/inventory/postgres.js';
 import { parseServerConfig } from '../src/server-config.js';
 import { createServerContext } from '../src/server-context.js';
 import { ADMIN_KEY, waitFor } from './support/harness.js';

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_LOGIN, type Demo, startDemo } from '../src/demo.js';
+import { DEMO_LOGIN, type Demo, startDemo } from '../src/cli/demo.js';
 import {
   A11Y_SCRIPT,
   ARTIFACTS,

@@ -1,5 +1,5 @@
 import type { AlertInstance, Bus, StateStore } from '@ispmonitor/core';
-import { NS } from '../state.js';
+import { NS } from '../state-store.js';
 
 /** An alert with its acknowledgement. */
 export interface AlertView extends AlertInstance {

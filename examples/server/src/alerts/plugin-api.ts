@@ -1,7 +1,7 @@
 import type { Monitor } from '@ispmonitor/core';
 import { alertsApi, type AlertsApi as PluginAlertsApi } from '@ispmonitor/plugin-alerts';
-import { HttpError } from '../http-errors.js';
-import type { AlertsApi } from './alerts.js';
+import { HttpError } from '../http/errors.js';
+import type { AlertsApi } from './api.js';
 
 const TYPE = (m: { isRegex?: boolean; isEqual?: boolean }) =>
   (m.isRegex ? (m.isEqual === false ? '!~' : '=~') : m.isEqual === false ? '!=' : '=') as

@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { actor } from '../auth/guard.js';
 import type { ServerContext } from '../context.js';
-import { HttpError } from '../http-errors.js';
-import { parseStep, parseTime } from './common.js';
+import { HttpError } from '../http/errors.js';
+import { parseStep, parseTime } from '../http/query.js';
 
 const fingerprintParams = {
   type: 'object',

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { StateStore } from '@ispmonitor/core';
-import { NS } from '../state.js';
+import { NS } from '../state-store.js';
 import { hashPassword, newApiKey, newSessionToken, type Role, tokenHash, verifyPassword } from './secrets.js';
 
 /** A user of the web UI, as stored (the password only as an argon2id hash). */

@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify';
-import { actor } from '../auth/guard.js';
-import { ROLES, type Role } from '../auth/secrets.js';
 import type { ServerContext } from '../context.js';
-import { HttpError } from '../http-errors.js';
-import { pageQuery, paging } from './common.js';
+import { HttpError } from '../http/errors.js';
+import { pageQuery, paging } from '../http/query.js';
+import { actor } from './guard.js';
+import { ROLES, type Role } from './secrets.js';
 
 const roleSchema = { type: 'string', enum: [...ROLES] } as const;
 

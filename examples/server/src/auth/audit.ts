@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { StateStore } from '@ispmonitor/core';
-import { NS } from './state.js';
+import { NS } from '../state-store.js';
 
 /** One change: who did what to which object, and when. */
 export interface AuditEntry {

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
-import { SESSION_COOKIE } from '../auth/guard.js';
 import type { ServerContext } from '../context.js';
-import { HttpError } from '../http-errors.js';
+import { HttpError } from '../http/errors.js';
+import { SESSION_COOKIE } from './guard.js';
 
 /** `/api/v1/auth/login`, `/logout`, `/me`: sessions for the web UI. */
 export async function authRoutes(app: FastifyInstance, ctx: ServerContext): Promise<void> {

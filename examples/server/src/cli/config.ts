@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { readConfig } from '../assemble.js';
-import { configSummary } from '../diagnostics.js';
+import { configSummary } from '../system/report.js';
 
 /** `ispmonitor config validate [file]`: checks a config without starting anything. */
 export function configCommand(program: Command): void {

@@ -2,7 +2,7 @@ import { CORE_VERSION } from '@ispmonitor/core';
 import { checkDatabase } from '@ispmonitor/plugin-postgres';
 import type { Command } from 'commander';
 import { readConfig, storageOptions } from '../assemble.js';
-import { configSummary } from '../diagnostics.js';
+import { configSummary } from '../system/report.js';
 import { SERVER_VERSION } from '../version.js';
 
 /**

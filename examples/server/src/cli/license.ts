@@ -1,7 +1,7 @@
 import { createPublicKey, randomUUID } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { generateLicenseKeys, signLicense, verifyLicense } from '../license.js';
+import { generateLicenseKeys, signLicense, verifyLicense } from '../license/manager.js';
 import { CliError, ExitCode } from './exit-codes.js';
 
 const positiveInt = (name: string) => (v: string) => {

@@ -1,9 +1,9 @@
 import { type DeviceState, type Monitor, tokens } from '@ispmonitor/core';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { safeEqual } from './auth/secrets.js';
+import { safeEqual } from '../auth/secrets.js';
+import { fastifyLogger } from '../http/logger.js';
+import { httpMetrics, instrument } from '../http/metrics.js';
 import type { DeviceMetrics } from './device-metrics.js';
-import { fastifyLogger } from './fastify-logger.js';
-import { httpMetrics, instrument } from './http-metrics.js';
 
 export interface MetricsAppOptions {
   monitor: Monitor;

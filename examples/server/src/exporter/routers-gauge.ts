@@ -1,7 +1,7 @@
 import type { DeviceStatus, Monitor } from '@ispmonitor/core';
 import { tokens } from '@ispmonitor/core';
 import { Gauge } from 'prom-client';
-import type { ServerRole } from './server-config.js';
+import type { ServerRole } from '../server-config.js';
 
 const NAME = 'ispmonitor_routers_total';
 const STATUSES: DeviceStatus[] = ['unknown', 'online', 'unreachable', 'offline'];

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { HttpError } from './http-errors.js';
+import { HttpError } from './errors.js';
 
 type JsonSchema = {
   type?: string | string[];

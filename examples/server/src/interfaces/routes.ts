@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ServerContext } from '../context.js';
-import { HttpError } from '../http-errors.js';
-import { pageQuery, paging } from './common.js';
+import { HttpError } from '../http/errors.js';
+import { pageQuery, paging } from '../http/query.js';
 
 const listQuery = {
   type: 'object',

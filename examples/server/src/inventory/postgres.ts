@@ -1,6 +1,6 @@
 import type { Monitor } from '@ispmonitor/core';
 import { type PostgresStore, postgresStore } from '@ispmonitor/plugin-postgres';
-import type { InventoryRead, ListFilter, Page } from './inventory-read.js';
+import type { InventoryRead, ListFilter, Page } from './facts.js';
 
 const MAC = /^([0-9a-f]{2}[:-]){5}[0-9a-f]{2}$/i;
 const IP = /^[0-9.]+$|:/;

@@ -10,7 +10,7 @@ import { readFile } from 'node:fs/promises';
 import type { StateStore } from '@ispmonitor/core';
 import { Gauge, type Registry } from 'prom-client';
 import { z } from 'zod';
-import { NS } from './state.js';
+import { NS } from '../state-store.js';
 
 const FORMAT = 'ispmonitor-license/1';
 const DAY_MS = 86_400_000;

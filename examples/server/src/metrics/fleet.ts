@@ -1,8 +1,8 @@
 import { catalogNames, type RangeQuery, type SampleQuery, type SeriesData } from '@ispmonitor/core';
 import type { FastifyInstance } from 'fastify';
 import type { ServerContext } from '../context.js';
-import { HttpError } from '../http-errors.js';
-import { parseStep, parseTime } from './common.js';
+import { HttpError } from '../http/errors.js';
+import { parseStep, parseTime } from '../http/query.js';
 
 const FNS = ['raw', 'rate', 'increase', 'avg', 'min', 'max', 'last'] as const;
 const MAX_POINTS = 11_000;

@@ -1,8 +1,8 @@
 import { catalogNames, type RangeQuery } from '@ispmonitor/core';
 import type { FastifyInstance } from 'fastify';
 import type { ServerContext } from '../context.js';
-import { HttpError } from '../http-errors.js';
-import { parseStep, parseTime } from './common.js';
+import { HttpError } from '../http/errors.js';
+import { parseStep, parseTime } from '../http/query.js';
 
 /** Most points one request may ask for per series. */
 const MAX_POINTS = 11_000;

@@ -2,16 +2,9 @@ import type { Device, DeviceState, DeviceStatus } from '@ispmonitor/core';
 import type { FastifyInstance } from 'fastify';
 import { actor } from '../auth/guard.js';
 import type { ServerContext } from '../context.js';
-import { HttpError } from '../http-errors.js';
-import {
-  deviceBodySchema,
-  deviceInput,
-  errorSchema,
-  pageQuery,
-  paging,
-  routerSchema,
-  routerView,
-} from './common.js';
+import { HttpError } from '../http/errors.js';
+import { errorSchema, pageQuery, paging } from '../http/query.js';
+import { deviceBodySchema, deviceInput, routerSchema, routerView } from './view.js';
 
 interface ListQuery {
   status?: DeviceStatus;

@@ -1,8 +1,8 @@
 import { postgresStore } from '@ispmonitor/plugin-postgres';
 import type { FastifyInstance } from 'fastify';
 import type { ServerContext } from '../context.js';
-import { HttpError } from '../http-errors.js';
-import { errorSchema, parseTime } from './common.js';
+import { HttpError } from '../http/errors.js';
+import { errorSchema, parseTime } from '../http/query.js';
 
 interface HistoryQuery {
   from?: string;

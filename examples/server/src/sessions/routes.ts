@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { ServerContext } from '../context.js';
-import { pageQuery, paging } from './common.js';
+import { pageQuery, paging } from '../http/query.js';
 
 interface Query {
   q?: string;

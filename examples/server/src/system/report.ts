@@ -1,8 +1,8 @@
 import { CORE_VERSION, type HealthReport, type Monitor } from '@ispmonitor/core';
 import { type ClusterSnapshot, clusterStatus } from '@ispmonitor/plugin-cluster';
-import type { LicenseStatus } from './license.js';
+import type { LicenseStatus } from '../license/manager.js';
+import { SERVER_VERSION } from '../version.js';
 import type { RecentError } from './recent-errors.js';
-import { SERVER_VERSION } from './version.js';
 
 /** What `ispmonitor diagnostics` prints and `/api/v1/diagnostics` returns: nothing secret in it. */
 export interface Diagnostics {

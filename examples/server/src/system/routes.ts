@@ -1,7 +1,7 @@
 import { clusterStatus } from '@ispmonitor/plugin-cluster';
 import type { FastifyInstance } from 'fastify';
 import type { ServerContext } from '../context.js';
-import { collectDiagnostics } from '../diagnostics.js';
+import { collectDiagnostics } from './report.js';
 
 /** Licence status, diagnostics and the OpenAPI document. */
 export async function systemRoutes(

@@ -3,10 +3,10 @@ import { readFile, stat } from 'node:fs/promises';
 import { extname, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
-import { HttpError } from './http-errors.js';
+import { HttpError } from '../http/errors.js';
 
 /** The web UI's build output, next to the compiled server (`examples/server/ui/dist`). */
-export const DEFAULT_UI_DIR = fileURLToPath(new URL('../ui/dist/', import.meta.url));
+export const DEFAULT_UI_DIR = fileURLToPath(new URL('../../ui/dist/', import.meta.url));
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',

@@ -1,8 +1,8 @@
 import { createMonitor, type Device, type Monitor } from '@ispmonitor/core';
 import { createFakeLogger, type FakeLogger } from '@ispmonitor/core/testing';
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../../src/app.js';
 import type { ServerContext } from '../../src/context.js';
+import { buildApp } from '../../src/http/app.js';
 import { parseServerConfig } from '../../src/server-config.js';
 import { createServerContext } from '../../src/server-context.js';
 import { labDriver } from './lab-driver.js';
