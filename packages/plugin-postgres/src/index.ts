@@ -53,3 +53,21 @@ export type { TopQuery, TopRow } from './query/top.js';
 export { applyMigrations, LATEST_VERSION, type MigrationReport, schemaVersion } from './schema/migrate.js';
 export type { Migration } from './schema/migrations.js';
 export { type PostgresStore, postgresStore, Storage } from './store.js';
+export type {
+  BindingRecord,
+  EndReason,
+  HistoryImport,
+  HistorySeries,
+  InterfaceHit,
+  IpHit,
+  MacHit,
+  Match,
+  RouterHit,
+  SearchHit,
+  SessionPage,
+  SessionRecord,
+  SubscriberHit,
+  SubscriberSummary,
+} from './subscribers/query-types.js';
+export { formatMac, normaliseIp, normaliseMac } from './subscribers/search-address.js';
+export { BAD_QUERY, isBadQuery, MAX_QUERY_LENGTH } from './subscribers/search-terms.js';

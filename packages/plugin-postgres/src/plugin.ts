@@ -39,6 +39,7 @@ const STORE_METHODS = [
   'rawSamples',
   'sourceOf',
   'maintain',
+  'importHistory',
 ] as const;
 
 /**

@@ -13,6 +13,7 @@ import {
   type SeriesData,
 } from '@ispmonitor/core';
 import type { Db } from './db/types.js';
+import { importHistory } from './history-import/index.js';
 import { SeriesCache } from './ingest/series.js';
 import { SampleWriter, type WriteOutcome } from './ingest/writer.js';
 import { type MaintenanceReport, runMaintenance } from './maintenance/job.js';
@@ -33,6 +34,7 @@ import type { Source } from './query/source.js';
 import { type Availability, type StatusChange, StatusReader } from './query/status.js';
 import { type TopQuery, type TopRow, topN } from './query/top.js';
 import { LATEST_VERSION, schemaVersion } from './schema/migrate.js';
+import type { HistoryImport } from './subscribers/query-types.js';
 
 /** What the server reads from storage. Every method rejects while the database is unreachable. */
 export interface PostgresStore extends SampleQuery {
@@ -57,6 +59,11 @@ export interface PostgresStore extends SampleQuery {
   sourceOf(query: RangeQuery): Source;
   /** Runs one maintenance round now (or at `now`, for tests and the CLI). */
   maintain(now?: number): Promise<MaintenanceReport>;
+  /**
+   * Writes past history (the demo's backfill) into the tables the live recorders fill: status
+   * changes, time series as 5-minute aggregates (written as rollups). Bad entries: `BAD_QUERY`.
+   */
+  importHistory(h: HistoryImport): Promise<{ rows: number }>;
 }
 
 /** Token of the store, for the server: `monitor.resolve(postgresStore)`. */
@@ -249,6 +256,11 @@ export class Storage implements PostgresStore {
     });
     // Octets per second to bits per second, the unit operators read.
     return rows.map((r) => ({ ...r, value: r.value * 8 }));
+  }
+  importHistory(h: HistoryImport): Promise<{ rows: number }> {
+    return importHistory(this.db, this.#series, h, {
+      rollupStatementTimeoutMs: this.options.maintenance.statementTimeout,
+    });
   }
   highestCpu(windowMs: number, limit = 10): Promise<TopRow[]> {
     return topN(this.db, {
