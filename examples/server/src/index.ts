@@ -7,7 +7,7 @@ export { assemble, pluginSchemas, readConfig, storageOptions } from './assemble.
 export { Accounts, type Principal } from './auth/accounts.js';
 export { AuditLog } from './auth/audit.js';
 export { DEMO_LOGIN, startDemo } from './cli/demo.js';
-export type { ServerContext } from './context.js';
+
 export { buildMetricsApp } from './exporter/app.js';
 export { DeviceMetrics } from './exporter/device-metrics.js';
 export { buildApp, type RouteInfo } from './http/app.js';
@@ -23,5 +23,5 @@ export {
 } from './license/manager.js';
 export { exitOnSignals, type RunningServer, runServer } from './run-server.js';
 export { parseServerConfig, type ServerConfig, serverConfigSchema } from './server-config.js';
-export { createServerContext } from './server-context.js';
+export { createServerContext, type ServerContext } from './server-context.js';
 export { memoryStateStore } from './state-store.js';

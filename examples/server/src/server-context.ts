@@ -1,16 +1,40 @@
-import { type Monitor, tokens } from '@ispmonitor/core';
-import { postgresStore } from '@ispmonitor/plugin-postgres';
+import { type Monitor, type SampleQuery, tokens } from '@ispmonitor/core';
+import { type PostgresStore, postgresStore } from '@ispmonitor/plugin-postgres';
 import { type AlertsApi, busAlerts } from './alerts/api.js';
 import { Accounts } from './auth/accounts.js';
 import { AuditLog } from './auth/audit.js';
 import { newPassword } from './auth/secrets.js';
-import type { ServerContext } from './context.js';
-import { factsCache, type InventoryRead } from './inventory/facts.js';
+import { type FactsCache, factsCache, type InventoryRead } from './inventory/facts.js';
 import { LicenseManager } from './license/manager.js';
 import type { DeviceView } from './replicas/sync.js';
 import type { ServerConfig } from './server-config.js';
 import { serverState } from './state-store.js';
 import { RecentErrors } from './system/recent-errors.js';
+
+/**
+ * Everything the routes use, built once by `createServerContext`. `buildApp` hands each member to
+ * the routes as a Fastify decorator of the same name (`config` as `serverConfig`).
+ */
+export interface ServerContext {
+  monitor: Monitor;
+  /** Devices with their status as the API shows them (on an `api` replica: as the pollers recorded). */
+  devices: DeviceView;
+  config: ServerConfig;
+  accounts: Accounts;
+  audit: AuditLog;
+  license: LicenseManager;
+  inventory: InventoryRead;
+  /** Latest facts of this process's polls: wireless clients and system facts, which storage does not serve. */
+  facts: FactsCache;
+  alerts: AlertsApi;
+  /** The Postgres plugin's read store (rankings, history), when installed. */
+  store(): PostgresStore | undefined;
+  /** Stored samples, when a storage plugin provides them. */
+  samples(): SampleQuery | undefined;
+  recentErrors: RecentErrors;
+  /** Whether users, keys and the audit log are persisted (a StateStore was provided). */
+  persistentState: boolean;
+}
 
 export interface ContextOptions {
   /** Where the generated admin password is printed once (stdout by default, never the log). */

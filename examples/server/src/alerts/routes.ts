@@ -1,6 +1,5 @@
 import type { FastifyInstance } from 'fastify';
 import { actor } from '../auth/guard.js';
-import type { ServerContext } from '../context.js';
 import { HttpError } from '../http/errors.js';
 import { parseStep, parseTime } from '../http/query.js';
 
@@ -12,7 +11,7 @@ const fingerprintParams = {
 } as const;
 
 /** `/api/v1/alerts` (list, acknowledge) and `/api/v1/silences` (list, create, expire). */
-export async function alertRoutes(app: FastifyInstance, ctx: ServerContext): Promise<void> {
+export async function alertRoutes(app: FastifyInstance): Promise<void> {
   const tags = ['alerts'];
   app.get<{ Querystring: { status?: 'firing' | 'pending' | 'resolved' } }>(
     '/api/v1/alerts',
@@ -28,7 +27,7 @@ export async function alertRoutes(app: FastifyInstance, ctx: ServerContext): Pro
       },
     },
     async (req) => {
-      const items = await ctx.alerts.list({ status: req.query.status });
+      const items = await app.alerts.list({ status: req.query.status });
       return { items, total: items.length };
     },
   );
@@ -48,18 +47,18 @@ export async function alertRoutes(app: FastifyInstance, ctx: ServerContext): Pro
       },
     },
     async (req) => {
-      const alert = await ctx.alerts.acknowledge(req.params.fingerprint, actor(req), req.body?.comment);
+      const alert = await app.alerts.acknowledge(req.params.fingerprint, actor(req), req.body?.comment);
       if (!alert) throw new HttpError(404, `no alert "${req.params.fingerprint}"`, 'ISPM_NOT_FOUND');
-      await ctx.audit.record(actor(req), 'alert.acknowledge', req.params.fingerprint);
+      await app.audit.record(actor(req), 'alert.acknowledge', req.params.fingerprint);
       return alert;
     },
   );
 
   const silences = () => {
-    if (!ctx.alerts.silences) {
+    if (!app.alerts.silences) {
       throw new HttpError(501, 'the alerting plugin in use cannot apply silences', 'ISPM_NO_SILENCES');
     }
-    return ctx.alerts.silences;
+    return app.alerts.silences;
   };
 
   app.get('/api/v1/silences', { schema: { tags, summary: 'Silences' } }, async () => {
@@ -130,7 +129,7 @@ export async function alertRoutes(app: FastifyInstance, ctx: ServerContext): Pro
         comment: req.body.comment,
         createdBy: actor(req),
       });
-      await ctx.audit.record(actor(req), 'silence.create', silence.id, { matchers: req.body.matchers });
+      await app.audit.record(actor(req), 'silence.create', silence.id, { matchers: req.body.matchers });
       return reply.code(201).send(silence);
     },
   );
@@ -148,7 +147,7 @@ export async function alertRoutes(app: FastifyInstance, ctx: ServerContext): Pro
       if (!(await silences().expire(req.params.id))) {
         throw new HttpError(404, `no silence "${req.params.id}"`, 'ISPM_NOT_FOUND');
       }
-      await ctx.audit.record(actor(req), 'silence.expire', req.params.id);
+      await app.audit.record(actor(req), 'silence.expire', req.params.id);
       return reply.code(204).send();
     },
   );

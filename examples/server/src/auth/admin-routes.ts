@@ -1,5 +1,4 @@
 import type { FastifyInstance } from 'fastify';
-import type { ServerContext } from '../context.js';
 import { HttpError } from '../http/errors.js';
 import { pageQuery, paging } from '../http/query.js';
 import { actor } from './guard.js';
@@ -8,12 +7,12 @@ import { ROLES, type Role } from './secrets.js';
 const roleSchema = { type: 'string', enum: [...ROLES] } as const;
 
 /** Users, API keys and the audit log: admin only. */
-export async function adminRoutes(app: FastifyInstance, ctx: ServerContext): Promise<void> {
+export async function adminRoutes(app: FastifyInstance): Promise<void> {
   const config = { role: 'admin' as const };
   const tags = ['admin'];
 
   app.get('/api/v1/users', { config, schema: { tags, summary: 'Users' } }, async () => ({
-    items: await ctx.accounts.listUsers(),
+    items: await app.accounts.listUsers(),
   }));
   app.put<{ Params: { username: string }; Body: { password: string; role: Role } }>(
     '/api/v1/users/:username',
@@ -37,8 +36,8 @@ export async function adminRoutes(app: FastifyInstance, ctx: ServerContext): Pro
       },
     },
     async (req) => {
-      await ctx.accounts.putUser(req.params.username, req.body.password, req.body.role);
-      await ctx.audit.record(actor(req), 'user.put', req.params.username, { role: req.body.role });
+      await app.accounts.putUser(req.params.username, req.body.password, req.body.role);
+      await app.audit.record(actor(req), 'user.put', req.params.username, { role: req.body.role });
       return { username: req.params.username, role: req.body.role };
     },
   );
@@ -55,9 +54,9 @@ export async function adminRoutes(app: FastifyInstance, ctx: ServerContext): Pro
     async (req, reply) => {
       if (actor(req) === `user:${req.params.username}`)
         throw new HttpError(409, 'you cannot delete yourself');
-      if (!(await ctx.accounts.deleteUser(req.params.username)))
+      if (!(await app.accounts.deleteUser(req.params.username)))
         throw new HttpError(404, `no user "${req.params.username}"`);
-      await ctx.audit.record(actor(req), 'user.delete', req.params.username);
+      await app.audit.record(actor(req), 'user.delete', req.params.username);
       return reply.code(204).send();
     },
   );
@@ -66,7 +65,7 @@ export async function adminRoutes(app: FastifyInstance, ctx: ServerContext): Pro
     '/api/v1/keys',
     { config, schema: { tags, summary: 'API keys (never the keys themselves)' } },
     async () => ({
-      items: await ctx.accounts.listKeys(),
+      items: await app.accounts.listKeys(),
     }),
   );
   app.post<{ Body: { name: string; role: Role } }>(
@@ -85,8 +84,8 @@ export async function adminRoutes(app: FastifyInstance, ctx: ServerContext): Pro
       },
     },
     async (req, reply) => {
-      const { key, meta } = await ctx.accounts.createKey(req.body.name, req.body.role, actor(req));
-      await ctx.audit.record(actor(req), 'apikey.create', meta.id, { name: meta.name, role: meta.role });
+      const { key, meta } = await app.accounts.createKey(req.body.name, req.body.role, actor(req));
+      await app.audit.record(actor(req), 'apikey.create', meta.id, { name: meta.name, role: meta.role });
       return reply.code(201).send({ ...meta, key });
     },
   );
@@ -101,9 +100,9 @@ export async function adminRoutes(app: FastifyInstance, ctx: ServerContext): Pro
       },
     },
     async (req, reply) => {
-      if (!(await ctx.accounts.revokeKey(req.params.id)))
+      if (!(await app.accounts.revokeKey(req.params.id)))
         throw new HttpError(404, `no API key "${req.params.id}"`);
-      await ctx.audit.record(actor(req), 'apikey.revoke', req.params.id);
+      await app.audit.record(actor(req), 'apikey.revoke', req.params.id);
       return reply.code(204).send();
     },
   );
@@ -120,7 +119,7 @@ export async function adminRoutes(app: FastifyInstance, ctx: ServerContext): Pro
     },
     async (req) => {
       const p = paging(req.query);
-      return { ...(await ctx.audit.list(p.limit, p.offset)), page: p.page, pageSize: p.pageSize };
+      return { ...(await app.audit.list(p.limit, p.offset)), page: p.page, pageSize: p.pageSize };
     },
   );
 }

@@ -34,7 +34,8 @@ async function authenticate(request: FastifyRequest, accounts: Accounts): Promis
  * Every route needs credentials unless it says `config: { public: true }`; unknown paths too, so
  * an anonymous caller learns nothing about which routes exist.
  */
-export function installGuard(app: FastifyInstance, accounts: Accounts): void {
+export function installGuard(app: FastifyInstance): void {
+  const accounts = app.accounts;
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     const config = request.routeOptions.config;
     // An unknown /api path falls through to the UI catch-all: it still needs credentials, so

@@ -1,18 +1,17 @@
 import type { FastifyInstance } from 'fastify';
-import type { ServerContext } from '../context.js';
 import { HttpError } from '../http/errors.js';
 import { SESSION_COOKIE } from './guard.js';
 
 /** `/api/v1/auth/login`, `/logout`, `/me`: sessions for the web UI. */
-export async function authRoutes(app: FastifyInstance, ctx: ServerContext): Promise<void> {
+export async function authRoutes(app: FastifyInstance): Promise<void> {
   const tags = ['auth'];
-  const ttlMs = ctx.config.auth.sessionTtlHours * 3_600_000;
+  const ttlMs = app.serverConfig.auth.sessionTtlHours * 3_600_000;
   app.post<{ Body: { username: string; password: string } }>(
     '/api/v1/auth/login',
     {
       config: {
         public: true,
-        rateLimit: { max: ctx.config.auth.loginAttemptsPerMinute, timeWindow: 60_000 },
+        rateLimit: { max: app.serverConfig.auth.loginAttemptsPerMinute, timeWindow: 60_000 },
       },
       schema: {
         tags,
@@ -29,17 +28,17 @@ export async function authRoutes(app: FastifyInstance, ctx: ServerContext): Prom
       },
     },
     async (req, reply) => {
-      const user = await ctx.accounts.checkPassword(req.body.username, req.body.password);
+      const user = await app.accounts.checkPassword(req.body.username, req.body.password);
       if (!user) {
-        await ctx.audit.record(`user:${req.body.username}`, 'auth.login.failed', req.ip);
+        await app.audit.record(`user:${req.body.username}`, 'auth.login.failed', req.ip);
         throw new HttpError(401, 'wrong username or password', 'ISPM_LOGIN_FAILED');
       }
-      const session = await ctx.accounts.openSession(user, ttlMs);
-      await ctx.audit.record(`user:${user.username}`, 'auth.login', req.ip);
+      const session = await app.accounts.openSession(user, ttlMs);
+      await app.audit.record(`user:${user.username}`, 'auth.login', req.ip);
       reply.setCookie(SESSION_COOKIE, session.token, {
         httpOnly: true,
         sameSite: 'strict',
-        secure: ctx.config.auth.secureCookies,
+        secure: app.serverConfig.auth.secureCookies,
         path: '/',
         maxAge: Math.floor(ttlMs / 1000),
       });
@@ -55,7 +54,7 @@ export async function authRoutes(app: FastifyInstance, ctx: ServerContext): Prom
     { config: { role: 'viewer' }, schema: { tags, summary: 'Log out' } },
     async (req, reply) => {
       const token = req.cookies[SESSION_COOKIE];
-      if (token) await ctx.accounts.closeSession(token);
+      if (token) await app.accounts.closeSession(token);
       reply.clearCookie(SESSION_COOKIE, { path: '/' });
       return { ok: true };
     },

@@ -1,5 +1,4 @@
 import type { FastifyInstance } from 'fastify';
-import type { ServerContext } from '../context.js';
 
 /** Seconds between keep-alive comments, so proxies do not close an idle stream. */
 const HEARTBEAT_MS = 15_000;
@@ -15,7 +14,7 @@ const COUNTS_DELAY_MS = 500;
  * most one per 500 ms). Both are whole snapshots in stream order, so a page shows true totals
  * without adding up deltas against a snapshot it fetched at some other moment.
  */
-export async function eventRoutes(app: FastifyInstance, ctx: ServerContext): Promise<void> {
+export async function eventRoutes(app: FastifyInstance): Promise<void> {
   const open = new Set<() => void>();
   // Streams never end by themselves: close them so the server can shut down.
   app.addHook('preClose', async () => {
@@ -42,7 +41,7 @@ export async function eventRoutes(app: FastifyInstance, ctx: ServerContext): Pro
     const countsSoon = () => {
       countsTimer ??= setTimeout(() => {
         countsTimer = undefined;
-        send('counts', { counts: ctx.devices.counts() });
+        send('counts', { counts: app.devices.counts() });
       }, COUNTS_DELAY_MS);
     };
     // Status and inventory changes move the counts: a snapshot follows them.
@@ -50,10 +49,10 @@ export async function eventRoutes(app: FastifyInstance, ctx: ServerContext): Pro
       send(event, data);
       countsSoon();
     };
-    const bus = ctx.monitor.bus;
+    const bus = app.monitor.bus;
     // An API replica polls nothing: its status changes are the ones the pollers recorded, seen at
     // each sync round; elsewhere they are this process's own polls.
-    const onStatus = ctx.devices.onStatusChange?.bind(ctx.devices);
+    const onStatus = app.devices.onStatusChange?.bind(app.devices);
     const offs = [
       onStatus
         ? onStatus((c) => changed('device:status', c))
@@ -86,6 +85,6 @@ export async function eventRoutes(app: FastifyInstance, ctx: ServerContext): Pro
     }
     open.add(close);
     req.raw.on('close', close);
-    res.write(`retry: 5000\nevent: hello\ndata: ${JSON.stringify({ counts: ctx.devices.counts() })}\n\n`);
+    res.write(`retry: 5000\nevent: hello\ndata: ${JSON.stringify({ counts: app.devices.counts() })}\n\n`);
   });
 }

@@ -6,22 +6,24 @@ import { alertRoutes } from '../alerts/routes.js';
 import { adminRoutes } from '../auth/admin-routes.js';
 import { installGuard } from '../auth/guard.js';
 import { authRoutes } from '../auth/routes.js';
-import type { ServerContext } from '../context.js';
 import { eventRoutes } from '../events/routes.js';
 import { interfaceRoutes } from '../interfaces/routes.js';
+import { licenseRoutes } from '../license/routes.js';
 import { fleetMetricRoutes } from '../metrics/fleet.js';
 import { metricsApiRoutes } from '../metrics/routes.js';
 import { routerRoutes } from '../routers/routes.js';
 import { statusHistoryRoutes } from '../routers/status-history.js';
+import type { ServerContext } from '../server-context.js';
 import { sessionRoutes } from '../sessions/routes.js';
 import { systemRoutes } from '../system/routes.js';
 import { topologyRoutes } from '../topology/routes.js';
-import { DEFAULT_UI_DIR, uiRoutes } from '../ui/static.js';
+import { uiRoutes } from '../ui/static.js';
 import { SERVER_VERSION } from '../version.js';
 import { installErrorHandler } from './errors.js';
 import { healthRoutes } from './health.js';
 import { fastifyLogger } from './logger.js';
 import { httpMetrics, instrument } from './metrics.js';
+import { decorateServices } from './services.js';
 import { strictBodies } from './strict-body.js';
 
 /** A registered route, as the auth test enumerates them. */
@@ -70,6 +72,7 @@ export async function buildApp(ctx: ServerContext, options: BuildAppOptions = {}
     }
   });
 
+  decorateServices(app, ctx);
   installErrorHandler(app);
   instrument(app, httpMetrics(ctx.monitor.metrics));
   await app.register(cookie);
@@ -87,26 +90,28 @@ export async function buildApp(ctx: ServerContext, options: BuildAppOptions = {}
       security: [{ apiKey: [] }, { session: [] }],
     },
   });
-  installGuard(app, ctx.accounts);
+  installGuard(app);
   strictBodies(app);
 
-  await app.register(async (api) => {
-    await healthRoutes(api, ctx);
-    if (options.healthOnly) return;
-    await authRoutes(api, ctx);
-    await routerRoutes(api, ctx);
-    await statusHistoryRoutes(api, ctx);
-    await interfaceRoutes(api, ctx);
-    await metricsApiRoutes(api, ctx);
-    await fleetMetricRoutes(api, ctx);
-    await alertRoutes(api, ctx);
-    await topologyRoutes(api, ctx);
-    await sessionRoutes(api, ctx);
-    await eventRoutes(api, ctx);
-    await adminRoutes(api, ctx);
-    await systemRoutes(api, ctx, options.configSummary ?? {});
-    await uiRoutes(api, ctx.config.ui.dir ?? DEFAULT_UI_DIR, (m) => ctx.monitor.logger.warn(m));
-  });
+  // Each feature is an encapsulated plugin: its hooks and caches stay in its own scope, and it
+  // reads the services from the root's decorators.
+  await app.register(healthRoutes);
+  if (!options.healthOnly) {
+    await app.register(authRoutes);
+    await app.register(routerRoutes);
+    await app.register(statusHistoryRoutes);
+    await app.register(interfaceRoutes);
+    await app.register(metricsApiRoutes);
+    await app.register(fleetMetricRoutes);
+    await app.register(alertRoutes);
+    await app.register(topologyRoutes);
+    await app.register(sessionRoutes);
+    await app.register(eventRoutes);
+    await app.register(adminRoutes);
+    await app.register(licenseRoutes);
+    await app.register(systemRoutes, { configSummary: options.configSummary ?? {} });
+    await app.register(uiRoutes);
+  }
   await app.ready();
   return app;
 }

@@ -1,15 +1,14 @@
 import type { FastifyInstance } from 'fastify';
-import type { ServerContext } from '../context.js';
 
 /** `/health` (every check), `/ready` (running and no critical check failing), `/live` (the process answers). */
-export async function healthRoutes(app: FastifyInstance, ctx: ServerContext): Promise<void> {
+export async function healthRoutes(app: FastifyInstance): Promise<void> {
   const hide = { hide: false, tags: ['health'] };
   app.get(
     '/health',
     { config: { public: true }, schema: { ...hide, summary: 'Every health check' } },
     async (_req, reply) => {
-      const report = await ctx.monitor.health();
-      const license = ctx.license.status;
+      const report = await app.monitor.health();
+      const license = app.license.status;
       const body = {
         ...report,
         checks: {
@@ -29,8 +28,8 @@ export async function healthRoutes(app: FastifyInstance, ctx: ServerContext): Pr
     '/ready',
     { config: { public: true }, schema: { ...hide, summary: 'Readiness probe' } },
     async (_req, reply) => {
-      const ready = await ctx.monitor.isReady();
-      return reply.code(ready ? 200 : 503).send({ ready, state: ctx.monitor.state });
+      const ready = await app.monitor.isReady();
+      return reply.code(ready ? 200 : 503).send({ ready, state: app.monitor.state });
     },
   );
   app.get(

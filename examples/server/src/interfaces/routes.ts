@@ -1,5 +1,4 @@
 import type { FastifyInstance } from 'fastify';
-import type { ServerContext } from '../context.js';
 import { HttpError } from '../http/errors.js';
 import { pageQuery, paging } from '../http/query.js';
 
@@ -23,11 +22,11 @@ interface Query {
 }
 
 /** `/api/v1/interfaces` (all, filtered) and `/api/v1/routers/:id/interfaces`. */
-export async function interfaceRoutes(app: FastifyInstance, ctx: ServerContext): Promise<void> {
+export async function interfaceRoutes(app: FastifyInstance): Promise<void> {
   const tags = ['interfaces'];
   const list = async (device: string | undefined, q: Query) => {
     const { offset, limit, page, pageSize } = paging(q);
-    const result = await ctx.inventory.interfaces({
+    const result = await app.inventory.interfaces({
       device,
       search: q.search,
       operUp: q.operUp,
@@ -52,7 +51,7 @@ export async function interfaceRoutes(app: FastifyInstance, ctx: ServerContext):
       },
     },
     async (req) => {
-      if (!ctx.monitor.devices.get(req.params.id)) {
+      if (!app.monitor.devices.get(req.params.id)) {
         throw new HttpError(404, `no router "${req.params.id}"`, 'ISPM_DEVICE_NOT_FOUND');
       }
       return list(req.params.id, req.query);

@@ -1,6 +1,5 @@
 import { catalogNames, type RangeQuery, type SampleQuery, type SeriesData } from '@ispmonitor/core';
 import type { FastifyInstance } from 'fastify';
-import type { ServerContext } from '../context.js';
 import { HttpError } from '../http/errors.js';
 import { parseStep, parseTime } from '../http/query.js';
 
@@ -25,8 +24,8 @@ function window(q: { from?: string; to?: string; step?: string }, defaultFrom: n
   return { from, to, step };
 }
 
-function storage(ctx: ServerContext): SampleQuery {
-  const q = ctx.samples();
+function storage(app: FastifyInstance): SampleQuery {
+  const q = app.samples();
   if (!q)
     throw new HttpError(501, 'no storage plugin is installed: time series are not kept', 'ISPM_NO_STORAGE');
   return q;
@@ -36,7 +35,7 @@ function storage(ctx: ServerContext): SampleQuery {
  * Aggregates for the UI's overview and tables: one metric summed over the whole fleet, and the
  * total traffic of up to 200 routers at once (sparklines), instead of one request per router.
  */
-export async function fleetMetricRoutes(app: FastifyInstance, ctx: ServerContext): Promise<void> {
+export async function fleetMetricRoutes(app: FastifyInstance): Promise<void> {
   const tags = ['metrics'];
   app.get<{
     Querystring: { metric: string; from?: string; to?: string; step?: string; fn?: RangeQuery['fn'] };
@@ -64,7 +63,7 @@ export async function fleetMetricRoutes(app: FastifyInstance, ctx: ServerContext
       const { from, to, step } = window(req.query, 86_400_000);
       const metric = req.query.metric;
       const fn = req.query.fn ?? (metric.endsWith('_total') ? 'rate' : 'avg');
-      const series = await storage(ctx).range({ name: metric, from, to, step, fn });
+      const series = await storage(app).range({ name: metric, from, to, step, fn });
       return { metric, from, to, step, fn, series: series.length, points: sumByTs(series) };
     },
   );
@@ -104,10 +103,10 @@ export async function fleetMetricRoutes(app: FastifyInstance, ctx: ServerContext
       ];
       if (ids.length > 200) throw new HttpError(400, `routers: at most 200 ids, got ${ids.length}`);
       const { from, to, step } = window(req.query, 3_600_000);
-      const query = storage(ctx);
+      const query = storage(app);
       const items: Record<string, Array<[number, number]>> = {};
       for (const id of ids) {
-        if (!ctx.monitor.devices.get(id)) continue;
+        if (!app.monitor.devices.get(id)) continue;
         const both = await Promise.all(
           ['interface_in_octets_total', 'interface_out_octets_total'].map((name) =>
             query.range({ name, labels: { device: id }, from, to, step, fn: 'rate' }),

@@ -1,6 +1,5 @@
 import { catalogNames, type RangeQuery } from '@ispmonitor/core';
 import type { FastifyInstance } from 'fastify';
-import type { ServerContext } from '../context.js';
 import { HttpError } from '../http/errors.js';
 import { parseStep, parseTime } from '../http/query.js';
 
@@ -34,7 +33,7 @@ const rangeQuery = (defaultMetric: string) =>
   }) as const;
 
 /** `/api/v1/metrics/routers/:id` and `/api/v1/metrics/interfaces/:id`: time series from storage. */
-export async function metricsApiRoutes(app: FastifyInstance, ctx: ServerContext): Promise<void> {
+export async function metricsApiRoutes(app: FastifyInstance): Promise<void> {
   const tags = ['metrics'];
   const range = async (
     labels: Record<string, string>,
@@ -51,7 +50,7 @@ export async function metricsApiRoutes(app: FastifyInstance, ctx: ServerContext)
       throw new HttpError(400, `the range holds more than ${MAX_POINTS} steps: use a larger step`);
     }
     const fn = q.fn ?? defaultFn;
-    const query = ctx.samples();
+    const query = app.samples();
     if (!query)
       throw new HttpError(501, 'no storage plugin is installed: time series are not kept', 'ISPM_NO_STORAGE');
     const series = await query.range({ name: metric, labels, from, to, step, ...(fn ? { fn } : {}) });
@@ -69,7 +68,7 @@ export async function metricsApiRoutes(app: FastifyInstance, ctx: ServerContext)
       },
     },
     async (req) => {
-      if (!ctx.monitor.devices.get(req.params.id)) {
+      if (!app.monitor.devices.get(req.params.id)) {
         throw new HttpError(404, `no router "${req.params.id}"`, 'ISPM_DEVICE_NOT_FOUND');
       }
       const metric = req.query.metric ?? 'device_cpu_load_ratio';
@@ -90,14 +89,14 @@ export async function metricsApiRoutes(app: FastifyInstance, ctx: ServerContext)
     async (req) => {
       const cut = req.params.id.lastIndexOf(':');
       const device = cut > 0 ? req.params.id.slice(0, cut) : '';
-      if (!device || !ctx.monitor.devices.get(device)) {
+      if (!device || !app.monitor.devices.get(device)) {
         throw new HttpError(
           404,
           `no interface "${req.params.id}" (expected <router>:<index>)`,
           'ISPM_NOT_FOUND',
         );
       }
-      const { items } = await ctx.inventory.interfaces({ device, limit: 100_000, offset: 0 });
+      const { items } = await app.inventory.interfaces({ device, limit: 100_000, offset: 0 });
       const iface = items.find((i) => i.id === req.params.id);
       if (!iface)
         throw new HttpError(404, `router "${device}" has no interface "${req.params.id}"`, 'ISPM_NOT_FOUND');
@@ -125,7 +124,7 @@ export async function metricsApiRoutes(app: FastifyInstance, ctx: ServerContext)
       },
     },
     async (req) => {
-      const query = ctx.samples();
+      const query = app.samples();
       if (!query)
         throw new HttpError(501, 'no storage plugin is installed: samples are not kept', 'ISPM_NO_STORAGE');
       const labels = req.query.router ? { device: req.query.router } : undefined;
@@ -162,7 +161,7 @@ export async function metricsApiRoutes(app: FastifyInstance, ctx: ServerContext)
       },
     },
     async (req) => {
-      const store = ctx.store?.();
+      const store = app.store();
       if (!store)
         throw new HttpError(
           501,

@@ -1,6 +1,5 @@
 import { postgresStore } from '@ispmonitor/plugin-postgres';
 import type { FastifyInstance } from 'fastify';
-import type { ServerContext } from '../context.js';
 import { HttpError } from '../http/errors.js';
 import { errorSchema, parseTime } from '../http/query.js';
 
@@ -16,7 +15,7 @@ const MAX_CHANGES = 5000;
  * `/api/v1/routers/:id/status-history`: a router's status changes over a range and its
  * availability (time online over time known), from the storage plugin's status history.
  */
-export async function statusHistoryRoutes(app: FastifyInstance, ctx: ServerContext): Promise<void> {
+export async function statusHistoryRoutes(app: FastifyInstance): Promise<void> {
   app.get<{ Params: { id: string }; Querystring: HistoryQuery }>(
     '/api/v1/routers/:id/status-history',
     {
@@ -41,9 +40,9 @@ export async function statusHistoryRoutes(app: FastifyInstance, ctx: ServerConte
     },
     async (req) => {
       const id = req.params.id;
-      if (!ctx.monitor.devices.get(id))
+      if (!app.monitor.devices.get(id))
         throw new HttpError(404, `no router "${id}"`, 'ISPM_DEVICE_NOT_FOUND');
-      if (!ctx.monitor.has(postgresStore)) {
+      if (!app.monitor.has(postgresStore)) {
         throw new HttpError(
           501,
           'no storage plugin is installed: status history is not kept',
@@ -54,7 +53,7 @@ export async function statusHistoryRoutes(app: FastifyInstance, ctx: ServerConte
       const to = parseTime(req.query.to, now, now, 'to');
       const from = parseTime(req.query.from, to - 86_400_000, now, 'from');
       if (from >= to) throw new HttpError(400, 'from must be before to');
-      const store = ctx.monitor.resolve(postgresStore);
+      const store = app.monitor.resolve(postgresStore);
       const [changes, availability] = await Promise.all([
         store.statusHistory(id, from, to),
         store.availability(from, to, [id]),

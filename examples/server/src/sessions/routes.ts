@@ -1,5 +1,4 @@
 import type { FastifyInstance } from 'fastify';
-import type { ServerContext } from '../context.js';
 import { pageQuery, paging } from '../http/query.js';
 
 interface Query {
@@ -20,14 +19,14 @@ const querystring = {
 } as const;
 
 /** `/api/v1/sessions/pppoe`, `/dhcp` and `/wireless`: search by subscriber, MAC or address. */
-export async function sessionRoutes(app: FastifyInstance, ctx: ServerContext): Promise<void> {
+export async function sessionRoutes(app: FastifyInstance): Promise<void> {
   const tags = ['sessions'];
   app.get<{ Querystring: Query }>(
     '/api/v1/sessions/pppoe',
     { schema: { tags, summary: 'PPPoE sessions', querystring } },
     async (req) => {
       const p = paging(req.query);
-      const r = await ctx.inventory.pppoe({ device: req.query.router, search: req.query.q, ...p });
+      const r = await app.inventory.pppoe({ device: req.query.router, search: req.query.q, ...p });
       return { ...r, page: p.page, pageSize: p.pageSize };
     },
   );
@@ -36,7 +35,7 @@ export async function sessionRoutes(app: FastifyInstance, ctx: ServerContext): P
     { schema: { tags, summary: 'Wireless clients (from the latest polls)', querystring } },
     async (req) => {
       const p = paging(req.query);
-      const r = await ctx.facts.wireless({ device: req.query.router, search: req.query.q, ...p });
+      const r = await app.facts.wireless({ device: req.query.router, search: req.query.q, ...p });
       return { ...r, page: p.page, pageSize: p.pageSize };
     },
   );
@@ -45,7 +44,7 @@ export async function sessionRoutes(app: FastifyInstance, ctx: ServerContext): P
     { schema: { tags, summary: 'DHCP leases', querystring } },
     async (req) => {
       const p = paging(req.query);
-      const r = await ctx.inventory.dhcp({ device: req.query.router, search: req.query.q, ...p });
+      const r = await app.inventory.dhcp({ device: req.query.router, search: req.query.q, ...p });
       return { ...r, page: p.page, pageSize: p.pageSize };
     },
   );

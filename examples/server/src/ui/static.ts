@@ -32,16 +32,13 @@ const NOT_UI = /^\/(api|health|ready|live|metrics|sd)(\/|$|\?)/;
  * Serves the built web UI at `/`: hashed files under `/assets/` cached for a year, other files as
  * they are, and `index.html` for every other page (the UI routes with the History API). Paths are
  * resolved inside the folder, so `..` cannot leave it. Without a build, `/` explains how to make one.
+ * The folder is `server.ui.dir`, by default the UI's build next to the compiled server.
  */
-export async function uiRoutes(
-  app: FastifyInstance,
-  dir = DEFAULT_UI_DIR,
-  warn: (m: string) => void = () => {},
-): Promise<void> {
-  const root = resolve(dir);
+export async function uiRoutes(app: FastifyInstance): Promise<void> {
+  const root = resolve(app.serverConfig.ui.dir ?? DEFAULT_UI_DIR);
   const built = existsSync(resolve(root, 'index.html'));
   if (!built)
-    warn(
+    app.monitor.logger.warn(
       `web UI not built (${root}/index.html missing): run npx vite build --config examples/server/ui/vite.config.ts`,
     );
 

@@ -1,9 +1,9 @@
 import { createMonitor, type Device, type Monitor } from '@ispmonitor/core';
 import { createFakeLogger, type FakeLogger } from '@ispmonitor/core/testing';
 import type { FastifyInstance } from 'fastify';
-import type { ServerContext } from '../../src/context.js';
 import { buildApp } from '../../src/http/app.js';
 import { parseServerConfig } from '../../src/server-config.js';
+import type { ServerContext } from '../../src/server-context.js';
 import { createServerContext } from '../../src/server-context.js';
 import { labDriver } from './lab-driver.js';
 
