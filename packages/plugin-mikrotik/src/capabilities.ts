@@ -44,8 +44,11 @@ const hasPackage = (caps: Capabilities, test: (name: string) => boolean): boolea
 /** A registration table and the shape of its rows. */
 export interface WirelessMenu {
   path: string;
-  /** `legacy`: v6-style `signal-strength` (`-62@6Mbps`); `wifi`: v7 `signal`. */
-  shape: 'legacy' | 'wifi';
+  /**
+   * `legacy`: `/interface/wireless`, `signal-strength` (`-62@6Mbps`), no SSID (the interface has
+   * it); `capsman`: `/caps-man`, `rx-signal` and `ssid`; `wifi`: v7 `signal` and `ssid`.
+   */
+  shape: 'legacy' | 'capsman' | 'wifi';
 }
 
 /**
@@ -60,7 +63,7 @@ export function wirelessMenus(caps: Capabilities): WirelessMenu[] {
   // v6 lists the bundle's sub-packages (`wireless` among them), so a known list is trusted.
   if (legacy !== false) {
     menus.push({ path: '/interface/wireless/registration-table', shape: 'legacy' });
-    menus.push({ path: '/caps-man/registration-table', shape: 'legacy' });
+    menus.push({ path: '/caps-man/registration-table', shape: 'capsman' });
   }
   if (caps.major >= 7) {
     const wifi = hasPackage(caps, (p) => p.startsWith('wifi'));

@@ -9,6 +9,7 @@ import type { Device, Driver, PollContext, PollResult } from '@ispmonitor/core';
 import { ConnectionPool, type RouterTarget } from './api/pool.js';
 import type { TlsSettings } from './api/tls.js';
 import { MikrotikError, MikrotikErrorCodes } from './errors.js';
+import { collectArp } from './parts/arp.js';
 import { newMemory, type PollScope, type RouterMemory } from './parts/context.js';
 import { collectInterfaces } from './parts/interfaces.js';
 import { collectBgp, collectNeighbours, collectQueues } from './parts/routing.js';
@@ -115,6 +116,7 @@ export function createMikrotikDriver(options: MikrotikDriverOptions = {}): Mikro
         // A new connection may be a new router (upgrade, replaced board): learn it again.
         memory.generation = lease.generation;
         memory.caps = undefined;
+        memory.ssids = undefined;
         memory.missing.clear();
       }
       const now = Date.now();
@@ -126,10 +128,12 @@ export function createMikrotikDriver(options: MikrotikDriverOptions = {}): Mikro
         logger: ctx.logger,
         signal,
         now,
+        reprobeMs: opts.reprobeInterval,
         ts: now,
         samples: [],
         facts: {},
         partErrors: [],
+        shared: new Map(),
       };
       await collectSystem(scope, opts.reprobeInterval);
       const want = new Set(settings.collect);
@@ -142,6 +146,7 @@ export function createMikrotikDriver(options: MikrotikDriverOptions = {}): Mikro
       if (want.has('queues')) parts.push(collectQueues(scope));
       if (want.has('bgp')) parts.push(collectBgp(scope));
       if (want.has('neighbours')) parts.push(collectNeighbours(scope));
+      if (want.has('arp')) parts.push(collectArp(scope));
       await Promise.all(parts);
       if (scope.fatal) return { samples: [], error: errorOf(scope.fatal) };
       const result: PollResult = { samples: scope.samples, facts: scope.facts };

@@ -25,6 +25,8 @@ export const MikrotikErrorCodes = {
   NO_SUCH_COMMAND: 'MIKROTIK_NO_SUCH_COMMAND',
   /** A table had more rows than the configured bound. */
   TOO_LARGE: 'MIKROTIK_TABLE_TOO_LARGE',
+  /** Rows of a table were not valid (missing key, junk text, absurd length): skipped, the rest kept. */
+  BAD_ROWS: 'MIKROTIK_BAD_ROWS',
   /** Too many open connections: the configured cap was reached. */
   CONNECTION_LIMIT: 'MIKROTIK_CONNECTION_LIMIT',
   /** Waiting before reconnecting after a failure. */

@@ -18,6 +18,7 @@ export const COLLECTIONS = [
   'queues',
   'bgp',
   'neighbours',
+  'arp',
 ] as const;
 
 /** One collection name. */
@@ -53,6 +54,12 @@ export const settingsSchema = z
     timeout: duration('10s'),
     /** What to collect. Default everything. */
     collect: z.array(z.enum(COLLECTIONS)).default([...COLLECTIONS]),
+    /**
+     * Also report the dynamic interfaces of PPP sessions (`<pppoe-USER>`: types `pppoe-in`,
+     * `l2tp-in`, `pptp-in`, `sstp-in`, `ovpn-in`) as interfaces with their own series. Default
+     * false: a BNG has thousands of them; their bytes are in `facts.pppoeSessions` instead.
+     */
+    sessionInterfaces: z.boolean().default(false),
     /** Most rows read from one table (leases, sessions…); more is a part error. Default 20,000. */
     maxRows: z.number().int().positive().default(20_000),
   })

@@ -18,6 +18,8 @@ export interface RouterMemory {
   capsAt: number;
   missing: MissingMenus;
   sessions: SessionTracker;
+  /** SSID of each legacy wireless interface (`/interface/wireless`), read rarely. */
+  ssids?: { at: number; ok: boolean; byInterface: Map<string, string> };
 }
 
 /** Codes that mean the connection (not one menu) failed: the whole poll fails with them. */
@@ -38,11 +40,15 @@ export interface PollScope {
   readonly logger: Logger;
   readonly signal: AbortSignal;
   readonly now: number;
+  /** How often what was learned about the router is read again (`reprobeInterval`). */
+  readonly reprobeMs: number;
   /** Timestamp of every sample of this poll. */
   readonly ts: number;
   readonly samples: Sample[];
   readonly facts: InventoryFacts;
   readonly partErrors: PartError[];
+  /** Menus read once per poll for several parts (`sharedMenu`). */
+  readonly shared: Map<string, Promise<Row[] | undefined>>;
   /** The first connection-level failure, which turns the poll into an error result. */
   fatal?: MikrotikError;
 }
@@ -95,6 +101,29 @@ export async function readMenu(
     }
     return undefined;
   }
+}
+
+/**
+ * `readMenu` once per poll for every part that asks with the same fields: `/interface` serves
+ * both the interface counters and the byte counters of PPP sessions.
+ */
+export function sharedMenu(
+  scope: PollScope,
+  path: string,
+  fields: readonly string[],
+): Promise<Row[] | undefined> {
+  const key = `${path}\u0000${fields.join(',')}`;
+  let read = scope.shared.get(key);
+  if (!read) {
+    read = readMenu(scope, path, fields);
+    scope.shared.set(key, read);
+  }
+  return read;
+}
+
+/** Whether `path` is a menu this router lacks (after a `readMenu` that resolved undefined). */
+export function isMissing(scope: PollScope, path: string): boolean {
+  return scope.memory.missing.skip(path, scope.now);
 }
 
 /** Fresh memory for a router. */

@@ -4,9 +4,18 @@
  */
 import { catalog, type InterfaceFact } from '@ispmonitor/core';
 import { parseBool, parseCounter } from '../values.js';
-import { emit, type PollScope, readMenu } from './context.js';
+import { emit, type PollScope, sharedMenu } from './context.js';
 
-const FIELDS = [
+/** Interface types of PPP server sessions: RouterOS names each one `<SERVICE-USER>`. */
+export const SESSION_TYPES: readonly string[] = ['pppoe-in', 'l2tp-in', 'pptp-in', 'sstp-in', 'ovpn-in'];
+const SESSION_TYPE_SET: ReadonlySet<string> = new Set(SESSION_TYPES);
+
+/** Whether an `/interface` row is the dynamic interface of a PPP session. */
+export const isSessionInterface = (row: { type?: string }): boolean =>
+  row.type !== undefined && SESSION_TYPE_SET.has(row.type);
+
+/** Fields read from `/interface` (also the PPP part's byte counters of session interfaces). */
+export const INTERFACE_FIELDS: readonly string[] = [
   '.id',
   'name',
   'type',
@@ -38,14 +47,19 @@ const COUNTERS: ReadonlyArray<[string, string]> = [
   ['link-downs', catalog.ifLinkDowns.name],
 ];
 
-/** Reads `/interface` and emits counters and states per interface. */
+/**
+ * Reads `/interface` and emits counters and states per interface. The dynamic interfaces of PPP
+ * sessions are left out unless `sessionInterfaces` is set: a BNG has thousands, and their
+ * bytes are part of `facts.pppoeSessions` (session history) instead.
+ */
 export async function collectInterfaces(scope: PollScope): Promise<void> {
-  const rows = await readMenu(scope, '/interface', FIELDS);
+  const rows = await sharedMenu(scope, '/interface', INTERFACE_FIELDS);
   if (!rows) return;
   const facts: InterfaceFact[] = [];
   for (const r of rows) {
     const name = r.name;
     if (!name) continue;
+    if (!scope.settings.sessionInterfaces && isSessionInterface(r)) continue;
     const labels = { ifName: name };
     for (const [attr, metric] of COUNTERS) emit(scope, metric, labels, parseCounter(r[attr]));
     const running = parseBool(r.running);
