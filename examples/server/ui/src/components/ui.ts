@@ -72,23 +72,27 @@ export function segmented(
 /** A simple table from rows: `columns` say the header, how to render a cell, and alignment. */
 export function table<T>(
   rows: T[],
-  columns: Array<{ title: string; cell: (row: T) => Child; num?: boolean }>,
+  columns: Array<{ title: string; cell: (row: T) => Child; num?: boolean; nowrap?: boolean }>,
   empty = 'Nothing to show.',
+  opts: { cards?: boolean; rowClass?: (row: T) => string | undefined } = {},
 ): HTMLElement {
   if (rows.length === 0) return h('div', { class: 'empty' }, empty);
+  const cls = (c: { num?: boolean; nowrap?: boolean }) =>
+    [c.num ? 'num' : '', c.nowrap ? 'nowrap' : ''].filter(Boolean).join(' ') || undefined;
   return h(
     'div',
     { class: 'tbl-wrap' },
     h(
       'table',
-      { class: 'tbl' },
+      // `cards`: on phones each row becomes a card of label/value lines (no sideways scrolling).
+      { class: opts.cards ? 'tbl tbl-cards' : 'tbl' },
       h(
         'thead',
         null,
         h(
           'tr',
           null,
-          columns.map((c) => h('th', { class: c.num ? 'num' : undefined, scope: 'col' }, c.title)),
+          columns.map((c) => h('th', { class: cls(c), scope: 'col' }, c.title)),
         ),
       ),
       h(
@@ -97,8 +101,15 @@ export function table<T>(
         rows.map((r) =>
           h(
             'tr',
-            null,
-            columns.map((c) => h('td', { class: c.num ? 'num' : undefined }, c.cell(r))),
+            { class: opts.rowClass?.(r) },
+            columns.map((c) =>
+              // In cards, the label and the value are the two sides of a line: one element each.
+              h(
+                'td',
+                { class: cls(c), 'data-label': c.title },
+                opts.cards ? h('span', null, c.cell(r)) : c.cell(r),
+              ),
+            ),
           ),
         ),
       ),

@@ -21,3 +21,11 @@ export const RANGES: RangeChoice[] = [
 export function rangeFor(value: string | null | undefined): RangeChoice {
   return RANGES.find((r) => r.value === value) ?? (RANGES[2] as RangeChoice);
 }
+
+/**
+ * The range of a history page's `?range=` (subscriber, IP, MAC), 30 days by default: the help
+ * desk asks "since when has it been bad?".
+ */
+export function historyRange(value: string | null | undefined): RangeChoice {
+  return RANGES.find((r) => r.value === (value ?? '30d')) ?? (RANGES.at(-1) as RangeChoice);
+}

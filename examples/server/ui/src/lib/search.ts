@@ -96,7 +96,8 @@ export function hitWhere(hit: SearchHit, now = Date.now()): string {
     case 'subscriber':
       return [
         when(hit.active, hit.router, hit.since, hit.lastSeen, now),
-        hit.active ? hit.interface : null,
+        // RouterOS names PPP interfaces `<pppoe-USER>`: only an interface that says more is shown.
+        hit.active && hit.interface !== `<pppoe-${hit.user}>` ? hit.interface : null,
         hit.address,
         hit.mac,
       ]

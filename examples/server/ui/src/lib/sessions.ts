@@ -32,3 +32,22 @@ export function reconnectTone(n: number, perDay: number): 'ok' | 'warn' | 'bad' 
   if (n >= perDay) return 'warn';
   return 'ok';
 }
+
+/**
+ * Seconds the subscriber was offline before each session (rows newest first): the gap between
+ * its start and the end of the next older row. `undefined` for the oldest row on screen, and
+ * where sessions overlap (two at once: on two routers, or a late end).
+ */
+export function gapsBefore(rows: Array<Pick<SessionRecord, 'start' | 'end'>>): Array<number | undefined> {
+  return rows.map((s, i) => {
+    const older = rows[i + 1];
+    if (!older || older.end === null) return undefined;
+    const gap = (s.start - older.end) / 1000;
+    return gap >= 0 ? gap : undefined;
+  });
+}
+
+/** Whether an interface name only repeats the user (RouterOS names PPP interfaces `<pppoe-USER>`). */
+export function isOwnPppInterface(iface: string | null, user: string): boolean {
+  return iface === null || iface === `<pppoe-${user}>`;
+}

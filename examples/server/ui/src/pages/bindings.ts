@@ -4,7 +4,7 @@ import { ApiError, api, qs } from '../lib/api.js';
 import { h, mount } from '../lib/dom.js';
 import { formatDuration, formatTime } from '../lib/format.js';
 import { type Page, setTitle } from '../lib/nav.js';
-import { RANGES, type RangeChoice } from '../lib/ranges.js';
+import { historyRange, RANGES, type RangeChoice } from '../lib/ranges.js';
 import type { BindingRecord } from '../lib/subscriber-types.js';
 
 const SOURCE: Record<BindingRecord['source'], string> = {
@@ -28,19 +28,25 @@ export function bindingsTable(rows: BindingRecord[], subject: 'ip' | 'mac'): HTM
   return table(
     rows,
     [
-      { title: 'From', cell: (b) => at(b.from, now) },
-      { title: 'Until', cell: (b) => at(b.to, now) },
-      { title: 'Duration', cell: (b) => formatDuration(((b.to ?? now) - b.from) / 1000), num: true },
+      { title: 'From', cell: (b) => at(b.from, now), nowrap: true },
+      { title: 'Until', cell: (b) => at(b.to, now), nowrap: true },
+      {
+        title: 'Duration',
+        cell: (b) => formatDuration(((b.to ?? now) - b.from) / 1000),
+        num: true,
+        nowrap: true,
+      },
       { title: 'Source', cell: (b) => SOURCE[b.source] ?? b.source },
       { title: 'User', cell: (b) => userLink(b.user) },
       subject === 'ip'
         ? { title: 'MAC', cell: (b: BindingRecord) => macLink(b.mac) }
         : { title: 'IP', cell: (b: BindingRecord) => ipLink(b.ip) },
       { title: 'Host name', cell: (b) => b.hostName ?? '' },
-      { title: 'Router', cell: (b) => routerLink(b.router) },
+      { title: 'Router', cell: (b) => routerLink(b.router), nowrap: true },
       { title: 'Interface', cell: (b) => b.interface ?? '' },
     ],
     'Nobody held it in this range.',
+    { cards: true },
   );
 }
 
@@ -49,8 +55,7 @@ function bindingPage(kind: 'ip' | 'mac'): Page {
   return (root, params, query) => {
     const value = (kind === 'ip' ? params.ip : params.mac) ?? '';
     const abort = new AbortController();
-    let range: RangeChoice =
-      RANGES.find((r) => r.value === (query.get('range') ?? '30d')) ?? (RANGES.at(-1) as RangeChoice);
+    let range: RangeChoice = historyRange(query.get('range'));
     const base = kind === 'ip' ? '/ips' : '/macs';
     const label = kind === 'ip' ? 'IP address' : 'MAC address';
     setTitle(value);
@@ -109,7 +114,7 @@ function bindingPage(kind: 'ip' | 'mac'): Page {
       RANGES.map((r) => ({ value: r.value, label: r.label })),
       range.value,
       (v) => {
-        range = RANGES.find((r) => r.value === v) ?? range;
+        range = historyRange(v);
         history.replaceState(null, '', `${base}/${encodeURIComponent(value)}?range=${v}`);
         void load();
       },
@@ -121,11 +126,16 @@ function bindingPage(kind: 'ip' | 'mac'): Page {
         { class: 'card', 'data-testid': `${kind}-history` },
         h(
           'header',
-          null,
-          h('h2', { class: kind === 'ip' || kind === 'mac' ? 'mono' : undefined }, value),
-          h('span', { class: 'muted' }, label),
-          count,
-          h('span', { class: 'grow' }),
+          { class: 'wrap' },
+          h(
+            'h2',
+            null,
+            h('span', { class: 'mono big' }, value),
+            ' ',
+            h('span', { class: 'muted' }, label),
+            ' ',
+            count,
+          ),
           picker,
         ),
         body,
