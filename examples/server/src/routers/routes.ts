@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { actor } from '../auth/guard.js';
 import { HttpError } from '../http/errors.js';
 import { errorSchema, pageQuery, paging } from '../http/query.js';
+import { checkCredentials } from './credentials.js';
 import { type RouterFilter, RouterListIndex } from './list-index.js';
 import { deviceBodySchema, deviceInput, routerSchema, routerView } from './view.js';
 
@@ -112,19 +113,40 @@ export async function routerRoutes(app: FastifyInstance): Promise<void> {
     {
       schema: {
         tags,
-        summary: 'Change a router (devices from the config file are read-only)',
+        summary:
+          'Change a router (devices from the config file are read-only). Changing host, port or driver needs the driver settings (credentials) in the same request, or keepCredentials: true from an admin',
         params: idParams,
-        body: { ...deviceBodySchema, minProperties: 1 },
-        response: { 200: routerSchema, 400: errorSchema, 404: errorSchema, 409: errorSchema },
+        body: {
+          ...deviceBodySchema,
+          minProperties: 1,
+          properties: { ...deviceBodySchema.properties, keepCredentials: { type: 'boolean' } },
+        },
+        response: {
+          200: routerSchema,
+          400: errorSchema,
+          403: errorSchema,
+          404: errorSchema,
+          409: errorSchema,
+        },
       },
     },
     async (req) => {
       if (req.body.id !== undefined && req.body.id !== req.params.id) {
         throw new HttpError(400, 'id cannot be changed: create a new router instead');
       }
-      const state = await registry.update(req.params.id, req.body);
+      const current = registry.get(req.params.id);
+      const decision = checkCredentials(
+        current?.origin === 'store' ? current.device : undefined,
+        req.body,
+        req.principal,
+      );
+      const state = await registry.update(req.params.id, deviceInput(req.body));
       // Only the names of the changed fields: values may be credentials.
-      await app.audit.record(actor(req), 'router.update', req.params.id, { fields: Object.keys(req.body) });
+      await app.audit.record(actor(req), 'router.update', req.params.id, {
+        fields: Object.keys(req.body).filter((k) => k !== 'keepCredentials'),
+        ...(decision.moved.length > 0 ? { moved: decision.moved } : {}),
+        ...(decision.kept ? { keptCredentials: decision.kept } : {}),
+      });
       return routerView(state);
     },
   );

@@ -83,5 +83,6 @@ export const deviceBodySchema = {
 
 /** Strips the API-only fields before a device goes to core. */
 export function deviceInput(body: Record<string, unknown>): Device {
-  return body as Device;
+  const { keepCredentials: _apiOnly, ...device } = body;
+  return device as Device;
 }

@@ -1,4 +1,4 @@
-import { createMonitor, type Device, type Monitor } from '@ispmonitor/core';
+import { createMonitor, type Device, type Monitor, type Plugin } from '@ispmonitor/core';
 import { createFakeLogger, type FakeLogger } from '@ispmonitor/core/testing';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/http/app.js';
@@ -22,11 +22,18 @@ export interface Harness {
 
 /** A started monitor with the lab driver, its server context and API app (no sockets). */
 export async function startHarness(
-  options: { devices?: Device[]; server?: Record<string, unknown>; start?: boolean; interval?: string } = {},
+  options: {
+    devices?: Device[];
+    server?: Record<string, unknown>;
+    start?: boolean;
+    interval?: string;
+    /** Plugins besides the lab driver. */
+    plugins?: Plugin<unknown>[];
+  } = {},
 ): Promise<Harness> {
   const logger = createFakeLogger();
   const monitor = await createMonitor({
-    plugins: [labDriver()],
+    plugins: [labDriver(), ...(options.plugins ?? [])] as Plugin<unknown>[],
     devices: options.devices ?? [],
     logger,
     poller: { interval: options.interval ?? '1h' },
