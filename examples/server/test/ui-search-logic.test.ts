@@ -8,7 +8,7 @@ import {
   isSearchShortcut,
   MAX_QUERY,
 } from '../ui/src/lib/search.js';
-import { reconnectTone, sessionDuration, sessionTraffic } from '../ui/src/lib/sessions.js';
+import { gapsBefore, reconnectTone, sessionDuration, sessionTraffic } from '../ui/src/lib/sessions.js';
 import type { SearchHit } from '../ui/src/lib/subscriber-types.js';
 
 const NOW = Date.UTC(2026, 11, 5, 12, 0, 0);
@@ -75,7 +75,11 @@ describe('global search logic', () => {
   });
 
   it('says where a subscriber is now, or when it was last seen', () => {
-    expect(hitWhere(sub(), NOW)).toBe('on bng-1 for 3h 5m · <pppoe-alice> · 10.1.0.7 · aa:bb:cc:00:11:22');
+    // RouterOS's `<pppoe-USER>` only repeats the user: left out; another interface is shown.
+    expect(hitWhere(sub(), NOW)).toBe('on bng-1 for 3h 5m · 10.1.0.7 · aa:bb:cc:00:11:22');
+    expect(hitWhere(sub({ interface: 'vlan100' }), NOW)).toBe(
+      'on bng-1 for 3h 5m · vlan100 · 10.1.0.7 · aa:bb:cc:00:11:22',
+    );
     expect(hitWhere(sub({ active: false, lastSeen: NOW - 2 * 86_400_000 }), NOW)).toBe(
       'last seen 2d ago on bng-1 · 10.1.0.7 · aa:bb:cc:00:11:22',
     );
@@ -107,6 +111,16 @@ describe('session words', () => {
   it('traffic is down then up, and a dash when not reported', () => {
     expect(sessionTraffic({ bytesIn: 1024, bytesOut: 3 * 1024 ** 3 })).toBe('↓ 3.0 GiB ↑ 1.0 KiB');
     expect(sessionTraffic({ bytesIn: null, bytesOut: null })).toBe('–');
+  });
+  it('the offline gap before each session comes from the next older one (none when they overlap)', () => {
+    const m = 60_000;
+    const rows = [
+      { start: 100 * m, end: null },
+      { start: 50 * m, end: 97 * m },
+      { start: 10 * m, end: 60 * m },
+      { start: 0, end: 5 * m },
+    ];
+    expect(gapsBefore(rows)).toEqual([180, undefined, 300, undefined]);
   });
   it('reconnect counts turn warn, then bad', () => {
     expect([0, 3, 9].map((n) => reconnectTone(n, 3))).toEqual(['ok', 'warn', 'bad']);
