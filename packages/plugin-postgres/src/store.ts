@@ -34,7 +34,16 @@ import type { Source } from './query/source.js';
 import { type Availability, type StatusChange, StatusReader } from './query/status.js';
 import { type TopQuery, type TopRow, topN } from './query/top.js';
 import { LATEST_VERSION, schemaVersion } from './schema/migrate.js';
-import type { HistoryImport } from './subscribers/query-types.js';
+import { ipHistory, macHistory } from './subscribers/query-history.js';
+import { subscriberSessions, subscriberSummary } from './subscribers/query-sessions.js';
+import type {
+  BindingRecord,
+  HistoryImport,
+  SearchHit,
+  SessionPage,
+  SubscriberSummary,
+} from './subscribers/query-types.js';
+import { search } from './subscribers/search.js';
 
 /** What the server reads from storage. Every method rejects while the database is unreachable. */
 export interface PostgresStore extends SampleQuery {
@@ -64,6 +73,23 @@ export interface PostgresStore extends SampleQuery {
    * changes, time series as 5-minute aggregates (written as rollups). Bad entries: `BAD_QUERY`.
    */
   importHistory(h: HistoryImport): Promise<{ rows: number }>;
+  /**
+   * Fleet-wide search: PPPoE users (current and past), interfaces (name, alias, description),
+   * IPs and MACs in any notation. Exact before prefix before substring; current before past;
+   * newest first. Empty or over-long text, or a bad limit (1..100, default 20): `BAD_QUERY`.
+   */
+  search(q: string, options?: { limit?: number }): Promise<SearchHit[]>;
+  /** A PPPoE user's current sessions, routers, reconnects; undefined when never seen. */
+  subscriber(user: string): Promise<SubscriberSummary | undefined>;
+  /** A PPPoE user's sessions active in [from, to], newest first; `before` is a page's `next`. */
+  subscriberSessions(
+    user: string,
+    q?: { from?: number; to?: number; limit?: number; before?: string },
+  ): Promise<SessionPage>;
+  /** Who held an IP (sessions, leases, ARP), newest first. Not an IP: `BAD_QUERY`. */
+  ipHistory(ip: string, q?: { from?: number; to?: number; limit?: number }): Promise<BindingRecord[]>;
+  /** Where a MAC (any notation) was seen, newest first. Not a MAC: `BAD_QUERY`. */
+  macHistory(mac: string, q?: { from?: number; to?: number; limit?: number }): Promise<BindingRecord[]>;
 }
 
 /** Token of the store, for the server: `monitor.resolve(postgresStore)`. */
@@ -155,6 +181,7 @@ export class Storage implements PostgresStore {
             latenessMs: this.options.rollups.lateness,
             partitionsAheadDays: this.options.maintenance.partitionsAhead,
             rollupStatementTimeoutMs: this.options.maintenance.statementTimeout,
+            subscriberRetentionMs: this.options.subscribers.retention,
           },
           now,
         );
@@ -260,7 +287,23 @@ export class Storage implements PostgresStore {
   importHistory(h: HistoryImport): Promise<{ rows: number }> {
     return importHistory(this.db, this.#series, h, {
       rollupStatementTimeoutMs: this.options.maintenance.statementTimeout,
+      now: this.clock.now(),
     });
+  }
+  search(q: string, options?: { limit?: number }): Promise<SearchHit[]> {
+    return search(this.db, q, options);
+  }
+  subscriber(user: string): Promise<SubscriberSummary | undefined> {
+    return subscriberSummary(this.db, user, this.clock.now());
+  }
+  subscriberSessions(user: string, q?: { from?: number; to?: number; limit?: number; before?: string }) {
+    return subscriberSessions(this.db, user, q);
+  }
+  ipHistory(ip: string, q?: { from?: number; to?: number; limit?: number }) {
+    return ipHistory(this.db, ip, q);
+  }
+  macHistory(mac: string, q?: { from?: number; to?: number; limit?: number }) {
+    return macHistory(this.db, mac, q);
   }
   highestCpu(windowMs: number, limit = 10): Promise<TopRow[]> {
     return topN(this.db, {

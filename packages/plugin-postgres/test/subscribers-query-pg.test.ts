@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe } from 'vitest';
 import { openPg } from '../src/db/pg.js';
 import type { Db } from '../src/db/types.js';
 import { importSuite } from './subscribers-query-import-suite.js';
+import { subscriberSuite } from './subscribers-query-suite.js';
 import { type PgServer, pgMissing, startPgServer } from './support/pg-server.js';
 
 const missing = pgMissing();
@@ -27,4 +28,5 @@ describe.skipIf(missing)('subscriber reads on PostgreSQL 15', () => {
   }
 
   importSuite(freshDb);
+  subscriberSuite(freshDb);
 });

@@ -1,5 +1,6 @@
 import { afterAll } from 'vitest';
 import { importSuite } from './subscribers-query-import-suite.js';
+import { subscriberSuite } from './subscribers-query-suite.js';
 import { closeSharedPglite, sharedPglite } from './support/pglite.js';
 
 // One in-memory PGlite for the file (it takes seconds to start); each test empties its schema.
@@ -13,3 +14,4 @@ async function freshDb() {
 }
 
 importSuite(freshDb);
+subscriberSuite(freshDb);

@@ -8,11 +8,14 @@ import type { HistoryImport } from '../subscribers/query-types.js';
 import { badQuery } from '../subscribers/search-terms.js';
 import { importSeries } from './series.js';
 import { importStatusChanges } from './status.js';
+import { importLeases, importSessions, importWireless } from './subscribers.js';
 
 /** Settings of an import. */
 export interface ImportSettings {
   /** Statement timeout of the rollup statements (the maintenance one). */
   rollupStatementTimeoutMs: number;
+  /** Now (ms): the last seen of imported rows that are still current. */
+  now: number;
 }
 
 const list = <T>(v: T[] | undefined, name: string): T[] => {
@@ -33,6 +36,9 @@ export async function importHistory(
 ): Promise<{ rows: number }> {
   if (typeof h !== 'object' || h === null) throw badQuery('the history must be an object');
   let rows = 0;
+  rows += await importSessions(db, list(h.sessions, 'sessions'), settings.now);
+  rows += await importLeases(db, list(h.leases, 'leases'), settings.now);
+  rows += await importWireless(db, list(h.wireless, 'wireless'), settings.now);
   rows += await importStatusChanges(db, list(h.statusChanges, 'statusChanges'));
   rows += await importSeries(db, cache, list(h.series, 'series'), settings.rollupStatementTimeoutMs);
   return { rows };

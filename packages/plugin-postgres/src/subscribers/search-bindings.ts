@@ -1,0 +1,172 @@
+/**
+ * Search parts: IP addresses and MACs, wherever they were seen — PPPoE sessions, DHCP leases,
+ * wireless registrations, ARP bindings, interfaces. One hit per address and source: the current
+ * row, else the latest.
+ */
+import type { Queryable } from '../db/types.js';
+import type { IpHit, MacHit, Match } from './query-types.js';
+import { formatMac, type IpTerm, type MacTerm } from './search-address.js';
+import { CANDIDATES, ipCondition, macCondition, ms, Params, run, str } from './search-sql.js';
+
+/** A history table as the binding searches read it: our constants, never input. */
+interface Source {
+  source: 'pppoe' | 'dhcp' | 'wireless' | 'arp';
+  table: string;
+  since: string;
+  /** Column of `ispm_subscriber_routers` with the router's last poll of this kind. */
+  polled: string;
+  user: string;
+  hostName: string;
+  iface: string;
+  address: string;
+}
+
+const PPPOE: Source = {
+  source: 'pppoe',
+  table: 'ispm_pppoe_sessions',
+  since: 'started_at',
+  polled: 'pppoe_at',
+  user: 't.username',
+  hostName: 'NULL::text',
+  iface: 't.interface',
+  address: 'host(t.address)',
+};
+const DHCP: Source = {
+  source: 'dhcp',
+  table: 'ispm_dhcp_leases',
+  since: 'first_seen',
+  polled: 'dhcp_at',
+  user: 'NULL::text',
+  hostName: 't.host_name',
+  iface: 'NULL::text',
+  address: 'host(t.address)',
+};
+const WIRELESS: Source = {
+  source: 'wireless',
+  table: 'ispm_wireless_clients',
+  since: 'first_seen',
+  polled: 'wireless_at',
+  user: 'NULL::text',
+  hostName: 'NULL::text',
+  iface: 't.interface',
+  address: 'NULL::text',
+};
+const ARP: Source = {
+  source: 'arp',
+  table: 'ispm_arp_bindings',
+  since: 'first_seen',
+  polled: 'arp_at',
+  user: 'NULL::text',
+  hostName: 'NULL::text',
+  iface: 't.interface',
+  address: 'host(t.address)',
+};
+
+/** Sources holding IPs, and holding MACs. */
+export const IP_SOURCES: readonly Source[] = [PPPOE, DHCP, ARP];
+export const MAC_SOURCES: readonly Source[] = [PPPOE, DHCP, WIRELESS, ARP];
+
+interface Row {
+  device: string;
+  address: string | null;
+  mac: string | null;
+  username: string | null;
+  host_name: string | null;
+  iface: string | null;
+  active: boolean;
+  since: number;
+  last_seen: number;
+}
+
+/**
+ * Rows of one source that match: the current ones (its open partition), then ended ones, at most
+ * `CANDIDATES` of each. For an exact address the ended ones are the latest; for a prefix or a
+ * block they are the first the index yields (sorting every match of `10.` would read them all).
+ */
+async function rowsOf(
+  db: Queryable,
+  s: Source,
+  exact: boolean,
+  where: (p: Params) => string,
+): Promise<Row[]> {
+  const p = new Params();
+  const cond = where(p);
+  const cap = p.add(CANDIDATES);
+  const cols = `t.device, ${s.address} AS address, t.mac, ${s.user} AS username, ${s.hostName} AS host_name,
+                ${s.iface} AS iface, ${ms(`t.${s.since}`)} AS since`;
+  const sql = `
+    (SELECT ${cols}, true AS active, ${ms(`greatest(t.last_seen, r.${s.polled})`)} AS last_seen
+       FROM (SELECT * FROM ${s.table}_open WHERE ${cond} LIMIT ${cap}) t
+       LEFT JOIN ispm_subscriber_routers r ON r.device = t.device)
+    UNION ALL
+    (SELECT ${cols}, false, ${ms('t.last_seen')}
+       FROM ${s.table} t
+      WHERE ${cond} AND coalesce(t.ended_at, 'infinity'::timestamptz) < 'infinity'::timestamptz
+      ${exact ? `ORDER BY coalesce(t.ended_at, 'infinity'::timestamptz) DESC` : ''} LIMIT ${cap})`;
+  return run<Row>(db, sql, p);
+}
+
+/** Keeps the first row per key (rows come current first, then newest first). */
+function bestPer<T>(rows: T[], key: (r: T) => string): T[] {
+  const seen = new Map<string, T>();
+  for (const r of rows) if (!seen.has(key(r))) seen.set(key(r), r);
+  return [...seen.values()];
+}
+
+const order = (a: Row, b: Row) => Number(b.active) - Number(a.active) || b.last_seen - a.last_seen;
+
+/** IP hits: one per address and source. */
+export async function searchIps(db: Queryable, ip: IpTerm): Promise<IpHit[]> {
+  const match: Match = ip.kind === 'exact' ? 'exact' : 'prefix';
+  const parts = await Promise.all(
+    IP_SOURCES.map(async (s) => {
+      const rows = (await rowsOf(db, s, ip.kind === 'exact', (p) => ipCondition('address', ip, p))).sort(
+        order,
+      );
+      return bestPer(rows, (r) => `${r.address}`).map(
+        (r): IpHit => ({
+          kind: 'ip',
+          ip: String(r.address),
+          source: s.source as IpHit['source'],
+          router: r.device,
+          user: str(r.username),
+          mac: r.mac ? formatMac(r.mac) : null,
+          hostName: str(r.host_name),
+          active: r.active === true,
+          since: Number(r.since),
+          lastSeen: Number(r.last_seen),
+          match,
+        }),
+      );
+    }),
+  );
+  return parts.flat();
+}
+
+/** MAC hits from the history tables: one per MAC and source. */
+export async function searchMacs(db: Queryable, mac: MacTerm): Promise<MacHit[]> {
+  const match: Match = mac.full ? 'exact' : 'prefix';
+  const parts = await Promise.all(
+    MAC_SOURCES.map(async (s) => {
+      const rows = (await rowsOf(db, s, mac.full, (p) => macCondition('mac', mac.hex, mac.full, p))).sort(
+        order,
+      );
+      return bestPer(rows, (r) => `${r.mac}`).map(
+        (r): MacHit => ({
+          kind: 'mac',
+          mac: formatMac(String(r.mac)),
+          source: s.source,
+          router: r.device,
+          user: str(r.username),
+          address: str(r.address),
+          interface: str(r.iface),
+          active: r.active === true,
+          since: Number(r.since),
+          lastSeen: Number(r.last_seen),
+          match,
+        }),
+      );
+    }),
+  );
+  return parts.flat();
+}

@@ -1,0 +1,78 @@
+/** Search parts from the current interfaces: by name, alias or description, and by MAC. */
+import type { Queryable } from '../db/types.js';
+import type { InterfaceHit, MacHit, Match } from './query-types.js';
+import { formatMac, type MacTerm } from './search-address.js';
+import { CANDIDATES, macCondition, ms, Params, run, str, textCondition } from './search-sql.js';
+
+/** The interface MAC as 12 hex digits (drivers store it as the device gives it): indexed in migration 5. */
+export const IFACE_MAC = `regexp_replace(lower(mac), '[^0-9a-f]', '', 'g')`;
+/** Name and alias as indexed (migration 5); descriptions are matched unindexed, on current rows. */
+export const IFACE_NAME = 'lower(name)';
+export const IFACE_ALIAS = 'lower(alias)';
+
+interface Row {
+  device: string;
+  if_index: string;
+  name: string;
+  alias: string | null;
+  description: string | null;
+  mac: string | null;
+  oper_up: boolean | null;
+  last_seen: number;
+  first_seen: number;
+}
+
+const COLS = `device, if_index, name, alias, description, mac, oper_up, ${ms('first_seen')} AS first_seen, ${ms('last_seen')} AS last_seen`;
+
+/** Current interfaces whose name, alias or description matches `text` in one class, with their last poll. */
+export async function searchInterfaces(
+  db: Queryable,
+  text: string,
+  match: Match,
+): Promise<Array<{ hit: InterfaceHit; lastSeen: number }>> {
+  const p = new Params();
+  // Each column in its own branch, so each can use its index; UNION drops an interface met twice.
+  const branch = (expr: string) =>
+    `(SELECT ${COLS} FROM ispm_interfaces WHERE ended_at IS NULL AND ${textCondition(expr, match, text, p)} LIMIT ${CANDIDATES})`;
+  const sql = [branch(IFACE_NAME), branch(IFACE_ALIAS), branch('lower(description)')].join(' UNION ');
+  const rows = await run<Row>(db, sql, p);
+  return rows.map((r) => ({
+    hit: {
+      kind: 'interface',
+      router: r.device,
+      index: r.if_index,
+      name: r.name,
+      alias: str(r.alias),
+      description: str(r.description),
+      mac: r.mac === null ? null : formatMac(r.mac.toLowerCase().replace(/[^0-9a-f]/g, '')),
+      operUp: r.oper_up ?? null,
+      match,
+    },
+    lastSeen: Number(r.last_seen),
+  }));
+}
+
+/** Current (and past) interfaces with a MAC matching `mac`: MAC hits of source `interface`. */
+export async function searchInterfaceMacs(db: Queryable, mac: MacTerm): Promise<MacHit[]> {
+  const p = new Params();
+  const sql = `SELECT ${COLS}, ended_at IS NULL AS active FROM ispm_interfaces
+                WHERE mac IS NOT NULL AND ${macCondition(IFACE_MAC, mac.hex, mac.full, p)} LIMIT ${CANDIDATES}`;
+  const rows = await run<Row & { active: boolean }>(db, sql, p);
+  return rows.map((r) => ({
+    kind: 'mac',
+    mac: formatMac(
+      String(r.mac)
+        .toLowerCase()
+        .replace(/[^0-9a-f]/g, ''),
+    ),
+    source: 'interface',
+    router: r.device,
+    user: null,
+    address: null,
+    interface: r.name,
+    active: r.active === true,
+    since: Number(r.first_seen),
+    lastSeen: Number(r.last_seen),
+    match: mac.full ? 'exact' : 'prefix',
+  }));
+}

@@ -1,0 +1,110 @@
+/**
+ * Fleet-wide search over storage: PPPoE users, interfaces, IPs and MACs (routers come from the
+ * server's registry). Each part reads a bounded number of rows through an index; the hits are
+ * ranked exact, prefix, substring; within one class current before past, then most recent first.
+ */
+import type { Queryable } from '../db/types.js';
+import type { Match, SearchHit } from './query-types.js';
+import { searchIps, searchMacs } from './search-bindings.js';
+import { searchInterfaceMacs, searchInterfaces } from './search-interfaces.js';
+import { MATCH_RANK } from './search-sql.js';
+import { badQuery, parseSearch } from './search-terms.js';
+import { searchUsers } from './search-users.js';
+
+/** Default and largest number of hits. */
+export const SEARCH_DEFAULT_LIMIT = 20;
+export const SEARCH_MAX_LIMIT = 100;
+/** Substring matching (no index serves it) needs this many characters, and covers current rows only. */
+export const SUBSTRING_MIN_LENGTH = 3;
+
+interface Ranked {
+  hit: SearchHit;
+  key: string;
+  active: boolean;
+  lastSeen: number;
+}
+
+function keyOf(h: SearchHit): string {
+  switch (h.kind) {
+    case 'subscriber':
+      return `s\u0000${h.user}`;
+    case 'interface':
+      return `i\u0000${h.router}\u0000${h.index}`;
+    case 'ip':
+      return `ip\u0000${h.source}\u0000${h.ip}`;
+    case 'mac':
+      return `m\u0000${h.source}\u0000${h.mac}${h.source === 'interface' ? `\u0000${h.router}\u0000${h.interface}` : ''}`;
+    default:
+      return `r\u0000${h.id}`;
+  }
+}
+
+const ranked = (hit: Exclude<SearchHit, { kind: 'router' | 'interface' }>): Ranked => ({
+  hit,
+  key: keyOf(hit),
+  active: hit.active,
+  lastSeen: hit.lastSeen,
+});
+
+const better = (a: Ranked, b: Ranked) =>
+  MATCH_RANK[a.hit.match] - MATCH_RANK[b.hit.match] ||
+  Number(b.active) - Number(a.active) ||
+  b.lastSeen - a.lastSeen ||
+  (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+
+/** Checks a search limit: 1..`SEARCH_MAX_LIMIT`, default `SEARCH_DEFAULT_LIMIT`. */
+export function searchLimit(limit: unknown): number {
+  if (limit === undefined) return SEARCH_DEFAULT_LIMIT;
+  if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > SEARCH_MAX_LIMIT)
+    throw badQuery(`limit must be an integer from 1 to ${SEARCH_MAX_LIMIT}`);
+  return limit;
+}
+
+async function textPart(db: Queryable, text: string, match: Match, limit: number): Promise<Ranked[]> {
+  const activeOnly = match === 'substring';
+  const [users, ifaces] = await Promise.all([
+    searchUsers(db, text, match, limit + 1, activeOnly),
+    searchInterfaces(db, text, match),
+  ]);
+  return [
+    ...users.map(ranked),
+    ...ifaces.map(({ hit, lastSeen }) => ({ hit, key: keyOf(hit), active: true, lastSeen })),
+  ];
+}
+
+/**
+ * Searches users, interfaces, IPs and MACs for `q` (see `parseSearch` for what is refused).
+ * Substring matches are looked for only when the exact and prefix ones leave room.
+ */
+export async function search(db: Queryable, q: unknown, options?: { limit?: number }): Promise<SearchHit[]> {
+  const terms = parseSearch(q);
+  const limit = searchLimit(options?.limit);
+  const parts: Array<Promise<Ranked[]>> = [
+    textPart(db, terms.text, 'exact', limit),
+    textPart(db, terms.text, 'prefix', limit),
+  ];
+  if (terms.mac) {
+    const mac = terms.mac;
+    parts.push(searchMacs(db, mac).then((h) => h.map(ranked)));
+    parts.push(searchInterfaceMacs(db, mac).then((h) => h.map(ranked)));
+  }
+  if (terms.ip) {
+    const ip = terms.ip;
+    parts.push(searchIps(db, ip).then((h) => h.map(ranked)));
+  }
+  const best = new Map<string, Ranked>();
+  const keep = (list: Ranked[]) => {
+    for (const r of list) {
+      const had = best.get(r.key);
+      if (!had || better(r, had) < 0) best.set(r.key, r);
+    }
+  };
+  for (const list of await Promise.all(parts)) keep(list);
+  if (best.size < limit && terms.text.length >= SUBSTRING_MIN_LENGTH) {
+    keep(await textPart(db, terms.text, 'substring', limit));
+  }
+  return [...best.values()]
+    .sort(better)
+    .slice(0, limit)
+    .map((r) => r.hit);
+}
