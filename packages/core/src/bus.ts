@@ -33,6 +33,33 @@ export interface MonitorEvents {
   'poll:success': { device: Device; durationMs: number; result: PollResult };
   /** A poll failed: timeout, unreachable, driver error. */
   'poll:failure': { device: Device; durationMs: number; error: { code: string; message: string } };
+  /**
+   * A poll was skipped: the monitor's own event loop was blocked while it ran (and while it was
+   * retried once), so it says nothing about the device. No status change and no failure follow.
+   */
+  'poll:skipped': {
+    device: Device;
+    reason: 'overloaded';
+    message: string;
+    durationMs: number;
+    attempts: number;
+  };
+  /**
+   * The monitor entered (`overloaded: true`) or left the overloaded state: event-loop lag or poll
+   * backlog crossed its threshold, or polls had to be skipped. Emitted on each change only.
+   */
+  'monitor:overloaded': {
+    /** True on entering the state, false on leaving it. */
+    overloaded: boolean;
+    /** Largest event-loop lag the probe saw in the last 5–10 s, ms. */
+    lagMs: number;
+    /** Polls due but not started (every concurrency slot busy). */
+    backlog: number;
+    /** What crossed its threshold, or what has stayed calm. */
+    reason: string;
+    /** When, ms since the epoch. */
+    ts: number;
+  };
   /** Samples of a poll, with `device_up`, after labels were stamped. */
   samples: { device: Device; samples: Sample[] };
   /** Inventory facts a poll learned. */

@@ -30,6 +30,8 @@ export const ErrorCodes = {
   POLL_FAILED: 'ISPM_POLL_FAILED',
   /** A poll was cut off because the monitor stopped. */
   POLL_ABORTED: 'ISPM_POLL_ABORTED',
+  /** A poll was skipped: the monitor's own event loop was blocked while it ran, so it says nothing about the device. */
+  MONITOR_OVERLOADED: 'ISPM_MONITOR_OVERLOADED',
   /** The config file or an override is invalid. */
   CONFIG_INVALID: 'ISPM_CONFIG_INVALID',
   /** A secret reference cannot be resolved. */

@@ -24,6 +24,7 @@ export { deviceSchema, formatIssues, validateDevice } from './devices/validate.j
 export { formatDuration, parseDuration } from './duration.js';
 export { describeError, type ErrorCode, ErrorCodes, MonitorError, monitorError } from './errors.js';
 export { stableHash } from './hash.js';
+export { type OverloadOptions, overloadOptionsSchema, type ResolvedOverloadOptions } from './load/options.js';
 export { createJsonLogger, type JsonLoggerOptions, Redactor, redactingLogger } from './logger.js';
 export { catalog, catalogNames, counterNames, type MetricDef } from './metrics/catalog.js';
 export { type CounterDeltaOptions, counterDelta, counterRate } from './metrics/counters.js';

@@ -3,12 +3,14 @@ import type { Registry } from 'prom-client';
 import { Bus } from './bus.js';
 import { systemClock } from './clock.js';
 import { Devices, memoryInventory } from './devices/registry.js';
-import { validateDevice } from './devices/validate.js';
+import { formatIssues, validateDevice } from './devices/validate.js';
 import { parseDuration } from './duration.js';
 import { describeError, ErrorCodes, monitorError } from './errors.js';
 import { HealthRegistry } from './health.js';
 import { checkPlugins, setupError } from './host/check-plugins.js';
 import { MonitorContainer } from './host/container.js';
+import { LoadMonitor } from './load/load-monitor.js';
+import { overloadOptionsSchema } from './load/options.js';
 import { createJsonLogger, Redactor, redactingLogger } from './logger.js';
 import { SelfMetrics } from './metrics/self.js';
 import { PollPipeline } from './poll-pipeline.js';
@@ -102,8 +104,22 @@ export async function createMonitor(options: MonitorOptions = {}): Promise<Monit
   });
   const health = new HealthRegistry(clock);
   const pipeline = new PollPipeline(bus, metrics, logger, clock);
+  const overload = overloadOptionsSchema.safeParse(p.overload ?? {});
+  if (!overload.success) {
+    throw monitorError(ErrorCodes.CONFIG_INVALID, `poller.overload: ${formatIssues(overload.error.issues)}`);
+  }
+  // Declared before the scheduler, read only once polls run: the backlog comes from the scheduler.
+  const load: LoadMonitor = new LoadMonitor(
+    overload.data,
+    timeoutMs,
+    clock,
+    bus,
+    metrics.registry,
+    logger,
+    () => scheduler.backlog(),
+  );
 
-  const scheduler = new Scheduler(
+  const scheduler: Scheduler = new Scheduler(
     {
       intervalMs,
       concurrency: p.concurrency ?? DEFAULTS.concurrency,
@@ -126,9 +142,14 @@ export async function createMonitor(options: MonitorOptions = {}): Promise<Monit
           clock,
           logger: pipeline.loggerFor(entry.device),
           stopSignal: stopping.signal,
+          load,
         });
       },
       completed: (entry, outcome, previous) => pipeline.completed(entry, outcome, previous),
+      skipped: (entry, outcome) => {
+        if (outcome.skipped) load.skipped(outcome.skipped.reason, outcome.skipped.message);
+        pipeline.skipped(entry, outcome);
+      },
       owns: (entry) => ownership === undefined || ownership.owns(entry.device.id),
     },
   );
@@ -186,6 +207,8 @@ export async function createMonitor(options: MonitorOptions = {}): Promise<Monit
         : { status: 'fail', message: `monitor is ${state}` },
   });
   health.add({ name: 'sinks', critical: false, check: () => pipeline.sinkHealth() });
+  // Degraded (warn), never failing: an overloaded monitor still polls and must stay ready.
+  health.add({ name: 'overload', critical: false, check: () => load.health() });
 
   let state: Monitor['state'] = 'created';
   let stopped: Promise<void> | undefined;
@@ -218,6 +241,7 @@ export async function createMonitor(options: MonitorOptions = {}): Promise<Monit
         clock,
         logger,
         stopSignal: stopping.signal,
+        load,
       });
       return outcome.result ?? { samples: [], error: outcome.error };
     },
@@ -234,6 +258,7 @@ export async function createMonitor(options: MonitorOptions = {}): Promise<Monit
         await monitor.stop();
         throw err;
       }
+      load.start();
       scheduler.start();
       registry.markStarted();
       state = 'running';
@@ -243,6 +268,7 @@ export async function createMonitor(options: MonitorOptions = {}): Promise<Monit
       stopped ??= (async () => {
         state = 'stopping';
         await scheduler.stop();
+        load.stop();
         stopping.abort();
         await pipeline.closeSinks(5000);
         for (const { plugin, fn } of [...stopHooks].reverse()) {

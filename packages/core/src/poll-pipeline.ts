@@ -110,6 +110,25 @@ export class PollPipeline {
     }
   }
 
+  /**
+   * A poll that says nothing about the device (the monitor was overloaded while it ran): no
+   * sample (not even `device_up`), no `poll:failure`, no status change — only `poll:skipped`.
+   */
+  skipped(entry: DeviceEntry, outcome: PollOutcome): void {
+    const skip = outcome.skipped;
+    if (!skip) return;
+    this.loggerFor(entry.device).debug('poll skipped', { reason: skip.reason, message: skip.message });
+    if (this.bus.hasListeners('poll:skipped')) {
+      this.bus.emit('poll:skipped', {
+        device: entry.device,
+        reason: skip.reason,
+        message: skip.message,
+        durationMs: outcome.durationMs,
+        attempts: outcome.attempts,
+      });
+    }
+  }
+
   sinkHealth(): HealthCheckResult {
     const details: Record<string, unknown> = {};
     let status: HealthCheckResult['status'] = 'pass';

@@ -7,6 +7,7 @@
 import type { Registry } from 'prom-client';
 import type { ZodType } from 'zod';
 import type { Bus } from './bus.js';
+import type { OverloadOptions } from './load/options.js';
 import type { Token } from './tokens.js';
 
 /** Label set of a sample or series. Keys and values are plain strings. */
@@ -577,6 +578,12 @@ export interface PollerOptions {
   recheckInterval?: Duration;
   /** How long a device stays unreachable before it is offline. Default `5m`. */
   downAfter?: Duration;
+  /**
+   * When the monitor counts itself overloaded (event-loop lag, poll backlog), and how far a
+   * poll's timeout stretches to give back time the event loop was blocked. See
+   * `overloadOptionsSchema` for each field and its default.
+   */
+  overload?: OverloadOptions;
 }
 
 /** How samples are buffered for sinks. */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseDuration } from '../duration.js';
+import { overloadOptionsSchema } from '../load/options.js';
 
 const duration = z.union([z.number().nonnegative(), z.string()]).superRefine((v, ctx) => {
   try {
@@ -29,6 +30,8 @@ export const configSchema = z
         workers: z.number().int().min(1).max(64).default(1),
         recheckInterval: duration.default('15s'),
         downAfter: duration.default('5m'),
+        /** Overload detection and timeout stretching: lag, backlogWait, clearAfter, maxStretch, blockedShare. */
+        overload: overloadOptionsSchema.prefault({}),
       })
       .strict()
       .prefault({}),

@@ -26,6 +26,8 @@ export interface DeviceEntry {
   heapIndex: number;
   running: boolean;
   queued: boolean;
+  /** When it joined the queue of polls waiting for a free slot. */
+  queuedAt: number;
   removed: boolean;
   status: DeviceStatus;
   since: number;
@@ -42,6 +44,8 @@ export interface SchedulerHooks {
   poll(entry: DeviceEntry): Promise<PollOutcome>;
   /** Called after each poll, with the status before and after it. */
   completed(entry: DeviceEntry, outcome: PollOutcome, previous: DeviceStatus): void;
+  /** Called instead of `completed` for a poll that says nothing about the device (`outcome.skipped`). */
+  skipped(entry: DeviceEntry, outcome: PollOutcome): void;
 }
 
 /**
@@ -74,6 +78,13 @@ export class Scheduler {
     return this.#active;
   }
 
+  /** Polls due but not started because every concurrency slot is busy, and the oldest one's wait. */
+  backlog(): { count: number; oldestWaitMs: number } {
+    const count = this.#waiting.length - this.#waitingHead;
+    const oldest = this.#waiting[this.#waitingHead];
+    return { count, oldestWaitMs: oldest ? Math.max(0, this.clock.now() - oldest.queuedAt) : 0 };
+  }
+
   entries(): IterableIterator<DeviceEntry> {
     return this.#entries.values();
   }
@@ -96,6 +107,7 @@ export class Scheduler {
         heapIndex: -1,
         running: false,
         queued: false,
+        queuedAt: 0,
         removed: false,
         status: 'unknown',
         since: now,
@@ -197,6 +209,7 @@ export class Scheduler {
       }
       if (!this.hooks.owns(head)) continue;
       head.queued = true;
+      head.queuedAt = now;
       this.#waiting.push(head);
     }
     this.#drain();
@@ -235,6 +248,10 @@ export class Scheduler {
   }
 
   #complete(entry: DeviceEntry, outcome: PollOutcome): void {
+    if (outcome.skipped) {
+      this.#skip(entry, outcome);
+      return;
+    }
     const now = this.clock.now();
     const previous = entry.status;
     const next = nextStatus(entry, outcome.ok, now, this.options.downAfterMs);
@@ -254,5 +271,18 @@ export class Scheduler {
       }
       this.hooks.completed(entry, outcome, previous);
     }
+  }
+
+  /**
+   * A skipped poll (the monitor was overloaded while it ran) leaves the device as it was: status,
+   * failure run, last poll and last error untouched; the next poll comes at its usual time.
+   */
+  #skip(entry: DeviceEntry, outcome: PollOutcome): void {
+    if (entry.removed) return;
+    if (this.#running && entry.device.enabled !== false) {
+      this.#heap.update(entry, this.#nextDueOf(entry, Math.max(this.clock.now(), entry.slot)));
+      this.#arm();
+    }
+    this.hooks.skipped(entry, outcome);
   }
 }

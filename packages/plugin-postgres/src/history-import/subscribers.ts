@@ -6,8 +6,8 @@
  * are skipped too, so an import can be run twice.
  */
 import type { Db } from '../db/types.js';
+import { ensurePartitions } from '../schema/partitions.js';
 import type { HistoryImport } from '../subscribers/query-types.js';
-import { ensureSubscriberPartitions } from '../subscribers/schema-partitions.js';
 import { normaliseIp, normaliseMac } from '../subscribers/search-address.js';
 import { badQuery } from '../subscribers/search-terms.js';
 
@@ -59,10 +59,12 @@ async function insert<T>(db: Db, rows: T[], columns: Array<(r: T) => unknown>, s
   return n;
 }
 
-/** Weeks of the ended rows' partitions. */
-async function weeks(db: Db, ends: number[]): Promise<void> {
+type Parent = 'ispm_pppoe_sessions' | 'ispm_dhcp_leases' | 'ispm_wireless_clients';
+
+/** The weekly partitions (by end) the ended rows go to, created as the recorder creates them. */
+async function weeks(db: Db, parent: Parent, ends: number[]): Promise<void> {
   if (ends.length === 0) return;
-  await ensureSubscriberPartitions(db, Math.min(...ends), Math.max(...ends));
+  await ensurePartitions(db, { parent, span: 'week' }, Math.min(...ends), Math.max(...ends));
 }
 
 const ts = (col: string) => `to_timestamp(${col} / 1000)`;
@@ -99,6 +101,7 @@ export async function importSessions(db: Db, list: Sessions, now: number): Promi
   type R = (typeof rows)[number];
   await weeks(
     db,
+    'ispm_pppoe_sessions',
     rows.flatMap((r) => (r.to === null ? [] : [r.to])),
   );
   const cols: Array<(r: R) => unknown> = [
@@ -171,6 +174,7 @@ export async function importLeases(db: Db, list: Leases, now: number): Promise<n
   type R = (typeof rows)[number];
   await weeks(
     db,
+    'ispm_dhcp_leases',
     rows.flatMap((r) => (r.to === null ? [] : [r.to])),
   );
   const cols: Array<(r: R) => unknown> = [
@@ -230,6 +234,7 @@ export async function importWireless(db: Db, list: Wireless, now: number): Promi
   type R = (typeof rows)[number];
   await weeks(
     db,
+    'ispm_wireless_clients',
     rows.flatMap((r) => (r.to === null ? [] : [r.to])),
   );
   const cols: Array<(r: R) => unknown> = [

@@ -1,0 +1,82 @@
+import type { Registry } from 'prom-client';
+import type { Bus } from '../bus.js';
+import type { Clock, HealthCheckResult, Logger } from '../types.js';
+import type { LoadGuard } from './budget.js';
+import { LoopProbe } from './loop-probe.js';
+import { LoadMetrics } from './metrics.js';
+import type { ResolvedOverloadOptions } from './options.js';
+import { type Backlog, OverloadDetector } from './overload.js';
+
+/** Why a poll was skipped: the one reason today, the `reason` label of `ispmonitor_polls_skipped_total`. */
+export type SkipReason = 'overloaded';
+
+/**
+ * The monitor watching itself: the lag probe, the overloaded state, and their metrics, in one
+ * object the scheduler's polls ask about blocked time (it is their `LoadGuard`).
+ */
+export class LoadMonitor implements LoadGuard {
+  readonly #probe: LoopProbe;
+  readonly #detector: OverloadDetector;
+  readonly #metrics: LoadMetrics;
+
+  constructor(
+    readonly options: ResolvedOverloadOptions,
+    timeoutMs: number,
+    clock: Clock,
+    bus: Bus,
+    registry: Registry,
+    logger: Logger,
+    backlog: () => Backlog,
+  ) {
+    // An attempt lasts at most timeout × maxStretch; a minute more covers slow bookkeeping.
+    const retainMs = timeoutMs * options.maxStretch + 60_000;
+    this.#probe = new LoopProbe(clock, retainMs, (tick) => this.#detector.tick(tick));
+    this.#detector = new OverloadDetector(options, clock, bus, logger, backlog, () =>
+      this.#probe.takeDelayStats(),
+    );
+    this.#metrics = new LoadMetrics(registry, {
+      overloaded: () => this.#detector.overloaded,
+      lagMs: () => this.#detector.lagMs,
+      blockedTotalMs: () => this.#probe.blockedTotalMs,
+    });
+  }
+
+  get maxStretch(): number {
+    return this.options.maxStretch;
+  }
+
+  get blockedShare(): number {
+    return this.options.blockedShare;
+  }
+
+  /** Whether the monitor counts itself overloaded now. */
+  get overloaded(): boolean {
+    return this.#detector.overloaded;
+  }
+
+  start(): void {
+    this.#probe.start();
+  }
+
+  stop(): void {
+    this.#probe.stop();
+  }
+
+  blockedBetween(from: number, to: number, lateSince?: number): number {
+    return this.#probe.blockedBetween(from, to, lateSince);
+  }
+
+  extended(): void {
+    this.#metrics.extended.inc();
+  }
+
+  /** Counts a skipped poll; the overloaded state holds (or begins). */
+  skipped(reason: SkipReason, message: string): void {
+    this.#metrics.skipped.inc({ reason });
+    this.#detector.skipped(message);
+  }
+
+  health(): HealthCheckResult {
+    return this.#detector.health();
+  }
+}

@@ -1,0 +1,47 @@
+import { z } from 'zod';
+import { durationMsOr } from '../zod-helpers.js';
+
+/**
+ * When the monitor counts itself overloaded, and how a poll's timeout makes up for time the
+ * monitor's own event loop was blocked (`poller.overload`). The defaults suit a 2-core machine
+ * running the poller, the API and an embedded PGlite in one process.
+ */
+export const overloadOptionsSchema = z
+  .object({
+    /**
+     * Event-loop lag that makes the monitor overloaded: one timer of the lag probe (every 100 ms)
+     * late by this much is enough, so a single long block is seen as soon as it ends.
+     * Default `1s`.
+     */
+    lag: durationMsOr('1s'),
+    /**
+     * Backlog that makes the monitor overloaded: the oldest poll due but not started (every
+     * `concurrency` slot busy) has waited this long. Default `10s`.
+     */
+    backlogWait: durationMsOr('10s'),
+    /**
+     * The overloaded state clears once the lag stayed below half of `lag`, the backlog below half
+     * of `backlogWait`, and no poll was skipped, for this long. Default `30s`.
+     */
+    clearAfter: durationMsOr('30s'),
+    /**
+     * A poll's timeout counts only time during which the event loop was free (the device's
+     * time); its wall-clock time may stretch up to `timeout × maxStretch` to make up for blocked
+     * time. A poll that reaches that limit without having had `timeout` of free time is retried
+     * once, then skipped (`monitor overloaded`) — never a device failure. Default 3.
+     */
+    maxStretch: z.number().min(1).max(100).default(3),
+    /**
+     * A poll the driver itself reports failed (its own timers may have fired late too) counts as
+     * overloaded, not as the device's failure, when the event loop was blocked for at least this
+     * share of the poll's time (and at least 100 ms). Default 0.25.
+     */
+    blockedShare: z.number().gt(0).max(1).default(0.25),
+  })
+  .strict();
+
+/** `poller.overload` as given: every field optional. */
+export type OverloadOptions = z.input<typeof overloadOptionsSchema>;
+
+/** `poller.overload` with defaults applied, durations in milliseconds. */
+export type ResolvedOverloadOptions = z.output<typeof overloadOptionsSchema>;
