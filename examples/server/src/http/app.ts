@@ -15,6 +15,7 @@ import { routerRoutes } from '../routers/routes.js';
 import { statusHistoryRoutes } from '../routers/status-history.js';
 import type { ServerContext } from '../server-context.js';
 import { sessionRoutes } from '../sessions/routes.js';
+import { subscriberRoutes } from '../subscribers/routes.js';
 import { systemRoutes } from '../system/routes.js';
 import { topologyRoutes } from '../topology/routes.js';
 import { uiRoutes } from '../ui/static.js';
@@ -106,6 +107,7 @@ export async function buildApp(ctx: ServerContext, options: BuildAppOptions = {}
     await app.register(alertRoutes);
     await app.register(topologyRoutes);
     await app.register(sessionRoutes);
+    await app.register(subscriberRoutes);
     await app.register(eventRoutes);
     await app.register(adminRoutes);
     await app.register(licenseRoutes);

@@ -1,0 +1,195 @@
+import type { FastifyInstance } from 'fastify';
+import { HttpError } from '../http/errors.js';
+import { errorSchema, parseTime } from '../http/query.js';
+import { checkIp, checkMac, checkQuery } from './input.js';
+import { mergeHits, searchRouters } from './router-search.js';
+import { NO_SUBSCRIBER_STORE, read, requireReads, subscriberReads } from './store.js';
+
+const DAY = 86_400_000;
+/** Default window of the history reads: the month a help desk looks back over. */
+const DEFAULT_WINDOW = 30 * DAY;
+
+const tags = ['subscribers'];
+const errors = { 400: errorSchema, 404: errorSchema, 503: errorSchema };
+const time = (what: string) => ({
+  type: 'string',
+  maxLength: 40,
+  description: `${what}: now, -<duration>, epoch ms or ISO date`,
+});
+const param = (name: string, maxLength: number, description: string) => ({
+  type: 'object',
+  required: [name],
+  properties: { [name]: { type: 'string', minLength: 1, maxLength, description } },
+});
+const windowQuery = (maxLimit: number, defaultLimit: number, extra: Record<string, unknown> = {}) => ({
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    from: time('start (default -30d)'),
+    to: time('end (default now)'),
+    limit: { type: 'integer', minimum: 1, maximum: maxLimit, default: defaultLimit },
+    ...extra,
+  },
+});
+
+interface WindowQuery {
+  from?: string;
+  to?: string;
+  limit?: number;
+}
+
+/** `from`/`to` of a history query, checked. */
+function window(q: WindowQuery): { from: number; to: number } {
+  const now = Date.now();
+  const to = parseTime(q.to, now, now, 'to');
+  const from = parseTime(q.from, to - DEFAULT_WINDOW, now, 'from');
+  if (from >= to) throw new HttpError(400, 'from must be before to', 'ISPM_BAD_QUERY');
+  return { from, to };
+}
+
+/**
+ * Fleet-wide search and subscriber history: `/api/v1/search`, `/api/v1/subscribers/:user`,
+ * `/api/v1/subscribers/:user/sessions`, `/api/v1/ips/:ip/history`, `/api/v1/macs/:mac/history`.
+ * Readable with the viewer role. Without subscriber storage the history endpoints answer 503 and
+ * the search still finds routers (from the device registry), saying what it could not search.
+ */
+export async function subscriberRoutes(app: FastifyInstance): Promise<void> {
+  app.get<{ Querystring: { q: string; limit?: number } }>(
+    '/api/v1/search',
+    {
+      schema: {
+        tags,
+        summary: 'Search routers, interfaces, subscribers, IPs and MACs across the fleet',
+        description:
+          'Exact matches first, then prefix, then substring. MACs match in any notation; IPs exactly, by CIDR or by textual prefix.',
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['q'],
+          properties: {
+            // Longer than 200 so surrounding blanks are trimmed first; checkQuery says the limit.
+            q: { type: 'string', maxLength: 256, description: '1–200 characters after trimming' },
+            limit: { type: 'integer', minimum: 1, maximum: 100, default: 20 },
+          },
+        },
+        response: { 400: errorSchema },
+      },
+    },
+    async (req) => {
+      const q = checkQuery(req.query.q);
+      const limit = req.query.limit ?? 20;
+      const routers = searchRouters(app.devices.list(), q, limit);
+      const reads = subscriberReads(app);
+      if (!reads)
+        return { query: q, hits: routers, note: `${NO_SUBSCRIBER_STORE}; only routers were searched` };
+      let stored: Array<{ kind: string; match: 'exact' | 'prefix' | 'substring' }>;
+      try {
+        stored = await read(() => reads.search(q, { limit }));
+      } catch (err) {
+        if (err instanceof HttpError) throw err;
+        // The database is down or slow: the routers are still worth showing, with the reason.
+        req.log.warn({ err }, 'subscriber search failed');
+        return {
+          query: q,
+          hits: routers,
+          note: 'only routers were searched: the subscriber store did not answer',
+        };
+      }
+      return {
+        query: q,
+        hits: mergeHits<{ match: 'exact' | 'prefix' | 'substring' }>(routers, stored, limit),
+      };
+    },
+  );
+
+  app.get<{ Params: { user: string } }>(
+    '/api/v1/subscribers/:user',
+    {
+      schema: {
+        tags,
+        summary: 'A subscriber: current sessions, last seen, routers seen on, reconnects in 24 h and 7 d',
+        params: param('user', 256, 'PPPoE user name'),
+        response: errors,
+      },
+    },
+    async (req) => {
+      const reads = requireReads(app);
+      const summary = await read(() => reads.subscriber(req.params.user));
+      if (!summary)
+        throw new HttpError(
+          404,
+          `no subscriber "${req.params.user.slice(0, 64)}" has been seen`,
+          'ISPM_NOT_FOUND',
+        );
+      return summary;
+    },
+  );
+
+  app.get<{ Params: { user: string }; Querystring: WindowQuery & { before?: string } }>(
+    '/api/v1/subscribers/:user/sessions',
+    {
+      schema: {
+        tags,
+        summary: "A subscriber's sessions, newest first; `next` is the `before` cursor of the next page",
+        params: param('user', 256, 'PPPoE user name'),
+        querystring: windowQuery(500, 50, {
+          before: { type: 'string', maxLength: 200, description: 'cursor from the previous page' },
+        }),
+        response: errors,
+      },
+    },
+    async (req) => {
+      // Input first: a bad request is a 400 whether or not history is kept.
+      const w = window(req.query);
+      const reads = requireReads(app);
+      return read(() =>
+        reads.subscriberSessions(req.params.user, {
+          ...w,
+          limit: req.query.limit ?? 50,
+          before: req.query.before || undefined,
+        }),
+      );
+    },
+  );
+
+  app.get<{ Params: { ip: string }; Querystring: WindowQuery }>(
+    '/api/v1/ips/:ip/history',
+    {
+      schema: {
+        tags,
+        summary: 'Who held an IP address (PPPoE, DHCP, ARP), when and on which router',
+        params: param('ip', 64, 'IPv4 or IPv6 address'),
+        querystring: windowQuery(1000, 100),
+        response: errors,
+      },
+    },
+    async (req) => {
+      const ip = checkIp(req.params.ip);
+      const w = window(req.query);
+      const reads = requireReads(app);
+      const items = await read(() => reads.ipHistory(ip, { ...w, limit: req.query.limit ?? 100 }));
+      return { ip, items };
+    },
+  );
+
+  app.get<{ Params: { mac: string }; Querystring: WindowQuery }>(
+    '/api/v1/macs/:mac/history',
+    {
+      schema: {
+        tags,
+        summary:
+          'Where a MAC address was seen (PPPoE caller id, DHCP, wireless, ARP), when and on which router',
+        params: param('mac', 64, 'MAC address in any common notation'),
+        querystring: windowQuery(1000, 100),
+        response: errors,
+      },
+    },
+    async (req) => {
+      const mac = checkMac(req.params.mac);
+      const w = window(req.query);
+      const reads = requireReads(app);
+      const items = await read(() => reads.macHistory(mac, { ...w, limit: req.query.limit ?? 100 }));
+      return { mac, items };
+    },
+  );
+}

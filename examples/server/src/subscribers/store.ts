@@ -1,0 +1,57 @@
+import { MonitorError } from '@ispmonitor/core';
+import type { FastifyInstance } from 'fastify';
+import { HttpError } from '../http/errors.js';
+import type { Match } from './router-search.js';
+
+/** Time window and page of a history read (times in ms since the epoch). */
+export interface HistoryWindow {
+  from?: number;
+  to?: number;
+  limit?: number;
+}
+
+/**
+ * The subscriber reads of the Postgres plugin's store (see its `subscribers/query*.ts`). The
+ * routes pass what they return through unchanged, so only what they look at is typed here.
+ */
+export interface SubscriberReads {
+  search(q: string, options?: { limit?: number }): Promise<Array<{ kind: string; match: Match }>>;
+  subscriber(user: string): Promise<object | undefined>;
+  subscriberSessions(
+    user: string,
+    q?: HistoryWindow & { before?: string },
+  ): Promise<{ items: object[]; next: string | null }>;
+  ipHistory(ip: string, q?: HistoryWindow): Promise<object[]>;
+  macHistory(mac: string, q?: HistoryWindow): Promise<object[]>;
+}
+
+const METHODS = ['search', 'subscriber', 'subscriberSessions', 'ipHistory', 'macHistory'] as const;
+
+/** The store's subscriber reads, or undefined when no storage plugin keeps subscriber history. */
+export function subscriberReads(app: FastifyInstance): SubscriberReads | undefined {
+  const store = app.store() as unknown as Partial<SubscriberReads> | undefined;
+  if (!store) return undefined;
+  return METHODS.every((m) => typeof store[m] === 'function') ? (store as SubscriberReads) : undefined;
+}
+
+/** Why the subscriber endpoints answer 503 (said once, the same everywhere). */
+export const NO_SUBSCRIBER_STORE =
+  'subscriber history is not kept: it needs the postgres storage plugin (storage.url, or the embedded PGlite default)';
+
+/** The reads, or a 503 that says what is missing. */
+export function requireReads(app: FastifyInstance): SubscriberReads {
+  const reads = subscriberReads(app);
+  if (!reads) throw new HttpError(503, NO_SUBSCRIBER_STORE, 'ISPM_NO_SUBSCRIBER_STORE');
+  return reads;
+}
+
+/** Runs a read; the store's bad-input errors (`ISPM_BAD_QUERY`) become 400s, never 500s. */
+export async function read<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof MonitorError && err.code === 'ISPM_BAD_QUERY')
+      throw new HttpError(400, err.message, err.code);
+    throw err;
+  }
+}
