@@ -44,6 +44,14 @@ export class AlertEngine {
   readonly #restored = new Map<string, AlertRecord>();
   readonly #deviceStatus = new Map<string, { status: DeviceStatus; labels: Labels; notes: Labels }>();
   readonly #statusSlots = new Map<string, AlertRecord>();
+  readonly #monitorRules: CompiledRule[];
+  /** The monitor's own condition (`monitor:overloaded`), and the slot of each monitor rule. */
+  #monitor: { overloaded: boolean; labels: Labels; notes: Labels } = {
+    overloaded: false,
+    labels: {},
+    notes: {},
+  };
+  readonly #monitorSlots = new Map<CompiledRule, AlertRecord>();
   readonly #opts: EngineOptions;
   readonly #hooks: EngineHooks;
   /** Series evaluated on ticks (absent rules). */
@@ -63,6 +71,7 @@ export class AlertEngine {
         flapping: opts.flapping,
         recentLimit: opts.recentLimit,
         notes: (device) => this.#deviceStatus.get(device)?.notes,
+        monitorNotes: () => this.#monitor.notes,
       },
       hooks,
     );
@@ -73,6 +82,7 @@ export class AlertEngine {
       this.#byMetric.set(r.metric, list);
     }
     this.#statusRules = rules.filter((r) => r.kind === 'device_status');
+    this.#monitorRules = rules.filter((r) => r.kind === 'monitor');
     for (const r of rules) if (r.per) this.#wanted.add(r.per);
     for (const name of this.#byMetric.keys()) this.#wanted.add(name);
   }
@@ -203,6 +213,31 @@ export class AlertEngine {
   }
 
   /**
+   * The monitor entered or left its overloaded state: evaluates the `monitor` rules. `labels`
+   * identify this monitor (a replica's name, or nothing); `notes` become annotations.
+   */
+  monitorState(overloaded: boolean, labels: Labels = {}, notes: Labels = {}): void {
+    this.#monitor = { overloaded, labels: { ...labels }, notes: { ...notes } };
+    this.#evaluateMonitor();
+  }
+
+  #evaluateMonitor(): void {
+    const now = this.#opts.clock.now();
+    const m = this.#monitor;
+    for (const rule of this.#monitorRules) {
+      let slot = this.#monitorSlots.get(rule);
+      if (!slot && this.#restored.size > 0) {
+        const fp = fingerprint(alertLabels(rule, m.labels));
+        slot = this.#restored.get(fp);
+        this.#restored.delete(fp);
+      }
+      const next = this.#life.step(rule, slot, m.labels, m.overloaded ? 1 : 0, now);
+      if (next) this.#monitorSlots.set(rule, next);
+      else this.#monitorSlots.delete(rule);
+    }
+  }
+
+  /**
    * Time-driven work, called every evaluation interval: pending alerts whose `for` elapsed fire,
    * keep-firing windows end, absent series are checked, stale alerts resolve, flapping ends.
    */
@@ -213,6 +248,8 @@ export class AlertEngine {
         if (e.rules[i]?.fn === 'absent') this.#evaluate(e, i, now, now);
     }
     for (const id of this.#deviceStatus.keys()) this.#evaluateStatus(id);
+    // A pending monitor alert fires once its `for` elapsed; one restored from before a restart resolves if calm.
+    if (this.#monitorRules.length > 0) this.#evaluateMonitor();
     this.#life.pruneHistory(now);
     for (const a of [...this.active.values()]) {
       const rule = this.#ruleOf(a);

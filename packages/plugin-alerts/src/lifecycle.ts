@@ -23,6 +23,8 @@ export interface LifecycleOptions {
   recentLimit: number;
   /** Extra annotations of a device's status alerts (reason, last error). */
   notes(device: string): Labels | undefined;
+  /** Extra annotations of the monitor's own alerts (why it is overloaded). */
+  monitorNotes(): Labels | undefined;
 }
 
 /** The labels of the alert a rule raises for a series or device. */
@@ -109,6 +111,7 @@ export class AlertLifecycle {
     for (const [k, t] of Object.entries(rule.annotations)) out[k] = t(data);
     // Device-status alerts also say why the device is down (status reason, last poll error).
     if (rule.kind === 'device_status' && a.device) Object.assign(out, this.#o.notes(a.device));
+    if (rule.kind === 'monitor') Object.assign(out, this.#o.monitorNotes());
     a.annotations = out;
   }
 

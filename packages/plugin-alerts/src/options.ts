@@ -13,8 +13,12 @@ export const ruleSchema = z
     /** Alert name (`alertname` label). Also accepted as `alert`. */
     name: z.string().min(1).optional(),
     alert: z.string().min(1).optional(),
-    /** `metric` (default) or `device_status` (driven by `device:status` events). */
-    kind: z.enum(['metric', 'device_status']).default('metric'),
+    /**
+     * `metric` (default), `device_status` (driven by `device:status` events) or `monitor` (the
+     * monitor's own condition: true while it reports itself overloaded, `monitor:overloaded`;
+     * its alert has no `device` label).
+     */
+    kind: z.enum(['metric', 'device_status', 'monitor']).default('metric'),
     /** Selector: `name{label="v",re=~"a|b"}`. */
     metric: z.string().optional(),
     /** Window function. Default `value`. */

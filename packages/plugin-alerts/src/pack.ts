@@ -137,6 +137,17 @@ export function ispRulePack(o: PackOptions): RuleInput[] {
       annotations: { summary: '{{ value }} subscriber reconnects on {{ device }} within an hour' },
     },
     {
+      // The monitor's own condition, not a device's: while it fires, polls are late or skipped
+      // (never counted against devices), so device statuses may lag behind the network.
+      name: 'MonitorOverloaded',
+      kind: 'monitor',
+      for: '1m',
+      severity: 'warning',
+      annotations: {
+        summary: 'the monitor itself is overloaded: polls are late or skipped, device statuses may lag',
+      },
+    },
+    {
       name: 'BgpSessionDown',
       metric: c.bgpPeerUp.name,
       op: '<',

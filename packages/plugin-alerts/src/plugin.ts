@@ -217,6 +217,14 @@ export const alerts = definePlugin({
       else evaluate();
     });
 
+    ctx.bus.on('monitor:overloaded', (e) => {
+      if (!running) return;
+      // Each replica raises its own alert: its name keeps two replicas' alerts apart.
+      const replica = (ctx.resolveAll(tokens.Ownership) as DeviceOwnership[]).at(-1)?.replica;
+      const notes: Record<string, string> = e.overloaded ? { reason: e.reason } : {};
+      engine.monitorState(e.overloaded, replica ? { replica } : {}, notes);
+    });
+
     const putAck = (ack: Ack | undefined, fp: string) => {
       if (ack) suppressor.acks.set(fp, ack);
       else suppressor.acks.delete(fp);

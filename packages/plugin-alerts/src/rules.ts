@@ -15,7 +15,7 @@ import { compileTemplate, type Template } from './template.js';
 /** A rule ready to evaluate. */
 export interface CompiledRule {
   name: string;
-  kind: 'metric' | 'device_status';
+  kind: 'metric' | 'device_status' | 'monitor';
   metric: string;
   matchers: CompiledMatcher[];
   fn: WindowFn;
