@@ -8,7 +8,13 @@ afterEach(async () => {
 });
 
 const overloaded = (h: Harness, on: boolean, reason = 'event loop blocked for 2300 ms (threshold 1000 ms)') =>
-  h.monitor.bus.emit('monitor:overloaded', { overloaded: on, lagMs: 2300, backlog: 0, reason, ts: h.clock.now() });
+  h.monitor.bus.emit('monitor:overloaded', {
+    overloaded: on,
+    lagMs: 2300,
+    backlog: 0,
+    reason,
+    ts: h.clock.now(),
+  });
 
 describe('MonitorOverloaded (the monitor alerting on itself)', () => {
   it('fires after 1 minute of monitor:overloaded, without a device label, with the reason, and resolves', async () => {
@@ -23,7 +29,9 @@ describe('MonitorOverloaded (the monitor alerting on itself)', () => {
     expect(alert?.annotations.reason).toBe('event loop blocked for 2300 ms (threshold 1000 ms)');
     expect(alert?.annotations.summary).toMatch(/the monitor itself is overloaded/);
     await h.advance(60_000);
-    expect(h.sent.map((n) => `${n.status} ${n.commonLabels.alertname}`)).toEqual(['firing MonitorOverloaded']);
+    expect(h.sent.map((n) => `${n.status} ${n.commonLabels.alertname}`)).toEqual([
+      'firing MonitorOverloaded',
+    ]);
 
     overloaded(h, false, 'calm');
     await h.advance(2 * 60_000);
