@@ -16,6 +16,18 @@ export {
   planDemoNetwork,
 } from './demo.js';
 export {
+  DEMO_BNG_LOGIN,
+  DEMO_BNG_SIZE,
+  type DemoBng,
+  type DemoBngOptions,
+  type DemoBngs,
+  demoBngCount,
+  demoBngModelOptions,
+  planDemoBngs,
+  startDemoBngs,
+} from './demo-bngs.js';
+export { type DemoFleetHistoryOptions, demoFleetHistory } from './demo-history.js';
+export {
   type FleetDevice,
   type SnmpAgent,
   type SnmpAgentOptions,
@@ -24,6 +36,7 @@ export {
   startSnmpAgent,
   startSnmpFleet,
 } from './fleet.js';
+export * from './history/index.js';
 export type { InterfaceState } from './model/device.js';
 export { type InterfaceLayout, SimDevice, type SimDeviceOptions } from './model/device.js';
 export type { FaultPlan, Faults } from './model/faults.js';

@@ -6,6 +6,7 @@
 import type { InterfaceLayout } from '../model/device.js';
 import { Tag } from '../snmp/ber.js';
 import { gauge32, integer, octets } from '../snmp/values.js';
+import { arpGroup } from './arp.js';
 import { type Entries, interfaceGroup, systemGroup } from './common.js';
 import type { Profile } from './types.js';
 
@@ -63,6 +64,10 @@ function entries(l: readonly InterfaceLayout[]): Entries {
       ifColumns: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22],
       ifX: { hc: true },
     }),
+    ...arpGroup([
+      { ifIndex: 10201, net: '10.255.2', firstHost: 1, hosts: 1 },
+      { ifIndex: 1, net: '10.10.1', firstHost: 20, hosts: 8 },
+    ]),
     // cpmCPUTotalTable, one CPU: 5 s, 1 min and 5 min averages (…Rev gauges).
     { oid: `${cpm}.2.1`, value: integer(1000) },
     { oid: `${cpm}.6.1`, type: Tag.Gauge32, value: (c) => gauge32(c.dev.cpuLoad(0, c.now)) },

@@ -7,6 +7,7 @@ import type { InterfaceLayout } from '../model/device.js';
 import { hashSeed } from '../model/random.js';
 import { Tag } from '../snmp/ber.js';
 import { counter32, gauge32, integer, octets, timeTicks } from '../snmp/values.js';
+import { arpGroup } from './arp.js';
 import { type Ctx, type Entries, hostResources, interfaceGroup, systemGroup } from './common.js';
 import type { Profile } from './types.js';
 
@@ -46,8 +47,8 @@ function layout(ports: number): InterfaceLayout[] {
 const MAX_CLIENTS = 16;
 
 /**
- * mtxrWlRtabTable, indexed by (client MAC, ifIndex): MAC, interface, signal (dBm), rates and
- * uptime per client. Row k exists while more than k clients are associated.
+ * mtxrWlRtabTable, indexed by (client MAC, ifIndex): MAC, interface, signal (dBm), bytes, rates
+ * and uptime per client. Row k exists while more than k clients are associated.
  */
 function registrationTable(ifIndex: number, wlanPos: number): Entries {
   const rtab = `${MTX}.1.2.1`;
@@ -61,15 +62,20 @@ function registrationTable(ifIndex: number, wlanPos: number): Entries {
       type,
       value: (c: Ctx) => (present(c) ? value(c) : undefined),
     });
+    // Seconds associated (mtxrWlRtabUptime), capped by the device's uptime.
+    const connected = (c: Ctx) => Math.floor(Math.min(c.dev.uptimeTicks(c.now), (k + 1) * 360_000) / 100);
     // Each client keeps its own signal level, moving a few dB around it over time.
     const signal = (c: Ctx) => -48 - ((k * 7) % 35) - Math.round(4 * c.dev.jitter(k, c.now));
     out.push(
       row(1, Tag.OctetString, () => octets(Buffer.from(mac))),
       row(2, Tag.Integer, () => integer(ifIndex)),
       row(3, Tag.Integer, (c) => integer(signal(c))),
+      // mtxrWlRtabTxBytes / RxBytes (Counter32): what the client downloaded and uploaded so far.
+      row(4, Tag.Counter32, (c) => counter32(Math.floor(connected(c) * (20_000 + k * 3_000)))),
+      row(5, Tag.Counter32, (c) => counter32(Math.floor(connected(c) * (4_000 + k * 500)))),
       row(8, Tag.Gauge32, (c) => gauge32((signal(c) > -65 ? 144.4e6 : 65e6) - k * 1e6)),
       row(9, Tag.Gauge32, (c) => gauge32((signal(c) > -65 ? 130e6 : 58.5e6) - k * 1e6)),
-      row(11, Tag.TimeTicks, (c) => timeTicks(Math.min(c.dev.uptimeTicks(c.now), (k + 1) * 360_000))),
+      row(11, Tag.TimeTicks, (c) => timeTicks(connected(c) * 100)),
     );
   }
   return out;
@@ -82,6 +88,11 @@ function entries(l: readonly InterfaceLayout[]): Entries {
     ...systemGroup({ descr: 'RouterOS RB5009UG+S+', objectId: '1.3.6.1.4.1.14988.1' }),
     ...interfaceGroup(l, { ifX: { hc: true } }),
     ...hostResources(4),
+    // RouterOS answers the IPv4 neighbours in ipNetToMediaTable only.
+    ...arpGroup([
+      { ifIndex: 1, net: '10.255.1', firstHost: 1, hosts: 1 },
+      { ifIndex: l.find((i) => i.type === 209)?.ifIndex ?? 1, net: '192.168.88', firstHost: 10, hosts: 12 },
+    ]),
     // mtxrWlApTable: client count per wireless interface, following the day.
     { oid: `${MTX}.1.3.1.4.${wlan.ifIndex}`, value: octets('ISP-AP') },
     {

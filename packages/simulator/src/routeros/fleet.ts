@@ -35,6 +35,8 @@ export async function startRouterOsFleet(options: RouterOsFleetOptions): Promise
             seed: j + 1,
             identity: `router-${j + 1}`,
             port: basePort ? basePort + j : 0,
+            // One subscriber population across the fleet: unique users, roaming clients.
+            fleet: { index: j, size: count },
             ...override?.(j),
           }),
         );

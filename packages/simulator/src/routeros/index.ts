@@ -17,4 +17,6 @@ export {
 export { matches } from './query.js';
 export { type RouterOsEmulator, type RouterOsEmulatorOptions, startRouterOsEmulator } from './server.js';
 export type { RouterOsFault } from './session.js';
-export { menuRows, type Row as RouterOsRow, sessionSlot } from './tables.js';
+export { ipText, macText, sessionBytes } from './subscriber-tables.js';
+export * from './subscribers.js';
+export { menuRows, type Row as RouterOsRow } from './tables.js';

@@ -1,10 +1,12 @@
 /**
  * The state of one emulated router: sizes, identity and a start time. Tables are computed from
  * the elapsed time on each request rather than stored, so a thousand routers with thousands of
- * rows each cost little memory: counters grow with time, PPPoE sessions come and go on a
- * per-slot cycle, leases move between bound and waiting.
+ * rows each cost little memory: counters grow with time; subscribers (PPPoE sessions, leases,
+ * wireless clients) follow the fleet's subscriber model (`subscribers.ts`), computed from the
+ * absolute time so that the demo's history and the live tables agree.
  */
 import { type RouterOsProfile, type RouterOsProfileName, routerOsProfiles } from './profiles.js';
+import type { SubscriberPlan } from './subscribers.js';
 
 /** What an emulated router holds. */
 export interface RouterModelOptions {
@@ -16,14 +18,28 @@ export interface RouterModelOptions {
   interfaces?: number;
   /** Exact interface names, e.g. taken from a recording. */
   interfaceNames?: string[];
-  /** PPPoE session slots; about 90 % are up at any time. Default 0. */
+  /** PPPoE users homed on this router (most are online at any time). Default 0. */
   pppSessions?: number;
-  /** How long a session slot stays up on average, seconds. Default 3600. */
+  /** Mean session length of an ordinary user, seconds (1/churn). Default 3600. */
   sessionLifetimeSeconds?: number;
-  /** DHCP leases. Default 0. */
+  /** Users who reconnect every few minutes. Default one per 1,000 users. */
+  flappingUsers?: number;
+  /** DHCP lease slots. Default 0. */
   leases?: number;
-  /** Wireless clients; > 0 installs the wireless package. Default 0. */
+  /** DHCP lease time, seconds (clients renew at half of it). Default 1800. */
+  leaseTimeSeconds?: number;
+  /** Wireless clients homed here (they roam between the fleet's routers); > 0 installs the wireless package. Default 0. */
   wirelessClients?: number;
+  /**
+   * This router's place among routers sharing one subscriber population: user names and
+   * addresses are unique across them, wireless clients roam between them. Default alone
+   * (`{ index: 0, size: 1 }`); `startRouterOsFleet` sets it.
+   */
+  fleet?: { index: number; size: number };
+  /** Seed of the subscriber population, shared by a fleet. Default 1. */
+  subscriberSeed?: number;
+  /** Fleet-wide number of this router's first PPPoE user. Default `fleet.index × pppSessions`. */
+  userBase?: number;
   /** Simple queues. Default 0. */
   queues?: number;
   /** BGP peers (half established). Default 0. */
@@ -57,6 +73,8 @@ export class RouterModel {
   readonly startedAt: number;
   readonly bootUptime: number;
   readonly missingMenus: ReadonlySet<string>;
+  /** The subscriber model's view of this router. */
+  readonly subscribers: SubscriberPlan;
 
   constructor(options: RouterModelOptions = {}) {
     this.profile = routerOsProfiles[options.profile ?? 'v7.16'];
@@ -75,6 +93,24 @@ export class RouterModel {
     this.startedAt = this.now();
     this.missingMenus = new Set(options.missingMenus ?? []);
     this.bootUptime = options.bootUptimeSeconds ?? 86_400 + (this.seed % 1000) * 60;
+    const fleet = options.fleet ?? { index: 0, size: 1 };
+    this.subscribers = {
+      seed: options.subscriberSeed ?? 1,
+      index: fleet.index,
+      size: Math.max(1, fleet.size),
+      users: this.pppSessions,
+      userBase: options.userBase ?? fleet.index * this.pppSessions,
+      meanSession: this.sessionLifetime,
+      flapping: options.flappingUsers ?? Math.floor(this.pppSessions / 1000),
+      leases: this.leases,
+      leaseTime: options.leaseTimeSeconds ?? 1800,
+      wireless: this.wirelessClients,
+    };
+  }
+
+  /** The clock in Unix seconds: subscribers follow absolute time (see `subscribers.ts`). */
+  unixSeconds(): number {
+    return this.now() / 1000;
   }
 
   /** Seconds since the emulator started (never negative). */

@@ -5,17 +5,27 @@
  */
 import { formatRosDate, formatRosDuration, hashInt, ipOf, macOf } from './format.js';
 import type { RouterModel } from './model.js';
+import {
+  arp,
+  leases,
+  pppActive,
+  pppoeInterfaces,
+  registrations,
+  wirelessInterfaces,
+} from './subscriber-tables.js';
 
 /** One reply row. */
 export type Row = Record<string, string>;
+
+/** `total-memory` of every emulated router. */
+export const TOTAL_MEMORY = 1024 * 1024 * 1024;
 
 const id = (n: number) => `*${n.toString(16).toUpperCase()}`;
 const int = (n: number) => String(Math.floor(n));
 
 function resource(m: RouterModel): Row[] {
   const t = m.elapsed();
-  const load = Math.round(20 + 15 * Math.sin(t / 60 + m.seed));
-  const total = 1024 * 1024 * 1024;
+  const { load, usedMemory } = resourceAt(m, t);
   const row: Row = {
     'architecture-name': m.profile.name === 'v6' ? 'mipsbe' : 'arm64',
     'board-name': m.profile.name === 'v6' ? 'RB952Ui-5ac2nD' : 'CCR2004-16G-2S+',
@@ -23,13 +33,13 @@ function resource(m: RouterModel): Row[] {
     cpu: 'ARM64',
     'cpu-count': '4',
     'cpu-frequency': '1700',
-    'cpu-load': String(Math.max(0, Math.min(100, load))),
+    'cpu-load': String(load),
     'factory-software': '7.1',
     'free-hdd-space': '98000896',
-    'free-memory': String(total - 200_000_000 - hashInt(m.seed, Math.floor(t / 10), 50_000_000)),
+    'free-memory': String(TOTAL_MEMORY - usedMemory),
     platform: 'MikroTik',
     'total-hdd-space': '134217728',
-    'total-memory': String(total),
+    'total-memory': String(TOTAL_MEMORY),
     uptime: formatRosDuration(m.bootUptime + t),
     version: m.profile.version,
     'write-sect-since-reboot': '17390',
@@ -52,14 +62,30 @@ function health(m: RouterModel): Row[] {
   ];
 }
 
+/**
+ * Bytes received and sent by interface `i` at `t` seconds after the emulator started (negative:
+ * before it): counted since the router booted, so the demo's history has them too.
+ */
+export function interfaceBytes(m: RouterModel, i: number, t: number): [number, number] {
+  const running = i % 11 !== 10 && i % 7 !== 6;
+  if (!running) return [0, 0];
+  const rate = 100_000 + hashInt(m.seed, i, 10_000_000);
+  const rx = hashInt(m.seed, i + 1000, 1_000_000_000) + Math.floor(rate * Math.max(0, m.bootUptime + t));
+  return [rx, Math.floor(rx / 4)];
+}
+
+/** CPU load (percent) and memory in use (bytes) at `t` seconds after the emulator started. */
+export function resourceAt(m: RouterModel, t: number): { load: number; usedMemory: number } {
+  const load = Math.max(0, Math.min(100, Math.round(20 + 15 * Math.sin(t / 60 + m.seed))));
+  return { load, usedMemory: 200_000_000 + hashInt(m.seed, Math.floor(t / 10), 50_000_000) };
+}
+
 function interfaces(m: RouterModel): Row[] {
   const t = m.elapsed();
   return m.interfaceNames.map((name, i) => {
     const disabled = i % 11 === 10;
     const running = !disabled && i % 7 !== 6;
-    const rate = running ? 100_000 + hashInt(m.seed, i, 10_000_000) : 0;
-    const rx = 1_000_000_000 + hashInt(m.seed, i + 1000, 1_000_000_000) + Math.floor(rate * t);
-    const tx = Math.floor(rx / 4);
+    const [rx, tx] = interfaceBytes(m, i, t);
     const row: Row = {
       '.id': id(i + 1),
       'actual-mtu': '1500',
@@ -89,109 +115,6 @@ function interfaces(m: RouterModel): Row[] {
     };
     if (running) row['last-link-up-time'] = formatRosDate(m.startedAt - m.bootUptime * 1000 + 60_000);
     if (i % 3 === 1) row.slave = 'true';
-    return row;
-  });
-}
-
-/** Where a session slot is in its cycle at `t`: up or not, cycle number, seconds up. */
-export function sessionSlot(
-  m: RouterModel,
-  slot: number,
-  t: number,
-): { up: boolean; cycle: number; uptime: number } {
-  const period = Math.max(20, Math.floor(m.sessionLifetime * (0.5 + hashInt(m.seed, slot, 100) / 100)));
-  const shifted = t + hashInt(m.seed + 7, slot, period) + m.bootUptime;
-  const phase = shifted % period;
-  return { up: phase < period * 0.9, cycle: Math.floor(shifted / period), uptime: phase };
-}
-
-function pppActive(m: RouterModel): Row[] {
-  const t = m.elapsed();
-  const rows: Row[] = [];
-  for (let s = 0; s < m.pppSessions; s++) {
-    const slot = sessionSlot(m, s, t);
-    if (!slot.up) continue;
-    rows.push({
-      '.id': id(0x800000 + slot.cycle * m.pppSessions + s),
-      name: `user${s}@isp`,
-      service: 'pppoe',
-      'caller-id': macOf(0x10000 + s, 0x001122),
-      encoding: '',
-      address: ipOf(100, s),
-      uptime: formatRosDuration(slot.uptime),
-      'session-id': `0x${(0x81000000 + s).toString(16).toUpperCase()}`,
-      'limit-bytes-in': '0',
-      'limit-bytes-out': '0',
-      radius: 'false',
-    });
-  }
-  return rows;
-}
-
-function leases(m: RouterModel): Row[] {
-  const t = m.elapsed();
-  const rows: Row[] = [];
-  for (let j = 0; j < m.leases; j++) {
-    const bound = hashInt(m.seed + 3, j * 1000 + Math.floor(t / 600), 10) !== 0;
-    const server = j % 4 === 3 ? 'guest_dhcp' : 'lan_dhcp';
-    const mac = macOf(0x20000 + j, 0x001122);
-    const row: Row = {
-      '.id': id(j + 1),
-      address: ipOf(10, j),
-      'address-lists': '',
-      blocked: 'false',
-      comment: '',
-      'dhcp-option': '',
-      disabled: 'false',
-      dynamic: String(j % 2 === 0),
-      'host-name': `host-${j}`,
-      'last-seen': formatRosDuration(hashInt(m.seed, j, 600)),
-      'mac-address': mac,
-      radius: 'false',
-      server,
-      status: bound ? 'bound' : 'waiting',
-    };
-    if (bound) {
-      row['active-address'] = row.address as string;
-      row['active-client-id'] = `1:${mac.toLowerCase()}`;
-      row['active-mac-address'] = mac;
-      row['active-server'] = server;
-      row['expires-after'] = formatRosDuration(1800 - ((t + j * 7) % 1800));
-    }
-    if (j % 5 === 0) row['client-id'] = `1:${mac.toLowerCase()}`;
-    rows.push(row);
-  }
-  return rows;
-}
-
-function registrations(m: RouterModel): Row[] {
-  const t = m.elapsed();
-  const legacy = m.profile.wireless.shape === 'legacy';
-  return Array.from({ length: m.wirelessClients }, (_, c) => {
-    const signal = -45 - hashInt(m.seed, c * 100 + Math.floor(t / 60), 40);
-    const bytesTx = 1_000_000 + Math.floor(t * (1000 + c));
-    const row: Row = {
-      '.id': id(c + 1),
-      interface: legacy ? `wlan${(c % 2) + 1}` : `wifi${(c % 2) + 1}`,
-      'mac-address': macOf(0x30000 + c, 0x002233),
-      uptime: formatRosDuration(600 + c * 13 + t),
-      bytes: `${bytesTx},${Math.floor(bytesTx / 3)}`,
-      packets: `${Math.floor(bytesTx / 900)},${Math.floor(bytesTx / 2700)}`,
-      'last-activity': '10ms',
-    };
-    if (legacy) {
-      row['signal-strength'] = `${signal}@${c % 2 ? 'HT20-7' : '6Mbps'}`;
-      row['tx-rate'] = '65Mbps-20MHz/1S/SGI';
-      row['rx-rate'] = '6Mbps';
-      row['tx-ccq'] = '91';
-    } else {
-      row.signal = String(signal);
-      row['tx-rate'] = '866.6Mbps-80MHz/2S/SGI';
-      row['rx-rate'] = '585Mbps-80MHz/2S';
-      row.ssid = 'isp-wifi';
-      row.band = '5ghz-ac';
-      row.authorized = 'true';
-    }
     return row;
   });
 }
@@ -275,7 +198,11 @@ export function menuRows(m: RouterModel, path: string): Row[] | undefined {
     case '/system/health':
       return health(m);
     case '/interface':
-      return interfaces(m);
+      return m.pppSessions > 0 ? [...interfaces(m), ...pppoeInterfaces(m)] : interfaces(m);
+    case '/ip/arp':
+      return arp(m);
+    case '/interface/wireless':
+      return m.hasWireless && m.profile.wireless.shape === 'legacy' ? wirelessInterfaces(m) : undefined;
     case '/ppp/active':
       return pppActive(m);
     case '/ip/dhcp-server/lease':

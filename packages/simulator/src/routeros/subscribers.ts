@@ -1,0 +1,316 @@
+/**
+ * The subscribers of a fleet of emulated BNGs, as pure functions of (plan, absolute time): PPPoE
+ * users and their sessions, DHCP clients and their leases, wireless clients roaming between the
+ * fleet's routers. Nothing is stored and nothing ticks: the state at any instant is computed on
+ * request in O(1) per subscriber, and the same functions enumerate the past for the demo's
+ * history, so what a router answers now is exactly the end of that history.
+ *
+ * Each subscriber's time is cut into epochs of its own length and phase; each epoch holds exactly
+ * one event drawn from a hash of (seed, subscriber, epoch): a PPPoE user disconnects once per
+ * epoch (and redials after a gap), a DHCP client arrives once and leaves once, a wireless client
+ * associates to one router for part of the epoch. Times are Unix seconds.
+ */
+
+/** Where a router sits among the routers sharing one subscriber population. */
+export interface SubscriberPlan {
+  /** Seed of the population (shared by the fleet, unlike the per-router seed). */
+  seed: number;
+  /** This router's position in the fleet, and the fleet's size. */
+  index: number;
+  size: number;
+  /** PPPoE users homed on this router. */
+  users: number;
+  /** Fleet-wide number of this router's first user (names and addresses are unique per fleet). */
+  userBase: number;
+  /** Mean session length of an ordinary user, seconds. */
+  meanSession: number;
+  /** Users among `users` who reconnect every few minutes. */
+  flapping: number;
+  /** DHCP lease slots, and the lease time (clients renew at half of it). */
+  leases: number;
+  leaseTime: number;
+  /** Wireless clients homed on this router (they roam to the fleet's other routers). */
+  wireless: number;
+}
+
+function step(h: number, v: number): number {
+  const hi = Math.floor(v / 4294967296) >>> 0;
+  let x = Math.imul(h ^ (v >>> 0), 0x85ebca6b);
+  x ^= x >>> 13;
+  x = Math.imul(x ^ hi, 0xc2b2ae35);
+  return x ^ (x >>> 16);
+}
+
+/** 32-bit mix of a seed and up to three values (values may exceed 2^32). */
+export function mix(seed: number, a: number, b = 0, c = 0): number {
+  return step(step(step((seed ^ 0x9e3779b9) >>> 0, a), b), c) >>> 0;
+}
+
+/** A uniform value in [0, 1) from {@link mix}. */
+const u01 = (seed: number, a: number, b = 0, c = 0) => mix(seed, a, b, c) / 4294967296;
+
+/** Salts, so one subscriber's draws for different purposes are independent. */
+const S = { period: 1, phase: 2, cut: 3, gap: 4, gapKind: 5, addr: 6, rate: 7, arrive: 8, stay: 9, who: 10 };
+
+// ---------------------------------------------------------------- PPPoE users
+
+/** Whether user `s` of the router is one of its flapping users (spread evenly over the table). */
+export function isFlapping(p: SubscriberPlan, s: number): boolean {
+  if (p.flapping <= 0) return false;
+  const stride = Math.max(1, Math.floor(p.users / p.flapping));
+  return (s + 1) % stride === 0 && (s + 1) / stride <= p.flapping;
+}
+
+/** One PPPoE session: `start` and `end` in seconds (`end` = when the user disconnects). */
+export interface SessionSpan {
+  /** User's number on this router. */
+  s: number;
+  /** Epoch of the user whose reconnect started the session: the session's identity. */
+  epoch: number;
+  start: number;
+  end: number;
+  /** How long the user was offline before this session (a reconnect when short). */
+  gapBefore: number;
+}
+
+interface UserClock {
+  period: number;
+  phase: number;
+}
+
+function userClock(p: SubscriberPlan, s: number): UserClock {
+  const g = p.userBase + s;
+  const period = isFlapping(p, s)
+    ? 180 + Math.floor(u01(p.seed, g, S.period) * 300)
+    : Math.max(20, Math.floor(p.meanSession * (0.5 + u01(p.seed, g, S.period))));
+  return { period, phase: Math.floor(u01(p.seed, g, S.phase) * period) };
+}
+
+/** The disconnect of epoch `e`: the session before it ends at `down`, the next starts at `up`. */
+function disconnect(p: SubscriberPlan, s: number, c: UserClock, e: number): { down: number; up: number } {
+  const g = p.userBase + s;
+  const r = u01(p.seed, g, e, S.gapKind);
+  const x = u01(p.seed, g, e, S.gap);
+  let gap: number;
+  if (isFlapping(p, s)) gap = 5 + x * 55;
+  // A quarter redial at once (a reconnect), half after a modem restart, the rest after hours off.
+  else if (r < 0.25) gap = 2 + x * 58;
+  else if (r < 0.75) gap = 120 + x * 2280;
+  else gap = 3600 + x * 32_400;
+  gap = Math.min(Math.floor(gap), Math.floor(c.period * 0.15));
+  const start = e * c.period - c.phase;
+  const down = start + Math.floor(u01(p.seed, g, e, S.cut) * (c.period - gap));
+  return { down, up: down + gap };
+}
+
+/** User `s`'s session at `t`, or undefined while the user is offline. */
+export function sessionAt(p: SubscriberPlan, s: number, t: number): SessionSpan | undefined {
+  const c = userClock(p, s);
+  const e = Math.floor((t + c.phase) / c.period);
+  const d = disconnect(p, s, c, e);
+  if (t >= d.up)
+    return { s, epoch: e, start: d.up, end: disconnect(p, s, c, e + 1).down, gapBefore: d.up - d.down };
+  if (t >= d.down) return undefined;
+  const prev = disconnect(p, s, c, e - 1);
+  return { s, epoch: e - 1, start: prev.up, end: d.down, gapBefore: prev.up - prev.down };
+}
+
+/** Every session of user `s` that overlaps [from, to), oldest first. */
+export function sessionsBetween(p: SubscriberPlan, s: number, from: number, to: number): SessionSpan[] {
+  const c = userClock(p, s);
+  const out: SessionSpan[] = [];
+  let e = Math.floor((from + c.phase) / c.period) - 1;
+  let d = disconnect(p, s, c, e);
+  for (; d.up < to; e++) {
+    const next = disconnect(p, s, c, e + 1);
+    if (next.down > from) out.push({ s, epoch: e, start: d.up, end: next.down, gapBefore: d.up - d.down });
+    d = next;
+  }
+  return out;
+}
+
+/** Who user `s` is: name, CPE MAC (number) and traffic. */
+export interface UserIdentity {
+  name: string;
+  /** The CPE's MAC as a 48-bit number (unique per fleet). */
+  mac: number;
+  /** Mean download and upload, bytes per second, while online. */
+  down: number;
+  up: number;
+}
+
+const FIRST = [
+  'rami',
+  'nadia',
+  'karim',
+  'layla',
+  'omar',
+  'maya',
+  'ziad',
+  'hana',
+  'fadi',
+  'rana',
+  'samir',
+  'dina',
+];
+const LAST = ['haddad', 'khoury', 'saleh', 'nassar', 'aoun', 'chami', 'farah', 'hayek', 'sabbagh', 'touma'];
+/** CPE vendors' OUIs (MikroTik, TP-Link, Huawei, ZTE). */
+const CPE_OUI = [0x4c5e0c, 0x50c7bf, 0x00e0fc, 0x344b50];
+
+/** User `s`'s identity. */
+export function userIdentity(p: SubscriberPlan, s: number): UserIdentity {
+  const g = p.userBase + s;
+  const h = mix(p.seed, g, S.who);
+  const name = `${FIRST[h % FIRST.length]}.${LAST[(h >>> 8) % LAST.length]}${g + 1}`;
+  // An odd multiplier permutes the 24-bit space: distinct users, distinct MACs.
+  const low = (Math.imul(g + 1, 0x9e3779) + 0x51ed) & 0xffffff;
+  const mac = (CPE_OUI[(h >>> 16) % CPE_OUI.length] as number) * 0x1000000 + low;
+  const down = 20_000 + u01(p.seed, g, S.rate) * 380_000;
+  return { name, mac, down, up: down * (0.1 + u01(p.seed, g, S.rate, 1) * 0.2) };
+}
+
+/** The address of a session: the user's own, now and then the second one of its pair. */
+export function sessionAddress(p: SubscriberPlan, session: SessionSpan): number {
+  const g = p.userBase + session.s;
+  const second = mix(p.seed, g, session.epoch, S.addr) % 4 === 0 ? 1 : 0;
+  // 100.64.0.0/10 (CGNAT): user g owns pool slots 2g and 2g+1, so no two users ever share one.
+  return 0x64400000 + 256 + 2 * g + second;
+}
+
+/** The RouterOS `.id` number of a session: new for each session, stable for its life. */
+export function sessionId(p: SubscriberPlan, session: SessionSpan): number {
+  return 0x80000000 + (mix(p.seed ^ 0x5e55, p.userBase + session.s, session.epoch) & 0x7fffffff);
+}
+
+// ---------------------------------------------------------------- DHCP leases
+
+/** One client's stay on a lease slot: it arrives, renews every half lease time, leaves. */
+export interface LeaseSpan {
+  j: number;
+  cycle: number;
+  /** Arrival, departure, and the lease's expiry after the last renewal before departure. */
+  arrive: number;
+  leave: number;
+  expires: number;
+  /** MAC (48-bit number): the slot's own device, or a visitor's on dynamic slots. */
+  mac: number;
+  visitor: boolean;
+}
+
+/** Whether lease slot `j` is a static lease (kept, `waiting`, while its device is away). */
+export const isStaticLease = (j: number) => j % 2 === 1;
+
+function leaseCycle(p: SubscriberPlan, j: number): { period: number; phase: number } {
+  const k = p.index * 65_536 + j;
+  const period = Math.max(4 * p.leaseTime, Math.floor(4 * 3600 + u01(p.seed, k, S.period, 9) * 32 * 3600));
+  return { period, phase: Math.floor(u01(p.seed, k, S.phase, 9) * period) };
+}
+
+function leaseSpan(p: SubscriberPlan, j: number, cycle: number): LeaseSpan {
+  const k = p.index * 65_536 + j;
+  const { period, phase } = leaseCycle(p, j);
+  const start = cycle * period - phase;
+  const arrive = start + Math.floor(u01(p.seed, k, cycle, S.arrive) * 0.2 * period);
+  // The lease must expire before the cycle ends: the next arrival finds the slot free.
+  const room = start + period - p.leaseTime - arrive;
+  const leave = arrive + Math.floor((0.4 + 0.6 * u01(p.seed, k, cycle, S.stay)) * room);
+  const half = p.leaseTime / 2;
+  const lastRenewal = arrive + Math.floor((leave - arrive) / half) * half;
+  const visitor = !isStaticLease(j) && u01(p.seed, k, cycle, S.who) < 0.3;
+  const own = 0x28_0000 + p.index * 4096 + j;
+  const mac = visitor ? 0xa4c361000000 + (mix(p.seed, k, cycle) & 0xffffff) : 0xdc_a632_000000 + own;
+  return { j, cycle, arrive, leave, expires: lastRenewal + p.leaseTime, mac, visitor };
+}
+
+/** When a live lease expires as seen at `t`: renewed every half lease time until the client left. */
+export function leaseExpiry(p: SubscriberPlan, l: LeaseSpan, t: number): number {
+  if (t >= l.leave) return l.expires;
+  const half = p.leaseTime / 2;
+  return l.arrive + Math.floor((Math.max(t, l.arrive) - l.arrive) / half) * half + p.leaseTime;
+}
+
+/** The stay of slot `j` whose lease is live at `t` (arrived, not yet expired), if any. */
+export function leaseAt(p: SubscriberPlan, j: number, t: number): LeaseSpan | undefined {
+  const { period, phase } = leaseCycle(p, j);
+  const l = leaseSpan(p, j, Math.floor((t + phase) / period));
+  return t >= l.arrive && t < l.expires ? l : undefined;
+}
+
+/** Every stay of slot `j` whose lease overlaps [from, to). */
+export function leasesBetween(p: SubscriberPlan, j: number, from: number, to: number): LeaseSpan[] {
+  const { period, phase } = leaseCycle(p, j);
+  const out: LeaseSpan[] = [];
+  for (let c = Math.floor((from + phase) / period); c * period - phase < to; c++) {
+    const l = leaseSpan(p, j, c);
+    if (l.expires > from && l.arrive < to) out.push(l);
+  }
+  return out;
+}
+
+/** A lease slot's address: 10.(20 + router).x.y, one per slot. */
+export const leaseAddress = (p: SubscriberPlan, j: number) => 0x0a140000 + p.index * 65_536 + 10 + j;
+
+// ---------------------------------------------------------------- wireless clients
+
+/** A wireless client's association: which router and radio, from when to when. */
+export interface AssociationSpan {
+  /** Fleet-wide client number. */
+  c: number;
+  epoch: number;
+  router: number;
+  radio: number;
+  from: number;
+  to: number;
+}
+
+function association(
+  p: SubscriberPlan,
+  c: number,
+  e: number,
+  period: number,
+  phase: number,
+): AssociationSpan {
+  const home = c % p.size;
+  const start = e * period - phase;
+  const away = p.size > 1 && u01(p.seed, c, e, S.who) < 0.3;
+  const other = (home + 1 + (mix(p.seed, c, e, S.addr) % Math.max(1, p.size - 1))) % p.size;
+  // Absent for part of some epochs: a phone out of range, a laptop asleep.
+  const present = u01(p.seed, c, e, S.stay) < 0.85;
+  const from = start + Math.floor(u01(p.seed, c, e, S.arrive) * 0.15 * period);
+  const to = present ? start + Math.floor((0.75 + 0.25 * u01(p.seed, c, e, S.cut)) * period) : from;
+  return { c, epoch: e, router: away ? other : home, radio: mix(p.seed, c, e, S.rate) % 2, from, to };
+}
+
+function clientClock(p: SubscriberPlan, c: number): { period: number; phase: number } {
+  const period = 3600 + Math.floor(u01(p.seed, c, S.period, 7) * 3 * 3600);
+  return { period, phase: Math.floor(u01(p.seed, c, S.phase, 7) * period) };
+}
+
+/** Clients of the whole fleet (each router homes `p.wireless`). */
+export const fleetClients = (p: SubscriberPlan) => p.wireless * p.size;
+
+/** Client `c`'s association at `t`, on whichever router, or undefined. */
+export function associationAt(p: SubscriberPlan, c: number, t: number): AssociationSpan | undefined {
+  const { period, phase } = clientClock(p, c);
+  const a = association(p, c, Math.floor((t + phase) / period), period, phase);
+  return t >= a.from && t < a.to ? a : undefined;
+}
+
+/** Client `c`'s associations overlapping [from, to), on any router. */
+export function associationsBetween(
+  p: SubscriberPlan,
+  c: number,
+  from: number,
+  to: number,
+): AssociationSpan[] {
+  const { period, phase } = clientClock(p, c);
+  const out: AssociationSpan[] = [];
+  for (let e = Math.floor((from + phase) / period); e * period - phase < to; e++) {
+    const a = association(p, c, e, period, phase);
+    if (a.to > a.from && a.to > from && a.from < to) out.push(a);
+  }
+  return out;
+}
+
+/** A client's MAC (48-bit number), a phone's or a laptop's. */
+export const clientMac = (c: number) => 0xf0d5bf000000 + ((Math.imul(c + 1, 0x2f1a5b) + 0x77) & 0xffffff);
