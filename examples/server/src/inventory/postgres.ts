@@ -12,6 +12,10 @@ function slice<T>(rows: T[], f: ListFilter): Page<T> {
 const has = (needle: string | undefined, ...fields: Array<string | null | undefined>) =>
   !needle || fields.some((v) => v?.toLowerCase().includes(needle.toLowerCase()));
 
+/** Seconds from `now` until a lease expires (0 once past), or undefined when unknown. */
+const expiresIn = (at: number | null | undefined, now: number) =>
+  at === null || at === undefined ? undefined : Math.max(0, Math.round((at - now) / 1000));
+
 /**
  * Inventory reads from the Postgres plugin's store: current interfaces, neighbours, sessions and
  * leases as kept in the database, so every API replica answers the same.
@@ -77,6 +81,7 @@ export function postgresInventory(store: PostgresStore): InventoryRead {
       const q = f.search?.trim();
       const exact = q && MAC.test(q) ? { mac: q } : q && IP.test(q) ? { address: q } : {};
       const rows = await store.dhcpLeases({ device: f.device, current: true, limit: 10_000, ...exact });
+      const now = Date.now();
       const out = rows
         .filter((l) => Object.keys(exact).length > 0 || has(q, l.mac, l.address, l.hostName))
         .map((l) => ({
@@ -86,6 +91,8 @@ export function postgresInventory(store: PostgresStore): InventoryRead {
           hostName: nn(l.hostName),
           server: nn(l.server),
           status: nn(l.status),
+          // Kept by storage from the subscriber-history schema on (older rows have none).
+          expiresAfterSeconds: expiresIn((l as { expiresAt?: number | null }).expiresAt, now),
         }));
       return slice(out, f);
     },

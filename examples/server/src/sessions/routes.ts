@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { pageQuery, paging } from '../http/query.js';
+import type { DhcpRow, Page as FactsPage } from '../inventory/facts.js';
 
 interface Query {
   q?: string;
@@ -17,6 +18,32 @@ const querystring = {
     ...pageQuery,
   },
 } as const;
+
+/**
+ * Leases read from storage without an expiry (a store that does not keep it) get the one of this
+ * process's latest poll of their router, when it polls that router: "Expires in" was always "–"
+ * because the stored leases had no such column while the driver reports `expires-after`.
+ */
+async function withExpiry(app: FastifyInstance, page: FactsPage<DhcpRow>): Promise<FactsPage<DhcpRow>> {
+  if (app.inventory === app.facts || page.items.every((l) => l.expiresAfterSeconds !== undefined))
+    return page;
+  const latest = new Map<string, number>();
+  for (const device of new Set(page.items.map((l) => l.device))) {
+    const polled = await app.facts.dhcp({ device, offset: 0, limit: 100_000 });
+    for (const l of polled.items)
+      if (l.expiresAfterSeconds !== undefined)
+        latest.set(`${device} ${l.mac} ${l.address}`, l.expiresAfterSeconds);
+  }
+  if (latest.size === 0) return page;
+  return {
+    ...page,
+    items: page.items.map((l) =>
+      l.expiresAfterSeconds !== undefined
+        ? l
+        : { ...l, expiresAfterSeconds: latest.get(`${l.device} ${l.mac} ${l.address}`) },
+    ),
+  };
+}
 
 /** `/api/v1/sessions/pppoe`, `/dhcp` and `/wireless`: search by subscriber, MAC or address. */
 export async function sessionRoutes(app: FastifyInstance): Promise<void> {
@@ -45,7 +72,7 @@ export async function sessionRoutes(app: FastifyInstance): Promise<void> {
     async (req) => {
       const p = paging(req.query);
       const r = await app.inventory.dhcp({ device: req.query.router, search: req.query.q, ...p });
-      return { ...r, page: p.page, pageSize: p.pageSize };
+      return { ...(await withExpiry(app, r)), page: p.page, pageSize: p.pageSize };
     },
   );
 }

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { HttpError } from '../http/errors.js';
 import { errorSchema, parseTime } from '../http/query.js';
 import { checkIp, checkMac, checkQuery } from './input.js';
-import { mergeHits, searchRouters } from './router-search.js';
+import { type Match, mergeHits, searchRouters } from './router-search.js';
 import { NO_SUBSCRIBER_STORE, read, requireReads, subscriberReads } from './store.js';
 
 const DAY = 86_400_000;
@@ -82,7 +82,7 @@ export async function subscriberRoutes(app: FastifyInstance): Promise<void> {
       const reads = subscriberReads(app);
       if (!reads)
         return { query: q, hits: routers, note: `${NO_SUBSCRIBER_STORE}; only routers were searched` };
-      let stored: Array<{ kind: string; match: 'exact' | 'prefix' | 'substring' }>;
+      let stored: Awaited<ReturnType<typeof reads.search>>;
       try {
         stored = await read(() => reads.search(q, { limit }));
       } catch (err) {
@@ -97,7 +97,7 @@ export async function subscriberRoutes(app: FastifyInstance): Promise<void> {
       }
       return {
         query: q,
-        hits: mergeHits<{ match: 'exact' | 'prefix' | 'substring' }>(routers, stored, limit),
+        hits: mergeHits<{ match: Match }>(routers, stored, limit),
       };
     },
   );

@@ -1,33 +1,20 @@
 import { MonitorError } from '@ispmonitor/core';
+import type { PostgresStore } from '@ispmonitor/plugin-postgres';
 import type { FastifyInstance } from 'fastify';
 import { HttpError } from '../http/errors.js';
-import type { Match } from './router-search.js';
 
-/** Time window and page of a history read (times in ms since the epoch). */
-export interface HistoryWindow {
-  from?: number;
-  to?: number;
-  limit?: number;
-}
-
-/**
- * The subscriber reads of the Postgres plugin's store (see its `subscribers/query*.ts`). The
- * routes pass what they return through unchanged, so only what they look at is typed here.
- */
-export interface SubscriberReads {
-  search(q: string, options?: { limit?: number }): Promise<Array<{ kind: string; match: Match }>>;
-  subscriber(user: string): Promise<object | undefined>;
-  subscriberSessions(
-    user: string,
-    q?: HistoryWindow & { before?: string },
-  ): Promise<{ items: object[]; next: string | null }>;
-  ipHistory(ip: string, q?: HistoryWindow): Promise<object[]>;
-  macHistory(mac: string, q?: HistoryWindow): Promise<object[]>;
-}
+/** The subscriber reads of the Postgres plugin's store that these routes use. */
+export type SubscriberReads = Pick<
+  PostgresStore,
+  'search' | 'subscriber' | 'subscriberSessions' | 'ipHistory' | 'macHistory'
+>;
 
 const METHODS = ['search', 'subscriber', 'subscriberSessions', 'ipHistory', 'macHistory'] as const;
 
-/** The store's subscriber reads, or undefined when no storage plugin keeps subscriber history. */
+/**
+ * The store's subscriber reads, or undefined when no storage plugin keeps subscriber history
+ * (checked method by method: a store from before subscriber history has none of them).
+ */
 export function subscriberReads(app: FastifyInstance): SubscriberReads | undefined {
   const store = app.store() as unknown as Partial<SubscriberReads> | undefined;
   if (!store) return undefined;
