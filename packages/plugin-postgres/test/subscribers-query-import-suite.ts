@@ -88,7 +88,7 @@ export function importSuite(freshDb: () => Promise<Db>): void {
       await storage.maintain(NOW + 2 * HOUR);
       await check();
       expect(await count(db, 'ispm_rollup_5m')).toBe(2 * 30 * 24 * 12);
-    });
+    }, 120_000);
 
     it('series after a round: buckets the rounds own are skipped, hours recomputed, live rows kept', async () => {
       const db = await freshDb();

@@ -7,15 +7,18 @@ import type { Db } from '../src/db/types.js';
 import { applyMigrations } from '../src/schema/migrate.js';
 import { migrations } from '../src/schema/migrations.js';
 import type { Storage } from '../src/store.js';
-import type { HistoryImport, SearchHit } from '../src/subscribers/query-types.js';
+import type { HistoryImport } from '../src/subscribers/query-types.js';
 import { subscriberHistory } from '../src/subscribers/schema.js';
+import { searchIndexes } from '../src/subscribers/search-schema.js';
 import { isBadQuery } from '../src/subscribers/search-terms.js';
 import { DAY, HOUR, MIN, makeStorage, SetClock, T0 } from './support/harness.js';
 
 /** The migrations with subscriber history (migration 4 may not be in the list yet). */
-export const WITH_SUBSCRIBERS = migrations.some((m) => m.version === 4)
-  ? migrations
-  : [...migrations, subscriberHistory];
+export const WITH_SUBSCRIBERS = [
+  ...migrations,
+  ...(migrations.some((m) => m.version === 4) ? [] : [subscriberHistory]),
+  ...(migrations.some((m) => m.version === 5) ? [] : [searchIndexes]),
+];
 
 const NOW = T0 + 60 * DAY;
 const session = (user: string, router: string, start: number, end: number | null, extra: object = {}) => ({
@@ -54,7 +57,10 @@ const FIXTURE: HistoryImport = {
       callerId: 'aa-bb-cc-00-00-01',
       address: '10.1.2.50',
     }),
-    session('alice.smith', 'r2', NOW - 2 * DAY, NOW - DAY, { callerId: 'aa:bb:cc:00:00:02', address: '10.1.3.4' }),
+    session('alice.smith', 'r2', NOW - 2 * DAY, NOW - DAY, {
+      callerId: 'aa:bb:cc:00:00:02',
+      address: '10.1.3.4',
+    }),
     session('malice', 'r3', NOW - HOUR, null, { callerId: 'aa:bb:cc:00:00:03', address: '10.2.0.1' }),
     session('bob', 'r1', NOW - 5 * HOUR, null, { callerId: 'aabb.cc00.0004', address: '2001:db8::5' }),
     session('100%_sure\\', 'r1', NOW - 5 * HOUR, null),
@@ -102,8 +108,6 @@ const FIXTURE: HistoryImport = {
     },
   ],
 };
-
-const kinds = (hits: SearchHit[]) => hits.map((h) => `${h.kind}:${h.match}`);
 
 export function subscriberSuite(getDb: () => Promise<Db>): void {
   describe('subscriber reads', () => {
@@ -160,14 +164,27 @@ export function subscriberSuite(getDb: () => Promise<Db>): void {
         match: 'prefix',
         lastSeen: NOW - DAY,
       });
-      expect(kinds(hits.slice(2))).toEqual(['interface:substring', 'subscriber:substring']);
-      expect(hits[2]).toMatchObject({
+      expect(hits).toHaveLength(2);
+      // Nothing starts with `lice`: substrings of current sessions and interfaces, current first.
+      const sub = await store.search('LICE');
+      expect(
+        sub.map(
+          (h) =>
+            `${h.kind}:${h.match}:${h.kind === 'subscriber' ? h.user : h.kind === 'interface' ? h.name : ''}`,
+        ),
+      ).toEqual(['interface:substring:ether1', 'subscriber:substring:alice', 'subscriber:substring:malice']);
+      expect(sub[0]).toMatchObject({
         router: 'r1',
-        name: 'ether1',
         alias: 'uplink-alice',
         mac: 'aa:bb:cc:ff:00:01',
+        operUp: true,
       });
-      expect(hits[3]).toMatchObject({ user: 'malice', active: true });
+      expect(await store.search('Ether1')).toMatchObject([
+        { kind: 'interface', name: 'ether1', match: 'exact' },
+      ]);
+      expect(await store.search('uplink')).toMatchObject([
+        { kind: 'interface', alias: 'uplink-alice', match: 'prefix' },
+      ]);
       expect(await store.search('alice', { limit: 1 })).toHaveLength(1);
     });
 

@@ -2,13 +2,8 @@
 import type { Queryable } from '../db/types.js';
 import type { InterfaceHit, MacHit, Match } from './query-types.js';
 import { formatMac, type MacTerm } from './search-address.js';
+import { IFACE_MAC, IFACE_TEXT } from './search-schema.js';
 import { CANDIDATES, macCondition, ms, Params, run, str, textCondition } from './search-sql.js';
-
-/** The interface MAC as 12 hex digits (drivers store it as the device gives it): indexed in migration 5. */
-export const IFACE_MAC = `regexp_replace(lower(mac), '[^0-9a-f]', '', 'g')`;
-/** Name and alias as indexed (migration 5); descriptions are matched unindexed, on current rows. */
-export const IFACE_NAME = 'lower(name)';
-export const IFACE_ALIAS = 'lower(alias)';
 
 interface Row {
   device: string;
@@ -31,10 +26,15 @@ export async function searchInterfaces(
   match: Match,
 ): Promise<Array<{ hit: InterfaceHit; lastSeen: number }>> {
   const p = new Params();
-  // Each column in its own branch, so each can use its index; UNION drops an interface met twice.
+  // Each column in its own branch, so each can use its index (migration 5); UNION drops an
+  // interface met twice. A substring is looked for in all three at once (the trigram index's
+  // expression, where there is one).
   const branch = (expr: string) =>
     `(SELECT ${COLS} FROM ispm_interfaces WHERE ended_at IS NULL AND ${textCondition(expr, match, text, p)} LIMIT ${CANDIDATES})`;
-  const sql = [branch(IFACE_NAME), branch(IFACE_ALIAS), branch('lower(description)')].join(' UNION ');
+  const sql =
+    match === 'substring'
+      ? branch(IFACE_TEXT)
+      : [branch('lower(name)'), branch('lower(alias)'), branch('lower(description)')].join(' UNION ');
   const rows = await run<Row>(db, sql, p);
   return rows.map((r) => ({
     hit: {

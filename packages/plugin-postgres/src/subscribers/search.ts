@@ -14,7 +14,11 @@ import { searchUsers } from './search-users.js';
 /** Default and largest number of hits. */
 export const SEARCH_DEFAULT_LIMIT = 20;
 export const SEARCH_MAX_LIMIT = 100;
-/** Substring matching (no index serves it) needs this many characters, and covers current rows only. */
+/**
+ * Substring matching needs this many characters, covers current rows only (active sessions,
+ * current interfaces) and runs only when nothing matched exactly or by prefix: a trigram index
+ * serves it where the server has `pg_trgm` (migration 5), else it reads those rows.
+ */
 export const SUBSTRING_MIN_LENGTH = 3;
 
 interface Ranked {
@@ -74,7 +78,7 @@ async function textPart(db: Queryable, text: string, match: Match, limit: number
 
 /**
  * Searches users, interfaces, IPs and MACs for `q` (see `parseSearch` for what is refused).
- * Substring matches are looked for only when the exact and prefix ones leave room.
+ * Substring matches are looked for only when there is no exact or prefix match.
  */
 export async function search(db: Queryable, q: unknown, options?: { limit?: number }): Promise<SearchHit[]> {
   const terms = parseSearch(q);
@@ -100,7 +104,7 @@ export async function search(db: Queryable, q: unknown, options?: { limit?: numb
     }
   };
   for (const list of await Promise.all(parts)) keep(list);
-  if (best.size < limit && terms.text.length >= SUBSTRING_MIN_LENGTH) {
+  if (best.size === 0 && terms.text.length >= SUBSTRING_MIN_LENGTH) {
     keep(await textPart(db, terms.text, 'substring', limit));
   }
   return [...best.values()]
