@@ -19,7 +19,8 @@ const SEP = '\u0000';
 
 /** One session as one string: the baseline of a BRAS with thousands of sessions stays small. */
 function pack(s: PppoeSession): string {
-  return [s.id ?? '', s.user, s.callerId ?? '', s.address ?? '', s.service ?? ''].join(SEP);
+  // Concatenation, not an array join: this runs for every session of every poll.
+  return `${s.id ?? ''}${SEP}${s.user}${SEP}${s.callerId ?? ''}${SEP}${s.address ?? ''}${SEP}${s.service ?? ''}`;
 }
 
 function unpack(text: string): PppoeSession {

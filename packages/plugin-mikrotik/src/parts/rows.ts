@@ -37,7 +37,9 @@ export function text(value: string | undefined, max = MAX_NAME): Checked<string>
 /** A MAC address as `aa:bb:cc:dd:ee:ff` (RouterOS prints upper case; `-` separators accepted). */
 export function mac(value: string | undefined): Checked<string> {
   if (value === undefined || value === '') return undefined;
-  return MAC.test(value) ? value.toLowerCase().replaceAll('-', ':') : JUNK_VALUE;
+  if (!MAC.test(value)) return JUNK_VALUE;
+  const lower = value.toLowerCase();
+  return value.charCodeAt(2) === 45 /* - */ ? lower.replaceAll('-', ':') : lower;
 }
 
 /** An IPv4 or IPv6 address (a `%zone` suffix is dropped: it is not part of the address). */

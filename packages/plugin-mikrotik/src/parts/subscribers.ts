@@ -39,8 +39,6 @@ export function parsePpp(rows: readonly Row[], interfaces?: readonly Row[]): Par
   const tally = new RowTally();
   const perService = new Map<string, number>([['pppoe', 0]]);
   const sessions: PppoeSession[] = [];
-  const keys: string[] = [];
-  const perKey = new Map<string, number>();
   for (const r of rows) {
     const user = text(r.name);
     if (user === undefined || isJunk(user)) {
@@ -69,26 +67,56 @@ export function parsePpp(rows: readonly Row[], interfaces?: readonly Row[]): Par
     if (uptime !== undefined) s.uptimeSeconds = uptime;
     perService.set(s.service as string, (perService.get(s.service as string) ?? 0) + 1);
     sessions.push(s);
-    const key = `<${s.service}-${user}>`;
-    keys.push(key);
-    perKey.set(key, (perKey.get(key) ?? 0) + 1);
   }
-  if (interfaces) {
-    const byName = new Map<string, Row>();
-    for (const r of interfaces) if (r.name && isSessionInterface(r)) byName.set(r.name, r);
-    for (let i = 0; i < sessions.length; i++) {
-      const key = keys[i] as string;
-      const row = perKey.get(key) === 1 ? byName.get(key) : undefined;
-      if (!row) continue;
-      const s = sessions[i] as PppoeSession;
-      s.interface = key;
-      const rx = parseCounter(row['rx-byte']);
-      const tx = parseCounter(row['tx-byte']);
-      if (rx !== undefined) s.bytesIn = rx;
-      if (tx !== undefined) s.bytesOut = tx;
-    }
-  }
+  if (interfaces) attachInterfaces(sessions, interfaces);
   return { sessions, perService, tally };
+}
+
+/** Sets `interface`, `bytesIn` and `bytesOut` of the sessions whose `<SERVICE-USER>` is unique. */
+function attachInterfaces(sessions: PppoeSession[], interfaces: readonly Row[]): void {
+  // Per service, user → the interface row while unclaimed, then the index of the session that
+  // claimed it, or -1 once a second session of that user claims it too (then neither gets it).
+  // Keyed by the user (a slice of the name) rather than by `<SERVICE-USER>` built per session:
+  // this runs for every session of every poll.
+  const byService = new Map<string, Map<string, Row | number>>();
+  for (const r of interfaces) {
+    const name = r.name;
+    if (!name || !isSessionInterface(r)) continue;
+    const service = (r.type as string).slice(0, -3);
+    if (!name.startsWith(service, 1) || name.charCodeAt(service.length + 1) !== 45 || !name.endsWith('>'))
+      continue;
+    let users = byService.get(service);
+    if (!users) {
+      users = new Map();
+      byService.set(service, users);
+    }
+    users.set(name.slice(service.length + 2, -1), r);
+  }
+  if (byService.size === 0) return;
+  const rows: Array<Row | undefined> = new Array(sessions.length);
+  for (let i = 0; i < sessions.length; i++) {
+    const s = sessions[i] as PppoeSession;
+    const users = byService.get(s.service as string);
+    const v = users?.get(s.user);
+    if (v === undefined || v === -1) continue;
+    if (typeof v === 'number') {
+      users?.set(s.user, -1);
+      continue;
+    }
+    users?.set(s.user, i);
+    rows[i] = v;
+  }
+  for (let i = 0; i < sessions.length; i++) {
+    const row = rows[i];
+    if (!row) continue;
+    const s = sessions[i] as PppoeSession;
+    if (byService.get(s.service as string)?.get(s.user) !== i) continue;
+    s.interface = row.name as string;
+    const rx = parseCounter(row['rx-byte']);
+    const tx = parseCounter(row['tx-byte']);
+    if (rx !== undefined) s.bytesIn = rx;
+    if (tx !== undefined) s.bytesOut = tx;
+  }
 }
 
 /** The session interfaces: from the poll's `/interface` read when interfaces are collected. */
