@@ -68,10 +68,6 @@ function page<T>(rows: T[], filter: ListFilter): Page<T> {
   return { items: rows.slice(filter.offset, filter.offset + filter.limit), total: rows.length };
 }
 
-/**
- * Inventory facts from the `facts` bus event: the latest facts of each device. A missing kind of
- * fact in a poll keeps what the previous poll learned (a missing key means "not collected").
- */
 /** The latest facts in memory: everything `InventoryRead` has, plus what storage does not keep. */
 export interface FactsCache extends InventoryRead {
   wireless(filter: ListFilter): Promise<Page<WirelessRow>>;
@@ -79,6 +75,10 @@ export interface FactsCache extends InventoryRead {
   close(): void;
 }
 
+/**
+ * Inventory facts from the `facts` bus event: the latest facts of each device. A missing kind of
+ * fact in a poll keeps what the previous poll learned (a missing key means "not collected").
+ */
 export function factsCache(bus: Bus): FactsCache {
   const byDevice = new Map<string, InventoryFacts>();
   const offs = [
