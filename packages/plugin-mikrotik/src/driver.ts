@@ -6,6 +6,7 @@
  */
 import { setMaxListeners } from 'node:events';
 import type { Device, Driver, PollContext, PollResult } from '@ispmonitor/core';
+import { CaFiles, isPemText } from './api/ca.js';
 import { ConnectionPool, type RouterTarget } from './api/pool.js';
 import type { TlsSettings } from './api/tls.js';
 import { MikrotikError, MikrotikErrorCodes } from './errors.js';
@@ -28,6 +29,11 @@ import {
 export interface MikrotikDriverOptions extends NonNullable<MikrotikOptionsInput> {
   /** Called when PPPoE sessions appeared or vanished on a router since its previous poll. */
   onSessionChange?: (change: SessionChange) => void;
+  /**
+   * Whether a device comes from the config file (or from the code that made the monitor): only
+   * those may name a CA file in `mikrotik.ca`. Default: no device may (PEM text only).
+   */
+  isConfigDevice?: (deviceId: string) => boolean;
 }
 
 /** The driver, with a way to drop what it holds for one device. */
@@ -37,6 +43,11 @@ export interface MikrotikDriver extends Driver {
   forget(deviceId: string): void;
   /** Open API connections. */
   readonly openConnections: number;
+  /**
+   * Reads the CA file a config device names, ahead of its first poll (the plugin calls it at
+   * start). Resolves undefined when there is nothing to read or it was read; rejects with why not.
+   */
+  preloadCa(device: Device): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -58,11 +69,11 @@ function settingsOf(device: Device): MikrotikSettings {
   return parsed.data;
 }
 
-function targetOf(device: Device, s: MikrotikSettings): RouterTarget {
+function targetOf(device: Device, s: MikrotikSettings, ca: string | undefined): RouterTarget {
   let tls: TlsSettings | false = false;
   if (s.tls) {
     tls = {};
-    if (s.ca !== undefined) tls.ca = s.ca;
+    if (ca !== undefined) tls.ca = ca;
     if (s.fingerprint !== undefined) tls.fingerprint = s.fingerprint;
     if (s.checkHostname !== undefined) tls.checkHostname = s.checkHostname;
     if (s.servername !== undefined) tls.servername = s.servername;
@@ -85,8 +96,26 @@ function errorOf(err: unknown): { code: string; message: string } {
 
 /** Creates the MikroTik driver. */
 export function createMikrotikDriver(options: MikrotikDriverOptions = {}): MikrotikDriver {
-  const { onSessionChange, ...rest } = options;
+  const { onSessionChange, isConfigDevice = () => false, ...rest } = options;
   const opts = optionsSchema.parse(rest);
+  const caFiles = new CaFiles();
+
+  /**
+   * The CA as PEM text: the setting itself, or the text of the file it names when the device is
+   * a config device. The file system is never touched for any other device, so its error says
+   * nothing about which files exist.
+   */
+  async function caOf(device: Device, settings: MikrotikSettings): Promise<string | undefined> {
+    const ca = settings.ca;
+    if (!settings.tls || ca === undefined || isPemText(ca)) return ca;
+    if (!isConfigDevice(device.id)) {
+      throw new MikrotikError(
+        MikrotikErrorCodes.CONFIG,
+        'mikrotik.ca names a file, which only devices of the config file may: give the CA as PEM text',
+      );
+    }
+    return caFiles.get(ca);
+  }
   const pool = new ConnectionPool({
     maxConnections: opts.maxConnections,
     keepaliveMs: opts.keepalive,
@@ -106,7 +135,8 @@ export function createMikrotikDriver(options: MikrotikDriverOptions = {}): Mikro
     const signal = local.signal;
     try {
       const settings = settingsOf(device);
-      const lease = await pool.acquire(device.id, targetOf(device, settings), signal);
+      const ca = await caOf(device, settings);
+      const lease = await pool.acquire(device.id, targetOf(device, settings, ca), signal);
       let memory = memories.get(device.id);
       if (!memory) {
         memory = newMemory(opts.reprobeInterval, new SessionTracker());
@@ -170,9 +200,13 @@ export function createMikrotikDriver(options: MikrotikDriverOptions = {}): Mikro
     get openConnections() {
       return pool.openCount;
     },
+    async preloadCa(device) {
+      await caOf(device, settingsOf(device));
+    },
     async close() {
       pool.close();
       memories.clear();
+      caFiles.forget();
     },
   };
 }

@@ -14,6 +14,8 @@ export const mikrotik = definePlugin({
   setup(ctx, options) {
     const driver = createMikrotikDriver({
       ...options,
+      // Devices of the config file (and of the code that made the monitor) may name a CA file.
+      isConfigDevice: (id) => ctx.devices.get(id)?.origin === 'config',
       onSessionChange(change) {
         ctx.logger.info('pppoe sessions changed', {
           device: change.device,
@@ -32,6 +34,21 @@ export const mikrotik = definePlugin({
       },
     });
     ctx.provide(tokens.Driver, driver);
+    // CA files of config devices are read at start, so a bad path is reported once, in the log,
+    // before the first poll (which then fails with a short reason and no path).
+    ctx.onStart(async () => {
+      const config = ctx.devices
+        .list()
+        .filter((s) => s.origin === 'config' && s.device.driver === 'mikrotik');
+      await Promise.all(
+        config.map(({ device }) =>
+          driver.preloadCa(device).catch((err: Error) => {
+            const ca = (device.mikrotik as { ca?: string } | undefined)?.ca;
+            ctx.logger.warn('mikrotik CA file unusable', { device: device.id, ca, error: err.message });
+          }),
+        ),
+      );
+    });
     // What was learned about a router must not outlive or outdate its device.
     ctx.bus.on('device:removed', ({ device }) => driver.forget(device.id));
     ctx.bus.on('device:changed', ({ device }) => driver.forget(device.id));

@@ -4,6 +4,7 @@
  */
 import { durationMsOr } from '@ispmonitor/core';
 import { z } from 'zod';
+import { caSettingProblem, MAX_CA_BYTES } from './api/ca.js';
 
 const duration = durationMsOr;
 
@@ -36,8 +37,20 @@ export const settingsSchema = z
      * password in clear on the wire) is used only when this is set to `false` explicitly.
      */
     tls: z.boolean().default(true),
-    /** CA that signed the router's certificate: a PEM file path or PEM text. */
-    ca: z.string().min(1).optional(),
+    /**
+     * CA that signed the router's certificate: PEM text (at most 64 KiB, certificates only), or
+     * the absolute path of a PEM file — a path only for devices of the config file, read when the
+     * monitor starts; a device added through the API must give PEM text.
+     */
+    ca: z
+      .string()
+      .min(1)
+      .max(MAX_CA_BYTES)
+      .superRefine((ca, ctx) => {
+        const why = caSettingProblem(ca);
+        if (why) ctx.addIssue({ code: 'custom', message: why });
+      })
+      .optional(),
     /** Instead of a CA: the SHA-256 fingerprint of the router's certificate (hex, `:` optional). */
     fingerprint: z
       .string()

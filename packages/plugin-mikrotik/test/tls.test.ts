@@ -19,7 +19,8 @@ if (!openssl && process.env.CI) throw new Error('the openssl CLI is required in 
 describe.skipIf(!openssl)('API-SSL with certificate verification (openssl CLI makes a test CA)', () => {
   let pki: TestPki;
   let router: RouterOsEmulator;
-  const driver = createMikrotikDriver({ minBackoff: 1 });
+  // The test's devices count as config devices: they may name a CA file.
+  const driver = createMikrotikDriver({ minBackoff: 1, isConfigDevice: () => true });
   const tlsDevice = (settings: Record<string, unknown>) =>
     routerDevice('ssl', router.port, { tls: true, ...settings });
 
@@ -75,10 +76,31 @@ describe.skipIf(!openssl)('API-SSL with certificate verification (openssl CLI ma
     expect(watch.crashes).toEqual([]);
   });
 
-  it('an unreadable CA file is a configuration error, not a crash', async () => {
+  it('an unreadable CA file is a configuration error, not a crash, and the error names no path', async () => {
     driver.forget('ssl');
     const r = await driver.poll(tlsDevice({ ca: '/nonexistent/ca.pem', password: 'pw' }), pollContext());
     expect(r.error?.code).toBe(C.CONFIG);
+    expect(r.error?.message).toBe('the CA file cannot be opened (ENOENT)');
+  });
+
+  it('a device added through the API (not a config device) may not name a file: PEM text only', async () => {
+    const api = createMikrotikDriver({ minBackoff: 1 });
+    try {
+      const messages = new Set<string | undefined>();
+      // An existing CA, a missing file, /dev/zero: one answer, so it tells nothing about files.
+      for (const ca of [pki.caFile, '/nonexistent/ca.pem', '/dev/zero']) {
+        const r = await api.poll(tlsDevice({ ca, password: 'pw' }), pollContext());
+        expect(r.error?.code).toBe(C.CONFIG);
+        messages.add(r.error?.message);
+      }
+      expect([...messages]).toEqual([
+        'mikrotik.ca names a file, which only devices of the config file may: give the CA as PEM text',
+      ]);
+      const ok = await api.poll(tlsDevice({ ca: pki.caPem, password: 'pw' }), pollContext());
+      expect(ok.error).toBeUndefined();
+    } finally {
+      await api.close();
+    }
   });
 });
 

@@ -1,15 +1,16 @@
 /**
- * API-SSL settings: verify the router's certificate against a CA (file path or PEM text), or pin
- * the SHA-256 fingerprint of its certificate. No "accept anything" mode exists on purpose.
+ * API-SSL settings: verify the router's certificate against a CA (PEM text), or pin the SHA-256
+ * fingerprint of its certificate. No "accept anything" mode exists on purpose. A CA given as a
+ * file path is read before this point (`ca.ts`), never here.
  */
-import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import tls from 'node:tls';
 import { type MikrotikError, MikrotikErrorCodes, mikrotikError } from '../errors.js';
+import { isPemText } from './ca.js';
 
 /** How the router's certificate is verified. */
 export interface TlsSettings {
-  /** CA certificate(s): a PEM file path or PEM text. */
+  /** CA certificate(s) as PEM text (a path is resolved to its text by the driver first). */
   ca?: string;
   /** SHA-256 fingerprint of the router's certificate (hex, colons optional): pins it exactly. */
   fingerprint?: string;
@@ -24,24 +25,15 @@ export function normaliseFingerprint(text: string): string {
   return text.replace(/[^0-9a-f]/gi, '').toUpperCase();
 }
 
-const caCache = new Map<string, string>();
-
-/** Reads the CA: PEM text as is, else a file (read once and cached). */
+/** The CA as Node wants it: PEM text only; anything else is a configuration error. */
 export function loadCa(ca: string): string {
-  if (ca.includes('-----BEGIN')) return ca;
-  let pem = caCache.get(ca);
-  if (pem === undefined) {
-    try {
-      pem = readFileSync(ca, 'utf8');
-    } catch (err) {
-      throw mikrotikError(MikrotikErrorCodes.CONFIG, `cannot read the CA file ${ca}`, err);
-    }
-    if (!pem.includes('-----BEGIN CERTIFICATE')) {
-      throw mikrotikError(MikrotikErrorCodes.CONFIG, `the CA file ${ca} holds no PEM certificate`);
-    }
-    caCache.set(ca, pem);
+  if (!isPemText(ca)) {
+    throw mikrotikError(
+      MikrotikErrorCodes.CONFIG,
+      'the CA must be PEM text here (a file path is read by the driver)',
+    );
   }
-  return pem;
+  return ca;
 }
 
 /** Node TLS options for the settings. */
