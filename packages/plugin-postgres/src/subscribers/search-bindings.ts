@@ -67,6 +67,7 @@ export const IP_SOURCES: readonly Source[] = [PPPOE, DHCP, ARP];
 export const MAC_SOURCES: readonly Source[] = [PPPOE, DHCP, WIRELESS, ARP];
 
 interface Row {
+  source: Source['source'];
   device: string;
   address: string | null;
   mac: string | null;
@@ -79,22 +80,24 @@ interface Row {
 }
 
 /**
- * Rows of one source that match: the current ones (its open partition), then ended ones, at most
- * `CANDIDATES` of each. For an exact address the ended ones are the latest; for a prefix or a
- * block they are the first the index yields (sorting every match of `10.` would read them all).
+ * Rows of the sources that match, in one statement: per source the current ones (its open
+ * partition), then ended ones, at most `CANDIDATES` of each. For an exact address the ended ones
+ * are the latest; for a prefix or a block they are the first the index yields (sorting every
+ * match of `10.` would read them all).
  */
 async function rowsOf(
   db: Queryable,
-  s: Source,
+  sources: readonly Source[],
   exact: boolean,
   where: (p: Params) => string,
 ): Promise<Row[]> {
   const p = new Params();
   const cond = where(p);
   const cap = p.add(CANDIDATES);
-  const cols = `t.device, ${s.address} AS address, t.mac, ${s.user} AS username, ${s.hostName} AS host_name,
-                ${s.iface} AS iface, ${ms(`t.${s.since}`)} AS since`;
-  const sql = `
+  const part = (s: Source) => {
+    const cols = `'${s.source}' AS source, t.device, ${s.address} AS address, t.mac, ${s.user} AS username,
+                  ${s.hostName} AS host_name, ${s.iface} AS iface, ${ms(`t.${s.since}`)} AS since`;
+    return `
     (SELECT ${cols}, true AS active, ${ms(`greatest(t.last_seen, r.${s.polled})`)} AS last_seen
        FROM (SELECT * FROM ${s.table}_open WHERE ${cond} LIMIT ${cap}) t
        LEFT JOIN ispm_subscriber_routers r ON r.device = t.device)
@@ -103,7 +106,8 @@ async function rowsOf(
        FROM ${s.table} t
       WHERE ${cond} AND coalesce(t.ended_at, 'infinity'::timestamptz) < 'infinity'::timestamptz
       ${exact ? `ORDER BY coalesce(t.ended_at, 'infinity'::timestamptz) DESC` : ''} LIMIT ${cap})`;
-  return run<Row>(db, sql, p);
+  };
+  return run<Row>(db, sources.map(part).join(' UNION ALL '), p);
 }
 
 /** Keeps the first row per key (rows come current first, then newest first). */
@@ -118,55 +122,41 @@ const order = (a: Row, b: Row) => Number(b.active) - Number(a.active) || b.last_
 /** IP hits: one per address and source. */
 export async function searchIps(db: Queryable, ip: IpTerm): Promise<IpHit[]> {
   const match: Match = ip.kind === 'exact' ? 'exact' : 'prefix';
-  const parts = await Promise.all(
-    IP_SOURCES.map(async (s) => {
-      const rows = (await rowsOf(db, s, ip.kind === 'exact', (p) => ipCondition('address', ip, p))).sort(
-        order,
-      );
-      return bestPer(rows, (r) => `${r.address}`).map(
-        (r): IpHit => ({
-          kind: 'ip',
-          ip: String(r.address),
-          source: s.source as IpHit['source'],
-          router: r.device,
-          user: str(r.username),
-          mac: r.mac ? formatMac(r.mac) : null,
-          hostName: str(r.host_name),
-          active: r.active === true,
-          since: Number(r.since),
-          lastSeen: Number(r.last_seen),
-          match,
-        }),
-      );
+  const rows = await rowsOf(db, IP_SOURCES, ip.kind === 'exact', (p) => ipCondition('address', ip, p));
+  return bestPer(rows.sort(order), (r) => `${r.source} ${r.address}`).map(
+    (r): IpHit => ({
+      kind: 'ip',
+      ip: String(r.address),
+      source: r.source as IpHit['source'],
+      router: r.device,
+      user: str(r.username),
+      mac: r.mac ? formatMac(r.mac) : null,
+      hostName: str(r.host_name),
+      active: r.active === true,
+      since: Number(r.since),
+      lastSeen: Number(r.last_seen),
+      match,
     }),
   );
-  return parts.flat();
 }
 
 /** MAC hits from the history tables: one per MAC and source. */
 export async function searchMacs(db: Queryable, mac: MacTerm): Promise<MacHit[]> {
   const match: Match = mac.full ? 'exact' : 'prefix';
-  const parts = await Promise.all(
-    MAC_SOURCES.map(async (s) => {
-      const rows = (await rowsOf(db, s, mac.full, (p) => macCondition('mac', mac.hex, mac.full, p))).sort(
-        order,
-      );
-      return bestPer(rows, (r) => `${r.mac}`).map(
-        (r): MacHit => ({
-          kind: 'mac',
-          mac: formatMac(String(r.mac)),
-          source: s.source,
-          router: r.device,
-          user: str(r.username),
-          address: str(r.address),
-          interface: str(r.iface),
-          active: r.active === true,
-          since: Number(r.since),
-          lastSeen: Number(r.last_seen),
-          match,
-        }),
-      );
+  const rows = await rowsOf(db, MAC_SOURCES, mac.full, (p) => macCondition('mac', mac.hex, mac.full, p));
+  return bestPer(rows.sort(order), (r) => `${r.source} ${r.mac}`).map(
+    (r): MacHit => ({
+      kind: 'mac',
+      mac: formatMac(String(r.mac)),
+      source: r.source,
+      router: r.device,
+      user: str(r.username),
+      address: str(r.address),
+      interface: str(r.iface),
+      active: r.active === true,
+      since: Number(r.since),
+      lastSeen: Number(r.last_seen),
+      match,
     }),
   );
-  return parts.flat();
 }

@@ -15,27 +15,38 @@ interface Row {
   oper_up: boolean | null;
   last_seen: number;
   first_seen: number;
+  exact?: boolean;
 }
 
 const COLS = `device, if_index, name, alias, description, mac, oper_up, ${ms('first_seen')} AS first_seen, ${ms('last_seen')} AS last_seen`;
 
-/** Current interfaces whose name, alias or description matches `text` in one class, with their last poll. */
+/**
+ * Current interfaces whose name, alias or description matches `text` exactly or by prefix
+ * (`'ranked'`), or contains it (`'substring'`), with their last poll; one statement.
+ */
 export async function searchInterfaces(
   db: Queryable,
   text: string,
-  match: Match,
+  mode: 'ranked' | 'substring',
 ): Promise<Array<{ hit: InterfaceHit; lastSeen: number }>> {
   const p = new Params();
-  // Each column in its own branch, so each can use its index (migration 5); UNION drops an
-  // interface met twice. A substring is looked for in all three at once (the trigram index's
-  // expression, where there is one).
-  const branch = (expr: string) =>
-    `(SELECT ${COLS} FROM ispm_interfaces WHERE ended_at IS NULL AND ${textCondition(expr, match, text, p)} LIMIT ${CANDIDATES})`;
+  const t = p.add(text);
+  // Each column and class in its own branch, so each can use its index (migration 5); UNION
+  // drops an interface met twice. A substring is looked for in all three columns at once (the
+  // trigram index's expression, where there is one).
+  const branch = (expr: string, match: Match) =>
+    `(SELECT ${COLS}, (lower(name) = ${t} OR lower(alias) = ${t} OR lower(description) = ${t}) AS exact
+        FROM ispm_interfaces WHERE ended_at IS NULL AND ${textCondition(expr, match, text, p)} LIMIT ${CANDIDATES})`;
+  const columns = ['lower(name)', 'lower(alias)', 'lower(description)'];
   const sql =
-    match === 'substring'
-      ? branch(IFACE_TEXT)
-      : [branch('lower(name)'), branch('lower(alias)'), branch('lower(description)')].join(' UNION ');
+    mode === 'substring'
+      ? branch(IFACE_TEXT, 'substring')
+      : [...columns.map((c) => branch(c, 'exact')), ...columns.map((c) => branch(c, 'prefix'))].join(
+          ' UNION ',
+        );
   const rows = await run<Row>(db, sql, p);
+  const matchOf = (r: Row): Match =>
+    mode === 'substring' ? 'substring' : r.exact === true ? 'exact' : 'prefix';
   return rows.map((r) => ({
     hit: {
       kind: 'interface',
@@ -46,7 +57,7 @@ export async function searchInterfaces(
       description: str(r.description),
       mac: r.mac === null ? null : formatMac(r.mac.toLowerCase().replace(/[^0-9a-f]/g, '')),
       operUp: r.oper_up ?? null,
-      match,
+      match: matchOf(r),
     },
     lastSeen: Number(r.last_seen),
   }));

@@ -1,6 +1,6 @@
 /** Search part: PPPoE users, current and past, one hit per user with where they are (or were last). */
 import type { Queryable } from '../db/types.js';
-import type { Match, SubscriberHit } from './query-types.js';
+import type { SubscriberHit } from './query-types.js';
 import { formatMac } from './search-address.js';
 import { CANDIDATES, ms, Params, run, str, textCondition } from './search-sql.js';
 
@@ -14,38 +14,44 @@ interface Row {
   since: number;
   last_seen: number;
   active: boolean;
+  exact: boolean;
 }
 
 /**
- * Users matching `text` in one match class. Candidates are read from the active sessions first
- * (they rank above past users), then from all sessions, at most `CANDIDATES` rows each through
- * the user-name index; each candidate's best session (the active one, else the latest) is read
- * with one index probe. `activeOnly` limits the search to current sessions (used for substring
- * matching, which no index serves).
+ * Users matching `text` exactly or by prefix (`mode: 'ranked'`, one statement), or containing it
+ * (`'substring'`: current sessions only, which a trigram index serves where there is one).
+ * Candidates come from the active sessions first (they rank above past users), then from all
+ * sessions, at most `CANDIDATES` rows each through the user-name index, exact names always
+ * included; each candidate's best session (the active one, else the latest) is one index probe.
  */
 export async function searchUsers(
   db: Queryable,
   text: string,
-  match: Match,
+  mode: 'ranked' | 'substring',
   limit: number,
-  activeOnly = false,
 ): Promise<SubscriberHit[]> {
   const p = new Params();
-  const cond = textCondition('lower(username)', match, text, p);
+  const t = p.add(text);
   const cap = p.add(CANDIDATES);
   const lim = p.add(limit);
-  const past = activeOnly
-    ? ''
-    : `UNION ALL
-       (SELECT username, 1 FROM (SELECT DISTINCT username FROM (
-          SELECT username FROM ispm_pppoe_sessions
-           WHERE ${cond} AND coalesce(ended_at, 'infinity'::timestamptz) < 'infinity'::timestamptz LIMIT ${cap}) x) y
-         WHERE username NOT IN (SELECT username FROM a) LIMIT ${lim})`;
+  const open = 'ispm_pppoe_sessions_open';
+  const ended = `ispm_pppoe_sessions WHERE coalesce(ended_at, 'infinity'::timestamptz) < 'infinity'::timestamptz AND`;
+  const names = (from: string) =>
+    mode === 'substring'
+      ? `(SELECT username FROM ${from} ${textCondition('lower(username)', 'substring', text, p)} LIMIT ${cap})`
+      : `(SELECT username FROM ${from} lower(username) = ${t} LIMIT ${cap})
+         UNION ALL (SELECT username FROM ${from} ${textCondition('lower(username)', 'prefix', text, p)} LIMIT ${cap})`;
+  const past =
+    mode === 'substring'
+      ? ''
+      : `UNION ALL
+         (SELECT username FROM (SELECT DISTINCT username FROM (${names(ended)}) x) y
+           WHERE username NOT IN (SELECT username FROM a) ORDER BY lower(username) = ${t} DESC LIMIT ${lim})`;
   const sql = `
-    WITH a AS (SELECT DISTINCT username FROM (SELECT username FROM ispm_pppoe_sessions_open WHERE ${cond} LIMIT ${cap}) x),
-    c AS ((SELECT username, 0 AS tier FROM a LIMIT ${lim}) ${past})
+    WITH a AS (SELECT DISTINCT username FROM (${names(`${open} WHERE`)}) x),
+    c AS ((SELECT username FROM a ORDER BY lower(username) = ${t} DESC LIMIT ${lim}) ${past})
     SELECT s.username, s.device, s.interface, host(s.address) AS address, s.mac, s.caller_id,
-           ${ms('s.started_at')} AS since, s.ended_at IS NULL AS active,
+           ${ms('s.started_at')} AS since, s.ended_at IS NULL AS active, lower(s.username) = ${t} AS exact,
            ${ms(`CASE WHEN s.ended_at IS NULL THEN greatest(s.last_seen, r.pppoe_at) ELSE s.last_seen END`)} AS last_seen
       FROM c
       CROSS JOIN LATERAL (
@@ -64,6 +70,6 @@ export async function searchUsers(
     mac: r.mac ? formatMac(r.mac) : str(r.caller_id),
     since: Number(r.since),
     lastSeen: Number(r.last_seen),
-    match,
+    match: mode === 'substring' ? 'substring' : r.exact === true ? 'exact' : 'prefix',
   }));
 }

@@ -4,7 +4,7 @@
  * ranked exact, prefix, substring; within one class current before past, then most recent first.
  */
 import type { Queryable } from '../db/types.js';
-import type { Match, SearchHit } from './query-types.js';
+import type { SearchHit } from './query-types.js';
 import { searchIps, searchMacs } from './search-bindings.js';
 import { searchInterfaceMacs, searchInterfaces } from './search-interfaces.js';
 import { MATCH_RANK } from './search-sql.js';
@@ -64,11 +64,15 @@ export function searchLimit(limit: unknown): number {
   return limit;
 }
 
-async function textPart(db: Queryable, text: string, match: Match, limit: number): Promise<Ranked[]> {
-  const activeOnly = match === 'substring';
+async function textPart(
+  db: Queryable,
+  text: string,
+  mode: 'ranked' | 'substring',
+  limit: number,
+): Promise<Ranked[]> {
   const [users, ifaces] = await Promise.all([
-    searchUsers(db, text, match, limit + 1, activeOnly),
-    searchInterfaces(db, text, match),
+    searchUsers(db, text, mode, limit),
+    searchInterfaces(db, text, mode),
   ]);
   return [
     ...users.map(ranked),
@@ -83,10 +87,7 @@ async function textPart(db: Queryable, text: string, match: Match, limit: number
 export async function search(db: Queryable, q: unknown, options?: { limit?: number }): Promise<SearchHit[]> {
   const terms = parseSearch(q);
   const limit = searchLimit(options?.limit);
-  const parts: Array<Promise<Ranked[]>> = [
-    textPart(db, terms.text, 'exact', limit),
-    textPart(db, terms.text, 'prefix', limit),
-  ];
+  const parts: Array<Promise<Ranked[]>> = [textPart(db, terms.text, 'ranked', limit)];
   if (terms.mac) {
     const mac = terms.mac;
     parts.push(searchMacs(db, mac).then((h) => h.map(ranked)));
