@@ -123,7 +123,9 @@ export function searchBox(): { el: HTMLElement; close(): void } {
     );
     shown = r.query;
     if (r.hits.length === 0) say(`Nothing matches “${r.query}”.`);
-    else say(r.note ?? '', r.note ? 'warn' : '');
+    else if (r.note) say(r.note, 'warn');
+    else if (r.hits.length >= LIMIT) say(`The first ${LIMIT} matches: type more to narrow.`);
+    else say('');
     setActive(options.length ? 0 : -1);
     open(true);
   };

@@ -35,7 +35,8 @@ export const subscriberPage: Page = (root, params, query) => {
   );
   const tiles = h('div', { class: 'grid stats four' });
   const current = h('div', null);
-  const related = h('div', null);
+  // Shown only when there is something: an empty block would still take a gap in the column.
+  const related = h('div', { hidden: true });
   const historyBody = h('div', null, h('p', { class: 'muted' }, 'Loading…'));
   const historyCount = h('span', { class: 'muted', 'data-testid': 'history-count' });
   const more = h('button', { type: 'button', hidden: true }, 'Show older sessions');
@@ -139,8 +140,8 @@ export const subscriberPage: Page = (root, params, query) => {
         tone: reconnectTone(s.reconnects.last7d, 10),
         id: 'reconnects-7d',
       }),
-      stat('Sessions 24h', String(s.sessions.last24h), { tone: 'info', id: 'sessions-24h' }),
-      stat('Sessions 7d', String(s.sessions.last7d), { tone: 'info', id: 'sessions-7d' }),
+      stat('Connects 24h', String(s.sessions.last24h), { tone: 'info', id: 'sessions-24h' }),
+      stat('Connects 7d', String(s.sessions.last7d), { tone: 'info', id: 'sessions-7d' }),
     );
     const drawCurrent = () =>
       mount(
@@ -173,8 +174,9 @@ export const subscriberPage: Page = (root, params, query) => {
       )
         .then((r) => {
           const other = r.items.filter((b) => b.source !== 'pppoe');
-          if (other.length)
-            mount(related, card(`Other records of ${mac}, last 7 days`, bindingsTable(other, 'mac')));
+          if (!other.length) return;
+          mount(related, card(`Other records of ${mac}, last 7 days`, bindingsTable(other, 'mac')));
+          related.hidden = false;
         })
         .catch(() => undefined);
     }
