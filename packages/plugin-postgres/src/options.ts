@@ -33,7 +33,7 @@ export const optionsSchema = z
         rollup1h: duration('730d'),
         /** Device status transitions. Default `400d`. */
         statusHistory: duration('400d'),
-        /** Ended interfaces, neighbours, sessions and leases. Default `180d`. */
+        /** Ended interfaces and neighbours. Default `180d`. (Subscriber history: `subscribers.retention`.) */
         inventoryHistory: duration('180d'),
       })
       .prefault({}),
@@ -81,12 +81,35 @@ export const optionsSchema = z
     facts: z
       .object({
         /**
-         * Inventory facts (interfaces, neighbours, sessions, leases) are written when they change;
+         * Inventory facts (interfaces, neighbours) are written when they change;
          * unchanged ones are rewritten this often, which moves their `last_seen` (a device's first
          * refresh comes sooner, by a share fixed by its id, so a fleet's refreshes are spread).
          * Default `5m`.
          */
         refresh: duration('5m'),
+      })
+      .prefault({}),
+    /** Subscriber history: PPPoE sessions, DHCP leases, wireless registrations, ARP bindings. */
+    subscribers: z
+      .object({
+        /** Record subscriber history from the `facts` of polls. Default true. */
+        enabled: z.boolean().default(true),
+        /** How long ended rows are kept (dropped by whole weeks, so up to a week longer). Default `90d`. */
+        retention: duration('90d'),
+        /**
+         * A session that starts at most this long after the same user's previous session ended
+         * (on any router) is flagged as a reconnect and counted. Default `5m`.
+         */
+        reconnectWindow: duration('5m'),
+        /**
+         * Bytes, peak rates, signal, lease expiry and last seen of active rows are written this
+         * often per router (and when the row ends), not at every poll. Default `15m`.
+         */
+        checkpoint: duration('15m'),
+        /** Queued changes are written this often, for all routers at once. Default `2s`. */
+        flushInterval: duration('2s'),
+        /** Changes kept while the database is unreachable; beyond it new ones are dropped and counted. Default 1,000,000. */
+        maxPending: z.number().int().min(1000).max(50_000_000).default(1_000_000),
       })
       .prefault({}),
     /**

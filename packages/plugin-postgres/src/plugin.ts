@@ -1,6 +1,9 @@
 import {
+  catalog,
+  type Device,
   definePlugin,
   describeError,
+  type InventoryFacts,
   monitorError,
   type PluginContext,
   type Sink,
@@ -18,6 +21,8 @@ import { optionsSchema, type PostgresOptions } from './options.js';
 import { applyMigrations } from './schema/migrate.js';
 import { StatusQueue } from './status-queue.js';
 import { type PostgresStore, postgresStore, Storage } from './store.js';
+import { SubscriberRecorder } from './subscribers/record.js';
+import { createRecorderMetrics } from './subscribers/record-metrics.js';
 
 /** Error code while the database is not (yet, or any more) open. */
 export const DB_NOT_READY = 'ISPM_DB_NOT_READY';
@@ -87,6 +92,31 @@ function setupPostgres(ctx: PluginContext, options: PostgresOptions): void {
     }
   });
 
+  // Subscriber history: diffs in memory at each poll, written in batches (see subscribers/record.ts).
+  const sub = options.subscribers;
+  const recorder: SubscriberRecorder | undefined = sub.enabled
+    ? new SubscriberRecorder(
+        () => storage?.db,
+        { reconnectWindowMs: sub.reconnectWindow, checkpointMs: sub.checkpoint, maxPending: sub.maxPending },
+        createRecorderMetrics(ctx.metrics, () => recorder?.pending ?? 0),
+        logger,
+        () => clock.now(),
+      )
+    : undefined;
+  let flushTimer: unknown;
+  const flushSubscribers = async () => {
+    if (!recorder) return;
+    const report = await recorder.flush();
+    if (report.error && storage) logger.warn('subscriber history not written yet', { error: report.error });
+  };
+  function scheduleFlush(): void {
+    if (stopped || !recorder) return;
+    flushTimer = clock.setTimeout(async () => {
+      await flushSubscribers();
+      scheduleFlush();
+    }, sub.flushInterval);
+  }
+
   const need = (): Storage => {
     if (storage) return storage;
     throw monitorError(DB_NOT_READY, `database ${target} is not ready: ${lastError}`, { plugin: 'postgres' });
@@ -130,17 +160,36 @@ function setupPostgres(ctx: PluginContext, options: PostgresOptions): void {
   });
 
   ctx.bus.on('facts', (e) => {
+    const { pppoeSessions, dhcpLeases, wirelessClients, arp, ...inventoryFacts } = e.facts;
+    if (recorder) {
+      // Buffered while the database is unreachable: the recorder's queue has its own bound.
+      recorder.facts(e.device, e.facts, e.ts);
+      if (pppoeSessions && ctx.bus.hasListeners('samples')) emitReconnects(e.device, e.ts);
+    }
+    if (Object.keys(inventoryFacts).length === 0) return;
     if (!storage) {
       metrics.factsErrors.inc({ event: 'facts' });
       return;
     }
-    factsQueue.push(e.device, e.facts, e.ts);
+    factsQueue.push(e.device, inventoryFacts as InventoryFacts, e.ts);
   });
+  // The router's reconnect count as a device sample, shaped as the poll pipeline emits them (labels
+  // stamped, `device` set), so the alert engine's SubscriberFlapping sees it at every poll.
+  function emitReconnects(device: Device, ts: number): void {
+    const labels: Record<string, string> = { ...device.labels, device: device.id };
+    const value = recorder?.reconnects(device.id) ?? 0;
+    ctx.bus.emit('samples', {
+      device,
+      samples: [{ name: catalog.subscriberReconnects.name, labels, value, ts }],
+    });
+  }
   ctx.bus.on('device:removed', (e) => {
     factsQueue.forget(e.device.id);
     factsMemo.forget(e.device.id);
+    recorder?.forget(e.device.id);
   });
   ctx.bus.on('device:status', (e) => {
+    if (e.status === 'offline') recorder?.offline(e.device.id, e.ts);
     status.push({ device: e.device.id, previous: e.previous, status: e.status, ts: e.ts, reason: e.reason });
     if (storage) void status.flush(storage.db);
   });
@@ -199,6 +248,8 @@ function setupPostgres(ctx: PluginContext, options: PostgresOptions): void {
     await s.maintain().catch(() => {});
     await status.flush(s.db);
     schedule();
+    await flushSubscribers();
+    scheduleFlush();
     if (options.startup === 'background') {
       for (const device of await inventory.list().catch(() => [])) {
         if (ctx.devices.get(device.id)) continue;
@@ -232,7 +283,9 @@ function setupPostgres(ctx: PluginContext, options: PostgresOptions): void {
   ctx.onStop(async () => {
     stopped = true;
     if (timer !== undefined) clock.clearTimeout(timer);
+    if (flushTimer !== undefined) clock.clearTimeout(flushTimer);
     await factsQueue.drain();
+    await flushSubscribers();
     const s = storage;
     storage = undefined;
     lastError = 'stopped';

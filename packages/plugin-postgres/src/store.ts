@@ -181,6 +181,7 @@ export class Storage implements PostgresStore {
             latenessMs: this.options.rollups.lateness,
             partitionsAheadDays: this.options.maintenance.partitionsAhead,
             rollupStatementTimeoutMs: this.options.maintenance.statementTimeout,
+            subscriberRetentionMs: this.options.subscribers.retention,
           },
           now,
         );

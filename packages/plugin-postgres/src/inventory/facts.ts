@@ -11,8 +11,6 @@ const NEIGHBOUR_COLUMNS = [
   'remote_interface',
   'remote_platform',
 ] as const;
-const PPPOE_COLUMNS = ['username', 'address', 'caller_id', 'service', 'interface'] as const;
-const DHCP_COLUMNS = ['address', 'mac', 'host_name', 'server', 'status'] as const;
 const s = (v: unknown, max = 500): string | null =>
   v === undefined || v === null ? null : String(v).slice(0, max);
 
@@ -37,10 +35,10 @@ async function endMissing(
 }
 
 /**
- * Records inventory facts from polls (`facts` events): system, interfaces, neighbours, PPPoE
- * sessions and DHCP leases, each with history. A session or lease that disappears gets an end
- * time; one that comes back starts a new row. A missing key in the facts means "not collected"
- * and leaves that table alone; an empty list means "none", and ends every current row.
+ * Records inventory facts from polls (`facts` events): system, interfaces and neighbours, each
+ * with history. A missing key in the facts means "not collected" and leaves that table alone; an
+ * empty list means "none", and ends every current row. Subscriber facts (PPPoE sessions, DHCP
+ * leases, wireless clients, ARP) are the subscriber recorder's (`../subscribers/record.ts`).
  */
 export async function recordFacts(
   db: Db,
@@ -97,46 +95,6 @@ export async function recordFacts(
         rows,
       );
       await endMissing(tx, 'ispm_neighbours', 'nkey', id, keys, ts);
-    }
-    if (facts.pppoeSessions) {
-      const rows = facts.pppoeSessions.slice(0, 200_000).map((p) => ({
-        key: [p.user, p.callerId ?? '', p.address ?? ''].join('|'),
-        values: [s(p.user) ?? '', s(p.address), s(p.callerId), s(p.service), s(p.interface)],
-        // The session started `uptime` before this poll: that is when it began, not when we saw it.
-        start:
-          typeof p.uptimeSeconds === 'number' && Number.isFinite(p.uptimeSeconds) && p.uptimeSeconds >= 0
-            ? iso(tsMs - p.uptimeSeconds * 1000)
-            : ts,
-      }));
-      const keys = await upsertCurrent(
-        tx,
-        'ispm_pppoe_sessions',
-        'skey',
-        id,
-        ts,
-        PPPOE_COLUMNS,
-        'started_at',
-        rows,
-      );
-      await endMissing(tx, 'ispm_pppoe_sessions', 'skey', id, keys, ts);
-    }
-    if (facts.dhcpLeases) {
-      const rows = facts.dhcpLeases.slice(0, 200_000).map((l) => ({
-        key: [String(l.mac).toLowerCase(), l.address].join('|'),
-        values: [s(l.address) ?? '', s(l.mac) ?? '', s(l.hostName), s(l.server), s(l.status)],
-        start: ts,
-      }));
-      const keys = await upsertCurrent(
-        tx,
-        'ispm_dhcp_leases',
-        'lkey',
-        id,
-        ts,
-        DHCP_COLUMNS,
-        'first_seen',
-        rows,
-      );
-      await endMissing(tx, 'ispm_dhcp_leases', 'lkey', id, keys, ts);
     }
   });
 }
@@ -199,7 +157,7 @@ async function upsertCurrent(
   device: string,
   ts: string,
   columns: readonly string[],
-  startColumn: 'first_seen' | 'started_at',
+  startColumn: 'first_seen',
   input: CurrentRow[],
 ): Promise<string[]> {
   const byKey = new Map<string, CurrentRow>();

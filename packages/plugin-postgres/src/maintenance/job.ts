@@ -7,6 +7,7 @@ import {
   SAMPLES,
 } from '../schema/partitions.js';
 import { type RollupReport, runRollups } from './rollups.js';
+import { maintainSubscribers } from './subscribers.js';
 
 /** Retention of every table, in ms. */
 export interface RetentionMs {
@@ -26,6 +27,8 @@ export interface MaintenanceOptions {
   partitionsAheadDays: number;
   /** Statement timeout of the rollup transactions (ms). */
   rollupStatementTimeoutMs: number;
+  /** Retention of subscriber history (ms). Default 90 days. */
+  subscriberRetentionMs?: number;
 }
 
 /** What one maintenance round did. */
@@ -42,8 +45,8 @@ const iso = (ms: number) => new Date(ms).toISOString();
 
 /**
  * One maintenance round at time `now` (injected, so tests run it on fake time): partitions
- * created ahead, rollups brought up to date, then retention — whole partitions dropped, and
- * old status and inventory history deleted. Safe to run on several replicas at once.
+ * created ahead, rollups brought up to date, then retention — whole partitions dropped (samples,
+ * rollups, subscriber history by week), and old status and inventory history deleted. Safe to run on several replicas at once.
  */
 export async function runMaintenance(
   db: Db,
@@ -61,7 +64,7 @@ export async function runMaintenance(
     ? await runRollups(db, now, options.latenessMs, options.rollupStatementTimeoutMs)
     : undefined;
   const r = options.retention;
-  const dropped = [
+  const dropped: string[] = [
     ...(await dropPartitionsBefore(db, SAMPLES, now - r.raw)),
     ...(await dropPartitionsBefore(db, ROLLUP_5M, now - r.rollup5m)),
     ...(await dropPartitionsBefore(db, ROLLUP_1H, now - r.rollup1h)),
@@ -70,12 +73,10 @@ export async function runMaintenance(
     iso(now - r.statusHistory),
   ]);
   let history = 0;
-  for (const table of [
-    'ispm_neighbours',
-    'ispm_pppoe_sessions',
-    'ispm_dhcp_leases',
-    'ispm_interfaces',
-  ] as const) {
+  const subscribers = await maintainSubscribers(db, options.subscriberRetentionMs ?? 90 * DAY, now);
+  created.push(...subscribers.created);
+  dropped.push(...subscribers.dropped);
+  for (const table of ['ispm_neighbours', 'ispm_interfaces'] as const) {
     const res = await db.query(`DELETE FROM ${table} WHERE ended_at < $1::timestamptz`, [
       iso(now - r.inventoryHistory),
     ]);

@@ -1,5 +1,6 @@
 import type { DeviceStatus, SystemFact } from '@ispmonitor/core';
 import type { Queryable } from '../db/types.js';
+import { normaliseIp, normaliseMac } from '../subscribers/record-kinds.js';
 
 const ts = (col: string) => `(extract(epoch FROM ${col}) * 1000)::float8`;
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -197,26 +198,32 @@ export class InventoryReader {
     }));
   }
 
+  /** Sessions from the subscriber history (active ones last seen at their router's last poll). */
   async pppoeSessions(q: HistorySearch = {}): Promise<SessionRow[]> {
+    const address = q.address === undefined ? null : normaliseIp(q.address);
+    if (address === undefined) return [];
     const res = await this.db.query<Record<string, unknown>>(
-      `SELECT id, device, username, address, caller_id, service, interface, ${ts('started_at')} AS started_at,
-              ${ts('last_seen')} AS last_seen, ${ts('ended_at')} AS ended_at
-         FROM ispm_pppoe_sessions
-        WHERE ($1::text IS NULL OR device = $1) AND ($2::text IS NULL OR lower(username) = lower($2))
-          AND ($3::text IS NULL OR lower(caller_id) = lower($3)) AND ($4::text IS NULL OR address = $4)
-          AND ($5::boolean IS NULL OR (ended_at IS NULL) = $5)
-          AND ($6::timestamptz IS NULL OR coalesce(ended_at, last_seen) >= $6)
-          AND ($7::timestamptz IS NULL OR started_at <= $7)
-        ORDER BY started_at DESC, id DESC LIMIT $8`,
+      `SELECT s.id, s.device, s.username, host(s.address) AS address, s.caller_id, s.service, s.interface,
+              ${ts('s.started_at')} AS started_at, ${ts('s.ended_at')} AS ended_at,
+              ${ts('CASE WHEN s.ended_at IS NULL THEN greatest(s.last_seen, r.pppoe_at) ELSE s.last_seen END')} AS last_seen
+         FROM ispm_pppoe_sessions s LEFT JOIN ispm_subscriber_routers r ON r.device = s.device
+        WHERE ($1::text IS NULL OR s.device = $1) AND ($2::text IS NULL OR lower(s.username) = lower($2))
+          AND ($3::text IS NULL OR s.mac = $3 OR lower(s.caller_id) = lower($9))
+          AND ($4::inet IS NULL OR s.address = $4::inet)
+          AND ($5::boolean IS NULL OR (s.ended_at IS NULL) = $5)
+          AND ($6::timestamptz IS NULL OR coalesce(s.ended_at, 'infinity'::timestamptz) >= $6)
+          AND ($7::timestamptz IS NULL OR s.started_at <= $7)
+        ORDER BY s.started_at DESC, s.id DESC LIMIT $8`,
       [
         q.device ?? null,
         q.user ?? null,
-        q.mac ?? null,
-        q.address ?? null,
+        q.mac === undefined ? null : (normaliseMac(q.mac) ?? ''),
+        address,
         q.current ?? null,
         q.from === undefined ? null : iso(q.from),
         q.to === undefined ? null : iso(q.to),
         limitOf(q.limit),
+        q.mac ?? null,
       ],
     );
     return res.rows.map((r) => ({
@@ -233,21 +240,26 @@ export class InventoryReader {
     }));
   }
 
+  /** Leases from the subscriber history; MACs come back as `aa:bb:cc:dd:ee:ff`. */
   async dhcpLeases(q: HistorySearch & { hostName?: string } = {}): Promise<LeaseRow[]> {
+    const address = q.address === undefined ? null : normaliseIp(q.address);
+    const mac = q.mac === undefined ? null : normaliseMac(q.mac);
+    if (address === undefined || mac === undefined) return [];
     const res = await this.db.query<Record<string, unknown>>(
-      `SELECT id, device, address, mac, host_name, server, status, ${ts('first_seen')} AS first_seen,
-              ${ts('last_seen')} AS last_seen, ${ts('ended_at')} AS ended_at
-         FROM ispm_dhcp_leases
-        WHERE ($1::text IS NULL OR device = $1) AND ($2::text IS NULL OR lower(mac) = lower($2))
-          AND ($3::text IS NULL OR address = $3) AND ($4::text IS NULL OR lower(host_name) = lower($4))
-          AND ($5::boolean IS NULL OR (ended_at IS NULL) = $5)
-          AND ($6::timestamptz IS NULL OR coalesce(ended_at, last_seen) >= $6)
-          AND ($7::timestamptz IS NULL OR first_seen <= $7)
-        ORDER BY first_seen DESC, id DESC LIMIT $8`,
+      `SELECT l.id, l.device, host(l.address) AS address, l.mac, l.host_name, l.server, l.status,
+              ${ts('l.first_seen')} AS first_seen, ${ts('l.ended_at')} AS ended_at,
+              ${ts('CASE WHEN l.ended_at IS NULL THEN greatest(l.last_seen, r.dhcp_at) ELSE l.last_seen END')} AS last_seen
+         FROM ispm_dhcp_leases l LEFT JOIN ispm_subscriber_routers r ON r.device = l.device
+        WHERE ($1::text IS NULL OR l.device = $1) AND ($2::text IS NULL OR l.mac = $2)
+          AND ($3::inet IS NULL OR l.address = $3::inet) AND ($4::text IS NULL OR lower(l.host_name) = lower($4))
+          AND ($5::boolean IS NULL OR (l.ended_at IS NULL) = $5)
+          AND ($6::timestamptz IS NULL OR coalesce(l.ended_at, 'infinity'::timestamptz) >= $6)
+          AND ($7::timestamptz IS NULL OR l.first_seen <= $7)
+        ORDER BY l.first_seen DESC, l.id DESC LIMIT $8`,
       [
         q.device ?? null,
-        q.mac ?? null,
-        q.address ?? null,
+        mac,
+        address,
         q.hostName ?? null,
         q.current ?? null,
         q.from === undefined ? null : iso(q.from),
@@ -259,7 +271,7 @@ export class InventoryReader {
       id: Number(r.id),
       device: String(r.device),
       address: String(r.address),
-      mac: String(r.mac),
+      mac: String(r.mac).replace(/(..)(?!$)/g, '$1:'),
       hostName: r.host_name as string | null,
       server: r.server as string | null,
       status: r.status as string | null,

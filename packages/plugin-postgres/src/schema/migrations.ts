@@ -1,3 +1,5 @@
+import { subscriberHistory } from '../subscribers/schema.js';
+
 /**
  * The schema, as numbered migrations. Each is a list of single statements (PGlite's extended
  * protocol runs one statement per call), applied in one transaction with its version recorded in
@@ -176,7 +178,13 @@ const rollupBucketIndex: Migration = {
 };
 
 /** Every migration, in order. The last version is the level the code expects. */
-export const migrations: readonly Migration[] = [initial, incrementalRollups, rollupBucketIndex];
+export const migrations: readonly Migration[] = [
+  initial,
+  incrementalRollups,
+  rollupBucketIndex,
+  // Version 4 lives with the code that writes it: src/subscribers/schema.ts.
+  subscriberHistory,
+];
 
 /** The schema version this code expects. */
 export const LATEST_VERSION = migrations[migrations.length - 1]?.version ?? 0;

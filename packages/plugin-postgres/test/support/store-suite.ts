@@ -16,10 +16,10 @@ export function storeSuite(getDb: () => Promise<Db>): void {
     it('apply from an empty database, then re-running is a no-op', async () => {
       const db = await getDb();
       expect(await schemaVersion(db)).toBe(0);
-      expect(await applyMigrations(db)).toEqual({ applied: [1, 2, 3], version: 3 });
-      expect(await schemaVersion(db)).toBe(3);
-      expect(await applyMigrations(db)).toEqual({ applied: [], version: 3 });
-      expect(await count(db, 'ispm_schema_migrations')).toBe(3);
+      expect(await applyMigrations(db)).toEqual({ applied: [1, 2, 3, 4], version: 4 });
+      expect(await schemaVersion(db)).toBe(4);
+      expect(await applyMigrations(db)).toEqual({ applied: [], version: 4 });
+      expect(await count(db, 'ispm_schema_migrations')).toBe(4);
     });
   });
 
@@ -425,7 +425,7 @@ export function storeSuite(getDb: () => Promise<Db>): void {
   });
 
   describe('inventory, status and state', () => {
-    it('keeps facts with history: a session or lease that disappears gets an end time', async () => {
+    it('keeps facts with history: an interface that disappears gets an end time (subscribers: subscribers-record tests)', async () => {
       const db = await getDb();
       const { storage } = makeStorage(db, new SetClock(T0));
       const { recordFacts } = await import('../../src/inventory/facts.js');
@@ -442,11 +442,6 @@ export function storeSuite(getDb: () => Promise<Db>): void {
           neighbours: [
             { protocol: 'lldp', localInterface: 'ether1', remoteName: 'core-1', remoteInterface: 'xe-0/0/1' },
           ],
-          pppoeSessions: [
-            { user: 'alice', address: '100.64.0.10', callerId: 'AA:BB:CC:00:00:01', uptimeSeconds: 600 },
-            { user: 'bob', address: '100.64.0.11', callerId: 'AA:BB:CC:00:00:02' },
-          ],
-          dhcpLeases: [{ address: '192.0.2.10', mac: 'aa:bb:cc:00:00:09', hostName: 'cam' }],
         },
         T0,
       );
@@ -455,8 +450,6 @@ export function storeSuite(getDb: () => Promise<Db>): void {
         device,
         {
           interfaces: [{ index: 1, name: 'ether1' }],
-          pppoeSessions: [{ user: 'alice', address: '100.64.0.10', callerId: 'AA:BB:CC:00:00:01' }],
-          dhcpLeases: [],
         },
         T0 + MIN,
       );
@@ -466,16 +459,6 @@ export function storeSuite(getDb: () => Promise<Db>): void {
         { system: { name: 'core-1' } },
         T0,
       );
-      const bob = await storage.pppoeSessions({ user: 'BOB' });
-      expect(bob).toMatchObject([{ user: 'bob', endedAt: T0 + MIN, startedAt: T0 }]);
-      expect(await storage.pppoeSessions({ current: true, device: 'bras-1' })).toMatchObject([
-        { user: 'alice', startedAt: T0 - 600_000, lastSeen: T0 + MIN, endedAt: null },
-      ]);
-      expect(await storage.pppoeSessions({ mac: 'aa:bb:cc:00:00:02' })).toHaveLength(1);
-      expect(await storage.pppoeSessions({ address: '100.64.0.10', current: false })).toEqual([]);
-      expect(await storage.dhcpLeases({ mac: 'AA:BB:CC:00:00:09' })).toMatchObject([
-        { hostName: 'cam', endedAt: T0 + MIN },
-      ]);
       expect((await storage.interfaces('bras-1')).map((i) => i.name)).toEqual(['ether1']);
       expect(await storage.interfaces('bras-1', { includeEnded: true })).toHaveLength(2);
       expect(await storage.links()).toEqual([
@@ -488,14 +471,6 @@ export function storeSuite(getDb: () => Promise<Db>): void {
           protocol: 'lldp',
         },
       ]);
-      // A session that comes back after ending starts a new row.
-      await recordFacts(
-        db,
-        device,
-        { pppoeSessions: [{ user: 'bob', callerId: 'AA:BB:CC:00:00:02', address: '100.64.0.11' }] },
-        T0 + 2 * MIN,
-      );
-      expect(await storage.pppoeSessions({ user: 'bob' })).toHaveLength(2);
       expect((await storage.devices()).find((d) => d.id === 'bras-1')?.system?.vendor).toBe('MikroTik');
     });
 

@@ -1,0 +1,223 @@
+/**
+ * What the recorder remembers of each router: its active rows per kind, and the changes waiting
+ * to be written. The diff of one poll runs here, in memory, without the database: a poll that
+ * changes nothing touches no pending set at all.
+ */
+import type { Kind, KindSpec, Parsed, SkipReason } from './record-kinds.js';
+import type { EndReason } from './schema.js';
+
+/** Byte counters of a session, to compute totals across counter resets and peak rates. */
+interface Bytes {
+  last: [number | null, number | null];
+  base: [number, number];
+  peak: [number | null, number | null];
+  at: number;
+}
+
+/** One active (or just ended) row as the recorder knows it. */
+export interface Live {
+  key: string;
+  keys: Array<string | null>;
+  attrs: Array<string | null>;
+  start: number;
+  lastSeen: number;
+  vols: Array<number | null>;
+  bytes?: Bytes;
+  /** Set once the row has ended (or was ended as unreachable and may be reopened). */
+  ended?: { at: number; reason: EndReason };
+  /** The end time stored in the database, which a reopen must find. */
+  reopenFrom?: number;
+  /** Generation of the last poll that saw it. */
+  gen: number;
+}
+
+/** Changes of one kind waiting for the next flush, per router. Sets of rows: written from their state then. */
+export class Pending {
+  readonly inserts = new Set<Live>();
+  readonly ends = new Set<Live>();
+  readonly reopens = new Set<Live>();
+  readonly updates = new Set<Live>();
+
+  get size(): number {
+    return this.inserts.size + this.ends.size + this.reopens.size + this.updates.size;
+  }
+}
+
+/** The state of one kind on one router. */
+export interface KindState {
+  rows: Map<string, Live>;
+  /** Rows ended as `router unreachable`: reopened when they come back. */
+  suspended: Map<string, Live>;
+  pending: Pending;
+  gen: number;
+  /** Last poll (ms) that collected this kind; also loaded from the database. */
+  lastPoll?: number;
+  nextCheckpoint?: number;
+}
+
+export const newKindState = (): KindState => ({
+  rows: new Map(),
+  suspended: new Map(),
+  pending: new Pending(),
+  gen: 0,
+});
+
+/** How the diff reports skipped rows and asks whether a change may still be queued. */
+export interface DiffHooks {
+  skipped(kind: Kind, reason: SkipReason): void;
+  /** False when the pending queue is full: the change is dropped (and counted by the caller). */
+  admit(kind: Kind, change: 'insert' | 'end' | 'update'): boolean;
+}
+
+/** Tolerance when matching a returning session to the one ended as unreachable (uptime rounding). */
+const REOPEN_SLACK = 60_000;
+/** Peak rates are computed over at least this long, so two polls close together do not make a spike. */
+const MIN_RATE_SPAN = 1_000;
+
+function track(live: Live, bytes: NonNullable<Parsed['bytes']>, ts: number): void {
+  let b = live.bytes;
+  if (!b) {
+    b = { last: [null, null], base: [0, 0], peak: [live.vols[2] ?? null, live.vols[3] ?? null], at: ts };
+    live.bytes = b;
+  }
+  const span = ts - b.at;
+  for (const i of [0, 1] as const) {
+    const cur = bytes[i];
+    if (cur === null) continue;
+    const prev = b.last[i];
+    if (prev !== null) {
+      if (cur < prev)
+        b.base[i] += prev; // the counter restarted: what it had counted is kept
+      else if (span >= MIN_RATE_SPAN) {
+        const rate = ((cur - prev) * 8000) / span;
+        if (b.peak[i] === null || rate > (b.peak[i] as number)) b.peak[i] = rate;
+      }
+    }
+    b.last[i] = cur;
+  }
+  b.at = ts;
+  live.vols = [
+    b.last[0] === null ? (live.vols[0] ?? null) : b.base[0] + b.last[0],
+    b.last[1] === null ? (live.vols[1] ?? null) : b.base[1] + b.last[1],
+    b.peak[0],
+    b.peak[1],
+  ];
+}
+
+/** Seeds the byte tracker of a row loaded from the database with the counters first read after it. */
+function seedBytes(live: Live, bytes: NonNullable<Parsed['bytes']>, ts: number): void {
+  const stored = [live.vols[0] ?? null, live.vols[1] ?? null];
+  const base: [number, number] = [0, 0];
+  // A reading below the stored total means the counter restarted while nobody watched.
+  for (const i of [0, 1] as const) {
+    const cur = bytes[i];
+    const had = stored[i];
+    if (cur !== null && had !== null && had !== undefined && cur < had) base[i] = had;
+  }
+  live.bytes = { last: [null, null], base, peak: [live.vols[2] ?? null, live.vols[3] ?? null], at: ts };
+}
+
+const sameAttrs = (a: Array<string | null>, b: Array<string | null>) => {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+};
+
+/**
+ * Diffs one poll's full list of a kind against the router's rows: appeared → insert, vanished →
+ * end (`reason` at `endAt`), changed attributes → update; volatile values are kept in memory and
+ * written at the checkpoint (`checkpoint` true) or at the end. Rows ended as unreachable that
+ * are back, and that started before they were ended, are reopened: one session stays one row.
+ */
+export function diff(
+  spec: KindSpec,
+  state: KindState,
+  list: readonly unknown[],
+  ts: number,
+  hooks: DiffHooks,
+  options: { checkpoint: boolean; endReason: EndReason; endAt: number; limit: number },
+): void {
+  const gen = ++state.gen;
+  const { rows, pending } = state;
+  const n = Math.min(list.length, options.limit);
+  for (let i = n; i < list.length; i++) hooks.skipped(spec.kind, 'too many');
+  for (let i = 0; i < n; i++) {
+    const p = spec.parse(list[i], ts);
+    if (typeof p === 'string') {
+      hooks.skipped(spec.kind, p);
+      continue;
+    }
+    let live = rows.get(p.key);
+    if (live && live.gen === gen) {
+      hooks.skipped(spec.kind, 'duplicate');
+      continue;
+    }
+    if (!live) {
+      live = state.suspended.get(p.key);
+      if (live && p.start <= (live.ended?.at ?? 0) + REOPEN_SLACK) {
+        state.suspended.delete(p.key);
+        reopen(state, live, hooks, spec);
+      } else {
+        live = { key: p.key, keys: p.keys, attrs: p.attrs, start: p.start, lastSeen: ts, vols: p.vols, gen };
+        if (!hooks.admit(spec.kind, 'insert')) continue;
+        pending.inserts.add(live);
+      }
+      rows.set(p.key, live);
+    } else if (!sameAttrs(live.attrs, p.attrs)) {
+      live.attrs = p.attrs;
+      if (!pending.inserts.has(live) && hooks.admit(spec.kind, 'update')) pending.updates.add(live);
+    }
+    live.gen = gen;
+    live.lastSeen = ts;
+    if (p.bytes) {
+      if (!live.bytes && !pending.inserts.has(live)) seedBytes(live, p.bytes, ts);
+      track(live, p.bytes, ts);
+    } else if (spec.vols.length > 0 && spec.kind !== 'pppoe') {
+      live.vols = p.vols;
+    }
+  }
+  for (const live of rows.values()) {
+    if (live.gen === gen) {
+      if (options.checkpoint && !pending.inserts.has(live)) pending.updates.add(live);
+      continue;
+    }
+    rows.delete(live.key);
+    end(state, live, { at: options.endAt, reason: options.endReason }, hooks, spec);
+  }
+  // Rows ended as unreachable that did not come back with the router stay ended.
+  state.suspended.clear();
+  state.lastPoll = ts;
+}
+
+/** Ends a row: carried by its pending insert, or queued as an end. */
+export function end(
+  state: KindState,
+  live: Live,
+  ended: NonNullable<Live['ended']>,
+  hooks: DiffHooks,
+  spec: KindSpec,
+): void {
+  live.ended = { at: Math.max(ended.at, live.lastSeen, live.start), reason: ended.reason };
+  state.pending.updates.delete(live);
+  if (state.pending.inserts.has(live)) return;
+  if (state.pending.reopens.delete(live)) live.reopenFrom = undefined;
+  if (hooks.admit(spec.kind, 'end')) state.pending.ends.add(live);
+}
+
+function reopen(state: KindState, live: Live, hooks: DiffHooks, spec: KindSpec): void {
+  const { pending } = state;
+  const endedAt = live.ended?.at;
+  live.ended = undefined;
+  // Not yet written: cancelling the pending end (or the insert's end) is all there is to do.
+  if (pending.inserts.has(live) || pending.ends.delete(live)) return;
+  live.reopenFrom = endedAt;
+  if (hooks.admit(spec.kind, 'update')) pending.reopens.add(live);
+}
+
+/** Ends every active row of a kind (router unreachable), keeping them to reopen. */
+export function suspendAll(state: KindState, at: number, hooks: DiffHooks, spec: KindSpec): void {
+  for (const live of state.rows.values()) {
+    end(state, live, { at: Math.max(at, live.lastSeen), reason: 'router unreachable' }, hooks, spec);
+    state.suspended.set(live.key, live);
+  }
+  state.rows.clear();
+}
