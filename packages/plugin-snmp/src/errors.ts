@@ -19,6 +19,8 @@ export const SnmpErrorCodes = {
   NOT_INCREASING: 'SNMP_OID_NOT_INCREASING',
   TABLE_TOO_LONG: 'SNMP_TABLE_TOO_LONG',
   REBOOTED: 'SNMP_DEVICE_REBOOTED',
+  /** Rows of a table that were not valid (a malformed index, an address of the wrong size): skipped, the rest kept. */
+  BAD_ROWS: 'SNMP_BAD_ROWS',
   INTERNAL: 'SNMP_INTERNAL',
 } as const;
 

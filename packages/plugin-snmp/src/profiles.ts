@@ -3,6 +3,7 @@
  * with `device.snmp.profile`). Walking only the tables a vendor implements saves round trips.
  */
 import { isUnder } from './oid.js';
+import { arpPart } from './parts/arp.js';
 import type { Part } from './parts/context.js';
 import { customPart } from './parts/custom.js';
 import { hostResourcesPart, ucdPart } from './parts/host.js';
@@ -47,13 +48,13 @@ const hostResources = hostResourcesPart();
 
 /** Parts per profile, in poll order (interfaces first: later parts name interfaces from its cache). */
 export const profiles: Record<ProfileName, readonly Part[]> = {
-  generic: [interfacesPart, hostResources, entitySensorPart, lldpPart],
-  mikrotik: [interfacesPart, hostResources, mikrotikHealthPart, mikrotikWirelessPart, lldpPart],
-  cisco: [interfacesPart, ciscoPart, entitySensorPart, cdpPart, lldpPart],
-  juniper: [interfacesPart, juniperPart, lldpPart],
-  ubiquiti: [interfacesPart, hostResources, ucdPart, lldpPart],
+  generic: [interfacesPart, hostResources, entitySensorPart, lldpPart, arpPart],
+  mikrotik: [interfacesPart, hostResources, mikrotikHealthPart, mikrotikWirelessPart, lldpPart, arpPart],
+  cisco: [interfacesPart, ciscoPart, entitySensorPart, cdpPart, lldpPart, arpPart],
+  juniper: [interfacesPart, juniperPart, lldpPart, arpPart],
+  ubiquiti: [interfacesPart, hostResources, ucdPart, lldpPart, arpPart],
   // net-snmp's hrStorage "Physical memory" counts page cache as used: UCD's figure is the one people expect.
-  netsnmp: [interfacesPart, ucdPart, hostResourcesPart({ ram: false }), lldpPart],
+  netsnmp: [interfacesPart, ucdPart, hostResourcesPart({ ram: false }), lldpPart, arpPart],
 };
 
 /** The parts to run for a device: its profile's, then its custom OIDs and tables. */

@@ -82,6 +82,11 @@ export const settingsSchema = z
     maxRows: z.number().int().min(1).default(10_000),
     /** How long names, aliases, speeds and types are cached before they are walked again. Default `15m`. */
     slowCacheTtl: duration('15m'),
+    /**
+     * Walk the ARP / neighbour tables (IP-MIB ipNetToPhysicalTable, else ipNetToMediaTable) for
+     * `facts.arp` (IP ↔ MAC history). Default true.
+     */
+    arp: z.boolean().default(true),
     /** Force a profile instead of choosing one from sysObjectID. */
     profile: z.enum(['generic', 'mikrotik', 'cisco', 'juniper', 'ubiquiti', 'netsnmp']).optional(),
     /** Extra scalars. */

@@ -130,6 +130,38 @@ describe.skipIf(why)(`recordings via snmpsim${why ? ` (skipped: ${why})` : ''}`,
     expect(n.map((x) => x.remoteId)).toContain('B8:69:F4:7F:41:70');
   });
 
+  it('routeros (RouterOS 6): registrations carry the SSID of their AP interface; ARP from ipNetToMediaTable', async () => {
+    const r = await pollWith(driver, device('routeros'));
+    const byMac = new Map((r.facts?.wirelessClients ?? []).map((c) => [c.mac, c]));
+    // a4:e4:b8:4a:d5:ca is on ifIndex 1, whose mtxrWlApSsid is WARKOP-KOPIBOSS-B.
+    expect(byMac.get('a4:e4:b8:4a:d5:ca')?.ssid).toBe('WARKOP-KOPIBOSS-B');
+    expect(byMac.get('00:27:10:32:ed:60')?.ssid).toBe('WARKOP-KOPIBOSS');
+    // The recording has no byte columns: none is made up.
+    expect(byMac.get('a4:e4:b8:4a:d5:ca')).not.toHaveProperty('txBytes');
+    expect(r.facts?.arp).toHaveLength(25);
+    expect(r.facts?.arp).toContainEqual(
+      expect.objectContaining({ address: '192.168.11.115', mac: 'a4:e4:b8:4a:d5:ca' }),
+    );
+    expect(r.partErrors).toBeUndefined();
+  });
+
+  it('murrant_localhost: ARP from ipNetToPhysicalTable, IPv6 included, named by ifName', async () => {
+    const r = await pollWith(driver, device('murrant_localhost'));
+    const arp = r.facts?.arp ?? [];
+    expect(arp).toHaveLength(8);
+    expect(arp.find((a) => a.address === 'fe80::76d0:2bff:fe40:8300')).toMatchObject({
+      mac: '74:d0:2b:40:83:00',
+      type: 'dynamic',
+    });
+    const if4 = r.facts?.interfaces?.find((i) => i.index === 4)?.name;
+    expect(arp[0]?.interface).toBe(if4);
+  });
+
+  it('snmp.arp: false walks no ARP table', async () => {
+    const r = await pollWith(driver, device('murrant_localhost', { arp: false }));
+    expect(r.facts?.arp).toBeUndefined();
+  });
+
   it('routeros_rb750gr3 (RouterOS 7): mtxrGaugeTable temperature and voltage, not the scalars twice', async () => {
     const r = await pollWith(driver, device('routeros_rb750gr3'));
     expect(sample(r, 'device_temperature_celsius', { sensor: 'temperature' }).value).toBe(38);
