@@ -1,3 +1,7 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '@ispmonitor/core';
 import { FakeClock } from '@ispmonitor/core/testing';
 import { describe, expect, it } from 'vitest';
 import { blockedTooLong, timeoutVerdict } from '../src/load/budget.js';
@@ -90,5 +94,34 @@ describe('loop probe', () => {
     await clock.advance(0);
     expect(probe.blockedTotalMs).toBe(0);
     probe.stop();
+  });
+});
+
+describe('poller.overload in the config file', () => {
+  async function configFile(text: string): Promise<string> {
+    const path = join(await mkdtemp(join(tmpdir(), 'ispm-overload-')), 'config.yaml');
+    await writeFile(path, text);
+    return path;
+  }
+
+  it('has its defaults without a word in the file, and takes durations as written', async () => {
+    const { config } = await loadConfig(undefined, { env: {} });
+    expect(config.poller.overload).toEqual({
+      lag: 1_000,
+      backlogWait: 10_000,
+      clearAfter: 30_000,
+      maxStretch: 3,
+      blockedShare: 0.25,
+    });
+    const path = await configFile('poller:\n  overload:\n    lag: 2s\n    maxStretch: 5\n');
+    const { config: set } = await loadConfig(path, { env: {} });
+    expect(set.poller.overload).toMatchObject({ lag: 2_000, maxStretch: 5, clearAfter: 30_000 });
+  });
+
+  it('names the file, line and field of a bad value', async () => {
+    const path = await configFile('poller:\n  overload:\n    blockedShare: 2\n');
+    await expect(loadConfig(path, { env: {} })).rejects.toThrow(
+      /config\.yaml:3: poller\.overload\.blockedShare/,
+    );
   });
 });

@@ -41,6 +41,14 @@ afterAll(() => {
   silent.close();
 });
 
+/** Resolves once `ok()` holds (checked every 20 ms); rejects after 10 s. */
+async function until(ok: () => boolean): Promise<void> {
+  for (let waited = 0; !ok(); waited += 20) {
+    if (waited > 10_000) throw new Error('condition not reached within 10 s');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 /** Busy-waits: nothing else runs in this process meanwhile. */
 function busyWait(ms: number): void {
   const end = Date.now() + ms;
@@ -115,14 +123,15 @@ describe('overload end to end (real time, real busy-wait)', () => {
     });
 
     await monitor.start();
-    await new Promise((r) => setTimeout(r, 1_200));
-    for (let i = 0; i < 4; i++) expect(monitor.devices.get(`ok-${i}`)?.status).toBe('online');
-    expect(monitor.devices.get('down')?.status).toBe('unreachable');
+    await until(
+      () =>
+        [0, 1, 2, 3].every((i) => monitor.devices.get(`ok-${i}`)?.status === 'online') &&
+        monitor.devices.get('down')?.status === 'unreachable',
+    );
     expect(overloads).toEqual([]);
 
     hog.armed = true;
-    const entered = monitor.bus.next('monitor:overloaded');
-    await entered;
+    await monitor.bus.next('monitor:overloaded');
     expect(hog.by).toMatch(/^ok-/);
     expect(await metric(monitor, 'ispmonitor_poller_overloaded')).toBe(1);
     expect((await monitor.health()).checks.overload?.status).toBe('warn');
