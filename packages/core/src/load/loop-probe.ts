@@ -2,9 +2,9 @@ import { type IntervalHistogram, monitorEventLoopDelay } from 'node:perf_hooks';
 import type { Clock } from '../types.js';
 
 /** How often the probe's timer is due. */
-export const PROBE_PERIOD_MS = 100;
+const PROBE_PERIOD_MS = 100;
 /** Lateness up to this is ordinary timer jitter, not a blocked loop. */
-export const PROBE_JITTER_MS = 10;
+const PROBE_JITTER_MS = 10;
 
 /** One firing of the probe. */
 export interface ProbeTick {

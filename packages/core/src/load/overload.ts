@@ -1,10 +1,7 @@
-import type { Bus, MonitorEvents } from '../bus.js';
+import type { Bus } from '../bus.js';
 import type { Clock, HealthCheckResult, Logger } from '../types.js';
 import type { ProbeTick } from './loop-probe.js';
 import type { ResolvedOverloadOptions } from './options.js';
-
-/** Payload of `monitor:overloaded`: the monitor entered (or left) the overloaded state. */
-export type OverloadEvent = MonitorEvents['monitor:overloaded'];
 
 /** Polls waiting for a free slot. */
 export interface Backlog {
