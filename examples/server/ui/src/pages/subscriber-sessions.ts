@@ -109,6 +109,7 @@ export function sessionsTable(
   ];
   return table(rows, cols as never, opts.current ? 'No session now.' : 'No session in this range.', {
     cards: true,
-    rowClass: (s) => (s.reconnect ? 'flag' : undefined),
+    // The flag stripe goes with the 'Offline before' column that explains it (history only).
+    rowClass: (s) => (s.reconnect && !opts.current ? 'flag' : undefined),
   });
 }
