@@ -1,3 +1,4 @@
+import { Bus } from '@ispmonitor/core';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildMetricsApp } from '../src/exporter/app.js';
@@ -75,6 +76,38 @@ describe('metrics server', () => {
         current = name;
       }
     }
+  });
+
+  it("keeps a poll's series when a plugin adds samples between polls; the next poll replaces all", () => {
+    const failures: unknown[] = [];
+    const bus = new Bus((_event, err) => failures.push(err));
+    const dm = new DeviceMetrics(bus);
+    const device = { id: 'x', host: '127.0.0.1', driver: 'lab' };
+    const labels = { device: 'x' };
+    const poll = (cpu: number) =>
+      bus.emit('samples', {
+        device,
+        samples: [
+          { name: 'device_up', labels, value: 1, ts: 0 },
+          { name: 'device_cpu_load_ratio', labels, value: cpu, ts: 0 },
+        ],
+      });
+    poll(0.5);
+    // Not a poll (no device_up): a recorder's count for the same device.
+    bus.emit('samples', {
+      device,
+      samples: [{ name: 'subscriber_reconnects_total', labels, value: 3, ts: 0 }],
+    });
+    let text = dm.renderDevice('x')?.toString() ?? '';
+    expect(text).toContain('device_up{device="x"} 1\n');
+    expect(text).toContain('device_cpu_load_ratio{device="x"} 0.5\n');
+    expect(text).toContain('subscriber_reconnects_total{device="x"} 3\n');
+    poll(0.25);
+    text = dm.renderDevice('x')?.toString() ?? '';
+    expect(text).toContain('device_cpu_load_ratio{device="x"} 0.25\n');
+    expect(text).not.toContain('subscriber_reconnects_total');
+    expect(failures).toEqual([]);
+    dm.close();
   });
 
   it('escapes hostile label values so the exposition stays parseable', () => {

@@ -52,7 +52,13 @@ export class DeviceMetrics {
     for (const def of Object.values(catalog)) this.#family(def.name, def.type, def.help);
     if (bus) {
       this.#offs.push(
-        bus.on('samples', ({ device, samples }) => this.update(device.id, samples)),
+        // A poll's samples always hold `device_up` and replace the device's series; samples a
+        // plugin adds between polls (a recorder's counts) join the latest poll's instead.
+        bus.on('samples', ({ device, samples }) =>
+          samples.some((s) => s.name === catalog.deviceUp.name)
+            ? this.update(device.id, samples)
+            : this.merge(device.id, samples),
+        ),
         bus.on('device:removed', ({ device }) => this.remove(device.id)),
       );
     }
@@ -70,6 +76,18 @@ export class DeviceMetrics {
 
   /** Replaces a device's series with the samples of its latest poll. */
   update(deviceId: string, samples: readonly Sample[]): void {
+    this.#devices.set(deviceId, this.#encode(samples));
+  }
+
+  /** Replaces only the families these samples belong to, keeping the device's other series. */
+  merge(deviceId: string, samples: readonly Sample[]): void {
+    const device = this.#devices.get(deviceId) ?? new Map<string, Buffer>();
+    for (const [name, body] of this.#encode(samples)) device.set(name, body);
+    this.#devices.set(deviceId, device);
+  }
+
+  /** Each family's lines, rendered and UTF-8 encoded once. */
+  #encode(samples: readonly Sample[]): Map<string, Buffer> {
     const text = new Map<string, string>();
     for (const s of samples) {
       const name = this.#family(s.name);
@@ -77,7 +95,7 @@ export class DeviceMetrics {
     }
     const encoded = new Map<string, Buffer>();
     for (const [name, body] of text) encoded.set(name, Buffer.from(body));
-    this.#devices.set(deviceId, encoded);
+    return encoded;
   }
 
   remove(deviceId: string): void {
