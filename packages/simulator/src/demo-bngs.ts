@@ -27,9 +27,11 @@ const BNG_SITES = [
 
 /** Subscribers (PPPoE users) per BNG, DHCP lease slots and wireless clients homed per BNG. */
 export const DEMO_BNG_SIZE = {
-  users: 2500,
-  leases: 200,
-  wirelessClients: 40,
+  users: 1500,
+  /** Users who reconnect every few minutes, per BNG. */
+  flapping: 2,
+  leases: 100,
+  wirelessClients: 25,
   /** Mean PPPoE session of an ordinary user: 50 h, i.e. 2 % of sessions end per hour. */
   sessionLifetimeSeconds: 50 * 3600,
 } as const;
@@ -66,6 +68,7 @@ export function demoBngModelOptions(count: number, seed = 1): (index: number) =>
   return (index) => ({
     profile: 'v7.16',
     pppSessions: DEMO_BNG_SIZE.users,
+    flappingUsers: DEMO_BNG_SIZE.flapping,
     sessionLifetimeSeconds: DEMO_BNG_SIZE.sessionLifetimeSeconds,
     leases: DEMO_BNG_SIZE.leases,
     wirelessClients: DEMO_BNG_SIZE.wirelessClients,

@@ -13,7 +13,7 @@ export interface DemoFleetHistoryOptions {
   now?: number;
   /** Days of history. Default 30. */
   days?: number;
-  /** Days with 5-minute buckets (older: hourly). Default 2. */
+  /** Days with 5-minute buckets (older: hourly). Default 1. */
   detailDays?: number;
 }
 

@@ -43,7 +43,11 @@ export const DEMO_TIMELINE = { cpuSpikeMs: 30_000, linkDownMs: 45_000, deadMs: 5
  * Plans `n` devices (n ≥ 1): a border router, two core routers, one distribution router per site,
  * then access routers spread over the sites. Pure and deterministic: same n, same network.
  */
-export function planDemoNetwork(n: number, problems = true): { nodes: DemoNode[]; problems: DemoProblem[] } {
+export function planDemoNetwork(
+  n: number,
+  problems = true,
+  delayMs = 0,
+): { nodes: DemoNode[]; problems: DemoProblem[] } {
   const nodes: DemoNode[] = [];
   // Small offsets keep devices of one site apart on the map.
   const at = (site: (typeof SITES)[number], k: number) => ({
@@ -105,28 +109,28 @@ export function planDemoNetwork(n: number, problems = true): { nodes: DemoNode[]
     };
     stage(
       (d) => d.profile === 'mikrotik',
-      { cpuSpike: { atMs: DEMO_TIMELINE.cpuSpikeMs, load: 98 } },
+      { cpuSpike: { atMs: delayMs + DEMO_TIMELINE.cpuSpikeMs, load: 98 } },
       {
         kind: 'cpu-spike',
-        atMs: DEMO_TIMELINE.cpuSpikeMs,
+        atMs: delayMs + DEMO_TIMELINE.cpuSpikeMs,
         description: 'CPU load jumps to ~98 %',
       },
     );
     stage(
       (d) => d.profile === 'mikrotik',
-      { linkDown: [{ ifIndex: 1, atMs: DEMO_TIMELINE.linkDownMs }] },
+      { linkDown: [{ ifIndex: 1, atMs: delayMs + DEMO_TIMELINE.linkDownMs }] },
       {
         kind: 'link-down',
-        atMs: DEMO_TIMELINE.linkDownMs,
+        atMs: delayMs + DEMO_TIMELINE.linkDownMs,
         description: 'ether1 (uplink) goes down',
       },
     );
     stage(
       (d) => d.role === 'access',
-      { deadAfterMs: DEMO_TIMELINE.deadMs },
+      { deadAfterMs: delayMs + DEMO_TIMELINE.deadMs },
       {
         kind: 'device-dead',
-        atMs: DEMO_TIMELINE.deadMs,
+        atMs: delayMs + DEMO_TIMELINE.deadMs,
         description: 'stops answering SNMP',
       },
     );
@@ -149,6 +153,8 @@ export interface DemoFleetOptions {
   interval?: string;
   /** Stage the demo problems. Default true. */
   problems?: boolean;
+  /** Added to the problems' times (e.g. while the demo backfills its history). Default 0. */
+  problemsDelayMs?: number;
   seed?: number;
   clock?: SimClock;
 }
@@ -164,7 +170,11 @@ export interface DemoFleet {
 
 /** Starts the demo SNMP devices and returns their Device definitions. */
 export async function createDemoFleet(options: DemoFleetOptions = {}): Promise<DemoFleet> {
-  const { nodes, problems } = planDemoNetwork(options.snmpDevices ?? 12, options.problems ?? true);
+  const { nodes, problems } = planDemoNetwork(
+    options.snmpDevices ?? 12,
+    options.problems ?? true,
+    options.problemsDelayMs ?? 0,
+  );
   const community = options.community ?? 'public';
   const ports = options.interfaces ?? 8;
   const fleet = await startSnmpFleet({

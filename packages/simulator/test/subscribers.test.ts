@@ -31,6 +31,7 @@ const plan = (index = 0, size = 2, over: Partial<SubscriberPlan> = {}): Subscrib
     leases: 100,
     wirelessClients: 20,
     fleet: { index, size },
+    now: () => T0 * 1000,
     ...over,
   }).subscribers;
 
@@ -81,6 +82,11 @@ describe('PPPoE sessions', () => {
     expect(perHour).toBeLessThan(0.03);
     expect(flappers).toHaveLength(2);
     for (const n of flappers) expect(n).toBeGreaterThanOrEqual(8);
+    // They flap since a few hours or days: before that, their sessions were ordinary ones.
+    for (let s = 0; s < p.users; s++) {
+      if (isFlapping(p, s))
+        expect(sessionsBetween(p, s, T0 - 30 * DAY, T0 - 3 * DAY).length).toBeLessThan(40);
+    }
     // Most users are online at any time.
     expect(active / p.users).toBeGreaterThan(0.9);
   });

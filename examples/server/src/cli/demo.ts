@@ -1,9 +1,14 @@
-import { type Device, loadConfig, type Monitor } from '@ispmonitor/core';
+import { loadConfig, type Monitor } from '@ispmonitor/core';
+import { postgresStore } from '@ispmonitor/plugin-postgres';
 import {
   createDemoFleet,
+  type DemoBngs,
   type DemoFleet,
-  type RouterOsFleet,
-  startRouterOsFleet,
+  demoFleetHistory,
+  historySize,
+  planDemoBngs,
+  planDemoNetwork,
+  startDemoBngs,
 } from '@ispmonitor/simulator';
 import type { Command } from 'commander';
 import { assemble } from '../assemble.js';
@@ -24,6 +29,11 @@ export interface DemoOptions {
   host?: string;
   /** Poll interval of the simulated routers. */
   interval?: string;
+  /**
+   * Backfill 30 days of history (sessions, leases, status changes, charts) at start: about half a
+   * minute. Default false here (tests start demos); `ispmonitor demo` turns it on (`--no-history`).
+   */
+  history?: boolean;
   print?: (line: string) => void;
 }
 
@@ -34,55 +44,13 @@ export interface Demo {
   username: string;
   password: string;
   fleet: DemoFleet;
+  /** The emulated RouterOS BNGs and their subscribers. */
+  bngs: DemoBngs;
   server: RunningServer;
   monitor: Monitor;
   stop(): Promise<void>;
   /** Same as `stop`. */
   close(): Promise<void>;
-}
-
-/** The PPPoE/DHCP routers of the demo: emulated RouterOS API routers, one per big site. */
-const BNGS = [
-  {
-    id: 'bey-bng-1',
-    site: 'BEY',
-    parent: 'bey-core-1',
-    location: { lat: 33.8962, lon: 35.5101, address: 'Beirut POP' },
-  },
-  {
-    id: 'trp-bng-1',
-    site: 'TRP',
-    parent: 'bey-core-2',
-    location: { lat: 34.4331, lon: 35.8442, address: 'Tripoli POP' },
-  },
-];
-const BNG_USER = { username: 'monitor', password: 'demo-api-password' };
-
-/** Starts the RouterOS routers; the plain API is fine on loopback (no TLS to set up for a demo). */
-async function startBngs(interval: string): Promise<{ fleet: RouterOsFleet; devices: Device[] }> {
-  const fleet = await startRouterOsFleet({
-    count: BNGS.length,
-    ...BNG_USER,
-    // Subscribers, so the sessions, leases and wireless pages have something to show.
-    pppSessions: 120,
-    leases: 80,
-    wirelessClients: 15,
-    bgpPeers: 2,
-  });
-  const devices = BNGS.map((b, i) => ({
-    id: b.id,
-    name: b.id.toUpperCase(),
-    host: '127.0.0.1',
-    port: fleet.ports[i] as number,
-    driver: 'mikrotik',
-    interval,
-    // The emulated BNG's first port (ether1) faces its core router.
-    labels: { site: b.site, role: 'bng', uplinks: 'ether1' },
-    parent: b.parent,
-    location: b.location,
-    mikrotik: { ...BNG_USER, tls: false },
-  }));
-  return { fleet, devices };
 }
 
 /** Alert rules of the demo: the ISP pack, plus fast rules so something fires within a minute. */
@@ -112,16 +80,71 @@ const DEMO_ALERTS = {
 };
 
 /**
+ * Writes the demo's 30 days of history (the simulator's, ending where the live data begins) into
+ * the embedded database, so charts, availability and subscriber history are not a single dot. A
+ * failure is logged, not fatal: the demo runs on without history.
+ */
+async function backfill(monitor: Monitor, fleet: DemoFleet, bngs: DemoBngs, print: (l: string) => void) {
+  if (!monitor.has(postgresStore)) return;
+  const started = performance.now();
+  try {
+    const history = demoFleetHistory(fleet, bngs);
+    const built = performance.now();
+    const store = monitor.resolve(postgresStore);
+    // PGlite runs on this thread: the history goes in slices, with a turn of the event loop
+    // between them, so the poller keeps polling while it is written.
+    const turn = () => new Promise((resolve) => setImmediate(resolve));
+    const { sessions, series, ...rest } = history;
+    await store.importHistory(rest);
+    for (let i = 0; i < sessions.length; i += 10_000) {
+      await turn();
+      await store.importHistory({ sessions: sessions.slice(i, i + 10_000) });
+    }
+    // Series in slices of at most 40,000 buckets (each slice also recomputes its hourly rollups).
+    let slice: typeof series = [];
+    let buckets = 0;
+    for (const [i, s] of series.entries()) {
+      slice.push(s);
+      buckets += s.buckets.length;
+      const next = series[i + 1];
+      if (!next || buckets + next.buckets.length > 40_000) {
+        await turn();
+        await store.importHistory({ series: slice });
+        slice = [];
+        buckets = 0;
+      }
+    }
+    const n = historySize(history);
+    const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+    print(
+      `  history  30 days in ${s(performance.now() - started)} (generated in ${s(built - started)}): ` +
+        `${n.sessions} PPPoE sessions, ${n.leases} leases, ${n.wireless} wireless associations, ` +
+        `${n.statusChanges} status changes, ${n.series} series (${n.buckets} buckets)`,
+    );
+  } catch (err) {
+    monitor.logger.warn('demo history could not be imported', { error: (err as Error).message });
+  }
+}
+
+/**
  * `npm start`: a simulated ISP (SNMP routers on loopback, with a CPU spike, a link going down and
  * a router dying within the first minute), polled by the monitor, stored in an in-memory PGlite.
  */
 export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
   const print = options.print ?? ((l: string) => process.stdout.write(`${l}\n`));
   const interval = options.interval ?? '5s';
-  const fleet = await createDemoFleet({ snmpDevices: options.routers ?? 12, interval });
-  let bngs: Awaited<ReturnType<typeof startBngs>> | undefined;
+  const routers = options.routers ?? 12;
+  const fleetStart = Date.now();
+  // The staged problems wait for the backfill (about half a minute) so they happen in view.
+  const fleet = await createDemoFleet({
+    snmpDevices: routers,
+    interval,
+    problemsDelayMs: options.history ? 45_000 : 0,
+  });
+  let bngs: DemoBngs | undefined;
   try {
-    bngs = await startBngs(interval);
+    // Several thousand PPPoE subscribers on 2 BNGs, more BNGs as the demo grows.
+    bngs = await startDemoBngs(planDemoBngs(planDemoNetwork(routers).nodes), { interval });
     const { config, secrets } = await loadConfig(undefined, { env: { LOG_LEVEL: process.env.LOG_LEVEL } });
     config.api = { host: options.host ?? '127.0.0.1', port: options.apiPort ?? 8080 };
     config.metrics = { host: options.host ?? '127.0.0.1', port: options.metricsPort ?? 9090 };
@@ -134,6 +157,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
       memoryDb: !options.dataDir,
     });
     const running = await runServer(monitor, config, server, { print });
+    if (options.history) await backfill(monitor, fleet, bngs, print);
     print(
       `ISP Monitor demo: ${fleet.devices.length} SNMP and ${bngs.devices.length} RouterOS simulated routers on loopback`,
     );
@@ -141,7 +165,12 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     print(`  login    user ${DEMO_LOGIN.username} password ${DEMO_LOGIN.password}`);
     print(`  health   ${running.urls.api}/health`);
     print(`  metrics  ${running.urls.metrics}/metrics   devices: ${running.urls.metrics}/metrics/devices`);
-    for (const p of fleet.problems) print(`  in ${p.atMs / 1000}s: ${p.device} ${p.description}`);
+    // The staged problems run on the fleet's clock, which started before the backfill.
+    const since = Date.now() - fleetStart;
+    for (const p of fleet.problems) {
+      const left = Math.max(0, Math.round((p.atMs - since) / 1000));
+      print(`  in ${left}s: ${p.device} ${p.description}`);
+    }
     const stop = async () => {
       await running.shutdown();
       await fleet.close();
@@ -152,6 +181,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
       username: DEMO_LOGIN.username,
       password: DEMO_LOGIN.password,
       fleet,
+      bngs,
       server: running,
       monitor,
       stop,
@@ -182,6 +212,7 @@ export function demoCommand(program: Command): void {
     .option('--api-port <port>', 'API port', port('--api-port'), 8080)
     .option('--metrics-port <port>', 'metrics port', port('--metrics-port'), 9090)
     .option('--host <address>', 'listen address', '127.0.0.1')
+    .option('--no-history', 'skip the 30 days of backfilled history (starts faster)')
     .action(
       async (opts: {
         routers: number;
@@ -190,6 +221,7 @@ export function demoCommand(program: Command): void {
         apiPort: number;
         metricsPort: number;
         host: string;
+        history: boolean;
       }) => {
         if (opts.devices !== undefined) opts.routers = opts.devices;
         if (!Number.isInteger(opts.routers) || opts.routers < 1 || opts.routers > 5000) {
@@ -200,6 +232,7 @@ export function demoCommand(program: Command): void {
           apiPort: opts.apiPort,
           metricsPort: opts.metricsPort,
           host: opts.host,
+          history: opts.history,
         });
         exitOnSignals({ ...demo.server, shutdown: () => demo.stop() }, 10, (m) =>
           process.stderr.write(`${m}\n`),

@@ -7,19 +7,13 @@
  */
 import type { Device } from '@ispmonitor/core';
 import { hashSeed } from '../model/random.js';
-import {
-  type Availability,
-  type BngSpans,
-  bngSeries,
-  bucketGrid,
-  type HistorySnmpDevice,
-  type Span,
-  snmpSeries,
-} from './series.js';
+import { type Availability, type BngSpans, bucketGrid, type Span } from './buckets.js';
+import { bngSeries, type HistorySnmpDevice, snmpSeries } from './series.js';
 import { type HistoryBng, historyLeases, historySessions, historyWireless } from './subscribers.js';
 import type { DemoHistory, HistoryStatusChange } from './types.js';
 
-export type { Availability, HistorySnmpDevice } from './series.js';
+export type { Availability } from './buckets.js';
+export type { HistorySnmpDevice } from './series.js';
 export type { HistoryBng } from './subscribers.js';
 export type * from './types.js';
 
@@ -33,7 +27,7 @@ export interface DemoHistoryInput {
   now: number;
   /** Days of history. Default 30. */
   days?: number;
-  /** Days (before `now`) with 5-minute buckets; older days get one bucket per hour. Default 2. */
+  /** Days (before `now`) with 5-minute buckets; older days get one bucket per hour. Default 1. */
   detailDays?: number;
 }
 
@@ -73,7 +67,7 @@ function statusChanges(router: string, a: Availability, from: number): HistorySt
 export function demoHistory(input: DemoHistoryInput): DemoHistory {
   const now = input.now;
   const from = now - (input.days ?? 30) * DAY;
-  const grid = bucketGrid(from, now, input.detailDays ?? 2);
+  const grid = bucketGrid(from, now, input.detailDays ?? 1);
   const history: DemoHistory = { sessions: [], leases: [], wireless: [], statusChanges: [], series: [] };
   for (const d of input.snmp) {
     const a = snmpAvailability(d, from, now);

@@ -22,7 +22,7 @@ export interface RouterModelOptions {
   pppSessions?: number;
   /** Mean session length of an ordinary user, seconds (1/churn). Default 3600. */
   sessionLifetimeSeconds?: number;
-  /** Users who reconnect every few minutes. Default one per 1,000 users. */
+  /** Users who reconnect every few minutes (for the last hours before the start, and on). Default one per 1,000 users. */
   flappingUsers?: number;
   /** DHCP lease slots. Default 0. */
   leases?: number;
@@ -102,6 +102,7 @@ export class RouterModel {
       userBase: options.userBase ?? fleet.index * this.pppSessions,
       meanSession: this.sessionLifetime,
       flapping: options.flappingUsers ?? Math.floor(this.pppSessions / 1000),
+      flapFrom: Math.floor(this.startedAt / 1000),
       leases: this.leases,
       leaseTime: options.leaseTimeSeconds ?? 1800,
       wireless: this.wirelessClients,

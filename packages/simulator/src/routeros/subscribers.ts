@@ -24,8 +24,10 @@ export interface SubscriberPlan {
   userBase: number;
   /** Mean session length of an ordinary user, seconds. */
   meanSession: number;
-  /** Users among `users` who reconnect every few minutes. */
+  /** Users among `users` who reconnect every few minutes (since hours before `flapFrom`). */
   flapping: number;
+  /** Unix seconds the flapping is anchored to: the router's start, so its history ends flapping. */
+  flapFrom: number;
   /** DHCP lease slots, and the lease time (clients renew at half of it). */
   leases: number;
   leaseTime: number;
@@ -74,57 +76,103 @@ export interface SessionSpan {
 }
 
 interface UserClock {
+  /** Epoch `e` runs from `e × period − phase` for one period. */
   period: number;
   phase: number;
+  flapping: boolean;
 }
 
-function userClock(p: SubscriberPlan, s: number): UserClock {
+/** Flapping epochs are numbered from here, so their sessions' identities never meet ordinary ones. */
+const FLAP_EPOCH = 1_000_000_000;
+
+/** When flapping user `s` started flapping (a line gone bad 6–48 hours before `flapFrom`), else Infinity. */
+export function flapStart(p: SubscriberPlan, s: number): number {
+  if (!isFlapping(p, s)) return Number.POSITIVE_INFINITY;
+  return Math.floor(p.flapFrom - (6 + 42 * u01(p.seed, p.userBase + s, S.cut, 11)) * 3600);
+}
+
+function ordinaryClock(p: SubscriberPlan, s: number): UserClock {
   const g = p.userBase + s;
-  const period = isFlapping(p, s)
-    ? 180 + Math.floor(u01(p.seed, g, S.period) * 300)
-    : Math.max(20, Math.floor(p.meanSession * (0.5 + u01(p.seed, g, S.period))));
-  return { period, phase: Math.floor(u01(p.seed, g, S.phase) * period) };
+  const period = Math.max(20, Math.floor(p.meanSession * (0.5 + u01(p.seed, g, S.period))));
+  return { period, phase: Math.floor(u01(p.seed, g, S.phase) * period), flapping: false };
+}
+
+/** A flapping user's clock: epoch 0 starts (with a disconnect) when the flapping starts. */
+function flapClock(p: SubscriberPlan, s: number, from: number): UserClock {
+  return {
+    period: 180 + Math.floor(u01(p.seed, p.userBase + s, S.period) * 300),
+    phase: -from,
+    flapping: true,
+  };
 }
 
 /** The disconnect of epoch `e`: the session before it ends at `down`, the next starts at `up`. */
 function disconnect(p: SubscriberPlan, s: number, c: UserClock, e: number): { down: number; up: number } {
   const g = p.userBase + s;
-  const r = u01(p.seed, g, e, S.gapKind);
-  const x = u01(p.seed, g, e, S.gap);
+  const id = c.flapping ? FLAP_EPOCH + e : e;
+  const r = u01(p.seed, g, id, S.gapKind);
+  const x = u01(p.seed, g, id, S.gap);
   let gap: number;
-  if (isFlapping(p, s)) gap = 5 + x * 55;
+  if (c.flapping) gap = 5 + x * 55;
   // A quarter redial at once (a reconnect), half after a modem restart, the rest after hours off.
   else if (r < 0.25) gap = 2 + x * 58;
   else if (r < 0.75) gap = 120 + x * 2280;
   else gap = 3600 + x * 32_400;
   gap = Math.min(Math.floor(gap), Math.floor(c.period * 0.15));
   const start = e * c.period - c.phase;
-  const down = start + Math.floor(u01(p.seed, g, e, S.cut) * (c.period - gap));
-  return { down, up: down + gap };
+  // Flapping starts with a disconnect.
+  const cut = c.flapping && e === 0 ? 0 : Math.floor(u01(p.seed, g, id, S.cut) * (c.period - gap));
+  return { down: start + cut, up: start + cut + gap };
 }
+
+const span = (
+  s: number,
+  c: UserClock,
+  e: number,
+  d: { down: number; up: number },
+  end: number,
+): SessionSpan => ({
+  s,
+  epoch: c.flapping ? FLAP_EPOCH + e : e,
+  start: d.up,
+  end,
+  gapBefore: d.up - d.down,
+});
 
 /** User `s`'s session at `t`, or undefined while the user is offline. */
 export function sessionAt(p: SubscriberPlan, s: number, t: number): SessionSpan | undefined {
-  const c = userClock(p, s);
+  const flap = flapStart(p, s);
+  const c = t >= flap ? flapClock(p, s, flap) : ordinaryClock(p, s);
   const e = Math.floor((t + c.phase) / c.period);
   const d = disconnect(p, s, c, e);
-  if (t >= d.up)
-    return { s, epoch: e, start: d.up, end: disconnect(p, s, c, e + 1).down, gapBefore: d.up - d.down };
+  // An ordinary session still up when the flapping starts ends then.
+  const cap = (end: number) => (c.flapping ? end : Math.min(end, flap));
+  if (t >= d.up) return span(s, c, e, d, cap(disconnect(p, s, c, e + 1).down));
   if (t >= d.down) return undefined;
-  const prev = disconnect(p, s, c, e - 1);
-  return { s, epoch: e - 1, start: prev.up, end: d.down, gapBefore: prev.up - prev.down };
+  return span(s, c, e - 1, disconnect(p, s, c, e - 1), cap(d.down));
 }
 
 /** Every session of user `s` that overlaps [from, to), oldest first. */
 export function sessionsBetween(p: SubscriberPlan, s: number, from: number, to: number): SessionSpan[] {
-  const c = userClock(p, s);
+  const flap = flapStart(p, s);
   const out: SessionSpan[] = [];
-  let e = Math.floor((from + c.phase) / c.period) - 1;
-  let d = disconnect(p, s, c, e);
-  for (; d.up < to; e++) {
-    const next = disconnect(p, s, c, e + 1);
-    if (next.down > from) out.push({ s, epoch: e, start: d.up, end: next.down, gapBefore: d.up - d.down });
-    d = next;
+  const walk = (c: UserClock, first: number, until: number, cap: number) => {
+    let e = first;
+    let d = disconnect(p, s, c, e);
+    for (; d.up < until; e++) {
+      const next = disconnect(p, s, c, e + 1);
+      const end = Math.min(next.down, cap);
+      if (end > from) out.push(span(s, c, e, d, end));
+      d = next;
+    }
+  };
+  if (from < flap) {
+    const c = ordinaryClock(p, s);
+    walk(c, Math.floor((from + c.phase) / c.period) - 1, Math.min(to, flap), flap);
+  }
+  if (to > flap) {
+    const c = flapClock(p, s, flap);
+    walk(c, Math.max(0, Math.floor((from + c.phase) / c.period) - 1), to, Number.POSITIVE_INFINITY);
   }
   return out;
 }
@@ -282,7 +330,7 @@ function association(
 }
 
 function clientClock(p: SubscriberPlan, c: number): { period: number; phase: number } {
-  const period = 3600 + Math.floor(u01(p.seed, c, S.period, 7) * 3 * 3600);
+  const period = 2 * 3600 + Math.floor(u01(p.seed, c, S.period, 7) * 6 * 3600);
   return { period, phase: Math.floor(u01(p.seed, c, S.phase, 7) * period) };
 }
 

@@ -1,0 +1,75 @@
+/**
+ * `ispmonitor demo` backfills 30 days of history at start: it says what it imported and how long
+ * it took, the backfilled series are the very series the live drivers write (same name, same
+ * labels), and a subscriber active now has one open session in the store, the one the BNG shows.
+ */
+import type { Sample } from '@ispmonitor/core';
+import { postgresStore } from '@ispmonitor/plugin-postgres';
+import { demoFleetHistory, menuRows } from '@ispmonitor/simulator';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Demo, startDemo } from '../src/cli/demo.js';
+
+const key = (name: string, labels: Record<string, string>) =>
+  `${name}${JSON.stringify(Object.entries(labels).sort(([a], [b]) => a.localeCompare(b)))}`;
+
+let demo: Demo;
+const lines: string[] = [];
+const live = new Map<string, Set<string>>();
+let firstRound: Promise<void>;
+
+beforeAll(async () => {
+  demo = await startDemo({
+    apiPort: 0,
+    metricsPort: 0,
+    interval: '2s',
+    history: true,
+    print: (l) => lines.push(l),
+  });
+  const ids = demo.monitor.devices.list().map((d) => d.device.id);
+  firstRound = new Promise((resolve) => {
+    demo.monitor.bus.on('samples', ({ device, samples }: { device: { id: string }; samples: Sample[] }) => {
+      const set = live.get(device.id) ?? new Set<string>();
+      for (const s of samples) set.add(key(s.name, s.labels));
+      live.set(device.id, set);
+      if (ids.every((id) => (live.get(id)?.size ?? 0) > 1)) resolve();
+    });
+  });
+}, 120_000);
+afterAll(async () => {
+  await demo?.stop();
+});
+
+describe('the demo with its history', () => {
+  it('imports 30 days at start and says so', () => {
+    const line = lines.find((l) => l.trim().startsWith('history'));
+    expect(line, lines.join('\n')).toMatch(/30 days in [\d.]+ s .*PPPoE sessions/);
+    // The figure the issue asks for (under 30 s at the default size), shown in the test output.
+    process.stdout.write(`demo backfill: ${line}\n`);
+  });
+
+  it('backfills the same series the live drivers write', async () => {
+    await firstRound;
+    const history = demoFleetHistory(demo.fleet, demo.bngs);
+    const missing = history.series
+      .map((s) => ({ id: s.labels.device as string, k: key(s.name, s.labels) }))
+      .filter(({ id, k }) => !live.get(id)?.has(k))
+      .map(({ k }) => k);
+    expect(missing).toEqual([]);
+  }, 60_000);
+
+  it('has the BNGs’ current sessions as open sessions, with their 30-day past', async () => {
+    const store = demo.monitor.resolve(postgresStore);
+    const router = demo.bngs.fleet.routers[0]!;
+    const row = menuRows(router.model, '/ppp/active')![0]!;
+    const summary = await store.subscriber(row.name as string);
+    expect(summary?.active.map((s) => [s.router, s.routerSessionId])).toEqual([
+      [demo.bngs.devices[0]!.id, row['.id']],
+    ]);
+    const page = await store.subscriberSessions(row.name as string, {
+      from: Date.now() - 31 * 86_400_000,
+      limit: 100,
+    });
+    expect(page.items.length).toBeGreaterThan(1);
+    expect(new Set(page.items.map((s) => s.router))).toEqual(new Set([demo.bngs.devices[0]!.id]));
+  });
+});
