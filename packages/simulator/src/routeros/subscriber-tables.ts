@@ -6,7 +6,7 @@
  * MikroTik's manual; each table is computed in one pass over the subscribers, O(1) each.
  */
 
-import { bytesBetween } from '../model/traffic.js';
+import { bytesBetween, type TrafficCurve } from '../model/traffic.js';
 import { formatRosDate, formatRosDuration, hashInt } from './format.js';
 import type { RouterModel } from './model.js';
 import {
@@ -42,7 +42,7 @@ export function ipText(n: number): string {
 }
 
 /** Evening-peaked traffic of one user (the SNMP devices' curve). */
-const curve = (mean: number) => ({ mean, amplitude: 0.6, peakSecond: 75_600 });
+const curve = (mean: number): TrafficCurve => ({ mean, amplitude: 0.6, peakSecond: 75_600 });
 
 /** Bytes a session carried so far, [download (router → user), upload]. */
 export function sessionBytes(m: RouterModel, span: SessionSpan, t: number): [number, number] {
@@ -53,12 +53,60 @@ export function sessionBytes(m: RouterModel, span: SessionSpan, t: number): [num
   ];
 }
 
-/** The sessions up at `t`, with their users. */
-function activeSessions(m: RouterModel, t: number): SessionSpan[] {
-  const out: SessionSpan[] = [];
+/** What a session's rows need besides the time: computed once per session, not per request. */
+interface LiveSession {
+  span: SessionSpan;
+  id: string;
+  sessionIdText: string;
+  interfaceId: string;
+  name: string;
+  interfaceName: string;
+  callerId: string;
+  address: string;
+  linkUp: string;
+  down: TrafficCurve;
+  up: TrafficCurve;
+}
+
+/** Per router: the session each user was last seen in (a poll of 8,000 rows reuses them). */
+const live = new WeakMap<RouterModel, Array<LiveSession | undefined>>();
+
+function liveSession(m: RouterModel, span: SessionSpan): LiveSession {
+  const p = m.subscribers;
+  const who = userIdentity(p, span.s);
+  const id = sessionId(p, span);
+  return {
+    span,
+    id: hexId(id),
+    sessionIdText: `0x${((id & 0xffff) | 0x8100_0000).toString(16).toUpperCase()}`,
+    interfaceId: hexId(0x100000 + (id & 0xfffff)),
+    name: who.name,
+    interfaceName: `<pppoe-${who.name}>`,
+    callerId: macText(who.mac),
+    address: ipText(sessionAddress(p, span)),
+    linkUp: formatRosDate(span.start * 1000),
+    down: curve(who.down),
+    up: curve(who.up),
+  };
+}
+
+/** The sessions up at `t`: the cached one of each user while it lasts, else the model's. */
+function activeSessions(m: RouterModel, t: number): LiveSession[] {
+  let cache = live.get(m);
+  if (!cache) {
+    cache = new Array(m.pppSessions);
+    live.set(m, cache);
+  }
+  const out: LiveSession[] = [];
   for (let s = 0; s < m.pppSessions; s++) {
-    const span = sessionAt(m.subscribers, s, t);
-    if (span) out.push(span);
+    let c = cache[s];
+    if (!c || t < c.span.start || t >= c.span.end) {
+      const span = sessionAt(m.subscribers, s, t);
+      if (!span) continue;
+      c = liveSession(m, span);
+      cache[s] = c;
+    }
+    out.push(c);
   }
   return out;
 }
@@ -66,41 +114,37 @@ function activeSessions(m: RouterModel, t: number): SessionSpan[] {
 /** `/ppp/active`. */
 export function pppActive(m: RouterModel): Row[] {
   const t = m.unixSeconds();
-  return activeSessions(m, t).map((span) => {
-    const who = userIdentity(m.subscribers, span.s);
-    const id = sessionId(m.subscribers, span);
-    return {
-      '.id': hexId(id),
-      name: who.name,
-      service: 'pppoe',
-      'caller-id': macText(who.mac),
-      encoding: '',
-      address: ipText(sessionAddress(m.subscribers, span)),
-      uptime: formatRosDuration(t - span.start),
-      'session-id': `0x${((id & 0xffff) | 0x8100_0000).toString(16).toUpperCase()}`,
-      'limit-bytes-in': '0',
-      'limit-bytes-out': '0',
-      radius: 'false',
-    };
-  });
+  return activeSessions(m, t).map((c) => ({
+    '.id': c.id,
+    name: c.name,
+    service: 'pppoe',
+    'caller-id': c.callerId,
+    encoding: '',
+    address: c.address,
+    uptime: formatRosDuration(t - c.span.start),
+    'session-id': c.sessionIdText,
+    'limit-bytes-in': '0',
+    'limit-bytes-out': '0',
+    radius: 'false',
+  }));
 }
 
 /** The dynamic `<pppoe-USER>` interfaces of active sessions (appended to `/interface`). */
 export function pppoeInterfaces(m: RouterModel): Row[] {
   const t = m.unixSeconds();
-  return activeSessions(m, t).map((span) => {
-    const who = userIdentity(m.subscribers, span.s);
-    const [tx, rx] = sessionBytes(m, span, t);
+  return activeSessions(m, t).map((c) => {
+    const tx = Math.floor(bytesBetween(c.down, c.span.start, t));
+    const rx = Math.floor(bytesBetween(c.up, c.span.start, t));
     return {
-      '.id': hexId(0x100000 + (sessionId(m.subscribers, span) & 0xfffff)),
-      name: `<pppoe-${who.name}>`,
+      '.id': c.interfaceId,
+      name: c.interfaceName,
       type: 'pppoe-in',
       'actual-mtu': '1480',
       mtu: '1480',
       dynamic: 'true',
       disabled: 'false',
       running: 'true',
-      'last-link-up-time': formatRosDate(span.start * 1000),
+      'last-link-up-time': c.linkUp,
       'link-downs': '0',
       'rx-byte': String(rx),
       'tx-byte': String(tx),
