@@ -5,20 +5,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../src/db/types.js';
 import { applyMigrations } from '../src/schema/migrate.js';
-import { migrations } from '../src/schema/migrations.js';
 import type { Storage } from '../src/store.js';
 import type { HistoryImport } from '../src/subscribers/query-types.js';
-import { subscriberHistory } from '../src/subscribers/schema.js';
-import { searchIndexes } from '../src/subscribers/search-schema.js';
 import { isBadQuery } from '../src/subscribers/search-terms.js';
 import { DAY, HOUR, MIN, makeStorage, SetClock, T0 } from './support/harness.js';
-
-/** The migrations with subscriber history (migration 4 may not be in the list yet). */
-export const WITH_SUBSCRIBERS = [
-  ...migrations,
-  ...(migrations.some((m) => m.version === 4) ? [] : [subscriberHistory]),
-  ...(migrations.some((m) => m.version === 5) ? [] : [searchIndexes]),
-];
 
 const NOW = T0 + 60 * DAY;
 const session = (user: string, router: string, start: number, end: number | null, extra: object = {}) => ({
@@ -115,7 +105,7 @@ export function subscriberSuite(getDb: () => Promise<Db>): void {
     let store: Storage;
     beforeAll(async () => {
       db = await getDb();
-      await applyMigrations(db, WITH_SUBSCRIBERS);
+      await applyMigrations(db);
       // Imported current rows are last seen at the clock's now; the routers' polls come later.
       store = makeStorage(db, new SetClock(NOW - 10 * MIN)).storage;
       const out = await store.importHistory(FIXTURE);

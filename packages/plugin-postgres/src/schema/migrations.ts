@@ -1,4 +1,5 @@
 import { subscriberHistory } from '../subscribers/schema.js';
+import { searchIndexes } from '../subscribers/search-schema.js';
 
 /**
  * The schema, as numbered migrations. Each is a list of single statements (PGlite's extended
@@ -184,6 +185,8 @@ export const migrations: readonly Migration[] = [
   rollupBucketIndex,
   // Version 4 lives with the code that writes it: src/subscribers/schema.ts.
   subscriberHistory,
+  // Version 5: the search's indexes, in src/subscribers/search-schema.ts.
+  searchIndexes,
 ];
 
 /** The schema version this code expects. */
