@@ -82,30 +82,33 @@ interface Row {
 /**
  * Rows of the sources that match, in one statement: per source the current ones (its open
  * partition), then ended ones, at most `CANDIDATES` of each. For an exact address the ended ones
- * are the latest; for a prefix or a block they are the first the index yields (sorting every
- * match of `10.` would read them all).
+ * are the latest; for a prefix or a block, the first in `col` order (an index scan per partition
+ * that stops at the limit: sorting every match of `10.` by time would read them all).
  */
 async function rowsOf(
   db: Queryable,
   sources: readonly Source[],
   exact: boolean,
+  col: 'address' | 'mac',
   where: (p: Params) => string,
 ): Promise<Row[]> {
   const p = new Params();
   const cond = where(p);
   const cap = p.add(CANDIDATES);
+  // The MAC indexes are text_pattern_ops: their order is `~<~`, not the collation's.
+  const order = col === 'mac' ? 'mac USING ~<~' : col;
   const part = (s: Source) => {
     const cols = `'${s.source}' AS source, t.device, ${s.address} AS address, t.mac, ${s.user} AS username,
                   ${s.hostName} AS host_name, ${s.iface} AS iface, ${ms(`t.${s.since}`)} AS since`;
     return `
     (SELECT ${cols}, true AS active, ${ms(`greatest(t.last_seen, r.${s.polled})`)} AS last_seen
-       FROM (SELECT * FROM ${s.table}_open WHERE ${cond} LIMIT ${cap}) t
+       FROM (SELECT * FROM ${s.table}_open WHERE ${cond} ${exact ? '' : `ORDER BY ${order}`} LIMIT ${cap}) t
        LEFT JOIN ispm_subscriber_routers r ON r.device = t.device)
     UNION ALL
     (SELECT ${cols}, false, ${ms('t.last_seen')}
        FROM ${s.table} t
       WHERE ${cond} AND coalesce(t.ended_at, 'infinity'::timestamptz) < 'infinity'::timestamptz
-      ${exact ? `ORDER BY coalesce(t.ended_at, 'infinity'::timestamptz) DESC` : ''} LIMIT ${cap})`;
+      ORDER BY ${exact ? `coalesce(t.ended_at, 'infinity'::timestamptz) DESC` : `t.${order}`} LIMIT ${cap})`;
   };
   return run<Row>(db, sources.map(part).join(' UNION ALL '), p);
 }
@@ -122,7 +125,9 @@ const order = (a: Row, b: Row) => Number(b.active) - Number(a.active) || b.last_
 /** IP hits: one per address and source. */
 export async function searchIps(db: Queryable, ip: IpTerm): Promise<IpHit[]> {
   const match: Match = ip.kind === 'exact' ? 'exact' : 'prefix';
-  const rows = await rowsOf(db, IP_SOURCES, ip.kind === 'exact', (p) => ipCondition('address', ip, p));
+  const rows = await rowsOf(db, IP_SOURCES, ip.kind === 'exact', 'address', (p) =>
+    ipCondition('address', ip, p),
+  );
   return bestPer(rows.sort(order), (r) => `${r.source} ${r.address}`).map(
     (r): IpHit => ({
       kind: 'ip',
@@ -143,7 +148,9 @@ export async function searchIps(db: Queryable, ip: IpTerm): Promise<IpHit[]> {
 /** MAC hits from the history tables: one per MAC and source. */
 export async function searchMacs(db: Queryable, mac: MacTerm): Promise<MacHit[]> {
   const match: Match = mac.full ? 'exact' : 'prefix';
-  const rows = await rowsOf(db, MAC_SOURCES, mac.full, (p) => macCondition('mac', mac.hex, mac.full, p));
+  const rows = await rowsOf(db, MAC_SOURCES, mac.full, 'mac', (p) =>
+    macCondition('mac', mac.hex, mac.full, p),
+  );
   return bestPer(rows.sort(order), (r) => `${r.source} ${r.mac}`).map(
     (r): MacHit => ({
       kind: 'mac',
