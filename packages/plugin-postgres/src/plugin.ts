@@ -104,6 +104,7 @@ function setupPostgres(ctx: PluginContext, options: PostgresOptions): void {
       )
     : undefined;
   let flushTimer: unknown;
+  let kicked = false;
   const flushSubscribers = async () => {
     if (!recorder) return;
     const report = await recorder.flush();
@@ -164,6 +165,14 @@ function setupPostgres(ctx: PluginContext, options: PostgresOptions): void {
     if (recorder) {
       // Buffered while the database is unreachable: the recorder's queue has its own bound.
       recorder.facts(e.device, e.facts, e.ts);
+      // A router seen for the first time is loaded (and its sessions written) right away, not
+      // at the next flush: a newly started monitor shows its subscribers as soon as its inventory.
+      if (recorder.waitingForLoad && !kicked && storage) {
+        kicked = true;
+        void flushSubscribers().finally(() => {
+          kicked = false;
+        });
+      }
       if (pppoeSessions && ctx.bus.hasListeners('samples')) emitReconnects(e.device, e.ts);
     }
     if (Object.keys(inventoryFacts).length === 0) return;

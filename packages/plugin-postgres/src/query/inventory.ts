@@ -77,6 +77,8 @@ export interface LeaseRow {
   hostName: string | null;
   server: string | null;
   status: string | null;
+  /** When the lease expires, as last written (at the router's checkpoint); null when unknown. */
+  expiresAt: number | null;
   firstSeen: number;
   lastSeen: number;
   endedAt: number | null;
@@ -247,7 +249,7 @@ export class InventoryReader {
     if (address === undefined || mac === undefined) return [];
     const res = await this.db.query<Record<string, unknown>>(
       `SELECT l.id, l.device, host(l.address) AS address, l.mac, l.host_name, l.server, l.status,
-              ${ts('l.first_seen')} AS first_seen, ${ts('l.ended_at')} AS ended_at,
+              ${ts('l.first_seen')} AS first_seen, ${ts('l.ended_at')} AS ended_at, ${ts('l.expires_at')} AS expires_at,
               ${ts('CASE WHEN l.ended_at IS NULL THEN greatest(l.last_seen, r.dhcp_at) ELSE l.last_seen END')} AS last_seen
          FROM ispm_dhcp_leases l LEFT JOIN ispm_subscriber_routers r ON r.device = l.device
         WHERE ($1::text IS NULL OR l.device = $1) AND ($2::text IS NULL OR l.mac = $2)
@@ -275,6 +277,7 @@ export class InventoryReader {
       hostName: r.host_name as string | null,
       server: r.server as string | null,
       status: r.status as string | null,
+      expiresAt: num(r.expires_at),
       firstSeen: Number(r.first_seen),
       lastSeen: Number(r.last_seen),
       endedAt: num(r.ended_at),

@@ -51,6 +51,16 @@ export interface KindSpec {
   attrs: readonly Col[];
   vols: readonly VolCol[];
   parse(row: unknown, ts: number): Parsed | SkipReason;
+  /**
+   * The fast path of a row seen before: a key from the raw fields (undefined when they are not
+   * plain strings), and the raw fields whose change needs a full parse. A row whose raw key and
+   * fields are the very strings parsed before is not checked again.
+   */
+  rawKey(r: Record<string, unknown>): string | undefined;
+  rawFields: readonly string[];
+  /** Volatile values of a row (PPPoE: none; its bytes come from `bytesOf`). */
+  volsOf(r: Record<string, unknown>, ts: number): Array<number | null>;
+  bytesOf?(r: Record<string, unknown>): [number | null, number | null] | undefined;
 }
 
 /** Longest text we store in any column; a router sending more is sending garbage. */
@@ -93,6 +103,22 @@ function amount(v: unknown): number | null {
   if (typeof v === 'bigint') return v >= 0n ? Number(v) : null;
   return typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : null;
 }
+
+const str = (v: unknown): v is string | undefined => v === undefined || typeof v === 'string';
+/** Raw key of two string fields, undefined when one is not a string (the row then takes the full parse). */
+const rawKey2 = (a: unknown, b: unknown): string | undefined =>
+  str(a) && str(b) ? `${a ?? ''}${SEP}${b ?? ''}` : undefined;
+const rawKey3 = (a: unknown, b: unknown, c: unknown): string | undefined =>
+  str(a) && str(b) && str(c) ? `${a ?? ''}${SEP}${b ?? ''}${SEP}${c ?? ''}` : undefined;
+
+const expiry = (r: Record<string, unknown>, ts: number): number | null => {
+  const left = amount(r.expiresAfterSeconds);
+  return left === null || left > 3.2e9 ? null : ts + Math.round(left * 1000);
+};
+const signalOf = (r: Record<string, unknown>): number | null =>
+  typeof r.signalDbm === 'number' && r.signalDbm >= -200 && r.signalDbm <= 100 ? r.signalDbm : null;
+const bytesOf = (r: Record<string, unknown>): [number | null, number | null] | undefined =>
+  r.bytesIn === undefined && r.bytesOut === undefined ? undefined : [amount(r.bytesIn), amount(r.bytesOut)];
 
 /** Start = poll time − uptime, when the uptime is sane (under 20 years). */
 function since(ts: number, uptime: unknown): number {
@@ -142,12 +168,13 @@ export const PPPOE: KindSpec = {
       attrs: [mac, service, address === null ? null : (normaliseIp(address) ?? null), iface],
       start: since(ts, r.uptimeSeconds),
       vols: [null, null, null, null],
-      bytes:
-        r.bytesIn === undefined && r.bytesOut === undefined
-          ? undefined
-          : [amount(r.bytesIn), amount(r.bytesOut)],
+      bytes: bytesOf(r),
     };
   },
+  rawKey: (r) => rawKey3(r.user, r.id, r.callerId),
+  rawFields: ['address', 'service', 'interface'],
+  volsOf: () => [null, null, null, null],
+  bytesOf,
 };
 
 export const DHCP: KindSpec = {
@@ -170,15 +197,17 @@ export const DHCP: KindSpec = {
     const server = text(r.server);
     const status = text(r.status, 64);
     if (!mac || !address || host === BAD || server === BAD || status === BAD) return 'invalid';
-    const left = amount(r.expiresAfterSeconds);
     return {
       key: `${mac}${SEP}${address}`,
       keys: [mac, address],
       attrs: [host, server, status],
       start: ts,
-      vols: [left === null || left > 3.2e9 ? null : ts + Math.round(left * 1000)],
+      vols: [expiry(r, ts)],
     };
   },
+  rawKey: (r) => rawKey2(r.mac, r.address),
+  rawFields: ['hostName', 'server', 'status'],
+  volsOf: (r, ts) => [expiry(r, ts)],
 };
 
 export const WIRELESS: KindSpec = {
@@ -199,16 +228,17 @@ export const WIRELESS: KindSpec = {
     const iface = text(r.interface);
     const ssid = text(r.ssid);
     if (!mac || iface === BAD || iface === null || ssid === BAD) return 'invalid';
-    const signal =
-      typeof r.signalDbm === 'number' && r.signalDbm >= -200 && r.signalDbm <= 100 ? r.signalDbm : null;
     return {
       key: `${mac}${SEP}${iface}`,
       keys: [mac, iface],
       attrs: [ssid],
       start: since(ts, r.uptimeSeconds),
-      vols: [signal],
+      vols: [signalOf(r)],
     };
   },
+  rawKey: (r) => rawKey2(r.mac, r.interface),
+  rawFields: ['ssid'],
+  volsOf: (r) => [signalOf(r)],
 };
 
 export const ARP: KindSpec = {
@@ -232,6 +262,9 @@ export const ARP: KindSpec = {
     if (!mac || !address || iface === BAD || type === BAD) return 'invalid';
     return { key: `${address}${SEP}${mac}`, keys: [address, mac], attrs: [iface, type], start: ts, vols: [] };
   },
+  rawKey: (r) => rawKey2(r.address, r.mac),
+  rawFields: ['interface', 'type'],
+  volsOf: () => [],
 };
 
 /** All kinds, in the order they are written. */

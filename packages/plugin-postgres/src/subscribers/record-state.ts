@@ -29,6 +29,9 @@ export interface Live {
   reopenFrom?: number;
   /** Generation of the last poll that saw it. */
   gen: number;
+  /** The raw key and fields it was last parsed from (the fast path compares them by identity). */
+  rawKey?: string;
+  raw?: unknown[];
 }
 
 /** Changes of one kind waiting for the next flush, per router. Sets of rows: written from their state then. */
@@ -46,6 +49,8 @@ export class Pending {
 /** The state of one kind on one router. */
 export interface KindState {
   rows: Map<string, Live>;
+  /** The same rows by their raw key (see `KindSpec.rawKey`). */
+  byRaw: Map<string, Live>;
   /** Rows ended as `router unreachable`: reopened when they come back. */
   suspended: Map<string, Live>;
   pending: Pending;
@@ -57,6 +62,7 @@ export interface KindState {
 
 export const newKindState = (): KindState => ({
   rows: new Map(),
+  byRaw: new Map(),
   suspended: new Map(),
   pending: new Pending(),
   gen: 0,
@@ -74,6 +80,21 @@ const REOPEN_SLACK = 60_000;
 /** Peak rates are computed over at least this long, so two polls close together do not make a spike. */
 const MIN_RATE_SPAN = 1_000;
 
+function step(b: Bytes, i: 0 | 1, cur: number | null, span: number): void {
+  if (cur === null) return;
+  const prev = b.last[i];
+  if (prev !== null) {
+    if (cur < prev)
+      b.base[i] += prev; // the counter restarted: what it had counted is kept
+    else if (span >= MIN_RATE_SPAN) {
+      const rate = ((cur - prev) * 8000) / span;
+      const peak = b.peak[i];
+      if (peak === null || peak === undefined || rate > peak) b.peak[i] = rate;
+    }
+  }
+  b.last[i] = cur;
+}
+
 function track(live: Live, bytes: NonNullable<Parsed['bytes']>, ts: number): void {
   let b = live.bytes;
   if (!b) {
@@ -81,27 +102,14 @@ function track(live: Live, bytes: NonNullable<Parsed['bytes']>, ts: number): voi
     live.bytes = b;
   }
   const span = ts - b.at;
-  for (const i of [0, 1] as const) {
-    const cur = bytes[i];
-    if (cur === null) continue;
-    const prev = b.last[i];
-    if (prev !== null) {
-      if (cur < prev)
-        b.base[i] += prev; // the counter restarted: what it had counted is kept
-      else if (span >= MIN_RATE_SPAN) {
-        const rate = ((cur - prev) * 8000) / span;
-        if (b.peak[i] === null || rate > (b.peak[i] as number)) b.peak[i] = rate;
-      }
-    }
-    b.last[i] = cur;
-  }
+  step(b, 0, bytes[0], span);
+  step(b, 1, bytes[1], span);
   b.at = ts;
-  live.vols = [
-    b.last[0] === null ? (live.vols[0] ?? null) : b.base[0] + b.last[0],
-    b.last[1] === null ? (live.vols[1] ?? null) : b.base[1] + b.last[1],
-    b.peak[0],
-    b.peak[1],
-  ];
+  const v = live.vols;
+  if (b.last[0] !== null) v[0] = b.base[0] + b.last[0];
+  if (b.last[1] !== null) v[1] = b.base[1] + b.last[1];
+  v[2] = b.peak[0];
+  v[3] = b.peak[1];
 }
 
 /** Seeds the byte tracker of a row loaded from the database with the counters first read after it. */
@@ -115,6 +123,20 @@ function seedBytes(live: Live, bytes: NonNullable<Parsed['bytes']>, ts: number):
     if (cur !== null && had !== null && had !== undefined && cur < had) base[i] = had;
   }
   live.bytes = { last: [null, null], base, peak: [live.vols[2] ?? null, live.vols[3] ?? null], at: ts };
+}
+
+/** Slack on a time column between polls (clock and uptime rounding) before it counts as a change. */
+const TIME_SLACK = 60_000;
+
+function moved(spec: KindSpec, before: Array<number | null>, now: Array<number | null>): boolean {
+  for (let i = 0; i < spec.vols.length; i++) {
+    if (spec.vols[i]?.type !== 'timestamptz') continue;
+    const a = before[i] ?? null;
+    const b = now[i] ?? null;
+    if ((a === null) !== (b === null) || (a !== null && b !== null && Math.abs(a - b) > TIME_SLACK))
+      return true;
+  }
+  return false;
 }
 
 const sameAttrs = (a: Array<string | null>, b: Array<string | null>) => {
@@ -140,8 +162,28 @@ export function diff(
   const { rows, pending } = state;
   const n = Math.min(list.length, options.limit);
   for (let i = n; i < list.length; i++) hooks.skipped(spec.kind, 'too many');
+  const fields = spec.rawFields;
   for (let i = 0; i < n; i++) {
-    const p = spec.parse(list[i], ts);
+    const row = list[i];
+    // Fast path: the very strings of a row parsed before, in a row still current.
+    const rk =
+      typeof row === 'object' && row !== null ? spec.rawKey(row as Record<string, unknown>) : undefined;
+    if (rk !== undefined) {
+      const seen = state.byRaw.get(rk);
+      if (seen && seen.gen !== gen && rows.get(seen.key) === seen) {
+        const r = row as Record<string, unknown>;
+        const raw = seen.raw as unknown[];
+        let same = true;
+        for (let f = 0; f < fields.length; f++) if (r[fields[f] as string] !== raw[f]) same = false;
+        if (same) {
+          seen.gen = gen;
+          seen.lastSeen = ts;
+          volatile(spec, pending, seen, r, ts);
+          continue;
+        }
+      }
+    }
+    const p = spec.parse(row, ts);
     if (typeof p === 'string') {
       hooks.skipped(spec.kind, p);
       continue;
@@ -168,12 +210,14 @@ export function diff(
     }
     live.gen = gen;
     live.lastSeen = ts;
-    if (p.bytes) {
-      if (!live.bytes && !pending.inserts.has(live)) seedBytes(live, p.bytes, ts);
-      track(live, p.bytes, ts);
-    } else if (spec.vols.length > 0 && spec.kind !== 'pppoe') {
-      live.vols = p.vols;
+    if (rk !== undefined) {
+      if (live.rawKey !== undefined && state.byRaw.get(live.rawKey) === live) state.byRaw.delete(live.rawKey);
+      const r = row as Record<string, unknown>;
+      live.rawKey = rk;
+      live.raw = fields.map((f) => r[f]);
+      state.byRaw.set(rk, live);
     }
+    volatile(spec, pending, live, row as Record<string, unknown>, ts);
   }
   for (const live of rows.values()) {
     if (live.gen === gen) {
@@ -181,11 +225,33 @@ export function diff(
       continue;
     }
     rows.delete(live.key);
+    if (live.rawKey !== undefined && state.byRaw.get(live.rawKey) === live) state.byRaw.delete(live.rawKey);
     end(state, live, { at: options.endAt, reason: options.endReason }, hooks, spec);
   }
   // Rows ended as unreachable that did not come back with the router stay ended.
   state.suspended.clear();
   state.lastPoll = ts;
+}
+
+/** Volatile values of a row at this poll: byte counters, or the kind's volatile columns. */
+function volatile(
+  spec: KindSpec,
+  pending: Pending,
+  live: Live,
+  r: Record<string, unknown>,
+  ts: number,
+): void {
+  if (spec.bytesOf) {
+    const bytes = spec.bytesOf(r);
+    if (!bytes) return;
+    if (!live.bytes && !pending.inserts.has(live)) seedBytes(live, bytes, ts);
+    track(live, bytes, ts);
+  } else if (spec.vols.length > 0) {
+    const vols = spec.volsOf(r, ts);
+    // A lease renewed moves its expiry by far more than a poll's jitter: written now, not at the checkpoint.
+    if (moved(spec, live.vols, vols) && !pending.inserts.has(live)) pending.updates.add(live);
+    live.vols = vols;
+  }
 }
 
 /** Ends a row: carried by its pending insert, or queued as an end. */
@@ -220,4 +286,5 @@ export function suspendAll(state: KindState, at: number, hooks: DiffHooks, spec:
     state.suspended.set(live.key, live);
   }
   state.rows.clear();
+  state.byRaw.clear();
 }

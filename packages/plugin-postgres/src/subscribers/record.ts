@@ -101,6 +101,11 @@ export class SubscriberRecorder {
     return this.#queued;
   }
 
+  /** Whether routers wait for their rows to be loaded (their polls are not diffed until then). */
+  get waitingForLoad(): boolean {
+    return this.#needLoad.size > 0;
+  }
+
   /** Reconnects this process has counted on a router since it started (the sample's value). */
   reconnects(device: string): number {
     return this.#routers.get(device)?.reconnects ?? 0;
