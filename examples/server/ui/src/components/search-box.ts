@@ -53,7 +53,7 @@ export function searchBox(): { el: HTMLElement; close(): void } {
     'aria-expanded': 'false',
     'aria-controls': 'search-results',
     'aria-label': 'Search routers, subscribers, IP and MAC addresses (/ or Ctrl+K)',
-    placeholder: 'Search user, IP, MAC, router…',
+    placeholder: 'User, IP, MAC, router…',
     maxlength: String(MAX_QUERY * 5),
   });
   const hint = h('kbd', { class: 'search-kbd', 'aria-hidden': 'true' }, '/');

@@ -206,7 +206,7 @@ export function searchTab<T>(opts: {
     if (r === null) return;
     if (!r) return mount(out, h('p', { class: 'muted' }, opts.missing));
     count.textContent = r.total > r.items.length ? `${r.items.length} of ${r.total}` : `${r.total}`;
-    mount(out, table(r.items, opts.columns, `No ${opts.label} match.`));
+    mount(out, table(r.items, opts.columns, `No ${opts.label} match.`, { cards: true }));
   };
   input.addEventListener('input', () => {
     clearTimeout(timer);
