@@ -15,6 +15,12 @@ export interface DemoFleetHistoryOptions {
   days?: number;
   /** Days with 5-minute buckets (older: hourly). Default 1. */
   detailDays?: number;
+  /**
+   * Budgets that keep a big demo's backfill near the default's half minute: series buckets
+   * (default 160,000: every device of the default demo) and PPPoE sessions (default 60,000).
+   */
+  maxBuckets?: number;
+  maxSessions?: number;
 }
 
 /** Builds the history of a demo started with `createDemoFleet` and `startDemoBngs`. */
@@ -39,5 +45,7 @@ export function demoFleetHistory(
     now,
     ...(options.days !== undefined ? { days: options.days } : {}),
     ...(options.detailDays !== undefined ? { detailDays: options.detailDays } : {}),
+    maxBuckets: options.maxBuckets ?? 160_000,
+    maxSessions: options.maxSessions ?? 60_000,
   });
 }

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDemoFleet, type DemoFleet, planDemoNetwork } from '../src/demo.js';
 import { type DemoBngs, planDemoBngs, startDemoBngs } from '../src/demo-bngs.js';
 import { demoFleetHistory } from '../src/demo-history.js';
-import type { DemoHistory } from '../src/history/index.js';
+import { type DemoHistory, historySize } from '../src/history/index.js';
 import { menuRows } from '../src/routeros/tables.js';
 import { parseDurationForTest } from './support/durations.js';
 
@@ -166,5 +166,20 @@ describe('demoFleetHistory at the default demo size', () => {
       expect(Math.abs(downBuckets - downMs)).toBeLessThan(60_000);
     }
     expect(h.statusChanges.some((c) => c.status === 'unreachable')).toBe(true);
+  });
+
+  it('keeps a big demo’s backfill within its budgets: BNG charts first, the newest sessions, every open one', () => {
+    const small = demoFleetHistory(fleet, bngs, { maxBuckets: 30_000, maxSessions: 10_000 });
+    const size = historySize(small);
+    expect(size.buckets).toBeLessThanOrEqual(30_000);
+    const charted = new Set(small.series.map((s) => s.labels.device));
+    for (const d of bngs.devices) expect(charted).toContain(d.id);
+    expect(size.seriesDevices).toBeLessThan(14);
+    expect(small.sessions.length).toBeLessThanOrEqual(10_050);
+    expect(size.sessionDays).toBeLessThan(30);
+    const open = (x: DemoHistory) => x.sessions.filter((s) => s.end === null).length;
+    expect(open(small)).toBe(open(h));
+    expect(small.statusChanges).toEqual(h.statusChanges);
+    expect(historySize(h)).toMatchObject({ days: 30, seriesDevices: 14 });
   });
 });

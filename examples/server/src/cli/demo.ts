@@ -116,10 +116,15 @@ async function backfill(monitor: Monitor, fleet: DemoFleet, bngs: DemoBngs, prin
     }
     const n = historySize(history);
     const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+    const all = fleet.devices.length + bngs.devices.length;
+    const scope =
+      n.seriesDevices < all || n.sessionDays < n.days - 1
+        ? ` (charts of ${n.seriesDevices} of ${all} routers, sessions of the last ${n.sessionDays} days: a big demo keeps its backfill short)`
+        : '';
     print(
-      `  history  30 days in ${s(performance.now() - started)} (generated in ${s(built - started)}): ` +
+      `  history  ${n.days} days in ${s(performance.now() - started)} (generated in ${s(built - started)}): ` +
         `${n.sessions} PPPoE sessions, ${n.leases} leases, ${n.wireless} wireless associations, ` +
-        `${n.statusChanges} status changes, ${n.series} series (${n.buckets} buckets)`,
+        `${n.statusChanges} status changes, ${n.series} series (${n.buckets} buckets)${scope}`,
     );
   } catch (err) {
     monitor.logger.warn('demo history could not be imported', { error: (err as Error).message });

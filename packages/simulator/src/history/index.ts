@@ -29,6 +29,17 @@ export interface DemoHistoryInput {
   days?: number;
   /** Days (before `now`) with 5-minute buckets; older days get one bucket per hour. Default 1. */
   detailDays?: number;
+  /**
+   * At most this many series buckets: series of the BNGs first, then of the SNMP devices in the
+   * order given, until the budget is spent (a big demo backfills the charts of some routers, not
+   * every one's). Default unlimited.
+   */
+  maxBuckets?: number;
+  /**
+   * At most this many PPPoE sessions: beyond it only the newest are kept (with the leases and
+   * associations of the same days), open ones always. Default unlimited.
+   */
+  maxSessions?: number;
 }
 
 const DAY = 86_400_000;
@@ -69,10 +80,21 @@ export function demoHistory(input: DemoHistoryInput): DemoHistory {
   const from = now - (input.days ?? 30) * DAY;
   const grid = bucketGrid(from, now, input.detailDays ?? 1);
   const history: DemoHistory = { sessions: [], leases: [], wireless: [], statusChanges: [], series: [] };
+  let budget = input.maxBuckets ?? Number.POSITIVE_INFINITY;
+  const spend = (series: DemoHistory['series']) => {
+    const n = series.reduce((sum, x) => sum + x.buckets.length, 0);
+    if (n > budget) {
+      budget = 0;
+      return;
+    }
+    budget -= n;
+    history.series.push(...series);
+  };
+  const availability = new Map<string, Availability>();
   for (const d of input.snmp) {
     const a = snmpAvailability(d, from, now);
+    availability.set(d.device.id, a);
     history.statusChanges.push(...statusChanges(d.device.id, a, from));
-    history.series.push(...snmpSeries(d, grid, a));
   }
   history.sessions = historySessions(input.bngs, from / 1000, now / 1000);
   history.leases = historyLeases(input.bngs, from / 1000, now / 1000);
@@ -98,9 +120,25 @@ export function demoHistory(input: DemoHistoryInput): DemoHistory {
     // The BNGs were up throughout (booted before the window): their sessions never broke.
     const a: Availability = { outages: [], boots: [b.model.startedAt - b.model.bootUptime * 1000] };
     history.statusChanges.push(...statusChanges(b.id, a, from));
-    history.series.push(...bngSeries(b, grid, a, spans.get(b.id) as BngSpans));
+    spend(bngSeries(b, grid, a, spans.get(b.id) as BngSpans));
   }
+  for (const d of input.snmp) {
+    if (budget <= 0) break;
+    spend(snmpSeries(d, grid, availability.get(d.device.id) as Availability));
+  }
+  trimSubscribers(history, input.maxSessions ?? Number.POSITIVE_INFINITY);
   return history;
+}
+
+/** Keeps the newest `max` sessions (and leases and associations of the same days). */
+function trimSubscribers(h: DemoHistory, max: number): void {
+  if (h.sessions.length <= max) return;
+  const ends = h.sessions.map((s) => s.end ?? Number.POSITIVE_INFINITY).sort((a, b) => b - a);
+  const cutoff = ends[Math.max(0, max - 1)] as number;
+  const keep = (to: number | null) => to === null || to >= cutoff;
+  h.sessions = h.sessions.filter((s) => keep(s.end));
+  h.leases = h.leases.filter((l) => keep(l.to));
+  h.wireless = h.wireless.filter((w) => keep(w.to));
 }
 
 /** Rows and buckets in a history, for a log line. */
@@ -111,7 +149,18 @@ export function historySize(h: DemoHistory): {
   statusChanges: number;
   series: number;
   buckets: number;
+  /** Devices with backfilled series. */
+  seriesDevices: number;
+  /** Days back to the oldest session kept. */
+  sessionDays: number;
+  /** Days back to the oldest status change (the window's start). */
+  days: number;
 } {
+  let newest = 0;
+  for (const x of h.sessions) newest = Math.max(newest, x.start);
+  for (const c of h.statusChanges) newest = Math.max(newest, c.ts);
+  const back = (t: number) => Math.round((newest - t) / DAY);
+  const oldest = (list: number[]) => list.reduce((a, b) => Math.min(a, b), Number.POSITIVE_INFINITY);
   return {
     sessions: h.sessions.length,
     leases: h.leases.length,
@@ -119,5 +168,8 @@ export function historySize(h: DemoHistory): {
     statusChanges: h.statusChanges.length,
     series: h.series.length,
     buckets: h.series.reduce((n, s) => n + s.buckets.length, 0),
+    seriesDevices: new Set(h.series.map((s) => s.labels.device)).size,
+    sessionDays: h.sessions.length ? back(oldest(h.sessions.map((s) => s.end ?? s.start))) : 0,
+    days: h.statusChanges.length ? back(oldest(h.statusChanges.map((c) => c.ts))) : 0,
   };
 }
