@@ -4,15 +4,17 @@
  * a fleet, leases renewing at half their time and expiring, clients roaming between routers.
  */
 import { describe, expect, it } from 'vitest';
-import { RouterModel } from '../src/routeros/model.js';
 import {
   associationAt,
   associationsBetween,
   fleetClients,
-  isFlapping,
   leaseAt,
   leaseExpiry,
   leasesBetween,
+} from '../src/routeros/lan-clients.js';
+import { RouterModel } from '../src/routeros/model.js';
+import {
+  isFlapping,
   type SubscriberPlan,
   sessionAddress,
   sessionAt,

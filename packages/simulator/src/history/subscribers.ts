@@ -5,27 +5,17 @@
  * emulator shows.
  */
 import { rateAt } from '../model/traffic.js';
-import type { RouterModel } from '../routeros/model.js';
-import {
-  ipText,
-  leaseHostName,
-  leaseServer,
-  macText,
-  sessionBytes,
-  ssidOf,
-} from '../routeros/subscriber-tables.js';
 import {
   associationsBetween,
   clientMac,
   fleetClients,
   leaseAddress,
   leasesBetween,
-  mix,
-  sessionAddress,
-  sessionId,
-  sessionsBetween,
-  userIdentity,
-} from '../routeros/subscribers.js';
+} from '../routeros/lan-clients.js';
+import { leaseHostName, leaseServer, ssidOf } from '../routeros/lan-tables.js';
+import type { RouterModel } from '../routeros/model.js';
+import { ipText, macText, sessionBytes } from '../routeros/subscriber-tables.js';
+import { mix, sessionAddress, sessionId, sessionsBetween, userIdentity } from '../routeros/subscribers.js';
 import type { HistoryLease, HistorySession, HistoryWireless } from './types.js';
 
 /** A BNG of the demo: its device id and the emulator model behind it. */

@@ -5,6 +5,7 @@
 
 export { type RouterOsFleet, type RouterOsFleetOptions, startRouterOsFleet } from './fleet.js';
 export { formatRosDuration } from './format.js';
+export * from './lan-clients.js';
 export { RouterModel, type RouterModelOptions } from './model.js';
 export { type RouterOsProfile, type RouterOsProfileName, routerOsProfiles } from './profiles.js';
 export {

@@ -4,15 +4,9 @@
  * `../shared/data/routeros` (checked by a test); v6 differences come from the profile.
  */
 import { formatRosDate, formatRosDuration, hashInt, ipOf, macOf } from './format.js';
+import { arp, leases, registrations, wirelessInterfaces } from './lan-tables.js';
 import type { RouterModel } from './model.js';
-import {
-  arp,
-  leases,
-  pppActive,
-  pppoeInterfaces,
-  registrations,
-  wirelessInterfaces,
-} from './subscriber-tables.js';
+import { pppActive, pppoeInterfaces } from './subscriber-tables.js';
 
 /** One reply row. */
 export type Row = Record<string, string>;
