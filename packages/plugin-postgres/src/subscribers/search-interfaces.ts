@@ -31,19 +31,18 @@ export async function searchInterfaces(
 ): Promise<Array<{ hit: InterfaceHit; lastSeen: number }>> {
   const p = new Params();
   const t = p.add(text);
-  // Each column and class in its own branch, so each can use its index (migration 5); UNION
-  // drops an interface met twice. A substring is looked for in all three columns at once (the
-  // trigram index's expression, where there is one).
+  // Each column in its own branch, so each can use its index (migration 5); UNION drops an
+  // interface met twice. A substring is looked for in all three columns at once (the trigram
+  // index's expression, where there is one).
   const branch = (expr: string, match: Match) =>
     `(SELECT ${COLS}, (lower(name) = ${t} OR lower(alias) = ${t} OR lower(description) = ${t}) AS exact
-        FROM ispm_interfaces WHERE ended_at IS NULL AND ${textCondition(expr, match, text, p)} LIMIT ${CANDIDATES})`;
-  const columns = ['lower(name)', 'lower(alias)', 'lower(description)'];
+        FROM ispm_interfaces WHERE ended_at IS NULL AND ${textCondition(expr, match, text, p)}
+       ${match === 'prefix' ? `ORDER BY ${expr} USING ~<~` : ''} LIMIT ${CANDIDATES})`;
+  // A prefix range in index order starts with the exact value: one branch per column serves both.
   const sql =
     mode === 'substring'
       ? branch(IFACE_TEXT, 'substring')
-      : [...columns.map((c) => branch(c, 'exact')), ...columns.map((c) => branch(c, 'prefix'))].join(
-          ' UNION ',
-        );
+      : ['lower(name)', 'lower(alias)', 'lower(description)'].map((c) => branch(c, 'prefix')).join(' UNION ');
   const rows = await run<Row>(db, sql, p);
   const matchOf = (r: Row): Match =>
     mode === 'substring' ? 'substring' : r.exact === true ? 'exact' : 'prefix';

@@ -20,9 +20,10 @@ interface Row {
 /**
  * Users matching `text` exactly or by prefix (`mode: 'ranked'`, one statement), or containing it
  * (`'substring'`: current sessions only, which a trigram index serves where there is one).
- * Candidates come from the active sessions first (they rank above past users), then from all
- * sessions, at most `CANDIDATES` rows each through the user-name index, exact names always
- * included; each candidate's best session (the active one, else the latest) is one index probe.
+ * Candidates come from the active sessions first (they rank above past users), then from the
+ * ended ones: the first `CANDIDATES` rows of each in name order through the user-name index (so
+ * an exact name is always among them); each candidate's best session (the active one, else the
+ * latest) is one index probe.
  */
 export async function searchUsers(
   db: Queryable,
@@ -36,20 +37,23 @@ export async function searchUsers(
   const lim = p.add(limit);
   const open = 'ispm_pppoe_sessions_open';
   const ended = `ispm_pppoe_sessions WHERE coalesce(ended_at, 'infinity'::timestamptz) < 'infinity'::timestamptz AND`;
+  // A prefix range read in the index's order (`~<~`) starts with the exact name, so one bounded
+  // scan per partition finds both classes; the table is referenced once per part.
   const names = (from: string) =>
     mode === 'substring'
       ? `(SELECT username FROM ${from} ${textCondition('lower(username)', 'substring', text, p)} LIMIT ${cap})`
-      : `(SELECT username FROM ${from} lower(username) = ${t} LIMIT ${cap})
-         UNION ALL (SELECT username FROM ${from} ${textCondition('lower(username)', 'prefix', text, p)} LIMIT ${cap})`;
+      : `(SELECT username FROM ${from} ${textCondition('lower(username)', 'prefix', text, p)}
+           ORDER BY lower(username) USING ~<~ LIMIT ${cap})`;
+  const byName = `ORDER BY lower(username) = ${t} DESC, lower(username) USING ~<~`;
   const past =
     mode === 'substring'
       ? ''
       : `UNION ALL
          (SELECT username FROM (SELECT DISTINCT username FROM (${names(ended)}) x) y
-           WHERE username NOT IN (SELECT username FROM a) ORDER BY lower(username) = ${t} DESC LIMIT ${lim})`;
+           WHERE username NOT IN (SELECT username FROM a) ${byName} LIMIT ${lim})`;
   const sql = `
     WITH a AS (SELECT DISTINCT username FROM (${names(`${open} WHERE`)}) x),
-    c AS ((SELECT username FROM a ORDER BY lower(username) = ${t} DESC LIMIT ${lim}) ${past})
+    c AS ((SELECT username FROM a ${byName} LIMIT ${lim}) ${past})
     SELECT s.username, s.device, s.interface, host(s.address) AS address, s.mac, s.caller_id,
            ${ms('s.started_at')} AS since, s.ended_at IS NULL AS active, lower(s.username) = ${t} AS exact,
            ${ms(`CASE WHEN s.ended_at IS NULL THEN greatest(s.last_seen, r.pppoe_at) ELSE s.last_seen END`)} AS last_seen

@@ -69,10 +69,11 @@ async function textPart(
   text: string,
   mode: 'ranked' | 'substring',
   limit: number,
+  interfaces = true,
 ): Promise<Ranked[]> {
   const [users, ifaces] = await Promise.all([
     searchUsers(db, text, mode, limit),
-    searchInterfaces(db, text, mode),
+    interfaces ? searchInterfaces(db, text, mode) : [],
   ]);
   return [
     ...users.map(ranked),
@@ -87,7 +88,9 @@ async function textPart(
 export async function search(db: Queryable, q: unknown, options?: { limit?: number }): Promise<SearchHit[]> {
   const terms = parseSearch(q);
   const limit = searchLimit(options?.limit);
-  const parts: Array<Promise<Ranked[]>> = [textPart(db, terms.text, 'ranked', limit)];
+  // A whole MAC, an address or a block is no interface's name (user names may be MACs, though).
+  const names = !(terms.mac?.full || terms.ip?.kind === 'exact' || terms.text.includes('/'));
+  const parts: Array<Promise<Ranked[]>> = [textPart(db, terms.text, 'ranked', limit, names)];
   if (terms.mac) {
     const mac = terms.mac;
     parts.push(searchMacs(db, mac).then((h) => h.map(ranked)));
