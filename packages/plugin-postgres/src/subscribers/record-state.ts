@@ -162,20 +162,17 @@ export function diff(
   const { rows, pending } = state;
   const n = Math.min(list.length, options.limit);
   for (let i = n; i < list.length; i++) hooks.skipped(spec.kind, 'too many');
-  const fields = spec.rawFields;
   for (let i = 0; i < n; i++) {
     const row = list[i];
-    // Fast path: the very strings of a row parsed before, in a row still current.
+    // Fast path: the very strings of a row parsed before. Rows leave `byRaw` when they end, so
+    // whatever is found there is current.
     const rk =
       typeof row === 'object' && row !== null ? spec.rawKey(row as Record<string, unknown>) : undefined;
     if (rk !== undefined) {
       const seen = state.byRaw.get(rk);
-      if (seen && seen.gen !== gen && rows.get(seen.key) === seen) {
+      if (seen !== undefined && seen.gen !== gen) {
         const r = row as Record<string, unknown>;
-        const raw = seen.raw as unknown[];
-        let same = true;
-        for (let f = 0; f < fields.length; f++) if (r[fields[f] as string] !== raw[f]) same = false;
-        if (same) {
+        if (spec.same(r, seen.raw as unknown[])) {
           seen.gen = gen;
           seen.lastSeen = ts;
           volatile(spec, pending, seen, r, ts);
@@ -214,7 +211,7 @@ export function diff(
       if (live.rawKey !== undefined && state.byRaw.get(live.rawKey) === live) state.byRaw.delete(live.rawKey);
       const r = row as Record<string, unknown>;
       live.rawKey = rk;
-      live.raw = fields.map((f) => r[f]);
+      live.raw = spec.rawOf(r);
       state.byRaw.set(rk, live);
     }
     volatile(spec, pending, live, row as Record<string, unknown>, ts);
