@@ -118,3 +118,21 @@ describe('PATCH /api/v1/routers/:id keeps credentials from following a new addre
     expect(stored()?.host).toBe('127.0.0.1');
   });
 });
+
+describe('a RouterOS CA from the API is PEM text, never a file path (issue 21)', () => {
+  it('refuses a path on create and on update, before the file system or the driver sees it', async () => {
+    for (const ca of ['/dev/zero', '/etc/ssl/certs/ca-certificates.crt', 'x'.repeat(70_000)]) {
+      const create = await h.app.inject({
+        method: 'POST',
+        url: '/api/v1/routers',
+        headers: h.admin,
+        payload: { id: 'bng-3', host: '127.0.0.3', driver: 'vault', vault: SECRET, mikrotik: { ca } },
+      });
+      expect(create.statusCode).toBe(400);
+      expect(create.body).toContain('mikrotik');
+      expect(h.monitor.devices.get('bng-3')).toBeUndefined();
+      const res = await patch(h.admin, { mikrotik: { ca } });
+      expect(res.statusCode).toBe(400);
+    }
+  });
+});

@@ -28,8 +28,19 @@ export async function healthRoutes(app: FastifyInstance): Promise<void> {
     '/ready',
     { config: { public: true }, schema: { ...hide, summary: 'Readiness probe' } },
     async (_req, reply) => {
-      const ready = await app.monitor.isReady();
-      return reply.code(ready ? 200 : 503).send({ ready, state: app.monitor.state });
+      // One health round: ready unless a critical check fails; `degraded` while the monitor is
+      // overloaded (it still polls, so it stays in the load balancer), with the reason.
+      const report = await app.monitor.health();
+      const ready = app.monitor.state === 'running' && report.status !== 'fail';
+      const overload = report.checks.overload;
+      const body: Record<string, unknown> = {
+        ready,
+        state: app.monitor.state,
+        status: !ready ? 'failing' : report.status === 'warn' ? 'degraded' : 'ok',
+      };
+      // Only the monitor's own overload reason is public: other checks' messages name internals.
+      if (overload?.status === 'warn') body.reason = overload.message;
+      return reply.code(ready ? 200 : 503).send(body);
     },
   );
   app.get(

@@ -77,6 +77,14 @@ export const deviceBodySchema = {
       additionalProperties: false,
     },
     enabled: { type: 'boolean' },
+    // Certificates from the API are PEM text: a file path is for the config file only, so an
+    // API caller can never make the server open a file (issue 21). The driver checks the rest.
+    mikrotik: {
+      type: 'object',
+      properties: {
+        ca: { type: 'string', maxLength: 65_536, pattern: '-----BEGIN CERTIFICATE-----' },
+      },
+    },
   },
   additionalProperties: { type: 'object' },
 } as const;
