@@ -129,6 +129,10 @@ describe.skipIf(!availability.ok)('global search and subscriber pages in Chromiu
     await page.waitForSelector('[data-testid=session-history] table');
     expect(await page.textContent('[data-testid=subscriber-state]')).toBe('Online');
     expect(await page.textContent('[data-stat=reconnects-7d] .value')).not.toBe('0');
+    // The way out of the subscriber's router: the router itself with its status, first.
+    const path = page.locator('[data-testid=subscriber-path]');
+    await path.waitFor();
+    expect((await path.textContent())?.toLowerCase()).toContain(router.toLowerCase());
     await shot('subscriber');
   });
 

@@ -14,6 +14,7 @@ import type {
 } from '../lib/subscriber-types.js';
 import type { Router } from '../lib/types.js';
 import { bindingsTable } from './bindings.js';
+import { subscriberPath } from './subscriber-path.js';
 import { sessionsTable, when } from './subscriber-sessions.js';
 
 /** Sessions per page of the history (older ones one click away, by the `before` cursor). */
@@ -143,6 +144,7 @@ export const subscriberPage: Page = (root, params, query) => {
       stat('Connects 24h', String(s.sessions.last24h), { tone: 'info', id: 'sessions-24h' }),
       stat('Connects 7d', String(s.sessions.last7d), { tone: 'info', id: 'sessions-7d' }),
     );
+    const paths = new Map<string, HTMLElement>();
     const drawCurrent = () =>
       mount(
         current,
@@ -153,6 +155,7 @@ export const subscriberPage: Page = (root, params, query) => {
               : 'Current session'
             : 'Not connected now',
           sessionsTable(s.active, { current: true, routers, user }),
+          [...paths.values()],
         ),
       );
     drawCurrent();
@@ -161,6 +164,7 @@ export const subscriberPage: Page = (root, params, query) => {
       api<Router>(`/api/v1/routers/${encodeURIComponent(r)}`, { signal })
         .then((router) => {
           routers.set(r, router);
+          paths.set(r, subscriberPath(router, signal));
           drawCurrent();
         })
         .catch(() => undefined);
