@@ -47,11 +47,19 @@ function session(_router, ts) {
     started: ts,
   };
 }
-/** The same list a minute later: uptimes and counters moved on, `churn` sessions replaced. */
+/** The same list a minute later (new objects): uptimes and counters moved on, `churn` sessions replaced. */
 function advance(list, router, ts, churn) {
   for (let i = 0; i < churn; i++) list[Math.floor(Math.random() * list.length)] = session(router, ts);
+  // Fresh strings each poll, as a driver decoding the wire makes them (shared ones would flatter the diff).
+  const fresh = (v) => ` ${v}`.slice(1);
   return list.map((s) => ({
     ...s,
+    id: fresh(s.id),
+    user: fresh(s.user),
+    callerId: fresh(s.callerId),
+    address: fresh(s.address),
+    service: fresh(s.service),
+    interface: fresh(s.interface),
     uptimeSeconds: Math.round((ts - s.started) / 1000),
     bytesIn: s.bytesIn + 1_000_000,
     bytesOut: s.bytesOut + 8_000_000,
