@@ -108,7 +108,8 @@ export async function search(db: Queryable, q: unknown, options?: { limit?: numb
     }
   };
   for (const list of await Promise.all(parts)) keep(list);
-  if (best.size === 0 && terms.text.length >= SUBSTRING_MIN_LENGTH) {
+  // A MAC or an address is looked up as one; as a substring of names it would only cost a scan.
+  if (best.size === 0 && terms.text.length >= SUBSTRING_MIN_LENGTH && !terms.mac && !terms.ip) {
     keep(await textPart(db, terms.text, 'substring', limit));
   }
   return [...best.values()]
