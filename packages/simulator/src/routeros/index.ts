@@ -5,7 +5,19 @@
 
 export { type RouterOsFleet, type RouterOsFleetOptions, startRouterOsFleet } from './fleet.js';
 export { formatRosDuration } from './format.js';
-export * from './lan-clients.js';
+export {
+  type AssociationSpan,
+  associationAt,
+  associationsBetween,
+  clientMac,
+  fleetClients,
+  isStaticLease,
+  type LeaseSpan,
+  leaseAddress,
+  leaseAt,
+  leaseExpiry,
+  leasesBetween,
+} from './lan-clients.js';
 export { RouterModel, type RouterModelOptions } from './model.js';
 export { type RouterOsProfile, type RouterOsProfileName, routerOsProfiles } from './profiles.js';
 export {
@@ -19,5 +31,16 @@ export { matches } from './query.js';
 export { type RouterOsEmulator, type RouterOsEmulatorOptions, startRouterOsEmulator } from './server.js';
 export type { RouterOsFault } from './session.js';
 export { ipText, macText, sessionBytes } from './subscriber-tables.js';
-export * from './subscribers.js';
+export {
+  flapStart,
+  isFlapping,
+  type SessionSpan,
+  type SubscriberPlan,
+  sessionAddress,
+  sessionAt,
+  sessionId,
+  sessionsBetween,
+  type UserIdentity,
+  userIdentity,
+} from './subscribers.js';
 export { menuRows, type Row as RouterOsRow } from './tables.js';
