@@ -1,7 +1,7 @@
 import { ipLink, macLink, routerLink, userLink } from '../components/links.js';
 import { segmented, table } from '../components/ui.js';
 import { ApiError, api, qs } from '../lib/api.js';
-import { h, mount } from '../lib/dom.js';
+import { type Child, h, mount } from '../lib/dom.js';
 import { formatDuration, formatTime } from '../lib/format.js';
 import { type Page, setTitle } from '../lib/nav.js';
 import { historyRange, RANGES, type RangeChoice } from '../lib/ranges.js';
@@ -25,29 +25,37 @@ const at = (ts: number | null, now: number) =>
  */
 export function bindingsTable(rows: BindingRecord[], subject: 'ip' | 'mac'): HTMLElement {
   const now = Date.now();
-  return table(
-    rows,
-    [
-      { title: 'From', cell: (b) => at(b.from, now), nowrap: true },
-      { title: 'Until', cell: (b) => at(b.to, now), nowrap: true },
-      {
-        title: 'Duration',
-        cell: (b) => formatDuration(((b.to ?? now) - b.from) / 1000),
-        num: true,
-        nowrap: true,
-      },
-      { title: 'Source', cell: (b) => SOURCE[b.source] ?? b.source },
-      { title: 'User', cell: (b) => userLink(b.user) },
-      subject === 'ip'
-        ? { title: 'MAC', cell: (b: BindingRecord) => macLink(b.mac) }
-        : { title: 'IP', cell: (b: BindingRecord) => ipLink(b.ip) },
-      { title: 'Host name', cell: (b) => b.hostName ?? '' },
-      { title: 'Router', cell: (b) => routerLink(b.router), nowrap: true },
-      { title: 'Interface', cell: (b) => b.interface ?? '' },
-    ],
-    'Nobody held it in this range.',
-    { cards: true },
+  // RouterOS names a PPP interface `<pppoe-USER>`: it only repeats the user column.
+  const iface = (b: BindingRecord) =>
+    b.interface && !(b.user && b.interface === `<pppoe-${b.user}>`) ? b.interface : '';
+  // A column empty on every row (no host names among PPPoE records, say) is left out.
+  const any = (f: (b: BindingRecord) => string | null) => rows.some((b) => f(b));
+  const columns: Array<{
+    title: string;
+    cell: (b: BindingRecord) => Child;
+    num?: boolean;
+    nowrap?: boolean;
+  }> = [
+    { title: 'From', cell: (b) => at(b.from, now), nowrap: true },
+    { title: 'Until', cell: (b) => at(b.to, now), nowrap: true },
+    {
+      title: 'Duration',
+      cell: (b) => formatDuration(((b.to ?? now) - b.from) / 1000),
+      num: true,
+      nowrap: true,
+    },
+    { title: 'Source', cell: (b) => SOURCE[b.source] ?? b.source },
+  ];
+  if (any((b) => b.user)) columns.push({ title: 'User', cell: (b) => userLink(b.user) });
+  columns.push(
+    subject === 'ip'
+      ? { title: 'MAC', cell: (b) => macLink(b.mac) }
+      : { title: 'IP', cell: (b) => ipLink(b.ip) },
   );
+  if (any((b) => b.hostName)) columns.push({ title: 'Host name', cell: (b) => b.hostName ?? '' });
+  columns.push({ title: 'Router', cell: (b) => routerLink(b.router), nowrap: true });
+  if (any(iface)) columns.push({ title: 'Interface', cell: iface });
+  return table(rows, columns, 'Nobody held it in this range.', { cards: true });
 }
 
 /** The IP page and the MAC page: one layout, a different path and subject. */
@@ -88,7 +96,7 @@ function bindingPage(kind: 'ip' | 'mac'): Page {
                   kind === 'ip' ? macLink(b.mac) : ipLink(b.ip),
                   ' on ',
                   routerLink(b.router),
-                  b.interface ? ` (${b.interface})` : '',
+                  b.interface && b.interface !== `<pppoe-${b.user}>` ? ` (${b.interface})` : '',
                   ` · ${SOURCE[b.source]}`,
                 ]),
               )
