@@ -105,10 +105,17 @@ function setupPostgres(ctx: PluginContext, options: PostgresOptions): void {
     : undefined;
   let flushTimer: unknown;
   let kicked = false;
+  let flushFailing = false;
   const flushSubscribers = async () => {
     if (!recorder) return;
     const report = await recorder.flush();
-    if (report.error && storage) logger.warn('subscriber history not written yet', { error: report.error });
+    // Once per outage, not at every flush: the changes wait (ispmonitor_db_subscriber_changes_pending).
+    if (report.error && storage && !flushFailing) {
+      logger.warn('subscriber history not written yet: changes are kept and retried', { error: report.error });
+    } else if (!report.error && flushFailing) {
+      logger.info('subscriber history written again', { written: report.written });
+    }
+    flushFailing = report.error !== undefined && storage !== undefined;
   };
   function scheduleFlush(): void {
     if (stopped || !recorder) return;
