@@ -111,7 +111,9 @@ function setupPostgres(ctx: PluginContext, options: PostgresOptions): void {
     const report = await recorder.flush();
     // Once per outage, not at every flush: the changes wait (ispmonitor_db_subscriber_changes_pending).
     if (report.error && storage && !flushFailing) {
-      logger.warn('subscriber history not written yet: changes are kept and retried', { error: report.error });
+      logger.warn('subscriber history not written yet: changes are kept and retried', {
+        error: report.error,
+      });
     } else if (!report.error && flushFailing) {
       logger.info('subscriber history written again', { written: report.written });
     }
