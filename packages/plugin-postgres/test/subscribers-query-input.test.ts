@@ -176,6 +176,10 @@ describe('search text', () => {
     expect(parseSearch('AA-BB-CC-DD-EE-FF')).toMatchObject({ mac: { hex: 'aabbccddeeff', full: true } });
     expect(parseSearch('10.1.')).toMatchObject({ ip: { kind: 'range' } });
     expect(parseSearch('john.smith')).toMatchObject({ mac: undefined, ip: undefined });
+    // MAC-shaped text is not also an IPv6 prefix; a real IPv6 prefix still is one.
+    expect(parseSearch('aa:bb:cc')).toMatchObject({ mac: { hex: 'aabbcc' }, ip: undefined });
+    expect(parseSearch('02:3a:4b:5c:6d:7e')).toMatchObject({ mac: { full: true }, ip: undefined });
+    expect(parseSearch('2001:db8:')).toMatchObject({ mac: undefined, ip: { kind: 'range', family: 6 } });
   });
 
   it.each([

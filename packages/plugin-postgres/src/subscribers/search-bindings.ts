@@ -95,15 +95,16 @@ async function rowsOf(
   const p = new Params();
   const cond = where(p);
   const cap = p.add(CANDIDATES);
+  // The router's last poll, one primary-key probe per row (a join hashed all the routers).
+  const polled = (c: string) => `(SELECT r.${c} FROM ispm_subscriber_routers r WHERE r.device = t.device)`;
   // The MAC indexes are text_pattern_ops: their order is `~<~`, not the collation's.
   const order = col === 'mac' ? 'mac USING ~<~' : col;
   const part = (s: Source) => {
     const cols = `'${s.source}' AS source, t.device, ${s.address} AS address, t.mac, ${s.user} AS username,
                   ${s.hostName} AS host_name, ${s.iface} AS iface, ${ms(`t.${s.since}`)} AS since`;
     return `
-    (SELECT ${cols}, true AS active, ${ms(`greatest(t.last_seen, r.${s.polled})`)} AS last_seen
-       FROM (SELECT * FROM ${s.table}_open WHERE ${cond} ${exact ? '' : `ORDER BY ${order}`} LIMIT ${cap}) t
-       LEFT JOIN ispm_subscriber_routers r ON r.device = t.device)
+    (SELECT ${cols}, true AS active, ${ms(`greatest(t.last_seen, ${polled(s.polled)})`)} AS last_seen
+       FROM (SELECT * FROM ${s.table}_open WHERE ${cond} ${exact ? '' : `ORDER BY ${order}`} LIMIT ${cap}) t)
     UNION ALL
     (SELECT ${cols}, false, ${ms('t.last_seen')}
        FROM ${s.table} t

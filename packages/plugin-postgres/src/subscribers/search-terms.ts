@@ -52,12 +52,15 @@ export function parseSearch(q: unknown): SearchTerms {
   if (/[\u0000-\u001f\u007f]/.test(text)) throw badQuery('the search text holds control characters');
   const lower = text.toLowerCase();
   const escaped = escapeLike(lower);
+  const mac = parseMac(lower);
+  const ip = parseIp(lower);
   return {
     text: lower,
     prefix: `${escaped}%`,
     substring: `%${escaped}%`,
-    mac: parseMac(lower),
-    ip: parseIp(lower),
+    mac,
+    // `aa:bb:cc` also reads as the start of an IPv6 address; typed into a search box it is a MAC.
+    ip: mac && ip?.kind !== 'exact' ? undefined : ip,
   };
 }
 

@@ -56,13 +56,12 @@ export async function searchUsers(
     c AS ((SELECT username FROM a ${byName} LIMIT ${lim}) ${past})
     SELECT s.username, s.device, s.interface, host(s.address) AS address, s.mac, s.caller_id,
            ${ms('s.started_at')} AS since, s.ended_at IS NULL AS active, lower(s.username) = ${t} AS exact,
-           ${ms(`CASE WHEN s.ended_at IS NULL THEN greatest(s.last_seen, r.pppoe_at) ELSE s.last_seen END`)} AS last_seen
+           ${ms(`CASE WHEN s.ended_at IS NULL THEN greatest(s.last_seen, (SELECT r.pppoe_at FROM ispm_subscriber_routers r WHERE r.device = s.device)) ELSE s.last_seen END`)} AS last_seen
       FROM c
       CROSS JOIN LATERAL (
         SELECT * FROM ispm_pppoe_sessions x
          WHERE lower(x.username) = lower(c.username) AND x.username = c.username
-         ORDER BY coalesce(x.ended_at, 'infinity'::timestamptz) DESC, x.started_at DESC LIMIT 1) s
-      LEFT JOIN ispm_subscriber_routers r ON r.device = s.device`;
+         ORDER BY coalesce(x.ended_at, 'infinity'::timestamptz) DESC, x.started_at DESC LIMIT 1) s`;
   const rows = await run<Row>(db, sql, p);
   return rows.map((r) => ({
     kind: 'subscriber',
