@@ -24,6 +24,9 @@ import { type PostgresStore, postgresStore, Storage } from './store.js';
 import { SubscriberRecorder } from './subscribers/record.js';
 import { createRecorderMetrics } from './subscribers/record-metrics.js';
 
+/** Least time between two `subscriber_reconnects_total` points of one router (2 minutes). */
+const RECONNECT_SAMPLE_SPACING = 120_000;
+
 /** Error code while the database is not (yet, or any more) open. */
 export const DB_NOT_READY = 'ISPM_DB_NOT_READY';
 
@@ -192,8 +195,14 @@ function setupPostgres(ctx: PluginContext, options: PostgresOptions): void {
     factsQueue.push(e.device, inventoryFacts as InventoryFacts, e.ts);
   });
   // The router's reconnect count as a device sample, shaped as the poll pipeline emits them (labels
-  // stamped, `device` set), so the alert engine's SubscriberFlapping sees it at every poll.
+  // stamped, `device` set), for the alert engine's SubscriberFlapping (increase over 1 h). At most
+  // one point per RECONNECT_SAMPLE_SPACING: the engine keeps 32 points a series, so a point per
+  // poll would let it see only the last 32 polls (under 3 minutes at a 5 s interval), not the hour.
+  const reconnectsSentAt = new Map<string, number>();
   function emitReconnects(device: Device, ts: number): void {
+    const last = reconnectsSentAt.get(device.id);
+    if (last !== undefined && ts - last < RECONNECT_SAMPLE_SPACING) return;
+    reconnectsSentAt.set(device.id, ts);
     const labels: Record<string, string> = { ...device.labels, device: device.id };
     const value = recorder?.reconnects(device.id) ?? 0;
     ctx.bus.emit('samples', {
@@ -205,6 +214,7 @@ function setupPostgres(ctx: PluginContext, options: PostgresOptions): void {
     factsQueue.forget(e.device.id);
     factsMemo.forget(e.device.id);
     recorder?.forget(e.device.id);
+    reconnectsSentAt.delete(e.device.id);
   });
   ctx.bus.on('device:status', (e) => {
     if (e.status === 'offline') recorder?.offline(e.device.id, e.ts);
