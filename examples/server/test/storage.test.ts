@@ -108,11 +108,7 @@ describe('API over the Postgres plugin (embedded PGlite)', () => {
     const r2 = await get('/api/v1/routers/r2/interfaces');
     expect(r2.items.map((i: { name: string }) => i.name).sort()).toEqual(['ether1', 'ether2', 'ether3']);
     // Subscriber history is written in batches (`subscribers.flushInterval`), after the facts.
-    await waitFor(
-      async () => (await get('/api/v1/sessions/pppoe')).total === 2,
-      10_000,
-      'sessions stored',
-    );
+    await waitFor(async () => (await get('/api/v1/sessions/pppoe')).total === 2, 10_000, 'sessions stored');
     const byMac = await get('/api/v1/sessions/pppoe?q=AA:BB:CC:00:00:01');
     expect(byMac.items.map((s: { device: string }) => s.device).sort()).toEqual(['r1', 'r2']);
     const byUser = await get('/api/v1/sessions/pppoe?q=sub-r2');

@@ -1,5 +1,5 @@
 import { definePlugin, loadConfig, type Monitor, tokens } from '@ispmonitor/core';
-import { postgresStore } from '@ispmonitor/plugin-postgres';
+import { type HistoryImport, postgresStore } from '@ispmonitor/plugin-postgres';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assemble } from '../src/assemble.js';
@@ -32,7 +32,9 @@ const leaseDriver = definePlugin({
 
 const H = 3_600_000;
 const NOW = Date.now();
-const session = (over: Record<string, unknown>) => ({
+/** One imported session: alice's first one, with the given fields changed. */
+type SessionImport = NonNullable<HistoryImport['sessions']>[number];
+const session = (over: Partial<SessionImport>): SessionImport => ({
   router: 'bng-1',
   user: 'alice',
   service: 'pppoe',

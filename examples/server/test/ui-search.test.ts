@@ -99,7 +99,7 @@ describe.skipIf(!availability.ok)('global search and subscriber pages in Chromiu
   it('/ focuses the search from any page; empty and over-long text send nothing', async () => {
     await page.locator('main').click({ position: { x: 5, y: 5 } });
     await page.keyboard.press('/');
-    expect(await page.evaluate(() => document.activeElement?.id)).toBe('global-search');
+    expect(await page.evaluate('document.activeElement?.id')).toBe('global-search');
     const before = searches.length;
     await page.keyboard.type('   ');
     await page.keyboard.press('Backspace');
@@ -109,7 +109,7 @@ describe.skipIf(!availability.ok)('global search and subscriber pages in Chromiu
     expect(searches.length).toBe(before);
     await page.keyboard.press('Escape'); // closes the list
     await page.keyboard.press('Escape'); // clears and leaves the box
-    expect(await page.evaluate(() => document.activeElement?.id)).not.toBe('global-search');
+    expect(await page.evaluate('document.activeElement?.id')).not.toBe('global-search');
   });
 
   it('suggests as you type, grouped; arrows move; Enter opens the subscriber page', async () => {

@@ -86,8 +86,25 @@ const s = (user: string, id: string, extra: Partial<PppoeSessionFact> = {}): Ppp
 });
 const pppoe = (...list: PppoeSessionFact[]): InventoryFacts => ({ pppoeSessions: list });
 
-async function sessions(db: Db, device: string) {
-  const res = await db.query<Record<string, unknown>>(
+/** A stored session as the tests read it (times in ms, byte counts as numbers). */
+interface StoredSession {
+  id: string;
+  username: string;
+  rid: string | null;
+  end_reason: string | null;
+  reconnect: boolean;
+  mac: string | null;
+  address: string | null;
+  st: number;
+  e: number | null;
+  bin: number | null;
+  bout: number | null;
+  pin: number | null;
+  pout: number | null;
+}
+
+async function sessions(db: Db, device: string): Promise<StoredSession[]> {
+  const res = await db.query<StoredSession>(
     `SELECT id::text AS id, username, router_session_id AS rid, end_reason, reconnect, mac, host(address) AS address,
             (extract(epoch FROM started_at) * 1000)::float8 AS st, (extract(epoch FROM ended_at) * 1000)::float8 AS e,
             bytes_in::float8 AS bin, bytes_out::float8 AS bout, peak_in_bps AS pin, peak_out_bps AS pout
