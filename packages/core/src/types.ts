@@ -134,6 +134,11 @@ export interface InterfaceFact {
   adminUp?: boolean;
   /** Link up. */
   operUp?: boolean;
+  /**
+   * Its IP addresses in CIDR form (`10.0.0.1/24`, `2001:db8::1/64`). Absent when not collected
+   * (storage then leaves the stored ones alone); an empty list means it has none.
+   */
+  addresses?: string[];
 }
 
 /** A device seen next to this one. */

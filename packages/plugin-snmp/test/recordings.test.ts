@@ -139,6 +139,11 @@ describe.skipIf(why)(`recordings via snmpsim${why ? ` (skipped: ${why})` : ''}`,
     // The recording has no byte columns: none is made up.
     expect(byMac.get('a4:e4:b8:4a:d5:ca')).not.toHaveProperty('txBytes');
     expect(r.facts?.arp).toHaveLength(25);
+    // ipAddrTable: the addresses of ifIndex 10 (bridge-local) and 11 (pppoe-out1), in CIDR form.
+    const byIndex = new Map((r.facts?.interfaces ?? []).map((i) => [i.index, i]));
+    expect(byIndex.get(10)?.addresses).toEqual(['192.168.11.1/24']);
+    expect(byIndex.get(11)?.addresses).toEqual(['36.76.98.105/32']);
+    expect(byIndex.get(1)?.addresses).toEqual([]);
     expect(r.facts?.arp).toContainEqual(
       expect.objectContaining({ address: '192.168.11.115', mac: 'a4:e4:b8:4a:d5:ca' }),
     );

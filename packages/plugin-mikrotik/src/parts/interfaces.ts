@@ -1,9 +1,11 @@
 /**
  * `/interface` with its counters → the `interface_*` samples (labelled `ifName`, the same
- * names and label the SNMP driver uses) and `facts.interfaces`.
+ * names and label the SNMP driver uses) and `facts.interfaces`, with their addresses
+ * (`./addresses.ts`).
  */
 import { catalog, type InterfaceFact } from '@ispmonitor/core';
 import { parseBool, parseCounter } from '../values.js';
+import { readAddresses } from './addresses.js';
 import { emit, type PollScope, sharedMenu } from './context.js';
 
 /** Interface types of PPP server sessions: RouterOS names each one `<SERVICE-USER>`. */
@@ -53,7 +55,10 @@ const COUNTERS: ReadonlyArray<[string, string]> = [
  * bytes are part of `facts.pppoeSessions` (session history) instead.
  */
 export async function collectInterfaces(scope: PollScope): Promise<void> {
-  const rows = await sharedMenu(scope, '/interface', INTERFACE_FIELDS);
+  const [rows, addresses] = await Promise.all([
+    sharedMenu(scope, '/interface', INTERFACE_FIELDS),
+    readAddresses(scope),
+  ]);
   if (!rows) return;
   const facts: InterfaceFact[] = [];
   for (const r of rows) {
@@ -72,6 +77,7 @@ export async function collectInterfaces(scope: PollScope): Promise<void> {
     if (r.comment) fact.description = r.comment;
     if (disabled !== undefined) fact.adminUp = !disabled;
     if (running !== undefined) fact.operUp = running;
+    if (addresses) fact.addresses = addresses.get(name) ?? [];
     facts.push(fact);
   }
   scope.facts.interfaces = facts;

@@ -28,6 +28,8 @@ export interface InterfaceCache {
   rows: Map<string, InterfaceRow>;
   /** ifIndexes that have 64-bit counters. */
   hc: Set<string>;
+  /** IPv4 addresses by ifIndex (`ipAddrTable`); undefined when that walk failed. */
+  addresses?: Map<string, string[]>;
 }
 
 /** What the driver remembers about one device between polls. */

@@ -7,6 +7,7 @@ import { catalog, type InterfaceFact } from '@ispmonitor/core';
 import type { Varbind } from 'net-snmp';
 import { isUnder } from '../oid.js';
 import { macValue, numberValue, numericValue, textValue } from '../values.js';
+import { readAddresses } from './addresses.js';
 import {
   type ColumnRowsMap,
   emit,
@@ -120,7 +121,10 @@ async function refreshSlow(ctx: PartContext): Promise<InterfaceCache> {
     rows.set(i, row);
   }
   const hc = new Set(cols.get(col.hcInOctets)?.keys() ?? []);
-  return { at: ctx.ts, rows, hc };
+  const cache: InterfaceCache = { at: ctx.ts, rows, hc };
+  const addresses = await readAddresses(ctx);
+  if (addresses) cache.addresses = addresses;
+  return cache;
 }
 
 /** The IF-MIB part. */
@@ -152,6 +156,7 @@ export const interfacesPart: Part = {
       if (row.speedBps !== undefined) fact.speedBps = row.speedBps;
       if (admin !== undefined) fact.adminUp = Number(admin) === 1;
       if (oper !== undefined) fact.operUp = Number(oper) === 1;
+      if (cache.addresses) fact.addresses = cache.addresses.get(i) ?? [];
       facts.push(fact);
       if (admin !== undefined) emit(ctx, catalog.ifAdminUp.name, labels, Number(admin) === 1 ? 1 : 0);
       if (oper !== undefined) emit(ctx, catalog.ifOperUp.name, labels, Number(oper) === 1 ? 1 : 0);
