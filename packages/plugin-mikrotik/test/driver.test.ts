@@ -99,6 +99,10 @@ describe.each<[RouterOsProfileName, string, string]>([
     expect(Number(cpu)).toBeLessThanOrEqual(1);
     expect(result.facts?.system?.version).toBe(router.model.profile.version);
     expect(result.facts?.interfaces?.map((i) => i.name)).toEqual(router.model.interfaceNames);
+    // Addresses from /ip/address and /ipv6/address (link-local left out), on their interfaces.
+    const ether1 = result.facts?.interfaces?.find((i) => i.name === 'ether1');
+    expect(ether1?.addresses).toEqual(['172.16.0.1/30', '172.28.0.1/32', '2001:db8:0:1::1/64']);
+    expect(result.facts?.interfaces?.find((i) => i.name === 'ether2')?.addresses).toEqual([]);
     // Clients roam between the emulated fleet's routers: check the list against the counts.
     const clients = result.facts?.wirelessClients ?? [];
     const counted = [...series(result, catalog.wirelessClients.name).values()].reduce<number>(

@@ -6,6 +6,7 @@
 import type { InterfaceLayout } from '../model/device.js';
 import { Tag } from '../snmp/ber.js';
 import { gauge32, integer, octets } from '../snmp/values.js';
+import { ipAddrGroup } from './addresses.js';
 import { arpGroup } from './arp.js';
 import { type Entries, interfaceGroup, systemGroup } from './common.js';
 import type { Profile } from './types.js';
@@ -67,6 +68,10 @@ function entries(l: readonly InterfaceLayout[]): Entries {
     ...arpGroup([
       { ifIndex: 10201, net: '10.255.2', firstHost: 1, hosts: 1 },
       { ifIndex: 1, net: '10.10.1', firstHost: 20, hosts: 8 },
+    ]),
+    ...ipAddrGroup([
+      { ifIndex: 10201, address: '10.255.2.2', prefix: 30 },
+      { ifIndex: 1, address: '10.10.1.1', prefix: 24 },
     ]),
     // cpmCPUTotalTable, one CPU: 5 s, 1 min and 5 min averages (…Rev gauges).
     { oid: `${cpm}.2.1`, value: integer(1000) },

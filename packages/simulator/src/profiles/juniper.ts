@@ -6,6 +6,7 @@
 import type { InterfaceLayout } from '../model/device.js';
 import { Tag } from '../snmp/ber.js';
 import { gauge32, octets } from '../snmp/values.js';
+import { ipAddrGroup } from './addresses.js';
 import { type Entries, interfaceGroup, systemGroup } from './common.js';
 import type { Profile } from './types.js';
 
@@ -37,6 +38,10 @@ function entries(l: readonly InterfaceLayout[]): Entries {
       objectId: '1.3.6.1.4.1.2636.1.1.1.2.135',
     }),
     ...interfaceGroup(l, { ifColumns: [2], ifX: false }),
+    ...ipAddrGroup([
+      { ifIndex: 1, address: '10.255.3.2', prefix: 30 },
+      { ifIndex: 6, address: '10.254.0.3', prefix: 32 },
+    ]),
     { oid: `${op}.5.${re}`, value: octets('Routing Engine') },
     { oid: `${op}.7.${re}`, type: Tag.Gauge32, value: (c) => gauge32(Math.round(c.dev.temperature(c.now))) },
     { oid: `${op}.8.${re}`, type: Tag.Gauge32, value: (c) => gauge32(c.dev.cpuLoad(0, c.now)) },

@@ -5,6 +5,7 @@
 import type { InterfaceLayout } from '../model/device.js';
 import { Tag } from '../snmp/ber.js';
 import { integer, octets } from '../snmp/values.js';
+import { ipAddrGroup } from './addresses.js';
 import { arpGroup } from './arp.js';
 import { type Entries, hostResources, interfaceGroup, systemGroup } from './common.js';
 import type { Profile } from './types.js';
@@ -41,6 +42,10 @@ function entries(l: readonly InterfaceLayout[]): Entries {
     ...hostResources(2, 4096),
     // net-snmp answers both neighbour tables.
     ...arpGroup([{ ifIndex: 2, net: '192.168.1', firstHost: 1, hosts: 5 }], { media: true, physical: true }),
+    ...ipAddrGroup([
+      { ifIndex: 1, address: '127.0.0.1', prefix: 8 },
+      { ifIndex: 2, address: '192.168.1.100', prefix: 24 },
+    ]),
     // UCD-SNMP-MIB memory, in kB: memTotalReal, memAvailReal, memBuffer, memCached.
     { oid: `${mem}.1.0`, value: integer(0) },
     { oid: `${mem}.2.0`, value: octets('swap') },

@@ -7,6 +7,7 @@ import type { InterfaceLayout } from '../model/device.js';
 import { hashSeed } from '../model/random.js';
 import { Tag } from '../snmp/ber.js';
 import { counter32, gauge32, integer, octets, timeTicks } from '../snmp/values.js';
+import { ipAddrGroup } from './addresses.js';
 import { arpGroup } from './arp.js';
 import { type Ctx, type Entries, hostResources, interfaceGroup, systemGroup } from './common.js';
 import type { Profile } from './types.js';
@@ -92,6 +93,12 @@ function entries(l: readonly InterfaceLayout[]): Entries {
     ...arpGroup([
       { ifIndex: 1, net: '10.255.1', firstHost: 1, hosts: 1 },
       { ifIndex: l.find((i) => i.type === 209)?.ifIndex ?? 1, net: '192.168.88', firstHost: 10, hosts: 12 },
+    ]),
+    // The uplink's /30 towards the gateway above, the LAN's gateway address, a loopback on the PPPoE client.
+    ...ipAddrGroup([
+      { ifIndex: 1, address: '10.255.1.2', prefix: 30 },
+      { ifIndex: l.find((i) => i.type === 209)?.ifIndex ?? 1, address: '192.168.88.1', prefix: 24 },
+      { ifIndex: l.find((i) => i.type === 23)?.ifIndex ?? 1, address: '100.127.255.1', prefix: 32 },
     ]),
     // mtxrWlApTable: client count per wireless interface, following the day.
     { oid: `${MTX}.1.3.1.4.${wlan.ifIndex}`, value: octets('ISP-AP') },

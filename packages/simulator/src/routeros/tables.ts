@@ -3,6 +3,7 @@
  * Attribute names and value formats follow the RouterOS 7.16 replies captured in
  * `../shared/data/routeros` (checked by a test); v6 differences come from the profile.
  */
+import { ipAddresses, ipv6Addresses } from './addresses.js';
 import { formatRosDate, formatRosDuration, hashInt, ipOf, macOf } from './format.js';
 import { arp, leases, registrations, wirelessInterfaces } from './lan-tables.js';
 import type { RouterModel } from './model.js';
@@ -195,6 +196,10 @@ export function menuRows(m: RouterModel, path: string): Row[] | undefined {
       return m.pppSessions > 0 ? [...interfaces(m), ...pppoeInterfaces(m)] : interfaces(m);
     case '/ip/arp':
       return arp(m);
+    case '/ip/address':
+      return ipAddresses(m);
+    case '/ipv6/address':
+      return ipv6Addresses(m);
     case '/interface/wireless':
       return m.hasWireless && m.profile.wireless.shape === 'legacy' ? wirelessInterfaces(m) : undefined;
     case '/ppp/active':
