@@ -21,6 +21,7 @@ export {
 export { createMikrotikDriver, type MikrotikDriver, type MikrotikDriverOptions } from './driver.js';
 export { MikrotikError, MikrotikErrorCodes } from './errors.js';
 export { neighbourProtocol } from './parts/routing.js';
+export { RowTally } from './parts/rows.js';
 export { type WirelessClient, wirelessClientOf } from './parts/wireless.js';
 export { mikrotik } from './plugin.js';
 export type { PppoeSession, SessionChange } from './sessions.js';
