@@ -20,6 +20,9 @@ const leaseDriver = definePlugin({
         return {
           samples: [],
           facts: {
+            interfaces: [
+              { index: 1, name: 'ether1', operUp: true, addresses: ['172.16.9.1/30', '2001:db8:9::1/64'] },
+            ],
             dhcpLeases: [
               { address: '192.0.2.77', mac: 'aa:bb:cc:00:00:77', hostName: 'tv', expiresAfterSeconds: 1500 },
             ],
@@ -215,6 +218,31 @@ describe('search and subscriber routes over stored history (PGlite)', () => {
       hostName: 'alice-pc',
       ip: '192.168.88.10',
     });
+  });
+
+  it("a router's interface address is found, with its interface, and in the IP's history", async () => {
+    const find = async () =>
+      (await get('/api/v1/search?q=172.16.9.1')).hits.filter(
+        (h: { kind: string; source?: string }) => h.kind === 'ip' && h.source === 'interface',
+      );
+    await waitFor(async () => (await find()).length > 0, 20_000, 'interface addresses stored');
+    expect(await find()).toEqual([
+      expect.objectContaining({
+        kind: 'ip',
+        ip: '172.16.9.1',
+        source: 'interface',
+        router: 'bng-1',
+        interface: 'ether1',
+        active: true,
+        match: 'exact',
+      }),
+    ]);
+    const block = await get(`/api/v1/search?q=${encodeURIComponent('2001:db8:9::/48')}`);
+    expect(block.hits).toContainEqual(expect.objectContaining({ ip: '2001:db8:9::1', interface: 'ether1' }));
+    const history = await get('/api/v1/ips/172.16.9.1/history');
+    expect(history.items).toEqual([
+      expect.objectContaining({ source: 'interface', router: 'bng-1', interface: 'ether1', to: null }),
+    ]);
   });
 
   it('DHCP leases read from storage say when they expire', async () => {

@@ -85,6 +85,24 @@ describe('global search logic', () => {
     );
   });
 
+  it("names the interface that holds a router's own address", () => {
+    const hit = {
+      kind: 'ip' as const,
+      ip: '172.16.0.1',
+      source: 'interface' as const,
+      router: 'bng-1',
+      user: null,
+      mac: null,
+      hostName: null,
+      interface: 'ether1',
+      active: true,
+      since: NOW - 3600_000,
+      lastSeen: NOW,
+      match: 'exact' as const,
+    };
+    expect(hitWhere(hit, NOW)).toBe('interface · ether1 · on bng-1 for 1h');
+  });
+
   it('focuses on / outside text fields and on Ctrl+K / Cmd+K anywhere', () => {
     const k = (key: string, m: Partial<{ ctrlKey: boolean; metaKey: boolean; altKey: boolean }> = {}) => ({
       key,

@@ -117,7 +117,7 @@ describe.skipIf(missing)('backup and restore (pg_dump, psql)', () => {
     const restored = await openPg({ url: restoredUrl });
     try {
       expect(await digest(restored)).toEqual(before);
-      expect(await applyMigrations(restored)).toEqual({ applied: [], version: 5 });
+      expect(await applyMigrations(restored)).toEqual({ applied: [], version: 6 });
       const { storage: again } = makeStorage(restored, new SetClock(T0 + 6 * HOUR));
       const back = await again.rawSamples('interface_in_octets_total', { device: 'r1' }, T0, T0 + DAY);
       expect(back.map((s) => s.value)).toEqual(values);

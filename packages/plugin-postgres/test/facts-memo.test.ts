@@ -23,6 +23,15 @@ describe('FactsMemo: write inventory facts when they change', () => {
     expect(memo.due('r1', { interfaces: ports(false) }, 7 * MIN).prints.size).toBe(1);
   });
 
+  it('a change of the addresses of an interface is a change of the interfaces', () => {
+    const memo = new FactsMemo(5 * MIN, () => 0);
+    const withAddresses = (addresses: string[]) => [{ index: 1, name: 'ether1', addresses }];
+    memo.commit('r1', memo.due('r1', { interfaces: withAddresses(['10.0.0.1/30']) }, 0).prints, 0);
+    expect(memo.due('r1', { interfaces: withAddresses(['10.0.0.1/30']) }, MIN).prints.size).toBe(0);
+    const moved = memo.due('r1', { interfaces: withAddresses(['10.0.0.5/30']) }, MIN);
+    expect(moved.facts.interfaces?.[0]?.addresses).toEqual(['10.0.0.5/30']);
+  });
+
   it('a write that was not committed (it failed) is attempted again on the next poll', () => {
     const memo = new FactsMemo(5 * MIN, () => 0);
     expect(memo.due('r1', { interfaces: ports(true) }, 0).prints.size).toBe(1);

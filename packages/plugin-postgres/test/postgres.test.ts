@@ -25,12 +25,12 @@ describe.skipIf(missing)('PostgreSQL 15', () => {
 
   it('migrate() and checkDatabase() for the CLI: before, after, and with no server', async () => {
     const url = await server.createDatabase('cli');
-    expect(await checkDatabase(url)).toMatchObject({ ok: false, version: 0, expected: 5 });
-    expect(await migrate(url)).toEqual({ applied: [1, 2, 3, 4, 5], version: 5 });
-    expect(await migrate(url)).toEqual({ applied: [], version: 5 });
+    expect(await checkDatabase(url)).toMatchObject({ ok: false, version: 0, expected: 6 });
+    expect(await migrate(url)).toEqual({ applied: [1, 2, 3, 4, 5, 6], version: 6 });
+    expect(await migrate(url)).toEqual({ applied: [], version: 6 });
     expect(await checkDatabase(url)).toMatchObject({
       ok: true,
-      version: 5,
+      version: 6,
       message: 'database reachable, schema current',
     });
     const down = await checkDatabase(`postgres://mon:hunter2@127.0.0.1:${await freePort()}/x`);
@@ -76,8 +76,8 @@ describe.skipIf(missing)('PostgreSQL 15', () => {
     const pools = await Promise.all([1, 2, 3, 4].map(() => openPg({ url, max: 2 })));
     try {
       const reports = await Promise.all(pools.map((p) => applyMigrations(p)));
-      expect(reports.flatMap((r) => r.applied)).toEqual([1, 2, 3, 4, 5]);
-      expect(reports.every((r) => r.version === 5)).toBe(true);
+      expect(reports.flatMap((r) => r.applied)).toEqual([1, 2, 3, 4, 5, 6]);
+      expect(reports.every((r) => r.version === 6)).toBe(true);
     } finally {
       await Promise.all(pools.map((p) => p.close()));
     }

@@ -1,5 +1,6 @@
 import type { Device, DeviceStatus, InventoryFacts } from '@ispmonitor/core';
 import type { Db, Queryable } from '../db/types.js';
+import { recordAddresses } from './addresses.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 const NEIGHBOUR_COLUMNS = [
@@ -35,8 +36,8 @@ async function endMissing(
 }
 
 /**
- * Records inventory facts from polls (`facts` events): system, interfaces and neighbours, each
- * with history. A missing key in the facts means "not collected" and leaves that table alone; an
+ * Records inventory facts from polls (`facts` events): system, interfaces (and their addresses,
+ * `./addresses.ts`) and neighbours, each with history. A missing key in the facts means "not collected" and leaves that table alone; an
  * empty list means "none", and ends every current row. Subscriber facts (PPPoE sessions, DHCP
  * leases, wireless clients, ARP) are the subscriber recorder's (`../subscribers/record.ts`).
  */
@@ -67,6 +68,7 @@ export async function recordFacts(
         list.map((f) => String(f.index)),
         ts,
       );
+      await recordAddresses(tx, id, ts, list);
     }
     if (facts.neighbours) {
       const rows = facts.neighbours.slice(0, 10_000).map((n) => ({

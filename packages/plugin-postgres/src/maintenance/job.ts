@@ -76,7 +76,7 @@ export async function runMaintenance(
   const subscribers = await maintainSubscribers(db, options.subscriberRetentionMs ?? 90 * DAY, now);
   created.push(...subscribers.created);
   dropped.push(...subscribers.dropped);
-  for (const table of ['ispm_neighbours', 'ispm_interfaces'] as const) {
+  for (const table of ['ispm_neighbours', 'ispm_interfaces', 'ispm_interface_addresses'] as const) {
     const res = await db.query(`DELETE FROM ${table} WHERE ended_at < $1::timestamptz`, [
       iso(now - r.inventoryHistory),
     ]);

@@ -1,3 +1,4 @@
+import { interfaceAddresses } from '../inventory/addresses-schema.js';
 import { subscriberHistory } from '../subscribers/schema.js';
 import { searchIndexes } from '../subscribers/search-schema.js';
 
@@ -187,6 +188,8 @@ export const migrations: readonly Migration[] = [
   subscriberHistory,
   // Version 5: the search's indexes, in src/subscribers/search-schema.ts.
   searchIndexes,
+  // Version 6: interface addresses, in src/inventory/addresses-schema.ts.
+  interfaceAddresses,
 ];
 
 /** The schema version this code expects. */

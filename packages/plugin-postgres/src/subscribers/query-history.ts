@@ -23,7 +23,7 @@ interface Table {
   iface: string;
 }
 
-const TABLES: Record<BindingRecord['source'], Table> = {
+const TABLES: Record<Exclude<BindingRecord['source'], 'interface'>, Table> = {
   pppoe: {
     source: 'pppoe',
     table: 'ispm_pppoe_sessions',
@@ -60,6 +60,19 @@ const TABLES: Record<BindingRecord['source'], Table> = {
     hostName: 'NULL::text',
     iface: 'interface',
   },
+};
+
+/** Routers' interface addresses, with the interface's name (a subquery the address condition is pushed into). */
+const INTERFACE: Table = {
+  source: 'interface',
+  table: `(SELECT a.address, a.device, a.first_seen, a.ended_at, NULL::text AS mac, i.name AS iface
+             FROM ispm_interface_addresses a
+             LEFT JOIN ispm_interfaces i ON i.device = a.device AND i.if_index = a.if_index) x`,
+  since: 'first_seen',
+  ip: 'host(address)',
+  user: 'NULL::text',
+  hostName: 'NULL::text',
+  iface: 'iface',
 };
 
 interface Row {
@@ -117,14 +130,22 @@ async function bindings(
     .slice(0, w.limit);
 }
 
-/** Bindings of an IP address (exact; any notation of IPv6): PPPoE sessions, DHCP leases, ARP. */
+/**
+ * Bindings of an IP address (exact; any notation of IPv6): PPPoE sessions, DHCP leases, ARP, and
+ * the routers' interfaces that hold it.
+ */
 export async function ipHistory(
   db: Queryable,
   ip: unknown,
   q?: { from?: number; to?: number; limit?: number },
 ): Promise<BindingRecord[]> {
   const address = requireIp(ip);
-  return bindings(db, [TABLES.pppoe, TABLES.dhcp, TABLES.arp], (p) => `address = ${p.add(address)}::inet`, q);
+  return bindings(
+    db,
+    [TABLES.pppoe, TABLES.dhcp, TABLES.arp, INTERFACE],
+    (p) => `address = ${p.add(address)}::inet`,
+    q,
+  );
 }
 
 /** Bindings of a MAC (any notation): PPPoE caller ids, DHCP leases, wireless registrations, ARP. */

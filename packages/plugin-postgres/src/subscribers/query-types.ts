@@ -56,6 +56,8 @@ export interface IpHit {
   user: string | null;
   mac: string | null;
   hostName: string | null;
+  /** The interface it is on (a router's own for `interface`, the session's or the binding's otherwise). */
+  interface: string | null;
   active: boolean;
   since: number;
   lastSeen: number;
@@ -114,7 +116,7 @@ export interface SubscriberSummary {
 
 /** Who held an IP or a MAC, when and where. */
 export interface BindingRecord {
-  source: 'pppoe' | 'dhcp' | 'wireless' | 'arp';
+  source: 'pppoe' | 'dhcp' | 'wireless' | 'arp' | 'interface';
   router: string;
   ip: string | null;
   mac: string | null;

@@ -138,6 +138,7 @@ export async function searchIps(db: Queryable, ip: IpTerm): Promise<IpHit[]> {
       user: str(r.username),
       mac: r.mac ? formatMac(r.mac) : null,
       hostName: str(r.host_name),
+      interface: str(r.iface),
       active: r.active === true,
       since: Number(r.since),
       lastSeen: Number(r.last_seen),

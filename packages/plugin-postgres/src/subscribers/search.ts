@@ -6,6 +6,7 @@
 import type { Queryable } from '../db/types.js';
 import type { SearchHit } from './query-types.js';
 import { searchIps, searchMacs } from './search-bindings.js';
+import { searchInterfaceIps } from './search-iface-ips.js';
 import { searchInterfaceMacs, searchInterfaces } from './search-interfaces.js';
 import { MATCH_RANK } from './search-sql.js';
 import { badQuery, parseSearch } from './search-terms.js';
@@ -35,7 +36,8 @@ function keyOf(h: SearchHit): string {
     case 'interface':
       return `i\u0000${h.router}\u0000${h.index}`;
     case 'ip':
-      return `ip\u0000${h.source}\u0000${h.ip}`;
+      // Many routers may hold one address on an interface (a LAN's gateway): one hit each.
+      return `ip\u0000${h.source}\u0000${h.ip}${h.source === 'interface' ? `\u0000${h.router}\u0000${h.interface}` : ''}`;
     case 'mac':
       return `m\u0000${h.source}\u0000${h.mac}${h.source === 'interface' ? `\u0000${h.router}\u0000${h.interface}` : ''}`;
     default:
@@ -99,6 +101,7 @@ export async function search(db: Queryable, q: unknown, options?: { limit?: numb
   if (terms.ip) {
     const ip = terms.ip;
     parts.push(searchIps(db, ip).then((h) => h.map(ranked)));
+    parts.push(searchInterfaceIps(db, ip).then((h) => h.map(ranked)));
   }
   const best = new Map<string, Ranked>();
   const keep = (list: Ranked[]) => {

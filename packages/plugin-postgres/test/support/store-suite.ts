@@ -16,10 +16,10 @@ export function storeSuite(getDb: () => Promise<Db>): void {
     it('apply from an empty database, then re-running is a no-op', async () => {
       const db = await getDb();
       expect(await schemaVersion(db)).toBe(0);
-      expect(await applyMigrations(db)).toEqual({ applied: [1, 2, 3, 4, 5], version: 5 });
-      expect(await schemaVersion(db)).toBe(5);
-      expect(await applyMigrations(db)).toEqual({ applied: [], version: 5 });
-      expect(await count(db, 'ispm_schema_migrations')).toBe(5);
+      expect(await applyMigrations(db)).toEqual({ applied: [1, 2, 3, 4, 5, 6], version: 6 });
+      expect(await schemaVersion(db)).toBe(6);
+      expect(await applyMigrations(db)).toEqual({ applied: [], version: 6 });
+      expect(await count(db, 'ispm_schema_migrations')).toBe(6);
     });
   });
 

@@ -107,6 +107,8 @@ export function hitWhere(hit: SearchHit, now = Date.now()): string {
       return [
         SOURCE[hit.source],
         hit.user ?? hit.hostName,
+        // A router's own address: which interface holds it (a PPP session's repeats the user).
+        hit.source === 'interface' ? hit.interface : null,
         hit.mac,
         when(hit.active, hit.router, hit.since, hit.lastSeen, now),
       ]
@@ -147,7 +149,7 @@ export function hitKey(hit: SearchHit): string {
     case 'subscriber':
       return `subscriber:${hit.user}`;
     case 'ip':
-      return `ip:${hit.ip}:${hit.router}:${hit.source}`;
+      return `ip:${hit.ip}:${hit.router}:${hit.source}${hit.source === 'interface' ? `:${hit.interface}` : ''}`;
     case 'mac':
       return `mac:${hit.mac}:${hit.router}:${hit.source}`;
   }

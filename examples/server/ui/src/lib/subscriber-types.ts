@@ -46,6 +46,8 @@ export type SearchHit =
       user: string | null;
       mac: string | null;
       hostName: string | null;
+      /** The interface it is on (the router's own for `interface`); absent from older servers. */
+      interface?: string | null;
       active: boolean;
       since: number;
       lastSeen: number;
@@ -117,7 +119,7 @@ export interface SessionPage {
 
 /** Who held an IP or a MAC, when and where. */
 export interface BindingRecord {
-  source: 'pppoe' | 'dhcp' | 'wireless' | 'arp';
+  source: 'pppoe' | 'dhcp' | 'wireless' | 'arp' | 'interface';
   router: string;
   ip: string | null;
   mac: string | null;

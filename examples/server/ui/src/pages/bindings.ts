@@ -12,6 +12,7 @@ const SOURCE: Record<BindingRecord['source'], string> = {
   dhcp: 'DHCP lease',
   wireless: 'Wireless',
   arp: 'ARP',
+  interface: 'Router interface',
 };
 
 const at = (ts: number | null, now: number) =>
