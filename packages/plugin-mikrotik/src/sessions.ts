@@ -19,8 +19,10 @@ const SEP = '\u0000';
 
 /** One session as one string: the baseline of a BRAS with thousands of sessions stays small. */
 function pack(s: PppoeSession): string {
-  // Concatenation, not an array join: this runs for every session of every poll.
-  return `${s.id ?? ''}${SEP}${s.user}${SEP}${s.callerId ?? ''}${SEP}${s.address ?? ''}${SEP}${s.service ?? ''}`;
+  // A joined (flat) string, not a concatenation: a concatenated key keeps pointers to its parts,
+  // which can keep each poll's decoded reply alive (heap per router 531 KB → 233 KB in
+  // bench/mikrotik.mjs, and less CPU).
+  return [s.id ?? '', s.user, s.callerId ?? '', s.address ?? '', s.service ?? ''].join(SEP);
 }
 
 function unpack(text: string): PppoeSession {
