@@ -9,6 +9,9 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { afterAll, beforeAll } from 'vitest';
+import { openPg } from '../../src/db/pg.js';
+import type { Db } from '../../src/db/types.js';
 
 const run = promisify(execFile);
 export const PG_BIN = '/usr/lib/postgresql/15/bin';
@@ -122,4 +125,28 @@ export async function startPgServer(): Promise<PgServer> {
   };
   await server.startServer();
   return server;
+}
+
+/**
+ * For a describe block: one PostgreSQL for the block, and `fresh()` opens a new database on it
+ * (named `<prefix><n>`), closed with the server after the block.
+ */
+export function freshPgDatabases(prefix: string): { fresh(): Promise<Db> } {
+  let server: PgServer;
+  const open: Db[] = [];
+  let n = 0;
+  beforeAll(async () => {
+    server = await startPgServer();
+  });
+  afterAll(async () => {
+    for (const db of open) await db.close();
+    await server?.stop();
+  });
+  return {
+    async fresh() {
+      const db = await openPg({ url: await server.createDatabase(`${prefix}${n++}`) });
+      open.push(db);
+      return db;
+    },
+  };
 }
