@@ -121,7 +121,17 @@ describe('API over the Postgres plugin (embedded PGlite)', () => {
   });
 
   it('builds the topology from stored neighbours', async () => {
-    const topo = await get('/api/v1/topology');
+    // A link is coloured once both ends' rates and speeds are stored; on a loaded machine the
+    // interface facts and the first complete 10 s rate bucket can land a few polls later.
+    let topo = await get('/api/v1/topology');
+    await waitFor(
+      async () => {
+        topo = await get('/api/v1/topology');
+        return topo.links.filter((l: { utilisation?: number }) => l.utilisation !== undefined).length >= 2;
+      },
+      20_000,
+      'both links coloured',
+    );
     expect(topo.links).toContainEqual(expect.objectContaining({ source: 'r2', target: 'r1', kind: 'lldp' }));
     // The lab router's ether1 receives 10,000 octets per ms (80 Mbit/s of its 1 Gbit/s); with a few
     // seconds of stored data the 10 s rates read lower than that, but never zero or above it.

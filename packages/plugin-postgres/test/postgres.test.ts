@@ -121,6 +121,32 @@ describe.skipIf(missing)('PostgreSQL 15', () => {
     }
   });
 
+  it('a connection dropped between two queries of a transaction fails that transaction, not the process', async () => {
+    const url = await server.createDatabase('dropped_tx');
+    const a = await openPg({ url, max: 1 });
+    const b = await openPg({ url });
+    const uncaught: unknown[] = [];
+    const onUncaught = (err: unknown) => uncaught.push(err);
+    process.on('uncaughtException', onUncaught);
+    try {
+      const failed = a.transaction(async (tx) => {
+        const [{ pid }] = (await tx.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows;
+        // The server ends this backend while the transaction's code is between two queries.
+        await b.query('SELECT pg_terminate_backend($1)', [pid]);
+        await new Promise((r) => setTimeout(r, 300));
+        await tx.query('SELECT 1');
+      });
+      await expect(failed).rejects.toThrow();
+      expect(uncaught).toEqual([]);
+      // The dropped connection was discarded: the pool's next query gets a live one.
+      expect((await a.query<{ one: number }>('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+    } finally {
+      process.off('uncaughtException', onUncaught);
+      await a.close();
+      await b.close();
+    }
+  });
+
   it("a replica's rollup round holds its lock while it computes; another replica's round skips", async () => {
     const url = await server.createDatabase('rollup_lock');
     const a = await openPg({ url });

@@ -23,6 +23,8 @@ interface PgClientLike {
   query(sql: string, params?: unknown[]): Promise<{ rows: unknown[]; rowCount: number | null }>;
   query(stream: NodeJS.WritableStream): NodeJS.WritableStream;
   release(err?: Error | boolean): void;
+  on(event: 'error', listener: (err: Error) => void): unknown;
+  off(event: 'error', listener: (err: Error) => void): unknown;
 }
 
 function wrap(client: { query: PgClientLike['query'] }): Queryable {
@@ -65,12 +67,33 @@ export async function openPg(options: PgDbOptions): Promise<Db> {
   });
   // Without a listener, an idle connection dropped by a server restart kills the process.
   pool.on('error', (err: Error) => options.onIdleError?.(err));
+  /**
+   * A checked-out connection has no pool listener: if the server drops it between two queries
+   * (a restart in the middle of a transaction), `pg` emits 'error' on the client and, unheard,
+   * that kills the process. Heard here, the error is kept; the next query on the client fails
+   * with it and the client is discarded on release.
+   */
+  const checkOut = async (): Promise<{ client: PgClientLike; done: (err?: Error) => void }> => {
+    const client = (await pool.connect()) as unknown as PgClientLike;
+    let lost: Error | undefined;
+    const onError = (err: Error) => {
+      lost = err;
+    };
+    client.on('error', onError);
+    return {
+      client,
+      done(err) {
+        client.off('error', onError);
+        client.release(err ?? lost ?? false);
+      },
+    };
+  };
   let closed = false;
   const db: Db = {
     engine: 'postgres',
     ...wrap(pool as never),
     async transaction(fn) {
-      const client = (await pool.connect()) as unknown as PgClientLike;
+      const { client, done } = await checkOut();
       let broken: Error | undefined;
       try {
         await client.query('BEGIN');
@@ -87,11 +110,11 @@ export async function openPg(options: PgDbOptions): Promise<Db> {
         }
         throw err;
       } finally {
-        client.release(broken ?? false);
+        done(broken);
       }
     },
     async copy(spec) {
-      const client = (await pool.connect()) as unknown as PgClientLike;
+      const { client, done } = await checkOut();
       let broken: Error | undefined;
       try {
         return await copyWith(client, spec);
@@ -99,7 +122,7 @@ export async function openPg(options: PgDbOptions): Promise<Db> {
         broken = err as Error;
         throw err;
       } finally {
-        client.release(broken ?? false);
+        done(broken);
       }
     },
     poolStats(): PoolStats {
