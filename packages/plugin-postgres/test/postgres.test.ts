@@ -130,7 +130,7 @@ describe.skipIf(missing)('PostgreSQL 15', () => {
     process.on('uncaughtException', onUncaught);
     try {
       const failed = a.transaction(async (tx) => {
-        const [{ pid }] = (await tx.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows;
+        const pid = (await tx.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]?.pid;
         // The server ends this backend while the transaction's code is between two queries.
         await b.query('SELECT pg_terminate_backend($1)', [pid]);
         await new Promise((r) => setTimeout(r, 300));
