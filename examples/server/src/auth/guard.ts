@@ -19,8 +19,11 @@ declare module 'fastify' {
 /** Name of the web UI's session cookie. */
 export const SESSION_COOKIE = 'ispm_session';
 
-/** The credential a request carries: an API key (header) or a session (cookie). */
-async function authenticate(request: FastifyRequest, accounts: Accounts): Promise<Principal | undefined> {
+/** The principal of the credential a request carries (an API key header or a session cookie), if valid. */
+export async function authenticate(
+  request: FastifyRequest,
+  accounts: Accounts,
+): Promise<Principal | undefined> {
   const header = request.headers.authorization;
   const apiKey = request.headers['x-api-key'];
   if (typeof apiKey === 'string' && apiKey) return accounts.principalForKey(apiKey);

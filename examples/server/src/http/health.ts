@@ -1,13 +1,28 @@
 import type { FastifyInstance } from 'fastify';
+import { authenticate } from '../auth/guard.js';
 
-/** `/health` (every check), `/ready` (running and no critical check failing), `/live` (the process answers). */
+/**
+ * `/health` (the overall status; every check for a caller with credentials), `/ready` (running
+ * and no critical check failing), `/live` (the process answers).
+ */
 export async function healthRoutes(app: FastifyInstance): Promise<void> {
   const hide = { hide: false, tags: ['health'] };
   app.get(
     '/health',
-    { config: { public: true }, schema: { ...hide, summary: 'Every health check' } },
-    async (_req, reply) => {
+    {
+      config: { public: true },
+      schema: {
+        ...hide,
+        summary: 'Overall health; every check with credentials',
+        description:
+          'Without credentials only `status` is answered: check messages name internals (database target, ' +
+          'sink and notifier errors, file paths). With an API key or a session, every check.',
+      },
+    },
+    async (req, reply) => {
       const report = await app.monitor.health();
+      const code = report.status === 'fail' ? 503 : 200;
+      if (!(await authenticate(req, app.accounts))) return reply.code(code).send({ status: report.status });
       const license = app.license.status;
       const body = {
         ...report,
@@ -21,7 +36,7 @@ export async function healthRoutes(app: FastifyInstance): Promise<void> {
           },
         },
       };
-      return reply.code(report.status === 'fail' ? 503 : 200).send(body);
+      return reply.code(code).send(body);
     },
   );
   app.get(
