@@ -9,6 +9,7 @@ import { ExitCode, exitCodeOf } from './cli/exit-codes.js';
 import { licenseCommands } from './cli/license.js';
 import { pollCommand } from './cli/poll.js';
 import { serveCommand } from './cli/serve.js';
+import { userCommands } from './cli/user.js';
 import { SERVER_VERSION } from './version.js';
 
 const program = new Command('ispmonitor')
@@ -29,6 +30,7 @@ pollCommand(program);
 discoverCommand(program);
 configCommand(program);
 licenseCommands(program);
+userCommands(program);
 // Every subcommand (also `config validate`, `healthcheck db`) must throw instead of exiting itself.
 const override = (c: Command): void => {
   c.exitOverride();

@@ -13,9 +13,14 @@ export const serverConfigSchema = z
   .object({
     auth: z
       .object({
-        /** Password of the bootstrap `admin` user. Env: ISPM_ADMIN_PASSWORD. Absent: generated and printed once. */
+        /**
+         * Password of the `admin` user created at the first start (no user stored yet); ignored
+         * afterwards. Env: ISPM_ADMIN_PASSWORD. Absent: generated into `initialPasswordFile`.
+         */
         adminPassword: z.string().min(8).optional(),
-        /** An API key with the admin role created at first start (for automation). Env: ISPM_ADMIN_API_KEY. */
+        /** Where a generated first-start admin password is written (mode 0600), never to logs. */
+        initialPasswordFile: z.string().min(1).default('./.data/initial-admin-password'),
+        /** An API key with the admin role created at the first start (for automation). Env: ISPM_ADMIN_API_KEY. */
         adminApiKey: z.string().min(32).optional(),
         /** How long a web UI login lasts. */
         sessionTtlHours: z

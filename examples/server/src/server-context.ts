@@ -3,7 +3,7 @@ import { type PostgresStore, postgresStore } from '@ispmonitor/plugin-postgres';
 import { type AlertsApi, busAlerts } from './alerts/api.js';
 import { Accounts } from './auth/accounts.js';
 import { AuditLog } from './auth/audit.js';
-import { newPassword } from './auth/secrets.js';
+import { bootstrapAdmin } from './auth/bootstrap.js';
 import { type FactsCache, factsCache, type InventoryRead } from './inventory/facts.js';
 import { LicenseManager } from './license/manager.js';
 import type { DeviceView } from './replicas/sync.js';
@@ -37,7 +37,7 @@ export interface ServerContext {
 }
 
 export interface ContextOptions {
-  /** Where the generated admin password is printed once (stdout by default, never the log). */
+  /** Where the first start says which file holds the generated admin password (stdout by default). */
   print?: (line: string) => void;
   /** A read store for inventory facts (the storage plugin's); default: facts of the latest polls. */
   inventory?: InventoryRead;
@@ -48,9 +48,8 @@ export interface ContextOptions {
 }
 
 /**
- * Builds what the routes share, after `monitor.start()` (storage is ready then), and makes sure
- * an admin can log in: `server.auth.adminPassword` / ISPM_ADMIN_PASSWORD, or a generated
- * password printed once when no user exists yet.
+ * Builds what the routes share, after `monitor.start()` (storage is ready then), and on a first
+ * start (no user yet) creates the `admin` user (see `bootstrapAdmin`).
  */
 export async function createServerContext(
   monitor: Monitor,
@@ -69,11 +68,25 @@ export async function createServerContext(
   await license.check();
   const timer = setInterval(() => void license.check(), config.license.checkIntervalMinutes * 60_000);
   timer.unref();
+  // Expired sessions are deleted when used; those never used again are purged hourly.
+  const purge = setInterval(
+    () =>
+      void accounts
+        .purgeSessions()
+        .catch((err: unknown) =>
+          monitor.logger.warn('could not purge expired sessions', { error: (err as Error).message }),
+        ),
+    3_600_000,
+  );
+  purge.unref();
 
   const facts = factsCache(monitor.bus);
   const fallbackAlerts = options.alerts ? undefined : busAlerts(monitor.bus, store);
   const recentErrors = new RecentErrors(monitor.bus);
-  await bootstrapAdmin(accounts, audit, config, options.print ?? ((l) => process.stdout.write(`${l}\n`)));
+  await bootstrapAdmin(accounts, audit, config.auth, {
+    print: options.print ?? ((l) => process.stdout.write(`${l}\n`)),
+    logger: monitor.logger.child({ component: 'auth' }),
+  });
 
   return {
     monitor,
@@ -91,38 +104,10 @@ export async function createServerContext(
     persistentState: persistent,
     close() {
       clearInterval(timer);
+      clearInterval(purge);
       facts.close();
       fallbackAlerts?.close();
       recentErrors.close();
     },
   };
-}
-
-async function bootstrapAdmin(
-  accounts: Accounts,
-  audit: AuditLog,
-  config: ServerConfig,
-  print: (line: string) => void,
-): Promise<void> {
-  const configured = config.auth.adminPassword;
-  const admin = await accounts.getUser('admin');
-  if (!admin) {
-    const users = await accounts.listUsers();
-    if (users.length === 0 || configured) {
-      const password = configured ?? newPassword();
-      await accounts.putUser('admin', password, 'admin');
-      await audit.record('system', 'user.bootstrap', 'admin');
-      if (!configured)
-        print(`ispmonitor: created user "admin" with password ${password} (shown once; change it)`);
-    }
-  } else if (configured && !(await accounts.checkPassword('admin', configured))) {
-    // The configured password wins, so an operator who lost it can reset it through the config.
-    await accounts.putUser('admin', configured, 'admin');
-    await audit.record('system', 'user.reset-from-config', 'admin');
-  }
-  const key = config.auth.adminApiKey;
-  if (key && !(await accounts.principalForKey(key))) {
-    await accounts.createKey('bootstrap', 'admin', 'system', key);
-    await audit.record('system', 'apikey.bootstrap', 'bootstrap');
-  }
 }

@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Accounts } from '../src/auth/accounts.js';
+import { memoryStateStore } from '../src/state-store.js';
 import { ADMIN_KEY, ADMIN_PASSWORD, type Harness, startHarness } from './support/harness.js';
 
 let h: Harness;
@@ -91,6 +93,59 @@ describe('authentication', () => {
     expect(me.json()).toMatchObject({ id: 'user:admin', role: 'admin' });
     await h.app.inject({ method: 'POST', url: '/api/v1/auth/logout', headers: { cookie } });
     expect((await h.app.inject({ url: '/api/v1/auth/me', headers: { cookie } })).statusCode).toBe(401);
+  });
+
+  it("ends a user's sessions when the password or role changes, and purges expired sessions", async () => {
+    const put = (password: string, role: string) =>
+      h.app.inject({
+        method: 'PUT',
+        url: '/api/v1/users/noc1',
+        headers: h.admin,
+        payload: { password, role },
+      });
+    expect((await put('first-password', 'operator')).statusCode).toBe(200);
+    const login = async (password: string) => {
+      const res = await h.app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/login',
+        payload: { username: 'noc1', password },
+      });
+      expect(res.statusCode).toBe(200);
+      return String(res.headers['set-cookie']).split(';')[0] as string;
+    };
+    const me = async (cookie: string) =>
+      (await h.app.inject({ url: '/api/v1/auth/me', headers: { cookie } })).statusCode;
+    const laptop = await login('first-password');
+    const phone = await login('first-password');
+    expect(await me(laptop)).toBe(200);
+    // A colleague resets noc1's password (a stolen laptop): both sessions end at once.
+    expect((await put('second-password', 'operator')).statusCode).toBe(200);
+    expect(await me(laptop)).toBe(401);
+    expect(await me(phone)).toBe(401);
+    const fresh = await login('second-password');
+    expect(await me(fresh)).toBe(200);
+    // A demotion ends the session too (the new role needs a new login).
+    expect((await put('second-password', 'viewer')).statusCode).toBe(200);
+    expect(await me(fresh)).toBe(401);
+  });
+
+  it('purges sessions that expired or whose user changed, and keeps the live ones', async () => {
+    let now = 1_000_000;
+    const accounts = new Accounts(memoryStateStore(), () => now);
+    await accounts.putUser('a', 'password-a', 'viewer');
+    await accounts.putUser('b', 'password-b', 'viewer');
+    const a = (await accounts.getUser('a'))!;
+    const short = await accounts.openSession(a, 60_000);
+    now += 1;
+    const long = await accounts.openSession(a, 3_600_000);
+    const b = await accounts.openSession((await accounts.getUser('b'))!, 3_600_000);
+    now += 120_000; // `short` has expired
+    await accounts.deleteUser('b');
+    expect(await accounts.purgeSessions()).toBe(2);
+    expect(await accounts.principalForSession(short.token)).toBeUndefined();
+    expect(await accounts.principalForSession(b.token)).toBeUndefined();
+    expect(await accounts.principalForSession(long.token)).toMatchObject({ id: 'user:a' });
+    expect(await accounts.purgeSessions()).toBe(0);
   });
 
   it('enforces roles: a viewer key reads but cannot write; an operator cannot manage keys', async () => {

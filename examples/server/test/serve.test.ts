@@ -1,11 +1,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type SnmpFleet, startSnmpFleet } from '@ispmonitor/simulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { buildCli, CLI, ROOT } from './support/cli.js';
+import { buildCli, CLI, ROOT, runCli } from './support/cli.js';
 
 const KEY = 'ispm_serve_test_admin_key_0123456789abcdefghij';
 const dir = mkdtempSync(join(tmpdir(), 'ispm-serve-'));
@@ -17,6 +17,7 @@ interface Served {
   api: string;
   metrics: string;
   stderr: () => string;
+  stdout: () => string;
   exited: Promise<number | null>;
 }
 
@@ -27,6 +28,10 @@ function serve(): Promise<Served> {
     env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'info' },
   });
   let err = '';
+  let out = '';
+  child.stdout?.on('data', (d) => {
+    out += d;
+  });
   const exited = new Promise<number | null>((r) => child.on('close', r));
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`serve did not start:\n${err}`)), 60_000);
@@ -36,7 +41,7 @@ function serve(): Promise<Served> {
       if (line) {
         clearTimeout(timer);
         const j = JSON.parse(line);
-        resolve({ child, api: j.api, metrics: j.metrics, stderr: () => err, exited });
+        resolve({ child, api: j.api, metrics: j.metrics, stderr: () => err, stdout: () => out, exited });
       }
     });
     child.on('close', (code) => reject(new Error(`serve exited ${code}:\n${err}`)));
@@ -64,7 +69,7 @@ beforeAll(async () => {
       metrics: { host: '127.0.0.1', port: 0 },
       database: { dataDir: join(dir, 'pglite') },
       devices,
-      server: { auth: { adminApiKey: KEY } },
+      server: { auth: { adminApiKey: KEY, initialPasswordFile: join(dir, 'secret', 'admin-password') } },
     }),
   );
 }, 180_000);
@@ -79,6 +84,21 @@ describe('ispmonitor serve (real process, real time)', () => {
     try {
       expect((await fetch(`${s.api}/live`)).status).toBe(200);
       expect((await fetch(`${s.api}/api/v1/routers`)).status).toBe(401);
+
+      // First start: the generated admin password is in a file only this user reads, never in
+      // the output; it logs in.
+      const passwordFile = join(dir, 'secret', 'admin-password');
+      expect(statSync(passwordFile).mode & 0o777).toBe(0o600);
+      const password = readFileSync(passwordFile, 'utf8').trim();
+      expect(password.length).toBeGreaterThanOrEqual(16);
+      expect(s.stdout()).toContain(passwordFile);
+      expect(s.stdout() + s.stderr()).not.toContain(password);
+      const login = await fetch(`${s.api}/api/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: 'admin', password }),
+      });
+      expect(login.status).toBe(200);
 
       // Server-sent events: the stream announces a router added through the API and its status.
       const controller = new AbortController();
@@ -129,6 +149,7 @@ describe('ispmonitor serve (real process, real time)', () => {
     // Second run on the same data folder: the API router, the key and the audit log survived.
     const again = await serve();
     try {
+      expect(again.stdout()).not.toMatch(/created user/);
       const r = await fetch(`${again.api}/api/v1/routers/api-added`, { headers: auth });
       expect(r.status).toBe(200);
       expect(((await r.json()) as { origin: string }).origin).toBe('store');
@@ -144,5 +165,32 @@ describe('ispmonitor serve (real process, real time)', () => {
       again.child.kill('SIGTERM');
       expect(await again.exited).toBe(0);
     }
-  }, 120_000);
+
+    // A lost admin password: reset offline with the CLI (PGlite has one owner), into a 0600 file.
+    const resetFile = join(dir, 'secret', 'reset-password');
+    const reset = await runCli(['user', 'reset-password', 'admin', '--out', resetFile, '-c', config]);
+    expect(reset.code, reset.stderr).toBe(0);
+    expect(statSync(resetFile).mode & 0o777).toBe(0o600);
+    const fresh = readFileSync(resetFile, 'utf8').trim();
+    expect(reset.stdout + reset.stderr).not.toContain(fresh);
+    expect((await runCli(['user', 'reset-password', 'nobody', '--out', resetFile, '-c', config])).code).toBe(
+      2,
+    );
+    const third = await serve();
+    try {
+      const login = (password: string) =>
+        fetch(`${third.api}/api/v1/auth/login`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ username: 'admin', password }),
+        });
+      expect((await login(fresh)).status).toBe(200);
+      expect((await login(readFileSync(join(dir, 'secret', 'admin-password'), 'utf8').trim())).status).toBe(
+        401,
+      );
+    } finally {
+      third.child.kill('SIGTERM');
+      expect(await third.exited).toBe(0);
+    }
+  }, 240_000);
 });

@@ -6,7 +6,7 @@ import { buildApp } from '../src/http/app.js';
 import { storageInventory } from '../src/inventory/postgres.js';
 import { parseServerConfig } from '../src/server-config.js';
 import { createServerContext } from '../src/server-context.js';
-import { ADMIN_KEY, waitFor } from './support/harness.js';
+import { ADMIN_KEY, ADMIN_PASSWORD, waitFor } from './support/harness.js';
 import { labDriver } from './support/lab-driver.js';
 
 let monitor: Monitor;
@@ -39,7 +39,7 @@ beforeAll(async () => {
   await monitor.start();
   const ctx = await createServerContext(
     monitor,
-    parseServerConfig({ auth: { adminApiKey: ADMIN_KEY } }, {}),
+    parseServerConfig({ auth: { adminApiKey: ADMIN_KEY, adminPassword: ADMIN_PASSWORD } }, {}),
     {
       print: () => {},
       inventory: storageInventory(monitor),

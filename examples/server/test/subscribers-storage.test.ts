@@ -7,7 +7,7 @@ import { buildApp } from '../src/http/app.js';
 import { storageInventory } from '../src/inventory/postgres.js';
 import { parseServerConfig } from '../src/server-config.js';
 import { createServerContext } from '../src/server-context.js';
-import { ADMIN_KEY, waitFor } from './support/harness.js';
+import { ADMIN_KEY, ADMIN_PASSWORD, waitFor } from './support/harness.js';
 
 /** A router kind whose one DHCP lease says when it expires (the lab driver's do not). */
 const leaseDriver = definePlugin({
@@ -120,7 +120,7 @@ beforeAll(async () => {
   });
   const ctx = await createServerContext(
     monitor,
-    parseServerConfig({ auth: { adminApiKey: ADMIN_KEY } }, {}),
+    parseServerConfig({ auth: { adminApiKey: ADMIN_KEY, adminPassword: ADMIN_PASSWORD } }, {}),
     {
       print: () => {},
       inventory: storageInventory(monitor),

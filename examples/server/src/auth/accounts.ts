@@ -9,6 +9,11 @@ export interface StoredUser {
   role: Role;
   passwordHash: string;
   createdAt: number;
+  /**
+   * When the password or role was last set: sessions opened before it are over (a password
+   * change or a demotion logs the user out everywhere). Absent on users stored before it existed.
+   */
+  credentialsAt?: number;
 }
 
 /** An API key, as stored: keyed by the SHA-256 of the key, which is shown once and never kept. */
@@ -26,6 +31,8 @@ interface StoredSession {
   username: string;
   role: Role;
   expiresAt: number;
+  /** When it was opened; absent on sessions stored before it existed (treated as opened at 0). */
+  issuedAt?: number;
 }
 
 /** Who made a request. */
@@ -55,13 +62,16 @@ export class Accounts {
     return rows.map(({ value: { passwordHash: _hidden, ...rest } }) => rest);
   }
 
-  /** Creates or replaces a user. */
+  /** Creates or replaces a user; the user's open sessions end (see `credentialsAt`). */
   async putUser(username: string, password: string, role: Role): Promise<void> {
+    const now = this.now();
+    const previous = await this.getUser(username);
     const user: StoredUser = {
       username,
       role,
       passwordHash: await hashPassword(password),
-      createdAt: this.now(),
+      createdAt: previous?.createdAt ?? now,
+      credentialsAt: now,
     };
     await this.store.set(NS.users, username, user);
   }
@@ -121,11 +131,13 @@ export class Accounts {
   async openSession(user: StoredUser, ttlMs: number): Promise<{ token: string; expiresAt: number }> {
     const token = newSessionToken();
     const expiresAt = this.now() + ttlMs;
-    await this.store.set(NS.sessions, tokenHash(token), {
+    const session: StoredSession = {
       username: user.username,
       role: user.role,
       expiresAt,
-    });
+      issuedAt: this.now(),
+    };
+    await this.store.set(NS.sessions, tokenHash(token), session);
     return { token, expiresAt };
   }
 
@@ -137,9 +149,31 @@ export class Accounts {
       await this.store.delete(NS.sessions, key);
       return undefined;
     }
-    // The role is re-read so a demoted or deleted user loses access at once.
+    // The user is re-read: a deleted user, or one whose password or role changed since the
+    // session opened, is logged out at once, on every replica.
     const user = await this.getUser(session.username);
-    return user ? { id: `user:${user.username}`, role: user.role, kind: 'user' } : undefined;
+    if (!user || (session.issuedAt ?? 0) < (user.credentialsAt ?? 0)) {
+      await this.store.delete(NS.sessions, key);
+      return undefined;
+    }
+    return { id: `user:${user.username}`, role: user.role, kind: 'user' };
+  }
+
+  /** Deletes expired sessions and those of deleted users; returns how many. */
+  async purgeSessions(): Promise<number> {
+    const now = this.now();
+    let purged = 0;
+    const users = new Map<string, StoredUser | undefined>();
+    for (const { key, value } of await this.store.list<StoredSession>(NS.sessions)) {
+      if (!users.has(value.username)) users.set(value.username, await this.getUser(value.username));
+      const user = users.get(value.username);
+      const stale = !user || (value.issuedAt ?? 0) < (user.credentialsAt ?? 0);
+      if (value.expiresAt <= now || stale) {
+        await this.store.delete(NS.sessions, key);
+        purged++;
+      }
+    }
+    return purged;
   }
 
   async closeSession(token: string): Promise<void> {
