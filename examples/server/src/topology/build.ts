@@ -1,8 +1,8 @@
+import { createHash } from 'node:crypto';
 import type { DeviceState } from '@ispmonitor/core';
-import type { FastifyInstance } from 'fastify';
-
-/** What a topology is built from: the devices, their neighbours, and storage for link rates. */
-export type TopologySources = Pick<FastifyInstance, 'devices' | 'inventory' | 'store'>;
+import type { NeighbourRow } from '../inventory/facts.js';
+import { type Layout, layoutGraph } from './layout.js';
+import { rateKey } from './rates.js';
 
 /** A link between two devices, with the interfaces at its ends when known. */
 export interface Link {
@@ -11,87 +11,45 @@ export interface Link {
   kind: 'parent' | 'lldp' | 'cdp' | 'mndp' | 'other';
   sourceInterface?: string;
   targetInterface?: string;
-  /** Busiest direction of the busier end (its peak 10 s rate over 5 minutes) over its speed (0..1+). */
-  utilisation?: number;
 }
 
-/** Devices whose interface rates are looked up for one topology; beyond it links stay uncoloured. */
-const MAX_RATED_DEVICES = 2000;
-const RATE_WINDOW_MS = 300_000;
-const RATE_STEP_MS = 10_000;
+/** What does not change from one request to the next: links, where each device sits, what to watch. */
+export interface Structure {
+  /** Hash of everything the structure was built from; a different one means rebuild. */
+  signature: string;
+  builtAt: number;
+  links: Link[];
+  layout: Layout;
+  /** Interfaces whose rates and states the map needs (link ends and uplinks), as `rateKey`s. */
+  watched: Set<string>;
+  /** Each device's uplink interfaces (its `uplinks` label). */
+  uplinks: Map<string, string[]>;
+}
 
-/**
- * Utilisation of each link with a known interface at either end: the busier direction's peak rate
- * (bits/s, in 10 s steps over the last 5 minutes, from storage) over the interface's speed
- * (inventory). Three queries per device, a few devices at a time; nothing without storage.
- */
-async function addUtilisation(sources: TopologySources, links: Link[]): Promise<void> {
-  const store = sources.store();
-  if (!store) return;
-  const ends = new Map<string, Set<string>>();
-  const want = (device: string, ifName: string | undefined) => {
-    if (!ifName) return;
-    const names = ends.get(device) ?? new Set<string>();
-    names.add(ifName);
-    ends.set(device, names);
-  };
-  for (const l of links) {
-    want(l.source, l.sourceInterface);
-    want(l.target, l.targetInterface);
-  }
-  if (ends.size === 0 || ends.size > MAX_RATED_DEVICES) return;
-  const util = new Map<string, number>();
-  const to = Date.now();
-  const devices = [...ends.keys()];
-  for (let i = 0; i < devices.length; i += 20) {
-    await Promise.all(
-      devices.slice(i, i + 20).map(async (device) => {
-        const range = (name: string) =>
-          store.range({
-            name,
-            labels: { device },
-            from: to - RATE_WINDOW_MS,
-            to,
-            step: RATE_STEP_MS,
-            fn: 'rate',
-          });
-        const [ins, outs, interfaces] = await Promise.all([
-          range('interface_in_octets_total'),
-          range('interface_out_octets_total'),
-          store.interfaces(device),
-        ]);
-        const speed = new Map(interfaces.map((f) => [f.name, f.speedBps ?? 0]));
-        // The peak 10 s rate of each interface in either direction; the newest step is still
-        // filling (it would read low), so it counts only when it is the only one.
-        const rate = new Map<string, number>();
-        for (const series of [...ins, ...outs]) {
-          const ifName = series.labels.ifName;
-          const points = series.points.length > 1 ? series.points.slice(0, -1) : series.points;
-          if (!ifName || points.length === 0) continue;
-          const peak = Math.max(...points.map((p) => p[1]));
-          rate.set(ifName, Math.max(rate.get(ifName) ?? 0, peak));
-        }
-        for (const ifName of ends.get(device) ?? []) {
-          const bps = speed.get(ifName);
-          const octets = rate.get(ifName);
-          if (bps && octets !== undefined) util.set(`${device}|${ifName}`, (octets * 8) / bps);
-        }
-      }),
-    );
-  }
-  for (const l of links) {
-    const a = l.sourceInterface ? util.get(`${l.source}|${l.sourceInterface}`) : undefined;
-    const b = l.targetInterface ? util.get(`${l.target}|${l.targetInterface}`) : undefined;
-    if (a !== undefined || b !== undefined) l.utilisation = Math.max(a ?? 0, b ?? 0);
-  }
+/** A device's coordinates: its `location`, else its `lat`/`lon` labels; undefined when invalid. */
+export function coordinatesOf(d: DeviceState['device']): { lat: number; lon: number } | undefined {
+  const lat = d.location?.lat ?? Number(d.labels?.lat);
+  const lon = d.location?.lon ?? Number(d.labels?.lon);
+  if (!Number.isFinite(lat) || !Number.isFinite(lon) || Math.abs(lat) > 90 || Math.abs(lon) > 180)
+    return undefined;
+  if (d.location === undefined && (d.labels?.lat === undefined || d.labels?.lon === undefined))
+    return undefined;
+  return { lat, lon };
+}
+
+/** The uplink interface names in a device's `uplinks` label (comma-separated, first = parent link). */
+export function uplinksOf(d: DeviceState['device']): string[] {
+  return (d.labels?.uplinks ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 /**
  * Links from two places: the `parent` of each device (what alert suppression follows) and the
  * neighbours devices report (LLDP, CDP, MNDP), matched to devices by id, name or address.
  */
-export async function buildTopology(sources: TopologySources) {
-  const states = sources.devices.list();
+export function buildLinks(states: readonly DeviceState[], neighbours: readonly NeighbourRow[]): Link[] {
   const byKey = new Map<string, string>();
   for (const s of states) {
     byKey.set(s.device.id.toLowerCase(), s.device.id);
@@ -108,16 +66,16 @@ export async function buildTopology(sources: TopologySources) {
   for (const s of states) {
     if (s.device.parent && byKey.has(s.device.parent.toLowerCase())) {
       // The child's uplink (its `uplinks` label, as the alert pack reads it) is the link's far end.
-      const uplink = s.device.labels?.uplinks?.split(',')[0]?.trim();
+      const uplink = uplinksOf(s.device)[0];
       add({
-        source: s.device.parent,
+        source: byKey.get(s.device.parent.toLowerCase()) as string,
         target: s.device.id,
         kind: 'parent',
         ...(uplink ? { targetInterface: uplink } : {}),
       });
     }
   }
-  for (const n of await sources.inventory.neighbours()) {
+  for (const n of neighbours) {
     const remote = [n.remoteId, n.remoteName, n.remoteAddress]
       .map((k) => (k ? byKey.get(k.toLowerCase()) : undefined))
       .find(Boolean);
@@ -130,47 +88,60 @@ export async function buildTopology(sources: TopologySources) {
       ...(n.remoteInterface ? { targetInterface: n.remoteInterface } : {}),
     });
   }
-  await addUtilisation(sources, [...links.values()]);
-  const nodes = states.map((s: DeviceState) => ({
-    id: s.device.id,
-    name: s.device.name ?? s.device.id,
-    status: s.status,
-    driver: s.device.driver,
-    labels: s.device.labels ?? {},
-    ...(s.device.location ? { location: s.device.location } : {}),
-  }));
-  const where = new Map(
-    nodes.filter((n) => n.location).map((n) => [n.id, n.location as { lat: number; lon: number }]),
+  return [...links.values()];
+}
+
+/** Everything the structure depends on, hashed: devices (identity, parent, site, place, uplinks) and links. */
+export function structureSignature(
+  states: readonly DeviceState[],
+  neighbours: readonly NeighbourRow[],
+): string {
+  const h = createHash('sha1');
+  for (const s of states) {
+    const d = s.device;
+    const c = coordinatesOf(d);
+    h.update(
+      `${d.id}\u0001${d.name ?? ''}\u0001${d.host}\u0001${d.parent ?? ''}\u0001${d.labels?.site ?? ''}\u0001${c ? `${c.lat},${c.lon}` : ''}\u0001${d.labels?.uplinks ?? ''}\u0002`,
+    );
+  }
+  for (const n of neighbours) {
+    h.update(
+      `${n.device}\u0001${n.protocol}\u0001${n.localInterface ?? ''}\u0001${n.remoteId ?? ''}\u0001${n.remoteName ?? ''}\u0001${n.remoteAddress ?? ''}\u0001${n.remoteInterface ?? ''}\u0002`,
+    );
+  }
+  return h.digest('hex');
+}
+
+/** Builds the structure: links, the graph layout, and the interfaces to watch. */
+export function buildStructure(
+  states: readonly DeviceState[],
+  neighbours: readonly NeighbourRow[],
+  signature: string,
+  now: number,
+): Structure {
+  const links = buildLinks(states, neighbours);
+  const layout = layoutGraph(
+    states.map((s) => {
+      const c = coordinatesOf(s.device);
+      return {
+        id: s.device.id,
+        ...(s.device.labels?.site ? { site: s.device.labels.site } : {}),
+        ...(s.device.parent ? { parent: s.device.parent } : {}),
+        ...(c ? { lat: c.lat, lon: c.lon } : {}),
+      };
+    }),
   );
-  const features: unknown[] = [];
-  for (const n of nodes) {
-    if (!n.location) continue;
-    features.push({
-      type: 'Feature',
-      geometry: { type: 'Point', coordinates: [n.location.lon, n.location.lat] },
-      properties: { id: n.id, name: n.name, status: n.status, ...n.labels },
-    });
+  const watched = new Set<string>();
+  const uplinks = new Map<string, string[]>();
+  for (const s of states) {
+    const names = uplinksOf(s.device);
+    if (names.length === 0) continue;
+    uplinks.set(s.device.id, names);
+    for (const n of names) watched.add(rateKey(s.device.id, n));
   }
-  for (const l of links.values()) {
-    const a = where.get(l.source);
-    const b = where.get(l.target);
-    if (!a || !b) continue;
-    features.push({
-      type: 'Feature',
-      geometry: {
-        type: 'LineString',
-        coordinates: [
-          [a.lon, a.lat],
-          [b.lon, b.lat],
-        ],
-      },
-      properties: {
-        source: l.source,
-        target: l.target,
-        kind: l.kind,
-        ...(l.utilisation !== undefined ? { utilisation: l.utilisation } : {}),
-      },
-    });
+  for (const l of links) {
+    if (l.sourceInterface) watched.add(rateKey(l.source, l.sourceInterface));
+    if (l.targetInterface) watched.add(rateKey(l.target, l.targetInterface));
   }
-  return { nodes, links: [...links.values()], geojson: { type: 'FeatureCollection', features } };
+  return { signature, builtAt: now, links, layout, watched, uplinks };
 }

@@ -1,14 +1,41 @@
+import { type StateStore, tokens } from '@ispmonitor/core';
 import type { FastifyInstance } from 'fastify';
-import { buildTopology } from './build.js';
+import { HttpError } from '../http/errors.js';
+import { memoryStateStore } from '../state-store.js';
+import { type Basemap, basemap, parseBBox } from './basemap.js';
+import { TopologyCache } from './cache.js';
+import { PositionStore, parsePositionsPatch } from './positions.js';
+import { toGeoJson } from './view.js';
 
-/** `/api/v1/topology`: nodes and links, and GeoJSON where devices have coordinates. */
+const tags = ['topology'];
+const BASEMAP_CACHE = 16;
+
+/**
+ * `/api/v1/topology` (nodes with their state and graph position, links with per-direction
+ * utilisation, sites), `/api/v1/topology/positions` (the caller's dragged positions) and
+ * `/api/v1/topology/basemap` (offline Natural Earth land and borders for the geographic view).
+ */
 export async function topologyRoutes(app: FastifyInstance): Promise<void> {
+  const cache = new TopologyCache({
+    bus: app.monitor.bus,
+    devices: app.devices,
+    neighbours: () => app.inventory.neighbours(),
+    firingAlerts: () => app.alerts.list({ status: 'firing' }),
+  });
+  app.addHook('onClose', async () => cache.close());
+  const store: StateStore = app.monitor.has(tokens.StateStore)
+    ? app.monitor.resolve(tokens.StateStore)
+    : memoryStateStore();
+  const positions = new PositionStore(store);
+  const maps = new Map<string, Promise<Basemap>>();
+
   app.get<{ Querystring: { format?: 'graph' | 'geojson' } }>(
     '/api/v1/topology',
     {
       schema: {
-        tags: ['topology'],
-        summary: 'Network topology',
+        tags,
+        summary:
+          'Network topology: devices with state and position, links with utilisation per direction, sites',
         querystring: {
           type: 'object',
           additionalProperties: false,
@@ -17,8 +44,78 @@ export async function topologyRoutes(app: FastifyInstance): Promise<void> {
       },
     },
     async (req) => {
-      const topo = await buildTopology(app);
-      return req.query.format === 'geojson' ? topo.geojson : topo;
+      const view = await cache.view();
+      return req.query.format === 'geojson' ? toGeoJson(view) : view;
+    },
+  );
+
+  const account = (req: { principal?: { id: string } }) => req.principal?.id ?? 'anonymous';
+
+  app.get(
+    '/api/v1/topology/positions',
+    { schema: { tags, summary: "The caller's dragged graph positions (node id or site:NAME → {x, y})" } },
+    async (req) => positions.get(account(req)),
+  );
+
+  app.put(
+    '/api/v1/topology/positions',
+    {
+      // Arranging one's own map changes nobody else's view: a viewer may do it.
+      config: { role: 'viewer' },
+      bodyLimit: 2 * 1024 * 1024,
+      schema: {
+        tags,
+        summary: 'Merge graph positions for the caller (null forgets one)',
+        body: { type: 'object', required: ['positions'], properties: { positions: { type: 'object' } } },
+      },
+    },
+    async (req) => positions.patch(account(req), parsePositionsPatch(req.body)),
+  );
+
+  app.delete(
+    '/api/v1/topology/positions',
+    {
+      config: { role: 'viewer' },
+      schema: { tags, summary: "Forget the caller's positions (back to the automatic layout)" },
+    },
+    async (req, reply) => {
+      await positions.clear(account(req));
+      return reply.code(204).send();
+    },
+  );
+
+  app.get<{ Querystring: { bbox: string } }>(
+    '/api/v1/topology/basemap',
+    {
+      schema: {
+        tags,
+        summary: 'Land and borders (Natural Earth, offline) inside minLon,minLat,maxLon,maxLat',
+        querystring: {
+          type: 'object',
+          required: ['bbox'],
+          additionalProperties: false,
+          properties: { bbox: { type: 'string', maxLength: 100 } },
+        },
+      },
+    },
+    async (req, reply) => {
+      const bbox = parseBBox(req.query.bbox);
+      if (!bbox)
+        throw new HttpError(400, 'bbox must be minLon,minLat,maxLon,maxLat within -180..180, -90..90');
+      // Cached per area rounded to 0.01°: every browser asks for the same fleet's area.
+      const rounded = bbox.map(
+        (n, i) => (i < 2 ? Math.floor(n * 100) : Math.ceil(n * 100)) / 100,
+      ) as typeof bbox;
+      const key = rounded.join(',');
+      let map = maps.get(key);
+      if (!map) {
+        map = basemap(rounded);
+        maps.set(key, map);
+        map.catch(() => maps.delete(key));
+        if (maps.size > BASEMAP_CACHE) maps.delete(maps.keys().next().value as string);
+      }
+      reply.header('cache-control', 'private, max-age=86400');
+      return map;
     },
   );
 }

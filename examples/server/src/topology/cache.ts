@@ -1,0 +1,98 @@
+import type { Bus, DeviceState } from '@ispmonitor/core';
+import type { NeighbourRow } from '../inventory/facts.js';
+import { buildStructure, type Structure, structureSignature } from './build.js';
+import { LinkRates } from './rates.js';
+import { type TopologyView, topologyView } from './view.js';
+
+/** What the topology reads, as the route plugin's decorators provide it. */
+export interface TopologySources {
+  bus: Bus;
+  devices: { list(): DeviceState[] };
+  neighbours(): Promise<NeighbourRow[]>;
+  /** Firing alerts (any alerting API's shape); an empty list without one. */
+  firingAlerts(): Promise<object[]>;
+  now?: () => number;
+}
+
+/** How long reported neighbours are reused before storage is asked again. */
+export const NEIGHBOURS_TTL_MS = 30_000;
+
+/**
+ * The topology's structure (links and the graph layout), built once and kept until what it is
+ * made of changes: a device added, removed or changed (seen at once, through a hash of the
+ * devices) or the neighbours devices report (read at most every 30 s, or at once after a device
+ * event). A request only lays statuses, alerts and rates over it, so it stays fast at 10,000
+ * devices. Concurrent requests during a rebuild share the one rebuild.
+ */
+export class TopologyCache {
+  readonly rates: LinkRates;
+  #structure: Structure | undefined;
+  #neighbours: { rows: NeighbourRow[]; at: number } | undefined;
+  #building: Promise<Structure> | undefined;
+  #builds = 0;
+  readonly #offs: Array<() => void>;
+
+  constructor(private readonly sources: TopologySources) {
+    this.rates = new LinkRates(sources.bus);
+    const stale = () => {
+      this.#neighbours = undefined;
+    };
+    this.#offs = [
+      sources.bus.on('device:added', stale),
+      sources.bus.on('device:changed', stale),
+      sources.bus.on('device:removed', stale),
+    ];
+  }
+
+  /** How many times the structure was built (tests, and `/api/v1/topology`'s `layoutBuiltAt`). */
+  get builds(): number {
+    return this.#builds;
+  }
+
+  #now(): number {
+    return this.sources.now?.() ?? Date.now();
+  }
+
+  async #currentNeighbours(): Promise<NeighbourRow[]> {
+    const now = this.#now();
+    if (this.#neighbours && now - this.#neighbours.at < NEIGHBOURS_TTL_MS) return this.#neighbours.rows;
+    const rows = await this.sources.neighbours();
+    this.#neighbours = { rows, at: now };
+    return rows;
+  }
+
+  /** The structure for these devices, rebuilt only when its signature changed. */
+  async structure(states: readonly DeviceState[]): Promise<Structure> {
+    if (this.#building) return this.#building;
+    const neighbours = await this.#currentNeighbours();
+    const signature = structureSignature(states, neighbours);
+    if (this.#structure?.signature === signature) return this.#structure;
+    this.#building = (async () => {
+      const s = buildStructure(states, neighbours, signature, this.#now());
+      this.#builds++;
+      this.rates.want(s.watched);
+      this.#structure = s;
+      return s;
+    })();
+    try {
+      return await this.#building;
+    } finally {
+      this.#building = undefined;
+    }
+  }
+
+  /** The topology now. */
+  async view(): Promise<TopologyView> {
+    const states = this.sources.devices.list();
+    const [structure, alerts] = await Promise.all([
+      this.structure(states),
+      this.sources.firingAlerts().catch(() => []),
+    ]);
+    return topologyView(structure, states, alerts, (d, i) => this.rates.get(d, i), this.#now());
+  }
+
+  close(): void {
+    for (const off of this.#offs) off();
+    this.rates.close();
+  }
+}

@@ -1,0 +1,91 @@
+import type { DeviceStatus } from '@ispmonitor/core';
+
+/**
+ * What the map shows for a device, worst first: `down` (offline), `unreachable`, `degraded`
+ * (answers, but an uplink is down or an alert fires), `acknowledged` (its problems are all
+ * acknowledged or silenced), `unknown` (not polled yet), `admin-down` (disabled on purpose),
+ * `up`.
+ */
+export const NODE_STATES = [
+  'down',
+  'unreachable',
+  'degraded',
+  'acknowledged',
+  'unknown',
+  'admin-down',
+  'up',
+] as const;
+export type NodeState = (typeof NODE_STATES)[number];
+
+const RANK = new Map<NodeState, number>(NODE_STATES.map((s, i) => [s, i]));
+
+/** The worse of states (lower rank); `up` for none. */
+export function worstState(states: Iterable<NodeState>): NodeState {
+  let worst: NodeState = 'up';
+  for (const s of states) if ((RANK.get(s) ?? 99) < (RANK.get(worst) ?? 99)) worst = s;
+  return worst;
+}
+
+/** The facts a device's state is made of. */
+export interface StateInput {
+  status: DeviceStatus;
+  /** `enabled: false` in the inventory. */
+  enabled: boolean;
+  /** Uplink interfaces that are administratively up but have no link. */
+  uplinksDown: string[];
+  /** Firing alerts about the device, and how many of them are acknowledged or silenced. */
+  firing: number;
+  handled: number;
+}
+
+/** A device's state and why, in words for the tooltip and the down list. */
+export function nodeState(i: StateInput): { state: NodeState; reasons: string[] } {
+  if (!i.enabled) return { state: 'admin-down', reasons: ['disabled (not polled)'] };
+  const reasons: string[] = [];
+  let problem: NodeState | undefined;
+  if (i.status === 'offline') problem = 'down';
+  else if (i.status === 'unreachable') problem = 'unreachable';
+  if (i.status === 'offline' || i.status === 'unreachable')
+    reasons.push(i.status === 'offline' ? 'down' : 'not answering');
+  if (i.uplinksDown.length > 0) {
+    problem ??= 'degraded';
+    reasons.push(`uplink ${i.uplinksDown.join(', ')} down`);
+  }
+  if (i.firing > 0) {
+    problem ??= 'degraded';
+    reasons.push(
+      `${i.firing} alert${i.firing === 1 ? '' : 's'} firing${i.handled ? ` (${i.handled} acknowledged or silenced)` : ''}`,
+    );
+  }
+  // Someone owns every problem: the operator has seen it, the map says so instead of shouting.
+  if (problem && i.firing > 0 && i.handled >= i.firing) return { state: 'acknowledged', reasons };
+  if (problem) return { state: problem, reasons };
+  if (i.status === 'unknown') return { state: 'unknown', reasons: ['not polled yet'] };
+  return { state: 'up', reasons };
+}
+
+/** What an alert from any alerting API looks like to the map (the plugin's or the bus fallback's shape). */
+interface AlertLike {
+  state?: string;
+  status?: string;
+  labels?: Record<string, string>;
+  ack?: unknown;
+  acknowledged?: unknown;
+  muted?: { kind?: string };
+}
+
+/** Firing alerts per device, and how many of each device's are acknowledged or silenced. */
+export function alertsByDevice(alerts: readonly object[]): Map<string, { firing: number; handled: number }> {
+  const out = new Map<string, { firing: number; handled: number }>();
+  for (const raw of alerts) {
+    const a = raw as AlertLike;
+    const device = a.labels?.device;
+    if (!device || (a.state ?? a.status) !== 'firing') continue;
+    const e = out.get(device) ?? { firing: 0, handled: 0 };
+    e.firing++;
+    const kind = a.muted?.kind;
+    if (a.ack || a.acknowledged || kind === 'ack' || kind === 'silence') e.handled++;
+    out.set(device, e);
+  }
+  return out;
+}
