@@ -178,3 +178,65 @@ export interface Me {
   username?: string;
   role?: string;
 }
+
+/** A device's state on the topology map, worst first (see the server's `topology/states.ts`). */
+export type TopoState = 'down' | 'unreachable' | 'degraded' | 'acknowledged' | 'unknown' | 'admin-down' | 'up';
+
+/** `/api/v1/topology` node: a `TopoNode` with its state, site and server-computed graph position. */
+export interface TopoNodeView extends TopoNode {
+  site?: string;
+  state: TopoState;
+  reasons: string[];
+  x: number;
+  y: number;
+}
+
+/** One direction of a link: bits/s and utilisation 0..1 (clamped) of the link's capacity. */
+export interface TopoDirection {
+  bps: number;
+  utilisation?: number;
+}
+
+/** `/api/v1/topology` link with per-direction traffic (forward = source → target). */
+export interface TopoLinkView extends TopoLink {
+  forward?: TopoDirection;
+  reverse?: TopoDirection;
+  capacityBps?: number;
+  state?: 'down' | 'admin-down';
+}
+
+/** `/api/v1/topology` site: devices sharing the `site` label, with their worst state. */
+export interface TopoSite {
+  id: string;
+  x: number;
+  y: number;
+  r: number;
+  count: number;
+  state: TopoState;
+  counts: Partial<Record<TopoState, number>>;
+  lat?: number;
+  lon?: number;
+}
+
+/** `/api/v1/topology` answer. */
+export interface TopologyView {
+  generatedAt: number;
+  layoutBuiltAt: number;
+  nodes: TopoNodeView[];
+  links: TopoLinkView[];
+  sites: TopoSite[];
+}
+
+/** `/api/v1/topology/positions`: the caller's dragged positions (node id or `site:NAME`). */
+export interface TopoPositions {
+  positions: Record<string, { x: number; y: number }>;
+  updatedAt: number;
+}
+
+/** `/api/v1/topology/basemap`: land rings and border lines as `[lon, lat]` points. */
+export interface Basemap {
+  resolution: string;
+  bbox: [number, number, number, number];
+  land: number[][][];
+  borders: number[][][];
+}
