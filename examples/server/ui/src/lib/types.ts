@@ -180,7 +180,14 @@ export interface Me {
 }
 
 /** A device's state on the topology map, worst first (see the server's `topology/states.ts`). */
-export type TopoState = 'down' | 'unreachable' | 'degraded' | 'acknowledged' | 'unknown' | 'admin-down' | 'up';
+export type TopoState =
+  | 'down'
+  | 'unreachable'
+  | 'degraded'
+  | 'acknowledged'
+  | 'unknown'
+  | 'admin-down'
+  | 'up';
 
 /** `/api/v1/topology` node: a `TopoNode` with its state, site and server-computed graph position. */
 export interface TopoNodeView extends TopoNode {
