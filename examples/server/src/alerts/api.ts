@@ -24,6 +24,8 @@ export interface AlertsApi {
   list(filter: { status?: 'firing' | 'pending' | 'resolved' }): Promise<object[]>;
   /** The acknowledged alert, or undefined when no such alert is active. */
   acknowledge(fingerprint: string, by: string, comment?: string): Promise<object | undefined>;
+  /** Removes an alert's acknowledgement; false when the alert is not active or was not acknowledged. */
+  unacknowledge(fingerprint: string): Promise<boolean>;
   silences?: {
     list(): Promise<object[]>;
     create(input: Omit<Silence, 'id'>): Promise<object & { id: string }>;
@@ -69,6 +71,14 @@ export function busAlerts(bus: Bus, store: StateStore, keepResolved = 500): Aler
       const ack = { by, at: Date.now(), ...(comment ? { comment } : {}) };
       await store.set(NS.acks, `${a.fingerprint}:${a.startsAt}`, ack);
       return { ...a, acknowledged: ack };
+    },
+    async unacknowledge(fingerprint) {
+      const a = alerts.get(fingerprint);
+      if (a?.status !== 'firing') return false;
+      const key = `${a.fingerprint}:${a.startsAt}`;
+      if (!(await store.get(NS.acks, key))) return false;
+      await store.delete(NS.acks, key);
+      return true;
     },
     close: () => {
       for (const off of offs) off();

@@ -30,6 +30,10 @@ export function pluginAlerts(api: PluginAlertsApi): AlertsApi {
       await asBadRequest(() => api.acknowledge(fingerprint, { by, ...(comment ? { comment } : {}) }));
       return api.get(fingerprint);
     },
+    async unacknowledge(fingerprint) {
+      if (!api.get(fingerprint)?.ack) return false;
+      return api.unacknowledge(fingerprint);
+    },
     silences: {
       list: async () => api.silences.list(),
       create: (input) =>
