@@ -1,0 +1,270 @@
+import { postgresStore } from '@ispmonitor/plugin-postgres';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { HttpError } from '../http/errors.js';
+import { errorSchema, parseTime } from '../http/query.js';
+import type { Outage } from './availability.js';
+import { csv, fileNamePart, isoOrEmpty, percent } from './csv.js';
+import type { RouterReport } from './data.js';
+import { type AvailabilityReport, ReportCache } from './report.js';
+
+interface PeriodQuery {
+  from?: string;
+  to?: string;
+  site?: string;
+  router?: string;
+}
+
+const DAY = 86_400_000;
+/** The longest period a report covers (the status history's default retention is 400 days). */
+const MAX_PERIOD = 400 * DAY;
+
+const periodSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    from: {
+      type: 'string',
+      maxLength: 40,
+      description: 'now, -<duration>, epoch ms or ISO date; default -30d',
+    },
+    to: { type: 'string', maxLength: 40, description: 'default now' },
+    site: {
+      type: 'string',
+      maxLength: 200,
+      description: "only routers with this `site` label ('' for none)",
+    },
+    router: { type: 'string', maxLength: 128, description: 'only this router' },
+  },
+} as const;
+
+const errors = { 400: errorSchema, 404: errorSchema, 501: errorSchema } as const;
+
+/** A router's line without its outage list (the list is the drill-down's and the CSV's). */
+function routerLine(r: RouterReport) {
+  const { outages, ...rest } = r;
+  return { ...rest, outages: outages.length };
+}
+
+/** Outages of the given routers, newest first, each with its router. */
+function outageLines(routers: readonly RouterReport[]) {
+  const out: Array<Outage & { router: string; name: string; site: string | null }> = [];
+  for (const r of routers)
+    for (const o of r.outages) out.push({ ...o, router: r.id, name: r.name, site: r.site });
+  return out.sort((a, b) => b.start - a.start || a.name.localeCompare(b.name));
+}
+
+/** Sends a CSV as a download named after the period. */
+function sendCsv(reply: FastifyReply, name: string, report: AvailabilityReport, body: string) {
+  const day = (ms: number) => new Date(ms).toISOString().slice(0, 16).replace(':', '');
+  const file = `${fileNamePart(name)}_${day(report.from)}_${day(report.to)}.csv`;
+  return reply
+    .type('text/csv; charset=utf-8')
+    .header('content-disposition', `attachment; filename="${file}"`)
+    .header('cache-control', 'no-store')
+    .send(body);
+}
+
+/**
+ * `/api/v1/reports/…`: availability per router and per site over a period (default the last 30
+ * days) from the stored status history, the time each one was actually covered, the outages, and
+ * CSV of both. See `availability.ts` for what the figures mean.
+ */
+export async function reportRoutes(app: FastifyInstance): Promise<void> {
+  const cache = new ReportCache();
+
+  const report = async (q: PeriodQuery): Promise<AvailabilityReport> => {
+    if (!app.monitor.has(postgresStore)) {
+      throw new HttpError(
+        501,
+        'no storage plugin is installed: status history is not kept',
+        'ISPM_NO_STORAGE',
+      );
+    }
+    const now = Date.now();
+    const to = parseTime(q.to, now, now, 'to');
+    const from = parseTime(q.from, to - 30 * DAY, now, 'from');
+    if (!(from < to)) throw new HttpError(400, 'from must be before to');
+    if (to - from > MAX_PERIOD) throw new HttpError(400, 'the period is at most 400 days');
+    const key = `${q.from ?? '-30d'}|${q.to ?? 'now'}`;
+    return cache.get(key, app.monitor.resolve(postgresStore), () => app.devices.list(), from, to);
+  };
+  const filter = (r: AvailabilityReport, q: PeriodQuery): RouterReport[] => {
+    if (q.router !== undefined) {
+      const one = r.routers.find((x) => x.id === q.router);
+      if (!one) throw new HttpError(404, `no router "${q.router}"`, 'ISPM_DEVICE_NOT_FOUND');
+      return [one];
+    }
+    if (q.site === undefined) return r.routers;
+    const site = q.site === '' ? null : q.site;
+    return r.routers.filter((x) => x.site === site);
+  };
+
+  app.get<{ Querystring: PeriodQuery }>(
+    '/api/v1/reports/availability',
+    {
+      schema: {
+        tags: ['reports'],
+        summary: 'Availability of every router and site over a period, with the time actually covered',
+        description:
+          'Availability is online time over covered time (the time the status was known: online, unreachable or ' +
+          'offline) from the stored status history; time before a router was first seen is unknown, not counted.',
+        querystring: periodSchema,
+        response: errors,
+      },
+    },
+    async (req) => {
+      const r = await report(req.query);
+      const routers = filter(r, req.query);
+      return {
+        from: r.from,
+        to: r.to,
+        generatedAt: r.generatedAt,
+        total: r.total,
+        sites: r.sites,
+        routers: routers.map(routerLine),
+      };
+    },
+  );
+
+  app.get<{ Params: { id: string }; Querystring: PeriodQuery }>(
+    '/api/v1/reports/availability/routers/:id',
+    {
+      schema: {
+        tags: ['reports'],
+        summary: "One router's availability over a period and its outages",
+        params: { type: 'object', properties: { id: { type: 'string', maxLength: 128 } }, required: ['id'] },
+        querystring: periodSchema,
+        response: errors,
+      },
+    },
+    async (req) => {
+      if (!app.devices.get(req.params.id))
+        throw new HttpError(404, `no router "${req.params.id}"`, 'ISPM_DEVICE_NOT_FOUND');
+      const r = await report(req.query);
+      const [one] = filter(r, { router: req.params.id });
+      return { from: r.from, to: r.to, generatedAt: r.generatedAt, router: one };
+    },
+  );
+
+  app.get<{ Querystring: PeriodQuery }>(
+    '/api/v1/reports/outages',
+    {
+      schema: {
+        tags: ['reports'],
+        summary: 'Outages (down or unreachable) over a period, newest first',
+        querystring: periodSchema,
+        response: errors,
+      },
+    },
+    async (req) => {
+      const r = await report(req.query);
+      return {
+        from: r.from,
+        to: r.to,
+        generatedAt: r.generatedAt,
+        outages: outageLines(filter(r, req.query)),
+      };
+    },
+  );
+
+  app.get<{ Querystring: PeriodQuery & { by?: 'router' | 'site' } }>(
+    '/api/v1/reports/availability.csv',
+    {
+      schema: {
+        tags: ['reports'],
+        summary: 'The availability report as CSV, one line per router (by=router) or per site (by=site)',
+        querystring: {
+          ...periodSchema,
+          properties: { ...periodSchema.properties, by: { type: 'string', enum: ['router', 'site'] } },
+        },
+        response: errors,
+      },
+    },
+    async (req, reply) => {
+      const r = await report(req.query);
+      const common = ['covered_from', 'covered_to', 'covered_seconds', 'availability_percent'];
+      const times = ['online_seconds', 'unreachable_seconds', 'down_seconds', 'unknown_seconds', 'outages'];
+      const s = (ms: number) => Math.round(ms / 1000);
+      if (req.query.by === 'site') {
+        const body = csv(
+          ['site', 'routers', 'routers_covered', ...common, ...times],
+          r.sites.map((x) => [
+            x.site ?? '',
+            x.routers,
+            x.coveredRouters,
+            isoOrEmpty(x.coveredFrom),
+            isoOrEmpty(x.coveredTo),
+            s(x.coveredMs),
+            percent(x.availability),
+            s(x.ms.online),
+            s(x.ms.unreachable),
+            s(x.ms.offline),
+            s(x.ms.unknown),
+            x.outages,
+          ]),
+        );
+        return sendCsv(reply, 'availability-sites', r, body);
+      }
+      const body = csv(
+        ['router', 'name', 'site', ...common, ...times],
+        filter(r, req.query).map((x) => [
+          x.id,
+          x.name,
+          x.site ?? '',
+          isoOrEmpty(x.coveredFrom),
+          isoOrEmpty(x.coveredTo),
+          s(x.coveredMs),
+          percent(x.availability),
+          s(x.ms.online),
+          s(x.ms.unreachable),
+          s(x.ms.offline),
+          s(x.ms.unknown),
+          x.outages.length,
+        ]),
+      );
+      return sendCsv(reply, 'availability-routers', r, body);
+    },
+  );
+
+  app.get<{ Querystring: PeriodQuery }>(
+    '/api/v1/reports/outages.csv',
+    {
+      schema: {
+        tags: ['reports'],
+        summary: 'Outages over a period as CSV, newest first',
+        querystring: periodSchema,
+        response: errors,
+      },
+    },
+    async (req, reply) => {
+      const r = await report(req.query);
+      const body = csv(
+        [
+          'router',
+          'name',
+          'site',
+          'start',
+          'end',
+          'duration_seconds',
+          'cause',
+          'reason',
+          'started_before_period',
+          'actual_start',
+        ],
+        outageLines(filter(r, req.query)).map((o) => [
+          o.router,
+          o.name,
+          o.site ?? '',
+          isoOrEmpty(o.start),
+          o.end === null ? 'ongoing' : isoOrEmpty(o.end),
+          Math.round(o.durationMs / 1000),
+          o.cause,
+          o.reason ?? '',
+          o.startedBefore ? 'yes' : 'no',
+          isoOrEmpty(o.since),
+        ]),
+      );
+      return sendCsv(reply, req.query.router ? `outages-${req.query.router}` : 'outages', r, body);
+    },
+  );
+}
