@@ -247,3 +247,27 @@ export interface Basemap {
   land: number[][][];
   borders: number[][][];
 }
+
+/** Alert totals (`/api/v1/alerts/counts`, the stream's `hello.alerts` and `alerts:counts`). */
+export interface AlertCounts {
+  /** Past their `for` duration; pending ones are never counted here. */
+  firing: number;
+  pending: number;
+  /** Firing and acknowledged. */
+  acknowledged: number;
+  /** Firing and matched by an active silence. */
+  silenced: number;
+  /** Firing, neither acknowledged nor silenced. */
+  unhandled: number;
+  /** Firing alerts by severity. */
+  bySeverity: Record<string, number>;
+}
+
+/** The monitor's own overload (`hello.overload`, `monitor:overloaded` on the stream). */
+export interface OverloadState {
+  overloaded: boolean;
+  lagMs: number;
+  backlog: number;
+  reason: string;
+  ts: number;
+}
