@@ -45,6 +45,20 @@ export const optionsSchema = z
         lateness: duration('30m'),
       })
       .prefault({}),
+    /**
+     * Compressed chunks: samples older than the hot window move from rows into one compressed row
+     * per series per 2-hour window (delta-of-delta times, XOR doubles, zig-zag integer deltas),
+     * a few bytes per sample instead of ~100; the maintenance round that compacts a window also
+     * computes its 5-minute and hourly rollups. Reads see one layout.
+     */
+    chunks: z
+      .object({
+        /** Compact closed windows into chunks (and roll them up in the same pass). Default true. */
+        enabled: z.boolean().default(true),
+        /** Samples younger than this stay rows (fast ingest, late rows). Default `2h`. */
+        hot: duration('2h'),
+      })
+      .prefault({}),
     maintenance: z
       .object({
         /** Time between maintenance rounds (partitions, rollups, retention). Default `1m`. */

@@ -127,7 +127,8 @@ export class Storage implements PostgresStore {
       maxAgeMs: r.raw,
       maxFutureMs: options.ingest.maxFuture,
       counters: counterNames,
-      rollups: options.rollups.enabled,
+      // With chunks, late rows re-open their chunk and its rollups instead of marking buckets.
+      rollups: options.rollups.enabled && !options.chunks.enabled,
       now: () => clock.now(),
     });
     this.samples = new SampleReader(db, { raw: r.raw, rollup5m: r.rollup5m, rollup1h: r.rollup1h }, () =>
@@ -182,6 +183,7 @@ export class Storage implements PostgresStore {
             partitionsAheadDays: this.options.maintenance.partitionsAhead,
             rollupStatementTimeoutMs: this.options.maintenance.statementTimeout,
             subscriberRetentionMs: this.options.subscribers.retention,
+            ...(this.options.chunks.enabled ? { chunks: { hotMs: this.options.chunks.hot } } : {}),
           },
           now,
         );
@@ -201,6 +203,7 @@ export class Storage implements PostgresStore {
           rows5m: r?.rows5m,
           rows1h: r?.rows1h,
           recomputed5m: r?.recomputed5m,
+          compacted: report.compaction,
           fiveMinUntil: r?.fiveMinUntil === undefined ? undefined : new Date(r.fiveMinUntil).toISOString(),
         });
         return report;

@@ -129,6 +129,8 @@ describe('chunk codec', () => {
       { ts: [t0, t0 + 1], values: [0, Number(TWO_64 - 1n)], raws: [0n, -1n] },
       { ts: [t0, t0 + 1], values: [Number(TWO_64 - 1n), 0], raws: [-1n, 0n] },
       { ts: [t0, t0 + 60_000, t0 + 120_000], values: [-0, 0, -0], raws: [null, 0n, null] },
+      // -0 with an exact 0 (what the writer stores for a reading of -0).
+      { ts: [t0, t0 + 60_000], values: [-0, 0], raws: [0n, 0n] },
       { ts: [0, Number.MAX_SAFE_INTEGER], values: [1, 2], raws: [1n, 2n] },
       { ts: [-Number.MAX_SAFE_INTEGER, 0, 1], values: SPECIAL.slice(0, 3), raws: [null, null, null] },
       { ts: SPECIAL.map((_, i) => t0 + i), values: SPECIAL, raws: SPECIAL.map(() => null) },

@@ -60,7 +60,8 @@ export function encodeChunk(s: ChunkSamples): Uint8Array {
     if (raw === null || raw === undefined) mode = MODE_MIXED;
     else {
       none = false;
-      if (Number(u64(raw)) !== s.values[i]) mode = MODE_MIXED;
+      // -0 with an exact 0 is not an integer reading: it keeps its sign through the float code.
+      if (!Object.is(Number(u64(raw)), s.values[i])) mode = MODE_MIXED;
     }
   }
   if (none) mode = MODE_FLOAT;

@@ -1,5 +1,7 @@
+import { type CompactReport, compact } from '../chunks/compact.js';
 import type { Db } from '../db/types.js';
 import {
+  CHUNKS,
   dropPartitionsBefore,
   ensurePartitions,
   ROLLUP_1H,
@@ -29,6 +31,11 @@ export interface MaintenanceOptions {
   rollupStatementTimeoutMs: number;
   /** Retention of subscriber history (ms). Default 90 days. */
   subscriberRetentionMs?: number;
+  /**
+   * Compressed chunks: windows older than `hotMs` are compacted, and the rollups are computed by
+   * that pass (the row-scanning rollup round does not run). Absent: rows only.
+   */
+  chunks?: { hotMs: number };
 }
 
 /** What one maintenance round did. */
@@ -36,6 +43,7 @@ export interface MaintenanceReport {
   created: string[];
   dropped: string[];
   rollups?: RollupReport;
+  compaction?: CompactReport;
   deletedStatusRows: number;
   deletedHistoryRows: number;
 }
@@ -60,12 +68,21 @@ export async function runMaintenance(
     created.push(...(await ensurePartitions(db, ROLLUP_5M, now, ahead)));
     created.push(...(await ensurePartitions(db, ROLLUP_1H, now, ahead)));
   }
-  const rollups = options.rollups
-    ? await runRollups(db, now, options.latenessMs, options.rollupStatementTimeoutMs)
+  const compaction = options.chunks
+    ? await compact(db, now, {
+        hotMs: options.chunks.hotMs,
+        rollups: options.rollups,
+        statementTimeoutMs: options.rollupStatementTimeoutMs,
+      })
     : undefined;
+  const rollups =
+    options.rollups && !options.chunks
+      ? await runRollups(db, now, options.latenessMs, options.rollupStatementTimeoutMs)
+      : undefined;
   const r = options.retention;
   const dropped: string[] = [
     ...(await dropPartitionsBefore(db, SAMPLES, now - r.raw)),
+    ...(await dropPartitionsBefore(db, CHUNKS, now - r.raw)),
     ...(await dropPartitionsBefore(db, ROLLUP_5M, now - r.rollup5m)),
     ...(await dropPartitionsBefore(db, ROLLUP_1H, now - r.rollup1h)),
   ];
@@ -82,5 +99,12 @@ export async function runMaintenance(
     ]);
     history += res.rowCount;
   }
-  return { created, dropped, rollups, deletedStatusRows: status.rowCount, deletedHistoryRows: history };
+  return {
+    created,
+    dropped,
+    rollups,
+    compaction,
+    deletedStatusRows: status.rowCount,
+    deletedHistoryRows: history,
+  };
 }

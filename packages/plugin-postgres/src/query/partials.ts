@@ -1,3 +1,5 @@
+import { partialsOf } from '../chunks/aggregate.js';
+import { loadSamples } from '../chunks/read.js';
 import type { Queryable } from '../db/types.js';
 import type { Source } from './source.js';
 
@@ -71,13 +73,32 @@ interface Row {
   increase: number | null;
 }
 
-/** Reads partial aggregates keyed `seriesId:bucketIndex`. */
+/**
+ * Reads partial aggregates keyed `seriesId:bucketIndex`. Raw samples older than `chunksUntil`
+ * (the compaction watermark) may be in chunks: such a read decodes them here, merged with the
+ * rows, and aggregates as the SQL does.
+ */
 export async function readPartials(
   db: Queryable,
   source: Source,
   r: PartialRead,
+  chunksUntil?: number,
 ): Promise<Map<string, Partial>> {
   if (r.ids.length === 0 || r.end <= r.start) return new Map();
+  if (source === 'raw' && chunksUntil !== undefined && r.start - r.lookbackMs < chunksUntil) {
+    const samples = await loadSamples(db, r.ids, {
+      from: r.start - r.lookbackMs,
+      to: r.end,
+      toInclusive: false,
+    });
+    const out = new Map<string, Partial>();
+    for (const [id, s] of samples) {
+      const parts = new Map<number, Partial>();
+      partialsOf(s, r.origin, r.step, r.start, r.end, parts);
+      for (const [b, p] of parts) out.set(`${id}:${b}`, p);
+    }
+    return out;
+  }
   const res =
     source === 'raw'
       ? await db.query<Row>(RAW_SQL, [

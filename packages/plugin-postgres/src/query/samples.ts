@@ -1,12 +1,17 @@
 import type { Labels, RangeQuery, Sample, SampleQuery, SeriesData } from '@ispmonitor/core';
+import { chunkWatermark, loadSamples } from '../chunks/read.js';
+import { virtualRollupPartials } from '../chunks/virtual.js';
 import type { Queryable } from '../db/types.js';
 import { decodeValue } from '../ingest/encode.js';
+import { ROLLUP_SETTLE_MS } from '../maintenance/rollups.js';
 import { finalize, mergePartial, type Partial, readPartials } from './partials.js';
 import { chooseSource, type Retention, ROLLUP_STEP, type Source } from './source.js';
 
 const FNS = new Set(['raw', 'rate', 'increase', 'avg', 'min', 'max', 'last']);
 /** Points one query may return; a wider request is refused rather than exhausting memory. */
 export const MAX_POINTS = 1_000_000;
+const FIVE_MIN = 300_000;
+const HOUR = 3_600_000;
 
 /** A series matched by name and labels. */
 export interface SeriesRow {
@@ -40,8 +45,13 @@ export class SampleReader implements SampleQuery {
     const res = await this.db.query<{ labels: Labels; value: number; raw: string | null; ts: number }>(
       `SELECT s.labels, x.value, x.raw::text AS raw, (extract(epoch FROM x.ts) * 1000)::float8 AS ts
          FROM ispm_series s
-         CROSS JOIN LATERAL (SELECT value, raw, ts FROM ispm_samples WHERE series_id = s.id
-                              ORDER BY ts DESC LIMIT 1) x
+         CROSS JOIN LATERAL (
+           SELECT value, raw, ts FROM (
+             (SELECT value, raw, ts, 1 AS pick FROM ispm_samples WHERE series_id = s.id ORDER BY ts DESC LIMIT 1)
+             UNION ALL
+             (SELECT last, last_raw, last_ts, 0 FROM ispm_chunks WHERE series_id = s.id
+               ORDER BY start_ts DESC LIMIT 1)) u
+           ORDER BY ts DESC, pick LIMIT 1) x
         WHERE s.name = $1 AND s.labels @> $2::jsonb AND ($3::text IS NULL OR s.device = $3) ORDER BY s.id`,
       [name, JSON.stringify(labels), labels.device ?? null],
     );
@@ -55,6 +65,25 @@ export class SampleReader implements SampleQuery {
 
   /** Exact raw readings (bigint beyond 2^53) of one series in [from, to]. */
   async rawExact(name: string, labels: Labels, from: number, to: number): Promise<Sample[]> {
+    const mark = await chunkWatermark(this.db);
+    if (mark !== undefined && from < mark) {
+      const series = await this.series(name, labels);
+      const samples = await loadSamples(
+        this.db,
+        series.map((s) => s.id),
+        { from, to, toInclusive: true },
+      );
+      return series.flatMap((s) => {
+        const d = samples.get(s.id);
+        if (!d) return [];
+        return d.ts.map((ts, i) => ({
+          name,
+          labels: s.labels,
+          value: decodeValue(d.values[i] as number, d.raws[i] ?? null),
+          ts,
+        }));
+      });
+    }
     const res = await this.db.query<{ labels: Labels; value: number; raw: string | null; ts: number }>(
       `SELECT s.labels, x.value, x.raw::text AS raw, (extract(epoch FROM x.ts) * 1000)::float8 AS ts
          FROM ispm_series s JOIN ispm_samples x ON x.series_id = s.id
@@ -112,6 +141,24 @@ export class SampleReader implements SampleQuery {
   }
 
   async #raw(series: SeriesRow[], from: number, to: number): Promise<SeriesData[]> {
+    const mark = await chunkWatermark(this.db);
+    if (mark !== undefined && from < mark) {
+      const samples = await loadSamples(
+        this.db,
+        series.map((s) => s.id),
+        { from, to, toInclusive: true },
+      );
+      let total = 0;
+      for (const d of samples.values()) total += d.ts.length;
+      if (total > MAX_POINTS) throw new RangeError(`query would return over ${MAX_POINTS} points`);
+      return series.map((s) => {
+        const d = samples.get(s.id);
+        return {
+          labels: s.labels,
+          points: d ? d.ts.map((t, i): [number, number] => [t, d.values[i] as number]) : [],
+        };
+      });
+    }
     const res = await this.db.query<{ series_id: number; ts: number; value: number }>(
       `SELECT series_id, (extract(epoch FROM ts) * 1000)::float8 AS ts, value FROM ispm_samples
         WHERE series_id = ANY($1::int[]) AND ts >= $2::timestamptz AND ts <= $3::timestamptz
@@ -127,16 +174,22 @@ export class SampleReader implements SampleQuery {
   async #partials(source: Source, series: SeriesRow[], q: RangeQuery): Promise<Map<string, Partial>> {
     const ids = series.map((s) => s.id);
     const end = q.to + 1;
+    const chunksUntil = await chunkWatermark(this.db);
     const lookbackMs = Math.max(q.step, 15 * 60_000);
     if (source === 'raw') {
-      return readPartials(this.db, 'raw', {
-        ids,
-        origin: q.from,
-        step: q.step,
-        start: q.from,
-        end,
-        lookbackMs,
-      });
+      return readPartials(
+        this.db,
+        'raw',
+        {
+          ids,
+          origin: q.from,
+          step: q.step,
+          start: q.from,
+          end,
+          lookbackMs,
+        },
+        chunksUntil,
+      );
     }
     // Rollup buckets are complete up to the watermark; the rest comes from raw samples.
     const level = source === '5m' ? 'rollup_5m' : 'rollup_1h';
@@ -146,23 +199,41 @@ export class SampleReader implements SampleQuery {
     );
     const width = ROLLUP_STEP[source];
     const alignedFrom = Math.floor(q.from / width) * width;
-    const watermark = Math.min(end, Math.max(alignedFrom, Number(mark.rows[0]?.t ?? alignedFrom)));
+    const stored = Number(mark.rows[0]?.t ?? alignedFrom);
+    // With chunks, rollups are written at compaction: the buckets the row layout's rounds would
+    // hold by now are computed from the hot rows, so answers do not depend on the layout.
+    let rolled = stored;
+    if (chunksUntil !== undefined) {
+      const five = Math.floor((this.now() - ROLLUP_SETTLE_MS) / FIVE_MIN) * FIVE_MIN;
+      rolled = Math.max(stored, source === '5m' ? five : Math.floor(five / HOUR) * HOUR);
+    }
+    const headEnd = Math.min(end, Math.max(alignedFrom, stored));
+    const watermark = Math.min(end, Math.max(alignedFrom, rolled));
     const head = await readPartials(this.db, source, {
       ids,
       origin: q.from,
       step: q.step,
       start: alignedFrom,
-      end: watermark,
+      end: headEnd,
       lookbackMs,
     });
-    const tail = await readPartials(this.db, 'raw', {
+    const mid = await virtualRollupPartials(this.db, source, {
       ids,
+      start: headEnd,
+      end: watermark,
       origin: q.from,
       step: q.step,
-      start: watermark,
-      end,
-      lookbackMs,
     });
+    for (const [k, p] of mid) {
+      const h = head.get(k);
+      head.set(k, h ? mergePartial(h, p) : p);
+    }
+    const tail = await readPartials(
+      this.db,
+      'raw',
+      { ids, origin: q.from, step: q.step, start: watermark, end, lookbackMs },
+      chunksUntil,
+    );
     for (const [k, p] of tail) {
       const h = head.get(k);
       head.set(k, h ? mergePartial(h, p) : p);

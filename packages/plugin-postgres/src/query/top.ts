@@ -1,4 +1,6 @@
 import type { Labels } from '@ispmonitor/core';
+import { chunkWatermark } from '../chunks/read.js';
+import { topFromChunks } from '../chunks/top.js';
 import type { Queryable } from '../db/types.js';
 
 /** A top-N request over the window ending at `to`. */
@@ -48,6 +50,10 @@ export async function topN(db: Queryable, q: TopQuery): Promise<TopRow[]> {
   const expr = VALUE[q.fn];
   if (!by || !expr) throw new RangeError('bad top-N query');
   const from = q.to - q.windowMs;
+  const limit = Math.max(1, Math.min(1000, Math.trunc(q.limit ?? 10)));
+  // A window (with its hour of lookback) reaching below the compaction watermark reads chunks.
+  const mark = await chunkWatermark(db);
+  if (mark !== undefined && from - 3_600_000 < mark) return topFromChunks(db, q, limit);
   const res = await db.query<{
     device: string | null;
     if_name: string | null;
@@ -73,7 +79,7 @@ export async function topN(db: Queryable, q: TopQuery): Promise<TopRow[]> {
       new Date(from).toISOString(),
       new Date(q.to).toISOString(),
       q.windowMs / 1000,
-      Math.max(1, Math.min(1000, Math.trunc(q.limit ?? 10))),
+      limit,
     ],
   );
   return res.rows.map((r) => ({

@@ -1,3 +1,4 @@
+import { chunkTable } from '../chunks/schema.js';
 import { interfaceAddresses } from '../inventory/addresses-schema.js';
 import { subscriberHistory } from '../subscribers/schema.js';
 import { searchIndexes } from '../subscribers/search-schema.js';
@@ -190,6 +191,8 @@ export const migrations: readonly Migration[] = [
   searchIndexes,
   // Version 6: interface addresses, in src/inventory/addresses-schema.ts.
   interfaceAddresses,
+  // Version 7: compressed chunks, in src/chunks/schema.ts.
+  chunkTable,
 ];
 
 /** The schema version this code expects. */

@@ -8,6 +8,7 @@ export interface PartitionedTable {
   /** Parent table: a constant of our schema. */
   parent:
     | 'ispm_samples'
+    | 'ispm_chunks'
     | 'ispm_rollup_5m'
     | 'ispm_rollup_1h'
     | 'ispm_pppoe_sessions'
@@ -19,9 +20,11 @@ export interface PartitionedTable {
 }
 
 export const SAMPLES: PartitionedTable = { parent: 'ispm_samples', span: 'day' };
+/** Compressed chunks, by the day their window starts (2-hour windows never straddle days). */
+export const CHUNKS: PartitionedTable = { parent: 'ispm_chunks', span: 'day' };
 export const ROLLUP_5M: PartitionedTable = { parent: 'ispm_rollup_5m', span: 'day' };
 export const ROLLUP_1H: PartitionedTable = { parent: 'ispm_rollup_1h', span: 'month' };
-export const PARTITIONED: readonly PartitionedTable[] = [SAMPLES, ROLLUP_5M, ROLLUP_1H];
+export const PARTITIONED: readonly PartitionedTable[] = [SAMPLES, CHUNKS, ROLLUP_5M, ROLLUP_1H];
 
 const DAY = 86_400_000;
 const WEEK = 7 * DAY;

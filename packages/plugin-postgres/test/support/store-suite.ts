@@ -10,16 +10,18 @@ import { listPartitionNames, ROLLUP_5M, SAMPLES } from '../../src/schema/partiti
 import { count, DAY, HOUR, MIN, makeStorage, SetClock, series, T0 } from './harness.js';
 
 const IN = 'interface_in_octets_total';
+/** The row layout's own rollup rounds (with chunks, compaction rolls up: chunks-*.test.ts). */
+const ROWS = { chunks: { enabled: false } };
 
 export function storeSuite(getDb: () => Promise<Db>): void {
   describe('migrations', () => {
     it('apply from an empty database, then re-running is a no-op', async () => {
       const db = await getDb();
       expect(await schemaVersion(db)).toBe(0);
-      expect(await applyMigrations(db)).toEqual({ applied: [1, 2, 3, 4, 5, 6], version: 6 });
-      expect(await schemaVersion(db)).toBe(6);
-      expect(await applyMigrations(db)).toEqual({ applied: [], version: 6 });
-      expect(await count(db, 'ispm_schema_migrations')).toBe(6);
+      expect(await applyMigrations(db)).toEqual({ applied: [1, 2, 3, 4, 5, 6, 7], version: 7 });
+      expect(await schemaVersion(db)).toBe(7);
+      expect(await applyMigrations(db)).toEqual({ applied: [], version: 7 });
+      expect(await count(db, 'ispm_schema_migrations')).toBe(7);
     });
   });
 
@@ -278,7 +280,7 @@ export function storeSuite(getDb: () => Promise<Db>): void {
     it('computes 5-minute and hourly rollups incrementally, and long ranges read them', async () => {
       const db = await getDb();
       const clock = new SetClock(start + 9 * HOUR);
-      const { storage } = makeStorage(db, clock);
+      const { storage } = makeStorage(db, clock, ROWS);
       await storage.write([
         ...series(IN, dev, start, 5 * MIN, counter),
         ...series('device_cpu_load_ratio', { device: 'roll' }, start, 5 * MIN, gauge),
@@ -322,7 +324,7 @@ export function storeSuite(getDb: () => Promise<Db>): void {
 
     it('counts a late sample that arrives within the lateness window', async () => {
       const db = await getDb();
-      const { storage } = makeStorage(db, new SetClock(start + 9 * HOUR + 2 * MIN));
+      const { storage } = makeStorage(db, new SetClock(start + 9 * HOUR + 2 * MIN), ROWS);
       // A reading in the last 5-minute bucket, between two stored ones: min changes.
       await storage.write([
         { name: 'device_cpu_load_ratio', labels: { device: 'roll' }, value: -1, ts: start + 9 * HOUR - MIN },
@@ -348,7 +350,7 @@ export function storeSuite(getDb: () => Promise<Db>): void {
     it('a sample later than the lateness window is stored but leaves the rollups alone', async () => {
       const db = await getDb();
       const now = start + 9 * HOUR + 4 * MIN;
-      const { storage } = makeStorage(db, new SetClock(now));
+      const { storage } = makeStorage(db, new SetClock(now), ROWS);
       await storage.write([
         { name: 'device_cpu_load_ratio', labels: { device: 'roll' }, value: -5, ts: start + 8 * HOUR },
       ]);

@@ -1,0 +1,204 @@
+import type { Partial } from '../query/partials.js';
+import type { ChunkSamples } from './codec.js';
+
+/**
+ * Aggregates computed in this process from decoded samples, exactly as the SQL over the row table
+ * computes them (same counter-step rule, same order of additions), so the two layouts answer
+ * alike: the chunk's own columns, the 5-minute and hourly rollup rows, and the per-step partials
+ * of range queries.
+ */
+
+const TWO_31 = 2n ** 31n;
+const TWO_32 = 2n ** 32n;
+const TWO_64 = 2n ** 64n;
+const N_TWO_31 = 2 ** 31;
+const N_TWO_32 = 2 ** 32;
+const FIVE_MIN = 300_000;
+const HOUR = 3_600_000;
+
+const u64 = (raw: bigint) => (raw < 0n ? raw + TWO_64 : raw);
+
+/**
+ * The increase between two counter readings, never negative: `ispm_counter_delta` of the schema
+ * (a drop is a 32-bit wrap when the previous reading fits in 32 bits and the wrapped step is
+ * under 2^31, else a reset counted from zero), on exact integers when both readings have them.
+ */
+export function counterDelta(
+  prevRaw: bigint | null,
+  prev: number,
+  curRaw: bigint | null,
+  cur: number,
+): number {
+  if (prevRaw !== null && curRaw !== null) {
+    if (prevRaw >= 0n && curRaw >= 0n) {
+      if (curRaw >= prevRaw) return Number(curRaw - prevRaw);
+      if (prevRaw < TWO_32 && curRaw + TWO_32 - prevRaw < TWO_31) return Number(curRaw + TWO_32 - prevRaw);
+      return Number(curRaw);
+    }
+    const p = u64(prevRaw);
+    const c = u64(curRaw);
+    return c >= p ? Number(c - p) : Number(c);
+  }
+  if (cur >= prev) return cur - prev;
+  if (prev < N_TWO_32 && cur + N_TWO_32 - prev < N_TWO_31) return cur + N_TWO_32 - prev;
+  return cur;
+}
+
+/** The last reading before a window, for the counter step into it. */
+export interface PrevReading {
+  value: number;
+  raw: bigint | null;
+}
+
+/** A chunk's plain columns. */
+export interface ChunkSummary {
+  count: number;
+  firstTs: number;
+  lastTs: number;
+  min: number;
+  max: number;
+  sum: number;
+  first: number;
+  last: number;
+  firstRaw: bigint | null;
+  lastRaw: bigint | null;
+  /** Counter increase inside the chunk (null for gauges and single readings). */
+  increase: number | null;
+}
+
+/** The plain columns of a (non-empty) chunk. */
+export function summarize(s: ChunkSamples, counter: boolean): ChunkSummary {
+  const n = s.ts.length;
+  let min = Number.POSITIVE_INFINITY;
+  let max = Number.NEGATIVE_INFINITY;
+  let sum = 0;
+  let increase: number | null = null;
+  for (let i = 0; i < n; i++) {
+    const v = s.values[i] as number;
+    if (v < min) min = v;
+    if (v > max) max = v;
+    sum += v;
+    if (counter && i > 0)
+      increase =
+        (increase ?? 0) +
+        counterDelta(s.raws[i - 1] ?? null, s.values[i - 1] as number, s.raws[i] ?? null, v);
+  }
+  return {
+    count: n,
+    firstTs: s.ts[0] as number,
+    lastTs: s.ts[n - 1] as number,
+    min,
+    max,
+    sum,
+    first: s.values[0] as number,
+    last: s.values[n - 1] as number,
+    firstRaw: s.raws[0] ?? null,
+    lastRaw: s.raws[n - 1] ?? null,
+    increase,
+  };
+}
+
+/** One rollup row (5-minute or hourly). */
+export interface RollupRow {
+  bucket: number;
+  count: number;
+  min: number;
+  max: number;
+  sum: number;
+  last: number;
+  lastRaw: bigint | null;
+  lastTs: number;
+  increase: number | null;
+}
+
+/**
+ * The 5-minute rollup rows of one series' samples (sorted by time), as the SQL round computes
+ * them: the step into a bucket comes from the reading before it, and into the first reading from
+ * `prev` (the last reading before the window, when there is one within the hour).
+ */
+export function rollup5m(s: ChunkSamples, counter: boolean, prev: PrevReading | undefined): RollupRow[] {
+  const rows: RollupRow[] = [];
+  let row: RollupRow | undefined;
+  for (let i = 0; i < s.ts.length; i++) {
+    const t = s.ts[i] as number;
+    const v = s.values[i] as number;
+    const raw = s.raws[i] ?? null;
+    const bucket = Math.floor(t / FIVE_MIN) * FIVE_MIN;
+    if (row === undefined || row.bucket !== bucket) {
+      row = { bucket, count: 0, min: v, max: v, sum: 0, last: v, lastRaw: raw, lastTs: t, increase: null };
+      rows.push(row);
+    }
+    row.count++;
+    if (v < row.min) row.min = v;
+    if (v > row.max) row.max = v;
+    row.sum += v;
+    row.last = v;
+    row.lastRaw = raw;
+    row.lastTs = t;
+    if (!counter) continue;
+    const before: PrevReading | undefined =
+      i > 0 ? { value: s.values[i - 1] as number, raw: s.raws[i - 1] ?? null } : prev;
+    if (before) row.increase = (row.increase ?? 0) + counterDelta(before.raw, before.value, raw, v);
+  }
+  return rows;
+}
+
+/** Hourly rows from 5-minute rows (sorted by bucket), as the SQL round computes them. */
+export function rollup1h(rows5m: readonly RollupRow[]): RollupRow[] {
+  const out: RollupRow[] = [];
+  let row: RollupRow | undefined;
+  for (const r of rows5m) {
+    const bucket = Math.floor(r.bucket / HOUR) * HOUR;
+    if (row === undefined || row.bucket !== bucket) {
+      row = { ...r, bucket, count: 0, sum: 0, increase: null };
+      out.push(row);
+    }
+    row.count += r.count;
+    row.min = Math.min(row.min, r.min);
+    row.max = Math.max(row.max, r.max);
+    row.sum += r.sum;
+    row.last = r.last;
+    row.lastRaw = r.lastRaw;
+    row.lastTs = r.lastTs;
+    if (r.increase !== null) row.increase = (row.increase ?? 0) + r.increase;
+  }
+  return out;
+}
+
+/**
+ * Per-step partials of one series, as `readPartials` computes them from rows: readings in
+ * [start, end) grouped by `floor((ts - origin) / step)`; the counter step into each reading comes
+ * from the reading before it among those loaded (which start `lookback` earlier).
+ */
+export function partialsOf(
+  s: ChunkSamples,
+  origin: number,
+  step: number,
+  start: number,
+  end: number,
+  into: Map<number, Partial>,
+): void {
+  for (let i = 0; i < s.ts.length; i++) {
+    const t = s.ts[i] as number;
+    if (t < start || t >= end) continue;
+    const v = s.values[i] as number;
+    const b = Math.floor((t - origin) / step);
+    let p = into.get(b);
+    if (!p) {
+      p = { count: 0, sum: 0, min: v, max: v, last: v, lastTs: t, increase: null };
+      into.set(b, p);
+    }
+    p.count++;
+    p.sum += v;
+    if (v < p.min) p.min = v;
+    if (v > p.max) p.max = v;
+    if (t >= p.lastTs) {
+      p.last = v;
+      p.lastTs = t;
+    }
+    if (i > 0)
+      p.increase =
+        (p.increase ?? 0) +
+        counterDelta(s.raws[i - 1] ?? null, s.values[i - 1] as number, s.raws[i] ?? null, v);
+  }
+}

@@ -1,0 +1,303 @@
+import type { Db, Queryable } from '../db/types.js';
+import { ROLLUP_LOCK_KEY } from '../maintenance/rollups.js';
+import { CHUNKS, ensurePartitions, ROLLUP_1H, ROLLUP_5M } from '../schema/partitions.js';
+import { type PrevReading, type RollupRow, rollup1h, rollup5m, summarize } from './aggregate.js';
+import { type ChunkSamples, decodeChunk, encodeChunk } from './codec.js';
+import { CHUNK_WINDOW_MS, chunkWatermark, mergeSamples, parseRaw, setChunkWatermark } from './read.js';
+
+/** Settings of a compaction round. */
+export interface CompactOptions {
+  /** Samples younger than this stay rows (ms). A window is compacted once it ended this long ago. */
+  hotMs: number;
+  /** Also write the 5-minute and hourly rollups of the compacted windows (same pass). */
+  rollups: boolean;
+  /** Statement timeout inside the round's transactions (ms). */
+  statementTimeoutMs: number;
+  /** Rows read per transaction (whole series only). Default 200,000. */
+  batchRows?: number;
+}
+
+/** What one compaction round did. */
+export interface CompactReport {
+  /** False when another replica (or a history import) held the lock. */
+  ran: boolean;
+  windows: number;
+  chunks: number;
+  rows: number;
+  rollupRows: number;
+  /** Chunks that held samples already and took late rows. */
+  reopened: number;
+}
+
+const HOUR = 3_600_000;
+const iso = (ms: number) => new Date(ms).toISOString();
+
+interface Row {
+  series_id: number;
+  ts: number;
+  value: number;
+  raw: string | null;
+}
+
+/**
+ * One compaction round at `now`: every 2-hour window that ended at least `hotMs` ago and still
+ * has rows is moved into chunks — per batch of whole series, one transaction that reads the rows,
+ * writes their chunks (merged into the series' chunk when the window had one: a late row re-opens
+ * only its chunk), recomputes those series' rollups of the window and deletes the rows. A crash
+ * loses nothing (the transaction is undone) and the next round redoes the batch; a round with
+ * nothing to do reads one index range. Windows are taken in time order, so the counter step into
+ * a window comes from the chunk before it.
+ */
+export async function compact(db: Db, now: number, o: CompactOptions): Promise<CompactReport> {
+  const report: CompactReport = { ran: true, windows: 0, chunks: 0, rows: 0, rollupRows: 0, reopened: 0 };
+  const boundary = Math.floor((now - o.hotMs) / CHUNK_WINDOW_MS) * CHUNK_WINDOW_MS;
+  for (;;) {
+    const oldest = await db.query<{ t: number | null }>(
+      'SELECT (extract(epoch FROM min(ts)) * 1000)::float8 AS t FROM ispm_samples WHERE ts < $1::timestamptz',
+      [iso(boundary)],
+    );
+    const t = oldest.rows[0]?.t;
+    if (t === null || t === undefined) break;
+    const start = Math.floor(Number(t) / CHUNK_WINDOW_MS) * CHUNK_WINDOW_MS;
+    if (!(await compactWindow(db, start, o, report))) return { ...report, ran: false };
+    report.windows++;
+  }
+  // Readers take chunks below here (and rows everywhere); it only moves forward.
+  const mark = await chunkWatermark(db);
+  if (mark === undefined || mark < boundary) await setChunkWatermark(db, boundary, o.rollups);
+  return report;
+}
+
+async function compactWindow(
+  db: Db,
+  start: number,
+  o: CompactOptions,
+  report: CompactReport,
+): Promise<boolean> {
+  const end = start + CHUNK_WINDOW_MS;
+  await ensurePartitions(db, CHUNKS, start, start);
+  if (o.rollups) {
+    await ensurePartitions(db, ROLLUP_5M, start, start);
+    await ensurePartitions(db, ROLLUP_1H, start, start);
+  }
+  const limit = o.batchRows ?? 200_000;
+  let after = -1;
+  for (;;) {
+    const done = await db.transaction(async (tx) => {
+      // One snapshot for the whole batch: the rows deleted are exactly the rows read, even when
+      // a late row for the window is written meanwhile (it stays, for the next round).
+      await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
+      const lock = await tx.query<{ ok: boolean }>('SELECT pg_try_advisory_xact_lock($1) AS ok', [
+        ROLLUP_LOCK_KEY,
+      ]);
+      if (lock.rows[0]?.ok !== true) return undefined;
+      await tx.query("SELECT set_config('statement_timeout', $1, true)", [
+        String(Math.round(o.statementTimeoutMs)),
+      ]);
+      let rows = await readRows(tx, start, end, after, limit);
+      if (rows.length === 0) return { last: undefined };
+      if (rows.length === limit) {
+        const lastId = rows[rows.length - 1]?.series_id as number;
+        const whole = rows.filter((r) => r.series_id !== lastId);
+        // One series alone fills the batch: read all of it.
+        rows = whole.length > 0 ? whole : await readRows(tx, start, end, after, undefined, lastId);
+      }
+      const lastId = rows[rows.length - 1]?.series_id as number;
+      await writeBatch(tx, rows, start, end, o, report);
+      // Readers look for chunks below the watermark: it covers them as they commit.
+      await setChunkWatermark(tx, end, false);
+      return { last: lastId };
+    });
+    if (done === undefined) return false;
+    if (done.last === undefined) return true;
+    after = done.last;
+  }
+}
+
+async function readRows(
+  tx: Queryable,
+  start: number,
+  end: number,
+  after: number,
+  limit: number | undefined,
+  only?: number,
+): Promise<Row[]> {
+  const res = await tx.query<Row>(
+    `SELECT series_id, (extract(epoch FROM ts) * 1000)::float8 AS ts, value, raw::text AS raw
+       FROM ispm_samples
+      WHERE ts >= $1::timestamptz AND ts < $2::timestamptz AND series_id > $3
+        AND ($4::int IS NULL OR series_id = $4)
+      ORDER BY series_id, ts ${limit === undefined ? '' : `LIMIT ${Math.trunc(limit)}`}`,
+    [iso(start), iso(end), after, only ?? null],
+  );
+  return res.rows;
+}
+
+async function writeBatch(
+  tx: Queryable,
+  rows: readonly Row[],
+  start: number,
+  end: number,
+  o: CompactOptions,
+  report: CompactReport,
+): Promise<void> {
+  const bySeries = new Map<number, ChunkSamples>();
+  for (const r of rows) {
+    const id = Number(r.series_id);
+    let s = bySeries.get(id);
+    if (!s) {
+      s = { ts: [], values: [], raws: [] };
+      bySeries.set(id, s);
+    }
+    s.ts.push(Number(r.ts));
+    s.values.push(Number(r.value));
+    s.raws.push(parseRaw(r.raw));
+  }
+  const ids = [...bySeries.keys()];
+  const existing = await tx.query<{ series_id: number; data: Uint8Array }>(
+    'SELECT series_id, data FROM ispm_chunks WHERE series_id = ANY($1::int[]) AND start_ts = $2::timestamptz',
+    [ids, iso(start)],
+  );
+  for (const c of existing.rows) {
+    const id = Number(c.series_id);
+    // A re-opened chunk: its samples win over a late row at the same time (as the row table kept the first).
+    bySeries.set(id, mergeSamples(decodeChunk(c.data), bySeries.get(id) as ChunkSamples));
+    report.reopened++;
+  }
+  const kinds = await tx.query<{ id: number; kind: string }>(
+    'SELECT id, kind FROM ispm_series WHERE id = ANY($1::int[])',
+    [ids],
+  );
+  const counter = new Set(kinds.rows.filter((k) => k.kind === 'counter').map((k) => Number(k.id)));
+  const prev = o.rollups ? await previousReadings(tx, ids, start) : new Map<number, PrevReading>();
+
+  const c = { id: [] as number[], first: [] as number[], last: [] as number[], n: [] as number[] };
+  const agg = {
+    min: [] as number[],
+    max: [] as number[],
+    sum: [] as number[],
+    fv: [] as number[],
+    lv: [] as number[],
+  };
+  const raws = {
+    first: [] as Array<string | null>,
+    last: [] as Array<string | null>,
+    inc: [] as Array<number | null>,
+  };
+  const data: string[] = [];
+  const r5: Array<[number, RollupRow]> = [];
+  const r1: Array<[number, RollupRow]> = [];
+  for (const [id, s] of bySeries) {
+    const sum = summarize(s, counter.has(id));
+    c.id.push(id);
+    c.first.push(sum.firstTs);
+    c.last.push(sum.lastTs);
+    c.n.push(sum.count);
+    agg.min.push(sum.min);
+    agg.max.push(sum.max);
+    agg.sum.push(sum.sum);
+    agg.fv.push(sum.first);
+    agg.lv.push(sum.last);
+    raws.first.push(sum.firstRaw === null ? null : String(sum.firstRaw));
+    raws.last.push(sum.lastRaw === null ? null : String(sum.lastRaw));
+    raws.inc.push(sum.increase);
+    data.push(Buffer.from(encodeChunk(s)).toString('hex'));
+    if (o.rollups) {
+      const five = rollup5m(s, counter.has(id), prev.get(id));
+      for (const r of five) r5.push([id, r]);
+      for (const r of rollup1h(five)) r1.push([id, r]);
+    }
+  }
+  await tx.query(
+    `INSERT INTO ispm_chunks (series_id, start_ts, first_ts, last_ts, count, min, max, sum, first, last,
+                              first_raw, last_raw, increase, data)
+     SELECT id, $2::timestamptz, to_timestamp(ft / 1000), to_timestamp(lt / 1000), n, lo, hi, total, fv, lv,
+            fr, lr, inc, decode(d, 'hex')
+       FROM unnest($1::int[], $3::float8[], $4::float8[], $5::int[], $6::float8[], $7::float8[], $8::float8[],
+                   $9::float8[], $10::float8[], $11::bigint[], $12::bigint[], $13::float8[], $14::text[])
+            AS t(id, ft, lt, n, lo, hi, total, fv, lv, fr, lr, inc, d)
+     ON CONFLICT (series_id, start_ts) DO UPDATE SET first_ts = excluded.first_ts, last_ts = excluded.last_ts,
+       count = excluded.count, min = excluded.min, max = excluded.max, sum = excluded.sum, first = excluded.first,
+       last = excluded.last, first_raw = excluded.first_raw, last_raw = excluded.last_raw,
+       increase = excluded.increase, data = excluded.data`,
+    [
+      c.id,
+      iso(start),
+      c.first,
+      c.last,
+      c.n,
+      agg.min,
+      agg.max,
+      agg.sum,
+      agg.fv,
+      agg.lv,
+      raws.first,
+      raws.last,
+      raws.inc,
+      data,
+    ],
+  );
+  await tx.query(
+    'DELETE FROM ispm_samples WHERE series_id = ANY($1::int[]) AND ts >= $2::timestamptz AND ts < $3::timestamptz',
+    [ids, iso(start), iso(end)],
+  );
+  report.chunks += ids.length;
+  report.rows += rows.length;
+  if (o.rollups) {
+    report.rollupRows += await replaceRollups(tx, 'ispm_rollup_5m', ids, start, end, r5);
+    report.rollupRows += await replaceRollups(tx, 'ispm_rollup_1h', ids, start, end, r1);
+  }
+}
+
+/** The last reading of each series in the chunk before `start`, when it is within the hour. */
+async function previousReadings(
+  tx: Queryable,
+  ids: number[],
+  start: number,
+): Promise<Map<number, PrevReading>> {
+  const res = await tx.query<{ series_id: number; last: number; last_raw: string | null }>(
+    `SELECT DISTINCT ON (series_id) series_id, last, last_raw::text AS last_raw
+       FROM ispm_chunks
+      WHERE series_id = ANY($1::int[]) AND start_ts >= $2::timestamptz AND start_ts < $3::timestamptz
+        AND last_ts >= $4::timestamptz
+      ORDER BY series_id, start_ts DESC`,
+    [ids, iso(start - CHUNK_WINDOW_MS), iso(start), iso(start - HOUR)],
+  );
+  return new Map(
+    res.rows.map((r) => [Number(r.series_id), { value: Number(r.last), raw: parseRaw(r.last_raw) }]),
+  );
+}
+
+/** Empties the series' buckets of [start, end) in `table`, then writes `rows`. */
+async function replaceRollups(
+  tx: Queryable,
+  table: 'ispm_rollup_5m' | 'ispm_rollup_1h',
+  ids: number[],
+  start: number,
+  end: number,
+  rows: ReadonlyArray<[number, RollupRow]>,
+): Promise<number> {
+  await tx.query(
+    `DELETE FROM ${table} WHERE series_id = ANY($1::int[]) AND bucket >= $2::timestamptz AND bucket < $3::timestamptz`,
+    [ids, iso(start), iso(end)],
+  );
+  const res = await tx.query(
+    `INSERT INTO ${table} (series_id, bucket, count, min, max, sum, last, last_raw, last_ts, increase)
+     SELECT id, to_timestamp(b / 1000), n, lo, hi, total, l, lr, to_timestamp(lt / 1000), inc
+       FROM unnest($1::int[], $2::float8[], $3::int[], $4::float8[], $5::float8[], $6::float8[], $7::float8[],
+                   $8::bigint[], $9::float8[], $10::float8[]) AS t(id, b, n, lo, hi, total, l, lr, lt, inc)`,
+    [
+      rows.map(([id]) => id),
+      rows.map(([, r]) => r.bucket),
+      rows.map(([, r]) => r.count),
+      rows.map(([, r]) => r.min),
+      rows.map(([, r]) => r.max),
+      rows.map(([, r]) => r.sum),
+      rows.map(([, r]) => r.last),
+      rows.map(([, r]) => (r.lastRaw === null ? null : String(r.lastRaw))),
+      rows.map(([, r]) => r.lastTs),
+      rows.map(([, r]) => r.increase),
+    ],
+  );
+  return res.rowCount;
+}

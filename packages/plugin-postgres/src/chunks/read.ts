@@ -1,0 +1,124 @@
+import type { Queryable } from '../db/types.js';
+import { type ChunkSamples, decodeChunk } from './codec.js';
+
+/** Width of a chunk window: 2 hours, aligned to the epoch (so a window never straddles a day). */
+export const CHUNK_WINDOW_MS = 2 * 3_600_000;
+/** `ispm_rollup_state` level holding how far compaction has got. */
+export const CHUNK_LEVEL = 'chunks';
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/** A stored int8 (text from the driver, or a bigint) as a bigint; null stays null. */
+export function parseRaw(raw: string | bigint | number | null | undefined): bigint | null {
+  return raw === null || raw === undefined ? null : BigInt(raw);
+}
+
+/** Where compaction has got: windows before it are chunks (plus any late rows); undefined: never ran. */
+export async function chunkWatermark(db: Queryable): Promise<number | undefined> {
+  const res = await db.query<{ t: number }>(
+    'SELECT (extract(epoch FROM done_until) * 1000)::float8 AS t FROM ispm_rollup_state WHERE level = $1',
+    [CHUNK_LEVEL],
+  );
+  return res.rows[0] ? Number(res.rows[0].t) : undefined;
+}
+
+/** Moves the compaction watermark (and the rollups', when compaction writes them) forward to `until`. */
+export async function setChunkWatermark(db: Queryable, until: number, rollups: boolean): Promise<void> {
+  const levels = rollups ? [CHUNK_LEVEL, 'rollup_5m', 'rollup_1h'] : [CHUNK_LEVEL];
+  await db.query(
+    `INSERT INTO ispm_rollup_state (level, done_until) SELECT unnest($1::text[]), $2::timestamptz
+     ON CONFLICT (level) DO UPDATE SET done_until = GREATEST(ispm_rollup_state.done_until, excluded.done_until)`,
+    [levels, iso(until)],
+  );
+}
+
+/** Two sorted sample lists as one; at equal times the first list's sample is kept. */
+export function mergeSamples(a: ChunkSamples, b: ChunkSamples): ChunkSamples {
+  const out: ChunkSamples = { ts: [], values: [], raws: [] };
+  let i = 0;
+  let j = 0;
+  const take = (s: ChunkSamples, k: number) => {
+    out.ts.push(s.ts[k] as number);
+    out.values.push(s.values[k] as number);
+    out.raws.push(s.raws[k] ?? null);
+  };
+  while (i < a.ts.length || j < b.ts.length) {
+    const ta = a.ts[i] ?? Number.POSITIVE_INFINITY;
+    const tb = b.ts[j] ?? Number.POSITIVE_INFINITY;
+    if (i < a.ts.length && ta <= tb) {
+      take(a, i++);
+      if (ta === tb) j++;
+    } else take(b, j++);
+  }
+  return out;
+}
+
+/** A time range: [from, to), or [from, to] when `toInclusive`. */
+export interface SampleRange {
+  from: number;
+  to: number;
+  toInclusive: boolean;
+}
+
+/**
+ * The samples of `ids` in a range, from chunks and rows alike, merged in time order per series
+ * (a chunk's sample wins over a row at the same time). Only chunks whose window overlaps the
+ * range are read, through their primary key.
+ */
+export async function loadSamples(
+  db: Queryable,
+  ids: readonly number[],
+  r: SampleRange,
+): Promise<Map<number, ChunkSamples>> {
+  const out = new Map<number, ChunkSamples>();
+  if (ids.length === 0 || r.to < r.from) return out;
+  const chunks = await db.query<{ series_id: number; data: Uint8Array }>(
+    `SELECT series_id, data FROM ispm_chunks
+      WHERE series_id = ANY($1::int[]) AND start_ts > $2::timestamptz AND start_ts <= $3::timestamptz
+      ORDER BY series_id, start_ts`,
+    [ids, iso(r.from - CHUNK_WINDOW_MS), iso(r.to)],
+  );
+  const inRange = (t: number) => t >= r.from && (r.toInclusive ? t <= r.to : t < r.to);
+  for (const c of chunks.rows) {
+    const id = Number(c.series_id);
+    const d = decodeChunk(c.data);
+    let s = out.get(id);
+    if (!s) {
+      s = { ts: [], values: [], raws: [] };
+      out.set(id, s);
+    }
+    for (let k = 0; k < d.ts.length; k++) {
+      if (!inRange(d.ts[k] as number)) continue;
+      s.ts.push(d.ts[k] as number);
+      s.values.push(d.values[k] as number);
+      s.raws.push(d.raws[k] ?? null);
+    }
+  }
+  const rows = await db.query<{ series_id: number; ts: number; value: number; raw: string | null }>(
+    `SELECT series_id, (extract(epoch FROM ts) * 1000)::float8 AS ts, value, raw::text AS raw FROM ispm_samples
+      WHERE series_id = ANY($1::int[]) AND ts >= $2::timestamptz
+        AND (ts < $3::timestamptz OR ($4 AND ts = $3::timestamptz))
+      ORDER BY series_id, ts`,
+    [ids, iso(r.from), iso(r.to), r.toInclusive],
+  );
+  let id = -1;
+  let hot: ChunkSamples | undefined;
+  const flush = () => {
+    if (!hot) return;
+    const cold = out.get(id);
+    out.set(id, cold ? mergeSamples(cold, hot) : hot);
+  };
+  for (const row of rows.rows) {
+    const sid = Number(row.series_id);
+    if (sid !== id) {
+      flush();
+      id = sid;
+      hot = { ts: [], values: [], raws: [] };
+    }
+    hot?.ts.push(Number(row.ts));
+    hot?.values.push(Number(row.value));
+    hot?.raws.push(parseRaw(row.raw));
+  }
+  flush();
+  return out;
+}
