@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { HttpError } from '../http/errors.js';
-import { pageQuery, paging } from '../http/query.js';
+import { pageQuery, paging, parseStep, parseTime } from '../http/query.js';
+import { interfaceSeries } from './series.js';
+import { interfaceTable } from './table.js';
 
 const listQuery = {
   type: 'object',
@@ -21,7 +23,20 @@ interface Query {
   pageSize?: number;
 }
 
-/** `/api/v1/interfaces` (all, filtered) and `/api/v1/routers/:id/interfaces`. */
+const idParams = {
+  type: 'object',
+  required: ['id'],
+  properties: { id: { type: 'string', minLength: 1, maxLength: 128 } },
+} as const;
+
+/** Most interfaces one chart request may name, and most points per series. */
+const MAX_CHARTED = 64;
+const MAX_STEPS = 11_000;
+
+/**
+ * `/api/v1/interfaces` (all, filtered), `/api/v1/routers/:id/interfaces`, and the router page's
+ * two reads: the interface table with live rates, and the chosen interfaces' chart series.
+ */
 export async function interfaceRoutes(app: FastifyInstance): Promise<void> {
   const tags = ['interfaces'];
   const list = async (device: string | undefined, q: Query) => {
@@ -55,6 +70,108 @@ export async function interfaceRoutes(app: FastifyInstance): Promise<void> {
         throw new HttpError(404, `no router "${req.params.id}"`, 'ISPM_DEVICE_NOT_FOUND');
       }
       return list(req.params.id, req.query);
+    },
+  );
+
+  const deviceOf = (id: string) => {
+    const state = app.monitor.devices.get(id);
+    if (!state) throw new HttpError(404, `no router "${id}"`, 'ISPM_DEVICE_NOT_FOUND');
+    return state.device;
+  };
+  const allOf = async (device: string) =>
+    (await app.inventory.interfaces({ device, offset: 0, limit: 100_000 })).items;
+
+  app.get<{ Params: { id: string } }>(
+    '/api/v1/routers/:id/interface-table',
+    {
+      schema: {
+        tags,
+        summary:
+          'Every interface of one router with live in/out bits/s, utilisation (0–1, clamped), errors and discards per second, state (admin-down apart) and an hour of sparkline; uplinks first',
+        params: idParams,
+      },
+    },
+    async (req) => {
+      const device = deviceOf(req.params.id);
+      return interfaceTable({
+        device,
+        interfaces: await allOf(device.id),
+        samples: app.samples(),
+        now: Date.now(),
+      });
+    },
+  );
+
+  app.get<{
+    Params: { id: string };
+    Querystring: { ifNames: string; from?: string; to?: string; step?: string };
+  }>(
+    '/api/v1/routers/:id/interface-series',
+    {
+      schema: {
+        tags,
+        summary:
+          'Chart series of chosen interfaces of one router: in/out bits/s, errors and discards per second, per step',
+        params: idParams,
+        querystring: {
+          type: 'object',
+          required: ['ifNames'],
+          additionalProperties: false,
+          properties: {
+            ifNames: {
+              type: 'string',
+              minLength: 1,
+              maxLength: 16_384,
+              description: 'comma-separated ifNames',
+            },
+            from: {
+              type: 'string',
+              maxLength: 40,
+              description: 'now, -<duration>, epoch ms or ISO date; default -1h',
+            },
+            to: { type: 'string', maxLength: 40, description: 'default now' },
+            step: { type: 'string', maxLength: 20, description: 'default 60s' },
+          },
+        },
+      },
+    },
+    async (req) => {
+      const device = deviceOf(req.params.id);
+      const samples = app.samples();
+      if (!samples)
+        throw new HttpError(
+          501,
+          'no storage plugin is installed: time series are not kept',
+          'ISPM_NO_STORAGE',
+        );
+      const names = [
+        ...new Set(
+          req.query.ifNames
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean),
+        ),
+      ];
+      if (names.length === 0) throw new HttpError(400, 'ifNames: name at least one interface');
+      if (names.length > MAX_CHARTED) throw new HttpError(400, `ifNames: at most ${MAX_CHARTED} interfaces`);
+      const now = Date.now();
+      const to = parseTime(req.query.to, now, now, 'to');
+      const from = parseTime(req.query.from, to - 3_600_000, now, 'from');
+      const step = parseStep(req.query.step, 60_000);
+      if (from >= to) throw new HttpError(400, 'from must be before to');
+      if ((to - from) / step > MAX_STEPS)
+        throw new HttpError(400, `the range holds more than ${MAX_STEPS} steps: use a larger step`);
+      const total = (await allOf(device.id)).length;
+      const items = await interfaceSeries({
+        samples,
+        device: device.id,
+        ifNames: names,
+        total,
+        from,
+        to,
+        step,
+      });
+      return { router: device.id, from, to, step, items };
     },
   );
 }

@@ -5,6 +5,7 @@ import { HttpError } from '../http/errors.js';
 import { errorSchema, pageQuery, paging } from '../http/query.js';
 import { checkCredentials } from './credentials.js';
 import { type RouterFilter, RouterListIndex } from './list-index.js';
+import { systemView } from './sysdescr.js';
 import { deviceBodySchema, deviceInput, routerSchema, routerView } from './view.js';
 
 interface ListQuery extends RouterFilter {
@@ -82,7 +83,8 @@ export async function routerRoutes(app: FastifyInstance): Promise<void> {
       const state = devices.get(req.params.id);
       if (!state) throw new HttpError(404, `no router "${req.params.id}"`, 'ISPM_DEVICE_NOT_FOUND');
       const system = app.facts.system(req.params.id);
-      return { ...routerView(state), ...(system ? { system } : {}) };
+      // OS, version and model read from sysDescr where the driver does not name them.
+      return { ...routerView(state), ...(system ? { system: systemView(system) } : {}) };
     },
   );
 

@@ -14,6 +14,8 @@ export interface LineSpec {
   label: string;
   color: string;
   fill?: boolean;
+  /** Dashed (second line of the same colour: "out" beside "in"). */
+  dash?: boolean;
 }
 
 /** A mounted chart: set new data, destroy on unmount. */
@@ -27,15 +29,24 @@ export interface Chart {
 /**
  * A time-series chart on uPlot: drag to zoom (double-click resets), legend shows the values
  * under the cursor, redraws on resize and on theme change. `format` formats axis and legend values.
+ * Charts given the same `sync` key share one crosshair (hovering one shows the same instant on
+ * all). With `onZoom` the chart does not zoom itself: it reports the dragged window (epoch ms), or
+ * undefined on double-click, and the page decides (all charts, the URL, finer data).
  */
 export function lineChart(opts: {
   lines: LineSpec[];
   format: (v: number) => string;
   height?: number;
   label: string;
+  sync?: string;
+  onZoom?: (window: [number, number] | undefined) => void;
 }): Chart {
   const empty = h('div', { class: 'chart-empty' }, 'No data in this range yet');
-  const el = h('div', { class: 'chart', role: 'img', 'aria-label': opts.label }, empty);
+  const el = h(
+    'div',
+    { class: 'chart', role: 'img', 'aria-label': opts.label, 'data-sync': opts.sync },
+    empty,
+  );
   let plot: uPlot | undefined;
   let data: uPlot.AlignedData = [[], ...opts.lines.map(() => [])];
 
@@ -65,7 +76,11 @@ export function lineChart(opts: {
       {
         width,
         height: opts.height ?? 220,
-        cursor: { drag: { x: true, y: false } },
+        cursor: {
+          drag: { x: true, y: false, setScale: !opts.onZoom },
+          ...(opts.sync ? { sync: { key: opts.sync } } : {}),
+        },
+        hooks: opts.onZoom ? { setSelect: [(u: uPlot) => zoomed(u)] } : {},
         scales: { x: { time: true } },
         axes: [
           axis(),
@@ -80,6 +95,7 @@ export function lineChart(opts: {
               stroke,
               width: 1.6,
               fill: l.fill ? `${stroke}22` : undefined,
+              ...(l.dash ? { dash: [5, 4] } : {}),
               value: (_u: uPlot, v: number | null) => (v === null ? '–' : opts.format(v)),
             } satisfies uPlot.Series;
           }),
@@ -90,6 +106,16 @@ export function lineChart(opts: {
     );
     showWindow();
   };
+  // A drag selected a window: hand it to the page, and clear the selection box.
+  const zoomed = (u: uPlot) => {
+    const sel = u.select;
+    if (!opts.onZoom || sel.width < 2) return;
+    const a = u.posToVal(sel.left, 'x') * 1000;
+    const b = u.posToVal(sel.left + sel.width, 'x') * 1000;
+    u.setSelect({ left: 0, top: 0, width: 0, height: 0 }, false);
+    if (Number.isFinite(a) && Number.isFinite(b) && b > a) opts.onZoom([Math.round(a), Math.round(b)]);
+  };
+  if (opts.onZoom) el.addEventListener('dblclick', () => opts.onZoom?.(undefined));
   let win: [number, number] | undefined;
   const showWindow = () => {
     if (plot && win) plot.setScale('x', { min: win[0] / 1000, max: win[1] / 1000 });

@@ -1,19 +1,41 @@
 import { statusBadge } from '../components/ui.js';
 import { h } from '../lib/dom.js';
-import { formatAgo, formatPercent } from '../lib/format.js';
+import { formatAgo, formatDuration, formatPercent, formatTime } from '../lib/format.js';
 import { availability, downsample, type Point } from '../lib/series.js';
 import type { Router } from '../lib/types.js';
 
-/** The router page's header: name, status and since when, address, driver, labels, upstream, model. */
+/** System facts as the API shows them: the driver's, completed from sysDescr (`os`). */
+type SystemView = NonNullable<Router['system']> & { os?: string };
+
+/**
+ * The router page's header: name, status and since when (relative and the exact time), what it
+ * runs (vendor, model, OS and version, for SNMP and RouterOS alike), uptime, address, driver,
+ * labels, upstream, last poll and last error.
+ */
 export function routerSummary(r: Router): HTMLElement[] {
-  const sys = r.system;
+  const sys = r.system as SystemView | undefined;
+  const unknown = () => h('span', { class: 'muted' }, 'unknown');
   return [
     h(
       'header',
       null,
       h('h2', { style: 'font-size:18px' }, r.name),
-      statusBadge(r.status),
-      h('span', { class: 'muted' }, `since ${formatAgo(r.since)}`),
+      h('span', { 'data-testid': 'router-status' }, statusBadge(r.status)),
+      h(
+        'span',
+        { class: 'muted', 'data-testid': 'router-since', title: r.since ?? '' },
+        r.since ? `since ${formatTime(Date.parse(r.since))} (${formatAgo(r.since)})` : '',
+      ),
+    ),
+    h(
+      'dl',
+      { class: 'kv rtr-system', 'data-testid': 'router-system' },
+      h('dt', null, 'Model'),
+      h('dd', { 'data-field': 'model' }, [sys?.vendor, sys?.model].filter(Boolean).join(' ') || unknown()),
+      h('dt', null, 'OS'),
+      h('dd', { 'data-field': 'os' }, [sys?.os, sys?.version].filter(Boolean).join(' ') || unknown()),
+      h('dt', null, 'Uptime'),
+      h('dd', { 'data-field': 'uptime' }, formatDuration(sys?.uptimeSeconds)),
     ),
     h(
       'dl',
@@ -40,11 +62,8 @@ export function routerSummary(r: Router): HTMLElement[] {
             h('dd', null, h('a', { href: `/routers/${encodeURIComponent(r.parent)}` }, r.parent)),
           ]
         : null,
-      sys?.model || sys?.vendor
-        ? [
-            h('dt', null, 'Model'),
-            h('dd', null, [sys.vendor, sys.model, sys.version].filter(Boolean).join(' ')),
-          ]
+      sys?.description
+        ? [h('dt', null, 'Description'), h('dd', { class: 'muted small rtr-descr' }, sys.description)]
         : null,
       r.lastSuccessAt ? [h('dt', null, 'Last poll'), h('dd', null, formatAgo(r.lastSuccessAt))] : null,
       r.lastError

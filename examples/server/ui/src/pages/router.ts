@@ -1,22 +1,22 @@
+import '../styles/router.css';
 import { type Chart, lineChart } from '../components/chart.js';
+import type { ChartWindow } from '../components/interface-charts.js';
+import { interfacesTab } from '../components/interface-tab.js';
+import { parseView, type RouterView, stepFor, viewQuery } from '../components/interface-url.js';
 import { card, segmented, stat } from '../components/ui.js';
-import { ApiError, api, optional, qs, routerSeries } from '../lib/api.js';
+import { ApiError, api, optional, qs } from '../lib/api.js';
 import { h, mount } from '../lib/dom.js';
-import { formatBytes, formatDuration, formatPercent } from '../lib/format.js';
+import { formatBytes, formatDuration, formatPercent, formatTime } from '../lib/format.js';
 import { live } from '../lib/live.js';
 import { type Page, setTitle } from '../lib/nav.js';
 import { RANGES, type RangeChoice, rangeFor } from '../lib/ranges.js';
 import { align, lastValue, type Point } from '../lib/series.js';
 import type { DhcpRow, PppoeRow, RangeResult, Router, WirelessRow } from '../lib/types.js';
 import { availabilityView, routerSummary, type StatusChange, statusChangesView } from './router-summary.js';
-import {
-  alertsTab,
-  dhcpColumns,
-  interfacesTab,
-  pppoeColumns,
-  searchTab,
-  wirelessColumns,
-} from './router-tabs.js';
+import { alertsTab, dhcpColumns, pppoeColumns, searchTab, wirelessColumns } from './router-tabs.js';
+
+/** Crosshair shared by the health charts (the interface charts have their own group). */
+const HEALTH_SYNC = 'router-health';
 
 const TABS = ['Interfaces', 'PPPoE', 'DHCP', 'Wireless', 'Alerts'] as const;
 
@@ -31,7 +31,20 @@ export const routerPage: Page = (root, params, query) => {
   const id = params.id ?? '';
   const abort = new AbortController();
   const signal = abort.signal;
-  let range: RangeChoice = rangeFor(query.get('range'));
+  // The whole view (range, zoom, charted interfaces, table sort) lives in the URL.
+  let view: RouterView = parseView(query);
+  let range: RangeChoice = rangeFor(view.range);
+  const setView = (patch: Partial<RouterView>) => {
+    view = { ...view, ...patch };
+    range = rangeFor(view.range);
+    history.replaceState(null, '', `/routers/${encodeURIComponent(id)}${viewQuery(view)}`);
+    drawZoomNote();
+  };
+  /** What the charts show: the zoomed window when there is one, else the preset range. */
+  const chartWindow = (): ChartWindow =>
+    view.zoom
+      ? { from: view.zoom[0], to: view.zoom[1], step: stepFor(view.zoom[1] - view.zoom[0]) }
+      : { from: range.from, step: range.step };
   const cleanups: Array<() => void> = [];
   let router: Router | undefined;
 
@@ -56,25 +69,35 @@ export const routerPage: Page = (root, params, query) => {
       format: formatPercent,
       label: 'CPU load',
       height: 180,
+      sync: HEALTH_SYNC,
+      onZoom,
     });
     const mem = lineChart({
       lines: [{ label: 'Used', color: '--chart-out', fill: true }],
       format: formatBytes,
       label: 'Memory used',
       height: 180,
+      sync: HEALTH_SYNC,
+      onZoom,
     });
     const temp = lineChart({
       lines: [{ label: 'Temperature', color: '--chart-in' }],
       format: (v) => `${v.toFixed(0)} °C`,
       label: 'Temperature',
       height: 180,
+      sync: HEALTH_SYNC,
+      onZoom,
     });
     charts.push(cpu, mem, temp);
     const chartCard = (title: string, c: Chart) =>
       h('section', { class: 'card' }, h('div', { class: 'chart-title' }, h('h2', null, title)), c.el);
     mount(health, chartCard('CPU', cpu), chartCard('Memory', mem), chartCard('Temperature', temp));
+    const w = chartWindow();
     const get = (metric: string, fn = 'avg') =>
-      routerSeries(id, metric, { from: range.from, step: range.step, fn }, signal).catch(() => undefined);
+      api<RangeResult>(
+        `/api/v1/metrics/routers/${encodeURIComponent(id)}${qs({ metric, from: w.from, to: w.to, step: w.step, fn })}`,
+        { signal },
+      ).catch(() => undefined);
     const [c, used, total, t, up, uptime] = await Promise.all([
       get('device_cpu_load_ratio'),
       get('device_memory_used_bytes'),
@@ -119,8 +142,28 @@ export const routerPage: Page = (root, params, query) => {
     drawAvailability(up?.series[0]?.points ?? []);
   };
 
+  const zoomNote = h('span', { class: 'muted ifc-zoom', 'data-testid': 'zoom-note' });
+  function drawZoomNote() {
+    if (!view.zoom) {
+      zoomNote.replaceChildren();
+      return;
+    }
+    mount(
+      zoomNote,
+      `Zoomed: ${formatTime(view.zoom[0])} – ${formatTime(view.zoom[1])} `,
+      h('button', { type: 'button', onclick: () => onZoom(undefined) }, 'Reset zoom'),
+    );
+  }
+  /** A drag on any chart zooms every chart; a double-click (or Reset zoom) goes back to the range. */
+  function onZoom(win: [number, number] | undefined) {
+    if (!win && !view.zoom) return;
+    setView({ zoom: win });
+    void loadHealth();
+    ifTab?.redrawCharts();
+  }
+
   const drawAvailability = (points: Point[]) => {
-    mount(avail, ...availabilityView(points, range.label));
+    mount(avail, ...availabilityView(points, view.zoom ? 'zoomed window' : range.label));
     // Status changes come from the stored history; a server without storage has none to show.
     optional<{ changes: StatusChange[] }>(
       `/api/v1/routers/${encodeURIComponent(id)}/status-history${qs({ from: range.from })}`,
@@ -135,6 +178,7 @@ export const routerPage: Page = (root, params, query) => {
   let tab: (typeof TABS)[number] = 'Interfaces';
   let tabCleanup: (() => void) | undefined;
   let tabAbort: AbortController | undefined;
+  let ifTab: ReturnType<typeof interfacesTab> | undefined;
   const drawTab = () => {
     tabCleanup?.();
     tabAbort?.abort();
@@ -143,8 +187,17 @@ export const routerPage: Page = (root, params, query) => {
     abort.signal.addEventListener('abort', () => tabAbort?.abort());
     for (const b of tabList.children) b.setAttribute('aria-selected', String(b.textContent === tab));
     tabCleanup = undefined;
+    ifTab = undefined;
     if (tab === 'Interfaces') {
-      const t = interfacesTab(id, range, s);
+      const t = interfacesTab({
+        router: id,
+        getView: () => view,
+        setView,
+        chartWindow,
+        onZoom,
+        signal: s,
+      });
+      ifTab = t;
       tabCleanup = t.destroy;
       mount(tabBody, t.el);
     } else if (tab === 'PPPoE') {
@@ -213,12 +266,12 @@ export const routerPage: Page = (root, params, query) => {
     RANGES.map((r) => ({ value: r.value, label: r.label })),
     range.value,
     (v) => {
-      range = rangeFor(v);
-      history.replaceState(null, '', `/routers/${encodeURIComponent(id)}?range=${v}`);
+      setView({ range: v, zoom: undefined });
       void loadHealth();
-      if (tab === 'Interfaces') drawTab();
+      ifTab?.redrawCharts();
     },
   );
+  drawZoomNote();
 
   mount(
     root,
@@ -226,7 +279,13 @@ export const routerPage: Page = (root, params, query) => {
       'div',
       { class: 'toolbar' },
       h('a', { href: '/routers' }, '← All routers'),
+      h(
+        'a',
+        { href: `/reports?router=${encodeURIComponent(id)}`, 'data-testid': 'report-link' },
+        'Availability report',
+      ),
       h('span', { class: 'grow' }),
+      zoomNote,
       picker,
     ),
     head,

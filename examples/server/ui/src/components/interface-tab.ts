@@ -1,0 +1,162 @@
+import { h, mount } from '../lib/dom.js';
+import { formatAgo } from '../lib/format.js';
+import { type ChartWindow, interfaceCharts } from './interface-charts.js';
+import { fetchInterfaceTable, type InterfaceTable } from './interface-data.js';
+import { interfaceTable } from './interface-table.js';
+import { defaultCharted, MAX_CHARTED, type RouterView } from './interface-url.js';
+
+/** How often the table's live rates are read again while the page is open. */
+const REFRESH_MS = 15_000;
+
+/**
+ * The router page's Interfaces tab: charts of the chosen interfaces (uplinks first) above the
+ * table of every interface with live rates. The view (charted interfaces, sort) lives in the
+ * page's URL: `getView` reads it, `setView` changes it. The table refreshes itself every 15 s.
+ */
+export function interfacesTab(opts: {
+  router: string;
+  getView: () => RouterView;
+  setView: (patch: Partial<RouterView>) => void;
+  /** The chart window of the current view (preset range or zoom). */
+  chartWindow: () => ChartWindow;
+  onZoom: (window: [number, number] | undefined) => void;
+  signal: AbortSignal;
+}): { el: HTMLElement; redrawCharts(): void; destroy(): void } {
+  const filter = h('input', {
+    type: 'search',
+    placeholder: 'Filter interfaces (name, alias, state)',
+    'aria-label': 'Filter interfaces',
+    class: 'grow',
+  });
+  const updated = h('span', { class: 'muted small', 'data-testid': 'rates-at' });
+  const chartsBox = h('div', null, h('p', { class: 'muted' }, 'Loading…'));
+  const tableBox = h('div', null, h('p', { class: 'muted' }, 'Loading interfaces…'));
+  const el = h(
+    'div',
+    { class: 'grid ifc-tab' },
+    chartsBox,
+    h('div', { class: 'toolbar' }, filter, updated),
+    tableBox,
+  );
+  let table: InterfaceTable | undefined;
+  let charts: { destroy(): void } | undefined;
+  let chartAbort: AbortController | undefined;
+
+  /** The charted names: the URL's, else the default (uplinks, then the busiest ports). */
+  const charted = (): string[] => {
+    const v = opts.getView();
+    if (v.ifs) return v.ifs;
+    return table ? defaultCharted(table.items) : [];
+  };
+
+  const drawTable = () => {
+    if (!table) return;
+    const v = opts.getView();
+    // A refresh must not take the keyboard focus away from the control the user is on.
+    const active = document.activeElement as HTMLElement | null;
+    const focusRow = active?.closest('tr')?.dataset.if;
+    const focusKey = active?.closest('[data-key]')?.getAttribute('data-key');
+    const inTable = active !== null && tableBox.contains(active);
+    mount(
+      tableBox,
+      interfaceTable({
+        rows: table.items,
+        filter: filter.value,
+        sort: v.sort,
+        charted: new Set(charted()),
+        onSort: (sort) => {
+          opts.setView({ sort });
+          drawTable();
+        },
+        onToggle: (name, on) => {
+          const now = charted();
+          const next = on ? [...now.filter((n) => n !== name), name] : now.filter((n) => n !== name);
+          opts.setView({ ifs: next.slice(0, MAX_CHARTED) });
+          drawCharts();
+          drawTable();
+        },
+      }),
+    );
+    if (inTable && focusKey) {
+      const sel = focusRow
+        ? `tr[data-if="${CSS.escape(focusRow)}"] [data-key="${CSS.escape(focusKey)}"]`
+        : `th[data-key="${CSS.escape(focusKey)}"]`;
+      tableBox.querySelector<HTMLElement>(`${sel} input, ${sel} button`)?.focus();
+    }
+    updated.textContent = !table.rates
+      ? 'No storage: live rates are not available.'
+      : table.at
+        ? `Rates from the poll ${formatAgo(table.at)}`
+        : 'No counters stored yet.';
+  };
+
+  const drawCharts = () => {
+    if (!table) return;
+    charts?.destroy();
+    chartAbort?.abort();
+    chartAbort = new AbortController();
+    const s = chartAbort.signal;
+    opts.signal.addEventListener('abort', () => chartAbort?.abort(), { once: true });
+    const rows = new Map(table.items.map((r) => [r.name, r]));
+    const uplinks = table.uplinks;
+    // Uplinks first (in the label's order), then the rest in the order they were chosen.
+    const names = charted();
+    const ordered = [
+      ...names.filter((n) => uplinks.includes(n)),
+      ...names.filter((n) => !uplinks.includes(n)),
+    ];
+    const list = ordered.map((name) => {
+      const r = rows.get(name);
+      return {
+        name,
+        alias: r?.alias ?? r?.description,
+        speedBps: r?.speedBps ?? null,
+        uplink: uplinks.includes(name),
+        state: r?.state ?? 'unknown',
+      };
+    });
+    const c = interfaceCharts({
+      router: opts.router,
+      interfaces: list,
+      window: opts.chartWindow(),
+      onZoom: opts.onZoom,
+      signal: s,
+    });
+    charts = c;
+    mount(chartsBox, c.el);
+  };
+
+  const load = async (first: boolean) => {
+    try {
+      const t = await fetchInterfaceTable(opts.router, opts.signal);
+      if (opts.signal.aborted) return;
+      table = t;
+      drawTable();
+      if (first) drawCharts();
+    } catch (err) {
+      if (opts.signal.aborted) return;
+      if (first) {
+        mount(
+          tableBox,
+          h('p', { class: 'muted' }, `Interfaces are not available: ${(err as Error).message}`),
+        );
+        mount(chartsBox);
+      }
+    }
+  };
+  filter.addEventListener('input', drawTable);
+  void load(true);
+  const timer = setInterval(() => {
+    if (document.visibilityState === 'visible') void load(false);
+  }, REFRESH_MS);
+
+  return {
+    el,
+    redrawCharts: drawCharts,
+    destroy: () => {
+      clearInterval(timer);
+      chartAbort?.abort();
+      charts?.destroy();
+    },
+  };
+}
