@@ -6,6 +6,7 @@ import type { AlertsApi } from './alerts/api.js';
 import { installedAlerts } from './alerts/plugin-api.js';
 import { buildMetricsApp } from './exporter/app.js';
 import { DeviceMetrics } from './exporter/device-metrics.js';
+import { checkMetricsExposure } from './exporter/exposure.js';
 import { routersByStatus } from './exporter/routers-gauge.js';
 import { buildApp } from './http/app.js';
 import { storageInventory } from './inventory/postgres.js';
@@ -53,6 +54,7 @@ export async function runServer(
   server: ServerConfig,
   options: RunOptions = {},
 ): Promise<RunningServer> {
+  checkMetricsExposure(config.metrics.host, server.metrics, monitor.logger);
   const deviceMetrics = new DeviceMetrics(monitor.bus);
   processMetrics(monitor.metrics);
   await monitor.start();

@@ -48,8 +48,16 @@ export const serverConfigSchema = z
       .prefault({}),
     metrics: z
       .object({
-        /** When set, `/metrics`, `/metrics/devices` and `/sd/devices` want `Authorization: Bearer <token>`. */
+        /**
+         * When set, `/metrics`, `/metrics/devices` and `/sd/devices` want `Authorization: Bearer <token>`.
+         * Env: ISPM_METRICS_TOKEN. Required when `metrics.host` is not a loopback address, unless `anonymous`.
+         */
         token: z.string().min(16).optional(),
+        /**
+         * Serve the metrics port without a token on a non-loopback address (e.g. a network only
+         * Prometheus reaches). Logged as a warning at every start.
+         */
+        anonymous: z.boolean().default(false),
       })
       .strict()
       .prefault({}),
@@ -93,6 +101,7 @@ export const SERVER_ENV = [
   'ISPM_ADMIN_API_KEY',
   'ISPM_LICENSE_FILE',
   'ISPM_LICENSE_PUBLIC_KEY',
+  'ISPM_METRICS_TOKEN',
   'ISPM_ROLE',
 ];
 
@@ -107,7 +116,9 @@ export const KNOWN_ENV = [
   'POLLER_CONCURRENT',
   'POLLER_TIMEOUT',
   'LOG_LEVEL',
+  'API_HOST',
   'API_PORT',
+  'METRICS_HOST',
   'METRICS_PORT',
   'CLUSTER',
   ...SERVER_ENV,
@@ -133,6 +144,7 @@ export function parseServerConfig(
   set('auth', 'adminApiKey', env.ISPM_ADMIN_API_KEY);
   set('license', 'path', env.ISPM_LICENSE_FILE);
   set('license', 'publicKey', env.ISPM_LICENSE_PUBLIC_KEY);
+  set('metrics', 'token', env.ISPM_METRICS_TOKEN);
   if (env.ISPM_ROLE) {
     if (!(SERVER_ROLES as readonly string[]).includes(env.ISPM_ROLE)) {
       throw new MonitorError(

@@ -60,7 +60,7 @@ describe('deployment files', () => {
   it('docker-compose has api, poller and postgres with known env names and real health endpoints', async () => {
     const compose = parse(read('docker-compose.yml'), { merge: true });
     expect(Object.keys(compose.services)).toEqual(expect.arrayContaining(['api', 'poller', 'postgres']));
-    expect(compose.services.api.ports).toEqual(['8080:8080', '9090:9090']);
+    expect(compose.services.api.ports).toEqual(['8080:8080', '127.0.0.1:9090:9090']);
     for (const name of ['api', 'poller', 'migrate']) {
       const svc = compose.services[name];
       expect(svc.image, name).toBe('ispmonitor:dev');

@@ -20,6 +20,7 @@ import {
 const missing = prometheusMissing();
 const DEPLOY = join(ROOT, 'deploy');
 const KEY = 'ispm_prometheus_test_key_0123456789abcdefghijkl';
+const METRICS_TOKEN = 'prometheus-scrape-token-0123456789';
 
 /** Every PromQL expression of the dashboards, with Grafana's variables filled in. */
 function dashboardExprs(): Array<{ where: string; expr: string }> {
@@ -127,7 +128,11 @@ describe.skipIf(missing)(
         snmp: { version: '2c', community: 'promtest' },
       }));
       const serverConfig = parseServerConfig(
-        { auth: { adminApiKey: KEY }, license: { path: licence, publicKey: keys.publicKey } },
+        {
+          auth: { adminApiKey: KEY },
+          license: { path: licence, publicKey: keys.publicKey },
+          metrics: { token: METRICS_TOKEN },
+        },
         {},
       );
       const monitor = await assemble(config, secrets, { memoryDb: true });
@@ -138,11 +143,26 @@ describe.skipIf(missing)(
       }, 200);
 
       const target = new URL(server.urls.metrics).host;
-      const promConfig = readFileSync(join(DEPLOY, 'prometheus', 'prometheus.yml'), 'utf8')
-        .replaceAll('ispmonitor:9090', target)
-        .replace(/scrape_interval: \S+/, 'scrape_interval: 1s')
-        .replace(/evaluation_interval: \S+/, 'evaluation_interval: 1s')
-        .replace(/refresh_interval: \S+/, 'refresh_interval: 1s');
+      // The server wants its metrics token: Prometheus reads it from the file beside its config,
+      // as the replica configs ship; the one-process config gets the same lines here.
+      writeFileSync(join(dir, 'ispmonitor-metrics-token'), `${METRICS_TOKEN}\n`);
+      const single = parse(
+        readFileSync(join(DEPLOY, 'prometheus', 'prometheus.yml'), 'utf8')
+          .replaceAll('ispmonitor:9090', target)
+          .replace(/scrape_interval: \S+/, 'scrape_interval: 1s')
+          .replace(/evaluation_interval: \S+/, 'evaluation_interval: 1s')
+          .replace(/refresh_interval: \S+/, 'refresh_interval: 1s'),
+      );
+      // `type` explicitly: inside http_sd_configs this Prometheus (2.42) sends the bare token without it.
+      const authorization = () => ({
+        type: 'Bearer',
+        credentials_file: join(dir, 'ispmonitor-metrics-token'),
+      });
+      for (const job of single.scrape_configs) {
+        job.authorization = authorization();
+        for (const sd of job.http_sd_configs ?? []) sd.authorization = authorization();
+      }
+      const promConfig = stringify(single);
       writeFileSync(join(dir, 'prometheus.yml'), promConfig);
       writeFileSync(join(dir, 'rules.yml'), readFileSync(join(DEPLOY, 'prometheus', 'rules.yml')));
       prom = await startPrometheus(join(dir, 'prometheus.yml'));
@@ -167,13 +187,29 @@ describe.skipIf(missing)(
         'prometheus-k8s.yml',
         'prometheus.yml',
       ]);
+      // The shipped files, each beside a token file as the operator provides it.
+      const shipped = mkdtempSync(join(dir, 'shipped-'));
+      writeFileSync(join(shipped, 'ispmonitor-metrics-token'), `${METRICS_TOKEN}\n`);
+      writeFileSync(join(shipped, 'rules.yml'), readFileSync(join(DEPLOY, 'prometheus', 'rules.yml')));
+      for (const f of scrapeConfigs())
+        writeFileSync(join(shipped, f), readFileSync(join(DEPLOY, 'prometheus', f)));
       for (const file of [
-        ...scrapeConfigs().map((f) => join(DEPLOY, 'prometheus', f)),
+        ...scrapeConfigs().map((f) => join(shipped, f)),
         join(dir, 'prometheus.yml'),
         join(dir, 'multi.yml'),
       ]) {
         const cfg = promtool(['check', 'config', file]);
         expect(cfg.code, `${file}\n${cfg.output}`).toBe(0);
+      }
+    });
+
+    it('the metrics port answers 401 without the token, 200 with it', async () => {
+      for (const path of ['/metrics', '/metrics/devices', '/sd/devices']) {
+        expect((await fetch(`${server.urls.metrics}${path}`)).status, path).toBe(401);
+        const ok = await fetch(`${server.urls.metrics}${path}`, {
+          headers: { authorization: `Bearer ${METRICS_TOKEN}` },
+        });
+        expect(ok.status, path).toBe(200);
       }
     });
 

@@ -12,7 +12,9 @@ const ENV_OVERRIDES: Array<{ env: string; path: string[]; type: 'string' | 'int'
   { env: 'POLLER_CONCURRENT', path: ['poller', 'concurrency'], type: 'int' },
   { env: 'POLLER_TIMEOUT', path: ['poller', 'timeout'], type: 'string' },
   { env: 'LOG_LEVEL', path: ['logLevel'], type: 'string' },
+  { env: 'API_HOST', path: ['api', 'host'], type: 'string' },
   { env: 'API_PORT', path: ['api', 'port'], type: 'int' },
+  { env: 'METRICS_HOST', path: ['metrics', 'host'], type: 'string' },
   { env: 'METRICS_PORT', path: ['metrics', 'port'], type: 'int' },
   { env: 'CLUSTER', path: ['cluster', 'mode'], type: 'string' },
 ];
@@ -41,8 +43,8 @@ export interface LoadConfigOptions {
 
 /**
  * Reads the config: defaults, then the YAML file, then environment overrides (`DATABASE_URL`,
- * `POLLER_WORKERS`, `POLLER_CONCURRENT`, `POLLER_TIMEOUT`, `LOG_LEVEL`, `API_PORT`,
- * `METRICS_PORT`, `CLUSTER`). Strings may refer to secrets as `${ENV_VAR}` or `file:/path`.
+ * `POLLER_WORKERS`, `POLLER_CONCURRENT`, `POLLER_TIMEOUT`, `LOG_LEVEL`, `API_HOST`, `API_PORT`,
+ * `METRICS_HOST`, `METRICS_PORT`, `CLUSTER`). Strings may refer to secrets as `${ENV_VAR}` or `file:/path`.
  * Errors name the file, the line, the path in the file and what was expected.
  */
 export async function loadConfig(path?: string, options: LoadConfigOptions = {}): Promise<LoadedConfig> {

@@ -46,12 +46,14 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    /** The REST API and web UI listener. `host` 127.0.0.1 by default (env API_HOST): bind wider on purpose. */
     api: z
-      .object({ host: z.string().default('0.0.0.0'), port: port.default(8080) })
+      .object({ host: z.string().min(1).default('127.0.0.1'), port: port.default(8080) })
       .strict()
       .prefault({}),
+    /** The Prometheus listener. `host` 127.0.0.1 by default (env METRICS_HOST): bind wider on purpose. */
     metrics: z
-      .object({ host: z.string().default('0.0.0.0'), port: port.default(9090) })
+      .object({ host: z.string().min(1).default('127.0.0.1'), port: port.default(9090) })
       .strict()
       .prefault({}),
     database: z
