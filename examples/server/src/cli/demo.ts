@@ -27,8 +27,10 @@ export interface DemoOptions {
   apiPort?: number;
   metricsPort?: number;
   host?: string;
-  /** Poll interval of the simulated routers. */
+  /** Poll interval of the simulated routers. Default `5s`. */
   interval?: string;
+  /** Physical ports per simulated SNMP router (the simulator's default, 8, when absent). */
+  ports?: number;
   /**
    * Backfill 30 days of history (sessions, leases, status changes, charts) at start: about half a
    * minute. Default false here (tests start demos); `ispmonitor demo` turns it on (`--no-history`).
@@ -144,6 +146,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
   const fleet = await createDemoFleet({
     snmpDevices: routers,
     interval,
+    ...(options.ports !== undefined ? { interfaces: options.ports } : {}),
     problemsDelayMs: options.history ? 45_000 : 0,
   });
   let bngs: DemoBngs | undefined;
@@ -218,6 +221,10 @@ export function demoCommand(program: Command): void {
     .option('--metrics-port <port>', 'metrics port', port('--metrics-port'), 9090)
     .option('--host <address>', 'listen address', '127.0.0.1')
     .option('--no-history', 'skip the 30 days of backfilled history (starts faster)')
+    .option('--ports <n>', 'physical ports per simulated router (default 8; the UI benchmark uses 36)', (v) =>
+      Number(v),
+    )
+    .option('--interval <duration>', 'poll interval of the simulated routers', '5s')
     .action(
       async (opts: {
         routers: number;
@@ -227,10 +234,24 @@ export function demoCommand(program: Command): void {
         metricsPort: number;
         host: string;
         history: boolean;
+        ports?: number;
+        interval: string;
       }) => {
         if (opts.devices !== undefined) opts.routers = opts.devices;
         if (!Number.isInteger(opts.routers) || opts.routers < 1 || opts.routers > 5000) {
           throw new CliError('--routers must be 1..5000', ExitCode.USAGE);
+        }
+        if (
+          opts.ports !== undefined &&
+          (!Number.isInteger(opts.ports) || opts.ports < 2 || opts.ports > 96)
+        ) {
+          throw new CliError('--ports must be 2..96', ExitCode.USAGE);
+        }
+        if (!/^\d+(ms|s|m|h)$/.test(opts.interval)) {
+          throw new CliError(
+            `--interval: "${opts.interval}" is not a duration like 5s or 1m`,
+            ExitCode.USAGE,
+          );
         }
         const demo = await startDemo({
           routers: opts.routers,
@@ -238,6 +259,8 @@ export function demoCommand(program: Command): void {
           metricsPort: opts.metricsPort,
           host: opts.host,
           history: opts.history,
+          interval: opts.interval,
+          ...(opts.ports !== undefined ? { ports: opts.ports } : {}),
         });
         exitOnSignals({ ...demo.server, shutdown: () => demo.stop() }, 10, (m) =>
           process.stderr.write(`${m}\n`),
