@@ -24,7 +24,8 @@ export function openDb(o: ConnectOptions): Promise<Db> {
       onIdleError: o.onIdleError,
     });
   }
-  return openPglite({ dataDir: o.dataDir, memory: o.memory });
+  // A lost worker thread is reported like a lost idle connection (the health check fails too).
+  return openPglite({ dataDir: o.dataDir, memory: o.memory, onWorkerGone: o.onIdleError });
 }
 
 /** Where the options point, without secrets: for logs and health details. */

@@ -16,7 +16,7 @@ const modDir = join(pkg, 'test-artifacts', `lock-child-${process.pid}`);
 
 function transpile(): void {
   mkdirSync(modDir, { recursive: true });
-  for (const f of ['lock', 'pglite', 'types', 'binary']) {
+  for (const f of ['lock', 'pglite', 'pglite-host', 'pglite-entry', 'pglite-worker', 'types', 'binary']) {
     const src = readFileSync(join(pkg, 'src', 'db', `${f}.ts`), 'utf8');
     const out = ts.transpileModule(src, {
       compilerOptions: {

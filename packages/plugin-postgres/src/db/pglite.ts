@@ -1,16 +1,99 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
+import type { Worker } from 'node:worker_threads';
 import { encodeBinaryCopy } from './binary.js';
 import { type FolderLock, lockDataDir } from './lock.js';
+import { PgliteWorkerClient } from './pglite-host.js';
 import type { CopySpec, Db, Queryable, QueryResult } from './types.js';
 import { assertIdentifier, copyText } from './types.js';
 
-/** Where PGlite keeps its data. */
+/** Where PGlite keeps its data, and on which thread it runs. */
 export interface PgliteDbOptions {
   /** Data folder; ignored when `memory` is true. */
   dataDir?: string;
   /** An in-memory database, gone when closed. */
   memory?: boolean;
+  /**
+   * `worker` (default): PGlite runs in its own thread, so its WebAssembly work never delays the
+   * poller's timers; statements go to it by message. `main`: in this thread, as before (kept for
+   * comparison benchmarks). The environment variable `ISPMONITOR_PGLITE_THREAD` overrides it.
+   */
+  thread?: 'worker' | 'main';
+  /** Called once if the worker thread dies (every later call then fails with that error). */
+  onWorkerGone?: (err: Error) => void;
+}
+
+/** A transaction's handle: statements and COPY inside it. */
+type TxHandle = Queryable & { copy(spec: CopySpec): Promise<number> };
+
+const workers = new WeakMap<Db, PgliteWorkerClient>();
+
+/** The worker thread behind a PGlite `Db` (undefined when it runs in this thread): for tests. */
+export function pgliteWorkerOf(db: Db): Worker | undefined {
+  return workers.get(db)?.thread;
+}
+
+/** A COPY as PGlite runs it: the statement (reading /dev/blob) and its input, in one buffer. */
+function copyJob(spec: CopySpec): { sql: string; bytes: Uint8Array; count: number } {
+  const count = spec.payload ? spec.payload.rows : spec.rows.length;
+  const cols = spec.columns.map(assertIdentifier).join(', ');
+  const format = spec.payload || spec.binary ? ' WITH (FORMAT binary)' : '';
+  const parts: Uint8Array[] = spec.payload
+    ? [...spec.payload.pieces()]
+    : [spec.binary ? encodeBinaryCopy(spec.binary, spec.rows) : Buffer.from(copyText(spec.rows))];
+  // A fresh buffer of our own, so it can be transferred (small Buffers share a pool).
+  const bytes = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
+  let o = 0;
+  for (const p of parts) {
+    bytes.set(p, o);
+    o += p.byteLength;
+  }
+  return { sql: `COPY ${assertIdentifier(spec.table)} (${cols}) FROM '/dev/blob'${format}`, bytes, count };
+}
+
+function viaWorker(client: PgliteWorkerClient, tx?: number): TxHandle {
+  return {
+    query<R>(sql: string, params: readonly unknown[] = []): Promise<QueryResult<R>> {
+      return client.call<R>({ op: 'query', tx, sql, params });
+    },
+    async copy(spec) {
+      const job = copyJob(spec);
+      if (job.count === 0) return 0;
+      await client.call({ op: 'copy', tx, sql: job.sql, bytes: job.bytes }, [
+        job.bytes.buffer as ArrayBuffer,
+      ]);
+      return job.count;
+    },
+  };
+}
+
+async function openInWorker(dataDir: string | undefined, options: PgliteDbOptions): Promise<Db> {
+  const client = await PgliteWorkerClient.start(dataDir, options.onWorkerGone);
+  const outside = viaWorker(client);
+  const db: Db = {
+    engine: 'pglite',
+    query: outside.query,
+    copy: outside.copy,
+    async transaction(fn) {
+      // PGlite's one connection: once BEGIN has run in the worker, statements outside this
+      // transaction wait there until it ends, as they do with an in-process PGlite.
+      const tx = client.txId();
+      await client.call({ op: 'begin', tx });
+      let out: Awaited<ReturnType<typeof fn>>;
+      try {
+        out = await fn(viaWorker(client, tx));
+      } catch (err) {
+        await client.call({ op: 'end', tx, commit: false }).catch(() => {});
+        throw err;
+      }
+      await client.call({ op: 'end', tx, commit: true });
+      return out;
+    },
+    poolStats: () => client.stats(),
+    close: () => client.close(),
+  };
+  workers.set(db, client);
+  return db;
 }
 
 interface PgliteLike {
@@ -24,33 +107,47 @@ interface PgliteLike {
   waitReady: Promise<void>;
 }
 
-function wrap(db: PgliteLike): Queryable & { copy(spec: CopySpec): Promise<number> } {
+function inThread(pg: PgliteLike): TxHandle {
   return {
     async query<R>(sql: string, params: readonly unknown[] = []): Promise<QueryResult<R>> {
-      const res = await db.query<R>(sql, params as unknown[]);
+      const res = await pg.query<R>(sql, params as unknown[]);
       return { rows: res.rows, rowCount: res.affectedRows ?? 0 };
     },
     async copy(spec) {
-      const count = spec.payload ? spec.payload.rows : spec.rows.length;
-      if (count === 0) return 0;
-      const cols = spec.columns.map(assertIdentifier).join(', ');
-      // PGlite reads COPY input from a Blob mounted at /dev/blob: one call, no per-row parsing in JS.
-      const format = spec.payload || spec.binary ? ' WITH (FORMAT binary)' : '';
-      const parts = spec.payload
-        ? [...spec.payload.pieces()]
-        : [spec.binary ? encodeBinaryCopy(spec.binary, spec.rows) : copyText(spec.rows)];
-      await db.query(`COPY ${assertIdentifier(spec.table)} (${cols}) FROM '/dev/blob'${format}`, [], {
-        blob: new Blob(parts as unknown as ConstructorParameters<typeof Blob>[0]),
-      });
-      return count;
+      const job = copyJob(spec);
+      if (job.count === 0) return 0;
+      await pg.query(job.sql, [], { blob: new Blob([job.bytes as unknown as ArrayBuffer]) });
+      return job.count;
     },
   };
 }
 
+async function openInThread(dataDir: string | undefined): Promise<Db> {
+  const { PGlite } = await import('@electric-sql/pglite');
+  const pg = (dataDir ? new PGlite(dataDir) : new PGlite()) as unknown as PgliteLike;
+  await pg.waitReady;
+  const inner = inThread(pg);
+  return {
+    engine: 'pglite',
+    query: inner.query,
+    copy: inner.copy,
+    transaction: (fn) => pg.transaction((tx) => fn(inThread(tx))),
+    poolStats: () => ({ total: 1, idle: 1, waiting: 0 }),
+    close: () => pg.close(),
+  };
+}
+
+/** The thread PGlite runs on: the option, unless the environment says otherwise. */
+function threadOf(options: PgliteDbOptions): 'worker' | 'main' {
+  const env = process.env.ISPMONITOR_PGLITE_THREAD;
+  if (env === 'main' || env === 'worker') return env;
+  return options.thread ?? 'worker';
+}
+
 /**
- * Opens an embedded PGlite (imported lazily: it is large and slow to load). A folder database is
- * guarded by a lock file first, so a second process gets a clear error instead of a corrupted
- * folder. PGlite has one connection: statements run one at a time.
+ * Opens an embedded PGlite (loaded lazily: it is large and slow to start), by default in a worker
+ * thread. A folder database is guarded by a lock file first, so a second process gets a clear
+ * error instead of a corrupted folder. PGlite has one connection: statements run one at a time.
  */
 export async function openPglite(options: PgliteDbOptions): Promise<Db> {
   let lock: FolderLock | undefined;
@@ -60,35 +157,23 @@ export async function openPglite(options: PgliteDbOptions): Promise<Db> {
     lock = lockDataDir(dataDir);
     mkdirSync(dataDir, { recursive: true });
   }
-  let pg: PgliteLike;
+  let db: Db;
   try {
-    const { PGlite } = await import('@electric-sql/pglite');
-    pg = (dataDir ? new PGlite(dataDir) : new PGlite()) as unknown as PgliteLike;
-    await pg.waitReady;
+    db = threadOf(options) === 'worker' ? await openInWorker(dataDir, options) : await openInThread(dataDir);
   } catch (err) {
     lock?.release();
     throw err;
   }
   let closed = false;
-  const inner = wrap(pg);
-  return {
-    engine: 'pglite',
-    query: inner.query,
-    copy: inner.copy,
-    transaction(fn) {
-      return pg.transaction((tx) => fn(wrap(tx)));
-    },
-    poolStats() {
-      return { total: 1, idle: 1, waiting: 0 };
-    },
-    async close() {
-      if (closed) return;
-      closed = true;
-      try {
-        await pg.close();
-      } finally {
-        lock?.release();
-      }
-    },
+  const close = db.close;
+  db.close = async () => {
+    if (closed) return;
+    closed = true;
+    try {
+      await close();
+    } finally {
+      lock?.release();
+    }
   };
+  return db;
 }

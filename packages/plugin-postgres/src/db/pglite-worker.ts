@@ -1,0 +1,134 @@
+/**
+ * The PGlite worker thread: owns the one PGlite instance and runs what the main thread sends
+ * (pglite-protocol.ts). PGlite's WebAssembly work is synchronous; here it blocks this thread
+ * only, never the poller's timers.
+ *
+ * This file imports nothing of ours at run time: from TypeScript sources (tests) it is loaded
+ * transpiled as a `data:` URL, where only `node:` modules and absolute URLs resolve.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import type { WireError, WorkerInit, WorkerReady, WorkerReply, WorkerRequest } from './pglite-protocol.js';
+
+interface Tx {
+  query<R>(sql: string, params?: unknown[], opts?: { blob?: Blob }): Promise<PgliteResult<R>>;
+}
+interface PgliteResult<R> {
+  rows: R[];
+  affectedRows?: number;
+}
+interface Pglite extends Tx {
+  transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+  waitReady: Promise<void>;
+}
+
+/** An open transaction: its handle, and how the main thread ends it. */
+interface OpenTx {
+  tx: Tx;
+  finish(commit: boolean): void;
+  done: Promise<unknown>;
+}
+
+/** Thrown inside PGlite's transaction callback to make it roll back. */
+const ROLLBACK = Symbol('rollback');
+
+/** Plain fields of an error (PostgreSQL's code, detail, constraint …), nothing that may not clone. */
+function toWire(err: unknown): WireError {
+  const e = err instanceof Error ? err : new Error(String(err));
+  const fields: Record<string, string | number | boolean> = {};
+  for (const [key, value] of Object.entries(e)) {
+    // `query`/`params` may be large or hold input; the caller knows what it sent.
+    if (key === 'query' || key === 'params' || key === 'queryOptions') continue;
+    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
+      fields[key] = value;
+    }
+  }
+  return { name: e.name, message: e.message, stack: e.stack, fields };
+}
+
+async function main(port: NonNullable<typeof parentPort>, init: WorkerInit): Promise<void> {
+  let pg: Pglite;
+  try {
+    const { PGlite } = (await import(init.pgliteUrl)) as { PGlite: new (dir?: string) => Pglite };
+    pg = init.dataDir ? new PGlite(init.dataDir) : new PGlite();
+    await pg.waitReady;
+  } catch (err) {
+    port.postMessage({ ready: true, ok: false, error: toWire(err) } satisfies WorkerReady);
+    return;
+  }
+  const open = new Map<number, OpenTx>();
+  const reply = (r: WorkerReply) => port.postMessage(r);
+  const fail = (id: number, err: unknown) => reply({ id, ok: false, error: toWire(err) });
+  const target = (tx: number | undefined): Tx => {
+    if (tx === undefined) return pg;
+    const t = open.get(tx);
+    if (!t) throw new Error(`transaction ${tx} is not open`);
+    return t.tx;
+  };
+
+  const begin = (id: number, txId: number) => {
+    let finish: (commit: boolean) => void = () => {};
+    const decided = new Promise<boolean>((resolve) => {
+      finish = resolve;
+    });
+    let entered = false;
+    const done = pg.transaction(async (tx) => {
+      entered = true;
+      open.set(txId, { tx, finish, done });
+      reply({ id, ok: true, rows: [], rowCount: 0 });
+      const commit = await decided;
+      open.delete(txId);
+      if (!commit) throw ROLLBACK;
+    });
+    // BEGIN itself failed: the callback never ran, so the main thread still waits for `begin`.
+    done.catch((err: unknown) => {
+      if (!entered) fail(id, err);
+    });
+  };
+
+  const end = async (id: number, txId: number, commit: boolean) => {
+    const t = open.get(txId);
+    if (!t) return fail(id, new Error(`transaction ${txId} is not open`));
+    t.finish(commit);
+    try {
+      await t.done;
+      reply({ id, ok: true, rows: [], rowCount: 0 });
+    } catch (err) {
+      if (err === ROLLBACK) reply({ id, ok: true, rows: [], rowCount: 0 });
+      else fail(id, err);
+    }
+  };
+
+  port.on('message', async (m: WorkerRequest) => {
+    try {
+      switch (m.op) {
+        case 'query': {
+          const res = await target(m.tx).query(m.sql, m.params as unknown[]);
+          return reply({ id: m.id, ok: true, rows: res.rows, rowCount: res.affectedRows ?? 0 });
+        }
+        case 'copy': {
+          // PGlite reads COPY input from a Blob mounted at /dev/blob.
+          const blob = new Blob([m.bytes as unknown as ArrayBuffer]);
+          const res = await target(m.tx).query(m.sql, [], { blob });
+          return reply({ id: m.id, ok: true, rows: [], rowCount: res.affectedRows ?? 0 });
+        }
+        case 'begin':
+          return begin(m.id, m.tx);
+        case 'end':
+          return await end(m.id, m.tx, m.commit);
+        case 'close':
+          await pg.close();
+          reply({ id: m.id, ok: true, rows: [], rowCount: 0 });
+          port.close();
+          return;
+        default:
+          throw new Error(`unknown request ${JSON.stringify((m as { op?: unknown }).op)}`);
+      }
+    } catch (err) {
+      fail(m.id, err);
+    }
+  });
+  port.postMessage({ ready: true, ok: true } satisfies WorkerReady);
+}
+
+if (parentPort) void main(parentPort, workerData as WorkerInit);
