@@ -1,21 +1,27 @@
 import './styles.css';
+import { overloadBanner } from './components/overload-banner.js';
 import { searchBox } from './components/search-box.js';
 import { api, fetchAlerts, onUnauthorised } from './lib/api.js';
-import { h, icon } from './lib/dom.js';
+import { watchTables } from './lib/cards.js';
+import { h, icon, s } from './lib/dom.js';
 import { live } from './lib/live.js';
-import { onNavigate, onTitle, route, startRouter } from './lib/nav.js';
+import { notFound, onNavigate, onTitle, route, startRouter } from './lib/nav.js';
 import { toggleTheme } from './lib/theme.js';
 import type { Me } from './lib/types.js';
 import { alertsPage } from './pages/alerts.js';
 import { ipPage, macPage } from './pages/bindings.js';
 import { loginPage } from './pages/login.js';
+import { notFoundPage } from './pages/not-found.js';
 import { overviewPage } from './pages/overview.js';
+import { reportsPage } from './pages/reports.js';
 import { routerPage } from './pages/router.js';
 import { routersPage } from './pages/routers.js';
 import { subscriberPage } from './pages/subscriber.js';
 import { topologyPage } from './pages/topology.js';
 
 const app = document.getElementById('app') as HTMLElement;
+// Tables that pages build by hand get their cells labelled for the phone card layout.
+watchTables(app);
 
 route('/', 'Overview', overviewPage);
 route('/routers', 'Routers', routersPage);
@@ -25,13 +31,30 @@ route('/alerts', 'Alerts', alertsPage);
 route('/subscribers/:user', 'Subscriber', subscriberPage);
 route('/ips/:ip', 'IP address', ipPage);
 route('/macs/:mac', 'MAC address', macPage);
+route('/reports', 'Reports', reportsPage);
+notFound('Page not found', notFoundPage);
 
 const NAV = [
   { path: '/', label: 'Overview', icon: 'overview' },
   { path: '/routers', label: 'Routers', icon: 'routers' },
   { path: '/topology', label: 'Topology', icon: 'topology' },
   { path: '/alerts', label: 'Alerts', icon: 'alerts' },
+  { path: '/reports', label: 'Reports', icon: 'reports' },
 ] as const;
+
+/** Icons the shell needs beyond the shared set (drawn the same way: 24×24, stroked). */
+const SHELL_ICONS: Record<string, string> = {
+  reports: 'M5 3h10l4 4v14H5zM9 17v-4M12 17v-7M15 17v-2',
+  docs: 'M6 3h9l3 3v15H6zM9 9h6M9 13h6M9 17h4',
+};
+const navIcon = (name: string) =>
+  SHELL_ICONS[name]
+    ? s(
+        'svg',
+        { viewBox: '0 0 24 24', 'aria-hidden': 'true', focusable: 'false' },
+        s('path', { d: SHELL_ICONS[name] }),
+      )
+    : icon(name);
 
 /** The frame around every page: navigation, live indicator, theme toggle, logout. */
 function shell(): HTMLElement {
@@ -40,7 +63,7 @@ function shell(): HTMLElement {
     h(
       'a',
       { href: n.path, 'data-nav': n.path },
-      icon(n.icon),
+      navIcon(n.icon),
       h('span', null, n.label),
       n.path === '/alerts' ? firing : null,
     ),
@@ -55,6 +78,7 @@ function shell(): HTMLElement {
   );
   const outlet = h('main', { class: 'content', id: 'main' });
   const search = searchBox();
+  const overload = overloadBanner();
   const root = h(
     'div',
     { class: 'shell' },
@@ -67,6 +91,8 @@ function shell(): HTMLElement {
         'div',
         { class: 'sidebar-foot' },
         userEl,
+        // The API description is a server page (not part of this app): a full page load.
+        h('a', { href: '/api/docs', class: 'btn docs-link' }, navIcon('docs'), 'API docs'),
         h(
           'button',
           { type: 'button', onclick: toggleTheme, 'aria-label': 'Switch between dark and light theme' },
@@ -89,7 +115,13 @@ function shell(): HTMLElement {
         ),
       ),
     ),
-    h('div', { class: 'main' }, h('header', { class: 'topbar' }, menuBtn, title, search.el, liveEl), outlet),
+    h(
+      'div',
+      { class: 'main' },
+      overload.el,
+      h('header', { class: 'topbar' }, menuBtn, title, search.el, liveEl),
+      outlet,
+    ),
   );
   menuBtn.addEventListener('click', () => {
     const open = root.classList.toggle('menu-open');
@@ -197,6 +229,16 @@ function setUser(el: HTMLElement, me: Me | undefined): void {
   el.textContent = `Signed in as ${name}${me?.role ? ` (${me.role})` : ''}`;
 }
 
+/**
+ * Where to go after signing in: the page asked for, or `/login?next=…` (the server's pages such
+ * as /api/docs send browsers there). Only a path on this site: never another origin.
+ */
+function afterLogin(): string {
+  if (location.pathname !== '/login') return location.pathname + location.search;
+  const next = new URLSearchParams(location.search).get('next') ?? '/';
+  return /^\/(?![/\\])/.test(next) ? next : '/';
+}
+
 let loginShown = false;
 function showLogin(): void {
   if (loginShown) return;
@@ -205,8 +247,7 @@ function showLogin(): void {
   loginPage(app, () => {
     // A fresh page load after login: the shell, the stream and the router start exactly once.
     remember(true);
-    const next = location.pathname === '/login' ? '/' : location.pathname + location.search;
-    location.replace(next);
+    location.replace(afterLogin());
   });
 }
 

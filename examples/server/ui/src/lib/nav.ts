@@ -9,6 +9,7 @@ interface Route {
 }
 
 const routes: Route[] = [];
+let notFoundPage: { page: Page; title: string } | undefined;
 let current: (() => void) | undefined;
 let outlet: HTMLElement | undefined;
 const changeListeners = new Set<(path: string, title: string) => void>();
@@ -23,6 +24,14 @@ export function route(path: string, title: string, page: Page): void {
     })}/?$`,
   );
   routes.push({ pattern, keys, page, title });
+}
+
+/**
+ * The page for a URL no route matches (a mistyped or stale link): shown at that URL, so the
+ * address bar still says what was asked for. Without one, such URLs go to the overview.
+ */
+export function notFound(title: string, page: Page): void {
+  notFoundPage = { page, title };
 }
 
 /** Called after each navigation (the shell highlights the nav entry and sets the title). */
@@ -46,6 +55,12 @@ function render(): void {
     outlet.replaceChildren();
     current = r.page(outlet, params, new URLSearchParams(location.search));
     for (const fn of changeListeners) fn(path, r.title);
+    return;
+  }
+  if (notFoundPage) {
+    outlet.replaceChildren();
+    current = notFoundPage.page(outlet, {}, new URLSearchParams(location.search));
+    for (const fn of changeListeners) fn(path, notFoundPage.title);
     return;
   }
   navigate('/', true);

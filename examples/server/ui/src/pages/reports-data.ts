@@ -1,0 +1,203 @@
+/**
+ * The availability report's data: the API's shapes, the period choices, the page's URL state and
+ * sorting. DOM-free (unit-tested in Node).
+ */
+import { api, qs } from '../lib/api.js';
+import { sortBy } from '../lib/series.js';
+
+/** Milliseconds per status, as the report sums them. */
+export interface StatusTimes {
+  online: number;
+  unreachable: number;
+  offline: number;
+  unknown: number;
+}
+
+/** Figures shared by a router's, a site's and the fleet's line. */
+export interface Covered {
+  ms: StatusTimes;
+  coveredMs: number;
+  coveredFrom: number | null;
+  coveredTo: number | null;
+  availability: number | null;
+  downtimeMs: number;
+}
+
+/** One router's line of the report (`outages` is a count here). */
+export interface ReportRouter extends Covered {
+  id: string;
+  name: string;
+  site: string | null;
+  status: string;
+  outages: number;
+}
+
+/** One site's line (`site` null: routers without a site label). */
+export interface ReportSite extends Covered {
+  site: string | null;
+  routers: number;
+  coveredRouters: number;
+  outages: number;
+}
+
+/** The report over a period. */
+export interface AvailabilityReport {
+  from: number;
+  to: number;
+  generatedAt: number;
+  total: ReportSite;
+  sites: ReportSite[];
+  routers: ReportRouter[];
+}
+
+/** One outage of a router. */
+export interface ReportOutage {
+  start: number;
+  end: number | null;
+  durationMs: number;
+  cause: 'down' | 'unreachable';
+  reason: string | null;
+  startedBefore: boolean;
+  since: number | null;
+}
+
+/** A router's drill-down. */
+export interface RouterDrillDown {
+  from: number;
+  to: number;
+  router: Omit<ReportRouter, 'outages'> & { outages: ReportOutage[] };
+}
+
+/** The periods offered; the first part of each is the API's `from`. */
+export const PERIODS = [
+  { value: '24h', label: '24 h' },
+  { value: '7d', label: '7 days' },
+  { value: '30d', label: '30 days' },
+  { value: '90d', label: '90 days' },
+] as const;
+export const DEFAULT_PERIOD = '30d';
+
+/** Sortable columns of the two tables. */
+export type RouterSort = 'name' | 'site' | 'status' | 'covered' | 'availability' | 'downtime' | 'outages';
+export type SiteSort = 'site' | 'routers' | 'covered' | 'availability' | 'downtime' | 'outages';
+
+/** The page's state, all of it in the URL (a report can be pasted into a ticket). */
+export interface ReportState {
+  period: string;
+  router?: string;
+  site?: string;
+  sort: RouterSort;
+  desc: boolean;
+  siteSort: SiteSort;
+  siteDesc: boolean;
+}
+
+const ROUTER_SORTS: readonly RouterSort[] = [
+  'name',
+  'site',
+  'status',
+  'covered',
+  'availability',
+  'downtime',
+  'outages',
+];
+const SITE_SORTS: readonly SiteSort[] = ['site', 'routers', 'covered', 'availability', 'downtime', 'outages'];
+
+/** Reads the state from the query string; anything unknown falls back to the default. */
+export function readState(q: URLSearchParams): ReportState {
+  const period = PERIODS.some((p) => p.value === q.get('period'))
+    ? (q.get('period') as string)
+    : DEFAULT_PERIOD;
+  const sort = q.get('sort') as RouterSort;
+  const siteSort = q.get('ssort') as SiteSort;
+  return {
+    period,
+    router: q.get('router') || undefined,
+    site: q.has('site') ? (q.get('site') ?? '') : undefined,
+    // Worst first by default: the routers an operator has to explain.
+    sort: ROUTER_SORTS.includes(sort) ? sort : 'availability',
+    desc: q.has('sort') ? q.get('desc') === '1' : false,
+    siteSort: SITE_SORTS.includes(siteSort) ? siteSort : 'availability',
+    siteDesc: q.has('ssort') ? q.get('sdesc') === '1' : false,
+  };
+}
+
+/** The query string of a state (defaults left out). */
+export function stateQuery(s: ReportState): string {
+  return qs({
+    period: s.period === DEFAULT_PERIOD ? undefined : s.period,
+    router: s.router,
+    site: s.site,
+    sort: s.sort === 'availability' && !s.desc ? undefined : s.sort,
+    desc: s.desc ? 1 : undefined,
+    ssort: s.siteSort === 'availability' && !s.siteDesc ? undefined : s.siteSort,
+    sdesc: s.siteDesc ? 1 : undefined,
+  });
+}
+
+const STATUS_RANK: Record<string, number> = { offline: 0, unreachable: 1, unknown: 2, online: 3 };
+
+/** Routers sorted by a column; rows with nothing covered sort last either way. */
+export function sortRouters(rows: ReportRouter[], by: RouterSort, desc: boolean): ReportRouter[] {
+  const key: Record<RouterSort, (r: ReportRouter) => unknown> = {
+    name: (r) => r.name.toLowerCase(),
+    site: (r) => r.site?.toLowerCase(),
+    status: (r) => STATUS_RANK[r.status] ?? 2,
+    covered: (r) => r.coveredMs,
+    availability: (r) => r.availability,
+    downtime: (r) => r.downtimeMs,
+    outages: (r) => r.outages,
+  };
+  return sortBy(rows, key[by], desc ? 'desc' : 'asc');
+}
+
+/** Sites sorted by a column. */
+export function sortSites(rows: ReportSite[], by: SiteSort, desc: boolean): ReportSite[] {
+  const key: Record<SiteSort, (r: ReportSite) => unknown> = {
+    site: (r) => r.site?.toLowerCase(),
+    routers: (r) => r.routers,
+    covered: (r) => r.coveredMs,
+    availability: (r) => r.availability,
+    downtime: (r) => r.downtimeMs,
+    outages: (r) => r.outages,
+  };
+  return sortBy(rows, key[by], desc ? 'desc' : 'asc');
+}
+
+/** An availability with enough digits to tell 99.95 % from 100 %: never rounds up to 100. */
+export function formatAvailability(ratio: number | null): string {
+  if (ratio === null || !Number.isFinite(ratio)) return '–';
+  if (ratio >= 1) return '100%';
+  const p = Math.floor(ratio * 100_000) / 1000;
+  return `${p.toFixed(p >= 99 ? 3 : p >= 10 ? 2 : 1)}%`;
+}
+
+/** How much of the period a line covers, 0..1 (a site: of its routers' combined time). */
+export function coverageShare(c: Covered, period: number, routers = 1): number {
+  return period > 0 && routers > 0 ? Math.min(1, c.coveredMs / (period * routers)) : 0;
+}
+
+const periodQuery = (period: string) => ({ from: `-${period}`, to: 'now' });
+
+/** The report for a period. */
+export function loadReport(period: string, signal: AbortSignal): Promise<AvailabilityReport> {
+  return api<AvailabilityReport>(`/api/v1/reports/availability${qs(periodQuery(period))}`, { signal });
+}
+
+/** One router's drill-down. */
+export function loadRouterReport(id: string, period: string, signal: AbortSignal): Promise<RouterDrillDown> {
+  return api<RouterDrillDown>(
+    `/api/v1/reports/availability/routers/${encodeURIComponent(id)}${qs(periodQuery(period))}`,
+    { signal },
+  );
+}
+
+/** Links of the CSV downloads. */
+export function csvLinks(period: string, router?: string) {
+  const q = periodQuery(period);
+  return {
+    routers: `/api/v1/reports/availability.csv${qs({ ...q, by: 'router' })}`,
+    sites: `/api/v1/reports/availability.csv${qs({ ...q, by: 'site' })}`,
+    outages: `/api/v1/reports/outages.csv${qs({ ...q, router })}`,
+  };
+}

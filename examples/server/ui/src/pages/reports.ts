@@ -1,0 +1,183 @@
+import '../styles/reports.css';
+import { stat, statusBadge } from '../components/ui.js';
+import { ApiError } from '../lib/api.js';
+import { h, mount } from '../lib/dom.js';
+import { formatCount, formatDuration, formatTime } from '../lib/format.js';
+import type { Page } from '../lib/nav.js';
+import {
+  type AvailabilityReport,
+  coverageShare,
+  csvLinks,
+  loadReport,
+  type ReportRouter,
+  type ReportSite,
+  type ReportState,
+  type RouterSort,
+  readState,
+  type SiteSort,
+  sortRouters,
+  sortSites,
+  stateQuery,
+} from './reports-data.js';
+import {
+  availabilityCell,
+  availabilityTone,
+  coveredCell,
+  METHOD_NOTE,
+  periodText,
+  reportToolbar,
+} from './reports-parts.js';
+import { routerReport } from './reports-router.js';
+import { reportTable } from './reports-table.js';
+
+/**
+ * `/reports`: availability per site and per router over a period (default 30 days), each with the
+ * time it actually covers; `?router=<id>` drills down to one router's outages. Everything the
+ * page shows is in its URL: period, router, site, and the sort of both tables.
+ */
+export const reportsPage: Page = (root, _params, query) => {
+  const abort = new AbortController();
+  const state = readState(query);
+  if (state.router) return routerReport(root, state, abort);
+
+  const status = h('p', { class: 'muted', role: 'status' }, 'Loading the report…');
+  mount(root, reportToolbar(state, []), status);
+  let report: AvailabilityReport | undefined;
+
+  // Sorting rewrites the URL in place (no new history entry) and redraws from the loaded report.
+  const setState = (next: ReportState) => {
+    Object.assign(state, next);
+    history.replaceState(null, '', `/reports${stateQuery(state)}`);
+    if (report) draw(report);
+  };
+
+  const draw = (r: AvailabilityReport) => {
+    const period = r.to - r.from;
+    const links = csvLinks(state.period);
+    const routers =
+      state.site === undefined ? r.routers : r.routers.filter((x) => (x.site ?? '') === state.site);
+    const siteTable = reportTable<ReportSite, SiteSort>({
+      label: 'Availability per site',
+      testid: 'report-sites',
+      rows: sortSites(r.sites, state.siteSort, state.siteDesc),
+      sort: state.siteSort,
+      desc: state.siteDesc,
+      onSort: (siteSort, siteDesc) => setState({ ...state, siteSort, siteDesc }),
+      empty: 'No routers.',
+      columns: [
+        {
+          id: 'site',
+          title: 'Site',
+          cell: (s) =>
+            h(
+              'a',
+              { href: `/reports${stateQuery({ ...state, site: s.site ?? '' })}` },
+              s.site ?? h('span', { class: 'muted' }, '(no site)'),
+            ),
+        },
+        { id: 'routers', title: 'Routers', num: true, cell: (s) => formatCount(s.routers) },
+        {
+          id: 'availability',
+          title: 'Availability',
+          num: true,
+          cell: (s) => availabilityCell(s.availability),
+        },
+        { id: 'covered', title: 'Covered', cell: (s) => coveredCell(s, period, s.routers) },
+        { id: 'downtime', title: 'Downtime', num: true, cell: (s) => formatDuration(s.downtimeMs / 1000) },
+        { id: 'outages', title: 'Outages', num: true, cell: (s) => formatCount(s.outages) },
+      ],
+    });
+    const routerTable = reportTable<ReportRouter, RouterSort>({
+      label: 'Availability per router',
+      testid: 'report-routers',
+      rows: sortRouters(routers, state.sort, state.desc),
+      sort: state.sort,
+      desc: state.desc,
+      onSort: (sort, desc) => setState({ ...state, sort, desc }),
+      empty: 'No routers here.',
+      columns: [
+        {
+          id: 'name',
+          title: 'Router',
+          cell: (x) =>
+            h(
+              'a',
+              { href: `/reports${stateQuery({ ...state, router: x.id, site: undefined })}`, class: 'strong' },
+              x.name,
+            ),
+        },
+        { id: 'site', title: 'Site', cell: (x) => x.site ?? '' },
+        { id: 'status', title: 'Now', cell: (x) => statusBadge(x.status) },
+        {
+          id: 'availability',
+          title: 'Availability',
+          num: true,
+          cell: (x) => availabilityCell(x.availability),
+        },
+        { id: 'covered', title: 'Covered', cell: (x) => coveredCell(x, period) },
+        { id: 'downtime', title: 'Downtime', num: true, cell: (x) => formatDuration(x.downtimeMs / 1000) },
+        { id: 'outages', title: 'Outages', num: true, cell: (x) => formatCount(x.outages) },
+      ],
+    });
+    const t = r.total;
+    mount(
+      root,
+      reportToolbar(state, [
+        ['Routers', links.routers],
+        ['Sites', links.sites],
+        ['Outages', links.outages],
+      ]),
+      h(
+        'p',
+        { class: 'muted report-period', 'data-testid': 'report-period' },
+        `${periodText(r.from, r.to)} · ${METHOD_NOTE}`,
+      ),
+      h(
+        'div',
+        { class: 'grid stats' },
+        stat('Availability', availabilityCell(t.availability), {
+          tone: t.availability === null ? undefined : (availabilityTone(t.availability) as 'ok'),
+          sub: 'over covered time',
+          id: 'availability',
+        }),
+        stat('Covered', `${Math.round(coverageShare(t, period, t.routers) * 100)}%`, {
+          sub: `${formatCount(t.coveredRouters)} of ${formatCount(t.routers)} routers seen in the period`,
+          id: 'covered',
+        }),
+        stat('Outages', formatCount(t.outages), {
+          sub: `${formatDuration(t.downtimeMs / 1000)} in all`,
+          id: 'outages',
+        }),
+      ),
+      h('section', { class: 'card report-card' }, h('header', null, h('h2', null, 'Sites')), siteTable),
+      h(
+        'section',
+        { class: 'card report-card' },
+        h(
+          'header',
+          null,
+          h('h2', null, state.site === undefined ? 'Routers' : `Routers of ${state.site || '(no site)'}`),
+          state.site === undefined
+            ? null
+            : h('a', { href: `/reports${stateQuery({ ...state, site: undefined })}` }, 'All routers'),
+        ),
+        routerTable,
+      ),
+    );
+  };
+
+  loadReport(state.period, abort.signal)
+    .then((r) => {
+      report = r;
+      draw(r);
+    })
+    .catch((err: unknown) => {
+      if ((err as Error).name === 'AbortError') return;
+      status.className = 'error-msg';
+      status.textContent =
+        err instanceof ApiError && err.status === 501
+          ? 'No availability report: this server keeps no status history (no storage plugin).'
+          : `The report could not be loaded: ${(err as Error).message}`;
+    });
+  return () => abort.abort();
+};
