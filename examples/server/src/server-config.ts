@@ -28,10 +28,18 @@ export const serverConfigSchema = z
           .positive()
           .max(24 * 30)
           .default(12),
-        /** Mark the session cookie `Secure` (serve the UI over HTTPS). */
-        secureCookies: z.boolean().default(false),
-        /** Login attempts per client address per minute. */
+        /**
+         * Mark the session cookie `Secure`. Absent: when the request came over HTTPS, directly or
+         * through a proxy `trustProxy` trusts (its `X-Forwarded-Proto: https`).
+         */
+        secureCookies: z.boolean().optional(),
+        /** Login attempts per client address per minute, counted across API replicas. */
         loginAttemptsPerMinute: z.number().int().min(1).max(1000).default(10),
+        /**
+         * Wrong passwords in a row for one user name before it is locked: 1 minute, doubling per
+         * further failure up to 15; a right password clears it. Counted across API replicas.
+         */
+        loginFailuresBeforeLock: z.number().int().min(1).max(100).default(5),
       })
       .strict()
       .prefault({}),
@@ -80,6 +88,14 @@ export const serverConfigSchema = z
      * `database.url`: an embedded PGlite is never shared.
      */
     syncIntervalSeconds: z.number().positive().max(3600).default(10),
+    /**
+     * Which proxies in front of the API to believe about the client (`X-Forwarded-For`,
+     * `X-Forwarded-Proto`): `false` (none, the default: the client address is the TCP peer),
+     * `true` (any: only when nothing else reaches the port), a number of hops, or a
+     * comma-separated list of addresses/CIDRs (e.g. `127.0.0.1,10.0.0.0/8`). Login throttling and
+     * the audit log use the address it yields.
+     */
+    trustProxy: z.union([z.boolean(), z.number().int().min(1).max(10), z.string().min(1)]).default(false),
     /** Largest request body accepted, in bytes. */
     bodyLimit: z
       .number()

@@ -5,6 +5,7 @@ export const NS = {
   users: 'server.users',
   apiKeys: 'server.apikeys',
   sessions: 'server.sessions',
+  loginThrottle: 'server.login-throttle',
   audit: 'server.audit',
   acks: 'server.alert-acks',
   license: 'server.license',

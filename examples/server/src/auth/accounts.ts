@@ -53,6 +53,11 @@ export class Accounts {
     private readonly now: () => number = Date.now,
   ) {}
 
+  /** Where users, keys and sessions are kept (login throttling keeps its counts beside them). */
+  get stateStore(): StateStore {
+    return this.store;
+  }
+
   async getUser(username: string): Promise<StoredUser | undefined> {
     return this.store.get<StoredUser>(NS.users, username);
   }

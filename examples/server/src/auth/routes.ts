@@ -1,18 +1,24 @@
 import type { FastifyInstance } from 'fastify';
 import { HttpError } from '../http/errors.js';
 import { SESSION_COOKIE } from './guard.js';
+import { LoginThrottle } from './throttle.js';
 
 /** `/api/v1/auth/login`, `/logout`, `/me`: sessions for the web UI. */
 export async function authRoutes(app: FastifyInstance): Promise<void> {
   const tags = ['auth'];
-  const ttlMs = app.serverConfig.auth.sessionTtlHours * 3_600_000;
+  const { auth } = app.serverConfig;
+  const ttlMs = auth.sessionTtlHours * 3_600_000;
+  const throttle = new LoginThrottle(app.accounts.stateStore, {
+    perAddressPerMinute: auth.loginAttemptsPerMinute,
+    userFailures: auth.loginFailuresBeforeLock,
+  });
+  const purge = setInterval(() => void throttle.purge().catch(() => {}), 3_600_000);
+  purge.unref();
+  app.addHook('onClose', async () => clearInterval(purge));
   app.post<{ Body: { username: string; password: string } }>(
     '/api/v1/auth/login',
     {
-      config: {
-        public: true,
-        rateLimit: { max: app.serverConfig.auth.loginAttemptsPerMinute, timeWindow: 60_000 },
-      },
+      config: { public: true },
       schema: {
         tags,
         summary: 'Log in (sets an httpOnly session cookie)',
@@ -28,7 +34,20 @@ export async function authRoutes(app: FastifyInstance): Promise<void> {
       },
     },
     async (req, reply) => {
+      const refused = await throttle.admit(req.ip, req.body.username);
+      if (refused) {
+        const seconds = Math.max(1, Math.ceil(refused.retryAfterMs / 1000));
+        reply.header('retry-after', String(seconds));
+        throw new HttpError(
+          429,
+          refused.reason === 'address'
+            ? `too many login attempts from this address: try again in ${seconds} s`
+            : `too many wrong passwords for this user: try again in ${seconds} s`,
+          'ISPM_LOGIN_THROTTLED',
+        );
+      }
       const user = await app.accounts.checkPassword(req.body.username, req.body.password);
+      await throttle.result(req.body.username, Boolean(user));
       if (!user) {
         await app.audit.record(`user:${req.body.username}`, 'auth.login.failed', req.ip);
         throw new HttpError(401, 'wrong username or password', 'ISPM_LOGIN_FAILED');
@@ -38,7 +57,8 @@ export async function authRoutes(app: FastifyInstance): Promise<void> {
       reply.setCookie(SESSION_COOKIE, session.token, {
         httpOnly: true,
         sameSite: 'strict',
-        secure: app.serverConfig.auth.secureCookies,
+        // Over HTTPS (directly, or as a trusted proxy says) unless the config decides.
+        secure: auth.secureCookies ?? req.protocol === 'https',
         path: '/',
         maxAge: Math.floor(ttlMs / 1000),
       });

@@ -1,5 +1,4 @@
 import cookie from '@fastify/cookie';
-import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { alertRoutes } from '../alerts/routes.js';
@@ -58,6 +57,12 @@ export async function buildApp(ctx: ServerContext, options: BuildAppOptions = {}
   const app = Fastify({
     loggerInstance: fastifyLogger(ctx.monitor.logger.child({ component: 'api' })),
     bodyLimit: ctx.config.bodyLimit,
+    // Whom to believe about the client's address and scheme (login throttling, audit, cookies).
+    // (A hop count is valid at run time; the type of this overload lists only strings and booleans.)
+    trustProxy: ctx.config.trustProxy as boolean | string,
+    // A client must send its whole request within 30 s (slow senders cannot hold sockets open);
+    // responses such as the event stream are not limited by it.
+    requestTimeout: 30_000,
     // Query strings like ?a[b]=1 stay plain strings: no nested objects from untrusted input.
     routerOptions: { maxParamLength: 300 },
     ajv: { customOptions: { removeAdditional: false, coerceTypes: true, allErrors: false } },
@@ -79,7 +84,6 @@ export async function buildApp(ctx: ServerContext, options: BuildAppOptions = {}
   installErrorHandler(app);
   instrument(app, httpMetrics(ctx.monitor.metrics));
   await app.register(cookie);
-  await app.register(rateLimit, { global: false });
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
