@@ -5,9 +5,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assemble } from '../src/assemble.js';
 import { buildApp } from '../src/http/app.js';
 import { groupAvailability, routerAvailability, type Transition } from '../src/reports/availability.js';
-import { csv, csvField } from '../src/reports/csv.js';
+import { csv, csvField, percent } from '../src/reports/csv.js';
 import { parseServerConfig } from '../src/server-config.js';
 import { createServerContext } from '../src/server-context.js';
+import {
+  formatAvailability,
+  type ReportRouter,
+  readState,
+  sortRouters,
+  stateQuery,
+} from '../ui/src/pages/reports-data.js';
 import { ADMIN_KEY, ADMIN_PASSWORD } from './support/harness.js';
 import { labDriver } from './support/lab-driver.js';
 
@@ -148,6 +155,41 @@ describe('availability arithmetic (hand-computed)', () => {
   it('an empty period covers nothing', () => {
     const a = routerAvailability(5, 5, unknownAtStart, []);
     expect(a).toMatchObject({ coveredMs: 0, availability: null, coveredFrom: null, outages: [] });
+  });
+});
+
+describe('report figures in the UI', () => {
+  it('shows availability cut, never rounded up', () => {
+    expect(formatAvailability(0.9999999)).toBe('99.999%');
+    expect(formatAvailability(166 / 168)).toBe('98.80%');
+    expect(formatAvailability(718 / 720)).toBe('99.722%');
+    expect(formatAvailability(0.05)).toBe('5.0%');
+    expect(formatAvailability(1)).toBe('100%');
+    expect(formatAvailability(null)).toBe('–');
+    expect(percent(0.9999999)).toBe(99.9999);
+    expect(percent(11 / 14)).toBe(78.5714);
+  });
+
+  it('keeps the period, router, site and sorts in the URL, defaults left out', () => {
+    const s = readState(new URLSearchParams('period=7d&sort=name&desc=1&site=&ssort=outages'));
+    expect(s).toMatchObject({
+      period: '7d',
+      sort: 'name',
+      desc: true,
+      site: '',
+      siteSort: 'outages',
+      siteDesc: false,
+    });
+    expect(readState(new URLSearchParams(stateQuery(s)))).toEqual(s);
+    expect(stateQuery(readState(new URLSearchParams('period=1y&sort=evil')))).toBe('');
+  });
+
+  it('sorts routers worst first, routers never covered last', () => {
+    const row = (id: string, availability: number | null) =>
+      ({ id, name: id, availability }) as unknown as ReportRouter;
+    const sorted = sortRouters([row('a', 1), row('b', null), row('c', 0.5)], 'availability', false);
+    expect(sorted.map((r) => r.id)).toEqual(['c', 'a', 'b']);
+    expect(sortRouters(sorted, 'availability', true).map((r) => r.id)).toEqual(['a', 'c', 'b']);
   });
 });
 
@@ -300,7 +342,7 @@ describe('report API over stored status history (embedded PGlite)', () => {
     );
     expect(lines.find((l) => l.startsWith('r3,'))).toMatch(/^r3,'=cmd\|calc,,/);
     const sitesCsv = await get(`/api/v1/reports/availability.csv?${period}&by=site`);
-    expect(sitesCsv.body.split('\r\n')[1]).toMatch(/^north,2,2,.*,78\.571,/);
+    expect(sitesCsv.body.split('\r\n')[1]).toMatch(/^north,2,2,.*,78\.5714,/);
     const outagesCsv = await get(`/api/v1/reports/outages.csv?${period}&router=r1`);
     expect(outagesCsv.headers['content-disposition']).toMatch(/filename="outages-r1_/);
     expect(outagesCsv.body).toContain(',"timed out, ""twice""",');

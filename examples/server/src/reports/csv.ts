@@ -26,9 +26,9 @@ export function csv(
 /** ISO time in UTC, or empty. */
 export const isoOrEmpty = (ms: number | null): string => (ms === null ? '' : new Date(ms).toISOString());
 
-/** A ratio as a percentage with 3 decimals, or empty when unknown. */
+/** A ratio as a percentage with 4 decimals, cut (99.99996 % is not 100 %), or empty when unknown. */
 export const percent = (ratio: number | null): number | null =>
-  ratio === null ? null : Math.round(ratio * 100_000) / 1000;
+  ratio === null ? null : Math.floor(ratio * 1_000_000) / 10_000;
 
 /** A file name part from user-given text: letters, digits, dot, dash and underscore only. */
 export const fileNamePart = (s: string): string => s.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 60);

@@ -122,17 +122,18 @@ export function readState(q: URLSearchParams): ReportState {
   };
 }
 
-/** The query string of a state (defaults left out). */
+/** The query string of a state (defaults left out; `site=` empty means routers without a site). */
 export function stateQuery(s: ReportState): string {
-  return qs({
-    period: s.period === DEFAULT_PERIOD ? undefined : s.period,
-    router: s.router,
-    site: s.site,
-    sort: s.sort === 'availability' && !s.desc ? undefined : s.sort,
-    desc: s.desc ? 1 : undefined,
-    ssort: s.siteSort === 'availability' && !s.siteDesc ? undefined : s.siteSort,
-    sdesc: s.siteDesc ? 1 : undefined,
-  });
+  const u = new URLSearchParams();
+  if (s.period !== DEFAULT_PERIOD) u.set('period', s.period);
+  if (s.router) u.set('router', s.router);
+  if (s.site !== undefined) u.set('site', s.site);
+  if (s.sort !== 'availability' || s.desc) u.set('sort', s.sort);
+  if (s.desc) u.set('desc', '1');
+  if (s.siteSort !== 'availability' || s.siteDesc) u.set('ssort', s.siteSort);
+  if (s.siteDesc) u.set('sdesc', '1');
+  const q = u.toString();
+  return q ? `?${q}` : '';
 }
 
 const STATUS_RANK: Record<string, number> = { offline: 0, unreachable: 1, unknown: 2, online: 3 };
@@ -164,12 +165,17 @@ export function sortSites(rows: ReportSite[], by: SiteSort, desc: boolean): Repo
   return sortBy(rows, key[by], desc ? 'desc' : 'asc');
 }
 
-/** An availability with enough digits to tell 99.95 % from 100 %: never rounds up to 100. */
+/**
+ * An availability with enough digits to tell 99.95 % from 100 %: three decimals from 99 %, two
+ * from 10 %, cut (never rounded) so a figure never reads better than it is.
+ */
 export function formatAvailability(ratio: number | null): string {
   if (ratio === null || !Number.isFinite(ratio)) return '–';
   if (ratio >= 1) return '100%';
-  const p = Math.floor(ratio * 100_000) / 1000;
-  return `${p.toFixed(p >= 99 ? 3 : p >= 10 ? 2 : 1)}%`;
+  const p = ratio * 100;
+  const digits = p >= 99 ? 3 : p >= 10 ? 2 : 1;
+  const scale = 10 ** digits;
+  return `${(Math.floor(p * scale) / scale).toFixed(digits)}%`;
 }
 
 /** How much of the period a line covers, 0..1 (a site: of its routers' combined time). */
