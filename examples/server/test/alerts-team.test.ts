@@ -4,26 +4,11 @@
  * (pending is never firing), and every change on the event stream.
  */
 import { request } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { createMonitor, type Device, type Monitor, type Plugin } from '@ispmonitor/core';
-import { createFakeLogger } from '@ispmonitor/core/testing';
-import { alerts } from '@ispmonitor/plugin-alerts';
+import type { Monitor } from '@ispmonitor/core';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { installedAlerts } from '../src/alerts/plugin-api.js';
-import { buildApp } from '../src/http/app.js';
-import { parseServerConfig } from '../src/server-config.js';
-import { createServerContext } from '../src/server-context.js';
-import { ADMIN_KEY, ADMIN_PASSWORD, waitFor } from './support/harness.js';
-import { labDriver } from './support/lab-driver.js';
-
-const admin = { authorization: `Bearer ${ADMIN_KEY}` };
-// Three lab routers on two sites; each reports ether1 (up) and ether2 (down).
-const devices: Device[] = [
-  { id: 'a1', host: '127.0.0.11', driver: 'lab', labels: { site: 'ALPHA' } },
-  { id: 'a2', host: '127.0.0.12', driver: 'lab', labels: { site: 'ALPHA' } },
-  { id: 'b1', host: '127.0.0.13', driver: 'lab', labels: { site: 'BETA' } },
-];
+import { type AlertsFixture, adminHeaders as admin, startAlertsFixture } from './support/alerts-fixture.js';
+import { waitFor } from './support/harness.js';
 
 interface View {
   fingerprint: string;
@@ -62,53 +47,18 @@ function openStream(url: string) {
   };
 }
 
+let fixture: AlertsFixture;
 let monitor: Monitor;
 let app: FastifyInstance;
-let ctxClose: () => void;
 let url: string;
 
 beforeAll(async () => {
-  monitor = await createMonitor({
-    plugins: [
-      labDriver(),
-      alerts({
-        evaluationInterval: '1s',
-        rules: [
-          // Fires at once for every interface: six alerts (three routers × two ports).
-          { alert: 'PortWatch', metric: 'interface_oper_up', op: '>=', threshold: 0, severity: 'warning' },
-          // True at once but held for an hour: pending, never firing during the test.
-          {
-            alert: 'CpuWatch',
-            metric: 'device_cpu_load_ratio',
-            op: '>',
-            threshold: 0.1,
-            for: '1h',
-            severity: 'critical',
-          },
-        ],
-      }),
-    ] as Plugin<unknown>[],
-    devices,
-    logger: createFakeLogger(),
-    poller: { interval: '5s' },
-  });
-  await monitor.start();
-  const config = parseServerConfig({ auth: { adminPassword: ADMIN_PASSWORD, adminApiKey: ADMIN_KEY } }, {});
-  const alertsApi = installedAlerts(monitor);
-  if (!alertsApi) throw new Error('the alerts plugin is not installed');
-  const ctx = await createServerContext(monitor, config, { print: () => {}, alerts: alertsApi });
-  ctxClose = ctx.close;
-  app = await buildApp(ctx);
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-  await waitFor(async () => (await list('firing')).length === 6, 20_000, 'six firing alerts');
-  await waitFor(async () => (await list('pending')).length === 3, 20_000, 'three pending alerts');
+  fixture = await startAlertsFixture();
+  ({ monitor, app, url } = fixture);
 }, 60_000);
 
 afterAll(async () => {
-  await app?.close();
-  ctxClose?.();
-  await monitor?.stop();
+  await fixture?.close();
 });
 
 async function list(status?: string): Promise<View[]> {

@@ -64,7 +64,7 @@ export function matcherText(m: Silence['matchers'][number]): string {
 }
 
 /** Labels shown in their own columns or implied by the router: not repeated under the name. */
-const SHOWN = new Set(['alertname', 'severity', 'device', 'site', 'role', 'driver']);
+const SHOWN = new Set(['alertname', 'severity', 'device', 'site', 'role', 'driver', 'uplinks']);
 
 /** What tells apart alerts of one name on one router (a CPU, an interface, a sensor). */
 export function extraLabels(a: Alert): string {
@@ -72,4 +72,111 @@ export function extraLabels(a: Alert): string {
     .filter(([k]) => !SHOWN.has(k))
     .map(([k, v]) => `${k}=${v}`)
     .join(' ');
+}
+
+type Matcher = Silence['matchers'][number];
+
+/** Whether one matcher holds for a set of labels (a missing label is ""; regexes are anchored). */
+export function matcherHolds(m: Matcher, labels: Record<string, string>): boolean {
+  const value = labels[m.name] ?? '';
+  let hit: boolean;
+  if (m.isRegex) {
+    try {
+      hit = new RegExp(`^(?:${m.value})$`).test(value);
+    } catch {
+      return false;
+    }
+  } else hit = value === m.value;
+  return m.isEqual === false ? !hit : hit;
+}
+
+/** The first silence active at `now` whose matchers all hold for the alert's labels. */
+export function silenceFor(a: Alert, silences: readonly Silence[], now: number): Silence | undefined {
+  return silences.find(
+    (s) => s.startsAt <= now && now < s.endsAt && s.matchers.every((m) => matcherHolds(m, a.labels)),
+  );
+}
+
+/** What a silence can cover, narrowest first. */
+export type SilenceScope = 'alert' | 'interface' | 'router' | 'site';
+
+/** Which scopes make sense for an alert: an interface needs `ifName`, a site needs `site`. */
+export function scopesFor(a: Alert): SilenceScope[] {
+  const out: SilenceScope[] = ['alert'];
+  if (a.labels.device && a.labels.ifName) out.push('interface');
+  if (a.labels.device) out.push('router');
+  if (a.labels.site) out.push('site');
+  return out;
+}
+
+/**
+ * The matchers of a silence of `scope` around an alert: `alert` is its exact label set (but its
+ * severity), `interface` is device + ifName, `router` the device, `site` the site label. With
+ * `sameName` a wider scope is narrowed to alerts of the same name.
+ */
+export function scopeMatchers(a: Alert, scope: SilenceScope, sameName = false): Matcher[] {
+  const eq = (name: string): Matcher => ({
+    name,
+    value: a.labels[name] ?? '',
+    isEqual: true,
+    isRegex: false,
+  });
+  let names: string[];
+  if (scope === 'alert')
+    names = Object.keys(a.labels)
+      .filter((k) => k !== 'severity')
+      .sort();
+  else if (scope === 'interface') names = ['device', 'ifName'];
+  else if (scope === 'router') names = ['device'];
+  else names = ['site'];
+  if (sameName && scope !== 'alert' && a.labels.alertname) names = ['alertname', ...names];
+  return names.filter((n) => a.labels[n] !== undefined).map(eq);
+}
+
+/** Distinct matcher sets (one silence each) for many alerts at one scope. */
+export function bulkMatchers(alerts: readonly Alert[], scope: SilenceScope, sameName = false): Matcher[][] {
+  const seen = new Map<string, Matcher[]>();
+  for (const a of alerts) {
+    const ms = scopeMatchers(a, scope, sameName);
+    if (ms.length === 0) continue;
+    seen.set(ms.map(matcherText).join(','), ms);
+  }
+  return [...seen.values()];
+}
+
+/** Whether someone has taken the alert in hand: acknowledged, or silenced. */
+export function handled(a: Alert, silences: readonly Silence[], now: number): boolean {
+  return Boolean(a.acknowledged) || silenceFor(a, silences, now) !== undefined;
+}
+
+/**
+ * The triage order: alerts nobody has taken in hand first (not acknowledged, not silenced), then by
+ * severity (critical first), then the newest first. Returns a new array.
+ */
+export function triageOrder(
+  alerts: readonly Alert[],
+  silences: readonly Silence[],
+  now: number,
+  rank: (severity: string | undefined) => number,
+): Alert[] {
+  const key = new Map(alerts.map((a) => [a, handled(a, silences, now) ? 1 : 0]));
+  return [...alerts].sort(
+    (a, b) =>
+      (key.get(a) ?? 0) - (key.get(b) ?? 0) ||
+      rank(a.labels.severity) - rank(b.labels.severity) ||
+      b.startsAt - a.startsAt,
+  );
+}
+
+/** Who did something, as people read it: `user:anna` → `anna` (API keys keep their `key:` prefix). */
+export function actorName(by: string): string {
+  return by.replace(/^user:/, '');
+}
+
+/** A clock time for "until …": `14:05` today, `Dec 6 14:05` on another day. */
+export function clockTime(ts: number, now: number): string {
+  const d = new Date(ts);
+  const time = `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
+  if (new Date(now).toDateString() === d.toDateString()) return time;
+  return `${d.toLocaleDateString('en', { month: 'short', day: 'numeric' })} ${time}`;
 }

@@ -1,5 +1,13 @@
-import { normaliseAlert } from './alerts.js';
-import type { Alert, DeviceStatus, StatusEvent } from './types.js';
+import { normaliseAlert, normaliseSilence } from './alerts.js';
+import type { Alert, AlertCounts, DeviceStatus, OverloadState, Silence, StatusEvent } from './types.js';
+
+/** An acknowledgement as the stream sends it. */
+export interface LiveAck {
+  by: string;
+  at: number;
+  comment?: string;
+  until?: number;
+}
 
 /** What the event stream tells the pages. */
 export interface LiveEvents {
@@ -13,6 +21,15 @@ export interface LiveEvents {
   counts: { counts: Partial<Record<DeviceStatus, number>> };
   inventory: { device: string; kind: 'added' | 'changed' | 'removed' };
   connection: { connected: boolean };
+  /** Alert totals: a whole snapshot (hello, then after every change); pending is never firing. */
+  'alerts:counts': AlertCounts;
+  'alert:acknowledged': { fingerprint: string; ack: LiveAck };
+  'alert:unacknowledged': { fingerprint: string; by: string; ts: number };
+  'silence:created': { silence: Silence };
+  /** A silence ended: expired by someone (`by`) or its time ran out. */
+  'silence:expired': { silence: Silence; by?: string; ts: number };
+  /** The monitor's own overload: the state in hello, then each change. */
+  overload: OverloadState;
 }
 
 type Handler<K extends keyof LiveEvents> = (e: LiveEvents[K]) => void;
@@ -27,6 +44,10 @@ class Live {
   connected = false;
   /** The latest counts snapshot of this stream (undefined until the first arrives). */
   counts: Partial<Record<DeviceStatus, number>> | undefined;
+  /** The latest alert totals of this stream (undefined until the first arrives). */
+  alertCounts: AlertCounts | undefined;
+  /** The monitor's overload state as of the latest hello or change. */
+  overload: OverloadState | undefined;
 
   start(): void {
     if (this.source) return;
@@ -43,10 +64,42 @@ class Live {
     };
     for (const name of ['hello', 'counts']) {
       es.addEventListener(name, (m) => {
-        const counts = (json(m.data) as { counts?: LiveEvents['counts']['counts'] } | undefined)?.counts;
+        const data = json(m.data) as
+          | { counts?: LiveEvents['counts']['counts']; alerts?: unknown; overload?: unknown }
+          | undefined;
+        // A hello carries every snapshot: alert totals and the overload state besides the counts.
+        if (name === 'hello') {
+          this.useAlertCounts(data?.alerts);
+          this.useOverload(data?.overload);
+        }
+        const counts = data?.counts;
         if (!counts || typeof counts !== 'object') return;
         this.counts = counts;
         this.emit('counts', { counts });
+      });
+    }
+    es.addEventListener('alerts:counts', (m) => this.useAlertCounts(json(m.data)));
+    es.addEventListener('monitor:overloaded', (m) => this.useOverload(json(m.data)));
+    es.addEventListener('alert:acknowledged', (m) => {
+      const e = json(m.data) as LiveEvents['alert:acknowledged'] | undefined;
+      if (e?.fingerprint && e.ack?.by) this.emit('alert:acknowledged', e);
+    });
+    es.addEventListener('alert:unacknowledged', (m) => {
+      const e = json(m.data) as LiveEvents['alert:unacknowledged'] | undefined;
+      if (e?.fingerprint) this.emit('alert:unacknowledged', e);
+    });
+    for (const kind of ['created', 'expired'] as const) {
+      es.addEventListener(`silence:${kind}`, (m) => {
+        const e = json(m.data) as { silence?: unknown; by?: string; ts?: number } | undefined;
+        if (!e?.silence) return;
+        const silence = normaliseSilence(e.silence);
+        if (kind === 'created') this.emit('silence:created', { silence });
+        else
+          this.emit('silence:expired', {
+            silence,
+            ts: typeof e.ts === 'number' ? e.ts : Date.now(),
+            ...(e.by ? { by: e.by } : {}),
+          });
       });
     }
     es.addEventListener('device:status', (m) => {
@@ -71,7 +124,32 @@ class Live {
     this.source?.close();
     this.source = undefined;
     this.counts = undefined;
+    this.alertCounts = undefined;
+    this.overload = undefined;
     this.setConnected(false);
+  }
+
+  /**
+   * Calls `fn` with the alert totals now (when known) and after every change; returns the
+   * unsubscribe function. The one source of the navigation badge, the alerts tabs and the overview.
+   */
+  followAlertCounts(fn: (c: AlertCounts) => void): () => void {
+    if (this.alertCounts) fn(this.alertCounts);
+    return this.on('alerts:counts', fn);
+  }
+
+  private useAlertCounts(raw: unknown): void {
+    const c = raw as AlertCounts | undefined;
+    if (!c || typeof c.firing !== 'number' || typeof c.pending !== 'number') return;
+    this.alertCounts = { ...c, bySeverity: c.bySeverity ?? {} };
+    this.emit('alerts:counts', this.alertCounts);
+  }
+
+  private useOverload(raw: unknown): void {
+    const o = raw as OverloadState | undefined;
+    if (!o || typeof o.overloaded !== 'boolean') return;
+    this.overload = o;
+    this.emit('overload', o);
   }
 
   /** Subscribes; returns the unsubscribe function (pages call it when they unmount). */

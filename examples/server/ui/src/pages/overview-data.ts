@@ -1,6 +1,6 @@
 import { api, optional, qs } from '../lib/api.js';
 import { type Point, sumSeries } from '../lib/series.js';
-import type { RangeResult, Traffic } from '../lib/types.js';
+import type { RangeResult } from '../lib/types.js';
 
 /** Most routers whose PPPoE series the overview sums when the server has no fleet sum. */
 const MAX_PPPOE_ROUTERS = 40;
@@ -57,20 +57,39 @@ export interface BusyLink {
   utilisation?: number;
 }
 
-/** The busiest links over 5 minutes: `/metrics/traffic` if the server has it, else `/metrics/top`. */
+/**
+ * The busiest links over 5 minutes, from `/metrics/top` (the server has no `/metrics/traffic`:
+ * asking for it cost a 404 and a console error on every load).
+ */
 export async function loadBusiest(signal: AbortSignal): Promise<BusyLink[] | undefined> {
-  const t = await optional<Traffic>('/api/v1/metrics/traffic?window=5m&limit=10', signal);
-  if (t)
-    return t.top.map((r) => ({
-      device: r.device,
-      ifName: r.ifName,
-      totalBps: r.inBps + r.outBps,
-      ...(r.utilisation !== undefined ? { utilisation: r.utilisation } : {}),
-    }));
   const top = await optional<{
-    items: Array<{ device: string | null; ifName?: string | null; value: number }>;
+    items: Array<{ device: string | null; ifName?: string | null; value: number; utilisation?: number }>;
   }>('/api/v1/metrics/top?kind=interfaces&window=5m&limit=10', signal);
   return top?.items
     .filter((r) => r.device)
-    .map((r) => ({ device: r.device as string, ifName: r.ifName ?? '?', totalBps: Number(r.value) }));
+    .map((r) => ({
+      device: r.device as string,
+      ifName: r.ifName ?? '?',
+      totalBps: Number(r.value),
+      ...(typeof r.utilisation === 'number' ? { utilisation: r.utilisation } : {}),
+    }));
+}
+
+/**
+ * The share of routers up, as the overview states it: of every router in the inventory, whatever
+ * its state (unreachable, down and unknown all count against it). Rounded down, so it never says
+ * 100 % while one router of thousands is not up.
+ */
+export function upShare(counts: Partial<Record<'online' | 'unreachable' | 'offline' | 'unknown', number>>): {
+  ratio: number | undefined;
+  text: string;
+} {
+  const up = counts.online ?? 0;
+  const total = up + (counts.unreachable ?? 0) + (counts.offline ?? 0) + (counts.unknown ?? 0);
+  if (total === 0) return { ratio: undefined, text: '–' };
+  const ratio = up / total;
+  if (up === total) return { ratio, text: '100%' };
+  // One decimal, floored: 499 of 500 is 99.8 %, 9,999 of 10,000 is 99.9 %, never "100 %".
+  const tenths = Math.floor((up * 1000) / total) / 10;
+  return { ratio, text: `${tenths.toFixed(1).replace(/\.0$/, '')}%` };
 }

@@ -1,15 +1,15 @@
 import { lineChart } from '../components/chart.js';
 import { card, severityBadge, stat, statusBadge, table } from '../components/ui.js';
 import { extraLabels } from '../lib/alerts.js';
-import { api, fetchAlerts, qs } from '../lib/api.js';
+import { api, fetchAlerts, optional, qs } from '../lib/api.js';
 import { h, mount } from '../lib/dom.js';
 import { formatAgo, formatBps, formatCount, formatPercent, SEVERITIES, severityRank } from '../lib/format.js';
 import { live } from '../lib/live.js';
 import type { Page as Nav } from '../lib/nav.js';
 import { rangeFor } from '../lib/ranges.js';
 import { align } from '../lib/series.js';
-import type { Alert, DeviceStatus, Page, Router, StatusEvent } from '../lib/types.js';
-import { loadBusiest, loadPppoe } from './overview-data.js';
+import type { Alert, AlertCounts, DeviceStatus, Page, Router, StatusEvent } from '../lib/types.js';
+import { loadBusiest, loadPppoe, upShare } from './overview-data.js';
 
 const STATES: DeviceStatus[] = ['online', 'unreachable', 'offline', 'unknown'];
 
@@ -30,6 +30,14 @@ export const overviewPage: Nav = (root) => {
     const total = STATES.reduce((s, k) => s + (counts[k] ?? 0), 0);
     const tone = { online: 'ok', unreachable: 'warn', offline: 'bad', unknown: undefined } as const;
     const label = { online: 'Up', unreachable: 'Unreachable', offline: 'Down', unknown: 'Unknown' } as const;
+    // Every share is of all routers in the inventory: unreachable, down and unknown count against
+    // "up", and "up" is rounded down so it never reads 100 % while a router is not up.
+    const share = (k: DeviceStatus) => {
+      if (!total || counts[k] === undefined) return undefined;
+      return k === 'online'
+        ? `${upShare(counts).text} of ${formatCount(total)}`
+        : formatPercent((counts[k] ?? 0) / total);
+    };
     mount(
       statsEl,
       stat('Routers', formatCount(total), { tone: 'info', href: '/routers', id: 'total' }),
@@ -38,7 +46,7 @@ export const overviewPage: Nav = (root) => {
           tone: tone[k],
           href: `/routers?status=${k}`,
           id: k,
-          sub: total && counts[k] !== undefined ? formatPercent((counts[k] ?? 0) / total) : undefined,
+          sub: share(k),
         }),
       ),
     );
@@ -69,14 +77,14 @@ export const overviewPage: Nav = (root) => {
     live.on('status', (e) => pushChange(e)),
   );
 
-  // Alerts by severity, kept current by the stream.
+  // Alerts by severity: the server's totals (the same snapshot as the navigation badge and the
+  // alerts page; pending alerts are counted apart, never as firing). The newest few below.
   const firing = new Map<string, Alert>();
+  let totals: AlertCounts | undefined;
   const alertsEl = h('div', { 'data-testid': 'alerts-by-severity' });
   const drawAlerts = () => {
-    const by = new Map<string, number>();
-    for (const a of firing.values())
-      by.set(a.labels.severity ?? 'none', (by.get(a.labels.severity ?? 'none') ?? 0) + 1);
-    const sevs = [...new Set([...SEVERITIES, ...by.keys()])].filter((s) => by.has(s) || s !== 'info');
+    const by = totals?.bySeverity ?? {};
+    const sevs = [...new Set([...SEVERITIES, ...Object.keys(by)])].filter((s) => by[s] || s !== 'info');
     const latest = [...firing.values()]
       .sort(
         (a, b) =>
@@ -85,12 +93,22 @@ export const overviewPage: Nav = (root) => {
       .slice(0, 6);
     mount(
       alertsEl,
+      totals
+        ? h(
+            'p',
+            { class: 'muted', 'data-testid': 'alert-totals' },
+            h('strong', { 'data-testid': 'alerts-firing-total' }, formatCount(totals.firing)),
+            ` firing (${formatCount(totals.unhandled)} not acknowledged or silenced) · `,
+            h('span', { 'data-testid': 'alerts-pending-total' }, formatCount(totals.pending)),
+            ' pending',
+          )
+        : null,
       h(
         'div',
         { class: 'grid stats' },
         sevs.map((s) =>
-          stat(s[0]?.toUpperCase() + s.slice(1), formatCount(by.get(s) ?? 0), {
-            tone: by.get(s)
+          stat(s[0]?.toUpperCase() + s.slice(1), totals ? formatCount(by[s] ?? 0) : '…', {
+            tone: by[s]
               ? s === 'critical' || s === 'error'
                 ? 'bad'
                 : s === 'warning'
@@ -124,6 +142,16 @@ export const overviewPage: Nav = (root) => {
         : h('p', { class: 'muted' }, 'No alert is firing.'),
     );
   };
+  const useTotals = (c: AlertCounts) => {
+    totals = c;
+    drawAlerts();
+  };
+  // Until the stream's first snapshot: the same totals by request.
+  if (!live.alertCounts)
+    void optional<AlertCounts>('/api/v1/alerts/counts', signal)
+      .then((c) => c && !live.alertCounts && useTotals(c))
+      .catch(() => undefined);
+  offs.push(live.followAlertCounts(useTotals));
   const alertsDone = fetchAlerts('firing', signal)
     .then((items) => {
       for (const a of items) if (!a.pending) firing.set(a.fingerprint, a);
