@@ -31,9 +31,12 @@ interface Topology {
   objects: { countries: { geometries: TopoGeometry[] }; land: { geometries: TopoGeometry[] } };
 }
 
-/** Decoded arcs: each an array of [lon, lat]. */
+/** A world-atlas file, ready to cut: arcs decoded on first use, with every arc's box known. */
 interface Decoded {
-  arcs: Array<Array<[number, number]>>;
+  /** Arc `i` as [lon, lat] points (decoded once, when first needed). */
+  arc(i: number): Array<[number, number]>;
+  /** Whether arc `i`'s bounding box meets `b`. */
+  meets(i: number, b: BBox): boolean;
   /** Land rings as lists of arc references (negative = reversed, `~i`). */
   landRings: number[][];
   /** Arcs shared by two different countries: the borders. */
@@ -48,19 +51,47 @@ export function resolutionFor(bbox: BBox): Resolution {
   return '110m';
 }
 
-/** Delta-decodes quantised arcs into degrees. */
-export function decodeArcs(topo: Topology): Array<Array<[number, number]>> {
+/** Delta-decodes one quantised arc into degrees. */
+export function decodeArc(topo: Pick<Topology, 'transform'>, arc: number[][]): Array<[number, number]> {
   const t = topo.transform;
-  return topo.arcs.map((arc) => {
+  let x = 0;
+  let y = 0;
+  return arc.map((p) => {
+    if (!t) return [p[0] as number, p[1] as number] as [number, number];
+    x += p[0] as number;
+    y += p[1] as number;
+    return [x * t.scale[0] + t.translate[0], y * t.scale[1] + t.translate[1]] as [number, number];
+  });
+}
+
+/**
+ * Every arc's bounding box in degrees, from the quantised deltas without building points: the
+ * 10m file has ~600,000 points, and only the few arcs near the fleet are ever decoded.
+ */
+function arcBoxes(topo: Topology): Float64Array {
+  const t = topo.transform ?? { scale: [1, 1] as [number, number], translate: [0, 0] as [number, number] };
+  const out = new Float64Array(topo.arcs.length * 4);
+  topo.arcs.forEach((arc, i) => {
     let x = 0;
     let y = 0;
-    return arc.map((p) => {
-      if (!t) return [p[0] as number, p[1] as number] as [number, number];
-      x += p[0] as number;
-      y += p[1] as number;
-      return [x * t.scale[0] + t.translate[0], y * t.scale[1] + t.translate[1]] as [number, number];
-    });
+    let x0 = Infinity;
+    let y0 = Infinity;
+    let x1 = -Infinity;
+    let y1 = -Infinity;
+    for (const p of arc) {
+      x = topo.transform ? x + (p[0] as number) : (p[0] as number);
+      y = topo.transform ? y + (p[1] as number) : (p[1] as number);
+      if (x < x0) x0 = x;
+      if (x > x1) x1 = x;
+      if (y < y0) y0 = y;
+      if (y > y1) y1 = y;
+    }
+    out[i * 4] = x0 * t.scale[0] + t.translate[0];
+    out[i * 4 + 1] = y0 * t.scale[1] + t.translate[1];
+    out[i * 4 + 2] = x1 * t.scale[0] + t.translate[0];
+    out[i * 4 + 3] = y1 * t.scale[1] + t.translate[1];
   });
+  return out;
 }
 
 /** The rings (arc reference lists) of a Polygon or MultiPolygon geometry. */
@@ -71,10 +102,13 @@ function ringsOf(g: TopoGeometry): number[][] {
 }
 
 /** Joins a ring's arcs into points (each arc after the first starts where the previous ended). */
-export function ringPoints(arcs: Array<Array<[number, number]>>, refs: number[]): Array<[number, number]> {
+export function ringPoints(
+  arcOf: (i: number) => Array<[number, number]>,
+  refs: number[],
+): Array<[number, number]> {
   const out: Array<[number, number]> = [];
   for (const ref of refs) {
-    const arc = arcs[ref < 0 ? ~ref : ref] ?? [];
+    const arc = arcOf(ref < 0 ? ~ref : ref);
     const pts = ref < 0 ? [...arc].reverse() : arc;
     out.push(...(out.length > 0 ? pts.slice(1) : pts));
   }
@@ -151,7 +185,21 @@ function load(resolution: Resolution): Promise<Decoded> {
     p = (async () => {
       const text = await readFile(require.resolve(`world-atlas/countries-${resolution}.json`), 'utf8');
       const topo = JSON.parse(text) as Topology;
-      const arcs = decodeArcs(topo);
+      const boxes = arcBoxes(topo);
+      const cache = new Map<number, Array<[number, number]>>();
+      const arc = (i: number) => {
+        let a = cache.get(i);
+        if (!a) {
+          a = decodeArc(topo, topo.arcs[i] ?? []);
+          cache.set(i, a);
+        }
+        return a;
+      };
+      const meets = (i: number, b: BBox) =>
+        (boxes[i * 4 + 2] as number) >= b[0] &&
+        (boxes[i * 4] as number) <= b[2] &&
+        (boxes[i * 4 + 3] as number) >= b[1] &&
+        (boxes[i * 4 + 1] as number) <= b[3];
       const landRings = topo.objects.land.geometries.flatMap(ringsOf);
       // An arc used by two different countries is a border between them; coasts are used once.
       const users = new Map<number, Set<number>>();
@@ -166,7 +214,7 @@ function load(resolution: Resolution): Promise<Decoded> {
         }
       });
       const borderArcs = [...users].filter(([, s]) => s.size > 1).map(([i]) => i);
-      return { arcs, landRings, borderArcs };
+      return { arc, meets, landRings, borderArcs };
     })();
     decoded.set(resolution, p);
     p.catch(() => decoded.delete(resolution));
@@ -194,15 +242,17 @@ export async function basemap(bbox: BBox): Promise<Basemap> {
   };
   const land: number[][][] = [];
   for (const refs of d.landRings) {
-    const ring = ringPoints(d.arcs, refs);
+    // A ring meets the box only if one of its arcs' boxes does (continents are many arcs).
+    if (!refs.some((ref) => d.meets(ref < 0 ? ~ref : ref, bbox))) continue;
+    const ring = ringPoints(d.arc, refs);
     if (!overlaps(ring)) continue;
     const cut = thin(clipRing(ring, bbox), tol);
     if (cut.length >= 3) land.push(cut);
   }
   const borders: number[][][] = [];
   for (const i of d.borderArcs) {
-    const arc = d.arcs[i] ?? [];
-    if (!overlaps(arc)) continue;
+    if (!d.meets(i, bbox)) continue;
+    const arc = d.arc(i);
     for (const run of clipLine(arc, bbox)) {
       const t = thin(run, tol);
       if (t.length >= 2) borders.push(t);

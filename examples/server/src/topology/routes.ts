@@ -104,7 +104,7 @@ export async function topologyRoutes(app: FastifyInstance): Promise<void> {
         throw new HttpError(400, 'bbox must be minLon,minLat,maxLon,maxLat within -180..180, -90..90');
       // Cached per area rounded to 0.01°: every browser asks for the same fleet's area.
       const rounded = bbox.map(
-        (n, i) => (i < 2 ? Math.floor(n * 100) : Math.ceil(n * 100)) / 100,
+        (n, i) => (i < 2 ? Math.floor(n * 100 + 1e-6) : Math.ceil(n * 100 - 1e-6)) / 100,
       ) as typeof bbox;
       const key = rounded.join(',');
       let map = maps.get(key);

@@ -216,3 +216,84 @@ export function spread(placed: Placed[], minDist: number, iterations = 40): Plac
   }
   return pts;
 }
+
+/** Map states, worst first (the server's order): a collapsed site or a cluster shows the first present. */
+export const STATE_ORDER = [
+  'down',
+  'unreachable',
+  'degraded',
+  'acknowledged',
+  'unknown',
+  'admin-down',
+  'up',
+] as const;
+
+/** The worst of some states; `up` for none. */
+export function worstState(states: Iterable<string>): (typeof STATE_ORDER)[number] {
+  let best = STATE_ORDER.length - 1;
+  for (const s of states) {
+    const i = STATE_ORDER.indexOf(s as (typeof STATE_ORDER)[number]);
+    if (i >= 0 && i < best) best = i;
+  }
+  return STATE_ORDER[best] as (typeof STATE_ORDER)[number];
+}
+
+/**
+ * Colour step of a utilisation 0..1 (clamped): 0 <25 %, 1 <50 %, 2 <75 %, 3 <90 %, 4 ≥90 %;
+ * `none` when unknown. Five steps read better on a map than a continuous ramp.
+ */
+export function utilisationStep(u: number | undefined): 0 | 1 | 2 | 3 | 4 | 'none' {
+  if (u === undefined || !Number.isFinite(u)) return 'none';
+  const c = Math.min(1, Math.max(0, u));
+  if (c < 0.25) return 0;
+  if (c < 0.5) return 1;
+  if (c < 0.75) return 2;
+  if (c < 0.9) return 3;
+  return 4;
+}
+
+/** Stroke width (px) of a link by capacity: 1.5 px at 100 Mbit/s or less, +1 px per ×10, at most 6. */
+export function capacityWidth(bps: number | undefined): number {
+  if (!bps || !(bps > 0)) return 1.5;
+  return Math.min(6, Math.max(1.5, 1.5 + Math.log10(bps / 1e8)));
+}
+
+/** A group of points drawn as one marker. */
+export interface Cluster<T> {
+  x: number;
+  y: number;
+  items: T[];
+}
+
+/**
+ * Groups points closer than about `radius` (same units as x/y) into clusters: a grid of cells
+ * `radius` wide, then neighbouring cells whose centres are within `radius` are joined. Linear in
+ * the number of points, so it runs again on every zoom step at 10,000 markers.
+ */
+export function cluster<T extends { x: number; y: number }>(
+  points: readonly T[],
+  radius: number,
+): Cluster<T>[] {
+  const cells = new Map<string, Cluster<T>>();
+  for (const p of points) {
+    const key = `${Math.floor(p.x / radius)},${Math.floor(p.y / radius)}`;
+    const c = cells.get(key);
+    if (c) c.items.push(p);
+    else cells.set(key, { x: 0, y: 0, items: [p] });
+  }
+  const out: Cluster<T>[] = [];
+  for (const c of cells.values()) {
+    c.x = c.items.reduce((s, p) => s + p.x, 0) / c.items.length;
+    c.y = c.items.reduce((s, p) => s + p.y, 0) / c.items.length;
+    // Join a cluster whose centre is close to one already kept (cells split neighbours apart).
+    // Quadratic in clusters, so only while they are few enough to read anyway.
+    const near = out.length < 1000 ? out.find((o) => Math.hypot(o.x - c.x, o.y - c.y) < radius) : undefined;
+    if (near) {
+      const n = near.items.length + c.items.length;
+      near.x = (near.x * near.items.length + c.x * c.items.length) / n;
+      near.y = (near.y * near.items.length + c.y * c.items.length) / n;
+      near.items.push(...c.items);
+    } else out.push(c);
+  }
+  return out;
+}

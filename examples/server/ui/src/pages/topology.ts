@@ -1,228 +1,286 @@
-import { segmented } from '../components/ui.js';
-import { api } from '../lib/api.js';
-import { h, mount, s } from '../lib/dom.js';
-import { STATUS_LABEL } from '../lib/format.js';
+import { renderDownList } from '../components/map-down-list.js';
+import { bubbleRadius, NODE_R } from '../components/map-draw.js';
 import {
-  fit,
-  forceLayout,
-  layeredLayout,
-  type Placed,
-  projectGeo,
-  spread,
-  utilisationClass,
-} from '../lib/layout.js';
+  basemapBBox,
+  drawBasemap,
+  drawGeoMarkers,
+  geoBounds,
+  type Projection,
+  projection,
+} from '../components/map-geo.js';
+import { drawGraph, graphInteractions } from '../components/map-graph.js';
+import { nodePosition, type Point } from '../components/map-model.js';
+import { type Box, boundsOf, viewport } from '../components/map-viewport.js';
+import { segmented } from '../components/ui.js';
+import { api, optional } from '../lib/api.js';
+import { h, mount, s } from '../lib/dom.js';
 import { live } from '../lib/live.js';
 import { navigate, type Page } from '../lib/nav.js';
-import type { Topology } from '../lib/types.js';
+import type { Basemap, TopologyView, TopoPositions } from '../lib/types.js';
+import { topologyLegend } from './topology-legend.js';
+import '../styles/topology.css';
 
-const W = 1200;
-const H = 760;
-/** Above this many nodes the quadratic force refinement is skipped (layered layout only). */
-const FORCE_MAX = 400;
-const STATUS_VAR: Record<string, string> = {
-  online: '--ok',
-  unreachable: '--warn',
-  offline: '--bad',
-  unknown: '--unknown',
-};
-const LINK_VAR = { none: '--muted', low: '--ok', mid: '--warn', high: '--bad' } as const;
+/** Above this many devices, sites start collapsed (one bubble each) so the first draw stays light. */
+const EXPAND_MAX = 1500;
+/** Device labels show when this few devices are drawn, whatever the zoom. */
+const LABELS_ALWAYS = 150;
+/** …or from this zoom (screen px per layout unit: devices ~30 px apart). */
+const LABELS_SCALE = 1.15;
 
 /**
- * The network as a map: devices coloured by status, links by utilisation (dashed: declared
- * parent; solid: seen by LLDP/CDP/MNDP). Geographic placement (lat/lon projected on a plain
- * plane, no tiles from the internet) when devices have coordinates, an automatic layout
- * otherwise. Wheel zooms, drag pans, a node opens its router.
+ * The network as a map. _Graph_: devices grouped by site (discs; collapsed sites are one bubble in
+ * their worst state), positions from the server's cached layout, draggable and saved per account.
+ * _Geographic_: devices at their coordinates over an offline basemap, clustered with the worst
+ * state shown. Beside it, the routers that are down or unreachable; a click focuses one.
  */
 export const topologyPage: Page = (root, _params, query) => {
   const abort = new AbortController();
-  let topo: Topology | undefined;
-  let mode = query.get('layout') === 'graph' ? 'graph' : 'geo';
-  const svg = s('svg', {
-    class: 'topo',
-    viewBox: `0 0 ${W} ${H}`,
-    role: 'group',
-    'aria-label': 'Network topology',
-    'data-testid': 'topology',
-  });
-  const info = h('span', { class: 'muted' });
-  const legend = h(
-    'div',
-    { class: 'legend' },
-    ['online', 'unreachable', 'offline', 'unknown'].map((st) =>
-      h('span', null, h('i', { style: `background:var(${STATUS_VAR[st]})` }), STATUS_LABEL[st]),
+  let mode: 'geo' | 'graph' = query.get('layout') === 'graph' ? 'graph' : 'geo';
+  let topo: TopologyView | undefined;
+  let positions: Record<string, Point> = {};
+  let expanded = new Set<string>();
+  let proj: Projection | undefined;
+  let basemap: { bbox: string; map?: Basemap } | undefined;
+  let zoomBoxes = new Map<SVGGElement, Box>();
+  let offInteractions: (() => void) | undefined;
+
+  const basemapLayer = s('g', { class: 'basemap' });
+  const content = s('g', { class: 'content' });
+  const svg = s(
+    'svg',
+    {
+      class: `topo ${mode}`,
+      role: 'group',
+      tabindex: '0',
+      'aria-label': 'Network topology (wheel or +/- to zoom, drag to pan)',
+      'data-testid': 'topology',
+      'data-state': 'loading',
+    },
+    basemapLayer,
+    content,
+  ) as SVGSVGElement;
+  const vp = viewport(svg, (t) => !t.closest('[data-node], [data-site], [data-cluster]'));
+  const info = h('span', { class: 'muted', 'aria-live': 'polite' }, 'Loading the topology…');
+  const downList = h('aside', { class: 'down-list', 'aria-label': 'Down and unreachable routers' });
+  const button = (label: string, onclick: () => void, title: string) =>
+    h('button', { type: 'button', class: 'btn small', onclick, title }, label);
+  const graphTools = h(
+    'span',
+    { class: 'graph-tools' },
+    button(
+      'Expand all',
+      () => setExpanded(topo?.sites.map((x) => x.id) ?? []),
+      'Show every device of every site',
     ),
-    h('span', null, h('i', { class: 'line', style: 'background:var(--ok)' }), '< 50%'),
-    h('span', null, h('i', { class: 'line', style: 'background:var(--warn)' }), '50–80%'),
-    h('span', null, h('i', { class: 'line', style: 'background:var(--bad)' }), '> 80%'),
-    h('span', null, h('i', { class: 'line', style: 'background:var(--muted)' }), 'utilisation unknown'),
+    button('Collapse all', () => setExpanded([]), 'One bubble per site, in its worst state'),
+    button('Reset layout', () => void resetPositions(), 'Forget the positions you dragged'),
   );
   const picker = segmented(
-    'Layout',
+    'View',
     [
       { value: 'geo', label: 'Geographic' },
       { value: 'graph', label: 'Graph' },
     ],
     mode,
     (v) => {
-      mode = v;
-      history.replaceState(null, '', `/topology?layout=${v}`);
-      draw();
+      mode = v === 'graph' ? 'graph' : 'geo';
+      history.replaceState(null, '', `/topology?layout=${mode}`);
+      draw(true);
     },
   );
-  mount(root, h('div', { class: 'toolbar' }, picker, info, h('span', { class: 'grow' })), svg, legend);
+  mount(
+    root,
+    h(
+      'div',
+      { class: 'topo-page' },
+      h('div', { class: 'toolbar' }, picker, info, h('span', { class: 'grow' }), graphTools),
+      h('div', { class: 'topo-main' }, svg, downList),
+      topologyLegend(),
+    ),
+  );
 
-  const view = { x: 0, y: 0, w: W, h: H };
-  const setView = () => svg.setAttribute('viewBox', `${view.x} ${view.y} ${view.w} ${view.h}`);
+  /** Labels and text sizes follow the zoom: text stays the same size on screen. */
+  const onZoom = () => {
+    const k = vp.scale();
+    svg.style.setProperty('--inv', String(1 / k));
+    const drawn = content.querySelectorAll('[data-node]').length;
+    svg.classList.toggle('labels-on', drawn <= LABELS_ALWAYS || (mode === 'graph' && k >= LABELS_SCALE));
+    if (mode === 'geo' && topo && proj) zoomBoxes = drawGeoMarkers(content, topo, proj, vp);
+  };
+  vp.onChange(onZoom);
 
-  function place(t: Topology): { pos: Map<string, Placed>; geo: boolean } {
-    const located = t.nodes.filter((n) => n.location);
-    const useGeo = mode === 'geo' && located.length >= 2;
-    let placed: Placed[];
-    if (useGeo) {
-      const projected = fit(
-        projectGeo(located.map((n) => ({ id: n.id, lat: n.location?.lat ?? 0, lon: n.location?.lon ?? 0 }))),
-        W,
-        H - 120,
-      );
-      // Devices of one site sit metres apart: spread them so each stays visible and clickable.
-      const geo = spread(projected, located.length > 150 ? 12 : 70);
-      const geoIds = new Set(located.map((n) => n.id));
-      // Devices without coordinates line up along the bottom, next to nothing in particular.
-      const rest = t.nodes.filter((n) => !geoIds.has(n.id));
-      placed = [...geo, ...rest.map((n, i) => ({ id: n.id, x: ((i + 0.5) / rest.length) * W, y: H - 40 }))];
-    } else {
-      const ids = t.nodes.map((n) => n.id);
-      let p = layeredLayout(ids, t.links);
-      if (p.length <= FORCE_MAX) p = forceLayout(p, t.links, 250);
-      placed = fit(p, W, H);
-    }
-    return { pos: new Map(placed.map((p) => [p.id, p])), geo: useGeo };
+  function setExpanded(ids: Iterable<string>) {
+    expanded = new Set(ids);
+    draw(false);
   }
 
-  function draw() {
+  function draw(fit: boolean) {
     if (!topo) return;
     const t = topo;
-    const { pos, geo } = place(t);
-    const many = t.nodes.length > 150;
-    const r = many ? 4 : 9;
-    info.textContent = `${t.nodes.length} devices · ${t.links.length} links · ${geo ? 'placed by coordinates' : 'automatic layout'}`;
-    const links = t.links.map((l) => {
-      const a = pos.get(l.source);
-      const b = pos.get(l.target);
-      if (!a || !b) return null;
-      const u = utilisationClass(l.utilisation);
-      return s(
-        'line',
-        {
-          x1: a.x,
-          y1: a.y,
-          x2: b.x,
-          y2: b.y,
-          stroke: `var(${LINK_VAR[u]})`,
-          'stroke-width': u === 'none' ? 1.5 : 3,
-          'stroke-opacity': u === 'none' ? 0.55 : 0.9,
-          'stroke-dasharray': l.kind === 'parent' ? '5 4' : undefined,
-          'data-link': `${l.source}|${l.target}`,
+    svg.setAttribute('class', `topo ${mode}`);
+    graphTools.hidden = mode !== 'graph';
+    offInteractions?.();
+    offInteractions = undefined;
+    const located = t.nodes.filter((n) => n.location).length;
+    if (mode === 'geo' && located >= 1) {
+      proj = projection(t.nodes);
+      const bbox = basemapBBox(t.nodes);
+      if (bbox && basemap?.bbox !== bbox) loadBasemap(bbox);
+      else if (basemap?.map) drawBasemap(basemapLayer, basemap.map, proj);
+      if (fit) vp.fit(geoBounds(t.nodes, proj), 0.12);
+      zoomBoxes = drawGeoMarkers(content, t, proj, vp);
+      const without = t.nodes.length - located;
+      info.textContent = `${located} devices placed by coordinates${without ? ` · ${without} without coordinates (see Graph)` : ''}`;
+    } else {
+      basemapLayer.replaceChildren();
+      const model = drawGraph(content, t, expanded, positions);
+      offInteractions = graphInteractions(svg, vp, {
+        open: (id) => navigate(`/routers/${encodeURIComponent(id)}`),
+        toggleSite: (id) => {
+          if (expanded.has(id)) expanded.delete(id);
+          else expanded.add(id);
+          draw(false);
         },
-        s(
-          'title',
-          null,
-          `${l.source} ${l.sourceInterface ?? ''} ↔ ${l.target} ${l.targetInterface ?? ''} (${l.kind}${l.utilisation !== undefined ? `, ${Math.round(l.utilisation * 100)}%` : ''})`,
-        ),
-      );
-    });
-    const nodes = t.nodes.map((n) => {
-      const p = pos.get(n.id);
-      if (!p) return null;
-      const g = s(
-        'g',
-        {
-          class: 'node',
-          transform: `translate(${p.x} ${p.y})`,
-          tabindex: many ? undefined : '0',
-          role: 'link',
-          'aria-label': `${n.name}, ${STATUS_LABEL[n.status] ?? n.status}`,
-          'data-node': n.id,
-          'data-status': n.status,
-        },
-        s('circle', { r, fill: `var(${STATUS_VAR[n.status] ?? '--unknown'})` }),
-        many ? null : s('text', { x: r + 4, y: 4 }, n.name),
-        s('title', null, `${n.name} (${STATUS_LABEL[n.status] ?? n.status})`),
-      );
-      const open = () => navigate(`/routers/${encodeURIComponent(n.id)}`);
-      g.addEventListener('click', open);
-      g.addEventListener('keydown', (e) => {
-        if (e.key === 'Enter' || e.key === ' ') {
-          e.preventDefault();
-          open();
-        }
+        moved: (key, p) => void savePosition(key, p),
       });
-      return g;
-    });
-    Object.assign(view, { x: 0, y: 0, w: W, h: H });
-    setView();
-    svg.replaceChildren(s('g', null, links), s('g', null, nodes));
+      if (fit) {
+        vp.fit(
+          boundsOf([
+            ...model.nodes.map((n) => ({ x: n.x, y: n.y, r: NODE_R * 3 })),
+            ...model.sites.map((d) => ({
+              x: d.x,
+              y: d.y,
+              r: d.collapsed ? bubbleRadius(d.site.count) + 30 : d.site.r + 30,
+            })),
+          ]),
+        );
+      }
+      info.textContent = `${t.nodes.length} devices · ${t.links.length} links · ${t.sites.length} sites · automatic layout${Object.keys(positions).length ? ' (with your positions)' : ''}`;
+    }
+    onZoom();
+    renderDownList(downList, t.nodes, focusNode);
     svg.dataset.state = 'ready';
   }
 
-  // Zoom around the pointer with the wheel; pan by dragging.
-  svg.addEventListener(
-    'wheel',
-    (e) => {
-      e.preventDefault();
-      const rect = svg.getBoundingClientRect();
-      const fx = (e.clientX - rect.left) / rect.width;
-      const fy = (e.clientY - rect.top) / rect.height;
-      const k = e.deltaY > 0 ? 1.15 : 1 / 1.15;
-      const nw = Math.min(W * 4, Math.max(W / 20, view.w * k));
-      const nh = (nw / view.w) * view.h;
-      view.x += (view.w - nw) * fx;
-      view.y += (view.h - nh) * fy;
-      view.w = nw;
-      view.h = nh;
-      setView();
-    },
-    { passive: false },
-  );
-  let drag: { x: number; y: number } | undefined;
-  svg.addEventListener('pointerdown', (e) => {
-    if ((e.target as Element).closest('.node')) return;
-    drag = { x: e.clientX, y: e.clientY };
-    svg.setPointerCapture(e.pointerId);
-  });
-  svg.addEventListener('pointermove', (e) => {
-    if (!drag) return;
-    const rect = svg.getBoundingClientRect();
-    view.x -= ((e.clientX - drag.x) / rect.width) * view.w;
-    view.y -= ((e.clientY - drag.y) / rect.height) * view.h;
-    drag = { x: e.clientX, y: e.clientY };
-    setView();
-  });
-  svg.addEventListener('pointerup', () => {
-    drag = undefined;
-  });
+  function loadBasemap(bbox: string) {
+    basemap = { bbox };
+    api<Basemap>(`/api/v1/topology/basemap?bbox=${bbox}`, { signal: abort.signal })
+      .then((map) => {
+        if (basemap?.bbox !== bbox) return;
+        basemap.map = map;
+        if (mode === 'geo' && proj) drawBasemap(basemapLayer, map, proj);
+        svg.dataset.basemap = map.resolution;
+      })
+      .catch(() => {
+        // The map still works without land drawn under it.
+      });
+  }
 
-  api<Topology>('/api/v1/topology', { signal: abort.signal })
-    .then((t) => {
+  /** Shows one device: expands its site, centres on it, highlights and focuses its marker. */
+  function focusNode(id: string) {
+    const t = topo;
+    const n = t?.nodes.find((x) => x.id === id);
+    if (!t || !n) return;
+    for (const el of content.querySelectorAll('[data-focused]')) el.removeAttribute('data-focused');
+    if (mode === 'graph' || !n.location || !proj) {
+      if (n.site && !expanded.has(n.site)) {
+        expanded.add(n.site);
+        draw(false);
+      }
+      const p = nodePosition(n, new Map(t.sites.map((x) => [x.id, x])), positions);
+      vp.centre(p.x, p.y, Math.max(vp.scale(), 2));
+    } else {
+      const p = proj.point(n.location.lat, n.location.lon);
+      // Close enough that a site's devices separate (they sit a few hundred metres apart).
+      vp.centre(p.x, p.y, Math.max(vp.scale(), 150));
+      zoomBoxes = drawGeoMarkers(content, t, proj, vp);
+    }
+    onZoom();
+    const el = content.querySelector<SVGGElement>(`[data-node="${CSS.escape(id)}"]`);
+    el?.setAttribute('data-focused', 'true');
+    el?.focus();
+  }
+
+  async function savePosition(key: string, p: Point) {
+    positions = { ...positions, [key]: p };
+    draw(false);
+    try {
+      await api('/api/v1/topology/positions', {
+        method: 'PUT',
+        body: { positions: { [key]: p } },
+        signal: abort.signal,
+      });
+      svg.dataset.saved = key;
+    } catch (err) {
+      info.textContent = `Position not saved: ${(err as Error).message}`;
+    }
+  }
+
+  async function resetPositions() {
+    positions = {};
+    draw(true);
+    await api('/api/v1/topology/positions', { method: 'DELETE', signal: abort.signal }).catch(
+      () => undefined,
+    );
+  }
+
+  // Geographic clusters zoom in on click (or Enter); single devices open their router.
+  const geoActivate = (e: Event) => {
+    if (mode !== 'geo') return;
+    if (e instanceof KeyboardEvent && e.key !== 'Enter' && e.key !== ' ') return;
+    const el = (e.target as Element).closest<SVGGElement>('[data-cluster], [data-node]');
+    if (!el) return;
+    e.preventDefault();
+    const box = zoomBoxes.get(el);
+    if (box) vp.fit(box, 0.35);
+    else navigate(`/routers/${encodeURIComponent(el.dataset.node ?? '')}`);
+  };
+  svg.addEventListener('click', geoActivate);
+  svg.addEventListener('keydown', geoActivate);
+
+  async function load(first: boolean) {
+    try {
+      const [t, saved] = await Promise.all([
+        api<TopologyView>('/api/v1/topology', { signal: abort.signal }),
+        first ? optional<TopoPositions>('/api/v1/topology/positions', abort.signal) : undefined,
+      ]);
+      if (first) {
+        positions = saved?.positions ?? {};
+        if (!t.nodes.some((n) => n.location)) mode = 'graph';
+        expanded = new Set(t.nodes.length <= EXPAND_MAX ? t.sites.map((x) => x.id) : []);
+      }
       topo = t;
-      draw();
-    })
-    .catch((err: Error) => {
-      if (!abort.signal.aborted) info.textContent = `Topology is not available: ${err.message}`;
-    });
+      draw(first);
+    } catch (err) {
+      if (!abort.signal.aborted) info.textContent = `Topology is not available: ${(err as Error).message}`;
+    }
+  }
+  void load(true);
 
-  // Status colours follow the stream without redoing the layout.
-  const off = live.on('status', (e) => {
-    const node = topo?.nodes.find((n) => n.id === e.device);
-    if (node) node.status = e.status;
-    const g = svg.querySelector(`[data-node="${CSS.escape(e.device)}"]`);
-    if (!g) return;
-    g.setAttribute('data-status', e.status);
-    g.querySelector('circle')?.setAttribute('fill', `var(${STATUS_VAR[e.status] ?? '--unknown'})`);
-  });
+  // States change with statuses, alerts and acks: refetch (the server's layout is cached, so this
+  // is cheap) a moment after a burst of events, and every 30 s for link utilisation.
+  let pending: ReturnType<typeof setTimeout> | undefined;
+  const soon = () => {
+    if (pending) return;
+    pending = setTimeout(() => {
+      pending = undefined;
+      void load(false);
+    }, 1500);
+  };
+  const offs = [
+    live.on('status', soon),
+    live.on('alert:firing', soon),
+    live.on('alert:resolved', soon),
+    live.on('inventory', soon),
+  ];
+  const timer = setInterval(() => void load(false), 30_000);
 
   return () => {
     abort.abort();
-    off();
+    for (const off of offs) off();
+    clearInterval(timer);
+    if (pending) clearTimeout(pending);
+    offInteractions?.();
+    vp.destroy();
   };
 };
