@@ -5,10 +5,8 @@
 import { definePlugin, tokens } from '@ispmonitor/core';
 import { createSnmpDriver } from './driver.js';
 import { optionsSchema } from './settings.js';
+import { createTrapIntake } from './trap-intake.js';
 import { startTrapReceiver, type TrapReceiver } from './traps.js';
-
-/** Traps after which a device's status and interfaces are re-read at once. */
-const STATE_TRAPS = new Set(['linkDown', 'linkUp', 'coldStart', 'warmStart']);
 
 /** `snmp(options)`: the SNMP plugin. */
 export const snmp = definePlugin({
@@ -24,6 +22,26 @@ export const snmp = definePlugin({
     const traps = options.traps;
     let receiver: TrapReceiver | undefined;
     if (traps) {
+      // Device by address, rebuilt after the inventory changed rather than scanned per trap.
+      let byHost: Map<string, string> | undefined;
+      const invalidate = () => {
+        byHost = undefined;
+      };
+      for (const e of ['device:added', 'device:changed', 'device:removed'] as const)
+        ctx.bus.on(e, invalidate);
+      const deviceAt = (address: string) => {
+        byHost ??= new Map(ctx.devices.list().map((s) => [s.device.host, s.device.id]));
+        return byHost.get(address);
+      };
+      const intake = createTrapIntake({
+        acceptUnknownSources: traps.acceptUnknownSources,
+        pollDebounceMs: traps.pollDebounceMs,
+        deviceAt,
+        publish: (event) => ctx.bus.emit('trap', event),
+        pollNow: (id) => ctx.devices.pollNow(id),
+        clock: ctx.clock,
+        metrics: ctx.metrics,
+      });
       ctx.onStart(async () => {
         receiver = await startTrapReceiver({
           port: traps.port,
@@ -31,13 +49,11 @@ export const snmp = definePlugin({
           community: traps.community,
           users: traps.users,
           clock: ctx.clock,
-          onTrap: (event) => {
-            ctx.bus.emit('trap', event);
-            // A link or the device changed state: poll it now rather than at its next slot.
-            if (event.device && event.kind && STATE_TRAPS.has(event.kind)) ctx.devices.pollNow(event.device);
+          onTrap: (event) => intake.accept(event),
+          onDropped: (reason, detail, source) => {
+            intake.dropped(reason);
+            ctx.logger.debug('snmp trap dropped', { reason, detail, source });
           },
-          resolveDevice: (address) => ctx.devices.list().find((s) => s.device.host === address)?.device.id,
-          onDropped: (reason, source) => ctx.logger.debug('snmp trap dropped', { reason, source }),
         });
         ctx.logger.info('snmp trap receiver listening', { address: traps.address, port: receiver.port });
       });

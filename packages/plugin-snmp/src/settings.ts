@@ -149,14 +149,26 @@ export type SnmpSettings = z.output<typeof settingsSchema>;
 /** `device.snmp` as written in config. */
 export type SnmpSettingsInput = z.input<typeof settingsSchema>;
 
-/** A v3 user the trap receiver accepts. */
-export const trapUserSchema = z.object({
-  username: z.string().min(1),
-  authProtocol: z.enum(authProtocols).optional(),
-  authKey: z.string().min(8).optional(),
-  privProtocol: z.enum(['aes', 'aes256b', 'aes256r']).optional(),
-  privKey: z.string().min(8).optional(),
-});
+/**
+ * A v3 user the trap receiver accepts. Authentication (`authProtocol` + `authKey`) is required:
+ * an unauthenticated user lets anyone who can reach the port inject traps (see
+ * `traps.allowNoAuthUsers` to accept such users anyway).
+ */
+export const trapUserSchema = z
+  .object({
+    username: z.string().min(1),
+    authProtocol: z.enum(authProtocols).optional(),
+    authKey: z.string().min(8).optional(),
+    privProtocol: z.enum(['aes', 'aes256b', 'aes256r']).optional(),
+    privKey: z.string().min(8).optional(),
+  })
+  .refine((u) => !u.privProtocol || (u.authProtocol && u.authKey), {
+    message: 'privProtocol needs authProtocol and authKey (SNMPv3 has no privacy without authentication)',
+  })
+  .refine((u) => Boolean(u.authProtocol) === Boolean(u.authKey), {
+    message: 'authProtocol and authKey go together',
+    path: ['authKey'],
+  });
 
 /** The plugin's options: `snmp({ traps, ... })`. */
 export const optionsSchema = z
@@ -172,6 +184,20 @@ export const optionsSchema = z
         community: z.union([z.string().min(1), z.array(z.string().min(1))]).optional(),
         /** v3 users accepted. */
         users: z.array(trapUserSchema).default([]),
+        /** Accept v3 users without authentication (noAuthNoPriv). Default false: they are refused at load. */
+        allowNoAuthUsers: z.boolean().default(false),
+        /**
+         * Publish traps whose source address is no device's `host` (without a `device`). Default
+         * false: they are dropped and counted (`ispmonitor_snmp_traps_dropped_total{reason="unknown-source"}`).
+         */
+        acceptUnknownSources: z.boolean().default(false),
+        /** Least time between two polls a device's linkDown/linkUp/coldStart/warmStart traps force, ms. */
+        pollDebounceMs: z.number().int().min(0).max(3_600_000).default(10_000),
+      })
+      .refine((t) => t.allowNoAuthUsers || t.users.every((u) => u.authProtocol), {
+        message:
+          'a v3 trap user without authProtocol/authKey accepts traps from anyone: add them, or set traps.allowNoAuthUsers: true',
+        path: ['users'],
       })
       .optional(),
   })

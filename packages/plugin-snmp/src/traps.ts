@@ -35,8 +35,11 @@ export interface TrapReceiverOptions {
   onTrap(event: TrapEvent): void;
   /** Device id of a source address, when known. */
   resolveDevice?(address: string): string | undefined;
-  /** Called for datagrams that were dropped (bad community, garbage): for logs and counters. */
-  onDropped?(reason: string, source?: string): void;
+  /**
+   * Called for datagrams that were dropped: `unauthorised` (unknown community or user, failed
+   * authentication) or `malformed`, with the error's name for logs.
+   */
+  onDropped?(reason: 'unauthorised' | 'malformed', detail: string, source?: string): void;
   clock?: Clock;
 }
 
@@ -94,7 +97,8 @@ export function toTrapEvent(
   };
   const kind = trapKind(trapOid);
   if (kind) event.kind = kind;
-  const device = resolve?.(source) ?? (pdu.agentAddr ? resolve?.(pdu.agentAddr) : undefined);
+  // The UDP source only: a v1 trap's agentAddr is whatever the sender wrote.
+  const device = resolve?.(source);
   if (device) event.device = device;
   return event;
 }
@@ -128,7 +132,9 @@ export function startTrapReceiver(options: TrapReceiverOptions): Promise<TrapRec
         }
         stats.dropped++;
         // The error names the reason (e.g. unknown community) but never the community itself.
-        options.onDropped?.(error?.name ?? 'invalid', error?.rinfo?.address);
+        const text = `${error?.name ?? ''} ${error?.message ?? ''}`;
+        const reason = /community|user|auth|engine|decrypt|digest/i.test(text) ? 'unauthorised' : 'malformed';
+        options.onDropped?.(reason, error?.name ?? 'invalid', error?.rinfo?.address);
         return;
       }
       stats.received++;
