@@ -12,6 +12,7 @@ import {
   type SampleQuery,
   type SeriesData,
 } from '@ispmonitor/core';
+import { type StorageStats, storageStats } from './chunks/stats.js';
 import type { Db } from './db/types.js';
 import { importHistory } from './history-import/index.js';
 import { SeriesCache } from './ingest/series.js';
@@ -68,6 +69,8 @@ export interface PostgresStore extends SampleQuery {
   sourceOf(query: RangeQuery): Source;
   /** Runs one maintenance round now (or at `now`, for tests and the CLI). */
   maintain(now?: number): Promise<MaintenanceReport>;
+  /** What the samples take on disk: bytes per sample, chunks, hot rows (for diagnostics). */
+  storageStats(): Promise<StorageStats>;
   /**
    * Writes past history (the demo's backfill) into the tables the live recorders fill: status
    * changes, time series as 5-minute aggregates (written as rollups). Bad entries: `BAD_QUERY`.
@@ -236,6 +239,9 @@ export class Storage implements PostgresStore {
     }
   }
 
+  storageStats(): Promise<StorageStats> {
+    return storageStats(this.db, this.options.chunks.enabled ? this.options.chunks.hot : null);
+  }
   range(q: RangeQuery): Promise<SeriesData[]> {
     return this.samples.range(q);
   }

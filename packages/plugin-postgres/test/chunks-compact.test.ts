@@ -80,6 +80,17 @@ else {
         'SELECT avg(octet_length(data))::float8 AS b FROM ispm_chunks',
       );
       expect(Number(size.rows[0]?.b) / 120).toBeLessThan(1);
+      // What diagnostics show: every sample counted once, from rows and chunks.
+      const stats = await storage.storageStats();
+      expect(stats).toMatchObject({
+        samples: 1200,
+        hotRows: 720,
+        chunks: 4,
+        chunkSamples: 480,
+        hotWindowMs: null,
+      });
+      expect(stats.compactedUntil).toBe(T0 + 2 * HOUR);
+      expect(stats.bytesPerSample).toBeGreaterThan(0);
       // Done: a second round finds nothing and changes nothing.
       expect(await compact(db, clock.t, OPTS)).toMatchObject({ windows: 0, chunks: 0, rows: 0 });
     });

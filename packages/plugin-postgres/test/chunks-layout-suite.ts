@@ -122,7 +122,11 @@ async function compareReads(rows: Storage, chunks: Storage, shapes: Shapes): Pro
           const b = await chunks.range(q);
           expect(b.length).toBe(a.length);
           a.forEach((s, i) => {
-            expectPointsClose(s.points, b[i]?.points ?? [], `${name} ${device} ${fn}/${step}`);
+            expectPointsClose(
+              s.points,
+              b[i]?.points ?? [],
+              `${name} ${JSON.stringify(s.labels)} ${fn}/${step}`,
+            );
           });
         }
       }
@@ -214,8 +218,8 @@ export function layoutSuite(open: () => Promise<[Db, Db]>, shapes: Shapes = ALL_
         0,
       );
       expect(await count(dbChunks, 'ispm_chunks')).toBeGreaterThan(0);
-      await compareReads(rows, chunks, shapes);
       await compareRollups(dbRows, dbChunks, T0 + 6 * HOUR);
+      await compareReads(rows, chunks, shapes);
 
       // A late row inside a compacted window, and a late duplicate of a compacted sample: both
       // layouts keep the first reading at a time, and the late one joins its window.

@@ -1,5 +1,6 @@
 import { CORE_VERSION, type HealthReport, type Monitor } from '@ispmonitor/core';
 import { type ClusterSnapshot, clusterStatus } from '@ispmonitor/plugin-cluster';
+import { postgresStore, type StorageStats } from '@ispmonitor/plugin-postgres';
 import type { LicenseStatus } from '../license/manager.js';
 import { SERVER_VERSION } from '../version.js';
 import type { RecentError } from './recent-errors.js';
@@ -16,6 +17,8 @@ export interface Diagnostics {
   recentErrors: RecentError[];
   /** With `CLUSTER=postgres`: the replicas and which one polls which device. */
   cluster?: ClusterSnapshot;
+  /** The samples on disk: bytes per sample, chunks, hot rows and the hot window (or why not). */
+  storage?: StorageStats | { error: string };
 }
 
 /**
@@ -84,5 +87,15 @@ export async function collectDiagnostics(
     license,
     recentErrors,
     ...(monitor.has(clusterStatus) ? { cluster: monitor.resolve(clusterStatus).snapshot() } : {}),
+    ...(monitor.has(postgresStore) ? { storage: await storageOf(monitor) } : {}),
   };
+}
+
+// A database that does not answer leaves the rest of the report intact.
+async function storageOf(monitor: Monitor): Promise<StorageStats | { error: string }> {
+  try {
+    return await monitor.resolve(postgresStore).storageStats();
+  } catch (err) {
+    return { error: (err as Error).message };
+  }
 }

@@ -27,6 +27,8 @@ const MODE_INT = 1;
 const MODE_MIXED = 2;
 const FLAG_DOD = 4;
 const FLAG_MICROS = 8;
+/** Timestamps as the step's distance from the chunk's typical step (jittered polls), not from the step before. */
+const FLAG_PERIOD = 16;
 const TWO_64 = 1n << 64n;
 /** Widths of the integer code's eight classes; the last holds any zig-zag dod of u64 values. */
 const INT_WIDTHS = [4, 8, 12, 16, 24, 32, 48, 68] as const;
@@ -66,7 +68,10 @@ export function encodeChunk(s: ChunkSamples): Uint8Array {
   }
   if (none) mode = MODE_FLOAT;
   const dod = mode === MODE_INT && intCost(s.raws as bigint[], true) < intCost(s.raws as bigint[], false);
-  w.write(mode | (dod ? FLAG_DOD : 0) | (micros ? FLAG_MICROS : 0), 8);
+  const period = typicalStep(ts);
+  const byPeriod = period !== undefined && timeCost(ts, period) < timeCost(ts, undefined);
+  w.write(mode | (dod ? FLAG_DOD : 0) | (micros ? FLAG_MICROS : 0) | (byPeriod ? FLAG_PERIOD : 0), 8);
+  if (byPeriod) w.varint(period as number);
 
   const floats = new FloatEncoder(w);
   const ints = new IntEncoder(w, dod);
@@ -77,7 +82,7 @@ export function encodeChunk(s: ChunkSamples): Uint8Array {
     if (i === 0) w.writeBig(BigInt.asUintN(64, BigInt(t)), 64);
     else {
       const delta = t - prevT;
-      writeTimeDod(w, delta - prevDelta, t);
+      writeTimeDod(w, delta - (byPeriod ? (period as number) : prevDelta), t);
       prevDelta = delta;
     }
     prevT = t;
@@ -108,6 +113,7 @@ export function decodeChunk(bytes: Uint8Array): ChunkSamples {
   const mode = flags & 3;
   if (mode > MODE_MIXED) throw new RangeError(`unknown chunk mode ${mode}`);
   const micros = (flags & FLAG_MICROS) !== 0;
+  const period = flags & FLAG_PERIOD ? r.varint() : undefined;
   const floats = new FloatDecoder(r);
   const ints = new IntDecoder(r, (flags & FLAG_DOD) !== 0);
   let prevT = 0;
@@ -117,7 +123,7 @@ export function decodeChunk(bytes: Uint8Array): ChunkSamples {
     if (i === 0) t = Number(BigInt.asIntN(64, r.readBig(64)));
     else {
       const absolute = readTime(r);
-      t = absolute.abs ? absolute.value : prevT + prevDelta + absolute.value;
+      t = absolute.abs ? absolute.value : prevT + (period ?? prevDelta) + absolute.value;
       prevDelta = t - prevT;
     }
     prevT = t;
@@ -153,6 +159,31 @@ function readTime(r: BitReader): { abs: boolean; value: number } {
   if (!r.bit()) return { abs: false, value: r.read(9) - 255 };
   if (!r.bit()) return { abs: false, value: r.read(12) - 2047 };
   return { abs: true, value: Number(BigInt.asIntN(64, r.readBig(64))) };
+}
+
+const timeBits = (d: number) =>
+  d === 0 ? 1 : d >= -63 && d <= 64 ? 9 : d >= -255 && d <= 256 ? 12 : d >= -2047 && d <= 2048 ? 16 : 68;
+
+/** Bits the timestamps take after the first: against `period`, or as deltas of deltas. */
+function timeCost(ts: readonly number[], period: number | undefined): number {
+  let bits = 0;
+  let prevDelta = 0;
+  for (let i = 1; i < ts.length; i++) {
+    const delta = (ts[i] as number) - (ts[i - 1] as number);
+    bits += timeBits(delta - (period ?? prevDelta));
+    prevDelta = delta;
+  }
+  return bits;
+}
+
+/** The median step between timestamps, when there are steps and it is a small non-negative integer. */
+function typicalStep(ts: readonly number[]): number | undefined {
+  if (ts.length < 3) return undefined;
+  const steps: number[] = [];
+  for (let i = 1; i < ts.length; i++) steps.push((ts[i] as number) - (ts[i - 1] as number));
+  steps.sort((a, b) => a - b);
+  const mid = steps[steps.length >> 1] as number;
+  return mid >= 0 && mid < 2 ** 40 ? mid : undefined;
 }
 
 /** Bits the integer code would take for these readings, as deltas or as deltas of deltas. */

@@ -1,9 +1,18 @@
 import type { Db, Queryable } from '../db/types.js';
 import { ROLLUP_LOCK_KEY } from '../maintenance/rollups.js';
-import { CHUNKS, ensurePartitions, ROLLUP_1H, ROLLUP_5M } from '../schema/partitions.js';
+import {
+  CHUNKS,
+  ensurePartitions,
+  listPartitionNames,
+  parsePartitionName,
+  partitionEnd,
+  ROLLUP_1H,
+  ROLLUP_5M,
+  SAMPLES,
+} from '../schema/partitions.js';
 import { type PrevReading, type RollupRow, rollup1h, rollup5m, summarize } from './aggregate.js';
 import { type ChunkSamples, decodeChunk, encodeChunk } from './codec.js';
-import { CHUNK_WINDOW_MS, chunkWatermark, mergeSamples, parseRaw, setChunkWatermark } from './read.js';
+import { CHUNK_WINDOW_MS, mergeSamples, parseRaw, setChunkWatermark } from './read.js';
 
 /** Settings of a compaction round. */
 export interface CompactOptions {
@@ -27,6 +36,8 @@ export interface CompactReport {
   rollupRows: number;
   /** Chunks that held samples already and took late rows. */
   reopened: number;
+  /** Row partitions emptied by compaction and truncated (their indexes given back). */
+  truncated: string[];
 }
 
 const HOUR = 3_600_000;
@@ -49,7 +60,15 @@ interface Row {
  * a window comes from the chunk before it.
  */
 export async function compact(db: Db, now: number, o: CompactOptions): Promise<CompactReport> {
-  const report: CompactReport = { ran: true, windows: 0, chunks: 0, rows: 0, rollupRows: 0, reopened: 0 };
+  const report: CompactReport = {
+    ran: true,
+    windows: 0,
+    chunks: 0,
+    rows: 0,
+    rollupRows: 0,
+    reopened: 0,
+    truncated: [],
+  };
   const boundary = Math.floor((now - o.hotMs) / CHUNK_WINDOW_MS) * CHUNK_WINDOW_MS;
   for (;;) {
     const oldest = await db.query<{ t: number | null }>(
@@ -63,9 +82,42 @@ export async function compact(db: Db, now: number, o: CompactOptions): Promise<C
     report.windows++;
   }
   // Readers take chunks below here (and rows everywhere); it only moves forward.
-  const mark = await chunkWatermark(db);
-  if (mark === undefined || mark < boundary) await setChunkWatermark(db, boundary, o.rollups);
+  // Batches moved the chunk level as they committed; the rollups' levels move here, once every
+  // window below the boundary is done (GREATEST: never backwards).
+  await setChunkWatermark(db, boundary, o.rollups);
+  report.truncated = await truncateEmptied(db, boundary);
   return report;
+}
+
+/**
+ * Row partitions whose day is wholly compacted hold no rows, but their files and indexes keep
+ * the size of the rows they held (VACUUM gives back little of a B-tree): a partition found empty
+ * under an exclusive lock (taken without waiting: a busy one is left for the next round) is
+ * truncated, which gives everything back. A late row arriving later simply lands in it again.
+ */
+async function truncateEmptied(db: Db, boundary: number): Promise<string[]> {
+  const done: string[] = [];
+  for (const name of await listPartitionNames(db, SAMPLES)) {
+    const start = parsePartitionName(SAMPLES, name);
+    if (start === undefined || partitionEnd(SAMPLES, start) > boundary) continue;
+    // A truncated partition is its indexes' first pages: nothing to give back.
+    const size = await db.query<{ b: number }>('SELECT pg_total_relation_size($1::regclass)::float8 AS b', [
+      name,
+    ]);
+    if (Number(size.rows[0]?.b) <= 65_536) continue;
+    const emptied = await db
+      .transaction(async (tx) => {
+        await tx.query(`LOCK TABLE ${name} IN ACCESS EXCLUSIVE MODE NOWAIT`);
+        const any = await tx.query(`SELECT 1 FROM ${name} LIMIT 1`);
+        if (any.rows.length > 0) return false;
+        await tx.query(`TRUNCATE ${name}`);
+        return true;
+      })
+      // Best effort: a lock not granted at once (or any failure here) waits for the next round.
+      .catch(() => false);
+    if (emptied) done.push(name);
+  }
+  return done;
 }
 
 async function compactWindow(

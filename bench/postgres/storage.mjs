@@ -1,0 +1,254 @@
+// Storage size and compaction cost of the samples (issue #18): bytes per sample on disk, row
+// layout against compressed chunks, on PostgreSQL 15 and on PGlite, for a fleet-like mix.
+//
+//   npx tsc -b packages/plugin-postgres && node bench/postgres/storage.mjs [routers=20] [hours=8] [pg|pglite|both]
+//
+// The mix, per router polled every 60 s (269 series, about what a 24-port router gives): per
+// interface in/out octets (Counter64, diurnal traffic with noise; a third of the ports idle),
+// in/out packets, in/out errors and discards (rarely moving), oper/admin status and speed
+// (constant); per router CPU (float), memory (integer bytes), temperature, uptime ticks and up.
+// One timestamp per router poll, with scheduling jitter. Both layouts get the same samples through
+// the plugin's writer; then one maintenance round after the last window closed: the row layout
+// rolls up, the chunk layout compacts everything (and rolls up in the same pass). Sizes are
+// `pg_total_relation_size` (heap, indexes, TOAST) over every partition, after a plain VACUUM
+// (which gives back the space of the rows moved into chunks, as autovacuum does).
+// CPU: this process (`process.cpuUsage`, includes PGlite's worker) plus, on PostgreSQL, the
+// backend's own utime+stime from /proc (a pool of one connection).
+import { readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { applyMigrations, openPg, openPglite, optionsSchema, Storage } from '@ispmonitor/plugin-postgres';
+import { Registry } from 'prom-client';
+import { createDbMetrics } from '../../packages/plugin-postgres/dist/metrics.js';
+import { startPgServer } from '../support/pg-server.mjs';
+import { silent } from '../support/silent.mjs';
+
+const MIN = 60_000;
+const HOUR = 60 * MIN;
+const routers = Number(process.argv[2] ?? 20);
+const hours = Number(process.argv[3] ?? 8);
+/** Scheduling and response-time jitter of a poll's timestamp, ms (uniform in [0, JITTER)). */
+const JITTER = Number(process.env.JITTER ?? 100);
+// The data ends at a day's end: that day's row partition is then wholly compacted (and truncated).
+const T0 = Date.UTC(2030, 0, 8) - hours * HOUR;
+const engines = (process.argv[4] ?? 'both') === 'both' ? ['pg', 'pglite'] : [process.argv[4]];
+const END = T0 + hours * HOUR;
+
+function rng(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), a | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** One router's polls, as batches of samples (one per poll). */
+function* routerPolls(r) {
+  const rand = rng(r + 1);
+  const device = `r${r}`;
+  const ports = Array.from({ length: 24 }, (_, p) => ({
+    ifName: `ether${p + 1}`,
+    rate: p % 3 === 2 ? 0 : 1e5 + rand() * 5e7,
+    size: 400 + rand() * 800,
+    octets: [BigInt(Math.floor(rand() * 1e12)), BigInt(Math.floor(rand() * 1e12))],
+    packets: [BigInt(Math.floor(rand() * 1e9)), BigInt(Math.floor(rand() * 1e9))],
+    errors: [0, 0],
+    discards: [Math.floor(rand() * 100), 0],
+  }));
+  let memory = 200_000_000 + Math.floor(rand() * 1e8);
+  const offset = Math.floor(rand() * 60_000);
+  for (let ts = T0 + offset; ts < END; ts += MIN) {
+    const t = ts + Math.floor(rand() * JITTER);
+    const day = Math.sin(((t % 86_400_000) / 86_400_000) * 2 * Math.PI);
+    const out = [];
+    for (const p of ports) {
+      const labels = { device, ifName: p.ifName };
+      for (const dir of [0, 1]) {
+        const bytes = p.rate * 60 * (1 + 0.3 * day) * (0.9 + 0.2 * rand());
+        p.octets[dir] += BigInt(Math.floor(bytes));
+        p.packets[dir] += BigInt(Math.floor(bytes / p.size));
+        if (rand() < 0.01) p.errors[dir] += 1;
+        if (rand() < 0.02) p.discards[dir] += Math.ceil(rand() * 3);
+        const d = dir ? 'out' : 'in';
+        out.push({ name: `interface_${d}_octets_total`, labels, value: p.octets[dir], ts: t });
+        out.push({ name: `interface_${d}_packets_total`, labels, value: p.packets[dir], ts: t });
+        out.push({ name: `interface_${d}_errors_total`, labels, value: p.errors[dir], ts: t });
+        out.push({ name: `interface_${d}_discards_total`, labels, value: p.discards[dir], ts: t });
+      }
+      out.push({ name: 'interface_oper_status', labels, value: p.rate ? 1 : 2, ts: t });
+      out.push({ name: 'interface_admin_status', labels, value: 1, ts: t });
+      out.push({ name: 'interface_speed_bps', labels, value: 1e9, ts: t });
+    }
+    memory += Math.floor((rand() - 0.5) * 1e6);
+    out.push({
+      name: 'device_cpu_load_ratio',
+      labels: { device },
+      value: Math.round(rand() * 40) / 100,
+      ts: t,
+    });
+    out.push({ name: 'device_memory_used_bytes', labels: { device }, value: memory, ts: t });
+    out.push({
+      name: 'device_temperature_celsius',
+      labels: { device },
+      value: 40 + Math.floor(rand() * 3),
+      ts: t,
+    });
+    out.push({
+      name: 'device_uptime_ticks_total',
+      labels: { device },
+      value: Math.floor((t - T0) / 10) + 1e6,
+      ts: t,
+    });
+    out.push({ name: 'device_up', labels: { device }, value: 1, ts: t });
+    yield out;
+  }
+}
+
+/** Every router's polls merged in time order, in batches of about `size` samples. */
+function* fleetBatches(size) {
+  const gens = Array.from({ length: routers }, (_, r) => routerPolls(r));
+  let batch = [];
+  for (;;) {
+    let any = false;
+    for (const g of gens) {
+      const next = g.next();
+      if (next.done) continue;
+      any = true;
+      batch.push(...next.value);
+      if (batch.length >= size) {
+        yield batch;
+        batch = [];
+      }
+    }
+    if (!any) break;
+  }
+  if (batch.length) yield batch;
+}
+
+const clock = (t) => ({ now: () => t.now, setTimeout: () => undefined, clearTimeout: () => {} });
+
+async function backendCpu(db) {
+  if (db.engine !== 'postgres') return 0;
+  const pid = (await db.query('SELECT pg_backend_pid() AS pid')).rows[0].pid;
+  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(f[11]) + Number(f[12])) / 100; // utime + stime, clock ticks of 10 ms
+}
+
+async function sizes(db) {
+  const res = await db.query(
+    `SELECT p.parent, sum(pg_total_relation_size(t.relid))::float8 AS bytes
+       FROM unnest(ARRAY['ispm_samples', 'ispm_chunks', 'ispm_rollup_5m', 'ispm_rollup_1h', 'ispm_series']) AS p(parent),
+            LATERAL pg_partition_tree(p.parent::regclass) t
+      GROUP BY 1`,
+  );
+  return Object.fromEntries(res.rows.map((r) => [r.parent, Number(r.bytes)]));
+}
+
+async function measure(engine, db, chunks) {
+  await applyMigrations(db);
+  const t = { now: END + 5 * MIN };
+  const options = optionsSchema.parse({ chunks: { enabled: chunks }, rollups: { lateness: '1d' } });
+  const storage = new Storage(
+    db,
+    options,
+    clock(t),
+    createDbMetrics(new Registry(), () => db.poolStats()),
+    silent,
+  );
+  let samples = 0;
+  const w0 = Date.now();
+  for (const batch of fleetBatches(20_000)) samples += (await storage.write(batch)).accepted;
+  const writeSeconds = (Date.now() - w0) / 1000;
+  // The row layout's rollups run every minute as the data arrives; one round here covers it all.
+  t.now = END + 2 * HOUR + 5 * MIN;
+  const cpu0 = process.cpuUsage();
+  const b0 = await backendCpu(db);
+  const wall0 = Date.now();
+  const report = await storage.maintain();
+  const wall = (Date.now() - wall0) / 1000;
+  const c = process.cpuUsage(cpu0);
+  const clientCpu = (c.user + c.system) / 1e6;
+  const cpu = clientCpu + ((await backendCpu(db)) - b0);
+  await db.query('VACUUM');
+  const s = await sizes(db);
+  const kept = (s.ispm_samples ?? 0) + (s.ispm_chunks ?? 0);
+  const rollups = (s.ispm_rollup_5m ?? 0) + (s.ispm_rollup_1h ?? 0);
+  // Encoded bytes per sample by metric: where the bits go.
+  const byName = chunks
+    ? (
+        await db.query(
+          `SELECT s.name, (sum(octet_length(c.data))::float8 / sum(c.count))::numeric(6, 2)::text AS b
+             FROM ispm_chunks c JOIN ispm_series s ON s.id = c.series_id GROUP BY 1 ORDER BY 2 DESC`,
+        )
+      ).rows.map((r) => `${r.name} ${r.b}`)
+    : undefined;
+  return {
+    engine,
+    layout: chunks ? 'chunks' : 'rows',
+    samples,
+    writeSeconds,
+    bytesPerSample: kept / samples,
+    seriesPerSample: (s.ispm_series ?? 0) / samples,
+    rollupsPerSample: rollups / samples,
+    totalPerSample: (kept + rollups + (s.ispm_series ?? 0)) / samples,
+    maintainCpuSeconds: cpu,
+    maintainClientCpuSeconds: clientCpu,
+    maintainWallSeconds: wall,
+    cpuMicrosPerSample: (cpu / samples) * 1e6,
+    compaction: report.compaction,
+    sizes: s,
+    encodedBytesPerSample: byName,
+  };
+}
+
+const results = [];
+if (engines.includes('pg')) {
+  const server = await startPgServer();
+  try {
+    for (const chunks of [false, true]) {
+      const db = await openPg({ url: await server.createDatabase(chunks ? 'chunks' : 'rows'), max: 1 });
+      try {
+        results.push(await measure('postgres', db, chunks));
+      } finally {
+        await db.close();
+      }
+    }
+  } finally {
+    await server.stop();
+  }
+}
+if (engines.includes('pglite')) {
+  for (const chunks of [false, true]) {
+    const dir = await mkdtemp(join(tmpdir(), 'ispm-bench-pglite-'));
+    const db = await openPglite({ dataDir: join(dir, 'data') });
+    try {
+      results.push(await measure('pglite', db, chunks));
+    } finally {
+      await db.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+}
+
+// At 10,000 routers the fleet writes 10,000 × 269 samples a minute: the share of one core the
+// maintenance work of that many samples takes, at the CPU per sample measured here.
+const perSecondAt10k = (10_000 * 269) / 60;
+console.log(`routers ${routers}, hours ${hours}, ${routers * 269} series, poll jitter up to ${JITTER} ms`);
+for (const r of results) {
+  console.log(
+    [
+      `${r.engine.padEnd(8)} ${r.layout.padEnd(6)}`,
+      `samples ${r.samples}`,
+      `samples+chunks ${r.bytesPerSample.toFixed(2)} B/sample`,
+      `rollups ${r.rollupsPerSample.toFixed(2)} B/sample`,
+      `series ${r.seriesPerSample.toFixed(2)} B/sample`,
+      `all ${r.totalPerSample.toFixed(2)} B/sample`,
+      `maintenance ${r.maintainCpuSeconds.toFixed(1)} CPU-s (this process ${r.maintainClientCpuSeconds.toFixed(1)}, ${r.maintainWallSeconds.toFixed(1)} s wall), ${r.cpuMicrosPerSample.toFixed(2)} µs/sample → ${((r.cpuMicrosPerSample * perSecondAt10k) / 1e4).toFixed(1)} % of a core at 10,000 routers`,
+      `write ${r.writeSeconds.toFixed(1)} s`,
+    ].join(' | '),
+  );
+}
+console.log(JSON.stringify(results));
