@@ -63,7 +63,7 @@ export function routerReport(root: HTMLElement, state: ReportState, abort: Abort
       ),
       h(
         'div',
-        { class: 'grid stats' },
+        { class: 'grid stats report-stats' },
         stat('Availability', availabilityCell(r.availability), {
           tone: r.availability === null ? undefined : (availabilityTone(r.availability) as 'ok'),
           sub:

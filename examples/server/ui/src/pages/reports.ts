@@ -2,7 +2,7 @@ import '../styles/reports.css';
 import { stat, statusBadge } from '../components/ui.js';
 import { ApiError } from '../lib/api.js';
 import { h, mount } from '../lib/dom.js';
-import { formatCount, formatDuration, formatTime } from '../lib/format.js';
+import { formatCount, formatDuration } from '../lib/format.js';
 import type { Page } from '../lib/nav.js';
 import {
   type AvailabilityReport,
@@ -134,7 +134,7 @@ export const reportsPage: Page = (root, _params, query) => {
       ),
       h(
         'div',
-        { class: 'grid stats' },
+        { class: 'grid stats report-stats' },
         stat('Availability', availabilityCell(t.availability), {
           tone: t.availability === null ? undefined : (availabilityTone(t.availability) as 'ok'),
           sub: 'over covered time',
