@@ -1,7 +1,7 @@
 import './styles.css';
 import { overloadBanner } from './components/overload-banner.js';
 import { searchBox } from './components/search-box.js';
-import { api, fetchAlerts, onUnauthorised } from './lib/api.js';
+import { api, onUnauthorised } from './lib/api.js';
 import { watchTables } from './lib/cards.js';
 import { h, icon, s } from './lib/dom.js';
 import { live } from './lib/live.js';
@@ -154,27 +154,16 @@ function shell(): HTMLElement {
     liveEl.className = `live ${connected ? 'on' : 'off'}`;
     liveEl.textContent = connected ? 'Live' : 'Reconnecting…';
   });
-  // The firing count in the navigation follows the stream.
-  const firingSet = new Set<string>();
-  const showCount = () => {
-    firing.hidden = firingSet.size === 0;
-    firing.textContent = String(firingSet.size);
-    firing.setAttribute('aria-label', `${firingSet.size} firing alerts`);
-  };
-  fetchAlerts('firing')
-    .then((items) => {
-      for (const a of items) if (!a.pending) firingSet.add(a.fingerprint);
-      showCount();
-    })
-    .catch(() => undefined);
-  live.on('alert:firing', (a) => {
-    firingSet.add(a.fingerprint);
-    showCount();
+  // The firing count in the navigation: the server's totals from the stream (pending is not firing),
+  // the same snapshot the alerts page and the overview show.
+  live.followAlertCounts((c) => {
+    firing.hidden = c.firing === 0;
+    firing.textContent = String(c.firing);
+    firing.setAttribute('aria-label', `${c.firing} firing alerts`);
   });
-  live.on('alert:resolved', (a) => {
-    firingSet.delete(a.fingerprint);
-    showCount();
-  });
+  // The overload banner follows the stream: the state in its hello, then each change.
+  if (live.overload) overload.update(live.overload);
+  live.on('overload', (o) => overload.update(o));
   live.start();
   startRouter(outlet);
   return userEl;
