@@ -1,3 +1,5 @@
+import { RE2JS } from 're2js';
+
 /**
  * Metric selectors in PromQL's shape: `name{label="v", other!="x", re=~"a|b", nre!~"c.*"}`.
  * Regexes are anchored, as in Prometheus.
@@ -56,14 +58,17 @@ export function compileMatcher(m: Matcher): CompiledMatcher {
     case '!=':
       return { name: m.name, test: (v) => (v ?? '') !== m.value };
     default: {
-      let re: RegExp;
+      // RE2 (linear time, as Prometheus and Alertmanager use): a matcher from the API is tried
+      // against router-supplied label values, so a backtracking engine would be a ReDoS.
+      let re: RE2JS;
       try {
-        re = new RegExp(`^(?:${m.value})$`);
+        re = RE2JS.compile(m.value);
       } catch (err) {
         throw new Error(`invalid regex "${m.value}" for label ${m.name}: ${(err as Error).message}`);
       }
       const want = m.type === '=~';
-      return { name: m.name, test: (v) => re.test(v ?? '') === want };
+      // `matches` is a whole-string match: the implicit ^…$ of Prometheus matchers.
+      return { name: m.name, test: (v) => re.matches(v ?? '') === want };
     }
   }
 }

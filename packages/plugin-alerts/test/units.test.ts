@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compileRule, compileTemplate, loadRuleFile, RuleError } from '../src/index.js';
-import { parseSelector } from '../src/selector.js';
+import { compileMatcher, parseSelector } from '../src/selector.js';
 import { SeriesBuffer } from '../src/series.js';
 
 describe('template engine', () => {
@@ -45,6 +45,35 @@ describe('selectors', () => {
     expect(() => parseSelector('m{a="b"')).toThrow(/closing/);
     expect(() => parseSelector('m{a=b}')).toThrow(/bad label matcher/);
     expect(() => parseSelector('m{a=~"("}')).toThrow(/invalid regex/);
+  });
+});
+
+describe('regex matchers (RE2: linear time)', () => {
+  it('match whole values as Prometheus does', () => {
+    const m = compileMatcher({ name: 'ifName', type: '=~', value: 'ether[0-9]+|sfp.*' });
+    expect(['ether1', 'ether12', 'sfp-sfpplus1'].map((v) => m.test(v))).toEqual([true, true, true]);
+    expect(['xether1', 'ether1x', 'wlan1', undefined].map((v) => m.test(v))).toEqual([
+      false,
+      false,
+      false,
+      false,
+    ]);
+    expect(compileMatcher({ name: 'x', type: '!~', value: 'a|b' }).test('c')).toBe(true);
+  });
+
+  it("an operator's catastrophic pattern against a router-supplied value ends, with the right answer", () => {
+    // (a+)+$ against a long run of a's and one other character: exponential on a backtracking
+    // engine (a backtracking RegExp would not return within this test's timeout), linear here.
+    const m = compileMatcher({ name: 'ifAlias', type: '=~', value: '(a+)+' });
+    expect(m.test(`${'a'.repeat(20_000)}!`)).toBe(false);
+    expect(m.test('a'.repeat(20_000))).toBe(true);
+  });
+
+  it('refuses what RE2 does not have (backreferences, lookaround), naming the matcher', () => {
+    expect(() => compileMatcher({ name: 'ifName', type: '=~', value: '(a)\\1' })).toThrow(
+      /invalid regex .* ifName/,
+    );
+    expect(() => compileMatcher({ name: 'ifName', type: '=~', value: '(?=a)a' })).toThrow(/invalid regex/);
   });
 });
 
