@@ -83,7 +83,8 @@ describe('alerts as a team (API)', () => {
       const hello = stream.of('hello')[0] as { alerts: typeof counts; overload: { overloaded: boolean } };
       expect(hello.alerts.firing).toBe(6);
       expect(hello.alerts.pending).toBe(3);
-      expect(hello.overload.overloaded).toBe(false);
+      // Whatever this busy machine's monitor says of itself: a state, never absent.
+      expect(typeof hello.overload.overloaded).toBe('boolean');
     } finally {
       stream.close();
     }
@@ -240,12 +241,19 @@ describe('alerts as a team (API)', () => {
       await waitFor(() => stream.of('hello').length === 1, 5_000, 'hello');
       const payload = { overloaded: true, lagMs: 1234, backlog: 56, reason: 'event loop lag 1234 ms', ts: 1 };
       monitor.bus.emit('monitor:overloaded', payload);
-      await waitFor(() => stream.of('monitor:overloaded').length === 1, 5_000, 'overload event');
-      expect(stream.of('monitor:overloaded')[0]).toEqual(payload);
+      // The monitor may report its own (real) overload changes meanwhile: look for ours.
+      await waitFor(() => stream.of('monitor:overloaded').some((e) => e.ts === 1), 5_000, 'overload event');
+      expect(stream.of('monitor:overloaded').find((e) => e.ts === 1)).toEqual(payload);
       const second = openStream(url);
       try {
         await waitFor(() => second.of('hello').length === 1, 5_000, 'second hello');
-        expect((second.of('hello')[0] as { overload: unknown }).overload).toEqual(payload);
+        const state = (second.of('hello')[0] as { overload: unknown }).overload;
+        // The hello carries the latest state: ours, or a real change the first stream also saw.
+        await waitFor(
+          () => JSON.stringify(stream.of('monitor:overloaded').at(-1)) === JSON.stringify(state),
+          5_000,
+          'hello overload = latest event',
+        );
       } finally {
         second.close();
       }

@@ -239,8 +239,9 @@ describe.skipIf(!availability.ok)('web UI in Chromium', () => {
     expect(await probe(page, 'marked')).toBe(true);
     await shot('alerts-firing');
 
-    const row = page.locator('tr[data-alert]').first();
-    const fingerprint = await row.getAttribute('data-alert');
+    // By fingerprint: an acknowledged row moves below the unacknowledged ones.
+    const fingerprint = await page.locator('tr[data-alert]').first().getAttribute('data-alert');
+    const row = page.locator(`tr[data-alert="${fingerprint}"]`);
     await row.locator('button:has-text("Acknowledge")').click();
     await expect.poll(() => row.locator('[data-testid="ack"]').textContent()).toContain('by');
     const stored = await page.evaluate(async () => (await fetch('/api/v1/alerts')).json());

@@ -66,9 +66,8 @@ export class AlertChanges {
     };
   }
 
-  /** The totals now (the latest snapshot when one is fresh, else read). */
-  async counts(): Promise<AlertCounts> {
-    if (this.#latest && this.#listeners.size > 0) return this.#latest;
+  /** The totals now (read afresh: the last snapshot sent may be up to one refresh old). */
+  counts(): Promise<AlertCounts> {
     return currentCounts(this.#alerts);
   }
 

@@ -1,0 +1,147 @@
+/**
+ * Alerts as a team in two browsers at once (two Chromium contexts, two sessions of the same
+ * operator team): what one does, the other sees within 5 s without reloading — an
+ * acknowledgement with a note, a bulk acknowledgement, a silence on one interface with its reason
+ * ("silenced until HH:MM by NAME"), its expiry, an unacknowledgement. The order is unacknowledged
+ * first, and the totals agree (pending is not firing). Runs on the small alerting fleet of
+ * `support/alerts-fixture.ts`: six firing alerts, three pending.
+ */
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type AlertsFixture, startAlertsFixture } from './support/alerts-fixture.js';
+import {
+  ARTIFACTS,
+  browserAvailability,
+  buildUi,
+  launchBrowser,
+  serverServesUi,
+  serveUi,
+} from './support/browser.js';
+
+const availability = browserAvailability();
+if (!availability.ok) console.warn(`ui alerts tests skipped: ${availability.reason}`);
+
+/** What "seen in the other browser" must take at most. */
+const LIVE_MS = 5_000;
+
+describe.skipIf(!availability.ok)('alerts as a team in two browsers', () => {
+  let fixture: AlertsFixture;
+  let browser: Browser;
+  let base: string;
+  let closeStatic: (() => Promise<void>) | undefined;
+  let one: Page;
+  let two: Page;
+
+  const open = async () => {
+    const ctx = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+    const page = await ctx.newPage();
+    await page.goto(`${base}/alerts`);
+    await page.fill('#login-user', fixture.login.username);
+    await page.fill('#login-pass', fixture.login.password);
+    await page.press('#login-pass', 'Enter');
+    await page.waitForSelector('.shell');
+    await page.waitForSelector('[data-testid="live"].on', { timeout: 20_000 });
+    await page.waitForSelector('[data-testid="alert-list"] tr[data-alert]', { timeout: 20_000 });
+    return page;
+  };
+  /** The row of one interface's alert. */
+  const row = (p: Page, device: string, ifName: string) =>
+    p.locator('tr[data-alert]', { hasText: device }).filter({ hasText: `ifName=${ifName}` });
+  const shot = (p: Page, name: string) => p.screenshot({ path: join(ARTIFACTS, `${name}.png`) });
+
+  beforeAll(async () => {
+    buildUi();
+    fixture = await startAlertsFixture();
+    if (await serverServesUi(fixture.url)) base = fixture.url;
+    else {
+      const s = await serveUi(fixture.url);
+      base = s.url;
+      closeStatic = s.close;
+    }
+    browser = await launchBrowser();
+    [one, two] = await Promise.all([open(), open()]);
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await closeStatic?.();
+    await fixture?.close();
+  });
+
+  it('totals agree: the Firing tab and the badge say 6, pending (3) apart', async () => {
+    for (const p of [one, two]) {
+      await expect.poll(() => p.textContent('[data-testid="tab-firing"]')).toBe('Firing (6)');
+      await expect.poll(() => p.textContent('[data-testid="tab-pending"]')).toBe('Pending (3)');
+      await expect.poll(() => p.textContent('[data-testid="firing-count"]')).toBe('6');
+      expect(await p.locator('tr[data-alert]').count()).toBe(6);
+    }
+  });
+
+  it('an ack with a note in one browser shows in the other within 5 s, and moves the row down', async () => {
+    const target = row(one, 'a1', 'ether1');
+    await target.locator('input[type="checkbox"]').check();
+    await one.fill('#bulk-note', 'on it, ticket 4711');
+    await one.click('[data-testid="bulk-ack"]');
+    const seen = row(two, 'a1', 'ether1');
+    await expect
+      .poll(() => seen.locator('[data-testid="ack-note"]').textContent(), { timeout: LIVE_MS })
+      .toBe('on it, ticket 4711');
+    expect(await seen.locator('[data-testid="ack"]').textContent()).toContain('by admin');
+    // Unacknowledged first: the acknowledged row is now last.
+    await expect
+      .poll(() =>
+        two.locator('tr[data-alert]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-acked'))),
+      )
+      .toEqual(['false', 'false', 'false', 'false', 'false', 'true']);
+    await shot(two, 'alerts-ack-note-second-browser');
+  });
+
+  it('bulk ack of a whole router, seen in the other browser', async () => {
+    for (const ifName of ['ether1', 'ether2'])
+      await row(one, 'b1', ifName).locator('input[type="checkbox"]').check();
+    await expect.poll(() => one.textContent('[data-testid="selected-count"]')).toBe('2 selected');
+    await one.click('[data-testid="bulk-ack"]');
+    for (const ifName of ['ether1', 'ether2'])
+      await expect
+        .poll(() => row(two, 'b1', ifName).getAttribute('data-acked'), { timeout: LIVE_MS })
+        .toBe('true');
+  });
+
+  it('a silence on one interface needs a reason, then reads "silenced until … by …" in both browsers', async () => {
+    await row(one, 'a1', 'ether2').getByRole('button', { name: 'Silence PortWatch on a1' }).click();
+    await one.selectOption('#silence-scope', 'interface');
+    await expect
+      .poll(() => one.textContent('[data-testid="silence-preview"]'))
+      .toContain('matching 1 alert now');
+    await one.click('dialog button[type="submit"]');
+    await expect.poll(() => one.textContent('dialog .error-msg')).toContain('needs a reason');
+    await one.fill('#silence-comment', 'fibre cut, ticket 12');
+    await shot(one, 'alerts-silence-interface');
+    await one.click('dialog button[type="submit"]');
+    for (const p of [two, one]) {
+      const silenced = row(p, 'a1', 'ether2').locator('[data-testid="silenced"]');
+      await expect
+        .poll(() => silenced.textContent(), { timeout: LIVE_MS })
+        .toMatch(/^silenced until \d\d:\d\d by admin$/);
+      // The router's other interface is not covered.
+      expect(await row(p, 'a1', 'ether1').getAttribute('data-silenced')).toBe('false');
+      await expect
+        .poll(() => p.textContent('[data-testid="silence-list"]'))
+        .toContain('fibre cut, ticket 12');
+    }
+    await shot(two, 'alerts-silenced-second-browser');
+  });
+
+  it('expiring the silence and unacknowledging in the second browser show in the first', async () => {
+    await two.getByRole('button', { name: 'Expire silence fibre cut, ticket 12' }).click();
+    await expect
+      .poll(() => row(one, 'a1', 'ether2').getAttribute('data-silenced'), { timeout: LIVE_MS })
+      .toBe('false');
+    await expect.poll(() => one.textContent('[data-testid="silence-list"]')).toContain('No active silence');
+    await row(two, 'a1', 'ether1').getByRole('button', { name: 'Unacknowledge PortWatch on a1' }).click();
+    await expect
+      .poll(() => row(one, 'a1', 'ether1').getAttribute('data-acked'), { timeout: LIVE_MS })
+      .toBe('false');
+  });
+});
