@@ -201,7 +201,9 @@ export const topologyPage: Page = (root, _params, query) => {
     el?.focus();
   }
 
-  async function savePosition(key: string, p: Point) {
+  async function savePosition(key: string, at: Point) {
+    // Tenths of a unit, as the server keeps them: the reloaded map is the one left.
+    const p = { x: Math.round(at.x * 10) / 10, y: Math.round(at.y * 10) / 10 };
     positions = { ...positions, [key]: p };
     draw(false);
     try {
