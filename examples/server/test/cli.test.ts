@@ -81,6 +81,33 @@ describe('ispmonitor CLI (real process)', () => {
     expect(`${wrong.stdout}${wrong.stderr}`).not.toContain('clitest');
   });
 
+  it('poll <id> treats a config device as one: its CA file path is read (an address given on the command line may not name a file)', async () => {
+    const notPem = join(dir, 'not-a-ca.txt');
+    writeFileSync(notPem, 'hello\n');
+    const cfg = join(dir, 'ca.yaml');
+    writeFileSync(
+      cfg,
+      `devices:\n  - id: r-ca\n    host: 127.0.0.1\n    port: 1\n    driver: mikrotik\n    mikrotik: { username: api, tls: true, ca: ${notPem} }\n`,
+    );
+    const configured = await runCli(['poll', 'r-ca', '-c', cfg]);
+    expect(configured.code).toBe(1);
+    const out = `${configured.stdout}${configured.stderr}`;
+    expect(out).toMatch(/the CA file .*PEM/);
+    expect(out).not.toMatch(/only devices of the config file/);
+    const adHoc = await runCli([
+      'poll',
+      '127.0.0.1',
+      '--driver',
+      'mikrotik',
+      '--port',
+      '1',
+      '--settings',
+      JSON.stringify({ username: 'api', tls: true, ca: notPem }),
+    ]);
+    expect(adHoc.code).toBe(1);
+    expect(`${adHoc.stdout}${adHoc.stderr}`).toMatch(/only devices of the config file/);
+  }, 120_000);
+
   it('discover <cidr> finds the simulated router on loopback', async () => {
     const d = fleet.devices[0]!;
     const r = await runCli([

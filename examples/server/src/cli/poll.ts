@@ -14,10 +14,8 @@ interface PollOpts {
   json?: boolean;
 }
 
-/** Builds the device to poll: one from the config by id, or one from the options. */
-function deviceFrom(host: string, opts: PollOpts, configured: Device[]): Device {
-  const known = configured.find((d) => d.id === host);
-  if (known) return known;
+/** Builds the device to poll from the options (an address, not a device of the config). */
+function deviceFrom(host: string, opts: PollOpts): Device {
   let settings: Record<string, unknown> = {};
   if (opts.settings) {
     try {
@@ -84,9 +82,14 @@ export function pollCommand(program: Command): void {
     .option('--json', 'print the result as JSON')
     .action(async (host: string, opts: PollOpts) => {
       const { loaded } = await readConfig(opts.config);
-      const monitor = await assemble({ ...loaded.config, devices: [] }, loaded.secrets, { storage: false });
+      // A device of the config file is assembled as one (so what only config devices may, such
+      // as a RouterOS CA file path, works as it does under `serve`); any other address is not.
+      const known = (loaded.config.devices as Device[]).filter((d) => d.id === host);
+      const monitor = await assemble({ ...loaded.config, devices: known }, loaded.secrets, {
+        storage: false,
+      });
       try {
-        const device = deviceFrom(host, opts, loaded.config.devices as Device[]);
+        const device = monitor.devices.get(host)?.device ?? deviceFrom(host, opts);
         const started = Date.now();
         const result = await monitor.pollOnce(device);
         const ms = Date.now() - started;
