@@ -1,3 +1,4 @@
+import { dirname, join, resolve } from 'node:path';
 import {
   createMonitor,
   type Device,
@@ -10,6 +11,7 @@ import {
   type MonitorConfig,
   monitorError,
   type Plugin,
+  type SinkOptions,
   tokens,
 } from '@ispmonitor/core';
 import { alerts, optionsSchema as alertsOptions } from '@ispmonitor/plugin-alerts';
@@ -109,6 +111,19 @@ function clusterPlugin(config: MonitorConfig): Plugin<unknown> {
   return cluster({ url: config.database.url, ...extra } as never) as Plugin<unknown>;
 }
 
+/**
+ * Core's sink settings, with the on-disk spool in the data folder: `spool` beside the PGlite folder
+ * (`./.data/spool` by default) unless `sinks.spool.dir` says otherwise, so samples wait there
+ * instead of being dropped while storage is behind (a first start, an outage). Off with an
+ * in-memory database (the demo: nothing outlives the process anyway) and with `sinks.spool: false`.
+ */
+function withSpool(config: MonitorConfig, memoryDb: boolean | undefined): SinkOptions {
+  const { spool, ...sinks } = config.sinks;
+  if (spool === false || memoryDb) return sinks;
+  const dir = spool?.dir ?? join(dirname(resolve(config.database.dataDir)), 'spool');
+  return { ...sinks, spool: { dir, maxBytes: spool?.maxBytes } };
+}
+
 /** Config → plugins → monitor: what `serve` and `demo` run. */
 export async function assemble(
   config: MonitorConfig,
@@ -133,7 +148,7 @@ export async function assemble(
     plugins,
     devices: [...(config.devices as Device[]), ...(options.devices ?? [])],
     poller,
-    sinks: config.sinks,
+    sinks: withSpool(config, options.memoryDb),
     logLevel: config.logLevel,
     ...(options.logger ? { logger: options.logger } : {}),
     secrets,

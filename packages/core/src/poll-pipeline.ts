@@ -65,6 +65,9 @@ export class PollPipeline {
       flushIntervalMs: parseDuration(options.flushInterval ?? '1s'),
       minBackoffMs: parseDuration(options.minBackoff ?? '500ms'),
       maxBackoffMs: parseDuration(options.maxBackoff ?? '30s'),
+      spool: options.spool
+        ? { dir: options.spool.dir, maxBytes: options.spool.maxBytes ?? 2 ** 30 }
+        : undefined,
     };
     this.#sinks = sinks.map(
       (s) => new SinkRunner(s, resolved, this.clock, this.metrics, this.bus, this.logger),

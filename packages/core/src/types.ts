@@ -608,6 +608,22 @@ export interface SinkOptions {
   minBackoff?: Duration;
   /** Default `30s`. */
   maxBackoff?: Duration;
+  /**
+   * An on-disk spool (a folder per sink under `dir`) for samples the buffer has no room for:
+   * length-prefixed, checksummed records, written back once the sink keeps up and at the next
+   * start, so a slow first start or a database outage loses nothing up to `maxBytes` (then what
+   * does not fit is dropped and counted, reason `spool_full`). Absent (the default of
+   * `createMonitor`): such samples are dropped. The server's config turns it on (`sinks.spool`).
+   */
+  spool?: SpoolOptions;
+}
+
+/** Where a sink's spool lives and how large it may grow. */
+export interface SpoolOptions {
+  /** Folder; each sink gets a subfolder named after it. */
+  dir: string;
+  /** Largest size on disk, all segments of one sink. Default 1 GiB. */
+  maxBytes?: number;
 }
 
 /** Everything `createMonitor` takes. */

@@ -43,6 +43,22 @@ export const configSchema = z
         flushInterval: duration.optional(),
         minBackoff: duration.optional(),
         maxBackoff: duration.optional(),
+        /**
+         * On-disk spool for samples the buffer has no room for (see `SinkOptions.spool`). The
+         * server keeps it in `dir` (default: `spool` beside `database.dataDir`), up to `maxBytes`
+         * (default 1 GiB); `false` turns it off (such samples are then dropped and counted).
+         */
+        spool: z
+          .union([
+            z.literal(false),
+            z
+              .object({
+                dir: z.string().min(1).optional(),
+                maxBytes: z.number().int().min(1_048_576).optional(),
+              })
+              .strict(),
+          ])
+          .optional(),
       })
       .strict()
       .prefault({}),

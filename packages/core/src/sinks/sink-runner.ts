@@ -1,8 +1,12 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Bus } from '../bus.js';
 import { sleep } from '../clock.js';
 import { describeError } from '../errors.js';
 import type { SelfMetrics } from '../metrics/self.js';
 import type { Clock, Logger, Sample, Sink } from '../types.js';
+import { SampleSpool } from './spool.js';
+import { registerSpoolMetrics } from './spool-metrics.js';
 
 /** Sink buffer settings, in samples and milliseconds. */
 export interface SinkRunnerOptions {
@@ -14,14 +18,23 @@ export interface SinkRunnerOptions {
   flushIntervalMs: number;
   minBackoffMs: number;
   maxBackoffMs: number;
+  /**
+   * An on-disk spool for the samples the buffer has no room for (a folder per sink under `dir`),
+   * replayed once the sink keeps up again and at the next start. Absent: they are dropped.
+   */
+  spool?: { dir: string; maxBytes: number };
 }
+
+/** A sink's name as a folder name. */
+const folderOf = (name: string) => name.replace(/[^A-Za-z0-9_.-]/g, '_');
 
 /**
  * Feeds one sink: a bounded buffer, writes that start at `batchSize` waiting samples and take up
  * to `maxBatchSize` (so a sink that fell behind catches up in fewer, larger writes), one write at
  * a time, and retries with exponential backoff and full jitter. `enqueue` never waits, so a slow
- * or failing sink never holds up polling or other sinks; what does not fit is dropped and
- * counted exactly.
+ * or failing sink never holds up polling or other sinks. What does not fit goes to the on-disk
+ * spool when one is configured (written back oldest first whenever the buffer is empty, so the
+ * freshest samples are never queued behind an old backlog), else it is dropped and counted exactly.
  */
 export class SinkRunner {
   readonly #chunks: Sample[][] = [];
@@ -36,6 +49,13 @@ export class SinkRunner {
   /** The backoff sleep under way, if any: `close` cuts it short to retry at once. */
   #nap: AbortController | undefined;
   #loop: Promise<void> | undefined;
+  #spool: SampleSpool | undefined;
+  /** Opening the spool: at start when a previous run left batches, else at the first overflow. */
+  #spoolOpened: Promise<void> | undefined;
+  /** The last spool append queued: close waits for it. */
+  #spooling: Promise<void> = Promise.resolve();
+  /** Whether samples are being dropped for want of spool room (logged once per episode). */
+  #spoolFull = false;
 
   constructor(
     readonly sink: Sink,
@@ -47,6 +67,91 @@ export class SinkRunner {
   ) {
     metrics.sinkBufferLimit.set({ sink: sink.name }, options.bufferLimit);
     metrics.sinkBuffer.set({ sink: sink.name }, 0);
+    if (options.spool) {
+      const spool = options.spool;
+      registerSpoolMetrics(
+        metrics.registry,
+        sink.name,
+        { bytes: () => this.#spool?.bytes ?? 0, oldestAt: () => this.#spool?.oldestAt },
+        () => clock.now(),
+      );
+      const dir = join(spool.dir, folderOf(sink.name));
+      // Nothing is created on disk until something must be spooled: most runs never need it.
+      if (existsSync(dir) && readdirSync(dir).some((f) => f.endsWith('.spool'))) this.#ensureSpool();
+    }
+  }
+
+  #ensureSpool(): Promise<void> {
+    const o = this.options.spool;
+    if (!o) return Promise.resolve();
+    this.#spoolOpened ??= this.#openSpool(join(o.dir, folderOf(this.sink.name)), o.maxBytes);
+    return this.#spoolOpened;
+  }
+
+  async #openSpool(dir: string, maxBytes: number): Promise<void> {
+    try {
+      this.#spool = await SampleSpool.open(dir, maxBytes, (bytes, file) =>
+        this.logger.warn('sink spool: a damaged record and what follows it were skipped', {
+          sink: this.sink.name,
+          file,
+          bytes,
+        }),
+      );
+      if (!this.#spool.empty) {
+        this.logger.info('sink spool: writing back samples spooled before', {
+          sink: this.sink.name,
+          bytes: this.#spool.bytes,
+        });
+        this.#startWriting();
+      }
+    } catch (err) {
+      this.logger.error('sink spool unavailable: samples beyond the buffer will be dropped', {
+        sink: this.sink.name,
+        dir,
+        error: describeError(err),
+      });
+    }
+  }
+
+  /** Whether spooled samples wait and may be written back now. */
+  #replayable(): boolean {
+    return !this.#closed && this.#spool !== undefined && !this.#spool.empty;
+  }
+
+  /** Appends to the spool in the background, in order; counts what it cannot take as dropped. */
+  #toSpool(samples: Sample[]): Promise<void> {
+    const at = this.clock.now();
+    const run = async () => {
+      await this.#ensureSpool();
+      let reason = 'overflow';
+      if (this.#spool) {
+        try {
+          if (await this.#spool.append(samples, at)) {
+            if (this.#spoolFull)
+              this.logger.info('sink spool: taking samples again', { sink: this.sink.name });
+            this.#spoolFull = false;
+            if (!this.#closed) this.#schedule();
+            return;
+          }
+          reason = 'spool_full';
+        } catch (err) {
+          reason = 'spool_error';
+          if (!this.#spoolFull) {
+            this.logger.error('sink spool write failed', { sink: this.sink.name, error: describeError(err) });
+          }
+        }
+      }
+      if (!this.#spoolFull && reason === 'spool_full') {
+        this.logger.error('sink spool full: samples are dropped until the sink catches up', {
+          sink: this.sink.name,
+          maxBytes: this.#spool?.maxBytes,
+        });
+      }
+      this.#spoolFull = true;
+      this.metrics.samplesDropped.inc({ sink: this.sink.name, reason }, samples.length);
+    };
+    this.#spooling = this.#spooling.then(run);
+    return this.#spooling;
   }
 
   /** Samples waiting. */
@@ -64,7 +169,11 @@ export class SinkRunner {
     if (samples.length === 0) return 0;
     const room = this.#closed ? 0 : this.options.bufferLimit - this.#size;
     const accepted = room >= samples.length ? samples : samples.slice(0, Math.max(0, room));
-    const dropped = samples.length - accepted.length;
+    let dropped = samples.length - accepted.length;
+    if (dropped > 0 && this.options.spool && !this.#closed) {
+      void this.#toSpool(samples.slice(accepted.length));
+      dropped = 0;
+    }
     if (dropped > 0) {
       this.metrics.samplesDropped.inc(
         { sink: this.sink.name, reason: this.#closed ? 'closed' : 'overflow' },
@@ -82,6 +191,8 @@ export class SinkRunner {
 
   #schedule(): void {
     if (this.#writing) return;
+    // Spooled samples alone wait for the timer too: a spool that cannot be read is retried at
+    // that pace, not in a tight loop.
     if (this.#size >= this.options.batchSize) {
       this.#startWriting();
       return;
@@ -95,7 +206,7 @@ export class SinkRunner {
   }
 
   #startWriting(): void {
-    if (this.#writing || this.#size === 0) return;
+    if (this.#writing || (this.#size === 0 && !this.#replayable())) return;
     if (this.#timer !== undefined) {
       this.clock.clearTimeout(this.#timer);
       this.#timer = undefined;
@@ -103,17 +214,34 @@ export class SinkRunner {
     this.#writing = true;
     this.#loop = this.#writeAll().finally(() => {
       this.#writing = false;
-      if (this.#size > 0 && !this.#closed) this.#schedule();
+      if ((this.#size > 0 || this.#replayable()) && !this.#closed) this.#schedule();
     });
   }
 
-  /** Writes batches until the buffer is empty, retrying each failed batch with backoff. */
+  /**
+   * Writes batches until the buffer is empty, then spooled batches (oldest first) while the buffer
+   * stays empty, retrying each failed batch with backoff.
+   */
   async #writeAll(): Promise<void> {
-    while (this.#size > 0) {
-      const batch = this.#peekBatch();
+    for (;;) {
+      let batch: Sample[];
+      let ack: (() => Promise<void>) | undefined;
+      if (this.#size > 0) batch = this.#peekBatch();
+      else {
+        // At close the spool is left for the next start: the deadline is for the buffer.
+        if (!this.#replayable()) return;
+        const spooled = await (this.#spool as SampleSpool).next().catch((err: unknown) => {
+          this.logger.error('sink spool read failed', { sink: this.sink.name, error: describeError(err) });
+          return undefined;
+        });
+        if (!spooled) return;
+        batch = spooled.samples;
+        ack = spooled.ack;
+      }
       try {
         await this.sink.write(batch);
-        this.#shift(batch.length);
+        if (ack) await ack();
+        else this.#shift(batch.length);
         this.metrics.samplesWritten.inc({ sink: this.sink.name }, batch.length);
         this.#failures = 0;
       } catch (err) {
@@ -202,10 +330,18 @@ export class SinkRunner {
     this.#stop.abort();
     this.#nap?.abort();
     if (this.#timer !== undefined) this.clock.clearTimeout(this.#timer);
+    if (this.#size > 0 && this.options.spool) {
+      // Kept for the next start instead of dropped (what the spool cannot take is counted).
+      const left = this.#chunks.flat();
+      this.#shift(this.#size);
+      await this.#toSpool(left);
+    }
     if (this.#size > 0) {
       this.metrics.samplesDropped.inc({ sink: this.sink.name, reason: 'shutdown' }, this.#size);
       this.logger.error('sink closed with samples unwritten', { sink: this.sink.name, samples: this.#size });
     }
+    await this.#spooling;
+    await this.#spool?.close().catch(() => {});
     try {
       await this.sink.close?.();
     } catch (err) {

@@ -1,0 +1,147 @@
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createMonitor, definePlugin, type Monitor, type Sample, type Sink, tokens } from '@ispmonitor/core';
+import { createFakeLogger, FakeClock } from '@ispmonitor/core/testing';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+
+const root = mkdtempSync(join(tmpdir(), 'ispm-spool-sink-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+/** 10 devices polled every 10 s, ten samples a poll (nine + core's device_up). */
+async function assemble(sink: Sink, dir: string, clock: FakeClock) {
+  const plugin = definePlugin({
+    name: 'test',
+    version: '1.0.0',
+    setup(ctx) {
+      ctx.provide(tokens.Driver, {
+        kind: 'gen',
+        poll: async () => ({
+          samples: Array.from({ length: 9 }, (_, i) => ({
+            name: 'm',
+            labels: { i: String(i) },
+            value: i,
+            ts: clock.now(),
+          })),
+        }),
+      });
+      ctx.provide(tokens.Sink, sink);
+    },
+  });
+  const devices = Array.from({ length: 10 }, (_, i) => ({
+    id: `d${i}`,
+    host: '127.0.0.1',
+    driver: 'gen',
+    interval: '10s',
+  }));
+  const logger = createFakeLogger();
+  const monitor = await createMonitor({
+    plugins: [plugin()],
+    devices,
+    sinks: { bufferLimit: 50, minBackoff: '1s', maxBackoff: '2s', flushInterval: '1s', spool: { dir } },
+    clock,
+    logger,
+  });
+  return { monitor, logger };
+}
+
+async function gauge(monitor: Monitor, name: string): Promise<number> {
+  const text = await monitor.metrics.getSingleMetricAsString(name);
+  const line = text.split('\n').find((l) => l.startsWith(`${name}{`) && l.includes('sink="db"'));
+  return line ? Number(line.split(' ').at(-1)) : 0;
+}
+
+const key = (s: Sample) => `${s.labels.device}/${s.labels.i ?? 'up'}/${s.ts}`;
+
+/** Advances fake time in steps until `check` holds (the spool's file work runs on real I/O). */
+async function until(clock: FakeClock, check: () => boolean | Promise<boolean>): Promise<void> {
+  await vi.waitFor(
+    async () => {
+      await clock.advance(1_000);
+      expect(await check()).toBe(true);
+    },
+    { timeout: 20_000, interval: 20 },
+  );
+}
+
+describe('sink buffer with an on-disk spool', () => {
+  it('while the sink is down, what the buffer cannot hold waits on disk; all of it is stored once it is back', async () => {
+    const dir = join(root, 'a');
+    const clock = new FakeClock(Date.UTC(2030, 0, 1));
+    const stored: Sample[] = [];
+    let down = true;
+    const { monitor } = await assemble(
+      {
+        name: 'db',
+        write: async (b) => {
+          if (down) throw new Error('database down');
+          stored.push(...b);
+        },
+      },
+      dir,
+      clock,
+    );
+    let produced = 0;
+    monitor.bus.on('samples', (e) => {
+      produced += e.samples.length;
+    });
+    await monitor.start();
+    await clock.advance(60_000);
+    await until(clock, async () => (await gauge(monitor, 'ispmonitor_sink_spool_bytes')) > 0);
+    expect(produced).toBeGreaterThan(500);
+    expect(await gauge(monitor, 'ispmonitor_sink_spool_oldest_age_seconds')).toBeGreaterThan(0);
+    expect(readdirSync(join(dir, 'db')).some((f) => f.endsWith('.spool'))).toBe(true);
+    down = false;
+    // Polling goes on meanwhile: compare at one instant, once the spool is empty and all is stored.
+    await until(
+      clock,
+      async () => stored.length === produced && (await gauge(monitor, 'ispmonitor_sink_spool_bytes')) === 0,
+    );
+    expect(new Set(stored.map(key)).size).toBe(produced);
+    const dropped = await monitor.metrics.getSingleMetricAsString('ispmonitor_samples_dropped_total');
+    expect(dropped).not.toMatch(/sink="db"[^\n]* [1-9]/);
+    const stopped = monitor.stop();
+    await clock.advance(10_000);
+    await stopped;
+  });
+
+  it('at stop the buffer goes to the spool instead of being dropped; the next start writes it back', async () => {
+    const dir = join(root, 'b');
+    const clock = new FakeClock(Date.UTC(2030, 0, 1));
+    let produced = 0;
+    const first = await assemble(
+      {
+        name: 'db',
+        write: async () => {
+          throw new Error('database down');
+        },
+      },
+      dir,
+      clock,
+    );
+    first.monitor.bus.on('samples', (e) => {
+      produced += e.samples.length;
+    });
+    await first.monitor.start();
+    await clock.advance(30_000);
+    const stopped = first.monitor.stop();
+    await clock.advance(30_000);
+    await stopped;
+    expect(produced).toBeGreaterThan(0);
+    expect(
+      await first.monitor.metrics.getSingleMetricAsString('ispmonitor_samples_dropped_total'),
+    ).not.toMatch(/sink="db"[^\n]* [1-9]/);
+
+    const stored: Sample[] = [];
+    const second = await assemble({ name: 'db', write: async (b) => void stored.push(...b) }, dir, clock);
+    // Not started, so nothing is polled: only what the first run spooled arrives.
+    await until(clock, () => stored.length >= produced);
+    expect(new Set(stored.filter((s) => s.ts <= Date.UTC(2030, 0, 1) + 30_000).map(key)).size).toBe(produced);
+    expect(second.logger.records.some((r) => r.msg.includes('writing back samples spooled before'))).toBe(
+      true,
+    );
+    const done = second.monitor.stop();
+    await clock.advance(10_000);
+    await done;
+  });
+});
