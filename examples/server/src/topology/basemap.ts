@@ -1,5 +1,5 @@
-import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import { arcBoxes, decodeArc, readPacked, type TopoGeometry } from './basemap-read.js';
 
 // The geographic view's basemap: Natural Earth land and country borders from the `world-atlas`
 // npm package (TopoJSON), decoded here, cut to the area the map shows and thinned to what a
@@ -17,18 +17,6 @@ export interface Basemap {
   bbox: BBox;
   land: number[][][];
   borders: number[][][];
-}
-
-interface TopoGeometry {
-  type: string;
-  arcs?: unknown;
-  id?: string;
-}
-
-interface Topology {
-  arcs: number[][][];
-  transform?: { scale: [number, number]; translate: [number, number] };
-  objects: { countries: { geometries: TopoGeometry[] }; land: { geometries: TopoGeometry[] } };
 }
 
 /** A world-atlas file, ready to cut: arcs decoded on first use, with every arc's box known. */
@@ -49,49 +37,6 @@ export function resolutionFor(bbox: BBox): Resolution {
   if (span <= 20) return '10m';
   if (span <= 70) return '50m';
   return '110m';
-}
-
-/** Delta-decodes one quantised arc into degrees. */
-export function decodeArc(topo: Pick<Topology, 'transform'>, arc: number[][]): Array<[number, number]> {
-  const t = topo.transform;
-  let x = 0;
-  let y = 0;
-  return arc.map((p) => {
-    if (!t) return [p[0] as number, p[1] as number] as [number, number];
-    x += p[0] as number;
-    y += p[1] as number;
-    return [x * t.scale[0] + t.translate[0], y * t.scale[1] + t.translate[1]] as [number, number];
-  });
-}
-
-/**
- * Every arc's bounding box in degrees, from the quantised deltas without building points: the
- * 10m file has ~600,000 points, and only the few arcs near the fleet are ever decoded.
- */
-function arcBoxes(topo: Topology): Float64Array {
-  const t = topo.transform ?? { scale: [1, 1] as [number, number], translate: [0, 0] as [number, number] };
-  const out = new Float64Array(topo.arcs.length * 4);
-  topo.arcs.forEach((arc, i) => {
-    let x = 0;
-    let y = 0;
-    let x0 = Infinity;
-    let y0 = Infinity;
-    let x1 = -Infinity;
-    let y1 = -Infinity;
-    for (const p of arc) {
-      x = topo.transform ? x + (p[0] as number) : (p[0] as number);
-      y = topo.transform ? y + (p[1] as number) : (p[1] as number);
-      if (x < x0) x0 = x;
-      if (x > x1) x1 = x;
-      if (y < y0) y0 = y;
-      if (y > y1) y1 = y;
-    }
-    out[i * 4] = x0 * t.scale[0] + t.translate[0];
-    out[i * 4 + 1] = y0 * t.scale[1] + t.translate[1];
-    out[i * 4 + 2] = x1 * t.scale[0] + t.translate[0];
-    out[i * 4 + 3] = y1 * t.scale[1] + t.translate[1];
-  });
-  return out;
 }
 
 /** The rings (arc reference lists) of a Polygon or MultiPolygon geometry. */
@@ -183,14 +128,13 @@ function load(resolution: Resolution): Promise<Decoded> {
   let p = decoded.get(resolution);
   if (!p) {
     p = (async () => {
-      const text = await readFile(require.resolve(`world-atlas/countries-${resolution}.json`), 'utf8');
-      const topo = JSON.parse(text) as Topology;
+      const topo = await readPacked(require.resolve(`world-atlas/countries-${resolution}.json`));
       const boxes = arcBoxes(topo);
       const cache = new Map<number, Array<[number, number]>>();
       const arc = (i: number) => {
         let a = cache.get(i);
         if (!a) {
-          a = decodeArc(topo, topo.arcs[i] ?? []);
+          a = decodeArc(topo, i);
           cache.set(i, a);
         }
         return a;
@@ -200,10 +144,10 @@ function load(resolution: Resolution): Promise<Decoded> {
         (boxes[i * 4] as number) <= b[2] &&
         (boxes[i * 4 + 3] as number) >= b[1] &&
         (boxes[i * 4 + 1] as number) <= b[3];
-      const landRings = topo.objects.land.geometries.flatMap(ringsOf);
+      const landRings = topo.land.flatMap(ringsOf);
       // An arc used by two different countries is a border between them; coasts are used once.
       const users = new Map<number, Set<number>>();
-      topo.objects.countries.geometries.forEach((g, gi) => {
+      topo.countries.forEach((g, gi) => {
         for (const ring of ringsOf(g)) {
           for (const ref of ring) {
             const i = ref < 0 ? ~ref : ref;
