@@ -302,9 +302,12 @@ export const alertsPage: Page = (root) => {
   let reconcileTimer: ReturnType<typeof setTimeout> | undefined;
   const reconcile = () => {
     if (!totals || !loaded || reconcileTimer) return;
-    const firing = alerts.filter((a) => inView(a, 'firing')).length;
+    const firing = alerts.filter((a) => inView(a, 'firing'));
     const pending = alerts.filter((a) => inView(a, 'pending')).length;
-    if (firing === totals.firing && pending === totals.pending) return;
+    // Acknowledgements run out (after 4 h by default) without an event: the totals tell.
+    const acked = firing.filter((a) => a.acknowledged).length;
+    if (firing.length === totals.firing && pending === totals.pending && acked === totals.acknowledged)
+      return;
     reconcileTimer = setTimeout(() => {
       reconcileTimer = undefined;
       void load().catch(() => undefined);
