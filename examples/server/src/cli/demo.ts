@@ -261,6 +261,8 @@ export function demoCommand(program: Command): void {
           history: opts.history,
           interval: opts.interval,
           ...(opts.ports !== undefined ? { ports: opts.ports } : {}),
+          // Accepted since the demo command began, but never passed on: the folder was ignored.
+          ...(opts.dataDir ? { dataDir: opts.dataDir } : {}),
         });
         exitOnSignals({ ...demo.server, shutdown: () => demo.stop() }, 10, (m) =>
           process.stderr.write(`${m}\n`),
