@@ -29,12 +29,33 @@ export class Redactor {
 /** Keys whose values are never logged, whatever they hold. */
 const SECRET_KEY = /pass(word)?|secret|token|community|authkey|privkey|api[-_]?key|credential|authorization/i;
 
-function toJson(value: unknown): string {
+/**
+ * String values under secret-looking keys anywhere in a value (a device's driver settings: SNMP
+ * communities and keys, RouterOS passwords), for the redactor: a credential added through the
+ * API is then masked by value too, wherever it is later quoted (an error message, a URL).
+ */
+export function secretValues(value: unknown, out: string[] = [], depth = 0): string[] {
+  if (depth > 8 || value === null || typeof value !== 'object') return out;
+  for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
+    if (typeof v === 'string' && SECRET_KEY.test(key)) out.push(v);
+    else if (typeof v === 'object') secretValues(v, out, depth + 1);
+  }
+  return out;
+}
+
+/**
+ * One log record as JSON. Secrets are replaced in the raw values, before serialisation: a secret
+ * holding `"` or `\` is escaped in JSON text, so masking the text afterwards would miss it.
+ */
+function toJson(value: unknown, redactor?: Redactor): string {
+  const mask = (text: string) => (redactor?.size ? redactor.redact(text) : text);
   return JSON.stringify(value, (key, v) => {
     if (key && SECRET_KEY.test(key) && v !== undefined && v !== null && typeof v !== 'object')
       return '[REDACTED]';
+    if (typeof v === 'string') return mask(v);
     if (typeof v === 'bigint') return v.toString();
-    if (v instanceof Error) return { name: v.name, message: v.message, code: (v as { code?: unknown }).code };
+    if (v instanceof Error)
+      return { name: v.name, message: mask(v.message), code: (v as { code?: unknown }).code };
     return v;
   });
 }
@@ -62,8 +83,7 @@ export function createJsonLogger(options: JsonLoggerOptions = {}): Logger {
   const base = options.fields ?? {};
   const log = (level: LogLevel, msg: string, fields?: Record<string, unknown>) => {
     if (LEVELS[level] < min) return;
-    const line = toJson({ time: new Date().toISOString(), level, msg, ...base, ...fields });
-    write(redactor.size ? redactor.redact(line) : line);
+    write(toJson({ time: new Date().toISOString(), level, msg, ...base, ...fields }, redactor));
   };
   return {
     debug: (m, f) => log('debug', m, f),
@@ -79,7 +99,7 @@ export function redactingLogger(inner: Logger, redactor: Redactor): Logger {
   const clean = (fields?: Record<string, unknown>) =>
     fields === undefined || redactor.size === 0
       ? fields
-      : (JSON.parse(redactor.redact(toJson(fields))) as Record<string, unknown>);
+      : (JSON.parse(toJson(fields, redactor)) as Record<string, unknown>);
   const msg = (m: string) => (redactor.size ? redactor.redact(m) : m);
   return {
     debug: (m, f) => inner.debug(msg(m), clean(f)),

@@ -11,7 +11,7 @@ import { checkPlugins, setupError } from './host/check-plugins.js';
 import { MonitorContainer } from './host/container.js';
 import { LoadMonitor } from './load/load-monitor.js';
 import { overloadOptionsSchema } from './load/options.js';
-import { createJsonLogger, Redactor, redactingLogger } from './logger.js';
+import { createJsonLogger, Redactor, redactingLogger, secretValues } from './logger.js';
 import { SelfMetrics } from './metrics/self.js';
 import { PollPipeline } from './poll-pipeline.js';
 import { runPoll } from './scheduler/run-poll.js';
@@ -162,6 +162,13 @@ export async function createMonitor(options: MonitorOptions = {}): Promise<Monit
   const startHooks: Array<() => Promise<void> | void> = [];
   const stopHooks: Array<{ plugin: string; fn: () => Promise<void> | void }> = [];
 
+  // Credentials of devices added or changed at run time (API) join the config's secrets, before
+  // any other listener can log them.
+  const learnSecrets = ({ device }: { device: Device }) => {
+    for (const s of secretValues(device)) redactor.add(s);
+  };
+  bus.on('device:added', learnSecrets);
+  bus.on('device:changed', learnSecrets);
   const registry = new Devices(drivers, lazyInventory(container), scheduler, bus, logger, intervalMs);
   devices = registry;
   container.provide(tokens.Devices, registry);

@@ -7,6 +7,7 @@ import {
   definePlugin,
   loadConfig,
   Redactor,
+  redactingLogger,
   tokens,
 } from '@ispmonitor/core';
 import { FakeClock } from '@ispmonitor/core/testing';
@@ -120,6 +121,66 @@ describe('loadConfig', () => {
     expect(text).toContain('connecting to postgres://mon:[REDACTED]@127.0.0.1/ispm');
     expect(text).not.toContain(canary);
     expect(text).not.toContain('literal-pw');
+  });
+
+  it('learns the credentials of a device added at run time and masks them by value', async () => {
+    const lines: string[] = [];
+    const logger = createJsonLogger({ level: 'debug', write: (l) => lines.push(l) });
+    let log: ((m: string) => void) | undefined;
+    const chatty = definePlugin({
+      name: 'chatty',
+      version: '1.0.0',
+      setup(ctx) {
+        log = (m) => ctx.logger.warn(m);
+        ctx.provide(tokens.Driver, { kind: 'chatty', poll: async () => ({ samples: [] }) });
+      },
+    });
+    // A redacting wrapper is what createMonitor builds around a given logger.
+    const monitor = await createMonitor({ plugins: [chatty()], logger, clock: new FakeClock() });
+    await monitor.devices.add({
+      id: 'api-1',
+      host: '127.0.0.1',
+      driver: 'chatty',
+      chatty: {
+        community: 'api-canary-community',
+        nested: { privKey: 'api-canary-privkey' },
+        note: 'public',
+      },
+    });
+    log?.(
+      'SNMP v2c to 127.0.0.1 with community api-canary-community failed; key api-canary-privkey; note public',
+    );
+    await monitor.stop();
+    const text = lines.join('\n');
+    expect(text).not.toContain('api-canary');
+    expect(text).toContain('with community [REDACTED] failed; key [REDACTED]; note public');
+  });
+
+  it('masks a secret holding quotes and backslashes, in messages, fields and errors, both loggers', () => {
+    const secret = 'p"a\\ss/wörd';
+    const redactor = new Redactor();
+    redactor.add(secret);
+    const lines: string[] = [];
+    const logger = createJsonLogger({ level: 'debug', redactor, write: (l) => lines.push(l) });
+    logger.warn(`login as admin:${secret} failed`, {
+      url: `https://admin:${secret}@127.0.0.1`,
+      nested: { list: [secret] },
+    });
+    logger.child({ ctx: secret }).error('boom', { error: new Error(`bad ${secret}`) });
+    const inner: Array<{ msg: string; fields?: Record<string, unknown> }> = [];
+    const sink = {
+      debug: (msg: string, fields?: Record<string, unknown>) => void inner.push({ msg, fields }),
+      info: (msg: string, fields?: Record<string, unknown>) => void inner.push({ msg, fields }),
+      warn: (msg: string, fields?: Record<string, unknown>) => void inner.push({ msg, fields }),
+      error: (msg: string, fields?: Record<string, unknown>) => void inner.push({ msg, fields }),
+      child: () => sink,
+    };
+    redactingLogger(sink, redactor).warn(`x ${secret}`, { a: `y${secret}z` });
+    const all = lines.join('\n') + JSON.stringify(inner);
+    expect(all).not.toContain('wörd');
+    expect(lines.map((l) => JSON.parse(l).msg)).toEqual(['login as admin:[REDACTED] failed', 'boom']);
+    expect(JSON.parse(lines[0] as string).url).toBe('https://admin:[REDACTED]@127.0.0.1');
+    expect(inner[0]).toEqual({ msg: 'x [REDACTED]', fields: { a: 'y[REDACTED]z' } });
   });
 });
 
