@@ -122,6 +122,24 @@ export class SeriesCache {
     return this.#size;
   }
 
+  /**
+   * Share of series sent to the database that already existed there, smoothed over batches
+   * (starts at 1: a restart, where every series exists, must not begin with inserts).
+   */
+  #existingShare = 1;
+  #found(existing: number, of: number): void {
+    this.#existingShare = 0.5 * this.#existingShare + 0.5 * (existing / of);
+  }
+
+  /**
+   * Whether to look series up before inserting them: while most of them existed. Inserting
+   * first, the conflicts say how many existed, so a change back (a restart, another replica that
+   * created them) turns look-ups on again within a few batches.
+   */
+  #lookupsPay(): boolean {
+    return this.#existingShare >= 0.5;
+  }
+
   /** Forgets every id (after a restore, or in tests). */
   clear(): void {
     this.#root = new Node();
@@ -188,11 +206,17 @@ export class SeriesCache {
     }
     if (series.size === 0) return out;
     const missing = [...series.values()];
-    // Look up first: after a restart (or a cleared cache) every series exists, and a plain
-    // lookup costs a fraction of an INSERT … ON CONFLICT. Only what is not there is created.
-    const ids = await this.#lookup(missing.map((m) => m.s));
+    // Look up first while looking up pays: after a restart (or a cleared cache) every series
+    // exists, and a plain lookup costs a fraction of an INSERT … ON CONFLICT. At a first start
+    // every lookup misses and only doubles the work, so while the last lookups mostly missed,
+    // series are inserted straight away (those that existed are looked up after, as conflicts).
+    const lookFirst = this.#lookupsPay();
+    const ids = lookFirst
+      ? await this.#lookup(missing.map((m) => m.s))
+      : new Array<number | undefined>(missing.length).fill(undefined);
     const absent: number[] = [];
     for (let i = 0; i < missing.length; i++) if (ids[i] === undefined) absent.push(i);
+    if (lookFirst) this.#found(missing.length - absent.length, missing.length);
     if (absent.length > 0) {
       // Created and their ids returned in one statement; a series another replica created in
       // the meantime (a conflict: nothing returned for it) is looked up.
@@ -209,6 +233,7 @@ export class SeriesCache {
           ids[i] = found[j];
         });
       }
+      if (!lookFirst) this.#found(raced.length, missing.length);
     }
     if (this.#size + wanted.size > this.limit) this.clear();
     for (let i = 0; i < missing.length; i++) {
