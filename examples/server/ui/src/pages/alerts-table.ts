@@ -108,7 +108,7 @@ export function alertsTable(
   });
   all.checked = rows.length > 0 && rows.every((a) => selected.has(a.fingerprint));
   all.addEventListener('change', () => act.selectAll(all.checked));
-  const heads = ['Severity', 'Alert', 'Router', 'Summary', 'For', 'State', ''];
+  const heads = ['Severity', 'Alert', 'Router', 'Summary', opts.actions ? 'For' : 'Lasted', 'State', ''];
   return h(
     'div',
     { class: 'tbl-wrap' },
