@@ -47,6 +47,7 @@ const STORE_METHODS = [
   'rawSamples',
   'sourceOf',
   'maintain',
+  'storageStats',
   'importHistory',
   'search',
   'subscriber',

@@ -150,7 +150,11 @@ export class SinkRunner {
       this.#spoolFull = true;
       this.metrics.samplesDropped.inc({ sink: this.sink.name, reason }, samples.length);
     };
-    this.#spooling = this.#spooling.then(run);
+    // Never a rejected link: one failure must not stop every later append.
+    this.#spooling = this.#spooling.then(run).catch((err: unknown) => {
+      this.metrics.samplesDropped.inc({ sink: this.sink.name, reason: 'spool_error' }, samples.length);
+      this.logger.error('sink spool append failed', { sink: this.sink.name, error: describeError(err) });
+    });
     return this.#spooling;
   }
 
