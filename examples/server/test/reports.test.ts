@@ -260,7 +260,7 @@ describe('report API over stored status history (embedded PGlite)', () => {
     );
     close = ctx.close;
     app = await buildApp(ctx);
-  }, 90_000);
+  }, 180_000);
   afterAll(async () => {
     await app?.close();
     close?.();

@@ -41,6 +41,7 @@ const STORE_METHODS = [
   'dhcpLeases',
   'statusHistory',
   'availability',
+  'statusChanges',
   'topN',
   'busiestInterfaces',
   'highestCpu',

@@ -58,6 +58,11 @@ export interface PostgresStore extends SampleQuery {
   dhcpLeases(search?: HistorySearch & { hostName?: string }): Promise<LeaseRow[]>;
   statusHistory(device: string, from: number, to: number): Promise<StatusChange[]>;
   availability(from: number, to: number, devices?: string[]): Promise<Availability[]>;
+  /**
+   * Status transitions of every device (or the given ones) in [from, to), oldest first per
+   * device, each preceded by the transition in force at `from` (dated before it) when there is one.
+   */
+  statusChanges(from: number, to: number, devices?: string[]): Promise<StatusChange[]>;
   topN(query: TopQuery): Promise<TopRow[]>;
   /** Busiest interfaces by in+out bit rate over the window ending now. */
   busiestInterfaces(windowMs: number, limit?: number): Promise<TopRow[]>;
@@ -277,6 +282,9 @@ export class Storage implements PostgresStore {
   }
   availability(from: number, to: number, devices?: string[]) {
     return this.#status.availability(from, to, devices);
+  }
+  statusChanges(from: number, to: number, devices?: string[]) {
+    return this.#status.changes(from, to, devices);
   }
   topN(q: TopQuery) {
     return topN(this.db, q);

@@ -131,6 +131,13 @@ export function importSuite(freshDb: () => Promise<Db>): void {
       const [a] = await storage.availability(FROM, FROM + 2 * DAY, ['bf2']);
       expect(a?.ms).toMatchObject({ online: 2 * DAY - 3 * HOUR, unreachable: HOUR, offline: 2 * HOUR });
       expect(await storage.statusHistory('bf2', FROM, NOW)).toHaveLength(4);
+      // A period from inside the outage: the transition in force first (dated before), then the rest.
+      const fleet = await storage.statusChanges(FROM + DAY + 2 * HOUR, NOW);
+      expect(fleet.map((c) => [c.ts - FROM, c.status, c.reason])).toEqual([
+        [DAY + HOUR, 'offline', null],
+        [DAY + 3 * HOUR, 'online', null],
+      ]);
+      expect(await storage.statusChanges(FROM, NOW, ['other'])).toEqual([]);
       expect((await storage.devices()).find((d) => d.id === 'bf2')?.status).toBe('online');
     });
 

@@ -44,6 +44,34 @@ export class StatusReader {
   }
 
   /**
+   * Every transition of each device (or the given ones) in [from, to), oldest first per device,
+   * preceded by the one in force at `from` (with its own, earlier time) when there is one: a
+   * whole fleet's status history for a period in one statement (the availability report).
+   */
+  async changes(from: number, to: number, devices?: string[]): Promise<StatusChange[]> {
+    const res = await this.db.query<Record<string, unknown>>(
+      `SELECT device, ts, previous, status, reason, id FROM (
+         SELECT DISTINCT ON (device) device, (extract(epoch FROM ts) * 1000)::float8 AS ts,
+                previous, status, reason, id
+           FROM ispm_device_status WHERE ts < $1::timestamptz AND ($3::text[] IS NULL OR device = ANY($3))
+          ORDER BY device, ispm_device_status.ts DESC, id DESC) before
+       UNION ALL
+       SELECT device, (extract(epoch FROM ts) * 1000)::float8, previous, status, reason, id
+         FROM ispm_device_status
+        WHERE ts >= $1::timestamptz AND ts < $2::timestamptz AND ($3::text[] IS NULL OR device = ANY($3))
+       ORDER BY 1, 2, 6`,
+      [iso(from), iso(to), devices ?? null],
+    );
+    return res.rows.map((r) => ({
+      device: String(r.device),
+      ts: Number(r.ts),
+      previous: r.previous as DeviceStatus,
+      status: r.status as DeviceStatus,
+      reason: (r.reason as string | null) ?? null,
+    }));
+  }
+
+  /**
    * Availability of each device (or the given ones) over [from, to]: the status in force at
    * `from` is the last transition before it; each later transition switches the clock.
    */
