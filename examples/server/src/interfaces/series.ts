@@ -55,7 +55,9 @@ export async function interfaceSeries(opts: {
       const row = name !== undefined && wanted.has(name) ? found.get(name) : undefined;
       if (!row) continue;
       const f = scale(k);
-      row[k] = f === 1 ? s.points : s.points.map(([t, v]) => [t, v * f]);
+      // A bucket reaching past the range's end is still filling (its rate would dip): left out.
+      const whole = s.points.filter(([t]) => t + step <= to + 1);
+      row[k] = f === 1 ? whole : whole.map(([t, v]) => [t, v * f]);
     }
   };
   const one = (name: string, labels: Record<string, string>) =>

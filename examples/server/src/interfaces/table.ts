@@ -112,8 +112,9 @@ export async function interfaceTable(opts: {
   const { device, interfaces, samples, now } = opts;
   const uplinks = uplinksOf(device.labels);
   const step = SPARK_MS / SPARK_POINTS;
-  // The grid ends on a step boundary so that consecutive loads draw the same buckets.
-  const sparkTo = Math.floor(now / step) * step;
+  // The grid's last bucket is the last complete one (a bucket still filling would show a dip),
+  // on step boundaries so that consecutive loads draw the same buckets.
+  const sparkTo = Math.floor(now / step) * step - step;
   const sparkFrom = sparkTo - (SPARK_POINTS - 1) * step;
   const labels = { device: device.id };
   let at: number | null = null;
