@@ -126,7 +126,8 @@ export function bubbleRadius(count: number): number {
 
 /** A collapsed site: one bubble in its worst state, its size inside, its name and problems below. */
 export function siteBubbleEl(d: DrawnSite): SVGGElement {
-  const r = bubbleRadius(d.site.count);
+  // At least ~half the expanded disc, so the bubble reads at the zoom that fits the discs.
+  const r = Math.max(bubbleRadius(d.site.count), d.site.r * 0.45);
   const bad = (d.site.counts.down ?? 0) + (d.site.counts.unreachable ?? 0);
   return s(
     'g',
@@ -144,7 +145,7 @@ export function siteBubbleEl(d: DrawnSite): SVGGElement {
     s('text', { class: 'count', 'text-anchor': 'middle', y: 4 }, String(d.site.count)),
     s(
       'text',
-      { class: 'site-name', 'text-anchor': 'middle', y: r + 14 },
+      { class: 'site-name', 'text-anchor': 'middle', y: r + 18 },
       `${d.site.id}${bad ? ` · ${bad} down/unreachable` : ''}`,
     ),
     s(
