@@ -111,6 +111,11 @@ export const routerPage: Page = (root, params, query) => {
     cpu.setData(align([c?.series[0]?.points ?? []]) as never, win);
     mem.setData(align([used?.series[0]?.points ?? []]) as never, win);
     temp.setData(align([t?.series[0]?.points ?? []]) as never, win);
+    // The tiles say how the router is now: a zoomed window into the past keeps them as they are.
+    if (view.zoom && tiles.childElementCount > 0) {
+      drawAvailability(up?.series[0]?.points ?? []);
+      return;
+    }
     const memUsed = maxLast(used);
     const memTotal = maxLast(total);
     const cpuNow = maxLast(c);
