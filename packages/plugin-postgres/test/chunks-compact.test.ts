@@ -95,6 +95,29 @@ else {
       expect(await compact(db, clock.t, OPTS)).toMatchObject({ windows: 0, chunks: 0, rows: 0 });
     });
 
+    it('a backlog of windows is compacted over several rounds, the rollups marked only where done', async () => {
+      const db = await pg.fresh();
+      await applyMigrations(db);
+      const clock = new SetClock(T0 + 9 * HOUR);
+      const { storage } = makeStorage(db, clock, { chunks: { enabled: false } });
+      await storage.write(series(IN, { device: 'bk', ifName: 'e1' }, T0, MIN, Array(9 * 60).fill(7)));
+      const mark = async (level: string) =>
+        Number(
+          (
+            await db.query<{ t: number }>(
+              'SELECT (extract(epoch FROM done_until) * 1000)::float8 AS t FROM ispm_rollup_state WHERE level = $1',
+              [level],
+            )
+          ).rows[0]?.t,
+        );
+      expect(await compact(db, clock.t, { ...OPTS, maxWindows: 2 })).toMatchObject({ windows: 2, rows: 240 });
+      expect(await mark('rollup_5m')).toBe(T0 + 4 * HOUR);
+      expect(await compact(db, clock.t, { ...OPTS, maxWindows: 2 })).toMatchObject({ windows: 1, rows: 120 });
+      expect(await mark('rollup_5m')).toBe(T0 + 6 * HOUR);
+      expect(await count(db, 'ispm_chunks')).toBe(3);
+      expect(await storage.rawSamples(IN, { device: 'bk' }, T0, T0 + 9 * HOUR)).toHaveLength(9 * 60);
+    });
+
     it('another replica holding the lock makes the round skip, not wait', async () => {
       const db = await pg.fresh();
       await applyMigrations(db);

@@ -24,6 +24,11 @@ export interface CompactOptions {
   statementTimeoutMs: number;
   /** Rows read per transaction (whole series only). Default 200,000. */
   batchRows?: number;
+  /**
+   * Windows compacted per round at most. Default 12 (a day): a database migrated in place with
+   * days of rows catches up over several rounds instead of holding one round for hours.
+   */
+  maxWindows?: number;
 }
 
 /** What one compaction round did. */
@@ -70,6 +75,8 @@ export async function compact(db: Db, now: number, o: CompactOptions): Promise<C
     truncated: [],
   };
   const boundary = Math.floor((now - o.hotMs) / CHUNK_WINDOW_MS) * CHUNK_WINDOW_MS;
+  // Where every window below is done: the boundary, or the first window left for the next round.
+  let doneUntil = boundary;
   for (;;) {
     const oldest = await db.query<{ t: number | null }>(
       'SELECT (extract(epoch FROM min(ts)) * 1000)::float8 AS t FROM ispm_samples WHERE ts < $1::timestamptz',
@@ -78,13 +85,16 @@ export async function compact(db: Db, now: number, o: CompactOptions): Promise<C
     const t = oldest.rows[0]?.t;
     if (t === null || t === undefined) break;
     const start = Math.floor(Number(t) / CHUNK_WINDOW_MS) * CHUNK_WINDOW_MS;
+    if (report.windows >= (o.maxWindows ?? 12)) {
+      doneUntil = start;
+      break;
+    }
     if (!(await compactWindow(db, start, o, report))) return { ...report, ran: false };
     report.windows++;
   }
-  // Readers take chunks below here (and rows everywhere); it only moves forward.
   // Batches moved the chunk level as they committed; the rollups' levels move here, once every
-  // window below the boundary is done (GREATEST: never backwards).
-  await setChunkWatermark(db, boundary, o.rollups);
+  // window below is done (GREATEST: never backwards).
+  await setChunkWatermark(db, doneUntil, o.rollups);
   report.truncated = await truncateEmptied(db, boundary);
   return report;
 }
