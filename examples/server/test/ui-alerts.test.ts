@@ -144,4 +144,16 @@ describe.skipIf(!availability.ok)('alerts as a team in two browsers', () => {
       .poll(() => row(one, 'a1', 'ether1').getAttribute('data-acked'), { timeout: LIVE_MS })
       .toBe('false');
   });
+
+  it('the overview says the same totals (pending apart) and asks no endpoint that does not exist', async () => {
+    const asked: string[] = [];
+    one.on('request', (r) => asked.push(new URL(r.url()).pathname));
+    await one.click('a[href="/"]');
+    await expect.poll(() => one.textContent('[data-testid="alerts-firing-total"]')).toBe('6');
+    expect(await one.textContent('[data-testid="alerts-pending-total"]')).toBe('3');
+    expect(await one.textContent('[data-testid="firing-count"]')).toBe('6');
+    // Three routers, all up: "100%" is earned here, and said to be of all three.
+    await expect.poll(() => one.textContent('[data-stat="online"] .sub')).toBe('100% of 3');
+    expect(asked).not.toContain('/api/v1/metrics/traffic');
+  });
 });

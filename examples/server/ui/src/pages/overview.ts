@@ -81,6 +81,7 @@ export const overviewPage: Nav = (root) => {
   // alerts page; pending alerts are counted apart, never as firing). The newest few below.
   const firing = new Map<string, Alert>();
   let totals: AlertCounts | undefined;
+  let listLoaded = false;
   const alertsEl = h('div', { 'data-testid': 'alerts-by-severity' });
   const drawAlerts = () => {
     const by = totals?.bySeverity ?? {};
@@ -139,7 +140,16 @@ export const overviewPage: Nav = (root) => {
               ),
             ),
           )
-        : h('p', { class: 'muted' }, 'No alert is firing.'),
+        : h(
+            'p',
+            { class: 'muted' },
+            // Never "none" while the totals say otherwise: the list may still be on its way.
+            !listLoaded
+              ? 'Loading the latest alerts…'
+              : (totals?.firing ?? 0) > 0
+                ? h('a', { href: '/alerts' }, 'See them on the alerts page')
+                : 'No alert is firing.',
+          ),
     );
   };
   const useTotals = (c: AlertCounts) => {
@@ -155,6 +165,7 @@ export const overviewPage: Nav = (root) => {
   const alertsDone = fetchAlerts('firing', signal)
     .then((items) => {
       for (const a of items) if (!a.pending) firing.set(a.fingerprint, a);
+      listLoaded = true;
       drawAlerts();
     })
     .catch(() => mount(alertsEl, h('p', { class: 'muted' }, 'Alerts are not available.')));
