@@ -50,17 +50,17 @@ export function viewport(svg: SVGSVGElement, canPan: (target: Element) => boolea
     const r = svg.getBoundingClientRect();
     return { w: r.width || 1000, h: r.height || 600, left: r.left, top: r.top };
   };
-  // The box always has the element's aspect ratio, so scale() is exact and nothing is letterboxed.
+  // `box` is the region asked for; `shown` is it widened to the element's aspect ratio (so scale()
+  // is exact). Kept apart so resizes never ratchet the view wider and wider.
+  const shown: Box = { ...box };
   const apply = () => {
     const s = size();
     const k = Math.max(box.w / s.w, box.h / s.h);
-    const w = s.w * k;
-    const h = s.h * k;
-    box.x -= (w - box.w) / 2;
-    box.y -= (h - box.h) / 2;
-    box.w = w;
-    box.h = h;
-    svg.setAttribute('viewBox', `${box.x} ${box.y} ${box.w} ${box.h}`);
+    shown.w = s.w * k;
+    shown.h = s.h * k;
+    shown.x = box.x - (shown.w - box.w) / 2;
+    shown.y = box.y - (shown.h - box.h) / 2;
+    svg.setAttribute('viewBox', `${shown.x} ${shown.y} ${shown.w} ${shown.h}`);
     if (!frame) {
       frame = requestAnimationFrame(() => {
         frame = 0;
@@ -68,8 +68,9 @@ export function viewport(svg: SVGSVGElement, canPan: (target: Element) => boolea
       });
     }
   };
-  const scale = () => size().w / box.w;
+  const scale = () => size().w / shown.w;
   const zoomAt = (fx: number, fy: number, k: number) => {
+    Object.assign(box, shown);
     const nw = Math.min(1e7, Math.max(1, box.w * k));
     const nh = (nw / box.w) * box.h;
     box.x += (box.w - nw) * fx;
@@ -92,7 +93,7 @@ export function viewport(svg: SVGSVGElement, canPan: (target: Element) => boolea
   };
   const onMove = (e: PointerEvent) => {
     if (!drag || e.pointerId !== drag.id) return;
-    const k = box.w / size().w;
+    const k = shown.w / size().w;
     box.x -= (e.clientX - drag.x) * k;
     box.y -= (e.clientY - drag.y) * k;
     drag = { ...drag, x: e.clientX, y: e.clientY };
@@ -136,7 +137,10 @@ export function viewport(svg: SVGSVGElement, canPan: (target: Element) => boolea
     },
     toLayout(clientX, clientY) {
       const s = size();
-      return { x: box.x + ((clientX - s.left) / s.w) * box.w, y: box.y + ((clientY - s.top) / s.h) * box.h };
+      return {
+        x: shown.x + ((clientX - s.left) / s.w) * shown.w,
+        y: shown.y + ((clientY - s.top) / s.h) * shown.h,
+      };
     },
     onChange(fn) {
       listeners.push(fn);
