@@ -1,329 +1,217 @@
-// The web UI with 10,000 routers in headless Chromium: first load of the overview and of the
-// routers page (navigation to rendered content, cold cache), and the time to render a router's
-// 24 h interface charts after picking the range. Reference: the same figures with the demo's own
-// routers (a dozen) on this machine, so the ratios say what 10,000 routers cost.
+// The web UI at ISP scale in headless Chromium: the Speed figures of issue #17.
 //
-// Starts the demo (`examples/server/dist/cli.js demo`, simulated SNMP routers) on free ports, adds
-// routers through the API until there are 10,000 (interval 1 h, unreachable loopback address, so
-// they add rows without adding load), builds the UI with Vite and drives Debian's /usr/bin/chromium
-// with playwright-core. Not a test: it prints figures and a BENCH_RESULT line, last.
-import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { createServer, request } from 'node:http';
-import { extname, join, normalize } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+// 1. Starts `ispmonitor demo --routers 500 --ports 36 --interval 60s` (500 simulated SNMP routers
+//    with 36 physical ports each, plus the demo's RouterOS BNGs: about 20,000 interfaces), with its
+//    30 days of history, which the demo builds at start from the simulator's model (status
+//    changes of every router, PPPoE sessions, leases, and 5-minute/hourly series of the routers it
+//    has budget for) and writes into its embedded PGlite. Nothing is cached between runs: each run
+//    builds its own history, and the time it took is printed.
+// 2. Each page opened cold (new browser context, median of 5) until usable: overview, router page
+//    (interface charts drawn), topology (every router drawn), availability report; search
+//    suggestions (typing to first hit); a range change on a router page (click to charts redrawn);
+//    an acknowledgement seen by a second browser (click to change, pushed, no reload). Meanwhile
+//    the server's event-loop delay (p99 over the whole browser phase, from its own /metrics).
+// 3. The API requests each page made, replayed at 500 routers and again after adding routers
+//    through the API up to 10,000: the 10,000-router figure must stay within 2× the 500 one.
+//
+// Pages that do not exist yet are reported as "not built yet". Not a test: it prints figures and,
+// last, a BENCH_RESULT line for `npm run bench` (bench/run.mjs). BENCH_QUICK=1: 100 → 2,000 routers, 3 runs.
+import { existsSync } from 'node:fs';
+import {
+  build,
+  lagWatch,
+  loginCookie,
+  replay,
+  round,
+  routerCount,
+  seed,
+  serveUi,
+  startDemo,
+} from './support/ui-demo.mjs';
+import {
+  ackSeen,
+  CHROMIUM,
+  chartsReady,
+  coldLoad,
+  launch,
+  pageExists,
+  rangeChange,
+  searchSuggest,
+} from './support/ui-pages.mjs';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
 const quick = process.env.BENCH_QUICK === '1';
-const TOTAL = quick ? 2_000 : 10_000;
+const ROUTERS = quick ? 100 : 500;
+const PORTS = 36;
+const BIG = quick ? 2_000 : 10_000;
 const RUNS = quick ? 3 : 5;
-const CHROMIUM = '/usr/bin/chromium';
-const dist = join(root, 'examples/server/ui/dist');
-const LOGIN = { username: 'admin', password: 'ispmonitor-demo' };
+const ROUTER = 'bey-core-1';
+const GOALS = {
+  overview_ms: 1000,
+  search_suggestions_ms: 150,
+  router_page_ms: 1000,
+  range_change_ms: 500,
+  topology_ms: 1500,
+  report_ms: 2000,
+  ack_other_browser_ms: 5000,
+};
 
 if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing (Debian package "chromium")`);
 
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
+const overviewReady = (n) => {
+  const v = document.querySelector('[data-stat="total"] .value')?.textContent?.replace(/\D/g, '');
+  return v === String(n) && !!document.querySelector('[data-testid="alerts-by-severity"] > *');
 };
-const round = (x) => Math.round(x * 10) / 10;
+const topologyReady = () => {
+  const svg = document.querySelector('svg[data-testid="topology"], svg.topo');
+  const drawn = svg?.querySelectorAll('.node, [data-site], [data-cluster]').length ?? 0;
+  return !!svg && svg.dataset.state !== 'loading' && drawn > 0;
+};
+const reportReady = () => !!document.querySelector('main table tbody tr');
 
 console.log('building the UI and the server…');
-execFileSync(
-  process.execPath,
-  [
-    join(root, 'node_modules/vite/bin/vite.js'),
-    'build',
-    '--config',
-    join(root, 'examples/server/ui/vite.config.ts'),
-  ],
-  {
-    cwd: root,
-    stdio: 'ignore',
-  },
-);
-try {
-  execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-b', 'examples/server'], {
-    cwd: root,
-    stdio: 'inherit',
+build();
+const args = ['--routers', String(ROUTERS), '--ports', String(PORTS), '--interval', '60s'];
+if (!process.env.BENCH_UI_ATTACH)
+  console.log(`starting: ispmonitor demo ${args.join(' ')} (with its 30 days of history)…`);
+// BENCH_UI_ATTACH="API_URL METRICS_URL": measure a demo that is already running (while developing).
+const attach = process.env.BENCH_UI_ATTACH?.split(/\s+/);
+const demo = attach
+  ? { api: attach[0], metrics: attach[1], history: 'of the running demo', startS: 0, child: { kill() {} } }
+  : await startDemo(args);
+console.log(`  up in ${round(demo.startS)} s; history ${demo.history}`);
+// Stopped from outside (npm run bench's timeout, Ctrl+C): take the demo down too, then leave
+// (Playwright's own SIGTERM handler would only close the browser and let the run go on).
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => {
+    demo.child.kill('SIGTERM');
+    process.exit(130);
   });
-} catch (err) {
-  // Someone's work in progress may not type-check; the last good build still runs the demo.
-  if (!existsSync(join(root, 'examples/server/dist/cli.js'))) throw err;
-  console.log('  type errors in the workspace: using the existing examples/server/dist');
 }
+const ui = await serveUi(demo.api);
+const browser = await launch();
+const figures = {};
+const notes = {};
+const reference = {};
+const ratios = {};
+const goals = {};
+/** Runs one measurement; a failure (no such control, page broken) is a finding, not a crash. */
+const attempt = async (key, fn) => {
+  try {
+    return await fn();
+  } catch (err) {
+    figures[key] = `failed: ${err.message.split('\n')[0]}`;
+    console.log(`  ${key}: ${figures[key]}`);
+    return { ms: Number.NaN, requests: [], failed: true };
+  }
+};
+const record = (key, ms) => {
+  figures[key] = Number.isFinite(ms) ? round(ms) : 'not seen';
+  if (GOALS[key]) goals[key] = `<= ${GOALS[key]}`;
+  console.log(`  ${key}: ${figures[key]}${typeof figures[key] === 'number' ? ' ms' : ''}`);
+};
+try {
+  const cookie = await loginCookie(demo.api);
+  const n = await routerCount(demo.api, cookie);
+  const ports = (
+    await (await fetch(`${demo.api}/api/v1/routers/${ROUTER}/interfaces`, { headers: { cookie } })).json()
+  ).items?.length;
+  notes.fleet = `${n} routers, ${ports} interfaces on ${ROUTER} (about ${(n * (ports ?? 0)).toLocaleString('en-US')} in all)`;
+  notes.history = demo.history;
+  console.log(`  ${notes.fleet}`);
+  // One poll round (60 s) so every router has data, and the demo's staged problems have fired.
+  console.log('waiting 100 s for a poll round and the staged alerts…');
+  if (!attach) await new Promise((r) => setTimeout(r, quick ? 30_000 : 100_000));
 
-/** Starts the demo on free ports; resolves with its API URL once it prints it. */
-function startDemo() {
-  const child = spawn(
-    process.execPath,
-    [join(root, 'examples/server/dist/cli.js'), 'demo', '--api-port', '0', '--metrics-port', '0'],
-    {
-      cwd: root,
-      env: { ...process.env, LOG_LEVEL: 'warn' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
+  const lag = lagWatch(demo.metrics);
+  await lag.start();
+  const pages = {};
+  console.log(`measuring at ${n} routers (median of ${RUNS} cold navigations)…`);
+  const steps = [
+    ['overview_ms', 'overview', () => coldLoad(browser, ui.url, cookie, '/', overviewReady, n, RUNS)],
+    [
+      'search_suggestions_ms',
+      'search',
+      () =>
+        searchSuggest(
+          browser,
+          ui.url,
+          cookie,
+          ['bey-acc-1', 'rami.', 'sdn-acc-2', 'nadia.', '100.64.'].slice(0, RUNS),
+        ),
+    ],
+    [
+      'router_page_ms',
+      'router',
+      () => coldLoad(browser, ui.url, cookie, `/routers/${ROUTER}`, chartsReady, null, RUNS),
+    ],
+    ['range_change_ms', 'range', () => rangeChange(browser, ui.url, cookie, ROUTER, '30d', RUNS)],
+    [
+      'topology_ms',
+      'topology',
+      () => coldLoad(browser, ui.url, cookie, '/topology', topologyReady, null, RUNS),
+    ],
+    [
+      'report_ms',
+      'report',
+      async () =>
+        (await pageExists(browser, ui.url, cookie, '/reports', 'report|availability'))
+          ? coldLoad(browser, ui.url, cookie, '/reports', reportReady, null, RUNS)
+          : { notBuilt: true },
+    ],
+    ['ack_other_browser_ms', 'ack', () => ackSeen(browser, ui.url, cookie, RUNS)],
+  ];
+  for (const [key, page, fn] of steps) {
+    const res = await attempt(key, fn);
+    if (res.notBuilt) {
+      figures[key] = 'not built yet';
+      console.log(`  ${key}: not built yet`);
+    } else if (!res.failed) record(key, res.ms);
+    if (res.requests?.length) pages[page] = res.requests;
+    if (res.samples !== undefined) notes.ack_samples = res.samples;
+  }
+  const lag500 = await lag.stop();
+  figures.event_loop_lag_p99_ms = lag500.p99_ms;
+  figures.event_loop_lag_max_ms = lag500.max_ms;
+  goals.event_loop_lag_p99_ms = '<= 100';
+  console.log(
+    `  server event-loop lag over ${lag500.over_s} s: p99 ${lag500.p99_ms} ms, max ${lag500.max_ms} ms`,
   );
-  return new Promise((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`the demo did not print its API URL:\n${out}`)), 120_000);
-    const onData = (d) => {
-      out += d;
-      const m = out.match(/API\s+(http:\/\/127\.0\.0\.1:\d+)/);
-      if (m) {
-        clearTimeout(timer);
-        resolve({ child, api: m[1] });
-      }
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', (d) => (out += d));
-    child.on('exit', (code) => reject(new Error(`the demo exited (${code}):\n${out}`)));
-  });
-}
 
-/** The UI's files plus the API behind one origin, when the server does not serve the UI itself. */
-async function serveUi(apiUrl) {
-  const page = await fetch(`${apiUrl}/`, { headers: { accept: 'text/html' } })
-    .then((r) => r.text())
-    .catch(() => '');
-  if (page.includes('id="app"')) return { url: apiUrl, close: async () => {} };
-  const api = new URL(apiUrl);
-  const types = {
-    '.html': 'text/html',
-    '.js': 'text/javascript',
-    '.css': 'text/css',
-    '.svg': 'image/svg+xml',
-  };
-  const server = createServer((req, res) => {
-    const path = (req.url ?? '/').split('?')[0];
-    if (/^\/(api\/|health|ready|live)/.test(path)) {
-      const up = request(
-        { host: api.hostname, port: api.port, method: req.method, path: req.url, headers: req.headers },
-        (r) => {
-          res.writeHead(r.statusCode ?? 502, r.headers);
-          r.pipe(res);
-        },
-      );
-      up.on('error', () => res.end());
-      res.on('close', () => up.destroy());
-      req.pipe(up);
-      return;
+  // The API behind the same pages: the requests each page made, all at once, as the page does.
+  const replayAll = async (label) => {
+    const out = {};
+    for (const [page, paths] of Object.entries(pages)) {
+      if (paths.length === 0) continue;
+      out[page] = await replay(demo.api, cookie, paths, RUNS);
+      console.log(`  ${label} ${page}: ${round(out[page])} ms (${paths.length} requests)`);
     }
-    const file = normalize(join(dist, path));
-    const found = file.startsWith(dist) && existsSync(file) && statSync(file).isFile();
-    const target = found ? file : join(dist, 'index.html');
-    res.writeHead(200, { 'content-type': types[extname(target)] ?? 'application/octet-stream' });
-    res.end(readFileSync(target));
-  });
-  await new Promise((r) => server.listen(0, '127.0.0.1', r));
-  return {
-    url: `http://127.0.0.1:${server.address().port}`,
-    close: () =>
-      new Promise((r) => {
-        server.closeAllConnections();
-        server.close(r);
-      }),
+    return out;
   };
-}
-
-async function loginCookie(api) {
-  const res = await fetch(`${api}/api/v1/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(LOGIN),
-  });
-  if (!res.ok) throw new Error(`login failed: ${res.status}`);
-  return res.headers.get('set-cookie').split(';')[0];
-}
-
-/** Adds routers through the API until there are `total`, 50 requests in flight. */
-async function seed(api, cookie, total) {
-  const have = (await (await fetch(`${api}/api/v1/routers?pageSize=1`, { headers: { cookie } })).json())
-    .total;
-  const sites = ['BEY', 'TRP', 'SDN', 'ZHL', 'TYR', 'BAA', 'JBL', 'NBT'];
-  let next = 0;
-  const count = total - have;
-  const worker = async () => {
-    while (next < count) {
-      const i = next++;
-      const id = `bench-${String(i).padStart(5, '0')}`;
-      const res = await fetch(`${api}/api/v1/routers`, {
-        method: 'POST',
-        headers: { cookie, 'content-type': 'application/json' },
-        body: JSON.stringify({
-          id,
-          name: id.toUpperCase(),
-          host: `127.0.${1 + ((i >> 8) % 250)}.${1 + (i % 250)}`,
-          port: 9,
-          driver: 'snmp',
-          interval: '1h',
-          labels: { site: sites[i % sites.length], role: i % 20 === 0 ? 'distribution' : 'access' },
-          snmp: { version: '2c', community: 'bench' },
-        }),
-      });
-      if (res.status !== 201) throw new Error(`adding ${id}: ${res.status} ${await res.text()}`);
-    }
-  };
-  const t0 = performance.now();
-  await Promise.all(Array.from({ length: 50 }, worker));
-  console.log(`  added ${count} routers in ${Math.round(performance.now() - t0)} ms`);
-}
-
-/** Milliseconds from navigation start until `ready()` holds in the page (cold cache each time). */
-async function firstLoad(browser, base, cookie, path, ready, arg) {
-  const [name, value] = cookie.split('=');
-  const times = [];
-  for (let i = 0; i < RUNS; i++) {
-    const ctx = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-    await ctx.addCookies([{ name, value, url: base }]);
-    const page = await ctx.newPage();
-    await page.goto(`${base}${path}`, { waitUntil: 'commit' });
-    const handle = await page.waitForFunction(ready, arg, { polling: 'raf', timeout: 60_000 });
-    times.push(await handle.jsonValue());
-    if (i === RUNS - 1) {
-      // Where the time went on the last run: the slowest API requests before content showed.
-      const slow = await page.evaluate(() =>
-        performance
-          .getEntriesByType('resource')
-          .filter((e) => e.name.includes('/api/'))
-          .sort((a, b) => b.duration - a.duration)
-          .slice(0, 4)
-          .map(
-            (e) =>
-              `${new URL(e.name).pathname}${new URL(e.name).search} ${Math.round(e.duration)} ms (at ${Math.round(e.startTime)})`,
-          ),
-      );
-      console.log(`  ${path}: slowest requests: ${slow.join('; ')}`);
-    }
-    await ctx.close();
-    // Requests the closed page left behind (sparklines, figures) finish before the next run.
-    await new Promise((r) => setTimeout(r, 1500));
+  console.log(`API behind the pages at ${n} routers…`);
+  const small = await replayAll(`api@${n}`);
+  console.log(`adding routers through the API up to ${BIG}…`);
+  const seeded = await seed(demo.api, cookie, BIG);
+  console.log(`  added ${seeded.added} in ${Math.round(seeded.ms)} ms; 30 s to settle`);
+  await new Promise((res) => setTimeout(res, 30_000));
+  // The pages' own queries name the fleet size only in what they return, so the same paths apply.
+  await lag.start();
+  console.log(`API behind the pages at ${BIG} routers…`);
+  const big = await replayAll(`api@${BIG}`);
+  const lagBig = await lag.stop();
+  for (const [page, ms] of Object.entries(big)) {
+    figures[`api_${page}_ms_at_${BIG}`] = round(ms);
+    reference[`api_${page}_ms_at_${BIG}`] = round(small[page]);
+    ratios[`api_${page}_ms_at_${BIG}`] = round(ms / small[page]);
+    goals[`api_${page}_x_at_${BIG}`] = '<= 2';
+    ratios[`api_${page}_x_at_${BIG}`] = ratios[`api_${page}_ms_at_${BIG}`];
   }
-  return times;
-}
-
-const overviewReady = (n) => {
-  const v = document.querySelector('[data-stat="total"] .value')?.textContent;
-  return v === n && document.querySelector('[data-testid="alerts-by-severity"] .stat')
-    ? performance.now()
-    : false;
-};
-/** Rows on screen (the first page of routers, sorted), with the total known. */
-const routersRows = (n) => {
-  const c = document.querySelector('[data-testid="router-count"]')?.textContent ?? '';
-  return c.includes(n) && document.querySelector('.vt-row') ? performance.now() : false;
-};
-/** Every router loaded: the whole table searchable and sortable. */
-const routersAll = (n) => {
-  const c = document.querySelector('[data-testid="router-count"]')?.textContent ?? '';
-  return c.startsWith(n) && document.querySelector('.vt-row') ? performance.now() : false;
-};
-
-/** Time from picking "24h" on a router page until every interface chart has its data. */
-async function chartRender(browser, base, cookie, router) {
-  const [name, value] = cookie.split('=');
-  const ctx = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-  await ctx.addCookies([{ name, value, url: base }]);
-  const page = await ctx.newPage();
-  const times = [];
-  let charts = 0;
-  for (let i = 0; i < RUNS; i++) {
-    await page.goto(`${base}/routers/${router}?range=1h`);
-    await page.waitForSelector('[data-testid="interface-charts"][data-state="ready"]', { timeout: 60_000 });
-    await page.evaluate(() => {
-      window.__t0 = performance.now();
-      [...document.querySelectorAll('.seg button')].find((b) => b.textContent === '24h').click();
-    });
-    const h = await page.waitForFunction(
-      () => {
-        const g = document.querySelector('[data-testid="interface-charts"]');
-        return g?.dataset.state === 'ready' ? performance.now() - window.__t0 : false;
-      },
-      null,
-      { polling: 'raf', timeout: 60_000 },
-    );
-    times.push(await h.jsonValue());
-    charts = await page.locator('[data-testid="interface-charts"] .chart').count();
-  }
-  await ctx.close();
-  return { times, charts };
-}
-
-const { child, api } = await startDemo();
-const ui = await serveUi(api);
-const browser = await chromium.launch({
-  executablePath: CHROMIUM,
-  args: [
-    '--headless',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-  ],
-});
-try {
-  const cookie = await loginCookie(api);
-  // Let the demo poll a few times so charts have points.
-  await new Promise((r) => setTimeout(r, quick ? 15_000 : 30_000));
-  const measure = async (n) => {
-    const label = n.toLocaleString('en-US');
-    const overview = await firstLoad(browser, ui.url, cookie, '/', overviewReady, label);
-    const routers = await firstLoad(browser, ui.url, cookie, '/routers', routersRows, label);
-    const routersFull = await firstLoad(browser, ui.url, cookie, '/routers', routersAll, label);
-    const charts = await chartRender(browser, ui.url, cookie, 'bey-core-1');
-    return {
-      overview: median(overview),
-      routers: median(routers),
-      routersFull: median(routersFull),
-      charts: median(charts.times),
-      chartCount: charts.charts,
-    };
-  };
-  const demoSize = (await (await fetch(`${api}/api/v1/routers?pageSize=1`, { headers: { cookie } })).json())
-    .total;
-  console.log(`measuring with the demo fleet (${demoSize} routers)…`);
-  const small = await measure(demoSize);
-  console.log(`  ${JSON.stringify(small)}`);
-  console.log(`adding routers up to ${TOTAL}…`);
-  await seed(api, cookie, TOTAL);
-  console.log(`measuring with ${TOTAL} routers…`);
-  const big = await measure(TOTAL);
-  console.log(`  ${JSON.stringify(big)}`);
-
-  const figures = {
-    routers: TOTAL,
-    overview_first_load_ms: round(big.overview),
-    routers_first_load_ms: round(big.routers),
-    routers_all_loaded_ms: round(big.routersFull),
-    router_24h_interface_charts_ms: round(big.charts),
-    interface_charts_drawn: big.chartCount,
-  };
-  const reference = {
-    routers: demoSize,
-    overview_first_load_ms: round(small.overview),
-    routers_first_load_ms: round(small.routers),
-    routers_all_loaded_ms: round(small.routersFull),
-    router_24h_interface_charts_ms: round(small.charts),
-  };
-  const ratios = {
-    overview_vs_demo: round(big.overview / small.overview),
-    routers_vs_demo: round(big.routers / small.routers),
-    routers_all_vs_demo: round(big.routersFull / small.routersFull),
-    charts_vs_demo: round(big.charts / small.charts),
-  };
-  const goals = {
-    overview_first_load_ms: '<= 1000',
-    routers_first_load_ms: '<= 1000',
-    router_24h_interface_charts_ms: '<= 300',
-  };
-  console.log(`BENCH_RESULT ${JSON.stringify({ name: 'ui', figures, reference, ratios, goals })}`);
+  figures[`event_loop_lag_p99_ms_at_${BIG}`] = lagBig.p99_ms;
+  console.log(
+    `  server event-loop lag over ${lagBig.over_s} s at ${BIG}: p99 ${lagBig.p99_ms} ms, max ${lagBig.max_ms} ms`,
+  );
+  console.log(`BENCH_RESULT ${JSON.stringify({ name: 'ui', figures, reference, ratios, goals, notes })}`);
 } finally {
   await browser.close();
   await ui.close();
-  child.kill('SIGTERM');
+  demo.child.kill('SIGTERM');
 }

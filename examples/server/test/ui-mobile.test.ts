@@ -154,9 +154,11 @@ describe.skipIf(!availability.ok)('every page at 375 px in Chromium', () => {
 
   it('alerts: rows are cards and Acknowledge is on screen and clickable', async () => {
     await page.goto(`${base}/alerts`);
-    const ack = page.locator('button:has-text("Acknowledge")').first();
+    // A row's own Acknowledge (not the bulk "Acknowledge selected" above the table).
+    const ACK = 'table.tbl tbody button:text-is("Acknowledge")';
+    const ack = page.locator(ACK).first();
     await ack.waitFor({ state: 'visible', timeout: 30_000 });
-    await check('alerts', '/alerts', 'button:has-text("Acknowledge")', ['button:has-text("Acknowledge")']);
+    await check('alerts', '/alerts', ACK, [ACK]);
     // Cards: the table's header row is hidden and each cell says which column it is.
     const labelled = await page
       .locator('table.tbl tbody td:not([data-label]):not(:has(button))')
