@@ -272,7 +272,15 @@ export function interfaceTable(opts: {
           `${shown.length} of ${sorted.length} interfaces shown: filter to find the others.`,
         )
       : null,
-    matched.length === 0 ? h('div', { class: 'empty' }, 'No interface matches.') : null,
+    matched.length === 0
+      ? h(
+          'div',
+          { class: 'empty' },
+          opts.rows.length === 0
+            ? 'No interface reported yet (the first poll may still be on its way).'
+            : 'No interface matches.',
+        )
+      : null,
   );
   // Sparklines need their laid-out width: drawn on the next frame.
   requestAnimationFrame(() => {
