@@ -2,6 +2,7 @@
  * `@ispmonitor/plugin-postgres`: storage for ISP Monitor on PostgreSQL, or on an embedded PGlite.
  */
 
+export type { CompactReport } from './chunks/compact.js';
 export type { StorageStats } from './chunks/stats.js';
 export type { BinaryType } from './db/binary.js';
 export { DataDirLockedError, type FolderLock, lockDataDir } from './db/lock.js';
