@@ -49,15 +49,34 @@ export function secretValues(value: unknown, out: string[] = [], depth = 0): str
  */
 function toJson(value: unknown, redactor?: Redactor): string {
   const mask = (text: string) => (redactor?.size ? redactor.redact(text) : text);
-  return JSON.stringify(value, (key, v) => {
+  // Objects on the path from the root to the value being serialised: a field that refers back to
+  // one of them (a socket and its response, say) is written as "[Circular]" instead of throwing.
+  const path: object[] = [];
+  return JSON.stringify(value, function (this: unknown, key, v) {
     if (key && SECRET_KEY.test(key) && v !== undefined && v !== null && typeof v !== 'object')
       return '[REDACTED]';
     if (typeof v === 'string') return mask(v);
     if (typeof v === 'bigint') return v.toString();
-    if (v instanceof Error)
-      return { name: v.name, message: mask(v.message), code: (v as { code?: unknown }).code };
-    return v;
+    if (v === null || typeof v !== 'object') return v;
+    while (path.length > 0 && path[path.length - 1] !== this) path.pop();
+    if (path.includes(v)) return '[Circular]';
+    const out =
+      v instanceof Error
+        ? { name: v.name, message: mask(v.message), code: (v as { code?: unknown }).code }
+        : v;
+    path.push(out);
+    return out;
   });
+}
+
+/** {@link toJson}, or for a value that still cannot be written, a record saying so: logging never throws. */
+function safeJson(value: Record<string, unknown>, redactor?: Redactor): string {
+  try {
+    return toJson(value, redactor);
+  } catch (error) {
+    const { time, level, msg } = value;
+    return toJson({ time, level, msg, logError: `fields not serialisable: ${String(error)}` }, redactor);
+  }
 }
 
 /** Options of the built-in logger. */
@@ -83,7 +102,7 @@ export function createJsonLogger(options: JsonLoggerOptions = {}): Logger {
   const base = options.fields ?? {};
   const log = (level: LogLevel, msg: string, fields?: Record<string, unknown>) => {
     if (LEVELS[level] < min) return;
-    write(toJson({ time: new Date().toISOString(), level, msg, ...base, ...fields }, redactor));
+    write(safeJson({ time: new Date().toISOString(), level, msg, ...base, ...fields }, redactor));
   };
   return {
     debug: (m, f) => log('debug', m, f),
@@ -99,7 +118,7 @@ export function redactingLogger(inner: Logger, redactor: Redactor): Logger {
   const clean = (fields?: Record<string, unknown>) =>
     fields === undefined || redactor.size === 0
       ? fields
-      : (JSON.parse(toJson(fields, redactor)) as Record<string, unknown>);
+      : (JSON.parse(safeJson(fields, redactor)) as Record<string, unknown>);
   const msg = (m: string) => (redactor.size ? redactor.redact(m) : m);
   return {
     debug: (m, f) => inner.debug(msg(m), clean(f)),

@@ -182,6 +182,37 @@ describe('loadConfig', () => {
     expect(JSON.parse(lines[0] as string).url).toBe('https://admin:[REDACTED]@127.0.0.1');
     expect(inner[0]).toEqual({ msg: 'x [REDACTED]', fields: { a: 'y[REDACTED]z' } });
   });
+
+  it('writes a field that refers back to itself as [Circular] and never throws, both loggers', () => {
+    const redactor = new Redactor();
+    redactor.add('s3cret-value');
+    const lines: string[] = [];
+    const logger = createJsonLogger({ level: 'debug', redactor, write: (l) => lines.push(l) });
+    const reply: Record<string, unknown> = { statusCode: 200 };
+    const socket = { reply, note: 'holds s3cret-value' };
+    reply.socket = socket;
+    const shared = { n: 1 };
+    logger.debug('request completed', { res: reply, twice: [shared, shared] });
+    const inner: Array<Record<string, unknown> | undefined> = [];
+    const sink = {
+      debug: (_m: string, f?: Record<string, unknown>) => void inner.push(f),
+      info: (_m: string, f?: Record<string, unknown>) => void inner.push(f),
+      warn: (_m: string, f?: Record<string, unknown>) => void inner.push(f),
+      error: (_m: string, f?: Record<string, unknown>) => void inner.push(f),
+      child: () => sink,
+    };
+    expect(() => redactingLogger(sink, redactor).info('x', { res: reply })).not.toThrow();
+    const record = JSON.parse(lines[0] as string);
+    expect(record.res).toEqual({
+      statusCode: 200,
+      socket: { reply: '[Circular]', note: 'holds [REDACTED]' },
+    });
+    // The same object twice, side by side, is not a cycle.
+    expect(record.twice).toEqual([{ n: 1 }, { n: 1 }]);
+    expect(inner[0]).toEqual({
+      res: { statusCode: 200, socket: { reply: '[Circular]', note: 'holds [REDACTED]' } },
+    });
+  });
 });
 
 describe('durationMs', () => {
