@@ -9,7 +9,10 @@ have /usr/lib/postgresql/15/bin/initdb || need+=(postgresql)
 have snmpd || [ -x /usr/sbin/snmpd ] || need+=(snmpd)
 have snmpbulkwalk || need+=(snmp)
 have snmpsimd || need+=(snmpsim)
-have promtool || need+=(prometheus)
+# prometheus: promtool, and the server itself (2.x) as a remote-write receiver for plugin-remote-write.
+have promtool && have prometheus || need+=(prometheus)
+# VictoriaMetrics single node (Debian 1.79): the other remote-write receiver plugin-remote-write is tested with.
+have victoria-metrics || need+=(victoria-metrics)
 have prometheus-alertmanager || [ -x /usr/bin/prometheus-alertmanager ] || need+=(prometheus-alertmanager)
 have prometheus-snmp-exporter || need+=(prometheus-snmp-exporter)
 have chromium || need+=(chromium)
