@@ -147,6 +147,7 @@ export function createMikrotikDriver(options: MikrotikDriverOptions = {}): Mikro
         memory.generation = lease.generation;
         memory.caps = undefined;
         memory.ssids = undefined;
+        memory.speeds = undefined;
         memory.missing.clear();
       }
       const now = Date.now();

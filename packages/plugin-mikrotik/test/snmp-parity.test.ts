@@ -80,16 +80,26 @@ describe.skipIf(!haveData)('same names through the API as through SNMP (routeros
         result.samples.filter((s) => s.labels.ifName).map((s) => `${s.name}{ifName=${s.labels.ifName}}`),
       );
       expect(new Set(result.facts?.interfaces?.map((i) => i.name))).toEqual(new Set(snmp.names));
-      // Everything SNMP measures, the API driver measures under the same name and label — except
-      // the speed, which RouterOS's /interface menu does not report.
+      // Everything SNMP measures, the API driver measures under the same name and label. The speed
+      // only for ethernet ports with a link (`/interface/ethernet/monitor`): SNMP also gives one
+      // for bridges, radios and ports without a link.
       const speed = catalog.ifSpeed.name;
       const expected = [...snmp.pairs].filter((p) => !p.startsWith(`${speed}{`));
       expect(expected.length).toBe(snmp.names.length * 10);
+      const apiSpeeds = [...api].filter((p) => p.startsWith(`${speed}{`));
+      expect(apiSpeeds).toContain(`${speed}{ifName=ether2}`);
+      expect(apiSpeeds.filter((p) => !snmp.pairs.has(p))).toEqual([]);
       expect(
-        [...api].filter((p) => !expected.includes(p) && !p.startsWith(`${catalog.ifLinkDowns.name}{`)),
+        [...api].filter(
+          (p) =>
+            !expected.includes(p) &&
+            !p.startsWith(`${catalog.ifLinkDowns.name}{`) &&
+            !p.startsWith(`${speed}{`),
+        ),
       ).toEqual([]);
       expect(expected.filter((p) => !api.has(p))).toEqual([]);
       // The one extra, link-downs, is a catalogue name too.
+      expect(apiSpeeds.some((p) => /wlan|bridge/.test(p))).toBe(false);
       for (const p of api) expect(p.startsWith('interface_')).toBe(true);
     } finally {
       await driver.close();

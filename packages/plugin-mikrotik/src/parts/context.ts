@@ -9,6 +9,7 @@ import { type Capabilities, MissingMenus } from '../capabilities.js';
 import { MikrotikError, MikrotikErrorCodes } from '../errors.js';
 import type { SessionTracker } from '../sessions.js';
 import type { MikrotikSettings } from '../settings.js';
+import type { SpeedMemory } from './speeds.js';
 
 /** What the driver remembers about one router between polls. */
 export interface RouterMemory {
@@ -20,6 +21,8 @@ export interface RouterMemory {
   sessions: SessionTracker;
   /** SSID of each legacy wireless interface (`/interface/wireless`), read rarely. */
   ssids?: { at: number; ok: boolean; byInterface: Map<string, string> };
+  /** Negotiated speeds of ethernet ports (`./speeds.ts`), read on link changes and re-probes. */
+  speeds?: SpeedMemory;
 }
 
 /** Codes that mean the connection (not one menu) failed: the whole poll fails with them. */

@@ -1,12 +1,13 @@
 /**
  * `/interface` with its counters → the `interface_*` samples (labelled `ifName`, the same
  * names and label the SNMP driver uses) and `facts.interfaces`, with their addresses
- * (`./addresses.ts`).
+ * (`./addresses.ts`) and the negotiated speed of ethernet ports (`./speeds.ts`).
  */
 import { catalog, type InterfaceFact } from '@ispmonitor/core';
 import { parseBool, parseCounter } from '../values.js';
 import { readAddresses } from './addresses.js';
 import { emit, type PollScope, sharedMenu } from './context.js';
+import { portSpeeds } from './speeds.js';
 
 /** Interface types of PPP server sessions: RouterOS names each one `<SERVICE-USER>`. */
 export const SESSION_TYPES: readonly string[] = ['pppoe-in', 'l2tp-in', 'pptp-in', 'sstp-in', 'ovpn-in'];
@@ -60,6 +61,7 @@ export async function collectInterfaces(scope: PollScope): Promise<void> {
     readAddresses(scope),
   ]);
   if (!rows) return;
+  const speeds = await portSpeeds(scope, rows);
   const facts: InterfaceFact[] = [];
   for (const r of rows) {
     const name = r.name;
@@ -71,10 +73,13 @@ export async function collectInterfaces(scope: PollScope): Promise<void> {
     const disabled = parseBool(r.disabled);
     if (running !== undefined) emit(scope, catalog.ifOperUp.name, labels, running ? 1 : 0);
     if (disabled !== undefined) emit(scope, catalog.ifAdminUp.name, labels, disabled ? 0 : 1);
+    const speed = speeds.get(name);
+    emit(scope, catalog.ifSpeed.name, labels, speed);
     const fact: InterfaceFact = { index: r['.id'] ?? name, name };
     if (r.type) fact.type = r.type;
     if (r['mac-address']) fact.mac = r['mac-address'].toLowerCase();
     if (r.comment) fact.description = r.comment;
+    if (speed !== undefined) fact.speedBps = speed;
     if (disabled !== undefined) fact.adminUp = !disabled;
     if (running !== undefined) fact.operUp = running;
     if (addresses) fact.addresses = addresses.get(name) ?? [];

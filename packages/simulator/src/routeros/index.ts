@@ -3,6 +3,7 @@
  * 7.10, 7.16 and 7.18+ profiles, state that evolves with time and fault modes.
  */
 
+export { ethernetMonitor, type MonitorReply, portRate } from './ethernet.js';
 export { type RouterOsFleet, type RouterOsFleetOptions, startRouterOsFleet } from './fleet.js';
 export { formatRosDuration } from './format.js';
 export {

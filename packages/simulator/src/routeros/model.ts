@@ -75,6 +75,9 @@ export class RouterModel {
   readonly missingMenus: ReadonlySet<string>;
   /** The subscriber model's view of this router. */
   readonly subscribers: SubscriberPlan;
+  /** Ports whose link was taken down (`setLink`), and how often each port went down that way. */
+  readonly pulledLinks = new Set<number>();
+  readonly extraLinkDowns = new Map<number, number>();
 
   constructor(options: RouterModelOptions = {}) {
     this.profile = routerOsProfiles[options.profile ?? 'v7.16'];
@@ -117,6 +120,21 @@ export class RouterModel {
   /** Seconds since the emulator started (never negative). */
   elapsed(): number {
     return Math.max(0, (this.now() - this.startedAt) / 1000);
+  }
+
+  /**
+   * Takes the link of port `name` down (a pulled cable) or lets it come back; `link-downs` counts
+   * each fall. False when there is no such port.
+   */
+  setLink(name: string, up: boolean): boolean {
+    const i = this.interfaceNames.indexOf(name);
+    if (i < 0) return false;
+    if (!up && !this.pulledLinks.has(i)) {
+      this.pulledLinks.add(i);
+      this.extraLinkDowns.set(i, (this.extraLinkDowns.get(i) ?? 0) + 1);
+    }
+    if (up) this.pulledLinks.delete(i);
+    return true;
   }
 
   /** Whether the wireless package (and its menus) is installed. */

@@ -1,9 +1,11 @@
 /**
  * One API session of an emulated router: login (since 6.43 and the older MD5 challenge),
- * `print` with `.proplist`, queries and `count-only`, `/cancel`, `/quit`, and the fault modes.
+ * `print` with `.proplist`, queries and `count-only`, `/interface/ethernet/monitor` (once, or every
+ * second until cancelled), `/cancel`, `/quit`, and the fault modes.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type net from 'node:net';
+import { ethernetMonitor } from './ethernet.js';
 import type { RouterModel } from './model.js';
 import { type Command, parseCommand, pushSentence, SentenceParser, sentenceBytes } from './protocol.js';
 import { matches } from './query.js';
@@ -47,6 +49,9 @@ export interface SessionHost {
 }
 
 const HUGE_MENUS = new Set(['/ppp/active', '/ip/dhcp-server/lease']);
+const MONITOR = '/interface/ethernet/monitor';
+/** How often a `monitor` without `once` repeats its rows, as RouterOS does. */
+const MONITOR_PERIOD_MS = 1000;
 
 /** Serves one connection until it closes. */
 export function serveSession(socket: net.Socket, host: SessionHost): void {
@@ -129,6 +134,14 @@ export function serveSession(socket: net.Socket, host: SessionHost): void {
       cancel(cmd);
       return;
     }
+    if (
+      cmd.path === MONITOR &&
+      !cmd.args.has('once') &&
+      !host.model.missingMenus.has('/interface/ethernet')
+    ) {
+      stream(cmd);
+      return;
+    }
     const out: Buffer[] = [];
     if (fault === 'unknown-reply')
       pushSentence(out, tagged(['!sparkle', '=what=new in RouterOS 9'], cmd.tag));
@@ -164,11 +177,47 @@ export function serveSession(socket: net.Socket, host: SessionHost): void {
     send(tagged(['!done'], cmd.tag));
   }
 
+  /** `monitor` without `once`: rows now and every second until `/cancel` (or the connection ends). */
+  function stream(cmd: Command): void {
+    const once = (): boolean => {
+      const out: Buffer[] = [];
+      const ok = monitor(cmd, out);
+      socket.write(Buffer.concat(out));
+      return ok;
+    };
+    // A trap ends the command; otherwise rows keep coming.
+    if (!once()) return;
+    delayed.set(cmd.tag ?? '', setInterval(once, MONITOR_PERIOD_MS));
+  }
+
+  /**
+   * `/interface/ethernet/monitor`: one row per port named in `numbers`, `!done` when `once`.
+   * False when it answered with a trap.
+   */
+  function monitor(cmd: Command, out: Buffer[]): boolean {
+    const done = cmd.args.has('once');
+    const answer = ethernetMonitor(host.model, cmd.args.get('numbers'));
+    if ('trap' in answer) {
+      pushSentence(out, tagged(['!trap', `=message=${answer.trap}`], cmd.tag));
+      pushSentence(out, tagged(['!done'], cmd.tag));
+      return false;
+    }
+    const proplist = cmd.args.get('.proplist')?.split(',').filter(Boolean);
+    for (const row of answer.rows) pushSentence(out, tagged(rowWords(row, proplist), cmd.tag));
+    if (done) pushSentence(out, tagged(['!done'], cmd.tag));
+    return true;
+  }
+
   function reply(cmd: Command, out: Buffer[]): void {
     const trap = (message: string) => {
       pushSentence(out, tagged(['!trap', `=message=${message}`], cmd.tag));
       pushSentence(out, tagged(['!done'], cmd.tag));
     };
+    if (cmd.path === MONITOR) {
+      if (host.model.missingMenus.has('/interface/ethernet')) trap('no such command prefix');
+      else monitor(cmd, out);
+      return;
+    }
     if (!cmd.path.endsWith('/print') && cmd.path !== '/system/resource/getall') {
       trap('no such command');
       return;
@@ -186,21 +235,24 @@ export function serveSession(socket: net.Socket, host: SessionHost): void {
       return;
     }
     const proplist = cmd.args.get('.proplist')?.split(',').filter(Boolean);
-    for (const row of rows) {
-      const words = ['!re'];
-      if (proplist) {
-        for (const key of proplist) {
-          const v = row[key];
-          if (v !== undefined) words.push(`=${key}=${v}`);
-        }
-      } else {
-        for (const key in row) words.push(`=${key}=${row[key]}`);
-      }
-      pushSentence(out, tagged(words, cmd.tag));
-    }
+    for (const row of rows) pushSentence(out, tagged(rowWords(row, proplist), cmd.tag));
     if (rows.length === 0 && host.model.profile.emptyReply) pushSentence(out, tagged(['!empty'], cmd.tag));
     pushSentence(out, tagged(['!done'], cmd.tag));
   }
+}
+
+/** The `!re` words of a row, with only the `.proplist` attributes when one was given. */
+function rowWords(row: Row, proplist: string[] | undefined): string[] {
+  const words = ['!re'];
+  if (proplist) {
+    for (const key of proplist) {
+      const v = row[key];
+      if (v !== undefined) words.push(`=${key}=${v}`);
+    }
+  } else {
+    for (const key in row) words.push(`=${key}=${row[key]}`);
+  }
+  return words;
 }
 
 function inflate(rows: Row[], count: number): Row[] {

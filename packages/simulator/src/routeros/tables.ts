@@ -4,6 +4,7 @@
  * `../shared/data/routeros` (checked by a test); v6 differences come from the profile.
  */
 import { ipAddresses, ipv6Addresses } from './addresses.js';
+import { linkUp, portDisabled, portRunning, portType } from './ethernet.js';
 import { formatRosDate, formatRosDuration, hashInt, ipOf, macOf } from './format.js';
 import { arp, leases, registrations, wirelessInterfaces } from './lan-tables.js';
 import type { RouterModel } from './model.js';
@@ -62,8 +63,7 @@ function health(m: RouterModel): Row[] {
  * before it): counted since the router booted, so the demo's history has them too.
  */
 export function interfaceBytes(m: RouterModel, i: number, t: number): [number, number] {
-  const running = i % 11 !== 10 && i % 7 !== 6;
-  if (!running) return [0, 0];
+  if (!portRunning(i)) return [0, 0];
   const rate = 100_000 + hashInt(m.seed, i, 10_000_000);
   const rx = hashInt(m.seed, i + 1000, 1_000_000_000) + Math.floor(rate * Math.max(0, m.bootUptime + t));
   return [rx, Math.floor(rx / 4)];
@@ -78,8 +78,8 @@ export function resourceAt(m: RouterModel, t: number): { load: number; usedMemor
 function interfaces(m: RouterModel): Row[] {
   const t = m.elapsed();
   return m.interfaceNames.map((name, i) => {
-    const disabled = i % 11 === 10;
-    const running = !disabled && i % 7 !== 6;
+    const disabled = portDisabled(i);
+    const running = linkUp(m, i);
     const [rx, tx] = interfaceBytes(m, i, t);
     const row: Row = {
       '.id': id(i + 1),
@@ -91,7 +91,7 @@ function interfaces(m: RouterModel): Row[] {
       'fp-tx-byte': '0',
       'fp-tx-packet': '0',
       l2mtu: '1598',
-      'link-downs': String(running ? 0 : 1 + (i % 3)),
+      'link-downs': String((portRunning(i) ? 0 : 1 + (i % 3)) + (m.extraLinkDowns.get(i) ?? 0)),
       'mac-address': macOf(m.seed * 64 + i),
       'max-l2mtu': '9214',
       mtu: '1500',
@@ -106,7 +106,7 @@ function interfaces(m: RouterModel): Row[] {
       'tx-error': '0',
       'tx-packet': int(tx / 700),
       'tx-queue-drop': int(tx / 2e9),
-      type: 'ether',
+      type: portType(name),
     };
     if (running) row['last-link-up-time'] = formatRosDate(m.startedAt - m.bootUptime * 1000 + 60_000);
     if (i % 3 === 1) row.slave = 'true';
