@@ -12,6 +12,10 @@ const alias = [
   { find: /^@ispmonitor\/plugin-postgres$/, replacement: src('./packages/plugin-postgres/src/index.ts') },
   { find: /^@ispmonitor\/plugin-alerts$/, replacement: src('./packages/plugin-alerts/src/index.ts') },
   { find: /^@ispmonitor\/plugin-cluster$/, replacement: src('./packages/plugin-cluster/src/index.ts') },
+  {
+    find: /^@ispmonitor\/plugin-remote-write$/,
+    replacement: src('./packages/plugin-remote-write/src/index.ts'),
+  },
   { find: /^@ispmonitor\/simulator$/, replacement: src('./packages/simulator/src/index.ts') },
 ];
 
@@ -33,6 +37,7 @@ export default defineConfig({
       project('packages/plugin-postgres'),
       project('packages/plugin-alerts'),
       project('packages/plugin-cluster'),
+      project('packages/plugin-remote-write'),
       project('packages/simulator'),
       project('examples/plugin-template'),
       project('examples/custom-app'),

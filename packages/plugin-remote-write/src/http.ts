@@ -1,0 +1,87 @@
+import http from 'node:http';
+import https from 'node:https';
+
+/** What a receiver answered. */
+export interface PostResult {
+  status: number;
+  /** `Retry-After` in ms, when the receiver sent a valid one. */
+  retryAfterMs?: number;
+  /** The start of the response body (for error messages), at most 512 characters. */
+  body: string;
+}
+
+/** Most response bytes read: error bodies are for logs, success bodies are empty. */
+const BODY_LIMIT = 512;
+
+/**
+ * `Retry-After` as ms: delay-seconds or an HTTP date (RFC 9110 §10.2.3); undefined when absent
+ * or unreadable, never negative.
+ */
+export function parseRetryAfter(header: string | undefined, now: number): number | undefined {
+  if (header === undefined) return undefined;
+  const text = header.trim();
+  if (/^\d+$/.test(text)) return Number(text) * 1000;
+  const at = Date.parse(text);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
+/** An HTTP(S) client for one receiver: keep-alive connections, an optional CA. */
+export class HttpPoster {
+  readonly #agent: http.Agent;
+  readonly #url: URL;
+
+  constructor(
+    url: string,
+    private readonly options: { ca?: string; timeoutMs: number; maxSockets: number },
+  ) {
+    this.#url = new URL(url);
+    this.#agent =
+      this.#url.protocol === 'https:'
+        ? new https.Agent({ keepAlive: true, maxSockets: options.maxSockets, ca: options.ca })
+        : new http.Agent({ keepAlive: true, maxSockets: options.maxSockets });
+  }
+
+  /** POSTs a body; rejects on network errors and timeouts, resolves with any HTTP status. */
+  post(body: Uint8Array, headers: Record<string, string>, signal?: AbortSignal): Promise<PostResult> {
+    const mod = this.#url.protocol === 'https:' ? https : http;
+    return new Promise((resolve, reject) => {
+      const req = mod.request(
+        this.#url,
+        {
+          method: 'POST',
+          agent: this.#agent,
+          headers: { ...headers, 'Content-Length': String(body.byteLength) },
+          timeout: this.options.timeoutMs,
+          signal,
+        },
+        (res) => {
+          let text = '';
+          res.setEncoding('utf8');
+          res.on('data', (chunk: string) => {
+            if (text.length < BODY_LIMIT) text += chunk;
+          });
+          res.on('error', reject);
+          res.on('end', () => {
+            const status = res.statusCode ?? 0;
+            const ra = res.headers['retry-after'];
+            resolve({
+              status,
+              retryAfterMs: parseRetryAfter(Array.isArray(ra) ? ra[0] : ra, Date.now()),
+              body: text.slice(0, BODY_LIMIT),
+            });
+          });
+        },
+      );
+      req.on('timeout', () =>
+        req.destroy(Object.assign(new Error('request timed out'), { code: 'ETIMEDOUT' })),
+      );
+      req.on('error', reject);
+      req.end(body);
+    });
+  }
+
+  /** Closes idle connections. */
+  close(): void {
+    this.#agent.destroy();
+  }
+}

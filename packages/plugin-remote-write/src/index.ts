@@ -1,0 +1,27 @@
+/**
+ * `@ispmonitor/plugin-remote-write`: samples to Prometheus-compatible time-series databases by
+ * remote write 1.0, and a PromQL reader that answers the server's chart queries from them.
+ */
+
+export { parseRetryAfter } from './http.js';
+export { labelName, metricName, seriesLabels } from './labels.js';
+export type { RemoteWriteMetrics } from './metrics.js';
+export {
+  optionsSchema,
+  RESERVED_HEADERS,
+  type RemoteWriteOptions,
+  type RemoteWriteOptionsInput,
+  type RemoteWriteTarget,
+  targetName,
+  targetSchema,
+} from './options.js';
+export { REMOTE_WRITE_CONFIG, remoteWrite } from './plugin.js';
+export {
+  decodeWriteRequest,
+  encodeWriteRequest,
+  type WireLabel,
+  type WireSample,
+  type WireSeries,
+} from './proto.js';
+export { TargetSink, type TargetState } from './target.js';
+export { VERSION } from './version.js';

@@ -1,0 +1,86 @@
+import type { Labels } from '@ispmonitor/core';
+import type { WireLabel } from './proto.js';
+
+/*
+ * How names and labels become valid Prometheus names (documented in the README, tested in
+ * test/labels.test.ts):
+ *
+ * | input                                   | becomes                                         |
+ * |-----------------------------------------|-------------------------------------------------|
+ * | metric name char outside [A-Za-z0-9_:]  | `_`                                             |
+ * | label name char outside [A-Za-z0-9_]    | `_`                                             |
+ * | name starting with a digit              | `_` prefixed                                    |
+ * | empty name                              | `_`                                             |
+ * | label name starting with `__`           | `x` prefixed (`__` is reserved to Prometheus)   |
+ * | a `__name__` label on a sample          | ignored: the sample's name is `__name__`        |
+ * | label with an empty value               | left out (Prometheus reads empty as absent)     |
+ * | two labels equal after sanitising       | one label, values joined by `;` in name order   |
+ * | label values                            | kept as they are (UTF-8)                        |
+ * | external label the series already has   | the series' own value wins                      |
+ */
+
+/** Most distinct names remembered; beyond it names are sanitised every time (never unbounded memory). */
+const CACHE_LIMIT = 10_000;
+const metricCache = new Map<string, string>();
+const labelCache = new Map<string, string>();
+
+function cached(cache: Map<string, string>, raw: string, make: (s: string) => string): string {
+  const hit = cache.get(raw);
+  if (hit !== undefined) return hit;
+  const out = make(raw);
+  if (cache.size < CACHE_LIMIT) cache.set(raw, out);
+  return out;
+}
+
+function sanitiseMetric(raw: string): string {
+  if (raw === '') return '_';
+  const s = raw.replace(/[^A-Za-z0-9_:]/g, '_');
+  return /^[0-9]/.test(s) ? `_${s}` : s;
+}
+
+function sanitiseLabel(raw: string): string {
+  if (raw === '') return '_';
+  let s = raw.replace(/[^A-Za-z0-9_]/g, '_');
+  if (/^[0-9]/.test(s)) s = `_${s}`;
+  return s.startsWith('__') ? `x${s}` : s;
+}
+
+/** A metric name as Prometheus accepts it: `[a-zA-Z_:][a-zA-Z0-9_:]*`. */
+export function metricName(raw: string): string {
+  return cached(metricCache, raw, sanitiseMetric);
+}
+
+/** A label name as Prometheus accepts it: `[a-zA-Z_][a-zA-Z0-9_]*`, not starting with `__`. */
+export function labelName(raw: string): string {
+  return cached(labelCache, raw, sanitiseLabel);
+}
+
+/**
+ * The wire labels of a series: `__name__`, the sample's labels and the external ones
+ * the series lacks, sanitised, sorted by name (remote write requires it), empty values left out.
+ */
+export function seriesLabels(name: string, labels: Labels, external: Labels): WireLabel[] {
+  const out = new Map<string, string>();
+  const add = (raw: string, value: string, own: boolean) => {
+    if (raw === '__name__' || value === '') return;
+    const key = labelName(raw);
+    const prev = out.get(key);
+    if (prev === undefined) out.set(key, value);
+    // Sanitising merged two of the series' own labels: keep both values, in name order.
+    else if (own) out.set(key, `${prev};${value}`);
+  };
+  for (const k of Object.keys(labels).sort()) add(k, labels[k] as string, true);
+  for (const k of Object.keys(external).sort()) add(k, external[k] as string, false);
+  out.set('__name__', metricName(name));
+  // Byte order: `__name__` sorts after upper-case names.
+  const list: WireLabel[] = [];
+  for (const key of [...out.keys()].sort()) list.push({ name: key, value: out.get(key) as string });
+  return list;
+}
+
+/** A stable identity of a series before sanitising (name and labels in key order). */
+export function seriesKey(name: string, labels: Labels): string {
+  let key = name;
+  for (const k of Object.keys(labels).sort()) key += `\u0000${k}\u0001${labels[k]}`;
+  return key;
+}

@@ -1,0 +1,251 @@
+import {
+  type Clock,
+  describeError,
+  type Logger,
+  type Sample,
+  type Sink,
+  sleep,
+  stableHash,
+} from '@ispmonitor/core';
+import { compressSync } from 'snappy';
+import { HttpPoster } from './http.js';
+import { seriesKey, seriesLabels } from './labels.js';
+import type { RemoteWriteMetrics } from './metrics.js';
+import { type RemoteWriteOptions, type RemoteWriteTarget, targetName } from './options.js';
+import { encodeWriteRequest, type WireSeries } from './proto.js';
+import { VERSION } from './version.js';
+
+/** Distinct refusal causes remembered for logging once each; beyond this they are no longer logged. */
+const CAUSES_LOGGED = 100;
+
+/** How a target is doing, for its health check. */
+export interface TargetState {
+  /** Requests that failed in a row (retryable errors). */
+  failures: number;
+  lastError?: { message: string; at: number };
+}
+
+/**
+ * One remote-write receiver, as a core Sink. `write` groups the batch into series, hashes each
+ * series to a shard, and sends the shards in parallel, each shard its requests one after the
+ * other, so a series' samples arrive in order. A 5xx, 429 or network error is retried (backoff
+ * doubling from `minBackoff` to `maxBackoff`, at least `Retry-After`) until it succeeds or the
+ * sink closes, so the monitor's bounded buffer and on-disk spool hold what arrives meanwhile and
+ * polling is never held up. A 4xx is final: its samples are counted as failed and the cause
+ * logged once. A batch cut short by `close` rejects, so the monitor keeps it for the next start.
+ */
+export class TargetSink implements Sink {
+  readonly name: string;
+  readonly target: string;
+  readonly state: TargetState = { failures: 0 };
+  readonly #poster: HttpPoster;
+  readonly #headers: Record<string, string>;
+  readonly #closing = new AbortController();
+  readonly #causes = new Set<string>();
+
+  constructor(
+    config: RemoteWriteTarget,
+    private readonly options: RemoteWriteOptions,
+    private readonly clock: Clock,
+    private readonly logger: Logger,
+    private readonly metrics: RemoteWriteMetrics,
+  ) {
+    this.target = targetName(config);
+    this.name = `remote-write:${this.target}`;
+    this.#poster = new HttpPoster(config.url, {
+      ca: config.ca,
+      timeoutMs: config.timeout,
+      maxSockets: options.shards,
+    });
+    this.#headers = {
+      ...config.headers,
+      'Content-Type': 'application/x-protobuf',
+      'Content-Encoding': 'snappy',
+      'User-Agent': `ispmonitor-remote-write/${VERSION}`,
+      'X-Prometheus-Remote-Write-Version': '0.1.0',
+    };
+    const auth = config.auth;
+    if (auth && 'bearer' in auth) this.#headers.Authorization = `Bearer ${auth.bearer}`;
+    else if (auth) {
+      this.#headers.Authorization = `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}`;
+    }
+    metrics.shards.set({ target: this.target }, options.shards);
+    metrics.pending.set({ target: this.target }, 0);
+  }
+
+  async write(batch: Sample[]): Promise<void> {
+    const shards = this.#group(batch);
+    let left = 0;
+    for (const shard of shards) for (const s of shard) left += s.samples.length;
+    const target = this.target;
+    this.metrics.pending.inc({ target }, left);
+    let unsent = 0;
+    await Promise.all(
+      shards.map(async (shard) => {
+        for (const request of this.#requests(shard)) {
+          const n = request.reduce((sum, s) => sum + s.samples.length, 0);
+          if (unsent > 0 || !(await this.#send(request, n))) unsent += n;
+          this.metrics.pending.dec({ target }, n);
+        }
+      }),
+    );
+    if (unsent > 0)
+      throw new Error(`remote write to ${target} stopped with ${unsent} samples unsent (closing)`);
+  }
+
+  /** Series of the batch by shard; samples older than `spool.maxAge` are left out and counted. */
+  #group(batch: Sample[]): WireSeries[][] {
+    const count = this.options.shards;
+    const maps = Array.from({ length: count }, () => new Map<string, WireSeries & { sorted: boolean }>());
+    const oldest = this.clock.now() - this.options.spool.maxAge;
+    let tooOld = 0;
+    for (const sample of batch) {
+      if (sample.ts < oldest) {
+        tooOld++;
+        continue;
+      }
+      const key = seriesKey(sample.name, sample.labels);
+      const map = maps[count === 1 ? 0 : stableHash(key) % count] as Map<
+        string,
+        WireSeries & { sorted: boolean }
+      >;
+      let series = map.get(key);
+      if (!series) {
+        series = {
+          labels: seriesLabels(sample.name, sample.labels, this.options.externalLabels),
+          samples: [],
+          sorted: true,
+        };
+        map.set(key, series);
+      }
+      const ts = Math.round(sample.ts);
+      const last = series.samples.at(-1);
+      if (last && last.timestamp > ts) series.sorted = false;
+      // float64 is what remote write carries: a bigint counter beyond 2^53 is rounded here.
+      series.samples.push({ value: Number(sample.value), timestamp: ts });
+    }
+    if (tooOld > 0) {
+      this.metrics.dropped.inc({ target: this.target, reason: 'too_old' }, tooOld);
+      this.#logOnce('too_old', 'remote write: samples older than spool.maxAge dropped', { samples: tooOld });
+    }
+    return maps.map((m) =>
+      [...m.values()].map((s) => ({
+        labels: s.labels,
+        samples: s.sorted ? s.samples : s.samples.sort((a, b) => a.timestamp - b.timestamp),
+      })),
+    );
+  }
+
+  /** A shard's series cut into requests of at most `maxSamplesPerSend` samples, in order. */
+  *#requests(shard: WireSeries[]): Generator<WireSeries[]> {
+    const max = this.options.maxSamplesPerSend;
+    let request: WireSeries[] = [];
+    let room = max;
+    for (const series of shard) {
+      let from = 0;
+      while (from < series.samples.length) {
+        const take = Math.min(room, series.samples.length - from);
+        const part =
+          from === 0 && take === series.samples.length
+            ? series.samples
+            : series.samples.slice(from, from + take);
+        request.push({ labels: series.labels, samples: part });
+        from += take;
+        room -= take;
+        if (room === 0) {
+          yield request;
+          request = [];
+          room = max;
+        }
+      }
+    }
+    if (request.length > 0) yield request;
+  }
+
+  /** Sends one request until it is accepted or refused (true), or the sink closes (false). */
+  async #send(request: WireSeries[], count: number): Promise<boolean> {
+    const body = compressSync(Buffer.from(encodeWriteRequest(request)));
+    const target = this.target;
+    let attempt = 0;
+    for (;;) {
+      if (this.#closing.signal.aborted) return false;
+      let retryAfter: number | undefined;
+      let error: string;
+      const stopTimer = this.metrics.duration.startTimer({ target });
+      try {
+        const res = await this.#poster.post(body, this.#headers, this.#closing.signal);
+        stopTimer();
+        this.metrics.bytes.inc({ target }, body.byteLength);
+        if (res.status >= 200 && res.status < 300) {
+          this.metrics.sent.inc({ target }, count);
+          this.#noteSent(request);
+          if (this.state.failures > 0)
+            this.logger.info('remote write: target accepts samples again', { target });
+          this.state.failures = 0;
+          return true;
+        }
+        if (res.status >= 400 && res.status < 500 && res.status !== 429) {
+          const reason = `http_${res.status}`;
+          this.metrics.failed.inc({ target, reason }, count);
+          const cause = firstLine(res.body);
+          this.#logOnce(`${reason} ${cause}`, 'remote write: receiver refused samples (not retried)', {
+            status: res.status,
+            cause,
+            samples: count,
+          });
+          return true;
+        }
+        retryAfter = res.retryAfterMs;
+        error = `HTTP ${res.status}: ${firstLine(res.body)}`;
+      } catch (err) {
+        stopTimer();
+        if (this.#closing.signal.aborted) return false;
+        const e = describeError(err);
+        error = `${e.code}: ${e.message}`;
+      }
+      attempt++;
+      this.state.failures++;
+      this.state.lastError = { message: error, at: this.clock.now() };
+      this.metrics.retried.inc({ target }, count);
+      if (this.state.failures === 1 || this.state.failures % 20 === 0) {
+        this.logger.warn('remote write failed; retrying', { target, failures: this.state.failures, error });
+      }
+      const { minBackoff, maxBackoff, maxRetryAfter } = this.options;
+      const backoff = Math.min(maxBackoff, minBackoff * 2 ** Math.min(attempt - 1, 30));
+      const wait = Math.max(backoff, Math.min(retryAfter ?? 0, maxRetryAfter));
+      await sleep(this.clock, wait, this.#closing.signal);
+    }
+  }
+
+  #noteSent(request: WireSeries[]): void {
+    let newest = 0;
+    for (const s of request) {
+      const ts = s.samples.at(-1)?.timestamp ?? 0;
+      if (ts > newest) newest = ts;
+    }
+    const gauge = this.metrics.highestSent;
+    // Gauges have no max(): keep the highest seen, as Prometheus' own client does.
+    if (newest / 1000 > this.#highest) {
+      this.#highest = newest / 1000;
+      gauge.set({ target: this.target }, this.#highest);
+    }
+  }
+
+  #highest = 0;
+
+  #logOnce(cause: string, msg: string, fields: Record<string, unknown>): void {
+    if (this.#causes.has(cause) || this.#causes.size >= CAUSES_LOGGED) return;
+    this.#causes.add(cause);
+    this.logger.error(msg, { target: this.target, ...fields });
+  }
+
+  /** Stops retrying: a write under way rejects with what it could not send. */
+  async close(): Promise<void> {
+    this.#closing.abort();
+    this.#poster.close();
+  }
+}
+
+function firstLine(text: string): string {
+  return text.split('\n', 1)[0]?.trim().slice(0, 200) ?? '';
+}

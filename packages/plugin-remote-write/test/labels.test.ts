@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { labelName, metricName, seriesLabels } from '../src/labels.js';
+
+const wire = (name: string, labels: Record<string, string>, external: Record<string, string> = {}) =>
+  Object.fromEntries(seriesLabels(name, labels, external).map((l) => [l.name, l.value]));
+
+describe('name and label sanitising (the README table)', () => {
+  it.each([
+    ['interface_in_octets_total', 'interface_in_octets_total'],
+    ['ns:rule_name', 'ns:rule_name'],
+    ['cpu.load-1m', 'cpu_load_1m'],
+    ['1st_metric', '_1st_metric'],
+    ['température', 'temp_rature'],
+    ['', '_'],
+  ])('metric name %j → %j', (raw, out) => expect(metricName(raw)).toBe(out));
+
+  it.each([
+    ['ifName', 'ifName'],
+    ['if:name', 'if_name'],
+    ['sensor-id', 'sensor_id'],
+    ['9lives', '_9lives'],
+    ['__meta', 'x__meta'],
+    ['_private', '_private'],
+    ['', '_'],
+  ])('label name %j → %j', (raw, out) => expect(labelName(raw)).toBe(out));
+
+  it('sorts labels by name in byte order, with __name__ among them', () => {
+    const labels = seriesLabels('m', { device: 'r1', Zone: 'a', ifName: 'ether1' }, {});
+    expect(labels.map((l) => l.name)).toEqual(['Zone', '__name__', 'device', 'ifName']);
+  });
+
+  it('keeps values as they are, leaves empty ones out, ignores a __name__ label', () => {
+    expect(wire('m', { device: 'r1', descr: 'Ünïcødé "q" \\n', empty: '', __name__: 'other' })).toEqual({
+      __name__: 'm',
+      device: 'r1',
+      descr: 'Ünïcødé "q" \\n',
+    });
+  });
+
+  it('joins the values of labels that sanitise to one name, in name order', () => {
+    expect(wire('m', { 'a-b': '2', a_b: '1', 'a.b': '3' })).toEqual({ __name__: 'm', a_b: '2;3;1' });
+  });
+
+  it('adds external labels the series lacks; its own value wins', () => {
+    expect(wire('m', { device: 'r1', site: 'BEY' }, { site: 'ignored', cluster: 'eu-1' })).toEqual({
+      __name__: 'm',
+      cluster: 'eu-1',
+      device: 'r1',
+      site: 'BEY',
+    });
+  });
+});
