@@ -144,7 +144,10 @@ export async function assemble(
   plugins.push(alerts(opt('alerts')) as Plugin<unknown>);
   plugins.push(...(options.plugins ?? []));
   const { workers: _workers, ...poller } = config.poller;
+  // Read here, not by each caller: `serve`, `demo`, `poll` and `user` then apply the same policy.
+  const { addressPolicy } = parseServerConfig(config.server, {}).devices;
   return createMonitor({
+    addressPolicy,
     plugins,
     devices: [...(config.devices as Device[]), ...(options.devices ?? [])],
     poller,

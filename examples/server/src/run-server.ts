@@ -85,6 +85,7 @@ export async function runServer(
     inventory: storageInventory(monitor),
     alerts: options.alerts ?? installedAlerts(monitor),
     devices,
+    file: config,
   });
   const api = await buildApp(ctx, {
     configSummary: configSummary(config),

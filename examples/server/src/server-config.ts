@@ -1,4 +1,4 @@
-import { ErrorCodes, MonitorError } from '@ispmonitor/core';
+import { addressPolicy, ErrorCodes, MonitorError } from '@ispmonitor/core';
 import { z } from 'zod';
 
 /** What a server process does: everything, the API only, or polling only. */
@@ -66,6 +66,34 @@ export const serverConfigSchema = z
          * Prometheus reaches). Logged as a warning at every start.
          */
         anonymous: z.boolean().default(false),
+      })
+      .strict()
+      .prefault({}),
+    devices: z
+      .object({
+        /**
+         * Which addresses `device.host` may name, for config and API devices alike. Link-local
+         * (169.254.0.0/16, fe80::/10) and cloud metadata addresses are always in `deny`; `allow`
+         * opens exceptions (the more specific rule wins), e.g. `allow: [169.254.0.0/16]` for
+         * routers managed over link-local addresses. Lists of CIDRs or addresses.
+         */
+        addressPolicy: z
+          .object({
+            deny: z.array(z.string().min(1)).default([]),
+            allow: z.array(z.string().min(1)).default([]),
+          })
+          .strict()
+          .superRefine((p, ctx) => {
+            try {
+              addressPolicy(p);
+            } catch (err) {
+              ctx.addIssue({
+                code: 'custom',
+                message: (err as Error).message.replace(/^addressPolicy\./, ''),
+              });
+            }
+          })
+          .prefault({}),
       })
       .strict()
       .prefault({}),

@@ -10,6 +10,8 @@ import type { DeviceView } from './replicas/sync.js';
 import type { ServerConfig } from './server-config.js';
 import { serverState } from './state-store.js';
 import { RecentErrors } from './system/recent-errors.js';
+import { SecurityAdvisor } from './system/security-advisor.js';
+import type { FileSettings } from './system/security-findings.js';
 
 /**
  * Everything the routes use, built once by `createServerContext`. `buildApp` hands each member to
@@ -32,6 +34,8 @@ export interface ServerContext {
   /** Stored samples, when a storage plugin provides them. */
   samples(): SampleQuery | undefined;
   recentErrors: RecentErrors;
+  /** Weak settings (SNMPv2c, MD5, plain RouterOS API, …), logged at start and listed in diagnostics. */
+  security: SecurityAdvisor;
   /** Whether users, keys and the audit log are persisted (a StateStore was provided). */
   persistentState: boolean;
 }
@@ -45,6 +49,8 @@ export interface ContextOptions {
   alerts?: AlertsApi;
   /** Devices and statuses for the routes; default: the monitor's own. */
   devices?: DeviceView;
+  /** The config file's metrics listener and plugin options, for the security findings. */
+  file?: FileSettings;
 }
 
 /**
@@ -87,6 +93,13 @@ export async function createServerContext(
     print: options.print ?? ((l) => process.stdout.write(`${l}\n`)),
     logger: monitor.logger.child({ component: 'auth' }),
   });
+  const security = new SecurityAdvisor(
+    monitor,
+    config,
+    options.file,
+    monitor.logger.child({ component: 'security' }),
+  );
+  security.start(accounts);
 
   return {
     monitor,
@@ -101,6 +114,7 @@ export async function createServerContext(
     store: () => (monitor.has(postgresStore) ? monitor.resolve(postgresStore) : undefined),
     samples: () => (monitor.has(tokens.SampleQuery) ? monitor.resolve(tokens.SampleQuery) : undefined),
     recentErrors,
+    security,
     persistentState: persistent,
     close() {
       clearInterval(timer);
@@ -108,6 +122,7 @@ export async function createServerContext(
       facts.close();
       fallbackAlerts?.close();
       recentErrors.close();
+      security.close();
     },
   };
 }

@@ -19,6 +19,13 @@ export {
 export { sleep, systemClock } from './clock.js';
 export { type LoadConfigOptions, type LoadedConfig, loadConfig } from './config/load.js';
 export { configSchema, type MonitorConfig } from './config/schema.js';
+export {
+  type AddressPolicy,
+  type AddressPolicyOptions,
+  addressPolicy,
+  DEFAULT_DENIED,
+  looseIPv4,
+} from './devices/address-policy.js';
 export { memoryInventory } from './devices/registry.js';
 export { deviceSchema, formatIssues, validateDevice } from './devices/validate.js';
 export { formatDuration, parseDuration } from './duration.js';

@@ -2,6 +2,7 @@ import { setMaxListeners } from 'node:events';
 import type { Registry } from 'prom-client';
 import { Bus } from './bus.js';
 import { systemClock } from './clock.js';
+import { addressPolicy } from './devices/address-policy.js';
 import { Devices, memoryInventory } from './devices/registry.js';
 import { formatIssues, validateDevice } from './devices/validate.js';
 import { parseDuration } from './duration.js';
@@ -88,6 +89,7 @@ export async function createMonitor(options: MonitorOptions = {}): Promise<Monit
   const timeoutMs = parseDuration(p.timeout ?? DEFAULTS.timeout);
   const retries = p.retries ?? DEFAULTS.retries;
   const drivers = new Map<string, Driver>();
+  const policy = addressPolicy(options.addressPolicy);
   const container = new MonitorContainer();
   const stopping = new AbortController();
   // Every poll in flight listens on it.
@@ -169,7 +171,7 @@ export async function createMonitor(options: MonitorOptions = {}): Promise<Monit
   };
   bus.on('device:added', learnSecrets);
   bus.on('device:changed', learnSecrets);
-  const registry = new Devices(drivers, lazyInventory(container), scheduler, bus, logger, intervalMs);
+  const registry = new Devices(drivers, lazyInventory(container), scheduler, bus, logger, intervalMs, policy);
   devices = registry;
   container.provide(tokens.Devices, registry);
 
@@ -240,7 +242,7 @@ export async function createMonitor(options: MonitorOptions = {}): Promise<Monit
     health: () => health.report(),
     isReady: async () => state === 'running' && (await health.report()).status !== 'fail',
     async pollOnce(input) {
-      const device = validateDevice(input, drivers);
+      const device = validateDevice(input, drivers, policy);
       const driver = drivers.get(device.driver) as Driver;
       const outcome = await runPoll(driver, device, {
         timeoutMs,

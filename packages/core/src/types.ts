@@ -7,6 +7,7 @@
 import type { Registry } from 'prom-client';
 import type { ZodType } from 'zod';
 import type { Bus } from './bus.js';
+import type { AddressPolicyOptions } from './devices/address-policy.js';
 import type { OverloadOptions } from './load/options.js';
 import type { Token } from './tokens.js';
 
@@ -644,4 +645,9 @@ export interface MonitorOptions {
   clock?: Clock;
   /** Secret values that must never appear in logs (config loading fills this). */
   secrets?: string[];
+  /**
+   * Which addresses `device.host` may name. Link-local and cloud metadata addresses are refused
+   * by default; see `addressPolicy`.
+   */
+  addressPolicy?: AddressPolicyOptions;
 }

@@ -31,5 +31,6 @@ export function decorateServices(app: FastifyInstance, ctx: ServerContext): void
   app.decorate('store', () => ctx.store());
   app.decorate('samples', () => ctx.samples());
   app.decorate('recentErrors', ctx.recentErrors);
+  app.decorate('security', ctx.security);
   app.decorate('persistentState', ctx.persistentState);
 }

@@ -4,6 +4,7 @@ import { postgresStore, type StorageStats } from '@ispmonitor/plugin-postgres';
 import type { LicenseStatus } from '../license/manager.js';
 import { SERVER_VERSION } from '../version.js';
 import type { RecentError } from './recent-errors.js';
+import type { SecuritySummary } from './security-findings.js';
 
 /** What `ispmonitor diagnostics` prints and `/api/v1/diagnostics` returns: nothing secret in it. */
 export interface Diagnostics {
@@ -15,6 +16,8 @@ export interface Diagnostics {
   health: HealthReport;
   license: LicenseStatus;
   recentErrors: RecentError[];
+  /** Settings that weaken security (SNMPv2c, MD5, plain RouterOS API, cleartext SMTP login, …). */
+  security: SecuritySummary[];
   /** With `CLUSTER=postgres`: the replicas and which one polls which device. */
   cluster?: ClusterSnapshot;
   /** The samples on disk: bytes per sample, chunks, hot rows and the hot window (or why not). */
@@ -70,6 +73,7 @@ export async function collectDiagnostics(
   config: Record<string, unknown>,
   license: LicenseStatus,
   recentErrors: RecentError[],
+  security: SecuritySummary[] = [],
 ): Promise<Diagnostics> {
   const counts = monitor.devices.counts();
   return {
@@ -86,6 +90,7 @@ export async function collectDiagnostics(
     health: await monitor.health(),
     license,
     recentErrors,
+    security,
     ...(monitor.has(clusterStatus) ? { cluster: monitor.resolve(clusterStatus).snapshot() } : {}),
     ...(monitor.has(postgresStore) ? { storage: await storageOf(monitor) } : {}),
   };

@@ -20,6 +20,7 @@ export async function systemRoutes(app: FastifyInstance, options: SystemRoutesOp
         { ...configSummary, persistentState: app.persistentState },
         app.license.status,
         app.recentErrors.list(),
+        app.security.list(),
       ),
   );
   app.get(

@@ -12,6 +12,7 @@ import type {
   InventoryStore,
   Logger,
 } from '../types.js';
+import { type AddressPolicy, addressPolicy } from './address-policy.js';
 import { checkParentLoop, validateDevice } from './validate.js';
 
 /** The default inventory store: devices live as long as the process. */
@@ -61,6 +62,8 @@ export class Devices implements DeviceRegistry {
     private readonly bus: Bus,
     private readonly logger: Logger,
     private readonly defaultIntervalMs: number,
+    /** Which hosts devices may name; every path in (config, store, API) is checked with it. */
+    private readonly policy: AddressPolicy = addressPolicy(),
   ) {}
 
   /** Validates and schedules the config devices; throws one error listing every bad device. */
@@ -70,7 +73,7 @@ export class Devices implements DeviceRegistry {
     const ids = new Set<string>();
     for (const [i, raw] of devices.entries()) {
       try {
-        const device = validateDevice(raw, this.drivers);
+        const device = validateDevice(raw, this.drivers, this.policy);
         if (this.#origin.has(device.id) || ids.has(device.id)) {
           throw monitorError(ErrorCodes.DEVICE_DUPLICATE, `device "${device.id}": id: used twice`);
         }
@@ -89,7 +92,7 @@ export class Devices implements DeviceRegistry {
   async loadStore(): Promise<void> {
     for (const raw of await this.store.list()) {
       try {
-        const device = validateDevice(raw, this.drivers);
+        const device = validateDevice(raw, this.drivers, this.policy);
         if (this.#origin.get(device.id) === 'config') {
           this.logger.warn('stored device shadowed by a config device with the same id', {
             device: device.id,
@@ -123,7 +126,7 @@ export class Devices implements DeviceRegistry {
       if (this.#lastRead.get(id) === json) continue;
       this.#lastRead.set(id, json);
       try {
-        const device = validateDevice(raw, this.drivers);
+        const device = validateDevice(raw, this.drivers, this.policy);
         if (this.#origin.get(device.id) !== 'config') stored.set(device.id, device);
       } catch (err) {
         this.logger.error('stored device is invalid; not polled', { error: describeError(err) });
@@ -182,7 +185,7 @@ export class Devices implements DeviceRegistry {
   }
 
   async add(input: Device): Promise<DeviceState> {
-    const device = validateDevice(input, this.drivers);
+    const device = validateDevice(input, this.drivers, this.policy);
     if (this.#origin.has(device.id)) {
       throw monitorError(
         ErrorCodes.DEVICE_DUPLICATE,
@@ -200,7 +203,7 @@ export class Devices implements DeviceRegistry {
 
   async update(id: string, patch: Partial<Device>): Promise<DeviceState> {
     const previous = this.#writable(id);
-    const device = validateDevice({ ...previous, ...patch, id }, this.drivers);
+    const device = validateDevice({ ...previous, ...patch, id }, this.drivers, this.policy);
     checkParentLoop(id, device.parent, (other) => this.scheduler.entry(other)?.device.parent);
     this.#touch(id);
     await this.store.put(device);

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { parseDuration } from '../duration.js';
 import { ErrorCodes, monitorError } from '../errors.js';
 import type { Device, Driver } from '../types.js';
+import type { AddressPolicy } from './address-policy.js';
 
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 
@@ -62,9 +63,14 @@ export function formatIssues(issues: readonly z.core.$ZodIssue[], prefix = ''): 
 
 /**
  * Validates a device and its driver settings; returns the device with the driver's normalised
- * settings. Throws a MonitorError naming the device and the field.
+ * settings. Throws a MonitorError naming the device and the field; with a `policy`, also when
+ * `host` is an address the policy refuses (naming the rule).
  */
-export function validateDevice(input: unknown, drivers: ReadonlyMap<string, Driver>): Device {
+export function validateDevice(
+  input: unknown,
+  drivers: ReadonlyMap<string, Driver>,
+  policy?: AddressPolicy,
+): Device {
   const label =
     input && typeof input === 'object' && typeof (input as { id?: unknown }).id === 'string'
       ? `device "${(input as { id: string }).id}"`
@@ -74,6 +80,8 @@ export function validateDevice(input: unknown, drivers: ReadonlyMap<string, Driv
     throw monitorError(ErrorCodes.DEVICE_INVALID, `${label}: ${formatIssues(parsed.error.issues)}`);
   }
   const device = parsed.data as Device;
+  const refused = policy?.check(device.host);
+  if (refused) throw monitorError(ErrorCodes.DEVICE_INVALID, `${label}: host: ${refused}`);
   if (device.parent === device.id) {
     throw monitorError(ErrorCodes.DEVICE_INVALID, `${label}: parent: a device cannot be its own parent`);
   }
