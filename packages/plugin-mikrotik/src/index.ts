@@ -7,8 +7,15 @@ export type { IgnoredCounts } from './api/connection.js';
 export { ApiConnection, type CommandOptions, type ConnectOptions, type Row } from './api/connection.js';
 export type { Lease } from './api/pool.js';
 export { ConnectionPool, type PoolOptions, type RouterTarget } from './api/pool.js';
-export type { Reply } from './api/protocol.js';
-export { decodeLength, encodeLength, encodeSentence, parseReply, SentenceReader } from './api/protocol.js';
+export type { Reply, SentenceLimits } from './api/protocol.js';
+export {
+  decodeLength,
+  encodeLength,
+  encodeSentence,
+  parseReply,
+  SentenceLimitError,
+  SentenceReader,
+} from './api/protocol.js';
 export { normaliseFingerprint, type TlsSettings } from './api/tls.js';
 export type { WirelessMenu } from './capabilities.js';
 export {

@@ -9,18 +9,32 @@ import { createHash } from 'node:crypto';
 import type net from 'node:net';
 import { fromSocketError, MikrotikError, MikrotikErrorCodes, mikrotikError } from '../errors.js';
 import { type ConnectOptions, dial } from './dial.js';
-import { encodeSentence, parseReply, SentenceReader } from './protocol.js';
+import {
+  encodeSentence,
+  parseReply,
+  SentenceLimitError,
+  type SentenceLimits,
+  SentenceReader,
+} from './protocol.js';
 
 export type { ConnectOptions };
 
 /** One row of a reply: attribute name → value, as strings (the API has no other type). */
 export type Row = Record<string, string>;
 
+/** Most bytes of one command's reply by default (its `!re` sentences): 64 MiB. */
+export const DEFAULT_MAX_REPLY_BYTES = 64 << 20;
+
 /** Per-command options. */
 export interface CommandOptions {
   timeoutMs: number;
   /** More `!re` rows than this rejects with TOO_LARGE (and cancels the command on the router). */
   maxRows?: number;
+  /**
+   * More reply bytes than this rejects with TOO_LARGE (and cancels the command): rows are held
+   * until `!done`, so rows × sentence size is bounded too. Default `DEFAULT_MAX_REPLY_BYTES`.
+   */
+  maxBytes?: number;
   signal?: AbortSignal;
 }
 
@@ -33,6 +47,9 @@ export interface IgnoredCounts {
 interface Pending {
   rows: Row[];
   maxRows: number;
+  /** Reply bytes received so far, and the bound. */
+  bytes: number;
+  maxBytes: number;
   resolve: (done: Row) => void;
   reject: (err: Error) => void;
   timer: ReturnType<typeof setTimeout>;
@@ -52,19 +69,23 @@ export class ApiConnection {
   lastActivity = Date.now();
   readonly ignored: IgnoredCounts = { unknownReplies: 0, unregisteredTags: 0 };
 
-  private constructor(socket: net.Socket, target: string, maxWordBytes: number | undefined) {
+  private constructor(socket: net.Socket, target: string, limits: Partial<SentenceLimits>) {
     this.#socket = socket;
     this.#target = target;
-    const reader = new SentenceReader((words) => this.#onReply(parseReply(words)), maxWordBytes);
+    const reader = new SentenceReader((words, bytes) => this.#onReply(parseReply(words), bytes), limits);
     socket.on('data', (chunk: Buffer) => {
       this.lastActivity = Date.now();
       try {
         reader.push(chunk);
       } catch (err) {
-        // A reserved control byte or an oversized word: the stream cannot be resynchronised.
-        this.destroy(
-          mikrotikError(MikrotikErrorCodes.PROTOCOL, `${target} sent data that is not the API protocol`, err),
-        );
+        // A reserved control byte, or a word, sentence or word count past its bound: the stream
+        // cannot be resynchronised, and a peer that sends that much is broken or hostile. Only
+        // this connection closes; the message has our bound's numbers, never the peer's bytes.
+        const why =
+          err instanceof SentenceLimitError
+            ? `${target} sent ${err.message}: connection closed`
+            : `${target} sent data that is not the API protocol`;
+        this.destroy(mikrotikError(MikrotikErrorCodes.PROTOCOL, why, err));
       }
     });
     socket.on('error', (err) => this.destroy(fromSocketError(err, target)));
@@ -77,7 +98,11 @@ export class ApiConnection {
   /** Opens a TCP (or TLS) connection. Rejects with a MikrotikError; never leaves a socket open. */
   static async open(options: ConnectOptions): Promise<ApiConnection> {
     const socket = await dial(options);
-    return new ApiConnection(socket, `${options.host}:${options.port}`, options.maxWordBytes);
+    const limits: Partial<SentenceLimits> = {};
+    if (options.maxWordBytes !== undefined) limits.maxWordBytes = options.maxWordBytes;
+    if (options.maxWords !== undefined) limits.maxWords = options.maxWords;
+    if (options.maxSentenceBytes !== undefined) limits.maxSentenceBytes = options.maxSentenceBytes;
+    return new ApiConnection(socket, `${options.host}:${options.port}`, limits);
   }
 
   /** Whether the connection can still carry commands. */
@@ -164,6 +189,8 @@ export class ApiConnection {
       this.#pending.set(tag, {
         rows,
         maxRows: options.maxRows ?? Number.POSITIVE_INFINITY,
+        bytes: 0,
+        maxBytes: options.maxBytes ?? DEFAULT_MAX_REPLY_BYTES,
         resolve,
         reject,
         timer,
@@ -191,7 +218,7 @@ export class ApiConnection {
     else p.resolve(outcome);
   }
 
-  #onReply(reply: ReturnType<typeof parseReply>): void {
+  #onReply(reply: ReturnType<typeof parseReply>, bytes: number): void {
     if (reply.type === '!fatal') {
       const reason = reply.text ?? 'no reason';
       this.destroy(
@@ -206,10 +233,12 @@ export class ApiConnection {
     }
     switch (reply.type) {
       case '!re':
-        if (p.rows.length >= p.maxRows) {
+        p.bytes += bytes;
+        if (p.rows.length >= p.maxRows || p.bytes > p.maxBytes) {
+          const what = p.rows.length >= p.maxRows ? `${p.maxRows} rows` : `${p.maxBytes} bytes`;
           this.#finish(
             reply.tag as string,
-            mikrotikError(MikrotikErrorCodes.TOO_LARGE, `${p.command} returned more than ${p.maxRows} rows`),
+            mikrotikError(MikrotikErrorCodes.TOO_LARGE, `${p.command} returned more than ${what}`),
           );
           this.#cancel(reply.tag as string);
         } else {

@@ -17,8 +17,12 @@ export interface ConnectOptions {
   /** Connect (TCP and TLS) timeout in ms. */
   timeoutMs: number;
   signal?: AbortSignal;
-  /** Longest single word accepted. */
+  /** Longest single word accepted. Default 1 MiB. */
   maxWordBytes?: number;
+  /** Most words in one reply sentence. Default 4096. */
+  maxWords?: number;
+  /** Most bytes in one reply sentence. Default 4 MiB. */
+  maxSentenceBytes?: number;
 }
 
 /** Connects; resolves with a socket that is connected (and, for TLS, verified). */

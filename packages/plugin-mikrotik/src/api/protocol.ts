@@ -5,6 +5,31 @@
 
 /** Longest word we accept by default: anything bigger is a broken or hostile peer. */
 export const DEFAULT_MAX_WORD_BYTES = 1 << 20;
+/**
+ * Most words in one sentence by default. A reply row has one word per attribute: a full row of
+ * the widest menus (`/interface` without `.proplist`, routes, BGP sessions) has under 100.
+ */
+export const DEFAULT_MAX_WORDS = 4096;
+/** Most bytes of one sentence by default (its words and their length prefixes). */
+export const DEFAULT_MAX_SENTENCE_BYTES = 4 << 20;
+
+/** Bounds of what one sentence may hold; past any of them the reader throws. */
+export interface SentenceLimits {
+  /** Longest word, bytes. Default 1 MiB. */
+  maxWordBytes: number;
+  /** Most words in one sentence. Default 4096. */
+  maxWords: number;
+  /** Most bytes in one sentence. Default 4 MiB. */
+  maxSentenceBytes: number;
+}
+
+/**
+ * A peer broke one of the reader's bounds. The message gives the bound and what was seen, as
+ * numbers only: never text the peer sent.
+ */
+export class SentenceLimitError extends RangeError {
+  override readonly name = 'SentenceLimitError';
+}
 
 /** Encodes a word length in the shortest of the five widths the protocol defines. */
 export function encodeLength(len: number): Buffer {
@@ -57,8 +82,10 @@ const NON_ASCII = /[\u0080-\u00ff]/;
 
 /**
  * Splits a byte stream into sentences. Feed it chunks as they arrive; it calls `onSentence` for
- * each complete one. A word longer than `maxWordBytes` or a reserved control byte throws (the
- * caller closes the connection): we never buffer an unbounded amount for one peer.
+ * each complete one, with its size in bytes. A word, a sentence or a word count past its bound
+ * (`SentenceLimits`: checked from the length prefix, before the word's bytes are waited for) throws
+ * a `SentenceLimitError`, a reserved control byte a RangeError; the caller closes the connection.
+ * So one peer never makes us hold more than about one sentence's bound.
  */
 export class SentenceReader {
   /** Received bytes not yet consumed; joined only once enough has arrived to make progress. */
@@ -67,12 +94,23 @@ export class SentenceReader {
   /** Bytes needed before parsing can move on (a long word arrives in many chunks). */
   #need = 1;
   #words: string[] = [];
-  readonly #maxWordBytes: number;
-  readonly #onSentence: (words: string[]) => void;
+  /** Bytes of the sentence being read (the words in `#words` and their prefixes). */
+  #sentenceBytes = 0;
+  readonly #limits: SentenceLimits;
+  readonly #onSentence: (words: string[], bytes: number) => void;
 
-  constructor(onSentence: (words: string[]) => void, maxWordBytes = DEFAULT_MAX_WORD_BYTES) {
+  /** `limits` as a number is `maxWordBytes` alone (the other bounds keep their defaults). */
+  constructor(
+    onSentence: (words: string[], bytes: number) => void,
+    limits: number | Partial<SentenceLimits> = {},
+  ) {
     this.#onSentence = onSentence;
-    this.#maxWordBytes = maxWordBytes;
+    const given = typeof limits === 'number' ? { maxWordBytes: limits } : limits;
+    this.#limits = {
+      maxWordBytes: given.maxWordBytes ?? DEFAULT_MAX_WORD_BYTES,
+      maxWords: given.maxWords ?? DEFAULT_MAX_WORDS,
+      maxSentenceBytes: given.maxSentenceBytes ?? DEFAULT_MAX_SENTENCE_BYTES,
+    };
   }
 
   /** Bytes held waiting for the rest of a word. */
@@ -101,8 +139,7 @@ export class SentenceReader {
         break;
       }
       const [len, used] = head;
-      if (len > this.#maxWordBytes)
-        throw new RangeError(`word of ${len} bytes exceeds ${this.#maxWordBytes}`);
+      if (len > 0) this.#check(len, used);
       if (pos + used + len > buf.length) {
         need = used + len;
         break;
@@ -110,18 +147,34 @@ export class SentenceReader {
       pos += used;
       if (len === 0) {
         const words = this.#words;
+        const bytes = this.#sentenceBytes + used;
         this.#words = [];
+        this.#sentenceBytes = 0;
         // An empty sentence is ignored, as the documentation says.
-        if (words.length > 0) this.#onSentence(words);
+        if (words.length > 0) this.#onSentence(words, bytes);
         continue;
       }
       this.#words.push(ascii ? text.slice(pos, pos + len) : buf.toString('utf8', pos, pos + len));
+      this.#sentenceBytes += used + len;
       pos += len;
     }
     const rest = buf.length - pos;
     this.#chunks = rest === 0 ? [] : [buf.subarray(pos)];
     this.#have = rest;
     this.#need = need;
+  }
+
+  /** Throws when a word of `len` bytes (after a `used`-byte prefix) would break a bound. */
+  #check(len: number, used: number): void {
+    const { maxWordBytes, maxWords, maxSentenceBytes } = this.#limits;
+    if (len > maxWordBytes) throw new SentenceLimitError(`a word of ${len} bytes exceeds ${maxWordBytes}`);
+    if (this.#words.length >= maxWords) {
+      throw new SentenceLimitError(`a sentence of more than ${maxWords} words`);
+    }
+    const total = this.#sentenceBytes + used + len;
+    if (total > maxSentenceBytes) {
+      throw new SentenceLimitError(`a sentence of more than ${maxSentenceBytes} bytes (${total} so far)`);
+    }
   }
 }
 

@@ -33,7 +33,11 @@ export type RouterOsFault =
   /** Answers the first command after login with `!fatal` and closes. */
   | 'fatal'
   /** Sends a reserved control byte (not the API protocol). */
-  | 'garbage';
+  | 'garbage'
+  /** Answers with a `!re` whose words never end (small words, no terminating empty word). */
+  | 'endless-sentence'
+  /** Answers with one `!re` of a dozen half-megabyte words (6 MiB in one sentence). */
+  | 'fat-sentence';
 
 /** What a session needs from its server. */
 export interface SessionHost {
@@ -50,6 +54,8 @@ export interface SessionHost {
 
 const HUGE_MENUS = new Set(['/ppp/active', '/ip/dhcp-server/lease']);
 const MONITOR = '/interface/ethernet/monitor';
+/** Most words the `endless-sentence` fault sends before it gives up. */
+const ENDLESS_WORDS = 5_000_000;
 /** How often a `monitor` without `once` repeats its rows, as RouterOS does. */
 const MONITOR_PERIOD_MS = 1000;
 
@@ -130,6 +136,16 @@ export function serveSession(socket: net.Socket, host: SessionHost): void {
       socket.write(Buffer.from([0xf8, 0xff, 0x00, 0x13]));
       return;
     }
+    if (fault === 'endless-sentence') {
+      endless(cmd);
+      return;
+    }
+    if (fault === 'fat-sentence') {
+      const word = `=junk=${'x'.repeat(512 * 1024)}`;
+      send(tagged(['!re', ...Array.from({ length: 12 }, () => word)], cmd.tag));
+      send(tagged(['!done'], cmd.tag));
+      return;
+    }
     if (cmd.path === '/cancel') {
       cancel(cmd);
       return;
@@ -175,6 +191,30 @@ export function serveSession(socket: net.Socket, host: SessionHost): void {
       send(['!done', `.tag=${target}`]);
     }
     send(tagged(['!done'], cmd.tag));
+  }
+
+  /**
+   * A sentence that never ends: words in batches, as fast as the client reads them, until it
+   * closes the connection (or after `ENDLESS_WORDS`, so a client that never stops is not a hang).
+   */
+  function endless(cmd: Command): void {
+    let sent = 0;
+    const batch = sentenceBytes(Array.from({ length: 1000 }, (_, i) => `=w${i}=${'y'.repeat(24)}`)).subarray(
+      0,
+      -1,
+    );
+    const head = sentenceBytes(tagged(['!re'], cmd.tag)).subarray(0, -1);
+    socket.write(head);
+    const more = (): void => {
+      while (!socket.destroyed && sent < ENDLESS_WORDS) {
+        sent += 1000;
+        if (!socket.write(batch)) {
+          socket.once('drain', more);
+          return;
+        }
+      }
+    };
+    more();
   }
 
   /** `monitor` without `once`: rows now and every second until `/cancel` (or the connection ends). */
