@@ -1,5 +1,6 @@
 import { addressPolicy, ErrorCodes, MonitorError } from '@ispmonitor/core';
 import { z } from 'zod';
+import { SAMPLES_ENV, storageConfigSchema } from './samples/config.js';
 
 /** What a server process does: everything, the API only, or polling only. */
 export const SERVER_ROLES = ['all', 'api', 'poller'] as const;
@@ -97,6 +98,29 @@ export const serverConfigSchema = z
       })
       .strict()
       .prefault({}),
+    limits: z
+      .object({
+        /** Open `/api/v1/events` streams per user or API key (a browser tab holds one); past it: 429. */
+        eventStreamsPerUser: z.number().int().min(1).max(1000).default(10),
+        /** Open event streams in all, per API process; past it: 429. */
+        eventStreams: z.number().int().min(1).max(100_000).default(1000),
+        /**
+         * Routers one `/api/v1/metrics/sparklines` request may name (two range queries each);
+         * more: 400. Enough for the rows a tall screen shows.
+         */
+        sparklineRouters: z.number().int().min(1).max(500).default(60),
+      })
+      .strict()
+      .prefault({}),
+    audit: z
+      .object({
+        /** Entries kept; the oldest go first. */
+        maxRows: z.number().int().min(100).max(10_000_000).default(50_000),
+        /** Days an entry is kept. */
+        maxAgeDays: z.number().positive().max(3650).default(365),
+      })
+      .strict()
+      .prefault({}),
     ui: z
       .object({
         /** Folder of the built web UI to serve at `/`. */
@@ -133,6 +157,8 @@ export const serverConfigSchema = z
       .default(1024 * 1024),
     /** Seconds a graceful shutdown may take before the process exits anyway. */
     shutdownTimeoutSeconds: z.number().positive().max(300).default(10),
+    /** Where charts read samples from: `postgres`, or `prometheus` through remote write (samples/config.ts). */
+    storage: storageConfigSchema,
   })
   .strict();
 
@@ -147,6 +173,7 @@ export const SERVER_ENV = [
   'ISPM_LICENSE_PUBLIC_KEY',
   'ISPM_METRICS_TOKEN',
   'ISPM_ROLE',
+  ...SAMPLES_ENV,
 ];
 
 /**

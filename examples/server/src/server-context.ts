@@ -64,7 +64,7 @@ export async function createServerContext(
 ): Promise<ServerContext & { close(): void }> {
   const { store, persistent } = serverState(monitor, monitor.logger);
   const accounts = new Accounts(store);
-  const audit = new AuditLog(store);
+  const audit = new AuditLog(store, Date.now, config.audit);
   const license = new LicenseManager({
     path: config.license.path,
     publicKey: config.license.publicKey,
@@ -74,17 +74,27 @@ export async function createServerContext(
   await license.check();
   const timer = setInterval(() => void license.check(), config.license.checkIntervalMinutes * 60_000);
   timer.unref();
-  // Expired sessions are deleted when used; those never used again are purged hourly.
-  const purge = setInterval(
-    () =>
-      void accounts
-        .purgeSessions()
-        .catch((err: unknown) =>
-          monitor.logger.warn('could not purge expired sessions', { error: (err as Error).message }),
-        ),
-    3_600_000,
-  );
+  // Expired sessions are deleted when used; those never used again are purged hourly, and the
+  // audit log is trimmed to its retention (at start too: the settings may have shrunk).
+  const housekeeping = () => {
+    void accounts
+      .purgeSessions()
+      .catch((err: unknown) =>
+        monitor.logger.warn('could not purge expired sessions', { error: (err as Error).message }),
+      );
+    void audit
+      .trim()
+      .catch((err: unknown) =>
+        monitor.logger.warn('could not trim the audit log', { error: (err as Error).message }),
+      );
+  };
+  const purge = setInterval(housekeeping, 3_600_000);
   purge.unref();
+  void audit
+    .trim()
+    .catch((err: unknown) =>
+      monitor.logger.warn('could not trim the audit log', { error: (err as Error).message }),
+    );
 
   const facts = factsCache(monitor.bus);
   const fallbackAlerts = options.alerts ? undefined : busAlerts(monitor.bus, store);

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { HttpError } from '../http/errors.js';
 import { pageQuery, paging } from '../http/query.js';
+import { MAX_AUDIT_PAGE } from './audit.js';
 import { actor } from './guard.js';
 import { ROLES, type Role } from './secrets.js';
 
@@ -107,17 +108,32 @@ export async function adminRoutes(app: FastifyInstance): Promise<void> {
     },
   );
 
-  app.get<{ Querystring: { page?: number; pageSize?: number } }>(
+  app.get<{ Querystring: { page?: number; pageSize?: number; limit?: number; cursor?: string } }>(
     '/api/v1/audit',
     {
       config,
       schema: {
         tags,
-        summary: 'Audit log, newest first',
-        querystring: { type: 'object', additionalProperties: false, properties: { ...pageQuery } },
+        summary:
+          'Audit log, newest first: `limit` entries after `cursor` (the `nextCursor` of the previous page)',
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            ...pageQuery,
+            limit: { type: 'integer', minimum: 1, maximum: MAX_AUDIT_PAGE },
+            cursor: { type: 'string', minLength: 1, maxLength: 64, pattern: '^[0-9]{15}-[0-9a-f]{8}$' },
+          },
+        },
       },
     },
     async (req) => {
+      if (req.query.cursor !== undefined || req.query.limit !== undefined) {
+        if (req.query.page !== undefined && req.query.page !== 1) {
+          throw new HttpError(400, 'page: use either page/pageSize or limit/cursor, not both');
+        }
+        return app.audit.page(req.query.limit ?? 50, req.query.cursor);
+      }
       const p = paging(req.query);
       return { ...(await app.audit.list(p.limit, p.offset)), page: p.page, pageSize: p.pageSize };
     },

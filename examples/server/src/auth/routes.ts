@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { HttpError } from '../http/errors.js';
+import { AnonymousFailures } from './audit.js';
 import { SESSION_COOKIE } from './guard.js';
 import { LoginThrottle } from './throttle.js';
 
@@ -12,6 +13,7 @@ export async function authRoutes(app: FastifyInstance): Promise<void> {
     perAddressPerMinute: auth.loginAttemptsPerMinute,
     userFailures: auth.loginFailuresBeforeLock,
   });
+  const anonymous = new AnonymousFailures(app.audit);
   const purge = setInterval(() => void throttle.purge().catch(() => {}), 3_600_000);
   purge.unref();
   app.addHook('onClose', async () => clearInterval(purge));
@@ -49,7 +51,13 @@ export async function authRoutes(app: FastifyInstance): Promise<void> {
       const user = await app.accounts.checkPassword(req.body.username, req.body.password);
       await throttle.result(req.body.username, Boolean(user));
       if (!user) {
-        await app.audit.record(`user:${req.body.username}`, 'auth.login.failed', req.ip);
+        // A wrong password for a real user is worth an entry each (the user lock bounds them);
+        // names that do not exist are anyone's to send, and are coalesced per address.
+        if (await app.accounts.getUser(req.body.username)) {
+          await app.audit.record(`user:${req.body.username}`, 'auth.login.failed', req.ip);
+        } else {
+          await anonymous.failed(req.ip, req.body.username);
+        }
         throw new HttpError(401, 'wrong username or password', 'ISPM_LOGIN_FAILED');
       }
       const session = await app.accounts.openSession(user, ttlMs);

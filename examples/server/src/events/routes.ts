@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { alertChanges } from '../alerts/changes.js';
+import { HttpError } from '../http/errors.js';
 import { overloadTracker } from './overload.js';
 
 /** Seconds between keep-alive comments, so proxies do not close an idle stream. */
@@ -23,6 +24,9 @@ const COUNTS_DELAY_MS = 500;
  */
 export async function eventRoutes(app: FastifyInstance): Promise<void> {
   const open = new Set<() => void>();
+  // Streams per principal (user or API key): each holds a socket and bus listeners until closed.
+  const perPrincipal = new Map<string, number>();
+  const { eventStreamsPerUser: maxStreamsPerUser, eventStreams: maxStreams } = app.serverConfig.limits;
   const alertHub = alertChanges(app.alerts, app.monitor.bus);
   // Followed from registration on, so a stream opened later still learns the state.
   const overload = overloadTracker(app.monitor.bus);
@@ -35,6 +39,32 @@ export async function eventRoutes(app: FastifyInstance): Promise<void> {
     '/api/v1/events',
     { schema: { tags: ['events'], summary: 'Server-sent events' } },
     async (req, reply) => {
+      const who = req.principal?.id ?? 'anonymous';
+      const mine = perPrincipal.get(who) ?? 0;
+      if (mine >= maxStreamsPerUser) {
+        throw new HttpError(
+          429,
+          `too many open event streams for ${who}: ${mine} (server.limits.eventStreamsPerUser); close another tab or client first`,
+          'ISPM_TOO_MANY_STREAMS',
+        );
+      }
+      if (open.size >= maxStreams) {
+        throw new HttpError(
+          429,
+          `the server has ${open.size} event streams open (server.limits.eventStreams): try again later`,
+          'ISPM_TOO_MANY_STREAMS',
+        );
+      }
+      // Counted before the first await, so a burst of requests cannot all pass the check.
+      perPrincipal.set(who, mine + 1);
+      let counted = true;
+      const uncount = () => {
+        if (!counted) return;
+        counted = false;
+        const left = (perPrincipal.get(who) ?? 1) - 1;
+        if (left > 0) perPrincipal.set(who, left);
+        else perPrincipal.delete(who);
+      };
       // Read first: everything from here to `hello` is synchronous, so no event precedes the snapshot.
       const alertCounts = await alertHub.counts().catch(() => undefined);
       reply.hijack();
@@ -103,6 +133,7 @@ export async function eventRoutes(app: FastifyInstance): Promise<void> {
       function close() {
         if (closed) return;
         closed = true;
+        uncount();
         open.delete(close);
         clearInterval(heartbeat);
         clearTimeout(countsTimer);
@@ -111,6 +142,8 @@ export async function eventRoutes(app: FastifyInstance): Promise<void> {
       }
       open.add(close);
       req.raw.on('close', close);
+      // A client gone while the counts were read has already sent its 'close': nothing follows.
+      if (res.destroyed || req.raw.socket?.destroyed === true) return close();
       const hello = { counts: app.devices.counts(), alerts: alertCounts, overload: overload.current() };
       res.write(`retry: 5000\nevent: hello\ndata: ${JSON.stringify(hello)}\n\n`);
     },

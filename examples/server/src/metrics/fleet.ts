@@ -33,7 +33,8 @@ function storage(app: FastifyInstance): SampleQuery {
 
 /**
  * Aggregates for the UI's overview and tables: one metric summed over the whole fleet, and the
- * total traffic of up to 200 routers at once (sparklines), instead of one request per router.
+ * total traffic of many routers at once (sparklines, up to `server.limits.sparklineRouters`),
+ * instead of one request per router.
  */
 export async function fleetMetricRoutes(app: FastifyInstance): Promise<void> {
   const tags = ['metrics'];
@@ -73,7 +74,8 @@ export async function fleetMetricRoutes(app: FastifyInstance): Promise<void> {
     {
       schema: {
         tags,
-        summary: 'Total traffic (in+out bits/s over all interfaces) of up to 200 routers',
+        summary:
+          'Total traffic (in+out bits/s over all interfaces) of up to 60 routers (server.limits.sparklineRouters)',
         querystring: {
           type: 'object',
           required: ['routers'],
@@ -101,7 +103,16 @@ export async function fleetMetricRoutes(app: FastifyInstance): Promise<void> {
             .filter(Boolean),
         ),
       ];
-      if (ids.length > 200) throw new HttpError(400, `routers: at most 200 ids, got ${ids.length}`);
+      // Two range queries per router: the cap keeps one request from holding the database for
+      // hundreds of them.
+      const max = app.serverConfig.limits.sparklineRouters;
+      if (ids.length > max) {
+        throw new HttpError(
+          400,
+          `routers: at most ${max} ids per request (server.limits.sparklineRouters), got ${ids.length}: split the list`,
+          'ISPM_TOO_MANY_ROUTERS',
+        );
+      }
       const { from, to, step } = window(req.query, 3_600_000);
       const query = storage(app);
       const items: Record<string, Array<[number, number]>> = {};
