@@ -7,6 +7,7 @@ import { bootstrapAdmin } from './auth/bootstrap.js';
 import { type FactsCache, factsCache, type InventoryRead } from './inventory/facts.js';
 import { LicenseManager } from './license/manager.js';
 import type { DeviceView } from './replicas/sync.js';
+import { samplesView } from './samples/rankings.js';
 import type { ServerConfig } from './server-config.js';
 import { serverState } from './state-store.js';
 import { RecentErrors } from './system/recent-errors.js';
@@ -70,6 +71,7 @@ export async function createServerContext(
     publicKey: config.license.publicKey,
     store,
     metrics: monitor.metrics,
+    countRouters: () => (options.devices ?? monitor.devices).list().length,
   });
   await license.check();
   const timer = setInterval(() => void license.check(), config.license.checkIntervalMinutes * 60_000);
@@ -121,7 +123,9 @@ export async function createServerContext(
     inventory: options.inventory ?? facts,
     facts,
     alerts: options.alerts ?? (fallbackAlerts as AlertsApi),
-    store: () => (monitor.has(postgresStore) ? monitor.resolve(postgresStore) : undefined),
+    // In `prometheus` samples mode, charts and rankings read PromQL; the rest stays with PostgreSQL.
+    store: () =>
+      samplesView(monitor, monitor.has(postgresStore) ? monitor.resolve(postgresStore) : undefined),
     samples: () => (monitor.has(tokens.SampleQuery) ? monitor.resolve(tokens.SampleQuery) : undefined),
     recentErrors,
     security,

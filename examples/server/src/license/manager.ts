@@ -94,6 +94,8 @@ export interface LicenseManagerOptions {
   store: StateStore;
   metrics: Registry;
   now?: () => number;
+  /** How many routers there are (config and API): a licence below it says so in its status. */
+  countRouters?: () => number;
 }
 
 /**
@@ -148,24 +150,25 @@ export class LicenseManager {
     const { path, publicKey, store } = this.options;
     if (!path) return this.#status;
     let payload: LicensePayload;
+    let text: string;
+    let key: KeyObject | undefined;
     try {
       if (!publicKey) throw new Error('server.license.publicKey (ISPM_LICENSE_PUBLIC_KEY) is not set');
-      payload = verifyLicense(await readFile(path, 'utf8'), await loadPublicKey(publicKey));
+      key = await loadPublicKey(publicKey);
+      text = await readFile(path, 'utf8');
+      payload = verifyLicense(text, key);
     } catch (err) {
       const reason =
         (err as NodeJS.ErrnoException).code === 'ENOENT'
           ? `licence file ${path} not found`
           : (err as Error).message;
-      const cached = await store.get<{ payload: LicensePayload; verifiedAt: number }>(
-        NS.license,
-        'last-good',
-      );
+      const cached = key ? await this.#cached(key) : undefined;
       if (cached && now - cached.verifiedAt < GRACE_MS && Date.parse(cached.payload.expiresAt) > now) {
         this.#status = this.#describe(
           cached.payload,
           now,
           'grace',
-          `${reason}; using the status verified at ${this.#iso(cached.verifiedAt)}`,
+          `${reason}; using the licence verified at ${this.#iso(cached.verifiedAt)}`,
           cached.verifiedAt + GRACE_MS,
         );
       } else {
@@ -175,7 +178,9 @@ export class LicenseManager {
     }
     const expires = Date.parse(payload.expiresAt);
     if (expires > now) {
-      await store.set(NS.license, 'last-good', { payload, verifiedAt: now });
+      // The signed file itself is cached, not its verdict: the cache is verified again when it
+      // is used, so a row written into the database by hand grants nothing.
+      await store.set(NS.license, 'last-good', { text, verifiedAt: now });
       this.#status = this.#describe(payload, now, 'valid', 'licence valid');
     } else if (now - expires < GRACE_MS) {
       this.#status = this.#describe(
@@ -191,6 +196,26 @@ export class LicenseManager {
     return this.#status;
   }
 
+  /**
+   * The last good licence file, verified again with `key`; undefined when there is none, it is
+   * of the old unsigned form, or its signature does not match.
+   */
+  async #cached(key: KeyObject): Promise<{ payload: LicensePayload; verifiedAt: number } | undefined> {
+    const cached = await this.options.store
+      .get<{ text?: unknown; verifiedAt?: unknown }>(NS.license, 'last-good')
+      .catch(() => undefined);
+    if (!cached || typeof cached.text !== 'string' || typeof cached.verifiedAt !== 'number') return undefined;
+    try {
+      // A verification time in the future would stretch the grace period: it counts as now.
+      return {
+        payload: verifyLicense(cached.text, key),
+        verifiedAt: Math.min(cached.verifiedAt, this.#now()),
+      };
+    } catch {
+      return undefined;
+    }
+  }
+
   #describe(
     p: LicensePayload,
     now: number,
@@ -198,6 +223,12 @@ export class LicenseManager {
     message: string,
     graceUntil?: number,
   ): LicenseStatus {
+    // Config devices are not refused for it (monitoring that stops over a count would be worse),
+    // but the status says so and adding routers through the API is refused.
+    const count = this.options.countRouters?.();
+    if (count !== undefined && count > p.maxRouters) {
+      message = `${message}; ${count} routers exist, over the licence's ${p.maxRouters}: none can be added until some are removed or the licence is extended`;
+    }
     return {
       state,
       licensee: p.licensee,
