@@ -33,6 +33,7 @@ export { describeError, type ErrorCode, ErrorCodes, MonitorError, monitorError }
 export { stableHash } from './hash.js';
 export { type OverloadOptions, overloadOptionsSchema, type ResolvedOverloadOptions } from './load/options.js';
 export { createJsonLogger, type JsonLoggerOptions, Redactor, redactingLogger } from './logger.js';
+export { isSecret, schemaSecretValues, secret } from './logger-schema.js';
 export { catalog, catalogNames, counterNames, type MetricDef } from './metrics/catalog.js';
 export { type CounterDeltaOptions, counterDelta, counterRate } from './metrics/counters.js';
 export { createMonitor, type Monitor } from './monitor.js';

@@ -13,6 +13,7 @@ import { MonitorContainer } from './host/container.js';
 import { LoadMonitor } from './load/load-monitor.js';
 import { overloadOptionsSchema } from './load/options.js';
 import { createJsonLogger, Redactor, redactingLogger, secretValues } from './logger.js';
+import { schemaSecretValues } from './logger-schema.js';
 import { SelfMetrics } from './metrics/self.js';
 import { PollPipeline } from './poll-pipeline.js';
 import { runPoll } from './scheduler/run-poll.js';
@@ -166,9 +167,16 @@ export async function createMonitor(options: MonitorOptions = {}): Promise<Monit
 
   // Credentials of devices added or changed at run time (API) join the config's secrets, before
   // any other listener can log them.
-  const learnSecrets = ({ device }: { device: Device }) => {
+  // By the driver's schema (the fields it marks with `secret()`), and by key name as a backstop.
+  const learn = (device: Device) => {
     for (const s of secretValues(device)) redactor.add(s);
+    const driver = drivers.get(device.driver);
+    const settings = driver && (device as unknown as Record<string, unknown>)[driver.kind];
+    if (driver?.settingsSchema && settings !== undefined) {
+      for (const s of schemaSecretValues(driver.settingsSchema, settings)) redactor.add(s);
+    }
   };
+  const learnSecrets = ({ device }: { device: Device }) => learn(device);
   bus.on('device:added', learnSecrets);
   bus.on('device:changed', learnSecrets);
   const registry = new Devices(drivers, lazyInventory(container), scheduler, bus, logger, intervalMs, policy);
@@ -207,6 +215,7 @@ export async function createMonitor(options: MonitorOptions = {}): Promise<Monit
   pipeline.attachSinks(container.resolveAll(tokens.Sink), options.sinks ?? {});
   ownership = container.has(tokens.Ownership) ? container.resolve(tokens.Ownership) : undefined;
   registry.loadConfig(options.devices ?? []);
+  for (const { device } of registry.list()) learn(device);
 
   health.add({
     name: 'poller',
@@ -243,6 +252,7 @@ export async function createMonitor(options: MonitorOptions = {}): Promise<Monit
     isReady: async () => state === 'running' && (await health.report()).status !== 'fail',
     async pollOnce(input) {
       const device = validateDevice(input, drivers, policy);
+      learn(device);
       const driver = drivers.get(device.driver) as Driver;
       const outcome = await runPoll(driver, device, {
         timeoutMs,
@@ -262,6 +272,8 @@ export async function createMonitor(options: MonitorOptions = {}): Promise<Monit
       try {
         for (const hook of startHooks) await hook();
         await registry.loadStore();
+        // Stored devices are scheduled without events: their credentials are learnt here.
+        for (const { device } of registry.list()) learn(device);
       } catch (err) {
         state = 'created';
         await monitor.stop();

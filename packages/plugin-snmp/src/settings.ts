@@ -2,7 +2,7 @@
  * Schemas of a device's `snmp` settings and of the plugin's options. Types are inferred from
  * the schemas; every field says its default.
  */
-import { durationMsOr } from '@ispmonitor/core';
+import { durationMsOr, secret } from '@ispmonitor/core';
 import { z } from 'zod';
 
 /** A Prometheus metric name (what custom OIDs are emitted as). */
@@ -53,21 +53,21 @@ export const customTableSchema = z.object({
 const authProtocols = ['md5', 'sha', 'sha224', 'sha256', 'sha384', 'sha512'] as const;
 const privProtocols = ['aes', 'aes256b', 'aes256r', 'des'] as const;
 
-/** `device.snmp`: how to reach one device. */
+/** `device.snmp`: how to reach one device. Credentials are marked `secret()`: logs never show them. */
 export const settingsSchema = z
   .object({
     /** `1`, `2c` or `3`. No insecure default: when absent, `3` is assumed, which needs credentials. */
     version: z.enum(['1', '2c', '3']).default('3'),
     /** v1/v2c community. Required for those versions; there is no `public` default. */
-    community: z.string().min(1).optional(),
+    community: secret(z.string().min(1)).optional(),
     /** v3 user name. */
     username: z.string().min(1).optional(),
     /** v3 authentication: sha (SHA-1) or SHA-2 (sha224…sha512). md5 works but is discouraged. */
     authProtocol: z.enum(authProtocols).optional(),
-    authKey: z.string().min(8, 'SNMPv3 keys are at least 8 characters').optional(),
+    authKey: secret(z.string().min(8, 'SNMPv3 keys are at least 8 characters')).optional(),
     /** v3 privacy: aes (AES-128), aes256b (Blumenthal), aes256r (Reeder). des is refused (OpenSSL 3). */
     privProtocol: z.enum(privProtocols).optional(),
-    privKey: z.string().min(8, 'SNMPv3 keys are at least 8 characters').optional(),
+    privKey: secret(z.string().min(8, 'SNMPv3 keys are at least 8 characters')).optional(),
     /** v3 context name. Default empty. */
     context: z.string().optional(),
     /** UDP port. Default `device.port`, else 161. */
