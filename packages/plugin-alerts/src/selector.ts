@@ -78,3 +78,30 @@ export function matchAll(matchers: readonly CompiledMatcher[], labels: Record<st
   for (const m of matchers) if (!m.test(labels[m.name])) return false;
   return true;
 }
+
+/** A label matcher in the API's shape (Alertmanager's): a value, regex or not, equal or not. */
+export interface LabelMatcherInput {
+  name: string;
+  value: string;
+  /** Default false: the value is compared as text. */
+  isRegex?: boolean;
+  /** Default true; false negates the match (`!=`, `!~`). */
+  isEqual?: boolean;
+}
+
+/**
+ * Compiles a matcher of the API's shape to a test of one label value (a missing label is ""):
+ * the same semantics as silences, routes and rules here — RE2, linear time, anchored as in
+ * Prometheus — for any code that must agree with them (the server's input checks). Throws an Error
+ * naming the label when the regex is not valid RE2 (RE2 has no lookaround and no backreferences).
+ */
+export function labelMatcher(m: LabelMatcherInput): (value: string | undefined) => boolean {
+  const type: Matcher['type'] = m.isRegex
+    ? m.isEqual === false
+      ? '!~'
+      : '=~'
+    : m.isEqual === false
+      ? '!='
+      : '=';
+  return compileMatcher({ name: m.name, type, value: m.value }).test;
+}

@@ -1,4 +1,5 @@
 /** Checks of alert and silence input the JSON schema cannot express, with messages that say what to do. */
+import { labelMatcher } from '@ispmonitor/plugin-alerts';
 import { HttpError } from '../http/errors.js';
 import type { AckInfo } from './changes.js';
 
@@ -10,17 +11,33 @@ export interface MatcherInput {
   isEqual?: boolean;
 }
 
+/** What RE2's parse errors start with; what follows says what is wrong. */
+const PARSE_ERROR = 'error parsing regexp: ';
+
+/**
+ * Compiles a matcher with the alerts plugin's own matcher (RE2: linear time, anchored), so that
+ * what is checked here is what silences will do. A regex RE2 refuses (lookaround,
+ * backreferences: JavaScript has them, RE2 does not) is a 400 that says so.
+ */
+function compiled(m: MatcherInput): (value: string | undefined) => boolean {
+  try {
+    return labelMatcher(m);
+  } catch (err) {
+    const text = (err as Error).message;
+    const at = text.lastIndexOf(PARSE_ERROR);
+    const why = at >= 0 ? text.slice(at + PARSE_ERROR.length) : 'RE2 refuses it';
+    throw new HttpError(
+      400,
+      `matcher ${m.name}: "${m.value}" is not a valid regular expression: ${why} ` +
+        '(RE2 syntax, as Prometheus and Alertmanager use: no lookaround such as (?=…), no backreferences such as \\1)',
+      'ISPM_BAD_REGEX',
+    );
+  }
+}
+
 /** Whether a matcher holds for an alert without that label (value ""). */
 function matchesEmpty(m: MatcherInput): boolean {
-  let hit: boolean;
-  if (m.isRegex) {
-    try {
-      hit = new RegExp(`^(?:${m.value})$`).test('');
-    } catch {
-      throw new HttpError(400, `matcher ${m.name}: "${m.value}" is not a valid regular expression`);
-    }
-  } else hit = m.value === '';
-  return m.isEqual === false ? !hit : hit;
+  return compiled(m)('');
 }
 
 /**

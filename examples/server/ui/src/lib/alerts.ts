@@ -1,5 +1,6 @@
 // Alerts arrive in two shapes: core's AlertInstance (bus events, the server's fallback list) and
 // the alerts plugin's view (state, ack, activeAt/firedAt/resolvedAt). The UI reads one shape.
+import { RE2JS } from 're2js';
 import type { Alert, Silence } from './types.js';
 
 type Raw = Record<string, unknown>;
@@ -76,16 +77,40 @@ export function extraLabels(a: Alert): string {
 
 type Matcher = Silence['matchers'][number];
 
-/** Whether one matcher holds for a set of labels (a missing label is ""; regexes are anchored). */
+/** Compiled regexes by pattern (null: RE2 refuses it). Patterns come from silences: few, reused. */
+const compiled = new Map<string, RE2JS | null>();
+const MAX_COMPILED = 500;
+
+/**
+ * The pattern compiled as the server and the alerts plugin compile it: RE2 (linear time, so a
+ * pattern cannot hang the page on a long label), no lookaround or backreferences.
+ */
+function re2(pattern: string): RE2JS | null {
+  let re = compiled.get(pattern);
+  if (re === undefined) {
+    try {
+      re = RE2JS.compile(pattern);
+    } catch {
+      re = null;
+    }
+    if (compiled.size >= MAX_COMPILED) compiled.clear();
+    compiled.set(pattern, re);
+  }
+  return re;
+}
+
+/**
+ * Whether one matcher holds for a set of labels (a missing label is ""; regexes are anchored, a
+ * whole-value match as in Prometheus). A regex RE2 refuses holds for nothing: the server refuses
+ * such a silence, so none is active.
+ */
 export function matcherHolds(m: Matcher, labels: Record<string, string>): boolean {
   const value = labels[m.name] ?? '';
   let hit: boolean;
   if (m.isRegex) {
-    try {
-      hit = new RegExp(`^(?:${m.value})$`).test(value);
-    } catch {
-      return false;
-    }
+    const re = re2(m.value);
+    if (!re) return false;
+    hit = re.matches(value);
   } else hit = value === m.value;
   return m.isEqual === false ? !hit : hit;
 }
