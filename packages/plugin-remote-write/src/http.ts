@@ -41,8 +41,16 @@ export class HttpPoster {
         : new http.Agent({ keepAlive: true, maxSockets: options.maxSockets });
   }
 
-  /** POSTs a body; rejects on network errors and timeouts, resolves with any HTTP status. */
-  post(body: Uint8Array, headers: Record<string, string>, signal?: AbortSignal): Promise<PostResult> {
+  /**
+   * POSTs a body; rejects on network errors and timeouts, resolves with any HTTP status. The
+   * response body is cut at 512 characters, or, with `maxBody`, read whole and refused beyond it.
+   */
+  post(
+    body: Uint8Array,
+    headers: Record<string, string>,
+    signal?: AbortSignal,
+    maxBody?: number,
+  ): Promise<PostResult> {
     const mod = this.#url.protocol === 'https:' ? https : http;
     return new Promise((resolve, reject) => {
       const req = mod.request(
@@ -58,7 +66,11 @@ export class HttpPoster {
           let text = '';
           res.setEncoding('utf8');
           res.on('data', (chunk: string) => {
-            if (text.length < BODY_LIMIT) text += chunk;
+            if (maxBody === undefined) {
+              if (text.length < BODY_LIMIT) text += chunk;
+            } else if (text.length + chunk.length > maxBody) {
+              res.destroy(new Error(`response larger than ${maxBody} characters`));
+            } else text += chunk;
           });
           res.on('error', reject);
           res.on('end', () => {
@@ -67,7 +79,7 @@ export class HttpPoster {
             resolve({
               status,
               retryAfterMs: parseRetryAfter(Array.isArray(ra) ? ra[0] : ra, Date.now()),
-              body: text.slice(0, BODY_LIMIT),
+              body: maxBody === undefined ? text.slice(0, BODY_LIMIT) : text,
             });
           });
         },

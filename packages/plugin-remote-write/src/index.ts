@@ -17,6 +17,15 @@ export {
 } from './options.js';
 export { REMOTE_WRITE_CONFIG, remoteWrite } from './plugin.js';
 export {
+  PromClient,
+  type PromQueryTarget,
+  type PromSeries,
+  promDuration,
+  promString,
+  selector,
+} from './promql/client.js';
+export { PromSampleQuery, type PromSampleQueryOptions } from './promql/sample-query.js';
+export {
   decodeWriteRequest,
   encodeWriteRequest,
   type WireLabel,

@@ -75,6 +75,32 @@ export const optionsSchema = z
     /** Labels added to every series that does not carry them already (like Prometheus' `external_labels`). */
     externalLabels: z.record(z.string(), z.string()).default({}),
     /**
+     * Also answer the monitor's sample reads (`tokens.SampleQuery`: charts, latest values) from a
+     * Prometheus-compatible query API, e.g. `{ url: 'http://victoria:8428' }`. Put this plugin after
+     * the storage plugin: the last provider of a token is the one read. Absent: reads stay with storage.
+     */
+    query: z
+      .object({
+        /** Base URL of the query API (`/api/v1/query` is appended): `http://prometheus:9090`, `http://mimir/prometheus`. */
+        url: z
+          .string()
+          .url()
+          .refine((u) => /^https?:$/.test(new URL(u).protocol), 'http: or https:'),
+        headers: z.record(headerName, z.string()).default({}),
+        auth: z
+          .union([
+            z.object({ username: z.string().min(1), password: z.string() }).strict(),
+            z.object({ bearer: z.string().min(1) }).strict(),
+          ])
+          .optional(),
+        ca: z.string().optional(),
+        timeout: durationMsOr('30s'),
+        /** The longest poll interval: rates reach back this much further. Default `60s`. */
+        pollInterval: durationMsOr('60s'),
+      })
+      .strict()
+      .optional(),
+    /**
      * What happens while a receiver is down. The monitor's sink buffer and on-disk spool hold the
      * samples (the server's `sinks.spool`, one folder per target); samples older than `maxAge`
      * when they are finally sent are dropped and counted (`reason="too_old"`), since receivers
