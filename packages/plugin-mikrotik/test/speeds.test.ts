@@ -1,7 +1,13 @@
 import { catalog } from '@ispmonitor/core';
+import { createFakeLogger } from '@ispmonitor/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { ApiConnection, Row } from '../src/api/connection.js';
 import { createMikrotikDriver, type MikrotikDriver } from '../src/driver.js';
-import { MONITOR } from '../src/parts/speeds.js';
+import { MikrotikErrorCodes, mikrotikError } from '../src/errors.js';
+import { newMemory, type PollScope } from '../src/parts/context.js';
+import { MONITOR, portSpeeds } from '../src/parts/speeds.js';
+import { SessionTracker } from '../src/sessions.js';
+import { settingsSchema } from '../src/settings.js';
 import { parseRate } from '../src/values.js';
 import {
   pollContext,
@@ -72,6 +78,91 @@ describe.each<RouterOsProfileName>(['v6', 'v7.16', 'v7.18'])(
     });
   },
 );
+
+/** A poll scope whose connection answers `monitor` with `reply` (or fails with it). */
+function scopeWith(reply: Row[] | Error, now = 1_000_000): { scope: PollScope; asked: string[][] } {
+  const asked: string[][] = [];
+  const conn = {
+    async command(words: readonly string[]) {
+      asked.push([...words]);
+      if (reply instanceof Error) throw reply;
+      return reply;
+    },
+  } as unknown as ApiConnection;
+  const scope: PollScope = {
+    device: { id: 'r1', host: '127.0.0.1', driver: 'mikrotik' },
+    settings: settingsSchema.parse({ username: 'u' }),
+    conn,
+    memory: newMemory(3_600_000, new SessionTracker()),
+    logger: createFakeLogger(),
+    signal: new AbortController().signal,
+    now,
+    reprobeMs: 3_600_000,
+    ts: now,
+    samples: [],
+    facts: {},
+    partErrors: [],
+    shared: new Map(),
+  };
+  return { scope, asked };
+}
+
+/** `/interface` rows as RouterOS 7.16 prints them (the fields the driver asks for). */
+const IFACES: Row[] = [
+  { '.id': '*1', name: 'sfp-sfpplus1', type: 'ether', running: 'true', 'link-downs': '0' },
+  { '.id': '*2', name: 'ether1', type: 'ether', running: 'true', 'link-downs': '3' },
+  { '.id': '*3', name: 'ether2', type: 'ether', running: 'false', 'link-downs': '1' },
+  { '.id': '*4', name: 'ether3', type: 'ether', running: 'true', 'link-downs': '0' },
+  { '.id': '*5', name: 'bridge1', type: 'bridge', running: 'true', 'link-downs': '0' },
+  { '.id': '*6', name: 'vlan100', type: 'vlan', running: 'true', 'link-downs': '0' },
+];
+
+describe('portSpeeds on monitor replies', () => {
+  it('asks only for linked ethernet ports, by .id, and reads rate; rows without a name go by order', async () => {
+    // As `monitor once` prints them (MikroTik's Ethernet manual): a 2.5G copper port reports no
+    // name here, as older versions did; an unknown rate is no speed, not 0.
+    const { scope, asked } = scopeWith([
+      { name: 'sfp-sfpplus1', status: 'link-ok', rate: '10Gbps', 'full-duplex': 'true' },
+      { status: 'link-ok', 'auto-negotiation': 'done', rate: '2.5Gbps', 'full-duplex': 'true' },
+      { name: 'ether3', status: 'link-ok', rate: 'unknown' },
+    ]);
+    const speeds = await portSpeeds(scope, IFACES);
+    expect(asked).toEqual([[MONITOR, '=numbers=*1,*2,*4', '=once=']]);
+    expect([...speeds]).toEqual([
+      ['sfp-sfpplus1', 10e9],
+      ['ether1', 2.5e9],
+    ]);
+    expect(scope.partErrors).toEqual([]);
+  });
+
+  it('no linked ethernet port: nothing asked', async () => {
+    const { scope, asked } = scopeWith([]);
+    const speeds = await portSpeeds(
+      scope,
+      IFACES.filter((r) => r.type !== 'ether'),
+    );
+    expect(speeds.size).toBe(0);
+    expect(asked).toEqual([]);
+  });
+
+  it('a trap is a part error, what was known is kept, and it is not retried until something changes', async () => {
+    const { scope, asked } = scopeWith(
+      mikrotikError(MikrotikErrorCodes.TRAP, `${MONITOR}: not enough permissions`),
+    );
+    scope.memory.speeds = { at: 0, key: 'old', byName: new Map([['ether1', 1e9]]) };
+    expect([...(await portSpeeds(scope, IFACES))]).toEqual([['ether1', 1e9]]);
+    expect(scope.partErrors.map((e) => e.code)).toEqual([MikrotikErrorCodes.TRAP]);
+    await portSpeeds(scope, IFACES);
+    expect(asked).toHaveLength(1);
+  });
+
+  it("a closed connection is the poll's fatal error", async () => {
+    const { scope } = scopeWith(mikrotikError(MikrotikErrorCodes.CLOSED, 'connection closed'));
+    await portSpeeds(scope, IFACES);
+    expect(scope.fatal?.code).toBe(MikrotikErrorCodes.CLOSED);
+    expect(scope.partErrors).toEqual([]);
+  });
+});
 
 describe('the cost of reading speeds', () => {
   it('monitor runs once, not on every poll, and again when a link changes', async () => {

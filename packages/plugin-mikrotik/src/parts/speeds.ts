@@ -16,8 +16,6 @@ import { CONNECTION_CODES, type PollScope } from './context.js';
 
 /** The command; also the missing-menu memory's key. */
 export const MONITOR = '/interface/ethernet/monitor';
-/** Attributes of a monitor row we use. */
-const FIELDS = ['name', 'status', 'rate'];
 /** Most ports named in one command (a word stays small; bigger switches take several). */
 const BATCH = 64;
 /** Highest speed we believe (RouterOS has no port above 400 Gbit/s): more is junk. */
@@ -68,11 +66,13 @@ export async function portSpeeds(scope: PollScope, rows: readonly Row[]): Promis
     for (let i = 0; i < ports.length; i += BATCH) {
       const batch = ports.slice(i, i + BATCH);
       const reply = await scope.conn.command(
-        [MONITOR, `=numbers=${batch.map((p) => p.id).join(',')}`, '=once=', `=.proplist=${FIELDS.join(',')}`],
+        // No `.proplist`: MikroTik documents it for `print`; a monitor row is small and read rarely.
+        [MONITOR, `=numbers=${batch.map((p) => p.id).join(',')}`, '=once='],
         { timeoutMs: scope.settings.timeout, maxRows: batch.length, signal: scope.signal },
       );
       reply.forEach((row, n) => {
-        // Rows come in the order asked; the name says which port when the router gives it.
+        // Rows come in the order asked (MikroTik's API notes on monitor commands: older versions
+        // do not name the item in each reply); the name says which port when the router gives it.
         const name = row.name ?? batch[n]?.name;
         const bps = parseRate(row.rate);
         if (name && bps !== undefined && bps > 0 && bps <= MAX_BPS) byName.set(name, bps);
