@@ -20,6 +20,7 @@ import { mikrotik, optionsSchema as mikrotikOptions } from '@ispmonitor/plugin-m
 import { postgres, optionsSchema as postgresOptions } from '@ispmonitor/plugin-postgres';
 import { snmp, optionsSchema as snmpOptions } from '@ispmonitor/plugin-snmp';
 import { type ZodType, z } from 'zod';
+import { applySamplesEnv, remoteWritePlugin, remoteWriteSectionSchema } from './samples/config.js';
 import { parseServerConfig, type ServerConfig, type ServerRole } from './server-config.js';
 
 /** Plugin option schemas by name, so `config validate` reports their errors with file lines. */
@@ -30,6 +31,8 @@ export const pluginSchemas: Record<string, ZodType> = {
   alerts: alertsOptions,
   // The cluster's `url` comes from `database.url`: only the other options are checked here.
   cluster: z.preprocess((v) => ({ url: 'postgres://database.url', ...(v as object) }), clusterOptions),
+  // `targets` may come from REMOTE_WRITE_URL instead.
+  remoteWrite: remoteWriteSectionSchema,
 };
 
 /** The config file, the server section and the secrets to redact. */
@@ -41,6 +44,7 @@ export interface ServerSetup {
 /** Reads and validates the whole config: core's sections, plugin sections and `server`. */
 export async function readConfig(path: string | undefined, env = process.env): Promise<ServerSetup> {
   const loaded = await loadConfig(path, { env, pluginSchemas });
+  applySamplesEnv(loaded.config, env);
   const server = parseServerConfig(loaded.config.server, env, loaded.source);
   for (const s of [server.auth.adminPassword, server.auth.adminApiKey, server.metrics.token]) {
     if (s) loaded.secrets.push(s);
@@ -136,6 +140,9 @@ export async function assemble(
   const plugins: Plugin<unknown>[] = [snmp(opt('snmp')), mikrotik(opt('mikrotik'))] as Plugin<unknown>[];
   if (options.storage !== false) {
     plugins.push(postgres(storageOptions(config, options.memoryDb) as never) as Plugin<unknown>);
+    // After storage: in `prometheus` mode its sample reader is the one the routes get.
+    const rw = remoteWritePlugin(config);
+    if (rw) plugins.push(rw);
   }
   // An API replica takes no share of the devices: it must not join the pollers' cluster.
   if (role === 'api') plugins.push(pollNothing() as Plugin<unknown>);
