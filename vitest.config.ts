@@ -19,9 +19,46 @@ const alias = [
   { find: /^@ispmonitor\/simulator$/, replacement: src('./packages/simulator/src/index.ts') },
 ];
 
-const project = (dir: string, extra: Record<string, unknown> = {}) => ({
+/** Browser tests of the server: each starts a demo and a Chromium. */
+const BROWSER_TESTS = [
+  'test/ui.test.ts',
+  'test/ui-alerts.test.ts',
+  'test/ui-mobile.test.ts',
+  'test/ui-reports.test.ts',
+  'test/ui-router.test.ts',
+  'test/ui-search.test.ts',
+  'test/ui-shell.test.ts',
+  'test/ui-topology.test.ts',
+];
+
+/**
+ * How a project's files run. The groups run one after the other:
+ * - `unit`: in-process tests, files share a worker (no fresh module graph per file: that set-up
+ *   cost more than these tests themselves), two workers;
+ * - `services`: tests that start their own PostgreSQL, servers and demos, a fresh worker per
+ *   file, two at a time (most of their time is spent waiting on a peer);
+ * - `browser`: one demo and one Chromium at a time, after the UI was built once.
+ */
+const GROUPS = {
+  unit: { isolate: false, maxWorkers: 2, sequence: { groupOrder: 0 } },
+  services: { isolate: true, maxWorkers: 2, sequence: { groupOrder: 1 } },
+  browser: {
+    isolate: true,
+    maxWorkers: 1,
+    sequence: { groupOrder: 2 },
+    globalSetup: [src('./examples/server/test/support/build-ui.global.ts')],
+  },
+};
+
+const project = (dir: string, group: keyof typeof GROUPS, extra: Record<string, unknown> = {}) => ({
   extends: true as const,
-  test: { name: dir.split('/').pop(), root: src(`./${dir}`), include: ['test/**/*.test.ts'], ...extra },
+  test: {
+    name: dir.split('/').pop(),
+    root: src(`./${dir}`),
+    include: ['test/**/*.test.ts'],
+    ...GROUPS[group],
+    ...extra,
+  },
 });
 
 export default defineConfig({
@@ -31,19 +68,20 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     projects: [
-      project('packages/core'),
-      project('packages/plugin-snmp'),
-      project('packages/plugin-mikrotik'),
-      project('packages/plugin-postgres'),
-      project('packages/plugin-alerts'),
-      project('packages/plugin-cluster'),
-      project('packages/plugin-remote-write'),
-      project('packages/simulator'),
-      project('examples/plugin-template'),
-      project('examples/custom-app'),
-      project('examples/server'),
+      project('packages/core', 'unit'),
+      project('packages/plugin-snmp', 'unit'),
+      project('packages/plugin-mikrotik', 'unit'),
+      project('packages/plugin-alerts', 'unit'),
+      project('packages/simulator', 'unit'),
+      project('examples/plugin-template', 'unit'),
+      project('packages/plugin-postgres', 'services'),
+      project('packages/plugin-cluster', 'services'),
+      project('packages/plugin-remote-write', 'services'),
+      project('examples/custom-app', 'services'),
+      project('examples/server', 'services', { exclude: BROWSER_TESTS }),
+      project('examples/server', 'browser', { name: 'server-browser', include: BROWSER_TESTS }),
       // Packs every package, installs the tarballs in a fresh project, builds and runs the examples there.
-      project('test/packaging', { include: ['**/*.test.ts'], testTimeout: 300_000 }),
+      project('test/packaging', 'services', { include: ['**/*.test.ts'], testTimeout: 300_000 }),
     ],
   },
 });

@@ -36,7 +36,8 @@ describe('ispmonitor CLI (real process)', () => {
     }
     expect((await runCli(['--no-such-flag'])).code).toBe(2);
     expect((await runCli(['poll'])).code).toBe(2);
-  });
+    // Twelve process starts, each loading the whole server: minutes on a loaded machine.
+  }, 120_000);
 
   it('config validate: 0 for a good file, 2 with file, line and path for a bad one', async () => {
     const good = join(dir, 'good.yaml');

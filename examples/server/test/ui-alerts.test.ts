@@ -13,10 +13,10 @@ import { type AlertsFixture, startAlertsFixture } from './support/alerts-fixture
 import {
   ARTIFACTS,
   browserAvailability,
-  buildUi,
   launchBrowser,
   serverServesUi,
   serveUi,
+  uiReady,
 } from './support/browser.js';
 
 const availability = browserAvailability();
@@ -51,7 +51,7 @@ describe.skipIf(!availability.ok)('alerts as a team in two browsers', () => {
   const shot = (p: Page, name: string) => p.screenshot({ path: join(ARTIFACTS, `${name}.png`) });
 
   beforeAll(async () => {
-    buildUi();
+    uiReady();
     fixture = await startAlertsFixture();
     if (await serverServesUi(fixture.url)) base = fixture.url;
     else {

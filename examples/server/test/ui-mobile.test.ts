@@ -5,10 +5,10 @@ import { DEMO_LOGIN, type Demo, startDemo } from '../src/cli/demo.js';
 import {
   ARTIFACTS,
   browserAvailability,
-  buildUi,
   launchBrowser,
   serverServesUi,
   serveUi,
+  uiReady,
 } from './support/browser.js';
 
 const availability = browserAvailability();
@@ -98,7 +98,7 @@ describe.skipIf(!availability.ok)('every page at 375 px in Chromium', () => {
   };
 
   beforeAll(async () => {
-    buildUi();
+    uiReady();
     demo = await startDemo({ apiPort: 0, metricsPort: 0, interval: '5s', routers: 4, print: () => {} });
     router = demo.monitor.devices.list()[0]?.device.id ?? '';
     apiUrl = demo.server.urls.api;

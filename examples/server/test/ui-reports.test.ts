@@ -7,10 +7,10 @@ import { DEMO_LOGIN, type Demo, startDemo } from '../src/cli/demo.js';
 import {
   ARTIFACTS,
   browserAvailability,
-  buildUi,
   launchBrowser,
   serverServesUi,
   serveUi,
+  uiReady,
 } from './support/browser.js';
 
 const availability = browserAvailability();
@@ -38,7 +38,7 @@ describe.skipIf(!availability.ok)('availability report in Chromium', () => {
   const now = Date.now();
 
   beforeAll(async () => {
-    buildUi();
+    uiReady();
     demo = await startDemo({ apiPort: 0, metricsPort: 0, interval: '30s', routers: 8, print: () => {} });
     routers = demo.monitor.devices.list().length;
     // Two routers the demo's staged problems leave alone (their live status stays up).

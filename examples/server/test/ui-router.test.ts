@@ -7,10 +7,10 @@ import {
   A11Y_SCRIPT,
   ARTIFACTS,
   browserAvailability,
-  buildUi,
   launchBrowser,
   serverServesUi,
   serveUi,
+  uiReady,
 } from './support/browser.js';
 
 const availability = browserAvailability();
@@ -91,7 +91,7 @@ describe.skipIf(!availability.ok)('router page in Chromium', { timeout: 120_000 
   };
 
   beforeAll(async () => {
-    buildUi();
+    uiReady();
     demo = await startDemo({ apiPort: 0, metricsPort: 0, interval: '2s', routers: 4, print: () => {} });
     const apiUrl = demo.server.urls.api;
     if (await serverServesUi(apiUrl)) base = apiUrl;

@@ -7,10 +7,10 @@ import {
   A11Y_SCRIPT,
   ARTIFACTS,
   browserAvailability,
-  buildUi,
   launchBrowser,
   serverServesUi,
   serveUi,
+  uiReady,
 } from './support/browser.js';
 
 const availability = browserAvailability();
@@ -36,7 +36,7 @@ describe.skipIf(!availability.ok)('global search and subscriber pages in Chromiu
   const shot = (name: string) => page.screenshot({ path: join(ARTIFACTS, `${name}.png`) });
 
   beforeAll(async () => {
-    buildUi();
+    uiReady();
     demo = await startDemo({ apiPort: 0, metricsPort: 0, interval: '5s', routers: 4, print: () => {} });
     router = demo.monitor.devices.list()[0]?.device.id ?? '';
     const now = Date.now();

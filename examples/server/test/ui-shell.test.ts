@@ -5,10 +5,10 @@ import { DEMO_LOGIN, type Demo, startDemo } from '../src/cli/demo.js';
 import {
   ARTIFACTS,
   browserAvailability,
-  buildUi,
   launchBrowser,
   serverServesUi,
   serveUi,
+  uiReady,
 } from './support/browser.js';
 
 const availability = browserAvailability();
@@ -49,7 +49,7 @@ describe.skipIf(!availability.ok)('web UI shell in Chromium', () => {
   };
 
   beforeAll(async () => {
-    buildUi();
+    uiReady();
     demo = await startDemo({ apiPort: 0, metricsPort: 0, interval: '5s', routers: 8, print: () => {} });
     const apiUrl = demo.server.urls.api;
     if (await serverServesUi(apiUrl)) base = apiUrl;

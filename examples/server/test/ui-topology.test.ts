@@ -7,10 +7,10 @@ import { DEMO_LOGIN, type Demo, startDemo } from '../src/cli/demo.js';
 import {
   ARTIFACTS,
   browserAvailability,
-  buildUi,
   launchBrowser,
   serverServesUi,
   serveUi,
+  uiReady,
 } from './support/browser.js';
 import { waitFor } from './support/harness.js';
 
@@ -45,7 +45,7 @@ describe.skipIf(!availability.ok)('topology in Chromium', () => {
   };
 
   beforeAll(async () => {
-    buildUi();
+    uiReady();
     demo = await startDemo({ apiPort: 0, metricsPort: 0, interval: '5s', routers: 12, print: () => {} });
     const bng = demo.monitor.devices.list().find((d) => d.device.driver === 'mikrotik')?.device as Device;
     await demo.monitor.devices.add({

@@ -6,10 +6,10 @@ import {
   A11Y_SCRIPT,
   ARTIFACTS,
   browserAvailability,
-  buildUi,
   launchBrowser,
   serverServesUi,
   serveUi,
+  uiReady,
 } from './support/browser.js';
 
 const availability = browserAvailability();
@@ -87,7 +87,7 @@ describe.skipIf(!availability.ok)('web UI in Chromium', () => {
   };
 
   beforeAll(async () => {
-    buildUi();
+    uiReady();
     demo = await startDemo({
       apiPort: 0,
       metricsPort: 0,

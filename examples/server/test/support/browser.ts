@@ -42,7 +42,11 @@ export function launchBrowser(): Promise<Browser> {
   });
 }
 
-/** Builds the UI (Vite) so the tests run what the sources say now. */
+/**
+ * Builds the UI (Vite) so the tests run what the sources say now. Run once per test run, by the
+ * browser project's global setup (`build-ui.global.ts`): a build empties `ui/dist` first, so a
+ * build in one test file would pull the assets from under a page another file has open.
+ */
 export function buildUi(): void {
   const vite = join(REPO, 'node_modules/vite/bin/vite.js');
   execFileSync(
@@ -53,6 +57,13 @@ export function buildUi(): void {
       stdio: 'pipe',
     },
   );
+  mkdirSync(ARTIFACTS, { recursive: true });
+}
+
+/** Checks that the global setup built the UI, and makes the screenshot folder. */
+export function uiReady(): void {
+  if (!existsSync(join(UI_DIST, 'index.html')))
+    throw new Error(`${UI_DIST}/index.html is missing: the browser tests' global setup builds the UI`);
   mkdirSync(ARTIFACTS, { recursive: true });
 }
 
