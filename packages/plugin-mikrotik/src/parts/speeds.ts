@@ -59,8 +59,16 @@ export async function portSpeeds(scope: PollScope, rows: readonly Row[]): Promis
   const { ports, key } = linkedPorts(rows);
   const known = scope.memory.speeds;
   const fresh = known && known.key === key && scope.now - known.at < scope.reprobeMs && scope.now >= known.at;
-  if (fresh || ports.length === 0 || scope.fatal) return known?.byName ?? new Map();
-  if (scope.memory.missing.skip(MONITOR, scope.now)) return known?.byName ?? new Map();
+  if (fresh || scope.fatal) return known?.byName ?? new Map();
+  // What was known, for the ports still linked: a port without a link has no speed.
+  const kept = (): Map<string, number> => {
+    const linked = new Set(ports.map((p) => p.name));
+    return new Map([...(known?.byName ?? [])].filter(([name]) => linked.has(name)));
+  };
+  if (ports.length === 0 || scope.memory.missing.skip(MONITOR, scope.now)) {
+    scope.memory.speeds = { at: scope.now, key, byName: kept() };
+    return scope.memory.speeds.byName;
+  }
   const byName = new Map<string, number>();
   try {
     for (let i = 0; i < ports.length; i += BATCH) {
@@ -83,7 +91,7 @@ export async function portSpeeds(scope: PollScope, rows: readonly Row[]): Promis
       err instanceof MikrotikError ? err : new MikrotikError(MikrotikErrorCodes.INTERNAL, String(err));
     if (CONNECTION_CODES.has(e.code)) {
       scope.fatal ??= e;
-      return known?.byName ?? new Map();
+      return kept();
     }
     // "no such command" (no ethernet menu) is remembered like any missing menu; anything else
     // (a port renamed between the two reads: "no such item") waits for the next change.
@@ -92,7 +100,7 @@ export async function portSpeeds(scope: PollScope, rows: readonly Row[]): Promis
     } else {
       scope.partErrors.push({ part: MONITOR, code: e.code, message: e.message });
     }
-    scope.memory.speeds = { at: scope.now, key, byName: known?.byName ?? new Map() };
+    scope.memory.speeds = { at: scope.now, key, byName: kept() };
     return scope.memory.speeds.byName;
   }
   scope.memory.speeds = { at: scope.now, key, byName };
