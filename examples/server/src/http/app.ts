@@ -33,6 +33,10 @@ export interface RouteInfo {
   method: string;
   url: string;
   public: boolean;
+  /** The role the route declares (`config.role`); absent: viewer for GET/HEAD, operator otherwise. */
+  role?: string;
+  /** Its request schemas, for the security suite's fuzzing. */
+  schema?: { body?: unknown; querystring?: unknown; params?: unknown };
 }
 
 declare module 'fastify' {
@@ -72,10 +76,16 @@ export async function buildApp(ctx: ServerContext, options: BuildAppOptions = {}
   app.addHook('onRoute', (r) => {
     const methods = Array.isArray(r.method) ? r.method : [r.method];
     for (const method of methods) {
+      const config = r.config as { public?: boolean; role?: string } | undefined;
+      const schema = r.schema as RouteInfo['schema'] | undefined;
       routes.push({
         method,
         url: r.url,
-        public: Boolean((r.config as { public?: boolean } | undefined)?.public),
+        public: Boolean(config?.public),
+        ...(config?.role ? { role: config.role } : {}),
+        ...(schema
+          ? { schema: { body: schema.body, querystring: schema.querystring, params: schema.params } }
+          : {}),
       });
     }
   });
