@@ -78,9 +78,60 @@ export function seriesLabels(name: string, labels: Labels, external: Labels): Wi
   return list;
 }
 
-/** A stable identity of a series before sanitising (name and labels in key order). */
-export function seriesKey(name: string, labels: Labels): string {
-  let key = name;
-  for (const k of Object.keys(labels).sort()) key += `\u0000${k}\u0001${labels[k]}`;
-  return key;
+/** FNV-1a over a string's UTF-16 code units, from `h`. */
+function fnv(h: number, text: string): number {
+  let x = h;
+  for (let i = 0; i < text.length; i++) {
+    x ^= text.charCodeAt(i);
+    x = Math.imul(x, 0x01000193);
+  }
+  return x;
+}
+const FNV_BASIS = 0x811c9dc5;
+
+/** Inserts a label in name order; false when the name is there already (two labels sanitised alike). */
+function insertSorted(list: WireLabel[], name: string, value: string): boolean {
+  let i = list.length;
+  while (i > 0 && (list[i - 1] as WireLabel).name > name) i--;
+  if (i > 0 && (list[i - 1] as WireLabel).name === name) return false;
+  list.splice(i, 0, { name, value });
+  return true;
+}
+
+/**
+ * `seriesLabels` and a 32-bit hash of the series (its name and own labels, whatever their key
+ * order) in one pass: the send path's per-sample work, kept to one small array and no sorting of
+ * keys. Sanitising collisions (rare) take `seriesLabels`' general path.
+ */
+export function wireSeries(
+  name: string,
+  labels: Labels,
+  external: Labels,
+): { labels: WireLabel[]; hash: number } {
+  let list: WireLabel[] = [{ name: '__name__', value: metricName(name) }];
+  let hash = fnv(FNV_BASIS, name);
+  let collided = false;
+  for (const k in labels) {
+    const value = labels[k];
+    if (value === undefined || value === '' || k === '__name__') continue;
+    // Summed, so the key order of the sample's labels does not matter.
+    hash = (hash + fnv(fnv(FNV_BASIS, k) ^ 0xff, value)) | 0;
+    if (!collided && !insertSorted(list, labelName(k), value)) collided = true;
+  }
+  if (collided) list = seriesLabels(name, labels, external);
+  else {
+    for (const k in external) {
+      const value = external[k];
+      if (value === undefined || value === '') continue;
+      insertSorted(list, labelName(k), value);
+    }
+  }
+  // murmur3's finaliser: nearby hashes land on different shards.
+  let h = hash;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return { labels: list, hash: h >>> 0 };
 }

@@ -1,15 +1,7 @@
-import {
-  type Clock,
-  describeError,
-  type Logger,
-  type Sample,
-  type Sink,
-  sleep,
-  stableHash,
-} from '@ispmonitor/core';
+import { type Clock, describeError, type Logger, type Sample, type Sink, sleep } from '@ispmonitor/core';
 import { compressSync } from 'snappy';
 import { HttpPoster } from './http.js';
-import { seriesKey, seriesLabels } from './labels.js';
+import { wireSeries } from './labels.js';
 import type { RemoteWriteMetrics } from './metrics.js';
 import { type RemoteWriteOptions, type RemoteWriteTarget, targetName } from './options.js';
 import { encodeWriteRequest, type WireSeries } from './proto.js';
@@ -93,47 +85,35 @@ export class TargetSink implements Sink {
       throw new Error(`remote write to ${target} stopped with ${unsent} samples unsent (closing)`);
   }
 
-  /** Series of the batch by shard; samples older than `spool.maxAge` are left out and counted. */
+  /**
+   * The batch as one wire series per sample, by shard (a series' hash picks its shard), in batch
+   * order: a series polled twice in one batch keeps its time order. Samples older than
+   * `spool.maxAge` are left out and counted.
+   */
   #group(batch: Sample[]): WireSeries[][] {
     const count = this.options.shards;
-    const maps = Array.from({ length: count }, () => new Map<string, WireSeries & { sorted: boolean }>());
+    const shards: WireSeries[][] = Array.from({ length: count }, () => []);
     const oldest = this.clock.now() - this.options.spool.maxAge;
+    const external = this.options.externalLabels;
     let tooOld = 0;
     for (const sample of batch) {
       if (sample.ts < oldest) {
         tooOld++;
         continue;
       }
-      const key = seriesKey(sample.name, sample.labels);
-      const map = maps[count === 1 ? 0 : stableHash(key) % count] as Map<
-        string,
-        WireSeries & { sorted: boolean }
-      >;
-      let series = map.get(key);
-      if (!series) {
-        series = {
-          labels: seriesLabels(sample.name, sample.labels, this.options.externalLabels),
-          samples: [],
-          sorted: true,
-        };
-        map.set(key, series);
-      }
-      const ts = Math.round(sample.ts);
-      const last = series.samples.at(-1);
-      if (last && last.timestamp > ts) series.sorted = false;
+      const { labels, hash } = wireSeries(sample.name, sample.labels, external);
       // float64 is what remote write carries: a bigint counter beyond 2^53 is rounded here.
-      series.samples.push({ value: Number(sample.value), timestamp: ts });
+      const value = typeof sample.value === 'number' ? sample.value : Number(sample.value);
+      (shards[hash % count] as WireSeries[]).push({
+        labels,
+        samples: [{ value, timestamp: Math.round(sample.ts) }],
+      });
     }
     if (tooOld > 0) {
       this.metrics.dropped.inc({ target: this.target, reason: 'too_old' }, tooOld);
       this.#logOnce('too_old', 'remote write: samples older than spool.maxAge dropped', { samples: tooOld });
     }
-    return maps.map((m) =>
-      [...m.values()].map((s) => ({
-        labels: s.labels,
-        samples: s.sorted ? s.samples : s.samples.sort((a, b) => a.timestamp - b.timestamp),
-      })),
-    );
+    return shards;
   }
 
   /** A shard's series cut into requests of at most `maxSamplesPerSend` samples, in order. */
@@ -164,7 +144,13 @@ export class TargetSink implements Sink {
 
   /** Sends one request until it is accepted or refused (true), or the sink closes (false). */
   async #send(request: WireSeries[], count: number): Promise<boolean> {
-    const body = compressSync(Buffer.from(encodeWriteRequest(request)));
+    const encoded = encodeWriteRequest(request);
+    // protobufjs hands back a Buffer on Node: compressed without a copy.
+    const body = compressSync(
+      Buffer.isBuffer(encoded)
+        ? encoded
+        : Buffer.from(encoded.buffer, encoded.byteOffset, encoded.byteLength),
+    );
     const target = this.target;
     let attempt = 0;
     for (;;) {

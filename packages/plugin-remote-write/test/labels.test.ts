@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { labelName, metricName, seriesLabels } from '../src/labels.js';
+import { labelName, metricName, seriesLabels, wireSeries } from '../src/labels.js';
 
 const wire = (name: string, labels: Record<string, string>, external: Record<string, string> = {}) =>
   Object.fromEntries(seriesLabels(name, labels, external).map((l) => [l.name, l.value]));
@@ -48,5 +48,22 @@ describe('name and label sanitising (the README table)', () => {
       device: 'r1',
       site: 'BEY',
     });
+  });
+});
+
+describe('the send path (wireSeries)', () => {
+  it('gives the labels of seriesLabels, and one hash whatever the key order', () => {
+    const cases: Array<[string, Record<string, string>, Record<string, string>]> = [
+      ['interface_in_octets_total', { device: 'r1', ifName: 'ether1', Site: 'BEY' }, {}],
+      ['m', { ifName: 'x', device: 'r1', empty: '', __name__: 'n' }, { cluster: 'eu', device: 'ignored' }],
+      ['m', { 'a-b': '2', a_b: '1' }, {}],
+    ];
+    for (const [name, labels, external] of cases) {
+      const a = wireSeries(name, labels, external);
+      expect(a.labels).toEqual(seriesLabels(name, labels, external));
+      const reversed = Object.fromEntries(Object.entries(labels).reverse());
+      expect(wireSeries(name, reversed, external).hash).toBe(a.hash);
+    }
+    expect(wireSeries('m', { device: 'r1' }, {}).hash).not.toBe(wireSeries('m', { device: 'r2' }, {}).hash);
   });
 });
