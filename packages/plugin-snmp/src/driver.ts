@@ -15,6 +15,7 @@ import {
   type SystemFact,
   systemClock,
 } from '@ispmonitor/core';
+import { engineKey } from './engine-cache.js';
 import { SnmpError, SnmpErrorCodes } from './errors.js';
 import type { DeviceMemory, PartContext } from './parts/context.js';
 import { type ProfileName, partsFor, profileFor, vendorOf } from './profiles.js';
@@ -28,6 +29,17 @@ const SYS = {
   upTime: '1.3.6.1.2.1.1.3.0',
   name: '1.3.6.1.2.1.1.5.0',
 };
+
+/**
+ * Errors of a poll's first request that may mean the cached SNMPv3 engine state is stale (the
+ * agent was replaced, or its boots/time moved in a way net-snmp's one automatic resend did not
+ * cover): the request is repeated once with a fresh discovery before the device is blamed.
+ */
+const STALE_ENGINE_CODES: ReadonlySet<string> = new Set([
+  SnmpErrorCodes.AUTH,
+  SnmpErrorCodes.BAD_RESPONSE,
+  SnmpErrorCodes.DECRYPT,
+]);
 
 /** Timeouts of parts tolerated in one poll before the remaining parts are skipped. */
 const MAX_PART_TIMEOUTS = 2;
@@ -45,8 +57,8 @@ export interface SnmpDriver extends Driver {
   memoryOf(deviceId: string): Readonly<DeviceMemory> | undefined;
   /** Drops what the driver remembers about a device (called when it is removed). */
   forget(deviceId: string): void;
-  /** Requests sent and varbinds received since the driver was made. */
-  readonly stats: { requests: number; varbinds: number; polls: number };
+  /** Requests sent, datagrams sent (round trips, with discovery and retries) and varbinds received since the driver was made. */
+  readonly stats: { requests: number; datagrams: number; varbinds: number; polls: number };
 }
 
 /** Parses `device.snmp`, remembering the result per settings object so polls don't re-parse. */
@@ -72,7 +84,7 @@ export function createSnmpDriver(options: SnmpDriverOptions = {}): SnmpDriver {
   const clock = options.clock ?? systemClock;
   const memories = new Map<string, DeviceMemory>();
   const parsed = new WeakMap<object, SnmpSettings>();
-  const stats = { requests: 0, varbinds: 0, polls: 0 };
+  const stats = { requests: 0, datagrams: 0, varbinds: 0, polls: 0 };
 
   const memoryFor = (device: Device, settings: SnmpSettings): DeviceMemory => {
     let m = memories.get(device.id);
@@ -100,13 +112,32 @@ export function createSnmpDriver(options: SnmpDriverOptions = {}): SnmpDriver {
     const partErrors: PartError[] = [];
     const ts = clock.now();
     let session: SnmpSession | undefined;
+    const target = { host: device.host, port: settings.port ?? device.port ?? 161 };
+    const key =
+      settings.version === '3'
+        ? engineKey(`${target.host}:${target.port}`, settings.username ?? '', settings.context ?? '')
+        : undefined;
+    const cached = key !== undefined && memory.engine?.key === key ? memory.engine : undefined;
+    const count = (s: SnmpSession) => {
+      stats.requests += s.requests;
+      stats.datagrams += s.datagrams;
+      stats.varbinds += s.varbinds;
+    };
     try {
-      session = new SnmpSession(
-        { host: device.host, port: settings.port ?? device.port ?? 161 },
-        settings,
-        ctx.signal,
-      );
-      const sys = await session.get(Object.values(SYS)).then((vbs) => new Map(vbs.map((vb) => [vb.oid, vb])));
+      session = new SnmpSession(target, settings, ctx.signal, cached);
+      let sysVarbinds: Awaited<ReturnType<SnmpSession['get']>>;
+      try {
+        sysVarbinds = await session.get(Object.values(SYS));
+      } catch (err) {
+        if (!cached || !(err instanceof SnmpError) || !STALE_ENGINE_CODES.has(err.code)) throw err;
+        // Stale engine state: forget it and discover again on a new session, once.
+        memory.engine = undefined;
+        session.close();
+        count(session);
+        session = new SnmpSession(target, settings, ctx.signal);
+        sysVarbinds = await session.get(Object.values(SYS));
+      }
+      const sys = new Map(sysVarbinds.map((vb) => [vb.oid, vb]));
       const system: SystemFact = {};
       const name = textValue(sys.get(SYS.name));
       const descr = textValue(sys.get(SYS.descr));
@@ -183,14 +214,16 @@ export function createSnmpDriver(options: SnmpDriverOptions = {}): SnmpDriver {
         err instanceof SnmpError
           ? err
           : new SnmpError(SnmpErrorCodes.INTERNAL, `poll failed: ${(err as Error)?.message ?? String(err)}`);
+      // Credentials or agent may have changed: the next poll starts with discovery.
+      if (STALE_ENGINE_CODES.has(e.code)) memory.engine = undefined;
       const result: PollResult = { samples, error: { code: e.code, message: e.message } };
       if (partErrors.length > 0) result.partErrors = partErrors;
       return result;
     } finally {
       if (session) {
+        if (key !== undefined) memory.engine = session.engine(key) ?? memory.engine;
         session.close();
-        stats.requests += session.requests;
-        stats.varbinds += session.varbinds;
+        count(session);
       }
     }
   }

@@ -5,6 +5,7 @@
  */
 import snmp, { type Session, type Varbind } from 'net-snmp';
 import { installFastOidReader } from './ber-oid.js';
+import { type EngineState, readEngine, writeEngine } from './engine-cache.js';
 import { SnmpError, SnmpErrorCodes, toSnmpError } from './errors.js';
 import type { SnmpSettings } from './settings.js';
 
@@ -40,8 +41,14 @@ export class SnmpSession {
   requests = 0;
   /** Varbinds received. */
   varbinds = 0;
+  /** Datagrams sent (requests, SNMPv3 discovery and resends after a report, retries): the round trips. */
+  datagrams = 0;
 
-  constructor(target: SessionTarget, settings: SnmpSettings, signal?: AbortSignal) {
+  /**
+   * @param engine SNMPv3 engine state from an earlier poll of the same target and user: the first
+   *   request then skips discovery (see engine-cache.ts). Ignored for v1/v2c.
+   */
+  constructor(target: SessionTarget, settings: SnmpSettings, signal?: AbortSignal, engine?: EngineState) {
     installFastOidReader();
     const options = {
       port: target.port,
@@ -80,6 +87,7 @@ export class SnmpSession {
       this.#session = snmp.createSession(target.host, settings.community ?? '', options);
     }
     this.#harden();
+    if (engine && settings.version === '3') writeEngine(this.#session, engine);
     this.#signal = signal;
     if (signal?.aborted) this.close();
     else signal?.addEventListener('abort', this.#onAbort, { once: true });
@@ -106,6 +114,17 @@ export class SnmpSession {
     // net-snmp emits 'error' for undecodable datagrams; without a listener that would be thrown.
     s.on('error', () => {});
     s.dgram.on('error', () => this.close());
+    // Counted at the socket so discovery and retries, which net-snmp sends by itself, are seen too.
+    const send = s.dgram.send as (...args: unknown[]) => void;
+    (s.dgram as unknown as { send: (...args: unknown[]) => void }).send = (...args: unknown[]) => {
+      this.datagrams++;
+      send.apply(s.dgram, args);
+    };
+  }
+
+  /** The SNMPv3 engine state this session has learned so far (undefined for v1/v2c or before an authenticated answer). */
+  engine(key: string): EngineState | undefined {
+    return readEngine(this.#session, key);
   }
 
   /** Whether the session was closed (by `close()` or an abort). */

@@ -4,6 +4,7 @@
  */
 import type { Device, InventoryFacts, Labels, Logger, PartError, Sample } from '@ispmonitor/core';
 import type { Varbind } from 'net-snmp';
+import type { EngineState } from '../engine-cache.js';
 import { SnmpError, SnmpErrorCodes } from '../errors.js';
 import type { SnmpSession } from '../session.js';
 import type { SnmpSettings } from '../settings.js';
@@ -39,6 +40,8 @@ export interface DeviceMemory {
   configuredRepetitions: number;
   interfaces?: InterfaceCache;
   lastUptimeTicks?: number;
+  /** SNMPv3: the agent's engine ID, boots and time from the last poll, so the next one skips discovery. */
+  engine?: EngineState;
   /** Rows of the longest column on the last walk of each column set (see `walk`), to size requests. */
   walkRows?: Map<string, number>;
 }
