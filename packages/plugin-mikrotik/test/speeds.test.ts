@@ -80,13 +80,16 @@ describe.each<RouterOsProfileName>(['v6', 'v7.16', 'v7.18'])(
 );
 
 /** A poll scope whose connection answers `monitor` with `reply` (or fails with it). */
-function scopeWith(reply: Row[] | Error, now = 1_000_000): { scope: PollScope; asked: string[][] } {
+function scopeWith(
+  reply: Row[] | Error | ((words: readonly string[]) => Row[]),
+  now = 1_000_000,
+): { scope: PollScope; asked: string[][] } {
   const asked: string[][] = [];
   const conn = {
     async command(words: readonly string[]) {
       asked.push([...words]);
       if (reply instanceof Error) throw reply;
-      return reply;
+      return typeof reply === 'function' ? reply(words) : reply;
     },
   } as unknown as ApiConnection;
   const scope: PollScope = {
@@ -169,6 +172,58 @@ describe('portSpeeds on monitor replies', () => {
     await portSpeeds(scope, IFACES);
     expect(scope.fatal?.code).toBe(MikrotikErrorCodes.CLOSED);
     expect(scope.partErrors).toEqual([]);
+  });
+});
+
+describe('bonds', () => {
+  it('LACP: the sum of the linked slaves; active-backup: the fastest; a bond without a linked slave: none', async () => {
+    const rows: Row[] = [
+      ...IFACES,
+      { '.id': '*7', name: 'bond-lacp', type: 'bond', running: 'true' },
+      { '.id': '*8', name: 'bond-ab', type: 'bond', running: 'true' },
+      { '.id': '*9', name: 'bond-dark', type: 'bond', running: 'true' },
+      { '.id': '*A', name: 'bond-down', type: 'bond', running: 'false' },
+    ];
+    const { scope, asked } = scopeWith((words) =>
+      words[0] === MONITOR
+        ? [
+            { name: 'sfp-sfpplus1', rate: '10Gbps' },
+            { name: 'ether1', rate: '1Gbps' },
+            { name: 'ether3', rate: '1Gbps' },
+          ]
+        : [
+            { name: 'bond-lacp', slaves: 'ether1,ether3,ether2', mode: '802.3ad' },
+            { name: 'bond-ab', slaves: 'sfp-sfpplus1,ether1', mode: 'active-backup' },
+            { name: 'bond-dark', slaves: 'ether2', mode: 'balance-xor' },
+            { name: 'bond-down', slaves: 'ether3', mode: '802.3ad' },
+          ],
+    );
+    const speeds = await portSpeeds(scope, rows);
+    expect(asked[1]).toEqual(['/interface/bonding/print', '=.proplist=name,slaves,mode']);
+    expect(speeds.get('bond-lacp')).toBe(2e9);
+    expect(speeds.get('bond-ab')).toBe(10e9);
+    expect(speeds.has('bond-dark')).toBe(false);
+    expect(speeds.has('bond-down')).toBe(false);
+  });
+
+  it('an emulated router: a bond follows its slaves, and a router without bonds is not asked', async () => {
+    const router = await start({ profile: 'v7.16', interfaces: 4, bonds: { bond1: ['ether1', 'ether2'] } });
+    const driver = driverWith();
+    const device = routerDevice('r1', router.port);
+    const first = await driver.poll(device, pollContext());
+    expect(first.error).toBeUndefined();
+    expect(first.partErrors).toBeUndefined();
+    const both = Number(speedOf(first, 'ether1')) + Number(speedOf(first, 'ether2'));
+    expect(speedOf(first, 'bond1')).toBe(both);
+    expect(first.facts?.interfaces?.find((f) => f.name === 'bond1')?.speedBps).toBe(both);
+    router.model.setLink('ether2', false);
+    const second = await driver.poll(device, pollContext());
+    expect(speedOf(second, 'bond1')).toBe(10e9);
+    expect(router.requests.get('/interface/bonding/print')).toBe(2);
+
+    const plain = await start({ profile: 'v7.16', interfaces: 4 });
+    await driver.poll(routerDevice('r2', plain.port), pollContext());
+    expect(plain.requests.get('/interface/bonding/print')).toBeUndefined();
   });
 });
 

@@ -80,4 +80,25 @@ describe('/interface/ethernet/monitor', () => {
     const reply = await c.run(['/interface/ethernet/monitor', '=numbers=ether1', '=once=']);
     expect(attrs(reply[0] ?? []).message).toMatch(/no such command/);
   });
+
+  it('bonds: listed in /interface after the ports, with their slaves in /interface/bonding', async () => {
+    const { r, c } = await router({ interfaces: 4, bonds: { bond1: ['ether1', 'ether2'] } });
+    const all = rows(await c.run(['/interface/print', '=.proplist=.id,name,type,running,rx-byte']));
+    const bond = all.find((x) => x.name === 'bond1');
+    expect(bond).toMatchObject({ '.id': '*5', type: 'bond', running: 'true' });
+    const slaves = all.filter((x) => x.name === 'ether1' || x.name === 'ether2');
+    expect(Number(bond?.['rx-byte'])).toBe(slaves.reduce((a, x) => a + Number(x['rx-byte']), 0));
+    const bonding = rows(await c.run(['/interface/bonding/print']));
+    expect(bonding).toEqual([
+      expect.objectContaining({ name: 'bond1', slaves: 'ether1,ether2', mode: '802.3ad' }),
+    ]);
+    // Not an ethernet port: monitor refuses it, as RouterOS does.
+    const mon = await c.run(['/interface/ethernet/monitor', '=numbers=bond1', '=once=']);
+    expect(mon[0]?.[0]).toBe('!trap');
+    // Running while one slave has a link.
+    r.model.setLink('ether1', false);
+    r.model.setLink('ether2', false);
+    const down = rows(await c.run(['/interface/print', '?name=bond1', '=.proplist=running']));
+    expect(down).toEqual([{ running: 'false' }]);
+  });
 });

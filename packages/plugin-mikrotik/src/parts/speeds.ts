@@ -4,14 +4,18 @@
  * speed, and `/interface/ethernet`'s `speed` is the forced setting (used only with
  * auto-negotiation off), not what the link negotiated.
  *
+ * Bonds get theirs from their slaves (`./bonds.ts`).
+ *
  * `monitor` reads each port's PHY (and an SFP's EEPROM), which is slow on some boards: it runs only
- * when the set of linked ports changes (a port comes up, goes down, flaps or is renamed) and
- * otherwise once per `reprobeInterval`; every poll in between reuses the speeds.
+ * when the set of linked ports changes (a port comes up, goes down, flaps or is renamed, a bond
+ * comes up or goes down) and otherwise once per `reprobeInterval`; every poll in between reuses
+ * the speeds.
  */
 
 import type { Row } from '../api/connection.js';
 import { MikrotikError, MikrotikErrorCodes } from '../errors.js';
 import { parseRate } from '../values.js';
+import { bondSpeeds } from './bonds.js';
 import { CONNECTION_CODES, type PollScope } from './context.js';
 
 /** The command; also the missing-menu memory's key. */
@@ -37,17 +41,26 @@ interface LinkedPort {
   name: string;
 }
 
-/** The ethernet ports of `/interface` rows that have a link, and what identifies their state. */
-function linkedPorts(rows: readonly Row[]): { ports: LinkedPort[]; key: string } {
+/**
+ * The ethernet ports and bonds of `/interface` rows that have a link, and what identifies their
+ * state.
+ */
+function linkedPorts(rows: readonly Row[]): { ports: LinkedPort[]; bonds: string[]; key: string } {
   const ports: LinkedPort[] = [];
+  const bonds: string[] = [];
   const key: string[] = [];
   for (const r of rows) {
-    if (r.type !== 'ether' || r.running !== 'true' || !r.name) continue;
+    if (r.running !== 'true' || !r.name) continue;
+    if (r.type === 'bond') {
+      bonds.push(r.name);
+      key.push(`bond\u0000${r.name}`);
+    }
+    if (r.type !== 'ether') continue;
     const id = r['.id'] && /^\*[0-9A-Fa-f]{1,16}$/.test(r['.id']) ? r['.id'] : r.name;
     ports.push({ id, name: r.name });
     key.push(`${id}\u0000${r.name}\u0000${r['link-downs'] ?? ''}`);
   }
-  return { ports, key: key.join('\u0001') };
+  return { ports, bonds, key: key.join('\u0001') };
 }
 
 /**
@@ -56,13 +69,13 @@ function linkedPorts(rows: readonly Row[]): { ports: LinkedPort[]; key: string }
  * keeps what was known and is a part error; the next read is on the next change or re-probe.
  */
 export async function portSpeeds(scope: PollScope, rows: readonly Row[]): Promise<Map<string, number>> {
-  const { ports, key } = linkedPorts(rows);
+  const { ports, bonds, key } = linkedPorts(rows);
   const known = scope.memory.speeds;
   const fresh = known && known.key === key && scope.now - known.at < scope.reprobeMs && scope.now >= known.at;
   if (fresh || scope.fatal) return known?.byName ?? new Map();
   // What was known, for the ports still linked: a port without a link has no speed.
   const kept = (): Map<string, number> => {
-    const linked = new Set(ports.map((p) => p.name));
+    const linked = new Set([...ports.map((p) => p.name), ...bonds]);
     return new Map([...(known?.byName ?? [])].filter(([name]) => linked.has(name)));
   };
   if (ports.length === 0 || scope.memory.missing.skip(MONITOR, scope.now)) {
@@ -103,6 +116,7 @@ export async function portSpeeds(scope: PollScope, rows: readonly Row[]): Promis
     scope.memory.speeds = { at: scope.now, key, byName: kept() };
     return scope.memory.speeds.byName;
   }
+  for (const [bond, bps] of await bondSpeeds(scope, bonds, byName)) byName.set(bond, bps);
   scope.memory.speeds = { at: scope.now, key, byName };
   return byName;
 }

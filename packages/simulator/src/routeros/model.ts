@@ -54,6 +54,11 @@ export interface RouterModelOptions {
   missingMenus?: string[];
   /** Uptime at the start, seconds. Default 1 day + a seeded amount. */
   bootUptimeSeconds?: number;
+  /**
+   * Bonding interfaces (LACP, `802.3ad`) by name, with their slave ports, e.g.
+   * `{ bond1: ['ether1', 'ether2'] }`. Default none.
+   */
+  bonds?: Record<string, string[]>;
 }
 
 /** A router's state, with the options resolved. */
@@ -75,6 +80,8 @@ export class RouterModel {
   readonly missingMenus: ReadonlySet<string>;
   /** The subscriber model's view of this router. */
   readonly subscribers: SubscriberPlan;
+  /** Bonding interfaces and their slave ports. */
+  readonly bonds: ReadonlyMap<string, readonly string[]>;
   /** Ports whose link was taken down (`setLink`), and how often each port went down that way. */
   readonly pulledLinks = new Set<number>();
   readonly extraLinkDowns = new Map<number, number>();
@@ -95,6 +102,7 @@ export class RouterModel {
     this.now = options.now ?? Date.now;
     this.startedAt = this.now();
     this.missingMenus = new Set(options.missingMenus ?? []);
+    this.bonds = new Map(Object.entries(options.bonds ?? {}));
     this.bootUptime = options.bootUptimeSeconds ?? 86_400 + (this.seed % 1000) * 60;
     const fleet = options.fleet ?? { index: 0, size: 1 };
     this.subscribers = {

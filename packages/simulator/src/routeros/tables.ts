@@ -4,6 +4,7 @@
  * `../shared/data/routeros` (checked by a test); v6 differences come from the profile.
  */
 import { ipAddresses, ipv6Addresses } from './addresses.js';
+import { bondInterfaces, bondingRows } from './bonding.js';
 import { linkUp, portDisabled, portRunning, portType } from './ethernet.js';
 import { formatRosDate, formatRosDuration, hashInt, ipOf, macOf } from './format.js';
 import { arp, leases, registrations, wirelessInterfaces } from './lan-tables.js';
@@ -76,6 +77,11 @@ export function resourceAt(m: RouterModel, t: number): { load: number; usedMemor
 }
 
 function interfaces(m: RouterModel): Row[] {
+  const ports = physicalPorts(m);
+  return m.bonds.size > 0 ? [...ports, ...bondInterfaces(m, ports)] : ports;
+}
+
+function physicalPorts(m: RouterModel): Row[] {
   const t = m.elapsed();
   return m.interfaceNames.map((name, i) => {
     const disabled = portDisabled(i);
@@ -194,6 +200,8 @@ export function menuRows(m: RouterModel, path: string): Row[] | undefined {
       return health(m);
     case '/interface':
       return m.pppSessions > 0 ? [...interfaces(m), ...pppoeInterfaces(m)] : interfaces(m);
+    case '/interface/bonding':
+      return bondingRows(m);
     case '/ip/arp':
       return arp(m);
     case '/ip/address':
