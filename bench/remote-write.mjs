@@ -1,0 +1,287 @@
+// Remote write: client CPU per sample and bytes on the wire per sample, at a steady fleet rate.
+//
+//   npx tsc -b packages/plugin-remote-write && node bench/remote-write.mjs [--routers N] [--seconds S]
+//
+// A fleet of N routers polled every 60 s, 321 samples a poll (24 interfaces × 13 series + 9 device
+// series: 53,500 samples/s at 10,000 routers), spread evenly over the minute. Samples go through
+// the plugin's sink in batches of up to 5,000, one write at a time (as core's sink runner hands
+// them over), to each receiver in turn:
+// - `null`: a separate Node process that reads each request and answers 204 (nothing but the client
+//   is measured in this process);
+// - `victoria-metrics` and `prometheus` (Debian packages) when installed, started on loopback in a
+//   temp folder; their own CPU per sample is read from /proc.
+// Client CPU per sample = (this process's CPU while sending − its CPU producing the same samples
+// without sending) / samples accepted. Bytes per sample = request bytes after snappy / samples.
+// Defaults are small (1,000 routers, 20 s per receiver) for a shared machine; the full size is
+// `--routers 10000 --seconds 60`.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createMonitor, tokens } from '@ispmonitor/core';
+import { remoteWrite } from '@ispmonitor/plugin-remote-write';
+import { silent } from './support/silent.mjs';
+
+const quick = process.env.BENCH_QUICK === '1';
+const arg = (name, fallback) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+};
+const ROUTERS = arg('routers', quick ? 200 : 1000);
+const SECONDS = arg('seconds', quick ? 8 : 20);
+const WARMUP_MS = 2000;
+const TICK_MS = 100;
+const BATCH = 5000;
+const PER_POLL = 321;
+const rate = (ROUTERS * PER_POLL) / 60;
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const freePort = () =>
+  new Promise((resolve) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+/** CPU seconds of another process, from /proc (utime + stime, in clock ticks of 1/100 s). */
+const procCpu = (pid) => {
+  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(f[11]) + Number(f[12])) / 100;
+};
+
+// One poll's series of a router: names and labels built once, values and timestamps per poll.
+const COUNTERS = [
+  'in_octets',
+  'out_octets',
+  'in_packets',
+  'out_packets',
+  'in_errors',
+  'out_errors',
+  'in_discards',
+  'out_discards',
+];
+const GAUGES = ['oper_up', 'admin_up', 'speed_bps', 'in_utilisation_ratio', 'out_utilisation_ratio'];
+function routerSeries(r) {
+  const device = `bench-r${r}`;
+  const out = [];
+  for (let i = 0; i < 24; i++) {
+    const labels = { device, ifName: `ether${i + 1}`, site: `S${r % 50}` };
+    for (const c of COUNTERS) out.push({ name: `interface_${c}_total`, labels, counter: true });
+    for (const g of GAUGES) out.push({ name: `interface_${g}`, labels, counter: false });
+  }
+  const labels = { device, site: `S${r % 50}` };
+  for (const n of [
+    'device_up',
+    'device_uptime_seconds',
+    'device_cpu_load_ratio',
+    'device_memory_used_bytes',
+    'device_memory_total_bytes',
+    'pppoe_sessions_active',
+    'dhcp_leases_active',
+    'wireless_clients',
+    'device_temperature_celsius',
+  ]) {
+    out.push({ name: n, labels, counter: false });
+  }
+  return out;
+}
+const fleet = Array.from({ length: ROUTERS }, (_, r) => routerSeries(r));
+
+/** Produces the fleet's polls in real time for `ms`; `consume` takes each poll's samples. */
+async function produce(ms, consume) {
+  const start = Date.now();
+  let due = 0;
+  let next = 0;
+  let round = 0;
+  while (Date.now() - start < ms) {
+    due += (ROUTERS * TICK_MS) / 60_000;
+    while (due >= 1) {
+      due -= 1;
+      const series = fleet[next];
+      const ts = Date.now();
+      const samples = series.map((s, k) =>
+        s.counter
+          ? { name: s.name, labels: s.labels, value: 1e9 + round * 7_500_000 + k, ts }
+          : { name: s.name, labels: s.labels, value: (k % 7) * 0.5 + round, ts },
+      );
+      consume(samples);
+      next = (next + 1) % ROUTERS;
+      if (next === 0) round++;
+    }
+    await sleep(TICK_MS - ((Date.now() - start) % TICK_MS));
+  }
+}
+
+async function nullReceiver() {
+  const port = await freePort();
+  const code = `require('http').createServer((q,s)=>{q.resume();q.on('end',()=>s.writeHead(204).end())}).listen(${port},'127.0.0.1',()=>console.log('up'))`;
+  const proc = spawn(process.execPath, ['-e', code], { stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise((r) => proc.stdout.once('data', r));
+  return {
+    name: 'null',
+    url: `http://127.0.0.1:${port}/api/v1/write`,
+    pid: proc.pid,
+    stop: async () => proc.kill(),
+  };
+}
+
+async function binaryReceiver(name, bin, args, ready, prepare) {
+  if (!existsSync(bin)) return undefined;
+  const dir = mkdtempSync(join(tmpdir(), 'ispm-bench-rw-'));
+  prepare?.(dir);
+  const port = await freePort();
+  const proc = spawn(bin, args(port, dir), { stdio: 'ignore' });
+  for (let i = 0; i < 300; i++) {
+    try {
+      if ((await fetch(`http://127.0.0.1:${port}${ready}`)).ok) break;
+    } catch {}
+    await sleep(100);
+  }
+  return {
+    name,
+    url: `http://127.0.0.1:${port}/api/v1/write`,
+    pid: proc.pid,
+    stop: async () => {
+      proc.kill('SIGTERM');
+      await new Promise((r) => proc.once('exit', r));
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function metric(registry, name) {
+  const m = registry.getSingleMetric(name);
+  return m ? (await m.get()).values.reduce((s, v) => s + v.value, 0) : 0;
+}
+
+/** Sends the fleet to one receiver for SECONDS; CPU measured after the warm-up. */
+async function run(rx) {
+  const monitor = await createMonitor({
+    plugins: [remoteWrite({ targets: [{ url: rx.url }] })],
+    logger: silent,
+  });
+  const [sink] = monitor.resolveAll(tokens.Sink);
+  const queue = [];
+  let writing = false;
+  let lastWrite = Date.now();
+  const pump = async () => {
+    if (writing) return;
+    writing = true;
+    while (queue.length >= BATCH || (queue.length > 0 && Date.now() - lastWrite > 1000)) {
+      await sink.write(queue.splice(0, BATCH));
+      lastWrite = Date.now();
+    }
+    writing = false;
+  };
+  const consume = (samples) => {
+    for (const s of samples) queue.push(s);
+    void pump();
+  };
+  await produce(WARMUP_MS, consume);
+  const sent0 = await metric(monitor.metrics, 'ispmonitor_remote_write_samples_total');
+  const bytes0 = await metric(monitor.metrics, 'ispmonitor_remote_write_bytes_total');
+  const rxCpu0 = procCpu(rx.pid);
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  await produce(SECONDS * 1000, consume);
+  const cpu = process.cpuUsage(cpu0);
+  const wall = (performance.now() - t0) / 1000;
+  const rxCpu = procCpu(rx.pid) - rxCpu0;
+  const sent = (await metric(monitor.metrics, 'ispmonitor_remote_write_samples_total')) - sent0;
+  const bytes = (await metric(monitor.metrics, 'ispmonitor_remote_write_bytes_total')) - bytes0;
+  const failed = await metric(monitor.metrics, 'ispmonitor_remote_write_samples_failed_total');
+  // Back to back: the per-sample cost once fixed costs (timers, a write a second) are amortised,
+  // as they are at the full fleet rate. Batches of 5,000 from the fleet's series, fresh timestamps.
+  const batch = fleet.flat().slice(0, BATCH);
+  const writes = quick ? 40 : 200;
+  const make = (i) =>
+    batch.map((s, k) => ({ name: s.name, labels: s.labels, value: i * 1000 + k, ts: Date.now() }));
+  for (let i = 0; i < 20; i++) await sink.write(make(i));
+  const burstCpu0 = process.cpuUsage();
+  for (let i = 0; i < writes; i++) await sink.write(make(i));
+  const burstCpu = process.cpuUsage(burstCpu0);
+  const burstUs = (burstCpu.user + burstCpu.system) / (writes * BATCH);
+  await sink.close();
+  await monitor.stop();
+  return {
+    cpuS: (cpu.user + cpu.system) / 1e6,
+    wall,
+    sent,
+    bytes,
+    failed,
+    rxCpuS: rxCpu,
+    backlog: queue.length,
+    burstUs,
+  };
+}
+
+// What producing the samples costs without sending them, to take out of the client figure.
+const base0 = process.cpuUsage();
+let produced = 0;
+await produce(SECONDS * 1000, (s) => {
+  produced += s.length;
+});
+const baseCpu = process.cpuUsage(base0);
+const produceUsPerSample = ((baseCpu.user + baseCpu.system) / produced) * 1;
+
+const figures = {
+  routers: ROUTERS,
+  offeredSamplesPerS: Math.round(rate),
+  produceUsPerSample: +produceUsPerSample.toFixed(3),
+};
+const receivers = [
+  nullReceiver,
+  () =>
+    binaryReceiver(
+      'victoria-metrics',
+      '/usr/bin/victoria-metrics',
+      (port, dir) => [
+        `-storageDataPath=${join(dir, 'data')}`,
+        `-httpListenAddr=127.0.0.1:${port}`,
+        '-loggerLevel=ERROR',
+      ],
+      '/health',
+    ),
+  () =>
+    binaryReceiver(
+      'prometheus',
+      '/usr/bin/prometheus',
+      (port, dir) => [
+        `--config.file=${join(dir, 'p.yml')}`,
+        `--storage.tsdb.path=${join(dir, 'data')}`,
+        `--web.listen-address=127.0.0.1:${port}`,
+        '--web.enable-remote-write-receiver',
+        '--log.level=error',
+      ],
+      '/-/ready',
+      (dir) => writeFileSync(join(dir, 'p.yml'), 'global:\n  scrape_interval: 1m\n'),
+    ),
+];
+for (const make of receivers) {
+  const rx = await make();
+  if (!rx) continue;
+  try {
+    const r = await run(rx);
+    const key = rx.name.replace(/-/g, '_');
+    const clientUs = (r.cpuS * 1e6) / r.sent - produceUsPerSample;
+    figures[`${key}_samplesPerS`] = Math.round(r.sent / r.wall);
+    figures[`${key}_clientCpuUsPerSample`] = +clientUs.toFixed(3);
+    figures[`${key}_bytesPerSample`] = +(r.bytes / r.sent).toFixed(2);
+    figures[`${key}_receiverCpuUsPerSample`] = +((r.rxCpuS * 1e6) / r.sent).toFixed(3);
+    figures[`${key}_burstClientCpuUsPerSample`] = +r.burstUs.toFixed(3);
+    figures[`${key}_failed`] = r.failed;
+    figures[`${key}_backlogAtEnd`] = r.backlog;
+    console.log(
+      `${rx.name}: ${figures[`${key}_samplesPerS`]} samples/s sent, client ${clientUs.toFixed(3)} µs CPU/sample, ` +
+        `${figures[`${key}_bytesPerSample`]} B/sample on the wire, receiver ${figures[`${key}_receiverCpuUsPerSample`]} µs CPU/sample; ` +
+        `back to back ${figures[`${key}_burstClientCpuUsPerSample`]} µs CPU/sample (sample creation included)`,
+    );
+  } finally {
+    await rx.stop();
+  }
+}
+console.log(
+  `BENCH_RESULT ${JSON.stringify({ name: 'remote-write', figures, goals: { null_clientCpuUsPerSample: '<= 1', null_burstClientCpuUsPerSample: '<= 1' } })}`,
+);
