@@ -9,7 +9,8 @@ import { ethernetMonitor } from './ethernet.js';
 import type { RouterModel } from './model.js';
 import { type Command, parseCommand, pushSentence, SentenceParser, sentenceBytes } from './protocol.js';
 import { matches } from './query.js';
-import { menuRows, type Row } from './tables.js';
+import { inflate, rowWords } from './rows.js';
+import { menuRows } from './tables.js';
 
 /** Ways an emulated router misbehaves. */
 export type RouterOsFault =
@@ -279,27 +280,4 @@ export function serveSession(socket: net.Socket, host: SessionHost): void {
     if (rows.length === 0 && host.model.profile.emptyReply) pushSentence(out, tagged(['!empty'], cmd.tag));
     pushSentence(out, tagged(['!done'], cmd.tag));
   }
-}
-
-/** The `!re` words of a row, with only the `.proplist` attributes when one was given. */
-function rowWords(row: Row, proplist: string[] | undefined): string[] {
-  const words = ['!re'];
-  if (proplist) {
-    for (const key of proplist) {
-      const v = row[key];
-      if (v !== undefined) words.push(`=${key}=${v}`);
-    }
-  } else {
-    for (const key in row) words.push(`=${key}=${row[key]}`);
-  }
-  return words;
-}
-
-function inflate(rows: Row[], count: number): Row[] {
-  const base = rows[0] ?? { name: 'user', address: '10.0.0.1', status: 'bound', service: 'pppoe' };
-  return Array.from({ length: count }, (_, i) => ({
-    ...base,
-    '.id': `*${(i + 1).toString(16).toUpperCase()}`,
-    name: `bulk${i}`,
-  }));
 }
