@@ -127,6 +127,44 @@ describe('PGlite in a worker thread', () => {
     expect(order).toEqual(['transaction body done', 'outside saw 2']);
   });
 
+  it('a single statement sent while transactions are queued runs before them (a chart does not wait for the sink)', async () => {
+    const db = await sharedPglite();
+    await db.query('CREATE TABLE w_prio (k int)');
+    const order: string[] = [];
+    let release: () => void = () => {};
+    const held = new Promise<void>((r) => {
+      release = r;
+    });
+    let entered: () => void = () => {};
+    const inFirst = new Promise<void>((r) => {
+      entered = r;
+    });
+    const first = db.transaction(async (tx) => {
+      await tx.query('INSERT INTO w_prio VALUES (1)');
+      entered();
+      await held;
+      order.push('first ends');
+    });
+    await inFirst;
+    // Two writers queue their transactions, then a reader asks.
+    const writers = [2, 3].map((k) =>
+      db.transaction(async (tx) => {
+        await tx.query('INSERT INTO w_prio VALUES ($1)', [k]);
+        order.push(`writer ${k}`);
+      }),
+    );
+    const reader = db
+      .query<{ n: number }>('SELECT count(*)::int AS n FROM w_prio')
+      .then((r) => order.push(`reader saw ${r.rows[0]?.n}`));
+    // Messages reach the worker in the order they were posted: both BEGINs and the reader's
+    // statement are queued there before the first transaction's COMMIT.
+    release();
+    await Promise.all([first, ...writers, reader]);
+    expect(order[0]).toBe('first ends');
+    expect(order[1]).toBe('reader saw 1');
+    expect(order.slice(2).sort()).toEqual(['writer 2', 'writer 3']);
+  });
+
   describe('on a data folder', () => {
     const root = mkdtempSync(join(tmpdir(), 'ispm-pglite-worker-'));
     const dataDir = join(root, 'db');

@@ -29,6 +29,9 @@ interface OpenTx {
   done: Promise<unknown>;
 }
 
+/** How long a transaction waits behind single statements before it goes first. */
+const TX_MAX_WAIT_MS = 1000;
+
 /** Thrown inside PGlite's transaction callback to make it roll back. */
 const ROLLBACK = Symbol('rollback');
 
@@ -66,6 +69,7 @@ async function main(port: NonNullable<typeof parentPort>, init: WorkerInit): Pro
     return t.tx;
   };
 
+  let release: (txId: number) => void = () => {};
   const begin = (id: number, txId: number) => {
     let finish: (commit: boolean) => void = () => {};
     const decided = new Promise<boolean>((resolve) => {
@@ -80,9 +84,12 @@ async function main(port: NonNullable<typeof parentPort>, init: WorkerInit): Pro
       open.delete(txId);
       if (!commit) throw ROLLBACK;
     });
-    // BEGIN itself failed: the callback never ran, so the main thread still waits for `begin`.
+    // BEGIN itself failed: the callback never ran, so the main thread still waits for `begin`,
+    // and no `end` will come to free the lane.
     done.catch((err: unknown) => {
-      if (!entered) fail(id, err);
+      if (entered) return;
+      fail(id, err);
+      release(txId);
     });
   };
 
@@ -99,7 +106,8 @@ async function main(port: NonNullable<typeof parentPort>, init: WorkerInit): Pro
     }
   };
 
-  port.on('message', async (m: WorkerRequest) => {
+  /** Runs one request against PGlite and answers it. */
+  const run = async (m: WorkerRequest): Promise<void> => {
     try {
       switch (m.op) {
         case 'query': {
@@ -127,6 +135,48 @@ async function main(port: NonNullable<typeof parentPort>, init: WorkerInit): Pro
     } catch (err) {
       fail(m.id, err);
     }
+  };
+
+  // PGlite runs one thing at a time, first come first served: a chart's query sent while the
+  // sink has ten write transactions queued would wait for all ten. So the queue is kept here:
+  // statements of the open transaction go at once; otherwise a single statement (a read, mostly)
+  // goes before the next transaction, unless that transaction has waited longer than
+  // TX_MAX_WAIT_MS (writes are never starved).
+  const lane = { busy: false, tx: undefined as number | undefined };
+  const waiting: Array<{ m: WorkerRequest; at: number }> = [];
+  /** Transaction `txId` ended (or never began): the next request may go. */
+  release = (txId: number): void => {
+    if (lane.tx !== txId) return;
+    lane.tx = undefined;
+    lane.busy = false;
+    next();
+  };
+  const next = (): void => {
+    if (lane.busy || waiting.length === 0) return;
+    const first = waiting[0] as { m: WorkerRequest; at: number };
+    const overdue = first.m.op === 'begin' && performance.now() - first.at > TX_MAX_WAIT_MS;
+    const single = overdue ? -1 : waiting.findIndex((w) => w.m.op !== 'begin');
+    const [item] = waiting.splice(Math.max(single, 0), 1);
+    const m = (item as { m: WorkerRequest }).m;
+    lane.busy = true;
+    if (m.op === 'begin') {
+      lane.tx = m.tx;
+      void run(m);
+      return;
+    }
+    void run(m).finally(() => {
+      lane.busy = false;
+      next();
+    });
+  };
+  port.on('message', (m: WorkerRequest) => {
+    if (m.op !== 'begin' && m.op !== 'close' && m.tx !== undefined) {
+      // A statement of a transaction: the lane is that transaction's until it ends.
+      if (m.op !== 'end') return void run(m);
+      return void run(m).finally(() => release(m.tx));
+    }
+    waiting.push({ m, at: performance.now() });
+    next();
   });
   port.postMessage({ ready: true, ok: true } satisfies WorkerReady);
 }
