@@ -157,6 +157,12 @@ export const serverConfigSchema = z
       .default(1024 * 1024),
     /** Seconds a graceful shutdown may take before the process exits anyway. */
     shutdownTimeoutSeconds: z.number().positive().max(300).default(10),
+    /**
+     * Admin-only endpoints that take a CPU profile, a sampling heap profile or a heap snapshot of
+     * the main thread or a poller worker (`/api/v1/debug/…`, docs/operations.md "Profiling").
+     * Off: the endpoints do not exist (404). Env: ENABLE_PROFILING=true.
+     */
+    profiling: z.boolean().default(false),
     /** Where charts read samples from: `postgres`, or `prometheus` through remote write (samples/config.ts). */
     storage: storageConfigSchema,
   })
@@ -173,6 +179,7 @@ export const SERVER_ENV = [
   'ISPM_LICENSE_PUBLIC_KEY',
   'ISPM_METRICS_TOKEN',
   'ISPM_ROLE',
+  'ENABLE_PROFILING',
   ...SAMPLES_ENV,
 ];
 
@@ -216,6 +223,16 @@ export function parseServerConfig(
   set('license', 'path', env.ISPM_LICENSE_FILE);
   set('license', 'publicKey', env.ISPM_LICENSE_PUBLIC_KEY);
   set('metrics', 'token', env.ISPM_METRICS_TOKEN);
+  if (env.ENABLE_PROFILING !== undefined && env.ENABLE_PROFILING !== '') {
+    const on = /^(true|1|yes)$/i.test(env.ENABLE_PROFILING);
+    if (!on && !/^(false|0|no)$/i.test(env.ENABLE_PROFILING)) {
+      throw new MonitorError(
+        ErrorCodes.CONFIG_INVALID,
+        `ENABLE_PROFILING: "${env.ENABLE_PROFILING}" is not a boolean; expected true or false`,
+      );
+    }
+    raw.profiling = on as never;
+  }
   if (env.ISPM_ROLE) {
     if (!(SERVER_ROLES as readonly string[]).includes(env.ISPM_ROLE)) {
       throw new MonitorError(

@@ -11,6 +11,7 @@ import { interfaceRoutes } from '../interfaces/routes.js';
 import { licenseRoutes } from '../license/routes.js';
 import { fleetMetricRoutes } from '../metrics/fleet.js';
 import { metricsApiRoutes } from '../metrics/routes.js';
+import { profilingRoutes } from '../profiling/routes.js';
 import { reportRoutes } from '../reports/routes.js';
 import { routerRoutes } from '../routers/routes.js';
 import { statusHistoryRoutes } from '../routers/status-history.js';
@@ -130,6 +131,7 @@ export async function buildApp(ctx: ServerContext, options: BuildAppOptions = {}
     await app.register(adminRoutes);
     await app.register(licenseRoutes);
     await app.register(systemRoutes, { configSummary: options.configSummary ?? {} });
+    if (ctx.config.profiling) await app.register(profilingRoutes, {});
     await app.register(uiRoutes);
   }
   await app.ready();
