@@ -204,6 +204,11 @@ export class Storage implements PostgresStore {
           this.metrics.rollupRows.inc({ level: '5m' }, r.rows5m);
           this.metrics.rollupRows.inc({ level: '1h' }, r.rows1h);
         }
+        const m = report.materialized;
+        if (m) {
+          this.metrics.rollupRows.inc({ level: '5m' }, m.rows5m);
+          this.metrics.rollupRows.inc({ level: '1h' }, m.rows1h);
+        }
         this.logger.debug('database maintenance round', {
           seconds,
           created: report.created.length,
@@ -212,6 +217,7 @@ export class Storage implements PostgresStore {
           rows1h: r?.rows1h,
           recomputed5m: r?.recomputed5m,
           compacted: report.compaction,
+          materialized: report.materialized,
           fiveMinUntil: r?.fiveMinUntil === undefined ? undefined : new Date(r.fiveMinUntil).toISOString(),
         });
         return report;

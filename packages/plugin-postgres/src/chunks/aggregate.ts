@@ -143,6 +143,31 @@ export function rollup5m(s: ChunkSamples, counter: boolean, prev: PrevReading | 
   return rows;
 }
 
+/**
+ * The 5-minute rollup rows of samples spanning several windows of `windowMs` (aligned to the
+ * epoch), as the rounds compute them window by window: inside a window a counter step bridges any
+ * gap; into a window's first reading it comes from the reading before only when that is within
+ * the hour.
+ */
+export function rollup5mByWindow(s: ChunkSamples, counter: boolean, windowMs: number): RollupRow[] {
+  const out: RollupRow[] = [];
+  const n = s.ts.length;
+  let i = 0;
+  while (i < n) {
+    const w = Math.floor((s.ts[i] as number) / windowMs) * windowMs;
+    let j = i;
+    while (j < n && (s.ts[j] as number) < w + windowMs) j++;
+    const prev =
+      i > 0 && (s.ts[i - 1] as number) >= w - HOUR
+        ? { value: s.values[i - 1] as number, raw: s.raws[i - 1] ?? null }
+        : undefined;
+    const part = { ts: s.ts.slice(i, j), values: s.values.slice(i, j), raws: s.raws.slice(i, j) };
+    for (const r of rollup5m(part, counter, prev)) out.push(r);
+    i = j;
+  }
+  return out;
+}
+
 /** Hourly rows from 5-minute rows (sorted by bucket), as the SQL round computes them. */
 export function rollup1h(rows5m: readonly RollupRow[]): RollupRow[] {
   const out: RollupRow[] = [];

@@ -6,11 +6,9 @@ import {
   listPartitionNames,
   parsePartitionName,
   partitionEnd,
-  ROLLUP_1H,
-  ROLLUP_5M,
   SAMPLES,
 } from '../schema/partitions.js';
-import { type PrevReading, type RollupRow, rollup1h, rollup5m, summarize } from './aggregate.js';
+import { summarize } from './aggregate.js';
 import { type ChunkSamples, decodeChunk, encodeChunk } from './codec.js';
 import { CHUNK_WINDOW_MS, mergeSamples, parseRaw, setChunkWatermark } from './read.js';
 
@@ -18,8 +16,6 @@ import { CHUNK_WINDOW_MS, mergeSamples, parseRaw, setChunkWatermark } from './re
 export interface CompactOptions {
   /** Samples younger than this stay rows (ms). A window is compacted once it ended this long ago. */
   hotMs: number;
-  /** Also write the 5-minute and hourly rollups of the compacted windows (same pass). */
-  rollups: boolean;
   /** Statement timeout inside the round's transactions (ms). */
   statementTimeoutMs: number;
   /** Rows read per transaction (whole series only). Default 200,000. */
@@ -38,14 +34,12 @@ export interface CompactReport {
   windows: number;
   chunks: number;
   rows: number;
-  rollupRows: number;
   /** Chunks that held samples already and took late rows. */
   reopened: number;
   /** Row partitions emptied by compaction and truncated (their indexes given back). */
   truncated: string[];
 }
 
-const HOUR = 3_600_000;
 const iso = (ms: number) => new Date(ms).toISOString();
 
 interface Row {
@@ -59,10 +53,10 @@ interface Row {
  * One compaction round at `now`: every 2-hour window that ended at least `hotMs` ago and still
  * has rows is moved into chunks — per batch of whole series, one transaction that reads the rows,
  * writes their chunks (merged into the series' chunk when the window had one: a late row re-opens
- * only its chunk), recomputes those series' rollups of the window and deletes the rows. A crash
- * loses nothing (the transaction is undone) and the next round redoes the batch; a round with
- * nothing to do reads one index range. Windows are taken in time order, so the counter step into
- * a window comes from the chunk before it.
+ * only its chunk) and deletes the rows. A crash loses nothing (the transaction is undone) and the
+ * next round redoes the batch; a round with nothing to do reads one index range. Rollups are not
+ * written here: until raw samples expire they are computed from the chunks' samples when read,
+ * and `materializeRollups` writes them, in one pass over the chunks, before the chunks are dropped.
  */
 export async function compact(db: Db, now: number, o: CompactOptions): Promise<CompactReport> {
   const report: CompactReport = {
@@ -70,7 +64,6 @@ export async function compact(db: Db, now: number, o: CompactOptions): Promise<C
     windows: 0,
     chunks: 0,
     rows: 0,
-    rollupRows: 0,
     reopened: 0,
     truncated: [],
   };
@@ -92,9 +85,8 @@ export async function compact(db: Db, now: number, o: CompactOptions): Promise<C
     if (!(await compactWindow(db, start, o, report))) return { ...report, ran: false };
     report.windows++;
   }
-  // Batches moved the chunk level as they committed; the rollups' levels move here, once every
-  // window below is done (GREATEST: never backwards).
-  await setChunkWatermark(db, doneUntil, o.rollups);
+  // Batches moved the chunk level as they committed (GREATEST: never backwards).
+  await setChunkWatermark(db, doneUntil);
   report.truncated = await truncateEmptied(db, boundary);
   return report;
 }
@@ -138,10 +130,6 @@ async function compactWindow(
 ): Promise<boolean> {
   const end = start + CHUNK_WINDOW_MS;
   await ensurePartitions(db, CHUNKS, start, start);
-  if (o.rollups) {
-    await ensurePartitions(db, ROLLUP_5M, start, start);
-    await ensurePartitions(db, ROLLUP_1H, start, start);
-  }
   const limit = o.batchRows ?? 200_000;
   let after = -1;
   for (;;) {
@@ -165,9 +153,9 @@ async function compactWindow(
         rows = whole.length > 0 ? whole : await readRows(tx, start, end, after, undefined, lastId);
       }
       const lastId = rows[rows.length - 1]?.series_id as number;
-      await writeBatch(tx, rows, start, end, o, report);
+      await writeBatch(tx, rows, start, end, report);
       // Readers look for chunks below the watermark: it covers them as they commit.
-      await setChunkWatermark(tx, end, false);
+      await setChunkWatermark(tx, end);
       return { last: lastId };
     });
     if (done === undefined) return false;
@@ -200,7 +188,6 @@ async function writeBatch(
   rows: readonly Row[],
   start: number,
   end: number,
-  o: CompactOptions,
   report: CompactReport,
 ): Promise<void> {
   const bySeries = new Map<number, ChunkSamples>();
@@ -231,7 +218,6 @@ async function writeBatch(
     [ids],
   );
   const counter = new Set(kinds.rows.filter((k) => k.kind === 'counter').map((k) => Number(k.id)));
-  const prev = o.rollups ? await previousReadings(tx, ids, start) : new Map<number, PrevReading>();
 
   const c = { id: [] as number[], first: [] as number[], last: [] as number[], n: [] as number[] };
   const agg = {
@@ -247,8 +233,6 @@ async function writeBatch(
     inc: [] as Array<number | null>,
   };
   const data: string[] = [];
-  const r5: Array<[number, RollupRow]> = [];
-  const r1: Array<[number, RollupRow]> = [];
   for (const [id, s] of bySeries) {
     const sum = summarize(s, counter.has(id));
     c.id.push(id);
@@ -264,11 +248,6 @@ async function writeBatch(
     raws.last.push(sum.lastRaw === null ? null : String(sum.lastRaw));
     raws.inc.push(sum.increase);
     data.push(Buffer.from(encodeChunk(s)).toString('hex'));
-    if (o.rollups) {
-      const five = rollup5m(s, counter.has(id), prev.get(id));
-      for (const r of five) r5.push([id, r]);
-      for (const r of rollup1h(five)) r1.push([id, r]);
-    }
   }
   await tx.query(
     `INSERT INTO ispm_chunks (series_id, start_ts, first_ts, last_ts, count, min, max, sum, first, last,
@@ -305,61 +284,4 @@ async function writeBatch(
   );
   report.chunks += ids.length;
   report.rows += rows.length;
-  if (o.rollups) {
-    report.rollupRows += await replaceRollups(tx, 'ispm_rollup_5m', ids, start, end, r5);
-    report.rollupRows += await replaceRollups(tx, 'ispm_rollup_1h', ids, start, end, r1);
-  }
-}
-
-/** The last reading of each series in the chunk before `start`, when it is within the hour. */
-async function previousReadings(
-  tx: Queryable,
-  ids: number[],
-  start: number,
-): Promise<Map<number, PrevReading>> {
-  const res = await tx.query<{ series_id: number; last: number; last_raw: string | null }>(
-    `SELECT DISTINCT ON (series_id) series_id, last, last_raw::text AS last_raw
-       FROM ispm_chunks
-      WHERE series_id = ANY($1::int[]) AND start_ts >= $2::timestamptz AND start_ts < $3::timestamptz
-        AND last_ts >= $4::timestamptz
-      ORDER BY series_id, start_ts DESC`,
-    [ids, iso(start - CHUNK_WINDOW_MS), iso(start), iso(start - HOUR)],
-  );
-  return new Map(
-    res.rows.map((r) => [Number(r.series_id), { value: Number(r.last), raw: parseRaw(r.last_raw) }]),
-  );
-}
-
-/** Empties the series' buckets of [start, end) in `table`, then writes `rows`. */
-async function replaceRollups(
-  tx: Queryable,
-  table: 'ispm_rollup_5m' | 'ispm_rollup_1h',
-  ids: number[],
-  start: number,
-  end: number,
-  rows: ReadonlyArray<[number, RollupRow]>,
-): Promise<number> {
-  await tx.query(
-    `DELETE FROM ${table} WHERE series_id = ANY($1::int[]) AND bucket >= $2::timestamptz AND bucket < $3::timestamptz`,
-    [ids, iso(start), iso(end)],
-  );
-  const res = await tx.query(
-    `INSERT INTO ${table} (series_id, bucket, count, min, max, sum, last, last_raw, last_ts, increase)
-     SELECT id, to_timestamp(b / 1000), n, lo, hi, total, l, lr, to_timestamp(lt / 1000), inc
-       FROM unnest($1::int[], $2::float8[], $3::int[], $4::float8[], $5::float8[], $6::float8[], $7::float8[],
-                   $8::bigint[], $9::float8[], $10::float8[]) AS t(id, b, n, lo, hi, total, l, lr, lt, inc)`,
-    [
-      rows.map(([id]) => id),
-      rows.map(([, r]) => r.bucket),
-      rows.map(([, r]) => r.count),
-      rows.map(([, r]) => r.min),
-      rows.map(([, r]) => r.max),
-      rows.map(([, r]) => r.sum),
-      rows.map(([, r]) => r.last),
-      rows.map(([, r]) => (r.lastRaw === null ? null : String(r.lastRaw))),
-      rows.map(([, r]) => r.lastTs),
-      rows.map(([, r]) => r.increase),
-    ],
-  );
-  return res.rowCount;
 }

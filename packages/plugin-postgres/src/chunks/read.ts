@@ -22,9 +22,12 @@ export async function chunkWatermark(db: Queryable): Promise<number | undefined>
   return res.rows[0] ? Number(res.rows[0].t) : undefined;
 }
 
-/** Moves the compaction watermark (and the rollups', when compaction writes them) forward to `until`. */
-export async function setChunkWatermark(db: Queryable, until: number, rollups: boolean): Promise<void> {
-  const levels = rollups ? [CHUNK_LEVEL, 'rollup_5m', 'rollup_1h'] : [CHUNK_LEVEL];
+/** Moves the compaction watermark (or the given levels') forward to `until`, never backwards. */
+export async function setChunkWatermark(
+  db: Queryable,
+  until: number,
+  levels: readonly string[] = [CHUNK_LEVEL],
+): Promise<void> {
   await db.query(
     `INSERT INTO ispm_rollup_state (level, done_until) SELECT unnest($1::text[]), $2::timestamptz
      ON CONFLICT (level) DO UPDATE SET done_until = GREATEST(ispm_rollup_state.done_until, excluded.done_until)`,

@@ -1,7 +1,7 @@
 import type { Queryable } from '../db/types.js';
 import { mergePartial, type Partial } from '../query/partials.js';
-import { type RollupRow, rollup1h, rollup5m } from './aggregate.js';
-import { loadSamples } from './read.js';
+import { type RollupRow, rollup1h, rollup5mByWindow } from './aggregate.js';
+import { CHUNK_WINDOW_MS, loadSamples } from './read.js';
 
 const HOUR = 3_600_000;
 
@@ -40,7 +40,7 @@ export async function virtualRollupPartials(
   const to = Math.ceil(r.end / width) * width;
   const samples = await loadSamples(db, r.ids, { from: r.start - HOUR, to, toInclusive: false });
   for (const [id, s] of samples) {
-    const five = rollup5m(s, counter.has(id), undefined).filter((x) => x.bucket >= r.start);
+    const five = rollup5mByWindow(s, counter.has(id), CHUNK_WINDOW_MS).filter((x) => x.bucket >= r.start);
     const rows: RollupRow[] = level === '5m' ? five : rollup1h(five);
     for (const row of rows) {
       if (row.bucket >= r.end) continue;

@@ -1,4 +1,5 @@
 import { type CompactReport, compact } from '../chunks/compact.js';
+import { type MaterializeReport, materializeRollups } from '../chunks/materialize.js';
 import type { Db } from '../db/types.js';
 import {
   CHUNKS,
@@ -32,8 +33,9 @@ export interface MaintenanceOptions {
   /** Retention of subscriber history (ms). Default 90 days. */
   subscriberRetentionMs?: number;
   /**
-   * Compressed chunks: windows older than `hotMs` are compacted, and the rollups are computed by
-   * that pass (the row-scanning rollup round does not run). Absent: rows only.
+   * Compressed chunks: windows older than `hotMs` are compacted; rollups are read from the chunks
+   * and written (`materializeRollups`) a day before the chunks expire (the row-scanning rollup
+   * round does not run). Absent: rows only.
    */
   chunks?: { hotMs: number };
 }
@@ -44,6 +46,8 @@ export interface MaintenanceReport {
   dropped: string[];
   rollups?: RollupReport;
   compaction?: CompactReport;
+  /** Rollups written from chunks about to expire. */
+  materialized?: MaterializeReport;
   deletedStatusRows: number;
   deletedHistoryRows: number;
 }
@@ -71,18 +75,27 @@ export async function runMaintenance(
   const compaction = options.chunks
     ? await compact(db, now, {
         hotMs: options.chunks.hotMs,
-        rollups: options.rollups,
         statementTimeoutMs: options.rollupStatementTimeoutMs,
       })
     : undefined;
+  const r = options.retention;
+  // A day ahead of the raw samples' expiry, so the window before each one is still there.
+  const materialized =
+    options.chunks && options.rollups
+      ? await materializeRollups(db, now - r.raw + DAY, {
+          statementTimeoutMs: options.rollupStatementTimeoutMs,
+        })
+      : undefined;
+  // Chunks whose rollups are not written yet (the lock was busy) wait for a later round.
+  const chunkCutoff =
+    materialized === undefined ? now - r.raw : Math.min(now - r.raw, materialized.until ?? -Infinity);
   const rollups =
     options.rollups && !options.chunks
       ? await runRollups(db, now, options.latenessMs, options.rollupStatementTimeoutMs)
       : undefined;
-  const r = options.retention;
   const dropped: string[] = [
     ...(await dropPartitionsBefore(db, SAMPLES, now - r.raw)),
-    ...(await dropPartitionsBefore(db, CHUNKS, now - r.raw)),
+    ...(await dropPartitionsBefore(db, CHUNKS, chunkCutoff)),
     ...(await dropPartitionsBefore(db, ROLLUP_5M, now - r.rollup5m)),
     ...(await dropPartitionsBefore(db, ROLLUP_1H, now - r.rollup1h)),
   ];
@@ -104,6 +117,7 @@ export async function runMaintenance(
     dropped,
     rollups,
     compaction,
+    ...(materialized ? { materialized } : {}),
     deletedStatusRows: status.rowCount,
     deletedHistoryRows: history,
   };

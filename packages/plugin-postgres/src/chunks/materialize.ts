@@ -1,0 +1,199 @@
+import type { Db, Queryable } from '../db/types.js';
+import { ROLLUP_LOCK_KEY } from '../maintenance/rollups.js';
+import { ensurePartitions, ROLLUP_1H, ROLLUP_5M } from '../schema/partitions.js';
+import { type PrevReading, type RollupRow, rollup1h, rollup5m } from './aggregate.js';
+import { CHUNK_WINDOW_MS, chunkWatermark, loadSamples, parseRaw, setChunkWatermark } from './read.js';
+
+/** Settings of a materialization round. */
+export interface MaterializeOptions {
+  /** Statement timeout inside the round's transactions (ms). */
+  statementTimeoutMs: number;
+  /** Series per transaction. Default 20,000. */
+  batchSeries?: number;
+  /** Windows per round at most. Default 12 (a day). */
+  maxWindows?: number;
+}
+
+/** What one materialization round did. */
+export interface MaterializeReport {
+  /** False when another replica (or a compaction, or a history import) held the lock. */
+  ran: boolean;
+  windows: number;
+  rows5m: number;
+  rows1h: number;
+  /** Where the stored rollups now reach (ms), undefined when nothing is stored yet. */
+  until: number | undefined;
+}
+
+const HOUR = 3_600_000;
+const LEVELS = ['rollup_5m', 'rollup_1h'] as const;
+const iso = (ms: number) => new Date(ms).toISOString();
+
+async function rollupMark(db: Queryable): Promise<number | undefined> {
+  const res = await db.query<{ t: number }>(
+    'SELECT (extract(epoch FROM done_until) * 1000)::float8 AS t FROM ispm_rollup_state WHERE level = $1',
+    ['rollup_5m'],
+  );
+  return res.rows[0] ? Number(res.rows[0].t) : undefined;
+}
+
+/**
+ * With chunks, the 5-minute and hourly rollups of a window are not stored while its samples
+ * are: reads compute them from the chunks (exactly as a stored row would hold them), which costs
+ * no disk at all. They are written here, in one pass over each window's chunks, once the window
+ * is older than `until` — the maintenance round passes a day before the raw samples expire, so
+ * the window before (the counter step into the first bucket) is still there. The rollup
+ * watermarks move per window, in the transaction of its last batch: a crash mid-window leaves
+ * the window to be redone (its buckets are emptied, then written), and reads never see half of it.
+ */
+export async function materializeRollups(
+  db: Db,
+  until: number,
+  o: MaterializeOptions,
+): Promise<MaterializeReport> {
+  const report: MaterializeReport = {
+    ran: true,
+    windows: 0,
+    rows5m: 0,
+    rows1h: 0,
+    until: await rollupMark(db),
+  };
+  const compacted = await chunkWatermark(db);
+  if (compacted === undefined) return report;
+  const limit = Math.floor(Math.min(until, compacted) / CHUNK_WINDOW_MS) * CHUNK_WINDOW_MS;
+  let from = report.until ?? Number.NEGATIVE_INFINITY;
+  while (from < limit && report.windows < (o.maxWindows ?? 12)) {
+    // The next window holding chunks (days without any are skipped in one step).
+    const next = await db.query<{ t: number | null }>(
+      `SELECT (extract(epoch FROM min(start_ts)) * 1000)::float8 AS t FROM ispm_chunks
+        WHERE start_ts >= $1::timestamptz AND start_ts < $2::timestamptz`,
+      [iso(Number.isFinite(from) ? from : 0), iso(limit)],
+    );
+    const t = next.rows[0]?.t;
+    if (t === null || t === undefined) {
+      // No chunks below the limit: the stored rollups are complete up to it.
+      await setChunkWatermark(db, limit, LEVELS);
+      report.until = limit;
+      break;
+    }
+    const start = Number(t);
+    if (!(await materializeWindow(db, start, o, report))) return { ...report, ran: false };
+    report.windows++;
+    from = start + CHUNK_WINDOW_MS;
+    report.until = from;
+  }
+  return report;
+}
+
+async function materializeWindow(
+  db: Db,
+  start: number,
+  o: MaterializeOptions,
+  report: MaterializeReport,
+): Promise<boolean> {
+  const end = start + CHUNK_WINDOW_MS;
+  await ensurePartitions(db, ROLLUP_5M, start, start);
+  await ensurePartitions(db, ROLLUP_1H, start, start);
+  let after = -1;
+  for (;;) {
+    const done = await db.transaction(async (tx) => {
+      const lock = await tx.query<{ ok: boolean }>('SELECT pg_try_advisory_xact_lock($1) AS ok', [
+        ROLLUP_LOCK_KEY,
+      ]);
+      if (lock.rows[0]?.ok !== true) return undefined;
+      await tx.query("SELECT set_config('statement_timeout', $1, true)", [
+        String(Math.round(o.statementTimeoutMs)),
+      ]);
+      const res = await tx.query<{ series_id: number }>(
+        `SELECT series_id FROM ispm_chunks WHERE start_ts = $1::timestamptz AND series_id > $2
+          ORDER BY series_id LIMIT ${Math.trunc(o.batchSeries ?? 20_000)}`,
+        [iso(start), after],
+      );
+      const ids = res.rows.map((r) => Number(r.series_id));
+      if (ids.length === 0) {
+        await setChunkWatermark(tx, end, LEVELS);
+        return { last: undefined };
+      }
+      await writeRollups(tx, ids, start, end, report);
+      return { last: ids[ids.length - 1] };
+    });
+    if (done === undefined) return false;
+    if (done.last === undefined) return true;
+    after = done.last;
+  }
+}
+
+/** The window's rollup rows of `ids`, computed from their samples (chunks and any late rows). */
+async function writeRollups(
+  tx: Queryable,
+  ids: number[],
+  start: number,
+  end: number,
+  report: MaterializeReport,
+): Promise<void> {
+  const samples = await loadSamples(tx, ids, { from: start, to: end, toInclusive: false });
+  const kinds = await tx.query<{ id: number; kind: string }>(
+    'SELECT id, kind FROM ispm_series WHERE id = ANY($1::int[])',
+    [ids],
+  );
+  const counter = new Set(kinds.rows.filter((k) => k.kind === 'counter').map((k) => Number(k.id)));
+  const prev = await previousReadings(tx, ids, start);
+  const r5: Array<[number, RollupRow]> = [];
+  const r1: Array<[number, RollupRow]> = [];
+  for (const [id, s] of samples) {
+    const five = rollup5m(s, counter.has(id), prev.get(id));
+    for (const r of five) r5.push([id, r]);
+    for (const r of rollup1h(five)) r1.push([id, r]);
+  }
+  report.rows5m += await replaceRollups(tx, 'ispm_rollup_5m', ids, start, end, r5);
+  report.rows1h += await replaceRollups(tx, 'ispm_rollup_1h', ids, start, end, r1);
+}
+
+/** The last reading of each series before `start` (from its chunk or late rows), when within the hour. */
+async function previousReadings(
+  tx: Queryable,
+  ids: number[],
+  start: number,
+): Promise<Map<number, PrevReading>> {
+  const before = await loadSamples(tx, ids, { from: start - HOUR, to: start, toInclusive: false });
+  const out = new Map<number, PrevReading>();
+  for (const [id, s] of before) {
+    const k = s.ts.length - 1;
+    if (k >= 0) out.set(id, { value: s.values[k] as number, raw: parseRaw(s.raws[k] ?? null) });
+  }
+  return out;
+}
+
+/** Empties the series' buckets of [start, end) in `table`, then writes `rows`. */
+async function replaceRollups(
+  tx: Queryable,
+  table: 'ispm_rollup_5m' | 'ispm_rollup_1h',
+  ids: number[],
+  start: number,
+  end: number,
+  rows: ReadonlyArray<[number, RollupRow]>,
+): Promise<number> {
+  await tx.query(
+    `DELETE FROM ${table} WHERE series_id = ANY($1::int[]) AND bucket >= $2::timestamptz AND bucket < $3::timestamptz`,
+    [ids, iso(start), iso(end)],
+  );
+  const res = await tx.query(
+    `INSERT INTO ${table} (series_id, bucket, count, min, max, sum, last, last_raw, last_ts, increase)
+     SELECT id, to_timestamp(b / 1000), n, lo, hi, total, l, lr, to_timestamp(lt / 1000), inc
+       FROM unnest($1::int[], $2::float8[], $3::int[], $4::float8[], $5::float8[], $6::float8[], $7::float8[],
+                   $8::bigint[], $9::float8[], $10::float8[]) AS t(id, b, n, lo, hi, total, l, lr, lt, inc)`,
+    [
+      rows.map(([id]) => id),
+      rows.map(([, r]) => r.bucket),
+      rows.map(([, r]) => r.count),
+      rows.map(([, r]) => r.min),
+      rows.map(([, r]) => r.max),
+      rows.map(([, r]) => r.sum),
+      rows.map(([, r]) => r.last),
+      rows.map(([, r]) => (r.lastRaw === null ? null : String(r.lastRaw))),
+      rows.map(([, r]) => r.lastTs),
+      rows.map(([, r]) => r.increase),
+    ],
+  );
+  return res.rowCount;
+}
