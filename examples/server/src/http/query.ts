@@ -25,8 +25,22 @@ export const errorSchema = {
   properties: { error: { type: 'string' }, message: { type: 'string' } },
 } as const;
 
-/** A point in time from a query: `now`, `-1h` (relative), epoch milliseconds or an ISO date. */
+/** The largest time a Date holds (±100,000,000 days around 1970). */
+const MAX_TIME = 8.64e15;
+
+/**
+ * A point in time from a query: `now`, `-1h` (relative), epoch milliseconds or an ISO date.
+ * A time a Date cannot hold is a 400 here, not a RangeError (500) later when it is formatted.
+ */
 export function parseTime(value: string | undefined, fallback: number, now: number, name: string): number {
+  const t = parseTimeValue(value, fallback, now, name);
+  if (!Number.isFinite(t) || Math.abs(t) > MAX_TIME) {
+    throw new HttpError(400, `${name}: "${value}" is out of the range of dates`);
+  }
+  return t;
+}
+
+function parseTimeValue(value: string | undefined, fallback: number, now: number, name: string): number {
   if (value === undefined || value === '') return fallback;
   if (value === 'now') return now;
   if (/^\d{1,16}$/.test(value)) return Number(value);

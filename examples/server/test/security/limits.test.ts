@@ -11,7 +11,10 @@ const countingStorage = definePlugin({
   version: '0.0.0',
   setup(ctx) {
     ctx.provide(tokens.SampleQuery, {
-      range: async (q: RangeQuery) => void ranges.push(q) ?? [],
+      range: async (q: RangeQuery) => {
+        ranges.push(q);
+        return [];
+      },
       latest: async () => [],
     });
   },
