@@ -1,8 +1,9 @@
 /** The alerts page's logic and the overview's up share, in Node: order, silence matching, scopes. */
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   bulkMatchers,
   clockTime,
+  loadRegexEngine,
   matcherHolds,
   scopeMatchers,
   scopesFor,
@@ -31,6 +32,8 @@ const silence = (matchers: Silence['matchers'], endsAt = 10_000): Silence => ({
 });
 
 describe('alerts page logic', () => {
+  // The alerts page loads the regex engine with the silences it matches.
+  beforeAll(() => loadRegexEngine());
   const a1e1 = alert('a1e1', { device: 'a1', ifName: 'ether1', site: 'ALPHA' });
   const a1e2 = alert('a1e2', { device: 'a1', ifName: 'ether2', site: 'ALPHA' });
   const b1e1 = alert('b1e1', { device: 'b1', ifName: 'ether1', site: 'BETA', severity: 'critical' });

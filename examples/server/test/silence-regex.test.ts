@@ -7,13 +7,15 @@
 import { labelMatcher } from '@ispmonitor/plugin-alerts';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { matcherHolds } from '../ui/src/lib/alerts.js';
+import { loadRegexEngine, matcherHolds } from '../ui/src/lib/alerts.js';
 import { type AlertsFixture, adminHeaders as admin, startAlertsFixture } from './support/alerts-fixture.js';
 import { waitFor } from './support/harness.js';
 
 let fixture: AlertsFixture;
 let app: FastifyInstance;
 beforeAll(async () => {
+  // The page loads the engine with the silences; so does this test.
+  await loadRegexEngine();
   fixture = await startAlertsFixture();
   ({ app } = fixture);
 }, 60_000);

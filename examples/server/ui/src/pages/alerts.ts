@@ -1,7 +1,7 @@
 import '../styles/alerts.css';
 import { silenceDialog } from '../components/silence-dialog.js';
 import { toast } from '../components/ui.js';
-import { matcherHolds, normaliseAlert, triageOrder } from '../lib/alerts.js';
+import { loadRegexEngine, matcherHolds, normaliseAlert, triageOrder } from '../lib/alerts.js';
 import { api, fetchAlerts, fetchSilences } from '../lib/api.js';
 import { h, mount } from '../lib/dom.js';
 import { formatCount, severityRank } from '../lib/format.js';
@@ -292,7 +292,11 @@ export const alertsPage: Page = (root) => {
     drawList();
   };
   const loadSilences = async () => {
-    silences = await fetchSilences(signal).catch(() => undefined);
+    const [found] = await Promise.all([
+      fetchSilences(signal).catch(() => undefined),
+      loadRegexEngine().catch(() => undefined),
+    ]);
+    silences = found;
     drawSilences();
     drawList();
   };
