@@ -4,6 +4,7 @@
  * state (an agent that rebooted, a replaced agent, a clock far off) is discovered again within
  * the same poll, which still succeeds.
  */
+import type { Device } from '@ispmonitor/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EngineState } from '../src/engine-cache.js';
 import { createSnmpDriver, type SnmpDriver } from '../src/index.js';
@@ -38,7 +39,7 @@ describe.skipIf(why)(`SNMPv3 engine cache against snmpd${why ? ` (skipped: ${why
   });
 
   /** Polls once and returns the datagrams that poll sent; fails on a poll error. */
-  async function roundTrips(driver: SnmpDriver, device: ReturnType<typeof v3>): Promise<number> {
+  async function roundTrips(driver: SnmpDriver, device: Device): Promise<number> {
     const before = driver.stats.datagrams;
     const r = await pollWith(driver, device);
     expect(r.error).toBeUndefined();
