@@ -35,11 +35,12 @@ export interface MonitorEvents {
   'poll:failure': { device: Device; durationMs: number; error: { code: string; message: string } };
   /**
    * A poll was skipped: the monitor's own event loop was blocked while it ran (and while it was
-   * retried once), so it says nothing about the device. No status change and no failure follow.
+   * retried once) — `overloaded` — or the worker thread running it died — `worker` — so it says
+   * nothing about the device. No status change and no failure follow.
    */
   'poll:skipped': {
     device: Device;
-    reason: 'overloaded';
+    reason: 'overloaded' | 'worker';
     message: string;
     durationMs: number;
     attempts: number;

@@ -32,6 +32,7 @@ import type {
   PollResult,
   ResolveContext,
 } from './types.js';
+import { WorkerPool } from './workers/pool.js';
 
 /** A running (or ready to run) monitor. */
 export interface Monitor extends ResolveContext {
@@ -55,6 +56,8 @@ export interface Monitor extends ResolveContext {
   health(): Promise<HealthReport>;
   /** Running, and no critical health check failing; `/ready` serves this. */
   isReady(): Promise<boolean>;
+  /** Thread ids of the poller's worker threads by worker number (`poller.workers` > 1); empty otherwise. */
+  workerThreads(): number[];
   /** Polls a device once, outside the schedule (it need not be in the inventory). Never throws for the device's fault. */
   pollOnce(device: Device): Promise<PollResult>;
   /** Runs plugins' start hooks, loads stored devices, begins polling. */
@@ -89,6 +92,9 @@ export async function createMonitor(options: MonitorOptions = {}): Promise<Monit
   const intervalMs = parseDuration(p.interval ?? DEFAULTS.interval);
   const timeoutMs = parseDuration(p.timeout ?? DEFAULTS.timeout);
   const retries = p.retries ?? DEFAULTS.retries;
+  const workers = Math.max(1, p.workers ?? 1);
+  // Drivers that opted in run there (poller.workers > 1); made at start, once drivers are known.
+  let pool: WorkerPool | undefined;
   const drivers = new Map<string, Driver>();
   const policy = addressPolicy(options.addressPolicy);
   const container = new MonitorContainer();
@@ -125,7 +131,8 @@ export async function createMonitor(options: MonitorOptions = {}): Promise<Monit
   const scheduler: Scheduler = new Scheduler(
     {
       intervalMs,
-      concurrency: p.concurrency ?? DEFAULTS.concurrency,
+      // `concurrency` is per worker thread when there are several.
+      concurrency: (p.concurrency ?? DEFAULTS.concurrency) * workers,
       recheckMs: parseDuration(p.recheckInterval ?? DEFAULTS.recheck),
       downAfterMs: parseDuration(p.downAfter ?? DEFAULTS.downAfter),
     },
@@ -139,6 +146,7 @@ export async function createMonitor(options: MonitorOptions = {}): Promise<Monit
           const error = { code: ErrorCodes.DRIVER_UNKNOWN, message: `no driver "${entry.device.driver}"` };
           return Promise.resolve({ ok: false, error, durationMs: 0, attempts: 0 });
         }
+        if (pool?.runs(driver)) return pool.poll(entry.device);
         return runPoll(driver, entry.device, {
           timeoutMs,
           retries,
@@ -150,7 +158,9 @@ export async function createMonitor(options: MonitorOptions = {}): Promise<Monit
       },
       completed: (entry, outcome, previous) => pipeline.completed(entry, outcome, previous),
       skipped: (entry, outcome) => {
-        if (outcome.skipped) load.skipped(outcome.skipped.reason, outcome.skipped.message);
+        // A poll lost with a crashed worker is counted, but says nothing about the monitor's load.
+        if (outcome.skipped?.reason === 'overloaded') load.skipped('overloaded', outcome.skipped.message);
+        else if (outcome.skipped) load.countSkipped(outcome.skipped.reason);
         pipeline.skipped(entry, outcome);
       },
       owns: (entry) => ownership === undefined || ownership.owns(entry.device.id),
@@ -179,6 +189,7 @@ export async function createMonitor(options: MonitorOptions = {}): Promise<Monit
   const learnSecrets = ({ device }: { device: Device }) => learn(device);
   bus.on('device:added', learnSecrets);
   bus.on('device:changed', learnSecrets);
+  bus.on('device:removed', ({ device }) => pool?.forget(device.id));
   const registry = new Devices(drivers, lazyInventory(container), scheduler, bus, logger, intervalMs, policy);
   devices = registry;
   container.provide(tokens.Devices, registry);
@@ -249,6 +260,7 @@ export async function createMonitor(options: MonitorOptions = {}): Promise<Monit
     resolve: (token) => container.resolve(token),
     resolveAll: (token) => container.resolveAll(token),
     health: () => health.report(),
+    workerThreads: () => pool?.threadIds() ?? [],
     isReady: async () => state === 'running' && (await health.report()).status !== 'fail',
     async pollOnce(input) {
       const device = validateDevice(input, drivers, policy);
@@ -274,6 +286,29 @@ export async function createMonitor(options: MonitorOptions = {}): Promise<Monit
         await registry.loadStore();
         // Stored devices are scheduled without events: their credentials are learnt here.
         for (const { device } of registry.list()) learn(device);
+        if (workers > 1) {
+          const eligible = new Map([...drivers].filter(([, d]) => d.worker !== undefined));
+          if (eligible.size === 0) {
+            logger.warn(
+              'poller.workers > 1, but no driver can run in a worker: all polls stay on the main thread',
+              {
+                workers,
+              },
+            );
+          } else {
+            pool = new WorkerPool({
+              workers,
+              drivers: eligible,
+              timeoutMs,
+              retries,
+              overload: overload.data,
+              logger,
+              registry: metrics.registry,
+            });
+            await pool.start();
+            logger.info('poller workers started', { workers, drivers: [...eligible.keys()] });
+          }
+        }
       } catch (err) {
         state = 'created';
         await monitor.stop();
@@ -288,7 +323,8 @@ export async function createMonitor(options: MonitorOptions = {}): Promise<Monit
     stop() {
       stopped ??= (async () => {
         state = 'stopping';
-        await scheduler.stop();
+        // Workers abort their polls in flight at once, as the main thread's stop signal does here.
+        await Promise.all([scheduler.stop(), pool?.stop()]);
         load.stop();
         stopping.abort();
         await pipeline.closeSinks(5000);

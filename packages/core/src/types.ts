@@ -275,6 +275,24 @@ export interface Driver {
   poll(device: Device, ctx: PollContext): Promise<PollResult>;
   /** Releases sockets and connections. */
   close?(): Promise<void>;
+  /**
+   * Opt-in to `poller.workers`: how a worker thread makes its own copy of this driver. Without it
+   * the driver's devices are polled on the main thread whatever `poller.workers` says.
+   */
+  worker?: DriverWorkerEntry;
+}
+
+/**
+ * How a worker thread builds a driver: it imports `module` (a `file:` URL, e.g.
+ * `new URL('./driver.js', import.meta.url).href`) and calls its export `export` (default
+ * `default`) with `options` — a structured-cloneable value — once, getting a Driver of the same
+ * kind. The driver must then keep everything it needs per device itself: each worker sees only
+ * its own share of the devices, always the same share while the worker count stays the same.
+ */
+export interface DriverWorkerEntry {
+  module: string;
+  export?: string;
+  options?: unknown;
 }
 
 /** Where batches of samples go: storage, exporters. Core buffers, batches and retries. */
@@ -574,8 +592,13 @@ export interface DeviceRegistry {
 export interface PollerOptions {
   /** Default interval of devices that set none. Default `60s`. */
   interval?: Duration;
-  /** Polls in flight at once. Default 100. */
+  /** Polls in flight at once (per worker thread when `workers` > 1). Default 100. */
   concurrency?: number;
+  /**
+   * Worker threads that run the drivers which opt in (`Driver.worker`); each owns a stable share
+   * of the devices (a hash of the id). 1 (default): every driver runs on the main thread.
+   */
+  workers?: number;
   /** Per-poll timeout. Default `10s`. */
   timeout?: Duration;
   /** Immediate retries of a failed poll before it counts as failed. Default 0. */

@@ -7,8 +7,11 @@ import { LoadMetrics } from './metrics.js';
 import type { ResolvedOverloadOptions } from './options.js';
 import { type Backlog, OverloadDetector } from './overload.js';
 
-/** Why a poll was skipped: the one reason today, the `reason` label of `ispmonitor_polls_skipped_total`. */
-export type SkipReason = 'overloaded';
+/**
+ * Why a poll was skipped, the `reason` label of `ispmonitor_polls_skipped_total`: the monitor's
+ * loop was blocked (`overloaded`), or the worker thread running it died (`worker`).
+ */
+export type SkipReason = 'overloaded' | 'worker';
 
 /**
  * The monitor watching itself: the lag probe, the overloaded state, and their metrics, in one
@@ -74,6 +77,11 @@ export class LoadMonitor implements LoadGuard {
   skipped(reason: SkipReason, message: string): void {
     this.#metrics.skipped.inc({ reason });
     this.#detector.skipped(message);
+  }
+
+  /** Counts a poll skipped for a reason other than load (a worker died): the overloaded state is not touched. */
+  countSkipped(reason: SkipReason): void {
+    this.#metrics.skipped.inc({ reason });
   }
 
   health(): HealthCheckResult {

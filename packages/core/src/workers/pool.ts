@@ -1,0 +1,299 @@
+/**
+ * The main thread's side of `poller.workers`: N worker threads, each owning a stable share of the
+ * devices (`shard.ts`). The scheduler stays here and asks for one poll at a time; requests are
+ * gathered per tick and sent as one buffer, outcomes come back the same way. A worker that dies
+ * (an exception, an exit, or silence past the watchdog) is logged, counted and started again at
+ * once; the polls it held end as `skipped` (reason `worker`: they say nothing about the devices)
+ * and its devices are polled by the new worker at their next slot — within one interval. The
+ * other workers are not touched.
+ */
+import { existsSync } from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { Counter, Gauge, type Registry } from 'prom-client';
+import type { ResolvedOverloadOptions } from '../load/options.js';
+import type { PollOutcome } from '../scheduler/run-poll.js';
+import type { Device, Driver, Logger } from '../types.js';
+import { decodeBatch, encodeBatch, unpackSamples } from './codec.js';
+import type { FromWorker, OutcomeBatch, PollRequest, RequestBatch, WorkerInit } from './protocol.js';
+import { workerOf } from './shard.js';
+
+/** Options of the pool. */
+export interface WorkerPoolOptions {
+  workers: number;
+  /** Drivers that opted in, by kind. */
+  drivers: Map<string, Driver>;
+  timeoutMs: number;
+  retries: number;
+  overload: ResolvedOverloadOptions;
+  logger: Logger;
+  registry: Registry;
+}
+
+interface Slot {
+  index: number;
+  worker?: Worker;
+  ready: boolean;
+  pending: Map<number, (o: PollOutcome) => void>;
+  /** The device definition this worker last received, per id. */
+  sent: Map<string, Device>;
+  queue: PollRequest[];
+  forget: string[];
+  flushQueued: boolean;
+  lastHeard: number;
+  crashes: number[];
+  stopping: boolean;
+}
+
+/** Silence (no batch, no heartbeat) past this, with polls outstanding, ends a worker. */
+const WATCHDOG_EXTRA_MS = 10_000;
+
+/**
+ * A module URL a worker can import: under a test runner that runs TypeScript sources, a `src/…ts`
+ * (or missing `src/…js`) URL is mapped to the package's built `dist/…js`.
+ */
+export function runnableModule(url: string): string {
+  if (!url.startsWith('file:')) return url;
+  const path = fileURLToPath(url);
+  if (existsSync(path) && !path.endsWith('.ts')) return url;
+  const built = path.replace(/([\\/])src([\\/])(?!.*[\\/]src[\\/])/, '$1dist$2').replace(/\.ts$/, '.js');
+  return pathToFileURL(built).href;
+}
+
+/** N poller worker threads and the polls in flight on them. */
+export class WorkerPool {
+  readonly #slots: Slot[] = [];
+  readonly #crashes: Counter;
+  readonly #script: URL;
+  readonly #init: Omit<WorkerInit, 'index'>;
+  #seq = 0;
+  #watchdog: ReturnType<typeof setInterval> | undefined;
+  #stopped = false;
+
+  constructor(private readonly options: WorkerPoolOptions) {
+    this.#script = new URL(runnableModule(new URL('./worker-main.js', import.meta.url).href));
+    this.#init = {
+      drivers: [...options.drivers.values()].map((d) => ({
+        kind: d.kind,
+        ...(d.worker as NonNullable<Driver['worker']>),
+        module: runnableModule((d.worker as NonNullable<Driver['worker']>).module),
+      })),
+      timeoutMs: options.timeoutMs,
+      retries: options.retries,
+      overload: options.overload,
+    };
+    this.#crashes = new Counter({
+      name: 'ispmonitor_poller_worker_crashes_total',
+      help: 'Poller worker threads that died (exception, exit or watchdog) and were started again',
+      labelNames: ['worker'],
+      registers: [options.registry],
+    });
+    const slots = this.#slots;
+    new Gauge({
+      name: 'ispmonitor_poller_workers',
+      help: 'Poller worker threads running and ready',
+      registers: [options.registry],
+      collect() {
+        this.set(slots.filter((s) => s.ready).length);
+      },
+    });
+    for (let i = 0; i < options.workers; i++) {
+      this.#slots.push({
+        index: i,
+        ready: false,
+        pending: new Map(),
+        sent: new Map(),
+        queue: [],
+        forget: [],
+        flushQueued: false,
+        lastHeard: Date.now(),
+        crashes: [],
+        stopping: false,
+      });
+    }
+  }
+
+  /** Whether a driver's devices go to the workers. */
+  runs(driver: Driver): boolean {
+    return this.options.drivers.has(driver.kind);
+  }
+
+  /** Thread ids of the workers, by worker number (for profiling). */
+  threadIds(): number[] {
+    return this.#slots.map((s) => s.worker?.threadId ?? -1);
+  }
+
+  /** The worker that owns a device. */
+  workerOf(deviceId: string): number {
+    return workerOf(deviceId, this.#slots.length);
+  }
+
+  /** Starts every worker and resolves once all are ready; rejects when one cannot start. */
+  async start(): Promise<void> {
+    await Promise.all(this.#slots.map((s) => this.#spawn(s)));
+    const silence = this.options.timeoutMs * this.options.overload.maxStretch * (this.options.retries + 2);
+    this.#watchdog = setInterval(() => this.#checkSilence(silence + WATCHDOG_EXTRA_MS), 1_000);
+    this.#watchdog.unref();
+  }
+
+  /** Polls a device on its worker. Never rejects: a dead worker's polls end as skipped. */
+  poll(device: Device): Promise<PollOutcome> {
+    const slot = this.#slots[this.workerOf(device.id)] as Slot;
+    if (this.#stopped || !slot.ready) return Promise.resolve(skippedBy(slot, 'is restarting'));
+    const seq = ++this.#seq;
+    const request: PollRequest = { seq, id: device.id };
+    if (slot.sent.get(device.id) !== device) {
+      request.device = device;
+      slot.sent.set(device.id, device);
+    }
+    slot.queue.push(request);
+    this.#queueFlush(slot);
+    return new Promise((resolve) => slot.pending.set(seq, resolve));
+  }
+
+  /** A device was removed: its worker drops what it knows of it. */
+  forget(deviceId: string): void {
+    const slot = this.#slots[this.workerOf(deviceId)] as Slot;
+    if (!slot.sent.delete(deviceId)) return;
+    slot.forget.push(deviceId);
+    this.#queueFlush(slot);
+  }
+
+  /** Stops the workers after their polls in flight; terminates one that does not end in time. */
+  async stop(): Promise<void> {
+    if (this.#stopped) return;
+    this.#stopped = true;
+    if (this.#watchdog) clearInterval(this.#watchdog);
+    await Promise.all(
+      this.#slots.map(async (slot) => {
+        const w = slot.worker;
+        slot.stopping = true;
+        if (!w) return;
+        const exited = new Promise<void>((resolve) => w.once('exit', () => resolve()));
+        w.postMessage({ type: 'stop' });
+        const timer = setTimeout(() => void w.terminate(), 10_000);
+        await exited;
+        clearTimeout(timer);
+        this.#endPending(slot, 'stopped');
+      }),
+    );
+  }
+
+  #queueFlush(slot: Slot): void {
+    if (slot.flushQueued) return;
+    slot.flushQueued = true;
+    // Everything the scheduler starts in one tick shares one message.
+    setImmediate(() => {
+      slot.flushQueued = false;
+      if (!slot.worker || !slot.ready || (slot.queue.length === 0 && slot.forget.length === 0)) return;
+      const batch: RequestBatch = { polls: slot.queue };
+      if (slot.forget.length > 0) batch.forget = slot.forget;
+      slot.queue = [];
+      slot.forget = [];
+      const buf = encodeBatch(batch);
+      slot.worker.postMessage({ type: 'polls', buf }, [buf]);
+    });
+  }
+
+  #spawn(slot: Slot): Promise<void> {
+    const worker = new Worker(this.#script, {
+      workerData: { ...this.#init, index: slot.index } satisfies WorkerInit,
+    });
+    slot.worker = worker;
+    slot.ready = false;
+    slot.sent.clear();
+    slot.lastHeard = Date.now();
+    const log = this.options.logger.child({ component: 'poller-worker', worker: slot.index });
+    return new Promise<void>((resolve, reject) => {
+      let started = false;
+      worker.on('message', (m: FromWorker) => {
+        slot.lastHeard = Date.now();
+        if (m.type === 'done') this.#settle(slot, decodeBatch<OutcomeBatch>(m.buf));
+        else if (m.type === 'log') log[m.level](m.msg, m.fields);
+        else if (m.type === 'ready') {
+          slot.ready = true;
+          started = true;
+          resolve();
+          if (slot.queue.length > 0) this.#queueFlush(slot);
+        }
+      });
+      let error: unknown;
+      worker.on('error', (err) => {
+        error = err;
+      });
+      worker.once('exit', (code) => {
+        if (slot.worker !== worker) return;
+        slot.ready = false;
+        slot.worker = undefined;
+        if (slot.stopping || this.#stopped) return;
+        const why = error instanceof Error ? error.message : `exit code ${code}`;
+        if (!started) {
+          reject(new Error(`poller worker ${slot.index} could not start: ${why}`));
+          return;
+        }
+        this.#crashed(slot, why);
+      });
+    });
+  }
+
+  #crashed(slot: Slot, why: string): void {
+    this.#crashes.inc({ worker: String(slot.index) });
+    this.options.logger.error('poller worker died; starting it again', {
+      worker: slot.index,
+      error: why,
+      pollsLost: slot.pending.size,
+    });
+    this.#endPending(slot, `crashed (${why})`);
+    // A worker that keeps dying waits longer between starts: 0 s, then 1 s, up to 30 s.
+    const now = Date.now();
+    slot.crashes = slot.crashes.filter((t) => now - t < 60_000);
+    slot.crashes.push(now);
+    const delay = Math.min(30_000, slot.crashes.length <= 1 ? 0 : 1000 * 2 ** (slot.crashes.length - 2));
+    setTimeout(() => {
+      if (this.#stopped) return;
+      this.#spawn(slot).catch((err: unknown) => this.#crashed(slot, (err as Error).message));
+    }, delay).unref();
+  }
+
+  #checkSilence(limitMs: number): void {
+    const now = Date.now();
+    for (const slot of this.#slots) {
+      const w = slot.worker;
+      if (!w || !slot.ready || now - slot.lastHeard < limitMs) continue;
+      // Alive but silent: its loop is stuck. Ending it makes 'exit' restart it.
+      this.options.logger.error('poller worker stopped answering; ending it', {
+        worker: slot.index,
+        silentMs: now - slot.lastHeard,
+      });
+      void w.terminate();
+    }
+  }
+
+  #settle(slot: Slot, batch: OutcomeBatch): void {
+    for (const [seq, wire] of batch) {
+      const resolve = slot.pending.get(seq);
+      if (!resolve) continue;
+      slot.pending.delete(seq);
+      const { result, ...rest } = wire;
+      const outcome: PollOutcome = rest;
+      if (result) outcome.result = { ...result, samples: unpackSamples(result.samples) };
+      resolve(outcome);
+    }
+  }
+
+  #endPending(slot: Slot, why: string): void {
+    const pending = [...slot.pending.values()];
+    slot.pending.clear();
+    slot.queue = [];
+    for (const resolve of pending) resolve(skippedBy(slot, why));
+  }
+}
+
+function skippedBy(slot: Slot, why: string): PollOutcome {
+  return {
+    ok: false,
+    skipped: { reason: 'worker', message: `poller worker ${slot.index} ${why}` },
+    durationMs: 0,
+    attempts: 0,
+  };
+}

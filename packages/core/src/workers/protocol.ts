@@ -1,0 +1,55 @@
+/**
+ * Messages between the poller's main thread and its worker threads. Poll requests and outcomes
+ * travel in batches, each batch one transferable buffer (see `codec.ts`); the rest are small.
+ */
+import type { ResolvedOverloadOptions } from '../load/options.js';
+import type { PollOutcome } from '../scheduler/run-poll.js';
+import type { Device, DriverWorkerEntry, PollResult } from '../types.js';
+import type { PackedSample } from './codec.js';
+
+/** `workerData` of a worker: which drivers to build and how to poll. */
+export interface WorkerInit {
+  /** The worker's number (0 … workers-1), for its logs. */
+  index: number;
+  drivers: Array<DriverWorkerEntry & { kind: string }>;
+  timeoutMs: number;
+  retries: number;
+  overload: ResolvedOverloadOptions;
+}
+
+/** One poll asked of a worker. `device` is sent when the worker has not seen this definition yet. */
+export interface PollRequest {
+  seq: number;
+  id: string;
+  device?: Device;
+}
+
+/** A batch of requests (the decoded content of a `polls` message). */
+export interface RequestBatch {
+  polls: PollRequest[];
+  /** Devices removed: the worker drops their definitions. */
+  forget?: string[];
+}
+
+/** A poll outcome as it travels: its samples packed. */
+export type WireOutcome = Omit<PollOutcome, 'result'> & {
+  result?: Omit<PollResult, 'samples'> & { samples: PackedSample[] };
+};
+
+/** A batch of outcomes: `[seq, outcome]` pairs. */
+export type OutcomeBatch = Array<[number, WireOutcome]>;
+
+/** Main thread → worker. */
+export type ToWorker = { type: 'polls'; buf: ArrayBuffer } | { type: 'stop' };
+
+/** Worker → main thread. */
+export type FromWorker =
+  | { type: 'ready' }
+  | { type: 'done'; buf: ArrayBuffer }
+  | { type: 'beat' }
+  | {
+      type: 'log';
+      level: 'debug' | 'info' | 'warn' | 'error';
+      msg: string;
+      fields?: Record<string, unknown>;
+    };
