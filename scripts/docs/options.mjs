@@ -42,6 +42,12 @@ export const plugins = [
   { file: 'plugin-alerts', dir: 'packages/plugin-alerts', factory: 'alerts', options: 'optionsSchema' },
   { file: 'plugin-cluster', dir: 'packages/plugin-cluster', factory: 'cluster', options: 'optionsSchema' },
   {
+    file: 'plugin-remote-write',
+    dir: 'packages/plugin-remote-write',
+    factory: 'remoteWrite',
+    options: 'optionsSchema',
+  },
+  {
     file: 'plugin-template',
     dir: 'examples/plugin-template',
     factory: 'reachability',

@@ -16,6 +16,7 @@ const STRICT = [
   '@ispmonitor/plugin-mikrotik',
   '@ispmonitor/plugin-postgres',
   '@ispmonitor/plugin-alerts',
+  '@ispmonitor/plugin-remote-write',
   '@ispmonitor/simulator',
 ];
 

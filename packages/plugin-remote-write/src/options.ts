@@ -86,14 +86,18 @@ export const optionsSchema = z
           .string()
           .url()
           .refine((u) => /^https?:$/.test(new URL(u).protocol), 'http: or https:'),
+        /** Extra request headers, e.g. `X-Scope-OrgID`. */
         headers: z.record(headerName, z.string()).default({}),
+        /** HTTP basic auth, or a bearer token. Never logged. */
         auth: z
           .union([
             z.object({ username: z.string().min(1), password: z.string() }).strict(),
             z.object({ bearer: z.string().min(1) }).strict(),
           ])
           .optional(),
+        /** PEM of the CA(s) that sign the query API's certificate. */
         ca: z.string().optional(),
+        /** Per-query timeout. Default `30s`. */
         timeout: durationMsOr('30s'),
         /** The longest poll interval: rates reach back this much further. Default `60s`. */
         pollInterval: durationMsOr('60s'),
@@ -107,7 +111,10 @@ export const optionsSchema = z
      * refuse them anyway. Default `2h`.
      */
     spool: z
-      .object({ maxAge: durationMsOr('2h') })
+      .object({
+        /** Oldest a sample may be when it is sent; older ones are dropped and counted. Default `2h`. */
+        maxAge: durationMsOr('2h'),
+      })
       .strict()
       .prefault({}),
   })

@@ -16,6 +16,7 @@ export const publishable = [
   'packages/plugin-postgres',
   'packages/plugin-alerts',
   'packages/plugin-cluster',
+  'packages/plugin-remote-write',
   'packages/simulator',
 ] as const;
 
