@@ -47,6 +47,19 @@ export const SECURITY_CODES = {
     message:
       'email notifier does not verify the SMTP server certificate (rejectUnauthorized: false); give its CA in `ca` instead',
   },
+  TRAP_COMMUNITY: {
+    severity: 'warning',
+    message:
+      'the trap receiver accepts SNMPv1/v2c traps: their community crosses the network in clear, and whoever sees it can send traps; prefer v3 users with authPriv',
+  },
+  TRAP_USERS_NO_AUTH: {
+    severity: 'warning',
+    message: 'traps.allowNoAuthUsers: v3 trap users without authentication accept traps from anyone',
+  },
+  TRAP_UNKNOWN_SOURCES: {
+    severity: 'notice',
+    message: 'traps.acceptUnknownSources: traps from addresses that are no device are published too',
+  },
   DEFAULT_CREDENTIALS: {
     severity: 'warning',
     message: 'a user still has a well-known password (the demo or a deployment example default); change it',
@@ -104,7 +117,7 @@ export interface FileSettings {
   plugins: Record<string, unknown>;
 }
 
-/** What weakens the server itself: email notifiers, the metrics port, bootstrap passwords. */
+/** What weakens the server itself: the trap receiver, email notifiers, the metrics port, bootstrap passwords. */
 export function configFindings(file: FileSettings | undefined, server: ServerConfig): SecurityFinding[] {
   const out: SecurityFinding[] = [];
   if (server.auth.adminPassword && WELL_KNOWN_PASSWORDS.includes(server.auth.adminPassword)) {
@@ -119,6 +132,7 @@ export function configFindings(file: FileSettings | undefined, server: ServerCon
       ),
     );
   }
+  out.push(...trapFindings(file.plugins.snmp));
   const alerts = file.plugins.alerts as { receivers?: unknown } | undefined;
   const receivers = Array.isArray(alerts?.receivers) ? alerts.receivers : [];
   for (const r of receivers as Array<{ name?: unknown; email?: unknown }>) {
@@ -130,6 +144,23 @@ export function configFindings(file: FileSettings | undefined, server: ServerCon
       if (e?.auth && e.requireTls === false) out.push(finding('SMTP_CLEARTEXT_LOGIN', subject));
       if (e?.rejectUnauthorized === false) out.push(finding('SMTP_TLS_UNVERIFIED', subject));
     }
+  }
+  return out;
+}
+
+/** What weakens the SNMP trap receiver (`plugins.snmp.traps`). */
+function trapFindings(snmp: unknown): SecurityFinding[] {
+  const traps = (snmp as { traps?: Record<string, unknown> } | undefined)?.traps;
+  if (!traps || typeof traps !== 'object') return [];
+  const out: SecurityFinding[] = [];
+  if (traps.community) out.push(finding('TRAP_COMMUNITY', 'plugins.snmp.traps.community'));
+  if (traps.allowNoAuthUsers === true) out.push(finding('TRAP_USERS_NO_AUTH', 'plugins.snmp.traps'));
+  if (traps.acceptUnknownSources === true) out.push(finding('TRAP_UNKNOWN_SOURCES', 'plugins.snmp.traps'));
+  const users = Array.isArray(traps.users) ? (traps.users as Array<Record<string, unknown>>) : [];
+  for (const u of users) {
+    const subject = `trap user ${String(u?.username)}`;
+    if (u?.authProtocol === 'md5') out.push(finding('SNMP_MD5', subject));
+    if (u?.authProtocol && !u.privProtocol) out.push(finding('SNMP_AUTH_NO_PRIV', subject));
   }
   return out;
 }

@@ -214,6 +214,39 @@ describe('address policy of device.host through the API and the config (finding 
     );
   });
 
+  it('sees weak trap receiver settings', () => {
+    const findings = configFindings(
+      {
+        metrics: { host: '127.0.0.1' },
+        plugins: {
+          snmp: {
+            traps: {
+              community: 'traps-cmty',
+              acceptUnknownSources: true,
+              users: [
+                { username: 'old', authProtocol: 'md5', authKey: 'k'.repeat(8) },
+                {
+                  username: 'good',
+                  authProtocol: 'sha256',
+                  authKey: 'k'.repeat(8),
+                  privProtocol: 'aes',
+                  privKey: 'p'.repeat(8),
+                },
+              ],
+            },
+          },
+        },
+      },
+      { auth: {}, metrics: { token: 't'.repeat(16) } } as never,
+    );
+    expect(findings.map((f) => `${f.code} ${f.subject}`)).toEqual([
+      'TRAP_COMMUNITY plugins.snmp.traps.community',
+      'TRAP_UNKNOWN_SOURCES plugins.snmp.traps',
+      'SNMP_MD5 trap user old',
+      'SNMP_AUTH_NO_PRIV trap user old',
+    ]);
+  });
+
   it('offline diagnostics see the config file findings', async () => {
     const file = join(tmpdir(), `ispm-offline-${process.pid}.yaml`);
     writeFileSync(
