@@ -14,7 +14,11 @@ import {
   type Receiver,
   startPrometheus,
 } from '../../../packages/plugin-remote-write/test/support/peers.js';
+import { buildApp } from '../src/http/app.js';
 import { samplesView } from '../src/samples/rankings.js';
+import { parseServerConfig } from '../src/server-config.js';
+import { createServerContext } from '../src/server-context.js';
+import { ADMIN_KEY } from './support/harness.js';
 
 const missing = binaryMissing(PROMETHEUS_BIN, 'prometheus');
 const MIN = 60_000;
@@ -56,7 +60,7 @@ describe.skipIf(missing)('charts read from Prometheus equal PostgreSQL on the sa
           ts,
         });
         for (const [k, ifName] of IFACES.entries()) {
-          const slope = 1000 * (d + 1) * (k + 2); // octets per second, a different rank for each
+          const slope = 1000 * (3 * d + k + 1); // octets per second, a different rank for each
           const labels = { device, ifName };
           batch.push({ name: 'interface_in_octets_total', labels, value: 5e9 + slope * 60 * i, ts });
           batch.push({ name: 'interface_out_octets_total', labels, value: 1e6 + (slope / 2) * 60 * i, ts });
@@ -132,5 +136,51 @@ describe.skipIf(missing)('charts read from Prometheus equal PostgreSQL on the sa
     const [ca, cb] = await Promise.all([pg.highestCpu(window, 3), view.highestCpu(window, 3)]);
     expect(cb.map((r) => r.device)).toEqual(ca.map((r) => r.device));
     for (const [k, r] of ca.entries()) expect(cb[k]?.value).toBeCloseTo(r.value, 2);
+  });
+
+  it('the chart API answers alike in both modes: fleet sums, latest values, top links', async () => {
+    const config = parseServerConfig({ auth: { adminApiKey: ADMIN_KEY } }, {});
+    // One server over the same monitor; in postgres mode its sample reader is PostgreSQL's. The
+    // routes look the reader up at every request, so the mode can change between requests.
+    let mode: 'postgres' | 'prometheus' = 'postgres';
+    const switchable = new Proxy(monitor, {
+      get(target, prop) {
+        if (prop === 'resolve') {
+          return (t: symbol) =>
+            t === tokens.SampleQuery && mode === 'postgres' ? pg : target.resolve(t as never);
+        }
+        const v = Reflect.get(target, prop, target);
+        return typeof v === 'function' ? v.bind(target) : v;
+      },
+    });
+    const ctx = await createServerContext(switchable, config, { print: () => {} });
+    const app = await buildApp(ctx);
+    try {
+      const get = async (url: string) => {
+        const out = [];
+        for (const m of ['postgres', 'prometheus'] as const) {
+          mode = m;
+          const r = await app.inject({ url, headers: { authorization: `Bearer ${ADMIN_KEY}` } });
+          expect(r.statusCode, `${m} ${url}: ${r.body}`).toBe(200);
+          out.push(r.json());
+        }
+        return out;
+      };
+      const [fa, fb] = await get(
+        `/api/v1/metrics/fleet?metric=device_cpu_load_ratio&fn=avg&from=${base - 7_000}&to=${last + 1}&step=5m`,
+      );
+      expect(fb.series).toBe(fa.series);
+      expect(fb.points.map((p: number[]) => p[0])).toEqual(fa.points.map((p: number[]) => p[0]));
+      for (const [k, p] of fa.points.entries()) expect(fb.points[k][1]).toBeCloseTo(p[1], 6);
+      const [la, lb] = await get('/api/v1/metrics/latest?metric=device_cpu_load_ratio');
+      expect(lb).toEqual(la);
+      const [ta, tb] = await get('/api/v1/metrics/top?kind=interfaces&window=10m&limit=3');
+      expect(tb.items.map((i: { device: string; ifName: string }) => [i.device, i.ifName])).toEqual(
+        ta.items.map((i: { device: string; ifName: string }) => [i.device, i.ifName]),
+      );
+    } finally {
+      await app.close();
+      ctx.close();
+    }
   });
 });
