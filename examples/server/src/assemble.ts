@@ -1,5 +1,6 @@
 import { dirname, join, resolve } from 'node:path';
 import {
+  addressPolicy,
   createMonitor,
   type Device,
   definePlugin,
@@ -46,10 +47,26 @@ export async function readConfig(path: string | undefined, env = process.env): P
   const loaded = await loadConfig(path, { env, pluginSchemas });
   applySamplesEnv(loaded.config, env);
   const server = parseServerConfig(loaded.config.server, env, loaded.source);
+  checkDeviceHosts(loaded, server);
   for (const s of [server.auth.adminPassword, server.auth.adminApiKey, server.metrics.token]) {
     if (s) loaded.secrets.push(s);
   }
   return { loaded, server };
+}
+
+/**
+ * The address policy over the config file's devices, so `config validate` reports a refused
+ * host with the file's name before anything starts (the monitor checks it again, for every path).
+ */
+function checkDeviceHosts(loaded: LoadedConfig, server: ServerConfig): void {
+  const policy = addressPolicy(server.devices.addressPolicy);
+  const problems: string[] = [];
+  for (const [i, d] of loaded.config.devices.entries()) {
+    if (typeof d.host !== 'string') continue;
+    const why = policy.check(d.host);
+    if (why) problems.push(`${loaded.source}: devices[${i}]: device "${String(d.id)}": host: ${why}`);
+  }
+  if (problems.length) throw monitorError(ErrorCodes.CONFIG_INVALID, problems.join('\n'));
 }
 
 export interface AssembleOptions {
@@ -150,7 +167,7 @@ export async function assemble(
   // Alerts after storage: the plugin keeps its state (silences, acknowledgements) in the StateStore.
   plugins.push(alerts(opt('alerts')) as Plugin<unknown>);
   plugins.push(...(options.plugins ?? []));
-  const { workers: _workers, ...poller } = config.poller;
+  const poller = config.poller;
   // Read here, not by each caller: `serve`, `demo`, `poll` and `user` then apply the same policy.
   const { addressPolicy } = parseServerConfig(config.server, {}).devices;
   return createMonitor({

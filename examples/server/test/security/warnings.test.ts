@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { definePlugin, tokens } from '@ispmonitor/core';
+import { definePlugin, loadConfig, tokens } from '@ispmonitor/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { assemble, readConfig } from '../../src/assemble.js';
@@ -204,8 +204,14 @@ describe('address policy of device.host through the API and the config (finding 
         '  - { id: lab-denied, host: 10.66.1.1, driver: lab }',
       ].join('\n'),
     );
-    const { loaded } = await readConfig(file, {});
-    await expect(assemble(loaded.config, [], { storage: false })).rejects.toThrow(
+    // `config validate` (readConfig) names the file and the device; the monitor checks again.
+    await expect(readConfig(file, {})).rejects.toThrow(
+      /ispm-policy-\d+\.yaml: devices\[1\]: device "lab-denied": host: 10\.66\.1\.1 is in 10\.66\.0\.0\/16 \(on the deny list\)/,
+    );
+    const { loaded } = await readConfig(file, {}).catch(() => ({ loaded: undefined }));
+    expect(loaded).toBeUndefined();
+    const config = (await loadConfig(file, { env: {} })).config;
+    await expect(assemble(config, [], { storage: false })).rejects.toThrow(
       /device "lab-denied": host: 10\.66\.1\.1 is in 10\.66\.0\.0\/16 \(on the deny list\)/,
     );
     writeFileSync(file, 'server:\n  devices:\n    addressPolicy:\n      deny: [10.0.0.0/40]\n');
