@@ -15,6 +15,9 @@ export const snmp = definePlugin({
   optionsSchema,
   setup(ctx, options) {
     const driver = createSnmpDriver({ clock: ctx.clock });
+    // Runs in poller worker threads too (poller.workers > 1): a worker makes its own with the
+    // system clock; per-device memory (bulk sizes, caches, SNMPv3 engine state) lives there.
+    driver.worker = { module: new URL('./driver.js', import.meta.url).href, export: 'createSnmpDriver' };
     ctx.provide(tokens.Driver, driver);
     // What was learned about a device (bulk size, caches) must not outlive or outdate it.
     ctx.bus.on('device:removed', ({ device }) => driver.forget(device.id));

@@ -136,7 +136,12 @@ port.on('message', async (m: ToWorker) => {
       devices.delete(id);
     }
     for (const p of batch.polls) {
-      if (p.device) devices.set(p.id, p.device);
+      if (p.device) {
+        // A changed definition: what the driver learned about the old one may not hold.
+        const known = devices.get(p.id);
+        if (known) (drivers.get(known.driver) as { forget?(id: string): void } | undefined)?.forget?.(p.id);
+        devices.set(p.id, p.device);
+      }
       start(p.seq, devices.get(p.id));
     }
   } else if (m.type === 'stop') {
