@@ -131,7 +131,8 @@ export async function buildApp(ctx: ServerContext, options: BuildAppOptions = {}
     await app.register(adminRoutes);
     await app.register(licenseRoutes);
     await app.register(systemRoutes, { configSummary: options.configSummary ?? {} });
-    if (ctx.config.profiling) await app.register(profilingRoutes, {});
+    if (ctx.config.profiling)
+      await app.register(profilingRoutes, { workerThreads: () => ctx.monitor.workerThreads() });
     await app.register(uiRoutes);
   }
   await app.ready();
