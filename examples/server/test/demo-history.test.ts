@@ -3,6 +3,9 @@
  * it took, the backfilled series are the very series the live drivers write (same name, same
  * labels), and a subscriber active now has one open session in the store, the one the BNG shows.
  */
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import type { Sample } from '@ispmonitor/core';
 import { postgresStore } from '@ispmonitor/plugin-postgres';
 import { demoFleetHistory, menuRows } from '@ispmonitor/simulator';
@@ -37,6 +40,17 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(async () => {
   await demo?.stop();
+});
+
+describe('demo database folder', () => {
+  it('is a temporary folder on disk while the demo runs, removed when it stops', async () => {
+    const other = await startDemo({ apiPort: 0, metricsPort: 0, routers: 1, print: () => {} });
+    const dir = other.dataDir;
+    expect(dir).toContain(join(tmpdir(), 'ispmonitor-demo-'));
+    expect(existsSync(join(dir, 'PG_VERSION'))).toBe(true);
+    await other.stop();
+    expect(existsSync(dirname(dir))).toBe(false);
+  }, 120_000);
 });
 
 describe('the demo with its history', () => {
