@@ -108,12 +108,14 @@ export function wireSeries(
   labels: Labels,
   external: Labels,
 ): { labels: WireLabel[]; hash: number } {
-  let list: WireLabel[] = [{ name: '__name__', value: metricName(name) }];
+  let list: WireLabel[] = [{ name: '__name__', value: metricName(String(name)) }];
   let hash = fnv(FNV_BASIS, name);
   let collided = false;
   for (const k in labels) {
-    const value = labels[k];
-    if (value === undefined || value === '' || k === '__name__') continue;
+    const raw: unknown = labels[k];
+    if (raw === undefined || raw === null || raw === '' || k === '__name__') continue;
+    // A driver bug (a number as a label value) must not poison the request: sent as text.
+    const value = typeof raw === 'string' ? raw : String(raw);
     // Summed, so the key order of the sample's labels does not matter.
     hash = (hash + fnv(fnv(FNV_BASIS, k) ^ 0xff, value)) | 0;
     if (!collided && !insertSorted(list, labelName(k), value)) collided = true;

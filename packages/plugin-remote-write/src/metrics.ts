@@ -11,7 +11,7 @@ export interface RemoteWriteMetrics {
   failed: Counter<'target' | 'reason'>;
   /** Samples sent again after a 5xx, 429 or network error. */
   retried: Counter<'target'>;
-  /** Samples not sent, by `reason` (`too_old`: older than `spool.maxAge`). */
+  /** Samples not sent, by `reason` (`too_old`: older than `spool.maxAge`; `invalid_timestamp`). */
   dropped: Counter<'target' | 'reason'>;
   /** Samples handed to the target and not yet accepted or refused. */
   pending: Gauge<'target'>;
@@ -50,7 +50,7 @@ export function createMetrics(registry: Registry): RemoteWriteMetrics {
     }),
     dropped: new Counter({
       name: `${p}samples_dropped_total`,
-      help: 'Samples not sent to a remote-write target, by reason (too_old: older than spool.maxAge)',
+      help: 'Samples not sent to a remote-write target, by reason (too_old: older than spool.maxAge; invalid_timestamp)',
       labelNames: ['target', 'reason'],
       registers,
     }),

@@ -96,7 +96,13 @@ export class TargetSink implements Sink {
     const oldest = this.clock.now() - this.options.spool.maxAge;
     const external = this.options.externalLabels;
     let tooOld = 0;
+    let invalid = 0;
     for (const sample of batch) {
+      if (!Number.isFinite(sample.ts)) {
+        // No receiver takes it, and one such sample would have the whole request refused.
+        invalid++;
+        continue;
+      }
       if (sample.ts < oldest) {
         tooOld++;
         continue;
@@ -107,6 +113,12 @@ export class TargetSink implements Sink {
       (shards[hash % count] as WireSeries[]).push({
         labels,
         samples: [{ value, timestamp: Math.round(sample.ts) }],
+      });
+    }
+    if (invalid > 0) {
+      this.metrics.dropped.inc({ target: this.target, reason: 'invalid_timestamp' }, invalid);
+      this.#logOnce('invalid_timestamp', 'remote write: samples without a valid timestamp dropped', {
+        samples: invalid,
       });
     }
     if (tooOld > 0) {
@@ -144,13 +156,24 @@ export class TargetSink implements Sink {
 
   /** Sends one request until it is accepted or refused (true), or the sink closes (false). */
   async #send(request: WireSeries[], count: number): Promise<boolean> {
-    const encoded = encodeWriteRequest(request);
-    // protobufjs hands back a Buffer on Node: compressed without a copy.
-    const body = compressSync(
-      Buffer.isBuffer(encoded)
-        ? encoded
-        : Buffer.from(encoded.buffer, encoded.byteOffset, encoded.byteLength),
-    );
+    let body: Buffer;
+    try {
+      const encoded = encodeWriteRequest(request);
+      // protobufjs hands back a Buffer on Node: compressed without a copy.
+      body = compressSync(
+        Buffer.isBuffer(encoded)
+          ? encoded
+          : Buffer.from(encoded.buffer, encoded.byteOffset, encoded.byteLength),
+      );
+    } catch (err) {
+      // Not retried: the same samples would fail the same way and hold up every later batch.
+      this.metrics.failed.inc({ target: this.target, reason: 'encode' }, count);
+      this.#logOnce('encode', 'remote write: samples could not be encoded (dropped)', {
+        error: describeError(err).message,
+        samples: count,
+      });
+      return true;
+    }
     const target = this.target;
     let attempt = 0;
     for (;;) {

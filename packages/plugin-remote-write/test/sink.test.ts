@@ -212,4 +212,22 @@ describe('remote-write sink against a local receiver', () => {
     await sink.close();
     await expect(done).rejects.toThrow(/unsent/);
   });
+
+  it('contains what a buggy driver sends: a NaN timestamp is dropped and counted, a number as label value sent as text', async () => {
+    receiver = await startFakeReceiver();
+    const { sink, registry } = makeSink({ targets: [{ url: receiver.url }] });
+    await sink.write([
+      { name: 'm', labels: { device: 'r1' }, value: 1, ts: Number.NaN },
+      { name: 'm', labels: { device: 'r1', port: 8 as unknown as string }, value: 2, ts: T0 },
+    ]);
+    expect(receiver.accepted()).toEqual([
+      { name: 'm', labels: { device: 'r1', port: '8' }, value: 2, ts: T0 },
+    ]);
+    expect(
+      await metricValue(registry, 'ispmonitor_remote_write_samples_dropped_total', {
+        reason: 'invalid_timestamp',
+      }),
+    ).toBe(1);
+    await sink.close();
+  });
 });
