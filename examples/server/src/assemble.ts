@@ -13,6 +13,7 @@ import {
   monitorError,
   type Plugin,
   type SinkOptions,
+  schemaSecretValues,
   tokens,
 } from '@ispmonitor/core';
 import { alerts, optionsSchema as alertsOptions } from '@ispmonitor/plugin-alerts';
@@ -50,6 +51,10 @@ export async function readConfig(path: string | undefined, env = process.env): P
   checkDeviceHosts(loaded, server);
   for (const s of [server.auth.adminPassword, server.auth.adminApiKey, server.metrics.token]) {
     if (s) loaded.secrets.push(s);
+  }
+  // Plugin options' fields their schemas mark with `secret()`, whatever the key is called.
+  for (const [name, schema] of Object.entries(pluginSchemas)) {
+    loaded.secrets.push(...schemaSecretValues(schema, loaded.config.plugins[name]));
   }
   return { loaded, server };
 }

@@ -158,9 +158,9 @@ export const trapUserSchema = z
   .object({
     username: z.string().min(1),
     authProtocol: z.enum(authProtocols).optional(),
-    authKey: z.string().min(8).optional(),
+    authKey: secret(z.string().min(8)).optional(),
     privProtocol: z.enum(['aes', 'aes256b', 'aes256r']).optional(),
-    privKey: z.string().min(8).optional(),
+    privKey: secret(z.string().min(8)).optional(),
   })
   .refine((u) => !u.privProtocol || (u.authProtocol && u.authKey), {
     message: 'privProtocol needs authProtocol and authKey (SNMPv3 has no privacy without authentication)',
@@ -181,7 +181,7 @@ export const optionsSchema = z
         /** Address to listen on. Default `0.0.0.0`. */
         address: z.string().default('0.0.0.0'),
         /** v1/v2c communities accepted. Default none (v2c traps are then dropped). */
-        community: z.union([z.string().min(1), z.array(z.string().min(1))]).optional(),
+        community: secret(z.union([z.string().min(1), z.array(z.string().min(1))])).optional(),
         /** v3 users accepted. */
         users: z.array(trapUserSchema).default([]),
         /** Accept v3 users without authentication (noAuthNoPriv). Default false: they are refused at load. */

@@ -1,10 +1,10 @@
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { definePlugin, loadConfig, tokens } from '@ispmonitor/core';
+import { definePlugin, loadConfig, secret, tokens } from '@ispmonitor/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { assemble, readConfig } from '../../src/assemble.js';
+import { assemble, pluginSchemas, readConfig } from '../../src/assemble.js';
 import { configFindings, deviceFindings, summarise } from '../../src/system/security-findings.js';
 import { type SecurityServer, startServer } from './support.js';
 
@@ -251,6 +251,19 @@ describe('address policy of device.host through the API and the config (finding 
       'SNMP_MD5 trap user old',
       'SNMP_AUTH_NO_PRIV trap user old',
     ]);
+  });
+
+  it('collects secrets of plugin options by their schema, whatever the key', async () => {
+    const file = join(tmpdir(), `ispm-secret-opts-${process.pid}.yaml`);
+    writeFileSync(file, 'plugins:\n  vaultish: { phrase: plugin-option-phrase, label: visible }\n');
+    pluginSchemas.vaultish = z.object({ phrase: secret(z.string()), label: z.string() });
+    try {
+      const { loaded } = await readConfig(file, {});
+      expect(loaded.secrets).toContain('plugin-option-phrase');
+      expect(loaded.secrets).not.toContain('visible');
+    } finally {
+      delete pluginSchemas.vaultish;
+    }
   });
 
   it('offline diagnostics see the config file findings', async () => {

@@ -19,8 +19,11 @@ const ENV_OVERRIDES: Array<{ env: string; path: string[]; type: 'string' | 'int'
   { env: 'CLUSTER', path: ['cluster', 'mode'], type: 'string' },
 ];
 
-/** Keys whose values are secrets even when written literally in the file. */
-const SECRET_KEY = /pass(word)?|secret|token|community|authkey|privkey|api[-_]?key|credential/i;
+/**
+ * Keys whose values are secrets even when written literally in the file (the same guess as the
+ * logger's: an `Authorization` header of a webhook too). Plugins' schemas say more: see `secret()`.
+ */
+const SECRET_KEY = /pass(word)?|secret|token|community|authkey|privkey|api[-_]?key|credential|authorization/i;
 const ENV_REF = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
 
 /** The config, and what it takes to use it safely. */
