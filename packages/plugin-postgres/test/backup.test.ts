@@ -20,6 +20,7 @@ const TABLES = [
   'ispm_series',
   'ispm_samples',
   'ispm_chunks',
+  'ispm_chunk_times',
   'ispm_rollup_5m',
   'ispm_rollup_1h',
   'ispm_rollup_state',
@@ -122,7 +123,7 @@ describe.skipIf(missing)('backup and restore (pg_dump, psql)', () => {
     const restored = await openPg({ url: restoredUrl });
     try {
       expect(await digest(restored)).toEqual(before);
-      expect(await applyMigrations(restored)).toEqual({ applied: [], version: 7 });
+      expect(await applyMigrations(restored)).toEqual({ applied: [], version: 8 });
       const { storage: again } = makeStorage(restored, new SetClock(T0 + 6 * HOUR));
       const back = await again.rawSamples('interface_in_octets_total', { device: 'r1' }, T0, T0 + DAY);
       expect(back.map((s) => s.value)).toEqual(values);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { type ChunkSamples, decodeChunk, encodeChunk } from '../src/chunks/codec.js';
+import { type ChunkSamples, decodeChunk, encodeChunk, sharedTimesOf } from '../src/chunks/codec.js';
+import { decodeTimes, encodeTimes, encodeWindow } from '../src/chunks/times.js';
 
 // Property tests with our own seeded generator: every failure prints its seed, and a run is
 // reproducible. Equality is by bit pattern (NaN payloads and -0 included), raw by value.
@@ -169,6 +170,57 @@ describe('chunk codec', () => {
         expect(err).toBeInstanceOf(RangeError);
       }
     }
+  });
+
+  it('round-trips values whose times are stored apart (1,000 seeds), and refuses missing or wrong times', () => {
+    for (let seed = 1; seed <= 1000; seed++) {
+      const s = samples(rng(seed));
+      const bytes = encodeChunk(s, seed);
+      expect(sharedTimesOf(bytes), `seed ${seed}`).toBe(s.ts.length === 0 ? undefined : seed);
+      const times = decodeTimes(encodeTimes(s.ts));
+      expectSame(s, decodeChunk(bytes, times), seed);
+      if (s.ts.length > 0) {
+        expect(() => decodeChunk(bytes)).toThrow(RangeError);
+        expect(() => decodeChunk(bytes, times.slice(1))).toThrow(RangeError);
+      }
+    }
+    expect(sharedTimesOf(encodeChunk(samples(rng(3))))).toBeUndefined();
+  });
+
+  it('shares the times of one device polled together, never across devices or with a re-opened chunk', () => {
+    const ts = [1_764_900_000_000, 1_764_900_060_041, 1_764_900_120_007];
+    const s = (v: number, t = ts): ChunkSamples => ({
+      ts: t,
+      values: t.map(() => v),
+      raws: t.map(() => null),
+    });
+    const other = [ts[0] as number, ts[1] as number, (ts[2] as number) + 1];
+    const bySeries = new Map([
+      [5, s(1)],
+      [3, s(2)],
+      [9, s(3, other)],
+      [4, s(4)],
+      [7, s(5)],
+      [8, s(6)],
+      [2, s(7)],
+    ]);
+    const device = new Map<number, string | null>([
+      [5, 'a'],
+      [3, 'a'],
+      [9, 'a'],
+      [4, 'a'],
+      [7, 'b'],
+      [8, 'b'],
+      [2, null],
+    ]);
+    // 4 was re-opened; device b's smallest id (7) already has times stored for the window.
+    const w = encodeWindow(bySeries, device, new Set([4]), new Set([7]));
+    expect(w.times.map((t) => t.id)).toEqual([3]);
+    expect(decodeTimes(w.times[0]?.data as Uint8Array)).toEqual(ts);
+    const anchors = Object.fromEntries([...w.data].map(([id, b]) => [id, sharedTimesOf(b) ?? null]));
+    expect(anchors).toEqual({ 5: 3, 3: 3, 9: null, 4: null, 7: null, 8: null, 2: null });
+    expectSame(s(1), decodeChunk(w.data.get(5) as Uint8Array, ts), 0);
+    expectSame(s(3, other), decodeChunk(w.data.get(9) as Uint8Array), 0);
   });
 
   it('refuses columns of different lengths and unsafe timestamps', () => {

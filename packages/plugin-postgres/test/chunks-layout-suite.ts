@@ -268,7 +268,32 @@ export function layoutSuite(open: () => Promise<[Db, Db]>, shapes: Shapes = ALL_
       await rows.maintain();
       const third = await chunks.maintain();
       expect(third.materialized).toMatchObject({ ran: true, windows: 4, until: END });
+      // The whole day is compacted: its window chunks became one chunk per series.
+      expect(third.merged).toMatchObject({ ran: true, days: 1 });
+      expect(await count(dbChunks, 'ispm_chunks', 'start_ts <> $1', [new Date(T0).toISOString()])).toBe(0);
       await compareRollups(dbRows, dbChunks, END);
+      await compareReads(rows, chunks, shapes);
+
+      // Late rows into the merged day (a new time, and a duplicate of a stored one): a window chunk
+      // beside the day's; the rollups stay (later than the lateness, as the row layout's do).
+      const lateAfterMerge: Sample[] = [
+        {
+          name: 'device_cpu_load_ratio',
+          labels: { device: 'lay1' },
+          value: 0.25,
+          ts: T0 + 3 * HOUR + 45_000,
+        },
+        {
+          name: 'device_cpu_load_ratio',
+          labels: { device: 'lay1' },
+          value: 0.75,
+          ts: T0 + 300 * MIN + ((300 * 7919) % 900),
+        },
+      ];
+      await writeBoth(rows, chunks, lateAfterMerge);
+      clock.t += MIN;
+      await rows.maintain();
+      expect((await chunks.maintain()).compaction).toMatchObject({ chunks: 2, reopened: 0 });
       await compareReads(rows, chunks, shapes);
       // The samples expire: both layouts answer from the rollups alone (raw reads empty).
       clock.t = T0 + 8 * DAY + HOUR;

@@ -25,12 +25,12 @@ describe.skipIf(missing)('PostgreSQL 15', () => {
 
   it('migrate() and checkDatabase() for the CLI: before, after, and with no server', async () => {
     const url = await server.createDatabase('cli');
-    expect(await checkDatabase(url)).toMatchObject({ ok: false, version: 0, expected: 7 });
-    expect(await migrate(url)).toEqual({ applied: [1, 2, 3, 4, 5, 6, 7], version: 7 });
-    expect(await migrate(url)).toEqual({ applied: [], version: 7 });
+    expect(await checkDatabase(url)).toMatchObject({ ok: false, version: 0, expected: 8 });
+    expect(await migrate(url)).toEqual({ applied: [1, 2, 3, 4, 5, 6, 7, 8], version: 8 });
+    expect(await migrate(url)).toEqual({ applied: [], version: 8 });
     expect(await checkDatabase(url)).toMatchObject({
       ok: true,
-      version: 7,
+      version: 8,
       message: 'database reachable, schema current',
     });
     const down = await checkDatabase(`postgres://mon:hunter2@127.0.0.1:${await freePort()}/x`);
@@ -76,8 +76,8 @@ describe.skipIf(missing)('PostgreSQL 15', () => {
     const pools = await Promise.all([1, 2, 3, 4].map(() => openPg({ url, max: 2 })));
     try {
       const reports = await Promise.all(pools.map((p) => applyMigrations(p)));
-      expect(reports.flatMap((r) => r.applied)).toEqual([1, 2, 3, 4, 5, 6, 7]);
-      expect(reports.every((r) => r.version === 7)).toBe(true);
+      expect(reports.flatMap((r) => r.applied)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+      expect(reports.every((r) => r.version === 8)).toBe(true);
     } finally {
       await Promise.all(pools.map((p) => p.close()));
     }

@@ -8,7 +8,9 @@ import { BitReader, BitWriter } from './bits.js';
  * ±Inf, -0, and integers up to 2^64-1.
  *
  * Layout: version byte, LEB128 sample count, a flags byte, then one bit stream with, per sample,
- * the timestamp code followed by the value code of the chunk's mode.
+ * the timestamp code followed by the value code of the chunk's mode. A chunk with shared
+ * timestamps (flag 32) holds no timestamp codes: after the flags comes the LEB128 id of the
+ * series whose poll times it shares (`times.ts`), and the bit stream holds the values only.
  */
 
 /** Samples of one series in time order, as the row table holds them. */
@@ -29,6 +31,8 @@ const FLAG_DOD = 4;
 const FLAG_MICROS = 8;
 /** Timestamps as the step's distance from the chunk's typical step (jittered polls), not from the step before. */
 const FLAG_PERIOD = 16;
+/** The timestamps are stored once for the series of a device polled together (`times.ts`). */
+const FLAG_SHARED = 32;
 const TWO_64 = 1n << 64n;
 /** Widths of the integer code's eight classes; the last holds any zig-zag dod of u64 values. */
 const INT_WIDTHS = [4, 8, 12, 16, 24, 32, 48, 68] as const;
@@ -43,8 +47,12 @@ function intClass(zz: bigint): number {
   throw new RangeError('integer delta out of range');
 }
 
-/** Encodes samples (sorted by time, equal-length arrays) into a chunk. */
-export function encodeChunk(s: ChunkSamples): Uint8Array {
+/**
+ * Encodes samples (sorted by time, equal-length arrays) into a chunk. With `sharedWith`, the
+ * timestamps are left out: the reader passes them to `decodeChunk` (the series `sharedWith`'s poll
+ * times of the same window, which the caller stores once).
+ */
+export function encodeChunk(s: ChunkSamples, sharedWith?: number): Uint8Array {
   const n = s.ts.length;
   if (s.values.length !== n || s.raws.length !== n) throw new RangeError('chunk columns differ in length');
   const w = new BitWriter(16 + n * 2);
@@ -68,6 +76,13 @@ export function encodeChunk(s: ChunkSamples): Uint8Array {
   }
   if (none) mode = MODE_FLOAT;
   const dod = mode === MODE_INT && intCost(s.raws as bigint[], true) < intCost(s.raws as bigint[], false);
+  if (sharedWith !== undefined) {
+    if (!Number.isSafeInteger(sharedWith) || sharedWith < 0) throw new RangeError('bad shared-times id');
+    w.write(mode | (dod ? FLAG_DOD : 0) | FLAG_SHARED, 8);
+    w.varint(sharedWith);
+    putValues(w, s, mode, dod);
+    return w.finish();
+  }
   const period = typicalStep(ts);
   const byPeriod = period !== undefined && timeCost(ts, period) < timeCost(ts, undefined);
   w.write(mode | (dod ? FLAG_DOD : 0) | (micros ? FLAG_MICROS : 0) | (byPeriod ? FLAG_PERIOD : 0), 8);
@@ -99,19 +114,65 @@ export function encodeChunk(s: ChunkSamples): Uint8Array {
   return w.finish();
 }
 
-/** Decodes a chunk; throws RangeError on bytes that are not one (truncated, unknown version). */
-export function decodeChunk(bytes: Uint8Array): ChunkSamples {
+/** Values only, for a chunk whose timestamps are shared. */
+function putValues(w: BitWriter, s: ChunkSamples, mode: number, dod: boolean): void {
+  const floats = new FloatEncoder(w);
+  const ints = new IntEncoder(w, dod);
+  for (let i = 0; i < s.ts.length; i++) {
+    const raw = s.raws[i] ?? null;
+    if (mode === MODE_INT) ints.put(u64(raw as bigint));
+    else {
+      floats.put(s.values[i] as number);
+      if (mode === MODE_MIXED) {
+        w.bit(raw !== null);
+        if (raw !== null) ints.put(u64(raw));
+      }
+    }
+  }
+}
+
+/** The id whose poll times a chunk shares (see `encodeChunk`), or undefined when it holds its own. */
+export function sharedTimesOf(bytes: Uint8Array): number | undefined {
+  const r = new BitReader(bytes);
+  if (r.read(8) !== VERSION) return undefined;
+  if (r.varint() === 0) return undefined;
+  return r.read(8) & FLAG_SHARED ? r.varint() : undefined;
+}
+
+/**
+ * Decodes a chunk; throws RangeError on bytes that are not one (truncated, unknown version), and
+ * on a chunk with shared timestamps when `times` (those timestamps) is missing or of another length.
+ */
+export function decodeChunk(bytes: Uint8Array, times?: readonly number[]): ChunkSamples {
   const r = new BitReader(bytes);
   const version = r.read(8);
   if (version !== VERSION) throw new RangeError(`unknown chunk version ${version}`);
   const n = r.varint();
-  // Every sample takes at least two bits: a count beyond that is a corrupt chunk.
-  if (n > bytes.length * 4) throw new RangeError('chunk count beyond its bytes');
+  // Every sample takes at least one bit: a count beyond that is a corrupt chunk.
+  if (n > bytes.length * 8) throw new RangeError('chunk count beyond its bytes');
   const out: ChunkSamples = { ts: new Array(n), values: new Array(n), raws: new Array(n) };
   if (n === 0) return out;
   const flags = r.read(8);
   const mode = flags & 3;
   if (mode > MODE_MIXED) throw new RangeError(`unknown chunk mode ${mode}`);
+  if (flags & FLAG_SHARED) {
+    r.varint();
+    if (times?.length !== n) throw new RangeError('chunk needs its shared timestamps');
+    const floats = new FloatDecoder(r);
+    const ints = new IntDecoder(r, (flags & FLAG_DOD) !== 0);
+    for (let i = 0; i < n; i++) {
+      out.ts[i] = times[i] as number;
+      if (mode === MODE_INT) {
+        const u = ints.next();
+        out.values[i] = Number(u);
+        out.raws[i] = BigInt.asIntN(64, u);
+      } else {
+        out.values[i] = floats.next();
+        out.raws[i] = mode === MODE_MIXED && r.bit() ? BigInt.asIntN(64, ints.next()) : null;
+      }
+    }
+    return out;
+  }
   const micros = (flags & FLAG_MICROS) !== 0;
   const period = flags & FLAG_PERIOD ? r.varint() : undefined;
   const floats = new FloatDecoder(r);

@@ -1,6 +1,7 @@
 import type { Db, Queryable } from '../db/types.js';
 import { ROLLUP_LOCK_KEY } from '../maintenance/rollups.js';
 import {
+  CHUNK_TIMES,
   CHUNKS,
   ensurePartitions,
   listPartitionNames,
@@ -8,9 +9,10 @@ import {
   partitionEnd,
   SAMPLES,
 } from '../schema/partitions.js';
-import { summarize } from './aggregate.js';
-import { type ChunkSamples, decodeChunk, encodeChunk } from './codec.js';
+import type { ChunkSamples } from './codec.js';
 import { CHUNK_WINDOW_MS, mergeSamples, parseRaw, setChunkWatermark } from './read.js';
+import { decodeStored, encodeWindow, type StoredChunk } from './times.js';
+import { insertChunks } from './write.js';
 
 /** Settings of a compaction round. */
 export interface CompactOptions {
@@ -130,6 +132,7 @@ async function compactWindow(
 ): Promise<boolean> {
   const end = start + CHUNK_WINDOW_MS;
   await ensurePartitions(db, CHUNKS, start, start);
+  await ensurePartitions(db, CHUNK_TIMES, start, start);
   const limit = o.batchRows ?? 200_000;
   let after = -1;
   for (;;) {
@@ -207,77 +210,31 @@ async function writeBatch(
     'SELECT series_id, data FROM ispm_chunks WHERE series_id = ANY($1::int[]) AND start_ts = $2::timestamptz',
     [ids, iso(start)],
   );
-  for (const c of existing.rows) {
-    const id = Number(c.series_id);
+  const stored = existing.rows.map((c) => ({ series_id: Number(c.series_id), start, data: c.data }));
+  const reopened = new Set<number>();
+  (await decodeStored(tx, stored)).forEach((old, i) => {
+    const id = (stored[i] as StoredChunk).series_id;
     // A re-opened chunk: its samples win over a late row at the same time (as the row table kept the first).
-    bySeries.set(id, mergeSamples(decodeChunk(c.data), bySeries.get(id) as ChunkSamples));
+    bySeries.set(id, mergeSamples(old, bySeries.get(id) as ChunkSamples));
+    reopened.add(id);
     report.reopened++;
-  }
-  const kinds = await tx.query<{ id: number; kind: string }>(
-    'SELECT id, kind FROM ispm_series WHERE id = ANY($1::int[])',
+  });
+  const kinds = await tx.query<{ id: number; kind: string; device: string | null }>(
+    'SELECT id, kind, device FROM ispm_series WHERE id = ANY($1::int[])',
     [ids],
   );
   const counter = new Set(kinds.rows.filter((k) => k.kind === 'counter').map((k) => Number(k.id)));
-
-  const c = { id: [] as number[], first: [] as number[], last: [] as number[], n: [] as number[] };
-  const agg = {
-    min: [] as number[],
-    max: [] as number[],
-    sum: [] as number[],
-    fv: [] as number[],
-    lv: [] as number[],
-  };
-  const raws = {
-    first: [] as Array<string | null>,
-    last: [] as Array<string | null>,
-    inc: [] as Array<number | null>,
-  };
-  const data: string[] = [];
-  for (const [id, s] of bySeries) {
-    const sum = summarize(s, counter.has(id));
-    c.id.push(id);
-    c.first.push(sum.firstTs);
-    c.last.push(sum.lastTs);
-    c.n.push(sum.count);
-    agg.min.push(sum.min);
-    agg.max.push(sum.max);
-    agg.sum.push(sum.sum);
-    agg.fv.push(sum.first);
-    agg.lv.push(sum.last);
-    raws.first.push(sum.firstRaw === null ? null : String(sum.firstRaw));
-    raws.last.push(sum.lastRaw === null ? null : String(sum.lastRaw));
-    raws.inc.push(sum.increase);
-    data.push(Buffer.from(encodeChunk(s)).toString('hex'));
-  }
-  await tx.query(
-    `INSERT INTO ispm_chunks (series_id, start_ts, first_ts, last_ts, count, min, max, sum, first, last,
-                              first_raw, last_raw, increase, data)
-     SELECT id, $2::timestamptz, to_timestamp(ft / 1000), to_timestamp(lt / 1000), n, lo, hi, total, fv, lv,
-            fr, lr, inc, decode(d, 'hex')
-       FROM unnest($1::int[], $3::float8[], $4::float8[], $5::int[], $6::float8[], $7::float8[], $8::float8[],
-                   $9::float8[], $10::float8[], $11::bigint[], $12::bigint[], $13::float8[], $14::text[])
-            AS t(id, ft, lt, n, lo, hi, total, fv, lv, fr, lr, inc, d)
-     ON CONFLICT (series_id, start_ts) DO UPDATE SET first_ts = excluded.first_ts, last_ts = excluded.last_ts,
-       count = excluded.count, min = excluded.min, max = excluded.max, sum = excluded.sum, first = excluded.first,
-       last = excluded.last, first_raw = excluded.first_raw, last_raw = excluded.last_raw,
-       increase = excluded.increase, data = excluded.data`,
-    [
-      c.id,
-      iso(start),
-      c.first,
-      c.last,
-      c.n,
-      agg.min,
-      agg.max,
-      agg.sum,
-      agg.fv,
-      agg.lv,
-      raws.first,
-      raws.last,
-      raws.inc,
-      data,
-    ],
+  const taken = await tx.query<{ series_id: number }>(
+    'SELECT series_id FROM ispm_chunk_times WHERE series_id = ANY($1::int[]) AND start_ts = $2::timestamptz',
+    [ids, iso(start)],
   );
+  const encoded = encodeWindow(
+    bySeries,
+    new Map(kinds.rows.map((k) => [Number(k.id), k.device])),
+    reopened,
+    new Set(taken.rows.map((t) => Number(t.series_id))),
+  );
+  await insertChunks(tx, start, bySeries, counter, encoded);
   await tx.query(
     'DELETE FROM ispm_samples WHERE series_id = ANY($1::int[]) AND ts >= $2::timestamptz AND ts < $3::timestamptz',
     [ids, iso(start), iso(end)],

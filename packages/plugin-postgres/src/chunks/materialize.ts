@@ -2,7 +2,14 @@ import type { Db, Queryable } from '../db/types.js';
 import { ROLLUP_LOCK_KEY } from '../maintenance/rollups.js';
 import { ensurePartitions, ROLLUP_1H, ROLLUP_5M } from '../schema/partitions.js';
 import { type PrevReading, type RollupRow, rollup1h, rollup5m } from './aggregate.js';
-import { CHUNK_WINDOW_MS, chunkWatermark, loadSamples, parseRaw, setChunkWatermark } from './read.js';
+import {
+  CHUNK_REACH_MS,
+  CHUNK_WINDOW_MS,
+  chunkWatermark,
+  loadSamples,
+  parseRaw,
+  setChunkWatermark,
+} from './read.js';
 
 /** Settings of a materialization round. */
 export interface MaterializeOptions {
@@ -63,11 +70,13 @@ export async function materializeRollups(
   const limit = Math.floor(Math.min(until, compacted) / CHUNK_WINDOW_MS) * CHUNK_WINDOW_MS;
   let from = report.until ?? Number.NEGATIVE_INFINITY;
   while (from < limit && report.windows < (o.maxWindows ?? 12)) {
-    // The next window holding chunks (days without any are skipped in one step).
+    // The next window holding samples in chunks (a merged day's chunk starts at its midnight;
+    // days without any are skipped in one step).
+    const lo = Number.isFinite(from) ? from : 0;
     const next = await db.query<{ t: number | null }>(
-      `SELECT (extract(epoch FROM min(start_ts)) * 1000)::float8 AS t FROM ispm_chunks
-        WHERE start_ts >= $1::timestamptz AND start_ts < $2::timestamptz`,
-      [iso(Number.isFinite(from) ? from : 0), iso(limit)],
+      `SELECT (extract(epoch FROM min(greatest(first_ts, $1::timestamptz))) * 1000)::float8 AS t FROM ispm_chunks
+        WHERE start_ts > $3::timestamptz AND start_ts < $2::timestamptz AND last_ts >= $1::timestamptz`,
+      [iso(lo), iso(limit), iso(lo - CHUNK_REACH_MS)],
     );
     const t = next.rows[0]?.t;
     if (t === null || t === undefined) {
@@ -76,7 +85,12 @@ export async function materializeRollups(
       report.until = limit;
       break;
     }
-    const start = Number(t);
+    const start = Math.floor(Number(t) / CHUNK_WINDOW_MS) * CHUNK_WINDOW_MS;
+    if (start >= limit) {
+      await setChunkWatermark(db, limit, LEVELS);
+      report.until = limit;
+      break;
+    }
     if (!(await materializeWindow(db, start, o, report))) return { ...report, ran: false };
     report.windows++;
     from = start + CHUNK_WINDOW_MS;
@@ -104,10 +118,13 @@ async function materializeWindow(
       await tx.query("SELECT set_config('statement_timeout', $1, true)", [
         String(Math.round(o.statementTimeoutMs)),
       ]);
+      // Series with samples in the window: its own chunks, or their merged day's.
       const res = await tx.query<{ series_id: number }>(
-        `SELECT series_id FROM ispm_chunks WHERE start_ts = $1::timestamptz AND series_id > $2
+        `SELECT DISTINCT series_id FROM ispm_chunks
+          WHERE start_ts > $3::timestamptz AND start_ts < $4::timestamptz AND last_ts >= $1::timestamptz
+            AND first_ts < $4::timestamptz AND series_id > $2
           ORDER BY series_id LIMIT ${Math.trunc(o.batchSeries ?? 20_000)}`,
-        [iso(start), after],
+        [iso(start), after, iso(start - CHUNK_REACH_MS), iso(end)],
       );
       const ids = res.rows.map((r) => Number(r.series_id));
       if (ids.length === 0) {

@@ -1,8 +1,14 @@
 import type { Queryable } from '../db/types.js';
-import { type ChunkSamples, decodeChunk } from './codec.js';
+import type { ChunkSamples } from './codec.js';
+import { decodeStored, type StoredChunk } from './times.js';
 
 /** Width of a chunk window: 2 hours, aligned to the epoch (so a window never straddles a day). */
 export const CHUNK_WINDOW_MS = 2 * 3_600_000;
+/**
+ * How far before a range a chunk holding samples of it may start: a day's window chunks are
+ * merged into one chunk starting at midnight (`merge.ts`).
+ */
+export const CHUNK_REACH_MS = 86_400_000;
 /** `ispm_rollup_state` level holding how far compaction has got. */
 export const CHUNK_LEVEL = 'chunks';
 
@@ -75,26 +81,42 @@ export async function loadSamples(
 ): Promise<Map<number, ChunkSamples>> {
   const out = new Map<number, ChunkSamples>();
   if (ids.length === 0 || r.to < r.from) return out;
-  const chunks = await db.query<{ series_id: number; data: Uint8Array }>(
-    `SELECT series_id, data FROM ispm_chunks
+  const chunks = await db.query<{ series_id: number; s: number; data: Uint8Array }>(
+    `SELECT series_id, (extract(epoch FROM start_ts) * 1000)::float8 AS s, data FROM ispm_chunks
       WHERE series_id = ANY($1::int[]) AND start_ts > $2::timestamptz AND start_ts <= $3::timestamptz
+        AND last_ts >= $4::timestamptz
       ORDER BY series_id, start_ts`,
-    [ids, iso(r.from - CHUNK_WINDOW_MS), iso(r.to)],
+    [ids, iso(r.from - CHUNK_REACH_MS), iso(r.to), iso(r.from)],
   );
   const inRange = (t: number) => t >= r.from && (r.toInclusive ? t <= r.to : t < r.to);
-  for (const c of chunks.rows) {
-    const id = Number(c.series_id);
-    const d = decodeChunk(c.data);
-    let s = out.get(id);
-    if (!s) {
-      s = { ts: [], values: [], raws: [] };
-      out.set(id, s);
-    }
+  const stored = chunks.rows.map((c) => ({
+    series_id: Number(c.series_id),
+    start: Number(c.s),
+    data: c.data,
+  }));
+  const decoded = await decodeStored(db, stored);
+  for (let i = 0; i < stored.length; i++) {
+    const id = (stored[i] as StoredChunk).series_id;
+    const d = decoded[i] as ChunkSamples;
+    const part: ChunkSamples = { ts: [], values: [], raws: [] };
     for (let k = 0; k < d.ts.length; k++) {
       if (!inRange(d.ts[k] as number)) continue;
-      s.ts.push(d.ts[k] as number);
-      s.values.push(d.values[k] as number);
-      s.raws.push(d.raws[k] ?? null);
+      part.ts.push(d.ts[k] as number);
+      part.values.push(d.values[k] as number);
+      part.raws.push(d.raws[k] ?? null);
+    }
+    const s = out.get(id);
+    if (!s) out.set(id, part);
+    else if (part.ts.length === 0) continue;
+    // A late chunk beside its merged day overlaps it: merged (the day's sample wins at a time).
+    else if ((s.ts[s.ts.length - 1] ?? Number.NEGATIVE_INFINITY) >= (part.ts[0] as number))
+      out.set(id, mergeSamples(s, part));
+    else {
+      for (let k = 0; k < part.ts.length; k++) {
+        s.ts.push(part.ts[k] as number);
+        s.values.push(part.values[k] as number);
+        s.raws.push(part.raws[k] ?? null);
+      }
     }
   }
   const rows = await db.query<{ series_id: number; ts: number; value: number; raw: string | null }>(

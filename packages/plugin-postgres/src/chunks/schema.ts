@@ -30,3 +30,23 @@ export const chunkTable: Migration = {
     'ALTER TABLE ispm_chunks ALTER COLUMN data SET STORAGE EXTERNAL',
   ],
 };
+
+/**
+ * Version 8: shared poll times. The series of one device polled together have the same
+ * timestamps; a window's chunks of such series store them once, here, under the smallest id of
+ * the series sharing them (a chunk with shared times names that id). Written once and never
+ * changed: a chunk re-opened by a late row is re-encoded with its own times. Partitioned like the
+ * chunks, and dropped with them.
+ */
+export const chunkTimesTable: Migration = {
+  version: 8,
+  name: 'shared chunk times',
+  statements: [
+    `CREATE TABLE ispm_chunk_times (
+       series_id integer NOT NULL,
+       start_ts timestamptz NOT NULL,
+       data bytea NOT NULL,
+       PRIMARY KEY (series_id, start_ts)) PARTITION BY RANGE (start_ts)`,
+    'ALTER TABLE ispm_chunk_times ALTER COLUMN data SET STORAGE EXTERNAL',
+  ],
+};

@@ -62,7 +62,7 @@ export async function storageStats(db: Queryable, hotWindowMs: number | null): P
   }
   const bytes = {
     rows: await bytesOf(db, ['ispm_samples']),
-    chunks: await bytesOf(db, ['ispm_chunks']),
+    chunks: await bytesOf(db, ['ispm_chunks', 'ispm_chunk_times']),
     rollups: await bytesOf(db, ['ispm_rollup_5m', 'ispm_rollup_1h']),
     series: await bytesOf(db, ['ispm_series']),
   };

@@ -1,7 +1,9 @@
 import { type CompactReport, compact } from '../chunks/compact.js';
 import { type MaterializeReport, materializeRollups } from '../chunks/materialize.js';
+import { type MergeReport, mergeDays } from '../chunks/merge.js';
 import type { Db } from '../db/types.js';
 import {
+  CHUNK_TIMES,
   CHUNKS,
   dropPartitionsBefore,
   ensurePartitions,
@@ -46,6 +48,8 @@ export interface MaintenanceReport {
   dropped: string[];
   rollups?: RollupReport;
   compaction?: CompactReport;
+  /** Whole compacted days whose window chunks became one chunk per series. */
+  merged?: MergeReport;
   /** Rollups written from chunks about to expire. */
   materialized?: MaterializeReport;
   deletedStatusRows: number;
@@ -78,6 +82,9 @@ export async function runMaintenance(
         statementTimeoutMs: options.rollupStatementTimeoutMs,
       })
     : undefined;
+  const merged = options.chunks
+    ? await mergeDays(db, { statementTimeoutMs: options.rollupStatementTimeoutMs })
+    : undefined;
   const r = options.retention;
   // A day ahead of the raw samples' expiry, so the window before each one is still there.
   const materialized =
@@ -96,6 +103,7 @@ export async function runMaintenance(
   const dropped: string[] = [
     ...(await dropPartitionsBefore(db, SAMPLES, now - r.raw)),
     ...(await dropPartitionsBefore(db, CHUNKS, chunkCutoff)),
+    ...(await dropPartitionsBefore(db, CHUNK_TIMES, chunkCutoff)),
     ...(await dropPartitionsBefore(db, ROLLUP_5M, now - r.rollup5m)),
     ...(await dropPartitionsBefore(db, ROLLUP_1H, now - r.rollup1h)),
   ];
@@ -117,6 +125,7 @@ export async function runMaintenance(
     dropped,
     rollups,
     compaction,
+    ...(merged ? { merged } : {}),
     ...(materialized ? { materialized } : {}),
     deletedStatusRows: status.rowCount,
     deletedHistoryRows: history,

@@ -49,8 +49,11 @@ export class SampleReader implements SampleQuery {
            SELECT value, raw, ts FROM (
              (SELECT value, raw, ts, 1 AS pick FROM ispm_samples WHERE series_id = s.id ORDER BY ts DESC LIMIT 1)
              UNION ALL
-             (SELECT last, last_raw, last_ts, 0 FROM ispm_chunks WHERE series_id = s.id
-               ORDER BY start_ts DESC LIMIT 1)) u
+             -- The latest day's chunks: a late chunk beside a merged day may start after the
+             -- day's own chunk yet end before it.
+             (SELECT last, last_raw, last_ts, 0 FROM ispm_chunks c WHERE c.series_id = s.id
+                 AND c.start_ts > (SELECT max(m.start_ts) FROM ispm_chunks m WHERE m.series_id = s.id) - interval '1 day'
+               ORDER BY c.last_ts DESC, c.start_ts LIMIT 1)) u
            ORDER BY ts DESC, pick LIMIT 1) x
         WHERE s.name = $1 AND s.labels @> $2::jsonb AND ($3::text IS NULL OR s.device = $3) ORDER BY s.id`,
       [name, JSON.stringify(labels), labels.device ?? null],

@@ -1,4 +1,4 @@
-import { chunkTable } from '../chunks/schema.js';
+import { chunkTable, chunkTimesTable } from '../chunks/schema.js';
 import { interfaceAddresses } from '../inventory/addresses-schema.js';
 import { subscriberHistory } from '../subscribers/schema.js';
 import { searchIndexes } from '../subscribers/search-schema.js';
@@ -191,8 +191,9 @@ export const migrations: readonly Migration[] = [
   searchIndexes,
   // Version 6: interface addresses, in src/inventory/addresses-schema.ts.
   interfaceAddresses,
-  // Version 7: compressed chunks, in src/chunks/schema.ts.
+  // Versions 7 and 8: compressed chunks and their shared times, in src/chunks/schema.ts.
   chunkTable,
+  chunkTimesTable,
 ];
 
 /** The schema version this code expects. */

@@ -1,7 +1,7 @@
 import type { Db, Queryable } from '../db/types.js';
 
 /** Advisory lock key serialising partition DDL between connections and replicas. */
-const PARTITION_LOCK_KEY = 0x4953_504d_0002;
+export const PARTITION_LOCK_KEY = 0x4953_504d_0002;
 
 /** A partitioned table of ours and the span of one partition. */
 export interface PartitionedTable {
@@ -9,6 +9,7 @@ export interface PartitionedTable {
   parent:
     | 'ispm_samples'
     | 'ispm_chunks'
+    | 'ispm_chunk_times'
     | 'ispm_rollup_5m'
     | 'ispm_rollup_1h'
     | 'ispm_pppoe_sessions'
@@ -22,9 +23,11 @@ export interface PartitionedTable {
 export const SAMPLES: PartitionedTable = { parent: 'ispm_samples', span: 'day' };
 /** Compressed chunks, by the day their window starts (2-hour windows never straddle days). */
 export const CHUNKS: PartitionedTable = { parent: 'ispm_chunks', span: 'day' };
+/** Poll times shared by a window's chunks, partitioned as the chunks. */
+export const CHUNK_TIMES: PartitionedTable = { parent: 'ispm_chunk_times', span: 'day' };
 export const ROLLUP_5M: PartitionedTable = { parent: 'ispm_rollup_5m', span: 'day' };
 export const ROLLUP_1H: PartitionedTable = { parent: 'ispm_rollup_1h', span: 'month' };
-export const PARTITIONED: readonly PartitionedTable[] = [SAMPLES, CHUNKS, ROLLUP_5M, ROLLUP_1H];
+export const PARTITIONED: readonly PartitionedTable[] = [SAMPLES, CHUNKS, CHUNK_TIMES, ROLLUP_5M, ROLLUP_1H];
 
 const DAY = 86_400_000;
 const WEEK = 7 * DAY;

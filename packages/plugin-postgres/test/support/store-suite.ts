@@ -18,10 +18,10 @@ export function storeSuite(getDb: () => Promise<Db>): void {
     it('apply from an empty database, then re-running is a no-op', async () => {
       const db = await getDb();
       expect(await schemaVersion(db)).toBe(0);
-      expect(await applyMigrations(db)).toEqual({ applied: [1, 2, 3, 4, 5, 6, 7], version: 7 });
-      expect(await schemaVersion(db)).toBe(7);
-      expect(await applyMigrations(db)).toEqual({ applied: [], version: 7 });
-      expect(await count(db, 'ispm_schema_migrations')).toBe(7);
+      expect(await applyMigrations(db)).toEqual({ applied: [1, 2, 3, 4, 5, 6, 7, 8], version: 8 });
+      expect(await schemaVersion(db)).toBe(8);
+      expect(await applyMigrations(db)).toEqual({ applied: [], version: 8 });
+      expect(await count(db, 'ispm_schema_migrations')).toBe(8);
     });
   });
 
