@@ -87,7 +87,7 @@ describe.skipIf(missing)('charts read from Prometheus equal PostgreSQL on the sa
     expect(samplesView(monitor, pg)).toBe(view);
   });
 
-  const sorted = (s: Array<{ labels: Record<string, string> }>) =>
+  const sorted = <T extends { labels: Record<string, string> }>(s: T[]): T[] =>
     [...s].sort((a, b) => JSON.stringify(a.labels).localeCompare(JSON.stringify(b.labels)));
 
   it.each([
