@@ -30,7 +30,7 @@ describe.skipIf(missing)('charts read from Prometheus equal PostgreSQL on the sa
   let monitor: Monitor;
   let pg: PostgresStore;
   let view: PostgresStore;
-  /** First poll, 7 s past a minute so no sample sits on a bucket edge. */
+  /** First poll; buckets start 7 s before it, so no sample sits on a bucket edge. */
   let base = 0;
   let last = 0;
 
@@ -47,7 +47,8 @@ describe.skipIf(missing)('charts read from Prometheus equal PostgreSQL on the sa
     pg = monitor.resolve(postgresStore);
     view = samplesView(monitor, pg) as PostgresStore;
     const now = Date.now();
-    base = Math.floor(now / MIN) * MIN - 40 * MIN + 7_000;
+    // The last poll 2 s ago: a window ending now holds whole minutes of polls in both engines.
+    base = now - 39 * MIN - 2_000;
     const batch: Sample[] = [];
     for (let i = 0; i <= 39; i++) {
       const ts = base + i * MIN;
