@@ -86,6 +86,29 @@ describe.skipIf(!availability.ok)('web UI shell in Chromium', () => {
     await page.waitForSelector('[data-testid="report-routers"]');
   });
 
+  it('opens the event stream again when the server refused it (429: too many streams)', async () => {
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+    const p = await ctx.newPage();
+    let asked = 0;
+    await p.route('**/api/v1/events', (route) => {
+      asked++;
+      // The first answer is the server's refusal: the browser's EventSource gives up on it.
+      if (asked === 1)
+        return route.fulfill({
+          status: 429,
+          contentType: 'application/json',
+          body: '{"error":"ISPM_TOO_MANY_STREAMS","message":"too many event streams"}',
+        });
+      return route.continue();
+    });
+    await p.goto(`${base}/`);
+    await login(p);
+    await p.waitForSelector('.shell');
+    await expect.poll(() => p.textContent('[data-testid="live"]'), { timeout: 30_000 }).toBe('Live');
+    expect(asked).toBe(2);
+    await ctx.close();
+  });
+
   it('serves the API description at /api/docs after login, and only then', async () => {
     const anonymous = await fetch(`${base}/api/docs`);
     expect(anonymous.status).toBe(401);

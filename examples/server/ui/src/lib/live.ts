@@ -34,9 +34,14 @@ export interface LiveEvents {
 
 type Handler<K extends keyof LiveEvents> = (e: LiveEvents[K]) => void;
 
+/** First and longest wait before a stream the browser gave up on is opened again. */
+const RETRY_MIN_MS = 5_000;
+const RETRY_MAX_MS = 60_000;
+
 /**
  * One EventSource on `/api/v1/events` for the whole app; pages subscribe and unsubscribe as they
- * mount. The browser reconnects by itself (the server sends `retry:`); we only report the state.
+ * mount. The browser reconnects a dropped stream by itself (the server sends `retry:`); a stream
+ * refused outright is opened again here, with backoff.
  */
 class Live {
   private source: EventSource | undefined;
@@ -49,12 +54,31 @@ class Live {
   /** The monitor's overload state as of the latest hello or change. */
   overload: OverloadState | undefined;
 
+  private retryMs = RETRY_MIN_MS;
+  private retryTimer: ReturnType<typeof setTimeout> | undefined;
+
   start(): void {
-    if (this.source) return;
+    if (this.source || this.retryTimer) return;
     const es = new EventSource('/api/v1/events', { withCredentials: true });
     this.source = es;
-    es.onopen = () => this.setConnected(true);
-    es.onerror = () => this.setConnected(false);
+    es.onopen = () => {
+      this.retryMs = RETRY_MIN_MS;
+      this.setConnected(true);
+    };
+    es.onerror = () => {
+      this.setConnected(false);
+      // The browser retries a dropped stream by itself, but gives up for good on an answer that
+      // is not a stream (a 429 when this user has too many open, a 502 from a proxy): then we
+      // open a new one later, backing off up to a minute.
+      if (es.readyState !== EventSource.CLOSED || this.source !== es) return;
+      this.source = undefined;
+      const wait = this.retryMs * (0.8 + Math.random() * 0.4);
+      this.retryMs = Math.min(this.retryMs * 2, RETRY_MAX_MS);
+      this.retryTimer = setTimeout(() => {
+        this.retryTimer = undefined;
+        this.start();
+      }, wait);
+    };
     const json = (data: string): unknown => {
       try {
         return JSON.parse(data);
@@ -121,6 +145,8 @@ class Live {
   }
 
   stop(): void {
+    clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
     this.source?.close();
     this.source = undefined;
     this.counts = undefined;

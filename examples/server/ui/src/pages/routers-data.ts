@@ -106,18 +106,29 @@ export async function loadRowFigures(row: RouterRow, signal: AbortSignal): Promi
   row.uptime = maxLast(uptime);
 }
 
+/** Routers per sparkline request: the server's cap (`/api/v1/metrics/sparklines`). */
+export const SPARKLINE_BATCH = 60;
+
 /**
- * Traffic sparklines (in + out over the last hour) for the rows on screen: one request for all
+ * Traffic sparklines (in + out over the last hour) for the rows on screen: one request per 60
  * of them when the server has `/api/v1/metrics/sparklines`, else two per row.
  */
 export async function loadSparklines(rows: RouterRow[], signal: AbortSignal): Promise<void> {
   if (rows.length === 0) return;
-  const bulk = await optional<{ items: Record<string, Point[]> }>(
-    `/api/v1/metrics/sparklines${qs({ routers: rows.map((r) => r.id).join(','), from: '-1h', step: '2m' })}`,
-    signal,
-  ).catch(() => undefined);
-  if (bulk) {
-    for (const r of rows) r.spark = (bulk.items[r.id] ?? []).map((p) => p[1]);
+  // The server answers at most SPARKLINE_BATCH routers a request (a bigger one is refused).
+  const batches: RouterRow[][] = [];
+  for (let i = 0; i < rows.length; i += SPARKLINE_BATCH) batches.push(rows.slice(i, i + SPARKLINE_BATCH));
+  const answers = await Promise.all(
+    batches.map((batch) =>
+      optional<{ items: Record<string, Point[]> }>(
+        `/api/v1/metrics/sparklines${qs({ routers: batch.map((r) => r.id).join(','), from: '-1h', step: '2m' })}`,
+        signal,
+      ).catch(() => undefined),
+    ),
+  );
+  if (answers.every((a) => a !== undefined)) {
+    for (const [i, batch] of batches.entries())
+      for (const r of batch) r.spark = (answers[i]?.items[r.id] ?? []).map((p) => p[1]);
     return;
   }
   // A few at a time: a screen of rows must not flood a busy server with range queries.
