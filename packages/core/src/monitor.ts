@@ -304,6 +304,7 @@ export async function createMonitor(options: MonitorOptions = {}): Promise<Monit
               overload: overload.data,
               logger,
               registry: metrics.registry,
+              onLag: (worker, lagMs) => load.workerLag(worker, lagMs),
             });
             await pool.start();
             logger.info('poller workers started', { workers, drivers: [...eligible.keys()] });

@@ -79,6 +79,11 @@ export class LoadMonitor implements LoadGuard {
     this.#detector.skipped(message);
   }
 
+  /** A poller worker's event-loop lag: a blocked worker makes the monitor overloaded as its own loop does. */
+  workerLag(worker: number, lagMs: number): void {
+    this.#detector.external(lagMs, `poller worker ${worker}`);
+  }
+
   /** Counts a poll skipped for a reason other than load (a worker died): the overloaded state is not touched. */
   countSkipped(reason: SkipReason): void {
     this.#metrics.skipped.inc({ reason });

@@ -77,6 +77,25 @@ export class OverloadDetector {
     }
   }
 
+  /**
+   * Lag measured on another event loop of the monitor (a poller worker thread), reported about
+   * once a second: it enters the state as the own probe's lag does and holds it off clearing;
+   * leaving stays with the own probe's ticks.
+   */
+  external(lagMs: number, source: string): void {
+    const now = this.clock.now();
+    const o = this.options;
+    this.#lagNow = Math.max(this.#lagNow, lagMs);
+    if (lagMs >= o.lag / 2) this.#lastTroubleAt = now;
+    if (lagMs >= o.lag) {
+      this.#enter(
+        now,
+        `${source}: event loop blocked for ${Math.round(lagMs)} ms (threshold ${o.lag} ms)`,
+        this.backlog(),
+      );
+    }
+  }
+
   /** A poll was skipped because the monitor was overloaded: the state holds (or begins). */
   skipped(message: string): void {
     const now = this.clock.now();

@@ -28,6 +28,8 @@ export interface WorkerPoolOptions {
   overload: ResolvedOverloadOptions;
   logger: Logger;
   registry: Registry;
+  /** A worker's event-loop lag (largest since its last heartbeat, ms), about once a second. */
+  onLag?: (worker: number, lagMs: number) => void;
 }
 
 interface Slot {
@@ -210,6 +212,7 @@ export class WorkerPool {
         slot.lastHeard = Date.now();
         if (m.type === 'done') this.#settle(slot, decodeBatch<OutcomeBatch>(m.buf));
         else if (m.type === 'log') log[m.level](m.msg, m.fields);
+        else if (m.type === 'beat') this.options.onLag?.(slot.index, m.lagMs);
         else if (m.type === 'ready') {
           slot.ready = true;
           started = true;

@@ -46,7 +46,7 @@ export type ToWorker = { type: 'polls'; buf: ArrayBuffer } | { type: 'stop' };
 export type FromWorker =
   | { type: 'ready' }
   | { type: 'done'; buf: ArrayBuffer }
-  | { type: 'beat' }
+  | { type: 'beat'; lagMs: number }
   | {
       type: 'log';
       level: 'debug' | 'info' | 'warn' | 'error';

@@ -65,7 +65,11 @@ for (const entry of init.drivers) {
 
 const stopping = new AbortController();
 const retainMs = init.timeoutMs * init.overload.maxStretch + 60_000;
-const probe = new LoopProbe(systemClock, retainMs, () => {});
+// The largest lag since the last heartbeat: the main thread's overload detector hears of it.
+let lagSinceBeat = 0;
+const probe = new LoopProbe(systemClock, retainMs, (tick) => {
+  lagSinceBeat = Math.max(lagSinceBeat, tick.lagMs);
+});
 const guard: LoadGuard = {
   blockedBetween: (from, to, lateSince) => probe.blockedBetween(from, to, lateSince),
   maxStretch: init.overload.maxStretch,
@@ -125,7 +129,10 @@ function start(seq: number, device: Device | undefined): void {
   inFlight.add(run);
 }
 
-const beat = setInterval(() => send({ type: 'beat' }), BEAT_MS);
+const beat = setInterval(() => {
+  send({ type: 'beat', lagMs: Math.round(lagSinceBeat) });
+  lagSinceBeat = 0;
+}, BEAT_MS);
 
 port.on('message', async (m: ToWorker) => {
   if (m.type === 'polls') {
