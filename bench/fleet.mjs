@@ -13,6 +13,8 @@
 // to a throw-away PostgreSQL 15 (Debian `postgresql`, started here as `nobody` on a free loopback
 // port; or BENCH_DATABASE_URL), from the end of a probe device's poll until its row is readable.
 //
+// Worker threads: POLLER_WORKERS=N (or BENCH_FLEET_WORKERS) polls in N worker threads (poller.workers;
+// CPU and RSS are the whole process's, every thread included).
 // Sizes and interval: BENCH_FLEET_SIZES=1000,3000 BENCH_FLEET_INTERVAL_S=60; BENCH_QUICK=1 runs
 // 200 and 500 devices every 15 s. Concurrency: BENCH_FLEET_CONCURRENCY (default 500).
 // Parts: BENCH_FLEET_PARTS=growth,dead,stored (default: all three); BENCH_FLEET_PG_OPTIONS={json},
@@ -40,6 +42,7 @@ const sizes = (process.env.BENCH_FLEET_SIZES ?? (quick ? '200,500' : '1000,3000,
   .map(Number);
 const intervalS = Number(process.env.BENCH_FLEET_INTERVAL_S ?? (quick ? 15 : 60));
 const concurrency = Number(process.env.BENCH_FLEET_CONCURRENCY ?? 500);
+const workers = Number(process.env.POLLER_WORKERS ?? process.env.BENCH_FLEET_WORKERS ?? 1);
 // Extra options of the postgres plugin in the stored scenario, as JSON (BENCH_FLEET_PG_OPTIONS).
 const pgOptions = JSON.parse(process.env.BENCH_FLEET_PG_OPTIONS ?? '{}');
 // Core's sink settings in the stored scenario, as JSON (BENCH_FLEET_SINKS, e.g. {"batchSize":20000}).
@@ -319,7 +322,14 @@ async function scenario(count, deadRatio, dbUrl) {
     plugins: dbUrl ? [snmp(), postgres({ url: dbUrl, ...pgOptions })] : [snmp()],
     devices,
     logger: dbUrl ? maintenanceLog : silent,
-    poller: { interval: `${intervalS}s`, concurrency, timeout: '10s', retries: 0 },
+    // With workers, `concurrency` is per worker: the same total in flight either way.
+    poller: {
+      interval: `${intervalS}s`,
+      concurrency: Math.ceil(concurrency / workers),
+      timeout: '10s',
+      retries: 0,
+      workers,
+    },
     ...(dbUrl ? { sinks: sinkOptions } : {}),
   });
   let sinkError;
@@ -339,6 +349,10 @@ async function scenario(count, deadRatio, dbUrl) {
   });
   monitor.bus.on('poll:failure', (e) => {
     if (measuring && !dead.has(e.device.id)) failures++;
+  });
+  let skipped = 0;
+  monitor.bus.on('poll:skipped', () => {
+    if (measuring) skipped++;
   });
   const probes = new Set(
     fleet.devices
@@ -407,10 +421,12 @@ async function scenario(count, deadRatio, dbUrl) {
   const simCpuS = (sim1.cpu.user + sim1.cpu.system - sim0.cpu.user - sim0.cpu.system) / 1e6;
   const r = {
     devices: count,
+    workers,
     measured_s: measureS,
     dead: dead.size,
     on_time_share: +Math.min(1, onTime / due).toFixed(4),
     live_failures: failures,
+    skipped_polls: skipped,
     poller_cores: +((cpu.user + cpu.system) / 1e6 / wallS).toFixed(3),
     kb_per_device: +((rss - rss0) / 1024 / count).toFixed(1),
     heap_kb_per_device: +((heapUsed - heap0) / 1024 / count).toFixed(1),
@@ -478,7 +494,7 @@ function writeGrowth(rows, storedRow) {
 
 if (!existsSync(join(root, 'packages/simulator/dist/cli.js'))) throw new Error('build first: npm run build');
 console.log(
-  `fleet benchmark: sizes ${sizes.join(', ')}, interval ${intervalS} s, concurrency ${concurrency}`,
+  `fleet benchmark: sizes ${sizes.join(', ')}, interval ${intervalS} s, concurrency ${concurrency}, workers ${workers}`,
 );
 const runs = [];
 if (parts.has('growth')) for (const n of sizes) runs.push(await scenario(n, 0.01));
