@@ -39,7 +39,7 @@ export interface MaintenanceOptions {
    * and written (`materializeRollups`) a day before the chunks expire (the row-scanning rollup
    * round does not run). Absent: rows only.
    */
-  chunks?: { hotMs: number };
+  chunks?: { hotMs: number; batchRows?: number };
 }
 
 /** What one maintenance round did. */
@@ -79,6 +79,7 @@ export async function runMaintenance(
   const compaction = options.chunks
     ? await compact(db, now, {
         hotMs: options.chunks.hotMs,
+        ...(options.chunks.batchRows ? { batchRows: options.chunks.batchRows } : {}),
         statementTimeoutMs: options.rollupStatementTimeoutMs,
       })
     : undefined;
