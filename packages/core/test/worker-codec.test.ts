@@ -29,9 +29,9 @@ describe('worker batch codec', () => {
     const [seq, outcome] = decodeBatch<OutcomeBatch>(buf)[0] as OutcomeBatch[number];
     expect(seq).toBe(7);
     expect(unpackSamples(outcome.result?.samples ?? [])).toEqual(samples);
-    expect((outcome.result?.facts as { sessions: { bytesIn: bigint }[] }).sessions[0]?.bytesIn).toBe(
-      2n ** 60n,
-    );
+    expect(
+      (outcome.result?.facts as { sessions: { bytesIn: bigint }[] } | undefined)?.sessions[0]?.bytesIn,
+    ).toBe(2n ** 60n);
   });
 
   it('leaves plain JSON alone (no bigint: no walk), including an object that merely has a $big-like key among others', () => {
