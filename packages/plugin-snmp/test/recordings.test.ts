@@ -58,6 +58,16 @@ describe.skipIf(why)(`recordings via snmpsim${why ? ` (skipped: ${why})` : ''}`,
     expect(r.partErrors).toBeUndefined();
   });
 
+  it('iosxe c3850: memory from the Processor pool of CISCO-MEMORY-POOL-MIB (used + free)', async () => {
+    const r = await pollWith(driver, device('librenms_iosxe_c3850'));
+    const rec = readRecording(snmprecDir as string, 'librenms_iosxe_c3850');
+    const used = Number(rec.get('1.3.6.1.4.1.9.9.48.1.1.1.5.1')?.value);
+    const free = Number(rec.get('1.3.6.1.4.1.9.9.48.1.1.1.6.1')?.value);
+    expect(rec.get('1.3.6.1.4.1.9.9.48.1.1.1.2.1')?.value).toBe('Processor');
+    expect(sample(r, 'device_memory_used_bytes', { pool: 'ram' }).value).toBe(used);
+    expect(sample(r, 'device_memory_total_bytes', { pool: 'ram' }).value).toBe(used + free);
+  });
+
   it('junos: interfaces from ifDescr, no traffic, no failure; jnxOperating temperatures and CPU', async () => {
     const r = await pollWith(driver, device('junos'));
     expect(r.error).toBeUndefined();

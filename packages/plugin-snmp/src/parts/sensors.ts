@@ -117,13 +117,31 @@ export const juniperPart: Part = {
 
 const CPM_CPU_5MIN = '1.3.6.1.4.1.9.9.109.1.1.1.1.8';
 const ENVMON_TEMP = '1.3.6.1.4.1.9.9.13.1.3.1';
+/** CISCO-MEMORY-POOL-MIB ciscoMemoryPoolEntry: .2 name, .5 used bytes, .6 free bytes. */
+const MEMORY_POOL = '1.3.6.1.4.1.9.9.48.1.1.1';
 
-/** CISCO-PROCESS-MIB cpmCPUTotal5minRev and CISCO-ENVMON-MIB temperatures. */
+/**
+ * CISCO-PROCESS-MIB cpmCPUTotal5minRev, CISCO-ENVMON-MIB temperatures and CISCO-MEMORY-POOL-MIB
+ * memory. The Processor pool is the router's memory as `show memory` heads it (pool `ram`, like
+ * the other profiles' main memory); the other pools (I/O: packet buffers) keep their own names.
+ */
 export const ciscoPart: Part = {
   name: 'cisco',
   async collect(ctx) {
-    const cols = await walk(ctx, [CPM_CPU_5MIN, `${ENVMON_TEMP}.2`, `${ENVMON_TEMP}.3`], (c) =>
-      c === CPM_CPU_5MIN ? 'cpmCPUTotalTable' : 'ciscoEnvMonTemperatureStatusTable',
+    const columns = [
+      CPM_CPU_5MIN,
+      `${ENVMON_TEMP}.2`,
+      `${ENVMON_TEMP}.3`,
+      `${MEMORY_POOL}.2`,
+      `${MEMORY_POOL}.5`,
+      `${MEMORY_POOL}.6`,
+    ];
+    const cols = await walk(ctx, columns, (c) =>
+      c === CPM_CPU_5MIN
+        ? 'cpmCPUTotalTable'
+        : c.startsWith(MEMORY_POOL)
+          ? 'ciscoMemoryPoolTable'
+          : 'ciscoEnvMonTemperatureStatusTable',
     );
     for (const [i, vb] of cols.get(CPM_CPU_5MIN) ?? []) {
       const v = numberValue(vb);
@@ -132,6 +150,15 @@ export const ciscoPart: Part = {
     for (const [i, vb] of cols.get(`${ENVMON_TEMP}.3`) ?? []) {
       const sensor = textValue(cols.get(`${ENVMON_TEMP}.2`)?.get(i)) || i;
       emit(ctx, catalog.deviceTemperature.name, { sensor }, numberValue(vb));
+    }
+    for (const [i, vb] of cols.get(`${MEMORY_POOL}.5`) ?? []) {
+      const used = numberValue(vb);
+      const free = numberValue(cols.get(`${MEMORY_POOL}.6`)?.get(i));
+      if (used === undefined || free === undefined) continue;
+      const name = textValue(cols.get(`${MEMORY_POOL}.2`)?.get(i)) || i;
+      const pool = /^processor$/i.test(name) ? 'ram' : name.toLowerCase();
+      emit(ctx, catalog.deviceMemoryTotal.name, { pool }, used + free);
+      emit(ctx, catalog.deviceMemoryUsed.name, { pool }, used);
     }
   },
 };
