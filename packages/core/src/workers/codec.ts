@@ -14,11 +14,18 @@ const decoder = new TextDecoder();
 /** Encodes a value; the buffer is the one to list in `postMessage`'s transfer list. */
 export function encodeBatch(value: unknown): ArrayBuffer {
   let big = false;
-  const text = JSON.stringify(value, (_key, v: unknown) => {
-    if (typeof v !== 'bigint') return v;
-    big = true;
-    return { [BIG]: v.toString() };
-  });
+  let text: string;
+  try {
+    // V8's fast path: no replacer. A bigint throws, and only then is the batch encoded again
+    // with one (counters beyond 2^53 are rare).
+    text = JSON.stringify(value);
+  } catch {
+    text = JSON.stringify(value, (_key, v: unknown) => {
+      if (typeof v !== 'bigint') return v;
+      big = true;
+      return { [BIG]: v.toString() };
+    });
+  }
   // One byte flag in front: whether to look for bigints on the way back.
   const body = encoder.encode(text);
   const out = new Uint8Array(body.length + 1);
