@@ -12,10 +12,12 @@
 //   temp folder; their own CPU per sample is read from /proc.
 // Client CPU per sample = (this process's CPU while sending − its CPU producing the same samples
 // without sending) / samples accepted. Bytes per sample = request bytes after snappy / samples.
+// Receiver bytes on disk per sample: its data folder at the end over every sample it took (short runs
+// overstate it: fixed files, and Prometheus holds recent samples in its WAL, not compacted blocks).
 // Defaults are small (1,000 routers, 20 s per receiver) for a shared machine; the full size is
 // `--routers 10000 --seconds 60`.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -45,6 +47,12 @@ const freePort = () =>
       s.close(() => resolve(port));
     });
   });
+/** Bytes of the files under a folder. */
+const folderBytes = (dir) =>
+  readdirSync(dir, { recursive: true })
+    .map((f) => statSync(join(dir, String(f))))
+    .filter((st) => st.isFile())
+    .reduce((sum, st) => sum + st.size, 0);
 /** CPU seconds of another process, from /proc (utime + stime, in clock ticks of 1/100 s). */
 const procCpu = (pid) => {
   const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
@@ -143,6 +151,12 @@ async function binaryReceiver(name, bin, args, ready, prepare) {
     name,
     url: `http://127.0.0.1:${port}/api/v1/write`,
     pid: proc.pid,
+    // What the receiver keeps on disk (VictoriaMetrics flushed first; Prometheus: its WAL and head).
+    diskBytes: async () => {
+      if (name === 'victoria-metrics')
+        await fetch(`http://127.0.0.1:${port}/internal/force_flush`).catch(() => {});
+      return folderBytes(join(dir, 'data'));
+    },
     stop: async () => {
       proc.kill('SIGTERM');
       await new Promise((r) => proc.once('exit', r));
@@ -205,7 +219,10 @@ async function run(rx) {
   const burstUs = (burstCpu.user + burstCpu.system) / (writes * BATCH);
   await sink.close();
   await monitor.stop();
+  const disk = rx.diskBytes ? await rx.diskBytes() : undefined;
+  const total = await metric(monitor.metrics, 'ispmonitor_remote_write_samples_total');
   return {
+    diskBytesPerSample: disk === undefined ? undefined : disk / total,
     cpuS: (cpu.user + cpu.system) / 1e6,
     wall,
     sent,
@@ -271,6 +288,8 @@ for (const make of receivers) {
     figures[`${key}_bytesPerSample`] = +(r.bytes / r.sent).toFixed(2);
     figures[`${key}_receiverCpuUsPerSample`] = +((r.rxCpuS * 1e6) / r.sent).toFixed(3);
     figures[`${key}_burstClientCpuUsPerSample`] = +r.burstUs.toFixed(3);
+    if (r.diskBytesPerSample !== undefined)
+      figures[`${key}_diskBytesPerSample`] = +r.diskBytesPerSample.toFixed(2);
     figures[`${key}_failed`] = r.failed;
     figures[`${key}_backlogAtEnd`] = r.backlog;
     console.log(
