@@ -48,12 +48,13 @@ export const optionsSchema = z
     /**
      * Compressed chunks: samples older than the hot window move from rows into one compressed row
      * per series per 2-hour window (delta-of-delta times, XOR doubles, zig-zag integer deltas),
-     * a few bytes per sample instead of ~100; the maintenance round that compacts a window also
-     * computes its 5-minute and hourly rollups. Reads see one layout.
+     * a few bytes per sample instead of ~100, a day's chunks merged into one, the times of a
+     * device's series stored once. Rollups are computed from the chunks when read and written a day
+     * before the samples expire. Reads see one layout.
      */
     chunks: z
       .object({
-        /** Compact closed windows into chunks (and roll them up in the same pass). Default true. */
+        /** Compact closed windows into chunks. Default true. */
         enabled: z.boolean().default(true),
         /** Samples younger than this stay rows (fast ingest, late rows). Default `2h`. */
         hot: duration('2h'),
