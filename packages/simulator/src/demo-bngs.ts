@@ -73,6 +73,9 @@ export function demoBngModelOptions(count: number, seed = 1): (index: number) =>
     leases: DEMO_BNG_SIZE.leases,
     wirelessClients: DEMO_BNG_SIZE.wirelessClients,
     bgpPeers: 2,
+    // Sessions are up, as on a healthy network, but for one: the first BNG's second peer is down,
+    // so the demo shows one BGP alert rather than one per BNG.
+    bgpPeersDown: index === 0 ? [1] : [],
     fleet: { index, size: count },
     subscriberSeed: seed,
     // Up for weeks: no reboot within the demo's 30 days of history, so no session broke.

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createDemoFleet, DEMO_TIMELINE, planDemoNetwork } from '../src/demo.js';
+import { demoBngModelOptions } from '../src/demo-bngs.js';
+import { RouterModel } from '../src/routeros/model.js';
+import { menuRows } from '../src/routeros/tables.js';
 import { Client } from './support/net-snmp.js';
 
 describe('planDemoNetwork', () => {
@@ -72,5 +75,21 @@ describe('createDemoFleet', () => {
     } finally {
       await demo.close();
     }
+  });
+});
+
+describe('demo BNGs', () => {
+  it('have their BGP sessions up but for one (one alert, not one per BNG); a plain model keeps half down', () => {
+    const options = demoBngModelOptions(4);
+    const established = (m: RouterModel) =>
+      (menuRows(m, '/routing/bgp/session') ?? []).map((r) => r.established === 'true');
+    expect(established(new RouterModel(options(0)))).toEqual([true, false]);
+    for (const i of [1, 2, 3]) expect(established(new RouterModel(options(i)))).toEqual([true, true]);
+    expect(established(new RouterModel({ profile: 'v7.16', bgpPeers: 4 }))).toEqual([
+      true,
+      false,
+      true,
+      false,
+    ]);
   });
 });

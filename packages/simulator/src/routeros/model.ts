@@ -42,8 +42,10 @@ export interface RouterModelOptions {
   userBase?: number;
   /** Simple queues. Default 0. */
   queues?: number;
-  /** BGP peers (half established). Default 0. */
+  /** BGP peers. Default 0. */
   bgpPeers?: number;
+  /** Which peers (0-based) are not established. Default every odd one (half of them). */
+  bgpPeersDown?: readonly number[];
   /** Discovery neighbours. Default 2. */
   neighbours?: number;
   /** Seed of every generated value. Default 1. */
@@ -72,6 +74,8 @@ export class RouterModel {
   readonly wirelessClients: number;
   readonly queues: number;
   readonly bgpPeers: number;
+  /** Whether BGP peer `p` (0-based) is down. */
+  readonly bgpPeerDown: (p: number) => boolean;
   readonly neighbours: number;
   readonly seed: number;
   readonly now: () => number;
@@ -98,6 +102,8 @@ export class RouterModel {
     this.wirelessClients = options.wirelessClients ?? 0;
     this.queues = options.queues ?? 0;
     this.bgpPeers = options.bgpPeers ?? 0;
+    const down = options.bgpPeersDown;
+    this.bgpPeerDown = down ? (p) => down.includes(p) : (p) => p % 2 === 1;
     this.neighbours = options.neighbours ?? 2;
     this.now = options.now ?? Date.now;
     this.startedAt = this.now();

@@ -139,7 +139,7 @@ function queues(m: RouterModel): Row[] {
 
 function bgp(m: RouterModel): Row[] {
   return Array.from({ length: m.bgpPeers }, (_, p) => {
-    const up = p % 2 === 0;
+    const up = !m.bgpPeerDown(p);
     const remote = `10.255.0.${p + 1}`;
     if (m.profile.bgp.shape === 'peer') {
       return {

@@ -54,7 +54,8 @@ function stateCell(a: Alert, silence: Silence | undefined, now: number, act: Row
     if (ack.comment) parts.push(h('q', { class: 'alert-note', 'data-testid': 'ack-note' }, ack.comment));
     else if (a.status === 'firing') parts.push(noteEditor(a, act));
   } else if (!silence && !a.pending && a.status === 'firing') {
-    parts.push(h('span', { class: 'muted' }, 'no'));
+    // Nobody has taken it: said in words (a bare "no" under "State" read as a broken cell).
+    parts.push(h('span', { class: 'muted' }, 'not acknowledged'));
   }
   if (a.muted && a.muted.kind !== 'ack' && a.muted.kind !== 'silence')
     parts.push(
