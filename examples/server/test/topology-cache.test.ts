@@ -1,5 +1,5 @@
 import { Bus, type DeviceState, type DeviceStatus } from '@ispmonitor/core';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { NeighbourRow } from '../src/inventory/facts.js';
 import { NEIGHBOURS_TTL_MS, TopologyCache } from '../src/topology/cache.js';
 
@@ -115,6 +115,36 @@ describe('topology cache', () => {
     f.advance(NEIGHBOURS_TTL_MS + 1);
     await f.cache.view();
     expect(f.cache.builds).toBe(2);
+  });
+
+  it('follows link ends from the start, so the first view already has their utilisation', async () => {
+    const f = fixture();
+    f.setNeighbours([
+      { device: 'bey-acc-1', protocol: 'lldp', localInterface: 'ether2', remoteName: 'trp-acc-1' },
+    ]);
+    f.cache.follow();
+    await vi.waitFor(() => expect(f.cache.builds).toBe(1));
+    // Two polls of the link's end, a minute apart, before anyone opens the topology.
+    const poll = (ts: number, octets: number) =>
+      f.bus.emit('samples', {
+        device: { id: 'bey-acc-1' },
+        samples: [
+          { name: 'interface_speed_bps', labels: { device: 'bey-acc-1', ifName: 'ether2' }, value: 1e9, ts },
+          {
+            name: 'interface_in_octets_total',
+            labels: { device: 'bey-acc-1', ifName: 'ether2' },
+            value: octets,
+            ts,
+          },
+        ],
+      } as never);
+    poll(1_000_000, 0);
+    poll(1_060_000, 60 * 12_500_000); // 100 Mb/s in
+    const view = await f.cache.view();
+    expect(f.cache.builds).toBe(1);
+    const link = view.links.find((l) => l.source === 'bey-acc-1');
+    expect(link?.utilisation).toBeCloseTo(0.1, 5);
+    f.cache.close();
   });
 
   it('shows acknowledged or silenced problems, admin-down devices, and each site its worst state', async () => {

@@ -30,6 +30,7 @@ export class TopologyCache {
   #neighbours: { rows: NeighbourRow[]; at: number } | undefined;
   #building: Promise<Structure> | undefined;
   #builds = 0;
+  #timer: ReturnType<typeof setInterval> | undefined;
   readonly #offs: Array<() => void>;
 
   constructor(private readonly sources: TopologySources) {
@@ -91,7 +92,22 @@ export class TopologyCache {
     return topologyView(structure, states, alerts, (d, i) => this.rates.get(d, i), this.#now());
   }
 
+  /**
+   * Keeps the structure current in the background, so that link ends are followed (their rates
+   * measured from consecutive polls) from the server's start rather than from the first request:
+   * the first view of the topology then shows utilisation at once.
+   */
+  follow(everyMs = NEIGHBOURS_TTL_MS): void {
+    if (this.#timer) return;
+    const tick = () => void this.structure(this.sources.devices.list()).catch(() => undefined);
+    tick();
+    this.#timer = setInterval(tick, everyMs);
+    this.#timer.unref?.();
+  }
+
   close(): void {
+    clearInterval(this.#timer);
+    this.#timer = undefined;
     for (const off of this.#offs) off();
     this.rates.close();
   }

@@ -22,6 +22,7 @@ export async function topologyRoutes(app: FastifyInstance): Promise<void> {
     neighbours: () => app.inventory.neighbours(),
     firingAlerts: () => app.alerts.list({ status: 'firing' }),
   });
+  cache.follow();
   app.addHook('onClose', async () => cache.close());
   const store: StateStore = app.monitor.has(tokens.StateStore)
     ? app.monitor.resolve(tokens.StateStore)
