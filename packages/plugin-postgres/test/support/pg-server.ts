@@ -5,10 +5,10 @@
  */
 import { execFile } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { freePort } from '@ispmonitor/core/testing';
 import { afterAll, beforeAll } from 'vitest';
 import { openPg } from '../../src/db/pg.js';
 import type { Db } from '../../src/db/types.js';
@@ -26,17 +26,7 @@ export function pgMissing(): string | undefined {
   return missing;
 }
 
-/** A free TCP port on 127.0.0.1. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      srv.close(() => (addr && typeof addr === 'object' ? resolve(addr.port) : reject(new Error('no port'))));
-    });
-  });
-}
+export { freePort };
 
 const asUser = (cmd: string, args: string[], timeout = 60_000) =>
   run('runuser', ['-u', RUN_AS, '--', cmd, ...args], { timeout, env: { ...process.env, LC_ALL: 'C' } });

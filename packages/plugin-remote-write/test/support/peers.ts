@@ -6,9 +6,9 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from '@ispmonitor/core/testing';
 
 export const PROMETHEUS_BIN = '/usr/bin/prometheus';
 export const VICTORIA_BIN = '/usr/bin/victoria-metrics';
@@ -21,17 +21,7 @@ export function binaryMissing(bin: string, pkg: string): string | undefined {
   return why;
 }
 
-/** A free TCP port on 127.0.0.1. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      srv.close(() => (addr && typeof addr === 'object' ? resolve(addr.port) : reject(new Error('no port'))));
-    });
-  });
-}
+export { freePort };
 
 /** A receiver process the test controls. */
 export interface Receiver {
