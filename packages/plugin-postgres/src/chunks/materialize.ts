@@ -1,21 +1,14 @@
 import type { Db, Queryable } from '../db/types.js';
 import { ROLLUP_LOCK_KEY } from '../maintenance/rollups.js';
 import { ensurePartitions, ROLLUP_1H, ROLLUP_5M } from '../schema/partitions.js';
-import { type PrevReading, type RollupRow, rollup1h, rollup5m } from './aggregate.js';
-import {
-  CHUNK_REACH_MS,
-  CHUNK_WINDOW_MS,
-  chunkWatermark,
-  loadSamples,
-  parseRaw,
-  setChunkWatermark,
-} from './read.js';
+import { type RollupRow, rollup1h, rollup5mByWindow } from './aggregate.js';
+import { CHUNK_REACH_MS, CHUNK_WINDOW_MS, chunkWatermark, loadSamples, setChunkWatermark } from './read.js';
 
 /** Settings of a materialization round. */
 export interface MaterializeOptions {
   /** Statement timeout inside the round's transactions (ms). */
   statementTimeoutMs: number;
-  /** Series per transaction. Default 20,000. */
+  /** Series per transaction (a day of one series is up to 288 + 24 rows). Default 2,000. */
   batchSeries?: number;
   /** Windows per round at most. Default 12 (a day). */
   maxWindows?: number;
@@ -33,6 +26,7 @@ export interface MaterializeReport {
 }
 
 const HOUR = 3_600_000;
+const DAY = 86_400_000;
 const LEVELS = ['rollup_5m', 'rollup_1h'] as const;
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -47,11 +41,12 @@ async function rollupMark(db: Queryable): Promise<number | undefined> {
 /**
  * With chunks, the 5-minute and hourly rollups of a window are not stored while its samples
  * are: reads compute them from the chunks (exactly as a stored row would hold them), which costs
- * no disk at all. They are written here, in one pass over each window's chunks, once the window
- * is older than `until` — the maintenance round passes a day before the raw samples expire, so
- * the window before (the counter step into the first bucket) is still there. The rollup
- * watermarks move per window, in the transaction of its last batch: a crash mid-window leaves
- * the window to be redone (its buckets are emptied, then written), and reads never see half of it.
+ * no disk at all. They are written here, in one pass over each day's chunks (all its windows at
+ * once: a merged day's chunk is decoded once), once a window is older than `until` — the
+ * maintenance round passes a day before the raw samples expire, so the window before (the counter
+ * step into the first bucket) is still there. The rollup watermarks move per span (up to a day),
+ * in the transaction of its last batch: a crash mid-span leaves the span to be redone (its buckets
+ * are emptied, then written), and reads never see half of it.
  */
 export async function materializeRollups(
   db: Db,
@@ -91,23 +86,27 @@ export async function materializeRollups(
       report.until = limit;
       break;
     }
-    if (!(await materializeWindow(db, start, o, report))) return { ...report, ran: false };
-    report.windows++;
-    from = start + CHUNK_WINDOW_MS;
+    // Up to the day's end at once: a merged day's chunk is decoded once for all its windows.
+    const windowsLeft = (o.maxWindows ?? 12) - report.windows;
+    const end = Math.min(limit, Math.floor(start / DAY) * DAY + DAY, start + windowsLeft * CHUNK_WINDOW_MS);
+    if (!(await materializeSpan(db, start, end, o, report))) return { ...report, ran: false };
+    report.windows += (end - start) / CHUNK_WINDOW_MS;
+    from = end;
     report.until = from;
   }
   return report;
 }
 
-async function materializeWindow(
+/** Writes the rollups of whole windows [start, end) (within one day), per batch of series. */
+async function materializeSpan(
   db: Db,
   start: number,
+  end: number,
   o: MaterializeOptions,
   report: MaterializeReport,
 ): Promise<boolean> {
-  const end = start + CHUNK_WINDOW_MS;
-  await ensurePartitions(db, ROLLUP_5M, start, start);
-  await ensurePartitions(db, ROLLUP_1H, start, start);
+  await ensurePartitions(db, ROLLUP_5M, start, end - 1);
+  await ensurePartitions(db, ROLLUP_1H, start, end - 1);
   let after = -1;
   for (;;) {
     const done = await db.transaction(async (tx) => {
@@ -118,12 +117,12 @@ async function materializeWindow(
       await tx.query("SELECT set_config('statement_timeout', $1, true)", [
         String(Math.round(o.statementTimeoutMs)),
       ]);
-      // Series with samples in the window: its own chunks, or their merged day's.
+      // Series with samples in the span: their window chunks, or their merged day's.
       const res = await tx.query<{ series_id: number }>(
         `SELECT DISTINCT series_id FROM ispm_chunks
           WHERE start_ts > $3::timestamptz AND start_ts < $4::timestamptz AND last_ts >= $1::timestamptz
             AND first_ts < $4::timestamptz AND series_id > $2
-          ORDER BY series_id LIMIT ${Math.trunc(o.batchSeries ?? 20_000)}`,
+          ORDER BY series_id LIMIT ${Math.trunc(o.batchSeries ?? 2_000)}`,
         [iso(start), after, iso(start - CHUNK_REACH_MS), iso(end)],
       );
       const ids = res.rows.map((r) => Number(r.series_id));
@@ -140,7 +139,11 @@ async function materializeWindow(
   }
 }
 
-/** The window's rollup rows of `ids`, computed from their samples (chunks and any late rows). */
+/**
+ * The rollup rows of `ids` in [start, end), from their samples (chunks and any late rows) read
+ * once with the hour before: per 2-hour window, as the rounds compute them (the counter step into
+ * a window from the reading before it only when that is within the hour).
+ */
 async function writeRollups(
   tx: Queryable,
   ids: number[],
@@ -148,37 +151,21 @@ async function writeRollups(
   end: number,
   report: MaterializeReport,
 ): Promise<void> {
-  const samples = await loadSamples(tx, ids, { from: start, to: end, toInclusive: false });
+  const samples = await loadSamples(tx, ids, { from: start - HOUR, to: end, toInclusive: false });
   const kinds = await tx.query<{ id: number; kind: string }>(
     'SELECT id, kind FROM ispm_series WHERE id = ANY($1::int[])',
     [ids],
   );
   const counter = new Set(kinds.rows.filter((k) => k.kind === 'counter').map((k) => Number(k.id)));
-  const prev = await previousReadings(tx, ids, start);
   const r5: Array<[number, RollupRow]> = [];
   const r1: Array<[number, RollupRow]> = [];
   for (const [id, s] of samples) {
-    const five = rollup5m(s, counter.has(id), prev.get(id));
+    const five = rollup5mByWindow(s, counter.has(id), CHUNK_WINDOW_MS).filter((r) => r.bucket >= start);
     for (const r of five) r5.push([id, r]);
     for (const r of rollup1h(five)) r1.push([id, r]);
   }
   report.rows5m += await replaceRollups(tx, 'ispm_rollup_5m', ids, start, end, r5);
   report.rows1h += await replaceRollups(tx, 'ispm_rollup_1h', ids, start, end, r1);
-}
-
-/** The last reading of each series before `start` (from its chunk or late rows), when within the hour. */
-async function previousReadings(
-  tx: Queryable,
-  ids: number[],
-  start: number,
-): Promise<Map<number, PrevReading>> {
-  const before = await loadSamples(tx, ids, { from: start - HOUR, to: start, toInclusive: false });
-  const out = new Map<number, PrevReading>();
-  for (const [id, s] of before) {
-    const k = s.ts.length - 1;
-    if (k >= 0) out.set(id, { value: s.values[k] as number, raw: parseRaw(s.raws[k] ?? null) });
-  }
-  return out;
 }
 
 /** Empties the series' buckets of [start, end) in `table`, then writes `rows`. */
