@@ -70,14 +70,16 @@ export function encodeWindow(
   own: ReadonlySet<number>,
   taken: ReadonlySet<number>,
 ): EncodedWindow {
+  // Grouped by a hash of the times (no key string of every timestamp), then checked exactly
+  // against the group's first series: a hash collision only keeps a series' own times.
   const groups = new Map<string, number[]>();
   for (const [id, s] of bySeries) {
     const device = deviceOf.get(id);
     if (own.has(id) || device === null || device === undefined) continue;
-    const key = `${device}\u0000${s.ts.join(',')}`;
+    const key = `${device}\u0000${s.ts.length}\u0000${hashTimes(s.ts)}`;
     const g = groups.get(key);
-    if (g) g.push(id);
-    else groups.set(key, [id]);
+    if (!g) groups.set(key, [id]);
+    else if (sameTimes((bySeries.get(g[0] as number) as ChunkSamples).ts, s.ts)) g.push(id);
   }
   const anchorOf = new Map<number, number>();
   const times: EncodedWindow['times'] = [];
@@ -91,4 +93,19 @@ export function encodeWindow(
   const data = new Map<number, Uint8Array>();
   for (const [id, s] of bySeries) data.set(id, encodeChunk(s, anchorOf.get(id)));
   return { data, times };
+}
+
+function hashTimes(ts: readonly number[]): number {
+  let h = 0x811c9dc5;
+  for (const t of ts) {
+    h = Math.imul(h ^ (t % 4_294_967_296), 0x01000193);
+    h = Math.imul(h ^ Math.floor(t / 4_294_967_296), 0x01000193);
+  }
+  return h >>> 0;
+}
+
+function sameTimes(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
