@@ -25,11 +25,26 @@ interface Link {
   close(): Promise<void>;
 }
 
-function postOn<T>(session: Session, method: string, params?: object): Promise<T> {
+/** Longest wait for one inspector command; a heap snapshot of a large heap takes longest. */
+const COMMAND_TIMEOUT_MS = 120_000;
+
+/** Sends one command; rejects after `timeoutMs` so a command that never answers cannot hold the profiler. */
+function postOn<T>(
+  session: Session,
+  method: string,
+  params?: object,
+  timeoutMs = COMMAND_TIMEOUT_MS,
+): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    session.post(method, params ?? {}, (err: Error | null, result?: unknown) =>
-      err ? reject(err) : resolve(result as T),
+    const timer = setTimeout(
+      () => reject(new Error(`inspector: ${method} did not answer within ${timeoutMs} ms`)),
+      timeoutMs,
     );
+    session.post(method, params ?? {}, (err: Error | null, result?: unknown) => {
+      clearTimeout(timer);
+      if (err) reject(err);
+      else resolve(result as T);
+    });
   });
 }
 
@@ -100,7 +115,20 @@ async function workerThread(threadId: number): Promise<Link> {
     post: <T>(method: string, params?: object) =>
       new Promise<T>((resolve, reject) => {
         const id = ++nextId;
-        pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+        const timer = setTimeout(() => {
+          pending.delete(id);
+          reject(new Error(`inspector: ${method} in worker thread ${threadId} did not answer`));
+        }, COMMAND_TIMEOUT_MS);
+        pending.set(id, {
+          resolve: (v) => {
+            clearTimeout(timer);
+            (resolve as (v: unknown) => void)(v);
+          },
+          reject: (e) => {
+            clearTimeout(timer);
+            reject(e);
+          },
+        });
         postOn(session, 'NodeWorker.sendMessageToWorker', {
           sessionId,
           message: JSON.stringify({ id, method, params: params ?? {} }),
@@ -112,7 +140,8 @@ async function workerThread(threadId: number): Promise<Link> {
     on: (event, listener) => listeners.set(event, listener),
     close: async () => {
       for (const p of pending.values()) p.reject(new Error('inspector session closed'));
-      await postOn(session, 'NodeWorker.detach', { sessionId }).catch(() => {});
+      // Detaching is a courtesy: the session is disconnected either way, so do not wait long.
+      await postOn(session, 'NodeWorker.detach', { sessionId }, 2_000).catch(() => {});
       session.disconnect();
     },
   };

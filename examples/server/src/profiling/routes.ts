@@ -12,6 +12,23 @@ import { join } from 'node:path';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { cpuProfile, heapProfile, heapSnapshot, PROFILE_EXTENSIONS, type ProfileKind } from './inspector.js';
 
+/** Longest a heap snapshot may take before the request gives up (504) and the profiler is free again. */
+const SNAPSHOT_DEADLINE_MS = 180_000;
+
+/** Rejects after `ms` unless `work` settled first; `work` is not cancelled (nothing can cancel V8's walk). */
+function withDeadline<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(Object.assign(new Error(`${what} did not finish within ${ms / 1000} s`), { statusCode: 504 })),
+      ms,
+    );
+  });
+  work.catch(() => {});
+  return Promise.race([work, late]).finally(() => clearTimeout(timer));
+}
+
 /** Options of the profiling routes. */
 export interface ProfilingRoutesOptions {
   /** Thread ids of the poller's worker threads, by worker number (empty: drivers run on the main thread). */
@@ -112,9 +129,12 @@ export async function profilingRoutes(app: FastifyInstance, options: ProfilingRo
       const file = join(dir, 'snapshot.heapsnapshot');
       const cleanup = () => rm(dir, { recursive: true, force: true }).catch(() => {});
       try {
-        await heapSnapshot(file, thread);
+        await withDeadline(heapSnapshot(file, thread), SNAPSHOT_DEADLINE_MS, 'the heap snapshot');
       } catch (err) {
         await cleanup();
+        const late = (err as { statusCode?: number }).statusCode === 504;
+        if (late)
+          return reply.code(504).send({ error: 'ISPM_PROFILE_TIMEOUT', message: (err as Error).message });
         throw err;
       } finally {
         busy = false;
