@@ -123,8 +123,10 @@ export function lineChart(opts: {
 
   // Built once the element is in the page and has a width; rebuilt on resize.
   let lastWidth = 0;
-  const ro = new ResizeObserver(() => {
-    const w = el.clientWidth;
+  const ro = new ResizeObserver((entries) => {
+    // The observer's own measure: reading clientWidth here, after another chart was just built
+    // in the same round, would make the browser lay the page out again for each chart.
+    const w = Math.round(entries[entries.length - 1]?.contentRect.width ?? el.clientWidth);
     if (!w || w === lastWidth) return;
     lastWidth = w;
     if (!plot) build();

@@ -60,6 +60,14 @@ export function interfaceCharts(opts: {
     grid.dataset.state = 'ready';
     return { el: grid, destroy };
   }
+  // Asked for before the charts are built: the request overlaps building them.
+  const w = opts.window;
+  const data = fetchInterfaceSeries(
+    opts.router,
+    opts.interfaces.map((i) => i.name),
+    { from: w.from, to: w.to, step: w.step },
+    opts.signal,
+  );
   const cards = opts.interfaces.map((i) => {
     const traffic = lineChart({
       lines: [
@@ -113,13 +121,7 @@ export function interfaceCharts(opts: {
   });
   grid.replaceChildren(...cards.map((c) => c.card));
 
-  const w = opts.window;
-  fetchInterfaceSeries(
-    opts.router,
-    opts.interfaces.map((i) => i.name),
-    { from: w.from, to: w.to, step: w.step },
-    opts.signal,
-  )
+  data
     .then((res) => {
       if (opts.signal.aborted) return;
       const byName = new Map<string, InterfaceSeries>(res.items.map((s) => [s.ifName, s]));

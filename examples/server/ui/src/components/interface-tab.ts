@@ -131,8 +131,10 @@ export function interfacesTab(opts: {
       const t = await fetchInterfaceTable(opts.router, opts.signal);
       if (opts.signal.aborted) return;
       table = t;
-      drawTable();
+      // The charts' data is asked for before the table is drawn: its request then overlaps the
+      // table's layout.
       if (first) drawCharts();
+      drawTable();
     } catch (err) {
       if (opts.signal.aborted) return;
       if (first) {

@@ -153,10 +153,13 @@ const COLUMNS: Column[] = [
 ];
 
 /** Draws in (filled) and out (line) on one small canvas, on a shared scale. */
-function drawSpark(canvas: HTMLCanvasElement, ins: Array<number | null>, outs: Array<number | null>): void {
+function drawSpark(
+  canvas: HTMLCanvasElement,
+  ins: Array<number | null>,
+  outs: Array<number | null>,
+  [w, hh]: [number, number],
+): void {
   const dpr = globalThis.devicePixelRatio || 1;
-  const w = canvas.clientWidth || 120;
-  const hh = canvas.clientHeight || 26;
   canvas.width = Math.round(w * dpr);
   canvas.height = Math.round(hh * dpr);
   const ctx = canvas.getContext('2d');
@@ -285,10 +288,14 @@ export function interfaceTable(opts: {
   // Sparklines need their laid-out width: drawn on the next frame.
   requestAnimationFrame(() => {
     const byName = new Map(shown.map((r) => [r.name, r]));
-    for (const c of el.querySelectorAll<HTMLCanvasElement>('canvas.ifc-spark')) {
+    const canvases = [...el.querySelectorAll<HTMLCanvasElement>('canvas.ifc-spark')];
+    // Every size is read before any canvas is drawn: a size read after a canvas was resized makes
+    // the browser lay the page out again, once per row.
+    const sizes = canvases.map((c): [number, number] => [c.clientWidth || 120, c.clientHeight || 26]);
+    canvases.forEach((c, i) => {
       const r = byName.get(c.dataset.if ?? '');
-      if (r) drawSpark(c, r.sparkIn, r.sparkOut);
-    }
+      if (r) drawSpark(c, r.sparkIn, r.sparkOut, sizes[i] as [number, number]);
+    });
   });
   return el;
 }

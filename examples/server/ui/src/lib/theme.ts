@@ -22,14 +22,32 @@ export function toggleTheme(): void {
   } catch {
     // Private mode: the choice lasts until reload.
   }
+  changed();
+}
+
+/** The theme changed: colours are read again, then everything that draws redraws. */
+function changed(): void {
+  vars.clear();
   for (const fn of listeners) fn();
 }
 
 matchMedia('(prefers-color-scheme: light)').addEventListener('change', () => {
-  if (!document.documentElement.dataset.theme) for (const fn of listeners) fn();
+  if (!document.documentElement.dataset.theme) changed();
 });
 
-/** A CSS variable's value in the current theme (charts and canvases need real colours). */
+/** Values of CSS variables in the current theme, read once per theme. */
+const vars = new Map<string, string>();
+
+/**
+ * A CSS variable's value in the current theme (charts and canvases need real colours). Read once
+ * and kept until the theme changes: reading computed style after the page changed forces the
+ * browser to recompute styles, and a router page draws dozens of canvases while it builds.
+ */
 export function cssVar(name: string): string {
-  return getComputedStyle(document.documentElement).getPropertyValue(name).trim();
+  let value = vars.get(name);
+  if (value === undefined) {
+    value = getComputedStyle(document.documentElement).getPropertyValue(name).trim();
+    vars.set(name, value);
+  }
+  return value;
 }

@@ -300,15 +300,18 @@ export const routerPage: Page = (root, params, query) => {
     card('Details', tabList, h('div', { style: 'padding-top:12px' }, tabBody)),
   );
 
+  // Charts and the interface table need only the router's id: asked for at once, beside the
+  // router itself, rather than one round trip later.
+  void loadHealth();
+  drawTab();
   api<Router>(`/api/v1/routers/${encodeURIComponent(id)}`, { signal })
     .then((r) => {
       router = r;
       drawHead();
-      void loadHealth();
-      drawTab();
     })
     .catch((err: Error) => {
       if (signal.aborted) return;
+      tabAbort?.abort();
       mount(
         root,
         card(
