@@ -15,7 +15,7 @@ import {
 import type { SearchHit, SearchResult } from '../lib/subscriber-types.js';
 
 /** Wait after the last key press before asking (short: suggestions should follow the typing). */
-const DEBOUNCE_MS = 90;
+const DEBOUNCE_MS = 60;
 /** Hits asked for: enough for five groups without a scroll longer than the screen. */
 const LIMIT = 30;
 
