@@ -112,15 +112,16 @@ const record = (key, ms) => {
 try {
   const cookie = await loginCookie(demo.api);
   const n = await routerCount(demo.api, cookie);
+  notes.history = demo.history;
+  // One poll round (60 s) so every router has data, and the demo's staged problems have fired.
+  console.log('waiting 100 s for a poll round and the staged alerts…');
+  if (!attach) await new Promise((r) => setTimeout(r, quick ? 30_000 : 100_000));
+  // Counted after the first poll round: before it, a router has reported no interface yet.
   const ports = (
     await (await fetch(`${demo.api}/api/v1/routers/${ROUTER}/interfaces`, { headers: { cookie } })).json()
   ).items?.length;
   notes.fleet = `${n} routers, ${ports} interfaces on ${ROUTER} (about ${(n * (ports ?? 0)).toLocaleString('en-US')} in all)`;
-  notes.history = demo.history;
   console.log(`  ${notes.fleet}`);
-  // One poll round (60 s) so every router has data, and the demo's staged problems have fired.
-  console.log('waiting 100 s for a poll round and the staged alerts…');
-  if (!attach) await new Promise((r) => setTimeout(r, quick ? 30_000 : 100_000));
 
   const lag = lagWatch(demo.metrics);
   await lag.start();
