@@ -5,7 +5,7 @@
  * from the main thread's own inspector session through the `NodeWorker` domain (the one DevTools
  * uses), so a worker needs no code of its own for it.
  */
-import { createWriteStream } from 'node:fs';
+import { closeSync, openSync, writeSync } from 'node:fs';
 import { Session } from 'node:inspector';
 
 /** What can be taken. */
@@ -201,21 +201,31 @@ export async function heapProfile(seconds: number, worker?: number, signal?: Abo
 
 /**
  * Writes a heap snapshot of a thread to `file`. The snapshot arrives in chunks and goes to the
- * file as it comes, so a large heap is never held twice in memory. The thread stops while V8
- * walks its heap (about a second per few hundred MB).
+ * file as it comes, so a large heap is never held twice in memory. Writes are synchronous: they
+ * must not depend on libuv's thread pool, which other work of the process may hold (a stream's
+ * writes stalled there once, mid-snapshot), and the thread is paused for the snapshot anyway.
+ * The thread stops while V8 walks its heap (about a second per few hundred MB).
  */
 export async function heapSnapshot(file: string, worker?: number): Promise<void> {
-  const out = createWriteStream(file, { mode: 0o600 });
-  const failed = new Promise<never>((_, reject) => out.once('error', reject));
-  failed.catch(() => {});
-  const link = await linkTo(worker);
+  const fd = openSync(file, 'w', 0o600);
+  let writeError: unknown;
+  const link = await linkTo(worker).catch((err: unknown) => {
+    closeSync(fd);
+    throw err;
+  });
   try {
     link.on('HeapProfiler.addHeapSnapshotChunk', (params) => {
-      out.write(String(params.chunk ?? ''));
+      if (writeError) return;
+      try {
+        writeSync(fd, String(params.chunk ?? ''));
+      } catch (err) {
+        writeError = err;
+      }
     });
-    await Promise.race([link.post('HeapProfiler.takeHeapSnapshot', { reportProgress: false }), failed]);
+    await link.post('HeapProfiler.takeHeapSnapshot', { reportProgress: false });
+    if (writeError) throw writeError;
   } finally {
     await link.close();
-    await Promise.race([new Promise<void>((resolve) => out.end(resolve)), failed]);
+    closeSync(fd);
   }
 }
