@@ -3,6 +3,7 @@
  * schemas. Durations are `60s`-style strings or milliseconds. Snake-case spellings of rule and
  * route fields (`keep_firing_for`, `group_wait`, …) are accepted as in Prometheus/Alertmanager.
  */
+import { secret } from '@ispmonitor/core';
 import { z } from 'zod';
 
 const duration = z.union([z.number().nonnegative(), z.string().min(1)]);
@@ -109,17 +110,20 @@ export const webhookSchema = z
     ...common,
     url: z.url(),
     /** Standard Webhooks secrets (`whsec_…`); two during rotation give two signatures. */
-    secrets: z.array(z.string().startsWith('whsec_')).default([]),
+    secrets: z.array(secret(z.string().startsWith('whsec_'))).default([]),
     headers: z.record(z.string(), z.string()).default({}),
     externalUrl: z.string().default(''),
   })
   .strict();
-export const slackSchema = z.object({ ...common, url: z.url(), channel: z.string().optional() }).strict();
+/** A Slack incoming-webhook URL carries its token: the whole URL is a secret. */
+export const slackSchema = z
+  .object({ ...common, url: secret(z.url()), channel: z.string().optional() })
+  .strict();
 export const telegramSchema = z
   .object({
     ...common,
     baseUrl: z.url().default('https://api.telegram.org'),
-    botToken: z.string().min(1),
+    botToken: secret(z.string().min(1)),
     chatId: z.union([z.string(), z.number()]),
   })
   .strict();
@@ -134,7 +138,7 @@ export const emailSchema = z
     /** Verify the server certificate. Default true; `ca` adds a trusted certificate (PEM). */
     rejectUnauthorized: z.boolean().default(true),
     ca: z.string().optional(),
-    auth: z.object({ user: z.string(), pass: z.string() }).optional(),
+    auth: z.object({ user: z.string(), pass: secret(z.string()) }).optional(),
     from: z.string().min(3),
     to: z.array(z.string().min(3)).min(1),
     timeout: duration.default('30s'),

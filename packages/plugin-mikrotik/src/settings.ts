@@ -2,7 +2,7 @@
  * Schemas of a device's `mikrotik` settings and of the plugin's options. Types are inferred from
  * the schemas; every field says its default.
  */
-import { durationMsOr } from '@ispmonitor/core';
+import { durationMsOr, secret } from '@ispmonitor/core';
 import { z } from 'zod';
 import { caSettingProblem, MAX_CA_BYTES } from './api/ca.js';
 
@@ -30,8 +30,8 @@ export const settingsSchema = z
   .object({
     /** API user (give it a group with only the `api` and `read` policies). Required. */
     username: z.string().min(1),
-    /** Its password. Default empty. Never logged. */
-    password: z.string().default(''),
+    /** Its password. Default empty. Marked `secret()`: never logged, masked wherever it is quoted. */
+    password: secret(z.string()).default(''),
     /**
      * API-SSL (port 8729) with certificate verification. Default true. The plain API (8728,
      * password in clear on the wire) is used only when this is set to `false` explicitly.
