@@ -137,6 +137,10 @@ async function backfill(
   }
 }
 
+/** The named variables of the process environment that are set. */
+const pickEnv = (names: string[]): Record<string, string> =>
+  Object.fromEntries(names.flatMap((n) => (process.env[n] ? [[n, process.env[n] as string]] : [])));
+
 /**
  * `npm start`: a simulated ISP (SNMP routers on loopback, with a CPU spike, a link going down and
  * a router dying within the first minute), polled by the monitor, stored in an in-memory PGlite.
@@ -161,7 +165,10 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
   try {
     // Several thousand PPPoE subscribers on 2 BNGs, more BNGs as the demo grows.
     bngs = await startDemoBngs(planDemoBngs(planDemoNetwork(routers).nodes), { interval });
-    const { config, secrets } = await loadConfig(undefined, { env: { LOG_LEVEL: process.env.LOG_LEVEL } });
+    // The demo has no config file; of the environment it takes what shapes a look around: the
+    // log level, poller workers and their concurrency, and the profiling endpoints.
+    const env = pickEnv(['LOG_LEVEL', 'POLLER_WORKERS', 'POLLER_CONCURRENT']);
+    const { config, secrets } = await loadConfig(undefined, { env });
     config.api = { host: options.host ?? '127.0.0.1', port: options.apiPort ?? 8080 };
     config.metrics = { host: options.host ?? '127.0.0.1', port: options.metricsPort ?? 9090 };
     config.poller = { ...config.poller, recheckInterval: '5s', downAfter: '30s' };
@@ -171,7 +178,10 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     // routers went to that), where files on disk just grow.
     scratch = options.dataDir ? undefined : mkdtempSync(join(tmpdir(), 'ispmonitor-demo-'));
     config.database = { ...config.database, dataDir: options.dataDir ?? join(scratch as string, 'db') };
-    const server = parseServerConfig({ auth: { adminPassword: DEMO_LOGIN.password } }, {});
+    const server = parseServerConfig(
+      { auth: { adminPassword: DEMO_LOGIN.password } },
+      pickEnv(['ENABLE_PROFILING']),
+    );
     const monitor = await assemble(config, secrets, {
       devices: [...fleet.devices, ...bngs.devices],
     });
