@@ -3,6 +3,8 @@
  */
 
 export type { CompactReport } from './chunks/compact.js';
+export type { MaterializeReport } from './chunks/materialize.js';
+export type { MergeReport } from './chunks/merge.js';
 export type { StorageStats } from './chunks/stats.js';
 export type { BinaryType } from './db/binary.js';
 export { DataDirLockedError, type FolderLock, lockDataDir } from './db/lock.js';

@@ -18,8 +18,11 @@ export interface MaterializeOptions {
 export interface MaterializeReport {
   /** False when another replica (or a compaction, or a history import) held the lock. */
   ran: boolean;
+  /** Compaction windows (2 h each) whose rollups were written. */
   windows: number;
+  /** 5-minute rollup rows written. */
   rows5m: number;
+  /** Hourly rollup rows written. */
   rows1h: number;
   /** Where the stored rollups now reach (ms), undefined when nothing is stored yet. */
   until: number | undefined;

@@ -18,7 +18,9 @@ export interface MergeOptions {
 
 /** What one day-merge round did. */
 export interface MergeReport {
+  /** False when another replica or maintenance round held the lock. */
   ran: boolean;
+  /** Days merged. */
   days: number;
   /** Chunks read and the day chunks that replaced them. */
   chunksIn: number;
