@@ -2,7 +2,7 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from '@ispmonitor/core/testing';
+import { freePort, stopProcess } from '@ispmonitor/core/testing';
 
 export const PROMETHEUS = '/usr/bin/prometheus';
 export const PROMTOOL = '/usr/bin/promtool';
@@ -71,7 +71,7 @@ export async function startPrometheus(configFile: string): Promise<RunningPromet
       return body.data?.result ?? [];
     },
     async stop() {
-      child.kill('SIGTERM');
+      await stopProcess(child);
       await exited;
       rmSync(storage, { recursive: true, force: true });
     },
