@@ -91,6 +91,31 @@ export function importSuite(freshDb: () => Promise<Db>): void {
       expect(await count(db, 'ispm_rollup_5m')).toBe(2 * 30 * 24 * 12);
     }, 120_000);
 
+    it('series with chunks on (the default): the last days read back from the imported rollups too', async () => {
+      const db = await freshDb();
+      await applyMigrations(db);
+      const clock = new SetClock(NOW);
+      const { storage } = makeStorage(db, clock);
+      const end = NOW - 7 * MIN;
+      await storage.importHistory({ series: history(end) });
+      const cpu = monthHourly('device_cpu_load_ratio', { device: 'bf1' }, 'avg');
+      const check = async () => {
+        const [avg] = await storage.range(cpu);
+        expect(avg?.points).toHaveLength(30 * 24);
+        // A week at 30-minute steps and two days at 5-minute steps: every step of the import,
+        // the last days included (they were left out while the chunks were read instead).
+        const week = { ...cpu, from: end - 7 * DAY, to: end - 1, step: 30 * MIN };
+        expect((await storage.range(week))[0]?.points).toHaveLength(7 * 48);
+        const day = { ...cpu, from: NOW - 2 * DAY - 7 * MIN, to: end - 1, step: 5 * MIN };
+        expect(storage.sourceOf(day)).toBe('5m');
+        expect((await storage.range(day))[0]?.points).toHaveLength(2 * 24 * 12);
+      };
+      await check();
+      clock.t = NOW + 2 * HOUR;
+      await storage.maintain(NOW + 2 * HOUR);
+      await check();
+    }, 120_000);
+
     it('series after a round: buckets the rounds own are skipped, hours recomputed, live rows kept', async () => {
       const db = await freshDb();
       await applyMigrations(db);
