@@ -9,6 +9,8 @@
  * imported ones (live data is the truth). The hourly watermark is moved only over hours whose
  * every series has been recomputed, so a live round never skips an hour it still owes.
  */
+
+import { chunkWatermark } from '../chunks/read.js';
 import type { Db, Queryable } from '../db/types.js';
 import { canonicalLabels } from '../ingest/encode.js';
 import type { SeriesCache, SeriesKey } from '../ingest/series.js';
@@ -127,6 +129,18 @@ async function liveFrom(db: Queryable): Promise<{ from: number | undefined; set:
   return { from: starts.length ? Math.min(...starts) : undefined, set: false };
 }
 
+/**
+ * With chunks: where live samples begin (the oldest hot row or chunk), from which the live data
+ * owns the buckets; undefined when none is stored yet.
+ */
+async function firstSample(db: Queryable): Promise<{ from: number | undefined; set: boolean }> {
+  const res = await db.query<{ t: number | null }>(
+    `SELECT (extract(epoch FROM least((SELECT min(ts) FROM ispm_samples), (SELECT min(first_ts) FROM ispm_chunks))) * 1000)::float8 AS t`,
+  );
+  const t = res.rows[0]?.t;
+  return { from: t === null || t === undefined ? undefined : floorTo(Number(t), FIVE_MIN), set: true };
+}
+
 const INSERT_5M = `
 INSERT INTO ispm_rollup_5m (series_id, bucket, count, min, max, sum, last, last_raw, last_ts, increase)
 SELECT id, to_timestamp(b / 1000), n, lo, hi, total, last,
@@ -186,7 +200,8 @@ export async function importSeries(
     await tx.query("SELECT set_config('statement_timeout', $1, true)", [
       String(Math.round(statementTimeoutMs)),
     ]);
-    const live = await liveFrom(tx);
+    const chunked = (await chunkWatermark(tx)) !== undefined;
+    const live = chunked ? await firstSample(tx) : await liveFrom(tx);
     const before = live.from ?? Number.POSITIVE_INFINITY;
     const rows = list.flatMap((s, i) => rowsOf(ids.get(String(i)) as number, s, before));
     if (rows.length === 0) return 0;
@@ -207,11 +222,22 @@ export async function importSeries(
     }
     const first = Math.min(...rows.map((r) => r.bucket));
     const last = Math.max(...rows.map((r) => r.bucket));
+    const lowH = floorTo(first, HOUR);
+    if (chunked) {
+      // With chunks, rounds compute the buckets of the samples they hold when read and store
+      // rollups only once those expire: imported rows stand beside them, read and merged (their
+      // samples are disjoint), and no watermark moves. The hours of the imported series only.
+      await tx.query(UPSERT_1H, [
+        iso(lowH),
+        iso(floorTo(last, HOUR) + HOUR),
+        [...new Set(rows.map((r) => r.id))],
+      ]);
+      return written;
+    }
     // No round has run yet: it will start where the import ends.
     const until5 = live.set ? before : Math.min(before, last + FIVE_MIN);
     if (!live.set) await setWatermark(tx, 'rollup_5m', until5);
 
-    const lowH = floorTo(first, HOUR);
     const highH = floorTo(until5, HOUR);
     const doneH = (await watermark(tx, 'rollup_1h')) ?? lowH;
     const seriesIds = [...new Set(rows.map((r) => r.id))];

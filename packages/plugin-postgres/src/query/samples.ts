@@ -231,6 +231,23 @@ export class SampleReader implements SampleQuery {
       const h = head.get(k);
       head.set(k, h ? mergePartial(h, p) : p);
     }
+    // Rollup rows stored past the watermark: imported history (`importHistory` after a round),
+    // which has no samples to compute buckets from. Its samples and the live ones are disjoint,
+    // so a bucket holding both merges them.
+    if (chunksUntil !== undefined && watermark > headEnd) {
+      const imported = await readPartials(this.db, source, {
+        ids,
+        origin: q.from,
+        step: q.step,
+        start: headEnd,
+        end: watermark,
+        lookbackMs,
+      });
+      for (const [k, p] of imported) {
+        const h = head.get(k);
+        head.set(k, h ? mergePartial(h, p) : p);
+      }
+    }
     const tail = await readPartials(
       this.db,
       'raw',
