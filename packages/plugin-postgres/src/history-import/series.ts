@@ -26,6 +26,12 @@ import {
 import type { HistorySeries } from '../subscribers/query-types.js';
 import { badQuery } from '../subscribers/search-terms.js';
 
+/**
+ * `ispm_rollup_state` level: where imported history ends (with chunks on), for reads of the
+ * stored rollup rows past the rollup watermark.
+ */
+export const IMPORTED_LEVEL = 'imported_until';
+
 const FIVE_MIN = 300_000;
 const HOUR = 3_600_000;
 const CHUNK = 10_000;
@@ -232,6 +238,9 @@ export async function importSeries(
         iso(floorTo(last, HOUR) + HOUR),
         [...new Set(rows.map((r) => r.id))],
       ]);
+      // Reads take stored rows past the rollup watermark up to here only: beyond, buckets are
+      // the live samples' (and a round's rows not yet covered by its watermark are never read).
+      await setWatermark(tx, IMPORTED_LEVEL, last + FIVE_MIN);
       return written;
     }
     // No round has run yet: it will start where the import ends.

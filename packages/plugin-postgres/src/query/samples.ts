@@ -2,6 +2,7 @@ import type { Labels, RangeQuery, Sample, SampleQuery, SeriesData } from '@ispmo
 import { chunkWatermark, loadSamples } from '../chunks/read.js';
 import { virtualRollupPartials } from '../chunks/virtual.js';
 import type { Queryable } from '../db/types.js';
+import { IMPORTED_LEVEL } from '../history-import/series.js';
 import { decodeValue } from '../ingest/encode.js';
 import { ROLLUP_SETTLE_MS } from '../maintenance/rollups.js';
 import { finalize, mergePartial, type Partial, readPartials } from './partials.js';
@@ -231,16 +232,18 @@ export class SampleReader implements SampleQuery {
       const h = head.get(k);
       head.set(k, h ? mergePartial(h, p) : p);
     }
-    // Rollup rows stored past the watermark: imported history (`importHistory` after a round),
-    // which has no samples to compute buckets from. Its samples and the live ones are disjoint,
-    // so a bucket holding both merges them.
-    if (chunksUntil !== undefined && watermark > headEnd) {
+    // Rollup rows stored past the watermark by `importHistory` (history with no samples to
+    // compute buckets from), up to where the import ended: its samples and the live ones are
+    // disjoint, so a bucket holding both merges them. Past that, stored rows are a round's not
+    // yet covered by its watermark, and are not read.
+    const importedEnd = chunksUntil === undefined ? undefined : await importedUntil(this.db);
+    if (importedEnd !== undefined && Math.min(watermark, importedEnd) > headEnd) {
       const imported = await readPartials(this.db, source, {
         ids,
         origin: q.from,
         step: q.step,
         start: headEnd,
-        end: watermark,
+        end: Math.min(watermark, importedEnd),
         lookbackMs,
       });
       for (const [k, p] of imported) {
@@ -260,4 +263,13 @@ export class SampleReader implements SampleQuery {
     }
     return head;
   }
+}
+
+/** Where imported history ends (`importHistory` with chunks on), if any was imported. */
+async function importedUntil(db: Queryable): Promise<number | undefined> {
+  const res = await db.query<{ t: number }>(
+    'SELECT (extract(epoch FROM done_until) * 1000)::float8 AS t FROM ispm_rollup_state WHERE level = $1',
+    [IMPORTED_LEVEL],
+  );
+  return res.rows[0] ? Number(res.rows[0].t) : undefined;
 }
