@@ -5,6 +5,7 @@ import { buildApp } from '../../src/http/app.js';
 import { parseServerConfig } from '../../src/server-config.js';
 import type { ServerContext } from '../../src/server-context.js';
 import { createServerContext } from '../../src/server-context.js';
+import type { FileSettings } from '../../src/system/security-findings.js';
 import { labDriver } from './lab-driver.js';
 
 export const ADMIN_PASSWORD = 'correct horse battery staple';
@@ -29,6 +30,10 @@ export async function startHarness(
     interval?: string;
     /** Plugins besides the lab driver. */
     plugins?: Plugin<unknown>[];
+    /** Secret values for the monitor's redactor (as the config loader collects them). */
+    secrets?: string[];
+    /** The config file's settings the server reports on (security findings). */
+    file?: FileSettings;
   } = {},
 ): Promise<Harness> {
   const logger = createFakeLogger();
@@ -37,13 +42,14 @@ export async function startHarness(
     devices: options.devices ?? [],
     logger,
     poller: { interval: options.interval ?? '1h' },
+    secrets: options.secrets ?? [],
   });
   if (options.start !== false) await monitor.start();
   const config = parseServerConfig(
     { auth: { adminPassword: ADMIN_PASSWORD, adminApiKey: ADMIN_KEY }, ...(options.server ?? {}) },
     {},
   );
-  const ctx = await createServerContext(monitor, config, { print: () => {} });
+  const ctx = await createServerContext(monitor, config, { print: () => {}, file: options.file });
   const app = await buildApp(ctx);
   return {
     monitor,
