@@ -117,6 +117,7 @@ export function storageOptions(config: MonitorConfig, memory = false): Record<st
   const extra = (config.plugins.postgres ?? {}) as Record<string, unknown>;
   return {
     ...(config.database.url ? { url: config.database.url } : { dataDir: config.database.dataDir }),
+    ...(config.database.readUrl ? { readUrl: config.database.readUrl } : {}),
     ...(memory ? { memory: true } : {}),
     ...extra,
   };

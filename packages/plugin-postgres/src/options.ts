@@ -8,6 +8,12 @@ export const optionsSchema = z
   .object({
     /** PostgreSQL URL (`postgres://user:pass@host:5432/db`). Absent: an embedded PGlite. */
     url: z.string().min(1).optional(),
+    /**
+     * A streaming replica of `url` (`pg_basebackup -R`): the server's read-only queries go there,
+     * writes, locks and maintenance stay on `url`; reads fall back to `url` while it is unreachable.
+     * Needs `url`: PGlite has no replicas.
+     */
+    readUrl: z.string().min(1).optional(),
     /** PGlite data folder when `url` is absent. Default `./.data/pglite`. */
     dataDir: z.string().min(1).default('./.data/pglite'),
     /** PGlite in memory (nothing survives a restart): for tests and demos. Default false. */

@@ -3,6 +3,7 @@ import {
   type Device,
   definePlugin,
   describeError,
+  ErrorCodes,
   type InventoryFacts,
   monitorError,
   type PluginContext,
@@ -73,6 +74,13 @@ export const postgres = definePlugin({
 });
 
 function setupPostgres(ctx: PluginContext, options: PostgresOptions): void {
+  if (options.readUrl && !options.url) {
+    throw monitorError(
+      ErrorCodes.CONFIG_INVALID,
+      'database.readUrl (DATABASE_READ_URL) needs database.url (DATABASE_URL): a read replica streams from a PostgreSQL primary, and the embedded PGlite has none',
+      { plugin: 'postgres' },
+    );
+  }
   const { logger, clock } = ctx;
   const target = describeTarget(options);
   let storage: Storage | undefined;
@@ -235,14 +243,7 @@ function setupPostgres(ctx: PluginContext, options: PostgresOptions): void {
       });
       const report = await applyMigrations(db);
       if (report.applied.length) logger.info('database migrated', { target, applied: report.applied });
-      const s = new Storage(db, options, clock, metrics, logger);
-      await s.detectTimescale();
-      if (s.timescale === 'available') {
-        logger.info('TimescaleDB is available but not used: native partitioning is the tested path', {
-          target,
-        });
-      }
-      return s;
+      return new Storage(db, options, clock, metrics, logger);
     } catch (err) {
       await db?.close().catch(() => {});
       throw err;

@@ -8,6 +8,7 @@ import { configSchema, type MonitorConfig } from './schema.js';
 /** Environment variables that override the file, and where they go. */
 const ENV_OVERRIDES: Array<{ env: string; path: string[]; type: 'string' | 'int' }> = [
   { env: 'DATABASE_URL', path: ['database', 'url'], type: 'string' },
+  { env: 'DATABASE_READ_URL', path: ['database', 'readUrl'], type: 'string' },
   { env: 'POLLER_WORKERS', path: ['poller', 'workers'], type: 'int' },
   { env: 'POLLER_CONCURRENT', path: ['poller', 'concurrency'], type: 'int' },
   { env: 'POLLER_TIMEOUT', path: ['poller', 'timeout'], type: 'string' },

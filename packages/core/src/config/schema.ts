@@ -76,6 +76,11 @@ export const configSchema = z
       .object({
         /** PostgreSQL URL. Env: DATABASE_URL. Absent: embedded PGlite in `dataDir`. */
         url: z.string().optional(),
+        /**
+         * A streaming replica's URL: the server's read-only queries go there, writes stay on `url`.
+         * Env: DATABASE_READ_URL. Needs `url` (PGlite has no replicas).
+         */
+        readUrl: z.string().optional(),
         dataDir: z.string().default('./.data/pglite'),
       })
       .strict()
