@@ -115,8 +115,6 @@ export class Storage implements PostgresStore {
   readonly #status: StatusReader;
   readonly #series: SeriesCache;
   #maintaining: Promise<MaintenanceReport> | undefined;
-  /** Whether the server offers TimescaleDB (detected at start; reported, not used: see README). */
-  timescale: 'available' | 'absent' | 'unknown' = 'unknown';
 
   constructor(
     readonly db: Db,
@@ -144,18 +142,6 @@ export class Storage implements PostgresStore {
     );
     this.#inventory = new InventoryReader(db);
     this.#status = new StatusReader(db);
-  }
-
-  /** Feature detection of TimescaleDB on the server (never fails: `unknown` on error). */
-  async detectTimescale(): Promise<void> {
-    try {
-      const res = await this.db.query<{ n: number }>(
-        "SELECT count(*)::int AS n FROM pg_available_extensions WHERE name = 'timescaledb'",
-      );
-      this.timescale = Number(res.rows[0]?.n) > 0 ? 'available' : 'absent';
-    } catch {
-      this.timescale = 'unknown';
-    }
   }
 
   /** Writes one batch (the Sink's `write`): throws to make core retry it later. */
@@ -240,7 +226,6 @@ export class Storage implements PostgresStore {
         schemaVersion: version,
         expected: LATEST_VERSION,
         pool: this.db.poolStats(),
-        timescaledb: this.timescale,
       };
       if (version !== LATEST_VERSION)
         return { status: 'fail', message: `schema at version ${version}`, details };
