@@ -1,15 +1,25 @@
 /**
- * The whole contract between ISP Monitor's core and its plugins.
+ * The whole contract between ISP Monitor's core and its plugins, on one page.
  *
- * A plugin provides drivers (how to talk to a device), sinks (where results go), notifiers (who
- * hears about problems) and stores; core schedules polls, carries events and keeps self-metrics.
+ * Read it top to bottom: devices and what a poll returns; the three roles a plugin can fill —
+ * a **driver** (how to talk to one kind of device: `defineDriver`), a **sink** (where samples
+ * go) and the stores; the **event bus** (`BusEvents`, which plugins extend with their own
+ * events); the **plugin host** (tokens, `PluginContext`, `Plugin`); and last the options of
+ * `createMonitor`. Alerts and notifiers belong to `@ispmonitor/plugin-alerts`, PPPoE session
+ * events to `@ispmonitor/plugin-mikrotik`: each declares its own events and types.
+ *
+ * This file imports no other file of core but two option types, so every other file can import
+ * it without a cycle.
  */
 import type { Registry } from 'prom-client';
 import type { ZodType } from 'zod';
-import type { Bus } from './bus.js';
 import type { AddressPolicyOptions } from './devices/address-policy.js';
+import type { Duration } from './duration.js';
 import type { OverloadOptions } from './load/options.js';
-import type { Token } from './tokens.js';
+
+export type { Duration } from './duration.js';
+
+// ─── Devices and what a poll returns ────────────────────────────────────────────────────────
 
 /** Label set of a sample or series. Keys and values are plain strings. */
 export type Labels = Record<string, string>;
@@ -28,9 +38,6 @@ export interface Sample {
   /** Milliseconds since the Unix epoch. */
   ts: number;
 }
-
-/** A duration: milliseconds as a number, or a string like `500ms`, `60s`, `5m`, `1h`, `1d`. */
-export type Duration = number | string;
 
 /** Where a device is, for maps. */
 export interface GeoLocation {
@@ -265,19 +272,36 @@ export interface PollResult {
   error?: { code: string; message: string };
 }
 
-/** How to talk to one kind of device. */
-export interface Driver {
-  /** The value of `device.driver` this driver serves, and the key of its settings. */
-  kind: string;
-  /** Validates and normalises `device[kind]` when a device is added or changed. */
-  settingsSchema?: ZodType;
-  /** Polls one device. Never rejects for a device's fault: returns a result with `error`. */
-  poll(device: Device, ctx: PollContext): Promise<PollResult>;
-  /** Releases sockets and connections. */
+// ─── Roles: drivers and sinks ──────────────────────────────────────────────────────────────
+
+/**
+ * How to talk to one kind of device. Write one with `defineDriver`, which types `settings` from
+ * the schema. Core parses a device's settings (`device[kind]`) with `settings` once, when the
+ * device is added or changed — an invalid one is refused then, with an error naming the device
+ * and the field — and hands the parsed value to every `poll`.
+ *
+ * The plugin that provides a driver owns it: it closes the driver in its `onStop` hook. Core
+ * closes only the copies it builds itself in worker threads (see `worker`).
+ */
+export interface Driver<S = unknown> {
+  /** The value of `device.driver` this driver serves, and the key of its settings on a device. */
+  readonly kind: string;
+  /** Schema of `device[kind]`. Without one, the settings reach `poll` as given (or undefined). */
+  readonly settings?: ZodType<S>;
+  /** @deprecated Use `settings` (read when `settings` is absent). */
+  readonly settingsSchema?: ZodType;
+  /**
+   * Polls one device with its parsed settings. Never rejects for a device's fault: returns a
+   * result with `error` (a throw is treated alike, but is a bug of the driver).
+   */
+  poll(device: Device, settings: S, ctx: PollContext): Promise<PollResult>;
+  /** Releases sockets and connections: called by the plugin that owns the driver. */
   close?(): Promise<void>;
   /**
    * Opt-in to `poller.workers`: how a worker thread makes its own copy of this driver. Without it
-   * the driver's devices are polled on the main thread whatever `poller.workers` says.
+   * the driver's devices are polled on the main thread whatever `poller.workers` says. A worker
+   * gets each device with its parsed settings by structured clone: keep the schema's output
+   * plain data (no functions, no class instances).
    */
   worker?: DriverWorkerEntry;
 }
@@ -288,14 +312,22 @@ export interface Driver {
  * `default`) with `options` — a structured-cloneable value — once, getting a Driver of the same
  * kind. The driver must then keep everything it needs per device itself: each worker sees only
  * its own share of the devices, always the same share while the worker count stays the same.
+ * Core closes the drivers it built there when the worker stops.
  */
 export interface DriverWorkerEntry {
+  /** `file:` URL of the module to import. */
   module: string;
+  /** Name of the factory export. Default `default`. */
   export?: string;
+  /** The factory's argument, structured-cloneable. */
   options?: unknown;
 }
 
-/** Where batches of samples go: storage, exporters. Core buffers, batches and retries. */
+/**
+ * Where batches of samples go: storage, exporters. Core buffers, batches and retries. The plugin
+ * that provides a sink owns its connections, but core calls `flush` and `close` at stop, after
+ * the last batch, because only core knows when that is.
+ */
 export interface Sink {
   /** Unique among sinks; the `sink` label of its metrics. */
   name: string;
@@ -307,56 +339,7 @@ export interface Sink {
   close?(): Promise<void>;
 }
 
-/** An alert as notifiers see it (Alertmanager's shape). */
-export interface AlertInstance {
-  /** Stable identity: hash of the labels. */
-  fingerprint: string;
-  /** Whether the alert is firing or resolved. */
-  status: 'firing' | 'resolved';
-  /** Identifying labels, `alertname` and `severity` among them. */
-  labels: Labels;
-  /** Rendered annotations (summary, description). */
-  annotations: Labels;
-  /** When it started firing, ms since the epoch. */
-  startsAt: number;
-  /** When it resolved, ms since the epoch. */
-  endsAt?: number;
-  /** The value that made it fire, when there is one. */
-  value?: number;
-}
-
-/** One message to one receiver: a group of alerts. */
-export interface Notification {
-  /** Unique per send; receivers may use it to drop duplicates. */
-  id: string;
-  /** Receiver it goes to. */
-  receiver: string;
-  /** `firing` when any alert of the group fires. */
-  status: 'firing' | 'resolved';
-  /** Identity of the alert group. */
-  groupKey: string;
-  /** Labels the group is grouped by. */
-  groupLabels: Labels;
-  /** Labels every alert of the group shares. */
-  commonLabels: Labels;
-  /** Annotations every alert of the group shares. */
-  commonAnnotations: Labels;
-  /** The alerts of the group. */
-  alerts: AlertInstance[];
-}
-
-/** Outcome of a delivery: retry 5xx, 429 and network errors; not other 4xx. */
-export type SendResult = { ok: true } | { ok: false; retry: boolean; error: string; retryAfterMs?: number };
-
-/** Who hears about problems. Never throws: returns whether to retry. */
-export interface Notifier {
-  /** Integration name: receivers refer to it. */
-  name: string;
-  /** Delivers one notification; `signal` aborts at the delivery timeout. */
-  send(notification: Notification, ctx: { signal: AbortSignal }): Promise<SendResult>;
-  /** Releases connections; called at stop. */
-  close?(): Promise<void>;
-}
+// ─── Stores, ownership, queries ───────────────────────────────────────────────────────────
 
 /** Where devices are kept. The default keeps them in memory; storage plugins persist them. */
 export interface InventoryStore {
@@ -431,6 +414,131 @@ export interface SampleQuery {
   latest(name: string, labels?: Labels): Promise<Sample[]>;
 }
 
+// ─── The event bus ────────────────────────────────────────────────────────────────────────
+
+/** A trap or notification received from a device. */
+export interface TrapEvent {
+  /** Id of the device it came from, when known. */
+  device?: string;
+  /** Address the trap came from. */
+  source: string;
+  /** snmpTrapOID, or the vendor's event name. */
+  trapOid: string;
+  /** linkDown, linkUp, coldStart, warmStart, … where recognised. */
+  kind?: string;
+  /** Variable bindings of the trap, decoded. */
+  varbinds: Array<{ oid: string; type: string; value: unknown }>;
+  /** When it arrived, ms since the epoch. */
+  ts: number;
+}
+
+/**
+ * Every event the bus carries, with its payload. Plugins add their own events by declaration
+ * merging, as fastify plugins add decorators:
+ *
+ * ```ts
+ * declare module '@ispmonitor/core' {
+ *   interface BusEvents {
+ *     'pppoe:session': PppoeSessionEvent;
+ *   }
+ * }
+ * ```
+ *
+ * Put that block in a file of the plugin that its entry point reaches (e.g. `src/events.ts`,
+ * re-exported), so every program that imports the plugin sees the events.
+ */
+export interface BusEvents {
+  /** A poll succeeded (part errors may be in the result). */
+  'poll:success': { device: Device; durationMs: number; result: PollResult };
+  /** A poll failed: timeout, unreachable, driver error. */
+  'poll:failure': { device: Device; durationMs: number; error: { code: string; message: string } };
+  /**
+   * A poll was skipped: the monitor's own event loop was blocked while it ran (and while it was
+   * retried once) — `overloaded` — or the worker thread running it died — `worker` — so it says
+   * nothing about the device. No status change and no failure follow.
+   */
+  'poll:skipped': {
+    device: Device;
+    reason: 'overloaded' | 'worker';
+    message: string;
+    durationMs: number;
+    attempts: number;
+  };
+  /**
+   * The monitor entered (`overloaded: true`) or left the overloaded state: event-loop lag or poll
+   * backlog crossed its threshold, or polls had to be skipped. Emitted on each change only.
+   */
+  'monitor:overloaded': {
+    /** True on entering the state, false on leaving it. */
+    overloaded: boolean;
+    /** Largest event-loop lag the probe saw in the last 5–10 s, ms. */
+    lagMs: number;
+    /** Polls due but not started (every concurrency slot busy). */
+    backlog: number;
+    /** What crossed its threshold, or what has stayed calm. */
+    reason: string;
+    /** When, ms since the epoch. */
+    ts: number;
+  };
+  /** Samples of a poll, with `device_up`, after labels were stamped. */
+  samples: { device: Device; samples: Sample[] };
+  /** Inventory facts a poll learned. */
+  facts: { device: Device; facts: InventoryFacts; ts: number };
+  /** A device's status changed. */
+  'device:status': {
+    device: Device;
+    previous: DeviceStatus;
+    status: DeviceStatus;
+    ts: number;
+    reason?: string;
+  };
+  /** A device was added (config devices at creation are not announced). */
+  'device:added': { device: Device };
+  /** A device definition changed. */
+  'device:changed': { device: Device; previous: Device };
+  /** A device was removed. */
+  'device:removed': { device: Device };
+  /** A trap or notification arrived from a device. */
+  trap: TrapEvent;
+  /** A sink's write failed; the batch will be retried. */
+  'sink:error': { sink: string; error: { code: string; message: string }; batchSize: number };
+  /** @deprecated Declared by `@ispmonitor/plugin-alerts` once it owns it: an alert started firing. */
+  'alert:firing': { alert: AlertInstance; labels: Labels };
+  /** @deprecated Declared by `@ispmonitor/plugin-alerts` once it owns it: an alert resolved. */
+  'alert:resolved': { alert: AlertInstance; labels: Labels };
+  /** @deprecated Declared by `@ispmonitor/plugin-alerts` once it owns it: a notification was delivered. */
+  'notification:sent': { notification: Notification; integration: string; durationMs: number };
+  /** @deprecated Declared by `@ispmonitor/plugin-alerts` once it owns it: a delivery failed; `final` when no retry follows. */
+  'notification:failed': { notification: Notification; integration: string; error: string; final: boolean };
+}
+
+/** Names of the bus's events. */
+export type EventName = keyof BusEvents;
+
+/** A listener of one event; may be async. */
+export type Listener<E extends EventName> = (payload: BusEvents[E]) => void | Promise<void>;
+
+/**
+ * The typed event bus, as plugins see it (`ctx.bus`). A listener that throws (or whose promise
+ * rejects) is logged and counted; the emitter and the other listeners go on.
+ */
+export interface EventBus {
+  /** Adds a listener; returns a function that removes it. */
+  on<E extends EventName>(event: E, listener: Listener<E>): () => void;
+  /** Adds a listener that runs once. */
+  once<E extends EventName>(event: E, listener: Listener<E>): () => void;
+  /** Removes a listener. */
+  off<E extends EventName>(event: E, listener: Listener<E>): void;
+  /** Calls every listener of the event; never throws. */
+  emit<E extends EventName>(event: E, payload: BusEvents[E]): void;
+  /** Whether anyone listens: lets emitters skip building payloads nobody reads. */
+  hasListeners(event: EventName): boolean;
+  /** Resolves with the next payload of `event` that passes `filter`. */
+  next<E extends EventName>(event: E, filter?: (payload: BusEvents[E]) => boolean): Promise<BusEvents[E]>;
+}
+
+// ─── Logging, time, health ────────────────────────────────────────────────────────────────
+
 /** Log levels, most verbose first. */
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
 
@@ -489,6 +597,11 @@ export interface HealthReport {
   checks: Record<string, HealthCheckResult & { critical: boolean; durationMs: number }>;
 }
 
+// ─── The plugin host ──────────────────────────────────────────────────────────────────────
+
+/** An injection token: a unique symbol that remembers the type it stands for (`createToken`). */
+export type Token<T> = symbol & { readonly __type?: T };
+
 /** A value, or a factory called once on first resolve. */
 export type Provider<T> = T | ((ctx: ResolveContext) => T);
 
@@ -507,7 +620,7 @@ export interface PluginContext extends ResolveContext {
   /** Logger naming the plugin. */
   readonly logger: Logger;
   /** The event bus. */
-  readonly bus: Bus;
+  readonly bus: EventBus;
   /** The monitor's time source. */
   readonly clock: Clock;
   /** The monitor's own prom-client registry: always pass it as `registers: [ctx.metrics]`. */
@@ -588,6 +701,8 @@ export interface DeviceRegistry {
   pollNow(id: string): boolean;
 }
 
+// ─── Options of createMonitor ─────────────────────────────────────────────────────────────
+
 /** How devices are polled. */
 export interface PollerOptions {
   /** Default interval of devices that set none. Default `60s`. */
@@ -652,8 +767,8 @@ export interface SpoolOptions {
 
 /** Everything `createMonitor` takes. */
 export interface MonitorOptions {
-  // biome-ignore lint/suspicious/noExplicitAny: each plugin has its own options type
-  plugins?: Plugin<any>[];
+  /** Plugins to load; each checks its own options (a `Plugin<O>` is a `Plugin<unknown>`). */
+  plugins?: Plugin[];
   /** Devices from config: read-only through the API. */
   devices?: Device[];
   /** Polling settings. */
@@ -673,4 +788,72 @@ export interface MonitorOptions {
    * by default; see `addressPolicy`.
    */
   addressPolicy?: AddressPolicyOptions;
+}
+
+// ─── Deprecated: moving to @ispmonitor/plugin-alerts ───────────────────────────────────────
+// Alerts and notifiers are the alerts plugin's concern; `@ispmonitor/plugin-alerts` defines
+// these types in its `events.ts`. They stay here, unchanged, only until every caller imports
+// them from there.
+
+/**
+ * An alert as notifiers see it (Alertmanager's shape).
+ * @deprecated Import it from `@ispmonitor/plugin-alerts`.
+ */
+export interface AlertInstance {
+  /** Stable identity: hash of the labels. */
+  fingerprint: string;
+  /** Whether the alert is firing or resolved. */
+  status: 'firing' | 'resolved';
+  /** Identifying labels, `alertname` and `severity` among them. */
+  labels: Labels;
+  /** Rendered annotations (summary, description). */
+  annotations: Labels;
+  /** When it started firing, ms since the epoch. */
+  startsAt: number;
+  /** When it resolved, ms since the epoch. */
+  endsAt?: number;
+  /** The value that made it fire, when there is one. */
+  value?: number;
+}
+
+/**
+ * One message to one receiver: a group of alerts.
+ * @deprecated Import it from `@ispmonitor/plugin-alerts`.
+ */
+export interface Notification {
+  /** Unique per send; receivers may use it to drop duplicates. */
+  id: string;
+  /** Receiver it goes to. */
+  receiver: string;
+  /** `firing` when any alert of the group fires. */
+  status: 'firing' | 'resolved';
+  /** Identity of the alert group. */
+  groupKey: string;
+  /** Labels the group is grouped by. */
+  groupLabels: Labels;
+  /** Labels every alert of the group shares. */
+  commonLabels: Labels;
+  /** Annotations every alert of the group shares. */
+  commonAnnotations: Labels;
+  /** The alerts of the group. */
+  alerts: AlertInstance[];
+}
+
+/**
+ * Outcome of a delivery: retry 5xx, 429 and network errors; not other 4xx.
+ * @deprecated Import it from `@ispmonitor/plugin-alerts`.
+ */
+export type SendResult = { ok: true } | { ok: false; retry: boolean; error: string; retryAfterMs?: number };
+
+/**
+ * Who hears about problems. Never throws: returns whether to retry.
+ * @deprecated Import it from `@ispmonitor/plugin-alerts`.
+ */
+export interface Notifier {
+  /** Integration name: receivers refer to it. */
+  name: string;
+  /** Delivers one notification; `signal` aborts at the delivery timeout. */
+  send(notification: Notification, ctx: { signal: AbortSignal }): Promise<SendResult>;
+  /** Releases connections; called at stop. */
+  close?(): Promise<void>;
 }
