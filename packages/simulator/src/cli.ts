@@ -6,6 +6,8 @@
  *   ispmonitor-sim --snmprec ../shared/data/snmprec          # serve every recording in a folder
  *   ispmonitor-sim --demo 12                                  # the demo ISP, as Device JSON
  *
+ *   ispmonitor-sim --count 3 --control-port 19001          # then: curl -X POST 127.0.0.1:19001/devices/sim-0/down
+ *
  * Prints `READY {json}` (the device list) on stdout once bound. Started with an IPC channel
  * (child_process.fork), it also sends `{ type: 'ready', devices }` and answers `{ type: 'stats' }`
  * with the fleet's counters and this process's CPU time; benchmarks use that.
@@ -13,6 +15,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { startControlServer } from './control.js';
 import { createDemoFleet } from './demo.js';
 import { type SnmpFleet, startSnmpFleet } from './fleet.js';
 import type { Faults } from './model/faults.js';
@@ -34,8 +37,17 @@ const HELP = `ispmonitor-sim: simulated SNMP v1/v2c devices on loopback
   --reboot-rate N      random reboots per device per hour
   --seed N             seed of every random choice (default 1)
   --demo N             the demo ISP network of N devices (prints Device definitions)
+  --control-port P     HTTP control endpoint on loopback (0 = any free port):
+                       GET /devices, POST /devices/ID/down | up | reset
   --quiet              no READY line (IPC only)
 `;
+
+/** A TCP port from the command line; a typo is an error, not a random port. */
+function controlPort(s: string): number {
+  const n = Number(s);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new RangeError(`--control-port: not a port: "${s}"`);
+  return n;
+}
 
 function snmprecFiles(paths: string[]): string[] {
   return paths.flatMap((p) =>
@@ -71,6 +83,7 @@ async function main(): Promise<void> {
       'reboot-rate': { type: 'string' },
       seed: { type: 'string' },
       demo: { type: 'string' },
+      'control-port': { type: 'string' },
       quiet: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -122,6 +135,14 @@ async function main(): Promise<void> {
       })),
     };
   }
+  const control =
+    v['control-port'] === undefined
+      ? undefined
+      : await startControlServer(fleet.devices, {
+          port: controlPort(v['control-port']),
+          ...(v.host ? { host: v.host } : {}),
+        });
+  if (control) payload = { ...(payload as object), control: control.url };
   if (!v.quiet) process.stdout.write(`READY ${JSON.stringify(payload)}\n`);
   process.send?.({ type: 'ready', ...(payload as object) });
   process.on('message', (m: { type?: string }) => {
@@ -132,13 +153,16 @@ async function main(): Promise<void> {
         cpu: process.cpuUsage(),
         rss: process.memoryUsage().rss,
       });
-    if (m?.type === 'close') void fleet.close().then(() => process.exit(0));
+    if (m?.type === 'close') void Promise.all([fleet.close(), control?.close()]).then(() => process.exit(0));
   });
   // An IPC parent that goes away takes the fleet with it.
-  process.on('disconnect', () => void fleet.close().then(() => process.exit(0)));
+  process.on(
+    'disconnect',
+    () => void Promise.all([fleet.close(), control?.close()]).then(() => process.exit(0)),
+  );
   const stop = () => {
     process.stderr.write(`${JSON.stringify(fleet.stats())}\n`);
-    void fleet.close().then(() => process.exit(0));
+    void Promise.all([fleet.close(), control?.close()]).then(() => process.exit(0));
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);

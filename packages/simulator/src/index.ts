@@ -7,6 +7,12 @@ export type { Outcome } from './agent.js';
 export { type AgentStats, handleDatagram, type ServedDevice } from './agent.js';
 export { realClock, type SimClock } from './clock.js';
 export {
+  type ControlledDevice,
+  type ControlServer,
+  type ControlServerOptions,
+  startControlServer,
+} from './control.js';
+export {
   createDemoFleet,
   DEMO_TIMELINE,
   type DemoFleet,

@@ -166,8 +166,15 @@ export class SimDevice {
     }
   }
 
+  /**
+   * Set at run time (`ispmonitor-sim --control-port`): `down` silences the device, `up` makes it
+   * answer whatever its planned faults say; `undefined` follows the plan.
+   */
+  forced: 'down' | 'up' | undefined;
+
   /** Whether the device answers at all at `now`. */
   isDead(now: number): boolean {
+    if (this.forced !== undefined) return this.forced === 'down';
     const f = this.faults;
     return f.dead === true || (f.deadAfterMs !== undefined && now - this.startMs >= f.deadAfterMs);
   }
