@@ -4,11 +4,11 @@
  * plain `OID|TAG|VALUE` lines), mapping each IF-MIB column it holds to the catalogue name the SNMP
  * driver emits for it; the MikroTik side is an emulated router with the same interface names.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import { catalog } from '@ispmonitor/core';
+import { skipTitle } from '@ispmonitor/core/testing';
 import { afterAll, describe, expect, it } from 'vitest';
+import { sharedData } from '../../../test/support/shared-data.js';
 import { createMikrotikDriver } from '../src/driver.js';
 import {
   pollContext,
@@ -17,11 +17,7 @@ import {
   startRouterOsEmulator,
 } from './support/emulator.js';
 
-const file = join(
-  dirname(fileURLToPath(import.meta.url)),
-  '../../../../shared/data/snmprec/routeros.snmprec',
-);
-const haveData = existsSync(file);
+const { path: file, absent } = sharedData('snmprec/routeros.snmprec');
 
 const IF = '1.3.6.1.2.1.2.2.1';
 const IFX = '1.3.6.1.2.1.31.1.1.1';
@@ -61,48 +57,51 @@ function snmpView(): { names: string[]; pairs: Set<string> } {
   return { names: [...byIndex.values()], pairs };
 }
 
-describe.skipIf(!haveData)('same names through the API as through SNMP (routeros.snmprec)', () => {
-  let router: RouterOsEmulator | undefined;
-  afterAll(async () => router?.close());
+describe.skipIf(absent)(
+  skipTitle('same names through the API as through SNMP (routeros.snmprec)', absent),
+  () => {
+    let router: RouterOsEmulator | undefined;
+    afterAll(async () => router?.close());
 
-  it('interface names and interface metric names match', async () => {
-    const snmp = snmpView();
-    expect(snmp.names).toContain('ether2');
-    router = await startRouterOsEmulator({ profile: 'v6', interfaceNames: snmp.names });
-    const driver = createMikrotikDriver();
-    try {
-      const result = await driver.poll(
-        routerDevice('rb952', router.port, { collect: ['interfaces'] }),
-        pollContext(),
-      );
-      expect(result.error).toBeUndefined();
-      const api = new Set(
-        result.samples.filter((s) => s.labels.ifName).map((s) => `${s.name}{ifName=${s.labels.ifName}}`),
-      );
-      expect(new Set(result.facts?.interfaces?.map((i) => i.name))).toEqual(new Set(snmp.names));
-      // Everything SNMP measures, the API driver measures under the same name and label. The speed
-      // only for ethernet ports with a link (`/interface/ethernet/monitor`): SNMP also gives one
-      // for bridges, radios and ports without a link.
-      const speed = catalog.ifSpeed.name;
-      const expected = [...snmp.pairs].filter((p) => !p.startsWith(`${speed}{`));
-      expect(expected.length).toBe(snmp.names.length * 10);
-      const apiSpeeds = [...api].filter((p) => p.startsWith(`${speed}{`));
-      expect(apiSpeeds).toContain(`${speed}{ifName=ether2}`);
-      expect(apiSpeeds.filter((p) => !snmp.pairs.has(p))).toEqual([]);
-      expect(
-        [...api].filter(
-          (p) =>
-            !expected.includes(p) &&
-            !p.startsWith(`${catalog.ifLinkDowns.name}{`) &&
-            !p.startsWith(`${speed}{`),
-        ),
-      ).toEqual([]);
-      expect(expected.filter((p) => !api.has(p))).toEqual([]);
-      // The one extra, link-downs, is a catalogue name too.
-      expect(apiSpeeds.some((p) => /wlan|bridge/.test(p))).toBe(false);
-      for (const p of api) expect(p.startsWith('interface_')).toBe(true);
-    } finally {
-      await driver.close();
-    }
-  });
-});
+    it('interface names and interface metric names match', async () => {
+      const snmp = snmpView();
+      expect(snmp.names).toContain('ether2');
+      router = await startRouterOsEmulator({ profile: 'v6', interfaceNames: snmp.names });
+      const driver = createMikrotikDriver();
+      try {
+        const result = await driver.poll(
+          routerDevice('rb952', router.port, { collect: ['interfaces'] }),
+          pollContext(),
+        );
+        expect(result.error).toBeUndefined();
+        const api = new Set(
+          result.samples.filter((s) => s.labels.ifName).map((s) => `${s.name}{ifName=${s.labels.ifName}}`),
+        );
+        expect(new Set(result.facts?.interfaces?.map((i) => i.name))).toEqual(new Set(snmp.names));
+        // Everything SNMP measures, the API driver measures under the same name and label. The speed
+        // only for ethernet ports with a link (`/interface/ethernet/monitor`): SNMP also gives one
+        // for bridges, radios and ports without a link.
+        const speed = catalog.ifSpeed.name;
+        const expected = [...snmp.pairs].filter((p) => !p.startsWith(`${speed}{`));
+        expect(expected.length).toBe(snmp.names.length * 10);
+        const apiSpeeds = [...api].filter((p) => p.startsWith(`${speed}{`));
+        expect(apiSpeeds).toContain(`${speed}{ifName=ether2}`);
+        expect(apiSpeeds.filter((p) => !snmp.pairs.has(p))).toEqual([]);
+        expect(
+          [...api].filter(
+            (p) =>
+              !expected.includes(p) &&
+              !p.startsWith(`${catalog.ifLinkDowns.name}{`) &&
+              !p.startsWith(`${speed}{`),
+          ),
+        ).toEqual([]);
+        expect(expected.filter((p) => !api.has(p))).toEqual([]);
+        // The one extra, link-downs, is a catalogue name too.
+        expect(apiSpeeds.some((p) => /wlan|bridge/.test(p))).toBe(false);
+        for (const p of api) expect(p.startsWith('interface_')).toBe(true);
+      } finally {
+        await driver.close();
+      }
+    });
+  },
+);

@@ -3,19 +3,18 @@
  * from MikroTik's manual: sessions with their dynamic interface and bytes, leases with expiry,
  * ARP and neighbour bindings, and garbage rows skipped and counted.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { PartError } from '@ispmonitor/core';
+import { skipTitle } from '@ispmonitor/core/testing';
 import { describe, expect, it } from 'vitest';
+import { sharedData } from '../../../test/support/shared-data.js';
 import { MikrotikErrorCodes } from '../src/errors.js';
 import { parseArp } from '../src/parts/arp.js';
 import { RowTally } from '../src/parts/rows.js';
 import { parseLeases, parsePpp } from '../src/parts/subscribers.js';
 
-const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '../../..');
-const dataDir = join(repoRoot, '../shared/data/routeros');
-const haveData = existsSync(dataDir);
+const { path: dataDir, absent } = sharedData('routeros');
 
 /** A `/ppp/active` row as RouterOS 7 prints it (`print detail` in the manual). */
 const session = (n: number, extra: Record<string, string> = {}) => ({
@@ -179,33 +178,30 @@ describe('parseLeases', () => {
     expect(tally.skipped).toBe(3);
   });
 
-  it.skipIf(!haveData)(
-    `the captured RouterOS 7.16 leases have their expiry${haveData ? '' : ' (skipped: ../shared/data/routeros is absent)'}`,
-    () => {
-      const rows = JSON.parse(readFileSync(join(dataDir, 'telegraf_ip_dhcp_server_lease.json'), 'utf8'));
-      const { leases, bound, tally } = parseLeases(rows);
-      expect(tally.skipped).toBe(0);
-      expect(leases).toEqual([
-        {
-          address: '10.10.10.252',
-          mac: '00:11:22:33:44:55',
-          server: 'lan_dhcp',
-          status: 'bound',
-          hostName: 'Mac-mini',
-          expiresAfterSeconds: 21 * 60 + 57,
-        },
-        {
-          address: '10.10.10.253',
-          mac: '00:11:22:33:44:55',
-          server: 'lan_dhcp',
-          status: 'bound',
-          hostName: '82xv',
-          expiresAfterSeconds: 28 * 60 + 58,
-        },
-      ]);
-      expect(bound.get('lan_dhcp')).toBe(2);
-    },
-  );
+  it.skipIf(absent)(skipTitle('the captured RouterOS 7.16 leases have their expiry', absent), () => {
+    const rows = JSON.parse(readFileSync(join(dataDir, 'telegraf_ip_dhcp_server_lease.json'), 'utf8'));
+    const { leases, bound, tally } = parseLeases(rows);
+    expect(tally.skipped).toBe(0);
+    expect(leases).toEqual([
+      {
+        address: '10.10.10.252',
+        mac: '00:11:22:33:44:55',
+        server: 'lan_dhcp',
+        status: 'bound',
+        hostName: 'Mac-mini',
+        expiresAfterSeconds: 21 * 60 + 57,
+      },
+      {
+        address: '10.10.10.253',
+        mac: '00:11:22:33:44:55',
+        server: 'lan_dhcp',
+        status: 'bound',
+        hostName: '82xv',
+        expiresAfterSeconds: 28 * 60 + 58,
+      },
+    ]);
+    expect(bound.get('lan_dhcp')).toBe(2);
+  });
 });
 
 describe('parseArp', () => {

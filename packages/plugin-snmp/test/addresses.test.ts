@@ -2,12 +2,14 @@
  * ipAddrTable → interface addresses, on the rows of the RouterOS recording (read as a file: no
  * agent needed) and on hand-written rows for the malformed cases.
  */
+
+import { skipTitle } from '@ispmonitor/core/testing';
 import type { Varbind } from 'net-snmp';
 import { describe, expect, it } from 'vitest';
 import { addressesFromIpAddrTable, ipAddrCol } from '../src/parts/addresses.js';
 import type { ColumnRowsMap } from '../src/parts/context.js';
 import { VarbindType } from '../src/values.js';
-import { snmprecDir } from './support/peers.js';
+import { noSnmprec, snmprecDir } from './support/peers.js';
 import { readRecording } from './support/util.js';
 
 /** A varbind as net-snmp delivers it: IpAddress (tag 64) as dotted text, the rest as integers. */
@@ -26,30 +28,25 @@ function columns(rows: Array<[string, string, string]>): ColumnRowsMap {
   return out;
 }
 
-const absent = snmprecDir ? undefined : 'shared data (../shared/data/snmprec) is absent';
-
 describe('ipAddrTable', () => {
-  it.skipIf(absent)(
-    `routeros recording: nine addresses on five interfaces${absent ? ` (skipped: ${absent})` : ''}`,
-    () => {
-      const rec = readRecording(snmprecDir as string, 'routeros');
-      const { byIfIndex, skipped } = addressesFromIpAddrTable(
-        columns([...rec].map(([oid, { tag, value }]) => [oid, tag, value])),
-      );
-      expect(skipped).toBe(0);
-      expect([...byIfIndex.values()].flat()).toHaveLength(9);
-      expect(byIfIndex.get('3')).toEqual([
-        '10.37.102.3/26',
-        '10.101.49.18/27',
-        '10.101.49.19/27',
-        '192.168.88.2/24',
-        '192.168.100.110/24',
-      ]);
-      expect(byIfIndex.get('5')).toEqual(['10.60.41.94/21']);
-      expect(byIfIndex.get('11')).toEqual(['36.76.98.105/32']);
-      expect(byIfIndex.get('10')).toEqual(['192.168.11.1/24']);
-    },
-  );
+  it.skipIf(noSnmprec)(skipTitle('routeros recording: nine addresses on five interfaces', noSnmprec), () => {
+    const rec = readRecording(snmprecDir as string, 'routeros');
+    const { byIfIndex, skipped } = addressesFromIpAddrTable(
+      columns([...rec].map(([oid, { tag, value }]) => [oid, tag, value])),
+    );
+    expect(skipped).toBe(0);
+    expect([...byIfIndex.values()].flat()).toHaveLength(9);
+    expect(byIfIndex.get('3')).toEqual([
+      '10.37.102.3/26',
+      '10.101.49.18/27',
+      '10.101.49.19/27',
+      '192.168.88.2/24',
+      '192.168.100.110/24',
+    ]);
+    expect(byIfIndex.get('5')).toEqual(['10.60.41.94/21']);
+    expect(byIfIndex.get('11')).toEqual(['36.76.98.105/32']);
+    expect(byIfIndex.get('10')).toEqual(['192.168.11.1/24']);
+  });
 
   it('skips rows with a malformed index, ifIndex or mask and keeps the rest', () => {
     const { byIfIndex, skipped } = addressesFromIpAddrTable(

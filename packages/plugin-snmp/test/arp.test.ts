@@ -2,12 +2,14 @@
  * ARP / neighbour tables → facts.arp, on the rows of real recordings (../shared/data/snmprec, read
  * as files: no agent needed) and on rows written from IP-MIB (RFC 4293) for the odd cases.
  */
+
+import { skipTitle } from '@ispmonitor/core/testing';
 import type { Varbind } from 'net-snmp';
 import { describe, expect, it } from 'vitest';
 import { type ArpTally, arpFromMedia, arpFromPhysical, mediaCol, physCol } from '../src/parts/arp.js';
 import type { ColumnRowsMap } from '../src/parts/context.js';
 import { VarbindType } from '../src/values.js';
-import { snmprecDir } from './support/peers.js';
+import { noSnmprec, snmprecDir } from './support/peers.js';
 import { readRecording } from './support/util.js';
 
 /** A varbind as net-snmp delivers it, from an snmprec tag and value. */
@@ -32,9 +34,7 @@ function columnsOf(name: string, columns: string[]): ColumnRowsMap {
 }
 
 const ifName = (i: string) => `if${i}`;
-const why = snmprecDir ? '' : ' (skipped: ../shared/data/snmprec is absent)';
-
-describe.skipIf(!snmprecDir)(`recorded ARP tables${why}`, () => {
+describe.skipIf(noSnmprec)(skipTitle('recorded ARP tables', noSnmprec), () => {
   it('murrant_localhost: ipNetToPhysicalTable gives IPv4 and IPv6 bindings with their type', () => {
     const tally: ArpTally = { skipped: 0 };
     const facts = arpFromPhysical(columnsOf('murrant_localhost', Object.values(physCol)), ifName, tally);

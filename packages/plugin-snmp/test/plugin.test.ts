@@ -4,14 +4,20 @@
  */
 import type { TrapEvent } from '@ispmonitor/core';
 import { createMonitor } from '@ispmonitor/core';
-import { createFakeLogger, testPlugin } from '@ispmonitor/core/testing';
+import {
+  createFakeLogger,
+  type PluginSuiteOptions,
+  pluginChecks,
+  skipTitle,
+  testPlugin,
+} from '@ispmonitor/core/testing';
 import snmp from 'net-snmp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { snmp as snmpPlugin } from '../src/index.js';
 import { type HostileAgent, startHostileAgent } from './support/hostile.js';
-import { freeUdpPort, missing, type Peer, snmprecDir, startSnmpsim } from './support/peers.js';
+import { freeUdpPort, missing, noSnmprec, type Peer, startSnmpsim } from './support/peers.js';
 
-const why = !snmprecDir ? 'shared data absent' : missing('/usr/bin/snmpsimd', 'snmpsim');
+const why = noSnmprec ?? missing('/usr/bin/snmpsimd', 'snmpsim');
 let peer: Peer | undefined;
 let silent: HostileAgent;
 let looping: HostileAgent;
@@ -35,18 +41,24 @@ const snmpDevice = (id: string, port: number, community: string) => ({
   snmp: { version: '2c', community, timeout: '300ms', retries: 0 },
 });
 
-testPlugin('snmp', {
+const suite: PluginSuiteOptions = {
   plugin: () => snmpPlugin(),
-  device: () => snmpDevice('linux', peer?.port ?? 1, 'linux'),
   failures: [
     { name: 'silent agent (timeout)', device: () => snmpDevice('silent', silent.port, 'x') },
     { name: 'garbage-sending agent', device: () => snmpDevice('garbage', looping.port, 'x') },
     { name: 'wrong community', device: () => snmpDevice('wrongcomm', peer?.port ?? silent.port, 'no-such') },
   ],
   timeoutMs: 5000,
-});
+};
+// The device check needs snmpsim serving a recording: without one it is skipped, saying why.
+testPlugin('snmp', suite);
+it.skipIf(why)(
+  skipTitle('plugin suite: snmp polls the linux recording and labels every sample with the device', why),
+  () => pluginChecks.pollsDevice({ ...suite, device: () => snmpDevice('linux', peer?.port ?? 1, 'linux') }),
+  40_000,
+);
 
-describe.skipIf(why)(`end to end on real time${why ? ` (skipped: ${why})` : ''}`, () => {
+describe.skipIf(why)(skipTitle('end to end on real time', why), () => {
   it('polls on schedule, keeps a failing device apart, and publishes traps with the device id', async () => {
     const trapPort = await freeUdpPort();
     const monitor = await createMonitor({
@@ -64,9 +76,18 @@ describe.skipIf(why)(`end to end on real time${why ? ` (skipped: ${why})` : ''}`
     monitor.bus.on('samples', (e) => void samples.push(...e.samples.map((x) => `${e.device.id}:${x.name}`)));
     monitor.bus.on('poll:failure', (e) => void failures.push(`${e.device.id}:${e.error.code}`));
     monitor.bus.on('trap', (e) => void traps.push(e));
+    // Two polls of the live device and a timeout of the dead one, by events rather than a sleep.
+    let routerPolls = 0;
+    const polledTwice = new Promise<void>((resolve) =>
+      monitor.bus.on('samples', (e) => {
+        if (e.device.id === 'routeros' && ++routerPolls === 2) resolve();
+      }),
+    );
+    const deadFailed = monitor.bus.next('poll:failure', (e) => e.device.id === 'dead');
     await monitor.start();
     try {
-      await new Promise((r) => setTimeout(r, 2500));
+      await Promise.all([polledTwice, deadFailed]);
+      const trapped = monitor.bus.next('trap');
       const s = snmp.createSession('127.0.0.1', 'trapc', { version: snmp.Version2c, trapPort });
       await new Promise<void>((resolve) =>
         (s as unknown as { trap: (...a: unknown[]) => void }).trap('1.3.6.1.6.3.1.1.5.4', [], () =>
@@ -74,7 +95,7 @@ describe.skipIf(why)(`end to end on real time${why ? ` (skipped: ${why})` : ''}`
         ),
       );
       s.close();
-      await new Promise((r) => setTimeout(r, 300));
+      await trapped;
     } finally {
       await monitor.stop();
     }

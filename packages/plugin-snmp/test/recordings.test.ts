@@ -2,16 +2,15 @@
  * The driver against snmpsim serving every recording in ../shared/data/snmprec: the values that
  * are in each recording come out as the right metrics and facts.
  */
+import { skipTitle } from '@ispmonitor/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSnmpDriver, type SnmpDriver } from '../src/index.js';
-import { missing, type Peer, snmprecDir, startSnmpsim } from './support/peers.js';
+import { missing, noSnmprec, type Peer, snmprecDir, startSnmpsim } from './support/peers.js';
 import { pollWith, readRecording, sample, samplesOf } from './support/util.js';
 
-const why = !snmprecDir
-  ? 'shared data (../shared/data/snmprec) is absent'
-  : missing('/usr/bin/snmpsimd', 'snmpsim');
+const why = noSnmprec ?? missing('/usr/bin/snmpsimd', 'snmpsim');
 
-describe.skipIf(why)(`recordings via snmpsim${why ? ` (skipped: ${why})` : ''}`, () => {
+describe.skipIf(why)(skipTitle('recordings via snmpsim', why), () => {
   let peer: Peer;
   let driver: SnmpDriver;
   const device = (community: string, extra: Record<string, unknown> = {}) => ({

@@ -1,10 +1,11 @@
 /** The trap receiver (v2c and v3) and discovery, on loopback only. */
 
 import type { TrapEvent } from '@ispmonitor/core';
+import { skipTitle } from '@ispmonitor/core/testing';
 import snmp from 'net-snmp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { discover, startTrapReceiver, type TrapReceiver } from '../src/index.js';
-import { missing, type Peer, snmprecDir, startSnmpsim } from './support/peers.js';
+import { missing, noSnmprec, type Peer, startSnmpsim } from './support/peers.js';
 
 function waitFor<T>(list: T[], n: number, ms = 5000): Promise<void> {
   const deadline = Date.now() + ms;
@@ -93,9 +94,9 @@ describe('trap receiver', () => {
   });
 });
 
-const why = !snmprecDir ? 'shared data absent' : missing('/usr/bin/snmpsimd', 'snmpsim');
+const why = noSnmprec ?? missing('/usr/bin/snmpsimd', 'snmpsim');
 
-describe.skipIf(why)(`discovery on 127.0.0.x${why ? ` (skipped: ${why})` : ''}`, () => {
+describe.skipIf(why)(skipTitle('discovery on 127.0.0.x', why), () => {
   let peer: Peer;
   beforeAll(async () => {
     peer = await startSnmpsim(['routeros']);

@@ -2,15 +2,15 @@
  * The emulator's replies against the real RouterOS 7.16 replies in ../shared/data/routeros:
  * same attribute names, and each value in the same format as the captured one.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { skipTitle } from '@ispmonitor/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
+import { sharedData } from '../../../test/support/shared-data.js';
 import { type RouterOsEmulator, startRouterOsEmulator, startRouterOsFleet } from '../src/routeros/index.js';
 import { attrs, type RawClient, rawClient } from './support/routeros-client.js';
 
-const dataDir = join(dirname(fileURLToPath(import.meta.url)), '../../../../shared/data/routeros');
-const haveData = existsSync(dataDir);
+const { path: dataDir, absent } = sharedData('routeros');
 const capture = (f: string): Array<Record<string, string>> => {
   const j = JSON.parse(readFileSync(join(dataDir, f), 'utf8'));
   return (Array.isArray(j) ? j : [j]).filter((r: object) => Object.keys(r).length > 0);
@@ -68,7 +68,7 @@ function compare(real: Array<Record<string, string>>, ours: Array<Record<string,
   }
 }
 
-describe.skipIf(!haveData)('replies match the captured RouterOS 7.16 replies', () => {
+describe.skipIf(absent)(skipTitle('replies match the captured RouterOS 7.16 replies', absent), () => {
   it('/interface', async () => {
     compare(
       capture('telegraf_interface.json'),

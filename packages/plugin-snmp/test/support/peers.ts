@@ -1,28 +1,27 @@
 /**
  * Real SNMP peers for tests: snmpsim serving the shared recordings and Debian's snmpd, each in
  * its own temp directory on a free loopback port, run as `nobody`, stopped afterwards.
- * A missing binary fails loudly in CI and skips (saying why) elsewhere.
+ * A missing binary fails a strict run (core/testing `missingPeer`) and skips, saying why, elsewhere;
+ * absent recordings skip with "shared data absent" (test/support/shared-data.ts).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createSocket } from 'node:dgram';
-import { existsSync } from 'node:fs';
 import { chmod, copyFile, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { missingBinary } from '@ispmonitor/core/testing';
 import snmp from 'net-snmp';
+import { sharedData } from '../../../../test/support/shared-data.js';
 
-/** `<repo root>/../shared/data`. */
-export const dataDir = fileURLToPath(new URL('../../../../../shared/data', import.meta.url));
+const recordings = sharedData('snmprec');
+/** Why tests that read the snmprec recordings are skipped (`undefined` when they are here). */
+export const noSnmprec = recordings.absent;
 /** The snmprec recordings, or undefined when the shared data is absent. */
-export const snmprecDir = existsSync(join(dataDir, 'snmprec')) ? join(dataDir, 'snmprec') : undefined;
+export const snmprecDir = noSnmprec ? undefined : recordings.path;
 
-/** Why a peer cannot run here, or undefined when it can. Throws in CI, where it must run. */
+/** Why a peer cannot run here, or undefined when it can. Throws in strict mode, where it must run. */
 export function missing(binary: string, what: string): string | undefined {
-  if (existsSync(binary)) return undefined;
-  const why = `${binary} not found: install Debian package ${what}`;
-  if (process.env.CI) throw new Error(`${why} (required in CI)`);
-  return why;
+  return missingBinary(binary, what);
 }
 
 /** A free UDP port on 127.0.0.1 (bound then released). */

@@ -1,20 +1,18 @@
 /**
  * Debian's net-snmp command-line tools (package `snmp`) and the shared recordings, with the
- * skip-or-fail rule of the project: missing in CI fails loudly, missing elsewhere skips with why.
+ * skip-or-fail rule of the project (core/testing `missingPeer`): a missing tool fails a strict
+ * run and skips with why elsewhere; absent recordings skip with "shared data absent".
  */
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { missingBinary, skipTitle } from '@ispmonitor/core/testing';
+import { sharedData } from '../../../../test/support/shared-data.js';
 
 const run = promisify(execFile);
 
-/** `undefined` when `bin` exists; else the reason to skip. Throws in CI. */
+/** `undefined` when `bin` exists; else the reason to skip. Throws in strict mode. */
 export function missingTool(bin: string, pkg: string): string | undefined {
-  if (existsSync(bin)) return undefined;
-  const why = `${bin} not found (Debian package ${pkg})`;
-  if (process.env.CI) throw new Error(`${why}: CI must have it`);
-  return why;
+  return missingBinary(bin, pkg);
 }
 
 /** Runs a net-snmp tool with numeric OIDs and returns its output lines. */
@@ -28,15 +26,11 @@ export async function snmpTool(bin: string, args: string[]): Promise<string[]> {
   return stdout.split('\n').filter((l) => l.length > 0);
 }
 
-/** The shared data folder (`<repo root>/../shared/data`). */
-export const sharedData = fileURLToPath(new URL('../../../../../shared/data', import.meta.url));
-/** The recordings folder, or undefined (with a reason) when absent. */
-export const snmprecDir = `${sharedData}/snmprec`;
-export const noSnmprec = existsSync(snmprecDir)
-  ? undefined
-  : `${snmprecDir} is absent: recordings are not in this checkout`;
+const recordings = sharedData('snmprec');
+/** The recordings folder (it may be absent). */
+export const snmprecDir = recordings.path;
+/** Why tests that read the recordings are skipped, or undefined when they are here. */
+export const noSnmprec = recordings.absent;
 
 /** A test title that carries the reason when the test is skipped, so the report says why. */
-export function titled(title: string, skipReason: string | undefined): string {
-  return skipReason ? `${title} (skipped: ${skipReason})` : title;
-}
+export const titled = skipTitle;
