@@ -2,23 +2,22 @@
  * Real receivers for tests: Debian's `prometheus` (2.x, remote-write receiver on) and
  * `victoria-metrics` (single node), each started in a temp folder on a free loopback port.
  * `pause()` stops the process and `resume()` starts it again on the same folder and port: a
- * receiver outage. In CI a missing binary fails the test; elsewhere it is skipped with the reason.
+ * receiver outage. A missing binary fails a strict run (core/testing `missingPeer`); elsewhere the
+ * test is skipped with the reason.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from '@ispmonitor/core/testing';
+import { freePort, missingPeer } from '@ispmonitor/core/testing';
 
 export const PROMETHEUS_BIN = '/usr/bin/prometheus';
 export const VICTORIA_BIN = '/usr/bin/victoria-metrics';
 
-/** Why a receiver cannot run here (undefined when it can); throws in CI. */
+/** Why a receiver cannot run here (undefined when it can); throws in strict mode. */
 export function binaryMissing(bin: string, pkg: string): string | undefined {
   if (existsSync(bin)) return undefined;
-  const why = `${bin} not found (Debian package ${pkg}; scripts/install-services.sh installs it)`;
-  if (process.env.CI) throw new Error(`CI must have ${pkg}: ${why}`);
-  return why;
+  return missingPeer(`${bin} not found (Debian package ${pkg}; scripts/install-services.sh installs it)`);
 }
 
 export { freePort };
