@@ -29,7 +29,19 @@ export {
 export { memoryInventory } from './devices/registry.js';
 export { deviceSchema, formatIssues, validateDevice } from './devices/validate.js';
 export { formatDuration, parseDuration } from './duration.js';
-export { describeError, type ErrorCode, ErrorCodes, MonitorError, monitorError } from './errors.js';
+export {
+  type CodesOf,
+  CoreErrors,
+  codesOf,
+  describeError,
+  type ErrorCode,
+  ErrorCodes,
+  type ErrorSpec,
+  type ErrorTable,
+  MonitorError,
+  type MonitorErrorOptions,
+  monitorError,
+} from './errors.js';
 export { stableHash } from './hash.js';
 export { type OverloadOptions, overloadOptionsSchema, type ResolvedOverloadOptions } from './load/options.js';
 export { createJsonLogger, type JsonLoggerOptions, Redactor, redactingLogger } from './logger.js';
