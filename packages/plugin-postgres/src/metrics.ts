@@ -92,3 +92,54 @@ export function createDbMetrics(registry: Registry, pool: () => PoolStats | unde
     }),
   };
 }
+
+/** What the replica gauges read when Prometheus scrapes. */
+export interface ReplicaGauges {
+  lagSeconds: number | null;
+  lagBytes: number | null;
+  /** Reads go to the replica (true) or have fallen back to the primary (false). */
+  serving: boolean;
+}
+
+/**
+ * The read replica's self-metrics (only with `readUrl`): its replay lag as the last check found
+ * it, whether it serves reads now, and reads by the database that answered them.
+ */
+export function createReplicaMetrics(registry: Registry, gauges: () => ReplicaGauges): Counter<'target'> {
+  const registers = [registry];
+  new Gauge({
+    name: 'ispmonitor_db_replica_lag_seconds',
+    help: 'How far the read replica replays behind the primary, in seconds, at the last check (0 when caught up)',
+    registers,
+    collect() {
+      const lag = gauges().lagSeconds;
+      if (lag !== null) this.set(lag);
+    },
+  });
+  new Gauge({
+    name: 'ispmonitor_db_replica_lag_bytes',
+    help: 'WAL bytes flushed on the primary and not yet replayed on the read replica, at the last check',
+    registers,
+    collect() {
+      const lag = gauges().lagBytes;
+      if (lag !== null) this.set(lag);
+    },
+  });
+  new Gauge({
+    name: 'ispmonitor_db_replica_serving',
+    help: 'Whether reads go to the read replica (1) or have fallen back to the primary (0)',
+    registers,
+    collect() {
+      this.set(gauges().serving ? 1 : 0);
+    },
+  });
+  const reads = new Counter({
+    name: 'ispmonitor_db_reads_total',
+    help: 'Read statements of the server by the database that answered them (replica, primary)',
+    labelNames: ['target'],
+    registers,
+  });
+  reads.inc({ target: 'replica' }, 0);
+  reads.inc({ target: 'primary' }, 0);
+  return reads;
+}

@@ -14,6 +14,15 @@ export const optionsSchema = z
      * Needs `url`: PGlite has no replicas.
      */
     readUrl: z.string().min(1).optional(),
+    /** The read replica of `readUrl`: how often it is checked and how far behind it may be. */
+    replica: z
+      .object({
+        /** Time between checks of the replica (replay lag, reachable, still a standby). Default `2s`. */
+        checkInterval: duration('2s'),
+        /** Further behind than this, reads go to the primary until it catches up. Default `30s`. */
+        maxLag: duration('30s'),
+      })
+      .prefault({}),
     /** PGlite data folder when `url` is absent. Default `./.data/pglite`. */
     dataDir: z.string().min(1).default('./.data/pglite'),
     /** PGlite in memory (nothing survives a restart): for tests and demos. Default false. */

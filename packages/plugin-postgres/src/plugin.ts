@@ -16,12 +16,14 @@ import { recordFacts } from './inventory/facts.js';
 import { FactsMemo } from './inventory/facts-memo.js';
 import { FactsQueue } from './inventory/facts-queue.js';
 import { createInventoryStore, createStateStore } from './inventory/stores.js';
-import { createDbMetrics } from './metrics.js';
+import { LazyStore } from './lazy-store.js';
+import { createDbMetrics, createReplicaMetrics } from './metrics.js';
 import { describeTarget, openDb } from './open.js';
 import { optionsSchema, type PostgresOptions } from './options.js';
+import { ReadReplica } from './replica/replica.js';
 import { applyMigrations } from './schema/migrate.js';
 import { StatusQueue } from './status-queue.js';
-import { type PostgresStore, postgresStore, Storage } from './store.js';
+import { postgresStore, Storage } from './store.js';
 import { SubscriberRecorder } from './subscribers/record.js';
 import { createRecorderMetrics } from './subscribers/record-metrics.js';
 
@@ -30,33 +32,6 @@ const RECONNECT_SAMPLE_SPACING = 120_000;
 
 /** Error code while the database is not (yet, or any more) open. */
 export const DB_NOT_READY = 'ISPM_DB_NOT_READY';
-
-const STORE_METHODS = [
-  'range',
-  'latest',
-  'devices',
-  'interfaces',
-  'neighbours',
-  'links',
-  'pppoeSessions',
-  'dhcpLeases',
-  'statusHistory',
-  'availability',
-  'statusChanges',
-  'topN',
-  'busiestInterfaces',
-  'highestCpu',
-  'rawSamples',
-  'sourceOf',
-  'maintain',
-  'storageStats',
-  'importHistory',
-  'search',
-  'subscriber',
-  'subscriberSessions',
-  'ipHistory',
-  'macHistory',
-] as const;
 
 /**
  * Storage on PostgreSQL (with `url`) or an embedded PGlite: samples (Sink), devices added
@@ -88,6 +63,17 @@ function setupPostgres(ctx: PluginContext, options: PostgresOptions): void {
   let stopped = false;
   let timer: unknown;
   const metrics = createDbMetrics(ctx.metrics, () => storage?.db.poolStats());
+  // Registered once (a database reached again makes a new Storage, not new metrics).
+  const replicaReads = options.readUrl
+    ? createReplicaMetrics(ctx.metrics, () => {
+        const r = storage?.replicaStatus();
+        return {
+          lagSeconds: r?.lagSeconds ?? null,
+          lagBytes: r?.lagBytes ?? null,
+          serving: r?.state === 'serving',
+        };
+      })
+    : undefined;
   const status = new StatusQueue(100_000, () => metrics.factsErrors.inc({ event: 'device:status' }));
   const factsMemo = new FactsMemo(options.facts.refresh);
   // Half the pool at most (sample ingest needs the rest); what waits is merged per device.
@@ -157,6 +143,16 @@ function setupPostgres(ctx: PluginContext, options: PostgresOptions): void {
   const inventory = createInventoryStore(needDb);
   ctx.provide(tokens.Inventory, {
     ...inventory,
+    // A device added, changed or removed through the API is read back at once (the router
+    // page after a PATCH): reads wait on the primary until the replica has replayed it.
+    async put(device) {
+      await inventory.put(device);
+      await storage?.mustSeeWrites();
+    },
+    async remove(id) {
+      await inventory.remove(id);
+      await storage?.mustSeeWrites();
+    },
     async list() {
       // In background start-up the monitor must start without the database; stored devices are
       // added to the registry once it is reached (see `connected`).
@@ -165,15 +161,7 @@ function setupPostgres(ctx: PluginContext, options: PostgresOptions): void {
     },
   });
   ctx.provide(tokens.StateStore, createStateStore(needDb));
-  const store = Object.fromEntries(
-    STORE_METHODS.map((m) => [
-      m,
-      (...args: unknown[]) => (need()[m] as (...a: unknown[]) => unknown)(...args),
-    ]),
-  ) as unknown as PostgresStore;
-  Object.defineProperty(store, 'engine', {
-    get: () => storage?.engine ?? (options.url ? 'postgres' : 'pglite'),
-  });
+  const store = new LazyStore(need, () => storage, options.url ? 'postgres' : 'pglite');
   ctx.provide(tokens.SampleQuery, store);
   ctx.provide(postgresStore, store);
 
@@ -243,7 +231,12 @@ function setupPostgres(ctx: PluginContext, options: PostgresOptions): void {
       });
       const report = await applyMigrations(db);
       if (report.applied.length) logger.info('database migrated', { target, applied: report.applied });
-      return new Storage(db, options, clock, metrics, logger);
+      const { readUrl } = options;
+      const replica =
+        readUrl && replicaReads
+          ? await ReadReplica.open(db, { ...options, readUrl }, clock, logger, replicaReads)
+          : undefined;
+      return new Storage(db, options, clock, metrics, logger, replica);
     } catch (err) {
       await db?.close().catch(() => {});
       throw err;
@@ -274,6 +267,9 @@ function setupPostgres(ctx: PluginContext, options: PostgresOptions): void {
   async function connected(): Promise<void> {
     const s = storage as Storage;
     logger.info('database ready', { target, engine: s.engine });
+    // Reads go to the replica from its first good check on; until then, and whenever it is not
+    // serving, to the primary. Never fails: a replica down at start is a warning, not an error.
+    await s.replica?.start();
     // A database reached again may have lost writes (or been restored): write every fact anew.
     factsMemo.clear();
     await s.maintain().catch(() => {});
@@ -282,12 +278,11 @@ function setupPostgres(ctx: PluginContext, options: PostgresOptions): void {
     await flushSubscribers();
     scheduleFlush();
     if (options.startup === 'background') {
-      for (const device of await inventory.list().catch(() => [])) {
-        if (ctx.devices.get(device.id)) continue;
-        await ctx.devices.add(device).catch((err: unknown) => {
-          logger.warn('stored device could not be loaded', { device: device.id, error: describeError(err) });
-        });
-      }
+      // The monitor started with none of the stored devices (`list` answered []): read them now.
+      // `reload` only reads the store and schedules them; `add` would write each one back.
+      await ctx.devices.reload().catch((err: unknown) => {
+        logger.warn('stored devices could not be loaded', { error: describeError(err) });
+      });
     }
   }
 
@@ -322,7 +317,7 @@ function setupPostgres(ctx: PluginContext, options: PostgresOptions): void {
     lastError = 'stopped';
     if (s) {
       await status.flush(s.db);
-      await s.db.close();
+      await s.close();
     }
   });
 }

@@ -34,6 +34,9 @@ import { SampleReader } from './query/samples.js';
 import type { Source } from './query/source.js';
 import { type Availability, type StatusChange, StatusReader } from './query/status.js';
 import { type TopQuery, type TopRow, topN } from './query/top.js';
+import type { ReplicaStatus } from './replica/probe.js';
+import type { ReadReplica } from './replica/replica.js';
+import { onPrimary } from './replica/router.js';
 import { LATEST_VERSION, schemaVersion } from './schema/migrate.js';
 import { ipHistory, macHistory } from './subscribers/query-history.js';
 import { subscriberSessions, subscriberSummary } from './subscribers/query-sessions.js';
@@ -46,9 +49,21 @@ import type {
 } from './subscribers/query-types.js';
 import { search } from './subscribers/search.js';
 
-/** What the server reads from storage. Every method rejects while the database is unreachable. */
+/**
+ * What the server reads from storage. Every method rejects while the database is unreachable.
+ * With a read replica (`readUrl`) the reads go to it, except inside `readPrimary` and while it
+ * has not yet replayed a device change or history import made through this process; `maintain`,
+ * `importHistory` and `storageStats` always use the primary.
+ */
 export interface PostgresStore extends SampleQuery {
   readonly engine: 'postgres' | 'pglite';
+  /**
+   * Runs `fn` with every read of this store it makes (across awaits) on the primary: for a read
+   * that must see a write made just before it by another path. Without a replica: runs `fn`.
+   */
+  readPrimary<T>(fn: () => Promise<T>): Promise<T>;
+  /** The read replica as its last check found it; undefined without `readUrl`. */
+  replicaStatus(): ReplicaStatus | undefined;
   devices(): Promise<StoredDevice[]>;
   interfaces(device: string, options?: { includeEnded?: boolean }): Promise<InterfaceRow[]>;
   neighbours(device?: string, options?: { includeEnded?: boolean }): Promise<NeighbourRow[]>;
@@ -104,13 +119,16 @@ export interface PostgresStore extends SampleQuery {
 export const postgresStore = createToken<PostgresStore>('ispmonitor.postgres.Store');
 
 /**
- * The open database and everything built on it. Created by the plugin at start; the objects
- * the plugin provides call `db()`, which waits for (or reports the absence of) the connection.
+ * The open database (and its read replica, if any) and everything built on it. Created by the
+ * plugin each time the database is reached; what the plugin provides before that (the
+ * `LazyStore`, the sink, the inventory) rejects with `DB_NOT_READY` until it exists.
  */
 export class Storage implements PostgresStore {
   readonly engine: 'postgres' | 'pglite';
   readonly writer: SampleWriter;
   readonly samples: SampleReader;
+  /** Where reads go: the replica's router with `readUrl`, else the primary itself. */
+  readonly reads: Db;
   readonly #inventory: InventoryReader;
   readonly #status: StatusReader;
   readonly #series: SeriesCache;
@@ -122,8 +140,12 @@ export class Storage implements PostgresStore {
     private readonly clock: Clock,
     private readonly metrics: DbMetrics,
     private readonly logger: Logger,
+    /** The read replica (`readUrl`): reads go through its router. */
+    readonly replica?: ReadReplica,
   ) {
     this.engine = db.engine;
+    const reads = replica?.router.reads ?? db;
+    this.reads = reads;
     const r = options.retention;
     this.#series = new SeriesCache(db, options.ingest.seriesCache);
     this.writer = new SampleWriter(db, this.#series, {
@@ -137,11 +159,33 @@ export class Storage implements PostgresStore {
       rollups: options.rollups.enabled && !options.chunks.enabled,
       now: () => clock.now(),
     });
-    this.samples = new SampleReader(db, { raw: r.raw, rollup5m: r.rollup5m, rollup1h: r.rollup1h }, () =>
+    this.samples = new SampleReader(reads, { raw: r.raw, rollup5m: r.rollup5m, rollup1h: r.rollup1h }, () =>
       clock.now(),
     );
-    this.#inventory = new InventoryReader(db);
-    this.#status = new StatusReader(db);
+    this.#inventory = new InventoryReader(reads);
+    this.#status = new StatusReader(reads);
+  }
+
+  readPrimary<T>(fn: () => Promise<T>): Promise<T> {
+    return onPrimary(fn);
+  }
+
+  replicaStatus(): ReplicaStatus | undefined {
+    return this.replica?.status;
+  }
+
+  /**
+   * Reads from here on see every write made so far (read-your-writes): they go to the primary
+   * until the replica has replayed them. Called after writes a user reads back at once.
+   */
+  async mustSeeWrites(): Promise<void> {
+    await this.replica?.router.mustSeeWrites();
+  }
+
+  /** Closes the replica's pool, then the primary's. Safe to call twice. */
+  async close(): Promise<void> {
+    await this.replica?.close().catch(() => {});
+    await this.db.close();
   }
 
   /** Writes one batch (the Sink's `write`): throws to make core retry it later. */
@@ -226,6 +270,7 @@ export class Storage implements PostgresStore {
         schemaVersion: version,
         expected: LATEST_VERSION,
         pool: this.db.poolStats(),
+        ...(this.replica ? { replica: this.replica.status } : {}),
       };
       if (version !== LATEST_VERSION)
         return { status: 'fail', message: `schema at version ${version}`, details };
@@ -235,8 +280,9 @@ export class Storage implements PostgresStore {
     }
   }
 
-  storageStats(): Promise<StorageStats> {
-    return storageStats(this.db, this.options.chunks.enabled ? this.options.chunks.hot : null);
+  async storageStats(): Promise<StorageStats> {
+    const stats = await storageStats(this.db, this.options.chunks.enabled ? this.options.chunks.hot : null);
+    return this.replica ? { ...stats, replica: this.replica.status } : stats;
   }
   range(q: RangeQuery): Promise<SeriesData[]> {
     return this.samples.range(q);
@@ -278,10 +324,10 @@ export class Storage implements PostgresStore {
     return this.#status.changes(from, to, devices);
   }
   topN(q: TopQuery) {
-    return topN(this.db, q);
+    return topN(this.reads, q);
   }
   async busiestInterfaces(windowMs: number, limit = 10): Promise<TopRow[]> {
-    const rows = await topN(this.db, {
+    const rows = await topN(this.reads, {
       names: ['interface_in_octets_total', 'interface_out_octets_total'],
       fn: 'rate',
       by: 'interface',
@@ -292,29 +338,32 @@ export class Storage implements PostgresStore {
     // Octets per second to bits per second, the unit operators read.
     return rows.map((r) => ({ ...r, value: r.value * 8 }));
   }
-  importHistory(h: HistoryImport): Promise<{ rows: number }> {
-    return importHistory(this.db, this.#series, h, {
+  async importHistory(h: HistoryImport): Promise<{ rows: number }> {
+    const out = await importHistory(this.db, this.#series, h, {
       rollupStatementTimeoutMs: this.options.maintenance.statementTimeout,
       now: this.clock.now(),
     });
+    // The importer reads its history back at once (the demo's charts): from the primary until replayed.
+    await this.mustSeeWrites();
+    return out;
   }
   search(q: string, options?: { limit?: number }): Promise<SearchHit[]> {
-    return search(this.db, q, options);
+    return search(this.reads, q, options);
   }
   subscriber(user: string): Promise<SubscriberSummary | undefined> {
-    return subscriberSummary(this.db, user, this.clock.now());
+    return subscriberSummary(this.reads, user, this.clock.now());
   }
   subscriberSessions(user: string, q?: { from?: number; to?: number; limit?: number; before?: string }) {
-    return subscriberSessions(this.db, user, q);
+    return subscriberSessions(this.reads, user, q);
   }
   ipHistory(ip: string, q?: { from?: number; to?: number; limit?: number }) {
-    return ipHistory(this.db, ip, q);
+    return ipHistory(this.reads, ip, q);
   }
   macHistory(mac: string, q?: { from?: number; to?: number; limit?: number }) {
-    return macHistory(this.db, mac, q);
+    return macHistory(this.reads, mac, q);
   }
   highestCpu(windowMs: number, limit = 10): Promise<TopRow[]> {
-    return topN(this.db, {
+    return topN(this.reads, {
       names: ['device_cpu_load_ratio'],
       fn: 'avg',
       by: 'device',

@@ -1,4 +1,5 @@
 import type { Queryable } from '../db/types.js';
+import type { ReplicaStatus } from '../replica/probe.js';
 import { chunkWatermark } from './read.js';
 
 /** What the samples take on disk, for `ispmonitor diagnostics`. */
@@ -18,6 +19,8 @@ export interface StorageStats {
   hotWindowMs: number | null;
   /** Where compaction has got (ms since the epoch), null before its first round. */
   compactedUntil: number | null;
+  /** The read replica (`readUrl`) as its last check found it: state, replay lag. */
+  replica?: ReplicaStatus;
 }
 
 // Exact counts on small tables; the planner's estimate (kept by ANALYZE) on large ones, where a
