@@ -4,6 +4,7 @@
  */
 import { createToken, type Duration, type Labels, parseDuration } from '@ispmonitor/core';
 import type { AlertRecord } from './alert.js';
+import { alertsError } from './errors.js';
 import type { MatchersInput } from './matchers.js';
 import type { Ack, MuteReason, Silence } from './suppress.js';
 
@@ -124,11 +125,11 @@ export function createApi(d: ApiDeps): AlertsApi {
       return { firing, pending, bySeverity };
     },
     async acknowledge(fp, o) {
-      if (!find(fp)) throw new Error(`no active alert with fingerprint ${fp}`);
-      if (!o.by) throw new Error('an acknowledgement needs "by"');
+      if (!find(fp)) throw alertsError('NOT_FOUND', `no active alert with fingerprint ${fp}`);
+      if (!o.by) throw alertsError('INPUT_INVALID', 'an acknowledgement needs "by"');
       const now = d.now();
       const until = o.until ?? now + parseDuration(o.for ?? '4h');
-      if (!(until > now)) throw new Error('an acknowledgement must end in the future');
+      if (!(until > now)) throw alertsError('INPUT_INVALID', 'an acknowledgement must end in the future');
       const ack: Ack = { fingerprint: fp, by: o.by, until, comment: o.comment ?? '', at: now };
       d.putAck(ack, fp);
       return ack;
@@ -150,7 +151,7 @@ export function createApi(d: ApiDeps): AlertsApi {
         return s;
       },
       async update(id, input) {
-        if (!d.silences.has(id)) throw new Error(`no silence ${id}`);
+        if (!d.silences.has(id)) throw alertsError('NOT_FOUND', `no silence ${id}`);
         const s = d.makeSilence({ ...input, id });
         d.putSilence(s);
         return s;

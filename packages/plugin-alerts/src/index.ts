@@ -5,6 +5,7 @@
  */
 export type { AlertRecord } from './alert.js';
 export { type AlertsApi, type AlertView, alertsApi, type SilenceInput } from './api.js';
+export { AlertsErrorCodes, AlertsErrors } from './errors.js';
 export type { MatchersInput } from './matchers.js';
 export type { AddressPolicy, AddressPolicyOptions } from './notifiers/address-policy.js';
 export {

@@ -3,6 +3,7 @@
  * locks, with failover, leadership for once-per-cluster work, and a status API.
  */
 
+export { ClusterErrorCodes, ClusterErrors } from './errors.js';
 export { bucketOf, hash32 } from './hash.js';
 export { type ClusterOptions, type ClusterOptionsInput, MAX_BUCKETS, optionsSchema } from './options.js';
 export { type Plan, type PlanInput, plan } from './planner.js';

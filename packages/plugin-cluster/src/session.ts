@@ -3,7 +3,9 @@
  * Bucket and leader locks are SESSION-level advisory locks taken on this connection: they die
  * with it, so a replica that crashes or is cut off hands its buckets back without doing anything.
  */
+import { MonitorError } from '@ispmonitor/core';
 import pg from 'pg';
+import { ClusterErrors } from './errors.js';
 
 /** Second lock key of the leader lock; buckets use 0 … buckets-1. */
 export const LEADER_KEY = 2_147_483_647;
@@ -45,9 +47,12 @@ export interface SessionOptions {
 }
 
 /** Thrown when another live process already uses this replica name. */
-export class ReplicaNameInUse extends Error {
-  override readonly name = 'ReplicaNameInUse';
-  readonly code = 'ISPM_CLUSTER_REPLICA_NAME_IN_USE';
+export class ReplicaNameInUse extends MonitorError {
+  override readonly name: string = 'ReplicaNameInUse';
+  constructor(message: string) {
+    const spec = ClusterErrors.REPLICA_NAME_IN_USE;
+    super(spec.code, message, { plugin: 'cluster', status: spec.status });
+  }
 }
 
 /** An open session. Every method rejects once the connection is lost. */

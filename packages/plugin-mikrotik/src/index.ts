@@ -26,7 +26,7 @@ export {
   wirelessMenus,
 } from './capabilities.js';
 export { createMikrotikDriver, type MikrotikDriver, type MikrotikDriverOptions } from './driver.js';
-export { MikrotikError, MikrotikErrorCodes } from './errors.js';
+export { MikrotikError, MikrotikErrorCodes, MikrotikErrors } from './errors.js';
 export { neighbourProtocol } from './parts/routing.js';
 export { RowTally } from './parts/rows.js';
 export { type WirelessClient, wirelessClientOf } from './parts/wireless.js';

@@ -1,6 +1,6 @@
 /** Checks of alert and silence input the JSON schema cannot express, with messages that say what to do. */
 import { labelMatcher } from '@ispmonitor/plugin-alerts';
-import { HttpError } from '../http/errors.js';
+import { HttpError, ServerErrors } from '../http/errors.js';
 import type { AckInfo } from './changes.js';
 
 /** A matcher as the API takes it. */
@@ -30,7 +30,7 @@ function compiled(m: MatcherInput): (value: string | undefined) => boolean {
       400,
       `matcher ${m.name}: "${m.value}" is not a valid regular expression: ${why} ` +
         '(RE2 syntax, as Prometheus and Alertmanager use: no lookaround such as (?=…), no backreferences such as \\1)',
-      'ISPM_BAD_REGEX',
+      ServerErrors.BAD_REGEX.code,
     );
   }
 }
@@ -51,7 +51,7 @@ export function checkSilenceInput(body: { matchers: MatcherInput[]; comment?: st
     throw new HttpError(
       400,
       'a silence needs a reason: give "comment" saying why (e.g. "maintenance, ticket 4711")',
-      'ISPM_SILENCE_REASON',
+      ServerErrors.SILENCE_REASON.code,
     );
   }
   const empties = body.matchers.map(matchesEmpty);
@@ -59,7 +59,7 @@ export function checkSilenceInput(body: { matchers: MatcherInput[]; comment?: st
     throw new HttpError(
       400,
       'a silence must name what it covers: at least one matcher must need a non-empty label (e.g. device="r1")',
-      'ISPM_SILENCE_TOO_WIDE',
+      ServerErrors.SILENCE_TOO_WIDE.code,
     );
   }
   return comment;

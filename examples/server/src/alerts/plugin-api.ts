@@ -1,4 +1,4 @@
-import type { Monitor } from '@ispmonitor/core';
+import { type Monitor, MonitorError } from '@ispmonitor/core';
 import { alertsApi, type AlertsApi as PluginAlertsApi } from '@ispmonitor/plugin-alerts';
 import { HttpError } from '../http/errors.js';
 import type { AlertsApi } from './api.js';
@@ -15,6 +15,8 @@ async function asBadRequest<T>(fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (err) {
+    // The plugin's own errors carry their status (a missing alert is a 404); the rest is bad input.
+    if (err instanceof MonitorError) throw err;
     throw new HttpError(400, (err as Error).message);
   }
 }

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { actor } from '../auth/guard.js';
-import { HttpError } from '../http/errors.js';
+import { HttpError, ServerErrors } from '../http/errors.js';
 import { parseStep, parseTime } from '../http/query.js';
 import { type AckInfo, alertChanges, type SilenceInfo } from './changes.js';
 import { ackOf, checkSilenceInput } from './checks.js';
@@ -66,7 +66,8 @@ export async function alertRoutes(app: FastifyInstance): Promise<void> {
     async (req) => {
       const comment = req.body?.comment?.trim() || undefined;
       const alert = await ackOne(req.params.fingerprint, actor(req), comment);
-      if (!alert) throw new HttpError(404, `no alert "${req.params.fingerprint}"`, 'ISPM_NOT_FOUND');
+      if (!alert)
+        throw new HttpError(404, `no alert "${req.params.fingerprint}"`, ServerErrors.NOT_FOUND.code);
       await app.audit.record(actor(req), 'alert.acknowledge', req.params.fingerprint);
       return alert;
     },
@@ -78,7 +79,11 @@ export async function alertRoutes(app: FastifyInstance): Promise<void> {
     async (req, reply) => {
       const fingerprint = req.params.fingerprint;
       if (!(await app.alerts.unacknowledge(fingerprint))) {
-        throw new HttpError(404, `no acknowledged active alert "${fingerprint}"`, 'ISPM_NOT_FOUND');
+        throw new HttpError(
+          404,
+          `no acknowledged active alert "${fingerprint}"`,
+          ServerErrors.NOT_FOUND.code,
+        );
       }
       changes.emit({ event: 'alert:unacknowledged', data: { fingerprint, by: actor(req), ts: Date.now() } });
       await app.audit.record(actor(req), 'alert.unacknowledge', fingerprint);
@@ -123,7 +128,11 @@ export async function alertRoutes(app: FastifyInstance): Promise<void> {
 
   const silences = () => {
     if (!app.alerts.silences) {
-      throw new HttpError(501, 'the alerting plugin in use cannot apply silences', 'ISPM_NO_SILENCES');
+      throw new HttpError(
+        501,
+        'the alerting plugin in use cannot apply silences',
+        ServerErrors.NO_SILENCES.code,
+      );
     }
     return app.alerts.silences;
   };
@@ -209,7 +218,7 @@ export async function alertRoutes(app: FastifyInstance): Promise<void> {
       const api = silences();
       const before = (await api.list()).find((s) => (s as { id?: string }).id === req.params.id);
       if (!(await api.expire(req.params.id))) {
-        throw new HttpError(404, `no silence "${req.params.id}"`, 'ISPM_NOT_FOUND');
+        throw new HttpError(404, `no silence "${req.params.id}"`, ServerErrors.NOT_FOUND.code);
       }
       const now = Date.now();
       const silence = { ...(before ?? { id: req.params.id }), endsAt: now } as SilenceInfo;

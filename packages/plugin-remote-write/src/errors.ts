@@ -1,0 +1,15 @@
+/** The remote-write plugin's errors, in the shape every package uses (see `ErrorSpec` in core). */
+import { codesOf, type ErrorTable } from '@ispmonitor/core';
+
+/** Every error the remote-write plugin raises. */
+export const RemoteWriteErrors = {
+  /** Options that cannot work together (e.g. reads asked of a target without a read URL). */
+  CONFIG: {
+    code: 'ISPM_REMOTE_WRITE_CONFIG',
+    message: 'The remote-write configuration is invalid.',
+    status: 400,
+  },
+} as const satisfies ErrorTable;
+
+/** The codes of `RemoteWriteErrors`, by the same names. */
+export const RemoteWriteErrorCodes = codesOf(RemoteWriteErrors);
