@@ -1,8 +1,11 @@
 import { z } from 'zod';
 import { parseDuration } from '../duration.js';
 import { overloadOptionsSchema } from '../load/options.js';
+import { legacyServerSections } from './legacy-server.js';
+import { type ConfigSection, configSection, type SectionsConfig } from './section.js';
 
-const duration = z.union([z.number().nonnegative(), z.string()]).superRefine((v, ctx) => {
+/** A duration in the config: milliseconds as a number, or text such as `60s`, `5m`, `1h30m`. */
+export const durationSchema = z.union([z.number().nonnegative(), z.string()]).superRefine((v, ctx) => {
   try {
     parseDuration(v);
   } catch (err) {
@@ -10,14 +13,17 @@ const duration = z.union([z.number().nonnegative(), z.string()]).superRefine((v,
   }
 });
 
-const port = z.number().int().min(0).max(65535);
+const duration = durationSchema;
 
-/** The config file, as the server and CLI read it. Every field has a default. */
-export const configSchema = z
-  .object({
-    /** debug, info, warn, error, silent. Env: LOG_LEVEL. */
-    logLevel: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
-    poller: z
+/** The sections core owns: logging, the poller, sinks, the config's devices and plugin options. */
+export const coreSections = [
+  /** debug, info, warn, error, silent. Env: LOG_LEVEL. */
+  configSection('logLevel', z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'), [
+    { env: 'LOG_LEVEL', path: [], type: 'string' },
+  ]),
+  configSection(
+    'poller',
+    z
       .object({
         /** Default poll interval. */
         interval: duration.default('60s'),
@@ -35,7 +41,15 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
-    sinks: z
+    [
+      { env: 'POLLER_WORKERS', path: ['workers'], type: 'int' },
+      { env: 'POLLER_CONCURRENT', path: ['concurrency'], type: 'int' },
+      { env: 'POLLER_TIMEOUT', path: ['timeout'], type: 'string' },
+    ],
+  ),
+  configSection(
+    'sinks',
+    z
       .object({
         bufferLimit: z.number().int().min(1).optional(),
         batchSize: z.number().int().min(1).optional(),
@@ -62,41 +76,36 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
-    /** The REST API and web UI listener. `host` 127.0.0.1 by default (env API_HOST): bind wider on purpose. */
-    api: z
-      .object({ host: z.string().min(1).default('127.0.0.1'), port: port.default(8080) })
-      .strict()
-      .prefault({}),
-    /** The Prometheus listener. `host` 127.0.0.1 by default (env METRICS_HOST): bind wider on purpose. */
-    metrics: z
-      .object({ host: z.string().min(1).default('127.0.0.1'), port: port.default(9090) })
-      .strict()
-      .prefault({}),
-    database: z
-      .object({
-        /** PostgreSQL URL. Env: DATABASE_URL. Absent: embedded PGlite in `dataDir`. */
-        url: z.string().optional(),
-        /**
-         * A streaming replica's URL: the server's read-only queries go there, writes stay on `url`.
-         * Env: DATABASE_READ_URL. Needs `url` (PGlite has no replicas).
-         */
-        readUrl: z.string().optional(),
-        dataDir: z.string().default('./.data/pglite'),
-      })
-      .strict()
-      .prefault({}),
-    cluster: z
-      .object({ mode: z.enum(['none', 'postgres']).default('none') })
-      .strict()
-      .prefault({}),
-    /** Devices from the file: read-only through the API. */
-    devices: z.array(z.record(z.string(), z.unknown())).default([]),
-    /** Options of each plugin, by plugin name. */
-    plugins: z.record(z.string(), z.unknown()).default({}),
-    /** Settings of the server (auth, licence, UI): validated by the server. */
-    server: z.record(z.string(), z.unknown()).default({}),
-  })
-  .strict();
+  ),
+  /** Devices from the file: read-only through the API. */
+  configSection('devices', z.array(z.record(z.string(), z.unknown())).default([])),
+  /** Options of each plugin, by plugin name (their schemas check them: `pluginSchemas`). */
+  configSection('plugins', z.record(z.string(), z.unknown()).default({})),
+] as const satisfies readonly ConfigSection[];
 
-/** The config after defaults, file and environment. */
-export type MonitorConfig = z.output<typeof configSchema>;
+/** The config core's own sections make. */
+export type CoreConfig = SectionsConfig<typeof coreSections>;
+
+/** One strict object schema of the given sections (a key not among them is an error). */
+export function sectionsSchema(sections: readonly ConfigSection[]) {
+  const shape: Record<string, z.ZodType> = {};
+  for (const s of sections) {
+    if (shape[s.key]) throw new Error(`config section "${s.key}" is registered twice`);
+    shape[s.key] = s.schema;
+  }
+  return z.object(shape).strict();
+}
+
+/**
+ * The config file as core read it before sections were registered by their owners: core's
+ * sections and the server's (api, metrics, database, cluster, server).
+ * @deprecated Pass the application's sections to `loadConfig` (`sections`); this stays only while
+ * callers of `loadConfig` without sections remain.
+ */
+export const configSchema = sectionsSchema([...coreSections, ...legacyServerSections]);
+
+/**
+ * The config after defaults, file and environment, with the server's sections.
+ * @deprecated The type of `loadConfig` without `sections`; with them, `CoreConfig & SectionsConfig<…>`.
+ */
+export type MonitorConfig = CoreConfig & SectionsConfig<typeof legacyServerSections>;
