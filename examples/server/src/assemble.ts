@@ -1,10 +1,11 @@
 import { dirname, join, resolve } from 'node:path';
 import {
-  addressPolicy,
   createMonitor,
   type Device,
   definePlugin,
+  describeError,
   ErrorCodes,
+  type LoadConfigOptions,
   type LoadedConfig,
   type Logger,
   loadConfig,
@@ -22,6 +23,10 @@ import { mikrotik, optionsSchema as mikrotikOptions } from '@ispmonitor/plugin-m
 import { postgres, optionsSchema as postgresOptions } from '@ispmonitor/plugin-postgres';
 import { snmp, optionsSchema as snmpOptions } from '@ispmonitor/plugin-snmp';
 import { type ZodType, z } from 'zod';
+import { type ServerFileConfig, serverSections } from './config-sections.js';
+import type { LoadedPlugin } from './plugins/load.js';
+import { probeDevices } from './plugins/probe.js';
+import { type ResolvedPlugins, resolvePlugins } from './plugins/resolve.js';
 import { applySamplesEnv, remoteWritePlugin, remoteWriteSectionSchema } from './samples/config.js';
 import { parseServerConfig, type ServerConfig, type ServerRole } from './server-config.js';
 
@@ -37,41 +42,92 @@ export const pluginSchemas: Record<string, ZodType> = {
   remoteWrite: remoteWriteSectionSchema,
 };
 
-/** The config file, the server section and the secrets to redact. */
+/** The config file, the server section, the plugins imported from npm and the secrets to redact. */
 export interface ServerSetup {
-  loaded: LoadedConfig;
+  loaded: LoadedConfig<ServerFileConfig>;
   server: ServerConfig;
+  /** Plugins the `plugins` section and `ISPM_PLUGINS` import from npm packages, checked. */
+  imported: LoadedPlugin[];
 }
 
-/** Reads and validates the whole config: core's sections, plugin sections and `server`. */
+/** A check of the whole config, run by core's loader with its own (see `readConfig`). */
+type ConfigCheck = NonNullable<LoadConfigOptions['checks']>[number];
+
+/**
+ * Plugins `readConfig` imported from npm, carried on the config it returns (an enumerable symbol
+ * key: a spread copy keeps it, JSON and the API never show it), so every command that assembles
+ * from that config — `serve`, `config validate`, `poll`, `user` — runs them without being told.
+ */
+const IMPORTED = Symbol.for('ispmonitor.importedPlugins');
+
+/** The plugins `readConfig` imported for this config (none for a config from elsewhere). */
+export function importedPlugins(config: object): Plugin[] {
+  return ((config as Record<symbol, unknown>)[IMPORTED] as Plugin[] | undefined) ?? [];
+}
+
+/**
+ * Reads and validates the whole config, collecting every problem before reporting them in one
+ * error (one line each, with file and line): core's and the server's sections, built-in plugin
+ * options, the `server` section, plugins from npm (`plugins.<name>.package`, `ISPM_PLUGINS`:
+ * imported, their factories called and the results checked), and the devices against the drivers
+ * those plugins register. `serve` and `config validate` both start here.
+ */
 export async function readConfig(path: string | undefined, env = process.env): Promise<ServerSetup> {
-  const loaded = await loadConfig(path, { env, pluginSchemas });
+  const source = path ?? 'defaults';
+  let server: ServerConfig | undefined;
+  let plugins: ResolvedPlugins | undefined;
+  // The address policy for the device check; the section's problems, with their lines.
+  const checkServer: ConfigCheck = (raw, locate) => {
+    try {
+      server = parseServerConfig(raw.server, env, source, locate);
+      return [];
+    } catch (err) {
+      return describeError(err).message.split('\n');
+    }
+  };
+  const checkPlugins: ConfigCheck = async (raw, locate) => {
+    const section = raw.plugins && typeof raw.plugins === 'object' ? raw.plugins : {};
+    plugins = await resolvePlugins({
+      section: section as Record<string, unknown>,
+      builtin: Object.keys(pluginSchemas),
+      locate,
+      configPath: path,
+      env,
+    });
+    return plugins.problems;
+  };
+  // The drivers: the built-in ones with default options (options do not change device settings).
+  const checkDevices: ConfigCheck = (raw) =>
+    probeDevices({
+      devices: raw.devices,
+      plugins: [snmp(), mikrotik(), ...(plugins?.external ?? []).map((p) => p.plugin)] as Plugin[],
+      source,
+      addressPolicy: server?.devices.addressPolicy,
+    });
+  const loaded = await loadConfig(path, {
+    env,
+    sections: serverSections,
+    pluginSchemas,
+    checks: [checkServer, checkPlugins, checkDevices],
+  });
   applySamplesEnv(loaded.config, env);
-  const server = parseServerConfig(loaded.config.server, env, loaded.source);
-  checkDeviceHosts(loaded, server);
-  for (const s of [server.auth.adminPassword, server.auth.adminApiKey, server.metrics.token]) {
+  const imported = plugins?.external ?? [];
+  Object.assign(loaded.config, { [IMPORTED]: imported.map((p) => p.plugin) });
+  // Parsed again: ISPM_SAMPLES and ISPM_SAMPLES_QUERY_URL have just been applied to it.
+  const serverConfig = parseServerConfig(loaded.config.server, env, source);
+  for (const s of [
+    serverConfig.auth.adminPassword,
+    serverConfig.auth.adminApiKey,
+    serverConfig.metrics.token,
+  ]) {
     if (s) loaded.secrets.push(s);
   }
   // Plugin options' fields their schemas mark with `secret()`, whatever the key is called.
   for (const [name, schema] of Object.entries(pluginSchemas)) {
     loaded.secrets.push(...schemaSecretValues(schema, loaded.config.plugins[name]));
   }
-  return { loaded, server };
-}
-
-/**
- * The address policy over the config file's devices, so `config validate` reports a refused
- * host with the file's name before anything starts (the monitor checks it again, for every path).
- */
-function checkDeviceHosts(loaded: LoadedConfig, server: ServerConfig): void {
-  const policy = addressPolicy(server.devices.addressPolicy);
-  const problems: string[] = [];
-  for (const [i, d] of loaded.config.devices.entries()) {
-    if (typeof d.host !== 'string') continue;
-    const why = policy.check(d.host);
-    if (why) problems.push(`${loaded.source}: devices[${i}]: device "${String(d.id)}": host: ${why}`);
-  }
-  if (problems.length) throw monitorError(ErrorCodes.CONFIG_INVALID, problems.join('\n'));
+  for (const p of imported) loaded.secrets.push(...p.secrets);
+  return { loaded, server: serverConfig, imported };
 }
 
 export interface AssembleOptions {
@@ -172,7 +228,8 @@ export async function assemble(
   else if (config.cluster.mode === 'postgres') plugins.push(clusterPlugin(config));
   // Alerts after storage: the plugin keeps its state (silences, acknowledgements) in the StateStore.
   plugins.push(alerts(opt('alerts')) as Plugin<unknown>);
-  plugins.push(...(options.plugins ?? []));
+  // Plugins from npm after the built-ins: their setup may look for what the built-ins provide.
+  plugins.push(...importedPlugins(config), ...(options.plugins ?? []));
   const poller = config.poller;
   // Read here, not by each caller: `serve`, `demo`, `poll` and `user` then apply the same policy.
   const { addressPolicy } = parseServerConfig(config.server, {}).devices;

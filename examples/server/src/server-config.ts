@@ -184,8 +184,8 @@ export const SERVER_ENV = [
 ];
 
 /**
- * Every environment variable the server and its CLI read: core's config overrides (a copy of
- * the list in core's loader, which does not export it), the server's own, and the CLI's.
+ * Every environment variable the server and its CLI read: the config sections' overrides (core's
+ * and those of config-sections.ts), the server's own, and the CLI's.
  * Deployment files may set only these (and NODE_ENV); a test checks it.
  */
 export const KNOWN_ENV = [
@@ -199,7 +199,9 @@ export const KNOWN_ENV = [
   'METRICS_HOST',
   'METRICS_PORT',
   'CLUSTER',
+  'DATABASE_READ_URL',
   ...SERVER_ENV,
+  'ISPM_PLUGINS',
   'ISPM_CONFIG',
   'ISPM_API_KEY',
 ];
@@ -212,6 +214,7 @@ export function parseServerConfig(
   section: unknown,
   env: Record<string, string | undefined> = process.env,
   source = 'config',
+  locate?: (path: readonly PropertyKey[]) => string,
 ): ServerConfig {
   const raw = structuredClone((section ?? {}) as Record<string, Record<string, unknown>>);
   const set = (group: string, key: string, value: string | undefined) => {
@@ -244,8 +247,10 @@ export function parseServerConfig(
   }
   const parsed = serverConfigSchema.safeParse(raw);
   if (parsed.success) return parsed.data;
+  // With `locate` (the loader's), each problem names its line in the file.
   const problems = parsed.error.issues.map(
-    (i) => `${source}: server.${i.path.map(String).join('.') || '(section)'}: ${i.message}`,
+    (i) =>
+      `${locate ? locate(['server', ...i.path]) : source}: server.${i.path.map(String).join('.') || '(section)'}: ${i.message}`,
   );
   throw new MonitorError(ErrorCodes.CONFIG_INVALID, problems.join('\n'));
 }

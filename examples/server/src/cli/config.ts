@@ -1,22 +1,53 @@
+import { createJsonLogger } from '@ispmonitor/core';
 import type { Command } from 'commander';
-import { readConfig } from '../assemble.js';
+import { assemble, readConfig } from '../assemble.js';
 import { configSummary } from '../system/report.js';
 
-/** `ispmonitor config validate [file]`: checks a config without starting anything. */
+/**
+ * `ispmonitor config validate [file]`: runs what `serve` runs before it starts — the config read
+ * and checked, plugins imported from npm and checked, devices checked against the registered
+ * drivers, the monitor assembled (every plugin's setup: alert rules, receivers and their
+ * notifiers) — then stops without starting anything (no database opened, nothing polled).
+ * Every problem is printed, one per line; exit 2 when there is any.
+ */
 export function configCommand(program: Command): void {
   const config = program.command('config').description('config file tools');
   config
     .command('validate')
-    .description('validate a config file: core sections, plugin options, devices and the server section')
+    .description(
+      'validate a config file as serve does before starting: sections, plugins (built-in and from npm), their options, devices against drivers, alert rules and receivers',
+    )
     .argument('[file]', 'YAML config file (env ISPM_CONFIG)', process.env.ISPM_CONFIG)
     .option('--json', 'print the summary as JSON')
     .action(async (file: string | undefined, opts: { json?: boolean }) => {
-      const { loaded } = await readConfig(file);
+      const { loaded, server, imported } = await readConfig(file);
+      // Warnings and errors still reach stderr; the assembly's info lines would only be noise here.
+      const logger = createJsonLogger({ level: 'warn' });
+      const monitor = await assemble(loaded.config, loaded.secrets, { role: server.role, logger });
+      await monitor.stop();
+      const plugins = monitor.plugins.map((p) => `${p.name} ${p.version}`);
       const summary = configSummary(loaded.config);
       if (opts.json)
         process.stdout.write(
-          `${JSON.stringify({ valid: true, source: loaded.source, ...summary }, null, 2)}\n`,
+          `${JSON.stringify(
+            {
+              valid: true,
+              source: loaded.source,
+              ...summary,
+              plugins,
+              fromPackages: imported.map((p) => ({
+                name: p.plugin.name,
+                package: p.entry.package,
+                version: p.from.version,
+              })),
+            },
+            null,
+            2,
+          )}\n`,
         );
-      else process.stdout.write(`${loaded.source}: valid (${loaded.config.devices.length} devices)\n`);
+      else
+        process.stdout.write(
+          `${loaded.source}: valid (${loaded.config.devices.length} devices), plugins: ${plugins.join(', ')}\n`,
+        );
     });
 }

@@ -15,6 +15,7 @@ import {
 } from '@ispmonitor/simulator';
 import type { Command } from 'commander';
 import { assemble } from '../assemble.js';
+import { serverSections } from '../config-sections.js';
 import { exitOnSignals, type RunningServer, runServer } from '../run-server.js';
 import { parseServerConfig } from '../server-config.js';
 import { CliError, ExitCode } from './exit-codes.js';
@@ -168,7 +169,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     // The demo has no config file; of the environment it takes what shapes a look around: the
     // log level, poller workers and their concurrency, and the profiling endpoints.
     const env = pickEnv(['LOG_LEVEL', 'POLLER_WORKERS', 'POLLER_CONCURRENT']);
-    const { config, secrets } = await loadConfig(undefined, { env });
+    const { config, secrets } = await loadConfig(undefined, { env, sections: serverSections });
     config.api = { host: options.host ?? '127.0.0.1', port: options.apiPort ?? 8080 };
     config.metrics = { host: options.host ?? '127.0.0.1', port: options.metricsPort ?? 9090 };
     config.poller = { ...config.poller, recheckInterval: '5s', downAfter: '30s' };
