@@ -1,6 +1,7 @@
-import { createRequire } from 'node:module';
+import pkg from '../package.json' with { type: 'json' };
 
-/** The server package's version, read from its package.json (one source of truth). */
-export const SERVER_VERSION: string = (
-  createRequire(import.meta.url)('../package.json') as { version: string }
-).version;
+/**
+ * The server package's version.
+ * Read from package.json when built, so it cannot drift from the published one.
+ */
+export const SERVER_VERSION: string = pkg.version;

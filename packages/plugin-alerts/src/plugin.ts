@@ -30,6 +30,7 @@ import { memoryStateStore, NS, StateWriter } from './persist.js';
 import { compileRoute } from './routing.js';
 import { type CompiledRule, compileRule, loadRules, RuleError } from './rules.js';
 import { type Ack, makeSilence, type Silence, Suppressor } from './suppress.js';
+import { VERSION } from './version.js';
 
 const PLUGIN = 'alerts';
 
@@ -54,7 +55,7 @@ async function compileAll(o: AlertsOptions): Promise<CompiledRule[]> {
 /** `alerts(options)`: rule evaluation, routing, silences, inhibition and notifiers. */
 export const alerts = definePlugin({
   name: PLUGIN,
-  version: '0.1.0',
+  version: VERSION,
   optionsSchema,
   async setup(ctx, o) {
     const { clock, logger } = ctx;

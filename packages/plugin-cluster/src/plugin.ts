@@ -4,6 +4,7 @@ import { bucketOf } from './hash.js';
 import { ClusterMetrics } from './metrics.js';
 import { type ClusterOptions, optionsSchema } from './options.js';
 import { type ClusterStatus, clusterStatus } from './status.js';
+import { VERSION } from './version.js';
 
 /**
  * Scale-out: poller replicas share the devices through PostgreSQL. Provides `tokens.Ownership`
@@ -16,7 +17,7 @@ import { type ClusterStatus, clusterStatus } from './status.js';
  */
 export const cluster = definePlugin({
   name: 'cluster',
-  version: '0.1.0',
+  version: VERSION,
   optionsSchema,
   setup(ctx, options: ClusterOptions) {
     const coordinator: Coordinator = new Coordinator(options, {
