@@ -7,11 +7,19 @@
  * alerts plugin with a webhook to this test: exactly one notification for an alert that fires
  * before the kill (and stays firing across it, its device taken over), and one for an alert that
  * fires after it.
+ *
+ * Synchronised by events, not by sleeps: the test asks every live replica for its status and
+ * waits for the answers (so a status is known to be as of after the question, however slow a
+ * loaded machine makes the replicas), and waits for states — every device polled again, every
+ * replica letting go of its devices — instead of sleeping a fixed time and hoping they were
+ * reached. Only the windows that must show that something does NOT happen (no second
+ * notification, no poll without the database) are lengths of time.
  */
 import { type ChildProcess, execFileSync, fork } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { skipTitle } from '@ispmonitor/core/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyse, type Poll } from './support/analyse.js';
@@ -39,20 +47,15 @@ interface Status {
   buckets: number;
   leader: boolean;
   sinkErrors: number;
-  at: number;
+  /** The question (`seq`) this status answered; periodic reports answer none. */
+  seq: number | undefined;
+  /** The replica's clock when it sent this status. */
+  now: number;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-async function until(what: string, fn: () => boolean, ms: number): Promise<number> {
-  const start = Date.now();
-  while (Date.now() - start < ms) {
-    if (fn()) return Date.now() - start;
-    await sleep(100);
-  }
-  throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-}
 
-describe.skipIf(missing)(`three replica processes${missing ? ` (skipped: ${missing})` : ''}`, () => {
+describe.skipIf(missing)(skipTitle('three replica processes', missing), () => {
   let db: TestPg;
   let receiver: Server;
   const notifications: Received[] = [];
@@ -63,6 +66,13 @@ describe.skipIf(missing)(`three replica processes${missing ? ` (skipped: ${missi
   const status = new Map<string, Status>();
   const children = new Map<string, ChildProcess>();
   const stderr = new Map<string, string>();
+  /** The last question asked by `snapshot()`, and who still owes its answer. */
+  let asked = 0;
+  const owed = new Map<string, () => void>();
+  /** The last question each replica answered. */
+  const answered = new Map<string, number>();
+  /** Replicas listening for questions (a message sent before would be lost). */
+  const ready = new Set<string>();
 
   const spawnReplica = (name: string, receiverUrl: string) => {
     const child = fork(CHILD, [], {
@@ -81,6 +91,7 @@ describe.skipIf(missing)(`three replica processes${missing ? ` (skipped: ${missi
     stderr.set(name, '');
     child.stderr?.on('data', (d) => stderr.set(name, `${stderr.get(name)}${d}`.slice(-20_000)));
     child.on('message', (m: { t: string; polls?: Array<[string, number]> } & Status) => {
+      if (m.t === 'ready') ready.add(name);
       if (m.t !== 'status') return;
       for (const [device, at] of m.polls ?? []) polls.push({ device, replica: name, at });
       status.set(name, {
@@ -88,13 +99,53 @@ describe.skipIf(missing)(`three replica processes${missing ? ` (skipped: ${missi
         buckets: m.buckets,
         leader: m.leader,
         sinkErrors: m.sinkErrors,
-        at: Date.now(),
+        seq: m.seq,
+        now: m.now,
       });
+      if (m.seq !== undefined) answered.set(name, m.seq);
+      if (m.seq === asked) owed.get(name)?.();
     });
     children.set(name, child);
   };
   const alive = () => NAMES.filter((n) => children.get(n)?.exitCode === null && !children.get(n)?.killed);
-  const fresh = (n: string) => Date.now() - (status.get(n)?.at ?? 0) < 1000;
+  /**
+   * Asks every live replica for its status now and waits for all the answers: afterwards each
+   * status (and every poll reported before it) is as of after this call began.
+   */
+  const snapshot = async () => {
+    const seq = ++asked;
+    owed.clear();
+    const answers = alive()
+      .filter((n) => ready.has(n))
+      .map(
+        (n) =>
+          new Promise<void>((resolve) => {
+            owed.set(n, resolve);
+            children.get(n)?.send({ t: 'report', seq });
+          }),
+      );
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no status from ${[...owed.keys()]} in 20 s`)), 20_000);
+    });
+    await Promise.race([Promise.all(answers), late]).finally(() => clearTimeout(timer));
+  };
+  /** Asks for statuses until `fn` holds of them; resolves with how long that took. */
+  const until = async (what: string, fn: () => boolean, ms: number): Promise<number> => {
+    const start = Date.now();
+    while (Date.now() - start < ms) {
+      await snapshot();
+      if (fn()) return Date.now() - start;
+      await sleep(100);
+    }
+    throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+  };
+  /** Whether every device was polled (by anyone) since `from`. */
+  const allPolledSince = (from: number) =>
+    analyse(polls, { from, to: Number.POSITIVE_INFINITY, interval: INTERVAL, devices: DEVICES }).unpolled
+      .length === 0;
+  /** Its status answers the last question (later periodic reports only make it newer). */
+  const fresh = (n: string) => answered.get(n) === asked;
   const shared = () => {
     const live = alive();
     return live.every(fresh) && live.reduce((sum, n) => sum + (status.get(n)?.owned ?? 0), 0) === DEVICES;
@@ -159,9 +210,9 @@ describe.skipIf(missing)(`three replica processes${missing ? ` (skipped: ${missi
     });
     await until('one leader', () => leaders().length === 1, 10_000);
     const steadyFrom = Date.now();
-    await sleep(INTERVAL * 2);
+    await until('every device to be polled in steady state', () => allPolledSince(steadyFrom), INTERVAL * 6);
     const steady = analyse(polls, { from: steadyFrom, to: Date.now(), interval: INTERVAL, devices: DEVICES });
-    expect(steady.unpolled, 'devices nobody polled in two intervals').toEqual([]);
+    expect(steady.unpolled, 'devices nobody polled in steady state').toEqual([]);
     expect(steady.doublePolled, 'devices polled by two replicas in steady state').toEqual([]);
 
     // 2. An alert fires on a device the leader polls: exactly one notification, from the leader.
@@ -181,6 +232,7 @@ describe.skipIf(missing)(`three replica processes${missing ? ` (skipped: ${missi
     expect(about(hot1)[0]?.replica).toBe(leader);
 
     // 3. kill -9 the leader: its devices are polled again within 30 s by the others.
+    await snapshot();
     const victim = leaders()[0] as string;
     expect(victim, 'the leader did not change while nothing happened').toBe(leader);
     const victimDevices = new Set(
@@ -205,7 +257,11 @@ describe.skipIf(missing)(`three replica processes${missing ? ` (skipped: ${missi
       20_000,
     );
     const afterKill = Date.now();
-    await sleep(INTERVAL + 1000);
+    await until(
+      'every device to be polled after the takeover',
+      () => allPolledSince(afterKill),
+      INTERVAL * 6,
+    );
     const post = analyse(polls, { from: afterKill, to: Date.now(), interval: INTERVAL, devices: DEVICES });
     expect(post.unpolled, 'devices unpolled after the takeover').toEqual([]);
     // An alert fires after the kill (on a device of the dead replica): one notification, from the
@@ -223,20 +279,28 @@ describe.skipIf(missing)(`three replica processes${missing ? ` (skipped: ${missi
     expect(about(hot2)[0]?.replica).not.toBe(victim);
     expect(about(hot1), 'notifications of the alert firing across the kill').toHaveLength(1);
 
-    // 4. Database down: every replica stops polling (after polls in flight and a small grace).
+    // 4. Database down: every replica lets go of its devices (its session is lost) and, from
+    // the status that says so, polls nothing — watched for one interval of its own clock.
     await db.stopServer();
     const downAt = Date.now();
-    const grace = 1500;
-    await sleep(INTERVAL + grace);
-    const during = polls.filter((p) => p.at > downAt + grace);
-    expect(during, 'polls while the database was down').toEqual([]);
+    await until(
+      'every replica to let go of its devices',
+      () => alive().every((n) => status.get(n)?.owned === 0),
+      30_000,
+    );
+    const letGo = new Map(alive().map((n) => [n, status.get(n)?.now ?? downAt]));
+    await sleep(INTERVAL);
+    await snapshot();
+    const during = polls.filter((p) => p.at > (letGo.get(p.replica) ?? Number.POSITIVE_INFINITY));
+    expect(during, 'polls after a replica let go of its devices, the database down').toEqual([]);
     // 5. Database back: polling resumes, the buckets shared again.
     await db.startServer();
     const upAt = Date.now();
     const resumeMs = await until('the buckets to be shared fairly again', fair, 30_000);
-    await sleep(INTERVAL + 1000);
+    const sharedAgain = Date.now();
+    await until('every device to be polled again', () => allPolledSince(sharedAgain), INTERVAL * 6);
     const resumed = analyse(polls, {
-      from: Date.now() - INTERVAL - 500,
+      from: sharedAgain,
       to: Date.now(),
       interval: INTERVAL,
       devices: DEVICES,

@@ -1,6 +1,8 @@
 // One poller replica, run as a child process by the multi-process test. It builds a monitor from
 // the compiled packages (cluster, and postgres storage when STORAGE=1) with a tiny driver, and
-// tells the parent over IPC about every poll (device, replica, time) and its cluster status.
+// tells the parent over IPC about every poll (device, replica, time) and its cluster status —
+// every 200 ms, and at once when asked ({t: 'report', seq}: the answer carries seq, so the parent
+// knows the status is as of after its question, without trusting how recent a message is).
 // It runs the real alerts plugin with one rule and a webhook to the parent's HTTP receiver. On
 // {t: 'hot', device} every replica marks the device hot; whichever replica polls it then reports a
 // temperature over the rule's threshold, so the alert fires on the owner and the leader notifies.
@@ -106,7 +108,7 @@ const ownership = monitor.resolve(tokens.Ownership);
 const leadership = monitor.resolve(tokens.Leadership);
 const clusterView = monitor.resolve(clusterStatus);
 
-const report = () => {
+const report = (seq) => {
   const polls = pending;
   pending = [];
   const owned = devices.filter((d) => ownership.owns(d.id)).length;
@@ -118,11 +120,14 @@ const report = () => {
     owned,
     leader: leadership.isLeader(),
     sinkErrors,
+    seq,
+    now: Date.now(),
   });
 };
-const timer = setInterval(report, 200);
+const timer = setInterval(() => report(undefined), 200);
 
 process.on('message', async (msg) => {
+  if (msg?.t === 'report') report(msg.seq);
   if (msg?.t === 'hot') hot.add(msg.device);
   if (msg?.t === 'stop') {
     clearInterval(timer);
