@@ -10,7 +10,7 @@ import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { openPg } from '../src/db/pg.js';
 import type { Db } from '../src/db/types.js';
-import { postgres, postgresStore } from '../src/index.js';
+import { checkDatabase, postgres, postgresStore } from '../src/index.js';
 import { createInventoryStore } from '../src/inventory/stores.js';
 import { createDbMetrics, createReplicaMetrics } from '../src/metrics.js';
 import { optionsSchema } from '../src/options.js';
@@ -100,7 +100,12 @@ describe.skipIf(missing)(`read replica on a PostgreSQL 15 standby${missing ? ` (
     await storage.write(batch);
     await caughtUp(replica.probe);
     const before = await registry.getSingleMetricAsString('ispmonitor_db_reads_total');
-    const [series] = await storage.range({ name: 'device_cpu_load_ratio', from: t, to: t + 5 * MIN });
+    const [series] = await storage.range({
+      name: 'device_cpu_load_ratio',
+      from: t,
+      to: t + 5 * MIN,
+      step: MIN,
+    });
     expect(series?.points.map(([ts]) => ts)).toEqual(batch.map((s) => s.ts));
     const after = await registry.getSingleMetricAsString('ispmonitor_db_reads_total');
     const replicaReads = (s: string) => Number(/target="replica"} (\d+)/.exec(s)?.[1]);
@@ -112,6 +117,10 @@ describe.skipIf(missing)(`read replica on a PostgreSQL 15 standby${missing ? ` (
     expect(scrape).toMatch(/ispmonitor_db_replica_serving 1\b/);
     expect(await storage.storageStats()).toMatchObject({ replica: { state: 'serving', lagSeconds: 0 } });
     expect((await storage.health()).details).toMatchObject({ replica: { state: 'serving' } });
+    expect(await checkDatabase({ url, readUrl: standby.url('ispm') })).toMatchObject({
+      ok: true,
+      replica: { state: 'serving', lagSeconds: expect.any(Number) },
+    });
   });
 
   it('reads a device just stored from the primary until the standby has replayed it', async () => {
@@ -146,10 +155,22 @@ describe.skipIf(missing)(`read replica on a PostgreSQL 15 standby${missing ? ` (
     expect(await inRecovery(storage.reads)).toBe(false);
     await replica.probe.check();
     expect(replica.status.state).toBe('unreachable');
-    expect(await storage.range({ name: 'device_cpu_load_ratio', from: 0, to: clock.now() })).toHaveLength(1);
+    expect(
+      await storage.range({
+        name: 'device_cpu_load_ratio',
+        from: clock.now() - 60 * MIN,
+        to: clock.now(),
+        step: MIN,
+      }),
+    ).toHaveLength(1);
     expect(warnings()).toHaveLength(1);
     expect(warnings()[0]?.msg).toMatch(/unreachable: reads go to the primary/);
     expect(await registry.metrics()).toMatch(/ispmonitor_db_replica_serving 0\b/);
+    // `ispmonitor healthcheck db` / offline diagnostics: the primary is fine, the replica is reported.
+    expect(await checkDatabase({ url, readUrl: standby.url('ispm') })).toMatchObject({
+      ok: true,
+      replica: { state: 'unreachable' },
+    });
 
     await standby.startServer();
     await caughtUp(replica.probe);
