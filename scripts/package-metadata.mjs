@@ -1,8 +1,11 @@
 #!/usr/bin/env node
 /**
  * Rewrites ONLY the publishing metadata of every workspace package.json (description, keywords,
- * licence, repository, homepage, bugs, author, files, engines, publishConfig, peer dependency on
- * core, sideEffects, and the prepack/postpack LICENSE copy). Dependencies, devDependencies and the
+ * licence, author, files, engines, publishConfig, peer dependency on core, and the prepack/postpack
+ * LICENSE copy).
+ *
+ * No repository, homepage or bugs fields: this checkout has no public remote yet, and a placeholder
+ * address (it was `example.invalid`) sends users nowhere. Add `REPO` here once there is one. Dependencies, devDependencies and the
  * other scripts belong to the engineers who own each package and are left exactly as they are.
  *
  * Read-modify-write per file, so it is safe to run while others edit those files (run it under
@@ -16,8 +19,8 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
-// The one place the public repository address lives; no remote is configured in this checkout yet.
-const REPO = 'https://example.invalid/ispmonitor';
+// The one place the public repository address would live; none until the project has a public remote.
+const REPO = undefined;
 // Plugins accept the core of their own release line (all @ispmonitor/* share one version).
 const coreVersion = JSON.parse(await readFile(join(root, 'packages/core/package.json'), 'utf8')).version;
 const CORE_RANGE = `^${coreVersion}`;
@@ -26,7 +29,12 @@ const BASE_KEYWORDS = ['ispmonitor', 'isp', 'network-monitoring', 'monitoring'];
 /** Per package: extra keywords, whether it is a plugin (peer on core), and what it publishes. */
 const packages = {
   'packages/core': { keywords: ['snmp', 'mikrotik', 'routeros', 'plugin-host', 'scheduler', 'prometheus'] },
-  'packages/plugin-snmp': { peer: true, keywords: ['ispmonitor-plugin', 'snmp', 'snmpv3', 'snmp-traps'] },
+  // types/: the declarations of net-snmp (which ships none), referenced by dist/index.d.ts.
+  'packages/plugin-snmp': {
+    peer: true,
+    keywords: ['ispmonitor-plugin', 'snmp', 'snmpv3', 'snmp-traps'],
+    files: ['types'],
+  },
   'packages/plugin-mikrotik': {
     peer: true,
     keywords: ['ispmonitor-plugin', 'mikrotik', 'routeros', 'routeros-api', 'pppoe', 'dhcp', 'wireless'],
@@ -43,12 +51,31 @@ const packages = {
     peer: true,
     keywords: ['ispmonitor-plugin', 'postgresql', 'advisory-locks', 'high-availability', 'scale-out'],
   },
+  'packages/plugin-remote-write': {
+    peer: true,
+    keywords: ['ispmonitor-plugin', 'prometheus', 'remote-write', 'victoriametrics', 'mimir', 'time-series'],
+  },
   'packages/simulator': {
     peer: true,
     keywords: ['snmp', 'snmp-agent', 'snmpsim', 'mikrotik', 'routeros', 'simulator', 'testing'],
+    // bin/ holds the committed `ispmonitor-sim` launcher (see the server's entry).
+    files: ['bin'],
   },
-  // Private, never published, but packed by test/packaging: it is what a plugin author copies.
-  'examples/plugin-template': { peer: true, private: true, keywords: ['ispmonitor-plugin'] },
+  // The ready server, installed as an app: `npm install @ispmonitor/server && npx ispmonitor demo`.
+  // Its built web UI ships in ui/dist; bin/ispmonitor.js is a committed launcher because npm links
+  // a workspace's bin at install time only if the file exists then, and dist/ is built afterwards.
+  'examples/server': {
+    keywords: ['nms', 'snmp', 'mikrotik', 'prometheus', 'rest-api', 'web-ui', 'cli'],
+    files: ['bin', 'ui/dist'],
+  },
+  // Private, never published, but packed by test/packaging: it is what a plugin author copies. It
+  // must work copied out alone, so it carries its own LICENSE and no script reaching into the repo.
+  'examples/plugin-template': {
+    peer: true,
+    private: true,
+    standalone: true,
+    keywords: ['ispmonitor-plugin'],
+  },
 };
 
 /** What goes into the tarball: built code and the three documents, never tests or build state. */
@@ -84,20 +111,36 @@ async function update(dir, spec, check) {
   pkg = place(pkg, 'keywords', [...new Set([...BASE_KEYWORDS, ...spec.keywords])], 'description');
   pkg = place(pkg, 'license', 'Apache-2.0', 'keywords');
   pkg = place(pkg, 'author', 'ISP Monitor contributors', 'license');
-  pkg = place(pkg, 'homepage', `${REPO}/tree/main/${dir}#readme`, 'author');
-  pkg = place(pkg, 'bugs', { url: `${REPO}/issues` }, 'homepage');
-  pkg = place(pkg, 'repository', { type: 'git', url: `git+${REPO}.git`, directory: dir }, 'bugs');
+  if (REPO && !spec.standalone) {
+    pkg = place(pkg, 'homepage', `${REPO}/tree/main/${dir}#readme`, 'author');
+    pkg = place(pkg, 'bugs', { url: `${REPO}/issues` }, 'homepage');
+    pkg = place(pkg, 'repository', { type: 'git', url: `git+${REPO}.git`, directory: dir }, 'bugs');
+  } else {
+    delete pkg.homepage;
+    delete pkg.bugs;
+    delete pkg.repository;
+  }
   pkg = place(pkg, 'engines', { node: '>=20.19' }, 'type');
-  pkg = place(pkg, 'files', FILES, 'types');
-  if (!spec.private) pkg = place(pkg, 'publishConfig', { access: 'public' }, 'files');
+  pkg = place(pkg, 'files', [...FILES.slice(0, 1), ...(spec.files ?? []), ...FILES.slice(1)], 'types');
+  if (spec.private) pkg.private = true;
+  else {
+    delete pkg.private;
+    pkg = place(pkg, 'publishConfig', { access: 'public' }, 'files');
+  }
   if (spec.peer) pkg.peerDependencies = { ...pkg.peerDependencies, '@ispmonitor/core': CORE_RANGE };
   // LICENSE lives once at the root; npm only packs files inside the package folder, so it is copied
   // in just before packing and removed right after (works for `npm pack` and `npm publish`).
-  pkg.scripts = {
-    ...pkg.scripts,
-    prepack: 'node ../../scripts/license-copy.mjs add',
-    postpack: 'node ../../scripts/license-copy.mjs remove',
-  };
+  // The standalone template keeps its own LICENSE file and builds itself before packing instead.
+  if (spec.standalone) {
+    const { postpack: _, ...scripts } = pkg.scripts ?? {};
+    pkg.scripts = { ...scripts, prepack: 'tsc -p tsconfig.json' };
+  } else {
+    pkg.scripts = {
+      ...pkg.scripts,
+      prepack: 'node ../../scripts/license-copy.mjs add',
+      postpack: 'node ../../scripts/license-copy.mjs remove',
+    };
+  }
   const after = `${JSON.stringify(pkg, null, 2)}\n`;
   if (after === before) return false;
   if (check) console.log(`${dir}/package.json: metadata out of date`);

@@ -7,6 +7,7 @@ import { createConsumer } from './support/consumer.js';
 import { undeclaredImports } from './support/imports.js';
 import {
   ensureBuilt,
+  extraShipped,
   needsCorePeer,
   type Packed,
   packWorkspaces,
@@ -92,11 +93,20 @@ describe.each(workDirs)('tarball of %s', (dir) => {
         /(^|\/)tsconfig[^/]*\.json$/.test(f),
     );
     expect(devOnly).toEqual([]);
-    // Only dist, the three documents and package.json: anything else is an accident.
+    // Only dist, the three documents, package.json and the package's own extras: anything else is an accident.
+    const extras = extraShipped[dir] ?? [];
     const others = p.files.filter(
-      (f) => !f.startsWith('dist/') && !['package.json', 'README.md', 'CHANGELOG.md', 'LICENSE'].includes(f),
+      (f) =>
+        !f.startsWith('dist/') &&
+        !extras.some((e) => f.startsWith(e)) &&
+        !['package.json', 'README.md', 'CHANGELOG.md', 'LICENSE'].includes(f),
     );
     expect(others).toEqual([]);
+    for (const e of extras)
+      expect(
+        p.files.some((f) => f.startsWith(e)),
+        `${dir} ships ${e}`,
+      ).toBe(true);
   });
 
   it('installs with complete metadata', async () => {
@@ -105,7 +115,9 @@ describe.each(workDirs)('tarball of %s', (dir) => {
     expect(pkg.description).toMatch(/\w{3,}/);
     expect(pkg.keywords).toEqual(expect.arrayContaining(['ispmonitor']));
     expect(pkg.license).toBe('Apache-2.0');
-    expect(pkg.repository).toMatchObject({ type: 'git', directory: dir });
+    // No placeholder addresses: no repository fields until the project has a public remote.
+    expect(JSON.stringify(pkg)).not.toContain('example.invalid');
+    for (const key of ['repository', 'homepage', 'bugs']) expect(pkg[key], key).toBeUndefined();
     expect(pkg.engines).toEqual({ node: '>=20.19' });
     expect(pkg.type).toBe('module');
     expect(pkg.exports['.']).toEqual({ types: './dist/index.d.ts', import: './dist/index.js' });

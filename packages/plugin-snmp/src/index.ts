@@ -1,6 +1,8 @@
 /**
  * `@ispmonitor/plugin-snmp`: the SNMP v1/v2c/v3 driver, trap receiver and discovery.
  */
+// Ships the declarations of net-snmp, which some public types name (see types/net-snmp.d.ts).
+/// <reference path="../types/net-snmp.d.ts" preserve="true" />
 
 export type { Responder } from './discover.js';
 export { type DiscoverOptions, type DiscoverResult, type DiscoveryProgress, discover } from './discover.js';

@@ -1,6 +1,8 @@
 /**
  * The part of net-snmp 3.29 this package uses. net-snmp ships no types; these are written from its
- * README and source and kept internal (nothing here is re-exported).
+ * README and source. They ship in the package (dist/index.d.ts references this file) because some
+ * public types name net-snmp's (a varbind, a session): without them a user's `tsc` with
+ * `skipLibCheck: false` fails with TS7016.
  */
 declare module 'net-snmp' {
   import type { RemoteInfo } from 'node:dgram';

@@ -18,13 +18,24 @@ export const publishable = [
   'packages/plugin-cluster',
   'packages/plugin-remote-write',
   'packages/simulator',
+  'examples/server',
 ] as const;
 
 /** The private example a plugin author copies: packed too, so its published shape is proven. */
 export const pluginTemplate = 'examples/plugin-template';
 
-/** Plugins and the simulator: everything that must take `@ispmonitor/core` as a peer. */
-export const needsCorePeer = publishable.filter((p) => p !== 'packages/core');
+/** Plugins and the simulator: everything that must take `@ispmonitor/core` as a peer (the server depends on it). */
+export const needsCorePeer = publishable.filter((p) => p !== 'packages/core' && p !== 'examples/server');
+
+/** Files a package ships besides dist/ and the three documents, by folder prefix. */
+export const extraShipped: Record<string, string[]> = {
+  // The declarations of net-snmp, referenced by dist/index.d.ts (net-snmp ships none).
+  'packages/plugin-snmp': ['types/'],
+  // Committed launchers of the bin entries (linked by npm before dist/ exists).
+  'packages/simulator': ['bin/'],
+  // The launcher and the built web UI (npm packs any README.md, so the UI folder's comes along).
+  'examples/server': ['bin/', 'ui/dist/', 'ui/README.md'],
+};
 
 /** Result of a finished child process. */
 export interface RunResult {
@@ -71,6 +82,16 @@ export function run(
  */
 export async function ensureBuilt(dirs: readonly string[]): Promise<void> {
   await execFileP('npx', ['tsc', '-b', ...dirs], { cwd: repoRoot, maxBuffer: 16 * 1024 * 1024 });
+  // The server's package ships the built web UI.
+  if (dirs.includes('examples/server'))
+    await execFileP(
+      'npx',
+      ['vite', 'build', '--config', 'examples/server/ui/vite.config.ts', '--logLevel', 'warn'],
+      {
+        cwd: repoRoot,
+        maxBuffer: 16 * 1024 * 1024,
+      },
+    );
 }
 
 /** One packed tarball, as `npm pack --json` describes it. */

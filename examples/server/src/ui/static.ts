@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { HttpError } from '../http/errors.js';
 
-/** The web UI's build output, next to the compiled server (`examples/server/ui/dist`). */
+/** The web UI's build output, next to the compiled server (`ui/dist` in the package). */
 export const DEFAULT_UI_DIR = fileURLToPath(new URL('../../ui/dist/', import.meta.url));
 
 const TYPES: Record<string, string> = {
@@ -39,7 +39,7 @@ export async function uiRoutes(app: FastifyInstance): Promise<void> {
   const built = existsSync(resolve(root, 'index.html'));
   if (!built)
     app.monitor.logger.warn(
-      `web UI not built (${root}/index.html missing): run npx vite build --config examples/server/ui/vite.config.ts`,
+      `web UI not found (${root}/index.html missing): set server.ui.dir to a built UI, or build it (npm run build in a source checkout)`,
     );
 
   const handler = async (req: { url: string }, reply: import('fastify').FastifyReply) => {
@@ -55,7 +55,7 @@ export async function uiRoutes(app: FastifyInstance): Promise<void> {
       return reply
         .type('text/plain; charset=utf-8')
         .send(
-          'ISP Monitor: the web UI is not built.\nBuild it with: npx vite build --config examples/server/ui/vite.config.ts\nThe API is at /api/v1/ (see /api/openapi.json).\n',
+          'ISP Monitor: the web UI is not built (npm run build in a source checkout; the published package includes it).\nThe API is at /api/v1/ (see /api/openapi.json).\n',
         );
     }
     const file = resolve(root, `.${path}`);
