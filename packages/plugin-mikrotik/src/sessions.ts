@@ -3,6 +3,12 @@
  * and reports the difference through a callback the plugin turns into `pppoe:session` events.
  */
 import type { PppoeSessionFact } from '@ispmonitor/core';
+import type { Row } from './api/connection.js';
+import { sessionKey } from './sessions/keys.js';
+import { type ReadPpp, type SessionDiff, SessionTable } from './sessions/table.js';
+
+export type { ParsedPpp } from './sessions/rows.js';
+export type { ReadPpp, SessionDiff } from './sessions/table.js';
 
 /** A PPPoE session with the router's id of it (`PppoeSessionFact.id`). */
 export type PppoeSession = PppoeSessionFact;
@@ -15,55 +21,30 @@ export interface SessionChange {
   ts: number;
 }
 
-const SEP = '\u0000';
-
-/** One session as one string: the baseline of a BRAS with thousands of sessions stays small. */
-function pack(s: PppoeSession): string {
-  // A joined (flat) string, not a concatenation: a concatenated key keeps pointers to its parts,
-  // which can keep each poll's decoded reply alive (heap per router 531 KB → 233 KB in
-  // bench/mikrotik.mjs, and less CPU).
-  return [s.id ?? '', s.user, s.callerId ?? '', s.address ?? '', s.service ?? ''].join(SEP);
-}
-
-function unpack(text: string): PppoeSession {
-  const [id, user, callerId, address, service] = text.split(SEP) as string[];
-  const s: PppoeSession = { user: user ?? '' };
-  if (id) s.id = id;
-  if (callerId) s.callerId = callerId;
-  if (address) s.address = address;
-  if (service) s.service = service;
-  return s;
-}
-
-/** Keeps the last set of sessions of one router and diffs each new one against it. */
+/**
+ * Keeps the last set of sessions of one router and diffs each new one against it. The first
+ * poll only sets the baseline (no change reported), so a restart does not flood listeners. A
+ * session is the same session while its `.id`, user, caller-id, address and service are.
+ */
 export class SessionTracker {
-  #last: Set<string> | undefined;
+  readonly #table = new SessionTable();
 
   /**
-   * Records `current` and returns what appeared and vanished since the previous call. The first
-   * call only sets the baseline (no change reported), so a restart does not flood listeners.
-   * A session is the same session while its `.id`, user, caller-id, address and service are.
+   * Parses one poll's `/ppp/active` rows (with `/interface` rows for the session bytes) and
+   * diffs the sessions against the previous poll's. Rows unchanged since the previous poll are
+   * not parsed again.
    */
-  update(
-    current: readonly PppoeSession[],
-  ): { appeared: PppoeSession[]; vanished: PppoeSession[] } | undefined {
-    const next = new Set<string>();
-    const last = this.#last;
-    const appeared: PppoeSession[] = [];
-    for (const s of current) {
-      const key = pack(s);
-      next.add(key);
-      if (last && !last.has(key)) appeared.push(s);
-    }
-    this.#last = next;
-    if (!last) return undefined;
-    const vanished: PppoeSession[] = [];
-    for (const key of last) if (!next.has(key)) vanished.push(unpack(key));
-    return { appeared, vanished };
+  read(rows: readonly Row[], interfaces?: readonly Row[]): ReadPpp {
+    return this.#table.read(rows, interfaces);
   }
 
-  /** Forgets the baseline (the next update sets a new one). */
+  /** Records `current` (sessions parsed elsewhere) and returns what appeared and vanished. */
+  update(current: readonly PppoeSession[]): SessionDiff | undefined {
+    return this.#table.update(current, current.map(sessionKey));
+  }
+
+  /** Forgets the baseline (the next poll sets a new one). */
   reset(): void {
-    this.#last = undefined;
+    this.#table.reset();
   }
 }
