@@ -22,7 +22,9 @@ describe('driven by core’s FakeClock', () => {
       // 5 s of simulated latency: no reply until the fake clock passes it, then the reply is sent.
       const s = new Client(slow!.host, slow!.port, 'public', { timeout: 3_000 });
       const pending = s.get(['1.3.6.1.2.1.1.5.0']);
-      await new Promise((r) => setTimeout(r, 100));
+      // The request reaches the fleet and waits for the fake clock: wait for that state, not a sleep.
+      for (let i = 0; i < 250 && fleet.stats().pendingReplies === 0; i++)
+        await new Promise((r) => setTimeout(r, 10));
       expect(fleet.stats().pendingReplies).toBe(1);
       await clock.advance(5_000);
       expect(String((await pending)[0]!.value)).toBe(slow!.id);

@@ -180,8 +180,17 @@ describe('real time, end to end', () => {
       return performance.now() - t;
     };
     try {
-      expect(await time(1)).toBeGreaterThanOrEqual(145);
-      expect(await time(0)).toBeLessThan(145);
+      // The delay is a floor (a loaded machine only adds to it); the device without one is shown
+      // to be faster by the order of the answers to two requests sent together, not by a bound.
+      const answered: number[] = [];
+      const timed = async (i: number) => {
+        const ms = await time(i);
+        answered.push(i);
+        return ms;
+      };
+      const [slow] = await Promise.all([timed(1), timed(0)]);
+      expect(slow).toBeGreaterThanOrEqual(145);
+      expect(answered).toEqual([0, 1]);
     } finally {
       await agent.close();
     }

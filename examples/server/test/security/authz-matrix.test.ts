@@ -125,7 +125,8 @@ describe('authorisation matrix over every registered route (issue 21)', () => {
       for (const caller of callers) {
         const want = expected(caller, r);
         if (want === 'allowed' && STREAMING.has(k)) continue;
-        const t0 = Date.now();
+        // No time bound per cell: a route that hangs fails the test by its timeout, and how fast
+        // routes answer is the benchmarks' business, not a wall-clock assertion here.
         const res = await s.app.inject({
           method: r.method as 'GET',
           url,
@@ -133,7 +134,6 @@ describe('authorisation matrix over every registered route (issue 21)', () => {
           ...(r.method === 'GET' || r.method === 'HEAD' || r.method === 'DELETE' ? {} : { payload: {} }),
         });
         cells++;
-        if (Date.now() - t0 > 2000) wrong.push(`${caller} ${k} took ${Date.now() - t0} ms`);
         const forbidden = res.statusCode === 403 && (r.method === 'HEAD' || /ISPM_FORBIDDEN/.test(res.body));
         const got = res.statusCode === 401 ? 'denied-401' : forbidden ? 'denied-403' : 'allowed';
         if (got !== want || res.statusCode === 500)
