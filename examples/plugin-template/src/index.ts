@@ -6,7 +6,7 @@ import { reachabilityDriver } from './reachability-driver.js';
 
 export { chatNotifier, chatText } from './chat-notifier.js';
 export { ndjsonSink } from './ndjson-sink.js';
-export { reachabilityDriver, tcpSettingsSchema } from './reachability-driver.js';
+export { reachabilityDriver, type TcpSettings, tcpSettingsSchema } from './reachability-driver.js';
 
 /** Options of the plugin. */
 export const reachabilityOptionsSchema = z

@@ -1,5 +1,5 @@
 import { connect } from 'node:net';
-import { catalog, type Driver, type PollResult } from '@ispmonitor/core';
+import { catalog, defineDriver, type PollResult } from '@ispmonitor/core';
 import { z } from 'zod';
 
 /** Settings under `device.tcp`. */
@@ -9,6 +9,9 @@ export const tcpSettingsSchema = z
     ports: z.array(z.number().int().min(1).max(65535)).min(1).default([22]),
   })
   .strict();
+
+/** The parsed settings a poll receives. */
+export type TcpSettings = z.output<typeof tcpSettingsSchema>;
 
 /** Connects to one port; resolves with the connect time in ms, rejects with the socket error. */
 function connectOnce(host: string, port: number, signal: AbortSignal): Promise<number> {
@@ -31,15 +34,18 @@ function connectOnce(host: string, port: number, signal: AbortSignal): Promise<n
 /**
  * A driver that checks a device answers on TCP and measures how long the handshake takes. It
  * never throws: a refused or silent port is a result with `error`.
+ *
+ * `settings` is `device.tcp` as parsed by `tcpSettingsSchema` — core did it once, when the device
+ * was added, and refused the device then if the settings were invalid — so `poll` reads
+ * `settings.ports` typed, with the default filled in.
  */
-export function reachabilityDriver(): Driver {
-  return {
+export function reachabilityDriver() {
+  return defineDriver({
     kind: 'tcp',
-    settingsSchema: tcpSettingsSchema,
-    async poll(device, { signal }): Promise<PollResult> {
-      const { ports } = tcpSettingsSchema.parse(device.tcp ?? {});
+    settings: tcpSettingsSchema,
+    async poll(device, settings, { signal }): Promise<PollResult> {
       const errors: string[] = [];
-      for (const port of ports) {
+      for (const port of settings.ports) {
         try {
           const ms = await connectOnce(device.host, port, signal);
           return {
@@ -63,5 +69,5 @@ export function reachabilityDriver(): Driver {
         error: { code: 'TCP_UNREACHABLE', message: `no port answered (${errors.join(', ')})` },
       };
     },
-  };
+  });
 }

@@ -1,4 +1,5 @@
-import type { Duration } from './types.js';
+/** A duration: milliseconds as a number, or a string like `500ms`, `60s`, `5m`, `1h`, `1d`. */
+export type Duration = number | string;
 
 const UNITS: Record<string, number> = {
   ms: 1,

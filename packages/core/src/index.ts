@@ -8,14 +8,7 @@
 // tsyringe needs the Reflect metadata API before it loads: the one import side effect of core.
 import 'reflect-metadata';
 
-export {
-  Bus,
-  type EventName,
-  type Listener,
-  type ListenerErrorHandler,
-  type MonitorEvents,
-  type TrapEvent,
-} from './bus.js';
+export { Bus, type ListenerErrorHandler, type MonitorEvents } from './bus.js';
 export { sleep, systemClock } from './clock.js';
 export { type LoadConfigOptions, type LoadedConfig, loadConfig } from './config/load.js';
 export { configSchema, type MonitorConfig } from './config/schema.js';
@@ -28,6 +21,7 @@ export {
 } from './devices/address-policy.js';
 export { memoryInventory } from './devices/registry.js';
 export { deviceSchema, formatIssues, validateDevice } from './devices/validate.js';
+export { type DriverDefinition, defineDriver, type SettingsOf } from './driver.js';
 export { formatDuration, parseDuration } from './duration.js';
 export {
   type CodesOf,
@@ -50,7 +44,7 @@ export { catalog, catalogNames, counterNames, type MetricDef } from './metrics/c
 export { type CounterDeltaOptions, counterDelta, counterRate } from './metrics/counters.js';
 export { createMonitor, type Monitor } from './monitor.js';
 export { definePlugin, type FactoryArgs, type PluginDefinition } from './plugin.js';
-export { createToken, type Token, tokens } from './tokens.js';
+export { createToken, tokens } from './tokens.js';
 export type * from './types.js';
 export { CORE_VERSION } from './version.js';
 export { durationMs, durationMsOr } from './zod-helpers.js';

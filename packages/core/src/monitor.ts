@@ -1,10 +1,11 @@
 import { setMaxListeners } from 'node:events';
 import type { Registry } from 'prom-client';
-import { Bus } from './bus.js';
+import { MonitorBus } from './bus.js';
 import { systemClock } from './clock.js';
 import { addressPolicy } from './devices/address-policy.js';
 import { Devices, memoryInventory } from './devices/registry.js';
 import { formatIssues, validateDevice } from './devices/validate.js';
+import { driverProblem, settingsSchemaOf } from './driver.js';
 import { parseDuration } from './duration.js';
 import { describeError, ErrorCodes, monitorError } from './errors.js';
 import { HealthRegistry } from './health.js';
@@ -18,8 +19,9 @@ import { SelfMetrics } from './metrics/self.js';
 import { PollPipeline } from './poll-pipeline.js';
 import { runPoll } from './scheduler/run-poll.js';
 import { Scheduler } from './scheduler/scheduler.js';
-import { type Token, tokens } from './tokens.js';
+import { tokens } from './tokens.js';
 import type {
+  Bus,
   Clock,
   Device,
   DeviceOwnership,
@@ -31,6 +33,7 @@ import type {
   PluginContext,
   PollResult,
   ResolveContext,
+  Token,
 } from './types.js';
 import { WorkerPool } from './workers/pool.js';
 
@@ -62,7 +65,10 @@ export interface Monitor extends ResolveContext {
   pollOnce(device: Device): Promise<PollResult>;
   /** Runs plugins' start hooks, loads stored devices, begins polling. */
   start(): Promise<void>;
-  /** Stops scheduling, finishes polls in flight, flushes sinks, closes plugins. Safe to call twice; never throws. */
+  /**
+   * Stops scheduling, finishes polls in flight, flushes and closes sinks, runs plugins' stop
+   * hooks (where each plugin closes its drivers). Safe to call twice; never throws.
+   */
   stop(): Promise<void>;
 }
 
@@ -107,7 +113,7 @@ export async function createMonitor(options: MonitorOptions = {}): Promise<Monit
   const metrics = new SelfMetrics(() =>
     devices ? devices.counts() : { unknown: 0, online: 0, unreachable: 0, offline: 0 },
   );
-  const bus = new Bus((event, err) => {
+  const bus = new MonitorBus((event, err) => {
     metrics.listenerErrors.inc({ event });
     logger.error('event listener failed', { event, error: describeError(err) });
   });
@@ -181,9 +187,10 @@ export async function createMonitor(options: MonitorOptions = {}): Promise<Monit
   const learn = (device: Device) => {
     for (const s of secretValues(device)) redactor.add(s);
     const driver = drivers.get(device.driver);
+    const schema = driver && settingsSchemaOf(driver);
     const settings = driver && (device as unknown as Record<string, unknown>)[driver.kind];
-    if (driver?.settingsSchema && settings !== undefined) {
-      for (const s of schemaSecretValues(driver.settingsSchema, settings)) redactor.add(s);
+    if (schema && settings !== undefined) {
+      for (const s of schemaSecretValues(schema, settings)) redactor.add(s);
     }
   };
   const learnSecrets = ({ device }: { device: Device }) => learn(device);
@@ -218,6 +225,8 @@ export async function createMonitor(options: MonitorOptions = {}): Promise<Monit
   }
 
   for (const driver of container.resolveAll(tokens.Driver)) {
+    const problem = driverProblem(driver);
+    if (problem) throw monitorError(ErrorCodes.PLUGIN_INVALID, problem);
     if (drivers.has(driver.kind)) {
       throw monitorError(ErrorCodes.DRIVER_DUPLICATE, `two drivers are registered for kind "${driver.kind}"`);
     }
@@ -336,14 +345,13 @@ export async function createMonitor(options: MonitorOptions = {}): Promise<Monit
             logger.error('plugin stop hook failed', { plugin, error: describeError(err) });
           }
         }
-        for (const closable of [...drivers.values(), ...container.resolveAll(tokens.Notifier)]) {
+        // Drivers are closed by the plugins that provide them (in their stop hooks above), never
+        // here. Notifiers still are, until the alerts plugin closes its own.
+        for (const notifier of container.resolveAll(tokens.Notifier)) {
           try {
-            await closable.close?.();
+            await notifier.close?.();
           } catch (err) {
-            logger.error('close failed', {
-              name: 'kind' in closable ? closable.kind : closable.name,
-              error: describeError(err),
-            });
+            logger.error('close failed', { name: notifier.name, error: describeError(err) });
           }
         }
         state = 'stopped';

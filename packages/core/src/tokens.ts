@@ -1,6 +1,6 @@
 import type { Registry } from 'prom-client';
-import type { Bus } from './bus.js';
 import type {
+  Bus,
   Clock,
   DeviceOwnership,
   DeviceRegistry,
@@ -12,10 +12,8 @@ import type {
   SampleQuery,
   Sink,
   StateStore,
+  Token,
 } from './types.js';
-
-/** An injection token: a unique symbol that remembers the type it stands for. */
-export type Token<T> = symbol & { readonly __type?: T };
 
 /** Makes a token. Third-party plugins make their own tokens the same way. */
 export function createToken<T>(name: string): Token<T> {
@@ -40,7 +38,10 @@ export const tokens = {
   Driver: createToken<Driver>('ispmonitor.Driver'),
   /** Sinks: read with `resolveAll`. */
   Sink: createToken<Sink>('ispmonitor.Sink'),
-  /** Notifiers: read with `resolveAll`. */
+  /**
+   * Notifiers: read with `resolveAll`.
+   * @deprecated The alerts plugin owns notifiers: use `NotifierToken` from `@ispmonitor/plugin-alerts` (the same token).
+   */
   Notifier: createToken<Notifier>('ispmonitor.Notifier'),
   /** Durable key/value state, provided by a storage plugin. */
   StateStore: createToken<StateStore>('ispmonitor.StateStore'),

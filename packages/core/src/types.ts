@@ -283,10 +283,10 @@ export interface PollResult {
  * The plugin that provides a driver owns it: it closes the driver in its `onStop` hook. Core
  * closes only the copies it builds itself in worker threads (see `worker`).
  */
-export interface Driver<S = unknown> {
+export interface Driver<S = UnparsedSettings> {
   /** The value of `device.driver` this driver serves, and the key of its settings on a device. */
   readonly kind: string;
-  /** Schema of `device[kind]`. Without one, the settings reach `poll` as given (or undefined). */
+  /** Schema of `device[kind]`. Without one, `poll` gets `device[kind]` as given (`UnparsedSettings`). */
   readonly settings?: ZodType<S>;
   /** @deprecated Use `settings` (read when `settings` is absent). */
   readonly settingsSchema?: ZodType;
@@ -305,6 +305,13 @@ export interface Driver<S = unknown> {
    */
   worker?: DriverWorkerEntry;
 }
+
+/**
+ * The settings a driver without a schema receives: `device[kind]` as given — an object, or
+ * undefined. (Typed so that a `poll(device, ctx)` written for the old contract fails to compile
+ * instead of receiving the settings as its context.)
+ */
+export type UnparsedSettings = Record<string, unknown> | undefined;
 
 /**
  * How a worker thread builds a driver: it imports `module` (a `file:` URL, e.g.
@@ -522,7 +529,7 @@ export type Listener<E extends EventName> = (payload: BusEvents[E]) => void | Pr
  * The typed event bus, as plugins see it (`ctx.bus`). A listener that throws (or whose promise
  * rejects) is logged and counted; the emitter and the other listeners go on.
  */
-export interface EventBus {
+export interface Bus {
   /** Adds a listener; returns a function that removes it. */
   on<E extends EventName>(event: E, listener: Listener<E>): () => void;
   /** Adds a listener that runs once. */
@@ -620,7 +627,7 @@ export interface PluginContext extends ResolveContext {
   /** Logger naming the plugin. */
   readonly logger: Logger;
   /** The event bus. */
-  readonly bus: EventBus;
+  readonly bus: Bus;
   /** The monitor's time source. */
   readonly clock: Clock;
   /** The monitor's own prom-client registry: always pass it as `registers: [ctx.metrics]`. */

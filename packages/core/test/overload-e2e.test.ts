@@ -62,7 +62,7 @@ describe('overload end to end (real time, real busy-wait)', () => {
     const hog = { armed: false, by: '' };
     const udp: Driver = {
       kind: 'udp',
-      poll: (device, { signal }) =>
+      poll: (device, _settings, { signal }) =>
         new Promise<PollResult>((resolve, reject) => {
           const socket = createSocket('udp4');
           const done = () => {

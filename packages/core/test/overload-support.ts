@@ -71,7 +71,7 @@ export async function overloadMonitor(devices: Device[], poller: PollerOptions =
   const drivers: Driver[] = [
     {
       kind: 'net',
-      poll: async (d, { signal }) => {
+      poll: async (d, _settings, { signal }) => {
         await net.request(d.id, signal);
         return ok();
       },
@@ -94,7 +94,7 @@ export async function overloadMonitor(devices: Device[], poller: PollerOptions =
     {
       // Like an SNMP client: its own 2 s request timer reports the failure, not core's timeout.
       kind: 'own-timer',
-      poll: (d, { signal }) =>
+      poll: (d, _settings, { signal }) =>
         new Promise<PollResult>((resolve) => {
           const timer = clock.setTimeout(
             () =>

@@ -5,7 +5,7 @@
  * is the poll's error. Nothing escapes as a throw.
  */
 import { setMaxListeners } from 'node:events';
-import type { Device, Driver, PollContext, PollResult } from '@ispmonitor/core';
+import { type Device, type Driver, defineDriver, type PollContext, type PollResult } from '@ispmonitor/core';
 import { CaFiles, isPemText } from './api/ca.js';
 import { ConnectionPool, type RouterTarget } from './api/pool.js';
 import type { TlsSettings } from './api/tls.js';
@@ -37,36 +37,19 @@ export interface MikrotikDriverOptions extends NonNullable<MikrotikOptionsInput>
 }
 
 /** The driver, with a way to drop what it holds for one device. */
-export interface MikrotikDriver extends Driver {
+export interface MikrotikDriver extends Driver<MikrotikSettings> {
   readonly kind: 'mikrotik';
   /** Closes the device's connection and forgets what was learned about it. */
   forget(deviceId: string): void;
   /** Open API connections. */
   readonly openConnections: number;
   /**
-   * Reads the CA file a config device names, ahead of its first poll (the plugin calls it at
-   * start). Resolves undefined when there is nothing to read or it was read; rejects with why not.
+   * Reads the CA file a config device names (`settings` are its parsed `device.mikrotik`), ahead
+   * of its first poll (the plugin calls it at start). Resolves when there is nothing to read or
+   * it was read; rejects with why not.
    */
-  preloadCa(device: Device): Promise<void>;
+  preloadCa(device: Device, settings: MikrotikSettings): Promise<void>;
   close(): Promise<void>;
-}
-
-const parsedSettings = new WeakMap<object, MikrotikSettings>();
-
-/** Parses `device.mikrotik` (cached per settings object); the error names fields, never values. */
-function settingsOf(device: Device): MikrotikSettings {
-  const raw = device.mikrotik;
-  if (raw && typeof raw === 'object') {
-    const cached = parsedSettings.get(raw);
-    if (cached) return cached;
-  }
-  const parsed = settingsSchema.safeParse(raw);
-  if (!parsed.success) {
-    const fields = parsed.error.issues.map((i) => i.path.join('.') || '(settings)').join(', ');
-    throw new MikrotikError(MikrotikErrorCodes.CONFIG, `invalid mikrotik settings: ${fields}`);
-  }
-  if (raw && typeof raw === 'object') parsedSettings.set(raw, parsed.data);
-  return parsed.data;
 }
 
 function targetOf(device: Device, s: MikrotikSettings, ca: string | undefined): RouterTarget {
@@ -124,7 +107,8 @@ export function createMikrotikDriver(options: MikrotikDriverOptions = {}): Mikro
   });
   const memories = new Map<string, RouterMemory>();
 
-  async function poll(device: Device, ctx: PollContext): Promise<PollResult> {
+  // `settings` were parsed from `device.mikrotik` by core when the device was added or changed.
+  async function poll(device: Device, settings: MikrotikSettings, ctx: PollContext): Promise<PollResult> {
     // One signal of our own per poll: a dozen concurrent commands listen to it, more than the
     // default listener limit of an AbortSignal (which would print a leak warning).
     const local = new AbortController();
@@ -134,7 +118,6 @@ export function createMikrotikDriver(options: MikrotikDriverOptions = {}): Mikro
     else ctx.signal.addEventListener('abort', onAbort, { once: true });
     const signal = local.signal;
     try {
-      const settings = settingsOf(device);
       const ca = await caOf(device, settings);
       const lease = await pool.acquire(device.id, targetOf(device, settings, ca), signal);
       let memory = memories.get(device.id);
@@ -190,24 +173,26 @@ export function createMikrotikDriver(options: MikrotikDriverOptions = {}): Mikro
     }
   }
 
-  return {
+  async function close(): Promise<void> {
+    pool.close();
+    memories.clear();
+    caFiles.forget();
+  }
+
+  return defineDriver({
     kind: 'mikrotik',
-    settingsSchema,
+    settings: settingsSchema,
     poll,
-    forget(deviceId) {
+    close,
+    forget(deviceId: string) {
       pool.forget(deviceId);
       memories.delete(deviceId);
     },
     get openConnections() {
       return pool.openCount;
     },
-    async preloadCa(device) {
-      await caOf(device, settingsOf(device));
+    async preloadCa(device: Device, settings: MikrotikSettings) {
+      await caOf(device, settings);
     },
-    async close() {
-      pool.close();
-      memories.clear();
-      caFiles.forget();
-    },
-  };
+  });
 }

@@ -4,7 +4,11 @@
  */
 import { definePlugin, tokens } from '@ispmonitor/core';
 import { createMikrotikDriver } from './driver.js';
-import { optionsSchema } from './settings.js';
+import { type MikrotikSettings, optionsSchema } from './settings.js';
+
+// Re-exported so that the `pppoe:session` event declared there reaches every program importing
+// the plugin (declaration merging applies only where the file is part of the program).
+export type { PppoeSessionEvent } from './events.js';
 
 /** `mikrotik(options)`: the MikroTik RouterOS API plugin. */
 export const mikrotik = definePlugin({
@@ -41,12 +45,17 @@ export const mikrotik = definePlugin({
         .list()
         .filter((s) => s.origin === 'config' && s.device.driver === 'mikrotik');
       await Promise.all(
-        config.map(({ device }) =>
-          driver.preloadCa(device).catch((err: Error) => {
-            const ca = (device.mikrotik as { ca?: string } | undefined)?.ca;
-            ctx.logger.warn('mikrotik CA file unusable', { device: device.id, ca, error: err.message });
-          }),
-        ),
+        config.map(({ device }) => {
+          // Parsed by core when the device was added: what every poll of it receives.
+          const settings = device.mikrotik as MikrotikSettings;
+          return driver.preloadCa(device, settings).catch((err: Error) => {
+            ctx.logger.warn('mikrotik CA file unusable', {
+              device: device.id,
+              ca: settings.ca,
+              error: err.message,
+            });
+          });
+        }),
       );
     });
     // What was learned about a router must not outlive or outdate its device.

@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createMonitor, type Device, tokens } from '@ispmonitor/core';
-import { createFakeLogger } from '@ispmonitor/core/testing';
+import { createFakeLogger, pollDriver } from '@ispmonitor/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CaFiles, caSettingProblem, MAX_CA_BYTES, pemProblem, readCaFile } from '../src/api/ca.js';
 import { MikrotikErrorCodes as C } from '../src/errors.js';
@@ -145,7 +145,11 @@ describe.skipIf(!openssl)(
         });
         expect(monitor.devices.get('api-1')?.origin).toBe('store');
         const driver = monitor.resolveAll(tokens.Driver).find((d) => d.kind === 'mikrotik');
-        const r = await driver?.poll(monitor.devices.get('api-1')?.device as Device, pollContext());
+        const r = await pollDriver(
+          driver as NonNullable<typeof driver>,
+          monitor.devices.get('api-1')?.device as Device,
+          pollContext(),
+        );
         expect(r?.error?.code).toBe(C.CONFIG);
         expect(r?.error?.message).toMatch(/only devices of the config file/);
       } finally {

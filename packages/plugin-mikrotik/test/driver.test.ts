@@ -1,4 +1,5 @@
 import { catalog } from '@ispmonitor/core';
+import { pollDriver } from '@ispmonitor/core/testing';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { createMikrotikDriver, type MikrotikDriver } from '../src/driver.js';
 import type { SessionChange } from '../src/sessions.js';
@@ -50,7 +51,7 @@ describe.each<[RouterOsProfileName, string, string]>([
   it('is polled for every collection with catalogue names, through the right menus', async () => {
     const router = await start({ profile, ...FULL });
     const driver = driverWith();
-    const result = await driver.poll(routerDevice('r1', router.port), pollContext());
+    const result = await pollDriver(driver, routerDevice('r1', router.port), pollContext());
     expect(result.error).toBeUndefined();
     expect(result.partErrors).toBeUndefined();
     const names = new Set(result.samples.map((s) => s.name));
@@ -130,7 +131,7 @@ describe('menus a router lacks', () => {
     const driver = driverWith();
     const device = routerDevice('ccr', router.port);
     for (let i = 0; i < 3; i++) {
-      const r = await driver.poll(device, pollContext());
+      const r = await pollDriver(driver, device, pollContext());
       expect(r.error).toBeUndefined();
       expect(r.partErrors).toBeUndefined();
       expect(r.samples.some((s) => s.name === catalog.ifInOctets.name)).toBe(true);
@@ -141,7 +142,7 @@ describe('menus a router lacks', () => {
     expect(router.requests.get('/system/package/print')).toBe(1);
     router.dropConnections();
     await new Promise((r) => setTimeout(r, 50));
-    const after = await driver.poll(device, pollContext());
+    const after = await pollDriver(driver, device, pollContext());
     expect(after.error).toBeUndefined();
     expect(router.requests.get('/system/package/print')).toBe(2);
   });
@@ -157,7 +158,7 @@ describe('menus a router lacks', () => {
     const driver = driverWith();
     const device = routerDevice('r', router.port);
     for (let i = 0; i < 3; i++) {
-      const r = await driver.poll(device, pollContext());
+      const r = await pollDriver(driver, device, pollContext());
       expect(r.error).toBeUndefined();
       expect(r.partErrors).toBeUndefined();
       expect(r.samples.some((s) => s.name === catalog.ifInOctets.name)).toBe(true);
@@ -174,13 +175,13 @@ describe('menus a router lacks', () => {
       const router = await start({ profile: 'v7.16', interfaces: 2, missingMenus: ['/queue/simple'] });
       const driver = driverWith({ reprobeInterval: '1h' });
       const device = routerDevice('r', router.port, { collect: ['system', 'queues'] });
-      await driver.poll(device, pollContext());
+      await pollDriver(driver, device, pollContext());
       vi.setSystemTime(new Date('2026-01-01T00:59:00Z'));
-      await driver.poll(device, pollContext());
+      await pollDriver(driver, device, pollContext());
       expect(router.requests.get('/queue/simple/print')).toBe(1);
       expect(router.requests.get('/system/package/print')).toBe(1);
       vi.setSystemTime(new Date('2026-01-01T01:00:01Z'));
-      await driver.poll(device, pollContext());
+      await pollDriver(driver, device, pollContext());
       expect(router.requests.get('/queue/simple/print')).toBe(2);
       expect(router.requests.get('/system/package/print')).toBe(2);
     } finally {
@@ -201,10 +202,10 @@ describe('PPPoE sessions', () => {
     const changes: SessionChange[] = [];
     const driver = driverWith({ onSessionChange: (c) => changes.push(c) });
     const device = routerDevice('bras', router.port, { collect: ['ppp'] });
-    const first = await driver.poll(device, pollContext());
+    const first = await pollDriver(driver, device, pollContext());
     expect(changes).toHaveLength(0);
     now += 20_000;
-    const second = await driver.poll(device, pollContext());
+    const second = await pollDriver(driver, device, pollContext());
     expect(changes).toHaveLength(1);
     const change = changes[0] as SessionChange;
     expect(change.appeared.length + change.vanished.length).toBeGreaterThan(0);
@@ -217,7 +218,7 @@ describe('PPPoE sessions', () => {
       change.vanished.every((s) => before.has(`${s.user}|${s.id}`) && !after.has(`${s.user}|${s.id}`)),
     ).toBe(true);
     expect(before.size + change.appeared.length - change.vanished.length).toBe(after.size);
-    await driver.poll(device, pollContext());
+    await pollDriver(driver, device, pollContext());
     expect(changes).toHaveLength(1);
   });
 });
@@ -226,7 +227,8 @@ describe('login', () => {
   it('answers the pre-6.43 MD5 challenge', async () => {
     const router = await start({ profile: 'v6', legacyLogin: true, password: 's3cret' });
     const driver = driverWith();
-    const r = await driver.poll(
+    const r = await pollDriver(
+      driver,
       routerDevice('old', router.port, { password: 's3cret', collect: ['system'] }),
       pollContext(),
     );

@@ -1,6 +1,6 @@
 import net from 'node:net';
 import { catalog } from '@ispmonitor/core';
-import { createFakeLogger } from '@ispmonitor/core/testing';
+import { createFakeLogger, pollDriver } from '@ispmonitor/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createMikrotikDriver, type MikrotikDriver } from '../src/driver.js';
 import { MikrotikErrorCodes as C } from '../src/errors.js';
@@ -56,8 +56,8 @@ async function pollBoth(
     const goodCtx = pollContext();
     const s = { password: CANARY, timeout: '400ms', ...settings };
     const [badResult, goodResult] = await Promise.all([
-      driver.poll(routerDevice('bad', bad.port, s), badCtx),
-      driver.poll(routerDevice('good', good.port, s), goodCtx),
+      pollDriver(driver, routerDevice('bad', bad.port, s), badCtx),
+      pollDriver(driver, routerDevice('good', good.port, s), goodCtx),
     ]);
     expect(goodResult.error).toBeUndefined();
     expect(goodResult.samples.some((x) => x.name === catalog.ifInOctets.name)).toBe(true);
@@ -99,7 +99,11 @@ describe('a misbehaving router never takes the process down and never stops the 
       expect(badResult.partErrors).toBeUndefined();
       expect(badResult.facts?.pppoeSessions?.length).toBeGreaterThan(20);
       // The connection stays usable.
-      const again = await driver.poll(routerDevice('bad', bad.port, { password: CANARY }), pollContext());
+      const again = await pollDriver(
+        driver,
+        routerDevice('bad', bad.port, { password: CANARY }),
+        pollContext(),
+      );
       expect(again.error).toBeUndefined();
     },
   );
@@ -118,7 +122,8 @@ describe('a misbehaving router never takes the process down and never stops the 
     expect(badResult.samples.some((s) => s.name === catalog.ifInOctets.name)).toBe(true);
     expect(badResult.facts?.pppoeSessions).toBeUndefined();
     bad.setFault('none');
-    const again = await driver.poll(
+    const again = await pollDriver(
+      driver,
       routerDevice('bad', bad.port, { password: CANARY, maxRows: 2000 }),
       pollContext(),
     );
@@ -134,10 +139,10 @@ describe('a misbehaving router never takes the process down and never stops the 
     await new Promise((r) => closed.close(r));
     const driver = createMikrotikDriver({ minBackoff: 60_000 });
     drivers.push(driver);
-    const r1 = await driver.poll(routerDevice('gone', port), pollContext());
+    const r1 = await pollDriver(driver, routerDevice('gone', port), pollContext());
     expect(r1.error?.code).toBe(C.UNREACHABLE);
     const t0 = performance.now();
-    const r2 = await driver.poll(routerDevice('gone', port), pollContext());
+    const r2 = await pollDriver(driver, routerDevice('gone', port), pollContext());
     expect(r2.error?.code).toBe(C.UNREACHABLE);
     expect(r2.error?.message).toMatch(/next attempt in \d+ s/);
     expect(performance.now() - t0).toBeLessThan(50);
@@ -148,7 +153,8 @@ describe('a misbehaving router never takes the process down and never stops the 
   it('wrong credentials are not retried on every poll', async () => {
     const { bad, driver } = await pollBoth('bad-password');
     const logins = bad.requests.get('/login');
-    const again = await driver.poll(
+    const again = await pollDriver(
+      driver,
       routerDevice('bad', bad.port, { password: CANARY, timeout: '400ms' }),
       pollContext(),
     );
@@ -164,12 +170,12 @@ describe('a misbehaving router never takes the process down and never stops the 
     const driver = createMikrotikDriver();
     drivers.push(driver);
     const device = routerDevice('r', router.port);
-    expect((await driver.poll(device, pollContext())).error).toBeUndefined();
+    expect((await pollDriver(driver, device, pollContext())).error).toBeUndefined();
     expect(driver.openConnections).toBe(1);
     router.dropConnections();
     await new Promise((r) => setTimeout(r, 50));
     expect(driver.openConnections).toBe(0);
-    expect((await driver.poll(device, pollContext())).error).toBeUndefined();
+    expect((await pollDriver(driver, device, pollContext())).error).toBeUndefined();
     expect(router.requests.get('/login')).toBe(2);
     watch.stop();
     expect(watch.crashes).toEqual([]);
@@ -182,7 +188,7 @@ describe('a misbehaving router never takes the process down and never stops the 
     drivers.push(driver);
     const ctx = { signal: AbortSignal.timeout(200), logger: createFakeLogger() };
     const t0 = performance.now();
-    const result = await driver.poll(routerDevice('r', router.port, { timeout: '10s' }), ctx);
+    const result = await pollDriver(driver, routerDevice('r', router.port, { timeout: '10s' }), ctx);
     expect(result.error?.code).toBe(C.ABORTED);
     expect(performance.now() - t0).toBeLessThan(2000);
   });
@@ -195,7 +201,7 @@ describe('a misbehaving router never takes the process down and never stops the 
     const driver = createMikrotikDriver({ maxConnections: 2 });
     drivers.push(driver);
     for (const [i, r] of routers.entries()) {
-      expect((await driver.poll(routerDevice(`r${i}`, r.port), pollContext())).error).toBeUndefined();
+      expect((await pollDriver(driver, routerDevice(`r${i}`, r.port), pollContext())).error).toBeUndefined();
       expect(driver.openConnections).toBeLessThanOrEqual(2);
     }
     await new Promise((r) => setTimeout(r, 50));

@@ -4,6 +4,7 @@
  * dropped with a clear error, and other routers polled at the same time are not affected.
  */
 import { catalog } from '@ispmonitor/core';
+import { pollDriver } from '@ispmonitor/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ApiConnection } from '../src/api/connection.js';
 import {
@@ -92,8 +93,8 @@ describe('a hostile router', () => {
         const driver = createMikrotikDriver({ minBackoff: 60_000 });
         drivers.push(driver);
         const [b, g] = await Promise.all([
-          driver.poll(routerDevice('bad', bad.port), pollContext()),
-          driver.poll(routerDevice('good', good.port), pollContext()),
+          pollDriver(driver, routerDevice('bad', bad.port), pollContext()),
+          pollDriver(driver, routerDevice('good', good.port), pollContext()),
         ]);
         expect(b.error?.code).toBe(C.PROTOCOL);
         expect(b.error?.message).toMatch(why);
@@ -104,7 +105,7 @@ describe('a hostile router', () => {
         await expect.poll(() => bad.connections).toBe(0);
         expect(good.connections).toBe(1);
         expect(driver.openConnections).toBe(1);
-        const again = await driver.poll(routerDevice('good', good.port), pollContext());
+        const again = await pollDriver(driver, routerDevice('good', good.port), pollContext());
         expect(again.error).toBeUndefined();
         expect(watch.crashes).toEqual([]);
       } finally {

@@ -1,4 +1,5 @@
 import net from 'node:net';
+import { pollDriver } from '@ispmonitor/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConnectionPool, type RouterTarget } from '../src/api/pool.js';
 import { createMikrotikDriver, type MikrotikDriver } from '../src/driver.js';
@@ -104,7 +105,7 @@ describe('keepalive (real time)', () => {
       () => router.close(),
     );
     const device = routerDevice('r', router.port, { timeout: '300ms', collect: ['system'] });
-    expect((await driver.poll(device, pollContext())).error).toBeUndefined();
+    expect((await pollDriver(driver, device, pollContext())).error).toBeUndefined();
     const polled = router.requests.get('/system/identity/print') ?? 0;
     await new Promise((r) => setTimeout(r, 2200));
     expect(router.requests.get('/system/identity/print') ?? 0).toBeGreaterThan(polled);
@@ -113,6 +114,6 @@ describe('keepalive (real time)', () => {
     await new Promise((r) => setTimeout(r, 2500));
     expect(driver.openConnections).toBe(0);
     router.setFault('none');
-    expect((await driver.poll(device, pollContext())).error).toBeUndefined();
+    expect((await pollDriver(driver, device, pollContext())).error).toBeUndefined();
   }, 10_000);
 });

@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { catalog } from '@ispmonitor/core';
-import { skipTitle } from '@ispmonitor/core/testing';
+import { pollDriver, skipTitle } from '@ispmonitor/core/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { sharedData } from '../../../test/support/shared-data.js';
 import { createMikrotikDriver } from '../src/driver.js';
@@ -69,7 +69,8 @@ describe.skipIf(absent)(
       router = await startRouterOsEmulator({ profile: 'v6', interfaceNames: snmp.names });
       const driver = createMikrotikDriver();
       try {
-        const result = await driver.poll(
+        const result = await pollDriver(
+          driver,
           routerDevice('rb952', router.port, { collect: ['interfaces'] }),
           pollContext(),
         );

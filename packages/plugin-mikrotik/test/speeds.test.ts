@@ -1,5 +1,5 @@
 import { catalog } from '@ispmonitor/core';
-import { createFakeLogger } from '@ispmonitor/core/testing';
+import { createFakeLogger, pollDriver } from '@ispmonitor/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ApiConnection, Row } from '../src/api/connection.js';
 import { createMikrotikDriver, type MikrotikDriver } from '../src/driver.js';
@@ -60,7 +60,7 @@ describe.each<RouterOsProfileName>(['v6', 'v7.16', 'v7.18'])(
     it('come from /interface/ethernet/monitor for linked ports, as samples and facts', async () => {
       const router = await start({ profile, interfaces: 8 });
       const driver = driverWith();
-      const result = await driver.poll(routerDevice('r1', router.port), pollContext());
+      const result = await pollDriver(driver, routerDevice('r1', router.port), pollContext());
       expect(result.error).toBeUndefined();
       expect(result.partErrors).toBeUndefined();
       // ether1 is the emulator's 10G uplink; ether7 (index 6) has no link: no speed, not 0.
@@ -210,19 +210,19 @@ describe('bonds', () => {
     const router = await start({ profile: 'v7.16', interfaces: 4, bonds: { bond1: ['ether1', 'ether2'] } });
     const driver = driverWith();
     const device = routerDevice('r1', router.port);
-    const first = await driver.poll(device, pollContext());
+    const first = await pollDriver(driver, device, pollContext());
     expect(first.error).toBeUndefined();
     expect(first.partErrors).toBeUndefined();
     const both = Number(speedOf(first, 'ether1')) + Number(speedOf(first, 'ether2'));
     expect(speedOf(first, 'bond1')).toBe(both);
     expect(first.facts?.interfaces?.find((f) => f.name === 'bond1')?.speedBps).toBe(both);
     router.model.setLink('ether2', false);
-    const second = await driver.poll(device, pollContext());
+    const second = await pollDriver(driver, device, pollContext());
     expect(speedOf(second, 'bond1')).toBe(10e9);
     expect(router.requests.get('/interface/bonding/print')).toBe(2);
 
     const plain = await start({ profile: 'v7.16', interfaces: 4 });
-    await driver.poll(routerDevice('r2', plain.port), pollContext());
+    await pollDriver(driver, routerDevice('r2', plain.port), pollContext());
     expect(plain.requests.get('/interface/bonding/print')).toBeUndefined();
   });
 });
@@ -233,7 +233,7 @@ describe('the cost of reading speeds', () => {
     const driver = driverWith();
     const device = routerDevice('r1', router.port);
     for (let i = 0; i < 4; i++) {
-      const r = await driver.poll(device, pollContext());
+      const r = await pollDriver(driver, device, pollContext());
       expect(r.error).toBeUndefined();
       expect(speedOf(r, 'ether1')).toBe(10e9);
     }
@@ -242,16 +242,16 @@ describe('the cost of reading speeds', () => {
 
     // ether2's cable is pulled: the next poll reads the speeds of the ports still linked.
     expect(router.model.setLink('ether2', false)).toBe(true);
-    const down = await driver.poll(device, pollContext());
+    const down = await pollDriver(driver, device, pollContext());
     expect(router.requests.get(MONITOR)).toBe(2);
     expect(speedOf(down, 'ether2')).toBeUndefined();
     expect(speedOf(down, 'ether1')).toBe(10e9);
-    await driver.poll(device, pollContext());
+    await pollDriver(driver, device, pollContext());
     expect(router.requests.get(MONITOR)).toBe(2);
 
     // It comes back: read again, and it has its speed again.
     router.model.setLink('ether2', true);
-    const up = await driver.poll(device, pollContext());
+    const up = await pollDriver(driver, device, pollContext());
     expect(router.requests.get(MONITOR)).toBe(3);
     expect(speedOf(up, 'ether2')).toBeGreaterThan(0);
   });
@@ -260,18 +260,18 @@ describe('the cost of reading speeds', () => {
     const router = await start({ profile: 'v7.18', interfaces: 4 });
     const driver = driverWith({ reprobeInterval: 1 });
     const device = routerDevice('r1', router.port);
-    await driver.poll(device, pollContext());
+    await pollDriver(driver, device, pollContext());
     await new Promise((r) => setTimeout(r, 5));
-    await driver.poll(device, pollContext());
+    await pollDriver(driver, device, pollContext());
     expect(router.requests.get(MONITOR)).toBe(2);
 
     const slow = driverWith();
     const other = routerDevice('r2', router.port);
-    await slow.poll(other, pollContext());
+    await pollDriver(slow, other, pollContext());
     router.dropConnections();
     // The first poll after the drop finds the connection closed; the next one reconnects.
-    await slow.poll(other, pollContext());
-    const again = await slow.poll(other, pollContext());
+    await pollDriver(slow, other, pollContext());
+    const again = await pollDriver(slow, other, pollContext());
     expect(again.error).toBeUndefined();
     expect(router.requests.get(MONITOR)).toBe(4);
   });
@@ -281,7 +281,7 @@ describe('the cost of reading speeds', () => {
     const driver = driverWith();
     const device = routerDevice('r1', router.port);
     for (let i = 0; i < 3; i++) {
-      const r = await driver.poll(device, pollContext());
+      const r = await pollDriver(driver, device, pollContext());
       expect(r.error).toBeUndefined();
       expect(r.partErrors).toBeUndefined();
       expect(series(r, catalog.ifSpeed.name).size).toBe(0);

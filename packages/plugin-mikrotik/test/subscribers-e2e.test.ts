@@ -5,6 +5,7 @@
  * once) and v7 (in the rows); session interfaces kept out of the interface series by default.
  */
 import { catalog } from '@ispmonitor/core';
+import { pollDriver } from '@ispmonitor/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createMikrotikDriver, type MikrotikDriver } from '../src/driver.js';
 import {
@@ -38,7 +39,7 @@ const setup = async (profile: 'v6' | 'v7.16', extra: Record<string, unknown> = {
 describe('subscriber facts from an emulated BNG', () => {
   it('sessions carry <pppoe-USER> and its bytes; those interfaces are no interface series by default', async () => {
     const { router, driver } = await setup('v7.16');
-    const r = await driver.poll(routerDevice('bng', router.port), pollContext());
+    const r = await pollDriver(driver, routerDevice('bng', router.port), pollContext());
     expect(r.error).toBeUndefined();
     expect(r.partErrors).toBeUndefined();
     const sessions = r.facts?.pppoeSessions ?? [];
@@ -57,7 +58,8 @@ describe('subscriber facts from an emulated BNG', () => {
 
     const all = createMikrotikDriver();
     drivers.push(all);
-    const withIfs = await all.poll(
+    const withIfs = await pollDriver(
+      all,
       routerDevice('bng', router.port, { sessionInterfaces: true }),
       pollContext(),
     );
@@ -66,7 +68,7 @@ describe('subscriber facts from an emulated BNG', () => {
 
   it('without the interfaces collection, only the session interfaces are asked for', async () => {
     const { router, driver } = await setup('v7.16');
-    const r = await driver.poll(routerDevice('bng', router.port, { collect: ['ppp'] }), pollContext());
+    const r = await pollDriver(driver, routerDevice('bng', router.port, { collect: ['ppp'] }), pollContext());
     expect(r.error).toBeUndefined();
     const sessions = r.facts?.pppoeSessions ?? [];
     expect(sessions.length).toBeGreaterThan(0);
@@ -76,7 +78,8 @@ describe('subscriber facts from an emulated BNG', () => {
 
   it('leases with expiry, ARP bindings', async () => {
     const { router, driver } = await setup('v7.16');
-    const r = await driver.poll(
+    const r = await pollDriver(
+      driver,
       routerDevice('bng', router.port, { collect: ['dhcp', 'arp'] }),
       pollContext(),
     );
@@ -92,7 +95,11 @@ describe('subscriber facts from an emulated BNG', () => {
       expect(a.type).toBe('dynamic');
     }
     // The emulated router has no /ipv6/neighbor: that is remembered, not an error.
-    const again = await driver.poll(routerDevice('bng', router.port, { collect: ['arp'] }), pollContext());
+    const again = await pollDriver(
+      driver,
+      routerDevice('bng', router.port, { collect: ['arp'] }),
+      pollContext(),
+    );
     expect(again.facts?.arp?.length).toBeGreaterThan(0);
   });
 
@@ -101,7 +108,7 @@ describe('subscriber facts from an emulated BNG', () => {
     const device = routerDevice('ap', router.port, { collect: ['system', 'wireless'] });
     let withClients = 0;
     for (let i = 0; i < 3; i++) {
-      const r = await driver.poll(device, pollContext());
+      const r = await pollDriver(driver, device, pollContext());
       expect(r.error).toBeUndefined();
       const clients = r.facts?.wirelessClients ?? [];
       if (clients.length > 0) withClients++;
@@ -113,7 +120,8 @@ describe('subscriber facts from an emulated BNG', () => {
 
   it('v7: the SSID is in the wifi registration rows', async () => {
     const { router, driver } = await setup('v7.16', { wirelessClients: 40 });
-    const r = await driver.poll(
+    const r = await pollDriver(
+      driver,
       routerDevice('ap', router.port, { collect: ['system', 'wireless'] }),
       pollContext(),
     );

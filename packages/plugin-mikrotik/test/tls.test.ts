@@ -1,3 +1,4 @@
+import { pollDriver } from '@ispmonitor/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMikrotikDriver } from '../src/driver.js';
 import { MikrotikErrorCodes as C } from '../src/errors.js';
@@ -41,7 +42,7 @@ describe.skipIf(!openssl)('API-SSL with certificate verification (openssl CLI ma
   it('connects when the certificate is signed by the configured CA (file or PEM text)', async () => {
     for (const ca of [pki.caFile, pki.caPem]) {
       driver.forget('ssl');
-      const r = await driver.poll(tlsDevice({ ca, password: 'pw' }), pollContext());
+      const r = await pollDriver(driver, tlsDevice({ ca, password: 'pw' }), pollContext());
       expect(r.error).toBeUndefined();
       expect(r.facts?.system?.version).toBe('7.16 (stable)');
     }
@@ -50,7 +51,7 @@ describe.skipIf(!openssl)('API-SSL with certificate verification (openssl CLI ma
   it('connects when the pinned SHA-256 fingerprint matches (with or without colons)', async () => {
     for (const fingerprint of [pki.fingerprint, pki.fingerprint.replace(/:/g, '').toLowerCase()]) {
       driver.forget('ssl');
-      const r = await driver.poll(tlsDevice({ fingerprint, password: 'pw' }), pollContext());
+      const r = await pollDriver(driver, tlsDevice({ fingerprint, password: 'pw' }), pollContext());
       expect(r.error).toBeUndefined();
     }
   });
@@ -66,7 +67,7 @@ describe.skipIf(!openssl)('API-SSL with certificate verification (openssl CLI ma
     ];
     for (const [settings, message] of cases) {
       driver.forget('ssl');
-      const r = await driver.poll(tlsDevice({ ...settings, password: 'pw' }), pollContext());
+      const r = await pollDriver(driver, tlsDevice({ ...settings, password: 'pw' }), pollContext());
       expect(r.error?.code, JSON.stringify(settings)).toBe(C.TLS);
       expect(r.error?.message).toMatch(message);
     }
@@ -78,7 +79,11 @@ describe.skipIf(!openssl)('API-SSL with certificate verification (openssl CLI ma
 
   it('an unreadable CA file is a configuration error, not a crash, and the error names no path', async () => {
     driver.forget('ssl');
-    const r = await driver.poll(tlsDevice({ ca: '/nonexistent/ca.pem', password: 'pw' }), pollContext());
+    const r = await pollDriver(
+      driver,
+      tlsDevice({ ca: '/nonexistent/ca.pem', password: 'pw' }),
+      pollContext(),
+    );
     expect(r.error?.code).toBe(C.CONFIG);
     expect(r.error?.message).toBe('the CA file cannot be opened (ENOENT)');
   });
@@ -89,14 +94,14 @@ describe.skipIf(!openssl)('API-SSL with certificate verification (openssl CLI ma
       const messages = new Set<string | undefined>();
       // An existing CA, a missing file, /dev/zero: one answer, so it tells nothing about files.
       for (const ca of [pki.caFile, '/nonexistent/ca.pem', '/dev/zero']) {
-        const r = await api.poll(tlsDevice({ ca, password: 'pw' }), pollContext());
+        const r = await pollDriver(api, tlsDevice({ ca, password: 'pw' }), pollContext());
         expect(r.error?.code).toBe(C.CONFIG);
         messages.add(r.error?.message);
       }
       expect([...messages]).toEqual([
         'mikrotik.ca names a file, which only devices of the config file may: give the CA as PEM text',
       ]);
-      const ok = await api.poll(tlsDevice({ ca: pki.caPem, password: 'pw' }), pollContext());
+      const ok = await pollDriver(api, tlsDevice({ ca: pki.caPem, password: 'pw' }), pollContext());
       expect(ok.error).toBeUndefined();
     } finally {
       await api.close();

@@ -8,6 +8,7 @@ import {
   catalog,
   type Device,
   type Driver,
+  defineDriver,
   type PartError,
   type PollContext,
   type PollResult,
@@ -51,7 +52,7 @@ export interface SnmpDriverOptions {
 }
 
 /** The SNMP driver, plus what tests and benchmarks inspect. */
-export interface SnmpDriver extends Driver {
+export interface SnmpDriver extends Driver<SnmpSettings> {
   readonly kind: 'snmp';
   /** What the driver learned about a device (bulk size, caches), for diagnostics. */
   memoryOf(deviceId: string): Readonly<DeviceMemory> | undefined;
@@ -61,29 +62,10 @@ export interface SnmpDriver extends Driver {
   readonly stats: { requests: number; datagrams: number; varbinds: number; polls: number };
 }
 
-/** Parses `device.snmp`, remembering the result per settings object so polls don't re-parse. */
-function settingsOf(device: Device, cache: WeakMap<object, SnmpSettings>): SnmpSettings {
-  const raw = (device.snmp ?? {}) as object;
-  const hit = cache.get(raw);
-  if (hit) return hit;
-  const parsed = settingsSchema.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const path = issue?.path.length ? `snmp.${issue.path.join('.')}` : 'snmp';
-    throw new SnmpError(
-      SnmpErrorCodes.CONFIG,
-      `device ${device.id}: ${path}: ${issue?.message ?? 'invalid'}`,
-    );
-  }
-  cache.set(raw, parsed.data);
-  return parsed.data;
-}
-
 /** Makes the SNMP driver. */
 export function createSnmpDriver(options: SnmpDriverOptions = {}): SnmpDriver {
   const clock = options.clock ?? systemClock;
   const memories = new Map<string, DeviceMemory>();
-  const parsed = new WeakMap<object, SnmpSettings>();
   const stats = { requests: 0, datagrams: 0, varbinds: 0, polls: 0 };
 
   const memoryFor = (device: Device, settings: SnmpSettings): DeviceMemory => {
@@ -98,15 +80,9 @@ export function createSnmpDriver(options: SnmpDriverOptions = {}): SnmpDriver {
     return m;
   };
 
-  async function poll(device: Device, ctx: PollContext): Promise<PollResult> {
+  // `settings` were parsed from `device.snmp` by core when the device was added or changed.
+  async function poll(device: Device, settings: SnmpSettings, ctx: PollContext): Promise<PollResult> {
     stats.polls++;
-    let settings: SnmpSettings;
-    try {
-      settings = settingsOf(device, parsed);
-    } catch (err) {
-      const e = err as SnmpError;
-      return { samples: [], error: { code: e.code, message: e.message } };
-    }
     const memory = memoryFor(device, settings);
     const samples: Sample[] = [];
     const partErrors: PartError[] = [];
@@ -228,17 +204,18 @@ export function createSnmpDriver(options: SnmpDriverOptions = {}): SnmpDriver {
     }
   }
 
-  return {
+  return defineDriver({
     kind: 'snmp',
-    settingsSchema,
+    settings: settingsSchema,
     poll,
-    memoryOf: (id) => memories.get(id),
-    forget: (id) => {
+    memoryOf: (id: string) => memories.get(id),
+    forget: (id: string) => {
       memories.delete(id);
     },
     stats,
+    // Per-device memory only: sessions are opened and closed within each poll.
     async close() {
       memories.clear();
     },
-  };
+  });
 }

@@ -2,6 +2,7 @@
  * Hostile agents: whatever a peer sends, the poll resolves within its timeout with a clear
  * error, nothing is thrown out of a socket handler, and memory stays bounded.
  */
+import { pollDriver } from '@ispmonitor/core/testing';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createSnmpDriver, SnmpErrorCodes } from '../src/index.js';
 import { type HostileAgent, type HostileMode, startHostileAgent } from './support/hostile.js';
@@ -133,7 +134,8 @@ describe('hostile agents', () => {
     const driver = createSnmpDriver();
     const ac = new AbortController();
     const started = Date.now();
-    const pending = driver.poll(
+    const pending = pollDriver(
+      driver,
       {
         id: 'abort',
         host: '127.0.0.1',

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { settingsSchemaOf } from '../driver.js';
 import { parseDuration } from '../duration.js';
 import { ErrorCodes, monitorError } from '../errors.js';
 import type { Device, Driver } from '../types.js';
@@ -62,8 +63,8 @@ export function formatIssues(issues: readonly z.core.$ZodIssue[], prefix = ''): 
 }
 
 /**
- * Validates a device and its driver settings; returns the device with the driver's normalised
- * settings. Throws a MonitorError naming the device and the field; with a `policy`, also when
+ * Validates a device and its driver settings; returns the device with the driver's parsed
+ * settings under `device[kind]` (what `poll` receives). Throws a MonitorError naming the device and the field; with a `policy`, also when
  * `host` is an address the policy refuses (naming the rule).
  */
 export function validateDevice(
@@ -93,8 +94,10 @@ export function validateDevice(
       `${label}: driver: no driver "${device.driver}" is registered (known: ${known})`,
     );
   }
-  if (driver.settingsSchema) {
-    const settings = driver.settingsSchema.safeParse(device[driver.kind] ?? {});
+  // Parsed once, here: the driver's `poll` receives this output and never parses again.
+  const schema = settingsSchemaOf(driver);
+  if (schema) {
+    const settings = schema.safeParse(device[driver.kind] ?? {});
     if (!settings.success) {
       throw monitorError(
         ErrorCodes.DEVICE_INVALID,

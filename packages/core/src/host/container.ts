@@ -1,7 +1,6 @@
 import { type DependencyContainer, instanceCachingFactory, container as rootContainer } from 'tsyringe';
 import { ErrorCodes, monitorError } from '../errors.js';
-import type { Token } from '../tokens.js';
-import type { Provider, ResolveContext } from '../types.js';
+import type { Provider, ResolveContext, Token } from '../types.js';
 
 /**
  * One tsyringe child container per monitor (never the global one), with the small surface

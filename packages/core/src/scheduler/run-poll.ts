@@ -1,3 +1,4 @@
+import { settingsFor } from '../driver.js';
 import { describeError, ErrorCodes, monitorError } from '../errors.js';
 import { blockedTooLong, type LoadGuard, timeoutVerdict } from '../load/budget.js';
 import type { SkipReason } from '../load/load-monitor.js';
@@ -110,7 +111,7 @@ async function attemptPoll(driver: Driver, device: Device, options: RunPollOptio
   try {
     const result = await untilAborted(
       new Promise<PollResult>((resolve) =>
-        resolve(driver.poll(device, { signal: controller.signal, logger })),
+        resolve(driver.poll(device, settingsFor(driver, device), { signal: controller.signal, logger })),
       ),
       controller.signal,
     );

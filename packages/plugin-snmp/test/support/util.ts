@@ -2,13 +2,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Device, PollResult, Sample } from '@ispmonitor/core';
-import { createFakeLogger } from '@ispmonitor/core/testing';
+import { createFakeLogger, pollDriver } from '@ispmonitor/core/testing';
 import type { SnmpDriver } from '../../src/index.js';
 
-/** Polls `device` with a fresh signal that aborts after `timeoutMs`. */
+/** Polls `device` (its settings parsed as core would) with a signal that aborts after `timeoutMs`. */
 export async function pollWith(driver: SnmpDriver, device: Device, timeoutMs = 20_000): Promise<PollResult> {
   const signal = AbortSignal.timeout(timeoutMs);
-  return driver.poll(device, { signal, logger: createFakeLogger() });
+  return pollDriver(driver, device, { signal, logger: createFakeLogger() });
 }
 
 /** The one sample of `name` whose labels include `labels`; fails when there is not exactly one. */

@@ -1,0 +1,97 @@
+import type { ZodType, z } from 'zod';
+import type {
+  Device,
+  Driver,
+  DriverWorkerEntry,
+  PollContext,
+  PollResult,
+  UnparsedSettings,
+} from './types.js';
+
+/** The settings type a schema gives a driver: its parsed output, or `UnparsedSettings` without one. */
+export type SettingsOf<S extends ZodType | undefined> = S extends ZodType ? z.output<S> : UnparsedSettings;
+
+/** What a driver author writes; `defineDriver` checks it and returns the `Driver`. */
+export interface DriverDefinition<S extends ZodType | undefined, K extends string = string> {
+  /** The value of `device.driver` this driver serves, and the key of its settings on a device. */
+  kind: K;
+  /** Schema of `device[kind]`; its output is what `poll` receives as `settings`. */
+  settings?: S;
+  /** Polls one device; `settings` were parsed by core when the device was added or changed. */
+  poll(device: Device, settings: SettingsOf<S>, ctx: PollContext): Promise<PollResult>;
+  /** Releases sockets and connections; the plugin that provides the driver calls it at stop. */
+  close?(): Promise<void>;
+  /** Opt-in to `poller.workers` (see `DriverWorkerEntry`). */
+  worker?: DriverWorkerEntry;
+}
+
+/**
+ * Fields of a device that core owns: a driver of one of these kinds would keep its settings
+ * where core keeps the device's own field (`labels`, `host`, …).
+ */
+const DEVICE_FIELDS: ReadonlySet<string> = new Set([
+  'id',
+  'name',
+  'host',
+  'port',
+  'driver',
+  'interval',
+  'labels',
+  'parent',
+  'location',
+  'enabled',
+]);
+
+const KIND = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
+
+/** Why a driver cannot be registered, or undefined when it can. */
+export function driverProblem(driver: { kind?: unknown; poll?: unknown }): string | undefined {
+  if (typeof driver?.kind !== 'string' || !KIND.test(driver.kind)) {
+    return `a driver's kind must be letters, digits, "_" or "-", starting with a letter (got ${JSON.stringify(driver?.kind)})`;
+  }
+  if (DEVICE_FIELDS.has(driver.kind)) {
+    return `a driver cannot be of kind "${driver.kind}": a device's "${driver.kind}" is core's own field, not driver settings`;
+  }
+  if (typeof driver.poll !== 'function') return `driver "${driver.kind}" has no poll function`;
+  return undefined;
+}
+
+/**
+ * Defines a driver whose settings are typed end to end: `settings` is a zod schema of
+ * `device[kind]`, and `poll` receives its parsed output. Core parses a device's settings once,
+ * when the device is added or changed (refusing an invalid one with an error naming the device
+ * and the field), so `poll` never parses and never sees invalid settings.
+ *
+ * ```ts
+ * export const tcpDriver = defineDriver({
+ *   kind: 'tcp',
+ *   settings: z.object({ ports: z.array(z.number().int()).default([22]) }),
+ *   async poll(device, settings, { signal }) { … settings.ports … },
+ * });
+ * ```
+ *
+ * Members beyond the contract (diagnostics, `forget(id)`) are kept and typed. Throws a TypeError
+ * at once for a kind that is not a plain name or that is one of the device's own fields
+ * (`labels`, `host`, …), and for a missing `poll`.
+ */
+export function defineDriver<
+  S extends ZodType | undefined = undefined,
+  K extends string = string,
+  E extends object = Record<never, never>,
+>(definition: DriverDefinition<S, K> & E): Driver<SettingsOf<S>> & { readonly kind: K } & E {
+  const problem = driverProblem(definition);
+  if (problem) throw new TypeError(`defineDriver: ${problem}`);
+  // The definition is the driver: what the author wrote stays reachable, extra members (a
+  // driver's diagnostics, getters) included.
+  return definition as Driver<SettingsOf<S>> & { readonly kind: K } & E;
+}
+
+/** The settings core keeps for a device of this driver: `device[kind]`, as parsed at validation. */
+export function settingsFor(driver: Driver, device: Device): UnparsedSettings {
+  return (device as Record<string, unknown>)[driver.kind] as UnparsedSettings;
+}
+
+/** The driver's settings schema (`settings`, or the deprecated `settingsSchema`). */
+export function settingsSchemaOf(driver: Driver): ZodType | undefined {
+  return driver.settings ?? driver.settingsSchema;
+}
