@@ -3,21 +3,17 @@
  * port with a temporary config and storage, for one test file.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { freePort } from '@ispmonitor/core/testing';
+import { freePort, missingBinary } from '@ispmonitor/core/testing';
 
 export const ALERTMANAGER_BIN = '/usr/bin/prometheus-alertmanager';
 
-/** Whether the binary is here; in CI its absence is an error, elsewhere a reason to skip. */
+/** Whether the binary is here; in strict mode (core/testing `missingPeer`) its absence is an error, elsewhere a reason to skip. */
 export function alertmanagerAvailable(): boolean {
-  const ok = existsSync(ALERTMANAGER_BIN);
-  if (!ok && process.env.CI)
-    throw new Error(`${ALERTMANAGER_BIN} is missing: install prometheus-alertmanager`);
-  return ok;
+  return missingBinary(ALERTMANAGER_BIN, 'prometheus-alertmanager') === undefined;
 }
 
 export { freePort };
