@@ -174,3 +174,16 @@ export function createApi(d: ApiDeps): AlertsApi {
     },
   };
 }
+
+/**
+ * Checks of the alerts configuration against what other plugins provide (a receiver naming a
+ * notifier nobody provides), for `config validate`: resolve it from a monitor whose plugins are
+ * set up, before starting it. `start` refuses the same problems.
+ */
+export interface AlertsChecks {
+  /** One message per problem; empty when all is well. */
+  problems(): string[];
+}
+
+/** The token the alerts plugin provides its checks under. */
+export const alertsChecks = createToken<AlertsChecks>('ispmonitor.alerts.Checks');

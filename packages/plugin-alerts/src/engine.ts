@@ -206,7 +206,11 @@ export class AlertEngine {
         slot = this.#restored.get(fp);
         this.#restored.delete(fp);
       }
-      const next = this.#life.step(rule, slot, st.labels, rule.statuses.has(st.status) ? 1 : 0, now);
+      // A device outside the rule's matchers raises nothing; one that left them resolves.
+      const inScope = matchAll(rule.matchers, st.labels);
+      if (!inScope && !slot) continue;
+      const breached = inScope && rule.statuses.has(st.status);
+      const next = this.#life.step(rule, slot, st.labels, breached ? 1 : 0, now);
       if (next) this.#statusSlots.set(slotKey, next);
       else this.#statusSlots.delete(slotKey);
     }

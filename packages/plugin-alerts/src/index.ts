@@ -4,7 +4,14 @@
  * Slack, Telegram, Alertmanager) with at-least-once delivery.
  */
 export type { AlertRecord } from './alert.js';
-export { type AlertsApi, type AlertView, alertsApi, type SilenceInput } from './api.js';
+export {
+  type AlertsApi,
+  type AlertsChecks,
+  type AlertView,
+  alertsApi,
+  alertsChecks,
+  type SilenceInput,
+} from './api.js';
 export { AlertsErrorCodes, AlertsErrors } from './errors.js';
 export type { MatchersInput } from './matchers.js';
 export type { AddressPolicy, AddressPolicyOptions } from './notifiers/address-policy.js';

@@ -8,11 +8,20 @@ export interface AlertMetrics {
   duration: Histogram<'integration'>;
 }
 
-/** Registers the metrics; `activeBySeverity` is read at scrape time. */
+/** Severities `ispmonitor_alerts_active` always shows, at 0 while none fires. */
+export const BASE_SEVERITIES = ['critical', 'warning', 'info'] as const;
+
+/**
+ * Registers the metrics; `activeBySeverity` is read at scrape time. `ispmonitor_alerts_active`
+ * has a series for each base severity and each severity a rule gives, from the first scrape on
+ * (at 0 while nothing fires): a dashboard then shows 0, not "no data".
+ */
 export function createMetrics(
   registry: Registry,
+  rules: ReadonlyArray<{ severity: string }>,
   activeBySeverity: () => Record<string, number>,
 ): AlertMetrics {
+  const severities = [...new Set<string>([...BASE_SEVERITIES, ...rules.map((r) => r.severity)])];
   new Gauge({
     name: 'ispmonitor_alerts_active',
     help: 'Alerts firing now, by severity',
@@ -20,6 +29,7 @@ export function createMetrics(
     registers: [registry],
     collect() {
       this.reset();
+      for (const severity of severities) this.set({ severity }, 0);
       for (const [severity, n] of Object.entries(activeBySeverity())) this.set({ severity }, n);
     },
   });

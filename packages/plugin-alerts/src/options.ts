@@ -8,6 +8,14 @@ import { z } from 'zod';
 
 const duration = z.union([z.number().nonnegative(), z.string().min(1)]);
 
+const matcherSchema = z.object({
+  name: z.string().min(1),
+  value: z.string(),
+  type: z.enum(['=', '!=', '=~', '!~']).default('='),
+});
+/** Matchers: either `[{name, value, type}]` or a selector-like string `{a="b",c=~"d"}`. */
+const matchers = z.union([z.array(matcherSchema), z.string()]);
+
 /** A rule as written in code or YAML. */
 export const ruleSchema = z
   .object({
@@ -20,8 +28,15 @@ export const ruleSchema = z
      * its alert has no `device` label).
      */
     kind: z.enum(['metric', 'device_status', 'monitor']).default('metric'),
-    /** Selector: `name{label="v",re=~"a|b"}`. */
+    /** Selector: `name{label="v",re=~"a|b"}`. Metric rules only. */
     metric: z.string().optional(),
+    /**
+     * Label matchers that scope the rule, `{site="north",role=~"core|edge"}` or a list of
+     * `{name, value, type}` (the syntax and RE2 semantics of metric selectors). A device_status
+     * rule matches them against the device's labels and `device` (its id); a metric rule against
+     * the series' labels, on top of its selector's. Not for monitor rules.
+     */
+    matchers: matchers.optional(),
     /** Window function. Default `value`. */
     fn: z
       .enum(['value', 'rate', 'increase', 'avg', 'min', 'max', 'changes', 'resets', 'drop_ratio', 'absent'])
@@ -52,14 +67,6 @@ export const ruleSchema = z
   })
   .strict();
 export type RuleInput = z.input<typeof ruleSchema>;
-
-const matcherSchema = z.object({
-  name: z.string().min(1),
-  value: z.string(),
-  type: z.enum(['=', '!=', '=~', '!~']).default('='),
-});
-/** Matchers: either `[{name, value, type}]` or a selector-like string `{a="b",c=~"d"}`. */
-const matchers = z.union([z.array(matcherSchema), z.string()]);
 
 export interface RouteInput {
   receiver?: string;

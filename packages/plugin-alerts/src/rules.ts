@@ -4,9 +4,11 @@
  * file (with its line) it came from, so a bad rule can never fail later during evaluation.
  */
 import { readFile } from 'node:fs/promises';
-import { formatIssues, parseDuration } from '@ispmonitor/core';
+import { formatIssues, MonitorError, parseDuration } from '@ispmonitor/core';
 import { isMap, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
 
+import { AlertsErrors } from './errors.js';
+import { compileMatchers } from './matchers.js';
 import { type RuleInput, ruleSchema } from './options.js';
 import { type CompiledMatcher, compileMatcher, parseSelector } from './selector.js';
 import type { WindowFn } from './series.js';
@@ -17,6 +19,7 @@ export interface CompiledRule {
   name: string;
   kind: 'metric' | 'device_status' | 'monitor';
   metric: string;
+  /** The selector's matchers and the rule's `matchers` (series labels, or a device's labels). */
   matchers: CompiledMatcher[];
   fn: WindowFn;
   window: number;
@@ -39,10 +42,37 @@ export interface CompiledRule {
   origin: string;
 }
 
-/** A rule that cannot load. */
-export class RuleError extends Error {
-  override readonly name = 'RuleError';
-  readonly code = 'ISPM_ALERTS_RULE_INVALID';
+/** A rule that cannot load (`ISPM_ALERTS_RULE_INVALID`); the message names the rule and where it came from. */
+export class RuleError extends MonitorError {
+  override readonly name: string = 'RuleError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    const spec = AlertsErrors.RULE_INVALID;
+    super(spec.code, message, { plugin: 'alerts', status: spec.status, cause: options?.cause });
+  }
+}
+
+/** Options that only some kinds of rule read; any other kind refuses them. */
+const ONLY: Record<string, ReadonlyArray<CompiledRule['kind']>> = {
+  metric: ['metric'],
+  fn: ['metric'],
+  window: ['metric'],
+  scale: ['metric'],
+  per: ['metric'],
+  op: ['metric'],
+  threshold: ['metric'],
+  resolveThreshold: ['metric'],
+  resolve_threshold: ['metric'],
+  uplinksOnly: ['metric'],
+  status: ['device_status'],
+  matchers: ['metric', 'device_status'],
+  deviceDown: ['metric', 'device_status'],
+};
+
+/** The options given (not undefined) that a rule of this kind would ignore. */
+function ignoredOptions(kind: CompiledRule['kind'], raw: Record<string, unknown>): string[] {
+  return Object.keys(raw)
+    .filter((k) => raw[k] !== undefined && ONLY[k] && !ONLY[k].includes(kind))
+    .sort();
 }
 
 const COMPARE: Record<string, (a: number, b: number) => boolean> = {
@@ -71,17 +101,28 @@ export function compileRule(input: unknown, origin: string): CompiledRule {
   const name = r.name ?? r.alert;
   if (!name) return fail('needs a name (or alert)');
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) fail('name must be letters, digits and _');
+  const ignored = ignoredOptions(r.kind, raw);
+  if (ignored.length > 0) {
+    const list = ignored.map((k) => `"${k}"`).join(', ');
+    fail(
+      `${list} ${ignored.length === 1 ? 'does' : 'do'} not apply to a ${r.kind} rule` +
+        (r.kind === 'device_status' && ignored.includes('metric')
+          ? ' (scope it to devices with matchers, e.g. matchers: \'{site="north"}\')'
+          : ''),
+    );
+  }
   let metric = '';
   let matchers: CompiledMatcher[] = [];
-  if (r.kind === 'metric') {
-    if (!r.metric) return fail('needs a metric selector');
-    try {
+  try {
+    if (r.kind === 'metric') {
+      if (!r.metric) return fail('needs a metric selector');
       const sel = parseSelector(r.metric);
       metric = sel.metric;
       matchers = sel.matchers.map(compileMatcher);
-    } catch (err) {
-      fail((err as Error).message, err);
     }
+    matchers.push(...compileMatchers(r.matchers));
+  } catch (err) {
+    fail(`${(err as Error).message}`, err);
   }
   const dur = (v: unknown, field: string): number => {
     if (v === undefined) return 0;

@@ -1,0 +1,125 @@
+/**
+ * What the plugin's wiring promises: a receiver naming a notifier nobody provides is an error
+ * (refused at start, listed by the checks `config validate` reads); `ispmonitor_alerts_active`
+ * is exposed at 0 from the first scrape; the runtime is chosen once every plugin is set up, so a
+ * cluster plugin listed after this one still makes the alerts run across replicas.
+ */
+import { createMonitor, definePlugin, type Monitor, MonitorError, tokens } from '@ispmonitor/core';
+import { createFakeLogger, FakeClock } from '@ispmonitor/core/testing';
+import { afterEach, describe, expect, it } from 'vitest';
+import { AlertsErrors, alerts, alertsChecks } from '../src/index.js';
+import { baseOptions, type Harness, harness, recorder } from './support/harness.js';
+
+let monitor: Monitor | undefined;
+let h: Harness | undefined;
+afterEach(async () => {
+  await monitor?.stop();
+  await h?.stop();
+  monitor = undefined;
+  h = undefined;
+});
+
+/** The first MonitorError in an error's cause chain. */
+function monitorErrorIn(err: unknown): MonitorError | undefined {
+  for (let e = err; e; e = (e as { cause?: unknown }).cause) if (e instanceof MonitorError) return e;
+  return undefined;
+}
+
+describe('a receiver naming an unknown notifier', () => {
+  const options = {
+    receivers: [
+      { name: 'noc', use: ['rec', 'pager'] },
+      { name: 'ops', use: ['sms'] },
+    ],
+    route: { receiver: 'noc' },
+  };
+
+  it("is listed by the plugin's checks once every plugin is set up, naming receiver and notifier", async () => {
+    monitor = await createMonitor({
+      plugins: [alerts(options), recorder().plugin],
+      clock: new FakeClock(),
+      logger: createFakeLogger(),
+    });
+    expect(monitor.resolve(alertsChecks).problems()).toEqual([
+      'alerts: receiver "noc" uses notifier "pager", which no plugin provides (known: rec)',
+      'alerts: receiver "ops" uses notifier "sms", which no plugin provides (known: rec)',
+    ]);
+  });
+
+  it('makes start fail with ISPM_ALERTS_NOTIFIER_UNKNOWN', async () => {
+    monitor = await createMonitor({
+      plugins: [alerts(options), recorder().plugin],
+      clock: new FakeClock(),
+      logger: createFakeLogger(),
+    });
+    const err = await monitor.start().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    const found = monitorErrorIn(err);
+    expect(found?.code).toBe(AlertsErrors.NOTIFIER_UNKNOWN.code);
+    expect(found?.message).toMatch(/receiver "noc" uses notifier "pager"/);
+  });
+
+  it('is no problem once a plugin provides it', async () => {
+    monitor = await createMonitor({
+      plugins: [
+        alerts({ receivers: [{ name: 'noc', use: ['rec'] }], route: { receiver: 'noc' } }),
+        recorder().plugin,
+      ],
+      clock: new FakeClock(),
+      logger: createFakeLogger(),
+    });
+    expect(monitor.resolve(alertsChecks).problems()).toEqual([]);
+  });
+});
+
+describe('ispmonitor_alerts_active', () => {
+  it('is there at 0 from the first scrape, for the base severities and those of the rules', async () => {
+    h = await harness(
+      baseOptions({ rules: [{ name: 'Hot', metric: 'cpu', threshold: 0.5, severity: 'page' }] }),
+    );
+    const text = await h.monitor.metrics.metrics();
+    for (const severity of ['critical', 'warning', 'info', 'page'])
+      expect(text).toContain(`ispmonitor_alerts_active{severity="${severity}"} 0`);
+    h.samples('r1', [{ name: 'cpu', value: 0.9 }]);
+    const after = await h.monitor.metrics.metrics();
+    expect(after).toContain('ispmonitor_alerts_active{severity="page"} 1');
+    expect(after).toContain('ispmonitor_alerts_active{severity="critical"} 0');
+  });
+});
+
+describe('the runtime', () => {
+  /** Provides Leadership and Ownership: this replica owns only `mine`. */
+  const replica = definePlugin({
+    name: 'test-replica',
+    version: '0.0.0',
+    setup(ctx) {
+      ctx.provide(tokens.Leadership, { isLeader: () => true });
+      ctx.provide(tokens.Ownership, { replica: 'a', owns: (id: string) => id === 'mine' });
+    },
+  });
+
+  it('is the replicas one when a plugin listed after alerts provides Leadership: only owned devices are evaluated', async () => {
+    h = await harness(baseOptions({ rules: [{ name: 'Hot', metric: 'cpu', threshold: 0.5 }] }), {
+      plugins: [replica()],
+    });
+    h.samples('mine', [{ name: 'cpu', value: 0.9 }]);
+    h.samples('theirs', [{ name: 'cpu', value: 0.9 }]);
+    // Each device's stored alerts are adopted before its first evaluation.
+    await h.advance(10);
+    expect(h.api.list({ state: 'firing' }).map((a) => a.labels.device)).toEqual(['mine']);
+  });
+
+  it('is this process alone without Leadership: every device is evaluated at once', async () => {
+    h = await harness(baseOptions({ rules: [{ name: 'Hot', metric: 'cpu', threshold: 0.5 }] }));
+    h.samples('mine', [{ name: 'cpu', value: 0.9 }]);
+    h.samples('theirs', [{ name: 'cpu', value: 0.9 }]);
+    expect(
+      h.api
+        .list({ state: 'firing' })
+        .map((a) => a.labels.device)
+        .sort(),
+    ).toEqual(['mine', 'theirs']);
+  });
+});
