@@ -32,7 +32,8 @@ import { parseServerConfig, type ServerConfig, type ServerRole } from './server-
 
 /** Plugin option schemas by name, so `config validate` reports their errors with file lines. */
 export const pluginSchemas: Record<string, ZodType> = {
-  snmp: snmpOptions,
+  // plugin-snmp's schema lets unknown keys through: a misspelt option would be silently ignored.
+  snmp: strictOptions(snmpOptions),
   mikrotik: mikrotikOptions,
   postgres: postgresOptions,
   alerts: alertsOptions,
@@ -41,6 +42,13 @@ export const pluginSchemas: Record<string, ZodType> = {
   // `targets` may come from REMOTE_WRITE_URL instead.
   remoteWrite: remoteWriteSectionSchema,
 };
+
+/** The options object inside a schema (under defaults), refusing unknown keys; as is when there is none. */
+function strictOptions(schema: ZodType): ZodType {
+  let inner: unknown = schema;
+  while (!(inner instanceof z.ZodObject) && inner instanceof z.ZodDefault) inner = inner.unwrap();
+  return inner instanceof z.ZodObject ? z.preprocess((v) => v ?? {}, inner.strict()) : schema;
+}
 
 /** The config file, the server section, the plugins imported from npm and the secrets to redact. */
 export interface ServerSetup {

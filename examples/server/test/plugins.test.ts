@@ -84,6 +84,12 @@ beforeAll(async () => {
     `import { definePlugin } from '@ispmonitor/core';
 export default definePlugin({ name: 'future', version: '3.0.0', core: '>=5.0.0', setup() {} });\n`,
   );
+  // A package that brought its own copy of core (installed apart from the server).
+  writePackage('acme-own-core', {}, 'export default () => { throw new Error("never called"); };\n');
+  const copy = join(modules, 'acme-own-core', 'node_modules', '@ispmonitor', 'core');
+  mkdirSync(copy, { recursive: true });
+  writeFileSync(join(copy, 'package.json'), JSON.stringify({ name: '@ispmonitor/core', version: '0.1.0' }));
+  writeFileSync(join(copy, 'index.js'), 'export {};\n');
   http = createServer((req, res) => {
     res.statusCode = req.url === '/healthz' ? 200 : 404;
     res.end('ok');
@@ -181,6 +187,7 @@ describe('plugins from npm packages (real processes)', () => {
         future: { package: 'acme-future' },
         typo: { package: '@acme/ispm-http', export: 'httpChek' },
         strict: { package: '@acme/ispm-http', options: { path: 'no-slash' } },
+        copied: { package: 'acme-own-core' },
       },
       devices: [
         { id: 'r1', host: '127.0.0.1', driver: 'htp' },
@@ -213,10 +220,13 @@ describe('plugins from npm packages (real processes)', () => {
     expect(out).toMatch(
       /bad\.yaml:\d+: plugins\.strict\.options\.path: .*startsWith|bad\.yaml:\d+: plugins\.strict\.options\.path: /,
     );
+    expect(out).toMatch(
+      /plugins\.copied: package "acme-own-core" 1\.2\.0 loads its own copy of @ispmonitor\/core .*`npm install acme-own-core` in the server's folder/,
+    );
     expect(out).toMatch(/bad\.yaml: devices\[0\]: device "r1": driver: no driver "htp" is registered/);
     expect(out).toMatch(/bad\.yaml: devices\[1\]: device "r2": snmp\.version/);
     // Every problem is its own line, and none hides another.
-    expect(out.split('\n').filter((l) => l.includes('bad.yaml')).length).toBeGreaterThanOrEqual(11);
+    expect(out.split('\n').filter((l) => l.includes('bad.yaml')).length).toBeGreaterThanOrEqual(12);
 
     const served = await runCli(['serve', '-c', file], {}, 60_000);
     expect(served.code).toBe(2);

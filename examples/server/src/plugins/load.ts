@@ -1,5 +1,6 @@
+import { realpathSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { CORE_VERSION, type Plugin, schemaSecretValues } from '@ispmonitor/core';
 import semver from 'semver';
 import { didYouMean } from './closest.js';
@@ -54,6 +55,12 @@ export async function loadPackagePlugin(
   if (peer !== undefined && !accepts(peer, coreVersion)) {
     return fail(
       `${label} supports @ispmonitor/core ${peer} (its peerDependencies), but this server runs core ${coreVersion}: install a version of the package made for core ${coreVersion}`,
+    );
+  }
+  const copy = ownCoreCopy(found.dir);
+  if (copy) {
+    return fail(
+      `${label} loads its own copy of @ispmonitor/core (${copy}), not the server's (${serverCore}): plugins must share the server's core (its tokens are per copy, so a copy's drivers would never be found); install the package where the server is installed (\`npm install ${entry.package}\` in the server's folder) so npm shares one core`,
     );
   }
   let module: Record<string, unknown>;
@@ -115,6 +122,30 @@ export async function loadPackagePlugin(
     loaded: { plugin, entry, from: { dir: found.dir, version: found.manifest.version }, secrets },
     problems,
   };
+}
+
+/** The folder of the core this server runs (real path), found as the server's own import finds it. */
+const serverCore = ((): string | undefined => {
+  try {
+    const found = resolvePackage('@ispmonitor/core', [dirname(fileURLToPath(import.meta.url))]);
+    return found ? realpathSync(found.dir) : undefined;
+  } catch {
+    // Never fatal: without it, the copy check is skipped.
+    return undefined;
+  }
+})();
+
+/** The folder of another core the package would import, if it would import one. */
+function ownCoreCopy(packageDir: string): string | undefined {
+  let theirs: ResolvedPackage | undefined;
+  try {
+    theirs = resolvePackage('@ispmonitor/core', [packageDir]);
+  } catch {
+    return undefined;
+  }
+  if (!theirs || !serverCore) return undefined;
+  const real = realpathSync(theirs.dir);
+  return real === serverCore ? undefined : real;
 }
 
 /** Whether `version` satisfies `range` as core's own registration check decides it. */
