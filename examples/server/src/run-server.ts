@@ -18,10 +18,16 @@ import { configSummary } from './system/report.js';
 /**
  * Node.js process metrics (CPU, memory, event-loop lag, GC) as `ispmonitor_process_*` and
  * `ispmonitor_nodejs_*`: what troubleshooting and profiling start from. Once per registry.
+ *
+ * prom-client's `nodejs_active_{handles,requests,resources}_total` are gauges named like counters,
+ * which `promtool check metrics` rejects; they are the sums of `nodejs_active_*{type}`, which
+ * stay (sum them in PromQL), so the `_total` copies are removed.
  */
 function processMetrics(registry: Registry): void {
   if (registry.getSingleMetric('ispmonitor_nodejs_eventloop_lag_seconds')) return;
   collectDefaultMetrics({ register: registry, prefix: 'ispmonitor_' });
+  for (const kind of ['handles', 'requests', 'resources'])
+    registry.removeSingleMetric(`ispmonitor_nodejs_active_${kind}_total`);
 }
 
 /** A running server: both HTTP listeners and the monitor behind them. */

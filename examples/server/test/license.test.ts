@@ -36,13 +36,13 @@ async function gauge(reg: Registry, name: string): Promise<number | undefined> {
 }
 
 describe('licence', () => {
-  it('is community mode without a licence: no limits, valid=1, no expiry series', async () => {
+  it('is community mode without a licence: no limits, valid=1, expiry +Inf', async () => {
     const reg = new Registry();
     const lm = new LicenseManager({ store: memoryStateStore(), metrics: reg });
     expect((await lm.check()).state).toBe('community');
     expect(lm.allowsAnotherRouter(1e6)).toEqual({ ok: true });
     expect(await gauge(reg, 'ispmonitor_license_valid')).toBe(1);
-    expect(await gauge(reg, 'ispmonitor_license_days_until_expiry')).toBeUndefined();
+    expect(await gauge(reg, 'ispmonitor_license_days_until_expiry')).toBe(Number.POSITIVE_INFINITY);
   });
 
   it('verifies offline, exposes days until expiry and enforces the router limit', async () => {

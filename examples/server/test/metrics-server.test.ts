@@ -50,7 +50,7 @@ describe('metrics server', () => {
     expect(r.statusCode).toBe(200);
     expect(r.headers['content-type']).toMatch(/text\/plain; version=0.0.4/);
     expect(r.body).toMatch(/# TYPE interface_in_octets_total counter/);
-    expect(r.body).toMatch(/interface_in_octets_total\{device="r1",ifName="ether2",site="BEY"\} \d{16,}/);
+    expect(r.body).toMatch(/interface_in_octets_total\{device="r1",if_name="ether2",site="BEY"\} \d{16,}/);
     expect(r.body).not.toMatch(/device="r2"/);
     expect((await metrics.inject({ url: '/metrics/devices?target=nope' })).statusCode).toBe(404);
     // An unreachable device is scraped too: its device_up is 0.

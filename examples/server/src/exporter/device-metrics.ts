@@ -19,6 +19,25 @@ function formatValue(v: number | bigint): string {
   return String(v);
 }
 
+const labelNames = new Map<string, string>();
+
+/**
+ * A sample's label name as Prometheus conventions want it (snake_case, as `promtool check metrics`
+ * checks): `ifName` → `if_name`; anything outside `[a-zA-Z0-9_]` becomes `_`.
+ */
+export function labelName(k: string): string {
+  let name = labelNames.get(k);
+  if (name === undefined) {
+    name = k
+      .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+      .replace(LABEL_BAD, '_')
+      .toLowerCase();
+    // Label names are few (a driver's vocabulary); a flood of odd ones only stops being remembered.
+    if (labelNames.size < 10_000) labelNames.set(k, name);
+  }
+  return name;
+}
+
 /** One exposition line; label names are sanitised, values escaped, so no device text can break the format. */
 function line(name: string, s: Sample): string {
   const keys = Object.keys(s.labels).sort();
@@ -26,7 +45,7 @@ function line(name: string, s: Sample): string {
   for (const k of keys) {
     const v = s.labels[k];
     if (v === undefined) continue;
-    let key = k.replace(LABEL_BAD, '_');
+    let key = labelName(k);
     if (/^[0-9]/.test(key) || key.startsWith('__')) key = `l_${key}`;
     labels += `${labels ? ',' : ''}${key}="${escapeValue(String(v))}"`;
   }

@@ -1,7 +1,7 @@
 import type { DeviceStatus, Monitor } from '@ispmonitor/core';
 import { tokens } from '@ispmonitor/core';
-import { Gauge } from 'prom-client';
 import type { ServerRole } from '../server-config.js';
+import { UntypedGauge } from './untyped-gauge.js';
 
 const NAME = 'ispmonitor_routers_total';
 const STATUSES: DeviceStatus[] = ['unknown', 'online', 'unreachable', 'offline'];
@@ -28,7 +28,7 @@ export function routersByStatus(
   const registry = monitor.metrics;
   if (role === 'api' && fleet) {
     registry.removeSingleMetric(NAME);
-    new Gauge({
+    new UntypedGauge({
       name: NAME,
       help: 'Devices by status; view="fleet": every device as the pollers recorded it (API replicas)',
       labelNames: ['status', 'view'],
@@ -43,7 +43,7 @@ export function routersByStatus(
   if (!monitor.has(tokens.Ownership)) return;
   const ownership = monitor.resolve(tokens.Ownership);
   registry.removeSingleMetric(NAME);
-  new Gauge({
+  new UntypedGauge({
     name: NAME,
     help: 'Devices this replica polls now, by status (the sum over the pollers is the fleet)',
     labelNames: ['status'],

@@ -18,7 +18,7 @@ export function httpMetrics(registry: Registry): HttpMetrics {
       ) as HttpMetrics['duration'],
     };
   }
-  return {
+  const metrics: HttpMetrics = {
     requests: new Counter({
       name: 'ispmonitor_http_requests_total',
       help: 'HTTP requests by method, route and status',
@@ -33,6 +33,11 @@ export function httpMetrics(registry: Registry): HttpMetrics {
       registers: [registry],
     }),
   };
+  // One series at 0 from the start (the scrape route, which every deployment serves), so the
+  // first scrape already has both families and `rate(…)` is 0 rather than "No data".
+  metrics.requests.inc({ method: 'GET', route: '/metrics', status: '200' }, 0);
+  metrics.duration.zero({ method: 'GET', route: '/metrics' });
+  return metrics;
 }
 
 /**

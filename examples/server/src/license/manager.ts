@@ -124,14 +124,17 @@ export class LicenseManager {
     });
     new Gauge({
       name: 'ispmonitor_license_days_until_expiry',
-      help: 'Days until the licence expires (negative once expired); absent in community mode',
+      help: 'Days until the licence expires (negative once expired); +Inf in community mode (never expires)',
       // A label, because prom-client always exposes an unlabelled gauge, and a 0 would look expired.
       labelNames: ['license'],
       registers: [options.metrics],
       collect() {
         this.reset();
-        const { daysUntilExpiry, licenseId } = self.#status;
+        const { daysUntilExpiry, licenseId, state } = self.#status;
         if (daysUntilExpiry !== undefined) this.set({ license: licenseId ?? '' }, daysUntilExpiry);
+        // Present from the first scrape (a dashboard shows ∞, not "No data"), and an alert on
+        // `< 30` stays quiet: community mode has nothing to expire.
+        else if (state === 'community') this.set({ license: 'community' }, Number.POSITIVE_INFINITY);
       },
     });
   }

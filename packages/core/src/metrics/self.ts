@@ -1,5 +1,6 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { DeviceStatus } from '../types.js';
+import { UntypedGauge } from './untyped-gauge.js';
 
 const STATUSES: DeviceStatus[] = ['unknown', 'online', 'unreachable', 'offline'];
 
@@ -27,7 +28,8 @@ export class SelfMetrics {
   constructor(countByStatus: () => Record<DeviceStatus, number>) {
     this.registry = new Registry();
     const registers = [this.registry];
-    new Gauge({
+    // Untyped: the guide's name ends in _total, which Prometheus reserves for counters.
+    new UntypedGauge({
       name: 'ispmonitor_routers_total',
       help: 'Devices in the inventory by status (unknown, online, unreachable, offline)',
       labelNames: ['status'],
