@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { snmpdCreds, startExporter, startSnmpd, startSnmpsim } from './snmp/peers.mjs';
+import { snmpdCreds, snmpdV3, startExporter, startSnmpd, startSnmpsim } from './snmp/peers.mjs';
 import { silent } from './support/silent.mjs';
 
 // DRIVER=<path to another build's index.js> measures that build instead (a before/after reference).
@@ -129,14 +129,7 @@ try {
     driver: 'snmp',
     snmp: { timeout: '10s', ...snmp },
   });
-  const v3 = {
-    version: '3',
-    username: snmpdCreds.username,
-    authProtocol: 'sha',
-    authKey: snmpdCreds.authKey,
-    privProtocol: 'aes',
-    privKey: snmpdCreds.privKey,
-  };
+  const v3 = snmpdV3();
   const rows = [
     // First, while nothing is compiled yet: what the old version of this benchmark measured.
     await ours(

@@ -5,7 +5,7 @@
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { silent } from '../support/silent.mjs';
-import { snmpdCreds, startSnmpd, startSnmpsim } from './peers.mjs';
+import { snmpdCreds, snmpdV3, startSnmpd, startSnmpsim } from './peers.mjs';
 
 const { createSnmpDriver } = await import(process.env.DRIVER ?? '@ispmonitor/plugin-snmp');
 const MODE = process.env.MODE ?? 'ios-cold';
@@ -18,14 +18,7 @@ try {
     ? { version: '2c', community: 'ios' }
     : MODE === 'v2c'
       ? { version: '2c', community: snmpdCreds.community }
-      : {
-          version: '3',
-          username: snmpdCreds.username,
-          authProtocol: 'sha',
-          authKey: snmpdCreds.authKey,
-          privProtocol: 'aes',
-          privKey: snmpdCreds.privKey,
-        };
+      : snmpdV3();
   const device = {
     id: 'd',
     host: '127.0.0.1',

@@ -96,6 +96,12 @@ export const snmpdCreds = {
   privKey: 'privpass123',
 };
 
+/** The `snmp` settings of a device polled as the snmpd peer's v3 user (authPriv, SHA/AES). */
+export function snmpdV3() {
+  const { username, authKey, privKey } = snmpdCreds;
+  return { version: '3', username, authProtocol: 'sha', authKey, privProtocol: 'aes', privKey };
+}
+
 export async function startSnmpd() {
   const dir = await nobodyDir('ispm-bench-snmpd-');
   const port = await freeUdpPort();

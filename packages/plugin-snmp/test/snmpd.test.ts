@@ -5,7 +5,7 @@
 import snmp from 'net-snmp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSnmpDriver, SnmpErrorCodes } from '../src/index.js';
-import { missing, type Peer, snmpdCreds, startSnmpd } from './support/peers.js';
+import { missing, type Peer, snmpdCreds, snmpdV3, startSnmpd } from './support/peers.js';
 import { pollWith, sample } from './support/util.js';
 
 const why = missing('/usr/sbin/snmpd', 'snmpd');
@@ -27,15 +27,7 @@ describe.skipIf(why)(`snmpd${why ? ` (skipped: ${why})` : ''}`, () => {
   const base = () => ({ id: 'snmpd', host: '127.0.0.1', port: peer.port, driver: 'snmp' });
   const v3 = (extra: Record<string, unknown> = {}) => ({
     ...base(),
-    snmp: {
-      version: '3',
-      username: snmpdCreds.username,
-      authProtocol: 'sha',
-      authKey: snmpdCreds.authKey,
-      privProtocol: 'aes',
-      privKey: snmpdCreds.privKey,
-      ...extra,
-    },
+    snmp: { ...snmpdV3(), ...extra },
   });
 
   beforeAll(async () => {

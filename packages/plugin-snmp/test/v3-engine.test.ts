@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EngineState } from '../src/engine-cache.js';
 import { createSnmpDriver, type SnmpDriver } from '../src/index.js';
 import type { DeviceMemory } from '../src/parts/context.js';
-import { missing, type Peer, snmpdCreds, startSnmpd } from './support/peers.js';
+import { missing, type Peer, snmpdCreds, snmpdV3, startSnmpd } from './support/peers.js';
 import { pollWith } from './support/util.js';
 
 const why = missing('/usr/sbin/snmpd', 'snmpd');
@@ -28,14 +28,7 @@ describe.skipIf(why)(`SNMPv3 engine cache against snmpd${why ? ` (skipped: ${why
     host: '127.0.0.1',
     port: peer.port,
     driver: 'snmp',
-    snmp: {
-      version: '3',
-      username: snmpdCreds.username,
-      authProtocol: 'sha',
-      authKey: snmpdCreds.authKey,
-      privProtocol: 'aes',
-      privKey: snmpdCreds.privKey,
-    },
+    snmp: snmpdV3(),
   });
 
   /** Polls once and returns the datagrams that poll sent; fails on a poll error. */

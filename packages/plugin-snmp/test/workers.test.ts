@@ -9,7 +9,7 @@ import { createMonitor, type Monitor, type Sample } from '@ispmonitor/core';
 import { createFakeLogger } from '@ispmonitor/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { snmp } from '../src/index.js';
-import { missing, type Peer, snmpdCreds, startSnmpd } from './support/peers.js';
+import { missing, type Peer, snmpdCreds, snmpdV3, startSnmpd } from './support/peers.js';
 
 const built = ['../dist/driver.js', '../../core/dist/workers/worker-main.js'].every((p) =>
   existsSync(fileURLToPath(new URL(p, import.meta.url))),
@@ -39,14 +39,7 @@ describe.skipIf(why)(`SNMP in poller workers${why ? ` (skipped: ${why})` : ''}`,
         {
           id: 'w-v3',
           ...common,
-          snmp: {
-            version: '3',
-            username: snmpdCreds.username,
-            authProtocol: 'sha',
-            authKey: snmpdCreds.authKey,
-            privProtocol: 'aes',
-            privKey: snmpdCreds.privKey,
-          },
+          snmp: snmpdV3(),
         },
       ] as never,
     });

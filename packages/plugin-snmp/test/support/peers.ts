@@ -131,6 +131,12 @@ export const snmpdCreds = {
   privKey: 'privpass123',
 } as const;
 
+/** The `snmp` settings of a device polled as the snmpd peer's v3 user (authPriv, SHA/AES). */
+export function snmpdV3() {
+  const { username, authKey, privKey } = snmpdCreds;
+  return { version: '3', username, authProtocol: 'sha', authKey, privProtocol: 'aes', privKey } as const;
+}
+
 /** Starts Debian's snmpd on loopback with v2c community `testcomm` and v3 user `monuser` (SHA/AES). */
 export async function startSnmpd(): Promise<Peer> {
   const dir = await tempDirForNobody('ispm-snmpd-');
