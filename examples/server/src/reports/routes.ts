@@ -1,10 +1,12 @@
+import { Readable } from 'node:stream';
 import { postgresStore } from '@ispmonitor/plugin-postgres';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { HttpError } from '../http/errors.js';
 import { errorSchema, parseTime } from '../http/query.js';
 import type { Outage } from './availability.js';
-import { csv, fileNamePart, isoOrEmpty, percent } from './csv.js';
+import { csvField, fileNamePart, isoOrEmpty, percent } from './csv.js';
 import type { RouterReport } from './data.js';
+import { MAX_LIMIT, ROUTER_SORTS, type RouterSort, sortedRouters } from './page.js';
 import { type AvailabilityReport, ReportCache } from './report.js';
 
 interface PeriodQuery {
@@ -39,6 +41,24 @@ const periodSchema = {
 
 const errors = { 400: errorSchema, 404: errorSchema, 501: errorSchema } as const;
 
+interface PageQuery extends PeriodQuery {
+  sort?: RouterSort;
+  desc?: boolean;
+  offset?: number;
+  limit?: number;
+}
+
+const pageSchema = {
+  ...periodSchema,
+  properties: {
+    ...periodSchema.properties,
+    sort: { type: 'string', enum: [...ROUTER_SORTS], description: 'order of `routers` (nulls last)' },
+    desc: { type: 'boolean', description: 'descending; default ascending (availability: worst first)' },
+    offset: { type: 'integer', minimum: 0, maximum: 10_000_000, description: 'routers skipped' },
+    limit: { type: 'integer', minimum: 1, maximum: MAX_LIMIT, description: 'routers answered' },
+  },
+} as const;
+
 /** A router's line without its outage list (the list is the drill-down's and the CSV's). */
 function routerLine(r: RouterReport) {
   const { outages, ...rest } = r;
@@ -53,15 +73,31 @@ function outageLines(routers: readonly RouterReport[]) {
   return out.sort((a, b) => b.start - a.start || a.name.localeCompare(b.name));
 }
 
-/** Sends a CSV as a download named after the period. */
-function sendCsv(reply: FastifyReply, name: string, report: AvailabilityReport, body: string) {
+type Cell = string | number | null;
+
+/** Lines of a CSV (CRLF-terminated), a few hundred rows per chunk: never the whole file in one string. */
+function* csvLines<T>(header: readonly string[], rows: Iterable<T>, line: (row: T) => Cell[]) {
+  let chunk = `${header.map(csvField).join(',')}\r\n`;
+  let n = 0;
+  for (const r of rows) {
+    chunk += `${line(r).map(csvField).join(',')}\r\n`;
+    if (++n % 500 === 0) {
+      yield chunk;
+      chunk = '';
+    }
+  }
+  if (chunk) yield chunk;
+}
+
+/** Streams a CSV as a download named after the period. */
+function sendCsv(reply: FastifyReply, name: string, report: AvailabilityReport, body: Iterable<string>) {
   const day = (ms: number) => new Date(ms).toISOString().slice(0, 16).replace(':', '');
   const file = `${fileNamePart(name)}_${day(report.from)}_${day(report.to)}.csv`;
   return reply
     .type('text/csv; charset=utf-8')
     .header('content-disposition', `attachment; filename="${file}"`)
     .header('cache-control', 'no-store')
-    .send(body);
+    .send(Readable.from(body, { objectMode: false }));
 }
 
 /**
@@ -99,29 +135,39 @@ export async function reportRoutes(app: FastifyInstance): Promise<void> {
     return r.routers.filter((x) => x.site === site);
   };
 
-  app.get<{ Querystring: PeriodQuery }>(
+  app.get<{ Querystring: PageQuery }>(
     '/api/v1/reports/availability',
     {
       schema: {
         tags: ['reports'],
-        summary: 'Availability of every router and site over a period, with the time actually covered',
+        summary:
+          'Availability of every site and of a page of routers over a period, with the time actually covered',
         description:
           'Availability is online time over covered time (the time the status was known: online, unreachable or ' +
-          'offline) from the stored status history; time before a router was first seen is unknown, not counted.',
-        querystring: periodSchema,
+          'offline) from the stored status history; time before a router was first seen is unknown, not counted. ' +
+          '`total` and `sites` are always the whole fleet; `routers` is sorted (`sort`, `desc`; by name without ' +
+          'one) and, with `limit`, one page of `routersTotal` (every router without it).',
+        querystring: pageSchema,
         response: errors,
       },
     },
     async (req) => {
       const r = await report(req.query);
-      const routers = filter(r, req.query);
+      const q = req.query;
+      // Sorted once per period and order (the report's memo), then filtered and sliced.
+      const ordered = q.sort ? sortedRouters(r, q.sort, q.desc === true) : r.routers;
+      const routers = filter({ ...r, routers: ordered }, q);
+      const offset = q.offset ?? 0;
+      const page = q.limit === undefined ? routers.slice(offset) : routers.slice(offset, offset + q.limit);
       return {
         from: r.from,
         to: r.to,
         generatedAt: r.generatedAt,
         total: r.total,
         sites: r.sites,
-        routers: routers.map(routerLine),
+        routersTotal: routers.length,
+        offset,
+        routers: page.map(routerLine),
       };
     },
   );
@@ -186,31 +232,10 @@ export async function reportRoutes(app: FastifyInstance): Promise<void> {
       const times = ['online_seconds', 'unreachable_seconds', 'down_seconds', 'unknown_seconds', 'outages'];
       const s = (ms: number) => Math.round(ms / 1000);
       if (req.query.by === 'site') {
-        const body = csv(
-          ['site', 'routers', 'routers_covered', ...common, ...times],
-          r.sites.map((x) => [
-            x.site ?? '',
-            x.routers,
-            x.coveredRouters,
-            isoOrEmpty(x.coveredFrom),
-            isoOrEmpty(x.coveredTo),
-            s(x.coveredMs),
-            percent(x.availability),
-            s(x.ms.online),
-            s(x.ms.unreachable),
-            s(x.ms.offline),
-            s(x.ms.unknown),
-            x.outages,
-          ]),
-        );
-        return sendCsv(reply, 'availability-sites', r, body);
-      }
-      const body = csv(
-        ['router', 'name', 'site', ...common, ...times],
-        filter(r, req.query).map((x) => [
-          x.id,
-          x.name,
+        const body = csvLines(['site', 'routers', 'routers_covered', ...common, ...times], r.sites, (x) => [
           x.site ?? '',
+          x.routers,
+          x.coveredRouters,
           isoOrEmpty(x.coveredFrom),
           isoOrEmpty(x.coveredTo),
           s(x.coveredMs),
@@ -219,9 +244,24 @@ export async function reportRoutes(app: FastifyInstance): Promise<void> {
           s(x.ms.unreachable),
           s(x.ms.offline),
           s(x.ms.unknown),
-          x.outages.length,
-        ]),
-      );
+          x.outages,
+        ]);
+        return sendCsv(reply, 'availability-sites', r, body);
+      }
+      const body = csvLines(['router', 'name', 'site', ...common, ...times], filter(r, req.query), (x) => [
+        x.id,
+        x.name,
+        x.site ?? '',
+        isoOrEmpty(x.coveredFrom),
+        isoOrEmpty(x.coveredTo),
+        s(x.coveredMs),
+        percent(x.availability),
+        s(x.ms.online),
+        s(x.ms.unreachable),
+        s(x.ms.offline),
+        s(x.ms.unknown),
+        x.outages.length,
+      ]);
       return sendCsv(reply, 'availability-routers', r, body);
     },
   );
@@ -238,7 +278,7 @@ export async function reportRoutes(app: FastifyInstance): Promise<void> {
     },
     async (req, reply) => {
       const r = await report(req.query);
-      const body = csv(
+      const body = csvLines(
         [
           'router',
           'name',
@@ -251,7 +291,8 @@ export async function reportRoutes(app: FastifyInstance): Promise<void> {
           'started_before_period',
           'actual_start',
         ],
-        outageLines(filter(r, req.query)).map((o) => [
+        outageLines(filter(r, req.query)),
+        (o) => [
           o.router,
           o.name,
           o.site ?? '',
@@ -262,7 +303,7 @@ export async function reportRoutes(app: FastifyInstance): Promise<void> {
           o.reason ?? '',
           o.startedBefore ? 'yes' : 'no',
           isoOrEmpty(o.since),
-        ]),
+        ],
       );
       return sendCsv(reply, req.query.router ? `outages-${req.query.router}` : 'outages', r, body);
     },

@@ -11,6 +11,8 @@ import { deviceBodySchema, deviceInput, routerSchema, routerView } from './view.
 interface ListQuery extends RouterFilter {
   page?: number;
   pageSize?: number;
+  /** Also answer the whole inventory's count per status (the overview's tiles, in one request). */
+  counts?: boolean;
 }
 
 const idParams = {
@@ -44,6 +46,10 @@ export async function routerRoutes(app: FastifyInstance): Promise<void> {
             driver: { type: 'string', maxLength: 64 },
             origin: { type: 'string', enum: ['config', 'store'] },
             search: { type: 'string', maxLength: 256 },
+            counts: {
+              type: 'boolean',
+              description: 'also answer `counts`: routers per status in the whole inventory, filters aside',
+            },
             ...pageQuery,
           },
         },
@@ -55,6 +61,15 @@ export async function routerRoutes(app: FastifyInstance): Promise<void> {
               total: { type: 'integer' },
               page: { type: 'integer' },
               pageSize: { type: 'integer' },
+              counts: {
+                type: 'object',
+                properties: {
+                  online: { type: 'integer' },
+                  unreachable: { type: 'integer' },
+                  offline: { type: 'integer' },
+                  unknown: { type: 'integer' },
+                },
+              },
             },
           },
         },
@@ -65,7 +80,10 @@ export async function routerRoutes(app: FastifyInstance): Promise<void> {
       const { ids, total } = index.page(req.query, offset, limit);
       // The page's states are read now: last poll times and the like change at every poll.
       const items = ids.map((id) => devices.get(id)).filter((s): s is DeviceState => s !== undefined);
-      return { items: items.map(routerView), total, page, pageSize };
+      // One walk of the scheduler's entries: four `?status=` lists would each filter every router
+      // again whenever a status changed (the overview's cost that grew with the fleet).
+      const counts = req.query.counts ? { counts: devices.counts() } : {};
+      return { items: items.map(routerView), total, page, pageSize, ...counts };
     },
   );
 

@@ -54,7 +54,7 @@ export const overviewPage: Nav = (root) => {
   drawStats();
 
   // Counts: the event stream's snapshots (whole, in stream order). Until its first snapshot
-  // arrives, four tiny requests (a page of one row each), not the whole list.
+  // arrives, one tiny request: a page of one row with the counts per status beside it.
   const useCounts = (c: Partial<Record<DeviceStatus, number>>) => {
     for (const k of STATES) counts[k] = c[k] ?? 0;
     drawStats();
@@ -62,14 +62,12 @@ export const overviewPage: Nav = (root) => {
   let countsDone: Promise<unknown> = Promise.resolve();
   if (live.counts) useCounts(live.counts);
   else
-    countsDone = Promise.all(
-      STATES.map(async (k) => {
-        const r = await api<Page<Router>>(`/api/v1/routers${qs({ status: k, pageSize: 1 })}`, { signal });
-        return [k, r.total] as const;
-      }),
+    countsDone = api<Page<Router> & { counts?: Partial<Record<DeviceStatus, number>> }>(
+      `/api/v1/routers${qs({ pageSize: 1, counts: true })}`,
+      { signal },
     )
-      .then((fetched) => {
-        if (!live.counts) useCounts(Object.fromEntries(fetched));
+      .then((r) => {
+        if (!live.counts && r.counts) useCounts(r.counts);
       })
       .catch(() => undefined);
   offs.push(

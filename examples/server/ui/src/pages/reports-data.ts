@@ -47,8 +47,14 @@ export interface AvailabilityReport {
   generatedAt: number;
   total: ReportSite;
   sites: ReportSite[];
+  /** One page of routers (sorted and filtered by the server), of `routersTotal`. */
   routers: ReportRouter[];
+  routersTotal: number;
+  offset: number;
 }
+
+/** Routers per page of the report: the worst hundred of 10,000 is what an operator reads. */
+export const ROUTERS_PAGE = 100;
 
 /** One outage of a router. */
 export interface ReportOutage {
@@ -90,6 +96,8 @@ export interface ReportState {
   desc: boolean;
   siteSort: SiteSort;
   siteDesc: boolean;
+  /** Page of the router table, from 1. */
+  page: number;
 }
 
 const ROUTER_SORTS: readonly RouterSort[] = [
@@ -119,6 +127,7 @@ export function readState(q: URLSearchParams): ReportState {
     desc: q.has('sort') ? q.get('desc') === '1' : false,
     siteSort: SITE_SORTS.includes(siteSort) ? siteSort : 'availability',
     siteDesc: q.has('ssort') ? q.get('sdesc') === '1' : false,
+    page: Math.max(1, Math.min(100_000, Math.floor(Number(q.get('page'))) || 1)),
   };
 }
 
@@ -132,6 +141,7 @@ export function stateQuery(s: ReportState): string {
   if (s.desc) u.set('desc', '1');
   if (s.siteSort !== 'availability' || s.siteDesc) u.set('ssort', s.siteSort);
   if (s.siteDesc) u.set('sdesc', '1');
+  if (s.page > 1) u.set('page', String(s.page));
   const q = u.toString();
   return q ? `?${q}` : '';
 }
@@ -185,9 +195,22 @@ export function coverageShare(c: Covered, period: number, routers = 1): number {
 
 const periodQuery = (period: string) => ({ from: `-${period}`, to: 'now' });
 
-/** The report for a period. */
-export function loadReport(period: string, signal: AbortSignal): Promise<AvailabilityReport> {
-  return api<AvailabilityReport>(`/api/v1/reports/availability${qs(periodQuery(period))}`, { signal });
+/**
+ * The report for the state's period: every site and the fleet's totals, and one page of routers
+ * sorted by the server (a site's only when the state names one).
+ */
+export function loadReport(state: ReportState, signal: AbortSignal): Promise<AvailabilityReport> {
+  return api<AvailabilityReport>(
+    `/api/v1/reports/availability${qs({
+      ...periodQuery(state.period),
+      site: state.site,
+      sort: state.sort,
+      desc: state.desc || undefined,
+      offset: (state.page - 1) * ROUTERS_PAGE || undefined,
+      limit: ROUTERS_PAGE,
+    })}`,
+    { signal },
+  );
 }
 
 /** One router's drill-down. */

@@ -12,10 +12,10 @@ import {
   type ReportRouter,
   type ReportSite,
   type ReportState,
+  ROUTERS_PAGE,
   type RouterSort,
   readState,
   type SiteSort,
-  sortRouters,
   sortSites,
   stateQuery,
 } from './reports-data.js';
@@ -44,18 +44,19 @@ export const reportsPage: Page = (root, _params, query) => {
   mount(root, reportToolbar(state, []), status);
   let report: AvailabilityReport | undefined;
 
-  // Sorting rewrites the URL in place (no new history entry) and redraws from the loaded report.
+  // Sorting rewrites the URL in place (no new history entry). Sites sort here (a few dozen);
+  // routers are sorted and paged by the server, so their order or page asks it again.
   const setState = (next: ReportState) => {
+    const refetch = next.sort !== state.sort || next.desc !== state.desc || next.page !== state.page;
     Object.assign(state, next);
     history.replaceState(null, '', `/reports${stateQuery(state)}`);
-    if (report) draw(report);
+    if (refetch) load();
+    else if (report) draw(report);
   };
 
   const draw = (r: AvailabilityReport) => {
     const period = r.to - r.from;
     const links = csvLinks(state.period);
-    const routers =
-      state.site === undefined ? r.routers : r.routers.filter((x) => (x.site ?? '') === state.site);
     const siteTable = reportTable<ReportSite, SiteSort>({
       label: 'Availability per site',
       testid: 'report-sites',
@@ -90,10 +91,10 @@ export const reportsPage: Page = (root, _params, query) => {
     const routerTable = reportTable<ReportRouter, RouterSort>({
       label: 'Availability per router',
       testid: 'report-routers',
-      rows: sortRouters(routers, state.sort, state.desc),
+      rows: r.routers,
       sort: state.sort,
       desc: state.desc,
-      onSort: (sort, desc) => setState({ ...state, sort, desc }),
+      onSort: (sort, desc) => setState({ ...state, sort, desc, page: 1 }),
       empty: 'No routers here.',
       columns: [
         {
@@ -162,22 +163,61 @@ export const reportsPage: Page = (root, _params, query) => {
             : h('a', { href: `/reports${stateQuery({ ...state, site: undefined })}` }, 'All routers'),
         ),
         routerTable,
+        pager(r),
       ),
     );
   };
 
-  loadReport(state.period, abort.signal)
-    .then((r) => {
-      report = r;
-      draw(r);
-    })
-    .catch((err: unknown) => {
-      if ((err as Error).name === 'AbortError') return;
-      status.className = 'error-msg';
-      status.textContent =
-        err instanceof ApiError && err.status === 501
-          ? 'No availability report: this server keeps no status history (no storage plugin).'
-          : `The report could not be loaded: ${(err as Error).message}`;
-    });
+  /** "Routers 101–200 of 10,000" with the previous and next page, when there is more than one. */
+  const pager = (r: AvailabilityReport) => {
+    if (r.routersTotal <= ROUTERS_PAGE && state.page === 1) return null;
+    const first = r.offset + 1;
+    const last = r.offset + r.routers.length;
+    const go = (page: number) => () => setState({ ...state, page });
+    return h(
+      'div',
+      { class: 'toolbar report-pager', 'data-testid': 'report-pager' },
+      h(
+        'span',
+        { class: 'muted' },
+        `Routers ${formatCount(Math.min(first, last))}–${formatCount(last)} of ${formatCount(r.routersTotal)}`,
+      ),
+      h('span', { class: 'grow' }),
+      h(
+        'button',
+        { type: 'button', class: 'btn small', disabled: state.page <= 1, onclick: go(state.page - 1) },
+        '‹ Previous',
+      ),
+      h(
+        'button',
+        { type: 'button', class: 'btn small', disabled: last >= r.routersTotal, onclick: go(state.page + 1) },
+        'Next ›',
+      ),
+    );
+  };
+
+  let inflight: AbortController | undefined;
+  const load = () => {
+    inflight?.abort();
+    const mine = new AbortController();
+    inflight = mine;
+    abort.signal.addEventListener('abort', () => mine.abort(), { once: true });
+    loadReport(state, mine.signal)
+      .then((r) => {
+        report = r;
+        draw(r);
+      })
+      .catch((err: unknown) => {
+        if ((err as Error).name === 'AbortError') return;
+        status.className = 'error-msg';
+        status.textContent =
+          err instanceof ApiError && err.status === 501
+            ? 'No availability report: this server keeps no status history (no storage plugin).'
+            : `The report could not be loaded: ${(err as Error).message}`;
+        if (!report) return;
+        mount(root, status);
+      });
+  };
+  load();
   return () => abort.abort();
 };
