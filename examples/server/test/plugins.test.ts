@@ -45,6 +45,7 @@ export const httpCheck = definePlugin({
   version: '1.2.0',
   optionsSchema,
   setup(ctx, options) {
+    ctx.provide(tokens.Notifier, { name: 'http-log', send: async () => ({ ok: true }) });
     ctx.provide(tokens.Driver, {
       kind: 'httpcheck',
       async poll(device) {
@@ -233,6 +234,21 @@ describe('plugins from npm packages (real processes)', () => {
     expect(served.stderr).toMatch(/unknown plugin "alrets" \(did you mean "alerts"\?\)/);
     expect(served.stderr).toMatch(/no driver "htp" is registered/);
   }, 120_000);
+
+  it("config validate lists a receiver naming a notifier nobody provides; a plugin's own notifier counts", async () => {
+    const file = config('receivers.yaml', {
+      plugins: {
+        httpcheck: { package: '@acme/ispm-http' },
+        alerts: { receivers: [{ name: 'noc', use: ['http-log', 'pager'] }] },
+      },
+    });
+    const r = await runCli(['config', 'validate', file]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(
+      /receivers\.yaml:\d+: plugins\.alerts\.receivers: alerts: receiver "noc" uses notifier "pager", which no plugin provides \(known: http-log\)/,
+    );
+    expect(r.stderr).not.toMatch(/"http-log", which/);
+  }, 60_000);
 
   it('ISPM_PLUGINS adds plugins from npm without a config file entry: a list, or JSON with options', async () => {
     const file = config('env-only.yaml', { devices: [webDevice()] });

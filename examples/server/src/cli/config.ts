@@ -1,4 +1,5 @@
-import { createJsonLogger } from '@ispmonitor/core';
+import { createJsonLogger, ErrorCodes, monitorError } from '@ispmonitor/core';
+import { alertsChecks } from '@ispmonitor/plugin-alerts';
 import type { Command } from 'commander';
 import { assemble, readConfig } from '../assemble.js';
 import { configSummary } from '../system/report.js';
@@ -24,7 +25,16 @@ export function configCommand(program: Command): void {
       // Warnings and errors still reach stderr; the assembly's info lines would only be noise here.
       const logger = createJsonLogger({ level: 'warn' });
       const monitor = await assemble(loaded.config, loaded.secrets, { role: server.role, logger });
+      // What `start` would refuse once every plugin is set up: receivers naming unknown notifiers.
+      const where = `${loaded.locate(['plugins', 'alerts', 'receivers'])}: plugins.alerts.receivers`;
+      const problems = monitor.has(alertsChecks)
+        ? monitor
+            .resolve(alertsChecks)
+            .problems()
+            .map((p) => `${where}: ${p}`)
+        : [];
       await monitor.stop();
+      if (problems.length) throw monitorError(ErrorCodes.CONFIG_INVALID, problems.join('\n'));
       const plugins = monitor.plugins.map((p) => `${p.name} ${p.version}`);
       const summary = configSummary(loaded.config);
       if (opts.json)
