@@ -35,6 +35,25 @@ describe('device-status rules take label matchers', () => {
     expect(firing.sort()).toEqual(['CoreDown:core-1', 'OneDown:cpe-1']);
   });
 
+  it("a device's alert resolves once the device leaves the rule's matchers", async () => {
+    h = await harness(
+      baseOptions({ rules: [{ name: 'CoreDown', kind: 'device_status', matchers: '{role="core"}' }] }),
+      {
+        devices,
+      },
+    );
+    h.status('core-1', 'unreachable');
+    expect(h.api.list({ state: 'firing' }).map((a) => a.labels.device)).toEqual(['core-1']);
+    const moved = { id: 'core-1', host: '127.0.0.1', driver: 'test', labels: { site: 'north', role: 'cpe' } };
+    h.monitor.bus.emit('device:status', {
+      device: moved,
+      previous: 'unreachable',
+      status: 'unreachable',
+      ts: h.clock.now(),
+    });
+    expect(h.api.list({ state: 'firing' })).toEqual([]);
+  });
+
   it('a metric rule takes matchers on top of its selector', async () => {
     h = await harness(
       baseOptions({
