@@ -1,16 +1,12 @@
 import { loadConfig } from '@ispmonitor/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type PgServer,
-  pgMissing,
-  startPgServer,
-} from '../../../packages/plugin-postgres/test/support/pg-server.js';
 import { assemble } from '../src/assemble.js';
 import { type RunningServer, runServer } from '../src/run-server.js';
 import { parseServerConfig, type ServerRole } from '../src/server-config.js';
 import { labDriver } from './support/lab-driver.js';
+import { type PgServer, pgUnavailable, startPgServer } from './support/pg.js';
 
-const missing = pgMissing();
+const missing = pgUnavailable();
 const KEY = 'ispm_replicas_test_admin_key_0123456789abcdefghij';
 const PASSWORD = 'replica-test-password';
 const admin = { authorization: `Bearer ${KEY}` };

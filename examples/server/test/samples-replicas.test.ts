@@ -6,19 +6,15 @@
 import { loadConfig, type Monitor } from '@ispmonitor/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  type PgServer,
-  pgMissing,
-  startPgServer,
-} from '../../../packages/plugin-postgres/test/support/pg-server.js';
-import {
   type FakeReceiver,
   startFakeReceiver,
 } from '../../../packages/plugin-remote-write/test/support/fake-receiver.js';
 import { assemble } from '../src/assemble.js';
 import { applySamplesEnv } from '../src/samples/config.js';
 import { labDriver } from './support/lab-driver.js';
+import { type PgServer, pgUnavailable, startPgServer } from './support/pg.js';
 
-const missing = pgMissing();
+const missing = pgUnavailable();
 
 describe.skipIf(missing)(`replicas writing by remote write${missing ? ` (skipped: ${missing})` : ''}`, () => {
   let pg: PgServer;
