@@ -15,6 +15,7 @@ import { createMonitor, definePlugin, systemClock, tokens } from '@ispmonitor/co
 import { alerts, compileRule, ispRulePack } from '@ispmonitor/plugin-alerts';
 import { AlertEngine } from '../packages/plugin-alerts/dist/engine.js';
 import { packSchema } from '../packages/plugin-alerts/dist/options.js';
+import { silent } from './support/silent.mjs';
 
 const DEVICES = Number(process.env.BENCH_DEVICES ?? 10_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 6);
@@ -259,15 +260,7 @@ async function measureLatency() {
       }),
     ],
     clock: systemClock,
-    logger: {
-      debug() {},
-      info() {},
-      warn() {},
-      error() {},
-      child() {
-        return this;
-      },
-    },
+    logger: silent,
   });
   await monitor.start();
   const device = (id) => ({ id, host: '127.0.0.1', driver: 'none' });

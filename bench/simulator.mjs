@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { getProfile, handleDatagram, loadSnmprec, profileView, SimDevice } from '@ispmonitor/simulator';
+import { emptyStats } from '../packages/simulator/dist/agent.js';
 import { startSnmpsim } from './snmp/peers.mjs';
 
 const run = promisify(execFile);
@@ -88,16 +89,7 @@ function decodeOid(b) {
 
 /** In-process walks: µs of CPU per varbind answered. */
 function inProcess(label, served, rounds) {
-  const stats = {
-    requests: 0,
-    responses: 0,
-    varbinds: 0,
-    droppedDead: 0,
-    droppedLoss: 0,
-    droppedCommunity: 0,
-    malformed: 0,
-    ignored: 0,
-  };
+  const stats = emptyStats();
   const walk = () => {
     let oid = '1.0';
     for (;;) {
