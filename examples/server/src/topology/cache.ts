@@ -1,8 +1,10 @@
 import type { Bus, DeviceState } from '@ispmonitor/core';
 import type { NeighbourRow } from '../inventory/facts.js';
 import { buildStructure, type Structure, structureSignature } from './build.js';
+import { type CollapsedView, collapsedView, type SiteMembersView, siteMembersView } from './collapsed.js';
+import { LiveStates } from './live-states.js';
 import { LinkRates } from './rates.js';
-import { type TopologyView, topologyView } from './view.js';
+import { liveTopologyView, type TopologyView } from './view.js';
 
 /** What the topology reads, as the route plugin's decorators provide it. */
 export interface TopologySources {
@@ -26,6 +28,7 @@ export const NEIGHBOURS_TTL_MS = 30_000;
  */
 export class TopologyCache {
   readonly rates: LinkRates;
+  readonly live: LiveStates;
   #structure: Structure | undefined;
   #neighbours: { rows: NeighbourRow[]; at: number } | undefined;
   #building: Promise<Structure> | undefined;
@@ -35,6 +38,7 @@ export class TopologyCache {
 
   constructor(private readonly sources: TopologySources) {
     this.rates = new LinkRates(sources.bus);
+    this.live = new LiveStates(sources.bus);
     const stale = () => {
       this.#neighbours = undefined;
     };
@@ -82,15 +86,36 @@ export class TopologyCache {
     }
   }
 
-  /** The topology now. */
-  async view(): Promise<TopologyView> {
+  /** The structure, the devices and their states brought up to date (only what changed is recomputed). */
+  async #current() {
     const states = this.sources.devices.list();
     const [structure, alerts] = await Promise.all([
       this.structure(states),
       this.sources.firingAlerts().catch(() => []),
     ]);
-    return topologyView(structure, states, alerts, (d, i) => this.rates.get(d, i), this.#now());
+    const rates = (d: string, i: string) => this.rates.get(d, i);
+    this.live.refresh(structure, states, alerts, rates);
+    return { structure, states, rates };
   }
+
+  /** The topology now, every device. */
+  async view(): Promise<TopologyView> {
+    const { structure, states, rates } = await this.#current();
+    return liveTopologyView(structure, states, this.live, rates, this.#now());
+  }
+
+  /** The topology now with every site collapsed (see `collapsed.ts`). */
+  async collapsed(): Promise<CollapsedView> {
+    const { structure, states, rates } = await this.#current();
+    return collapsedView(structure, states, this.live, rates, this.#now());
+  }
+
+  /** One site's devices and the links among them; undefined for an unknown site. */
+  async site(site: string): Promise<SiteMembersView | undefined> {
+    const { structure, states, rates } = await this.#current();
+    return siteMembersView(structure, states, this.live, rates, site, this.#now());
+  }
+
 
   /**
    * Keeps the structure current in the background, so that link ends are followed (their rates
@@ -110,5 +135,6 @@ export class TopologyCache {
     this.#timer = undefined;
     for (const off of this.#offs) off();
     this.rates.close();
+    this.live.close();
   }
 }

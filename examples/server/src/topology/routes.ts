@@ -4,11 +4,14 @@ import { HttpError } from '../http/errors.js';
 import { memoryStateStore } from '../state-store.js';
 import { type Basemap, basemap, parseBBox } from './basemap.js';
 import { TopologyCache } from './cache.js';
+import { PROBLEMS_SENT } from './collapsed.js';
 import { PositionStore, parsePositionsPatch } from './positions.js';
 import { toGeoJson } from './view.js';
 
 const tags = ['topology'];
 const BASEMAP_CACHE = 16;
+/** Above this many devices `view=auto` answers collapsed sites (the page draws them so anyway). */
+export const COLLAPSE_ABOVE = 1500;
 
 /**
  * `/api/v1/topology` (nodes with their state and graph position, links with per-direction
@@ -30,23 +33,40 @@ export async function topologyRoutes(app: FastifyInstance): Promise<void> {
   const positions = new PositionStore(store);
   const maps = new Map<string, Promise<Basemap>>();
 
-  app.get<{ Querystring: { format?: 'graph' | 'geojson' } }>(
+  app.get<{ Querystring: { format?: 'graph' | 'geojson'; view?: 'auto' | 'full' | 'sites'; site?: string } }>(
     '/api/v1/topology',
     {
       schema: {
         tags,
         summary:
           'Network topology: devices with state and position, links with utilisation per direction, sites',
+        description:
+          `view=full: every device and link. view=sites: every site collapsed (worst state, counts), links ` +
+          `between sites merged, devices without a site and the down list's worst ${PROBLEMS_SENT}; ` +
+          `\`collapsed: true\` says so. view=auto (default): full up to ${COLLAPSE_ABOVE} devices, sites above. ` +
+          "site=NAME: that site's devices and the links among them (what expanding it draws).",
         querystring: {
           type: 'object',
           additionalProperties: false,
-          properties: { format: { type: 'string', enum: ['graph', 'geojson'] } },
+          properties: {
+            format: { type: 'string', enum: ['graph', 'geojson'] },
+            view: { type: 'string', enum: ['auto', 'full', 'sites'] },
+            site: { type: 'string', minLength: 1, maxLength: 200 },
+          },
         },
       },
     },
     async (req) => {
-      const view = await cache.view();
-      return req.query.format === 'geojson' ? toGeoJson(view) : view;
+      const q = req.query;
+      if (q.format === 'geojson') return toGeoJson(await cache.view());
+      if (q.site !== undefined) {
+        const members = await cache.site(q.site);
+        if (!members) throw new HttpError(404, `no site "${q.site}"`, 'ISPM_NOT_FOUND');
+        return members;
+      }
+      const total = Object.values(app.devices.counts()).reduce((a, b) => a + b, 0);
+      const sites = q.view === 'sites' || (q.view !== 'full' && total > COLLAPSE_ABOVE);
+      return sites ? cache.collapsed() : cache.view();
     },
   );
 

@@ -1,8 +1,9 @@
 import type { DeviceState, DeviceStatus, Labels } from '@ispmonitor/core';
 import type { Link, Structure } from './build.js';
 import { coordinatesOf } from './build.js';
+import { LiveStates, worstOfTally } from './live-states.js';
 import { type InterfaceRate, utilisationOf } from './rates.js';
-import { alertsByDevice, type NodeState, nodeState, worstState } from './states.js';
+import type { NodeState } from './states.js';
 
 /** One direction of a link: bits per second and utilisation 0..1 (clamped) of the link's capacity. */
 export interface Direction {
@@ -62,10 +63,11 @@ export interface TopologyView {
   sites: SiteView[];
 }
 
-type Rates = (device: string, ifName: string) => InterfaceRate | undefined;
+/** Where a link end's rates come from. */
+export type Rates = (device: string, ifName: string) => InterfaceRate | undefined;
 
 /** The link's two directions from whichever end measured them (the busier reading when both did). */
-function linkView(l: Link, rates: Rates): LinkView {
+export function linkView(l: Link, rates: Rates): LinkView {
   const a = l.sourceInterface ? rates(l.source, l.sourceInterface) : undefined;
   const b = l.targetInterface ? rates(l.target, l.targetInterface) : undefined;
   const out: LinkView = { ...l };
@@ -92,7 +94,7 @@ function linkView(l: Link, rates: Rates): LinkView {
   return out;
 }
 
-/** Per-request view: the cached structure with this moment's statuses, alerts and rates laid over it. */
+/** The view from scratch: the structure with these statuses, alerts and rates laid over it. */
 export function topologyView(
   structure: Structure,
   states: readonly DeviceState[],
@@ -100,70 +102,73 @@ export function topologyView(
   rates: Rates,
   now: number,
 ): TopologyView {
-  const firing = alertsByDevice(alerts);
+  const live = new LiveStates();
+  live.refresh(structure, states, alerts, rates);
+  return liveTopologyView(structure, states, live, rates, now);
+}
+
+/** Per-request view: the cached structure with the device states `live` keeps current laid over it. */
+export function liveTopologyView(
+  structure: Structure,
+  states: readonly DeviceState[],
+  live: LiveStates,
+  rates: Rates,
+  now: number,
+): TopologyView {
   const nodes: NodeView[] = [];
-  const bySite = new Map<string, NodeView[]>();
+  const all = live.nodes;
   for (const s of states) {
-    const d = s.device;
-    const uplinksDown = (structure.uplinks.get(d.id) ?? []).filter((name) => {
-      const r = rates(d.id, name);
-      return r?.operUp === false && r.adminUp !== false;
-    });
-    const alert = firing.get(d.id) ?? { firing: 0, handled: 0 };
-    const { state, reasons } = nodeState({
-      status: s.status,
-      enabled: d.enabled !== false,
-      uplinksDown,
-      firing: alert.firing,
-      handled: alert.handled,
-    });
-    const pos = structure.layout.nodes.get(d.id) ?? { x: 0, y: 0 };
-    const c = coordinatesOf(d);
-    const site = d.labels?.site;
-    const node: NodeView = {
-      id: d.id,
-      name: d.name ?? d.id,
-      status: s.status,
-      driver: d.driver,
-      labels: d.labels ?? {},
-      ...(c ? { location: { ...d.location, ...c } } : {}),
-      ...(site ? { site } : {}),
-      state,
-      reasons,
-      x: Math.round(pos.x * 10) / 10,
-      y: Math.round(pos.y * 10) / 10,
-    };
-    nodes.push(node);
-    if (site) {
-      const list = bySite.get(site);
-      if (list) list.push(node);
-      else bySite.set(site, [node]);
-    }
+    const n = all.get(s.device.id);
+    if (n) nodes.push(n);
   }
-  const sites: SiteView[] = structure.layout.sites.map((disc) => {
-    const members = bySite.get(disc.id) ?? [];
-    const counts: Partial<Record<NodeState, number>> = {};
-    for (const m of members) counts[m.state] = (counts[m.state] ?? 0) + 1;
-    const located = members.filter((m) => m.location);
-    const view: SiteView = {
-      ...disc,
-      count: members.length,
-      state: worstState(members.map((m) => m.state)),
-      counts,
-    };
-    if (located.length > 0) {
-      view.lat = located.reduce((s, m) => s + (m.location?.lat ?? 0), 0) / located.length;
-      view.lon = located.reduce((s, m) => s + (m.location?.lon ?? 0), 0) / located.length;
-    }
-    return view;
-  });
   return {
     generatedAt: now,
     layoutBuiltAt: structure.builtAt,
     nodes,
     links: structure.links.map((l) => linkView(l, rates)),
-    sites,
+    sites: siteViews(structure, states, live),
   };
+}
+
+/** Every site with its members' tally and worst state, and its place (members' mean coordinates). */
+export function siteViews(
+  structure: Structure,
+  states: readonly DeviceState[],
+  live: LiveStates,
+): SiteView[] {
+  const places = sitePlaces(structure, states);
+  return structure.layout.sites.map((disc) => {
+    const t = live.site(disc.id) ?? { count: 0, counts: {} };
+    const view: SiteView = { ...disc, count: t.count, state: worstOfTally(t), counts: { ...t.counts } };
+    const place = places.get(disc.id);
+    if (place) {
+      view.lat = place.lat;
+      view.lon = place.lon;
+    }
+    return view;
+  });
+}
+
+/** Site places, computed once per structure (coordinates are part of what builds one). */
+const placesOf = new WeakMap<Structure, Map<string, { lat: number; lon: number }>>();
+
+function sitePlaces(structure: Structure, states: readonly DeviceState[]) {
+  let places = placesOf.get(structure);
+  if (places) return places;
+  const sums = new Map<string, { lat: number; lon: number; n: number }>();
+  for (const s of states) {
+    const site = s.device.labels?.site;
+    const c = site ? coordinatesOf(s.device) : undefined;
+    if (!site || !c) continue;
+    const e = sums.get(site) ?? { lat: 0, lon: 0, n: 0 };
+    e.lat += c.lat;
+    e.lon += c.lon;
+    e.n++;
+    sums.set(site, e);
+  }
+  places = new Map([...sums].map(([k, e]) => [k, { lat: e.lat / e.n, lon: e.lon / e.n }]));
+  placesOf.set(structure, places);
+  return places;
 }
 
 /** The view as GeoJSON: a point per located device, a line per link between two located devices. */
