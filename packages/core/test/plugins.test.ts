@@ -87,7 +87,7 @@ describe('plugin checks at createMonitor', () => {
   it('validates config devices with the driver schema, naming device and field', async () => {
     const driver: Driver = {
       kind: 'snmp',
-      settingsSchema: z.object({ version: z.enum(['1', '2c', '3']) }),
+      settings: z.object({ version: z.enum(['1', '2c', '3']) }),
       poll: async () => ({ samples: [] }),
     };
     const p = definePlugin({

@@ -16,13 +16,14 @@ import { fileURLToPath } from 'node:url';
 import {
   createMonitor,
   type Device,
-  type Driver,
+  defineDriver,
   definePlugin,
   type Monitor,
   tokens,
 } from '@ispmonitor/core';
 import { createFakeLogger, type FakeLogger } from '@ispmonitor/core/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { workerOf } from '../src/workers/shard.js';
 import { metric } from './overload-support.js';
 
@@ -30,12 +31,20 @@ const fixture = new URL('./fixtures/worker-lab-driver.mjs', import.meta.url).hre
 const built = fileURLToPath(new URL('../dist/workers/worker-main.js', import.meta.url));
 const why = existsSync(built) ? undefined : 'packages/core is not built (npx tsc -b packages/core)';
 
-/** The lab driver as the main thread knows it: it must never poll here. */
-const lab: Driver = {
+/**
+ * The lab driver as the main thread knows it: it must never poll here. Its schema fills `tag`,
+ * so a worker that reports `tag` shows it got the settings parsed here, by structured clone.
+ */
+const lab = defineDriver({
   kind: 'lab',
+  settings: z.object({
+    tag: z.string().default('parsed-on-main'),
+    crashFile: z.string().optional(),
+    busyMs: z.number().optional(),
+  }),
   worker: { module: fixture, export: 'createLabDriver' },
   poll: async () => ({ samples: [], error: { code: 'MAIN_THREAD', message: 'polled on the main thread' } }),
-};
+});
 const labPlugin = definePlugin({
   name: 'lab',
   version: '1.0.0',
@@ -62,6 +71,8 @@ interface Run {
   logger: FakeLogger;
   /** Thread of each device's last successful poll. */
   thread: Map<string, number>;
+  /** The settings' `tag` the worker saw, by device. */
+  tag: Map<string, string>;
   events: string[];
 }
 
@@ -73,10 +84,13 @@ async function start(devices: Device[], workers: number, poller: Record<string, 
     logger,
     poller: { interval: '500ms', timeout: '300ms', recheckInterval: '500ms', workers, ...poller },
   });
-  const run: Run = { monitor, logger, thread: new Map(), events: [] };
+  const run: Run = { monitor, logger, thread: new Map(), tag: new Map(), events: [] };
   monitor.bus.on('samples', (e) => {
     for (const s of e.samples)
-      if (s.name === 'lab_thread') run.thread.set(String(s.labels.device), Number(s.value));
+      if (s.name === 'lab_thread') {
+        run.thread.set(String(s.labels.device), Number(s.value));
+        run.tag.set(String(s.labels.device), String(s.labels.tag));
+      }
   });
   monitor.bus.on('poll:failure', (e) => void run.events.push(`failure ${e.device.id}`));
   monitor.bus.on('poll:skipped', (e) => void run.events.push(`skipped ${e.device.id} ${e.reason}`));
@@ -132,6 +146,14 @@ describe.skipIf(why)(`poller workers${why ? ` (skipped: ${why})` : ''}`, () => {
     const moved = ids.filter((id) => two.get(id) !== three.get(id));
     expect(moved.length).toBeGreaterThan(0);
     expect(moved.length).toBeLessThan(ids.length);
+  });
+
+  it('a worker gets each device with the settings core parsed on the main thread', async () => {
+    run = await start([device('s-1'), device('s-2', { tag: 'given' })], 2);
+    const r = run;
+    await until(() => r.tag.size === 2, 15_000, 'both devices polled');
+    expect(r.tag.get('s-1')).toBe('parsed-on-main');
+    expect(r.tag.get('s-2')).toBe('given');
   });
 
   it('restarts a crashed worker: logged, counted, its devices resumed within one interval, the other worker untouched', async () => {
