@@ -6,9 +6,9 @@ import { repoRoot, run } from './workspace.js';
 export const consumerDevDeps = ['typescript@6.0.3', '@types/node@20', 'vitest@4.1.12'];
 
 /**
- * The compiler settings a strict user would have: strict, NodeNext, unchecked index access.
- * `skipLibCheck` stays on, as in our own build, because @electric-sql/pglite's declarations need
- * it (TOOLCHAIN.md); our own declarations are still exercised by every import the app makes.
+ * The compiler settings a strict user would have: strict, NodeNext, unchecked index access, and
+ * `skipLibCheck: false` (TypeScript's default), so every declaration file we publish — and every
+ * one they import — is checked as a user's build checks it.
  */
 const compilerOptions = {
   target: 'ES2022',
@@ -19,7 +19,7 @@ const compilerOptions = {
   noUncheckedIndexedAccess: true,
   verbatimModuleSyntax: true,
   isolatedModules: true,
-  skipLibCheck: true,
+  skipLibCheck: false,
   types: ['node'],
 };
 
@@ -47,6 +47,9 @@ export async function createConsumer(
     { cwd: dir, timeoutMs: 400_000 },
   );
   if (install.code !== 0) throw new Error(`npm install failed (${install.code}):\n${install.stderr}`);
+  // npm warns when a dependency declares a Node version ours (>=20.19) does not satisfy.
+  if (/EBADENGINE/.test(install.stderr))
+    throw new Error(`npm install warned about engines:\n${install.stderr}`);
 
   await cp(join(repoRoot, 'examples/custom-app/src'), join(dir, 'src'), { recursive: true });
   await writeFile(
