@@ -35,7 +35,7 @@ import type { Source } from './query/source.js';
 import { type Availability, type StatusChange, StatusReader } from './query/status.js';
 import { type TopQuery, type TopRow, topN } from './query/top.js';
 import type { ReplicaStatus } from './replica/probe.js';
-import type { ReadReplica } from './replica/replica.js';
+import type { StorageReplica } from './replica/replica.js';
 import { onPrimary } from './replica/router.js';
 import { LATEST_VERSION, schemaVersion } from './schema/migrate.js';
 import { ipHistory, macHistory } from './subscribers/query-history.js';
@@ -141,10 +141,10 @@ export class Storage implements PostgresStore {
     private readonly metrics: DbMetrics,
     private readonly logger: Logger,
     /** The read replica (`readUrl`): reads go through its router. */
-    readonly replica?: ReadReplica,
+    readonly replica?: StorageReplica,
   ) {
     this.engine = db.engine;
-    const reads = replica?.router.reads ?? db;
+    const reads = replica?.reads ?? db;
     this.reads = reads;
     const r = options.retention;
     this.#series = new SeriesCache(db, options.ingest.seriesCache);
@@ -179,7 +179,7 @@ export class Storage implements PostgresStore {
    * until the replica has replayed them. Called after writes a user reads back at once.
    */
   async mustSeeWrites(): Promise<void> {
-    await this.replica?.router.mustSeeWrites();
+    await this.replica?.mustSeeWrites();
   }
 
   /** Closes the replica's pool, then the primary's. Safe to call twice. */

@@ -6,12 +6,26 @@ import type { PostgresOptions } from '../options.js';
 import { ReplicaProbe, type ReplicaStatus } from './probe.js';
 import { ReadRouter } from './router.js';
 
+/** What `Storage` needs of a read replica (`readUrl`): where reads go, and its state. */
+export interface StorageReplica {
+  /** The database the readers use: each statement goes to the replica or the primary. */
+  readonly reads: Db;
+  /** What the last check found. */
+  readonly status: ReplicaStatus;
+  /** Reads from now on see every write made so far: on the primary until the replica replays them. */
+  mustSeeWrites(): Promise<void>;
+  /** Checks the replica once, then at its interval. */
+  start(): Promise<void>;
+  /** Stops the checks and closes the replica's pool. */
+  close(): Promise<void>;
+}
+
 /**
  * A streaming replica the server's reads go to (`readUrl`): its pool, the router that picks the
  * database for each read, and the check that runs every `replica.checkInterval` (replay lag,
  * whether it serves). Writes never touch it.
  */
-export class ReadReplica {
+export class ReadReplica implements StorageReplica {
   readonly router: ReadRouter;
   readonly probe: ReplicaProbe;
   #timer: unknown;
@@ -52,9 +66,16 @@ export class ReadReplica {
     return new ReadReplica(pool, primary, { ...options.replica, target }, clock, logger, reads);
   }
 
-  /** What the last check found. */
+  get reads(): Db {
+    return this.router.reads;
+  }
+
   get status(): ReplicaStatus {
     return this.probe.status;
+  }
+
+  mustSeeWrites(): Promise<void> {
+    return this.router.mustSeeWrites();
   }
 
   /** Checks the replica once (reads go to it from here when it serves), then every `checkInterval`. */
