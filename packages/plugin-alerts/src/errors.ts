@@ -9,6 +9,12 @@ import { codesOf, type ErrorTable, type MonitorError, monitorError } from '@ispm
 export const AlertsErrors = {
   /** A rule that cannot load: bad selector, unknown option for its kind, template, duration. */
   RULE_INVALID: { code: 'ISPM_ALERTS_RULE_INVALID', message: 'An alert rule is invalid.', status: 400 },
+  /** An annotation template that does not compile (unknown variable or filter, unclosed braces). */
+  TEMPLATE_INVALID: {
+    code: 'ISPM_ALERTS_TEMPLATE_INVALID',
+    message: 'An alert template is invalid.',
+    status: 400,
+  },
   /** A route, receiver, inhibition rule or config silence that cannot work. */
   CONFIG_INVALID: {
     code: 'ISPM_ALERTS_CONFIG_INVALID',

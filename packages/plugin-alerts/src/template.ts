@@ -3,7 +3,8 @@
  * are compiled when rules load, so an unknown variable or filter is an error at load (naming the
  * rule), never at evaluation. No `eval`, no property access beyond the known roots.
  */
-import { formatDuration } from '@ispmonitor/core';
+import { formatDuration, MonitorError } from '@ispmonitor/core';
+import { AlertsErrors } from './errors.js';
 
 /** What a template can read. */
 export interface TemplateData {
@@ -54,8 +55,12 @@ const FILTERS: Record<string, (v: string | number | undefined) => string> = {
 };
 
 /** Thrown for a template that cannot compile; the message says what and where. */
-export class TemplateError extends Error {
-  override readonly name = 'TemplateError';
+export class TemplateError extends MonitorError {
+  override readonly name: string = 'TemplateError';
+  constructor(message: string) {
+    const spec = AlertsErrors.TEMPLATE_INVALID;
+    super(spec.code, message, { plugin: 'alerts', status: spec.status });
+  }
 }
 
 function compileExpression(expr: string, source: string): (data: TemplateData) => string {

@@ -4,7 +4,7 @@
  * rule and the option instead of being ignored.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { compileRule, RuleError } from '../src/index.js';
+import { AlertsErrors, compileRule, compileTemplate, RuleError, TemplateError } from '../src/index.js';
 import { baseOptions, type Harness, harness } from './support/harness.js';
 
 let h: Harness | undefined;
@@ -111,5 +111,22 @@ describe('an option the rule kind ignores is an error naming the rule and the op
       { name: 'C', metric: 'x', fn: 'rate', window: '1m', op: '<', threshold: 1, resolveThreshold: 2 },
     ])
       expect(compileRule(rule, 'code').name).toBe(rule.name);
+  });
+});
+
+describe("the plugin's errors", () => {
+  it('a bad template is a TemplateError with its code; in a rule, a RuleError naming the rule', () => {
+    expect(() => compileTemplate('{{ nope }}')).toThrow(TemplateError);
+    try {
+      compileTemplate('{{ nope }}');
+    } catch (err) {
+      expect([(err as TemplateError).code, (err as TemplateError).status]).toEqual([
+        AlertsErrors.TEMPLATE_INVALID.code,
+        400,
+      ]);
+    }
+    expect(() => compileRule({ name: 'T', metric: 'x', annotations: { s: '{{ nope }}' } }, 'code')).toThrow(
+      /alert rule "T" \(code\): annotation s: unknown variable "nope"/,
+    );
   });
 });
