@@ -83,12 +83,17 @@ export async function loadConfig<S extends readonly ConfigSection[] = typeof leg
 
   const secrets: string[] = [];
   const baseDir = path ? dirname(resolvePath(path)) : process.cwd();
-  const resolved = (await resolveRefs(raw, [], { env, secrets, where: inFile, baseDir })) as Record<
-    string,
-    unknown
-  >;
+  // Secrets that cannot be resolved are reported with every other problem, not one at a time.
+  const refProblems: string[] = [];
+  const resolved = (await resolveRefs(raw, [], {
+    env,
+    secrets,
+    where: inFile,
+    baseDir,
+    problems: refProblems,
+  })) as Record<string, unknown>;
 
-  const problems: string[] = [];
+  const problems: string[] = [...refProblems];
   const fromEnv = new Map<string, string>();
   for (const section of sections) {
     for (const o of section.env ?? []) {
@@ -132,7 +137,11 @@ export async function loadConfig<S extends readonly ConfigSection[] = typeof leg
   }
   for (const check of options.checks ?? []) problems.push(...(await check(resolved, locate)));
   if (!result.success || problems.length) {
-    throw monitorError(ErrorCodes.CONFIG_INVALID, problems.join('\n'));
+    const onlySecrets = problems.length === refProblems.length;
+    throw monitorError(
+      onlySecrets ? ErrorCodes.CONFIG_SECRET : ErrorCodes.CONFIG_INVALID,
+      problems.join('\n'),
+    );
   }
   return {
     config: result.data as CoreConfig & SectionsConfig<S>,

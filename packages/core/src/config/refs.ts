@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve as resolvePath } from 'node:path';
-import { ErrorCodes, monitorError } from '../errors.js';
 
 /**
  * Keys whose values are secrets even when written literally in the file (the same guess as the
@@ -15,6 +14,8 @@ export interface RefContext {
   secrets: string[];
   where: (path: PropertyKey[]) => string;
   baseDir: string;
+  /** A reference that cannot be resolved is a problem here, and its text is kept as written. */
+  problems: string[];
 }
 
 /** Replaces `${VAR}` and `file:` references; remembers every secret it meets. */
@@ -33,21 +34,18 @@ export async function resolveRefs(value: unknown, path: PropertyKey[], ctx: RefC
     const full = isAbsolute(file) ? file : resolvePath(ctx.baseDir, file);
     try {
       out = (await readFile(full, 'utf8')).replace(/\r?\n$/, '');
+      ctx.secrets.push(out);
     } catch (err) {
-      throw monitorError(
-        ErrorCodes.CONFIG_SECRET,
+      ctx.problems.push(
         `${ctx.where(path)}: ${path.join('.')}: cannot read secret file ${file} (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
       );
     }
-    ctx.secrets.push(out);
   } else if (out.includes('${')) {
     out = out.replace(ENV_REF, (_m, name: string) => {
       const v = ctx.env[name];
       if (v === undefined) {
-        throw monitorError(
-          ErrorCodes.CONFIG_SECRET,
-          `${ctx.where(path)}: ${path.join('.')}: environment variable ${name} is not set`,
-        );
+        ctx.problems.push(`${ctx.where(path)}: ${path.join('.')}: environment variable ${name} is not set`);
+        return `\${${name}}`;
       }
       // Only the substituted value is secret: the rest of the string (a URL's host) stays readable.
       ctx.secrets.push(v);
