@@ -10,7 +10,6 @@ import {
   type Logger,
   loadConfig,
   type Monitor,
-  type MonitorConfig,
   monitorError,
   type Plugin,
   type SinkOptions,
@@ -167,7 +166,7 @@ const pollNothing = definePlugin({
 });
 
 /** The roles split one monitor across processes, which only a shared PostgreSQL makes possible. */
-function checkRole(config: MonitorConfig, role: ServerRole): void {
+function checkRole(config: ServerFileConfig, role: ServerRole): void {
   if (role !== 'all' && !config.database.url) {
     throw monitorError(
       ErrorCodes.CONFIG_INVALID,
@@ -177,7 +176,7 @@ function checkRole(config: MonitorConfig, role: ServerRole): void {
 }
 
 /** The storage plugin's options: the `database` section, then `plugins.postgres` on top. */
-export function storageOptions(config: MonitorConfig, memory = false): Record<string, unknown> {
+export function storageOptions(config: ServerFileConfig, memory = false): Record<string, unknown> {
   const extra = (config.plugins.postgres ?? {}) as Record<string, unknown>;
   return {
     ...(config.database.url ? { url: config.database.url } : { dataDir: config.database.dataDir }),
@@ -191,7 +190,7 @@ export function storageOptions(config: MonitorConfig, memory = false): Record<st
  * `CLUSTER=postgres`: replicas share the devices through the PostgreSQL they store into. An
  * embedded PGlite cannot be shared, so the mode needs `DATABASE_URL`.
  */
-function clusterPlugin(config: MonitorConfig): Plugin<unknown> {
+function clusterPlugin(config: ServerFileConfig): Plugin<unknown> {
   if (!config.database.url) {
     throw monitorError(
       ErrorCodes.CONFIG_INVALID,
@@ -208,7 +207,7 @@ function clusterPlugin(config: MonitorConfig): Plugin<unknown> {
  * instead of being dropped while storage is behind (a first start, an outage). Off with an
  * in-memory database (the demo: nothing outlives the process anyway) and with `sinks.spool: false`.
  */
-function withSpool(config: MonitorConfig, memoryDb: boolean | undefined): SinkOptions {
+function withSpool(config: ServerFileConfig, memoryDb: boolean | undefined): SinkOptions {
   const { spool, ...sinks } = config.sinks;
   if (spool === false || memoryDb) return sinks;
   const dir = spool?.dir ?? join(dirname(resolve(config.database.dataDir)), 'spool');
@@ -217,7 +216,7 @@ function withSpool(config: MonitorConfig, memoryDb: boolean | undefined): SinkOp
 
 /** Config → plugins → monitor: what `serve` and `demo` run. */
 export async function assemble(
-  config: MonitorConfig,
+  config: ServerFileConfig,
   secrets: string[],
   options: AssembleOptions = {},
 ): Promise<Monitor> {

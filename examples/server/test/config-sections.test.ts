@@ -44,6 +44,24 @@ describe("core's loader takes the sections their owners register", () => {
   });
 });
 
+describe('secrets that cannot be resolved', () => {
+  it('are reported with the other problems, each with its line', async () => {
+    const path = file(
+      'refs.yaml',
+      'database:\n  url: ${NO_SUCH_URL}\nserver:\n  auth:\n    adminPassword: file:./missing-secret\npoller:\n  workers: 0\n',
+    );
+    const err = (await readConfig(path, {}).catch((e: Error) => e)) as Error & { code: string };
+    expect(err.message.split('\n')).toEqual([
+      `${path}:2: database.url: environment variable NO_SUCH_URL is not set`,
+      `${path}:5: server.auth.adminPassword: cannot read secret file ./missing-secret (ENOENT)`,
+      expect.stringMatching(/refs\.yaml:7: poller\.workers: /),
+    ]);
+    expect(err.code).toBe('ISPM_CONFIG_INVALID');
+    const only = file('refs-only.yaml', 'database:\n  url: ${NO_SUCH_URL}\n');
+    await expect(readConfig(only, {})).rejects.toMatchObject({ code: 'ISPM_CONFIG_SECRET' });
+  });
+});
+
 describe("the server's sections", () => {
   it('are read with their overrides: listeners, database (and its read replica), cluster', async () => {
     const path = file('server.yaml', 'api:\n  port: 8181\ndatabase:\n  dataDir: /tmp/x\n');

@@ -159,6 +159,11 @@ describe('plugins from npm packages (real processes)', () => {
     expect(valid.code, valid.stderr).toBe(0);
     expect(valid.stdout).toMatch(/good\.yaml: valid \(1 devices\), plugins: .*httpcheck 1\.2\.0/);
 
+    // Every command that assembles from the config runs the plugins it names: `poll` too.
+    const polled = await runCli(['poll', 'web-1', '-c', file]);
+    expect(polled.code, polled.stderr).toBe(0);
+    expect(polled.stdout).toMatch(/http_up/);
+
     const s = await serve(file);
     try {
       let status = '';
