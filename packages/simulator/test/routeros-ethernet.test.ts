@@ -4,22 +4,12 @@
  * in `numbers`, `rate` only while the link is up, `once` ends with `!done`, without it the rows
  * repeat until `/cancel`).
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import { type RouterOsEmulator, startRouterOsEmulator } from '../src/routeros/index.js';
-import { attrs, type RawClient, rawClient } from './support/routeros-client.js';
+import { describe, expect, it } from 'vitest';
+import type { RouterOsEmulatorOptions } from '../src/routeros/index.js';
+import { attrs, emulatedRouters } from './support/routeros-client.js';
 
-const open: Array<RouterOsEmulator | RawClient> = [];
-afterEach(async () => {
-  for (const x of open.splice(0)) await x.close();
-});
-async function router(o: Parameters<typeof startRouterOsEmulator>[0] = {}) {
-  const r = await startRouterOsEmulator(o);
-  open.push(r);
-  const c = await rawClient(r.port);
-  open.push(c);
-  await c.run(['/login', '=name=admin', '=password=']);
-  return { r, c };
-}
+const started = emulatedRouters();
+const router = (o: RouterOsEmulatorOptions = {}) => started(o, { login: true });
 const rows = (sentences: string[][]) => sentences.filter((s) => s[0] === '!re').map(attrs);
 
 describe('/interface/ethernet/monitor', () => {

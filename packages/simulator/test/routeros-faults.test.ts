@@ -1,20 +1,10 @@
 /** The emulator's fault modes, as they look on the wire. */
-import { afterEach, describe, expect, it } from 'vitest';
-import { type RouterOsEmulator, type RouterOsFault, startRouterOsEmulator } from '../src/routeros/index.js';
-import { attrs, type RawClient, rawClient } from './support/routeros-client.js';
+import { describe, expect, it } from 'vitest';
+import type { RouterOsEmulator, RouterOsEmulatorOptions, RouterOsFault } from '../src/routeros/index.js';
+import { attrs, emulatedRouters, login } from './support/routeros-client.js';
 
-const open: Array<RouterOsEmulator | RawClient> = [];
-afterEach(async () => {
-  for (const x of open.splice(0)) await x.close();
-});
-async function faulty(fault: RouterOsFault, extra: Parameters<typeof startRouterOsEmulator>[0] = {}) {
-  const r = await startRouterOsEmulator({ fault, ...extra });
-  open.push(r);
-  const c = await rawClient(r.port);
-  open.push(c);
-  return { r, c };
-}
-const login = (c: RawClient) => c.run(['/login', '=name=admin', '=password=']);
+const started = emulatedRouters();
+const faulty = (fault: RouterOsFault, extra: RouterOsEmulatorOptions = {}) => started({ fault, ...extra });
 const closed = (r: RouterOsEmulator) =>
   new Promise<void>((resolve) => {
     const check = () => (r.connections === 0 ? resolve() : setTimeout(check, 10));

@@ -1,27 +1,15 @@
 import { createHash } from 'node:crypto';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   decodeWordLength,
   encodeWordLength,
   matches,
-  type RouterOsEmulator,
   SentenceParser,
   sentenceBytes,
-  startRouterOsEmulator,
 } from '../src/routeros/index.js';
-import { attrs, type RawClient, rawClient } from './support/routeros-client.js';
+import { attrs, emulatedRouters, type RawClient } from './support/routeros-client.js';
 
-const open: Array<RouterOsEmulator | RawClient> = [];
-afterEach(async () => {
-  for (const x of open.splice(0)) await x.close();
-});
-async function router(o: Parameters<typeof startRouterOsEmulator>[0] = {}) {
-  const r = await startRouterOsEmulator(o);
-  open.push(r);
-  const c = await rawClient(r.port);
-  open.push(c);
-  return { r, c };
-}
+const router = emulatedRouters();
 const login = (c: RawClient, password = '') => c.run(['/login', '=name=admin', `=password=${password}`]);
 
 describe('wire format', () => {

@@ -5,10 +5,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { skipTitle } from '@ispmonitor/core/testing';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { sharedData } from '../../../test/support/shared-data.js';
-import { type RouterOsEmulator, startRouterOsEmulator, startRouterOsFleet } from '../src/routeros/index.js';
-import { attrs, type RawClient, rawClient } from './support/routeros-client.js';
+import {
+  type RouterOsEmulatorOptions,
+  startRouterOsEmulator,
+  startRouterOsFleet,
+} from '../src/routeros/index.js';
+import { attrs, emulatedRouters, rawClient } from './support/routeros-client.js';
 
 const { path: dataDir, absent } = sharedData('routeros');
 const capture = (f: string): Array<Record<string, string>> => {
@@ -31,16 +35,9 @@ function formatOf(v: string): string {
   return 'text';
 }
 
-const open: Array<RouterOsEmulator | RawClient> = [];
-afterEach(async () => {
-  for (const x of open.splice(0)) await x.close();
-});
-async function rows(path: string, options: Parameters<typeof startRouterOsEmulator>[0]) {
-  const r = await startRouterOsEmulator(options);
-  open.push(r);
-  const c = await rawClient(r.port);
-  open.push(c);
-  await c.run(['/login', '=name=admin', '=password=']);
+const started = emulatedRouters();
+async function rows(path: string, options: RouterOsEmulatorOptions) {
+  const { c } = await started(options, { login: true });
   return (await c.run([`${path}/print`])).filter((w) => w[0] === '!re').map(attrs);
 }
 
@@ -98,11 +95,7 @@ describe('state that evolves', () => {
       leases: 200,
       now: () => now,
     };
-    const r = await startRouterOsEmulator(opts);
-    open.push(r);
-    const c = await rawClient(r.port);
-    open.push(c);
-    await c.run(['/login', '=name=admin', '=password=']);
+    const { c } = await started(opts, { login: true });
     const read = async (path: string) =>
       (await c.run([`${path}/print`])).filter((w) => w[0] === '!re').map(attrs);
     const if1 = await read('/interface');

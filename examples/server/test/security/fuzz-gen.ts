@@ -5,17 +5,8 @@
  * same cases, so a failure can be replayed.
  */
 
-/** mulberry32: small, fast, good enough to spread cases. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The simulator's seeded generator (mulberry32): small, fast, good enough to spread cases. */
+export { createRng as rng } from '../../../../packages/simulator/src/model/random.js';
 
 /** Strings that broke something somewhere once. */
 export const HOSTILE_STRINGS = [

@@ -3,7 +3,14 @@
  * sentences. (The plugin's hardened client is tested against the emulator in plugin-mikrotik.)
  */
 import net from 'node:net';
-import { SentenceParser, sentenceBytes } from '../../src/routeros/index.js';
+import { afterEach } from 'vitest';
+import {
+  type RouterOsEmulator,
+  type RouterOsEmulatorOptions,
+  SentenceParser,
+  sentenceBytes,
+  startRouterOsEmulator,
+} from '../../src/routeros/index.js';
 
 /** A raw connection: `send` words, `until` a reply sentence matches. */
 export interface RawClient {
@@ -76,4 +83,31 @@ export function attrs(words: string[]): Record<string, string> {
     out[w.slice(1, eq)] = w.slice(eq + 1);
   }
   return out;
+}
+
+/** Logs a raw client in as the emulator's default user (admin, no password). */
+export function login(c: RawClient): Promise<string[][]> {
+  return c.run(['/login', '=name=admin', '=password=']);
+}
+
+/**
+ * For a test file: starts emulated routers, each with a raw client on it (logged in when asked),
+ * and closes every one after each test.
+ */
+export function emulatedRouters(): (
+  options?: RouterOsEmulatorOptions,
+  how?: { login?: boolean },
+) => Promise<{ r: RouterOsEmulator; c: RawClient }> {
+  const open: Array<{ close(): unknown }> = [];
+  afterEach(async () => {
+    for (const x of open.splice(0)) await x.close();
+  });
+  return async (options = {}, how = {}) => {
+    const r = await startRouterOsEmulator(options);
+    open.push(r);
+    const c = await rawClient(r.port);
+    open.push(c);
+    if (how.login) await login(c);
+    return { r, c };
+  };
 }
