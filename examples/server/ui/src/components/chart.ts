@@ -9,6 +9,25 @@ const loadUPlot = () => {
   return library;
 };
 
+/** Charts off the first screen, built one per idle moment once the first screen's are drawn. */
+const offscreen: Array<() => void> = [];
+let draining = false;
+const idle: (fn: () => void) => void =
+  typeof requestIdleCallback === 'function'
+    ? (fn) => requestIdleCallback(fn, { timeout: 500 })
+    : (fn) => setTimeout(fn, 30);
+function buildLater(fn: () => void): void {
+  offscreen.push(fn);
+  if (draining) return;
+  draining = true;
+  const next = () => {
+    offscreen.shift()?.();
+    if (offscreen.length > 0) idle(next);
+    else draining = false;
+  };
+  idle(next);
+}
+
 /** One line of a chart. `color` is a CSS variable name (so the theme decides). */
 export interface LineSpec {
   label: string;
@@ -44,7 +63,14 @@ export function lineChart(opts: {
   const empty = h('div', { class: 'chart-empty' }, 'No data in this range yet');
   const el = h(
     'div',
-    { class: 'chart', role: 'img', 'aria-label': opts.label, 'data-sync': opts.sync },
+    {
+      class: 'chart',
+      role: 'img',
+      'aria-label': opts.label,
+      'data-sync': opts.sync,
+      // Holds the chart's place until it is built, so nothing below it moves when it is.
+      style: `min-height:${opts.height ?? 220}px`,
+    },
     empty,
   );
   let plot: uPlot | undefined;
@@ -64,7 +90,9 @@ export function lineChart(opts: {
     plot?.destroy();
     const text = cssVar('--muted');
     const grid = cssVar('--chart-grid');
-    const width = Math.max(200, el.clientWidth || el.parentElement?.clientWidth || 600);
+    // The resize observer's width: reading clientWidth here would lay the page out again for
+    // every chart built after another one changed it.
+    const width = Math.max(200, lastWidth || el.clientWidth || el.parentElement?.clientWidth || 600);
     const axis = (values?: uPlot.Axis['values']): uPlot.Axis => ({
       stroke: text,
       grid: { stroke: grid, width: 1 },
@@ -121,18 +149,36 @@ export function lineChart(opts: {
     if (plot && win) plot.setScale('x', { min: win[0] / 1000, max: win[1] / 1000 });
   };
 
-  // Built once the element is in the page and has a width; rebuilt on resize.
+  // Built once the element is in the page, has a width and is on screen (or near it): a chart
+  // further down is built after the first screen's, one per idle moment, or at once when
+  // scrolled to. Rebuilt on resize.
   let lastWidth = 0;
+  let near = false;
   const ro = new ResizeObserver((entries) => {
     // The observer's own measure: reading clientWidth here, after another chart was just built
     // in the same round, would make the browser lay the page out again for each chart.
     const w = Math.round(entries[entries.length - 1]?.contentRect.width ?? el.clientWidth);
     if (!w || w === lastWidth) return;
     lastWidth = w;
-    if (!plot) build();
-    else plot.setSize({ width: w, height: opts.height ?? 220 });
+    if (!plot) {
+      if (near) build();
+    } else plot.setSize({ width: w, height: opts.height ?? 220 });
   });
   ro.observe(el);
+  const arrive = () => {
+    if (near || destroyed) return;
+    near = true;
+    io.disconnect();
+    if (!plot && lastWidth) build();
+  };
+  const io = new IntersectionObserver(
+    (entries) => {
+      if (entries.some((e) => e.isIntersecting)) arrive();
+      else buildLater(arrive);
+    },
+    { rootMargin: '100px 0px' },
+  );
+  io.observe(el);
   const offTheme = onThemeChange(build);
 
   return {
@@ -148,11 +194,12 @@ export function lineChart(opts: {
       if (plot) {
         plot.setData(next);
         showWindow();
-      } else if (el.isConnected && el.clientWidth) build();
+      } else if (near && lastWidth) build();
     },
     destroy() {
       destroyed = true;
       ro.disconnect();
+      io.disconnect();
       offTheme();
       plot?.destroy();
       plot = undefined;

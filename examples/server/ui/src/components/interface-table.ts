@@ -285,17 +285,20 @@ export function interfaceTable(opts: {
         )
       : null,
   );
-  // Sparklines need their laid-out width: drawn on the next frame.
-  requestAnimationFrame(() => {
-    const byName = new Map(shown.map((r) => [r.name, r]));
-    const canvases = [...el.querySelectorAll<HTMLCanvasElement>('canvas.ifc-spark')];
-    // Every size is read before any canvas is drawn: a size read after a canvas was resized makes
-    // the browser lay the page out again, once per row.
-    const sizes = canvases.map((c): [number, number] => [c.clientWidth || 120, c.clientHeight || 26]);
-    canvases.forEach((c, i) => {
-      const r = byName.get(c.dataset.if ?? '');
-      if (r) drawSpark(c, r.sparkIn, r.sparkOut, sizes[i] as [number, number]);
-    });
-  });
+  // Sparklines need their laid-out width, and come after the page's first paint: drawn once the
+  // next frame is on screen (a task queued from the frame runs after it is painted).
+  requestAnimationFrame(() =>
+    setTimeout(() => {
+      const byName = new Map(shown.map((r) => [r.name, r]));
+      const canvases = [...el.querySelectorAll<HTMLCanvasElement>('canvas.ifc-spark')];
+      // Every size is read before any canvas is drawn: a size read after a canvas was resized makes
+      // the browser lay the page out again, once per row.
+      const sizes = canvases.map((c): [number, number] => [c.clientWidth || 120, c.clientHeight || 26]);
+      canvases.forEach((c, i) => {
+        const r = byName.get(c.dataset.if ?? '');
+        if (r) drawSpark(c, r.sparkIn, r.sparkOut, sizes[i] as [number, number]);
+      });
+    }, 0),
+  );
   return el;
 }

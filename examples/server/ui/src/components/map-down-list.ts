@@ -12,11 +12,14 @@ const MAX_ROWS = 300;
 export function renderDownList(
   el: HTMLElement,
   nodes: readonly TopoNodeView[],
-  focus: (id: string) => void,
+  focus: (id: string) => void | Promise<void>,
+  /** The server's totals when `nodes` holds only part of the fleet (the collapsed answer at scale). */
+  totals?: { open: number; listed: number; degraded: number },
 ): void {
   const down = problemNodes(nodes);
-  const degraded = nodes.filter((n) => n.state === 'degraded').length;
-  const open = down.filter((n) => n.state !== 'acknowledged').length;
+  const degraded = totals?.degraded ?? nodes.filter((n) => n.state === 'degraded').length;
+  const open = totals?.open ?? down.filter((n) => n.state !== 'acknowledged').length;
+  const listed = Math.max(totals?.listed ?? 0, down.length);
   const rows = down.slice(0, MAX_ROWS).map((n) =>
     h(
       'li',
@@ -28,7 +31,7 @@ export function renderDownList(
           class: `down-item st-${n.state}`,
           'data-down': n.id,
           title: n.reasons.join('; '),
-          onclick: () => focus(n.id),
+          onclick: () => void focus(n.id),
         },
         h('i', { class: 'swatch', 'aria-hidden': 'true' }),
         h('span', { class: 'name' }, n.name),
@@ -47,7 +50,7 @@ export function renderDownList(
       : h('ul', { 'aria-labelledby': 'down-title' }, rows),
     h('p', { class: 'muted degraded-count' }, `${degraded} degraded (uplink down or alert firing)`),
   ];
-  if (down.length > MAX_ROWS)
-    parts.splice(2, 0, h('p', { class: 'muted' }, `…and ${down.length - MAX_ROWS} more`));
+  const shown = Math.min(down.length, MAX_ROWS);
+  if (listed > shown) parts.splice(2, 0, h('p', { class: 'muted' }, `…and ${listed - shown} more`));
   el.replaceChildren(...parts);
 }

@@ -70,7 +70,10 @@ export function drawGeoMarkers(
   topo: TopologyView,
   proj: Projection,
   vp: Viewport,
+  /** Collapsed sites drawn as one marker (id `site:NAME`) standing for this many routers. */
+  weights: ReadonlyMap<string, number> = new Map(),
 ): Map<SVGGElement, Box> {
+  const weight = (n: TopoNodeView) => weights.get(n.id) ?? 1;
   const scale = vp.scale();
   const inv = 1 / scale;
   const pts = topo.nodes
@@ -90,7 +93,12 @@ export function drawGeoMarkers(
       g.items.forEach((p, j) => {
         const a = (j / g.items.length) * 2 * Math.PI;
         const at = fan ? { x: g.x + Math.cos(a) * radius * 0.9, y: g.y + Math.sin(a) * radius * 0.9 } : p;
-        const el = nodeEl(p.node, at.x, at.y);
+        const w = weights.get(p.node.id);
+        const el =
+          w === undefined
+            ? nodeEl(p.node, at.x, at.y)
+            : clusterEl(at.x, at.y, w, p.node.state, p.node.name, 12 + Math.sqrt(w) * 1.6);
+        if (w !== undefined) el.dataset.siteMarker = p.node.site ?? '';
         el.setAttribute('transform', `translate(${at.x} ${at.y}) scale(${inv})`);
         markers.push(el);
         ends.set(p.node.id, { id: p.node.id, at });
@@ -99,13 +107,14 @@ export function drawGeoMarkers(
     }
     const sites = new Map<string, number>();
     for (const p of g.items)
-      sites.set(p.node.site ?? p.node.name, (sites.get(p.node.site ?? p.node.name) ?? 0) + 1);
+      sites.set(p.node.site ?? p.node.name, (sites.get(p.node.site ?? p.node.name) ?? 0) + weight(p.node));
     const label = [...sites].sort((a, b) => b[1] - a[1])[0]?.[0] ?? '';
-    const r = 12 + Math.sqrt(g.items.length) * 1.6;
+    const count = g.items.reduce((sum, p) => sum + weight(p.node), 0);
+    const r = 12 + Math.sqrt(count) * 1.6;
     const el = clusterEl(
       g.x,
       g.y,
-      g.items.length,
+      count,
       worstOf(g.items.map((p) => p.node)),
       `${label}${sites.size > 1 ? ` +${sites.size - 1}` : ''}`,
       r,

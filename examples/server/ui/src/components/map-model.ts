@@ -122,13 +122,17 @@ export function graphModel(
       x: c.x,
       y: c.y,
       collapsed: !expanded.has(site.id),
-      // Worked out here from the devices, so a live status change shows without the server.
-      state: worstOf(members.get(site.id) ?? []),
+      // Worked out here from the devices, so a live status change shows without the server; a
+      // collapsed answer holds only some of them, so the server's state stands.
+      state: topo.collapsed ? site.state : worstOf(members.get(site.id) ?? []),
     };
   });
   const siteDrawn = new Map(drawnSites.map((d) => [d.site.id, d]));
   const nodes: GraphModel['nodes'] = [];
   const ends = new Map<string, { id: string; at: Point }>();
+  // Links merged by the server between sites name their ends `site:NAME`.
+  for (const d of drawnSites)
+    ends.set(`site:${d.site.id}`, { id: `site:${d.site.id}`, at: { x: d.x, y: d.y } });
   for (const n of topo.nodes) {
     const d = n.site ? siteDrawn.get(n.site) : undefined;
     if (d?.collapsed) {

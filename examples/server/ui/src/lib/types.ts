@@ -232,6 +232,22 @@ export interface TopologyView {
   nodes: TopoNodeView[];
   links: TopoLinkView[];
   sites: TopoSite[];
+  /**
+   * Set when the server answered at scale: every site collapsed (links between sites merged, ends
+   * `site:NAME`), `nodes` only the routers without a site and the down list's worst few hundred.
+   */
+  collapsed?: boolean;
+  /** With `collapsed`: routers in all, per state, and how many the down list names. */
+  total?: number;
+  counts?: Partial<Record<TopoState, number>>;
+  problems?: number;
+}
+
+/** `/api/v1/topology?site=NAME`: one site's routers and the links among them. */
+export interface TopoSiteMembers {
+  site: string;
+  nodes: TopoNodeView[];
+  links: TopoLinkView[];
 }
 
 /** `/api/v1/topology/positions`: the caller's dragged positions (node id or `site:NAME`). */

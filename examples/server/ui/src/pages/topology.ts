@@ -16,7 +16,7 @@ import { api, optional } from '../lib/api.js';
 import { h, mount, s } from '../lib/dom.js';
 import { live } from '../lib/live.js';
 import { navigate, type Page } from '../lib/nav.js';
-import type { Basemap, TopologyView, TopoPositions } from '../lib/types.js';
+import type { Basemap, TopologyView, TopoNodeView, TopoPositions, TopoSiteMembers } from '../lib/types.js';
 import { topologyLegend } from './topology-legend.js';
 import '../styles/topology.css';
 
@@ -36,6 +36,8 @@ const LABELS_SCALE = 1.15;
 export const topologyPage: Page = (root, _params, query) => {
   const abort = new AbortController();
   let mode: 'geo' | 'graph' = query.get('layout') === 'graph' ? 'graph' : 'geo';
+  // `?sites=collapsed` asks for the collapsed answer whatever the fleet's size (a slow link, a test).
+  const forceSites = query.get('sites') === 'collapsed';
   let topo: TopologyView | undefined;
   let positions: Record<string, Point> = {};
   let expanded = new Set<string>();
@@ -43,6 +45,71 @@ export const topologyPage: Page = (root, _params, query) => {
   let basemap: { bbox: string; map?: Basemap } | undefined;
   let zoomBoxes = new Map<SVGGElement, Box>();
   let offInteractions: (() => void) | undefined;
+  // At scale the server answers collapsed sites; an expanded site's routers are asked for apart.
+  const members = new Map<string, TopoSiteMembers>();
+  /** Set by "Expand all" at scale: ask for every router from then on. */
+  let wantFull = false;
+
+  /** What the graph draws: the answer, plus the routers and links of the sites expanded at scale. */
+  const drawnView = (t: TopologyView): TopologyView => {
+    if (!t.collapsed) return t;
+    const byId = new Map(t.nodes.map((n) => [n.id, n]));
+    const links = [...t.links];
+    for (const [site, m] of members) {
+      if (!expanded.has(site)) continue;
+      for (const n of m.nodes) byId.set(n.id, n);
+      links.push(...m.links);
+    }
+    return { ...t, nodes: [...byId.values()], links };
+  };
+  /**
+   * What the geographic view draws at scale: each collapsed site as one marker at its place (its
+   * weight: its routers), the routers of expanded sites and those without a site at theirs.
+   */
+  const geoView = (t: TopologyView): { view: TopologyView; weights: Map<string, number> } => {
+    const weights = new Map<string, number>();
+    if (!t.collapsed) return { view: t, weights };
+    const v = drawnView(t);
+    const nodes: TopoNodeView[] = v.nodes.filter((n) => !n.site || expanded.has(n.site));
+    for (const site of t.sites) {
+      if (expanded.has(site.id) || site.lat === undefined || site.lon === undefined) continue;
+      const id = `site:${site.id}`;
+      weights.set(id, site.count);
+      nodes.push({
+        id,
+        name: site.id,
+        site: site.id,
+        status: 'online',
+        driver: '',
+        labels: {},
+        location: { lat: site.lat, lon: site.lon },
+        state: site.state,
+        reasons: [],
+        x: site.x,
+        y: site.y,
+      });
+    }
+    return { view: { ...v, nodes }, weights };
+  };
+
+  /** Asks for a site's routers (at scale), then redraws; resolves once they are drawn. */
+  async function loadSite(id: string): Promise<void> {
+    if (!topo?.collapsed) return;
+    try {
+      const m = await api<TopoSiteMembers>(`/api/v1/topology?site=${encodeURIComponent(id)}`, {
+        signal: abort.signal,
+      });
+      members.set(id, m);
+    } catch (err) {
+      if (!abort.signal.aborted)
+        info.textContent = `Site ${id} could not be loaded: ${(err as Error).message}`;
+    }
+  }
+  async function expandSite(id: string) {
+    expanded.add(id);
+    if (topo?.collapsed && !members.has(id)) await loadSite(id);
+    draw(false);
+  }
 
   const basemapLayer = s('g', { class: 'basemap' });
   const content = s('g', { class: 'content' });
@@ -69,7 +136,14 @@ export const topologyPage: Page = (root, _params, query) => {
     { class: 'graph-tools' },
     button(
       'Expand all',
-      () => setExpanded(topo?.sites.map((x) => x.id) ?? []),
+      () => {
+        if (topo?.collapsed) {
+          // Every router at once, as the operator asked: from now on the full answer.
+          wantFull = true;
+          expanded = new Set(topo.sites.map((x) => x.id));
+          void load(false);
+        } else setExpanded(topo?.sites.map((x) => x.id) ?? []);
+      },
       'Show every device of every site',
     ),
     button('Collapse all', () => setExpanded([]), 'One bubble per site, in its worst state'),
@@ -84,7 +158,7 @@ export const topologyPage: Page = (root, _params, query) => {
     mode,
     (v) => {
       mode = v === 'graph' ? 'graph' : 'geo';
-      history.replaceState(null, '', `/topology?layout=${mode}`);
+      history.replaceState(null, '', `/topology?layout=${mode}${forceSites ? '&sites=collapsed' : ''}`);
       draw(true);
     },
   );
@@ -105,7 +179,10 @@ export const topologyPage: Page = (root, _params, query) => {
     svg.style.setProperty('--inv', String(1 / k));
     const drawn = content.querySelectorAll('[data-node]').length;
     svg.classList.toggle('labels-on', drawn <= LABELS_ALWAYS || (mode === 'graph' && k >= LABELS_SCALE));
-    if (mode === 'geo' && topo && proj) zoomBoxes = drawGeoMarkers(content, topo, proj, vp);
+    if (mode === 'geo' && topo && proj) {
+      const g = geoView(topo);
+      zoomBoxes = drawGeoMarkers(content, g.view, proj, vp, g.weights);
+    }
   };
   vp.onChange(onZoom);
 
@@ -116,30 +193,35 @@ export const topologyPage: Page = (root, _params, query) => {
 
   function draw(fit: boolean) {
     if (!topo) return;
-    const t = topo;
+    const answer = topo;
+    const t = drawnView(answer);
+    const geo = geoView(answer);
     svg.setAttribute('class', `topo ${mode}`);
     graphTools.hidden = mode !== 'graph';
     offInteractions?.();
     offInteractions = undefined;
-    const located = t.nodes.filter((n) => n.location).length;
+    const located = geo.view.nodes.filter((n) => n.location).length;
     if (mode === 'geo' && located >= 1) {
-      proj = projection(t.nodes);
-      const bbox = basemapBBox(t.nodes);
+      proj = projection(geo.view.nodes);
+      const bbox = basemapBBox(geo.view.nodes);
       if (bbox && basemap?.bbox !== bbox) loadBasemap(bbox);
       else if (basemap?.map) drawBasemap(basemapLayer, basemap.map, proj);
-      if (fit) vp.fit(geoBounds(t.nodes, proj), 0.12);
-      zoomBoxes = drawGeoMarkers(content, t, proj, vp);
-      const without = t.nodes.length - located;
-      info.textContent = `${located} devices placed by coordinates${without ? ` · ${without} without coordinates (see Graph)` : ''}`;
+      if (fit) vp.fit(geoBounds(geo.view.nodes, proj), 0.12);
+      zoomBoxes = drawGeoMarkers(content, geo.view, proj, vp, geo.weights);
+      const without = geo.view.nodes.length - located;
+      info.textContent = answer.collapsed
+        ? `${answer.total ?? 0} devices in ${answer.sites.length} sites, one marker per site (click one for its routers)`
+        : `${located} devices placed by coordinates${without ? ` · ${without} without coordinates (see Graph)` : ''}`;
     } else {
       basemapLayer.replaceChildren();
       const model = drawGraph(content, t, expanded, positions);
       offInteractions = graphInteractions(svg, vp, {
         open: (id) => navigate(`/routers/${encodeURIComponent(id)}`),
         toggleSite: (id) => {
-          if (expanded.has(id)) expanded.delete(id);
-          else expanded.add(id);
-          draw(false);
+          if (expanded.has(id)) {
+            expanded.delete(id);
+            draw(false);
+          } else void expandSite(id);
         },
         moved: (key, p) => void savePosition(key, p),
       });
@@ -155,10 +237,23 @@ export const topologyPage: Page = (root, _params, query) => {
           ]),
         );
       }
-      info.textContent = `${t.nodes.length} devices · ${t.links.length} links · ${t.sites.length} sites · automatic layout${Object.keys(positions).length ? ' (with your positions)' : ''}`;
+      info.textContent = answer.collapsed
+        ? `${answer.total ?? 0} devices · ${t.sites.length} sites, collapsed at this size (click a site for its routers) · automatic layout${Object.keys(positions).length ? ' (with your positions)' : ''}`
+        : `${t.nodes.length} devices · ${t.links.length} links · ${t.sites.length} sites · automatic layout${Object.keys(positions).length ? ' (with your positions)' : ''}`;
     }
     onZoom();
-    renderDownList(downList, t.nodes, focusNode);
+    renderDownList(
+      downList,
+      t.nodes,
+      focusNode,
+      answer.collapsed
+        ? {
+            open: (answer.counts?.down ?? 0) + (answer.counts?.unreachable ?? 0),
+            listed: answer.problems ?? 0,
+            degraded: answer.counts?.degraded ?? 0,
+          }
+        : undefined,
+    );
     svg.dataset.state = 'ready';
   }
 
@@ -177,23 +272,23 @@ export const topologyPage: Page = (root, _params, query) => {
   }
 
   /** Shows one device: expands its site, centres on it, highlights and focuses its marker. */
-  function focusNode(id: string) {
-    const t = topo;
+  async function focusNode(id: string) {
+    if (!topo) return;
+    const n0 = drawnView(topo).nodes.find((x) => x.id === id);
+    if (n0?.site && !expanded.has(n0.site)) await expandSite(n0.site);
+    const t = topo ? drawnView(topo) : undefined;
     const n = t?.nodes.find((x) => x.id === id);
     if (!t || !n) return;
     for (const el of content.querySelectorAll('[data-focused]')) el.removeAttribute('data-focused');
     if (mode === 'graph' || !n.location || !proj) {
-      if (n.site && !expanded.has(n.site)) {
-        expanded.add(n.site);
-        draw(false);
-      }
       const p = nodePosition(n, new Map(t.sites.map((x) => [x.id, x])), positions);
       vp.centre(p.x, p.y, Math.max(vp.scale(), 2));
     } else {
       const p = proj.point(n.location.lat, n.location.lon);
       // Close enough that a site's devices separate (they sit a few hundred metres apart).
       vp.centre(p.x, p.y, Math.max(vp.scale(), 150));
-      zoomBoxes = drawGeoMarkers(content, t, proj, vp);
+      const g = geoView(topo);
+      zoomBoxes = drawGeoMarkers(content, g.view, proj, vp, g.weights);
     }
     onZoom();
     const el = content.querySelector<SVGGElement>(`[data-node="${CSS.escape(id)}"]`);
@@ -233,6 +328,21 @@ export const topologyPage: Page = (root, _params, query) => {
     const el = (e.target as Element).closest<SVGGElement>('[data-cluster], [data-node]');
     if (!el) return;
     e.preventDefault();
+    const site = el.dataset.siteMarker;
+    if (site !== undefined) {
+      // A collapsed site: its routers are asked for, drawn, and the map closes in on them.
+      void expandSite(site).then(() => {
+        const pts = (members.get(site)?.nodes ?? []).flatMap((n) =>
+          n.location && proj ? [proj.point(n.location.lat, n.location.lon)] : [],
+        );
+        if (pts.length === 0) return;
+        // Close enough that the site's routers separate (they sit a few hundred metres apart).
+        const b = boundsOf(pts, 0);
+        vp.centre(b.x + b.w / 2, b.y + b.h / 2, Math.max(vp.scale(), 150));
+        onZoom();
+      });
+      return;
+    }
     const box = zoomBoxes.get(el);
     if (box) vp.fit(box, 0.35);
     else navigate(`/routers/${encodeURIComponent(el.dataset.node ?? '')}`);
@@ -243,14 +353,21 @@ export const topologyPage: Page = (root, _params, query) => {
   async function load(first: boolean) {
     try {
       const [t, saved] = await Promise.all([
-        api<TopologyView>('/api/v1/topology', { signal: abort.signal }),
+        api<TopologyView>(`/api/v1/topology${wantFull ? '?view=full' : forceSites ? '?view=sites' : ''}`, {
+          signal: abort.signal,
+        }),
         first ? optional<TopoPositions>('/api/v1/topology/positions', abort.signal) : undefined,
       ]);
       if (first) {
         positions = saved?.positions ?? {};
-        if (!t.nodes.some((n) => n.location)) mode = 'graph';
-        expanded = new Set(t.nodes.length <= EXPAND_MAX ? t.sites.map((x) => x.id) : []);
+        if (!t.nodes.some((n) => n.location) && !t.sites.some((x) => x.lat !== undefined)) mode = 'graph';
+        expanded = new Set(!t.collapsed && t.nodes.length <= EXPAND_MAX ? t.sites.map((x) => x.id) : []);
       }
+      // The expanded sites' routers are asked for again with the rest (states change).
+      if (t.collapsed) {
+        topo = t;
+        await Promise.all([...expanded].map((id) => loadSite(id)));
+      } else members.clear();
       topo = t;
       draw(first);
     } catch (err) {
