@@ -28,6 +28,7 @@ export interface ControlServerOptions {
 export interface ControlServer {
   /** Base URL, e.g. `http://127.0.0.1:39001`. */
   url: string;
+  /** The TCP port it listens on. */
   port: number;
   /** Stops listening. Safe to call twice. */
   close(): Promise<void>;
@@ -35,9 +36,13 @@ export interface ControlServer {
 
 /** One device as the control endpoint reports it. */
 export interface ControlledDevice {
+  /** The device's id in the fleet. */
   id: string;
+  /** Its loopback address. */
   host: string;
+  /** Its UDP port. */
   port: number;
+  /** Whether it answers now. */
   state: 'up' | 'down';
   /** Whether the state was set through the endpoint (rather than by the planned faults). */
   forced: boolean;
