@@ -15,7 +15,8 @@ import type { Availability, StatusChange } from './query/status.js';
 import type { TopQuery, TopRow } from './query/top.js';
 import type { ReplicaStatus } from './replica/probe.js';
 import { onPrimary } from './replica/router.js';
-import type { PostgresStore, Storage } from './store.js';
+import type { Storage } from './store.js';
+import type { PostgresStore } from './store-api.js';
 import type {
   BindingRecord,
   HistoryImport,
