@@ -155,9 +155,14 @@ describe('plugins from npm packages (real processes)', () => {
       devices: [webDevice()],
       server: { auth: { adminApiKey: KEY, initialPasswordFile: join(dir, 'admin-password') } },
     });
-    const valid = await runCli(['config', 'validate', file]);
+    const valid = await runCli(['config', 'validate', file, '--json']);
     expect(valid.code, valid.stderr).toBe(0);
-    expect(valid.stdout).toMatch(/good\.yaml: valid \(1 devices\), plugins: .*httpcheck 1\.2\.0/);
+    const summary = JSON.parse(valid.stdout);
+    expect(summary).toMatchObject({
+      valid: true,
+      loadedPlugins: expect.arrayContaining(['snmp 0.1.0', 'httpcheck 1.2.0']),
+      fromPackages: [{ name: 'httpcheck', package: '@acme/ispm-http', version: '1.2.0' }],
+    });
 
     // Every command that assembles from the config runs the plugins it names: `poll` too.
     const polled = await runCli(['poll', 'web-1', '-c', file]);

@@ -44,7 +44,7 @@ export function configCommand(program: Command): void {
               valid: true,
               source: loaded.source,
               ...summary,
-              plugins,
+              loadedPlugins: plugins,
               fromPackages: imported.map((p) => ({
                 name: p.plugin.name,
                 package: p.entry.package,
@@ -55,9 +55,6 @@ export function configCommand(program: Command): void {
             2,
           )}\n`,
         );
-      else
-        process.stdout.write(
-          `${loaded.source}: valid (${loaded.config.devices.length} devices), plugins: ${plugins.join(', ')}\n`,
-        );
+      else process.stdout.write(`${loaded.source}: valid (${loaded.config.devices.length} devices)\n`);
     });
 }
