@@ -125,6 +125,22 @@ describe('the replica check', () => {
     expect(t.router.target()).toBe('replica');
   });
 
+  it('read-your-writes when the primary’s position cannot be read: the next check’s stands in', async () => {
+    const t = setup();
+    await t.probe.check();
+    const query = t.primary.query.bind(t.primary);
+    t.primary.query = () => Promise.reject(new Error('primary busy'));
+    await t.router.mustSeeWrites();
+    t.primary.query = query;
+    expect(t.router.target()).toBe('primary');
+    t.setPrimary('0/3000');
+    await t.probe.check(); // the replica is still at 0/1000
+    expect(t.router.target()).toBe('primary');
+    t.setReplica(standbyAt('0/3000', 0));
+    await t.probe.check();
+    expect(t.router.target()).toBe('replica');
+  });
+
   it('a read that loses a conflict with recovery is asked again of the primary, the replica kept', async () => {
     const t = setup();
     await t.probe.check();

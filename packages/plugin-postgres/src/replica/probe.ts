@@ -77,8 +77,9 @@ export class ReplicaProbe {
       );
       row = res.rows[0];
     } catch (err) {
-      this.#status = { ...this.#status, checkedAt: at, error: (err as Error).message };
-      this.router.update('unreachable');
+      const error = (err as Error).message;
+      this.#status = { ...this.#status, checkedAt: at, error };
+      this.router.update('unreachable', undefined, undefined, error);
       return this.status;
     }
     if (!row?.recovery) {

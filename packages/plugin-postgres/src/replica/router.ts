@@ -98,7 +98,7 @@ export class ReadRouter {
   target(): ReadTarget {
     if (this.#state !== 'serving') return 'primary';
     if (primaryScope.getStore()) return 'primary';
-    return this.#replayed >= this.#mustSee ? 'replica' : 'primary';
+    return this.waitingForReplay ? 'primary' : 'replica';
   }
 
   /**
@@ -115,15 +115,14 @@ export class ReadRouter {
       const lsn = parseLsn(res.rows[0]?.lsn);
       if (lsn > this.#mustSee) this.#mustSee = lsn;
     } catch {
-      // Past anything the replica can have replayed: the next check that reaches both settles it.
-      this.#mustSee = this.#replayed + 1n;
+      // Reads stay on the primary until a check reads its position and the replica passes it.
       this.#pendingUnknown = true;
     }
   }
 
   /** Whether reads wait for the replica to replay a write of this process. */
   get waitingForReplay(): boolean {
-    return this.#replayed < this.#mustSee;
+    return this.#pendingUnknown || this.#replayed < this.#mustSee;
   }
 
   /**
@@ -131,13 +130,13 @@ export class ReadRouter {
    * primary's position at the same moment, which settles a write whose position was not read).
    * Logs each change of state once.
    */
-  update(state: ReplicaState, replayed?: Lsn, primaryAt?: Lsn): void {
+  update(state: ReplicaState, replayed?: Lsn, primaryAt?: Lsn, error?: string): void {
     if (replayed !== undefined) this.#replayed = replayed;
     if (this.#pendingUnknown && primaryAt !== undefined) {
-      this.#mustSee = primaryAt;
+      if (primaryAt > this.#mustSee) this.#mustSee = primaryAt;
       this.#pendingUnknown = false;
     }
-    this.#setState(state);
+    this.#setState(state, error);
   }
 
   #setState(next: ReplicaState, error?: string): void {
