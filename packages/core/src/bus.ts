@@ -1,5 +1,5 @@
 import { EventEmitter } from 'eventemitter3';
-import type { Bus as BusContract, BusEvents, EventName, Listener } from './types.js';
+import type { BusEvents, EventBus, EventName, Listener } from './types.js';
 
 /**
  * @deprecated The event map is `BusEvents` (open to declaration merging); this alias follows it.
@@ -14,7 +14,7 @@ export type ListenerErrorHandler = (event: string, error: unknown) => void;
  * promise rejects) is reported to the error handler — which logs and counts it — and the emitter
  * and the other listeners go on.
  */
-export class MonitorBus implements BusContract {
+export class MonitorBus implements EventBus {
   readonly #emitter = new EventEmitter();
   readonly #wrapped = new Map<string, Map<unknown, (payload: unknown) => void>>();
   readonly #onError: ListenerErrorHandler;
@@ -91,11 +91,11 @@ export class MonitorBus implements BusContract {
   }
 }
 
-/** The typed event bus (the `Bus` interface of the contract, `types.ts`). */
-export type Bus = BusContract;
+/** The typed event bus: the contract's `EventBus` (`ctx.bus`, `monitor.bus`) under its short name. */
+export type Bus = EventBus;
 
 /**
  * Makes a bus outside a monitor (tests, tools): `new Bus(onError)`. The type and this value share
  * the name, so `import { Bus }` gives both.
  */
-export const Bus: new (onError: ListenerErrorHandler) => BusContract = MonitorBus;
+export const Bus: new (onError: ListenerErrorHandler) => EventBus = MonitorBus;

@@ -21,12 +21,12 @@ import { runPoll } from './scheduler/run-poll.js';
 import { Scheduler } from './scheduler/scheduler.js';
 import { tokens } from './tokens.js';
 import type {
-  Bus,
   Clock,
   Device,
   DeviceOwnership,
   DeviceRegistry,
   Driver,
+  EventBus,
   HealthReport,
   Logger,
   MonitorOptions,
@@ -40,7 +40,7 @@ import { WorkerPool } from './workers/pool.js';
 /** A running (or ready to run) monitor. */
 export interface Monitor extends ResolveContext {
   /** The event bus. */
-  readonly bus: Bus;
+  readonly bus: EventBus;
   /** The device registry. */
   readonly devices: DeviceRegistry;
   /** The monitor's own prom-client registry with its self-metrics. */

@@ -1,10 +1,10 @@
 import type { Registry } from 'prom-client';
 import type {
-  Bus,
   Clock,
   DeviceOwnership,
   DeviceRegistry,
   Driver,
+  EventBus,
   InventoryStore,
   Leadership,
   Logger,
@@ -25,7 +25,7 @@ export const tokens = {
   /** The monitor's logger. */
   Logger: createToken<Logger>('ispmonitor.Logger'),
   /** The event bus. */
-  Bus: createToken<Bus>('ispmonitor.Bus'),
+  Bus: createToken<EventBus>('ispmonitor.Bus'),
   /** The time source. */
   Clock: createToken<Clock>('ispmonitor.Clock'),
   /** The monitor's prom-client registry. */

@@ -50,8 +50,11 @@ export interface GeoLocation {
 }
 
 /**
- * A monitored device. The settings of its driver live under a key named after the driver's kind
- * (`snmp: {…}`, `mikrotik: {…}`): opaque to core, validated by the driver when the device is added.
+ * A monitored device: a router, a switch, an OLT, an access point — anything a driver polls
+ * ("device" in the framework; the server's API and UI say "router", see docs/concepts.md). The
+ * settings of its driver live under a key named after the driver's kind (`snmp: {…}`,
+ * `mikrotik: {…}`): core parses them with the driver's `settings` schema when the device is added
+ * or changed, keeps the parsed output there, and hands it to every `poll`.
  */
 export interface Device {
   /** Stable identifier, unique in the monitor (letters, digits, `.`, `_`, `-`). */
@@ -74,7 +77,7 @@ export interface Device {
   location?: GeoLocation;
   /** A disabled device stays in the inventory and is not polled. Default true. */
   enabled?: boolean;
-  /** Driver settings, keyed by driver kind. */
+  /** Driver settings, keyed by driver kind (parsed: see `Driver.settings`). */
   [driverSettings: string]: unknown;
 }
 
@@ -84,7 +87,7 @@ export type DeviceOrigin = 'config' | 'store';
 /** `unknown → online`; `online → unreachable` on a failed poll; `offline` after `downAfter`. */
 export type DeviceStatus = 'unknown' | 'online' | 'unreachable' | 'offline';
 
-/** Everything passed to a driver's `poll`. */
+/** What a driver's `poll` gets besides the device and its settings. */
 export interface PollContext {
   /** Aborted at the poll timeout or when the monitor stops: drivers must honour it. */
   signal: AbortSignal;
@@ -529,7 +532,7 @@ export type Listener<E extends EventName> = (payload: BusEvents[E]) => void | Pr
  * The typed event bus, as plugins see it (`ctx.bus`). A listener that throws (or whose promise
  * rejects) is logged and counted; the emitter and the other listeners go on.
  */
-export interface Bus {
+export interface EventBus {
   /** Adds a listener; returns a function that removes it. */
   on<E extends EventName>(event: E, listener: Listener<E>): () => void;
   /** Adds a listener that runs once. */
@@ -627,7 +630,7 @@ export interface PluginContext extends ResolveContext {
   /** Logger naming the plugin. */
   readonly logger: Logger;
   /** The event bus. */
-  readonly bus: Bus;
+  readonly bus: EventBus;
   /** The monitor's time source. */
   readonly clock: Clock;
   /** The monitor's own prom-client registry: always pass it as `registers: [ctx.metrics]`. */
