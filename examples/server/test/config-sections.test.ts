@@ -38,7 +38,7 @@ describe("core's loader takes the sections their owners register", () => {
     expect(lines).toEqual([
       'environment GATEWAY_PORT: expected a whole number, got "x"',
       `${path}:3: gateway.port: ${lines[1]?.split(': ').slice(2).join(': ')}`,
-      expect.stringMatching(/^.*owner\.yaml:\d+: \(top level\): Unrecognized key: "api"/),
+      `${path}:4: api: unknown key; the sections are logLevel, poller, sinks, devices, plugins, gateway`,
     ]);
     expect(lines[1]).toMatch(/owner\.yaml:3: gateway\.port: /);
   });

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve as resolvePath } from 'node:path';
-import { type Document, isNode, LineCounter, parseDocument } from 'yaml';
+import { type Document, isMap, isNode, isScalar, LineCounter, parseDocument } from 'yaml';
 import type { ZodType } from 'zod';
 import { ErrorCodes, monitorError } from '../errors.js';
 import { legacyServerSections } from './legacy-server.js';
@@ -75,8 +75,13 @@ export async function loadConfig<S extends readonly ConfigSection[] = typeof leg
       throw monitorError(ErrorCodes.CONFIG_INVALID, `${path}:1: the config must be a mapping of sections`);
     }
   }
+  // The line of a path's key (a section's or a map's key is above its value), else of its value.
   const inFile = (p: readonly PropertyKey[]) => {
-    const node = doc?.getIn(p, true);
+    const parent = p.length ? doc?.getIn(p.slice(0, -1), true) : undefined;
+    const pair = isMap(parent)
+      ? parent.items.find((item) => isScalar(item.key) && String(item.key.value) === String(p.at(-1)))
+      : undefined;
+    const node = isNode(pair?.key) ? pair.key : doc?.getIn(p, true);
     if (!isNode(node) || !node.range) return `${source}`;
     return `${source}:${lines.linePos(node.range[0]).line}`;
   };
@@ -124,7 +129,16 @@ export async function loadConfig<S extends readonly ConfigSection[] = typeof leg
 
   const result = sectionsSchema(sections).safeParse(resolved);
   if (!result.success) {
-    for (const i of result.error.issues) problems.push(describe(i.path as PropertyKey[], i.message));
+    for (const i of result.error.issues) {
+      const at = i.path as PropertyKey[];
+      if (i.code !== 'unrecognized_keys') {
+        problems.push(describe(at, i.message));
+        continue;
+      }
+      // One line per unknown key, at the key's own line; at the top, the sections there are.
+      const known = at.length === 0 ? `; the sections are ${sections.map((s) => s.key).join(', ')}` : '';
+      for (const key of i.keys) problems.push(describe([...at, key], `unknown key${known}`));
+    }
   }
   for (const [name, schema] of Object.entries(options.pluginSchemas ?? {})) {
     const section = (resolved as { plugins?: Record<string, unknown> }).plugins?.[name];
