@@ -88,13 +88,46 @@ export function uptimeOf(r: Row): number | undefined | null {
   return parseDuration(r.uptime) ?? null;
 }
 
-/** The session of a checked row, as the driver reports it. */
-export function sessionOf(k: Known, uptime: number | undefined): PppoeSessionFact {
+/**
+ * The session of a checked row, as the driver reports it, with its interface's row when known
+ * (see `attachRow`).
+ */
+export function sessionOf(k: Known, uptime: number | undefined, row?: Row): PppoeSessionFact {
+  // The usual row has every field: one object of its final shape, the properties in the same
+  // order as when they are added one by one.
+  if (k.id !== undefined && k.addr !== undefined && k.callerId !== undefined && uptime !== undefined) {
+    if (row === undefined) {
+      return {
+        user: k.user,
+        service: k.svc,
+        id: k.id,
+        address: k.addr,
+        callerId: k.callerId,
+        uptimeSeconds: uptime,
+      };
+    }
+    const bytesIn = counter(row['rx-byte']);
+    const bytesOut = counter(row['tx-byte']);
+    if (bytesIn !== undefined && bytesOut !== undefined) {
+      return {
+        user: k.user,
+        service: k.svc,
+        id: k.id,
+        address: k.addr,
+        callerId: k.callerId,
+        uptimeSeconds: uptime,
+        interface: row.name as string,
+        bytesIn,
+        bytesOut,
+      };
+    }
+  }
   const s: PppoeSessionFact = { user: k.user, service: k.svc };
   if (k.id !== undefined) s.id = k.id;
   if (k.addr !== undefined) s.address = k.addr;
   if (k.callerId !== undefined) s.callerId = k.callerId;
   if (uptime !== undefined) s.uptimeSeconds = uptime;
+  if (row !== undefined) attachRow(s, row);
   return s;
 }
 

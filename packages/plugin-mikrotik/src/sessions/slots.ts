@@ -6,10 +6,9 @@
  * (rows.ts): a session gets the LAST row of its name whose type matches; a name two sessions
  * share (one user twice) gives neither of them an interface; no row, no interface.
  */
-import type { PppoeSessionFact } from '@ispmonitor/core';
 import type { Row } from '../api/connection.js';
 import { isSessionInterface } from '../parts/interfaces.js';
-import { attachRow, ifNameOf, isOwnInterface, type Known, type NameSlot, typeOf } from './rows.js';
+import { ifNameOf, isOwnInterface, type Known, type NameSlot, typeOf } from './rows.js';
 
 const isSessionType = (type: string): boolean => isSessionInterface({ type });
 
@@ -51,15 +50,11 @@ export class NameSlots {
   }
 
   /**
-   * Sets `interface`, `bytesIn` and `bytesOut` of `sessions` (their remembered rows in `rows`, each
-   * with a slot) from `interfaces`. `poll` is this poll's number (a stamp no earlier call used).
+   * The interface row of each of `rows` (checked rows, each with a slot), or undefined.
+   * `poll` is this poll's number (a stamp no earlier call used).
    */
-  attach(
-    poll: number,
-    sessions: readonly PppoeSessionFact[],
-    rows: readonly Known[],
-    interfaces: readonly Row[],
-  ): void {
+  find(poll: number, rows: readonly Known[], interfaces: readonly Row[]): Array<Row | undefined> {
+    const found: Array<Row | undefined> = new Array(rows.length).fill(undefined);
     const n = interfaces.length;
     // Rows found through a slot's hint; the others are looked up by name below.
     const taken = new Uint8Array(n);
@@ -103,8 +98,9 @@ export class NameSlots {
       slot.hint = slot.row;
       if (slot.shared === poll) continue;
       const row = interfaces[slot.row] as Row;
-      if (typeOf(row, k.svc)) attachRow(sessions[i] as PppoeSessionFact, row);
+      if (typeOf(row, k.svc)) found[i] = row;
     }
+    return found;
   }
 
   /** Whether `interfaces[j]` is the row of `slot`'s name and its session type. */

@@ -50,8 +50,8 @@ export class SessionTable {
     const order = this.#order;
     const tally = new RowTally();
     const perService = new Map<string, number>([['pppoe', 0]]);
-    const sessions: PppoeSessionFact[] = [];
     const checked: Known[] = [];
+    const uptimes: Array<number | undefined> = [];
     /** Rows reported, each once, in the order first seen. */
     const reported: Known[] = [];
     /** Rows checked this poll that are not remembered (no `.id`, or one `.id` twice). */
@@ -114,15 +114,20 @@ export class SessionTable {
         reported.push(k);
       }
       perService.set(k.svc, (perService.get(k.svc) ?? 0) + 1);
-      sessions.push(sessionOf(k, uptime));
       checked.push(k);
+      uptimes.push(uptime);
     }
     this.#forget(poll, reported.length - transient.length);
     this.#order = reported;
+    let found: Array<Row | undefined> | undefined;
     if (interfaces) {
       for (const k of checked) this.#slots.acquire(k);
-      this.#slots.attach(poll, sessions, checked, interfaces);
+      found = this.#slots.find(poll, checked, interfaces);
     }
+    // Built whole once the interface is known: no property added to a made object.
+    const sessions: PppoeSessionFact[] = new Array(checked.length);
+    for (let i = 0; i < checked.length; i++)
+      sessions[i] = sessionOf(checked[i] as Known, uptimes[i], found?.[i]);
     const change = this.#diff(poll, regular, sessions, checked, reported);
     for (const k of transient) this.#drop(k);
     return { sessions, perService, tally, change };
