@@ -10,6 +10,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { snmpdCreds, snmpdV3, startExporter, startSnmpd, startSnmpsim } from './snmp/peers.mjs';
+import { pollerFor } from './support/poll.mjs';
 import { silent } from './support/silent.mjs';
 
 // DRIVER=<path to another build's index.js> measures that build instead (a before/after reference).
@@ -25,19 +26,24 @@ const data = fileURLToPath(new URL('../../shared/data', import.meta.url));
  */
 async function ours(label, device, cold, warmup = WARMUP, rounds = OUR_ROUNDS) {
   let driver = createSnmpDriver();
+  let poll = pollerFor(driver, device);
+  const fresh = () => {
+    driver = createSnmpDriver();
+    poll = pollerFor(driver, device);
+  };
   for (let i = 0; i < warmup; i++) {
-    if (cold) driver = createSnmpDriver();
-    await driver.poll(device, { signal: AbortSignal.timeout(60_000), logger: silent });
+    if (cold) fresh();
+    await poll({ signal: AbortSignal.timeout(60_000), logger: silent });
   }
   let varbinds = 0;
   let datagrams = 0;
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   for (let i = 0; i < rounds; i++) {
-    if (cold) driver = createSnmpDriver();
+    if (cold) fresh();
     const before = driver.stats.varbinds;
     const sent = driver.stats.datagrams;
-    const r = await driver.poll(device, { signal: AbortSignal.timeout(60_000), logger: silent });
+    const r = await poll({ signal: AbortSignal.timeout(60_000), logger: silent });
     if (r.error) throw new Error(`${label}: ${r.error.code} ${r.error.message}`);
     varbinds += driver.stats.varbinds - before;
     datagrams += driver.stats.datagrams - sent;

@@ -4,6 +4,7 @@
 // Prints varbinds per CPU-second of this process, with the load average.
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { pollerFor } from '../support/poll.mjs';
 import { silent } from '../support/silent.mjs';
 import { snmpdCreds, snmpdV3, startSnmpd, startSnmpsim } from './peers.mjs';
 
@@ -28,13 +29,17 @@ try {
   };
   const cold = MODE !== 'ios-steady';
   let driver = createSnmpDriver();
-  const poll = () => driver.poll(device, { signal: AbortSignal.timeout(60_000), logger: silent });
+  let poller = pollerFor(driver, device);
+  const poll = () => poller({ signal: AbortSignal.timeout(60_000), logger: silent });
   for (let i = 0; i < Number(process.env.WARMUP ?? 5); i++) await poll(); // warm-up (JIT)
   let varbinds = 0;
   let requests = 0;
   const cpu0 = process.cpuUsage();
   for (let i = 0; i < ROUNDS; i++) {
-    if (cold) driver = createSnmpDriver();
+    if (cold) {
+      driver = createSnmpDriver();
+      poller = pollerFor(driver, device);
+    }
     const before = { ...driver.stats };
     const r = await poll();
     if (r.error) throw new Error(`${r.error.code} ${r.error.message}`);
