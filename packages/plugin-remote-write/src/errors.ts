@@ -13,3 +13,6 @@ export const RemoteWriteErrors = {
 
 /** The codes of `RemoteWriteErrors`, by the same names. */
 export const RemoteWriteErrorCodes = codesOf(RemoteWriteErrors);
+
+/** @deprecated Use `RemoteWriteErrors.CONFIG.code` (the same string). */
+export const REMOTE_WRITE_CONFIG: string = RemoteWriteErrors.CONFIG.code;

@@ -3,6 +3,7 @@
  * remote write 1.0, and a PromQL reader that answers the server's chart queries from them.
  */
 
+export { REMOTE_WRITE_CONFIG, RemoteWriteErrorCodes, RemoteWriteErrors } from './errors.js';
 export { parseRetryAfter } from './http.js';
 export { labelName, metricName, seriesLabels } from './labels.js';
 export type { RemoteWriteMetrics } from './metrics.js';
@@ -15,7 +16,7 @@ export {
   targetName,
   targetSchema,
 } from './options.js';
-export { REMOTE_WRITE_CONFIG, remoteWrite } from './plugin.js';
+export { remoteWrite } from './plugin.js';
 export {
   PromClient,
   type PromQueryTarget,

@@ -1,12 +1,10 @@
 import { definePlugin, monitorError, tokens } from '@ispmonitor/core';
+import { RemoteWriteErrors } from './errors.js';
 import { createMetrics } from './metrics.js';
 import { optionsSchema, targetName } from './options.js';
 import { PromSampleQuery } from './promql/sample-query.js';
 import { TargetSink } from './target.js';
 import { VERSION } from './version.js';
-
-/** Error code of a configuration the schema cannot catch (two targets with one name). */
-export const REMOTE_WRITE_CONFIG = 'ISPM_REMOTE_WRITE_CONFIG';
 
 /**
  * Sends every sample to one or more Prometheus-compatible receivers by remote write 1.0
@@ -24,8 +22,9 @@ export const remoteWrite = definePlugin({
     const names = options.targets.map(targetName);
     const twice = names.find((n, i) => names.indexOf(n) !== i);
     if (twice) {
+      // A configuration the schema cannot catch: two targets with one name.
       throw monitorError(
-        REMOTE_WRITE_CONFIG,
+        RemoteWriteErrors.CONFIG,
         `two remote-write targets are named ${twice}: give each a name`,
         {
           plugin: 'remote-write',

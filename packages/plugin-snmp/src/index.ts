@@ -8,7 +8,7 @@ export type { Responder } from './discover.js';
 export { type DiscoverOptions, type DiscoverResult, type DiscoveryProgress, discover } from './discover.js';
 export { createSnmpDriver, type SnmpDriver, type SnmpDriverOptions } from './driver.js';
 export type { EngineState } from './engine-cache.js';
-export { SnmpErrorCodes } from './errors.js';
+export { SnmpError, SnmpErrorCodes, SnmpErrors } from './errors.js';
 export { compareOids } from './oid.js';
 export type { DeviceMemory, InterfaceCache, InterfaceRow } from './parts/context.js';
 export { snmp } from './plugin.js';
