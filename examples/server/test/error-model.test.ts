@@ -7,13 +7,13 @@ import { CoreErrors, type ErrorTable, MonitorError, monitorError } from '@ispmon
 import { AlertsErrors } from '@ispmonitor/plugin-alerts';
 import { ClusterErrors } from '@ispmonitor/plugin-cluster';
 import { MikrotikError, MikrotikErrors } from '@ispmonitor/plugin-mikrotik';
+import { RemoteWriteErrors } from '@ispmonitor/plugin-remote-write';
+import { SnmpError, SnmpErrors } from '@ispmonitor/plugin-snmp';
 import Fastify from 'fastify';
 import { describe, expect, it } from 'vitest';
 import { ReplicaNameInUse } from '../../../packages/plugin-cluster/src/session.js';
 import { PostgresErrors } from '../../../packages/plugin-postgres/src/errors.js';
-import { RemoteWriteErrors } from '../../../packages/plugin-remote-write/src/errors.js';
-import { SnmpError, SnmpErrors } from '../../../packages/plugin-snmp/src/errors.js';
-import { HttpError, installErrorHandler, ServerErrors } from '../src/http/errors.js';
+import { HttpError, installErrorHandler, ServerErrors, sendError } from '../src/http/errors.js';
 
 const TABLES: Record<string, ErrorTable> = {
   core: CoreErrors,
@@ -75,6 +75,7 @@ describe('the server maps any MonitorError by its status hint', () => {
     postgres: monitorError(PostgresErrors.DB_NOT_READY, 'database is not ready: connecting'),
     core: monitorError(CoreErrors.DEVICE_READ_ONLY.code, 'r1 comes from the config file'),
     http: new HttpError(418, 'short and stout', 'ISPM_TEAPOT'),
+    server: new HttpError(ServerErrors.TOO_MANY_STREAMS, 'the server has 3 event streams open'),
     fault: monitorError(CoreErrors.PLUGIN_SETUP_FAILED.code, 'secret internals'),
     plain: new Error('also internal'),
   };
@@ -89,6 +90,7 @@ describe('the server maps any MonitorError by its status hint', () => {
     ['postgres', 503, 'ISPM_DB_NOT_READY'],
     ['core', 409, 'ISPM_DEVICE_READ_ONLY'],
     ['http', 418, 'ISPM_TEAPOT'],
+    ['server', 429, 'ISPM_TOO_MANY_STREAMS'],
   ])('%s → %i with its code and message', async (which, status, code) => {
     const res = await app.inject({ url: `/${which}` });
     expect(res.statusCode).toBe(status);
@@ -99,5 +101,36 @@ describe('the server maps any MonitorError by its status hint', () => {
     const res = await app.inject({ url: `/${which}` });
     expect(res.statusCode).toBe(500);
     expect(res.json()).toEqual({ error: 'ISPM_INTERNAL', message: 'internal error' });
+  });
+
+  it("an HttpError made from a spec has the spec's status and code, and its message unless given one", () => {
+    const e = new HttpError(ServerErrors.NO_STORAGE);
+    expect([e.status, e.statusCode, e.code, e.message, e.plugin]).toEqual([
+      501,
+      501,
+      'ISPM_NO_STORAGE',
+      ServerErrors.NO_STORAGE.message,
+      'server',
+    ]);
+    expect(new HttpError(CoreErrors.DEVICE_NOT_FOUND, 'no router "r1"').status).toBe(404);
+  });
+
+  it('a hook that answers itself (sendError) gives the body and status a thrown error gets', async () => {
+    const hooked = Fastify();
+    installErrorHandler(hooked);
+    hooked.get('/sent', async (_req, reply) => sendError(reply, ServerErrors.FORBIDDEN, 'needs admin'));
+    hooked.get('/thrown', async () => {
+      throw new HttpError(ServerErrors.FORBIDDEN, 'needs admin');
+    });
+    const [sent, thrown] = await Promise.all([
+      hooked.inject({ url: '/sent' }),
+      hooked.inject({ url: '/thrown' }),
+    ]);
+    expect([sent.statusCode, sent.json()]).toEqual([
+      403,
+      { error: 'ISPM_FORBIDDEN', message: 'needs admin' },
+    ]);
+    expect([thrown.statusCode, thrown.json()]).toEqual([sent.statusCode, sent.json()]);
+    await hooked.close();
   });
 });

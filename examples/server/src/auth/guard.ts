@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { ServerErrors, sendError } from '../http/errors.js';
 import type { Accounts, Principal } from './accounts.js';
 import { type Role, roleAllows } from './secrets.js';
 
@@ -47,18 +48,20 @@ export function installGuard(app: FastifyInstance): void {
     const principal = await authenticate(request, accounts);
     if (!principal) {
       reply.header('www-authenticate', 'Bearer realm="ispmonitor"');
-      return reply.code(401).send({
-        error: 'ISPM_UNAUTHENTICATED',
-        message: 'credentials required: an API key or a login session',
-      });
+      return sendError(
+        reply,
+        ServerErrors.UNAUTHENTICATED,
+        'credentials required: an API key or a login session',
+      );
     }
     const need =
       config?.role ?? (request.method === 'GET' || request.method === 'HEAD' ? 'viewer' : 'operator');
     if (!roleAllows(principal.role, need)) {
-      return reply.code(403).send({
-        error: 'ISPM_FORBIDDEN',
-        message: `this needs the ${need} role; you have ${principal.role}`,
-      });
+      return sendError(
+        reply,
+        ServerErrors.FORBIDDEN,
+        `this needs the ${need} role; you have ${principal.role}`,
+      );
     }
     request.principal = principal;
   });

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { HttpError } from '../http/errors.js';
+import { HttpError, ServerErrors } from '../http/errors.js';
 import { AnonymousFailures } from './audit.js';
 import { SESSION_COOKIE } from './guard.js';
 import { LoginThrottle } from './throttle.js';
@@ -41,11 +41,10 @@ export async function authRoutes(app: FastifyInstance): Promise<void> {
         const seconds = Math.max(1, Math.ceil(refused.retryAfterMs / 1000));
         reply.header('retry-after', String(seconds));
         throw new HttpError(
-          429,
+          ServerErrors.LOGIN_THROTTLED,
           refused.reason === 'address'
             ? `too many login attempts from this address: try again in ${seconds} s`
             : `too many wrong passwords for this user: try again in ${seconds} s`,
-          'ISPM_LOGIN_THROTTLED',
         );
       }
       const user = await app.accounts.checkPassword(req.body.username, req.body.password);
@@ -58,7 +57,7 @@ export async function authRoutes(app: FastifyInstance): Promise<void> {
         } else {
           await anonymous.failed(req.ip, req.body.username);
         }
-        throw new HttpError(401, 'wrong username or password', 'ISPM_LOGIN_FAILED');
+        throw new HttpError(ServerErrors.LOGIN_FAILED, 'wrong username or password');
       }
       const session = await app.accounts.openSession(user, ttlMs);
       await app.audit.record(`user:${user.username}`, 'auth.login', req.ip);

@@ -1,4 +1,4 @@
-import { MonitorError } from '@ispmonitor/core';
+import { CoreErrors, MonitorError } from '@ispmonitor/core';
 
 /** Exit codes of every `ispmonitor` command. */
 export const ExitCode = {
@@ -20,15 +20,16 @@ export class CliError extends Error {
   }
 }
 
+/** Core's errors that mean the input (config file, overrides, a device) is wrong. */
+const USAGE_CODES = new Set<string>([
+  CoreErrors.CONFIG_INVALID.code,
+  CoreErrors.CONFIG_SECRET.code,
+  CoreErrors.DEVICE_INVALID.code,
+]);
+
 /** Config and validation errors are usage errors (2); anything else a failure (1). */
 export function exitCodeOf(err: unknown): number {
   if (err instanceof CliError) return err.exitCode;
-  if (
-    err instanceof MonitorError &&
-    (err.code === 'ISPM_CONFIG_INVALID' || err.code === 'ISPM_CONFIG_SECRET')
-  ) {
-    return ExitCode.USAGE;
-  }
-  if (err instanceof MonitorError && err.code === 'ISPM_DEVICE_INVALID') return ExitCode.USAGE;
+  if (err instanceof MonitorError && USAGE_CODES.has(err.code)) return ExitCode.USAGE;
   return ExitCode.FAILURE;
 }

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { alertChanges } from '../alerts/changes.js';
-import { HttpError } from '../http/errors.js';
+import { HttpError, ServerErrors } from '../http/errors.js';
 import { overloadTracker } from './overload.js';
 
 /** Seconds between keep-alive comments, so proxies do not close an idle stream. */
@@ -43,16 +43,14 @@ export async function eventRoutes(app: FastifyInstance): Promise<void> {
       const mine = perPrincipal.get(who) ?? 0;
       if (mine >= maxStreamsPerUser) {
         throw new HttpError(
-          429,
+          ServerErrors.TOO_MANY_STREAMS,
           `too many open event streams for ${who}: ${mine} (server.limits.eventStreamsPerUser); close another tab or client first`,
-          'ISPM_TOO_MANY_STREAMS',
         );
       }
       if (open.size >= maxStreams) {
         throw new HttpError(
-          429,
+          ServerErrors.TOO_MANY_STREAMS,
           `the server has ${open.size} event streams open (server.limits.eventStreams): try again later`,
-          'ISPM_TOO_MANY_STREAMS',
         );
       }
       // Counted before the first await, so a burst of requests cannot all pass the check.

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { HttpError } from './errors.js';
+import { HttpError, ServerErrors } from './errors.js';
 
 type JsonSchema = {
   type?: string | string[];
@@ -46,6 +46,6 @@ export function strictBodies(app: FastifyInstance): void {
     const schema = request.routeOptions.schema?.body as JsonSchema | undefined;
     if (!schema || request.body === undefined) return;
     const problem = wrongType(schema, request.body, 'body', 1);
-    if (problem) throw new HttpError(400, problem, 'ISPM_BAD_REQUEST');
+    if (problem) throw new HttpError(ServerErrors.BAD_REQUEST, problem);
   });
 }

@@ -1,6 +1,6 @@
 import { catalogNames, type RangeQuery, type SampleQuery, type SeriesData } from '@ispmonitor/core';
 import type { FastifyInstance } from 'fastify';
-import { HttpError } from '../http/errors.js';
+import { HttpError, ServerErrors } from '../http/errors.js';
 import { parseStep, parseTime } from '../http/query.js';
 
 const FNS = ['raw', 'rate', 'increase', 'avg', 'min', 'max', 'last'] as const;
@@ -27,7 +27,7 @@ function window(q: { from?: string; to?: string; step?: string }, defaultFrom: n
 function storage(app: FastifyInstance): SampleQuery {
   const q = app.samples();
   if (!q)
-    throw new HttpError(501, 'no storage plugin is installed: time series are not kept', 'ISPM_NO_STORAGE');
+    throw new HttpError(ServerErrors.NO_STORAGE, 'no storage plugin is installed: time series are not kept');
   return q;
 }
 
@@ -108,9 +108,8 @@ export async function fleetMetricRoutes(app: FastifyInstance): Promise<void> {
       const max = app.serverConfig.limits.sparklineRouters;
       if (ids.length > max) {
         throw new HttpError(
-          400,
+          ServerErrors.TOO_MANY_ROUTERS,
           `routers: at most ${max} ids per request (server.limits.sparklineRouters), got ${ids.length}: split the list`,
-          'ISPM_TOO_MANY_ROUTERS',
         );
       }
       const { from, to, step } = window(req.query, 3_600_000);

@@ -1,6 +1,6 @@
-import { catalogNames, type RangeQuery } from '@ispmonitor/core';
+import { CoreErrors, catalogNames, type RangeQuery } from '@ispmonitor/core';
 import type { FastifyInstance } from 'fastify';
-import { HttpError } from '../http/errors.js';
+import { HttpError, ServerErrors } from '../http/errors.js';
 import { parseStep, parseTime } from '../http/query.js';
 
 /** Most points one request may ask for per series. */
@@ -52,7 +52,10 @@ export async function metricsApiRoutes(app: FastifyInstance): Promise<void> {
     const fn = q.fn ?? defaultFn;
     const query = app.samples();
     if (!query)
-      throw new HttpError(501, 'no storage plugin is installed: time series are not kept', 'ISPM_NO_STORAGE');
+      throw new HttpError(
+        ServerErrors.NO_STORAGE,
+        'no storage plugin is installed: time series are not kept',
+      );
     const series = await query.range({ name: metric, labels, from, to, step, ...(fn ? { fn } : {}) });
     return { metric, from, to, step, fn: fn ?? 'raw', series };
   };
@@ -69,7 +72,7 @@ export async function metricsApiRoutes(app: FastifyInstance): Promise<void> {
     },
     async (req) => {
       if (!app.monitor.devices.get(req.params.id)) {
-        throw new HttpError(404, `no router "${req.params.id}"`, 'ISPM_DEVICE_NOT_FOUND');
+        throw new HttpError(CoreErrors.DEVICE_NOT_FOUND, `no router "${req.params.id}"`);
       }
       const metric = req.query.metric ?? 'device_cpu_load_ratio';
       return range({ device: req.params.id }, req.query, metric, 'avg');
@@ -91,15 +94,14 @@ export async function metricsApiRoutes(app: FastifyInstance): Promise<void> {
       const device = cut > 0 ? req.params.id.slice(0, cut) : '';
       if (!device || !app.monitor.devices.get(device)) {
         throw new HttpError(
-          404,
+          ServerErrors.NOT_FOUND,
           `no interface "${req.params.id}" (expected <router>:<index>)`,
-          'ISPM_NOT_FOUND',
         );
       }
       const { items } = await app.inventory.interfaces({ device, limit: 100_000, offset: 0 });
       const iface = items.find((i) => i.id === req.params.id);
       if (!iface)
-        throw new HttpError(404, `router "${device}" has no interface "${req.params.id}"`, 'ISPM_NOT_FOUND');
+        throw new HttpError(ServerErrors.NOT_FOUND, `router "${device}" has no interface "${req.params.id}"`);
       const metric = req.query.metric ?? 'interface_in_octets_total';
       const counter = metric.endsWith('_total');
       return range({ device, ifName: iface.name }, req.query, metric, counter ? 'rate' : 'avg');
@@ -126,7 +128,7 @@ export async function metricsApiRoutes(app: FastifyInstance): Promise<void> {
     async (req) => {
       const query = app.samples();
       if (!query)
-        throw new HttpError(501, 'no storage plugin is installed: samples are not kept', 'ISPM_NO_STORAGE');
+        throw new HttpError(ServerErrors.NO_STORAGE, 'no storage plugin is installed: samples are not kept');
       const labels = req.query.router ? { device: req.query.router } : undefined;
       const samples = await query.latest(req.query.metric, labels);
       return {
@@ -164,9 +166,8 @@ export async function metricsApiRoutes(app: FastifyInstance): Promise<void> {
       const store = app.store();
       if (!store)
         throw new HttpError(
-          501,
+          ServerErrors.NO_STORAGE,
           'no storage plugin is installed: rankings need stored samples',
-          'ISPM_NO_STORAGE',
         );
       const windowMs = parseStep(req.query.window, 300_000, 'window');
       if (windowMs > 7 * 86_400_000) throw new HttpError(400, 'window: at most 7d');

@@ -10,6 +10,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { HttpError, ServerErrors } from '../http/errors.js';
 import { cpuProfile, heapProfile, heapSnapshot, PROFILE_EXTENSIONS, type ProfileKind } from './inspector.js';
 
 /** Longest a heap snapshot may take before the request gives up (504) and the profiler is free again. */
@@ -21,12 +22,19 @@ function withDeadline<T>(work: Promise<T>, ms: number, what: string): Promise<T>
   const late = new Promise<never>((_, reject) => {
     timer = setTimeout(
       () =>
-        reject(Object.assign(new Error(`${what} did not finish within ${ms / 1000} s`), { statusCode: 504 })),
+        reject(new HttpError(ServerErrors.PROFILE_TIMEOUT, `${what} did not finish within ${ms / 1000} s`)),
       ms,
     );
   });
   work.catch(() => {});
   return Promise.race([work, late]).finally(() => clearTimeout(timer));
+}
+
+/** The answer to a second profile while one is being taken (`{ error: <text> }`, as it always was). */
+function busyReply(reply: FastifyReply): FastifyReply {
+  return reply
+    .code(ServerErrors.PROFILE_BUSY.status)
+    .send({ error: 'a profile is being taken; try again when it is done' });
 }
 
 /** Options of the profiling routes. */
@@ -66,7 +74,8 @@ export async function profilingRoutes(app: FastifyInstance, options: ProfilingRo
         ids.length === 0
           ? 'drivers run on the main thread (poller.workers 1)'
           : `workers 0–${ids.length - 1}`;
-      reply.code(404).send({ error: `no poller worker ${worker}: ${have}` });
+      // Answered as `{ error: <text> }` (no code), as this route always has.
+      reply.code(ServerErrors.NO_WORKER.status).send({ error: `no poller worker ${worker}: ${have}` });
       return null;
     }
     return id;
@@ -89,7 +98,7 @@ export async function profilingRoutes(app: FastifyInstance, options: ProfilingRo
       const q = request.query as { kind: 'cpu' | 'heap'; seconds: number; worker?: number };
       const thread = threadOf(q.worker, reply);
       if (thread === null) return reply;
-      if (busy) return reply.code(409).send({ error: 'a profile is being taken; try again when it is done' });
+      if (busy) return busyReply(reply);
       busy = true;
       // The client hanging up ends the sampling early instead of holding the profiler.
       const gone = new AbortController();
@@ -123,7 +132,7 @@ export async function profilingRoutes(app: FastifyInstance, options: ProfilingRo
       const q = request.query as { worker?: number };
       const thread = threadOf(q.worker, reply);
       if (thread === null) return reply;
-      if (busy) return reply.code(409).send({ error: 'a profile is being taken; try again when it is done' });
+      if (busy) return busyReply(reply);
       busy = true;
       const dir = await mkdtemp(join(tmpdir(), 'ispm-heap-'));
       const file = join(dir, 'snapshot.heapsnapshot');
@@ -132,9 +141,7 @@ export async function profilingRoutes(app: FastifyInstance, options: ProfilingRo
         await withDeadline(heapSnapshot(file, thread), SNAPSHOT_DEADLINE_MS, 'the heap snapshot');
       } catch (err) {
         await cleanup();
-        const late = (err as { statusCode?: number }).statusCode === 504;
-        if (late)
-          return reply.code(504).send({ error: 'ISPM_PROFILE_TIMEOUT', message: (err as Error).message });
+        // A snapshot past its deadline is answered by the error handler: 504 with its code.
         throw err;
       } finally {
         busy = false;

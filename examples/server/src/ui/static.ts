@@ -3,7 +3,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { extname, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
-import { HttpError } from '../http/errors.js';
+import { HttpError, ServerErrors } from '../http/errors.js';
 
 /** The web UI's build output, next to the compiled server (`ui/dist` in the package). */
 export const DEFAULT_UI_DIR = fileURLToPath(new URL('../../ui/dist/', import.meta.url));
@@ -50,7 +50,7 @@ export async function uiRoutes(app: FastifyInstance): Promise<void> {
       throw new HttpError(400, 'malformed percent-encoding in the path');
     }
     // API paths reach this catch-all only when no API route matched: a real 404, after auth.
-    if (NOT_UI.test(path)) throw new HttpError(404, `no route GET ${path}`, 'ISPM_NOT_FOUND');
+    if (NOT_UI.test(path)) throw new HttpError(ServerErrors.NOT_FOUND, `no route GET ${path}`);
     if (!built) {
       return reply
         .type('text/plain; charset=utf-8')
@@ -67,7 +67,7 @@ export async function uiRoutes(app: FastifyInstance): Promise<void> {
         return reply.type(TYPES[extname(file)] ?? 'application/octet-stream').send(await readFile(file));
       }
       // A missing hashed asset is a 404, not the app: the browser asked for a file.
-      if (path.startsWith('/assets/')) throw new HttpError(404, `no file ${path}`, 'ISPM_NOT_FOUND');
+      if (path.startsWith('/assets/')) throw new HttpError(ServerErrors.NOT_FOUND, `no file ${path}`);
     }
     reply.header('cache-control', 'no-cache').header('content-security-policy', CSP);
     return reply.type(TYPES['.html'] as string).send(await readFile(resolve(root, 'index.html')));
