@@ -4,16 +4,17 @@
  * here, before any SQL: nothing the user typed ever becomes a pattern with meaning of its own.
  */
 import { MonitorError, monitorError } from '@ispmonitor/core';
+import { PostgresErrors } from '../errors.js';
 import { type IpTerm, type MacTerm, normaliseIp, normaliseMac, parseIp, parseMac } from './search-address.js';
 
-/** Error code of a search or history query with bad input (the HTTP API answers 400). */
-export const BAD_QUERY = 'ISPM_BAD_QUERY';
+/** Error code of a search or history query with bad input (`PostgresErrors.BAD_QUERY`: HTTP 400). */
+export const BAD_QUERY = PostgresErrors.BAD_QUERY.code;
 /** Longest search text, after trimming. */
 export const MAX_QUERY_LENGTH = 200;
 
 /** A `BAD_QUERY` error. */
 export function badQuery(message: string): MonitorError {
-  return monitorError(BAD_QUERY, message, { plugin: 'postgres' });
+  return monitorError(PostgresErrors.BAD_QUERY, message, { plugin: 'postgres' });
 }
 
 /** Whether `err` is a bad-query error (for the API's 400). */
