@@ -27,7 +27,12 @@ export interface SessionChange {
  * session is the same session while its `.id`, user, caller-id, address and service are.
  */
 export class SessionTracker {
-  readonly #table = new SessionTable();
+  readonly #table: SessionTable;
+
+  /** @param rememberFrom Replies of at least this many rows are remembered between polls. */
+  constructor(rememberFrom?: number) {
+    this.#table = new SessionTable(rememberFrom);
+  }
 
   /**
    * Parses one poll's `/ppp/active` rows (with `/interface` rows for the session bytes) and

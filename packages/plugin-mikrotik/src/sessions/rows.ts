@@ -257,6 +257,15 @@ export function attachInterfaces(
  * that interface's counters. A garbage row is skipped and counted in `tally`.
  */
 export function parsePpp(rows: readonly Row[], interfaces?: readonly Row[]): ParsedPpp {
+  const { sessions, perService, tally } = parseOnce(rows, interfaces);
+  return { sessions, perService, tally };
+}
+
+/** `parsePpp`, with the checked row of each session. */
+export function parseOnce(
+  rows: readonly Row[],
+  interfaces?: readonly Row[],
+): ParsedPpp & { checked: Known[] } {
   const tally = new RowTally();
   const perService = new Map<string, number>([['pppoe', 0]]);
   const sessions: PppoeSessionFact[] = [];
@@ -274,5 +283,5 @@ export function parsePpp(rows: readonly Row[], interfaces?: readonly Row[]): Par
     checked.push(k);
   }
   if (interfaces) attachInterfaces(sessions, checked, interfaces);
-  return { sessions, perService, tally };
+  return { sessions, perService, tally, checked };
 }

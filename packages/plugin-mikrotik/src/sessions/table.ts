@@ -14,7 +14,7 @@ import type { PppoeSessionFact } from '@ispmonitor/core';
 import type { Row } from '../api/connection.js';
 import { RowTally } from '../parts/rows.js';
 import { sessionOfKey } from './keys.js';
-import { check, type Known, keyOf, type ParsedPpp, sessionOf, uptimeOf } from './rows.js';
+import { check, type Known, keyOf, type ParsedPpp, parseOnce, sessionOf, uptimeOf } from './rows.js';
 import { NameSlots } from './slots.js';
 
 /** Sessions that appeared and vanished since the previous poll. */
@@ -28,8 +28,18 @@ export interface ReadPpp extends ParsedPpp {
   change: SessionDiff | undefined;
 }
 
+/**
+ * Routers with fewer sessions than this are parsed whole every poll: remembering a row costs
+ * about 0.5 KB and saves about a microsecond a poll, worth it on a BNG, not on 10,000 small
+ * routers (500,000 sessions: 250 MB).
+ */
+export const REMEMBER_FROM = 1000;
+
 /** Parses and diffs one router's `/ppp/active`; remembers its valid rows between polls. */
 export class SessionTable {
+  /** @param rememberFrom Rows in a reply from which they are remembered (`REMEMBER_FROM`). */
+  constructor(readonly rememberFrom = REMEMBER_FROM) {}
+
   /** Valid rows of the last poll by `.id`. */
   readonly #known = new Map<string, Known>();
   readonly #slots = new NameSlots();
@@ -45,6 +55,7 @@ export class SessionTable {
 
   /** One poll: `/ppp/active` rows and, for the session bytes, `/interface` rows. */
   read(rows: readonly Row[], interfaces?: readonly Row[]): ReadPpp {
+    if (rows.length < this.rememberFrom) return this.#readOnce(rows, interfaces);
     const poll = ++this.#poll;
     const known = this.#known;
     const order = this.#order;
@@ -131,6 +142,17 @@ export class SessionTable {
     const change = this.#diff(poll, regular, sessions, checked, reported);
     for (const k of transient) this.#drop(k);
     return { sessions, perService, tally, change };
+  }
+
+  /** One poll parsed whole and diffed by keys; nothing remembered. */
+  #readOnce(rows: readonly Row[], interfaces?: readonly Row[]): ReadPpp {
+    if (this.#known.size > 0) {
+      this.#known.forEach((k) => this.#drop(k));
+      this.#known.clear();
+    }
+    this.#order = [];
+    const { sessions, perService, tally, checked } = parseOnce(rows, interfaces);
+    return { sessions, perService, tally, change: this.update(sessions, checked.map(keyOf)) };
   }
 
   /** Marks a row as no longer remembered (it may still be in `#order`). */
