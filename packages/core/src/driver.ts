@@ -11,6 +11,17 @@ import type {
 /** The settings type a schema gives a driver: its parsed output, or `UnparsedSettings` without one. */
 export type SettingsOf<S extends ZodType | undefined> = S extends ZodType ? z.output<S> : UnparsedSettings;
 
+/**
+ * A device for a given driver, its settings typed from the driver's schema input (defaults
+ * optional): `const r1: DeviceFor<typeof tcpDriver> = { id, host, driver: 'tcp', tcp: { ports: [22] } }`.
+ * Typed end to end: the same schema types what a device gives and what `poll` receives.
+ */
+export type DeviceFor<D extends { readonly kind: string; readonly settings?: ZodType }> = Device & {
+  driver: D['kind'];
+} & {
+  [K in D['kind']]?: D['settings'] extends ZodType ? z.input<D['settings']> : UnparsedSettings;
+};
+
 /** What a driver author writes; `defineDriver` checks it and returns the `Driver`. */
 export interface DriverDefinition<S extends ZodType | undefined, K extends string = string> {
   /** The value of `device.driver` this driver serves, and the key of its settings on a device. */

@@ -7,6 +7,7 @@
 import {
   createMonitor,
   type Device,
+  type DeviceFor,
   defineDriver,
   definePlugin,
   type Monitor,
@@ -142,6 +143,28 @@ describe('defineDriver', () => {
     const unowned = await start(false);
     await unowned.monitor.stop();
     expect(unowned.seen.closes).toBe(0);
+  });
+
+  it('types a device for a driver from the same schema (DeviceFor)', async () => {
+    const { driver } = probe();
+    const typed: DeviceFor<typeof driver> = {
+      id: 't1',
+      host: '127.0.0.1',
+      driver: 'probe',
+      probe: { ports: [161] },
+    };
+    const wrong: DeviceFor<typeof driver> = {
+      id: 't2',
+      host: '127.0.0.1',
+      driver: 'probe',
+      // @ts-expect-error: a port is a number — the schema's input type, checked at compile time
+      probe: { ports: ['x'] },
+    };
+    const { monitor: m, seen } = await start(true);
+    await m.devices.add(typed);
+    await expect(m.devices.add(wrong)).rejects.toMatchObject({ code: 'ISPM_DEVICE_INVALID' });
+    await pollOnceScheduled(m, 't1');
+    expect(seen.polls.at(-1)).toEqual({ ports: [161], parsed: true });
   });
 
   it('lets a plugin declare its own bus events (declaration merging on BusEvents)', async () => {
