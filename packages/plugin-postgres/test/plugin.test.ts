@@ -159,27 +159,40 @@ describe('stopping while a maintenance round runs', () => {
     const inRound = new Promise<void>((r) => {
       entered = r;
     });
-    const spy = vi.spyOn(Storage.prototype, 'maintain').mockImplementation(async function (
-      this: Storage,
-      now,
-    ) {
-      entered();
-      await gate;
-      return real.call(this, now);
+    // The round settles (resolved or rejected) only after the gate opens.
+    let roundSettled: Promise<unknown> = Promise.resolve();
+    const order: string[] = [];
+    const spy = vi.spyOn(Storage.prototype, 'maintain').mockImplementation(function (this: Storage, now) {
+      const round = (async () => {
+        entered();
+        await gate;
+        order.push('round resumed');
+        return real.call(this, now);
+      })();
+      roundSettled = round.catch(() => undefined);
+      return round;
+    });
+    // The round resumes only once the stopping monitor has closed the database: the worst moment.
+    const realClose = Storage.prototype.close;
+    const closeSpy = vi.spyOn(Storage.prototype, 'close').mockImplementation(async function (this: Storage) {
+      await realClose.call(this);
+      order.push('database closed');
+      release();
     });
     try {
       const ticking = clock.advance(60_000);
       await inRound;
-      const stopping = m.stop();
-      await new Promise((r) => setTimeout(r, 50));
-      release();
-      await stopping;
+      await m.stop();
       await ticking;
+      await roundSettled;
     } finally {
       spy.mockRestore();
+      closeSpy.mockRestore();
     }
-    // Give the round's continuation a turn: before the fix it threw here (storage gone).
-    await new Promise((r) => setTimeout(r, 200));
+    // The round's continuation after `maintain` is promise callbacks only: one macrotask turn
+    // runs them all. Before the fix it threw here (storage gone).
+    await new Promise((r) => setImmediate(r));
+    expect(order).toEqual(['database closed', 'round resumed']);
     expect(logger.records.filter((r) => r.level === 'error')).toEqual([]);
   });
 });

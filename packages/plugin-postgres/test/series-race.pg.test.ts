@@ -6,7 +6,7 @@
  * then A commits, B's `ON CONFLICT DO NOTHING` returns nothing for those rows, and B must find
  * their ids by a look-up. Both writers must end with one id per series, the same ids.
  */
-import { missingPeer, skipTitle } from '@ispmonitor/core/testing';
+import { skipTitle } from '@ispmonitor/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPg } from '../src/db/pg.js';
 import type { Db } from '../src/db/types.js';
@@ -14,7 +14,7 @@ import { SeriesCache, type SeriesKey } from '../src/ingest/series.js';
 import { applyMigrations } from '../src/schema/migrate.js';
 import { type PgServer, pgMissing, startPgServer } from './support/pg-server.js';
 
-const missing = missingPeer(pgMissing());
+const missing = pgMissing();
 
 /** The series `if_in_octets{device, ifName}` for interfaces `from` … `to - 1` of router r1. */
 function interfaces(from: number, to: number): Map<string, SeriesKey> {

@@ -4,11 +4,11 @@
  * port only, trust auth on loopback. `stop()` removes everything.
  */
 import { execFile } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chownSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { freePort } from '@ispmonitor/core/testing';
+import { freePort, missingBinary } from '@ispmonitor/core/testing';
 import { afterAll, beforeAll } from 'vitest';
 import { openPg } from '../../src/db/pg.js';
 import type { Db } from '../../src/db/types.js';
@@ -17,13 +17,12 @@ const run = promisify(execFile);
 export const PG_BIN = '/usr/lib/postgresql/15/bin';
 const RUN_AS = 'postgres';
 
-/** Why PostgreSQL tests cannot run here, or undefined when they can. In CI a missing server is an error. */
+/**
+ * Why PostgreSQL tests cannot run here, or undefined when they can. The project's one rule
+ * (core/testing `missingPeer`): in strict mode (scripts/test.sh, CI) a missing server fails the run.
+ */
 export function pgMissing(): string | undefined {
-  const missing = !existsSync(join(PG_BIN, 'initdb'))
-    ? `${PG_BIN}/initdb not found (Debian package postgresql)`
-    : undefined;
-  if (missing && process.env.CI) throw new Error(`CI must have PostgreSQL 15: ${missing}`);
-  return missing;
+  return missingBinary(join(PG_BIN, 'initdb'), 'postgresql-15');
 }
 
 export { freePort };
