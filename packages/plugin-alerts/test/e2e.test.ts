@@ -1,9 +1,8 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { createMonitor, definePlugin, type Monitor, tokens } from '@ispmonitor/core';
 import { createFakeLogger, testPlugin } from '@ispmonitor/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { alerts, alertsApi } from '../src/index.js';
-import { type Receiver, startReceiver } from './support/receiver.js';
+import { type Received, type Receiver, startReceiver } from './support/receiver.js';
 
 /** A tiny driver whose CPU reading the test sets. */
 function cpuDriver(state: { cpu: number }) {
@@ -28,13 +27,8 @@ function cpuDriver(state: { cpu: number }) {
   })();
 }
 
-async function until(what: string, fn: () => boolean, ms = 10_000) {
-  const end = Date.now() + ms;
-  while (!fn()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
-}
+/** A webhook request whose payload has this status (`firing` or `resolved`). */
+const withStatus = (status: string) => (r: Received) => (r.body as { status?: string })?.status === status;
 
 let monitor: Monitor | undefined;
 let rx: Receiver | undefined;
@@ -84,13 +78,10 @@ describe('end to end on real time', () => {
       logger: createFakeLogger(),
     });
     await monitor.start();
-    await until('the firing webhook', () =>
-      receiver.requests.some((r) => (r.body as { status?: string })?.status === 'firing'),
-    );
-    const firing = receiver.requests[0];
-    expect(firing?.headers['webhook-signature']).toMatch(/^v1,/);
+    const firing = await receiver.received(withStatus('firing'));
+    expect(firing.headers['webhook-signature']).toMatch(/^v1,/);
     expect(
-      (firing?.body as { alerts?: Array<{ labels: Record<string, string> }> } | undefined)?.alerts?.[0]
+      (firing.body as { alerts?: Array<{ labels: Record<string, string> }> } | undefined)?.alerts?.[0]
         ?.labels,
     ).toMatchObject({
       alertname: 'HighCpu',
@@ -98,12 +89,10 @@ describe('end to end on real time', () => {
     });
     expect(monitor.resolve(alertsApi).counts().bySeverity).toEqual({ critical: 1 });
     state.cpu = 0.1;
-    await until('the resolved webhook', () =>
-      receiver.requests.some((r) => (r.body as { status?: string })?.status === 'resolved'),
-    );
-    expect(
-      receiver.requests.filter((r) => (r.body as { status?: string })?.status === 'firing'),
-    ).toHaveLength(1);
+    const resolved = await receiver.received(withStatus('resolved'));
+    // Fired once, then resolved: in that order.
+    expect(receiver.requests.filter(withStatus('firing'))).toEqual([firing]);
+    expect(receiver.requests.indexOf(firing)).toBeLessThan(receiver.requests.indexOf(resolved));
   });
 });
 

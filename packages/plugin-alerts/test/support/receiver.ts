@@ -16,6 +16,12 @@ export interface Receiver {
   url: string;
   port: number;
   requests: Received[];
+  /**
+   * The first request (already received, or the next to arrive) that `match` accepts: a test
+   * waits on the request itself, not on a polling loop. It never times out by itself; the test's
+   * timeout catches a request that never comes.
+   */
+  received(match: (r: Received) => boolean): Promise<Received>;
   /** Sets how the next requests are answered. */
   respond(
     fn: (r: Omit<Received, 'status'>) => { status: number; headers?: Record<string, string>; body?: string },
@@ -27,6 +33,7 @@ export interface Receiver {
 export async function startReceiver(): Promise<Receiver> {
   let answer: Parameters<Receiver['respond']>[0] = () => ({ status: 200, body: 'ok' });
   const requests: Received[] = [];
+  const waiting = new Set<{ match: (r: Received) => boolean; resolve: (r: Received) => void }>();
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -40,7 +47,13 @@ export async function startReceiver(): Promise<Receiver> {
       }
       const base = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, raw, body };
       const a = answer(base);
-      requests.push({ ...base, status: a.status });
+      const request = { ...base, status: a.status };
+      requests.push(request);
+      for (const w of waiting) {
+        if (!w.match(request)) continue;
+        waiting.delete(w);
+        w.resolve(request);
+      }
       res.writeHead(a.status, a.headers ?? {});
       res.end(a.body ?? '');
     });
@@ -51,6 +64,11 @@ export async function startReceiver(): Promise<Receiver> {
     url: `http://127.0.0.1:${port}`,
     port,
     requests,
+    received(match) {
+      const seen = requests.find(match);
+      if (seen) return Promise.resolve(seen);
+      return new Promise((resolve) => waiting.add({ match, resolve }));
+    },
     respond(fn) {
       answer = fn;
     },
