@@ -1,8 +1,12 @@
 // The API behind the console at 10,000 routers: the topology's device states kept current
 // incrementally, its collapsed answer (sites, merged links, the down list's routers), a site's
 // members on expand, and the report's routers sorted and paged by the server.
+
+import type { InventoryFacts } from '@ispmonitor/core';
 import { Bus, type DeviceState, type DeviceStatus } from '@ispmonitor/core';
 import { describe, expect, it } from 'vitest';
+import { defaultCharted } from '../src/interfaces/charted.js';
+import type { InterfaceRow } from '../src/inventory/facts.js';
 import type { RouterReport } from '../src/reports/data.js';
 import { sortRouters } from '../src/reports/page.js';
 import { buildStructure, structureSignature } from '../src/topology/build.js';
@@ -146,5 +150,53 @@ describe("the report's routers, sorted by the server", () => {
       'x',
       'y',
     ]);
+  });
+});
+
+describe("the router page's default charts, chosen by the server", () => {
+  it('charts the uplinks first, down or not, then the busiest running ports, four in all', async () => {
+    type Fact = NonNullable<InventoryFacts['interfaces']>[number];
+    const port = (name: string, extra: Partial<Fact> = {}): InterfaceRow =>
+      ({
+        id: `r1:${name}`,
+        device: 'r1',
+        index: name,
+        name,
+        adminUp: true,
+        operUp: true,
+        ...extra,
+      }) as InterfaceRow;
+    const interfaces = [
+      port('ge1'),
+      port('ge2', { alias: 'to customer', speedBps: 1e9 }),
+      port('ge3'),
+      port('ge4', { operUp: false }),
+      port('ge5', { adminUp: false, operUp: false }),
+      port('ge6'),
+      port('ge7'),
+      port('up1', { operUp: false }),
+    ];
+    // Octet counters 60 s apart: ge2 60 Mbit/s out, ge3 8 Mbit/s in, ge4 (down) busiest of all.
+    const octets: Record<string, [number, number]> = { ge2: [0, 450e6], ge3: [60e6, 0], ge4: [9e9, 0] };
+    const samples = {
+      range: async (q: { name: string }) =>
+        Object.entries(octets).map(([ifName, [inc, outc]]) => ({
+          labels: { device: 'r1', ifName },
+          points: [
+            [0, 0],
+            [60_000, q.name.includes('_in_') ? inc : outc],
+          ],
+        })),
+    };
+    const device = { id: 'r1', host: '127.0.0.9', driver: 'lab', labels: { uplinks: 'up1' } };
+    const chosen = await defaultCharted({
+      device: device as never,
+      interfaces,
+      samples: samples as never,
+      now: 60_000,
+    });
+    expect(chosen.map((c) => c.name)).toEqual(['up1', 'ge2', 'ge3', 'ge1']);
+    expect(chosen[0]).toMatchObject({ uplink: true, state: 'down' });
+    expect(chosen[1]).toMatchObject({ alias: 'to customer', speedBps: 1e9, uplink: false, state: 'up' });
   });
 });

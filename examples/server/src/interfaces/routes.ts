@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { HttpError } from '../http/errors.js';
 import { pageQuery, paging, parseStep, parseTime } from '../http/query.js';
+import { defaultCharted } from './charted.js';
 import { interfaceSeries } from './series.js';
 import { interfaceTable } from './table.js';
 
@@ -104,7 +105,7 @@ export async function interfaceRoutes(app: FastifyInstance): Promise<void> {
 
   app.get<{
     Params: { id: string };
-    Querystring: { ifNames: string; from?: string; to?: string; step?: string };
+    Querystring: { ifNames?: string; charted?: 'default'; from?: string; to?: string; step?: string };
   }>(
     '/api/v1/routers/:id/interface-series',
     {
@@ -112,10 +113,12 @@ export async function interfaceRoutes(app: FastifyInstance): Promise<void> {
         tags,
         summary:
           'Chart series of chosen interfaces of one router: in/out bits/s, errors and discards per second, per step',
+        description:
+          'Name the interfaces (ifNames), or let the server choose as the router page does (charted=default: ' +
+          'the uplinks, then the busiest running ports; the answer says which, in `charted`).',
         params: idParams,
         querystring: {
           type: 'object',
-          required: ['ifNames'],
           additionalProperties: false,
           properties: {
             ifNames: {
@@ -124,6 +127,7 @@ export async function interfaceRoutes(app: FastifyInstance): Promise<void> {
               maxLength: 16_384,
               description: 'comma-separated ifNames',
             },
+            charted: { type: 'string', enum: ['default'], description: 'instead of ifNames' },
             from: {
               type: 'string',
               maxLength: 40,
@@ -144,15 +148,26 @@ export async function interfaceRoutes(app: FastifyInstance): Promise<void> {
           'no storage plugin is installed: time series are not kept',
           'ISPM_NO_STORAGE',
         );
-      const names = [
-        ...new Set(
-          req.query.ifNames
-            .split(',')
-            .map((s) => s.trim())
-            .filter(Boolean),
-        ),
-      ];
-      if (names.length === 0) throw new HttpError(400, 'ifNames: name at least one interface');
+      if ((req.query.ifNames === undefined) === (req.query.charted === undefined))
+        throw new HttpError(
+          400,
+          'name the interfaces (ifNames) or ask for the default choice (charted=default)',
+        );
+      const interfaces = await allOf(device.id);
+      const chosen = req.query.charted
+        ? await defaultCharted({ device, interfaces, samples, now: Date.now() })
+        : undefined;
+      const names = chosen
+        ? chosen.map((c) => c.name)
+        : [
+            ...new Set(
+              (req.query.ifNames ?? '')
+                .split(',')
+                .map((s) => s.trim())
+                .filter(Boolean),
+            ),
+          ];
+      if (names.length === 0 && !chosen) throw new HttpError(400, 'ifNames: name at least one interface');
       if (names.length > MAX_CHARTED) throw new HttpError(400, `ifNames: at most ${MAX_CHARTED} interfaces`);
       const now = Date.now();
       const to = parseTime(req.query.to, now, now, 'to');
@@ -161,7 +176,7 @@ export async function interfaceRoutes(app: FastifyInstance): Promise<void> {
       if (from >= to) throw new HttpError(400, 'from must be before to');
       if ((to - from) / step > MAX_STEPS)
         throw new HttpError(400, `the range holds more than ${MAX_STEPS} steps: use a larger step`);
-      const total = (await allOf(device.id)).length;
+      const total = interfaces.length;
       const items = await interfaceSeries({
         samples,
         device: device.id,
@@ -171,7 +186,7 @@ export async function interfaceRoutes(app: FastifyInstance): Promise<void> {
         to,
         step,
       });
-      return { router: device.id, from, to, step, items };
+      return { router: device.id, from, to, step, items, ...(chosen ? { charted: chosen } : {}) };
     },
   );
 }

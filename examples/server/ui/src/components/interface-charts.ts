@@ -2,7 +2,7 @@ import { h, mount } from '../lib/dom.js';
 import { formatBps } from '../lib/format.js';
 import { align, type Point, rangeStats } from '../lib/series.js';
 import { type Chart, lineChart } from './chart.js';
-import { fetchInterfaceSeries, type InterfaceSeries } from './interface-data.js';
+import { fetchInterfaceSeries, type InterfaceSeries, type InterfaceSeriesResult } from './interface-data.js';
 import { formatPerSec } from './interface-table.js';
 import { stepLabel } from './interface-url.js';
 
@@ -45,6 +45,8 @@ export function interfaceCharts(opts: {
   window: ChartWindow;
   onZoom: (window: [number, number] | undefined) => void;
   signal: AbortSignal;
+  /** The series, when already asked for (the page's first, default choice). */
+  data?: Promise<InterfaceSeriesResult>;
 }): { el: HTMLElement; destroy(): void } {
   const charts: Chart[] = [];
   const grid = h('div', {
@@ -62,12 +64,14 @@ export function interfaceCharts(opts: {
   }
   // Asked for before the charts are built: the request overlaps building them.
   const w = opts.window;
-  const data = fetchInterfaceSeries(
-    opts.router,
-    opts.interfaces.map((i) => i.name),
-    { from: w.from, to: w.to, step: w.step },
-    opts.signal,
-  );
+  const data =
+    opts.data ??
+    fetchInterfaceSeries(
+      opts.router,
+      opts.interfaces.map((i) => i.name),
+      { from: w.from, to: w.to, step: w.step },
+      opts.signal,
+    );
   const cards = opts.interfaces.map((i) => {
     const traffic = lineChart({
       lines: [

@@ -61,6 +61,14 @@ export interface InterfaceSeriesResult {
   to: number;
   step: number;
   items: InterfaceSeries[];
+  /** With `charted=default`: the interfaces the server chose, in chart order, with their cards' facts. */
+  charted?: Array<{
+    name: string;
+    alias?: string;
+    speedBps: number | null;
+    uplink: boolean;
+    state: PortState;
+  }>;
 }
 
 /** The interface table of a router. */
@@ -68,16 +76,20 @@ export function fetchInterfaceTable(router: string, signal?: AbortSignal): Promi
   return api<InterfaceTable>(`/api/v1/routers/${encodeURIComponent(router)}/interface-table`, { signal });
 }
 
-/** The chart series of some interfaces of a router over a range (relative `-24h` or epoch ms). */
+/**
+ * The chart series of some interfaces of a router over a range (relative `-24h` or epoch ms);
+ * `'default'` lets the server choose as the page would (uplinks, then the busiest ports), so the
+ * request need not wait for the interface table.
+ */
 export function fetchInterfaceSeries(
   router: string,
-  ifNames: string[],
+  ifNames: string[] | 'default',
   range: { from: string | number; to?: string | number; step: string | number },
   signal?: AbortSignal,
 ): Promise<InterfaceSeriesResult> {
   return api<InterfaceSeriesResult>(
     `/api/v1/routers/${encodeURIComponent(router)}/interface-series${qs({
-      ifNames: ifNames.join(','),
+      ...(ifNames === 'default' ? { charted: 'default' } : { ifNames: ifNames.join(',') }),
       from: range.from,
       to: range.to,
       step: range.step,

@@ -1,7 +1,12 @@
 import { h, mount } from '../lib/dom.js';
 import { formatAgo } from '../lib/format.js';
-import { type ChartWindow, interfaceCharts } from './interface-charts.js';
-import { fetchInterfaceTable, type InterfaceTable } from './interface-data.js';
+import { type ChartedInterface, type ChartWindow, interfaceCharts } from './interface-charts.js';
+import {
+  fetchInterfaceSeries,
+  fetchInterfaceTable,
+  type InterfaceSeriesResult,
+  type InterfaceTable,
+} from './interface-data.js';
 import { interfaceTable } from './interface-table.js';
 import { defaultCharted, MAX_CHARTED, type RouterView } from './interface-url.js';
 
@@ -41,13 +46,38 @@ export function interfacesTab(opts: {
   let table: InterfaceTable | undefined;
   let charts: { destroy(): void } | undefined;
   let chartAbort: AbortController | undefined;
+  /** The server's default choice, once its first answer came (the table's checkboxes follow it). */
+  let chosen: string[] | undefined;
 
   /** The charted names: the URL's, else the default (uplinks, then the busiest ports). */
   const charted = (): string[] => {
     const v = opts.getView();
     if (v.ifs) return v.ifs;
-    return table ? defaultCharted(table.items) : [];
+    return chosen ?? (table ? defaultCharted(table.items) : []);
   };
+
+  // Without interfaces in the URL the server chooses the charted ones itself: their series are
+  // asked for now, beside the table, not one round trip after it.
+  const first = opts.getView().ifs
+    ? undefined
+    : fetchInterfaceSeries(opts.router, 'default', opts.chartWindow(), opts.signal);
+  /** Whether the first default answer drew the charts; when it did not, the table's choice does. */
+  let firstDrawn = false;
+  let firstFailed = first === undefined;
+  const fallBack = () => {
+    firstFailed = true;
+    if (!opts.signal.aborted && table && !charts) drawCharts();
+  };
+  first
+    ?.then((res) => {
+      if (opts.signal.aborted) return;
+      if (opts.getView().ifs || !res.charted) return fallBack();
+      chosen = res.charted.map((c) => c.name);
+      firstDrawn = true;
+      drawCharts(res);
+      if (table) drawTable();
+    })
+    .catch(fallBack);
 
   const drawTable = () => {
     if (!table) return;
@@ -90,59 +120,65 @@ export function interfacesTab(opts: {
         : 'No counters stored yet.';
   };
 
-  const drawCharts = () => {
-    if (!table) return;
+  /** Draws the charts: from the server's first default answer, or for the current choice. */
+  function drawCharts(early?: InterfaceSeriesResult) {
+    if (!table && !early) return;
     charts?.destroy();
     chartAbort?.abort();
     chartAbort = new AbortController();
     const s = chartAbort.signal;
     opts.signal.addEventListener('abort', () => chartAbort?.abort(), { once: true });
-    const rows = new Map(table.items.map((r) => [r.name, r]));
-    const uplinks = table.uplinks;
-    // Uplinks first (in the label's order), then the rest in the order they were chosen.
-    const names = charted();
-    const ordered = [
-      ...names.filter((n) => uplinks.includes(n)),
-      ...names.filter((n) => !uplinks.includes(n)),
-    ];
-    const list = ordered.map((name) => {
-      const r = rows.get(name);
-      return {
-        name,
-        alias: r?.alias ?? r?.description,
-        speedBps: r?.speedBps ?? null,
-        uplink: uplinks.includes(name),
-        state: r?.state ?? 'unknown',
-      };
-    });
+    let list: ChartedInterface[];
+    if (early?.charted) list = early.charted;
+    else {
+      const rows = new Map((table?.items ?? []).map((r) => [r.name, r]));
+      const uplinks = table?.uplinks ?? [];
+      // Uplinks first (in the label's order), then the rest in the order they were chosen.
+      const names = charted();
+      const ordered = [
+        ...names.filter((n) => uplinks.includes(n)),
+        ...names.filter((n) => !uplinks.includes(n)),
+      ];
+      list = ordered.map((name) => {
+        const r = rows.get(name);
+        return {
+          name,
+          alias: r?.alias ?? r?.description,
+          speedBps: r?.speedBps ?? null,
+          uplink: uplinks.includes(name),
+          state: r?.state ?? 'unknown',
+        };
+      });
+    }
     const c = interfaceCharts({
       router: opts.router,
       interfaces: list,
       window: opts.chartWindow(),
       onZoom: opts.onZoom,
       signal: s,
+      ...(early ? { data: Promise.resolve(early) } : {}),
     });
     charts = c;
     mount(chartsBox, c.el);
-  };
+  }
 
-  const load = async (first: boolean) => {
+  const load = async (isFirst: boolean) => {
     try {
       const t = await fetchInterfaceTable(opts.router, opts.signal);
       if (opts.signal.aborted) return;
       table = t;
-      // The charts' data is asked for before the table is drawn: its request then overlaps the
-      // table's layout.
-      if (first) drawCharts();
+      // Charts named by the URL: their data is asked for before the table is drawn, so its
+      // request overlaps the table's layout. The default choice's came with the page.
+      if (isFirst && firstFailed && !charts) drawCharts();
       drawTable();
     } catch (err) {
       if (opts.signal.aborted) return;
-      if (first) {
+      if (isFirst) {
         mount(
           tableBox,
           h('p', { class: 'muted' }, `Interfaces are not available: ${(err as Error).message}`),
         );
-        mount(chartsBox);
+        if (!firstDrawn) mount(chartsBox);
       }
     }
   };
