@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { openPg } from '../src/db/pg.js';
 import type { Db } from '../src/db/types.js';
 import { checkDatabase, migrate } from '../src/open.js';
@@ -85,7 +85,7 @@ describe.skipIf(missing)('PostgreSQL 15', () => {
 
   it('a rollup slower than the pool statement timeout completes (maintenance.statementTimeout)', async () => {
     const url = await server.createDatabase('rollup_slow');
-    // The pool cuts statements at 1 s; the rollup here has to wait 2.5 s for a lock.
+    // The pool cuts statements at 1 s; the rollup here waits for a lock well past that.
     const a = await openPg({ url, statementTimeoutMs: 1000 });
     const b = await openPg({ url });
     try {
@@ -99,19 +99,39 @@ describe.skipIf(missing)('PostgreSQL 15', () => {
       await storage.write(series('device_up', { device: 'slow' }, start, MIN, Array(60).fill(1)));
       // A first round creates the rollup partitions (so the next needs no DDL) and rolls up nothing.
       await storage.maintain(start);
-      // Another session holds the 5-minute rollup table for 2.5 s: the rollup's statements wait.
+      // Another session holds the 5-minute rollup table until PostgreSQL shows one of the
+      // rollup's statements waiting on that lock for longer than the pool's 1 s timeout.
+      const order: string[] = [];
       let locked: () => void = () => {};
       const taken = new Promise<void>((r) => (locked = r));
+      let waitedLong: () => void = () => {};
+      const pastPoolTimeout = new Promise<void>((r) => (waitedLong = r));
       const holder = b.transaction(async (tx) => {
         await tx.query('LOCK TABLE ispm_rollup_5m IN ACCESS EXCLUSIVE MODE');
         locked();
-        await new Promise((r) => setTimeout(r, 2500));
+        await pastPoolTimeout;
+        order.push('lock released');
       });
       await taken;
-      const t0 = Date.now();
-      const report = await storage.maintain(start + HOUR + MIN);
+      const maintaining = storage.maintain(start + HOUR + MIN).then((report) => {
+        order.push('rollup done');
+        return report;
+      });
+      await vi.waitFor(
+        async () => {
+          const waiting = await b.query<{ n: number }>(
+            `SELECT count(*)::int AS n FROM pg_stat_activity
+              WHERE datname = current_database() AND wait_event_type = 'Lock'
+                AND clock_timestamp() - query_start > interval '1500 milliseconds'`,
+          );
+          expect(waiting.rows[0]?.n).toBeGreaterThan(0);
+        },
+        { timeout: 60_000, interval: 100 },
+      );
+      waitedLong();
+      const report = await maintaining;
       await holder;
-      expect(Date.now() - t0).toBeGreaterThanOrEqual(2000);
+      expect(order).toEqual(['lock released', 'rollup done']);
       expect(report.rollups).toMatchObject({ ran: true, fiveMinUntil: start + HOUR });
       expect(report.rollups?.rows5m).toBeGreaterThanOrEqual(12);
       // The pool's own statements still stop at 1 s.
