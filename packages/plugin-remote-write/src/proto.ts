@@ -25,6 +25,7 @@ const root = protobuf.Root.fromJSON({
 });
 
 const WriteRequestType = root.lookupType('prometheus.WriteRequest');
+const TimeSeriesType = root.lookupType('prometheus.TimeSeries');
 
 /** A label of a series. */
 export interface WireLabel {
@@ -47,6 +48,11 @@ export interface WireSeries {
 /** Encodes a WriteRequest (before snappy). */
 export function encodeWriteRequest(timeseries: WireSeries[]): Uint8Array {
   return WriteRequestType.encode({ timeseries }).finish();
+}
+
+/** Encodes a series' labels alone: the Label fields (1) of a TimeSeries, sorted as given. */
+export function encodeLabels(labels: WireLabel[]): Uint8Array {
+  return TimeSeriesType.encode({ labels }).finish();
 }
 
 /** Decodes a WriteRequest (after snappy): used by tests and test receivers. */

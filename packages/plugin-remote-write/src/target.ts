@@ -1,14 +1,22 @@
 import { type Clock, describeError, type Logger, type Sample, type Sink, sleep } from '@ispmonitor/core';
+import protobuf from 'protobufjs';
 import { compressSync } from 'snappy';
 import { HttpPoster } from './http.js';
-import { wireSeries } from './labels.js';
 import type { RemoteWriteMetrics } from './metrics.js';
 import { type RemoteWriteOptions, type RemoteWriteTarget, targetName } from './options.js';
-import { encodeWriteRequest, type WireSeries } from './proto.js';
+import { emptyShard, encodeRequest, type ShardSamples } from './request.js';
+import { SeriesCache } from './series-cache.js';
 import { VERSION } from './version.js';
 
 /** Distinct refusal causes remembered for logging once each; beyond this they are no longer logged. */
 const CAUSES_LOGGED = 100;
+/**
+ * Most series whose encoded labels a target keeps (~200 bytes each): a 10,000-router fleet polls
+ * ~3.2 million series. Beyond it, new series are encoded every time.
+ */
+export const SERIES_CACHE_LIMIT = 4_000_000;
+/** A series not written for this long leaves the cache (a fleet polls every series each minute or so). */
+export const SERIES_CACHE_IDLE_MS = 10 * 60_000;
 
 /** How a target is doing, for its health check. */
 export interface TargetState {
@@ -34,6 +42,9 @@ export class TargetSink implements Sink {
   readonly #headers: Record<string, string>;
   readonly #closing = new AbortController();
   readonly #causes = new Set<string>();
+  readonly #cache: SeriesCache;
+  /** One Writer for every request: `#send` encodes and compresses without awaiting in between. */
+  readonly #writer = protobuf.Writer.create();
 
   constructor(
     config: RemoteWriteTarget,
@@ -61,6 +72,7 @@ export class TargetSink implements Sink {
     else if (auth) {
       this.#headers.Authorization = `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}`;
     }
+    this.#cache = new SeriesCache(options.externalLabels, SERIES_CACHE_LIMIT, SERIES_CACHE_IDLE_MS);
     metrics.shards.set({ target: this.target }, options.shards);
     metrics.pending.set({ target: this.target }, 0);
   }
@@ -68,15 +80,18 @@ export class TargetSink implements Sink {
   async write(batch: Sample[]): Promise<void> {
     const shards = this.#group(batch);
     let left = 0;
-    for (const shard of shards) for (const s of shard) left += s.samples.length;
+    for (const shard of shards) left += shard.values.length;
     const target = this.target;
     this.metrics.pending.inc({ target }, left);
+    const max = this.options.maxSamplesPerSend;
     let unsent = 0;
     await Promise.all(
       shards.map(async (shard) => {
-        for (const request of this.#requests(shard)) {
-          const n = request.reduce((sum, s) => sum + s.samples.length, 0);
-          if (unsent > 0 || !(await this.#send(request, n))) unsent += n;
+        const size = shard.values.length;
+        for (let from = 0; from < size; from += max) {
+          const to = Math.min(size, from + max);
+          const n = to - from;
+          if (unsent > 0 || !(await this.#send(shard, from, to))) unsent += n;
           this.metrics.pending.dec({ target }, n);
         }
       }),
@@ -86,15 +101,16 @@ export class TargetSink implements Sink {
   }
 
   /**
-   * The batch as one wire series per sample, by shard (a series' hash picks its shard), in batch
-   * order: a series polled twice in one batch keeps its time order. Samples older than
-   * `spool.maxAge` are left out and counted.
+   * The batch by shard (a series' hash picks its shard), in batch order: a series polled twice in
+   * one batch keeps its time order. Samples older than `spool.maxAge` are left out and counted.
    */
-  #group(batch: Sample[]): WireSeries[][] {
+  #group(batch: Sample[]): ShardSamples[] {
     const count = this.options.shards;
-    const shards: WireSeries[][] = Array.from({ length: count }, () => []);
-    const oldest = this.clock.now() - this.options.spool.maxAge;
-    const external = this.options.externalLabels;
+    const shards: ShardSamples[] = Array.from({ length: count }, emptyShard);
+    const now = this.clock.now();
+    const oldest = now - this.options.spool.maxAge;
+    const cache = this.#cache;
+    cache.sweep(now);
     let tooOld = 0;
     let invalid = 0;
     for (const sample of batch) {
@@ -107,13 +123,12 @@ export class TargetSink implements Sink {
         tooOld++;
         continue;
       }
-      const { labels, hash } = wireSeries(sample.name, sample.labels, external);
+      const series = cache.get(sample.name, sample.labels, now);
+      const shard = shards[series.hash % count] as ShardSamples;
+      shard.series.push(series);
       // float64 is what remote write carries: a bigint counter beyond 2^53 is rounded here.
-      const value = typeof sample.value === 'number' ? sample.value : Number(sample.value);
-      (shards[hash % count] as WireSeries[]).push({
-        labels,
-        samples: [{ value, timestamp: Math.round(sample.ts) }],
-      });
+      shard.values.push(typeof sample.value === 'number' ? sample.value : Number(sample.value));
+      shard.timestamps.push(Math.round(sample.ts));
     }
     if (invalid > 0) {
       this.metrics.dropped.inc({ target: this.target, reason: 'invalid_timestamp' }, invalid);
@@ -128,37 +143,12 @@ export class TargetSink implements Sink {
     return shards;
   }
 
-  /** A shard's series cut into requests of at most `maxSamplesPerSend` samples, in order. */
-  *#requests(shard: WireSeries[]): Generator<WireSeries[]> {
-    const max = this.options.maxSamplesPerSend;
-    let request: WireSeries[] = [];
-    let room = max;
-    for (const series of shard) {
-      let from = 0;
-      while (from < series.samples.length) {
-        const take = Math.min(room, series.samples.length - from);
-        const part =
-          from === 0 && take === series.samples.length
-            ? series.samples
-            : series.samples.slice(from, from + take);
-        request.push({ labels: series.labels, samples: part });
-        from += take;
-        room -= take;
-        if (room === 0) {
-          yield request;
-          request = [];
-          room = max;
-        }
-      }
-    }
-    if (request.length > 0) yield request;
-  }
-
   /** Sends one request until it is accepted or refused (true), or the sink closes (false). */
-  async #send(request: WireSeries[], count: number): Promise<boolean> {
+  async #send(shard: ShardSamples, from: number, to: number): Promise<boolean> {
+    const count = to - from;
     let body: Buffer;
     try {
-      const encoded = encodeWriteRequest(request);
+      const encoded = encodeRequest(shard, from, to, this.#writer);
       // protobufjs hands back a Buffer on Node: compressed without a copy.
       body = compressSync(
         Buffer.isBuffer(encoded)
@@ -187,7 +177,7 @@ export class TargetSink implements Sink {
         this.metrics.bytes.inc({ target }, body.byteLength);
         if (res.status >= 200 && res.status < 300) {
           this.metrics.sent.inc({ target }, count);
-          this.#noteSent(request);
+          this.#noteSent(shard.timestamps, from, to);
           if (this.state.failures > 0)
             this.logger.info('remote write: target accepts samples again', { target });
           this.state.failures = 0;
@@ -226,10 +216,10 @@ export class TargetSink implements Sink {
     }
   }
 
-  #noteSent(request: WireSeries[]): void {
+  #noteSent(timestamps: number[], from: number, to: number): void {
     let newest = 0;
-    for (const s of request) {
-      const ts = s.samples.at(-1)?.timestamp ?? 0;
+    for (let i = from; i < to; i++) {
+      const ts = timestamps[i] as number;
       if (ts > newest) newest = ts;
     }
     const gauge = this.metrics.highestSent;
