@@ -12,6 +12,7 @@ import {
 } from '@ispmonitor/core';
 import { DataDirLockedError } from './db/lock.js';
 import type { Db } from './db/types.js';
+import { PostgresErrors } from './errors.js';
 import { recordFacts } from './inventory/facts.js';
 import { FactsMemo } from './inventory/facts-memo.js';
 import { FactsQueue } from './inventory/facts-queue.js';
@@ -30,8 +31,8 @@ import { createRecorderMetrics } from './subscribers/record-metrics.js';
 /** Least time between two `subscriber_reconnects_total` points of one router (2 minutes). */
 const RECONNECT_SAMPLE_SPACING = 120_000;
 
-/** Error code while the database is not (yet, or any more) open. */
-export const DB_NOT_READY = 'ISPM_DB_NOT_READY';
+/** Error code while the database is not (yet, or any more) open (`PostgresErrors.DB_NOT_READY`: 503). */
+export const DB_NOT_READY = PostgresErrors.DB_NOT_READY.code;
 
 /**
  * Storage on PostgreSQL (with `url`) or an embedded PGlite: samples (Sink), devices added
@@ -128,7 +129,9 @@ function setupPostgres(ctx: PluginContext, options: PostgresOptions): void {
 
   const need = (): Storage => {
     if (storage) return storage;
-    throw monitorError(DB_NOT_READY, `database ${target} is not ready: ${lastError}`, { plugin: 'postgres' });
+    throw monitorError(PostgresErrors.DB_NOT_READY, `database ${target} is not ready: ${lastError}`, {
+      plugin: 'postgres',
+    });
   };
   const needDb = async () => need().db;
 
@@ -253,7 +256,7 @@ function setupPostgres(ctx: PluginContext, options: PostgresOptions): void {
       } catch (err) {
         lastError = describeError(err).message;
         if (err instanceof DataDirLockedError || clock.now() + backoff > deadline) {
-          throw monitorError(DB_NOT_READY, `cannot open database ${target}: ${lastError}`, {
+          throw monitorError(PostgresErrors.DB_NOT_READY, `cannot open database ${target}: ${lastError}`, {
             plugin: 'postgres',
             cause: err,
           });
