@@ -16,10 +16,10 @@ import { spawn } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { Gauge, Registry } from 'prom-client';
-import { assemble } from '../examples/server/dist/assemble.js';
+import { assemble, readConfig } from '../examples/server/dist/assemble.js';
 import { runServer } from '../examples/server/dist/run-server.js';
 import { parseServerConfig } from '../examples/server/dist/server-config.js';
-import { definePlugin, loadConfig, tokens } from '../packages/core/dist/index.js';
+import { definePlugin, tokens } from '../packages/core/dist/index.js';
 import { benchDatabase } from './support/pg-server.mjs';
 
 const quick = process.env.BENCH_QUICK === '1';
@@ -117,9 +117,9 @@ async function timedInProcess(url) {
 
 const db = await benchDatabase();
 log(db ? 'storage: PostgreSQL 15' : 'storage: embedded PGlite (PostgreSQL not installed)');
-const { config, secrets } = await loadConfig(undefined, {
-  env: { LOG_LEVEL: 'error', ...(db ? { DATABASE_URL: db.url } : {}) },
-});
+const { config, secrets } = (
+  await readConfig(undefined, { LOG_LEVEL: 'error', ...(db ? { DATABASE_URL: db.url } : {}) })
+).loaded;
 config.api = { host: '127.0.0.1', port: 0 };
 config.metrics = { host: '127.0.0.1', port: 0 };
 config.poller = { ...config.poller, interval: '1h' };

@@ -3,10 +3,18 @@
  * to embed it, or `buildApp` / `buildMetricsApp` to mount its HTTP servers yourself.
  */
 export { type AlertsApi, type AlertView, busAlerts, type Silence } from './alerts/api.js';
-export { assemble, pluginSchemas, readConfig, storageOptions } from './assemble.js';
+export {
+  assemble,
+  importedPlugins,
+  pluginSchemas,
+  readConfig,
+  type ServerSetup,
+  storageOptions,
+} from './assemble.js';
 export { Accounts, type Principal } from './auth/accounts.js';
 export { AuditLog } from './auth/audit.js';
 export { DEMO_LOGIN, startDemo } from './cli/demo.js';
+export { type ServerFileConfig, serverSections } from './config-sections.js';
 
 export { buildMetricsApp } from './exporter/app.js';
 export { DeviceMetrics } from './exporter/device-metrics.js';

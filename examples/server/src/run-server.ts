@@ -1,9 +1,10 @@
-import type { Monitor, MonitorConfig } from '@ispmonitor/core';
+import type { Monitor } from '@ispmonitor/core';
 import { postgresStore } from '@ispmonitor/plugin-postgres';
 import type { FastifyInstance } from 'fastify';
 import { collectDefaultMetrics, type Registry } from 'prom-client';
 import type { AlertsApi } from './alerts/api.js';
 import { installedAlerts } from './alerts/plugin-api.js';
+import type { ServerFileConfig } from './config-sections.js';
 import { buildMetricsApp } from './exporter/app.js';
 import { DeviceMetrics } from './exporter/device-metrics.js';
 import { checkMetricsExposure } from './exporter/exposure.js';
@@ -56,7 +57,7 @@ export interface RunOptions {
  */
 export async function runServer(
   monitor: Monitor,
-  config: MonitorConfig,
+  config: ServerFileConfig,
   server: ServerConfig,
   options: RunOptions = {},
 ): Promise<RunningServer> {

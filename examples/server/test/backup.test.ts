@@ -1,9 +1,8 @@
 import { join } from 'node:path';
-import { loadConfig } from '@ispmonitor/core';
 import { skipTitle } from '@ispmonitor/core/testing';
 import { checkDatabase } from '@ispmonitor/plugin-postgres';
 import { describe, expect, it } from 'vitest';
-import { assemble } from '../src/assemble.js';
+import { assemble, readConfig } from '../src/assemble.js';
 import { type RunningServer, runServer } from '../src/run-server.js';
 import { parseServerConfig } from '../src/server-config.js';
 import { labDriver } from './support/lab-driver.js';
@@ -15,7 +14,7 @@ const KEY = 'ispm_backup_test_admin_key_0123456789abcdefghij';
 
 /** A server on `url` with the lab driver, listening on free loopback ports. */
 async function start(url: string): Promise<RunningServer> {
-  const { config, secrets } = await loadConfig(undefined, { env: { DATABASE_URL: url, LOG_LEVEL: 'warn' } });
+  const { config, secrets } = (await readConfig(undefined, { DATABASE_URL: url, LOG_LEVEL: 'warn' })).loaded;
   config.api = { host: '127.0.0.1', port: 0 };
   config.metrics = { host: '127.0.0.1', port: 0 };
   const monitor = await assemble(config, secrets, { plugins: [labDriver()] });

@@ -1,7 +1,6 @@
-import { loadConfig } from '@ispmonitor/core';
 import { skipTitle } from '@ispmonitor/core/testing';
 import { describe, expect, it } from 'vitest';
-import { assemble } from '../src/assemble.js';
+import { assemble, readConfig } from '../src/assemble.js';
 import { type RunningServer, runServer } from '../src/run-server.js';
 import { parseServerConfig } from '../src/server-config.js';
 import { labDriver } from './support/lab-driver.js';
@@ -12,9 +11,8 @@ const KEY = 'ispm_cluster_test_admin_key_0123456789abcdefghij';
 
 describe('CLUSTER=postgres', () => {
   it('needs a shared PostgreSQL: without DATABASE_URL it is a config error saying so', async () => {
-    const { config, secrets } = await loadConfig(undefined, {
-      env: { CLUSTER: 'postgres', LOG_LEVEL: 'silent' },
-    });
+    const { config, secrets } = (await readConfig(undefined, { CLUSTER: 'postgres', LOG_LEVEL: 'silent' }))
+      .loaded;
     await expect(assemble(config, secrets, { plugins: [labDriver()] })).rejects.toThrow(
       /cluster\.mode: "postgres" needs database\.url \(DATABASE_URL\)/,
     );
@@ -27,7 +25,7 @@ describe.skipIf(missing)(skipTitle('CLUSTER=postgres with a real PostgreSQL', mi
   it('adds the cluster plugin, and the API shows which replica polls which device', async () => {
     const url = await pg().createDatabase('ispm_cluster');
     const env = { DATABASE_URL: url, CLUSTER: 'postgres', LOG_LEVEL: 'warn' };
-    const { config, secrets } = await loadConfig(undefined, { env });
+    const { config, secrets } = (await readConfig(undefined, env)).loaded;
     config.api = { host: '127.0.0.1', port: 0 };
     config.metrics = { host: '127.0.0.1', port: 0 };
     config.plugins.cluster = { replica: 'replica-a', heartbeatInterval: '200ms' };

@@ -63,6 +63,33 @@ describe('secrets that cannot be resolved', () => {
 });
 
 describe("the server's sections", () => {
+  it('have their defaults without a file: both listeners on loopback, PGlite, no cluster', async () => {
+    const { loaded } = await readConfig(undefined, {});
+    expect(loaded.source).toBe('defaults');
+    expect(loaded.config.api).toEqual({ host: '127.0.0.1', port: 8080 });
+    expect(loaded.config.metrics).toEqual({ host: '127.0.0.1', port: 9090 });
+    expect(loaded.config.database).toEqual({ dataDir: './.data/pglite' });
+    expect(loaded.config.cluster).toEqual({ mode: 'none' });
+    expect(loaded.config.poller.concurrency).toBe(100);
+  });
+
+  it('name the environment variable when an override is wrong', async () => {
+    await expect(readConfig(undefined, { API_PORT: 'eighty' })).rejects.toThrow(
+      'environment API_PORT: expected a whole number, got "eighty"',
+    );
+    await expect(readConfig(undefined, { CLUSTER: 'etcd' })).rejects.toThrow(
+      /environment CLUSTER: cluster\.mode: /,
+    );
+  });
+
+  it('resolve a secret in database.url and return it among the values to redact', async () => {
+    const canary = 'CANARY-5b4a3c2d';
+    const path = file('secret.yaml', 'database:\n  url: postgres://mon:${DB_PASSWORD}@127.0.0.1/ispm\n');
+    const { loaded } = await readConfig(path, { DB_PASSWORD: canary });
+    expect(loaded.config.database.url).toBe(`postgres://mon:${canary}@127.0.0.1/ispm`);
+    expect(loaded.secrets).toContain(canary);
+  });
+
   it('are read with their overrides: listeners, database (and its read replica), cluster', async () => {
     const path = file('server.yaml', 'api:\n  port: 8181\ndatabase:\n  dataDir: /tmp/x\n');
     const { loaded } = await readConfig(path, {

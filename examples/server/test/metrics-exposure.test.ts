@@ -1,6 +1,6 @@
-import { loadConfig } from '@ispmonitor/core';
 import { createFakeLogger } from '@ispmonitor/core/testing';
 import { describe, expect, it } from 'vitest';
+import { readConfig } from '../src/assemble.js';
 import { checkMetricsExposure, isLoopback } from '../src/exporter/exposure.js';
 import { parseServerConfig } from '../src/server-config.js';
 
@@ -9,10 +9,10 @@ const metrics = (section: Record<string, unknown>, env: Record<string, string> =
 
 describe('listen addresses and the metrics token', () => {
   it('binds both ports to 127.0.0.1 unless told otherwise (API_HOST, METRICS_HOST)', async () => {
-    const { config } = await loadConfig(undefined, { env: {} });
+    const { config } = (await readConfig(undefined, {})).loaded;
     expect(config.api.host).toBe('127.0.0.1');
     expect(config.metrics.host).toBe('127.0.0.1');
-    const wide = await loadConfig(undefined, { env: { API_HOST: '0.0.0.0', METRICS_HOST: '::' } });
+    const wide = (await readConfig(undefined, { API_HOST: '0.0.0.0', METRICS_HOST: '::' })).loaded;
     expect(wide.config.api.host).toBe('0.0.0.0');
     expect(wide.config.metrics.host).toBe('::');
   });

@@ -1,11 +1,10 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig } from '@ispmonitor/core';
 import { type SnmpFleet, startSnmpFleet } from '@ispmonitor/simulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { assemble } from '../src/assemble.js';
+import { assemble, readConfig } from '../src/assemble.js';
 import { generateLicenseKeys, signLicense } from '../src/license/manager.js';
 import { type RunningServer, runServer } from '../src/run-server.js';
 import { parseServerConfig } from '../src/server-config.js';
@@ -106,7 +105,7 @@ describe.skipIf(missing)(
           keys.privateKey,
         ),
       );
-      const { config, secrets } = await loadConfig(undefined, { env: { LOG_LEVEL: 'warn' } });
+      const { config, secrets } = (await readConfig(undefined, { LOG_LEVEL: 'warn' })).loaded;
       config.api = { host: '127.0.0.1', port: 0 };
       config.metrics = { host: '127.0.0.1', port: 0 };
       config.poller = { ...config.poller, interval: '1s' };

@@ -1,6 +1,5 @@
-import { loadConfig } from '@ispmonitor/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assemble } from '../src/assemble.js';
+import { assemble, readConfig } from '../src/assemble.js';
 import { type RunningServer, runServer } from '../src/run-server.js';
 import { parseServerConfig, type ServerRole } from '../src/server-config.js';
 import { labDriver } from './support/lab-driver.js';
@@ -13,7 +12,7 @@ const admin = { authorization: `Bearer ${KEY}` };
 
 describe('server roles need a shared database', () => {
   it('an api or poller role without DATABASE_URL is a config error saying why', async () => {
-    const { config, secrets } = await loadConfig(undefined, { env: { LOG_LEVEL: 'silent' } });
+    const { config, secrets } = (await readConfig(undefined, { LOG_LEVEL: 'silent' })).loaded;
     await expect(assemble(config, secrets, { role: 'api', plugins: [labDriver()] })).rejects.toThrow(
       /server\.role: "api" needs database\.url \(DATABASE_URL\)/,
     );
@@ -38,9 +37,8 @@ describe.skipIf(missing)(
     let poller: RunningServer;
 
     async function start(url: string, role: ServerRole): Promise<RunningServer> {
-      const { config, secrets } = await loadConfig(undefined, {
-        env: { DATABASE_URL: url, LOG_LEVEL: 'warn' },
-      });
+      const { config, secrets } = (await readConfig(undefined, { DATABASE_URL: url, LOG_LEVEL: 'warn' }))
+        .loaded;
       config.api = { host: '127.0.0.1', port: 0 };
       config.metrics = { host: '127.0.0.1', port: 0 };
       config.poller = { ...config.poller, interval: '1s', recheckInterval: '1s' };

@@ -1,8 +1,8 @@
-import { loadConfig, type Monitor } from '@ispmonitor/core';
+import type { Monitor } from '@ispmonitor/core';
 import { postgresStore } from '@ispmonitor/plugin-postgres';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assemble } from '../src/assemble.js';
+import { assemble, readConfig } from '../src/assemble.js';
 import { buildApp } from '../src/http/app.js';
 import { groupAvailability, routerAvailability, type Transition } from '../src/reports/availability.js';
 import { csv, csvField, percent } from '../src/reports/csv.js';
@@ -225,7 +225,7 @@ describe('report API over stored status history (embedded PGlite)', () => {
   };
 
   beforeAll(async () => {
-    const { config, secrets } = await loadConfig(undefined, { env: { LOG_LEVEL: 'warn' } });
+    const { config, secrets } = (await readConfig(undefined, { LOG_LEVEL: 'warn' })).loaded;
     config.devices = [
       { id: 'r1', host: '127.0.0.1', driver: 'lab', interval: '1h', labels: { site: 'north' } },
       { id: 'r2', host: '127.0.0.2', driver: 'lab', interval: '1h', labels: { site: 'north' } },

@@ -3,14 +3,13 @@
  * every replica sends the devices it polls: no sample reaches the receiver twice, both replicas
  * write, and once the buckets are shared each device's series has exactly one writer.
  */
-import { loadConfig, type Monitor } from '@ispmonitor/core';
+import type { Monitor } from '@ispmonitor/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type FakeReceiver,
   startFakeReceiver,
 } from '../../../packages/plugin-remote-write/test/support/fake-receiver.js';
-import { assemble } from '../src/assemble.js';
-import { applySamplesEnv } from '../src/samples/config.js';
+import { assemble, readConfig } from '../src/assemble.js';
 import { labDriver } from './support/lab-driver.js';
 import { type PgServer, pgUnavailable, startPgServer } from './support/pg.js';
 
@@ -40,8 +39,7 @@ describe.skipIf(missing)(`replicas writing by remote write${missing ? ` (skipped
     try {
       for (const replica of ['replica-a', 'replica-b']) {
         const env = { DATABASE_URL: url, CLUSTER: 'postgres', LOG_LEVEL: 'silent', REMOTE_WRITE_URL: rx.url };
-        const { config, secrets } = await loadConfig(undefined, { env });
-        applySamplesEnv(config, env);
+        const { config, secrets } = (await readConfig(undefined, env)).loaded;
         config.plugins.cluster = { replica, heartbeatInterval: '200ms', rebalanceDelay: '500ms' };
         // Only so the test can tell who sent what: a deployment adds no replica label.
         (config.plugins.remoteWrite as Record<string, unknown>).externalLabels = { sender: replica };

@@ -1,7 +1,7 @@
-import { loadConfig, type Monitor } from '@ispmonitor/core';
+import type { Monitor } from '@ispmonitor/core';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assemble } from '../src/assemble.js';
+import { assemble, readConfig } from '../src/assemble.js';
 import { buildApp } from '../src/http/app.js';
 import { storageInventory } from '../src/inventory/postgres.js';
 import { parseServerConfig } from '../src/server-config.js';
@@ -20,7 +20,7 @@ const get = async (url: string) => {
 };
 
 beforeAll(async () => {
-  const { config, secrets } = await loadConfig(undefined, { env: { LOG_LEVEL: 'warn' } });
+  const { config, secrets } = (await readConfig(undefined, { LOG_LEVEL: 'warn' })).loaded;
   config.devices = [
     { id: 'r1', host: '127.0.0.1', driver: 'lab', interval: '1s', lab: { interfaces: 2 } },
     {

@@ -1,8 +1,8 @@
-import { definePlugin, loadConfig, type Monitor, tokens } from '@ispmonitor/core';
+import { definePlugin, type Monitor, tokens } from '@ispmonitor/core';
 import { type HistoryImport, postgresStore } from '@ispmonitor/plugin-postgres';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assemble } from '../src/assemble.js';
+import { assemble, readConfig } from '../src/assemble.js';
 import { buildApp } from '../src/http/app.js';
 import { storageInventory } from '../src/inventory/postgres.js';
 import { parseServerConfig } from '../src/server-config.js';
@@ -68,7 +68,7 @@ const get = async (url: string) => {
 };
 
 beforeAll(async () => {
-  const { config, secrets } = await loadConfig(undefined, { env: { LOG_LEVEL: 'warn' } });
+  const { config, secrets } = (await readConfig(undefined, { LOG_LEVEL: 'warn' })).loaded;
   config.devices = [
     {
       id: 'bng-1',

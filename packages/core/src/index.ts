@@ -11,7 +11,15 @@ import 'reflect-metadata';
 export { Bus, type ListenerErrorHandler, type MonitorEvents } from './bus.js';
 export { sleep, systemClock } from './clock.js';
 export { type LoadConfigOptions, type LoadedConfig, loadConfig } from './config/load.js';
-export { configSchema, type MonitorConfig } from './config/schema.js';
+export type { CoreConfig } from './config/schema.js';
+export {
+  type ConfigCheck,
+  type ConfigSection,
+  configSection,
+  type EnvOverride,
+  type Locate,
+  type SectionsConfig,
+} from './config/section.js';
 export {
   type AddressPolicy,
   type AddressPolicyOptions,

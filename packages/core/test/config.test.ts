@@ -2,6 +2,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  configSection,
   createJsonLogger,
   createMonitor,
   definePlugin,
@@ -21,25 +22,52 @@ async function file(text: string, name = 'config.yaml'): Promise<string> {
   return path;
 }
 
+/** A section of an application's own, registered as the server registers `api` or `database`. */
+const sections = [
+  configSection(
+    'store',
+    z
+      .object({ url: z.string().optional(), port: z.number().int().min(0).max(65535).default(5000) })
+      .strict()
+      .prefault({}),
+    [
+      { env: 'STORE_URL', path: ['url'], type: 'string' },
+      { env: 'STORE_PORT', path: ['port'], type: 'int' },
+    ],
+  ),
+] as const;
+
 describe('loadConfig', () => {
   it('applies defaults, then the file, then the environment', async () => {
-    const path = await file('poller:\n  concurrency: 20\n  timeout: 5s\napi:\n  port: 8081\n');
-    const { config } = await loadConfig(path, { env: { POLLER_CONCURRENT: '50', METRICS_PORT: '9191' } });
+    const path = await file('poller:\n  concurrency: 20\n  timeout: 5s\nstore:\n  port: 5001\n');
+    const { config } = await loadConfig(path, {
+      env: { POLLER_CONCURRENT: '50', STORE_URL: 'postgres://127.0.0.1/x' },
+      sections,
+    });
     expect(config.poller.concurrency).toBe(50);
     expect(config.poller.timeout).toBe('5s');
     expect(config.poller.interval).toBe('60s');
-    expect(config.api.port).toBe(8081);
-    expect(config.metrics.port).toBe(9191);
+    expect(config.store).toEqual({ port: 5001, url: 'postgres://127.0.0.1/x' });
     expect(config.poller.workers).toBe(1);
   });
 
   it('works without a file', async () => {
-    const { config, source } = await loadConfig(undefined, {
-      env: { DATABASE_URL: 'postgres://u:pw1234@db/x' },
+    const { config, source, secrets } = await loadConfig(undefined, {
+      env: { STORE_URL: 'postgres://u:pw1234@db/x' },
+      sections,
     });
     expect(source).toBe('defaults');
-    expect(config.database.url).toBe('postgres://u:pw1234@db/x');
-    expect(config.api.port).toBe(8080);
+    expect(config.store).toEqual({ url: 'postgres://u:pw1234@db/x', port: 5000 });
+    expect(secrets).toEqual(['pw1234']);
+  });
+
+  it("knows only core's sections and the ones registered: the server's are the server's", async () => {
+    const { config } = await loadConfig(undefined, { env: { API_PORT: '8081', DATABASE_URL: 'x' } });
+    expect(Object.keys(config).sort()).toEqual(['devices', 'logLevel', 'plugins', 'poller', 'sinks']);
+    const path = await file('api:\n  port: 8081\n');
+    await expect(loadConfig(path, { env: {} })).rejects.toThrow(
+      /config\.yaml:1: api: unknown key; the sections are logLevel, poller, sinks, devices, plugins$/,
+    );
   });
 
   it('names the file, the line, the path and what was expected', async () => {
@@ -62,8 +90,8 @@ describe('loadConfig', () => {
   });
 
   it('names the environment variable when an override is wrong', async () => {
-    await expect(loadConfig(undefined, { env: { API_PORT: 'eighty' } })).rejects.toThrow(
-      /environment API_PORT/,
+    await expect(loadConfig(undefined, { env: { STORE_PORT: 'eighty' }, sections })).rejects.toThrow(
+      'environment STORE_PORT: expected a whole number, got "eighty"',
     );
     await expect(loadConfig(undefined, { env: { LOG_LEVEL: 'loud' } })).rejects.toThrow(
       /environment LOG_LEVEL: logLevel/,
@@ -96,9 +124,9 @@ describe('loadConfig', () => {
   it('never lets a secret reach the logs (canary)', async () => {
     const canary = 'CANARY-9f8e7d6c';
     const path = await file(
-      `database:\n  url: postgres://mon:\${DB_PASSWORD}@127.0.0.1/ispm\nplugins:\n  x:\n    token: \${DB_PASSWORD}\n`,
+      `store:\n  url: postgres://mon:\${DB_PASSWORD}@127.0.0.1/ispm\nplugins:\n  x:\n    token: \${DB_PASSWORD}\n`,
     );
-    const { config, secrets } = await loadConfig(path, { env: { DB_PASSWORD: canary } });
+    const { config, secrets } = await loadConfig(path, { env: { DB_PASSWORD: canary }, sections });
     const lines: string[] = [];
     const redactor = new Redactor();
     for (const s of secrets) redactor.add(s);
@@ -107,7 +135,7 @@ describe('loadConfig', () => {
       name: 'leaky',
       version: '1.0.0',
       setup(ctx) {
-        ctx.logger.info(`connecting to ${config.database.url}`, {
+        ctx.logger.info(`connecting to ${config.store.url}`, {
           options: config.plugins.x,
           password: 'literal-pw',
         });

@@ -1,6 +1,7 @@
-import { ErrorCodes, type MonitorConfig, monitorError, type Plugin } from '@ispmonitor/core';
+import { ErrorCodes, monitorError, type Plugin } from '@ispmonitor/core';
 import { remoteWrite, optionsSchema as remoteWriteOptions } from '@ispmonitor/plugin-remote-write';
 import { z } from 'zod';
+import type { ServerFileConfig } from '../config-sections.js';
 
 /**
  * `server.storage`: where the server's charts read samples from. PostgreSQL keeps inventory,
@@ -49,7 +50,7 @@ export const remoteWriteSectionSchema = z.preprocess(
  * Applies REMOTE_WRITE_URL (comma-separated URLs: the targets, replacing the file's),
  * ISPM_SAMPLES and ISPM_SAMPLES_QUERY_URL to the loaded config, in place.
  */
-export function applySamplesEnv(config: MonitorConfig, env: Record<string, string | undefined>): void {
+export function applySamplesEnv(config: ServerFileConfig, env: Record<string, string | undefined>): void {
   const urls = (env.REMOTE_WRITE_URL ?? '')
     .split(',')
     .map((u) => u.trim())
@@ -78,7 +79,7 @@ export function queryUrlOf(writeUrl: string): string | undefined {
  * `prometheus` mode with a query reader, so charts read back from the receiver. Put it after the
  * storage plugin: the last provider of the sample reads wins.
  */
-export function remoteWritePlugin(config: MonitorConfig): Plugin<unknown> | undefined {
+export function remoteWritePlugin(config: ServerFileConfig): Plugin<unknown> | undefined {
   const storage = storageConfigSchema.parse(config.server.storage ?? {});
   const section = config.plugins.remoteWrite as
     | { targets?: Array<{ url: string }>; query?: unknown }

@@ -5,6 +5,7 @@ import { definePlugin, loadConfig, secret, tokens } from '@ispmonitor/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { assemble, pluginSchemas, readConfig } from '../../src/assemble.js';
+import { serverSections } from '../../src/config-sections.js';
 import { configFindings, deviceFindings, summarise } from '../../src/system/security-findings.js';
 import { type SecurityServer, startServer } from './support.js';
 
@@ -210,7 +211,7 @@ describe('address policy of device.host through the API and the config (finding 
     );
     const { loaded } = await readConfig(file, {}).catch(() => ({ loaded: undefined }));
     expect(loaded).toBeUndefined();
-    const config = (await loadConfig(file, { env: {} })).config;
+    const config = (await loadConfig(file, { env: {}, sections: serverSections })).config;
     await expect(assemble(config, [], { storage: false })).rejects.toThrow(
       /device "lab-denied": host: 10\.66\.1\.1 is in 10\.66\.0\.0\/16 \(on the deny list\)/,
     );

@@ -3,13 +3,12 @@ import { dirname, resolve as resolvePath } from 'node:path';
 import { type Document, isMap, isNode, isScalar, LineCounter, parseDocument } from 'yaml';
 import type { ZodType } from 'zod';
 import { ErrorCodes, monitorError } from '../errors.js';
-import { legacyServerSections } from './legacy-server.js';
 import { addUrlPassword, resolveRefs } from './refs.js';
-import { type CoreConfig, coreSections, type MonitorConfig, sectionsSchema } from './schema.js';
+import { type CoreConfig, coreSections, sectionsSchema } from './schema.js';
 import type { ConfigCheck, ConfigSection, Locate, SectionsConfig } from './section.js';
 
 /** The config, and what it takes to use it safely. */
-export interface LoadedConfig<T = MonitorConfig> {
+export interface LoadedConfig<T = CoreConfig> {
   /** The validated config, with defaults. */
   config: T;
   /** Every secret value found: pass them to `createMonitor({ secrets })` so logs never show them. */
@@ -28,7 +27,7 @@ export interface LoadConfigOptions<S extends readonly ConfigSection[] = readonly
   pluginSchemas?: Record<string, ZodType | undefined>;
   /**
    * The application's own sections, besides core's (`logLevel`, `poller`, `sinks`, `devices`,
-   * `plugins`). Absent: the server's sections as core used to know them (deprecated).
+   * `plugins`); a top-level key no section owns is an error. The server's are `serverSections`.
    */
   sections?: S;
   /** The application's checks of the whole config; their problems are reported with the schemas'. */
@@ -41,12 +40,12 @@ export interface LoadConfigOptions<S extends readonly ConfigSection[] = readonly
  * `${ENV_VAR}` or `file:/path`. Every problem is reported at once, in one MonitorError
  * (`ISPM_CONFIG_INVALID`, one line each), naming the file, the line, the path and what was expected.
  */
-export async function loadConfig<S extends readonly ConfigSection[] = typeof legacyServerSections>(
+export async function loadConfig<S extends readonly ConfigSection[] = readonly []>(
   path?: string,
   options: LoadConfigOptions<S> = {},
 ): Promise<LoadedConfig<CoreConfig & SectionsConfig<S>>> {
   const env = options.env ?? process.env;
-  const sections: readonly ConfigSection[] = [...coreSections, ...(options.sections ?? legacyServerSections)];
+  const sections: readonly ConfigSection[] = [...coreSections, ...(options.sections ?? [])];
   const source = path ?? 'defaults';
   let doc: Document | undefined;
   const lines = new LineCounter();

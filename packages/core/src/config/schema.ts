@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { parseDuration } from '../duration.js';
 import { overloadOptionsSchema } from '../load/options.js';
-import { legacyServerSections } from './legacy-server.js';
 import { type ConfigSection, configSection, type SectionsConfig } from './section.js';
 
 /** A duration in the config: milliseconds as a number, or text such as `60s`, `5m`, `1h30m`. */
@@ -95,17 +94,3 @@ export function sectionsSchema(sections: readonly ConfigSection[]) {
   }
   return z.object(shape).strict();
 }
-
-/**
- * The config file as core read it before sections were registered by their owners: core's
- * sections and the server's (api, metrics, database, cluster, server).
- * @deprecated Pass the application's sections to `loadConfig` (`sections`); this stays only while
- * callers of `loadConfig` without sections remain.
- */
-export const configSchema = sectionsSchema([...coreSections, ...legacyServerSections]);
-
-/**
- * The config after defaults, file and environment, with the server's sections.
- * @deprecated The type of `loadConfig` without `sections`; with them, `CoreConfig & SectionsConfig<…>`.
- */
-export type MonitorConfig = CoreConfig & SectionsConfig<typeof legacyServerSections>;
