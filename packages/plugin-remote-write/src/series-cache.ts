@@ -35,7 +35,13 @@ export function fastTimestamp(ts: number): boolean {
 }
 
 /** Encodes a series' head (see {@link EncodedSeries}) from its wire labels. */
-function encodeSeries(name: string, labels: Labels, external: Labels, seen: number): EncodedSeries {
+function encodeSeries(
+  name: string,
+  labels: Labels,
+  count: number,
+  external: Labels,
+  seen: number,
+): { entry: Entry; head: Uint8Array } {
   const wire = wireSeries(name, labels, external);
   const labelBytes = encodeLabels(wire.labels);
   const w = protobuf.Writer.create();
@@ -45,7 +51,20 @@ function encodeSeries(name: string, labels: Labels, external: Labels, seen: numb
   w.raw(labelBytes);
   const labelsEnd = w.len;
   w.uint32(18).uint32(SAMPLE_BYTES).uint32(9);
-  return { bytes: w.finish(), labelsStart, labelsEnd, hash: wire.hash, seen };
+  const head = w.finish();
+  // `labels` is replaced by a copy when the series is kept.
+  const entry: Entry = {
+    bytes: head,
+    labelsStart,
+    labelsEnd,
+    hash: wire.hash,
+    seen,
+    name,
+    labels,
+    count,
+    next: undefined,
+  };
+  return { entry, head };
 }
 
 /** FNV-1a over a string's UTF-16 code units, from `h`. */
@@ -56,14 +75,17 @@ function fnv(h: number, text: string): number {
 }
 
 /** A cached series with the identity it was encoded from, chained with others of the same hash. */
-interface Entry {
+interface Entry extends EncodedSeries {
+  bytes: Uint8Array;
   readonly name: string;
   /** A copy of the sample's labels (the sample's own object may be changed after the write). */
-  readonly labels: Labels;
+  labels: Labels;
   readonly count: number;
-  readonly series: EncodedSeries;
   next: Entry | undefined;
 }
+
+/** Bytes of one slab the cached heads are copied into. */
+const SLAB_BYTES = 16 * 1024;
 
 /** Whether a sample is the series of an entry: same name, same labels (any key order). */
 function same(e: Entry, name: string, labels: Labels, count: number): boolean {
@@ -86,6 +108,12 @@ export class SeriesCache {
   readonly #map = new Map<number, Entry>();
   #size = 0;
   #lastSweep = 0;
+  /**
+   * Where kept heads are copied: Node's small Buffers are slices of a shared 8 KiB pool, and one
+   * kept head would hold its whole pool (the encoders' scratch included) in memory.
+   */
+  #slab = Buffer.allocUnsafeSlow(SLAB_BYTES);
+  #slabUsed = 0;
 
   constructor(
     private readonly external: Labels,
@@ -111,16 +139,32 @@ export class SeriesCache {
     const first = this.#map.get(h);
     for (let e = first; e !== undefined; e = e.next) {
       if (same(e, name, labels, count)) {
-        e.series.seen = now;
-        return e.series;
+        e.seen = now;
+        return e;
       }
     }
-    const series = encodeSeries(name, labels, this.external, now);
+    const { entry, head } = encodeSeries(name, labels, count, this.external, now);
     if (this.#size < this.limit) {
-      this.#map.set(h, { name, labels: { ...labels }, count, series, next: first });
+      entry.bytes = this.#keep(head);
+      entry.labels = { ...labels };
+      entry.next = first;
+      this.#map.set(h, entry);
       this.#size++;
     }
-    return series;
+    return entry;
+  }
+
+  /** A head copied into the current slab (a new one when it is full). */
+  #keep(head: Uint8Array): Uint8Array {
+    if (head.length > SLAB_BYTES / 4) return Uint8Array.from(head);
+    if (this.#slabUsed + head.length > SLAB_BYTES) {
+      this.#slab = Buffer.allocUnsafeSlow(SLAB_BYTES);
+      this.#slabUsed = 0;
+    }
+    const kept = this.#slab.subarray(this.#slabUsed, this.#slabUsed + head.length);
+    kept.set(head);
+    this.#slabUsed += head.length;
+    return kept;
   }
 
   /** Evicts the series not written for `idleMs`; does the walk at most once per `idleMs / 4`. */
@@ -132,7 +176,7 @@ export class SeriesCache {
       let head: Entry | undefined;
       let tail: Entry | undefined;
       for (let e: Entry | undefined = first; e !== undefined; e = e.next) {
-        if (e.series.seen < oldest) {
+        if (e.seen < oldest) {
           this.#size--;
           continue;
         }
