@@ -91,34 +91,9 @@ describe.skipIf(missing)('backup and restore (pg_dump, psql)', () => {
     await source.close();
 
     const file = join(server.dir, 'backup.sql');
-    await server.tool('pg_dump', [
-      '-h',
-      '127.0.0.1',
-      '-p',
-      String(server.port),
-      '-U',
-      'postgres',
-      '-d',
-      'prod',
-      '-f',
-      file,
-    ]);
+    await server.tool('pg_dump', [...server.clientArgs('prod'), '-f', file]);
     const restoredUrl = await server.createDatabase('restored');
-    await server.tool('psql', [
-      '-h',
-      '127.0.0.1',
-      '-p',
-      String(server.port),
-      '-U',
-      'postgres',
-      '-d',
-      'restored',
-      '-v',
-      'ON_ERROR_STOP=1',
-      '-q',
-      '-f',
-      file,
-    ]);
+    await server.tool('psql', [...server.clientArgs('restored'), '-v', 'ON_ERROR_STOP=1', '-q', '-f', file]);
 
     const restored = await openPg({ url: restoredUrl });
     try {

@@ -1,17 +1,10 @@
 import { afterAll } from 'vitest';
 import { importSuite } from './subscribers-query-import-suite.js';
 import { subscriberSuite } from './subscribers-query-suite.js';
-import { closeSharedPglite, sharedPglite } from './support/pglite.js';
+import { closeSharedPglite, emptySharedPglite } from './support/pglite.js';
 
 // One in-memory PGlite for the file (it takes seconds to start); each test empties its schema.
 afterAll(closeSharedPglite);
 
-async function freshDb() {
-  const db = await sharedPglite();
-  await db.query('DROP SCHEMA public CASCADE');
-  await db.query('CREATE SCHEMA public');
-  return db;
-}
-
-importSuite(freshDb);
-subscriberSuite(freshDb);
+importSuite(emptySharedPglite);
+subscriberSuite(emptySharedPglite);

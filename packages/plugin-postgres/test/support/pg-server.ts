@@ -35,6 +35,8 @@ export interface PgServer {
   dir: string;
   /** URL of a database on this server (default `postgres`). */
   url(db?: string): string;
+  /** A client tool's arguments to reach database `db` (default `postgres`) as the postgres user. */
+  clientArgs(db?: string): string[];
   createDatabase(name: string): Promise<string>;
   /** `pg_ctl stop -m fast`: the server goes away, connections break. */
   stopServer(): Promise<void>;
@@ -80,17 +82,11 @@ export async function startPgServer(): Promise<PgServer> {
     port,
     dir,
     url: (db = 'postgres') => `postgres://postgres@127.0.0.1:${port}/${db}`,
+    clientArgs: (db = 'postgres') => ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', '-d', db],
     async createDatabase(name) {
       if (!/^[a-z][a-z0-9_]*$/.test(name)) throw new Error(`bad database name ${name}`);
       await server.tool('psql', [
-        '-h',
-        '127.0.0.1',
-        '-p',
-        String(port),
-        '-U',
-        'postgres',
-        '-d',
-        'postgres',
+        ...server.clientArgs(),
         '-v',
         'ON_ERROR_STOP=1',
         '-c',

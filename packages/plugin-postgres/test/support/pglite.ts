@@ -10,6 +10,14 @@ export function sharedPglite(): Promise<Db> {
   return shared;
 }
 
+/** The shared PGlite with an empty `public` schema: each test of a suite starts from nothing. */
+export async function emptySharedPglite(): Promise<Db> {
+  const db = await sharedPglite();
+  await db.query('DROP SCHEMA public CASCADE');
+  await db.query('CREATE SCHEMA public');
+  return db;
+}
+
 /** Closes the shared instance (afterAll). */
 export async function closeSharedPglite(): Promise<void> {
   const db = await shared;
