@@ -345,15 +345,8 @@ export async function createMonitor(options: MonitorOptions = {}): Promise<Monit
             logger.error('plugin stop hook failed', { plugin, error: describeError(err) });
           }
         }
-        // Drivers are closed by the plugins that provide them (in their stop hooks above), never
-        // here. Notifiers still are, until the alerts plugin closes its own.
-        for (const notifier of container.resolveAll(tokens.Notifier)) {
-          try {
-            await notifier.close?.();
-          } catch (err) {
-            logger.error('close failed', { name: notifier.name, error: describeError(err) });
-          }
-        }
+        // Drivers and notifiers are closed by the plugins that provide them (in their stop hooks
+        // above), never here.
         state = 'stopped';
         bus.removeAllListeners();
         logger.info('monitor stopped');

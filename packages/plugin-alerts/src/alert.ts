@@ -1,6 +1,7 @@
 /** The alert record the engine keeps, persists and shows through the API. */
 import { createHash } from 'node:crypto';
-import type { AlertInstance, Labels } from '@ispmonitor/core';
+import type { Labels } from '@ispmonitor/core';
+import type { AlertInstance } from './events.js';
 
 /** One alert: a rule applied to one series (or one device, for device-status rules). */
 export interface AlertRecord {

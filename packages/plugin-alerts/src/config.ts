@@ -3,8 +3,9 @@
  * notifiers, inhibition rules, config silences, durations. Everything wrong is an error here,
  * naming what is wrong (`AlertsErrors`), so that nothing fails later during evaluation.
  */
-import { type Notifier, parseDuration } from '@ispmonitor/core';
+import { parseDuration } from '@ispmonitor/core';
 import { alertsError } from './errors.js';
+import type { Notifier } from './events.js';
 import { compileMatchers } from './matchers.js';
 import { receiverNotifiers } from './notifiers/index.js';
 import { type AlertsOptions, type PackOptions, packSchema } from './options.js';

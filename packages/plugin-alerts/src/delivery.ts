@@ -5,14 +5,8 @@
  * 429 are final; `retryAfterMs` (429 Retry-After) is honoured. Notifications of one group go out
  * in order, one at a time, so a resolve never overtakes its firing.
  */
-import {
-  type Bus,
-  type Clock,
-  describeError,
-  type Logger,
-  type Notification,
-  type Notifier,
-} from '@ispmonitor/core';
+import { type Bus, type Clock, describeError, type Logger } from '@ispmonitor/core';
+import type { Notification, Notifier } from './events.js';
 import type { AlertMetrics } from './metrics.js';
 import { NS, type StateWriter } from './persist.js';
 

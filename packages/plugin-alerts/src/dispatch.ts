@@ -2,11 +2,12 @@
  * A dispatcher (grouping, the notification log) and the delivery it hands notifications to,
  * built together: one pair for a single process, one per term as leader across replicas.
  */
-import type { Bus, Clock, Logger, Notifier } from '@ispmonitor/core';
+import type { Bus, Clock, Logger } from '@ispmonitor/core';
 import type { AlertRecord } from './alert.js';
 import type { AlertsConfig } from './config.js';
 import { Delivery } from './delivery.js';
 import { Dispatcher } from './dispatcher.js';
+import type { Notifier } from './events.js';
 import type { AlertMetrics } from './metrics.js';
 import type { StateWriter } from './persist.js';
 import type { Suppressor } from './suppress.js';

@@ -6,9 +6,10 @@
  * notification gets its resolve (even if a silence began in between) and a restart repeats none.
  */
 import { randomUUID } from 'node:crypto';
-import type { Clock, Labels, Notification } from '@ispmonitor/core';
+import type { Clock, Labels } from '@ispmonitor/core';
 import { type AlertRecord, toInstance } from './alert.js';
 import type { Delivery } from './delivery.js';
+import type { Notification } from './events.js';
 import { NS, type StateWriter } from './persist.js';
 import { groupKey, groupLabels, matchRoutes, type RouteNode } from './routing.js';
 import type { Suppressor } from './suppress.js';

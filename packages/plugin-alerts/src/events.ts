@@ -62,8 +62,8 @@ export interface Notifier {
 
 /**
  * Notifiers other plugins provide (`ctx.provide(NotifierToken, notifier)`); the alerts plugin
- * reads them with `resolveAll`. The same token as core's deprecated `tokens.Notifier`, so
- * providers and readers agree while callers move.
+ * reads them with `resolveAll`, and provides its own under it too. Still core's deprecated
+ * `tokens.Notifier` symbol until core drops it, so providers and readers agree while callers move.
  */
 export const NotifierToken: Token<Notifier> = tokens.Notifier;
 

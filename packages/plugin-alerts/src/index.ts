@@ -13,6 +13,7 @@ export {
   type SilenceInput,
 } from './api.js';
 export { AlertsErrorCodes, AlertsErrors } from './errors.js';
+export * from './events.js';
 export type { MatchersInput } from './matchers.js';
 export type { AddressPolicy, AddressPolicyOptions } from './notifiers/address-policy.js';
 export {

@@ -4,9 +4,10 @@
  * health, events and lifecycle. The runtime — one process or replicas — is chosen once, at start,
  * when every plugin's providers are known (a cluster or storage plugin may be listed after this one).
  */
-import { definePlugin, tokens } from '@ispmonitor/core';
+import { definePlugin, describeError, tokens } from '@ispmonitor/core';
 import { alertsApi, alertsChecks } from './api.js';
 import { compileConfig } from './config.js';
+import { NotifierToken } from './events.js';
 import { optionsSchema } from './options.js';
 import { AlertsService } from './service.js';
 import { VERSION } from './version.js';
@@ -19,9 +20,9 @@ export const alerts = definePlugin({
   async setup(ctx, options) {
     const config = await compileConfig(options, () => ctx.clock.now());
     const service = new AlertsService(ctx, config);
-    for (const n of config.notifiers) ctx.provide(tokens.Notifier, n);
+    for (const n of config.notifiers) ctx.provide(NotifierToken, n);
     ctx.provide(alertsApi, service.api());
-    ctx.provide(alertsChecks, { problems: () => service.problems(ctx.resolveAll(tokens.Notifier)) });
+    ctx.provide(alertsChecks, { problems: () => service.problems(ctx.resolveAll(NotifierToken)) });
     ctx.health({ name: 'delivery', critical: false, check: () => service.health() });
 
     ctx.bus.on('samples', (e) => service.samples(e.device.id, e.samples));
@@ -38,11 +39,21 @@ export const alerts = definePlugin({
     ctx.onStart(() =>
       service.start({
         store: ctx.resolveAll(tokens.StateStore).at(-1),
-        notifiers: ctx.resolveAll(tokens.Notifier),
+        notifiers: ctx.resolveAll(NotifierToken),
         leadership: ctx.resolveAll(tokens.Leadership).at(-1),
         ownership: ctx.resolveAll(tokens.Ownership).at(-1),
       }),
     );
-    ctx.onStop(() => service.stop());
+    ctx.onStop(async () => {
+      await service.stop();
+      // The notifiers this plugin made are its own to close; other plugins close theirs.
+      for (const n of config.notifiers) {
+        try {
+          await n.close?.();
+        } catch (err) {
+          ctx.logger.error('notifier close failed', { name: n.name, error: describeError(err) });
+        }
+      }
+    });
   },
 });

@@ -10,7 +10,6 @@ import {
   type HealthCheckResult,
   type Labels,
   type Leadership,
-  type Notifier,
   type PluginContext,
   type Sample,
   type StateStore,
@@ -21,6 +20,7 @@ import { ClusterRuntime } from './cluster-runtime.js';
 import { type AlertsConfig, unknownNotifiers } from './config.js';
 import { AlertEngine } from './engine.js';
 import { alertsError } from './errors.js';
+import type { Notifier } from './events.js';
 import { createMetrics } from './metrics.js';
 import { uplinkTest } from './pack.js';
 import { memoryStateStore, NS, StateWriter } from './persist.js';

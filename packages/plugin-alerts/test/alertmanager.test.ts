@@ -1,5 +1,5 @@
-import type { Notification } from '@ispmonitor/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Notification } from '../src/index.js';
 import { alertmanagerNotifier } from '../src/index.js';
 import { alertmanagerSchema } from '../src/options.js';
 import {

@@ -1,6 +1,7 @@
 import { setTimeout as realSleep } from 'node:timers/promises';
-import type { MonitorEvents, SendResult } from '@ispmonitor/core';
+import type { BusEvents } from '@ispmonitor/core';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { SendResult } from '../src/index.js';
 import { baseOptions, type Harness, harness } from './support/harness.js';
 import { type Receiver, startReceiver } from './support/receiver.js';
 
@@ -33,7 +34,7 @@ describe('at-least-once delivery', () => {
         route: { receiver: 'noc', group_wait: '0s', group_interval: '10s' },
       }),
     );
-    const events: Array<MonitorEvents['notification:failed']> = [];
+    const events: Array<BusEvents['notification:failed']> = [];
     h.monitor.bus.on('notification:failed', (e) => void events.push(e));
     const start = h.clock.now();
     const clock = h.clock;
@@ -79,7 +80,7 @@ describe('at-least-once delivery', () => {
       attempts.push(hh.clock.now());
       return results.shift() ?? { ok: true };
     };
-    const failed: Array<MonitorEvents['notification:failed']> = [];
+    const failed: Array<BusEvents['notification:failed']> = [];
     h.monitor.bus.on('notification:failed', (e) => void failed.push(e));
     h.samples('r1', [{ name: 'device_cpu_load_ratio', value: 0.99 }]);
     await h.advance(30 * 60_000);

@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
-import type { Notification } from '@ispmonitor/core';
 import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { Notification } from '../src/index.js';
 import { emailNotifier } from '../src/index.js';
 import { emailSchema } from '../src/options.js';
 

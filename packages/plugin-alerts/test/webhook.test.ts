@@ -1,6 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { Notification } from '@ispmonitor/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Notification } from '../src/index.js';
 import { slackNotifier, telegramNotifier, webhookNotifier } from '../src/index.js';
 import { slackSchema, telegramSchema, webhookSchema } from '../src/options.js';
 import { type Receiver, startReceiver } from './support/receiver.js';

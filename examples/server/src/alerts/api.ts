@@ -1,4 +1,5 @@
-import type { AlertInstance, Bus, StateStore } from '@ispmonitor/core';
+import type { Bus, StateStore } from '@ispmonitor/core';
+import type { AlertInstance } from '@ispmonitor/plugin-alerts';
 import { NS } from '../state-store.js';
 
 /** An alert with its acknowledgement. */

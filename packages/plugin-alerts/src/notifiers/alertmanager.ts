@@ -3,7 +3,8 @@
  * routing. Resolved alerts are sent with their `endsAt`, which is how Alertmanager learns of a
  * resolve.
  */
-import { type Duration, type Notifier, parseDuration } from '@ispmonitor/core';
+import { type Duration, parseDuration } from '@ispmonitor/core';
+import type { Notifier } from '../events.js';
 import type { AlertmanagerOptions } from '../options.js';
 import { addressPolicy } from './address-policy.js';
 import { postJson } from './http.js';

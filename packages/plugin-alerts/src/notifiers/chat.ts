@@ -2,13 +2,8 @@
  * Chat notifiers: Slack (incoming webhook: `text` plus a coloured attachment) and Telegram
  * (`sendMessage` with HTML). Both base URLs are configurable so tests and proxies can stand in.
  */
-import {
-  type AlertInstance,
-  type Duration,
-  type Notification,
-  type Notifier,
-  parseDuration,
-} from '@ispmonitor/core';
+import { type Duration, parseDuration } from '@ispmonitor/core';
+import type { AlertInstance, Notification, Notifier } from '../events.js';
 import type { SlackOptions, TelegramOptions } from '../options.js';
 import { addressPolicy } from './address-policy.js';
 import { postJson } from './http.js';

@@ -3,8 +3,9 @@
  * server's certificate is verified unless told otherwise. nodemailer is loaded on first send, not
  * at import. SMTP errors are classified: 4xx replies and network errors retry, 5xx do not.
  */
-import type { Duration, Notification, Notifier } from '@ispmonitor/core';
+import type { Duration } from '@ispmonitor/core';
 import { parseDuration } from '@ispmonitor/core';
+import type { Notification, Notifier } from '../events.js';
 import type { EmailOptions } from '../options.js';
 import { summarise } from './chat.js';
 

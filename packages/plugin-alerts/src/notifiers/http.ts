@@ -8,7 +8,7 @@ import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import http from 'node:http';
 import https from 'node:https';
 import { isIP, type LookupFunction } from 'node:net';
-import type { SendResult } from '@ispmonitor/core';
+import type { SendResult } from '../events.js';
 import type { AddressPolicy } from './address-policy.js';
 
 export interface PostOptions {

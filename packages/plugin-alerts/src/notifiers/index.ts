@@ -1,5 +1,5 @@
 /** Builds the notifiers a receiver's configuration asks for, named `receiver/kind/index` unless named. */
-import type { Notifier } from '@ispmonitor/core';
+import type { Notifier } from '../events.js';
 import type { ReceiverOptions } from '../options.js';
 import { alertmanagerNotifier } from './alertmanager.js';
 import { slackNotifier, telegramNotifier } from './chat.js';

@@ -5,7 +5,8 @@
  * "id.timestamp.body">`, one signature per secret (two while rotating), space-separated.
  */
 import { createHmac } from 'node:crypto';
-import { type Duration, type Notification, type Notifier, parseDuration } from '@ispmonitor/core';
+import { type Duration, parseDuration } from '@ispmonitor/core';
+import type { Notification, Notifier } from '../events.js';
 import type { WebhookOptions } from '../options.js';
 import { addressPolicy } from './address-policy.js';
 import { postJson } from './http.js';

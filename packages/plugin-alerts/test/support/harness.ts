@@ -8,15 +8,21 @@ import {
   definePlugin,
   type Labels,
   type Monitor,
-  type Notification,
   type Plugin,
   type Sample,
-  type SendResult,
   type StateStore,
   tokens,
 } from '@ispmonitor/core';
 import { createFakeLogger, FakeClock } from '@ispmonitor/core/testing';
-import { type AlertsApi, type AlertsOptionsInput, alerts, alertsApi } from '../../src/index.js';
+import {
+  type AlertsApi,
+  type AlertsOptionsInput,
+  alerts,
+  alertsApi,
+  type Notification,
+  NotifierToken,
+  type SendResult,
+} from '../../src/index.js';
 
 /** A notifier that records what it is sent and answers what `result` says. */
 export function recorder(name = 'rec') {
@@ -28,7 +34,7 @@ export function recorder(name = 'rec') {
     setup(ctx) {
       // A driver for devices in tests that drive status and samples themselves.
       ctx.provide(tokens.Driver, { kind: 'test', poll: async () => ({ samples: [] }) });
-      ctx.provide(tokens.Notifier, {
+      ctx.provide(NotifierToken, {
         name,
         async send(n) {
           const r = state.result();
