@@ -228,24 +228,10 @@ export function storeSuite(getDb: () => Promise<Db>): void {
         ['topb', 60_000],
         ['topc', 600],
       ] as const) {
-        batch.push(
-          ...series(
-            IN,
-            { device: dev, ifName: 'wan' },
-            now - 30 * MIN,
-            MIN,
-            [...Array(31).keys()].map((i) => i * perMin),
-          ),
-        );
-        batch.push(
-          ...series(
-            'interface_out_octets_total',
-            { device: dev, ifName: 'wan' },
-            now - 30 * MIN,
-            MIN,
-            [...Array(31).keys()].map((i) => i * perMin),
-          ),
-        );
+        // In and out alike: a counter rising by perMin octets a minute over the last 30 minutes.
+        const octets = [...Array(31).keys()].map((i) => i * perMin);
+        for (const name of [IN, 'interface_out_octets_total'])
+          batch.push(...series(name, { device: dev, ifName: 'wan' }, now - 30 * MIN, MIN, octets));
         batch.push(
           ...series(
             'device_cpu_load_ratio',
