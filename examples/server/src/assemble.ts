@@ -1,11 +1,11 @@
 import { dirname, join, resolve } from 'node:path';
 import {
+  type ConfigCheck,
   createMonitor,
   type Device,
   definePlugin,
   describeError,
   ErrorCodes,
-  type LoadConfigOptions,
   type LoadedConfig,
   type Logger,
   loadConfig,
@@ -56,9 +56,6 @@ export interface ServerSetup {
   /** Plugins the `plugins` section and `ISPM_PLUGINS` import from npm packages, checked. */
   imported: LoadedPlugin[];
 }
-
-/** A check of the whole config, run by core's loader with its own (see `readConfig`). */
-type ConfigCheck = NonNullable<LoadConfigOptions['checks']>[number];
 
 /**
  * Plugins `readConfig` imported from npm, carried on the config it returns (an enumerable symbol

@@ -1,4 +1,4 @@
-import { addressPolicy, ErrorCodes, MonitorError } from '@ispmonitor/core';
+import { addressPolicy, ErrorCodes, type Locate, MonitorError } from '@ispmonitor/core';
 import { z } from 'zod';
 import { SAMPLES_ENV, storageConfigSchema } from './samples/config.js';
 
@@ -214,7 +214,7 @@ export function parseServerConfig(
   section: unknown,
   env: Record<string, string | undefined> = process.env,
   source = 'config',
-  locate?: (path: readonly PropertyKey[]) => string,
+  locate?: Locate,
 ): ServerConfig {
   const raw = structuredClone((section ?? {}) as Record<string, Record<string, unknown>>);
   const set = (group: string, key: string, value: string | undefined) => {

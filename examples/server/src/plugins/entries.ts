@@ -1,3 +1,4 @@
+import type { Locate } from '@ispmonitor/core';
 import { didYouMean } from './closest.js';
 import { isPackageSpecifier } from './resolve-package.js';
 
@@ -26,14 +27,11 @@ export interface PackageEntry {
   /** Path of the entry, e.g. `plugins.httpcheck`. */
   path: string;
   /** `file:line` of a path inside the entry (`['options', 'timeout']`). */
-  locate: (path: PropertyKey[]) => string;
+  locate: Locate;
 }
 
 /** The keys a package entry takes. */
 export const ENTRY_KEYS = ['package', 'export', 'options'] as const;
-
-/** Places in the config: `file:line` of a path (or just the file). */
-export type Locate = (path: PropertyKey[]) => string;
 
 /** The `plugins` section split into built-in options and package entries, with what is wrong. */
 export interface SplitEntries {
@@ -86,7 +84,7 @@ export function packageEntry(
   value: Record<string, unknown>,
   where: string,
   path: string,
-  locate: (path: PropertyKey[]) => string = () => where,
+  locate: Locate = () => where,
 ): { entry?: PackageEntry; problems: string[] } {
   const problems: string[] = [];
   for (const key of Object.keys(value)) {

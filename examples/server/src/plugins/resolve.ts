@@ -1,4 +1,5 @@
-import { type Locate, type PackageEntry, parsePluginsEnv, splitEntries } from './entries.js';
+import type { Locate } from '@ispmonitor/core';
+import { type PackageEntry, parsePluginsEnv, splitEntries } from './entries.js';
 import { type LoadedPlugin, loadPackagePlugin, searchFolders } from './load.js';
 
 /** What the `plugins` section and `ISPM_PLUGINS` add up to. */
