@@ -1,7 +1,7 @@
 import type { Device } from '@ispmonitor/core';
 import type { Principal } from '../auth/accounts.js';
 import { roleAllows } from '../auth/secrets.js';
-import { HttpError } from '../http/errors.js';
+import { HttpError, ServerErrors } from '../http/errors.js';
 
 /**
  * The fields that decide where a router's polls go. Changing one of them would send the stored
@@ -35,9 +35,8 @@ export function checkCredentials(
   const keep = patch.keepCredentials === true;
   if (keep && !(principal && roleAllows(principal.role, 'admin'))) {
     throw new HttpError(
-      403,
+      ServerErrors.FORBIDDEN,
       `keepCredentials needs the admin role; you have ${principal?.role ?? 'none'}`,
-      'ISPM_FORBIDDEN',
     );
   }
   if (!current) return { moved: [] };
@@ -49,9 +48,8 @@ export function checkCredentials(
   if (stored === undefined || patch[driver] !== undefined) return { moved };
   if (keep) return { moved, kept: driver };
   throw new HttpError(
-    400,
+    ServerErrors.CREDENTIALS_REQUIRED,
     `changing ${moved.join(', ')} of router "${current.id}" needs its credentials in the same request: ` +
       `send "${driver}" (the ${driver} settings for the new address), or, as an admin, "keepCredentials": true`,
-    'ISPM_CREDENTIALS_REQUIRED',
   );
 }
