@@ -1,6 +1,7 @@
+import { CoreErrors } from '@ispmonitor/core';
 import { postgresStore } from '@ispmonitor/plugin-postgres';
 import type { FastifyInstance } from 'fastify';
-import { HttpError } from '../http/errors.js';
+import { HttpError, ServerErrors } from '../http/errors.js';
 import { errorSchema, parseTime } from '../http/query.js';
 
 interface HistoryQuery {
@@ -40,13 +41,11 @@ export async function statusHistoryRoutes(app: FastifyInstance): Promise<void> {
     },
     async (req) => {
       const id = req.params.id;
-      if (!app.monitor.devices.get(id))
-        throw new HttpError(404, `no router "${id}"`, 'ISPM_DEVICE_NOT_FOUND');
+      if (!app.monitor.devices.get(id)) throw new HttpError(CoreErrors.DEVICE_NOT_FOUND, `no router "${id}"`);
       if (!app.monitor.has(postgresStore)) {
         throw new HttpError(
-          501,
+          ServerErrors.NO_STORAGE,
           'no storage plugin is installed: status history is not kept',
-          'ISPM_NO_STORAGE',
         );
       }
       const now = Date.now();
