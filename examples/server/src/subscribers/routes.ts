@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
-import { HttpError } from '../http/errors.js';
+import { HttpError, ServerErrors } from '../http/errors.js';
 import { errorSchema, parseTime } from '../http/query.js';
-import { checkIp, checkMac, checkQuery } from './input.js';
+import { badQuery, checkIp, checkMac, checkQuery } from './input.js';
 import { type Match, mergeHits, searchRouters } from './router-search.js';
 import { NO_SUBSCRIBER_STORE, read, requireReads, subscriberReads } from './store.js';
 
@@ -43,7 +43,7 @@ function window(q: WindowQuery): { from: number; to: number } {
   const now = Date.now();
   const to = parseTime(q.to, now, now, 'to');
   const from = parseTime(q.from, to - DEFAULT_WINDOW, now, 'from');
-  if (from >= to) throw new HttpError(400, 'from must be before to', 'ISPM_BAD_QUERY');
+  if (from >= to) throw badQuery('from must be before to');
   return { from, to };
 }
 
@@ -117,9 +117,8 @@ export async function subscriberRoutes(app: FastifyInstance): Promise<void> {
       const summary = await read(() => reads.subscriber(req.params.user));
       if (!summary)
         throw new HttpError(
-          404,
+          ServerErrors.NOT_FOUND,
           `no subscriber "${req.params.user.slice(0, 64)}" has been seen`,
-          'ISPM_NOT_FOUND',
         );
       return summary;
     },
