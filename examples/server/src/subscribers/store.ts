@@ -1,7 +1,7 @@
 import { MonitorError } from '@ispmonitor/core';
-import type { PostgresStore } from '@ispmonitor/plugin-postgres';
+import { BAD_QUERY, type PostgresStore } from '@ispmonitor/plugin-postgres';
 import type { FastifyInstance } from 'fastify';
-import { HttpError } from '../http/errors.js';
+import { HttpError, ServerErrors } from '../http/errors.js';
 
 /** The subscriber reads of the Postgres plugin's store that these routes use. */
 export type SubscriberReads = Pick<
@@ -28,17 +28,20 @@ export const NO_SUBSCRIBER_STORE =
 /** The reads, or a 503 that says what is missing. */
 export function requireReads(app: FastifyInstance): SubscriberReads {
   const reads = subscriberReads(app);
-  if (!reads) throw new HttpError(503, NO_SUBSCRIBER_STORE, 'ISPM_NO_SUBSCRIBER_STORE');
+  if (!reads) throw new HttpError(ServerErrors.NO_SUBSCRIBER_STORE, NO_SUBSCRIBER_STORE);
   return reads;
 }
 
-/** Runs a read; the store's bad-input errors (`ISPM_BAD_QUERY`) become 400s, never 500s. */
+/**
+ * Runs a read; the store's bad-input errors (`BAD_QUERY`) become HttpErrors with their status
+ * (400), never 500s, so callers can tell them from a database that failed.
+ */
 export async function read<T>(fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (err) {
-    if (err instanceof MonitorError && err.code === 'ISPM_BAD_QUERY')
-      throw new HttpError(400, err.message, err.code);
+    if (err instanceof MonitorError && err.code === BAD_QUERY)
+      throw new HttpError(err.status, err.message, err.code);
     throw err;
   }
 }
