@@ -1,7 +1,7 @@
-import type { DeviceState } from '@ispmonitor/core';
+import { CoreErrors, type DeviceState } from '@ispmonitor/core';
 import type { FastifyInstance } from 'fastify';
 import { actor } from '../auth/guard.js';
-import { HttpError } from '../http/errors.js';
+import { HttpError, ServerErrors } from '../http/errors.js';
 import { errorSchema, pageQuery, paging } from '../http/query.js';
 import { checkCredentials } from './credentials.js';
 import { type RouterFilter, RouterListIndex } from './list-index.js';
@@ -99,7 +99,7 @@ export async function routerRoutes(app: FastifyInstance): Promise<void> {
     },
     async (req) => {
       const state = devices.get(req.params.id);
-      if (!state) throw new HttpError(404, `no router "${req.params.id}"`, 'ISPM_DEVICE_NOT_FOUND');
+      if (!state) throw new HttpError(CoreErrors.DEVICE_NOT_FOUND, `no router "${req.params.id}"`);
       const system = app.facts.system(req.params.id);
       // OS, version and model read from sysDescr where the driver does not name them.
       return { ...routerView(state), ...(system ? { system: systemView(system) } : {}) };
@@ -118,7 +118,7 @@ export async function routerRoutes(app: FastifyInstance): Promise<void> {
     },
     async (req, reply) => {
       const allowed = app.license.allowsAnotherRouter(registry.list().length);
-      if (!allowed.ok) throw new HttpError(403, allowed.message, 'ISPM_LICENSE_LIMIT');
+      if (!allowed.ok) throw new HttpError(ServerErrors.LICENSE_LIMIT, allowed.message);
       const state = await registry.add(deviceInput(req.body));
       await app.audit.record(actor(req), 'router.create', state.device.id, {
         host: state.device.host,
