@@ -1,7 +1,8 @@
 import { Readable } from 'node:stream';
+import { CoreErrors } from '@ispmonitor/core';
 import { postgresStore } from '@ispmonitor/plugin-postgres';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { HttpError } from '../http/errors.js';
+import { HttpError, ServerErrors } from '../http/errors.js';
 import { errorSchema, parseTime } from '../http/query.js';
 import type { Outage } from './availability.js';
 import { csvField, fileNamePart, isoOrEmpty, percent } from './csv.js';
@@ -111,9 +112,8 @@ export async function reportRoutes(app: FastifyInstance): Promise<void> {
   const report = async (q: PeriodQuery): Promise<AvailabilityReport> => {
     if (!app.monitor.has(postgresStore)) {
       throw new HttpError(
-        501,
+        ServerErrors.NO_STORAGE,
         'no storage plugin is installed: status history is not kept',
-        'ISPM_NO_STORAGE',
       );
     }
     const now = Date.now();
@@ -127,7 +127,7 @@ export async function reportRoutes(app: FastifyInstance): Promise<void> {
   const filter = (r: AvailabilityReport, q: PeriodQuery): RouterReport[] => {
     if (q.router !== undefined) {
       const one = r.routers.find((x) => x.id === q.router);
-      if (!one) throw new HttpError(404, `no router "${q.router}"`, 'ISPM_DEVICE_NOT_FOUND');
+      if (!one) throw new HttpError(CoreErrors.DEVICE_NOT_FOUND, `no router "${q.router}"`);
       return [one];
     }
     if (q.site === undefined) return r.routers;
@@ -185,7 +185,7 @@ export async function reportRoutes(app: FastifyInstance): Promise<void> {
     },
     async (req) => {
       if (!app.devices.get(req.params.id))
-        throw new HttpError(404, `no router "${req.params.id}"`, 'ISPM_DEVICE_NOT_FOUND');
+        throw new HttpError(CoreErrors.DEVICE_NOT_FOUND, `no router "${req.params.id}"`);
       const r = await report(req.query);
       const [one] = filter(r, { router: req.params.id });
       return { from: r.from, to: r.to, generatedAt: r.generatedAt, router: one };
