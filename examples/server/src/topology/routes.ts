@@ -1,6 +1,6 @@
 import { type StateStore, tokens } from '@ispmonitor/core';
 import type { FastifyInstance } from 'fastify';
-import { HttpError } from '../http/errors.js';
+import { HttpError, ServerErrors } from '../http/errors.js';
 import { memoryStateStore } from '../state-store.js';
 import { type Basemap, basemap, parseBBox } from './basemap.js';
 import { TopologyCache } from './cache.js';
@@ -61,7 +61,7 @@ export async function topologyRoutes(app: FastifyInstance): Promise<void> {
       if (q.format === 'geojson') return toGeoJson(await cache.view());
       if (q.site !== undefined) {
         const members = await cache.site(q.site);
-        if (!members) throw new HttpError(404, `no site "${q.site}"`, 'ISPM_NOT_FOUND');
+        if (!members) throw new HttpError(ServerErrors.NOT_FOUND, `no site "${q.site}"`);
         return members;
       }
       const total = Object.values(app.devices.counts()).reduce((a, b) => a + b, 0);
