@@ -29,6 +29,7 @@ const BROWSER_TESTS = [
   'test/ui-search.test.ts',
   'test/ui-shell.test.ts',
   'test/ui-topology.test.ts',
+  'test/ui-topology-collapsed.test.ts',
 ];
 
 /**
