@@ -1,5 +1,6 @@
+import { CoreErrors } from '@ispmonitor/core';
 import type { FastifyInstance } from 'fastify';
-import { HttpError } from '../http/errors.js';
+import { HttpError, ServerErrors } from '../http/errors.js';
 import { pageQuery, paging, parseStep, parseTime } from '../http/query.js';
 import { defaultCharted } from './charted.js';
 import { interfaceSeries } from './series.js';
@@ -68,7 +69,7 @@ export async function interfaceRoutes(app: FastifyInstance): Promise<void> {
     },
     async (req) => {
       if (!app.monitor.devices.get(req.params.id)) {
-        throw new HttpError(404, `no router "${req.params.id}"`, 'ISPM_DEVICE_NOT_FOUND');
+        throw new HttpError(CoreErrors.DEVICE_NOT_FOUND, `no router "${req.params.id}"`);
       }
       return list(req.params.id, req.query);
     },
@@ -76,7 +77,7 @@ export async function interfaceRoutes(app: FastifyInstance): Promise<void> {
 
   const deviceOf = (id: string) => {
     const state = app.monitor.devices.get(id);
-    if (!state) throw new HttpError(404, `no router "${id}"`, 'ISPM_DEVICE_NOT_FOUND');
+    if (!state) throw new HttpError(CoreErrors.DEVICE_NOT_FOUND, `no router "${id}"`);
     return state.device;
   };
   const allOf = async (device: string) =>
@@ -144,9 +145,8 @@ export async function interfaceRoutes(app: FastifyInstance): Promise<void> {
       const samples = app.samples();
       if (!samples)
         throw new HttpError(
-          501,
+          ServerErrors.NO_STORAGE,
           'no storage plugin is installed: time series are not kept',
-          'ISPM_NO_STORAGE',
         );
       if ((req.query.ifNames === undefined) === (req.query.charted === undefined))
         throw new HttpError(

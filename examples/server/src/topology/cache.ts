@@ -116,7 +116,6 @@ export class TopologyCache {
     return siteMembersView(structure, states, this.live, rates, site, this.#now());
   }
 
-
   /**
    * Keeps the structure current in the background, so that link ends are followed (their rates
    * measured from consecutive polls) from the server's start rather than from the first request:
