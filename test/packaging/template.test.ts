@@ -14,13 +14,14 @@ import {
 
 /**
  * examples/plugin-template as a plugin author starts from it: the folder alone, copied out of the
- * repository, `npm install` (our packages are not on the registry yet, so core comes from its
- * tarball), `npm test`, `npm pack`. Nothing in it may reach back into the repository.
+ * repository, `npm install` (our packages are not on the registry yet, so core and the alerts
+ * plugin, whose notifier token the template provides, come from their tarballs), `npm test`, `npm pack`. Nothing in it may reach back into the repository.
  */
 
 let tmp = '';
 let plugin = '';
 let core: Packed;
+let alertsPlugin: Packed;
 
 /** The environment of a child npm: ours without vitest's worker variables (they confuse a child vitest). */
 function cleanEnv(): NodeJS.ProcessEnv {
@@ -41,12 +42,15 @@ async function* files(dir: string): AsyncGenerator<string> {
 }
 
 beforeAll(async () => {
-  await ensureBuilt(['packages/core']);
+  await ensureBuilt(['packages/core', 'packages/plugin-alerts']);
   tmp = await mkdtemp(join(tmpdir(), 'ispm-template-'));
   const tarballs = join(tmp, 'tarballs');
   plugin = join(tmp, 'my-plugin');
   await mkdir(tarballs);
-  [core] = (await packWorkspaces(['packages/core'], tarballs)) as [Packed];
+  [core, alertsPlugin] = (await packWorkspaces(['packages/core', 'packages/plugin-alerts'], tarballs)) as [
+    Packed,
+    Packed,
+  ];
   // What `cp -r examples/plugin-template my-plugin` gives an author: sources, not build output.
   await cp(join(repoRoot, pluginTemplate), plugin, {
     recursive: true,
@@ -69,15 +73,20 @@ describe('examples/plugin-template copied out alone', () => {
     expect(existsSync(join(plugin, 'LICENSE'))).toBe(true);
   });
 
-  it('installs with npm (core from its tarball, the rest from the registry)', async () => {
-    const res = await run('npm', ['install', '--no-audit', '--no-fund', core.filename], {
-      cwd: plugin,
-      timeoutMs: 400_000,
-      env: cleanEnv(),
-    });
+  it('installs with npm (core and plugin-alerts from their tarballs, the rest from the registry)', async () => {
+    const res = await run(
+      'npm',
+      ['install', '--no-audit', '--no-fund', core.filename, alertsPlugin.filename],
+      {
+        cwd: plugin,
+        timeoutMs: 400_000,
+        env: cleanEnv(),
+      },
+    );
     expect(res.code, res.stderr).toBe(0);
     expect(res.stderr).not.toMatch(/EBADENGINE/);
     expect(existsSync(join(plugin, 'node_modules/@ispmonitor/core/dist/index.js'))).toBe(true);
+    expect(existsSync(join(plugin, 'node_modules/@ispmonitor/plugin-alerts/dist/index.js'))).toBe(true);
   }, 420_000);
 
   it('passes its own tests with `npm test`', async () => {

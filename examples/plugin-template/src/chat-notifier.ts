@@ -1,4 +1,4 @@
-import type { Notification, Notifier, SendResult } from '@ispmonitor/core';
+import type { Notification, Notifier, SendResult } from '@ispmonitor/plugin-alerts';
 
 /** Formats a notification as one line of chat text. */
 export function chatText(n: Notification): string {

@@ -1,4 +1,5 @@
 import { definePlugin, tokens } from '@ispmonitor/core';
+import { NotifierToken } from '@ispmonitor/plugin-alerts';
 import { z } from 'zod';
 import { chatNotifier } from './chat-notifier.js';
 import { ndjsonSink } from './ndjson-sink.js';
@@ -20,7 +21,8 @@ export const reachabilityOptionsSchema = z
 
 /**
  * A third-party plugin showing the three roles: a TCP reachability driver (`driver: 'tcp'`), an
- * NDJSON file sink and a chat webhook notifier. Only public imports of `@ispmonitor/core`.
+ * NDJSON file sink and a chat webhook notifier (for the alerts plugin, whose `NotifierToken` it
+ * provides). Only public imports of `@ispmonitor/core` and `@ispmonitor/plugin-alerts`.
  */
 export const reachability = definePlugin({
   name: 'reachability',
@@ -29,6 +31,6 @@ export const reachability = definePlugin({
   setup(ctx, options) {
     ctx.provide(tokens.Driver, reachabilityDriver());
     if (options.ndjsonFile) ctx.provide(tokens.Sink, ndjsonSink(options.ndjsonFile));
-    if (options.chatWebhook) ctx.provide(tokens.Notifier, chatNotifier({ url: options.chatWebhook }));
+    if (options.chatWebhook) ctx.provide(NotifierToken, chatNotifier({ url: options.chatWebhook }));
   },
 });

@@ -3,8 +3,9 @@ import { createServer as createHttpServer } from 'node:http';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createMonitor, type Notification, tokens } from '@ispmonitor/core';
+import { createMonitor } from '@ispmonitor/core';
 import { createFakeLogger, testPlugin } from '@ispmonitor/core/testing';
+import { type Notification, NotifierToken } from '@ispmonitor/plugin-alerts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chatNotifier, reachability } from '../src/index.js';
 
@@ -97,7 +98,7 @@ describe('reachability plugin roles', () => {
       plugins: [reachability({ chatWebhook: url })],
       logger: createFakeLogger(),
     });
-    const notifier = monitor.resolve(tokens.Notifier);
+    const notifier = monitor.resolve(NotifierToken);
     const n: Notification = {
       id: 'n1',
       receiver: 'chat',
