@@ -37,8 +37,9 @@ export interface TargetState {
 }
 
 /**
- * One remote-write receiver, as a core Sink. `write` groups the batch into series, hashes each
- * series to a shard, and sends the shards in parallel, each shard its requests one after the
+ * One remote-write receiver, as a core Sink. `write` hashes each sample's series (through the
+ * series cache of encoded labels) to a shard (at most `shards`, no more than full requests need),
+ * and sends the shards in parallel, each shard its requests one after the
  * other, so a series' samples arrive in order. A 5xx, 429 or network error is retried (backoff
  * doubling from `minBackoff` to `maxBackoff`, at least `Retry-After`) until it succeeds or the
  * sink closes, so the monitor's bounded buffer and on-disk spool hold what arrives meanwhile and
@@ -116,7 +117,11 @@ export class TargetSink implements Sink {
    * one batch keeps its time order. Samples older than `spool.maxAge` are left out and counted.
    */
   #group(batch: Sample[]): ShardSamples[] {
-    const count = this.options.shards;
+    // No more shards than full requests: a 5,000-sample write at 2,000 a request goes out as 3
+    // requests, not 4 of 1,250 (each request costs its HTTP round and snappy call). A series still
+    // lands in one shard per write, and writes come one at a time, so its samples stay in order.
+    const { shards: most, maxSamplesPerSend } = this.options;
+    const count = Math.max(1, Math.min(most, Math.ceil(batch.length / maxSamplesPerSend)));
     const shards: ShardSamples[] = Array.from({ length: count }, emptyShard);
     const now = this.clock.now();
     const oldest = now - this.options.spool.maxAge;

@@ -230,4 +230,21 @@ describe('remote-write sink against a local receiver', () => {
     ).toBe(1);
     await sink.close();
   });
+
+  it('splits a write over no more shards than maxSamplesPerSend needs, each series in order', async () => {
+    receiver = await startFakeReceiver();
+    const { sink } = makeSink({ targets: [{ url: receiver.url }], shards: 4, maxSamplesPerSend: 6 });
+    const batch: Sample[] = [];
+    for (let poll = 0; poll < 2; poll++)
+      for (let d = 0; d < 6; d++) batch.push(sample(`r${d}`, poll, T0 + poll * 60_000));
+    await sink.write(batch);
+    // 12 samples at 6 a request: 2 shards, so 2 or 3 requests (4 shards would send up to 4 small ones).
+    expect(receiver.requests.length).toBeLessThanOrEqual(3);
+    for (const r of receiver.requests) expect(r.series.length).toBeLessThanOrEqual(6);
+    const got = receiver.accepted();
+    expect(got).toHaveLength(12);
+    for (let d = 0; d < 6; d++)
+      expect(got.filter((s) => s.labels.device === `r${d}`).map((s) => s.ts)).toEqual([T0, T0 + 60_000]);
+    await sink.close();
+  });
 });
