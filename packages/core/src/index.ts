@@ -11,7 +11,7 @@ import 'reflect-metadata';
 export { Bus, type ListenerErrorHandler, type MonitorEvents } from './bus.js';
 export { sleep, systemClock } from './clock.js';
 export { type LoadConfigOptions, type LoadedConfig, loadConfig } from './config/load.js';
-export type { CoreConfig } from './config/schema.js';
+export { type CoreConfig, coreSections } from './config/schema.js';
 export {
   type ConfigCheck,
   type ConfigSection,
