@@ -1,6 +1,6 @@
 import net from 'node:net';
 import { pollDriver } from '@ispmonitor/core/testing';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ConnectionPool, type RouterTarget } from '../src/api/pool.js';
 import { createMikrotikDriver, type MikrotikDriver } from '../src/driver.js';
 import { MikrotikErrorCodes as C, MikrotikError } from '../src/errors.js';
@@ -68,7 +68,7 @@ describe('reconnect backoff (injected clock)', () => {
     const lease = await pool.acquire('r', target(port));
     expect(lease.conn.alive).toBe(true);
     lease.conn.destroy();
-    await new Promise((r) => setTimeout(r, 20));
+    await vi.waitFor(() => expect(router.connections).toBe(0), { timeout: 10_000 });
     await router.close();
     await expect(pool.acquire('r', target(port))).rejects.toMatchObject({ code: C.UNREACHABLE });
     const err = (await pool.acquire('r', target(port)).catch((e) => e)) as MikrotikError;
@@ -87,12 +87,17 @@ describe('reconnect backoff (injected clock)', () => {
     cleanups.push(() => router.close());
     const ac = new AbortController();
     const pending = pool.acquire('r', { ...target(router.port), timeoutMs: 5000 }, ac.signal);
-    setTimeout(() => ac.abort(), 50);
+    // Aborted while the connection is open and the login unanswered.
+    await vi.waitFor(() => expect(router.connections).toBe(1), { timeout: 10_000 });
+    ac.abort();
     await expect(pending).rejects.toMatchObject({ code: C.ABORTED });
     router.setFault('none');
     await expect(pool.acquire('r', target(router.port))).resolves.toBeTruthy();
   });
 });
+
+/** Keepalive every 1 s: only a hung check gets near this. */
+const KEEPALIVE_GUARD = { timeout: 20_000, interval: 50 };
 
 describe('keepalive (real time)', () => {
   let driver: MikrotikDriver;
@@ -107,13 +112,15 @@ describe('keepalive (real time)', () => {
     const device = routerDevice('r', router.port, { timeout: '300ms', collect: ['system'] });
     expect((await pollDriver(driver, device, pollContext())).error).toBeUndefined();
     const polled = router.requests.get('/system/identity/print') ?? 0;
-    await new Promise((r) => setTimeout(r, 2200));
-    expect(router.requests.get('/system/identity/print') ?? 0).toBeGreaterThan(polled);
+    // Without a poll, the keepalive's check reaches the router; the deadlines only catch a hang.
+    await vi.waitFor(
+      () => expect(router.requests.get('/system/identity/print') ?? 0).toBeGreaterThan(polled),
+      KEEPALIVE_GUARD,
+    );
     expect(driver.openConnections).toBe(1);
     router.setFault('silent-after-login');
-    await new Promise((r) => setTimeout(r, 2500));
-    expect(driver.openConnections).toBe(0);
+    await vi.waitFor(() => expect(driver.openConnections).toBe(0), KEEPALIVE_GUARD);
     router.setFault('none');
     expect((await pollDriver(driver, device, pollContext())).error).toBeUndefined();
-  }, 10_000);
+  }, 60_000);
 });

@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Device, PollResult } from '@ispmonitor/core';
-import { createFakeLogger, type FakeLogger } from '@ispmonitor/core/testing';
+import { createFakeLogger, type FakeLogger, missingPeer } from '@ispmonitor/core/testing';
 
 export * from '../../../simulator/src/routeros/index.js';
 
@@ -75,6 +75,14 @@ export function haveOpenssl(): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * Why the TLS tests cannot make their CA here (no openssl CLI), or undefined when they can; in
+ * strict mode (scripts/test.sh, CI) the missing tool fails the run (core/testing `missingPeer`).
+ */
+export function opensslMissing(): string | undefined {
+  return missingPeer(haveOpenssl() ? undefined : 'the openssl CLI is not installed (Debian package openssl)');
 }
 
 /** Generates the test PKI. */
