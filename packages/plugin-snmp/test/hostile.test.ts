@@ -1,9 +1,11 @@
 /**
  * Hostile agents: whatever a peer sends, the poll resolves within its timeout with a clear
- * error, nothing is thrown out of a socket handler, and memory stays bounded.
+ * error, nothing is thrown out of a socket handler, and memory stays bounded. No elapsed-time
+ * bound: a poll that hung would end at `pollWith`'s 10 s abort with ABORTED, which every
+ * assertion on the result code (or on no error) refuses.
  */
 import { pollDriver } from '@ispmonitor/core/testing';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createSnmpDriver, SnmpErrorCodes } from '../src/index.js';
 import { type HostileAgent, type HostileMode, startHostileAgent } from './support/hostile.js';
 import { pollWith } from './support/util.js';
@@ -38,16 +40,15 @@ describe('hostile agents', () => {
         ...extra,
       },
     };
-    const started = Date.now();
     const result = await pollWith(driver, device, 10_000);
-    return { result, ms: Date.now() - started, driver, device };
+    return { result, driver, device };
   };
 
   it('silence: a timeout error after timeout × tries, not a hang', async () => {
-    const { result, ms } = await poll('silent');
+    const { result } = await poll('silent');
     expect(result.error?.code).toBe(SnmpErrorCodes.TIMEOUT);
     expect(result.error?.message).toMatch(/no answer from 127\.0\.0\.1:\d+ within 300 ms \(2 tries\)/);
-    expect(ms).toBeLessThan(3000);
+    // Timeout × tries: the request and one retry, then the driver's own timeout, not the abort.
     expect(agent?.received.length).toBe(2);
   });
 
@@ -92,23 +93,21 @@ describe('hostile agents', () => {
   });
 
   it('non-increasing OIDs are cut off with a part error; the poll ends', async () => {
-    const { result, ms } = await poll('non-increasing');
+    const { result } = await poll('non-increasing');
     expect(result.error).toBeUndefined();
     expect(
       result.partErrors?.some((p) => p.code === SnmpErrorCodes.NOT_INCREASING && p.part === 'ifTable'),
     ).toBe(true);
-    expect(ms).toBeLessThan(5000);
   });
 
   it('an endless table is cut off at maxRows with a part error; memory bounded', async () => {
     const before = process.memoryUsage().heapUsed;
-    const { result, ms } = await poll('endless', { maxRows: 2000 });
+    const { result } = await poll('endless', { maxRows: 2000 });
     expect(result.error).toBeUndefined();
     const cut = result.partErrors?.find((p) => p.code === SnmpErrorCodes.TABLE_TOO_LONG);
     expect(cut?.part).toBe('ifTable');
     expect(cut?.message).toMatch(/after 2000 rows/);
     expect(result.facts?.interfaces?.length).toBe(2000);
-    expect(ms).toBeLessThan(8000);
     expect(process.memoryUsage().heapUsed - before).toBeLessThan(128 * 1024 * 1024);
   });
 
@@ -133,7 +132,6 @@ describe('hostile agents', () => {
     agent = await startHostileAgent('silent');
     const driver = createSnmpDriver();
     const ac = new AbortController();
-    const started = Date.now();
     const pending = pollDriver(
       driver,
       {
@@ -156,9 +154,12 @@ describe('hostile agents', () => {
         },
       },
     );
-    setTimeout(() => ac.abort(new Error('poll timeout')), 100);
+    // Aborted once the first request is out: the poll ends then, before its 5 s timeout sends a retry.
+    const hostile = agent;
+    await vi.waitFor(() => expect(hostile.received.length).toBeGreaterThan(0), { timeout: 10_000 });
+    ac.abort(new Error('poll timeout'));
     const result = await pending;
     expect(result.error?.code).toBe(SnmpErrorCodes.ABORTED);
-    expect(Date.now() - started).toBeLessThan(1000);
+    expect(hostile.received.length).toBe(1);
   });
 });
