@@ -1,6 +1,6 @@
 import { createMonitor, definePlugin, type Monitor, type Sample, tokens } from '@ispmonitor/core';
 import { createFakeLogger } from '@ispmonitor/core/testing';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 
 /** A plugin with a driver and a sink that keeps what it is given. */
 const recorder = definePlugin({
@@ -40,6 +40,9 @@ async function make(prefix: string): Promise<Monitor> {
   });
 }
 
+/** Polls every 200 ms: only a hung monitor gets near this. */
+const GUARD = { timeout: 15_000, interval: 20 };
+
 describe('two monitors in one process (real time)', () => {
   it("share nothing: stopping one leaves the other polling, and neither sees the other's series", async () => {
     const a = await make('a');
@@ -52,18 +55,16 @@ describe('two monitors in one process (real time)', () => {
     b.bus.on('samples', (e) => {
       for (const s of e.samples) seenByB.add(s.labels.device as string);
     });
+    const polled = async (m: Monitor) =>
+      Number((await m.metrics.getSingleMetric('ispmonitor_routers_polled_total')?.get())?.values[0]?.value);
     await a.start();
     await b.start();
-    await new Promise((r) => setTimeout(r, 700));
+    // Both have polled each of their devices; the deadlines only catch a hung run.
+    await vi.waitFor(() => expect(seenByA.size + seenByB.size).toBe(6), GUARD);
     await a.stop();
-    const bPollsBefore = Number(
-      (await b.metrics.getSingleMetric('ispmonitor_routers_polled_total')?.get())?.values[0]?.value,
-    );
-    await new Promise((r) => setTimeout(r, 600));
-    const bPollsAfter = Number(
-      (await b.metrics.getSingleMetric('ispmonitor_routers_polled_total')?.get())?.values[0]?.value,
-    );
-    expect(bPollsAfter).toBeGreaterThan(bPollsBefore);
+    const bPollsBefore = await polled(b);
+    // B goes on polling after A stopped.
+    await vi.waitFor(async () => expect(await polled(b)).toBeGreaterThan(bPollsBefore), GUARD);
     expect([...seenByA].sort()).toEqual(['a-1', 'a-2', 'a-3']);
     expect([...seenByB].sort()).toEqual(['b-1', 'b-2', 'b-3']);
     const metricsA = await a.metrics.metrics();

@@ -112,6 +112,7 @@ describe('overload end to end (real time, real busy-wait)', () => {
     const events: string[] = [];
     const overloads: boolean[] = [];
     monitor.bus.on('poll:failure', (e) => void events.push(`failure ${e.device.id}`));
+    monitor.bus.on('poll:success', (e) => void events.push(`success ${e.device.id}`));
     monitor.bus.on('poll:skipped', (e) => void events.push(`skipped ${e.device.id}`));
     monitor.bus.on('device:status', (e) => void events.push(`status ${e.device.id} ${e.status}`));
     const cleared = new Promise<void>((resolve) => {
@@ -137,7 +138,9 @@ describe('overload end to end (real time, real busy-wait)', () => {
     expect((await monitor.health()).checks.overload?.status).toBe('warn');
     expect(await monitor.isReady()).toBe(true);
     await cleared;
-    await new Promise((r) => setTimeout(r, 600));
+    // Every healthy device is polled again after the state cleared, and still succeeds.
+    const clearedAt = events.length;
+    await until(() => [0, 1, 2, 3].every((i) => events.slice(clearedAt).includes(`success ok-${i}`)));
     await monitor.stop();
 
     expect(overloads).toEqual([true, false]);

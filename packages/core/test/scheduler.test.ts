@@ -237,20 +237,32 @@ describe('scheduler on fake time', () => {
 
   it('stop() waits for polls in flight', async () => {
     const clock = new FakeClock(0);
-    let finished = false;
+    const order: string[] = [];
+    let inPoll: () => void = () => {};
+    const polling = new Promise<void>((r) => (inPoll = r));
+    let release: () => void = () => {};
+    const gate = new Promise<void>((r) => (release = r));
     const driver: Driver = {
       kind: 'wait',
       poll: async () => {
-        await new Promise<void>((r) => setTimeout(r, 50));
-        finished = true;
+        inPoll();
+        await gate;
+        order.push('poll finished');
         return ok();
       },
     };
     const { monitor } = await monitorWith(driver, devicesOf(1, 'wait', { interval: '1s' }), {}, clock);
     await monitor.start();
-    await clock.advance(1000);
-    await monitor.stop();
-    expect(finished).toBe(true);
+    const ticking = clock.advance(1000);
+    await polling;
+    const stopping = monitor.stop().then(() => void order.push('stopped'));
+    // Everything stop() can do without the poll runs now (a few turns): it must still be waiting.
+    for (let i = 0; i < 10; i++) await new Promise((r) => setImmediate(r));
+    expect(order).toEqual([]);
+    release();
+    await stopping;
+    await ticking;
+    expect(order).toEqual(['poll finished', 'stopped']);
   });
 });
 
