@@ -28,6 +28,7 @@ import { probeDevices } from './plugins/probe.js';
 import { type ResolvedPlugins, resolvePlugins } from './plugins/resolve.js';
 import { applySamplesEnv, remoteWritePlugin, remoteWriteSectionSchema } from './samples/config.js';
 import { parseServerConfig, type ServerConfig, type ServerRole } from './server-config.js';
+import { SERVER_VERSION } from './version.js';
 
 /** Plugin option schemas by name, so `config validate` reports their errors with file lines. */
 export const pluginSchemas: Record<string, ZodType> = {
@@ -155,7 +156,7 @@ export interface AssembleOptions {
  */
 const pollNothing = definePlugin({
   name: 'api-role',
-  version: '0.1.0',
+  version: SERVER_VERSION,
   setup(ctx) {
     ctx.provide(tokens.Ownership, { replica: 'api', owns: () => false });
     ctx.provide(tokens.Leadership, { isLeader: () => false });

@@ -2,9 +2,11 @@
  * The plugin: provides the MikroTik driver, and publishes PPPoE sessions appearing and
  * vanishing as `pppoe:session` events on the bus.
  */
+
 import { definePlugin, tokens } from '@ispmonitor/core';
 import { createMikrotikDriver } from './driver.js';
 import { type MikrotikSettings, optionsSchema } from './settings.js';
+import { VERSION } from './version.js';
 
 // Re-exported so that the `pppoe:session` event declared there reaches every program importing
 // the plugin (declaration merging applies only where the file is part of the program).
@@ -13,7 +15,7 @@ export type { PppoeSessionEvent } from './events.js';
 /** `mikrotik(options)`: the MikroTik RouterOS API plugin. */
 export const mikrotik = definePlugin({
   name: 'mikrotik',
-  version: '0.1.0',
+  version: VERSION,
   optionsSchema,
   setup(ctx, options) {
     const driver = createMikrotikDriver({

@@ -27,6 +27,7 @@ import { StatusQueue } from './status-queue.js';
 import { postgresStore, Storage } from './store.js';
 import { SubscriberRecorder } from './subscribers/record.js';
 import { createRecorderMetrics } from './subscribers/record-metrics.js';
+import { VERSION } from './version.js';
 
 /** Least time between two `subscriber_reconnects_total` points of one router (2 minutes). */
 const RECONNECT_SAMPLE_SPACING = 120_000;
@@ -42,7 +43,7 @@ export const DB_NOT_READY = PostgresErrors.DB_NOT_READY.code;
  */
 export const postgres = definePlugin({
   name: 'postgres',
-  version: '0.1.0',
+  version: VERSION,
   optionsSchema,
   setup(ctx, options) {
     setupPostgres(ctx, options);

@@ -2,16 +2,18 @@
  * The plugin: provides the SNMP driver and, when `traps` is given, runs a trap receiver that
  * publishes `trap` events on the bus.
  */
+
 import { definePlugin, tokens } from '@ispmonitor/core';
 import { createSnmpDriver } from './driver.js';
 import { optionsSchema } from './settings.js';
 import { createTrapIntake } from './trap-intake.js';
 import { startTrapReceiver, type TrapReceiver } from './traps.js';
+import { VERSION } from './version.js';
 
 /** `snmp(options)`: the SNMP plugin. */
 export const snmp = definePlugin({
   name: 'snmp',
-  version: '0.1.0',
+  version: VERSION,
   optionsSchema,
   setup(ctx, options) {
     const driver = createSnmpDriver({ clock: ctx.clock });
