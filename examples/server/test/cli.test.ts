@@ -179,13 +179,16 @@ describe('ispmonitor CLI (real process)', () => {
     );
     const r = await runCli(['diagnostics', '-c', cfg], {
       DATABASE_URL: 'postgres://ispm:s3cr3t-pass@127.0.0.1:1/x',
+      DATABASE_READ_URL: 'postgres://ispm:r3pl1ca-pass@127.0.0.2:1/x',
     });
     expect(r.code, r.stderr).toBe(0);
     const report = JSON.parse(r.stdout);
     expect(report.versions.server).toMatch(/^\d+\.\d+\.\d+/);
     expect(report.config.database).toMatch(/REDACTED/);
+    expect(report.config.readReplica).toBe('postgres://ispm:REDACTED@127.0.0.2:1/x');
     expect(report.database.ok).toBe(false);
     expect(r.stdout + r.stderr).not.toContain('s3cr3t-pass');
+    expect(r.stdout + r.stderr).not.toContain('r3pl1ca-pass');
     expect(r.stdout + r.stderr).not.toContain('hunter2-very-secret');
   }, 60_000);
 });

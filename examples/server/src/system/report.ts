@@ -26,34 +26,30 @@ export interface Diagnostics {
 
 /**
  * A summary of the config that is safe to share: shapes and counts, no hosts' credentials. The
- * database URL is shown without its password, plugin options only by their keys.
+ * database URLs (primary and read replica) are shown without their passwords, plugin options only
+ * by their keys.
  */
 export function configSummary(config: {
   logLevel: string;
   poller: Record<string, unknown>;
   api: { host: string; port: number };
   metrics: { host: string; port: number };
-  database: { url?: string; dataDir?: string };
+  database: { url?: string; readUrl?: string; dataDir?: string };
   cluster: { mode: string };
   devices: unknown[];
   plugins: Record<string, unknown>;
 }): Record<string, unknown> {
-  let database = config.database.url ? '(set)' : `embedded PGlite in ${config.database.dataDir}`;
-  if (config.database.url) {
-    try {
-      const u = new URL(config.database.url);
-      if (u.password) u.password = 'REDACTED';
-      database = u.toString();
-    } catch {
-      database = '(unparsable URL)';
-    }
-  }
+  const database = config.database.url
+    ? withoutPassword(config.database.url)
+    : `embedded PGlite in ${config.database.dataDir}`;
+  const readReplica = config.database.readUrl ? withoutPassword(config.database.readUrl) : undefined;
   return {
     logLevel: config.logLevel,
     poller: config.poller,
     api: config.api,
     metrics: config.metrics,
     database,
+    ...(readReplica ? { readReplica } : {}),
     cluster: config.cluster,
     configDevices: config.devices.length,
     plugins: Object.fromEntries(
@@ -63,6 +59,17 @@ export function configSummary(config: {
       ]),
     ),
   };
+}
+
+/** A PostgreSQL URL with its password replaced, safe to print. */
+function withoutPassword(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = 'REDACTED';
+    return u.toString();
+  } catch {
+    return '(unparsable URL)';
+  }
 }
 
 const started = Date.now();
