@@ -10,7 +10,7 @@ const vaultDriver = definePlugin({
   setup(ctx) {
     ctx.provide(tokens.Driver, {
       kind: 'vault',
-      settingsSchema: z.object({ username: z.string(), password: z.string() }).strict(),
+      settings: z.object({ username: z.string(), password: z.string() }).strict(),
       async poll(device: Device) {
         return { samples: [], error: { code: 'VAULT_DOWN', message: `${device.host} does not answer` } };
       },

@@ -102,7 +102,7 @@ export function settingsFor(driver: Driver, device: Device): UnparsedSettings {
   return (device as Record<string, unknown>)[driver.kind] as UnparsedSettings;
 }
 
-/** The driver's settings schema (`settings`, or the deprecated `settingsSchema`). */
+/** The driver's settings schema, when it has one. */
 export function settingsSchemaOf(driver: Driver): ZodType | undefined {
-  return driver.settings ?? driver.settingsSchema;
+  return driver.settings;
 }

@@ -291,8 +291,6 @@ export interface Driver<S = UnparsedSettings> {
   readonly kind: string;
   /** Schema of `device[kind]`. Without one, `poll` gets `device[kind]` as given (`UnparsedSettings`). */
   readonly settings?: ZodType<S>;
-  /** @deprecated Use `settings` (read when `settings` is absent). */
-  readonly settingsSchema?: ZodType;
   /**
    * Polls one device with its parsed settings. Never rejects for a device's fault: returns a
    * result with `error` (a throw is treated alike, but is a bug of the driver).

@@ -52,7 +52,7 @@ describe('secrets by schema (issue 21, finding 10)', () => {
         ctx.provide(tokens.Inventory, inventory);
         ctx.provide(tokens.Driver, {
           kind: 'vault',
-          settingsSchema,
+          settings: settingsSchema,
           // A driver that quotes its settings in an error: the log must still not show them.
           poll: async (d) => {
             poll++;

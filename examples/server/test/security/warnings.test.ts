@@ -17,7 +17,7 @@ const lookalikes = definePlugin({
     for (const kind of ['snmp', 'mikrotik']) {
       ctx.provide(tokens.Driver, {
         kind,
-        settingsSchema: z.record(z.string(), z.unknown()),
+        settings: z.record(z.string(), z.unknown()),
         poll: async () => ({ samples: [] }),
       });
     }
