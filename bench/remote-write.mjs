@@ -1,6 +1,7 @@
 // Remote write: client CPU per sample and bytes on the wire per sample, at a steady fleet rate.
 //
 //   npx tsc -b packages/plugin-remote-write && node bench/remote-write.mjs [--routers N] [--seconds S]
+//     [--receivers null,victoria-metrics,prometheus]
 //
 // A fleet of N routers polled every 60 s, 321 samples a poll (24 interfaces × 13 series + 9 device
 // series: 53,500 samples/s at 10,000 routers), spread evenly over the minute. Samples go through
@@ -272,6 +273,7 @@ const figures = {
   offeredSamplesPerS: Math.round(rate),
   produceUsPerSample: +produceUsPerSample.toFixed(3),
 };
+const RECEIVER_NAMES = ['null', 'victoria-metrics', 'prometheus'];
 const receivers = [
   nullReceiver,
   () =>
@@ -300,7 +302,12 @@ const receivers = [
       (dir) => writeFileSync(join(dir, 'p.yml'), 'global:\n  scrape_interval: 1m\n'),
     ),
 ];
-for (const make of receivers) {
+// `--receivers victoria-metrics,prometheus`: only those (e.g. a long run for bytes on disk).
+const only = process.argv.includes('--receivers')
+  ? process.argv[process.argv.indexOf('--receivers') + 1].split(',')
+  : undefined;
+for (const [i, make] of receivers.entries()) {
+  if (only && !only.includes(RECEIVER_NAMES[i])) continue;
   const rx = await make();
   if (!rx) continue;
   try {
