@@ -36,6 +36,7 @@ function writePackage(name: string, manifest: Record<string, unknown>, code: str
 /** An HTTP-check plugin as a third party writes it: core and zod are its (peer) dependencies. */
 const HTTP_CHECK = `
 import { definePlugin, tokens } from '@ispmonitor/core';
+import { NotifierToken } from '@ispmonitor/plugin-alerts';
 import { z } from 'zod';
 
 const optionsSchema = z.object({ path: z.string().startsWith('/').default('/') }).strict();
@@ -45,7 +46,7 @@ export const httpCheck = definePlugin({
   version: '1.2.0',
   optionsSchema,
   setup(ctx, options) {
-    ctx.provide(tokens.Notifier, { name: 'http-log', send: async () => ({ ok: true }) });
+    ctx.provide(NotifierToken, { name: 'http-log', send: async () => ({ ok: true }) });
     ctx.provide(tokens.Driver, {
       kind: 'httpcheck',
       async poll(device) {
@@ -72,6 +73,8 @@ beforeAll(async () => {
   // The server's own core and zod, as npm dedupes a peer dependency next to the server.
   symlinkSync(join(ROOT, 'packages', 'core'), join(modules, '@ispmonitor', 'core'), 'dir');
   symlinkSync(join(ROOT, 'node_modules', 'zod'), join(modules, 'zod'), 'dir');
+  // The server's alerts plugin too: the http plugin provides a notifier with its token.
+  symlinkSync(join(ROOT, 'packages', 'plugin-alerts'), join(modules, '@ispmonitor', 'plugin-alerts'), 'dir');
   writePackage('@acme/ispm-http', { peerDependencies: { '@ispmonitor/core': '^0.1.0' } }, HTTP_CHECK);
   writePackage('acme-not-a-plugin', {}, 'export default () => ({ hello: 1 });\n');
   writePackage(

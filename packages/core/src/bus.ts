@@ -1,11 +1,6 @@
 import { EventEmitter } from 'eventemitter3';
 import type { BusEvents, EventBus, EventName, Listener } from './types.js';
 
-/**
- * @deprecated The event map is `BusEvents` (open to declaration merging); this alias follows it.
- */
-export type MonitorEvents = BusEvents;
-
 /** Called when a listener throws or rejects. */
 export type ListenerErrorHandler = (event: string, error: unknown) => void;
 

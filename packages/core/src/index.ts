@@ -8,7 +8,7 @@
 // tsyringe needs the Reflect metadata API before it loads: the one import side effect of core.
 import 'reflect-metadata';
 
-export { Bus, type ListenerErrorHandler, type MonitorEvents } from './bus.js';
+export { Bus, type ListenerErrorHandler } from './bus.js';
 export { sleep, systemClock } from './clock.js';
 export { type LoadConfigOptions, type LoadedConfig, loadConfig } from './config/load.js';
 export { type CoreConfig, coreSections } from './config/schema.js';

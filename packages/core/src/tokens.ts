@@ -8,7 +8,6 @@ import type {
   InventoryStore,
   Leadership,
   Logger,
-  Notifier,
   SampleQuery,
   Sink,
   StateStore,
@@ -38,11 +37,6 @@ export const tokens = {
   Driver: createToken<Driver>('ispmonitor.Driver'),
   /** Sinks: read with `resolveAll`. */
   Sink: createToken<Sink>('ispmonitor.Sink'),
-  /**
-   * Notifiers: read with `resolveAll`.
-   * @deprecated The alerts plugin owns notifiers: use `NotifierToken` from `@ispmonitor/plugin-alerts` (the same token).
-   */
-  Notifier: createToken<Notifier>('ispmonitor.Notifier'),
   /** Durable key/value state, provided by a storage plugin. */
   StateStore: createToken<StateStore>('ispmonitor.StateStore'),
   /** Read access to stored samples, provided by a storage plugin. */

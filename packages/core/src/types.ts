@@ -510,14 +510,6 @@ export interface BusEvents {
   trap: TrapEvent;
   /** A sink's write failed; the batch will be retried. */
   'sink:error': { sink: string; error: { code: string; message: string }; batchSize: number };
-  /** @deprecated Declared by `@ispmonitor/plugin-alerts` once it owns it: an alert started firing. */
-  'alert:firing': { alert: AlertInstance; labels: Labels };
-  /** @deprecated Declared by `@ispmonitor/plugin-alerts` once it owns it: an alert resolved. */
-  'alert:resolved': { alert: AlertInstance; labels: Labels };
-  /** @deprecated Declared by `@ispmonitor/plugin-alerts` once it owns it: a notification was delivered. */
-  'notification:sent': { notification: Notification; integration: string; durationMs: number };
-  /** @deprecated Declared by `@ispmonitor/plugin-alerts` once it owns it: a delivery failed; `final` when no retry follows. */
-  'notification:failed': { notification: Notification; integration: string; error: string; final: boolean };
 }
 
 /** Names of the bus's events. */
@@ -796,72 +788,4 @@ export interface MonitorOptions {
    * by default; see `addressPolicy`.
    */
   addressPolicy?: AddressPolicyOptions;
-}
-
-// ─── Deprecated: moving to @ispmonitor/plugin-alerts ───────────────────────────────────────
-// Alerts and notifiers are the alerts plugin's concern; `@ispmonitor/plugin-alerts` defines
-// these types in its `events.ts`. They stay here, unchanged, only until every caller imports
-// them from there.
-
-/**
- * An alert as notifiers see it (Alertmanager's shape).
- * @deprecated Import it from `@ispmonitor/plugin-alerts`.
- */
-export interface AlertInstance {
-  /** Stable identity: hash of the labels. */
-  fingerprint: string;
-  /** Whether the alert is firing or resolved. */
-  status: 'firing' | 'resolved';
-  /** Identifying labels, `alertname` and `severity` among them. */
-  labels: Labels;
-  /** Rendered annotations (summary, description). */
-  annotations: Labels;
-  /** When it started firing, ms since the epoch. */
-  startsAt: number;
-  /** When it resolved, ms since the epoch. */
-  endsAt?: number;
-  /** The value that made it fire, when there is one. */
-  value?: number;
-}
-
-/**
- * One message to one receiver: a group of alerts.
- * @deprecated Import it from `@ispmonitor/plugin-alerts`.
- */
-export interface Notification {
-  /** Unique per send; receivers may use it to drop duplicates. */
-  id: string;
-  /** Receiver it goes to. */
-  receiver: string;
-  /** `firing` when any alert of the group fires. */
-  status: 'firing' | 'resolved';
-  /** Identity of the alert group. */
-  groupKey: string;
-  /** Labels the group is grouped by. */
-  groupLabels: Labels;
-  /** Labels every alert of the group shares. */
-  commonLabels: Labels;
-  /** Annotations every alert of the group shares. */
-  commonAnnotations: Labels;
-  /** The alerts of the group. */
-  alerts: AlertInstance[];
-}
-
-/**
- * Outcome of a delivery: retry 5xx, 429 and network errors; not other 4xx.
- * @deprecated Import it from `@ispmonitor/plugin-alerts`.
- */
-export type SendResult = { ok: true } | { ok: false; retry: boolean; error: string; retryAfterMs?: number };
-
-/**
- * Who hears about problems. Never throws: returns whether to retry.
- * @deprecated Import it from `@ispmonitor/plugin-alerts`.
- */
-export interface Notifier {
-  /** Integration name: receivers refer to it. */
-  name: string;
-  /** Delivers one notification; `signal` aborts at the delivery timeout. */
-  send(notification: Notification, ctx: { signal: AbortSignal }): Promise<SendResult>;
-  /** Releases connections; called at stop. */
-  close?(): Promise<void>;
 }

@@ -4,7 +4,7 @@
  * declaration merging, so `bus.on('alert:firing', …)` is typed wherever this package is imported
  * and core knows nothing of alerts.
  */
-import { type Labels, type Token, tokens } from '@ispmonitor/core';
+import { createToken, type Labels, type Token } from '@ispmonitor/core';
 
 /** An alert as notifiers see it (Alertmanager's shape). */
 export interface AlertInstance {
@@ -62,10 +62,9 @@ export interface Notifier {
 
 /**
  * Notifiers other plugins provide (`ctx.provide(NotifierToken, notifier)`); the alerts plugin
- * reads them with `resolveAll`, and provides its own under it too. Still core's deprecated
- * `tokens.Notifier` symbol until core drops it, so providers and readers agree while callers move.
+ * reads them with `resolveAll`, and provides its own under it too.
  */
-export const NotifierToken: Token<Notifier> = tokens.Notifier;
+export const NotifierToken: Token<Notifier> = createToken<Notifier>('ispmonitor.Notifier');
 
 /** The events the alerts plugin emits, by name. */
 export interface AlertEvents {

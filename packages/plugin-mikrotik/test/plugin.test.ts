@@ -1,4 +1,4 @@
-import { createMonitor, type MonitorEvents } from '@ispmonitor/core';
+import { type BusEvents, createMonitor } from '@ispmonitor/core';
 import { createFakeLogger, testPlugin } from '@ispmonitor/core/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { mikrotik } from '../src/plugin.js';
@@ -49,7 +49,7 @@ describe('end to end on real time', () => {
       ],
       logger: createFakeLogger(),
     });
-    const changes: MonitorEvents['pppoe:session'][] = [];
+    const changes: BusEvents['pppoe:session'][] = [];
     monitor.bus.on('pppoe:session', (c) => void changes.push(c));
     let polls = 0;
     monitor.bus.on('poll:success', () => void polls++);

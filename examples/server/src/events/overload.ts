@@ -3,10 +3,10 @@
  * bus (`monitor:overloaded`) and nothing else keeps it, so the stream remembers the latest one to
  * put in the `hello` snapshot of every new client.
  */
-import type { Bus, MonitorEvents } from '@ispmonitor/core';
+import type { Bus, BusEvents } from '@ispmonitor/core';
 
 /** The overload state: core's `monitor:overloaded` payload. */
-export type OverloadState = MonitorEvents['monitor:overloaded'];
+export type OverloadState = BusEvents['monitor:overloaded'];
 
 /** Follows `monitor:overloaded`; `current()` is calm (overloaded false) until a first change. */
 export function overloadTracker(bus: Bus): { current(): OverloadState; close(): void } {
