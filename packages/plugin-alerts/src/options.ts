@@ -160,7 +160,7 @@ export const receiverSchema = z
     telegram: z.array(telegramSchema).default([]),
     alertmanager: z.array(alertmanagerSchema).default([]),
     email: z.array(emailSchema).default([]),
-    /** Names of notifiers other plugins provide through `tokens.Notifier`. */
+    /** Names of notifiers other plugins provide through `NotifierToken`. */
     use: z.array(z.string()).default([]),
   })
   .strict();
