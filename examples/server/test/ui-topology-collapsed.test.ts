@@ -1,15 +1,8 @@
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_LOGIN, type Demo, startDemo } from '../src/cli/demo.js';
-import {
-  ARTIFACTS,
-  browserAvailability,
-  launchBrowser,
-  serverServesUi,
-  serveUi,
-  uiReady,
-} from './support/browser.js';
+import { type Demo, startDemo } from '../src/cli/demo.js';
+import { ARTIFACTS, browserAvailability, type Console, openConsole, uiReady } from './support/browser.js';
 
 const availability = browserAvailability();
 if (!availability.ok) console.warn(`ui collapsed topology tests skipped: ${availability.reason}`);
@@ -35,10 +28,9 @@ interface MembersAnswer {
  */
 describe.skipIf(!availability.ok)('collapsed topology in Chromium', () => {
   let demo: Demo;
-  let browser: Browser;
+  let ui: Console;
   let page: Page;
   let base: string;
-  let closeStatic: (() => Promise<void>) | undefined;
 
   const ready = async (path: string) => {
     await page.goto(`${base}${path}`);
@@ -62,26 +54,12 @@ describe.skipIf(!availability.ok)('collapsed topology in Chromium', () => {
   beforeAll(async () => {
     uiReady();
     demo = await startDemo({ apiPort: 0, metricsPort: 0, interval: '5s', routers: 12, print: () => {} });
-    const apiUrl = demo.server.urls.api;
-    if (await serverServesUi(apiUrl)) base = apiUrl;
-    else {
-      const s = await serveUi(apiUrl);
-      base = s.url;
-      closeStatic = s.close;
-    }
-    browser = await launchBrowser();
-    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-    page = await context.newPage();
-    await page.goto(`${base}/`);
-    await page.fill('#login-user', DEMO_LOGIN.username);
-    await page.fill('#login-pass', DEMO_LOGIN.password);
-    await page.press('#login-pass', 'Enter');
-    await page.waitForSelector('.shell');
+    ui = await openConsole(demo.server.urls.api, { context: { viewport: { width: 1440, height: 900 } } });
+    ({ page, base } = ui);
   }, 240_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await closeStatic?.();
+    await ui?.close();
     await demo?.stop();
   });
 

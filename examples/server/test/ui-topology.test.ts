@@ -1,17 +1,10 @@
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { Device } from '@ispmonitor/core';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_LOGIN, type Demo, startDemo } from '../src/cli/demo.js';
-import {
-  ARTIFACTS,
-  browserAvailability,
-  launchBrowser,
-  serverServesUi,
-  serveUi,
-  uiReady,
-} from './support/browser.js';
+import { type Demo, startDemo } from '../src/cli/demo.js';
+import { ARTIFACTS, browserAvailability, type Console, openConsole, uiReady } from './support/browser.js';
 import { waitFor } from './support/harness.js';
 
 const availability = browserAvailability();
@@ -33,10 +26,9 @@ async function closedPort(): Promise<number> {
  */
 describe.skipIf(!availability.ok)('topology in Chromium', () => {
   let demo: Demo;
-  let browser: Browser;
+  let ui: Console;
   let page: Page;
   let base: string;
-  let closeStatic: (() => Promise<void>) | undefined;
   let ALL = 0;
 
   const ready = async (path: string) => {
@@ -63,26 +55,12 @@ describe.skipIf(!availability.ok)('topology in Chromium', () => {
       'the refusing router unreachable',
     );
     ALL = demo.monitor.devices.list().length;
-    const apiUrl = demo.server.urls.api;
-    if (await serverServesUi(apiUrl)) base = apiUrl;
-    else {
-      const s = await serveUi(apiUrl);
-      base = s.url;
-      closeStatic = s.close;
-    }
-    browser = await launchBrowser();
-    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-    page = await context.newPage();
-    await page.goto(`${base}/`);
-    await page.fill('#login-user', DEMO_LOGIN.username);
-    await page.fill('#login-pass', DEMO_LOGIN.password);
-    await page.press('#login-pass', 'Enter');
-    await page.waitForSelector('.shell');
+    ui = await openConsole(demo.server.urls.api, { context: { viewport: { width: 1440, height: 900 } } });
+    ({ page, base } = ui);
   }, 240_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await closeStatic?.();
+    await ui?.close();
     await demo?.stop();
   });
 

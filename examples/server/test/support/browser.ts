@@ -4,7 +4,14 @@ import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Browser, chromium } from 'playwright-core';
+import {
+  type Browser,
+  type BrowserContext,
+  type BrowserContextOptions,
+  chromium,
+  type Page,
+} from 'playwright-core';
+import { DEMO_LOGIN } from '../../src/cli/demo.js';
 
 /** Debian's Chromium; tests never download a browser. */
 export const CHROMIUM = '/usr/bin/chromium';
@@ -142,6 +149,66 @@ export async function serverServesUi(apiUrl: string): Promise<boolean> {
     );
   } catch {
     return false;
+  }
+}
+
+/** A logged-in console page, see {@link openConsole}. */
+export interface Console {
+  browser: Browser;
+  context: BrowserContext;
+  page: Page;
+  /** Where the UI is served: the API itself when it serves the UI, else a static server proxying to it. */
+  base: string;
+  /** Closes the browser, then the static server (if any); the API is the caller's to stop. */
+  close(): Promise<void>;
+}
+
+/** What {@link openConsole} may vary. */
+export interface ConsoleOptions {
+  /** The browser context's options (viewport, colour scheme, downloads). */
+  context?: BrowserContextOptions;
+  /** The login typed into the form; the demo's when omitted. */
+  login?: { username: string; password: string };
+  /** The first page opened (the login form shows on any route); `/` when omitted. */
+  path?: string;
+  /** Runs on the new page before it navigates: init scripts, listeners that must see every request. */
+  beforeLogin?: (page: Page) => Promise<void> | void;
+}
+
+/**
+ * The set-up every browser test shares: serves the UI for `apiUrl` (the API itself when it serves
+ * the UI), launches Chromium, opens one page and logs in through the form (Enter submits), waiting
+ * for the shell. If any step fails, what it already opened is closed before the error is rethrown,
+ * since the caller has nothing to close yet.
+ */
+export async function openConsole(apiUrl: string, options: ConsoleOptions = {}): Promise<Console> {
+  let base = apiUrl;
+  let closeStatic: (() => Promise<void>) | undefined;
+  if (!(await serverServesUi(apiUrl))) {
+    const s = await serveUi(apiUrl);
+    base = s.url;
+    closeStatic = s.close;
+  }
+  let browser: Browser | undefined;
+  const close = async (): Promise<void> => {
+    await browser?.close();
+    await closeStatic?.();
+  };
+  try {
+    browser = await launchBrowser();
+    const context = await browser.newContext(options.context);
+    const page = await context.newPage();
+    await options.beforeLogin?.(page);
+    const login = options.login ?? DEMO_LOGIN;
+    await page.goto(`${base}${options.path ?? '/'}`);
+    await page.fill('#login-user', login.username);
+    await page.fill('#login-pass', login.password);
+    await page.press('#login-pass', 'Enter');
+    await page.waitForSelector('.shell');
+    return { browser, context, page, base, close };
+  } catch (err) {
+    await close();
+    throw err;
   }
 }
 
