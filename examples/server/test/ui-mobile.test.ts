@@ -1,15 +1,8 @@
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_LOGIN, type Demo, startDemo } from '../src/cli/demo.js';
-import {
-  ARTIFACTS,
-  browserAvailability,
-  launchBrowser,
-  serverServesUi,
-  serveUi,
-  uiReady,
-} from './support/browser.js';
+import { ARTIFACTS, browserAvailability, type Console, openConsole, uiReady } from './support/browser.js';
 
 const availability = browserAvailability();
 if (!availability.ok) console.warn(`ui mobile browser tests skipped: ${availability.reason}`);
@@ -61,11 +54,9 @@ const MEASURE = `(() => {
  */
 describe.skipIf(!availability.ok)('every page at 375 px in Chromium', () => {
   let demo: Demo;
-  let browser: Browser;
-  let context: BrowserContext;
+  let ui: Console;
   let page: Page;
   let base: string;
-  let closeStatic: (() => Promise<void>) | undefined;
   let router = '';
   let apiUrl = '';
   let cookie = '';
@@ -122,30 +113,19 @@ describe.skipIf(!availability.ok)('every page at 375 px in Chromium', () => {
       }),
     });
     expect(added.status).toBe(201);
-    if (await serverServesUi(apiUrl)) base = apiUrl;
-    else {
-      const s = await serveUi(apiUrl);
-      base = s.url;
-      closeStatic = s.close;
-    }
-    browser = await launchBrowser();
-    context = await browser.newContext({
-      viewport: { width: WIDTH, height: HEIGHT },
-      isMobile: true,
-      hasTouch: true,
-      colorScheme: 'light',
+    ui = await openConsole(apiUrl, {
+      context: {
+        viewport: { width: WIDTH, height: HEIGHT },
+        isMobile: true,
+        hasTouch: true,
+        colorScheme: 'light',
+      },
     });
-    page = await context.newPage();
-    await page.goto(`${base}/`);
-    await page.fill('#login-user', DEMO_LOGIN.username);
-    await page.fill('#login-pass', DEMO_LOGIN.password);
-    await page.press('#login-pass', 'Enter');
-    await page.waitForSelector('.shell');
+    ({ page, base } = ui);
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await closeStatic?.();
+    await ui?.close();
     await demo?.stop();
   });
 

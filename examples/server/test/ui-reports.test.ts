@@ -1,17 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { postgresStore } from '@ispmonitor/plugin-postgres';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_LOGIN, type Demo, startDemo } from '../src/cli/demo.js';
-import {
-  ARTIFACTS,
-  browserAvailability,
-  launchBrowser,
-  serverServesUi,
-  serveUi,
-  uiReady,
-} from './support/browser.js';
+import { type Demo, startDemo } from '../src/cli/demo.js';
+import { ARTIFACTS, browserAvailability, type Console, openConsole, uiReady } from './support/browser.js';
 
 const availability = browserAvailability();
 if (!availability.ok) console.warn(`ui report tests skipped: ${availability.reason}`);
@@ -26,11 +19,10 @@ const DAY = 24 * H;
  */
 describe.skipIf(!availability.ok)('availability report in Chromium', () => {
   let demo: Demo;
-  let browser: Browser;
+  let ui: Console;
   let context: BrowserContext;
   let page: Page;
   let base: string;
-  let closeStatic: (() => Promise<void>) | undefined;
   let routers = 0;
   /** A router with one outage 3 days ago; one first seen 2 days ago. */
   let flaky = '';
@@ -62,26 +54,14 @@ describe.skipIf(!availability.ok)('availability report in Chromium', () => {
         { router: fresh, ts: now - 2 * DAY, previous: 'unknown', status: 'online' },
       ],
     });
-    const apiUrl = demo.server.urls.api;
-    if (await serverServesUi(apiUrl)) base = apiUrl;
-    else {
-      const s = await serveUi(apiUrl);
-      base = s.url;
-      closeStatic = s.close;
-    }
-    browser = await launchBrowser();
-    context = await browser.newContext({ viewport: { width: 1440, height: 900 }, acceptDownloads: true });
-    page = await context.newPage();
-    await page.goto(`${base}/`);
-    await page.fill('#login-user', DEMO_LOGIN.username);
-    await page.fill('#login-pass', DEMO_LOGIN.password);
-    await page.press('#login-pass', 'Enter');
-    await page.waitForSelector('.shell');
+    ui = await openConsole(demo.server.urls.api, {
+      context: { viewport: { width: 1440, height: 900 }, acceptDownloads: true },
+    });
+    ({ page, base, context } = ui);
   }, 240_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await closeStatic?.();
+    await ui?.close();
     await demo?.stop();
   });
 

@@ -1,15 +1,14 @@
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_LOGIN, type Demo, startDemo } from '../src/cli/demo.js';
+import { type Demo, startDemo } from '../src/cli/demo.js';
 import type { InterfaceTable } from '../src/interfaces/table.js';
 import {
   A11Y_SCRIPT,
   ARTIFACTS,
   browserAvailability,
-  launchBrowser,
-  serverServesUi,
-  serveUi,
+  type Console,
+  openConsole,
   uiReady,
 } from './support/browser.js';
 
@@ -76,11 +75,10 @@ function parseBps(text: string): number | undefined {
 // Each test is a few seconds on a quiet machine; the bound is for a CI runner under load.
 describe.skipIf(!availability.ok)('router page in Chromium', { timeout: 120_000 }, () => {
   let demo: Demo;
-  let browser: Browser;
+  let ui: Console;
   let context: BrowserContext;
   let page: Page;
   let base: string;
-  let closeStatic: (() => Promise<void>) | undefined;
   let router = '';
   let uplink = '';
   const shot = (p: Page, name: string) =>
@@ -93,24 +91,15 @@ describe.skipIf(!availability.ok)('router page in Chromium', { timeout: 120_000 
   beforeAll(async () => {
     uiReady();
     demo = await startDemo({ apiPort: 0, metricsPort: 0, interval: '2s', routers: 4, print: () => {} });
-    const apiUrl = demo.server.urls.api;
-    if (await serverServesUi(apiUrl)) base = apiUrl;
-    else {
-      const s = await serveUi(apiUrl);
-      base = s.url;
-      closeStatic = s.close;
-    }
-    browser = await launchBrowser();
-    context = await browser.newContext({ viewport: { width: 1440, height: 900 }, colorScheme: 'dark' });
-    await context.addInitScript({ path: A11Y_SCRIPT });
-    // Waits are for states (a table drawn, charts ready); the bound only matters on a loaded runner.
-    context.setDefaultTimeout(60_000);
-    page = await context.newPage();
-    await page.goto(`${base}/`);
-    await page.fill('#login-user', DEMO_LOGIN.username);
-    await page.fill('#login-pass', DEMO_LOGIN.password);
-    await page.press('#login-pass', 'Enter');
-    await page.waitForSelector('.shell');
+    ui = await openConsole(demo.server.urls.api, {
+      context: { viewport: { width: 1440, height: 900 }, colorScheme: 'dark' },
+      beforeLogin: async (p) => {
+        await p.context().addInitScript({ path: A11Y_SCRIPT });
+        // Waits are for states (a table drawn, charts ready); the bound only matters on a loaded runner.
+        p.context().setDefaultTimeout(60_000);
+      },
+    });
+    ({ page, base, context } = ui);
     // A Cisco of the demo: uplinks in its labels, and an access port shut by its operator.
     const cisco = demo.fleet.fleet.devices.find((d) => d.profile === 'cisco');
     if (!cisco) throw new Error('the demo has no Cisco router');
@@ -129,8 +118,7 @@ describe.skipIf(!availability.ok)('router page in Chromium', { timeout: 120_000 
   }, 300_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await closeStatic?.();
+    await ui?.close();
     await demo?.stop();
   });
 

@@ -1,15 +1,14 @@
 import { join } from 'node:path';
 import { postgresStore } from '@ispmonitor/plugin-postgres';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_LOGIN, type Demo, startDemo } from '../src/cli/demo.js';
+import { type Demo, startDemo } from '../src/cli/demo.js';
 import {
   A11Y_SCRIPT,
   ARTIFACTS,
   browserAvailability,
-  launchBrowser,
-  serverServesUi,
-  serveUi,
+  type Console,
+  openConsole,
   uiReady,
 } from './support/browser.js';
 
@@ -27,10 +26,9 @@ const MAC = 'aa:bb:cc:de:ad:01';
  */
 describe.skipIf(!availability.ok)('global search and subscriber pages in Chromium', () => {
   let demo: Demo;
-  let browser: Browser;
+  let ui: Console;
   let page: Page;
   let base: string;
-  let closeStatic: (() => Promise<void>) | undefined;
   let router = '';
   const searches: string[] = [];
   const shot = (name: string) => page.screenshot({ path: join(ARTIFACTS, `${name}.png`) });
@@ -69,30 +67,20 @@ describe.skipIf(!availability.ok)('global search and subscriber pages in Chromiu
       reconnect: true,
     });
     await demo.monitor.resolve(postgresStore).importHistory({ sessions });
-    const apiUrl = demo.server.urls.api;
-    if (await serverServesUi(apiUrl)) base = apiUrl;
-    else {
-      const s = await serveUi(apiUrl);
-      base = s.url;
-      closeStatic = s.close;
-    }
-    browser = await launchBrowser();
-    const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, colorScheme: 'dark' });
-    await context.addInitScript({ path: A11Y_SCRIPT });
-    page = await context.newPage();
-    page.on('request', (r) => {
-      if (r.url().includes('/api/v1/search')) searches.push(new URL(r.url()).searchParams.get('q') ?? '');
+    ui = await openConsole(demo.server.urls.api, {
+      context: { viewport: { width: 1440, height: 900 }, colorScheme: 'dark' },
+      beforeLogin: async (p) => {
+        await p.context().addInitScript({ path: A11Y_SCRIPT });
+        p.on('request', (r) => {
+          if (r.url().includes('/api/v1/search')) searches.push(new URL(r.url()).searchParams.get('q') ?? '');
+        });
+      },
     });
-    await page.goto(`${base}/`);
-    await page.fill('#login-user', DEMO_LOGIN.username);
-    await page.fill('#login-pass', DEMO_LOGIN.password);
-    await page.press('#login-pass', 'Enter');
-    await page.waitForSelector('.shell');
+    ({ page, base } = ui);
   }, 300_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await closeStatic?.();
+    await ui?.close();
     await demo?.stop();
   });
 
