@@ -2,14 +2,7 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_LOGIN, type Demo, startDemo } from '../src/cli/demo.js';
-import {
-  ARTIFACTS,
-  browserAvailability,
-  launchBrowser,
-  serverServesUi,
-  serveUi,
-  uiReady,
-} from './support/browser.js';
+import { ARTIFACTS, browserAvailability, type Console, openConsole, uiReady } from './support/browser.js';
 
 const availability = browserAvailability();
 if (!availability.ok) console.warn(`ui shell tests skipped: ${availability.reason}`);
@@ -40,7 +33,7 @@ describe.skipIf(!availability.ok)('web UI shell in Chromium', () => {
   let page: Page;
   let problems: string[];
   let base: string;
-  let closeStatic: (() => Promise<void>) | undefined;
+  let ui: Console;
 
   const login = async (p: Page) => {
     await p.fill('#login-user', DEMO_LOGIN.username);
@@ -51,25 +44,13 @@ describe.skipIf(!availability.ok)('web UI shell in Chromium', () => {
   beforeAll(async () => {
     uiReady();
     demo = await startDemo({ apiPort: 0, metricsPort: 0, interval: '5s', routers: 8, print: () => {} });
-    const apiUrl = demo.server.urls.api;
-    if (await serverServesUi(apiUrl)) base = apiUrl;
-    else {
-      const s = await serveUi(apiUrl);
-      base = s.url;
-      closeStatic = s.close;
-    }
-    browser = await launchBrowser();
-    context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
-    page = await context.newPage();
-    await page.goto(`${base}/`);
-    await login(page);
-    await page.waitForSelector('.shell');
+    ui = await openConsole(demo.server.urls.api, { context: { viewport: { width: 1280, height: 860 } } });
+    ({ browser, context, page, base } = ui);
     problems = watchProblems(page);
   }, 240_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await closeStatic?.();
+    await ui?.close();
     await demo?.stop();
   });
 
