@@ -14,8 +14,8 @@ import {
   ARTIFACTS,
   browserAvailability,
   launchBrowser,
-  serverServesUi,
-  serveUi,
+  logIn,
+  uiOrigin,
   uiReady,
 } from './support/browser.js';
 
@@ -36,11 +36,7 @@ describe.skipIf(!availability.ok)('alerts as a team in two browsers', () => {
   const open = async () => {
     const ctx = await browser.newContext({ viewport: { width: 1440, height: 900 } });
     const page = await ctx.newPage();
-    await page.goto(`${base}/alerts`);
-    await page.fill('#login-user', fixture.login.username);
-    await page.fill('#login-pass', fixture.login.password);
-    await page.press('#login-pass', 'Enter');
-    await page.waitForSelector('.shell');
+    await logIn(page, `${base}/alerts`, fixture.login);
     await page.waitForSelector('[data-testid="live"].on', { timeout: 20_000 });
     await page.waitForSelector('[data-testid="alert-list"] tr[data-alert]', { timeout: 20_000 });
     return page;
@@ -53,12 +49,9 @@ describe.skipIf(!availability.ok)('alerts as a team in two browsers', () => {
   beforeAll(async () => {
     uiReady();
     fixture = await startAlertsFixture();
-    if (await serverServesUi(fixture.url)) base = fixture.url;
-    else {
-      const s = await serveUi(fixture.url);
-      base = s.url;
-      closeStatic = s.close;
-    }
+    const ui = await uiOrigin(fixture.url);
+    base = ui.url;
+    closeStatic = ui.close;
     browser = await launchBrowser();
     [one, two] = await Promise.all([open(), open()]);
   }, 120_000);

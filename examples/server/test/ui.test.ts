@@ -7,8 +7,8 @@ import {
   ARTIFACTS,
   browserAvailability,
   launchBrowser,
-  serverServesUi,
-  serveUi,
+  logIn,
+  uiOrigin,
   uiReady,
 } from './support/browser.js';
 
@@ -78,13 +78,7 @@ describe.skipIf(!availability.ok)('web UI in Chromium', () => {
     unlabelled: await probe(p, 'unlabelled'),
     contrast: await probe(p, 'lowContrast'),
   });
-  const login = async (p: Page) => {
-    await p.goto(`${base}/`);
-    await p.fill('#login-user', DEMO_LOGIN.username);
-    await p.fill('#login-pass', DEMO_LOGIN.password);
-    await p.press('#login-pass', 'Enter');
-    await p.waitForSelector('.shell');
-  };
+  const login = (p: Page) => logIn(p, `${base}/`);
 
   beforeAll(async () => {
     uiReady();
@@ -99,12 +93,9 @@ describe.skipIf(!availability.ok)('web UI in Chromium', () => {
     ROUTERS = demo.monitor.devices.list().length;
     PARENTED = demo.monitor.devices.list().filter((d) => d.device.parent).length;
     const apiUrl = demo.server.urls.api;
-    if (await serverServesUi(apiUrl)) base = apiUrl;
-    else {
-      const s = await serveUi(apiUrl);
-      base = s.url;
-      closeStatic = s.close;
-    }
+    const ui = await uiOrigin(apiUrl);
+    base = ui.url;
+    closeStatic = ui.close;
     browser = await launchBrowser();
     context = await newContext({ viewport: { width: 1440, height: 900 }, colorScheme: 'dark' });
     page = await context.newPage();

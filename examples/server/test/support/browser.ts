@@ -152,6 +152,28 @@ export async function serverServesUi(apiUrl: string): Promise<boolean> {
   }
 }
 
+/**
+ * Where a page finds the UI for `apiUrl`: the API itself when it serves the UI (closing is then
+ * nothing), else a static server proxying to it ({@link serveUi}).
+ */
+export async function uiOrigin(apiUrl: string): Promise<{ url: string; close(): Promise<void> }> {
+  if (await serverServesUi(apiUrl)) return { url: apiUrl, close: async () => {} };
+  return serveUi(apiUrl);
+}
+
+/** Opens `url` (any route shows the login form) and logs in through the form, Enter submitting; resolves once the shell shows. */
+export async function logIn(
+  page: Page,
+  url: string,
+  login: { username: string; password: string } = DEMO_LOGIN,
+): Promise<void> {
+  await page.goto(url);
+  await page.fill('#login-user', login.username);
+  await page.fill('#login-pass', login.password);
+  await page.press('#login-pass', 'Enter');
+  await page.waitForSelector('.shell');
+}
+
 /** A logged-in console page, see {@link openConsole}. */
 export interface Console {
   browser: Browser;
@@ -182,29 +204,19 @@ export interface ConsoleOptions {
  * since the caller has nothing to close yet.
  */
 export async function openConsole(apiUrl: string, options: ConsoleOptions = {}): Promise<Console> {
-  let base = apiUrl;
-  let closeStatic: (() => Promise<void>) | undefined;
-  if (!(await serverServesUi(apiUrl))) {
-    const s = await serveUi(apiUrl);
-    base = s.url;
-    closeStatic = s.close;
-  }
+  const ui = await uiOrigin(apiUrl);
+  const base = ui.url;
   let browser: Browser | undefined;
   const close = async (): Promise<void> => {
     await browser?.close();
-    await closeStatic?.();
+    await ui.close();
   };
   try {
     browser = await launchBrowser();
     const context = await browser.newContext(options.context);
     const page = await context.newPage();
     await options.beforeLogin?.(page);
-    const login = options.login ?? DEMO_LOGIN;
-    await page.goto(`${base}${options.path ?? '/'}`);
-    await page.fill('#login-user', login.username);
-    await page.fill('#login-pass', login.password);
-    await page.press('#login-pass', 'Enter');
-    await page.waitForSelector('.shell');
+    await logIn(page, `${base}${options.path ?? '/'}`, options.login);
     return { browser, context, page, base, close };
   } catch (err) {
     await close();
