@@ -147,7 +147,7 @@ export class SessionTable {
   /** One poll parsed whole and diffed by keys; nothing remembered. */
   #readOnce(rows: readonly Row[], interfaces?: readonly Row[]): ReadPpp {
     if (this.#known.size > 0) {
-      this.#known.forEach((k) => this.#drop(k));
+      for (const k of this.#known.values()) this.#drop(k);
       this.#known.clear();
     }
     this.#order = [];
