@@ -72,75 +72,9 @@ function cpuMs(u) {
 
 /** One BNG: the parse + diff in process, and whole polls of an emulated BNG. */
 async function bng(createMikrotikDriver) {
-  const { parsePpp } = await import('../packages/plugin-mikrotik/dist/parts/subscribers.js');
-  const { SessionTracker } = await import('../packages/plugin-mikrotik/dist/sessions.js');
-  const hex = (n) => n.toString(16).toUpperCase();
-  const mac = (n) =>
-    `00:0C:42:${hex((n >> 16) & 255).padStart(2, '0')}:${hex((n >> 8) & 255).padStart(2, '0')}:${hex(n & 255).padStart(2, '0')}`;
-  const row = (n, gen) => ({
-    '.id': `*${hex(0x800000 + gen * BNG_SESSIONS + n)}`,
-    name: `user${n}@isp`,
-    service: 'pppoe',
-    'caller-id': mac(n),
-    address: `100.${64 + ((n >> 16) & 63)}.${(n >> 8) & 255}.${n & 255}`,
-    uptime: `${n % 7}d${n % 24}h${n % 60}m${n % 60}s`,
-  });
-  const ifRow = (n, poll) => ({
-    name: `<pppoe-user${n}@isp>`,
-    type: 'pppoe-in',
-    'rx-byte': String(1_000_000 * n + poll * 37_000),
-    'tx-byte': String(9_000_000 * n + poll * 410_000),
-  });
-  const { encodeSentence, parseReply, SentenceReader } = await import('@ispmonitor/plugin-mikrotik');
-  /** The reply bytes of a `print` of `rows`, as a router sends them. */
-  const wire = (rows) =>
-    Buffer.concat([
-      ...rows.map((r) => encodeSentence(['!re', ...Object.entries(r).map(([k, v]) => `=${k}=${v}`)])),
-      encodeSentence(['!done']),
-    ]);
-  /** Rows decoded by the driver's own reader, as `command` returns them. */
-  const decode = (bytes) => {
-    const rows = [];
-    new SentenceReader((words) => {
-      const reply = parseReply(words);
-      if (reply.type === '!re') rows.push(reply.attrs);
-    }).push(bytes);
-    return rows;
-  };
-  const gens = new Array(BNG_SESSIONS).fill(0);
-  const tracker = new SessionTracker();
-  const POLLS = 60;
-  const CHURN = 10; // sessions that reconnect between two polls (2 %/h of 8,000 is ~3 per minute)
-  const per = [];
-  const decodeCpu = [];
-  for (let p = 0; p <= POLLS; p++) {
-    for (let k = 0; k < CHURN; k++) gens[(p * 7919 + k * 104_729) % BNG_SESSIONS]++;
-    const pppBytes = wire(gens.map((g, n) => row(n, g)));
-    const ifBytes = wire(gens.map((_, n) => ifRow(n, p)));
-    // The bench's own garbage (building the replies) is collected first, outside the figures.
-    globalThis.gc?.();
-    const d0 = process.cpuUsage();
-    const rows = decode(pppBytes);
-    const ifs = decode(ifBytes);
-    if (p > 0) decodeCpu.push(cpuMs(process.cpuUsage(d0)));
-    const t0 = process.cpuUsage();
-    const { sessions } = parsePpp(rows, ifs);
-    tracker.update(sessions);
-    if (p > 0) per.push(cpuMs(process.cpuUsage(t0)));
-  }
-  // CPU time of this thread and the GC's: the median is the figure; p99 shows GC pauses and, on a
-  // busy machine, other processes' interference.
-  const stats = (xs) => {
-    xs.sort((a, b) => a - b);
-    return {
-      min: xs[0],
-      mean: xs.reduce((a, b) => a + b, 0) / xs.length,
-      p50: xs[Math.floor(xs.length / 2)],
-      p99: xs[Math.floor(xs.length * 0.99)],
-    };
-  };
-  const parse = stats(per);
-  const decoded = stats(decodeCpu);
+  // The parse + diff in process, the driver's way (bench/support/bng-diff.mjs).
+  const { measureBngDiff } = await import('./support/bng-diff.mjs');
+  const { parse, decoded } = measureBngDiff({ sessions: BNG_SESSIONS, polls: 60, churn: 10 });
 
   const { child, ports } = await startChild('bng');
   const driver = createMikrotikDriver();
