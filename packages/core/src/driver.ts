@@ -37,10 +37,11 @@ export interface DriverDefinition<S extends ZodType | undefined, K extends strin
 }
 
 /**
- * Fields of a device that core owns: a driver of one of these kinds would keep its settings
- * where core keeps the device's own field (`labels`, `host`, …).
+ * Fields of a device that core owns; every other field of a device is a driver's settings. A
+ * driver of one of these kinds would keep its settings where core keeps the device's own field
+ * (`labels`, `host`, …).
  */
-const DEVICE_FIELDS: ReadonlySet<string> = new Set([
+export const DEVICE_FIELDS = [
   'id',
   'name',
   'host',
@@ -51,7 +52,8 @@ const DEVICE_FIELDS: ReadonlySet<string> = new Set([
   'parent',
   'location',
   'enabled',
-]);
+] as const satisfies readonly (keyof Device)[];
+const deviceFields: ReadonlySet<string> = new Set(DEVICE_FIELDS);
 
 const KIND = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
 
@@ -60,7 +62,7 @@ export function driverProblem(driver: { kind?: unknown; poll?: unknown }): strin
   if (typeof driver?.kind !== 'string' || !KIND.test(driver.kind)) {
     return `a driver's kind must be letters, digits, "_" or "-", starting with a letter (got ${JSON.stringify(driver?.kind)})`;
   }
-  if (DEVICE_FIELDS.has(driver.kind)) {
+  if (deviceFields.has(driver.kind)) {
     return `a driver cannot be of kind "${driver.kind}": a device's "${driver.kind}" is core's own field, not driver settings`;
   }
   if (typeof driver.poll !== 'function') return `driver "${driver.kind}" has no poll function`;

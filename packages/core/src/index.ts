@@ -29,7 +29,13 @@ export {
 } from './devices/address-policy.js';
 export { memoryInventory } from './devices/registry.js';
 export { deviceSchema, formatIssues, validateDevice } from './devices/validate.js';
-export { type DeviceFor, type DriverDefinition, defineDriver, type SettingsOf } from './driver.js';
+export {
+  DEVICE_FIELDS,
+  type DeviceFor,
+  type DriverDefinition,
+  defineDriver,
+  type SettingsOf,
+} from './driver.js';
 export { formatDuration, parseDuration } from './duration.js';
 export {
   type CodesOf,

@@ -1,18 +1,7 @@
-import type { Device, DeviceState } from '@ispmonitor/core';
+import { DEVICE_FIELDS, type Device, type DeviceState } from '@ispmonitor/core';
 
-/** The fields of a device the API shows. Driver settings hold credentials and are never returned. */
-const PUBLIC_FIELDS = [
-  'id',
-  'name',
-  'host',
-  'port',
-  'driver',
-  'interval',
-  'labels',
-  'parent',
-  'location',
-  'enabled',
-] as const;
+/** The fields of a device the API shows: core's own. Driver settings hold credentials and are never returned. */
+const PUBLIC_FIELDS = DEVICE_FIELDS;
 
 /** A device as the API shows it: public fields, status, and which driver settings exist (not their values). */
 export function routerView(state: DeviceState): Record<string, unknown> {
