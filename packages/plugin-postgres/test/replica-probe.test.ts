@@ -6,7 +6,7 @@
 import { createFakeLogger } from '@ispmonitor/core/testing';
 import { describe, expect, it } from 'vitest';
 import type { Db } from '../src/db/types.js';
-import { parseLsn } from '../src/replica/lsn.js';
+import { insertEnd, insertEndOf, parseLsn } from '../src/replica/lsn.js';
 import { ReplicaProbe } from '../src/replica/probe.js';
 import { classifyReplicaError, ReadRouter } from '../src/replica/router.js';
 import { SetClock } from './support/harness.js';
@@ -65,7 +65,7 @@ describe('the replica check', () => {
     };
   };
 
-  it('is 0 when the replica has replayed what the primary had flushed, whatever its last transaction’s age', async () => {
+  it('is 0 when the replica has replayed what the primary had written, whatever its last transaction’s age', async () => {
     const t = setup();
     expect(await t.probe.check()).toMatchObject({ state: 'serving', lagSeconds: 0, lagBytes: 0 });
     expect(t.router.target()).toBe('replica');
@@ -141,6 +141,72 @@ describe('the replica check', () => {
     expect(t.router.target()).toBe('replica');
   });
 
+  it('a call during a running check gets a check that began after it', async () => {
+    const t = setup();
+    await t.probe.check();
+    // The next check reads the primary's position now, and gets the answer when released.
+    let release = () => {};
+    const query = t.primary.query.bind(t.primary);
+    t.primary.query = ((sql: string) => {
+      const answer = query(sql);
+      return new Promise<void>((r) => {
+        release = r;
+      }).then(() => answer);
+    }) as typeof t.primary.query;
+    const first = t.probe.check();
+    // A write commits while that check waits: its answer may predate the write; the call made
+    // now must not share it.
+    t.primary.query = query;
+    t.setPrimary('0/5000');
+    const second = t.probe.check();
+    const third = t.probe.check();
+    expect(third).toBe(second);
+    release();
+    expect(await first).toMatchObject({ lagBytes: 0 });
+    expect(await second).toMatchObject({ lagBytes: 0x4000 });
+  });
+
+  it('a write whose position could not be read is not settled by a check that began before it', async () => {
+    const t = setup();
+    await t.probe.check();
+    // A check reads the primary at 0/1000, then waits on the replica.
+    let release = () => {};
+    const replicaQuery = t.standby.query.bind(t.standby);
+    t.standby.query = ((sql: string) =>
+      new Promise<void>((r) => {
+        release = r;
+      }).then(() => replicaQuery(sql))) as typeof t.standby.query;
+    const running = t.probe.check();
+    await new Promise((r) => setImmediate(r));
+    t.standby.query = replicaQuery;
+    // Meanwhile a write at 0/4000 commits, and its position cannot be read.
+    t.setPrimary('0/4000');
+    const primaryQuery = t.primary.query.bind(t.primary);
+    t.primary.query = () => Promise.reject(new Error('primary busy'));
+    await t.router.mustSeeWrites();
+    t.primary.query = primaryQuery;
+    release();
+    await running;
+    // That check's primary position (0/1000) predates the write: reads stay on the primary.
+    expect(t.router.target()).toBe('primary');
+    await t.probe.check(); // began after: 0/4000 stands in, not replayed yet
+    expect(t.router.target()).toBe('primary');
+    t.setReplica(standbyAt('0/4000', 0));
+    await t.probe.check();
+    expect(t.router.target()).toBe('replica');
+  });
+
+  it('an insert position just past a page header is the page boundary the replica stops at', async () => {
+    const t = setup();
+    // The last record ended at the boundary 0/2000 (8 kB pages): the insert position is after
+    // the next page's 24-byte header, the replica's replay position is the boundary itself.
+    t.setPrimary('0/2018');
+    t.setReplica(standbyAt('0/2000', 0));
+    expect(await t.probe.check()).toMatchObject({ state: 'serving', lagBytes: 0, lagSeconds: 0 });
+    await t.router.mustSeeWrites();
+    expect(t.router.waitingForReplay).toBe(false);
+  });
+
   it('a read that loses a conflict with recovery is asked again of the primary, the replica kept', async () => {
     const t = setup();
     await t.probe.check();
@@ -170,6 +236,15 @@ describe('replica helpers', () => {
     expect(parseLsn('16/B374D848')).toBe((0x16n << 32n) | 0xb374d848n);
     expect(parseLsn(null)).toBe(0n);
     expect(parseLsn('nonsense')).toBe(0n);
+    const seg = 16 * 1024 * 1024;
+    expect(insertEnd(0x2018n, 8192, seg)).toBe(0x2000n); // after a page header
+    expect(insertEnd(0x1000028n, 8192, seg)).toBe(0x1000000n); // after a segment's long header
+    expect(insertEnd(0x2019n, 8192, seg)).toBe(0x2019n);
+    expect(insertEnd(0x4018n, 16384, seg)).toBe(0x4000n);
+    expect(insertEnd(0x2018n, 16384, seg)).toBe(0x2018n); // mid-page with 16 kB pages
+    expect(insertEndOf({ lsn: '0/2018', block: '8192', segment: String(seg) })).toBe(0x2000n);
+    expect(insertEndOf({ lsn: '0/2018', block: null, segment: null })).toBe(0x2000n); // defaults
+    expect(insertEndOf(undefined)).toBe(0n);
     expect(classifyReplicaError(Object.assign(new Error('x'), { code: 'ECONNREFUSED' }))).toBe('down');
     expect(classifyReplicaError(Object.assign(new Error('x'), { severity: 'FATAL', code: '57P01' }))).toBe(
       'down',

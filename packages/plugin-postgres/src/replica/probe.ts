@@ -1,5 +1,5 @@
 import type { Clock } from '@ispmonitor/core';
-import { type Lsn, parseLsn } from './lsn.js';
+import { INSERT_END_SQL, type InsertEndRow, insertEndOf, type Lsn, parseLsn } from './lsn.js';
 import type { ReadRouter, ReplicaState } from './router.js';
 
 /** What the last check of the read replica found: for diagnostics, health and metrics. */
@@ -10,7 +10,11 @@ export interface ReplicaStatus {
   target: string;
   /** How far behind the primary the replica's replay is, in seconds (0 when caught up); null before a check reached it. */
   lagSeconds: number | null;
-  /** WAL bytes the primary has flushed that the replica has not replayed; null when either was not reached. */
+  /**
+   * WAL bytes written on the primary (up to its insert position when the check began) that the
+   * replica has not replayed; null when either was not reached. 0: every transaction committed
+   * before the check began is visible on the replica.
+   */
   lagBytes: number | null;
   /** When the last check ran (ms since the epoch); null before the first. */
   checkedAt: number | null;
@@ -25,7 +29,8 @@ const HISTORY = 64;
 
 /**
  * Measures the replica's replay lag and decides whether it serves reads. The lag is 0 when the
- * replica has replayed everything the primary had flushed when asked; otherwise it is the
+ * replica has replayed everything the primary had written when asked (its insert position, past
+ * every commit already returned: see `insertEnd`); otherwise it is the
  * smaller of the age of the last transaction the replica replayed (`pg_last_xact_replay_timestamp()`,
  * which alone overstates the lag after the primary was idle) and the time since the newest past
  * check whose primary position the replica has passed.
@@ -34,6 +39,7 @@ export class ReplicaProbe {
   readonly #seen: Array<{ at: number; lsn: Lsn }> = [];
   #status: ReplicaStatus;
   #running: Promise<ReplicaStatus> | undefined;
+  #queued: Promise<ReplicaStatus> | undefined;
 
   constructor(
     private readonly router: ReadRouter,
@@ -55,19 +61,35 @@ export class ReplicaProbe {
     return { ...this.#status, state: this.router.state, waitingForReplay: this.router.waitingForReplay };
   }
 
-  /** Checks the replica now (one check at a time; a call during one shares it). Never throws. */
+  /**
+   * Checks the replica: the answer is a check that began after this call, so it covers every
+   * write committed before it. One check at a time: a call during one waits for it and shares
+   * the next with the other calls made meanwhile. Never throws.
+   */
   check(): Promise<ReplicaStatus> {
-    this.#running ??= this.#check().finally(() => {
-      this.#running = undefined;
+    if (!this.#running) return this.#start();
+    this.#queued ??= this.#running.then(() => {
+      this.#queued = undefined;
+      return this.#start();
     });
-    return this.#running;
+    return this.#queued;
+  }
+
+  #start(): Promise<ReplicaStatus> {
+    const run = this.#check().finally(() => {
+      if (this.#running === run) this.#running = undefined;
+    });
+    this.#running = run;
+    return run;
   }
 
   async #check(): Promise<ReplicaStatus> {
     const at = this.clock.now();
+    const begun = this.router.beginCheck();
+    // The primary first: whatever had committed then is visible once the replica replays past it.
     const primaryAt = await this.router.primary
-      .query<{ lsn: string }>('SELECT pg_current_wal_flush_lsn()::text AS lsn')
-      .then((r) => parseLsn(r.rows[0]?.lsn))
+      .query<InsertEndRow>(INSERT_END_SQL)
+      .then((r) => insertEndOf(r.rows[0]))
       .catch(() => undefined);
     let row: { recovery: boolean; replayed: string | null; behind: number | null } | undefined;
     try {
@@ -79,7 +101,7 @@ export class ReplicaProbe {
     } catch (err) {
       const error = (err as Error).message;
       this.#status = { ...this.#status, checkedAt: at, error };
-      this.router.update('unreachable', undefined, undefined, error);
+      this.router.update('unreachable', { error });
       return this.status;
     }
     if (!row?.recovery) {
@@ -100,7 +122,8 @@ export class ReplicaProbe {
       lagBytes: primaryAt === undefined ? null : Number(primaryAt > replayed ? primaryAt - replayed : 0n),
       error: undefined,
     };
-    this.router.update(lagSeconds * 1000 > this.options.maxLagMs ? 'behind' : 'serving', replayed, primaryAt);
+    const state = lagSeconds * 1000 > this.options.maxLagMs ? 'behind' : 'serving';
+    this.router.update(state, { replayed, primaryAt, begun });
     return this.status;
   }
 

@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Logger } from '@ispmonitor/core';
 import type { CopySpec, Db, PoolStats, Queryable, QueryResult } from '../db/types.js';
-import { type Lsn, parseLsn } from './lsn.js';
+import { INSERT_END_SQL, type InsertEndRow, insertEndOf, type Lsn } from './lsn.js';
 
 /** Where reads go now, and why. */
 export type ReplicaState =
@@ -61,8 +61,10 @@ export class ReadRouter {
   #mustSee: Lsn = 0n;
   /** How far the replica had replayed at the last check. */
   #replayed: Lsn = 0n;
-  /** A write to see whose position could not be read: the next check's primary position stands in. */
+  /** A write to see whose position could not be read: a later check's primary position stands in. */
   #pendingUnknown = false;
+  /** Writes whose position could not be read, so far: a check started before the last one cannot settle it. */
+  #unknownWrites = 0;
   /** The Db the readers use: each statement goes where `target()` says. */
   readonly reads: Db;
 
@@ -103,20 +105,20 @@ export class ReadRouter {
 
   /**
    * Reads from now on must see everything written so far: they go to the primary until a check
-   * finds the replica replayed up to the primary's WAL position read here. Call after a write
-   * that a user reads back at once (a device added, changed or removed; imported history).
-   * Never throws: without the position, reads stay on the primary until the next check.
+   * finds the replica replayed up to the primary's insert position read here — past the commit
+   * record of every transaction that has returned, also with `synchronous_commit = off` (see
+   * `insertEnd`). Call after a write that a user reads back at once (a device added, changed or
+   * removed; imported history), once its COMMIT has returned. Never throws: without the
+   * position, reads stay on the primary until a check that starts afterwards reads one.
    */
   async mustSeeWrites(): Promise<void> {
     try {
-      const res = await this.primary.query<{ lsn: string }>(
-        'SELECT pg_current_wal_insert_lsn()::text AS lsn',
-      );
-      const lsn = parseLsn(res.rows[0]?.lsn);
+      const res = await this.primary.query<InsertEndRow>(INSERT_END_SQL);
+      const lsn = insertEndOf(res.rows[0]);
       if (lsn > this.#mustSee) this.#mustSee = lsn;
     } catch {
-      // Reads stay on the primary until a check reads its position and the replica passes it.
       this.#pendingUnknown = true;
+      this.#unknownWrites++;
     }
   }
 
@@ -126,13 +128,25 @@ export class ReadRouter {
   }
 
   /**
-   * Records a check's outcome: the new state, and how far the replica has replayed (with the
-   * primary's position at the same moment, which settles a write whose position was not read).
-   * Logs each change of state once.
+   * Called by a check before it reads the primary's position: pass the result back to `update`.
+   * A write whose position could not be read is settled only by a check that began after it.
    */
-  update(state: ReplicaState, replayed?: Lsn, primaryAt?: Lsn, error?: string): void {
+  beginCheck(): number {
+    return this.#unknownWrites;
+  }
+
+  /**
+   * Records a check's outcome: the new state, and how far the replica has replayed (with the
+   * primary's position at the check's start, which settles a write whose position was not read
+   * if the check began after it: `begun` from `beginCheck`). Logs each change of state once.
+   */
+  update(
+    state: ReplicaState,
+    found: { replayed?: Lsn; primaryAt?: Lsn; begun?: number; error?: string } = {},
+  ): void {
+    const { replayed, primaryAt, begun, error } = found;
     if (replayed !== undefined) this.#replayed = replayed;
-    if (this.#pendingUnknown && primaryAt !== undefined) {
+    if (this.#pendingUnknown && primaryAt !== undefined && begun === this.#unknownWrites) {
       if (primaryAt > this.#mustSee) this.#mustSee = primaryAt;
       this.#pendingUnknown = false;
     }
