@@ -44,30 +44,76 @@ function span(v: { from?: unknown; to?: unknown }, where: string): { from: numbe
   return { from, to };
 }
 
-/** Runs `sql` on `rows` in chunks: each column an array parameter, `$1…$n` in `columns` order. */
-async function insert<T>(db: Db, rows: T[], columns: Array<(r: T) => unknown>, sql: string): Promise<number> {
+/** One column of a recorder table, as an import writes it. */
+interface Column<R> {
+  /** The table's column, also the name of its unnested parameter in the SELECT (`x.<name>`). */
+  name: string;
+  /** Type of the array parameter that carries the column's values. */
+  type: 'text' | 'float8' | 'boolean';
+  value: (row: R) => unknown;
+  /** The SELECT expression of the unnested value `v` (a cast, a timestamp); default `v` itself. */
+  as?: (v: string) => string;
+}
+
+type Parent = 'ispm_pppoe_sessions' | 'ispm_dhcp_leases' | 'ispm_wireless_clients';
+
+const at = (v: string) => `to_timestamp(${v} / 1000)`;
+const inet = (v: string) => `${v}::inet`;
+const bigint = (v: string) => `${v}::bigint`;
+
+/** Rows with a start and an end (null while current), as every recorder table holds them. */
+interface Span {
+  to: number | null;
+}
+
+/** `INSERT INTO table (…) SELECT … FROM unnest($1…$n) AS x(…) tail`: one array parameter a column. */
+function insertSql<R>(table: string, columns: Array<Column<R>>, tail: string): string {
+  const names = columns.map((c) => c.name).join(', ');
+  const values = columns.map((c) => (c.as ? c.as(`x.${c.name}`) : `x.${c.name}`)).join(', ');
+  const params = columns.map((c, i) => `$${i + 1}::${c.type}[]`).join(', ');
+  return `INSERT INTO ${table} (${names}) SELECT ${values} FROM unnest(${params}) AS x(${names}) ${tail}`;
+}
+
+/** Runs `sql` on `rows` in chunks, each column's values one array parameter. */
+async function insert<R>(db: Db, rows: R[], columns: Array<Column<R>>, sql: string): Promise<number> {
   let n = 0;
   for (let i = 0; i < rows.length; i += CHUNK) {
     const c = rows.slice(i, i + CHUNK);
     n += (
       await db.query(
         sql,
-        columns.map((f) => c.map(f)),
+        columns.map((col) => c.map(col.value)),
       )
     ).rowCount;
   }
   return n;
 }
 
-type Parent = 'ispm_pppoe_sessions' | 'ispm_dhcp_leases' | 'ispm_wireless_clients';
-
-/** The weekly partitions (by end) the ended rows go to, created as the recorder creates them. */
-async function weeks(db: Db, parent: Parent, ends: number[]): Promise<void> {
-  if (ends.length === 0) return;
-  await ensurePartitions(db, { parent, span: 'week' }, Math.min(...ends), Math.max(...ends));
+/**
+ * Writes rows of one recorder table; returns the rows written. Ended rows go to the weekly
+ * partitions (by end, created as the recorder creates them), skipped where `existing` finds the
+ * same row already there (`e` the stored row, `x` the imported one); current rows go to the open
+ * partition, whose identity index skips a row held already.
+ */
+async function writeSpans<R extends Span>(
+  db: Db,
+  parent: Parent,
+  rows: R[],
+  columns: Array<Column<R>>,
+  existing: string,
+): Promise<number> {
+  const ended = rows.filter((r) => r.to !== null);
+  const current = rows.filter((r) => r.to === null);
+  const ends = ended.map((r) => r.to as number);
+  if (ends.length > 0) {
+    await ensurePartitions(db, { parent, span: 'week' }, Math.min(...ends), Math.max(...ends));
+  }
+  const skipStored = `WHERE NOT EXISTS (SELECT 1 FROM ${parent} e WHERE ${existing})`;
+  return (
+    (await insert(db, ended, columns, insertSql(parent, columns, skipStored))) +
+    (await insert(db, current, columns, insertSql(`${parent}_open`, columns, 'ON CONFLICT DO NOTHING')))
+  );
 }
-
-const ts = (col: string) => `to_timestamp(${col} / 1000)`;
 
 /** Writes PPPoE sessions; returns the rows written. */
 export async function importSessions(db: Db, list: Sessions, now: number): Promise<number> {
@@ -99,55 +145,30 @@ export async function importSessions(db: Db, list: Sessions, now: number): Promi
     };
   });
   type R = (typeof rows)[number];
-  await weeks(
-    db,
-    'ispm_pppoe_sessions',
-    rows.flatMap((r) => (r.to === null ? [] : [r.to])),
-  );
-  const cols: Array<(r: R) => unknown> = [
-    (r) => r.router,
-    (r) => r.user,
-    (r) => r.service,
-    (r) => r.callerId,
-    (r) => r.mac,
-    (r) => r.address,
-    (r) => r.iface,
-    (r) => r.sid,
-    (r) => r.from,
-    (r) => r.lastSeen,
-    (r) => r.to,
-    (r) => r.reason,
-    (r) => r.reconnect,
-    (r) => r.bytesIn,
-    (r) => r.bytesOut,
-    (r) => r.peakIn,
-    (r) => r.peakOut,
+  const columns: Array<Column<R>> = [
+    { name: 'device', type: 'text', value: (r) => r.router },
+    { name: 'username', type: 'text', value: (r) => r.user },
+    { name: 'service', type: 'text', value: (r) => r.service },
+    { name: 'caller_id', type: 'text', value: (r) => r.callerId },
+    { name: 'mac', type: 'text', value: (r) => r.mac },
+    { name: 'address', type: 'text', value: (r) => r.address, as: inet },
+    { name: 'interface', type: 'text', value: (r) => r.iface },
+    { name: 'router_session_id', type: 'text', value: (r) => r.sid },
+    { name: 'started_at', type: 'float8', value: (r) => r.from, as: at },
+    { name: 'last_seen', type: 'float8', value: (r) => r.lastSeen, as: at },
+    { name: 'ended_at', type: 'float8', value: (r) => r.to, as: at },
+    { name: 'end_reason', type: 'text', value: (r) => r.reason },
+    { name: 'reconnect', type: 'boolean', value: (r) => r.reconnect },
+    { name: 'bytes_in', type: 'float8', value: (r) => r.bytesIn, as: bigint },
+    { name: 'bytes_out', type: 'float8', value: (r) => r.bytesOut, as: bigint },
+    { name: 'peak_in_bps', type: 'float8', value: (r) => r.peakIn },
+    { name: 'peak_out_bps', type: 'float8', value: (r) => r.peakOut },
   ];
-  const select = (table: string, tail: string) => `
-    INSERT INTO ${table} (device, username, service, caller_id, mac, address, interface, router_session_id,
-                          started_at, last_seen, ended_at, end_reason, reconnect, bytes_in, bytes_out,
-                          peak_in_bps, peak_out_bps)
-    SELECT d, u, sv, cid, m, a::inet, i, sid, ${ts('f')}, ${ts('ls')}, ${ts('t')}, er, rc, bi::bigint, bo::bigint, pi, po
-      FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
-                  $9::float8[], $10::float8[], $11::float8[], $12::text[], $13::boolean[], $14::float8[],
-                  $15::float8[], $16::float8[], $17::float8[])
-           AS x(d, u, sv, cid, m, a, i, sid, f, ls, t, er, rc, bi, bo, pi, po)
-    ${tail}`;
-  const ended = rows.filter((r) => r.to !== null);
-  const active = rows.filter((r) => r.to === null);
-  return (
-    (await insert(
-      db,
-      ended,
-      cols,
-      select(
-        'ispm_pppoe_sessions',
-        `WHERE NOT EXISTS (SELECT 1 FROM ispm_pppoe_sessions s WHERE lower(s.username) = lower(x.u) AND s.username = x.u
-                             AND s.started_at = ${ts('x.f')} AND s.device = x.d
-                             AND s.router_session_id IS NOT DISTINCT FROM x.sid)`,
-      ),
-    )) + (await insert(db, active, cols, select('ispm_pppoe_sessions_open', 'ON CONFLICT DO NOTHING')))
-  );
+  // lower(username) first: the table's index on it makes the check cheap.
+  const existing = `lower(e.username) = lower(x.username) AND e.username = x.username
+    AND e.started_at = ${at('x.started_at')} AND e.device = x.device
+    AND e.router_session_id IS NOT DISTINCT FROM x.router_session_id`;
+  return writeSpans(db, 'ispm_pppoe_sessions', rows, columns, existing);
 }
 
 /** Writes DHCP leases; returns the rows written. */
@@ -172,45 +193,20 @@ export async function importLeases(db: Db, list: Leases, now: number): Promise<n
     };
   });
   type R = (typeof rows)[number];
-  await weeks(
-    db,
-    'ispm_dhcp_leases',
-    rows.flatMap((r) => (r.to === null ? [] : [r.to])),
-  );
-  const cols: Array<(r: R) => unknown> = [
-    (r) => r.router,
-    (r) => r.mac,
-    (r) => r.address,
-    (r) => r.host,
-    (r) => r.server,
-    (r) => r.from,
-    (r) => r.lastSeen,
-    (r) => r.to,
-    (r) => r.expires,
+  const columns: Array<Column<R>> = [
+    { name: 'device', type: 'text', value: (r) => r.router },
+    { name: 'mac', type: 'text', value: (r) => r.mac },
+    { name: 'address', type: 'text', value: (r) => r.address, as: inet },
+    { name: 'host_name', type: 'text', value: (r) => r.host },
+    { name: 'server', type: 'text', value: (r) => r.server },
+    { name: 'first_seen', type: 'float8', value: (r) => r.from, as: at },
+    { name: 'last_seen', type: 'float8', value: (r) => r.lastSeen, as: at },
+    { name: 'ended_at', type: 'float8', value: (r) => r.to, as: at },
+    { name: 'expires_at', type: 'float8', value: (r) => r.expires, as: at },
+    { name: 'end_reason', type: 'text', value: (r) => (r.to === null ? null : 'vanished') },
   ];
-  const select = (table: string, tail: string) => `
-    INSERT INTO ${table} (device, mac, address, host_name, server, first_seen, last_seen, ended_at, expires_at, end_reason)
-    SELECT d, m, a::inet, h, sv, ${ts('f')}, ${ts('ls')}, ${ts('t')}, ${ts('e')}, CASE WHEN t IS NOT NULL THEN 'vanished' END
-      FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::float8[], $7::float8[], $8::float8[],
-                  $9::float8[]) AS x(d, m, a, h, sv, f, ls, t, e)
-    ${tail}`;
-  return (
-    (await insert(
-      db,
-      rows.filter((r) => r.to !== null),
-      cols,
-      select(
-        'ispm_dhcp_leases',
-        `WHERE NOT EXISTS (SELECT 1 FROM ispm_dhcp_leases l WHERE l.mac = x.m AND l.first_seen = ${ts('x.f')} AND l.device = x.d)`,
-      ),
-    )) +
-    (await insert(
-      db,
-      rows.filter((r) => r.to === null),
-      cols,
-      select('ispm_dhcp_leases_open', 'ON CONFLICT DO NOTHING'),
-    ))
-  );
+  const existing = `e.mac = x.mac AND e.first_seen = ${at('x.first_seen')} AND e.device = x.device`;
+  return writeSpans(db, 'ispm_dhcp_leases', rows, columns, existing);
 }
 
 /** Writes wireless registrations; returns the rows written. */
@@ -232,42 +228,17 @@ export async function importWireless(db: Db, list: Wireless, now: number): Promi
     };
   });
   type R = (typeof rows)[number];
-  await weeks(
-    db,
-    'ispm_wireless_clients',
-    rows.flatMap((r) => (r.to === null ? [] : [r.to])),
-  );
-  const cols: Array<(r: R) => unknown> = [
-    (r) => r.router,
-    (r) => r.mac,
-    (r) => r.iface,
-    (r) => r.ssid,
-    (r) => r.signal,
-    (r) => r.from,
-    (r) => r.lastSeen,
-    (r) => r.to,
+  const columns: Array<Column<R>> = [
+    { name: 'device', type: 'text', value: (r) => r.router },
+    { name: 'mac', type: 'text', value: (r) => r.mac },
+    { name: 'interface', type: 'text', value: (r) => r.iface },
+    { name: 'ssid', type: 'text', value: (r) => r.ssid },
+    { name: 'signal_dbm', type: 'float8', value: (r) => r.signal },
+    { name: 'first_seen', type: 'float8', value: (r) => r.from, as: at },
+    { name: 'last_seen', type: 'float8', value: (r) => r.lastSeen, as: at },
+    { name: 'ended_at', type: 'float8', value: (r) => r.to, as: at },
+    { name: 'end_reason', type: 'text', value: (r) => (r.to === null ? null : 'vanished') },
   ];
-  const select = (table: string, tail: string) => `
-    INSERT INTO ${table} (device, mac, interface, ssid, signal_dbm, first_seen, last_seen, ended_at, end_reason)
-    SELECT d, m, i, ss, sg, ${ts('f')}, ${ts('ls')}, ${ts('t')}, CASE WHEN t IS NOT NULL THEN 'vanished' END
-      FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::float8[], $6::float8[], $7::float8[], $8::float8[])
-           AS x(d, m, i, ss, sg, f, ls, t)
-    ${tail}`;
-  return (
-    (await insert(
-      db,
-      rows.filter((r) => r.to !== null),
-      cols,
-      select(
-        'ispm_wireless_clients',
-        `WHERE NOT EXISTS (SELECT 1 FROM ispm_wireless_clients w WHERE w.mac = x.m AND w.first_seen = ${ts('x.f')} AND w.device = x.d)`,
-      ),
-    )) +
-    (await insert(
-      db,
-      rows.filter((r) => r.to === null),
-      cols,
-      select('ispm_wireless_clients_open', 'ON CONFLICT DO NOTHING'),
-    ))
-  );
+  const existing = `e.mac = x.mac AND e.first_seen = ${at('x.first_seen')} AND e.device = x.device`;
+  return writeSpans(db, 'ispm_wireless_clients', rows, columns, existing);
 }
