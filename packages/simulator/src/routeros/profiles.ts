@@ -26,7 +26,16 @@ export interface RouterOsProfile {
   packages: string[];
 }
 
-const V7_PACKAGES = ['routeros'];
+/** What every RouterOS 7 release here shares; each release below says what it changes. */
+const V7: Omit<RouterOsProfile, 'name' | 'version'> = {
+  health: 'rows',
+  wireless: { path: '/interface/wifi/registration-table', shape: 'wifi', package: 'wifi-qcom-ac' },
+  capsman: false,
+  bgp: { path: '/routing/bgp/session', shape: 'session' },
+  emptyReply: false,
+  discoveredBy: true,
+  packages: ['routeros'],
+};
 
 /** The built-in profiles. */
 export const routerOsProfiles: Record<RouterOsProfileName, RouterOsProfile> = {
@@ -41,37 +50,13 @@ export const routerOsProfiles: Record<RouterOsProfileName, RouterOsProfile> = {
     discoveredBy: false,
     packages: ['routeros-mipsbe', 'system', 'ipv6', 'dhcp', 'ppp', 'routing', 'security', 'advanced-tools'],
   },
+  // Before 7.13 the new wireless stack was the separate wifiwave2 package.
   'v7.10': {
+    ...V7,
     name: 'v7.10',
     version: '7.10.2 (stable)',
-    health: 'rows',
     wireless: { path: '/interface/wifiwave2/registration-table', shape: 'wifi', package: 'wifiwave2' },
-    capsman: false,
-    bgp: { path: '/routing/bgp/session', shape: 'session' },
-    emptyReply: false,
-    discoveredBy: true,
-    packages: V7_PACKAGES,
   },
-  'v7.16': {
-    name: 'v7.16',
-    version: '7.16 (stable)',
-    health: 'rows',
-    wireless: { path: '/interface/wifi/registration-table', shape: 'wifi', package: 'wifi-qcom-ac' },
-    capsman: false,
-    bgp: { path: '/routing/bgp/session', shape: 'session' },
-    emptyReply: false,
-    discoveredBy: true,
-    packages: V7_PACKAGES,
-  },
-  'v7.18': {
-    name: 'v7.18',
-    version: '7.18.2 (stable)',
-    health: 'rows',
-    wireless: { path: '/interface/wifi/registration-table', shape: 'wifi', package: 'wifi-qcom-ac' },
-    capsman: false,
-    bgp: { path: '/routing/bgp/session', shape: 'session' },
-    emptyReply: true,
-    discoveredBy: true,
-    packages: V7_PACKAGES,
-  },
+  'v7.16': { ...V7, name: 'v7.16', version: '7.16 (stable)' },
+  'v7.18': { ...V7, name: 'v7.18', version: '7.18.2 (stable)', emptyReply: true },
 };
