@@ -16,7 +16,7 @@ export interface EncodedSeries {
   readonly bytes: Uint8Array;
   readonly labelsStart: number;
   readonly labelsEnd: number;
-  /** The series' hash: picks its shard. */
+  /** The series' hash (its name and labels, whatever their key order): picks its shard. */
   readonly hash: number;
   /** When the series was last written (clock ms): idle ones are evicted. */
   seen: number;
@@ -27,21 +27,15 @@ export const TS_VARINT_BYTES = 6;
 const TS_FAST_MIN = 2 ** 35;
 const TS_FAST_MAX = 2 ** 42;
 /** A Sample's body on the fast path: value (tag + 8) and timestamp (tag + 6). */
-const SAMPLE_BYTES = 1 + 8 + 1 + TS_VARINT_BYTES;
+export const SAMPLE_BYTES = 1 + 8 + 1 + TS_VARINT_BYTES;
 
 /** Whether a timestamp takes the cached head's fast path. */
 export function fastTimestamp(ts: number): boolean {
   return ts >= TS_FAST_MIN && ts < TS_FAST_MAX;
 }
 
-/** Encodes a series' head (see {@link EncodedSeries}) from its wire labels. */
-function encodeSeries(
-  name: string,
-  labels: Labels,
-  count: number,
-  external: Labels,
-  seen: number,
-): { entry: Entry; head: Uint8Array } {
+/** Encodes a series' head (see {@link EncodedSeries}) from its name and labels as received. */
+function encodeSeries(name: string, labels: Labels, external: Labels, seen: number): EncodedSeries {
   const wire = wireSeries(name, labels, external);
   const labelBytes = encodeLabels(wire.labels);
   const w = protobuf.Writer.create();
@@ -51,20 +45,7 @@ function encodeSeries(
   w.raw(labelBytes);
   const labelsEnd = w.len;
   w.uint32(18).uint32(SAMPLE_BYTES).uint32(9);
-  const head = w.finish();
-  // `labels` is replaced by a copy when the series is kept.
-  const entry: Entry = {
-    bytes: head,
-    labelsStart,
-    labelsEnd,
-    hash: wire.hash,
-    seen,
-    name,
-    labels,
-    count,
-    next: undefined,
-  };
-  return { entry, head };
+  return { bytes: w.finish(), labelsStart, labelsEnd, hash: wire.hash, seen };
 }
 
 /** FNV-1a over a string's UTF-16 code units, from `h`. */
@@ -74,38 +55,51 @@ function fnv(h: number, text: string): number {
   return x;
 }
 
-/** A cached series with the identity it was encoded from, chained with others of the same hash. */
-interface Entry extends EncodedSeries {
-  bytes: Uint8Array;
-  readonly name: string;
-  /** A copy of the sample's labels (the sample's own object may be changed after the write). */
-  labels: Labels;
-  readonly count: number;
-  next: Entry | undefined;
+/**
+ * One label set as samples carry it (an interface's labels, say) and its series by metric name.
+ * `pairs` is a copy of the set's keys and values in the order the sample's `for…in` gave them
+ * (the sample's own object may be changed after the write); the same labels in another key order
+ * are another set whose series encode to the same bytes.
+ */
+interface LabelSet {
+  readonly pairs: string[];
+  readonly hash: number;
+  next: LabelSet | undefined;
+  readonly series: Map<string, EncodedSeries>;
+}
+
+/**
+ * Whether a sample's labels are exactly a set's: the same keys with the same string values, in
+ * the same order. A value that is not a string never matches (such a series is not cached).
+ */
+function sameLabels(set: LabelSet, labels: Labels): boolean {
+  const pairs = set.pairs;
+  let i = 0;
+  for (const k in labels) {
+    if (pairs[i] !== k || pairs[i + 1] !== labels[k]) return false;
+    i += 2;
+  }
+  return i === pairs.length;
 }
 
 /** Bytes of one slab the cached heads are copied into. */
 const SLAB_BYTES = 16 * 1024;
 
-/** Whether a sample is the series of an entry: same name, same labels (any key order). */
-function same(e: Entry, name: string, labels: Labels, count: number): boolean {
-  if (e.name !== name || e.count !== count) return false;
-  const own = e.labels;
-  for (const k in labels) {
-    const v = labels[k];
-    if (own[k] !== v || (v === undefined && !(k in own))) return false;
-  }
-  return true;
-}
-
 /**
  * Encoded series by identity (most of a fleet's series recur every poll), at most `limit` of them.
+ * Two levels: label sets by a hash of their keys and values, then each set's series by metric
+ * name. Samples of one label set usually come one after the other (an interface's counters and
+ * gauges), so the last set found is tried first: most samples then cost comparing a few strings
+ * (the same string objects poll after poll) and one lookup by name, without hashing any text.
+ * Every hit compares the whole identity, so a sample is never sent under another series' labels.
  * Series not written for `idleMs` are evicted by `sweep`; when full, new series are encoded each
  * time without being kept, so memory stays bounded whatever the fleet.
  */
 export class SeriesCache {
-  /** By a hash of the series' identity (name, label keys and values as the sink receives them). */
-  readonly #map = new Map<number, Entry>();
+  /** Label sets by hash, chained when two hash alike. */
+  readonly #sets = new Map<number, LabelSet>();
+  /** The set the previous sample found. */
+  #last: LabelSet | undefined;
   #size = 0;
   #lastSweep = 0;
   /**
@@ -115,10 +109,15 @@ export class SeriesCache {
   #slab = Buffer.allocUnsafeSlow(SLAB_BYTES);
   #slabUsed = 0;
 
+  /**
+   * `hashMask` keeps only some bits of the label sets' hash: tests pass 0 so that every set
+   * collides with every other, and only the comparison of their labels tells them apart.
+   */
   constructor(
     private readonly external: Labels,
     private readonly limit: number,
     private readonly idleMs: number,
+    private readonly hashMask = 0xffffffff,
   ) {}
 
   /** Series held. */
@@ -128,30 +127,47 @@ export class SeriesCache {
 
   /** The encoded series of a sample, from the cache or encoded now (and kept while there is room). */
   get(name: string, labels: Labels, now: number): EncodedSeries {
-    let h = fnv(0x811c9dc5, name);
-    let count = 0;
+    let set = this.#last;
+    if (set === undefined || !sameLabels(set, labels)) {
+      set = this.#findSet(labels);
+      if (set === undefined) return encodeSeries(name, labels, this.external, now);
+      this.#last = set;
+    }
+    const hit = set.series.get(name);
+    if (hit !== undefined) {
+      hit.seen = now;
+      return hit;
+    }
+    const series = encodeSeries(name, labels, this.external, now);
+    // A name that is not a string is encoded every time, as `String(name)`.
+    if (this.#size >= this.limit || typeof name !== 'string') return series;
+    const kept: EncodedSeries = { ...series, bytes: this.#keep(series.bytes) };
+    set.series.set(name, kept);
+    this.#size++;
+    return kept;
+  }
+
+  /**
+   * The set of these labels, found by hash or added; undefined when they cannot be cached (a
+   * value that is not a string) or the cache is full and they are new.
+   */
+  #findSet(labels: Labels): LabelSet | undefined {
+    let h = 0x811c9dc5;
+    const pairs: string[] = [];
     for (const k in labels) {
-      const v = labels[k];
-      // Keyed by what the sample carries; `0xff` keeps `k` and `v` apart.
-      h = fnv(fnv(h, k) ^ 0xff, typeof v === 'string' ? v : String(v));
-      count++;
+      const v: unknown = labels[k];
+      if (typeof v !== 'string') return undefined;
+      // `0xff` keeps `k` and `v` apart.
+      h = fnv(fnv(h, k) ^ 0xff, v);
+      pairs.push(k, v);
     }
-    const first = this.#map.get(h);
-    for (let e = first; e !== undefined; e = e.next) {
-      if (same(e, name, labels, count)) {
-        e.seen = now;
-        return e;
-      }
-    }
-    const { entry, head } = encodeSeries(name, labels, count, this.external, now);
-    if (this.#size < this.limit) {
-      entry.bytes = this.#keep(head);
-      entry.labels = { ...labels };
-      entry.next = first;
-      this.#map.set(h, entry);
-      this.#size++;
-    }
-    return entry;
+    h &= this.hashMask;
+    const first = this.#sets.get(h);
+    for (let s = first; s !== undefined; s = s.next) if (sameLabels(s, labels)) return s;
+    if (this.#size >= this.limit) return undefined;
+    const set: LabelSet = { pairs, hash: h, next: first, series: new Map() };
+    this.#sets.set(h, set);
+    return set;
   }
 
   /** A head copied into the current slab (a new one when it is full). */
@@ -171,22 +187,27 @@ export class SeriesCache {
   sweep(now: number): void {
     if (now - this.#lastSweep < this.idleMs / 4) return;
     this.#lastSweep = now;
+    // A set emptied below leaves the map: the next sample must not add series to it.
+    this.#last = undefined;
     const oldest = now - this.idleMs;
-    for (const [h, first] of this.#map) {
-      let head: Entry | undefined;
-      let tail: Entry | undefined;
-      for (let e: Entry | undefined = first; e !== undefined; e = e.next) {
-        if (e.seen < oldest) {
-          this.#size--;
-          continue;
+    for (const [h, first] of this.#sets) {
+      let head: LabelSet | undefined;
+      let tail: LabelSet | undefined;
+      for (let s: LabelSet | undefined = first; s !== undefined; s = s.next) {
+        for (const [name, series] of s.series) {
+          if (series.seen < oldest) {
+            s.series.delete(name);
+            this.#size--;
+          }
         }
-        if (tail === undefined) head = e;
-        else tail.next = e;
-        tail = e;
+        if (s.series.size === 0) continue;
+        if (tail === undefined) head = s;
+        else tail.next = s;
+        tail = s;
       }
       if (tail !== undefined) tail.next = undefined;
-      if (head === undefined) this.#map.delete(h);
-      else if (head !== first) this.#map.set(h, head);
+      if (head === undefined) this.#sets.delete(h);
+      else if (head !== first) this.#sets.set(h, head);
     }
   }
 }

@@ -1,10 +1,9 @@
 import { type Clock, describeError, type Logger, type Sample, type Sink, sleep } from '@ispmonitor/core';
-import protobuf from 'protobufjs';
 import { compressSync } from 'snappy';
 import { HttpPoster } from './http.js';
 import type { RemoteWriteMetrics } from './metrics.js';
 import { type RemoteWriteOptions, type RemoteWriteTarget, targetName } from './options.js';
-import { emptyShard, encodeRequest, type ShardSamples } from './request.js';
+import { RequestBuffer } from './request.js';
 import { SeriesCache } from './series-cache.js';
 import { VERSION } from './version.js';
 
@@ -27,6 +26,14 @@ function cacheFor(options: RemoteWriteOptions): SeriesCache {
     caches.set(options, cache);
   }
   return cache;
+}
+
+/** One request of a write: its samples compressed (undefined when they could not be encoded). */
+interface Request {
+  body: Buffer | undefined;
+  readonly count: number;
+  /** The newest timestamp in it (ms). */
+  readonly newest: number;
 }
 
 /** How a target is doing, for its health check. */
@@ -55,8 +62,8 @@ export class TargetSink implements Sink {
   readonly #closing = new AbortController();
   readonly #causes = new Set<string>();
   readonly #cache: SeriesCache;
-  /** One Writer for every request: `#send` encodes and compresses without awaiting in between. */
-  readonly #writer = protobuf.Writer.create();
+  /** A request buffer per shard, kept from write to write: `#encode` fills and compresses them without awaiting. */
+  readonly #buffers: RequestBuffer[] = [];
 
   constructor(
     config: RemoteWriteTarget,
@@ -90,21 +97,17 @@ export class TargetSink implements Sink {
   }
 
   async write(batch: Sample[]): Promise<void> {
-    const shards = this.#group(batch);
+    const shards = this.#encode(batch);
     let left = 0;
-    for (const shard of shards) left += shard.values.length;
+    for (const shard of shards) for (const request of shard) left += request.count;
     const target = this.target;
     this.metrics.pending.inc({ target }, left);
-    const max = this.options.maxSamplesPerSend;
     let unsent = 0;
     await Promise.all(
-      shards.map(async (shard) => {
-        const size = shard.values.length;
-        for (let from = 0; from < size; from += max) {
-          const to = Math.min(size, from + max);
-          const n = to - from;
-          if (unsent > 0 || !(await this.#send(shard, from, to))) unsent += n;
-          this.metrics.pending.dec({ target }, n);
+      shards.map(async (requests) => {
+        for (const request of requests) {
+          if (unsent > 0 || !(await this.#send(request))) unsent += request.count;
+          this.metrics.pending.dec({ target }, request.count);
         }
       }),
     );
@@ -113,39 +116,65 @@ export class TargetSink implements Sink {
   }
 
   /**
-   * The batch by shard (a series' hash picks its shard), in batch order: a series polled twice in
-   * one batch keeps its time order. Samples older than `spool.maxAge` are left out and counted.
+   * The batch as compressed requests by shard (a series' hash picks its shard), in batch order: a
+   * series polled twice in one batch keeps its time order. One pass, nothing allocated per sample:
+   * each sample's series head, value and timestamp go straight into its shard's request buffer,
+   * compressed when full. Samples older than `spool.maxAge` or without a valid timestamp are left
+   * out and counted.
    */
-  #group(batch: Sample[]): ShardSamples[] {
+  #encode(batch: Sample[]): Request[][] {
     // No more shards than full requests: a 5,000-sample write at 2,000 a request goes out as 3
     // requests, not 4 of 1,250 (each request costs its HTTP round and snappy call). A series still
     // lands in one shard per write, and writes come one at a time, so its samples stay in order.
-    const { shards: most, maxSamplesPerSend } = this.options;
-    const count = Math.max(1, Math.min(most, Math.ceil(batch.length / maxSamplesPerSend)));
-    const shards: ShardSamples[] = Array.from({ length: count }, emptyShard);
+    const { shards: most, maxSamplesPerSend: max } = this.options;
+    const count = Math.max(1, Math.min(most, Math.ceil(batch.length / max)));
+    const buffers = this.#buffers;
+    while (buffers.length < count) buffers.push(new RequestBuffer(max));
+    const shards: Request[][] = Array.from({ length: count }, () => []);
     const now = this.clock.now();
     const oldest = now - this.options.spool.maxAge;
     const cache = this.#cache;
     cache.sweep(now);
     let tooOld = 0;
     let invalid = 0;
+    let unencodable = 0;
+    let encodeError: unknown;
+    // Empty, even after a write that threw half-way.
+    for (const buffer of buffers) buffer.reset();
     for (const sample of batch) {
-      if (!Number.isFinite(sample.ts)) {
+      const ts = sample.ts;
+      if (!Number.isFinite(ts)) {
         // No receiver takes it, and one such sample would have the whole request refused.
         invalid++;
         continue;
       }
-      if (sample.ts < oldest) {
+      if (ts < oldest) {
         tooOld++;
         continue;
       }
-      const series = cache.get(sample.name, sample.labels, now);
-      const shard = shards[series.hash % count] as ShardSamples;
-      shard.series.push(series);
-      // float64 is what remote write carries: a bigint counter beyond 2^53 is rounded here.
-      shard.values.push(typeof sample.value === 'number' ? sample.value : Number(sample.value));
-      shard.timestamps.push(Math.round(sample.ts));
+      const value = sample.value;
+      let buffer: RequestBuffer;
+      let k: number;
+      try {
+        const series = cache.get(sample.name, sample.labels, now);
+        k = series.hash % count;
+        buffer = buffers[k] as RequestBuffer;
+        // float64 is what remote write carries: a bigint counter beyond 2^53 is rounded here.
+        buffer.append(series, typeof value === 'number' ? value : Number(value), Math.round(ts));
+      } catch (err) {
+        // A label no text can be made of, say: this sample alone is dropped (append writes nothing
+        // until its bytes are whole). Rejecting the batch would have it retried forever.
+        unencodable++;
+        encodeError ??= err;
+        continue;
+      }
+      if (buffer.count >= max) (shards[k] as Request[]).push(this.#seal(buffer));
     }
+    for (let k = 0; k < count; k++) {
+      const buffer = buffers[k] as RequestBuffer;
+      if (buffer.count > 0) (shards[k] as Request[]).push(this.#seal(buffer));
+    }
+    if (unencodable > 0) this.#encodeFailed(unencodable, encodeError);
     if (invalid > 0) {
       this.metrics.dropped.inc({ target: this.target, reason: 'invalid_timestamp' }, invalid);
       this.#logOnce('invalid_timestamp', 'remote write: samples without a valid timestamp dropped', {
@@ -159,27 +188,32 @@ export class TargetSink implements Sink {
     return shards;
   }
 
-  /** Sends one request until it is accepted or refused (true), or the sink closes (false). */
-  async #send(shard: ShardSamples, from: number, to: number): Promise<boolean> {
-    const count = to - from;
-    let body: Buffer;
+  /** A full request compressed (the buffer emptied for the next one). */
+  #seal(buffer: RequestBuffer): Request {
+    const request: Request = { body: undefined, count: buffer.count, newest: buffer.newest };
     try {
-      const encoded = encodeRequest(shard, from, to, this.#writer);
-      // protobufjs hands back a Buffer on Node: compressed without a copy.
-      body = compressSync(
-        Buffer.isBuffer(encoded)
-          ? encoded
-          : Buffer.from(encoded.buffer, encoded.byteOffset, encoded.byteLength),
-      );
+      request.body = compressSync(buffer.bytes());
     } catch (err) {
       // Not retried: the same samples would fail the same way and hold up every later batch.
-      this.metrics.failed.inc({ target: this.target, reason: 'encode' }, count);
-      this.#logOnce('encode', 'remote write: samples could not be encoded (dropped)', {
-        error: describeError(err).message,
-        samples: count,
-      });
-      return true;
+      this.#encodeFailed(request.count, err);
     }
+    buffer.reset();
+    return request;
+  }
+
+  #encodeFailed(samples: number, err: unknown): void {
+    this.metrics.failed.inc({ target: this.target, reason: 'encode' }, samples);
+    this.#logOnce('encode', 'remote write: samples could not be encoded (dropped)', {
+      error: describeError(err).message,
+      samples,
+    });
+  }
+
+  /** Sends one request until it is accepted or refused (true), or the sink closes (false). */
+  async #send(request: Request): Promise<boolean> {
+    const { body, count } = request;
+    // Could not be encoded: counted and logged when sealed.
+    if (body === undefined) return true;
     const target = this.target;
     let attempt = 0;
     for (;;) {
@@ -193,7 +227,7 @@ export class TargetSink implements Sink {
         this.metrics.bytes.inc({ target }, body.byteLength);
         if (res.status >= 200 && res.status < 300) {
           this.metrics.sent.inc({ target }, count);
-          this.#noteSent(shard.timestamps, from, to);
+          this.#noteSent(request.newest);
           if (this.state.failures > 0)
             this.logger.info('remote write: target accepts samples again', { target });
           this.state.failures = 0;
@@ -232,12 +266,7 @@ export class TargetSink implements Sink {
     }
   }
 
-  #noteSent(timestamps: number[], from: number, to: number): void {
-    let newest = 0;
-    for (let i = from; i < to; i++) {
-      const ts = timestamps[i] as number;
-      if (ts > newest) newest = ts;
-    }
+  #noteSent(newest: number): void {
     const gauge = this.metrics.highestSent;
     // Gauges have no max(): keep the highest seen, as Prometheus' own client does.
     if (newest / 1000 > this.#highest) {

@@ -2,7 +2,7 @@ import type { Sample } from '@ispmonitor/core';
 import { describe, expect, it } from 'vitest';
 import { seriesLabels, wireSeries } from '../src/labels.js';
 import { decodeWriteRequest, encodeWriteRequest } from '../src/proto.js';
-import { emptyShard, encodeRequest, type ShardSamples } from '../src/request.js';
+import { RequestBuffer } from '../src/request.js';
 import { SeriesCache } from '../src/series-cache.js';
 
 const T0 = Date.UTC(2026, 11, 5, 10);
@@ -22,14 +22,10 @@ const sample = (
 
 /** The request the send path makes of these samples, through the cache. */
 function cachedRequest(cache: SeriesCache, samples: Sample[]): Uint8Array {
-  const shard: ShardSamples = emptyShard();
-  for (const s of samples) {
-    shard.series.push(cache.get(s.name, s.labels, T0));
-    shard.values.push(s.value as number);
-    shard.timestamps.push(s.ts);
-  }
-  // A copy: the Writer's view is valid until its next use.
-  return encodeRequest(shard, 0, samples.length).slice();
+  const request = new RequestBuffer(samples.length);
+  for (const s of samples) request.append(cache.get(s.name, s.labels, T0), s.value as number, s.ts);
+  // A copy: the buffer is reused by the next request.
+  return request.bytes().slice();
 }
 
 /** The same samples encoded by protobufjs from plain objects, one series per sample, no cache. */
@@ -99,8 +95,11 @@ describe('the series cache of the send path', () => {
     expect(Buffer.from(reordered.bytes).equals(Buffer.from(a.bytes))).toBe(true);
     const renamed = cache.get('m', { device: 'r1', ifName: 'ether1-new' }, T0);
     expect(renamed).not.toBe(a);
-    const labelsOf = (series: typeof a) =>
-      decodeWriteRequest(encodeRequest({ series: [series], values: [1], timestamps: [T0] }, 0, 1))[0]?.labels;
+    const labelsOf = (series: typeof a) => {
+      const request = new RequestBuffer(1);
+      request.append(series, 1, T0);
+      return decodeWriteRequest(request.bytes())[0]?.labels;
+    };
     expect(labelsOf(renamed)).toContainEqual({ name: 'ifName', value: 'ether1-new' });
     expect(labelsOf(a)).toContainEqual({ name: 'ifName', value: 'ether1' });
     expect(cache.get('m2', { device: 'r1', ifName: 'ether1' }, T0)).not.toBe(a);
@@ -147,6 +146,109 @@ describe('the series cache of the send path', () => {
     // Twenty minutes on, only the series written since stay.
     cache.get('m', { device: 'r5' }, T0 + 30 * MIN);
     cache.sweep(T0 + 30 * MIN);
+    expect(cache.size).toBe(1);
+  });
+});
+
+/** A small seeded PRNG (mulberry32): the same cases every run. */
+function random(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
+  };
+}
+
+/**
+ * Samples whose identities are as close to each other as can be: few names, keys and values, so
+ * label sets differ by one value, one key, key order, a swapped key and value; values as fresh
+ * string objects or shared ones, label objects shared by consecutive samples or not.
+ */
+function nearSamples(rand: () => number, n: number): Sample[] {
+  const pick = <T>(list: readonly T[]): T => list[Math.floor(rand() * list.length)] as T;
+  const keys = ['device', 'ifName', 'site', 'a', 'b', '__proto__', '1'] as const;
+  const values = ['r1', 'r2', 'ether1', 'a', 'b', 'ü', '1', ''] as const;
+  const out: Sample[] = [];
+  let shared: Record<string, string> | undefined;
+  for (let i = 0; i < n; i++) {
+    if (shared === undefined || rand() < 0.5) {
+      shared = {};
+      const count = Math.floor(rand() * 4);
+      for (let j = 0; j < count; j++) {
+        const v = pick(values);
+        // A copy made at run time: the same text in another string object, as after a worker's message.
+        shared[pick(keys)] = rand() < 0.5 ? v : Buffer.from(v).toString();
+      }
+    }
+    const ts = T0 + i;
+    out.push(sample(shared, i + 0.5, ts, pick(['m', 'n', 'mm', 'm:n'])));
+  }
+  return out;
+}
+
+describe('the series cache never sends a sample under another series', () => {
+  for (const [what, mask] of [
+    ['with its hash', 0xffffffff],
+    ['with every label set hashed alike', 0],
+  ] as const) {
+    it(`gives each of many near-identical samples its own series' bytes, ${what}`, () => {
+      const rand = random(23);
+      const cache = new SeriesCache({ cluster: 'eu' }, 1_000, 10 * MIN, mask);
+      for (let round = 0; round < 5; round++) {
+        const samples = nearSamples(rand, 400);
+        const got = cachedRequest(cache, samples);
+        expect(Buffer.from(got).equals(Buffer.from(uncachedRequest(samples, { cluster: 'eu' })))).toBe(true);
+      }
+      expect(cache.size).toBeGreaterThan(50);
+    });
+  }
+
+  it('tells apart consecutive samples whose labels differ in one value, one key or key order', () => {
+    const cache = new SeriesCache({}, 100, 10 * MIN, 0);
+    const samples = [
+      sample({ device: 'r1', ifName: 'ether1' }, 1, T0),
+      sample({ device: 'r1', ifName: 'ether2' }, 2, T0),
+      sample({ device: 'r1', ifName: 'ether2', site: 'x' }, 3, T0),
+      sample({ device: 'r1', site: 'ether2' }, 4, T0),
+      sample({ ifName: 'ether1', device: 'r1' }, 5, T0),
+      sample({ device: 'r1' }, 6, T0),
+      sample({}, 7, T0),
+      sample({ device: 'r1', ifName: 'ether1' }, 8, T0),
+    ];
+    const want = uncachedRequest(samples, {});
+    expect(Buffer.from(cachedRequest(cache, samples)).equals(Buffer.from(want))).toBe(true);
+    expect(Buffer.from(cachedRequest(cache, samples)).equals(Buffer.from(want))).toBe(true);
+  });
+
+  it('sends what a label object holds now, though the same object was written before with other values', () => {
+    const cache = new SeriesCache({}, 100, 10 * MIN);
+    const labels: Record<string, string> = { device: 'r1', ifName: 'ether1' };
+    const first = [sample(labels, 1, T0), sample(labels, 2, T0, 'n')];
+    expect(decodeWriteRequest(cachedRequest(cache, first))[1]?.labels).toContainEqual({
+      name: 'ifName',
+      value: 'ether1',
+    });
+    labels.ifName = 'ether2';
+    const second = [sample(labels, 1, T0), sample(labels, 2, T0, 'n')];
+    expect(Buffer.from(cachedRequest(cache, second)).equals(Buffer.from(uncachedRequest(second, {})))).toBe(
+      true,
+    );
+    delete labels.ifName;
+    const third = [sample(labels, 1, T0)];
+    expect(Buffer.from(cachedRequest(cache, third)).equals(Buffer.from(uncachedRequest(third, {})))).toBe(
+      true,
+    );
+  });
+
+  it('sends a label value that is not a string as text, uncached, beside the same text as a string', () => {
+    const cache = new SeriesCache({}, 100, 10 * MIN);
+    const odd = { device: 'r1', port: 8 } as unknown as Record<string, string>;
+    const samples = [sample(odd, 1, T0), sample({ device: 'r1', port: '8' }, 2, T0), sample(odd, 3, T0)];
+    const got = decodeWriteRequest(cachedRequest(cache, samples));
+    expect(got.map((s) => s.labels)).toEqual(Array(3).fill(got[1]?.labels));
+    expect(got[0]?.labels).toContainEqual({ name: 'port', value: '8' });
     expect(cache.size).toBe(1);
   });
 });
