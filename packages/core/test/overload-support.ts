@@ -3,7 +3,6 @@ import {
   type Device,
   type Driver,
   definePlugin,
-  type Monitor,
   type PollerOptions,
   type PollResult,
   tokens,
@@ -151,15 +150,4 @@ export async function overloadMonitor(devices: Device[], poller: PollerOptions =
   return { monitor, clock, net, hog, rec, run };
 }
 
-/** The value of a metric (with the given labels) from the monitor's registry; 0 when the series does not exist. */
-export async function metric(
-  monitor: Monitor,
-  name: string,
-  labels: Record<string, string> = {},
-): Promise<number> {
-  const m = monitor.metrics.getSingleMetric(name);
-  if (!m) throw new Error(`no metric ${name}`);
-  const { values } = await m.get();
-  const hit = values.find((v) => Object.entries(labels).every(([k, val]) => v.labels[k] === val));
-  return hit ? hit.value : 0;
-}
+export { metric } from './support/metric.js';

@@ -1,52 +1,14 @@
-import { createMonitor, definePlugin, type Sample, type Sink, tokens } from '@ispmonitor/core';
-import { createFakeLogger, FakeClock } from '@ispmonitor/core/testing';
+import type { Sample, Sink, SinkOptions } from '@ispmonitor/core';
+import { FakeClock } from '@ispmonitor/core/testing';
 import { describe, expect, it, vi } from 'vitest';
+import { metric } from './support/metric.js';
+import { sinkMonitor } from './support/sink-monitor.js';
 
-function assemble(sinks: Sink[], sinkOptions = {}, devices = 10) {
+/** A monitor of `devices` devices writing to `sinks`, on a fake clock at 0. */
+async function assemble(sinks: Sink[], sinkOptions: SinkOptions = {}, devices = 10) {
   const clock = new FakeClock(0);
-  const plugin = definePlugin({
-    name: 'test',
-    version: '1.0.0',
-    setup(ctx) {
-      ctx.provide(tokens.Driver, {
-        kind: 'gen',
-        // Nine samples per poll; core adds device_up: ten.
-        poll: async () => ({
-          samples: Array.from({ length: 9 }, (_, i) => ({
-            name: 'm',
-            labels: { i: String(i) },
-            value: i,
-            ts: clock.now(),
-          })),
-        }),
-      });
-      for (const s of sinks) ctx.provide(tokens.Sink, s);
-    },
-  });
-  const list = Array.from({ length: devices }, (_, i) => ({
-    id: `d${i}`,
-    host: '127.0.0.1',
-    driver: 'gen',
-    interval: '10s',
-  }));
-  return createMonitor({
-    plugins: [plugin()],
-    devices: list,
-    sinks: sinkOptions,
-    clock,
-    logger: createFakeLogger(),
-  }).then((m) => ({ monitor: m, clock }));
+  return { monitor: await sinkMonitor({ sinks, clock, sinkOptions, devices }), clock };
 }
-
-const counter = async (
-  monitor: { metrics: { getSingleMetricAsString(n: string): Promise<string> } },
-  name: string,
-  labels: string,
-) => {
-  const text = await monitor.metrics.getSingleMetricAsString(name);
-  const line = text.split('\n').find((l) => l.startsWith(`${name}{`) && l.includes(labels));
-  return line ? Number(line.split(' ').at(-1)) : 0;
-};
 
 describe('sinks', () => {
   it('a failing sink is retried with backoff, blocks neither polling nor the other sink, and loses nothing', async () => {
@@ -105,14 +67,14 @@ describe('sinks', () => {
     await monitor.start();
     await clock.advance(30_000);
     // 10 devices × 3 polls × 10 samples = 300 produced, 250 kept.
-    expect(await counter(monitor, 'ispmonitor_samples_dropped_total', 'reason="overflow"')).toBe(50);
+    expect(await metric(monitor, 'ispmonitor_samples_dropped_total', { reason: 'overflow' })).toBe(50);
     expect(await monitor.metrics.getSingleMetricAsString('ispmonitor_sink_buffer_samples')).toMatch(
       /sink="down"\} 250/,
     );
     const stopped = monitor.stop();
     await clock.advance(10_000);
     await stopped;
-    expect(await counter(monitor, 'ispmonitor_samples_dropped_total', 'reason="shutdown"')).toBe(250);
+    expect(await metric(monitor, 'ispmonitor_samples_dropped_total', { reason: 'shutdown' })).toBe(250);
   });
 
   it('stop() flushes what is buffered', async () => {
@@ -163,7 +125,7 @@ describe('sinks', () => {
       for (let i = 0; i < 60; i++) await clock.advance(100);
       await stopped;
       expect(stored.length).toBe(produced);
-      expect(await counter(monitor, 'ispmonitor_samples_dropped_total', 'sink="db"')).toBe(0);
+      expect(await metric(monitor, 'ispmonitor_samples_dropped_total', { sink: 'db' })).toBe(0);
     } finally {
       random.mockRestore();
     }
@@ -197,8 +159,8 @@ describe('sinks', () => {
     // Nothing lost, no write above 250.
     const total = batches.reduce((a, b) => a + b);
     expect(total).toBeGreaterThanOrEqual(1000);
-    expect(await counter(monitor, 'ispmonitor_samples_written_total', 'sink="slow"')).toBe(total);
-    expect(await counter(monitor, 'ispmonitor_samples_dropped_total', 'sink="slow"')).toBe(0);
+    expect(await metric(monitor, 'ispmonitor_samples_written_total', { sink: 'slow' })).toBe(total);
+    expect(await metric(monitor, 'ispmonitor_samples_dropped_total', { sink: 'slow' })).toBe(0);
     // At least 1,000 samples waited behind the first write (two rounds of polls): the writes
     // that followed took 250 each until the backlog was gone (batchSize alone would be 10).
     const behind = Math.floor((1000 - (batches[0] as number)) / 250);

@@ -6,19 +6,14 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createMonitor, definePlugin, type Monitor, tokens } from '@ispmonitor/core';
 import { createFakeLogger, FakeClock } from '@ispmonitor/core/testing';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { encodeRecord } from '../src/sinks/spool-format.js';
+import { metric } from './support/metric.js';
+import { sinkMonitor, smallBufferSpool } from './support/sink-monitor.js';
 
 const root = mkdtempSync(join(tmpdir(), 'ispm-spool-full-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
-
-async function metric(monitor: Monitor, name: string, match: string): Promise<number> {
-  const text = await monitor.metrics.getSingleMetricAsString(name);
-  const line = text.split('\n').find((l) => l.startsWith(`${name}{`) && l.includes(match));
-  return line ? Number(line.split(' ').at(-1)) : 0;
-}
 
 const noFull = existsSync('/dev/full') ? undefined : 'no /dev/full on this system';
 
@@ -32,51 +27,23 @@ describe.skipIf(noFull !== undefined)(`sink spool on a full disk${noFull ? ` (${
     // segment it creates is known — and that one is the full disk.
     const old = [{ name: 'm', labels: { device: 'old' }, value: 1, ts: clock.now() - 60_000 }];
     writeFileSync(join(segments, '000000000001.spool'), encodeRecord(old, clock.now() - 60_000));
-    const plugin = definePlugin({
-      name: 'test',
-      version: '1.0.0',
-      setup(ctx) {
-        ctx.provide(tokens.Driver, {
-          kind: 'gen',
-          poll: async () => ({
-            samples: Array.from({ length: 9 }, (_, i) => ({
-              name: 'm',
-              labels: { i: String(i) },
-              value: i,
-              ts: clock.now(),
-            })),
-          }),
-        });
-        ctx.provide(tokens.Sink, {
+    const logger = createFakeLogger();
+    const monitor = await sinkMonitor({
+      sinks: [
+        {
           name: 'db',
           write: async () => {
             throw new Error('database down');
           },
-        });
-      },
-    });
-    const logger = createFakeLogger();
-    const monitor = await createMonitor({
-      plugins: [plugin()],
-      devices: Array.from({ length: 10 }, (_, i) => ({
-        id: `d${i}`,
-        host: '127.0.0.1',
-        driver: 'gen',
-        interval: '10s',
-      })),
-      sinks: {
-        bufferLimit: 50,
-        minBackoff: '1s',
-        maxBackoff: '2s',
-        flushInterval: '1s',
-        spool: { dir: spoolDir },
-      },
+        },
+      ],
       clock,
+      sinkOptions: smallBufferSpool(spoolDir),
       logger,
     });
     // The spool has opened and found the old segment: now the disk "fills".
     await vi.waitFor(async () => {
-      expect(await metric(monitor, 'ispmonitor_sink_spool_bytes', 'sink="db"')).toBeGreaterThan(0);
+      expect(await metric(monitor, 'ispmonitor_sink_spool_bytes', { sink: 'db' })).toBeGreaterThan(0);
     });
     symlinkSync('/dev/full', join(segments, '000000000002.spool'));
     let polled = 0;
@@ -88,7 +55,7 @@ describe.skipIf(noFull !== undefined)(`sink spool on a full disk${noFull ? ` (${
       async () => {
         await clock.advance(1_000);
         expect(
-          await metric(monitor, 'ispmonitor_samples_dropped_total', 'reason="spool_error"'),
+          await metric(monitor, 'ispmonitor_samples_dropped_total', { reason: 'spool_error' }),
         ).toBeGreaterThan(0);
       },
       { timeout: 20_000, interval: 20 },

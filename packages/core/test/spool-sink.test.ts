@@ -1,55 +1,23 @@
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createMonitor, definePlugin, type Monitor, type Sample, type Sink, tokens } from '@ispmonitor/core';
+import type { Monitor, Sample, Sink } from '@ispmonitor/core';
 import { createFakeLogger, FakeClock } from '@ispmonitor/core/testing';
 import { afterAll, describe, expect, it, vi } from 'vitest';
+import { metric } from './support/metric.js';
+import { sinkMonitor, smallBufferSpool } from './support/sink-monitor.js';
 
 const root = mkdtempSync(join(tmpdir(), 'ispm-spool-sink-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-/** 10 devices polled every 10 s, ten samples a poll (nine + core's device_up). */
+/** 10 devices polled every 10 s, ten samples a poll, a small buffer spooling to `dir`. */
 async function assemble(sink: Sink, dir: string, clock: FakeClock) {
-  const plugin = definePlugin({
-    name: 'test',
-    version: '1.0.0',
-    setup(ctx) {
-      ctx.provide(tokens.Driver, {
-        kind: 'gen',
-        poll: async () => ({
-          samples: Array.from({ length: 9 }, (_, i) => ({
-            name: 'm',
-            labels: { i: String(i) },
-            value: i,
-            ts: clock.now(),
-          })),
-        }),
-      });
-      ctx.provide(tokens.Sink, sink);
-    },
-  });
-  const devices = Array.from({ length: 10 }, (_, i) => ({
-    id: `d${i}`,
-    host: '127.0.0.1',
-    driver: 'gen',
-    interval: '10s',
-  }));
   const logger = createFakeLogger();
-  const monitor = await createMonitor({
-    plugins: [plugin()],
-    devices,
-    sinks: { bufferLimit: 50, minBackoff: '1s', maxBackoff: '2s', flushInterval: '1s', spool: { dir } },
-    clock,
-    logger,
-  });
-  return { monitor, logger };
+  const sinkOptions = smallBufferSpool(dir);
+  return { monitor: await sinkMonitor({ sinks: [sink], clock, sinkOptions, logger }), logger };
 }
 
-async function gauge(monitor: Monitor, name: string): Promise<number> {
-  const text = await monitor.metrics.getSingleMetricAsString(name);
-  const line = text.split('\n').find((l) => l.startsWith(`${name}{`) && l.includes('sink="db"'));
-  return line ? Number(line.split(' ').at(-1)) : 0;
-}
+const gauge = (monitor: Monitor, name: string) => metric(monitor, name, { sink: 'db' });
 
 const key = (s: Sample) => `${s.labels.device}/${s.labels.i ?? 'up'}/${s.ts}`;
 
