@@ -1,36 +1,11 @@
 import { catalog } from '@ispmonitor/core';
 import { pollDriver } from '@ispmonitor/core/testing';
-import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
-import { createMikrotikDriver, type MikrotikDriver } from '../src/driver.js';
+import { describe, expect, it, vi } from 'vitest';
 import type { SessionChange } from '../src/sessions.js';
-import {
-  pollContext,
-  type RouterOsEmulator,
-  type RouterOsProfileName,
-  routerDevice,
-  series,
-  startRouterOsEmulator,
-} from './support/emulator.js';
+import { pollContext, type RouterOsProfileName, routerDevice, series } from './support/emulator.js';
+import { closingRig } from './support/rig.js';
 
-const emulators: RouterOsEmulator[] = [];
-const drivers: MikrotikDriver[] = [];
-const start = async (o: Parameters<typeof startRouterOsEmulator>[0]) => {
-  const e = await startRouterOsEmulator(o);
-  emulators.push(e);
-  return e;
-};
-const driverWith = (o: Parameters<typeof createMikrotikDriver>[0] = {}) => {
-  const d = createMikrotikDriver(o);
-  drivers.push(d);
-  return d;
-};
-afterEach(async () => {
-  await Promise.all(drivers.splice(0).map((d) => d.close()));
-  await Promise.all(emulators.splice(0).map((e) => e.close()));
-});
-afterAll(async () => {
-  await Promise.all(emulators.map((e) => e.close()));
-});
+const rig = closingRig();
 
 const FULL = {
   interfaces: 6,
@@ -49,8 +24,8 @@ describe.each<[RouterOsProfileName, string, string]>([
   ['v7.18', '/routing/bgp/session', '/interface/wifi/registration-table'],
 ])('a RouterOS %s router', (profile, bgpPath, wifiPath) => {
   it('is polled for every collection with catalogue names, through the right menus', async () => {
-    const router = await start({ profile, ...FULL });
-    const driver = driverWith();
+    const router = await rig.router({ profile, ...FULL });
+    const driver = rig.driver();
     const result = await pollDriver(driver, routerDevice('r1', router.port), pollContext());
     expect(result.error).toBeUndefined();
     expect(result.partErrors).toBeUndefined();
@@ -127,8 +102,8 @@ describe.each<[RouterOsProfileName, string, string]>([
 describe('menus a router lacks', () => {
   it('are skipped and remembered, re-probed after reconnect, and never stop the poll', async () => {
     // A CCR-like 7.18 router: no wireless package, no BGP peers, no queues (empty tables answer !empty).
-    const router = await start({ profile: 'v7.18', interfaces: 4, wirelessClients: 0, queues: 0 });
-    const driver = driverWith();
+    const router = await rig.router({ profile: 'v7.18', interfaces: 4, wirelessClients: 0, queues: 0 });
+    const driver = rig.driver();
     const device = routerDevice('ccr', router.port);
     for (let i = 0; i < 3; i++) {
       const r = await pollDriver(driver, device, pollContext());
@@ -149,13 +124,13 @@ describe('menus a router lacks', () => {
 
   it('a menu answering "no such command" is asked once, not every poll', async () => {
     // A v6 router without the routing package has no /routing/bgp/peer; this one also lacks queues.
-    const router = await start({
+    const router = await rig.router({
       profile: 'v6',
       interfaces: 2,
       bgpPeers: 0,
       missingMenus: ['/queue/simple'],
     });
-    const driver = driverWith();
+    const driver = rig.driver();
     const device = routerDevice('r', router.port);
     for (let i = 0; i < 3; i++) {
       const r = await pollDriver(driver, device, pollContext());
@@ -172,8 +147,8 @@ describe('menus a router lacks', () => {
     vi.useFakeTimers({ toFake: ['Date'] });
     try {
       vi.setSystemTime(new Date('2026-01-01T00:00:00Z'));
-      const router = await start({ profile: 'v7.16', interfaces: 2, missingMenus: ['/queue/simple'] });
-      const driver = driverWith({ reprobeInterval: '1h' });
+      const router = await rig.router({ profile: 'v7.16', interfaces: 2, missingMenus: ['/queue/simple'] });
+      const driver = rig.driver({ reprobeInterval: '1h' });
       const device = routerDevice('r', router.port, { collect: ['system', 'queues'] });
       await pollDriver(driver, device, pollContext());
       vi.setSystemTime(new Date('2026-01-01T00:59:00Z'));
@@ -193,14 +168,14 @@ describe('menus a router lacks', () => {
 describe('PPPoE sessions', () => {
   it('appear and vanish between polls and are reported once each', async () => {
     let now = 1_700_000_000_000;
-    const router = await start({
+    const router = await rig.router({
       profile: 'v7.16',
       pppSessions: 200,
       sessionLifetimeSeconds: 60,
       now: () => now,
     });
     const changes: SessionChange[] = [];
-    const driver = driverWith({ onSessionChange: (c) => changes.push(c) });
+    const driver = rig.driver({ onSessionChange: (c) => changes.push(c) });
     const device = routerDevice('bras', router.port, { collect: ['ppp'] });
     const first = await pollDriver(driver, device, pollContext());
     expect(changes).toHaveLength(0);
@@ -225,8 +200,8 @@ describe('PPPoE sessions', () => {
 
 describe('login', () => {
   it('answers the pre-6.43 MD5 challenge', async () => {
-    const router = await start({ profile: 'v6', legacyLogin: true, password: 's3cret' });
-    const driver = driverWith();
+    const router = await rig.router({ profile: 'v6', legacyLogin: true, password: 's3cret' });
+    const driver = rig.driver();
     const r = await pollDriver(
       driver,
       routerDevice('old', router.port, { password: 's3cret', collect: ['system'] }),

@@ -1,28 +1,22 @@
 import net from 'node:net';
 import { catalog } from '@ispmonitor/core';
 import { createFakeLogger, pollDriver } from '@ispmonitor/core/testing';
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createMikrotikDriver, type MikrotikDriver } from '../src/driver.js';
+import { describe, expect, it, vi } from 'vitest';
 import { MikrotikErrorCodes as C } from '../src/errors.js';
 import {
   pollContext,
-  type RouterOsEmulator,
+  type RouterOsEmulatorOptions,
   type RouterOsFault,
   routerDevice,
-  startRouterOsEmulator,
   watchCrashes,
 } from './support/emulator.js';
+import { closingRig } from './support/rig.js';
 
 const CANARY = 'CANARY-pw-7f3a91';
-const emulators: RouterOsEmulator[] = [];
-const drivers: MikrotikDriver[] = [];
-afterEach(async () => {
-  await Promise.all(drivers.splice(0).map((d) => d.close()));
-  await Promise.all(emulators.splice(0).map((e) => e.close()));
-});
+const rig = closingRig();
 
-async function pair(fault: RouterOsFault, extra: Parameters<typeof startRouterOsEmulator>[0] = {}) {
-  const bad = await startRouterOsEmulator({
+async function pair(fault: RouterOsFault, extra: RouterOsEmulatorOptions = {}) {
+  const bad = await rig.router({
     profile: 'v7.18',
     password: CANARY,
     pppSessions: 50,
@@ -31,24 +25,18 @@ async function pair(fault: RouterOsFault, extra: Parameters<typeof startRouterOs
     slowMs: 1500,
     ...extra,
   });
-  const good = await startRouterOsEmulator({
+  const good = await rig.router({
     profile: 'v7.18',
     password: CANARY,
     pppSessions: 50,
     leases: 50,
   });
-  emulators.push(bad, good);
-  const driver = createMikrotikDriver({ minBackoff: 60_000 });
-  drivers.push(driver);
+  const driver = rig.driver({ minBackoff: 60_000 });
   return { bad, good, driver };
 }
 
 /** Polls the faulty and the healthy router at once; checks containment and secrecy. */
-async function pollBoth(
-  fault: RouterOsFault,
-  extra: Parameters<typeof startRouterOsEmulator>[0] = {},
-  settings = {},
-) {
+async function pollBoth(fault: RouterOsFault, extra: RouterOsEmulatorOptions = {}, settings = {}) {
   const watch = watchCrashes();
   try {
     const { bad, good, driver } = await pair(fault, extra);
@@ -137,8 +125,7 @@ describe('a misbehaving router never takes the process down and never stops the 
     await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
     const port = (closed.address() as net.AddressInfo).port;
     await new Promise((r) => closed.close(r));
-    const driver = createMikrotikDriver({ minBackoff: 60_000 });
-    drivers.push(driver);
+    const driver = rig.driver({ minBackoff: 60_000 });
     const r1 = await pollDriver(driver, routerDevice('gone', port), pollContext());
     expect(r1.error?.code).toBe(C.UNREACHABLE);
     // Something listens on the port now: a poll that did not wait for the backoff would reach it.
@@ -175,10 +162,8 @@ describe('a misbehaving router never takes the process down and never stops the 
 
   it('a connection dropped between polls (reboot, idle timeout) is reopened on the next poll', async () => {
     const watch = watchCrashes();
-    const router = await startRouterOsEmulator({ profile: 'v7.16' });
-    emulators.push(router);
-    const driver = createMikrotikDriver();
-    drivers.push(driver);
+    const router = await rig.router({ profile: 'v7.16' });
+    const driver = rig.driver();
     const device = routerDevice('r', router.port);
     expect((await pollDriver(driver, device, pollContext())).error).toBeUndefined();
     expect(driver.openConnections).toBe(1);
@@ -191,10 +176,8 @@ describe('a misbehaving router never takes the process down and never stops the 
   });
 
   it('an aborted poll (poll timeout, monitor stopping) ends at once with ABORTED', async () => {
-    const router = await startRouterOsEmulator({ profile: 'v7.16', fault: 'slow', slowMs: 5000 });
-    emulators.push(router);
-    const driver = createMikrotikDriver();
-    drivers.push(driver);
+    const router = await rig.router({ profile: 'v7.16', fault: 'slow', slowMs: 5000 });
+    const driver = rig.driver();
     // The router answers after 5 s and the poll's own timeout is 10 s: only the abort ends it
     // with ABORTED, so no elapsed-time bound is needed.
     const ctx = { signal: AbortSignal.timeout(200), logger: createFakeLogger() };
@@ -203,12 +186,8 @@ describe('a misbehaving router never takes the process down and never stops the 
   });
 
   it('connections are capped: idle ones are closed to make room', async () => {
-    const routers = await Promise.all(
-      [0, 1, 2].map(() => startRouterOsEmulator({ profile: 'v7.16', interfaces: 1 })),
-    );
-    emulators.push(...routers);
-    const driver = createMikrotikDriver({ maxConnections: 2 });
-    drivers.push(driver);
+    const routers = await Promise.all([0, 1, 2].map(() => rig.router({ profile: 'v7.16', interfaces: 1 })));
+    const driver = rig.driver({ maxConnections: 2 });
     for (const [i, r] of routers.entries()) {
       expect((await pollDriver(driver, routerDevice(`r${i}`, r.port), pollContext())).error).toBeUndefined();
       expect(driver.openConnections).toBeLessThanOrEqual(2);

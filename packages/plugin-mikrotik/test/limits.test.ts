@@ -15,16 +15,9 @@ import {
   SentenceLimitError,
   SentenceReader,
 } from '../src/api/protocol.js';
-import { createMikrotikDriver, type MikrotikDriver } from '../src/driver.js';
 import { MikrotikErrorCodes as C } from '../src/errors.js';
-import {
-  pollContext,
-  type RouterOsEmulator,
-  type RouterOsFault,
-  routerDevice,
-  startRouterOsEmulator,
-  watchCrashes,
-} from './support/emulator.js';
+import { pollContext, type RouterOsFault, routerDevice, watchCrashes } from './support/emulator.js';
+import { closingRig } from './support/rig.js';
 
 const word = (text: string) => Buffer.concat([encodeLength(Buffer.byteLength(text)), Buffer.from(text)]);
 
@@ -69,13 +62,10 @@ describe('the sentence reader bounds', () => {
   });
 });
 
-const emulators: RouterOsEmulator[] = [];
-const drivers: MikrotikDriver[] = [];
+const rig = closingRig();
 const conns: ApiConnection[] = [];
 afterEach(async () => {
   for (const c of conns.splice(0)) c.close();
-  await Promise.all(drivers.splice(0).map((d) => d.close()));
-  await Promise.all(emulators.splice(0).map((e) => e.close()));
 });
 
 describe('a hostile router', () => {
@@ -87,11 +77,9 @@ describe('a hostile router', () => {
     async (fault, why) => {
       const watch = watchCrashes();
       try {
-        const bad = await startRouterOsEmulator({ profile: 'v7.18', fault });
-        const good = await startRouterOsEmulator({ profile: 'v7.18', pppSessions: 20 });
-        emulators.push(bad, good);
-        const driver = createMikrotikDriver({ minBackoff: 60_000 });
-        drivers.push(driver);
+        const bad = await rig.router({ profile: 'v7.18', fault });
+        const good = await rig.router({ profile: 'v7.18', pppSessions: 20 });
+        const driver = rig.driver({ minBackoff: 60_000 });
         const [b, g] = await Promise.all([
           pollDriver(driver, routerDevice('bad', bad.port), pollContext()),
           pollDriver(driver, routerDevice('good', good.port), pollContext()),
@@ -115,8 +103,7 @@ describe('a hostile router', () => {
   );
 
   it('a reply bigger than maxBytes in all is cut (TOO_LARGE) and the command cancelled; the connection stays', async () => {
-    const router = await startRouterOsEmulator({ profile: 'v7.18', fault: 'huge-table', hugeRows: 5000 });
-    emulators.push(router);
+    const router = await rig.router({ profile: 'v7.18', fault: 'huge-table', hugeRows: 5000 });
     const conn = await ApiConnection.open({
       host: '127.0.0.1',
       port: router.port,

@@ -1,39 +1,18 @@
 import { catalog } from '@ispmonitor/core';
 import { createFakeLogger, pollDriver } from '@ispmonitor/core/testing';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ApiConnection, Row } from '../src/api/connection.js';
-import { createMikrotikDriver, type MikrotikDriver } from '../src/driver.js';
+import type { MikrotikDriver } from '../src/driver.js';
 import { MikrotikErrorCodes, mikrotikError } from '../src/errors.js';
 import { newMemory, type PollScope } from '../src/parts/context.js';
 import { MONITOR, portSpeeds } from '../src/parts/speeds.js';
 import { SessionTracker } from '../src/sessions.js';
 import { settingsSchema } from '../src/settings.js';
 import { parseRate } from '../src/values.js';
-import {
-  pollContext,
-  type RouterOsEmulator,
-  type RouterOsProfileName,
-  routerDevice,
-  series,
-  startRouterOsEmulator,
-} from './support/emulator.js';
+import { pollContext, type RouterOsProfileName, routerDevice, series } from './support/emulator.js';
+import { closingRig } from './support/rig.js';
 
-const emulators: RouterOsEmulator[] = [];
-const drivers: MikrotikDriver[] = [];
-afterEach(async () => {
-  await Promise.all(drivers.splice(0).map((d) => d.close()));
-  await Promise.all(emulators.splice(0).map((e) => e.close()));
-});
-const start = async (o: Parameters<typeof startRouterOsEmulator>[0]) => {
-  const e = await startRouterOsEmulator(o);
-  emulators.push(e);
-  return e;
-};
-const driverWith = (o: Parameters<typeof createMikrotikDriver>[0] = {}) => {
-  const d = createMikrotikDriver(o);
-  drivers.push(d);
-  return d;
-};
+const rig = closingRig();
 const speedOf = (result: Awaited<ReturnType<MikrotikDriver['poll']>>, ifName: string) =>
   series(result, catalog.ifSpeed.name).get(JSON.stringify({ ifName }));
 
@@ -58,8 +37,8 @@ describe.each<RouterOsProfileName>(['v6', 'v7.16', 'v7.18'])(
   'interface speeds of a RouterOS %s router',
   (profile) => {
     it('come from /interface/ethernet/monitor for linked ports, as samples and facts', async () => {
-      const router = await start({ profile, interfaces: 8 });
-      const driver = driverWith();
+      const router = await rig.router({ profile, interfaces: 8 });
+      const driver = rig.driver();
       const result = await pollDriver(driver, routerDevice('r1', router.port), pollContext());
       expect(result.error).toBeUndefined();
       expect(result.partErrors).toBeUndefined();
@@ -207,8 +186,12 @@ describe('bonds', () => {
   });
 
   it('an emulated router: a bond follows its slaves, and a router without bonds is not asked', async () => {
-    const router = await start({ profile: 'v7.16', interfaces: 4, bonds: { bond1: ['ether1', 'ether2'] } });
-    const driver = driverWith();
+    const router = await rig.router({
+      profile: 'v7.16',
+      interfaces: 4,
+      bonds: { bond1: ['ether1', 'ether2'] },
+    });
+    const driver = rig.driver();
     const device = routerDevice('r1', router.port);
     const first = await pollDriver(driver, device, pollContext());
     expect(first.error).toBeUndefined();
@@ -221,7 +204,7 @@ describe('bonds', () => {
     expect(speedOf(second, 'bond1')).toBe(10e9);
     expect(router.requests.get('/interface/bonding/print')).toBe(2);
 
-    const plain = await start({ profile: 'v7.16', interfaces: 4 });
+    const plain = await rig.router({ profile: 'v7.16', interfaces: 4 });
     await pollDriver(driver, routerDevice('r2', plain.port), pollContext());
     expect(plain.requests.get('/interface/bonding/print')).toBeUndefined();
   });
@@ -229,8 +212,8 @@ describe('bonds', () => {
 
 describe('the cost of reading speeds', () => {
   it('monitor runs once, not on every poll, and again when a link changes', async () => {
-    const router = await start({ profile: 'v7.16', interfaces: 6 });
-    const driver = driverWith();
+    const router = await rig.router({ profile: 'v7.16', interfaces: 6 });
+    const driver = rig.driver();
     const device = routerDevice('r1', router.port);
     for (let i = 0; i < 4; i++) {
       const r = await pollDriver(driver, device, pollContext());
@@ -257,15 +240,15 @@ describe('the cost of reading speeds', () => {
   });
 
   it('is read again after reprobeInterval and after a reconnect', async () => {
-    const router = await start({ profile: 'v7.18', interfaces: 4 });
-    const driver = driverWith({ reprobeInterval: 1 });
+    const router = await rig.router({ profile: 'v7.18', interfaces: 4 });
+    const driver = rig.driver({ reprobeInterval: 1 });
     const device = routerDevice('r1', router.port);
     await pollDriver(driver, device, pollContext());
     await new Promise((r) => setTimeout(r, 5));
     await pollDriver(driver, device, pollContext());
     expect(router.requests.get(MONITOR)).toBe(2);
 
-    const slow = driverWith();
+    const slow = rig.driver();
     const other = routerDevice('r2', router.port);
     await pollDriver(slow, other, pollContext());
     router.dropConnections();
@@ -277,8 +260,12 @@ describe('the cost of reading speeds', () => {
   });
 
   it('a router without the ethernet menu: no speeds, no part error, not asked on every poll', async () => {
-    const router = await start({ profile: 'v7.16', interfaces: 4, missingMenus: ['/interface/ethernet'] });
-    const driver = driverWith();
+    const router = await rig.router({
+      profile: 'v7.16',
+      interfaces: 4,
+      missingMenus: ['/interface/ethernet'],
+    });
+    const driver = rig.driver();
     const device = routerDevice('r1', router.port);
     for (let i = 0; i < 3; i++) {
       const r = await pollDriver(driver, device, pollContext());

@@ -6,33 +6,20 @@
  */
 import { catalog } from '@ispmonitor/core';
 import { pollDriver } from '@ispmonitor/core/testing';
-import { afterEach, describe, expect, it } from 'vitest';
-import { createMikrotikDriver, type MikrotikDriver } from '../src/driver.js';
-import {
-  pollContext,
-  type RouterOsEmulator,
-  routerDevice,
-  series,
-  startRouterOsEmulator,
-} from './support/emulator.js';
+import { describe, expect, it } from 'vitest';
+import { pollContext, routerDevice, series } from './support/emulator.js';
+import { closingRig } from './support/rig.js';
 
-const emulators: RouterOsEmulator[] = [];
-const drivers: MikrotikDriver[] = [];
-afterEach(async () => {
-  await Promise.all(drivers.splice(0).map((d) => d.close()));
-  await Promise.all(emulators.splice(0).map((e) => e.close()));
-});
+const rig = closingRig();
 const setup = async (profile: 'v6' | 'v7.16', extra: Record<string, unknown> = {}) => {
-  const router = await startRouterOsEmulator({
+  const router = await rig.router({
     profile,
     pppSessions: 60,
     leases: 30,
     wirelessClients: 8,
     ...extra,
   });
-  emulators.push(router);
-  const driver = createMikrotikDriver();
-  drivers.push(driver);
+  const driver = rig.driver();
   return { router, driver };
 };
 
@@ -56,8 +43,7 @@ describe('subscriber facts from an emulated BNG', () => {
     // One /interface read served both the interface counters and the session bytes.
     expect(router.requests.get('/interface/print')).toBe(1);
 
-    const all = createMikrotikDriver();
-    drivers.push(all);
+    const all = rig.driver();
     const withIfs = await pollDriver(
       all,
       routerDevice('bng', router.port, { sessionInterfaces: true }),

@@ -1,0 +1,37 @@
+/**
+ * What a driver test opens — emulated routers and drivers — closed after each test, so a failing
+ * assertion leaves no socket behind. Call `closingRig()` once at the top of a test file.
+ */
+import { afterEach } from 'vitest';
+import { createMikrotikDriver, type MikrotikDriver, type MikrotikDriverOptions } from '../../src/driver.js';
+import { type RouterOsEmulator, type RouterOsEmulatorOptions, startRouterOsEmulator } from './emulator.js';
+
+/** Opens routers and drivers that are closed after the current test. */
+export interface Rig {
+  /** Starts an emulated router. */
+  router(options?: RouterOsEmulatorOptions): Promise<RouterOsEmulator>;
+  /** Creates a driver. */
+  driver(options?: MikrotikDriverOptions): MikrotikDriver;
+}
+
+/** Registers the `afterEach` that closes what the returned rig opened (drivers first). */
+export function closingRig(): Rig {
+  const routers: RouterOsEmulator[] = [];
+  const drivers: MikrotikDriver[] = [];
+  afterEach(async () => {
+    await Promise.all(drivers.splice(0).map((d) => d.close()));
+    await Promise.all(routers.splice(0).map((e) => e.close()));
+  });
+  return {
+    async router(options) {
+      const e = await startRouterOsEmulator(options);
+      routers.push(e);
+      return e;
+    },
+    driver(options) {
+      const d = createMikrotikDriver(options);
+      drivers.push(d);
+      return d;
+    },
+  };
+}
