@@ -1,17 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { seededRandom } from '../../../test/support/seeded-random.js';
 import { bucketOf, hash32 } from '../src/hash.js';
 import { type PlanInput, plan } from '../src/planner.js';
-
-/** A repeatable random source (mulberry32). */
-function seeded(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A toy cluster: replicas (by pid) and the lock table, driven round by round like the database. */
 class Sim {
@@ -21,7 +11,7 @@ class Sim {
   freeSince = new Map<number, number>();
   moves = 0;
   now = 0;
-  readonly random = seeded(7);
+  readonly random = seededRandom(7);
 
   constructor(
     readonly buckets: number,
@@ -166,7 +156,7 @@ describe('planner', () => {
       surplusSince: undefined,
       orphanGraceMs: 2000,
       rebalanceDelayMs: 5000,
-      random: seeded(1),
+      random: seededRandom(1),
     };
     expect(plan(base).acquire).toEqual([]);
     // Two replicas counted live: this one takes half of the two orphans, the survivor-to-be the rest.

@@ -7,6 +7,7 @@
  */
 import type { PppoeSessionFact } from '@ispmonitor/core';
 import { describe, expect, it } from 'vitest';
+import { seededRandom } from '../../../test/support/seeded-random.js';
 import type { Row } from '../src/api/connection.js';
 import { parsePpp } from '../src/parts/subscribers.js';
 import { sessionKey, sessionOfKey } from '../src/sessions/keys.js';
@@ -31,17 +32,6 @@ class KeyDiff {
   }
 }
 
-/** A small seeded generator (mulberry32): the same polls on every run. */
-function random(seed: number) {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 interface Sub {
   id: number;
   user: number;
@@ -55,7 +45,7 @@ interface Sub {
 const fresh = (s: string) => ` ${s}`.slice(1);
 
 function polls(seed: number, count: number, size: number) {
-  const rnd = random(seed);
+  const rnd = seededRandom(seed);
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(rnd() * xs.length)] as T;
   let nextId = 0x100;
   const hex = (n: number, w = 2) => n.toString(16).padStart(w, '0');
