@@ -1,7 +1,7 @@
 // Remote write: client CPU per sample and bytes on the wire per sample, at a steady fleet rate.
 //
-//   npx tsc -b packages/plugin-remote-write && node bench/remote-write.mjs [--routers N] [--seconds S]
-//     [--receivers null,victoria-metrics,prometheus]
+//   npx tsc -b packages/plugin-remote-write packages/plugin-postgres && node bench/remote-write.mjs
+//     [--routers N] [--seconds S] [--receivers null,victoria-metrics,prometheus,postgres]
 //
 // A fleet of N routers polled every 60 s, 321 samples a poll (24 interfaces × 13 series + 9 device
 // series: 53,500 samples/s at 10,000 routers), spread evenly over the minute. Samples go through
@@ -10,7 +10,13 @@
 // - `null`: a separate Node process that reads each request and answers 204 (nothing but the client
 //   is measured in this process);
 // - `victoria-metrics` and `prometheus` (Debian packages) when installed, started on loopback in a
-//   temp folder; their own CPU per sample is read from /proc.
+//   temp folder; their own CPU per sample is read from /proc. Prometheus' own ingestion rate
+//   (`prometheus_tsdb_head_samples_appended_total` over the paced phase) is printed beside it;
+// - `postgres`: the same samples through @ispmonitor/plugin-postgres' sink instead, into a
+//   PostgreSQL 15 started on loopback (bench/support/pg-server.mjs, fsync off; maintenance off:
+//   its rounds are the storage benchmark's), side by side with remote write; its CPU is the
+//   postmaster's and its backends'. Bytes on disk: the plugin's tables and indexes (rows as
+//   written, before chunk compaction) over the samples stored.
 // Client CPU per sample = (this process's CPU while sending − its CPU producing the same samples
 // without sending) / samples accepted. Bytes per sample = request bytes after snappy / samples.
 // Receiver bytes on disk per sample: its data folder at the end over every sample it took (short runs
@@ -26,7 +32,9 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createMonitor, tokens } from '@ispmonitor/core';
+import { postgres } from '@ispmonitor/plugin-postgres';
 import { remoteWrite } from '@ispmonitor/plugin-remote-write';
+import { PG_BIN, startPgServer } from './support/pg-server.mjs';
 import { silent } from './support/silent.mjs';
 
 const quick = process.env.BENCH_QUICK === '1';
@@ -61,10 +69,33 @@ const folderBytes = (dir) =>
     .map((f) => statSync(join(dir, String(f))))
     .filter((st) => st.isFile())
     .reduce((sum, st) => sum + st.size, 0);
+/** Fields of /proc/PID/stat after the command (field 3 onwards), or undefined when it is gone. */
+const procStat = (pid) => {
+  try {
+    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  } catch {
+    return undefined;
+  }
+};
 /** CPU seconds of another process, from /proc (utime + stime, in clock ticks of 1/100 s). */
 const procCpu = (pid) => {
-  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(f[11]) + Number(f[12])) / 100;
+  const f = procStat(pid);
+  return f ? (Number(f[11]) + Number(f[12])) / 100 : 0;
+};
+/**
+ * CPU seconds of a process and its children (PostgreSQL's postmaster and backends): its own, its
+ * waited-for children's (cutime + cstime), and the live children's.
+ */
+const treeCpu = (pid) => {
+  const own = procStat(pid);
+  if (!own) return 0;
+  let ticks = Number(own[11]) + Number(own[12]) + Number(own[13]) + Number(own[14]);
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const f = procStat(entry);
+    if (f && Number(f[1]) === pid) ticks += Number(f[11]) + Number(f[12]);
+  }
+  return ticks / 100;
 };
 
 // One poll's series of a router: names and labels built once, values and timestamps per poll.
@@ -130,6 +161,12 @@ async function produce(ms, consume) {
   }
 }
 
+/** A remote-write receiver's plugin and sink. */
+const viaRemoteWrite = (url) => ({
+  plugin: () => remoteWrite({ targets: [{ url }] }),
+  sink: (sinks) => sinks.find((s) => s.name.startsWith('remote-write:')),
+});
+
 async function nullReceiver() {
   const port = await freePort();
   const code = `require('http').createServer((q,s)=>{q.resume();q.on('end',()=>s.writeHead(204).end())}).listen(${port},'127.0.0.1',()=>console.log('up'))`;
@@ -137,9 +174,32 @@ async function nullReceiver() {
   await new Promise((r) => proc.stdout.once('data', r));
   return {
     name: 'null',
-    url: `http://127.0.0.1:${port}/api/v1/write`,
-    pid: proc.pid,
+    ...viaRemoteWrite(`http://127.0.0.1:${port}/api/v1/write`),
+    cpu: () => procCpu(proc.pid),
     stop: async () => proc.kill(),
+  };
+}
+
+/** PostgreSQL 15 on loopback, written through plugin-postgres' sink. */
+async function postgresReceiver() {
+  if (!existsSync(join(PG_BIN, 'initdb'))) return undefined;
+  const server = await startPgServer();
+  const url = await server.createDatabase('bench_rw');
+  const postmaster = Number(readFileSync(join(server.data, 'postmaster.pid'), 'utf8').split('\n')[0]);
+  return {
+    name: 'postgres',
+    // No maintenance round (compaction, rollups) during the run: the storage benchmark measures those.
+    plugin: () => postgres({ url, maintenance: { interval: '1d' } }),
+    sink: (sinks) => sinks.find((s) => s.name === 'postgres'),
+    start: true,
+    cpu: () => treeCpu(postmaster),
+    // The plugin's tables with their indexes and TOAST, as written (before chunk compaction).
+    diskBytes: async () => {
+      const sql =
+        "SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind = 'r' AND n.nspname NOT IN ('pg_catalog', 'information_schema')";
+      return Number((await server.psql('bench_rw', ['-At', '-c', sql])).stdout.trim());
+    },
+    stop: () => server.stop(),
   };
 }
 
@@ -157,8 +217,19 @@ async function binaryReceiver(name, bin, args, ready, prepare) {
   }
   return {
     name,
-    url: `http://127.0.0.1:${port}/api/v1/write`,
-    pid: proc.pid,
+    ...viaRemoteWrite(`http://127.0.0.1:${port}/api/v1/write`),
+    cpu: () => procCpu(proc.pid),
+    // Prometheus' own count of samples appended to its head (float and histogram).
+    appended:
+      name === 'prometheus'
+        ? async () => {
+            const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+            return text
+              .split('\n')
+              .filter((l) => l.startsWith('prometheus_tsdb_head_samples_appended_total'))
+              .reduce((sum, l) => sum + Number(l.split(' ').at(-1)), 0);
+          }
+        : undefined,
     // What the receiver keeps on disk (VictoriaMetrics flushed first; Prometheus: its WAL and head).
     diskBytes: async () => {
       if (name === 'victoria-metrics')
@@ -180,11 +251,13 @@ async function metric(registry, name) {
 
 /** Sends the fleet to one receiver for SECONDS; CPU measured after the warm-up. */
 async function run(rx) {
-  const monitor = await createMonitor({
-    plugins: [remoteWrite({ targets: [{ url: rx.url }] })],
-    logger: silent,
-  });
-  const [sink] = monitor.resolveAll(tokens.Sink);
+  const monitor = await createMonitor({ plugins: [rx.plugin()], logger: silent });
+  // PostgreSQL's schema is made at start; remote write needs no start.
+  if (rx.start) await monitor.start();
+  const sink = rx.sink(monitor.resolveAll(tokens.Sink));
+  // Samples of the writes that resolved: what every sink took (remote write's own counter, the
+  // samples it sent, also leaves out the ones a receiver refused).
+  let written = 0;
   const queue = [];
   let writing = false;
   let lastWrite = Date.now();
@@ -192,7 +265,9 @@ async function run(rx) {
     if (writing) return;
     writing = true;
     while (queue.length >= BATCH || (queue.length > 0 && Date.now() - lastWrite > 1000)) {
-      await sink.write(queue.splice(0, BATCH));
+      const batch = queue.splice(0, BATCH);
+      await sink.write(batch);
+      written += batch.length;
       lastWrite = Date.now();
     }
     writing = false;
@@ -212,24 +287,34 @@ async function run(rx) {
     }
   }
   await produce(WARMUP_MS, consume);
-  const sent0 = await metric(monitor.metrics, 'ispmonitor_remote_write_samples_total');
+  const sent0 = written;
   const bytes0 = await metric(monitor.metrics, 'ispmonitor_remote_write_bytes_total');
-  const rxCpu0 = procCpu(rx.pid);
+  const appended0 = await rx.appended?.();
+  const rxCpu0 = rx.cpu();
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   await produce(SECONDS * 1000, consume);
   const cpu = process.cpuUsage(cpu0);
   const wall = (performance.now() - t0) / 1000;
-  const rxCpu = procCpu(rx.pid) - rxCpu0;
-  const sent = (await metric(monitor.metrics, 'ispmonitor_remote_write_samples_total')) - sent0;
+  const rxCpu = rx.cpu() - rxCpu0;
+  const sent = written - sent0;
+  const appended = appended0 === undefined ? undefined : (await rx.appended()) - appended0;
   const bytes = (await metric(monitor.metrics, 'ispmonitor_remote_write_bytes_total')) - bytes0;
-  const failed = await metric(monitor.metrics, 'ispmonitor_remote_write_samples_failed_total');
+  const failed =
+    (await metric(monitor.metrics, 'ispmonitor_remote_write_samples_failed_total')) +
+    (await metric(monitor.metrics, 'ispmonitor_db_samples_rejected_total'));
   // Back to back: the per-sample cost once fixed costs (timers, a write a second) are amortised,
   // as they are at the full fleet rate. Batches of 5,000 from the fleet's series, fresh timestamps.
   const batch = fleet.flat().slice(0, BATCH);
   const writes = quick ? 40 : 200;
-  const make = (i) =>
-    batch.map((s, k) => ({ name: s.name, labels: s.labels, value: i * 1000 + k, ts: Date.now() }));
+  // Each write its own timestamp, later than the last: receivers refuse a series' second sample
+  // at one timestamp, or an older one.
+  let last = Date.now();
+  const make = (i) => {
+    last = Math.max(last + 1, Date.now());
+    const ts = last;
+    return batch.map((s, k) => ({ name: s.name, labels: s.labels, value: i * 1000 + k, ts }));
+  };
   for (let i = 0; i < 20; i++) await sink.write(make(i));
   const burstCpu0 = process.cpuUsage();
   for (let i = 0; i < writes; i++) await sink.write(make(i));
@@ -241,10 +326,10 @@ async function run(rx) {
   for (const b of built) await sink.write(b);
   const isoCpu = process.cpuUsage(isoCpu0);
   const isolatedUs = (isoCpu.user + isoCpu.system) / (writes * BATCH);
-  await sink.close();
+  const total = written + (COLD ? 0 : fleet.length * PER_POLL) + (20 + 2 * writes) * BATCH;
+  await sink.close?.();
   await monitor.stop();
   const disk = rx.diskBytes ? await rx.diskBytes() : undefined;
-  const total = await metric(monitor.metrics, 'ispmonitor_remote_write_samples_total');
   return {
     diskBytesPerSample: disk === undefined ? undefined : disk / total,
     cpuS: (cpu.user + cpu.system) / 1e6,
@@ -253,6 +338,7 @@ async function run(rx) {
     bytes,
     failed,
     rxCpuS: rxCpu,
+    appended,
     backlog: queue.length,
     burstUs,
     isolatedUs,
@@ -273,7 +359,7 @@ const figures = {
   offeredSamplesPerS: Math.round(rate),
   produceUsPerSample: +produceUsPerSample.toFixed(3),
 };
-const RECEIVER_NAMES = ['null', 'victoria-metrics', 'prometheus'];
+const RECEIVER_NAMES = ['null', 'victoria-metrics', 'prometheus', 'postgres'];
 const receivers = [
   nullReceiver,
   () =>
@@ -301,6 +387,7 @@ const receivers = [
       '/-/ready',
       (dir) => writeFileSync(join(dir, 'p.yml'), 'global:\n  scrape_interval: 1m\n'),
     ),
+  postgresReceiver,
 ];
 // `--receivers victoria-metrics,prometheus`: only those (e.g. a long run for bytes on disk).
 const only = process.argv.includes('--receivers')
@@ -316,7 +403,8 @@ for (const [i, make] of receivers.entries()) {
     const clientUs = (r.cpuS * 1e6) / r.sent - produceUsPerSample;
     figures[`${key}_samplesPerS`] = Math.round(r.sent / r.wall);
     figures[`${key}_clientCpuUsPerSample`] = +clientUs.toFixed(3);
-    figures[`${key}_bytesPerSample`] = +(r.bytes / r.sent).toFixed(2);
+    if (r.bytes > 0) figures[`${key}_bytesPerSample`] = +(r.bytes / r.sent).toFixed(2);
+    if (r.appended !== undefined) figures[`${key}_ingestedSamplesPerS`] = Math.round(r.appended / r.wall);
     figures[`${key}_receiverCpuUsPerSample`] = +((r.rxCpuS * 1e6) / r.sent).toFixed(3);
     figures[`${key}_burstClientCpuUsPerSample`] = +r.burstUs.toFixed(3);
     figures[`${key}_isolatedWriteCpuUsPerSample`] = +r.isolatedUs.toFixed(3);
@@ -326,7 +414,11 @@ for (const [i, make] of receivers.entries()) {
     figures[`${key}_backlogAtEnd`] = r.backlog;
     console.log(
       `${rx.name}: ${figures[`${key}_samplesPerS`]} samples/s sent, client ${clientUs.toFixed(3)} µs CPU/sample, ` +
-        `${figures[`${key}_bytesPerSample`]} B/sample on the wire, receiver ${figures[`${key}_receiverCpuUsPerSample`]} µs CPU/sample; ` +
+        (r.bytes > 0 ? `${figures[`${key}_bytesPerSample`]} B/sample on the wire, ` : '') +
+        `receiver ${figures[`${key}_receiverCpuUsPerSample`]} µs CPU/sample` +
+        (r.appended === undefined
+          ? '; '
+          : ` (its own count: ${figures[`${key}_ingestedSamplesPerS`]} samples/s appended); `) +
         `back to back ${figures[`${key}_burstClientCpuUsPerSample`]} µs CPU/sample (sample creation included), ` +
         `writes alone ${figures[`${key}_isolatedWriteCpuUsPerSample`]} µs CPU/sample` +
         (r.diskBytesPerSample === undefined
@@ -336,6 +428,12 @@ for (const [i, make] of receivers.entries()) {
   } finally {
     await rx.stop();
   }
+}
+// Remote write beside the PostgreSQL sink, same samples, same run: the client's CPU per sample.
+for (const kind of ['clientCpuUsPerSample', 'isolatedWriteCpuUsPerSample']) {
+  const pg = figures[`postgres_${kind}`];
+  if (pg > 0 && figures[`null_${kind}`] !== undefined)
+    figures[`null_over_postgres_${kind}`] = +(figures[`null_${kind}`] / pg).toFixed(3);
 }
 console.log(
   `BENCH_RESULT ${JSON.stringify({ name: 'remote-write', figures, goals: { null_clientCpuUsPerSample: '<= 1', null_burstClientCpuUsPerSample: '<= 1', null_isolatedWriteCpuUsPerSample: '<= 1' } })}`,
