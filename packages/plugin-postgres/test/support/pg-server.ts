@@ -3,19 +3,14 @@
  * `postgres` user (we run as root, and PostgreSQL refuses root), listening on a free loopback
  * port only, trust auth on loopback. `stop()` removes everything.
  */
-import { execFile } from 'node:child_process';
-import { chownSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { freePort, missingBinary } from '@ispmonitor/core/testing';
 import { afterAll, beforeAll } from 'vitest';
+import { PG_BIN, type Postgres, startPostgres } from '../../../../test/support/pg-server.mjs';
 import { openPg } from '../../src/db/pg.js';
 import type { Db } from '../../src/db/types.js';
 
-const run = promisify(execFile);
-export const PG_BIN = '/usr/lib/postgresql/15/bin';
-const RUN_AS = 'postgres';
+export { freePort, PG_BIN };
 
 /**
  * Why PostgreSQL tests cannot run here, or undefined when they can. The project's one rule
@@ -25,91 +20,22 @@ export function pgMissing(): string | undefined {
   return missingBinary(join(PG_BIN, 'initdb'), 'postgresql-15');
 }
 
-export { freePort };
+/** A running test server (test/support/pg-server.mjs, shared with the benchmarks). */
+export type PgServer = Postgres;
 
-const asUser = (cmd: string, args: string[], timeout = 60_000) =>
-  run('runuser', ['-u', RUN_AS, '--', cmd, ...args], { timeout, env: { ...process.env, LC_ALL: 'C' } });
-
-export interface PgServer {
-  port: number;
-  dir: string;
-  /** URL of a database on this server (default `postgres`). */
-  url(db?: string): string;
-  /** A client tool's arguments to reach database `db` (default `postgres`) as the postgres user. */
-  clientArgs(db?: string): string[];
-  createDatabase(name: string): Promise<string>;
-  /** `pg_ctl stop -m fast`: the server goes away, connections break. */
-  stopServer(): Promise<void>;
-  startServer(): Promise<void>;
-  /** Runs a client tool (psql, pg_dump, …) from the server's bin folder as the postgres user. */
-  tool(name: string, args: string[]): Promise<{ stdout: string; stderr: string }>;
-  stop(): Promise<void>;
-}
+/** Durability off (a test's data dies with it), small memory: many servers run side by side. */
+const TEST_SETTINGS = [
+  'fsync = off',
+  'synchronous_commit = off',
+  'full_page_writes = off',
+  'max_connections = 50',
+  "shared_buffers = '256MB'",
+  "max_wal_size = '2GB'",
+];
 
 /** Starts a fresh server; call `stop()` in afterAll. */
-export async function startPgServer(): Promise<PgServer> {
-  const dir = mkdtempSync(join(tmpdir(), 'ispm-pg-'));
-  const data = join(dir, 'data');
-  const { stdout } = await run('id', ['-u', RUN_AS]);
-  const { stdout: gid } = await run('id', ['-g', RUN_AS]);
-  chownSync(dir, Number(stdout.trim()), Number(gid.trim()));
-  await asUser(join(PG_BIN, 'initdb'), [
-    '-D',
-    data,
-    '-U',
-    'postgres',
-    '--auth=trust',
-    '-E',
-    'UTF8',
-    '--no-sync',
-  ]);
-  const port = await freePort();
-  writeFileSync(
-    join(data, 'postgresql.auto.conf'),
-    [
-      `port = ${port}`,
-      "listen_addresses = '127.0.0.1'",
-      `unix_socket_directories = '${dir}'`,
-      'fsync = off',
-      'synchronous_commit = off',
-      'full_page_writes = off',
-      'max_connections = 50',
-      "shared_buffers = '256MB'",
-      "max_wal_size = '2GB'",
-    ].join('\n'),
-  );
-  const server: PgServer = {
-    port,
-    dir,
-    url: (db = 'postgres') => `postgres://postgres@127.0.0.1:${port}/${db}`,
-    clientArgs: (db = 'postgres') => ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', '-d', db],
-    async createDatabase(name) {
-      if (!/^[a-z][a-z0-9_]*$/.test(name)) throw new Error(`bad database name ${name}`);
-      await server.tool('psql', [
-        ...server.clientArgs(),
-        '-v',
-        'ON_ERROR_STOP=1',
-        '-c',
-        `CREATE DATABASE ${name}`,
-      ]);
-      return server.url(name);
-    },
-    async stopServer() {
-      await asUser(join(PG_BIN, 'pg_ctl'), ['-D', data, '-m', 'fast', '-w', 'stop']);
-    },
-    async startServer() {
-      await asUser(join(PG_BIN, 'pg_ctl'), ['-D', data, '-l', join(dir, 'log'), '-w', '-t', '60', 'start']);
-    },
-    tool(name, args) {
-      return asUser(join(PG_BIN, name), args, 300_000);
-    },
-    async stop() {
-      await server.stopServer().catch(() => undefined);
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-  await server.startServer();
-  return server;
+export function startPgServer(): Promise<PgServer> {
+  return startPostgres({ prefix: 'ispm-pg-', settings: TEST_SETTINGS });
 }
 
 /**
