@@ -295,6 +295,9 @@ async function run(rx) {
   const t0 = performance.now();
   await produce(SECONDS * 1000, consume);
   const cpu = process.cpuUsage(cpu0);
+  // A write still in flight (a receiver slower than the fleet) finishes before the burst and the
+  // close: closing under it would make it throw.
+  while (writing) await sleep(20);
   const wall = (performance.now() - t0) / 1000;
   const rxCpu = rx.cpu() - rxCpu0;
   const sent = written - sent0;
@@ -348,7 +351,8 @@ async function run(rx) {
 // What producing the samples costs without sending them, to take out of the client figure.
 const base0 = process.cpuUsage();
 let produced = 0;
-await produce(SECONDS * 1000, (s) => {
+// At most a minute of it: a per-sample figure, the same over a longer run.
+await produce(Math.min(SECONDS, 60) * 1000, (s) => {
   produced += s.length;
 });
 const baseCpu = process.cpuUsage(base0);
