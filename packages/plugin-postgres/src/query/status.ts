@@ -23,6 +23,15 @@ export interface Availability {
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
+/** A row of `ispm_device_status` (its `ts` in epoch ms) as a StatusChange. */
+const toChange = (r: Record<string, unknown>): StatusChange => ({
+  device: String(r.device),
+  ts: Number(r.ts),
+  previous: r.previous as DeviceStatus,
+  status: r.status as DeviceStatus,
+  reason: (r.reason as string | null) ?? null,
+});
+
 /** Status history and availability, from the recorded transitions. */
 export class StatusReader {
   constructor(private readonly db: Queryable) {}
@@ -34,13 +43,7 @@ export class StatusReader {
         ORDER BY ts, id LIMIT $4`,
       [device, iso(from), iso(to), Math.max(1, Math.min(100_000, limit))],
     );
-    return res.rows.map((r) => ({
-      device: String(r.device),
-      ts: Number(r.ts),
-      previous: r.previous as DeviceStatus,
-      status: r.status as DeviceStatus,
-      reason: (r.reason as string | null) ?? null,
-    }));
+    return res.rows.map(toChange);
   }
 
   /**
@@ -62,13 +65,7 @@ export class StatusReader {
        ORDER BY 1, 2, 6`,
       [iso(from), iso(to), devices ?? null],
     );
-    return res.rows.map((r) => ({
-      device: String(r.device),
-      ts: Number(r.ts),
-      previous: r.previous as DeviceStatus,
-      status: r.status as DeviceStatus,
-      reason: (r.reason as string | null) ?? null,
-    }));
+    return res.rows.map(toChange);
   }
 
   /**
