@@ -1,5 +1,13 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,17 +15,24 @@ import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DataDirLockedError } from '../src/db/lock.js';
 import { openPglite } from '../src/db/pglite.js';
+import { PostgresErrorCodes } from '../src/errors.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const pkg = join(here, '..');
-// The child runs the real lock and PGlite code, transpiled here (Node 20 cannot run .ts). The
-// folder sits inside the package so that `@electric-sql/pglite` resolves from node_modules.
-const modDir = join(pkg, 'test-artifacts', `lock-child-${process.pid}`);
+// The child runs the real lock and PGlite code, transpiled here (Node 20 cannot run .ts): src/db
+// and the errors table it imports, in the same layout (db/ beside errors.js). The folder sits
+// inside the package so that `@electric-sql/pglite` and `@ispmonitor/core` (its build) resolve
+// from node_modules.
+const modRoot = join(pkg, 'test-artifacts', `lock-child-${process.pid}`);
+const modDir = join(modRoot, 'db');
 
 function transpile(): void {
   mkdirSync(modDir, { recursive: true });
-  for (const f of ['lock', 'pglite', 'pglite-host', 'pglite-entry', 'pglite-worker', 'types', 'binary']) {
-    const src = readFileSync(join(pkg, 'src', 'db', `${f}.ts`), 'utf8');
+  const files = readdirSync(join(pkg, 'src', 'db'))
+    .filter((f) => f.endsWith('.ts'))
+    .map((f) => join('db', f));
+  for (const f of [...files, 'errors.ts']) {
+    const src = readFileSync(join(pkg, 'src', f), 'utf8');
     const out = ts.transpileModule(src, {
       compilerOptions: {
         module: ts.ModuleKind.ESNext,
@@ -25,7 +40,7 @@ function transpile(): void {
         verbatimModuleSyntax: false,
       },
     });
-    writeFileSync(join(modDir, `${f}.js`), out.outputText);
+    writeFileSync(join(modRoot, f.replace(/\.ts$/, '.js')), out.outputText);
   }
 }
 
@@ -58,12 +73,14 @@ function runChild(
 const exited = (c: ChildProcess) =>
   new Promise<void>((r) => (c.exitCode !== null ? r() : c.once('exit', () => r())));
 
+// Each test starts PGlite up to three times (here and in children), each a WebAssembly start
+// that takes a minute on a loaded machine: the timeouts bound a hang, they time nothing.
 describe('PGlite folder lock, across real processes', () => {
   const root = mkdtempSync(join(tmpdir(), 'ispm-lock-'));
   beforeAll(transpile);
   afterAll(() => {
     rmSync(root, { recursive: true, force: true });
-    rmSync(modDir, { recursive: true, force: true });
+    rmSync(modRoot, { recursive: true, force: true });
   });
 
   it('a second process gets a clear error while this one holds the folder, and the data stays intact', async () => {
@@ -74,7 +91,7 @@ describe('PGlite folder lock, across real processes', () => {
     const { child, report } = runChild(dataDir, 'once');
     const r = await report;
     await exited(child);
-    expect(r).toMatchObject({ ok: false, code: 'ISPM_DB_DATADIR_LOCKED' });
+    expect(r).toMatchObject({ ok: false, code: PostgresErrorCodes.DB_DATADIR_LOCKED });
     expect(r.message).toContain(`in use by process ${process.pid}`);
     expect(child.exitCode).toBe(3);
     expect((await db.query<{ v: number }>('SELECT v FROM t')).rows).toEqual([{ v: 42 }]);
@@ -90,7 +107,7 @@ describe('PGlite folder lock, across real processes', () => {
       { v: 42 },
     ]);
     await reopened.close();
-  }, 120_000);
+  }, 300_000);
 
   it('this process is refused while a child holds it; a killed holder leaves a stale lock that is taken over', async () => {
     const dataDir = join(root, 'b');
@@ -98,6 +115,11 @@ describe('PGlite folder lock, across real processes', () => {
     const r = await report;
     expect(r.ok).toBe(true);
     await expect(openPglite({ dataDir })).rejects.toThrow(DataDirLockedError);
+    await expect(openPglite({ dataDir })).rejects.toMatchObject({
+      code: PostgresErrorCodes.DB_DATADIR_LOCKED,
+      status: 503,
+      plugin: 'postgres',
+    });
     await expect(openPglite({ dataDir })).rejects.toThrow(`in use by process ${r.pid}`);
     child.kill('SIGKILL');
     await exited(child);
@@ -106,5 +128,5 @@ describe('PGlite folder lock, across real processes', () => {
     expect(readFileSync(`${dataDir}.lock`, 'utf8').split('\n')[0]).toBe(String(process.pid));
     expect((await db.query<{ one: number }>('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
     await db.close();
-  }, 120_000);
+  }, 300_000);
 });

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { openPglite, pgliteWorkerOf } from '../src/db/pglite.js';
-import { PGLITE_WORKER_GONE } from '../src/db/pglite-host.js';
 import type { Db } from '../src/db/types.js';
+import { PostgresErrorCodes } from '../src/errors.js';
 import { makeStorage, SetClock, T0 } from './support/harness.js';
 import { closeSharedPglite, sharedPglite } from './support/pglite.js';
 
@@ -200,10 +200,11 @@ describe('PGlite in a worker thread', () => {
       const inTx = failure(db.transaction(async (tx) => tx.query('SELECT pg_sleep(30)')));
       await pgliteWorkerOf(db)?.terminate();
       const err = await failure(pending);
-      expect(err).toMatchObject({ code: PGLITE_WORKER_GONE });
+      // A MonitorError of the plugin's table: the server answers it with its status hint.
+      expect(err).toMatchObject({ code: PostgresErrorCodes.DB_WORKER_GONE, status: 503, plugin: 'postgres' });
       expect(err.message).toMatch(/PGlite worker thread exited .*unavailable until the monitor restarts/);
-      expect((await inTx).code).toBe(PGLITE_WORKER_GONE);
-      expect((await failure(db.query('SELECT 1'))).code).toBe(PGLITE_WORKER_GONE);
+      expect((await inTx).code).toBe(PostgresErrorCodes.DB_WORKER_GONE);
+      expect((await failure(db.query('SELECT 1'))).code).toBe(PostgresErrorCodes.DB_WORKER_GONE);
       expect(gone).toHaveLength(1);
       // The storage health check (what /ready and `healthcheck` read) reports it.
       const { storage } = makeStorage(db, new SetClock(T0));

@@ -1,19 +1,26 @@
 import { mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, resolve } from 'node:path';
+import { MonitorError } from '@ispmonitor/core';
+import { PostgresErrors } from '../errors.js';
 
-/** Raised when another live process (or this one) already holds a PGlite data folder. */
-export class DataDirLockedError extends Error {
-  override readonly name = 'DataDirLockedError';
-  readonly code = 'ISPM_DB_DATADIR_LOCKED';
+/**
+ * Raised when another live process (or this one) already holds a PGlite data folder:
+ * `PostgresErrors.DB_DATADIR_LOCKED` (503), with the folder and the holder's pid.
+ */
+export class DataDirLockedError extends MonitorError {
+  override readonly name: string = 'DataDirLockedError';
   constructor(
     readonly dataDir: string,
     readonly ownerPid: number,
   ) {
+    const spec = PostgresErrors.DB_DATADIR_LOCKED;
     super(
+      spec.code,
       `PGlite data folder ${dataDir} is in use by process ${ownerPid}` +
         (ownerPid === process.pid ? ' (this process)' : '') +
         ': PGlite cannot share a folder between processes; stop that process or use another dataDir',
+      { plugin: 'postgres', status: spec.status },
     );
   }
 }

@@ -1,6 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { monitorError } from '@ispmonitor/core';
+import { PostgresErrors } from '../errors.js';
 
 /** Where the worker thread's code is and how to reach PGlite from it. */
 export interface WorkerEntry {
@@ -54,7 +56,11 @@ export function workerEntry(): WorkerEntry {
   }
   const source = new URL('./pglite-worker.ts', import.meta.url);
   if (!existsSync(fileURLToPath(source))) {
-    throw new Error(`PGlite worker script not found beside ${fileURLToPath(import.meta.url)}`);
+    throw monitorError(
+      PostgresErrors.DB_WORKER_MISSING,
+      `PGlite worker script not found beside ${fileURLToPath(import.meta.url)}`,
+      { plugin: 'postgres' },
+    );
   }
   const ts = createRequire(import.meta.url)('typescript') as Transpiler;
   const out = ts.transpileModule(readFileSync(source, 'utf8'), {

@@ -1,15 +1,20 @@
 import { Worker } from 'node:worker_threads';
+import { MonitorError } from '@ispmonitor/core';
+import { PostgresErrors } from '../errors.js';
 import { workerEntry } from './pglite-entry.js';
 import type { WireError, WorkerReady, WorkerReply, WorkerRequest } from './pglite-protocol.js';
 import type { PoolStats, QueryResult } from './types.js';
 
-/** Error code of calls that fail because the PGlite worker thread is gone. */
-export const PGLITE_WORKER_GONE = 'ISPM_DB_WORKER_GONE';
-
-/** Raised for calls pending or made after the PGlite worker thread stopped (a crash, or close). */
-export class PgliteWorkerGoneError extends Error {
-  override readonly name = 'PgliteWorkerGoneError';
-  readonly code = PGLITE_WORKER_GONE;
+/**
+ * Raised for calls pending or made after the PGlite worker thread stopped (a crash, or close),
+ * and when it exits while opening: `PostgresErrors.DB_WORKER_GONE` (503).
+ */
+export class PgliteWorkerGoneError extends MonitorError {
+  override readonly name: string = 'PgliteWorkerGoneError';
+  constructor(message: string) {
+    const spec = PostgresErrors.DB_WORKER_GONE;
+    super(spec.code, message, { plugin: 'postgres', status: spec.status });
+  }
 }
 
 /** A request without its id (the client numbers them). */
@@ -63,7 +68,7 @@ export class PgliteWorkerClient {
     const worker = new Worker(entry.url, { workerData: { pgliteUrl: entry.pgliteUrl, dataDir } });
     const ready = await new Promise<WorkerReady>((resolve, reject) => {
       const onExit = (code: number) =>
-        reject(new Error(`PGlite worker thread exited (code ${code}) while opening`));
+        reject(new PgliteWorkerGoneError(`PGlite worker thread exited (code ${code}) while opening`));
       worker.once('error', reject);
       worker.once('exit', onExit);
       worker.once('message', (m: WorkerReady) => {

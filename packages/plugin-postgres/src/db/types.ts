@@ -2,6 +2,8 @@
  * The one seam between our SQL and the two engines we run it on (node-postgres and PGlite).
  * Everything above this interface is engine-neutral: the same migrations, the same statements.
  */
+import { monitorError } from '@ispmonitor/core';
+import { PostgresErrors } from '../errors.js';
 import type { BinaryType } from './binary.js';
 
 /** Result of one statement. */
@@ -73,7 +75,11 @@ export const SAFE_IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
 
 /** Throws unless `name` is a plain lower-case identifier (used for our own constant names only). */
 export function assertIdentifier(name: string): string {
-  if (!SAFE_IDENTIFIER.test(name)) throw new Error(`unsafe SQL identifier ${JSON.stringify(name)}`);
+  if (!SAFE_IDENTIFIER.test(name)) {
+    throw monitorError(PostgresErrors.DB_UNSAFE_IDENTIFIER, `unsafe SQL identifier ${JSON.stringify(name)}`, {
+      plugin: 'postgres',
+    });
+  }
   return name;
 }
 
