@@ -28,22 +28,37 @@ export function parseRetryAfter(header: string | undefined, now: number): number
 /** An HTTP(S) client for one receiver: keep-alive connections, an optional CA. */
 export class HttpPoster {
   readonly #agent: http.Agent;
-  readonly #url: URL;
+  readonly #https: boolean;
+  /** The request options every POST shares (the URL taken apart once, not per request). */
+  readonly #base: http.RequestOptions;
+  /** Requests under way: `close` ends them (no abort listener per request). */
+  readonly #inFlight = new Set<http.ClientRequest>();
 
   constructor(
     url: string,
-    private readonly options: { ca?: string; timeoutMs: number; maxSockets: number },
+    options: { ca?: string; timeoutMs: number; maxSockets: number },
   ) {
-    this.#url = new URL(url);
-    this.#agent =
-      this.#url.protocol === 'https:'
-        ? new https.Agent({ keepAlive: true, maxSockets: options.maxSockets, ca: options.ca })
-        : new http.Agent({ keepAlive: true, maxSockets: options.maxSockets });
+    const u = new URL(url);
+    this.#https = u.protocol === 'https:';
+    this.#agent = this.#https
+      ? new https.Agent({ keepAlive: true, maxSockets: options.maxSockets, ca: options.ca })
+      : new http.Agent({ keepAlive: true, maxSockets: options.maxSockets });
+    this.#base = {
+      protocol: u.protocol,
+      // An IPv6 literal comes bracketed in a URL, bare in a hostname option.
+      hostname: u.hostname.replace(/^\[(.*)\]$/, '$1'),
+      port: u.port || (this.#https ? 443 : 80),
+      path: `${u.pathname}${u.search}`,
+      method: 'POST',
+      agent: this.#agent,
+      timeout: options.timeoutMs,
+    };
   }
 
   /**
-   * POSTs a body; rejects on network errors and timeouts, resolves with any HTTP status. The
-   * response body is cut at 512 characters, or, with `maxBody`, read whole and refused beyond it.
+   * POSTs a body; rejects on network errors, timeouts, `signal` and `close`, resolves with any
+   * HTTP status. The response body is cut at 512 characters, or, with `maxBody`, read whole and
+   * refused beyond it.
    */
   post(
     body: Uint8Array,
@@ -51,16 +66,13 @@ export class HttpPoster {
     signal?: AbortSignal,
     maxBody?: number,
   ): Promise<PostResult> {
-    const mod = this.#url.protocol === 'https:' ? https : http;
+    const mod = this.#https ? https : http;
     return new Promise((resolve, reject) => {
       const req = mod.request(
-        this.#url,
         {
-          method: 'POST',
-          agent: this.#agent,
+          ...this.#base,
           headers: { ...headers, 'Content-Length': String(body.byteLength) },
-          timeout: this.options.timeoutMs,
-          signal,
+          ...(signal ? { signal } : {}),
         },
         (res) => {
           let text = '';
@@ -72,8 +84,9 @@ export class HttpPoster {
               res.destroy(new Error(`response larger than ${maxBody} characters`));
             } else text += chunk;
           });
-          res.on('error', reject);
+          res.on('error', fail);
           res.on('end', () => {
+            this.#inFlight.delete(req);
             const status = res.statusCode ?? 0;
             const ra = res.headers['retry-after'];
             resolve({
@@ -84,16 +97,24 @@ export class HttpPoster {
           });
         },
       );
+      const fail = (err: Error) => {
+        this.#inFlight.delete(req);
+        reject(err);
+      };
+      this.#inFlight.add(req);
       req.on('timeout', () =>
         req.destroy(Object.assign(new Error('request timed out'), { code: 'ETIMEDOUT' })),
       );
-      req.on('error', reject);
+      req.on('error', fail);
       req.end(body);
     });
   }
 
-  /** Closes idle connections. */
+  /** Ends the requests under way (they reject) and closes idle connections. */
   close(): void {
+    for (const req of this.#inFlight)
+      req.destroy(Object.assign(new Error('client closed'), { code: 'ECLOSED' }));
+    this.#inFlight.clear();
     this.#agent.destroy();
   }
 }

@@ -64,6 +64,8 @@ export class TargetSink implements Sink {
   readonly #cache: SeriesCache;
   /** A request buffer per shard, kept from write to write: `#encode` fills and compresses them without awaiting. */
   readonly #buffers: RequestBuffer[] = [];
+  /** This target's children of the per-request metrics: no label lookup per request. */
+  readonly #m;
 
   constructor(
     config: RemoteWriteTarget,
@@ -92,27 +94,34 @@ export class TargetSink implements Sink {
       this.#headers.Authorization = `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}`;
     }
     this.#cache = cacheFor(options);
-    metrics.shards.set({ target: this.target }, options.shards);
-    metrics.pending.set({ target: this.target }, 0);
+    const target = { target: this.target };
+    this.#m = {
+      pending: metrics.pending.labels(target),
+      sent: metrics.sent.labels(target),
+      bytes: metrics.bytes.labels(target),
+      duration: metrics.duration.labels(target),
+    };
+    metrics.shards.set(target, options.shards);
+    this.#m.pending.set(0);
   }
 
   async write(batch: Sample[]): Promise<void> {
     const shards = this.#encode(batch);
     let left = 0;
     for (const shard of shards) for (const request of shard) left += request.count;
-    const target = this.target;
-    this.metrics.pending.inc({ target }, left);
+    const pending = this.#m.pending;
+    pending.inc(left);
     let unsent = 0;
     await Promise.all(
       shards.map(async (requests) => {
         for (const request of requests) {
           if (unsent > 0 || !(await this.#send(request))) unsent += request.count;
-          this.metrics.pending.dec({ target }, request.count);
+          pending.dec(request.count);
         }
       }),
     );
     if (unsent > 0)
-      throw new Error(`remote write to ${target} stopped with ${unsent} samples unsent (closing)`);
+      throw new Error(`remote write to ${this.target} stopped with ${unsent} samples unsent (closing)`);
   }
 
   /**
@@ -220,13 +229,14 @@ export class TargetSink implements Sink {
       if (this.#closing.signal.aborted) return false;
       let retryAfter: number | undefined;
       let error: string;
-      const stopTimer = this.metrics.duration.startTimer({ target });
+      const stopTimer = this.#m.duration.startTimer();
       try {
-        const res = await this.#poster.post(body, this.#headers, this.#closing.signal);
+        // No signal: `close` ends the requests under way.
+        const res = await this.#poster.post(body, this.#headers);
         stopTimer();
-        this.metrics.bytes.inc({ target }, body.byteLength);
+        this.#m.bytes.inc(body.byteLength);
         if (res.status >= 200 && res.status < 300) {
-          this.metrics.sent.inc({ target }, count);
+          this.#m.sent.inc(count);
           this.#noteSent(request.newest);
           if (this.state.failures > 0)
             this.logger.info('remote write: target accepts samples again', { target });
