@@ -118,7 +118,7 @@ export function createReplicaMetrics(registry: Registry, gauges: () => ReplicaGa
   });
   new Gauge({
     name: 'ispmonitor_db_replica_lag_bytes',
-    help: 'WAL bytes flushed on the primary and not yet replayed on the read replica, at the last check',
+    help: 'WAL bytes written on the primary (its insert position) and not yet replayed on the read replica, at the last check',
     registers,
     collect() {
       const lag = gauges().lagBytes;
