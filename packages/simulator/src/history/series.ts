@@ -39,6 +39,26 @@ const labelsOf = (device: Device, own: Record<string, string> = {}) => ({
   device: device.id,
 });
 
+/** `device_up` of a device on the grid: 1 while it answered, 0 while it did not. */
+function upSeries(device: Device, grid: Grid, a: Availability): HistorySeries {
+  return {
+    name: catalog.deviceUp.name,
+    labels: labelsOf(device),
+    kind: 'gauge',
+    buckets: upBuckets(grid, a),
+  };
+}
+
+/** Makes gauges of a device on the grid: `(name, the driver's labels, value at time t) → series`. */
+function gaugesOf(device: Device, grid: Grid, a: Availability) {
+  return (name: string, own: Record<string, string>, value: (t: number) => number): HistorySeries => ({
+    name,
+    labels: labelsOf(device, own),
+    kind: 'gauge',
+    buckets: gauge(grid, a, value),
+  });
+}
+
 /**
  * The first processor as the SNMP driver labels it (hrProcessorLoad index, cpmCPU index,
  * jnxOperating description). Only the first is backfilled: the charts average the processors,
@@ -49,14 +69,9 @@ const firstCpu = (profile: ProfileName) => (profile === 'juniper' ? 'Routing Eng
 /** The series of one SNMP device. */
 export function snmpSeries(d: HistorySnmpDevice, grid: Grid, a: Availability): HistorySeries[] {
   const { device, sim, profile } = d;
-  const gaugeOf = (name: string, own: Record<string, string>, value: (t: number) => number) => ({
-    name,
-    labels: labelsOf(device, own),
-    kind: 'gauge' as const,
-    buckets: gauge(grid, a, value),
-  });
+  const gaugeOf = gaugesOf(device, grid, a);
   const out: HistorySeries[] = [
-    { name: catalog.deviceUp.name, labels: labelsOf(device), kind: 'gauge', buckets: upBuckets(grid, a) },
+    upSeries(device, grid, a),
     gaugeOf(catalog.deviceUptime.name, {}, (t) => Math.floor((t - bootAt(a, t)) / 1000)),
     gaugeOf(catalog.deviceCpuLoad.name, { cpu: firstCpu(profile) }, (t) => sim.cpuLoad(0, t) / 100),
   ];
@@ -104,14 +119,9 @@ export function bngSeries(
   const m = bng.model;
   const device = bng.device;
   const rel = (t: number) => (t - m.startedAt) / 1000;
-  const gaugeOf = (name: string, own: Record<string, string>, value: (t: number) => number) => ({
-    name,
-    labels: labelsOf(device, own),
-    kind: 'gauge' as const,
-    buckets: gauge(grid, a, value),
-  });
+  const gaugeOf = gaugesOf(device, grid, a);
   const out: HistorySeries[] = [
-    { name: catalog.deviceUp.name, labels: labelsOf(device), kind: 'gauge', buckets: upBuckets(grid, a) },
+    upSeries(device, grid, a),
     gaugeOf(catalog.deviceUptime.name, {}, (t) => Math.floor(m.bootUptime + rel(t))),
     gaugeOf(catalog.deviceCpuLoad.name, { cpu: 'total' }, (t) => resourceAt(m, rel(t)).load / 100),
     gaugeOf(catalog.deviceMemoryUsed.name, { pool: 'ram' }, (t) => resourceAt(m, rel(t)).usedMemory),
