@@ -43,11 +43,21 @@ export function timeoutVerdict(
 /**
  * Whether a poll the driver reported failed (an error result, or a throw) failed because the
  * monitor was blocked: the loop was blocked for at least `share` of the poll's time, and at least
- * `MIN_BLOCKED_MS`. A driver's own timers (per-request timeouts, retries) fire late just as core's
- * do, so its error cannot be trusted then.
+ * `MIN_BLOCKED_MS`, with one stretch of at least `minStretchMs` among it (`longestMs`, the longest).
+ * A driver's own timers (per-request timeouts, retries) fire late just as core's do, so its error
+ * cannot be trusted then. But a reply waits unread at most one stretch: on a loop that was only
+ * ever held briefly (a CPU-starved host: many short delays adding up to a large share), a driver's
+ * timer cannot have beaten a reply the device sent, and the error is the device's — otherwise a
+ * device that really went down would never be reported while the host stays busy.
  */
-export function blockedTooLong(elapsedMs: number, blockedMs: number, share: number): boolean {
-  return blockedMs >= MIN_BLOCKED_MS && blockedMs >= share * elapsedMs;
+export function blockedTooLong(
+  elapsedMs: number,
+  blockedMs: number,
+  share: number,
+  longestMs = Number.POSITIVE_INFINITY,
+  minStretchMs = 0,
+): boolean {
+  return blockedMs >= MIN_BLOCKED_MS && blockedMs >= share * elapsedMs && longestMs >= minStretchMs;
 }
 
 /** What a poll needs from the load monitor to measure its budget. */
@@ -57,6 +67,13 @@ export interface LoadGuard {
    * that was due then, so the loop was blocked since (at least) that time.
    */
   blockedBetween(from: number, to: number, lateSince?: number): number;
+  /** The longest single stretch the loop was blocked within [from, to], ms (see `blockedBetween`). */
+  longestBlockBetween(from: number, to: number, lateSince?: number): number;
+  /**
+   * A block at least this long can hold a reply unread past a driver's own request timer: half of
+   * `poller.overload.lag` (the lag the overloaded state never clears above).
+   */
+  readonly spoilingBlockMs: number;
   /** `poller.overload.maxStretch`. */
   readonly maxStretch: number;
   /** `poller.overload.blockedShare`. */

@@ -4,7 +4,7 @@ import type { Clock, HealthCheckResult, Logger } from '../types.js';
 import type { LoadGuard } from './budget.js';
 import { LoopProbe } from './loop-probe.js';
 import { LoadMetrics } from './metrics.js';
-import type { ResolvedOverloadOptions } from './options.js';
+import { type ResolvedOverloadOptions, spoilingBlockMs } from './options.js';
 import { type Backlog, OverloadDetector } from './overload.js';
 
 /**
@@ -52,6 +52,10 @@ export class LoadMonitor implements LoadGuard {
     return this.options.blockedShare;
   }
 
+  get spoilingBlockMs(): number {
+    return spoilingBlockMs(this.options);
+  }
+
   /** Whether the monitor counts itself overloaded now. */
   get overloaded(): boolean {
     return this.#detector.overloaded;
@@ -67,6 +71,10 @@ export class LoadMonitor implements LoadGuard {
 
   blockedBetween(from: number, to: number, lateSince?: number): number {
     return this.#probe.blockedBetween(from, to, lateSince);
+  }
+
+  longestBlockBetween(from: number, to: number, lateSince?: number): number {
+    return this.#probe.longestBetween(from, to, lateSince);
   }
 
   extended(): void {

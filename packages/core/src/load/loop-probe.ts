@@ -81,13 +81,40 @@ export class LoopProbe {
       total += overlap(this.#starts[i] as number, end, from, to);
     }
     const now = this.clock.now();
+    const current = this.#currentBlockStart(lateSince);
+    if (current < now) total += overlap(current, now, from, to);
+    return total;
+  }
+
+  /**
+   * When a block still going on began: the probe's timer overdue, or the caller's own timer
+   * (`lateSince`: when it was due); +Infinity when none is.
+   */
+  #currentBlockStart(lateSince: number | undefined): number {
+    const now = this.clock.now();
     let current = Number.POSITIVE_INFINITY;
     if (this.#running && now - this.#due > PROBE_JITTER_MS) current = this.#due;
     if (lateSince !== undefined && now - lateSince > PROBE_JITTER_MS) current = Math.min(current, lateSince);
     // Nothing after the probe's last firing is logged yet, so this never counts a block twice.
-    current = Math.max(current, this.#lastFire);
-    if (current < now) total += overlap(current, now, from, to);
-    return total;
+    return Math.max(current, this.#lastFire);
+  }
+
+  /**
+   * The longest single stretch, in ms, for which the loop was blocked within [from, to] (a block
+   * still going on included, as in `blockedBetween`). Many short delays can add up to much blocked
+   * time; only a long stretch can hold a reply unread past a driver's request timer.
+   */
+  longestBetween(from: number, to: number, lateSince?: number): number {
+    let longest = 0;
+    for (let i = this.#ends.length - 1; i >= this.#head; i--) {
+      const end = this.#ends[i] as number;
+      if (end <= from) break;
+      longest = Math.max(longest, overlap(this.#starts[i] as number, end, from, to));
+    }
+    const current = this.#currentBlockStart(lateSince);
+    const now = this.clock.now();
+    if (current < now) longest = Math.max(longest, overlap(current, now, from, to));
+    return longest;
   }
 
   /** Node's event-loop delay p99 and max since the last call (then reset), in ms. */

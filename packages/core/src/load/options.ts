@@ -45,3 +45,11 @@ export type OverloadOptions = z.input<typeof overloadOptionsSchema>;
 
 /** `poller.overload` with defaults applied, durations in milliseconds. */
 export type ResolvedOverloadOptions = z.output<typeof overloadOptionsSchema>;
+
+/**
+ * The shortest single block of the event loop that excuses a driver's error (`LoadGuard`): half
+ * of `lag`, the lag above which the overloaded state never clears.
+ */
+export function spoilingBlockMs(options: ResolvedOverloadOptions): number {
+  return options.lag / 2;
+}

@@ -82,10 +82,15 @@ async function attemptPoll(driver: Driver, device: Device, options: RunPollOptio
     const elapsed = now - started;
     const blocked = load ? load.blockedBetween(started, now, dueAt) : 0;
     const verdict = timeoutVerdict(elapsed, blocked, timeoutMs, load?.maxStretch ?? 1);
+    // Blocked time made only of short stretches held no reply past this timer: the device's timeout.
+    const spoilt =
+      verdict.kind === 'overloaded' &&
+      load !== undefined &&
+      load.longestBlockBetween(started, now, dueAt) >= load.spoilingBlockMs;
     if (verdict.kind === 'wait') {
       load?.extended();
       arm(verdict.ms);
-    } else if (verdict.kind === 'overloaded') {
+    } else if (spoilt) {
       overloaded = true;
       const message = `monitor overloaded: its event loop was blocked ${Math.round(blocked)} ms of the poll's ${elapsed} ms`;
       controller.abort(monitorError(ErrorCodes.MONITOR_OVERLOADED, message));
@@ -102,7 +107,9 @@ async function attemptPoll(driver: Driver, device: Device, options: RunPollOptio
     if (!load || stopSignal.aborted) return failed;
     const now = clock.now();
     const blocked = load.blockedBetween(started, now);
-    if (!blockedTooLong(now - started, blocked, load.blockedShare)) return failed;
+    const longest = load.longestBlockBetween(started, now);
+    if (!blockedTooLong(now - started, blocked, load.blockedShare, longest, load.spoilingBlockMs))
+      return failed;
     const why = failed.error ? `${failed.error.code}: ${failed.error.message}` : 'failed';
     const message = `monitor overloaded: its event loop was blocked ${Math.round(blocked)} ms of the poll's ${now - started} ms (driver said ${why})`;
     return { ...failed, overloaded: true, error: { code: ErrorCodes.MONITOR_OVERLOADED, message } };

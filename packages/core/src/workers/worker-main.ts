@@ -4,11 +4,13 @@
  * retries and blocked-loop accounting as the main thread, measured on this worker's own event
  * loop — and sends the outcomes back in batches. It keeps no status: that stays on the main thread.
  */
+import { setMaxListeners } from 'node:events';
 import { parentPort, workerData } from 'node:worker_threads';
 import { systemClock } from '../clock.js';
 import { ErrorCodes } from '../errors.js';
 import type { LoadGuard } from '../load/budget.js';
 import { LoopProbe } from '../load/loop-probe.js';
+import { spoilingBlockMs } from '../load/options.js';
 import { runPoll } from '../scheduler/run-poll.js';
 import type { Device, Driver, Logger } from '../types.js';
 import { decodeBatch, encodeBatch, packSamples } from './codec.js';
@@ -64,6 +66,8 @@ for (const entry of init.drivers) {
 }
 
 const stopping = new AbortController();
+// Every poll in flight listens on it (as on the main thread): no "possible leak" warning at 11.
+setMaxListeners(0, stopping.signal);
 const retainMs = init.timeoutMs * init.overload.maxStretch + 60_000;
 // The largest lag since the last heartbeat: the main thread's overload detector hears of it.
 let lagSinceBeat = 0;
@@ -72,6 +76,8 @@ const probe = new LoopProbe(systemClock, retainMs, (tick) => {
 });
 const guard: LoadGuard = {
   blockedBetween: (from, to, lateSince) => probe.blockedBetween(from, to, lateSince),
+  longestBlockBetween: (from, to, lateSince) => probe.longestBetween(from, to, lateSince),
+  spoilingBlockMs: spoilingBlockMs(init.overload),
   maxStretch: init.overload.maxStretch,
   blockedShare: init.overload.blockedShare,
   extended: () => {},
