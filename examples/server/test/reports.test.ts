@@ -3,11 +3,8 @@ import { postgresStore } from '@ispmonitor/plugin-postgres';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assemble, readConfig } from '../src/assemble.js';
-import { buildApp } from '../src/http/app.js';
 import { groupAvailability, routerAvailability, type Transition } from '../src/reports/availability.js';
 import { csv, csvField, percent } from '../src/reports/csv.js';
-import { parseServerConfig } from '../src/server-config.js';
-import { createServerContext } from '../src/server-context.js';
 import {
   formatAvailability,
   type ReportRouter,
@@ -15,7 +12,7 @@ import {
   sortRouters,
   stateQuery,
 } from '../ui/src/pages/reports-data.js';
-import { ADMIN_KEY, ADMIN_PASSWORD } from './support/harness.js';
+import { ADMIN_KEY, apiFor } from './support/harness.js';
 import { labDriver } from './support/lab-driver.js';
 
 const H = 3_600_000;
@@ -213,7 +210,7 @@ describe('CSV', () => {
 describe('report API over stored status history (embedded PGlite)', () => {
   let monitor: Monitor;
   let app: FastifyInstance;
-  let close: () => void;
+  let close: () => Promise<void>;
   const headers = { authorization: `Bearer ${ADMIN_KEY}` };
   // A past period of 10 hours on whole hours, clear of the live polls' own transitions.
   const base = Math.floor(Date.now() / H) * H - 48 * H;
@@ -253,17 +250,10 @@ describe('report API over stored status history (embedded PGlite)', () => {
         { router: 'r3', ts: base + 1 * H, previous: 'offline', status: 'online' },
       ],
     });
-    const ctx = await createServerContext(
-      monitor,
-      parseServerConfig({ auth: { adminApiKey: ADMIN_KEY, adminPassword: ADMIN_PASSWORD } }, {}),
-      { print: () => {} },
-    );
-    close = ctx.close;
-    app = await buildApp(ctx);
+    ({ app, close } = await apiFor(monitor));
   }, 180_000);
   afterAll(async () => {
-    await app?.close();
-    close?.();
+    await close?.();
     await monitor?.stop();
   });
 

@@ -2,16 +2,12 @@ import type { Monitor } from '@ispmonitor/core';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assemble, readConfig } from '../src/assemble.js';
-import { buildApp } from '../src/http/app.js';
-import { storageInventory } from '../src/inventory/postgres.js';
-import { parseServerConfig } from '../src/server-config.js';
-import { createServerContext } from '../src/server-context.js';
-import { ADMIN_KEY, ADMIN_PASSWORD, waitFor } from './support/harness.js';
+import { ADMIN_KEY, apiFor, waitFor } from './support/harness.js';
 import { labDriver } from './support/lab-driver.js';
 
 let monitor: Monitor;
 let app: FastifyInstance;
-let close: () => void;
+let close: () => Promise<void>;
 const headers = { authorization: `Bearer ${ADMIN_KEY}` };
 const get = async (url: string) => {
   const r = await app.inject({ url, headers });
@@ -37,16 +33,7 @@ beforeAll(async () => {
   config.plugins = { postgres: { ingest: { chunkSize: 100 } } };
   monitor = await assemble(config, secrets, { memoryDb: true, plugins: [labDriver()] });
   await monitor.start();
-  const ctx = await createServerContext(
-    monitor,
-    parseServerConfig({ auth: { adminApiKey: ADMIN_KEY, adminPassword: ADMIN_PASSWORD } }, {}),
-    {
-      print: () => {},
-      inventory: storageInventory(monitor),
-    },
-  );
-  close = ctx.close;
-  app = await buildApp(ctx);
+  ({ app, close } = await apiFor(monitor, { storage: true }));
   // Two polls of each router have reached the database.
   await waitFor(
     async () => {
@@ -61,8 +48,7 @@ beforeAll(async () => {
   );
 }, 90_000);
 afterAll(async () => {
-  await app?.close();
-  close?.();
+  await close?.();
   await monitor?.stop();
 });
 

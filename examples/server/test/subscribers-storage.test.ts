@@ -3,11 +3,7 @@ import { type HistoryImport, postgresStore } from '@ispmonitor/plugin-postgres';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assemble, readConfig } from '../src/assemble.js';
-import { buildApp } from '../src/http/app.js';
-import { storageInventory } from '../src/inventory/postgres.js';
-import { parseServerConfig } from '../src/server-config.js';
-import { createServerContext } from '../src/server-context.js';
-import { ADMIN_KEY, ADMIN_PASSWORD, waitFor } from './support/harness.js';
+import { ADMIN_KEY, apiFor, waitFor } from './support/harness.js';
 
 /** A router kind whose one DHCP lease says when it expires (the lab driver's do not). */
 const leaseDriver = definePlugin({
@@ -58,7 +54,7 @@ const session = (over: Partial<SessionImport>): SessionImport => ({
 
 let monitor: Monitor;
 let app: FastifyInstance;
-let close: () => void;
+let close: () => Promise<void>;
 let viewer: Record<string, string>;
 const admin = { authorization: `Bearer ${ADMIN_KEY}` };
 const get = async (url: string) => {
@@ -118,16 +114,7 @@ beforeAll(async () => {
       },
     ],
   });
-  const ctx = await createServerContext(
-    monitor,
-    parseServerConfig({ auth: { adminApiKey: ADMIN_KEY, adminPassword: ADMIN_PASSWORD } }, {}),
-    {
-      print: () => {},
-      inventory: storageInventory(monitor),
-    },
-  );
-  close = ctx.close;
-  app = await buildApp(ctx);
+  ({ app, close } = await apiFor(monitor, { storage: true }));
   const key = await app.inject({
     method: 'POST',
     url: '/api/v1/keys',
@@ -137,8 +124,7 @@ beforeAll(async () => {
   viewer = { authorization: `Bearer ${key.json().key}` };
 }, 90_000);
 afterAll(async () => {
-  await app?.close();
-  close?.();
+  await close?.();
   await monitor?.stop();
 });
 

@@ -2,6 +2,7 @@ import { createMonitor, type Device, type Monitor, type Plugin } from '@ispmonit
 import { createFakeLogger, type FakeLogger } from '@ispmonitor/core/testing';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/http/app.js';
+import { storageInventory } from '../../src/inventory/postgres.js';
 import { parseServerConfig } from '../../src/server-config.js';
 import type { ServerContext } from '../../src/server-context.js';
 import { createServerContext } from '../../src/server-context.js';
@@ -61,6 +62,33 @@ export async function startHarness(
       await app.close();
       ctx.close();
       await monitor.stop();
+    },
+  };
+}
+
+/** The API of a monitor built elsewhere. */
+export interface Api {
+  app: FastifyInstance;
+  /** Closes the app and its server context; the monitor is the caller's to stop. */
+  close(): Promise<void>;
+}
+
+/**
+ * The API app (no sockets) of a monitor built elsewhere — assembled with storage, say — with
+ * the test admin's password and key. `storage: true` takes the devices from the storage plugin.
+ */
+export async function apiFor(monitor: Monitor, options: { storage?: boolean } = {}): Promise<Api> {
+  const config = parseServerConfig({ auth: { adminApiKey: ADMIN_KEY, adminPassword: ADMIN_PASSWORD } }, {});
+  const ctx = await createServerContext(monitor, config, {
+    print: () => {},
+    ...(options.storage ? { inventory: storageInventory(monitor) } : {}),
+  });
+  const app = await buildApp(ctx);
+  return {
+    app,
+    async close() {
+      await app.close();
+      ctx.close();
     },
   };
 }
