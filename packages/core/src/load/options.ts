@@ -34,7 +34,8 @@ export const overloadOptionsSchema = z
     /**
      * A poll the driver itself reports failed (its own timers may have fired late too) counts as
      * overloaded, not as the device's failure, when the event loop was blocked for at least this
-     * share of the poll's time (and at least 100 ms). Default 0.25.
+     * share of the poll's time (and at least 100 ms), one block of at least half of `lag` among it
+     * (short delays that only add up never hold a reply past a timer). Default 0.25.
      */
     blockedShare: z.number().gt(0).max(1).default(0.25),
   })
