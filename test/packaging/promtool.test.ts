@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { missingBinary, skipTitle } from '@ispmonitor/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureBuilt, repoRoot, run } from './support/workspace.js';
+import { ensureBuilt, repoRoot, run, smallDemoArgs } from './support/workspace.js';
 
 /**
  * The server's two Prometheus endpoints as Prometheus's own linter sees them (`promtool check
@@ -35,17 +35,7 @@ function startDemo(): Promise<ChildProcess> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       'node',
-      [
-        join(repoRoot, 'examples/server/dist/cli.js'),
-        'demo',
-        '--routers',
-        '2',
-        '--no-history',
-        '--api-port',
-        String(API_PORT),
-        '--metrics-port',
-        String(METRICS_PORT),
-      ],
+      [join(repoRoot, 'examples/server/dist/cli.js'), ...smallDemoArgs(API_PORT, METRICS_PORT)],
       { cwd: repoRoot, env: { ...process.env, LOG_LEVEL: 'error' }, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let out = '';

@@ -11,6 +11,7 @@ import {
   pluginTemplate,
   publishable,
   run,
+  smallDemoArgs,
 } from './support/workspace.js';
 
 /**
@@ -135,19 +136,8 @@ describe('@ispmonitor/server installed in an empty folder', () => {
   });
 
   it('`npx ispmonitor demo` serves /health, the web UI and metrics, with no repository paths in its output', async () => {
-    const demo = await start(
-      [
-        'ispmonitor',
-        'demo',
-        '--routers',
-        '2',
-        '--no-history',
-        '--api-port',
-        String(API_PORT),
-        '--metrics-port',
-        String(METRICS_PORT),
-      ],
-      (out) => out.includes(`127.0.0.1:${METRICS_PORT}/metrics`),
+    const demo = await start(['ispmonitor', ...smallDemoArgs(API_PORT, METRICS_PORT)], (out) =>
+      out.includes(`127.0.0.1:${METRICS_PORT}/metrics`),
     );
     try {
       const health = await fetch(`http://127.0.0.1:${API_PORT}/health`);

@@ -8,6 +8,20 @@ const execFileP = promisify(execFile);
 /** The repository root (this file is test/packaging/support/workspace.ts). */
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
+/** `ispmonitor` arguments of a two-router demo without history on the given ports: it starts fast. */
+export function smallDemoArgs(apiPort: number, metricsPort: number): string[] {
+  return [
+    'demo',
+    '--routers',
+    '2',
+    '--no-history',
+    '--api-port',
+    `${apiPort}`,
+    '--metrics-port',
+    `${metricsPort}`,
+  ];
+}
+
 /** Workspaces published to npm, in dependency order (core first). */
 export const publishable = [
   'packages/core',
