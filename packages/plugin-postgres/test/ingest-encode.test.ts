@@ -101,27 +101,39 @@ describe('seriesKey', () => {
 });
 
 describe('SeriesCache', () => {
-  /** A database that hands out ids per canonical (name, labels) and records what it was asked. */
+  /**
+   * A database that hands out ids per canonical (name, labels) and records what it was asked. An
+   * insert takes a new id per series from a sequence, as the real statement does; the plain one
+   * fails as a whole (23505) when a series exists, the one with `ON CONFLICT` skips it.
+   */
   function fakeDb() {
     const ids = new Map<string, number>();
     const inserted: string[] = [];
     /** Series another replica creates just before this one's INSERT (a race). */
     const racing = new Set<string>();
+    let sequence = 0;
     const db = {
+      engine: 'pglite',
       async query(sql: string, params: unknown[] = []) {
         const [names, labels] = params as [string[], string[]];
         if (sql.includes('INSERT INTO ispm_series')) {
-          for (const k of racing) if (!ids.has(k)) ids.set(k, ids.size + 1);
-          // ON CONFLICT DO NOTHING … RETURNING: a row only for each series created here.
-          const rows: Array<{ ord: number; id: number }> = [];
-          names.forEach((n, i) => {
-            const k = `${n} ${labels[i]}`;
+          for (const k of racing) if (!ids.has(k)) ids.set(k, ++sequence);
+          const keys = names.map((n, i) => `${n} ${labels[i]}`);
+          const assigned = keys.map(() => ++sequence);
+          const skipping = sql.includes('ON CONFLICT');
+          if (!skipping && keys.some((k) => ids.has(k)))
+            throw Object.assign(new Error('duplicate key'), { code: '23505' });
+          const created: number[] = [];
+          keys.forEach((k, i) => {
             inserted.push(k);
             if (ids.has(k)) return;
-            ids.set(k, ids.size + 1);
-            rows.push({ ord: i + 1, id: ids.get(k) as number });
+            ids.set(k, assigned[i] as number);
+            created.push(assigned[i] as number);
           });
-          return { rows, rowCount: rows.length };
+          return {
+            rows: [skipping ? { ids: assigned, created } : { ids: assigned }],
+            rowCount: created.length,
+          };
         }
         // A join: only the series that exist come back.
         const rows = names

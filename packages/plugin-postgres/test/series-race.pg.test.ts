@@ -131,5 +131,27 @@ describe.skipIf(missing)(
       );
       expect(rows[0]?.n).toBe('500');
     });
+
+    it('two writers creating 4,000 series in opposite orders at once, two statements each, agree on every id', async () => {
+      // Each splits its batch between two connections; in opposite orders their inserts can
+      // wait on each other's rows (a deadlock PostgreSQL breaks by failing one): the failed
+      // share is inserted again skipping what exists, and the rest looked up.
+      const url = await server.createDatabase('race_lanes');
+      const [a, b] = [await open(url), await open(url)];
+      await applyMigrations(a);
+      const forward = interfaces(0, 4000);
+      const backward = new Map([...forward].reverse());
+      const [idsA, idsB] = await Promise.all([
+        new SeriesCache(a, 10_000).resolve(forward),
+        new SeriesCache(b, 10_000).resolve(backward),
+      ]);
+      expect(idsA.size).toBe(4000);
+      expect(new Set(idsA.values()).size).toBe(4000);
+      for (const [k, id] of idsA) expect(idsB.get(k), k).toBe(id);
+      const { rows } = await a.query<{ n: string; distinct_ids: string }>(
+        `SELECT count(*) AS n, count(DISTINCT id) AS distinct_ids FROM ispm_series WHERE name = 'if_in_octets'`,
+      );
+      expect(rows[0]).toEqual({ n: '4000', distinct_ids: '4000' });
+    });
   },
 );

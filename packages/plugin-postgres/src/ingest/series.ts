@@ -1,5 +1,6 @@
 import type { Labels } from '@ispmonitor/core';
 import type { Db } from '../db/types.js';
+import { createSeries, lookupSeries } from './series-sql.js';
 
 /** One series to resolve: name, canonical label JSON and kind. */
 export interface SeriesKey {
@@ -19,6 +20,9 @@ export interface SeriesKey {
 type Leaf = Array<string | number> | Map<string, number>;
 
 const LEAF_ARRAY_MAX = 32;
+
+/** Statements creating series at once on PostgreSQL (see `SeriesCache`). */
+const CREATE_LANES = 2;
 
 function leafGet(leaf: Leaf, value: string): number | undefined {
   if (!Array.isArray(leaf)) return leaf.get(value);
@@ -90,16 +94,6 @@ class Node {
   }
 }
 
-/** Ids from rows numbered by `WITH ORDINALITY` (1-based), in input order; undefined where none. */
-function inOrder(
-  rows: ReadonlyArray<{ ord: string | number; id: number }>,
-  n: number,
-): Array<number | undefined> {
-  const ids = new Array<number | undefined>(n).fill(undefined);
-  for (const row of rows) ids[Number(row.ord) - 1] = Number(row.id);
-  return ids;
-}
-
 /**
  * Maps (name, labels) to series ids, creating series on first sight. Ids are cached in memory in
  * a tree — name, then each label's key and value in the order the labels object holds them — so
@@ -113,10 +107,19 @@ export class SeriesCache {
   #root = new Node();
   #size = 0;
 
+  /**
+   * Statements in flight when a batch creates many series: on PostgreSQL two, so the server
+   * inserts on two cores while one statement would use one (the floor's single INSERT … SELECT
+   * does); PGlite has one connection.
+   */
+  readonly #lanes: number;
+
   constructor(
     private readonly db: Db,
     private readonly limit: number,
-  ) {}
+  ) {
+    this.#lanes = db.engine === 'postgres' ? CREATE_LANES : 1;
+  }
 
   get size(): number {
     return this.#size;
@@ -212,23 +215,26 @@ export class SeriesCache {
     // series are inserted straight away (those that existed are looked up after, as conflicts).
     const lookFirst = this.#lookupsPay();
     const ids = lookFirst
-      ? await this.#lookup(missing.map((m) => m.s))
+      ? await lookupSeries(
+          this.db,
+          missing.map((m) => m.s),
+        )
       : new Array<number | undefined>(missing.length).fill(undefined);
     const absent: number[] = [];
     for (let i = 0; i < missing.length; i++) if (ids[i] === undefined) absent.push(i);
     if (lookFirst) this.#found(missing.length - absent.length, missing.length);
     if (absent.length > 0) {
-      // Created and their ids returned in one statement; a series another replica created in
-      // the meantime (a conflict: nothing returned for it) is looked up.
+      // Created with their ids in one statement (a share of them per lane); a series another
+      // replica created in the meantime (no id returned for it) is looked up.
       const keyAt = (i: number) => (missing[i] as { s: SeriesKey }).s;
-      const created = await this.#create(absent.map(keyAt));
+      const created = await createSeries(this.db, absent.map(keyAt), this.#lanes);
       const raced: number[] = [];
       absent.forEach((i, j) => {
         ids[i] = created[j];
         if (created[j] === undefined) raced.push(i);
       });
       if (raced.length > 0) {
-        const found = await this.#lookup(raced.map(keyAt));
+        const found = await lookupSeries(this.db, raced.map(keyAt));
         raced.forEach((i, j) => {
           ids[i] = found[j];
         });
@@ -246,32 +252,5 @@ export class SeriesCache {
       }
     }
     return out;
-  }
-
-  /**
-   * Inserts these series; returns the new ids in their order (undefined where the series existed
-   * already: `ON CONFLICT DO NOTHING` returns no row for it).
-   */
-  async #create(list: readonly SeriesKey[]): Promise<Array<number | undefined>> {
-    const res = await this.db.query<{ ord: string | number; id: number }>(
-      `WITH t AS (
-         SELECT n, l::jsonb AS l, k, ord FROM unnest($1::text[], $2::text[], $3::text[]) WITH ORDINALITY AS t(n, l, k, ord)),
-       ins AS (
-         INSERT INTO ispm_series (name, labels, kind) SELECT n, l, k FROM t
-         ON CONFLICT (name, labels) DO NOTHING RETURNING id, name, labels)
-       SELECT t.ord, ins.id FROM t JOIN ins ON ins.name = t.n AND ins.labels = t.l`,
-      [list.map((s) => s.name), list.map((s) => s.labels), list.map((s) => s.kind)],
-    );
-    return inOrder(res.rows, list.length);
-  }
-
-  /** The ids of these series, in their order (undefined where a series does not exist). */
-  async #lookup(list: readonly SeriesKey[]): Promise<Array<number | undefined>> {
-    const res = await this.db.query<{ ord: string | number; id: number }>(
-      `SELECT t.ord, s.id FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS t(n, l, ord)
-         JOIN ispm_series s ON s.name = t.n AND s.labels = t.l::jsonb`,
-      [list.map((s) => s.name), list.map((s) => s.labels)],
-    );
-    return inOrder(res.rows, list.length);
   }
 }

@@ -1,0 +1,108 @@
+import type { Db } from '../db/types.js';
+
+/** One series as the statements below take it: name, canonical label JSON and kind. */
+export interface SeriesRow {
+  name: string;
+  labels: string;
+  kind: 'counter' | 'gauge';
+}
+
+/**
+ * The identity sequence behind `ispm_series.id` (the name PostgreSQL gives it: table_column_seq).
+ * New series take their ids from it inside the statement that inserts them, so the ids come back
+ * in the order the series were sent and no join of the inserted rows to the input is needed.
+ */
+const SERIES_ID_SEQUENCE = 'ispm_series_id_seq';
+
+/** The fewest series worth a statement of their own when a batch is split between connections. */
+const LANE_MIN = 1000;
+
+/**
+ * The rows to insert, numbered, each with a new id. `nextval` is volatile, so PostgreSQL computes
+ * this once (a volatile CTE is never inlined) and the insert and the answer see the same ids.
+ */
+const NUMBERED = `t AS (
+  SELECT nextval('${SERIES_ID_SEQUENCE}')::integer AS id, n, l, k, ord
+    FROM unnest($1::text[], $2::text[], $3::text[]) WITH ORDINALITY AS t(n, l, k, ord))`;
+
+/**
+ * A plain insert: the cost of the plain-INSERT floor (bench/postgres/series.mjs), where
+ * `ON CONFLICT` costs about 40 % more CPU (a speculative insertion per row). It fails as a whole
+ * when one series exists (23505), which only a race with another writer causes.
+ */
+const PLAIN = `WITH ${NUMBERED},
+  ins AS (INSERT INTO ispm_series (id, name, labels, kind) OVERRIDING SYSTEM VALUE
+          SELECT id, n, l::jsonb, k FROM t)
+  SELECT array_agg(id ORDER BY ord) AS ids FROM t`;
+
+/**
+ * The same insert that skips series that exist: `created` holds the ids of the rows it inserted,
+ * so an id in `ids` but not in `created` was not used (that series had another id already).
+ */
+const SKIPPING = `WITH ${NUMBERED},
+  ins AS (INSERT INTO ispm_series (id, name, labels, kind) OVERRIDING SYSTEM VALUE
+          SELECT id, n, l::jsonb, k FROM t ON CONFLICT (name, labels) DO NOTHING RETURNING id)
+  SELECT (SELECT array_agg(id ORDER BY ord) FROM t) AS ids, (SELECT array_agg(id) FROM ins) AS created`;
+
+/** Errors after which the skipping insert is tried: 23505 a series exists, 40P01 a deadlock with another writer. */
+const RACED = new Set(['23505', '40P01']);
+
+type Ids = ReadonlyArray<number | string> | null;
+
+function params(list: readonly SeriesRow[]): unknown[] {
+  return [list.map((s) => s.name), list.map((s) => s.labels), list.map((s) => s.kind)];
+}
+
+/** Inserts one share of the series; undefined where a series existed already. */
+async function createShare(db: Db, list: readonly SeriesRow[]): Promise<Array<number | undefined>> {
+  try {
+    const res = await db.query<{ ids: Ids }>(PLAIN, params(list));
+    return (res.rows[0]?.ids ?? []).map(Number);
+  } catch (err) {
+    if (!RACED.has((err as { code?: string }).code ?? '')) throw err;
+  }
+  const res = await db.query<{ ids: Ids; created: Ids }>(SKIPPING, params(list));
+  const created = new Set((res.rows[0]?.created ?? []).map(Number));
+  return (res.rows[0]?.ids ?? []).map((id) => (created.has(Number(id)) ? Number(id) : undefined));
+}
+
+/**
+ * Creates these series; returns their new ids in order (undefined where a series existed already,
+ * e.g. another replica created it meanwhile: the caller looks those up). On PostgreSQL a batch is
+ * split into up to `lanes` statements in flight on separate connections, so the server inserts
+ * on several cores (one statement uses one); the shares hold different series, so they never
+ * wait on each other. A race with another writer can make a share fail on a series or deadlock:
+ * that share is then inserted again with `ON CONFLICT DO NOTHING`.
+ */
+export async function createSeries(
+  db: Db,
+  list: readonly SeriesRow[],
+  lanes: number,
+): Promise<Array<number | undefined>> {
+  const n = Math.max(1, Math.min(lanes, Math.floor(list.length / LANE_MIN)));
+  if (n === 1) return createShare(db, list);
+  const size = Math.ceil(list.length / n);
+  const shares: Array<Promise<Array<number | undefined>>> = [];
+  for (let i = 0; i < list.length; i += size) shares.push(createShare(db, list.slice(i, i + size)));
+  return (await Promise.all(shares)).flat();
+}
+
+/** Ids from rows numbered by `WITH ORDINALITY` (1-based), in input order; undefined where none. */
+function inOrder(
+  rows: ReadonlyArray<{ ord: string | number; id: number }>,
+  n: number,
+): Array<number | undefined> {
+  const ids = new Array<number | undefined>(n).fill(undefined);
+  for (const row of rows) ids[Number(row.ord) - 1] = Number(row.id);
+  return ids;
+}
+
+/** The ids of these series, in their order (undefined where a series does not exist). */
+export async function lookupSeries(db: Db, list: readonly SeriesRow[]): Promise<Array<number | undefined>> {
+  const res = await db.query<{ ord: string | number; id: number }>(
+    `SELECT t.ord, s.id FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS t(n, l, ord)
+       JOIN ispm_series s ON s.name = t.n AND s.labels = t.l::jsonb`,
+    [list.map((s) => s.name), list.map((s) => s.labels)],
+  );
+  return inOrder(res.rows, list.length);
+}
