@@ -17,6 +17,13 @@
 // the server (postmaster, its live children, and the children it reaped meanwhile: autovacuum,
 // WAL writer, checkpointer) — the target counts the database's CPU as well as ours.
 //
+// LAYOUTS=chunks (or rows) measures one layout only (default both; the reference is the rows').
+// STORAGE_DIST=folder measures another build of the plugin (its dist folder), for before/after
+// runs of two commits alternately in the same minute.
+//
+// STATEMENTS=1 (PostgreSQL) prints each maintenance round's statements by total time, from
+// pg_stat_statements.
+//
 // PROFILE=prefix writes a V8 CPU profile of each maintenance round alone (`prefix-<engine>-<layout>-
 // compact.cpuprofile`, `…-materialize.cpuprofile`; summarise with bench/support/profile-summary.mjs).
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -24,11 +31,16 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { applyMigrations, openPg, openPglite, optionsSchema, Storage } from '@ispmonitor/plugin-postgres';
+import { pathToFileURL } from 'node:url';
 import { Registry } from 'prom-client';
-import { createDbMetrics } from '../../packages/plugin-postgres/dist/metrics.js';
 import { startPgServer } from '../support/pg-server.mjs';
 import { silent } from '../support/silent.mjs';
+
+const dist = process.env.STORAGE_DIST
+  ? pathToFileURL(`${process.env.STORAGE_DIST}/`).href
+  : new URL('../../packages/plugin-postgres/dist/', import.meta.url).href;
+const { applyMigrations, openPg, openPglite, optionsSchema, Storage } = await import(`${dist}index.js`);
+const { createDbMetrics } = await import(`${dist}metrics.js`);
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -41,6 +53,7 @@ const JITTER = Number(process.env.JITTER ?? 100);
 const T0 = Date.UTC(2030, 0, 8) - hours * HOUR;
 const engines = (process.argv[4] ?? 'both') === 'both' ? ['pg', 'pglite'] : [process.argv[4]];
 const END = T0 + hours * HOUR;
+const layouts = (process.env.LAYOUTS ?? 'rows,chunks').split(',').map((l) => l === 'chunks');
 
 function rng(seed) {
   let a = seed >>> 0;
@@ -184,6 +197,25 @@ function cpuSince(a, b) {
   return { ours, backend, server, total: ours + server };
 }
 
+/** With STATEMENTS set, on PostgreSQL: the statements `fn` ran, by total time (printed). */
+async function statements(db, name, fn) {
+  if (!process.env.STATEMENTS || db.engine !== 'postgres') return fn();
+  await db.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
+  await db.query('SELECT pg_stat_statements_reset()');
+  const out = await fn();
+  const res = await db.query(
+    `SELECT calls, total_exec_time::float8 AS ms, rows, left(regexp_replace(query, '\\s+', ' ', 'g'), 110) AS q
+       FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+      ORDER BY total_exec_time DESC LIMIT 12`,
+  );
+  console.log(`statements of ${name}:`);
+  for (const r of res.rows)
+    console.log(
+      `  ${r.ms.toFixed(0).padStart(7)} ms ${String(r.calls).padStart(6)} calls ${String(r.rows).padStart(8)} rows  ${r.q}`,
+    );
+  return out;
+}
+
 /** Runs `fn`; with PROFILE set, under the V8 profiler, written to `${PROFILE}-${name}.cpuprofile`. */
 async function profiled(name, fn) {
   if (!process.env.PROFILE) return fn();
@@ -232,7 +264,9 @@ async function measure(engine, db, chunks, postmaster) {
   const layout = chunks ? 'chunks' : 'rows';
   const cpu0 = await cpuNow(db, postmaster);
   const wall0 = Date.now();
-  const report = await profiled(`${engine}-${layout}-compact`, () => storage.maintain());
+  const report = await statements(db, `${engine}-${layout}-compact`, () =>
+    profiled(`${engine}-${layout}-compact`, () => storage.maintain()),
+  );
   const wall = (Date.now() - wall0) / 1000;
   const maintainCpu = cpuSince(cpu0, await cpuNow(db, postmaster));
   // PGlite runs in this process (its worker): all of it is in `ours`.
@@ -282,7 +316,9 @@ async function measure(engine, db, chunks, postmaster) {
   if (chunks) {
     t.now = END + 6 * DAY + HOUR;
     const m0 = await cpuNow(db, postmaster);
-    const report = await profiled(`${engine}-${layout}-materialize`, () => storage.maintain());
+    const report = await statements(db, `${engine}-${layout}-materialize`, () =>
+      profiled(`${engine}-${layout}-materialize`, () => storage.maintain()),
+    );
     const mcpu = cpuSince(m0, await cpuNow(db, postmaster));
     const cpu = mcpu.total;
     await db.query('VACUUM ANALYZE');
@@ -319,10 +355,12 @@ async function measure(engine, db, chunks, postmaster) {
 
 const results = [];
 if (engines.includes('pg')) {
-  const server = await startPgServer();
+  const server = await startPgServer({
+    settings: process.env.STATEMENTS ? ["shared_preload_libraries = 'pg_stat_statements'"] : [],
+  });
   try {
     const postmaster = Number(readFileSync(`${server.data}/postmaster.pid`, 'utf8').split('\n')[0]);
-    for (const chunks of [false, true]) {
+    for (const chunks of layouts) {
       const db = await openPg({ url: await server.createDatabase(chunks ? 'chunks' : 'rows'), max: 1 });
       try {
         results.push(await measure('postgres', db, chunks, postmaster));
@@ -335,7 +373,7 @@ if (engines.includes('pg')) {
   }
 }
 if (engines.includes('pglite')) {
-  for (const chunks of [false, true]) {
+  for (const chunks of layouts) {
     const dir = await mkdtemp(join(tmpdir(), 'ispm-bench-pglite-'));
     const db = await openPglite({ dataDir: join(dir, 'data') });
     try {

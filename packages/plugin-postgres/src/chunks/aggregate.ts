@@ -1,5 +1,5 @@
 import type { Partial } from '../query/partials.js';
-import type { ChunkSamples } from './codec.js';
+import type { ChunkSamples, Exact } from './codec.js';
 
 /**
  * Aggregates computed in this process from decoded samples, exactly as the SQL over the row table
@@ -17,26 +17,30 @@ const FIVE_MIN = 300_000;
 const HOUR = 3_600_000;
 
 const u64 = (raw: bigint) => (raw < 0n ? raw + TWO_64 : raw);
+const big = (x: Exact) => (typeof x === 'bigint' ? x : BigInt(x));
 
 /**
  * The increase between two counter readings, never negative: `ispm_counter_delta` of the schema
  * (a drop is a 32-bit wrap when the previous reading fits in 32 bits and the wrapped step is
  * under 2^31, else a reset counted from zero), on exact integers when both readings have them.
  */
-export function counterDelta(
-  prevRaw: bigint | null,
-  prev: number,
-  curRaw: bigint | null,
-  cur: number,
-): number {
+export function counterDelta(prevRaw: Exact | null, prev: number, curRaw: Exact | null, cur: number): number {
   if (prevRaw !== null && curRaw !== null) {
-    if (prevRaw >= 0n && curRaw >= 0n) {
-      if (curRaw >= prevRaw) return Number(curRaw - prevRaw);
-      if (prevRaw < TWO_32 && curRaw + TWO_32 - prevRaw < TWO_31) return Number(curRaw + TWO_32 - prevRaw);
-      return Number(curRaw);
+    // Safe integers (almost every counter): the same steps in doubles, all exact.
+    if (typeof prevRaw === 'number' && typeof curRaw === 'number' && prevRaw >= 0 && curRaw >= 0) {
+      if (curRaw >= prevRaw) return curRaw - prevRaw;
+      if (prevRaw < N_TWO_32 && curRaw + N_TWO_32 - prevRaw < N_TWO_31) return curRaw + N_TWO_32 - prevRaw;
+      return curRaw;
     }
-    const p = u64(prevRaw);
-    const c = u64(curRaw);
+    const pr = big(prevRaw);
+    const cr = big(curRaw);
+    if (pr >= 0n && cr >= 0n) {
+      if (cr >= pr) return Number(cr - pr);
+      if (pr < TWO_32 && cr + TWO_32 - pr < TWO_31) return Number(cr + TWO_32 - pr);
+      return Number(cr);
+    }
+    const p = u64(pr);
+    const c = u64(cr);
     return c >= p ? Number(c - p) : Number(c);
   }
   if (cur >= prev) return cur - prev;
@@ -47,7 +51,7 @@ export function counterDelta(
 /** The last reading before a window, for the counter step into it. */
 export interface PrevReading {
   value: number;
-  raw: bigint | null;
+  raw: Exact | null;
 }
 
 /** A chunk's plain columns. */
@@ -60,8 +64,8 @@ export interface ChunkSummary {
   sum: number;
   first: number;
   last: number;
-  firstRaw: bigint | null;
-  lastRaw: bigint | null;
+  firstRaw: Exact | null;
+  lastRaw: Exact | null;
   /** Counter increase inside the chunk (null for gauges and single readings). */
   increase: number | null;
 }
@@ -106,7 +110,7 @@ export interface RollupRow {
   max: number;
   sum: number;
   last: number;
-  lastRaw: bigint | null;
+  lastRaw: Exact | null;
   lastTs: number;
   increase: number | null;
 }

@@ -1,4 +1,6 @@
 import { BitReader, BitWriter } from './bits.js';
+import { FloatDecoder, FloatEncoder } from './floats.js';
+import { IntDecoder, IntEncoder, intCost } from './ints.js';
 
 /**
  * The chunk codec: one series' samples of one window in a few bits each, written from the
@@ -13,14 +15,27 @@ import { BitReader, BitWriter } from './bits.js';
  * series whose poll times it shares (`times.ts`), and the bit stream holds the values only.
  */
 
+/**
+ * An exact reading: the unsigned 64-bit value's bit pattern as a signed int8 (as stored), a
+ * number when that is a safe integer and a bigint otherwise (`exact()` makes that form), so the
+ * counters of a fleet — almost all below 2^53 — never go through bigint arithmetic.
+ */
+export type Exact = number | bigint;
+
 /** Samples of one series in time order, as the row table holds them. */
 export interface ChunkSamples {
   /** Milliseconds since the epoch (integers; fractional ms are kept to the microsecond). */
   ts: number[];
   /** The double of each reading. */
   values: number[];
-  /** The exact unsigned 64-bit reading as its signed int8 bit pattern (as stored), or null. */
-  raws: Array<bigint | null>;
+  /** The exact reading (see `Exact`), or null. */
+  raws: Array<Exact | null>;
+}
+
+/** An exact reading in its one form: a number when it is a safe integer, a bigint otherwise. */
+export function exact(x: Exact): Exact {
+  if (typeof x === 'number') return x;
+  return x >= -9_007_199_254_740_991n && x <= 9_007_199_254_740_991n ? Number(x) : x;
 }
 
 const VERSION = 1;
@@ -33,19 +48,20 @@ const FLAG_MICROS = 8;
 const FLAG_PERIOD = 16;
 /** The timestamps are stored once for the series of a device polled together (`times.ts`). */
 const FLAG_SHARED = 32;
+const TWO_32 = 4_294_967_296;
 const TWO_64 = 1n << 64n;
-/** Widths of the integer code's eight classes; the last holds any zig-zag dod of u64 values. */
-const INT_WIDTHS = [4, 8, 12, 16, 24, 32, 48, 68] as const;
 
-const f64 = new DataView(new ArrayBuffer(8));
-const u64 = (raw: bigint) => (raw < 0n ? raw + TWO_64 : raw);
-const zigzag = (d: bigint) => (d >= 0n ? d << 1n : (-d << 1n) - 1n);
-const unzigzag = (z: bigint) => (z & 1n ? -((z + 1n) >> 1n) : z >> 1n);
-
-function intClass(zz: bigint): number {
-  for (let c = 0; c < INT_WIDTHS.length; c++) if (zz < 1n << BigInt(INT_WIDTHS[c] as number)) return c;
-  throw new RangeError('integer delta out of range');
+/** The unsigned value of an exact reading, in its one form (a number below 2^53). */
+export function u64(raw: Exact): Exact {
+  if (typeof raw === 'number') return raw >= 0 ? raw : BigInt(raw) + TWO_64;
+  return exact(raw < 0n ? raw + TWO_64 : raw);
 }
+
+/** The unsigned value as the stored signed pattern, in its one form. */
+const signed = (u: Exact): Exact => (typeof u === 'number' ? u : exact(BigInt.asIntN(64, u)));
+
+// One writer for every chunk (encoding is synchronous): its buffer grows once, not per chunk.
+const writer = new BitWriter(4096);
 
 /**
  * Encodes samples (sorted by time, equal-length arrays) into a chunk. With `sharedWith`, the
@@ -55,75 +71,80 @@ function intClass(zz: bigint): number {
 export function encodeChunk(s: ChunkSamples, sharedWith?: number): Uint8Array {
   const n = s.ts.length;
   if (s.values.length !== n || s.raws.length !== n) throw new RangeError('chunk columns differ in length');
-  const w = new BitWriter(16 + n * 2);
+  const w = writer;
+  w.reset();
   w.write(VERSION, 8);
   w.varint(n);
   if (n === 0) return w.finish();
 
-  const micros = s.ts.some((t) => !Number.isInteger(t));
+  let micros = false;
+  for (let i = 0; i < n && !micros; i++) micros = !Number.isInteger(s.ts[i]);
   const ts = micros ? s.ts.map((t) => Math.round(t * 1000)) : s.ts;
-  for (const t of ts) if (!Number.isSafeInteger(t)) throw new RangeError(`bad timestamp ${t}`);
+  for (let i = 0; i < n; i++)
+    if (!Number.isSafeInteger(ts[i])) throw new RangeError(`bad timestamp ${ts[i]}`);
+  // Integer mode when every reading is exact and its double is the exact value (-0 with an
+  // exact 0 is not: it keeps its sign through the float code); the unsigned values kept for it.
   let mode = MODE_INT;
   let none = true;
+  const us: Exact[] = new Array(n);
   for (let i = 0; i < n; i++) {
     const raw = s.raws[i];
-    if (raw === null || raw === undefined) mode = MODE_MIXED;
-    else {
-      none = false;
-      // -0 with an exact 0 is not an integer reading: it keeps its sign through the float code.
-      if (!Object.is(Number(u64(raw)), s.values[i])) mode = MODE_MIXED;
+    if (raw === null || raw === undefined) {
+      mode = MODE_MIXED;
+      continue;
     }
+    none = false;
+    if (mode !== MODE_INT) continue;
+    const u = u64(raw);
+    us[i] = u;
+    if (!Object.is(typeof u === 'number' ? u : Number(u), s.values[i])) mode = MODE_MIXED;
   }
   if (none) mode = MODE_FLOAT;
-  const dod = mode === MODE_INT && intCost(s.raws as bigint[], true) < intCost(s.raws as bigint[], false);
+  const dod = mode === MODE_INT && intCost(us, true) < intCost(us, false);
   if (sharedWith !== undefined) {
     if (!Number.isSafeInteger(sharedWith) || sharedWith < 0) throw new RangeError('bad shared-times id');
     w.write(mode | (dod ? FLAG_DOD : 0) | FLAG_SHARED, 8);
     w.varint(sharedWith);
-    putValues(w, s, mode, dod);
+    putValues(w, s, us, mode, dod, undefined);
     return w.finish();
   }
   const period = typicalStep(ts);
   const byPeriod = period !== undefined && timeCost(ts, period) < timeCost(ts, undefined);
   w.write(mode | (dod ? FLAG_DOD : 0) | (micros ? FLAG_MICROS : 0) | (byPeriod ? FLAG_PERIOD : 0), 8);
   if (byPeriod) w.varint(period as number);
+  putValues(w, s, us, mode, dod, { ts, period: byPeriod ? period : undefined });
+  return w.finish();
+}
 
+/** The value codes (after each timestamp code when `times` is given). */
+function putValues(
+  w: BitWriter,
+  s: ChunkSamples,
+  us: Exact[],
+  mode: number,
+  dod: boolean,
+  times: { ts: readonly number[]; period: number | undefined } | undefined,
+): void {
   const floats = new FloatEncoder(w);
   const ints = new IntEncoder(w, dod);
   let prevT = 0;
   let prevDelta = 0;
-  for (let i = 0; i < n; i++) {
-    const t = ts[i] as number;
-    if (i === 0) w.writeBig(BigInt.asUintN(64, BigInt(t)), 64);
-    else {
-      const delta = t - prevT;
-      writeTimeDod(w, delta - (byPeriod ? (period as number) : prevDelta), t);
-      prevDelta = delta;
-    }
-    prevT = t;
-    const raw = s.raws[i] ?? null;
-    if (mode === MODE_INT) ints.put(u64(raw as bigint));
-    else {
-      floats.put(s.values[i] as number);
-      if (mode === MODE_MIXED) {
-        w.bit(raw !== null);
-        if (raw !== null) ints.put(u64(raw));
-      }
-    }
-  }
-  return w.finish();
-}
-
-/** Values only, for a chunk whose timestamps are shared. */
-function putValues(w: BitWriter, s: ChunkSamples, mode: number, dod: boolean): void {
-  const floats = new FloatEncoder(w);
-  const ints = new IntEncoder(w, dod);
   for (let i = 0; i < s.ts.length; i++) {
-    const raw = s.raws[i] ?? null;
-    if (mode === MODE_INT) ints.put(u64(raw as bigint));
+    if (times) {
+      const t = times.ts[i] as number;
+      if (i === 0) writeInt64(w, t);
+      else {
+        const delta = t - prevT;
+        writeTimeDod(w, delta - (times.period ?? prevDelta), t);
+        prevDelta = delta;
+      }
+      prevT = t;
+    }
+    if (mode === MODE_INT) ints.put(us[i] as Exact);
     else {
       floats.put(s.values[i] as number);
       if (mode === MODE_MIXED) {
+        const raw = s.raws[i] ?? null;
         w.bit(raw !== null);
         if (raw !== null) ints.put(u64(raw));
       }
@@ -155,50 +176,52 @@ export function decodeChunk(bytes: Uint8Array, times?: readonly number[]): Chunk
   const flags = r.read(8);
   const mode = flags & 3;
   if (mode > MODE_MIXED) throw new RangeError(`unknown chunk mode ${mode}`);
-  if (flags & FLAG_SHARED) {
+  const shared = (flags & FLAG_SHARED) !== 0;
+  if (shared) {
     r.varint();
     if (times?.length !== n) throw new RangeError('chunk needs its shared timestamps');
-    const floats = new FloatDecoder(r);
-    const ints = new IntDecoder(r, (flags & FLAG_DOD) !== 0);
-    for (let i = 0; i < n; i++) {
-      out.ts[i] = times[i] as number;
-      if (mode === MODE_INT) {
-        const u = ints.next();
-        out.values[i] = Number(u);
-        out.raws[i] = BigInt.asIntN(64, u);
-      } else {
-        out.values[i] = floats.next();
-        out.raws[i] = mode === MODE_MIXED && r.bit() ? BigInt.asIntN(64, ints.next()) : null;
-      }
-    }
-    return out;
   }
   const micros = (flags & FLAG_MICROS) !== 0;
-  const period = flags & FLAG_PERIOD ? r.varint() : undefined;
+  const period = !shared && flags & FLAG_PERIOD ? r.varint() : undefined;
   const floats = new FloatDecoder(r);
   const ints = new IntDecoder(r, (flags & FLAG_DOD) !== 0);
   let prevT = 0;
   let prevDelta = 0;
   for (let i = 0; i < n; i++) {
-    let t: number;
-    if (i === 0) t = Number(BigInt.asIntN(64, r.readBig(64)));
+    if (shared) out.ts[i] = (times as readonly number[])[i] as number;
     else {
-      const absolute = readTime(r);
-      t = absolute.abs ? absolute.value : prevT + (period ?? prevDelta) + absolute.value;
-      prevDelta = t - prevT;
+      let t: number;
+      if (i === 0) t = readInt64(r);
+      else {
+        t = readTime(r, prevT + (period ?? prevDelta));
+        prevDelta = t - prevT;
+      }
+      prevT = t;
+      out.ts[i] = micros ? t / 1000 : t;
     }
-    prevT = t;
-    out.ts[i] = micros ? t / 1000 : t;
     if (mode === MODE_INT) {
       const u = ints.next();
       out.values[i] = Number(u);
-      out.raws[i] = BigInt.asIntN(64, u);
+      out.raws[i] = signed(u);
     } else {
       out.values[i] = floats.next();
-      out.raws[i] = mode === MODE_MIXED && r.bit() ? BigInt.asIntN(64, ints.next()) : null;
+      out.raws[i] = mode === MODE_MIXED && r.bit() ? signed(ints.next()) : null;
     }
   }
   return out;
+}
+
+/** A safe integer as its 64-bit two's complement. */
+function writeInt64(w: BitWriter, t: number): void {
+  const hi = Math.floor(t / TWO_32);
+  w.write(hi >>> 0, 32);
+  w.write(t - hi * TWO_32, 32);
+}
+
+/** A 64-bit two's complement as a number (exact within the safe range). */
+function readInt64(r: BitReader): number {
+  const hi = r.read(32) | 0;
+  return hi * TWO_32 + r.read(32);
 }
 
 // Timestamps: the delta-of-delta in Gorilla's buckets; beyond 12 bits the absolute time itself
@@ -210,16 +233,17 @@ function writeTimeDod(w: BitWriter, dod: number, t: number): void {
   else if (dod >= -2047 && dod <= 2048) w.write((0b1110 << 12) | (dod + 2047), 16);
   else {
     w.write(0b1111, 4);
-    w.writeBig(BigInt.asUintN(64, BigInt(t)), 64);
+    writeInt64(w, t);
   }
 }
 
-function readTime(r: BitReader): { abs: boolean; value: number } {
-  if (!r.bit()) return { abs: false, value: 0 };
-  if (!r.bit()) return { abs: false, value: r.read(7) - 63 };
-  if (!r.bit()) return { abs: false, value: r.read(9) - 255 };
-  if (!r.bit()) return { abs: false, value: r.read(12) - 2047 };
-  return { abs: true, value: Number(BigInt.asIntN(64, r.readBig(64))) };
+/** The next timestamp: `expected` (the previous plus the step) moved by its code, or an absolute time. */
+function readTime(r: BitReader, expected: number): number {
+  if (!r.bit()) return expected;
+  if (!r.bit()) return expected + r.read(7) - 63;
+  if (!r.bit()) return expected + r.read(9) - 255;
+  if (!r.bit()) return expected + r.read(12) - 2047;
+  return readInt64(r);
 }
 
 const timeBits = (d: number) =>
@@ -240,182 +264,9 @@ function timeCost(ts: readonly number[], period: number | undefined): number {
 /** The median step between timestamps, when there are steps and it is a small non-negative integer. */
 function typicalStep(ts: readonly number[]): number | undefined {
   if (ts.length < 3) return undefined;
-  const steps: number[] = [];
-  for (let i = 1; i < ts.length; i++) steps.push((ts[i] as number) - (ts[i - 1] as number));
-  steps.sort((a, b) => a - b);
+  const steps = new Float64Array(ts.length - 1);
+  for (let i = 1; i < ts.length; i++) steps[i - 1] = (ts[i] as number) - (ts[i - 1] as number);
+  steps.sort();
   const mid = steps[steps.length >> 1] as number;
   return mid >= 0 && mid < 2 ** 40 ? mid : undefined;
-}
-
-/** Bits the integer code would take for these readings, as deltas or as deltas of deltas. */
-function intCost(raws: readonly bigint[], dod: boolean): number {
-  let bits = 64;
-  let prev = u64(raws[0] as bigint);
-  let prevDelta = 0n;
-  for (let i = 1; i < raws.length; i++) {
-    const cur = u64(raws[i] as bigint);
-    const delta = cur - prev;
-    const zz = zigzag(dod ? delta - prevDelta : delta);
-    bits += zz === 0n ? 1 : 4 + (INT_WIDTHS[intClass(zz)] as number);
-    prev = cur;
-    prevDelta = delta;
-  }
-  return bits;
-}
-
-/** Exact integers: the first as 64 bits, then zig-zag deltas (or deltas of deltas) by class. */
-class IntEncoder {
-  #prev: bigint | undefined;
-  #prevDelta = 0n;
-  constructor(
-    private readonly w: BitWriter,
-    private readonly dod: boolean,
-  ) {}
-
-  put(u: bigint): void {
-    if (this.#prev === undefined) this.w.writeBig(u, 64);
-    else {
-      const delta = u - this.#prev;
-      const zz = zigzag(this.dod ? delta - this.#prevDelta : delta);
-      this.#prevDelta = delta;
-      if (zz === 0n) this.w.write(0, 1);
-      else {
-        const c = intClass(zz);
-        this.w.write(8 | c, 4);
-        this.w.writeBig(zz, INT_WIDTHS[c] as number);
-      }
-    }
-    this.#prev = u;
-  }
-}
-
-class IntDecoder {
-  #prev: bigint | undefined;
-  #prevDelta = 0n;
-  constructor(
-    private readonly r: BitReader,
-    private readonly dod: boolean,
-  ) {}
-
-  next(): bigint {
-    let u: bigint;
-    if (this.#prev === undefined) u = this.r.readBig(64);
-    else {
-      let zz = 0n;
-      if (this.r.bit()) zz = this.r.readBig(INT_WIDTHS[this.r.read(3)] as number);
-      const d = unzigzag(zz);
-      const delta = this.dod ? this.#prevDelta + d : d;
-      u = this.#prev + delta;
-      if (u < 0n || u >= TWO_64) throw new RangeError('chunk integer out of range');
-      this.#prevDelta = delta;
-    }
-    this.#prev = u;
-    return u;
-  }
-}
-
-const ctz32 = (x: number) => 31 - Math.clz32(x & -x);
-
-/**
- * Doubles XOR-ed with the previous one (as two 32-bit words, so no bigint per value): an equal
- * value is one `0` bit; otherwise the meaningful bits of the XOR, inside the previous window of
- * leading/trailing zeros when they fit (`10`), else with a new window (`11`, 5 bits of leading
- * zeros, 6 bits of length - 1).
- */
-class FloatEncoder {
-  #hi = 0;
-  #lo = 0;
-  #first = true;
-  #lead = -1;
-  #trail = 0;
-  constructor(private readonly w: BitWriter) {}
-
-  put(v: number): void {
-    f64.setFloat64(0, v);
-    const hi = f64.getUint32(0);
-    const lo = f64.getUint32(4);
-    if (this.#first) {
-      this.w.write(hi, 32);
-      this.w.write(lo, 32);
-      this.#first = false;
-    } else {
-      const xh = (hi ^ this.#hi) >>> 0;
-      const xl = (lo ^ this.#lo) >>> 0;
-      if (xh === 0 && xl === 0) this.w.write(0, 1);
-      else {
-        const lead = Math.min(31, xh !== 0 ? Math.clz32(xh) : 32 + Math.clz32(xl));
-        const trail = xl !== 0 ? ctz32(xl) : 32 + ctz32(xh);
-        if (this.#lead >= 0 && lead >= this.#lead && trail >= this.#trail) {
-          this.w.write(0b10, 2);
-          writeSpan(this.w, xh, xl, this.#lead, this.#trail);
-        } else {
-          const len = 64 - lead - trail;
-          this.w.write(0b11, 2);
-          this.w.write(lead, 5);
-          this.w.write(len - 1, 6);
-          writeSpan(this.w, xh, xl, lead, trail);
-          this.#lead = lead;
-          this.#trail = trail;
-        }
-      }
-    }
-    this.#hi = hi;
-    this.#lo = lo;
-  }
-}
-
-class FloatDecoder {
-  #hi = 0;
-  #lo = 0;
-  #first = true;
-  #lead = 0;
-  #trail = 0;
-  constructor(private readonly r: BitReader) {}
-
-  next(): number {
-    if (this.#first) {
-      this.#hi = this.r.read(32);
-      this.#lo = this.r.read(32);
-      this.#first = false;
-    } else if (this.r.bit()) {
-      if (this.r.bit()) {
-        this.#lead = this.r.read(5);
-        const len = this.r.read(6) + 1;
-        this.#trail = 64 - this.#lead - len;
-        if (this.#trail < 0) throw new RangeError('corrupt chunk float');
-      }
-      const [xh, xl] = readSpan(this.r, this.#lead, this.#trail);
-      this.#hi = (this.#hi ^ xh) >>> 0;
-      this.#lo = (this.#lo ^ xl) >>> 0;
-    }
-    f64.setUint32(0, this.#hi);
-    f64.setUint32(4, this.#lo);
-    return f64.getFloat64(0);
-  }
-}
-
-// Bits [trail, 64 - lead) of the 64-bit word (hi, lo), most significant first.
-function writeSpan(w: BitWriter, hi: number, lo: number, lead: number, trail: number): void {
-  const top = 63 - lead;
-  if (top >= 32) {
-    const from = Math.max(trail, 32) - 32;
-    const count = top - 32 - from + 1;
-    w.write((hi >>> from) % 2 ** count, count);
-  }
-  if (trail < 32) {
-    const count = Math.min(31, top) - trail + 1;
-    w.write((lo >>> trail) % 2 ** count, count);
-  }
-}
-
-function readSpan(r: BitReader, lead: number, trail: number): [number, number] {
-  const top = 63 - lead;
-  let hi = 0;
-  let lo = 0;
-  if (top >= 32) {
-    const from = Math.max(trail, 32) - 32;
-    hi = (r.read(top - 32 - from + 1) * 2 ** from) >>> 0;
-  }
-  if (trail < 32) lo = (r.read(Math.min(31, top) - trail + 1) * 2 ** trail) >>> 0;
-  return [hi, lo];
 }

@@ -1,5 +1,5 @@
 import type { Queryable } from '../db/types.js';
-import type { ChunkSamples } from './codec.js';
+import { type ChunkSamples, type Exact, exact } from './codec.js';
 import { decodeStored, type StoredChunk } from './times.js';
 
 /** Width of a chunk window: 2 hours, aligned to the epoch (so a window never straddles a day). */
@@ -14,9 +14,13 @@ export const CHUNK_LEVEL = 'chunks';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-/** A stored int8 (text from the driver, or a bigint) as a bigint; null stays null. */
-export function parseRaw(raw: string | bigint | number | null | undefined): bigint | null {
-  return raw === null || raw === undefined ? null : BigInt(raw);
+/** A stored int8 (text from the driver, or a number or bigint) as an `Exact`; null stays null. */
+export function parseRaw(raw: string | bigint | number | null | undefined): Exact | null {
+  if (raw === null || raw === undefined) return null;
+  if (typeof raw === 'bigint') return exact(raw);
+  // A decimal that rounds into the safe range is that integer exactly (2^53 itself is not safe).
+  const n = Number(raw);
+  return Number.isSafeInteger(n) ? n : BigInt(raw);
 }
 
 /** Where compaction has got: windows before it are chunks (plus any late rows); undefined: never ran. */

@@ -2,6 +2,7 @@ import type { Labels } from '@ispmonitor/core';
 import type { Queryable } from '../db/types.js';
 import type { TopQuery, TopRow } from '../query/top.js';
 import { counterDelta } from './aggregate.js';
+import type { Exact } from './codec.js';
 import { loadSamples } from './read.js';
 
 const HOUR = 3_600_000;
@@ -53,7 +54,7 @@ export async function topFromChunks(db: Queryable, q: TopQuery, limit: number): 
 function seriesValue(
   ts: number[],
   values: number[],
-  raws: Array<bigint | null>,
+  raws: Array<Exact | null>,
   from: number,
   q: TopQuery,
 ): number | undefined {

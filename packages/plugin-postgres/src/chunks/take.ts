@@ -1,0 +1,115 @@
+import type { Queryable } from '../db/types.js';
+import type { ChunkSamples, Exact } from './codec.js';
+
+/**
+ * Moving a window's rows out of the row table for compaction: one statement deletes the rows of
+ * a range of series and returns them packed, one row per series, each column as the binary send
+ * format of its values concatenated (`bytea`). Against a SELECT of every row followed by a DELETE,
+ * the server walks the rows once and formats no text, and this process parses one row per series
+ * instead of one object (and one bigint) per sample — compaction's largest costs were those two.
+ */
+
+/** Microseconds from the Unix epoch to PostgreSQL's (2000-01-01), where `timestamptz_send` counts from. */
+const PG_EPOCH_US = 946_684_800_000_000;
+const TWO_32 = 4_294_967_296;
+
+interface Packed {
+  series_id: number;
+  n: number;
+  /** Timestamps: int8 microseconds since 2000-01-01, big-endian, 8 bytes each. */
+  t: Uint8Array;
+  /** Values: float8, big-endian. */
+  v: Uint8Array;
+  /** The exact readings that are not null, int8 big-endian, in the samples' order. */
+  r: Uint8Array | null;
+  /** Per sample 1 when it has an exact reading, 0 when not; null when every sample has one or none does. */
+  m: Uint8Array | null;
+  nr: number;
+}
+
+/**
+ * Deletes the rows of series `after < id <= upto` (no upper bound when `upto` is undefined) in
+ * [start, end) and returns their samples by series, in time order. Run it in a REPEATABLE READ
+ * transaction: the rows returned are exactly the rows deleted, and a late row written meanwhile
+ * stays for the next round.
+ */
+export async function takeRows(
+  tx: Queryable,
+  start: number,
+  end: number,
+  after: number,
+  upto: number | undefined,
+): Promise<Map<number, ChunkSamples>> {
+  const res = await tx.query<Packed>(
+    `WITH d AS (
+       DELETE FROM ispm_samples
+        WHERE ts >= $1::timestamptz AND ts < $2::timestamptz AND series_id > $3 ${upto === undefined ? '' : 'AND series_id <= $4'}
+       RETURNING series_id, ts, value, raw)
+     SELECT series_id, count(*)::int AS n, count(raw)::int AS nr,
+            string_agg(timestamptz_send(ts), ''::bytea) AS t,
+            string_agg(float8send(value), ''::bytea) AS v,
+            string_agg(int8send(raw), ''::bytea) AS r,
+            CASE WHEN count(raw) > 0 AND count(raw) < count(*)
+                 THEN string_agg(CASE WHEN raw IS NULL THEN '\\x00'::bytea ELSE '\\x01'::bytea END, ''::bytea) END AS m
+       FROM d GROUP BY series_id`,
+    // Both bounds of the series range are conditions of the primary key's index (a NULL-or
+    // test would leave the upper one a filter, and each batch would walk the rest of the day).
+    [
+      new Date(start).toISOString(),
+      new Date(end).toISOString(),
+      after,
+      ...(upto === undefined ? [] : [upto]),
+    ],
+  );
+  const out = new Map<number, ChunkSamples>();
+  const ids = res.rows.map((p) => Number(p.series_id)).sort((a, b) => a - b);
+  const byId = new Map(res.rows.map((p) => [Number(p.series_id), p]));
+  for (const id of ids) out.set(id, unpack(byId.get(id) as Packed));
+  return out;
+}
+
+const view = (b: Uint8Array) => new DataView(b.buffer, b.byteOffset, b.byteLength);
+
+/** An int8 at `o` in the form of `Exact`: a number when it is a safe integer, else a bigint. */
+function int8(d: DataView, o: number): Exact {
+  const hi = d.getInt32(o);
+  if (hi >= -2_097_152 && hi < 2_097_152) {
+    const x = hi * TWO_32 + d.getUint32(o + 4); // exact: |x| <= 2^53
+    if (Number.isSafeInteger(x)) return x;
+  }
+  return d.getBigInt64(o);
+}
+
+function unpack(p: Packed): ChunkSamples {
+  const n = Number(p.n);
+  const nr = Number(p.nr);
+  if (p.t.byteLength !== n * 8 || p.v.byteLength !== n * 8 || (p.r?.byteLength ?? 0) !== nr * 8)
+    throw new RangeError('packed rows of unexpected length');
+  const t = view(p.t);
+  const v = view(p.v);
+  const r = p.r ? view(p.r) : undefined;
+  const s: ChunkSamples = { ts: new Array(n), values: new Array(n), raws: new Array(n) };
+  let k = 0;
+  for (let i = 0; i < n; i++) {
+    // Whole microseconds since 2000 (exact below 2^53): the same double as `extract(epoch) * 1000`.
+    s.ts[i] = (t.getInt32(i * 8) * TWO_32 + t.getUint32(i * 8 + 4) + PG_EPOCH_US) / 1000;
+    s.values[i] = v.getFloat64(i * 8);
+    const has = r !== undefined && (p.m === null ? nr === n : p.m[i] === 1);
+    s.raws[i] = has ? int8(r, 8 * k++) : null;
+  }
+  if (k !== nr) throw new RangeError('packed rows: exact readings do not match their mask');
+  return inOrder(s);
+}
+
+/** The samples sorted by time (the delete's scan order usually is already). */
+function inOrder(s: ChunkSamples): ChunkSamples {
+  let sorted = true;
+  for (let i = 1; i < s.ts.length && sorted; i++) sorted = (s.ts[i - 1] as number) < (s.ts[i] as number);
+  if (sorted) return s;
+  const idx = s.ts.map((_, i) => i).sort((a, b) => (s.ts[a] as number) - (s.ts[b] as number));
+  return {
+    ts: idx.map((i) => s.ts[i] as number),
+    values: idx.map((i) => s.values[i] as number),
+    raws: idx.map((i) => s.raws[i] ?? null),
+  };
+}
