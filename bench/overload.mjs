@@ -1,0 +1,401 @@
+// Overload benchmark (issue 19): the demo at 500 routers (5 s interval, PGlite in its process)
+// while a CPU hog — a busy loop in a child process — takes one core for 2 minutes. Goals: zero
+// devices reported unreachable/offline that answered, zero device alerts from it, and the
+// monitor's own `MonitorOverloaded` raised and then cleared.
+//
+// The demo runs as it ships (`ispmonitor demo`, a child process); this script watches it from
+// outside, as an operator would: the API's event stream (`/api/v1/events`: every device status
+// change, alert and `monitor:overloaded`), `/api/v1/alerts` and `/metrics` every 5 s, and at the end
+// each device's stored status history. Phases: settle (every router polled, the demo's staged
+// problems played out, the monitor calm), before (60 s), during (the hog), after (until the monitor
+// says it is calm again and `MonitorOverloaded` is resolved; at least 60 s).
+//
+// The demo stages one router that stops answering SNMP (`in Ns: <id> stops answering SNMP`): it is
+// excluded by name, and only it. Its other staged problems (a CPU spike, an uplink down) keep
+// their routers answering, so those routers still count. A "device alert from the overload" is an
+// alert on a device that fires from the hog's start on and was not pending or firing in the last
+// reading before it (the staged problems' alerts, the BNGs' own, all fire or pend before the hog).
+// A monitor that never gets calm before the hog (300 s at most) is measured anyway, and says so
+// (`calm_before: false`, `overloaded_share_before`).
+//
+// Settings: BENCH_OVERLOAD_ROUTERS (500), BENCH_OVERLOAD_HOG_S (120), BENCH_OVERLOAD_HOGS (busy
+// processes, 1), BENCH_OVERLOAD_BEFORE_S (60), BENCH_OVERLOAD_HISTORY=1 (the 30 days of backfill,
+// as `npm start` does; default off: the target is about polling, and the backfill only delays the
+// start), BENCH_OVERLOAD_PORT (API port, 20110; metrics on the next one). BENCH_QUICK=1: 100
+// routers, a 30 s hog. POLLER_WORKERS / POLLER_CONCURRENT pass through to the demo.
+// Not a test: it prints phases and, last, `BENCH_RESULT {json}`; the demo's log is kept in
+// .cache/bench/overload-demo.log.
+import { spawn } from 'node:child_process';
+import { createWriteStream, mkdirSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const quick = !!process.env.BENCH_QUICK;
+const env = (name, fallback) => Number(process.env[name] ?? fallback);
+const routers = env('BENCH_OVERLOAD_ROUTERS', quick ? 100 : 500);
+const hogS = env('BENCH_OVERLOAD_HOG_S', quick ? 30 : 120);
+const hogs = env('BENCH_OVERLOAD_HOGS', 1);
+const beforeS = env('BENCH_OVERLOAD_BEFORE_S', quick ? 30 : 60);
+const afterMinS = env('BENCH_OVERLOAD_AFTER_MIN_S', 60);
+const afterMaxS = env('BENCH_OVERLOAD_AFTER_MAX_S', 300);
+const settleMaxS = env('BENCH_OVERLOAD_SETTLE_MAX_S', 300);
+const history = process.env.BENCH_OVERLOAD_HISTORY === '1';
+const apiPort = env('BENCH_OVERLOAD_PORT', 20110);
+const api = `http://127.0.0.1:${apiPort}`;
+const metricsUrl = `http://127.0.0.1:${apiPort + 1}/metrics`;
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const t0 = Date.now();
+const log = (msg) => console.log(`${String(Math.round((Date.now() - t0) / 1000)).padStart(4)} s  ${msg}`);
+
+/** Starts the demo; resolves with its staged problems once it printed its URLs. */
+async function startDemo() {
+  mkdirSync(join(root, '.cache/bench'), { recursive: true });
+  const logFile = createWriteStream(join(root, '.cache/bench/overload-demo.log'));
+  const args = ['examples/server/dist/cli.js', 'demo', '--routers', String(routers)];
+  args.push('--api-port', String(apiPort), '--metrics-port', String(apiPort + 1));
+  if (!history) args.push('--no-history');
+  const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stderr.pipe(logFile);
+  const problems = [];
+  let out = '';
+  await new Promise((resolve, reject) => {
+    child.once('exit', (code) =>
+      reject(new Error(`demo exited with ${code}: see .cache/bench/overload-demo.log`)),
+    );
+    child.stdout.on('data', (chunk) => {
+      out += chunk;
+      logFile.write(chunk);
+      const lines = out.split('\n');
+      out = lines.pop() ?? '';
+      for (const line of lines) {
+        const m = /^\s+in (\d+)s: (\S+) (.*)$/.exec(line);
+        if (m) problems.push({ device: m[2], what: m[3], at: Date.now() + Number(m[1]) * 1000 });
+        if (/^ISP Monitor demo:/.test(line)) log(line.trim());
+        // The staged problems are printed right after the metrics URL, in the same turn.
+        if (/^\s+metrics\s/.test(line)) setTimeout(resolve, 500);
+      }
+    });
+  });
+  return { child, problems };
+}
+
+async function login() {
+  const res = await fetch(`${api}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'admin', password: 'ispmonitor-demo' }),
+  });
+  if (res.status !== 200) throw new Error(`login: HTTP ${res.status}`);
+  return res.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
+}
+
+/** Follows `/api/v1/events`, reconnecting when it drops; each event goes to `on(name, data, at)`. */
+function followEvents(cookie, on) {
+  const ctrl = new AbortController();
+  const state = { stopped: false, reconnects: 0 };
+  (async () => {
+    while (!state.stopped) {
+      try {
+        const res = await fetch(`${api}/api/v1/events`, { headers: { cookie }, signal: ctrl.signal });
+        const decoder = new TextDecoder();
+        let buf = '';
+        for await (const chunk of res.body) {
+          buf += decoder.decode(chunk, { stream: true });
+          for (let i = buf.indexOf('\n\n'); i >= 0; i = buf.indexOf('\n\n')) {
+            const block = buf.slice(0, i);
+            buf = buf.slice(i + 2);
+            const event = /^event: (.*)$/m.exec(block)?.[1];
+            const data = /^data: (.*)$/m.exec(block)?.[1];
+            if (event && data) on(event, JSON.parse(data), Date.now());
+          }
+        }
+      } catch {
+        // Dropped (or stopped): reconnect below; the status history read at the end fills any gap.
+      }
+      if (!state.stopped) {
+        state.reconnects++;
+        await sleep(1000);
+      }
+    }
+  })();
+  return {
+    reconnects: () => state.reconnects,
+    stop() {
+      state.stopped = true;
+      ctrl.abort();
+    },
+  };
+}
+
+/** `/metrics` as { 'name{labels}': value }. */
+async function scrape() {
+  const text = await (await fetch(metricsUrl)).text();
+  const out = {};
+  for (const line of text.split('\n')) {
+    if (!line.startsWith('ispmonitor_')) continue;
+    const i = line.lastIndexOf(' ');
+    out[line.slice(0, i)] = Number(line.slice(i + 1));
+  }
+  return out;
+}
+
+async function alerts(cookie) {
+  const res = await fetch(`${api}/api/v1/alerts`, { headers: { cookie } });
+  return res.status === 200 ? (await res.json()).items : [];
+}
+
+/** A busy loop in a child process for `ms`; resolves with the CPU it got, in seconds. */
+function hog(ms) {
+  const code = `const end = Date.now() + ${ms}; while (Date.now() < end) {} const u = process.cpuUsage(); console.log((u.user + u.system) / 1e6);`;
+  const child = spawn(process.execPath, ['-e', code], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout.on('data', (c) => {
+    out += c;
+  });
+  return new Promise((resolve) => child.once('exit', () => resolve(Number(out.trim()))));
+}
+
+log(
+  `overload benchmark: ${routers} routers, ${hogs} hog(s) for ${hogS} s, history ${history ? 'on' : 'off'}, POLLER_WORKERS=${process.env.POLLER_WORKERS ?? 1}, load ${loadavg()[0].toFixed(1)}`,
+);
+const demo = await startDemo();
+// Whatever happens to this script, the demo does not outlive it.
+process.on('exit', () => demo.child.kill('SIGTERM'));
+const dead = new Set(demo.problems.filter((p) => /stops answering/.test(p.what)).map((p) => p.device));
+log(`staged problems: ${demo.problems.map((p) => `${p.device} ${p.what}`).join('; ')}`);
+const cookie = await login();
+
+// Everything seen, stamped with the time it was seen.
+const statuses = []; // { device, status, at }
+const firing = []; // { fingerprint, rule, device, at }
+const overloads = []; // { overloaded, reason, at }
+const stream = followEvents(cookie, (event, data, at) => {
+  if (event === 'device:status') statuses.push({ device: data.device, status: data.status, at });
+  else if (event === 'alert:firing')
+    firing.push({
+      fingerprint: data.fingerprint,
+      rule: data.labels?.alertname,
+      device: data.labels?.device,
+      at,
+    });
+  else if (event === 'monitor:overloaded')
+    overloads.push({ overloaded: data.overloaded, reason: data.reason, at });
+  else if (event === 'hello' && data.overload) overloads.push({ ...data.overload, hello: true, at });
+});
+
+// Every 5 s: the metrics, and the alerts (their states); kept per phase.
+const samples = []; // { at, m, alerts }
+let sampling = true;
+const sampler = (async () => {
+  while (sampling) {
+    const at = Date.now();
+    try {
+      const [m, a] = await Promise.all([scrape(), alerts(cookie)]);
+      samples.push({ at, m, alerts: a });
+    } catch {
+      // The demo too busy to answer within the round: the next round tries again.
+    }
+    await sleep(5000 - (Date.now() - at));
+  }
+})();
+const latest = () => samples.at(-1);
+const gauge = (s, key) => s?.m[key] ?? Number.NaN;
+/** MonitorOverloaded's state in a reading: firing, pending or none (resolved ones stay listed a while). */
+const monitorAlert = (s) => {
+  const states = new Set(s?.alerts.filter((a) => a.rule === 'MonitorOverloaded').map((a) => a.state));
+  return states.has('firing') ? 'firing' : states.has('pending') ? 'pending' : 'none';
+};
+
+// Settle: every router polled, the staged problems played out (the dead router offline after
+// `downAfter` 30 s, its alert after 5 s more), the monitor calm — or give up waiting for calm.
+const problemsDone = Math.max(...demo.problems.map((p) => p.at)) + 45_000;
+const settleEnd = Date.now() + settleMaxS * 1000;
+for (;;) {
+  await sleep(1000);
+  const s = latest();
+  const polled = gauge(s, 'ispmonitor_routers_total{status="unknown"}') === 0;
+  const calm = gauge(s, 'ispmonitor_poller_overloaded') === 0 && monitorAlert(s) === 'none';
+  if (polled && Date.now() >= problemsDone && (calm || Date.now() > settleEnd)) {
+    log(`settled: every router polled, staged problems done, monitor ${calm ? 'calm' : 'STILL OVERLOADED'}`);
+    break;
+  }
+}
+const phases = {};
+const mark = (name) => {
+  phases[name] = { from: Date.now(), load: loadavg()[0] };
+};
+const close = (name) => {
+  Object.assign(phases[name], { to: Date.now(), loadEnd: loadavg()[0] });
+};
+
+mark('before');
+log(`before: ${beforeS} s`);
+await sleep(beforeS * 1000);
+close('before');
+
+mark('during');
+log(`during: ${hogs} busy process(es) for ${hogS} s`);
+const hogCpu = await Promise.all(Array.from({ length: hogs }, () => hog(hogS * 1000)));
+close('during');
+
+mark('after');
+log('after: until the monitor is calm and MonitorOverloaded resolved');
+const afterStart = Date.now();
+for (;;) {
+  await sleep(1000);
+  const s = latest();
+  const calm = gauge(s, 'ispmonitor_poller_overloaded') === 0 && monitorAlert(s) === 'none';
+  const waited = (Date.now() - afterStart) / 1000;
+  if ((calm && waited >= afterMinS && s.at > afterStart + afterMinS * 1000) || waited >= afterMaxS) break;
+}
+close('after');
+sampling = false;
+await sampler;
+
+// The stored status history of every router since the start: a change the stream missed counts too.
+const routerIds = new Set(statuses.map((s) => s.device));
+for (let page = 1; ; page++) {
+  const res = await fetch(`${api}/api/v1/routers?pageSize=1000&page=${page}`, { headers: { cookie } });
+  const { items = [] } = await res.json();
+  for (const r of items) routerIds.add(r.id);
+  if (items.length < 1000) break;
+}
+const stored = [];
+const ids = [...routerIds];
+for (let i = 0; i < ids.length; i += 20) {
+  await Promise.all(
+    ids.slice(i, i + 20).map(async (id) => {
+      const res = await fetch(
+        `${api}/api/v1/routers/${encodeURIComponent(id)}/status-history?from=${new Date(t0).toISOString()}`,
+        { headers: { cookie } },
+      );
+      if (res.status !== 200) return;
+      for (const c of (await res.json()).changes)
+        stored.push({ device: c.device, status: c.status, at: c.ts });
+    }),
+  );
+}
+stream.stop();
+demo.child.kill('SIGTERM');
+await new Promise((r) => demo.child.once('exit', r));
+
+/** Fingerprints of the alerts pending or firing in the last reading before `t`. */
+function activeAt(t) {
+  const last = samples.filter((s) => s.at < t).at(-1);
+  return new Set(last?.alerts.filter((a) => a.state !== 'resolved').map((a) => a.fingerprint));
+}
+
+/** Figures of one phase. */
+function phase(name) {
+  const { from, to, load, loadEnd } = phases[name];
+  const within = (x) => x.at >= from && x.at < to;
+  const down = new Set(
+    [...statuses, ...stored]
+      .filter(
+        (x) => within(x) && (x.status === 'unreachable' || x.status === 'offline') && !dead.has(x.device),
+      )
+      .map((x) => x.device),
+  );
+  const fired = new Map();
+  for (const a of firing) if (within(a)) fired.set(a.fingerprint, a);
+  // Alerts the 5-s snapshots saw firing (in case the stream missed the event).
+  for (const s of samples.filter(within))
+    for (const a of s.alerts)
+      if (a.state === 'firing' && !fired.has(a.fingerprint))
+        fired.set(a.fingerprint, { fingerprint: a.fingerprint, rule: a.rule, device: a.labels?.device });
+  // New: not pending or firing in the last reading before this phase (before) or the hog (after).
+  const active = activeAt(name === 'before' ? from : phases.during.from);
+  const deviceAlerts = [...fired.values()].filter(
+    (a) => a.device && !dead.has(a.device) && !active.has(a.fingerprint),
+  );
+  const inPhase = samples.filter(within);
+  const first = inPhase[0];
+  const last = inPhase.at(-1);
+  const delta = (key) => +((gauge(last, key) || 0) - (gauge(first, key) || 0)).toFixed(3);
+  const lagP99 = inPhase.map((s) => gauge(s, 'ispmonitor_nodejs_eventloop_lag_p99_seconds') * 1000);
+  const sorted = [...lagP99].filter(Number.isFinite).sort((a, b) => a - b);
+  const wallS = last && first ? (last.at - first.at) / 1000 : Number.NaN;
+  return {
+    seconds: Math.round((to - from) / 1000),
+    false_down_devices: [...down],
+    device_alerts: deviceAlerts.map((a) => `${a.rule} ${a.device}`),
+    overloaded_events: overloads.filter((o) => within(o) && !o.hello).map((o) => o.overloaded),
+    overloaded_gauge_max: Math.max(0, ...inPhase.map((s) => gauge(s, 'ispmonitor_poller_overloaded'))),
+    // Share of the 5-s readings during which the monitor said it was overloaded.
+    overloaded_share: +(
+      inPhase.filter((s) => gauge(s, 'ispmonitor_poller_overloaded') === 1).length /
+      Math.max(1, inPhase.length)
+    ).toFixed(2),
+    monitor_alert_states: [...new Set(inPhase.map(monitorAlert))],
+    polls_skipped: delta('ispmonitor_polls_skipped_total{reason="overloaded"}'),
+    timeout_extensions: delta('ispmonitor_poll_timeout_extensions_total'),
+    poll_timeouts: delta('ispmonitor_poll_timeouts_total'),
+    overruns: delta('ispmonitor_poll_overruns_total'),
+    lag_p99_ms_max: sorted.length ? Math.round(sorted.at(-1)) : null,
+    lag_p99_ms_median: sorted.length ? Math.round(sorted[Math.floor(sorted.length / 2)]) : null,
+    probe_lag_ms_max: Math.round(
+      Math.max(0, ...inPhase.map((s) => gauge(s, 'ispmonitor_event_loop_lag_seconds') * 1000)),
+    ),
+    demo_cores: +(delta('ispmonitor_process_cpu_seconds_total') / wallS).toFixed(2),
+    load: `${load.toFixed(1)}–${loadEnd.toFixed(1)}`,
+  };
+}
+
+const result = { before: phase('before'), during: phase('during'), after: phase('after') };
+for (const [name, r] of Object.entries(result)) log(`${name.padEnd(6)} ${JSON.stringify(r)}`);
+const during = result.during;
+const after = result.after;
+const raised =
+  during.overloaded_gauge_max === 1 &&
+  [...during.monitor_alert_states, ...after.monitor_alert_states].includes('firing');
+const lastSample = samples.at(-1);
+const cleared =
+  after.overloaded_events.includes(false) &&
+  gauge(lastSample, 'ispmonitor_poller_overloaded') === 0 &&
+  monitorAlert(lastSample) === 'none';
+const hogCores = hogCpu.reduce((a, b) => a + b, 0) / hogS;
+const figures = {
+  routers,
+  hog_s: hogS,
+  hog_cores: +hogCores.toFixed(2),
+  excluded_dead: [...dead].join(','),
+  false_down_devices_before: result.before.false_down_devices.length,
+  false_down_devices: during.false_down_devices.length + after.false_down_devices.length,
+  device_alerts_from_overload: during.device_alerts.length + after.device_alerts.length,
+  new_device_alerts_before: result.before.device_alerts.length,
+  polls_skipped_during: during.polls_skipped,
+  polls_skipped_after: after.polls_skipped,
+  timeout_extensions_during: during.timeout_extensions,
+  lag_p99_ms_before: result.before.lag_p99_ms_max,
+  lag_p99_ms_during: during.lag_p99_ms_max,
+  lag_p99_ms_after: after.lag_p99_ms_max,
+  probe_lag_ms_max_during: during.probe_lag_ms_max,
+  demo_cores_before: result.before.demo_cores,
+  demo_cores_during: during.demo_cores,
+  calm_before: result.before.overloaded_gauge_max === 0,
+  overloaded_share_before: result.before.overloaded_share,
+  overloaded_share_during: during.overloaded_share,
+  monitor_overloaded_raised: raised,
+  monitor_overloaded_cleared: cleared,
+  event_stream_reconnects: stream.reconnects(),
+  load_before: result.before.load,
+  load_during: during.load,
+};
+const goals = {
+  false_down_devices: '== 0',
+  device_alerts_from_overload: '== 0',
+  monitor_overloaded_raised: raised,
+  monitor_overloaded_cleared: cleared,
+};
+const reference = {
+  what: 'goals from issue 19; a device reported down that answered, or a device alert, is a miss',
+  false_down: [...during.false_down_devices, ...after.false_down_devices].join(',') || 'none',
+  device_alerts: [...during.device_alerts, ...after.device_alerts].join(', ') || 'none',
+};
+console.log(`BENCH_RESULT ${JSON.stringify({ name: 'overload', figures, reference, ratios: {}, goals })}`);
+process.exit(0);
