@@ -18,7 +18,8 @@
 //   postmaster's and its backends'. Bytes on disk: the plugin's tables and indexes (rows as
 //   written, before chunk compaction) over the samples stored.
 // Client CPU per sample = (this process's CPU while sending − its CPU producing the same samples
-// without sending) / samples accepted. Bytes per sample = request bytes after snappy / samples.
+// without sending − the monitor's idle CPU over as long, measured for 3 s with nothing to write:
+// a started monitor's timers and PostgreSQL's pool) / samples accepted. Bytes per sample = request bytes after snappy / samples.
 // Receiver bytes on disk per sample: its data folder at the end over every sample it took (short runs
 // overstate it: fixed files, and Prometheus holds recent samples in its WAL, not compacted blocks).
 // Before the paced phase each run sends one poll of the whole fleet, unmeasured, so the sink's
@@ -49,6 +50,7 @@ const SECONDS = arg('seconds', quick ? 8 : 20);
 // every poll). With --cold the paced figure is the first minute's, every series new.
 const COLD = process.argv.includes('--cold');
 const WARMUP_MS = 2000;
+const IDLE_MS = 3000;
 const TICK_MS = 100;
 const BATCH = 5000;
 const PER_POLL = 321;
@@ -286,6 +288,13 @@ async function run(rx) {
       );
     }
   }
+  // What the monitor costs with nothing to write (a started monitor's timers, PostgreSQL's pool):
+  // taken out of the paced figure, so it is the sink's own cost whatever the plugin runs besides.
+  const idle0 = process.cpuUsage();
+  const idleT0 = performance.now();
+  await sleep(IDLE_MS);
+  const idleCpu = process.cpuUsage(idle0);
+  const idleUsPerS = ((idleCpu.user + idleCpu.system) * 1000) / (performance.now() - idleT0);
   await produce(WARMUP_MS, consume);
   const sent0 = written;
   const bytes0 = await metric(monitor.metrics, 'ispmonitor_remote_write_bytes_total');
@@ -295,6 +304,7 @@ async function run(rx) {
   const t0 = performance.now();
   await produce(SECONDS * 1000, consume);
   const cpu = process.cpuUsage(cpu0);
+  const idleS = (idleUsPerS * (performance.now() - t0)) / 1e9;
   // A write still in flight (a receiver slower than the fleet) finishes before the burst and the
   // close: closing under it would make it throw.
   while (writing) await sleep(20);
@@ -335,7 +345,8 @@ async function run(rx) {
   const disk = rx.diskBytes ? await rx.diskBytes() : undefined;
   return {
     diskBytesPerSample: disk === undefined ? undefined : disk / total,
-    cpuS: (cpu.user + cpu.system) / 1e6,
+    cpuS: (cpu.user + cpu.system) / 1e6 - idleS,
+    idleUsPerS,
     wall,
     sent,
     bytes,
@@ -407,6 +418,7 @@ for (const [i, make] of receivers.entries()) {
     const clientUs = (r.cpuS * 1e6) / r.sent - produceUsPerSample;
     figures[`${key}_samplesPerS`] = Math.round(r.sent / r.wall);
     figures[`${key}_clientCpuUsPerSample`] = +clientUs.toFixed(3);
+    figures[`${key}_idleCpuMsPerS`] = +(r.idleUsPerS / 1000).toFixed(2);
     if (r.bytes > 0) figures[`${key}_bytesPerSample`] = +(r.bytes / r.sent).toFixed(2);
     if (r.appended !== undefined) figures[`${key}_ingestedSamplesPerS`] = Math.round(r.appended / r.wall);
     figures[`${key}_receiverCpuUsPerSample`] = +((r.rxCpuS * 1e6) / r.sent).toFixed(3);
