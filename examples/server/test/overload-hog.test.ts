@@ -127,7 +127,9 @@ const get = async <T>(path: string): Promise<T> => {
   return (await res.json()) as T;
 };
 type Alert = { fingerprint: string; rule: string; state: string; labels: Record<string, string> };
-const alerts = async () => (await get<{ items: Alert[] }>('/api/v1/alerts')).items;
+/** Alerts pending or firing (the list keeps resolved ones a while too). */
+const alerts = async () =>
+  (await get<{ items: Alert[] }>('/api/v1/alerts')).items.filter((a) => a.state !== 'resolved');
 const metric = async (line: string): Promise<number> => {
   const text = await (await fetch(`${server?.urls.metrics}/metrics`)).text();
   const hit = text.split('\n').find((l) => l.startsWith(`${line} `));
