@@ -1,20 +1,15 @@
-import { type Device, definePlugin, tokens } from '@ispmonitor/core';
+import type { Device } from '@ispmonitor/core';
+import { driverPlugin } from '@ispmonitor/core/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { type Harness, startHarness } from './support/harness.js';
 
 /** A driver whose settings are credentials, like RouterOS or SNMPv3: it never answers. */
-const vaultDriver = definePlugin({
-  name: 'vault-driver',
-  version: '0.0.0',
-  setup(ctx) {
-    ctx.provide(tokens.Driver, {
-      kind: 'vault',
-      settings: z.object({ username: z.string(), password: z.string() }).strict(),
-      async poll(device: Device) {
-        return { samples: [], error: { code: 'VAULT_DOWN', message: `${device.host} does not answer` } };
-      },
-    });
+const vaultDriver = driverPlugin({
+  kind: 'vault',
+  settings: z.object({ username: z.string(), password: z.string() }).strict(),
+  async poll(device: Device) {
+    return { samples: [], error: { code: 'VAULT_DOWN', message: `${device.host} does not answer` } };
   },
 });
 
@@ -23,7 +18,7 @@ let h: Harness;
 let operator: Record<string, string>;
 
 beforeAll(async () => {
-  h = await startHarness({ plugins: [vaultDriver()] });
+  h = await startHarness({ plugins: [vaultDriver] });
   const key = await h.app.inject({
     method: 'POST',
     url: '/api/v1/keys',

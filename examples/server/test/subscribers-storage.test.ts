@@ -1,4 +1,5 @@
-import { definePlugin, type Monitor, tokens } from '@ispmonitor/core';
+import type { Monitor } from '@ispmonitor/core';
+import { driverPlugin } from '@ispmonitor/core/testing';
 import { type HistoryImport, postgresStore } from '@ispmonitor/plugin-postgres';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -6,26 +7,20 @@ import { assemble, readConfig } from '../src/assemble.js';
 import { ADMIN_KEY, apiFor, waitFor } from './support/harness.js';
 
 /** A router kind whose one DHCP lease says when it expires (the lab driver's do not). */
-const leaseDriver = definePlugin({
-  name: 'lease-driver',
-  version: '0.0.0',
-  setup(ctx) {
-    ctx.provide(tokens.Driver, {
-      kind: 'leases',
-      async poll() {
-        return {
-          samples: [],
-          facts: {
-            interfaces: [
-              { index: 1, name: 'ether1', operUp: true, addresses: ['172.16.9.1/30', '2001:db8:9::1/64'] },
-            ],
-            dhcpLeases: [
-              { address: '192.0.2.77', mac: 'aa:bb:cc:00:00:77', hostName: 'tv', expiresAfterSeconds: 1500 },
-            ],
-          },
-        };
+const leaseDriver = driverPlugin({
+  kind: 'leases',
+  async poll() {
+    return {
+      samples: [],
+      facts: {
+        interfaces: [
+          { index: 1, name: 'ether1', operUp: true, addresses: ['172.16.9.1/30', '2001:db8:9::1/64'] },
+        ],
+        dhcpLeases: [
+          { address: '192.0.2.77', mac: 'aa:bb:cc:00:00:77', hostName: 'tv', expiresAfterSeconds: 1500 },
+        ],
       },
-    });
+    };
   },
 });
 
@@ -81,7 +76,7 @@ beforeAll(async () => {
       labels: { site: 'TRP', role: 'bng' },
     },
   ];
-  monitor = await assemble(config, secrets, { memoryDb: true, plugins: [leaseDriver()] });
+  monitor = await assemble(config, secrets, { memoryDb: true, plugins: [leaseDriver] });
   await monitor.start();
   // Alice: an old session, a reconnect 2 minutes later on another router, and a session now.
   await monitor.resolve(postgresStore).importHistory({

@@ -6,26 +6,10 @@ import {
   type PollResult,
   tokens,
 } from '@ispmonitor/core';
-import { createFakeLogger, FakeClock } from '@ispmonitor/core/testing';
+import { createFakeLogger, driverPlugin, FakeClock, testDevices } from '@ispmonitor/core/testing';
 import { describe, expect, it } from 'vitest';
 
-/** A plugin that provides one driver. */
-const driverPlugin = (driver: Driver) =>
-  definePlugin({
-    name: `drv-${driver.kind}`,
-    version: '1.0.0',
-    setup: (ctx) => ctx.provide(tokens.Driver, driver),
-  })();
-
 const ok = (): PollResult => ({ samples: [{ name: 'x', labels: {}, value: 1, ts: 0 }] });
-const devicesOf = (n: number, driver: string, extra: Partial<Device> = {}): Device[] =>
-  Array.from({ length: n }, (_, i) => ({
-    id: `dev-${i}`,
-    host: `127.0.0.${(i % 250) + 1}`,
-    driver,
-    ...extra,
-  }));
-
 async function monitorWith(driver: Driver, devices: Device[], poller = {}, clock = new FakeClock()) {
   const logger = createFakeLogger();
   const monitor = await createMonitor({ plugins: [driverPlugin(driver)], devices, poller, clock, logger });
@@ -46,7 +30,7 @@ describe('scheduler on fake time', () => {
     };
     const { monitor } = await monitorWith(
       driver,
-      devicesOf(1000, 'count', { interval: '60s' }),
+      testDevices(1000, 'count', { interval: '60s' }),
       { concurrency: 1000 },
       clock,
     );
@@ -79,7 +63,7 @@ describe('scheduler on fake time', () => {
     // 100 devices of 20 s polls every 60 s need 33 slots; 10 are given.
     const { monitor } = await monitorWith(
       driver,
-      devicesOf(100, 'slow', { interval: '60s' }),
+      testDevices(100, 'slow', { interval: '60s' }),
       { concurrency: 10, timeout: '30s' },
       clock,
     );
@@ -103,7 +87,7 @@ describe('scheduler on fake time', () => {
         return device.id === 'dev-0' ? new Promise(() => {}) : Promise.resolve(ok());
       },
     };
-    const devices = devicesOf(2, 'hang', { interval: '60s' });
+    const devices = testDevices(2, 'hang', { interval: '60s' });
     const { monitor } = await monitorWith(driver, devices, { concurrency: 1, timeout: '2s' }, clock);
     const failures: Array<{ id: string; code: string; at: number }> = [];
     monitor.bus.on(
@@ -127,7 +111,10 @@ describe('scheduler on fake time', () => {
         return ok();
       },
     };
-    const { monitor, clock, logger } = await monitorWith(driver, devicesOf(3, 'mixed', { interval: '10s' }));
+    const { monitor, clock, logger } = await monitorWith(
+      driver,
+      testDevices(3, 'mixed', { interval: '10s' }),
+    );
     let later = 0;
     monitor.bus.on('samples', () => {
       throw new Error('listener broke');
@@ -194,7 +181,7 @@ describe('scheduler on fake time', () => {
     };
     const { monitor } = await monitorWith(
       driver,
-      devicesOf(1, 'long', { interval: '10s' }),
+      testDevices(1, 'long', { interval: '10s' }),
       { timeout: '30s' },
       clock,
     );
@@ -251,7 +238,7 @@ describe('scheduler on fake time', () => {
         return ok();
       },
     };
-    const { monitor } = await monitorWith(driver, devicesOf(1, 'wait', { interval: '1s' }), {}, clock);
+    const { monitor } = await monitorWith(driver, testDevices(1, 'wait', { interval: '1s' }), {}, clock);
     await monitor.start();
     const ticking = clock.advance(1000);
     await polling;
@@ -278,7 +265,7 @@ describe('pollNow', () => {
         return ok();
       },
     };
-    const { monitor } = await monitorWith(driver, devicesOf(1, 'trap', { interval: '5m' }), {}, clock);
+    const { monitor } = await monitorWith(driver, testDevices(1, 'trap', { interval: '5m' }), {}, clock);
     await monitor.start();
     await clock.advance(300_000);
     expect(at.length).toBe(1);
@@ -318,7 +305,7 @@ describe('ownership (scale-out)', () => {
     });
     const monitor = await createMonitor({
       plugins: [plugin()],
-      devices: devicesOf(4, 'own', { interval: '10s' }),
+      devices: testDevices(4, 'own', { interval: '10s' }),
       clock,
       logger: createFakeLogger(),
     });

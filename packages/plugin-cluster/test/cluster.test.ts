@@ -3,8 +3,14 @@
  * shared completely and disjointly, one leader, takeover when a replica leaves, a sticky join, and
  * a database outage during which nobody polls.
  */
-import { createMonitor, definePlugin, type Monitor, tokens } from '@ispmonitor/core';
-import { createFakeLogger, pluginChecks, skipTitle } from '@ispmonitor/core/testing';
+import { createMonitor, type Monitor, tokens } from '@ispmonitor/core';
+import {
+  createFakeLogger,
+  driverPlugin,
+  pluginChecks,
+  skipTitle,
+  testDevices,
+} from '@ispmonitor/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cluster, clusterStatus } from '../src/index.js';
 import { pgMissing, startTestPg, type TestPg } from './support/pg.js';
@@ -21,28 +27,17 @@ const fast = {
   maxBackoff: 500,
   startTimeout: 5000,
 };
-const DEVICES = Array.from({ length: 200 }, (_, i) => ({
-  id: `dev-${i}`,
-  host: '127.0.0.1',
-  driver: 'tick',
-  interval: '1s',
-}));
+const DEVICES = testDevices(200, 'tick', { interval: '1s' });
 
 /** A driver that answers at once and records who polled what, when. */
 const tickDriver = (polls: Array<{ device: string; at: number }>) =>
-  definePlugin({
-    name: 'tick',
-    version: '0.0.0',
-    setup(ctx) {
-      ctx.provide(tokens.Driver, {
-        kind: 'tick',
-        poll: async (device) => {
-          polls.push({ device: device.id, at: Date.now() });
-          return { samples: [{ name: 'device_uptime_seconds', labels: {}, value: 1, ts: Date.now() }] };
-        },
-      });
+  driverPlugin({
+    kind: 'tick',
+    poll: async (device) => {
+      polls.push({ device: device.id, at: Date.now() });
+      return { samples: [{ name: 'device_uptime_seconds', labels: {}, value: 1, ts: Date.now() }] };
     },
-  })();
+  });
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 async function until(what: string, fn: () => boolean | Promise<boolean>, ms = 15_000): Promise<void> {

@@ -6,8 +6,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createMonitor, definePlugin, type Monitor, type PppoeSessionFact, tokens } from '@ispmonitor/core';
-import { createFakeLogger } from '@ispmonitor/core/testing';
+import { createMonitor, type Driver, type Monitor, type PppoeSessionFact } from '@ispmonitor/core';
+import { createFakeLogger, driverPlugin } from '@ispmonitor/core/testing';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type PostgresOptionsInput, postgres, postgresStore } from '../src/index.js';
 import { type PgServer, pgMissing, startPgServer } from './support/pg-server.js';
@@ -16,16 +16,7 @@ vi.setConfig({ testTimeout: 120_000 });
 
 /** What the fake BNG reports: shared by every monitor in the file, like one real router. */
 let active: PppoeSessionFact[] = [];
-const bng = definePlugin({
-  name: 'fake-bng',
-  version: '0.0.0',
-  setup(ctx) {
-    ctx.provide(tokens.Driver, {
-      kind: 'bng',
-      poll: async () => ({ samples: [], facts: { pppoeSessions: active } }),
-    });
-  },
-});
+const bng: Driver = { kind: 'bng', poll: async () => ({ samples: [], facts: { pppoeSessions: active } }) };
 const device = { id: 'bng-1', host: '127.0.0.1', driver: 'bng', interval: '1s' };
 const session = (uptime: number): PppoeSessionFact => ({
   id: '*1a',
@@ -37,7 +28,7 @@ const session = (uptime: number): PppoeSessionFact => ({
 
 async function build(options: PostgresOptionsInput, withDevice: boolean): Promise<Monitor> {
   return createMonitor({
-    plugins: [bng(), postgres({ ...options, subscribers: { flushInterval: '200ms' } })],
+    plugins: [driverPlugin(bng), postgres({ ...options, subscribers: { flushInterval: '200ms' } })],
     devices: withDevice ? [device] : [],
     logger: createFakeLogger(),
   });

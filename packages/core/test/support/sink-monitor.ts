@@ -2,16 +2,8 @@
  * A monitor for the sink tests: `devices` devices (default 10) polled every 10 s by a driver that
  * returns nine samples a poll (core adds `device_up`: ten), written to the given sinks.
  */
-import {
-  type Clock,
-  createMonitor,
-  definePlugin,
-  type Monitor,
-  type Sink,
-  type SinkOptions,
-  tokens,
-} from '@ispmonitor/core';
-import { createFakeLogger, type FakeLogger } from '@ispmonitor/core/testing';
+import { type Clock, createMonitor, type Monitor, type Sink, type SinkOptions } from '@ispmonitor/core';
+import { createFakeLogger, driverPlugin, type FakeLogger, testDevices } from '@ispmonitor/core/testing';
 
 /** What `sinkMonitor` builds the monitor from. */
 export interface SinkMonitorOptions {
@@ -26,32 +18,20 @@ export interface SinkMonitorOptions {
 /** Creates (does not start) the monitor. */
 export function sinkMonitor(options: SinkMonitorOptions): Promise<Monitor> {
   const { clock } = options;
-  const plugin = definePlugin({
-    name: 'test',
-    version: '1.0.0',
-    setup(ctx) {
-      ctx.provide(tokens.Driver, {
-        kind: 'gen',
-        poll: async () => ({
-          samples: Array.from({ length: 9 }, (_, i) => ({
-            name: 'm',
-            labels: { i: String(i) },
-            value: i,
-            ts: clock.now(),
-          })),
-        }),
-      });
-      for (const s of options.sinks) ctx.provide(tokens.Sink, s);
-    },
-  });
+  const gen = {
+    kind: 'gen',
+    poll: async () => ({
+      samples: Array.from({ length: 9 }, (_, i) => ({
+        name: 'm',
+        labels: { i: String(i) },
+        value: i,
+        ts: clock.now(),
+      })),
+    }),
+  };
   return createMonitor({
-    plugins: [plugin()],
-    devices: Array.from({ length: options.devices ?? 10 }, (_, i) => ({
-      id: `d${i}`,
-      host: '127.0.0.1',
-      driver: 'gen',
-      interval: '10s',
-    })),
+    plugins: [driverPlugin(gen, options.sinks)],
+    devices: testDevices(options.devices ?? 10, 'gen', { interval: '10s' }),
     sinks: options.sinkOptions ?? {},
     clock,
     logger: options.logger ?? createFakeLogger(),
