@@ -1,17 +1,20 @@
-import type { Labels } from '@ispmonitor/core';
+import { catalog, type Labels } from '@ispmonitor/core';
 import type { WireLabel } from './proto.js';
 
 /*
  * How names and labels become valid Prometheus names (documented in the README, tested in
- * test/labels.test.ts):
+ * test/labels.test.ts). Label names follow Prometheus' snake_case convention, by the same rule as
+ * the server's `/metrics/devices` exposition, so one PromQL query or dashboard fits both; reading
+ * back maps them to the names samples carry (`readBackLabels`).
  *
  * | input                                   | becomes                                         |
  * |-----------------------------------------|-------------------------------------------------|
  * | metric name char outside [A-Za-z0-9_:]  | `_`                                             |
+ * | metric name starting with a digit       | `_` prefixed                                    |
+ * | label name in camelCase                 | snake_case (`ifName` → `if_name`), lower case   |
  * | label name char outside [A-Za-z0-9_]    | `_`                                             |
- * | name starting with a digit              | `_` prefixed                                    |
+ * | label name starting with a digit or `__`| `l_` prefixed (`__` is reserved to Prometheus)  |
  * | empty name                              | `_`                                             |
- * | label name starting with `__`           | `x` prefixed (`__` is reserved to Prometheus)   |
  * | a `__name__` label on a sample          | ignored: the sample's name is `__name__`        |
  * | label with an empty value               | left out (Prometheus reads empty as absent)     |
  * | two labels equal after sanitising       | one label, values joined by `;` in name order   |
@@ -40,9 +43,11 @@ function sanitiseMetric(raw: string): string {
 
 function sanitiseLabel(raw: string): string {
   if (raw === '') return '_';
-  let s = raw.replace(/[^A-Za-z0-9_]/g, '_');
-  if (/^[0-9]/.test(s)) s = `_${s}`;
-  return s.startsWith('__') ? `x${s}` : s;
+  const s = raw
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .replace(/[^A-Za-z0-9_]/g, '_')
+    .toLowerCase();
+  return /^[0-9]/.test(s) || s.startsWith('__') ? `l_${s}` : s;
 }
 
 /** A metric name as Prometheus accepts it: `[a-zA-Z_:][a-zA-Z0-9_:]*`. */
@@ -50,9 +55,37 @@ export function metricName(raw: string): string {
   return cached(metricCache, raw, sanitiseMetric);
 }
 
-/** A label name as Prometheus accepts it: `[a-zA-Z_][a-zA-Z0-9_]*`, not starting with `__`. */
+/**
+ * A label name as Prometheus accepts it and names it: snake_case `[a-z_][a-z0-9_]*`, not starting
+ * with `__` (`ifName` → `if_name`, `if-alias` → `if_alias`, `9lives` → `l_9lives`).
+ */
 export function labelName(raw: string): string {
   return cached(labelCache, raw, sanitiseLabel);
+}
+
+/** Label names samples carry (`device` and the catalogue's), by the name they are written under. */
+let known: Map<string, string> | undefined;
+function knownNames(): Map<string, string> {
+  if (known === undefined) {
+    known = new Map();
+    for (const def of Object.values(catalog)) for (const k of def.labels) known.set(labelName(k), k);
+    known.set(labelName('device'), 'device');
+  }
+  return known;
+}
+
+/**
+ * The labels of a series read back from a receiver, under the names samples carry: `if_name` is
+ * `ifName` again. Names come back from `asked` (the labels the query matched on) and the metric
+ * catalogue's labels; any other name (a driver's own camelCase label) stays as written, since
+ * `if_name` could as well have been sent as `if_name`.
+ */
+export function readBackLabels(wire: Labels, asked: readonly string[] = []): Labels {
+  const names = knownNames();
+  const own = asked.length > 0 ? new Map(asked.map((k) => [labelName(k), k])) : undefined;
+  const out: Labels = {};
+  for (const [k, v] of Object.entries(wire)) out[own?.get(k) ?? names.get(k) ?? k] = v;
+  return out;
 }
 
 /**
@@ -72,7 +105,7 @@ export function seriesLabels(name: string, labels: Labels, external: Labels): Wi
   for (const k of Object.keys(labels).sort()) add(k, labels[k] as string, true);
   for (const k of Object.keys(external).sort()) add(k, external[k] as string, false);
   out.set('__name__', metricName(name));
-  // Byte order: `__name__` sorts after upper-case names.
+  // Byte order, as remote write requires.
   const list: WireLabel[] = [];
   for (const key of [...out.keys()].sort()) list.push({ name: key, value: out.get(key) as string });
   return list;

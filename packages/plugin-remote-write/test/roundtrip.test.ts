@@ -17,6 +17,7 @@ import {
 import { createFakeLogger } from '@ispmonitor/core/testing';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { remoteWrite } from '../src/plugin.js';
+import { PromSampleQuery } from '../src/promql/sample-query.js';
 import {
   binaryMissing,
   PROMETHEUS_BIN,
@@ -111,11 +112,24 @@ describe.each(receivers)('round trip through $name', ({ missing, start, exact })
       ['bey-core-1', 'bey-edge-2'].map((device) => ({
         __name__: 'rt_exact_total',
         device,
-        ifName: 'ether1/0',
+        if_name: 'ether1/0',
         if_alias: 'uplink "A"',
         site: 'BEY',
       })),
     );
+    // Read back by the monitor's reader: the catalogue's `ifName` under its sample name again.
+    const reader = new PromSampleQuery({ url: r.base });
+    const read = await reader.range({
+      name: 'rt_exact_total',
+      labels: { device: 'bey-core-1' },
+      from: base,
+      to: now,
+      step: 60_000,
+    });
+    reader.close();
+    expect(read.map((s) => s.labels)).toEqual([
+      { device: 'bey-core-1', ifName: 'ether1/0', if_alias: 'uplink "A"', site: 'BEY' },
+    ]);
     for (const series of got) {
       const sent = batch.filter((s) => s.labels.device === series.labels.device);
       expect(series.points.map(([t]) => t)).toEqual(sent.map((s) => s.ts));

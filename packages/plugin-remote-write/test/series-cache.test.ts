@@ -64,8 +64,8 @@ describe('the series cache of the send path', () => {
       { name: '__name__', value: 'if_in_octets' },
       { name: 'cluster', value: 'eu' },
       { name: 'device', value: 'r1' },
-      { name: 'ifName', value: 'ether2' },
       { name: 'if_alias', value: 'uplink ü' },
+      { name: 'if_name', value: 'ether2' },
     ]);
   });
 
@@ -100,8 +100,8 @@ describe('the series cache of the send path', () => {
       request.append(series, 1, T0);
       return decodeWriteRequest(request.bytes())[0]?.labels;
     };
-    expect(labelsOf(renamed)).toContainEqual({ name: 'ifName', value: 'ether1-new' });
-    expect(labelsOf(a)).toContainEqual({ name: 'ifName', value: 'ether1' });
+    expect(labelsOf(renamed)).toContainEqual({ name: 'if_name', value: 'ether1-new' });
+    expect(labelsOf(a)).toContainEqual({ name: 'if_name', value: 'ether1' });
     expect(cache.get('m2', { device: 'r1', ifName: 'ether1' }, T0)).not.toBe(a);
     expect(cache.get('m', { device: 'r1', ifName: 'ether1', extra: 'x' }, T0)).not.toBe(a);
     expect(cache.get('m', { device: 'r1' }, T0)).not.toBe(a);
@@ -227,7 +227,7 @@ describe('the series cache never sends a sample under another series', () => {
     const labels: Record<string, string> = { device: 'r1', ifName: 'ether1' };
     const first = [sample(labels, 1, T0), sample(labels, 2, T0, 'n')];
     expect(decodeWriteRequest(cachedRequest(cache, first))[1]?.labels).toContainEqual({
-      name: 'ifName',
+      name: 'if_name',
       value: 'ether1',
     });
     labels.ifName = 'ether2';

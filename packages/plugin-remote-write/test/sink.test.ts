@@ -41,19 +41,19 @@ describe('remote-write sink against a local receiver', () => {
       expect.arrayContaining([
         {
           name: 'interface_in_octets_total',
-          labels: { device: 'r1', ifName: 'ether1' },
+          labels: { device: 'r1', if_name: 'ether1' },
           value: 1.5,
           ts: T0 - 1234,
         },
         {
           name: 'interface_in_octets_total',
-          labels: { device: 'r1', ifName: 'ether1' },
+          labels: { device: 'r1', if_name: 'ether1' },
           value: 2.5,
           ts: T0 + 60_000,
         },
         {
           name: 'interface_in_octets_total',
-          labels: { device: 'r2', ifName: 'ether1' },
+          labels: { device: 'r2', if_name: 'ether1' },
           value: Number(big),
           ts: T0 - 7,
         },

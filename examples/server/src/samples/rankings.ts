@@ -1,6 +1,9 @@
 import { type Monitor, tokens } from '@ispmonitor/core';
 import type { PostgresStore, TopRow } from '@ispmonitor/plugin-postgres';
-import { type PromClient, PromSampleQuery, promDuration } from '@ispmonitor/plugin-remote-write';
+import { labelName, type PromClient, PromSampleQuery, promDuration } from '@ispmonitor/plugin-remote-write';
+
+/** `ifName` as remote write names it (`if_name`). */
+const IF_NAME = labelName('ifName');
 
 const clampLimit = (limit: number) => Math.max(1, Math.min(1000, Math.trunc(limit)));
 
@@ -16,14 +19,14 @@ export async function promBusiestInterfaces(
   const rate = (dir: 'in' | 'out') =>
     `label_replace(rate(interface_${dir}_octets_total[${w}]), "dir", "${dir}", "", "")`;
   const rows = await client.instant(
-    `topk(${clampLimit(limit)}, 8 * sum by (device, ifName) (${rate('in')} or ${rate('out')}))`,
+    `topk(${clampLimit(limit)}, 8 * sum by (device, ${IF_NAME}) (${rate('in')} or ${rate('out')}))`,
     now,
   );
   return rows
     .map(
       (r): TopRow => ({
         device: r.labels.device ?? null,
-        ifName: r.labels.ifName ?? null,
+        ifName: r.labels[IF_NAME] ?? null,
         value: r.points[0]?.[1] ?? 0,
       }),
     )

@@ -1,5 +1,5 @@
 import type { Clock, Labels, RangeQuery, Sample, SampleQuery, SeriesData } from '@ispmonitor/core';
-import { labelName, metricName } from '../labels.js';
+import { labelName, metricName, readBackLabels } from '../labels.js';
 import { PromClient, type PromQueryTarget, promDuration, selector } from './client.js';
 
 /** Options of the PromQL reader. */
@@ -64,10 +64,14 @@ export class PromSampleQuery implements SampleQuery {
     if (!(q.to >= q.from) || !Number.isFinite(q.from) || !Number.isFinite(q.to))
       throw new RangeError('bad time range');
     const sel = selector(metricName(q.name), matchers(q.labels));
+    const asked = Object.keys(q.labels ?? {});
     if (fn === 'raw') {
       const got = await this.client.instant(`${sel}[${promDuration(q.to - q.from + 1)}]`, q.to);
       return got
-        .map((s) => ({ labels: s.labels, points: s.points.filter(([t]) => t >= q.from && t <= q.to) }))
+        .map((s) => ({
+          labels: readBackLabels(s.labels, asked),
+          points: s.points.filter(([t]) => t >= q.from && t <= q.to),
+        }))
         .sort(byLabels);
     }
     if (!(q.step > 0)) throw new RangeError('step must be > 0');
@@ -82,7 +86,7 @@ export class PromSampleQuery implements SampleQuery {
     const got = await this.client.range(expr, q.from + q.step, q.from + buckets * q.step, q.step);
     return got
       .map((s) => ({
-        labels: s.labels,
+        labels: readBackLabels(s.labels, asked),
         points: s.points
           .map(([t, v]) => [t - q.step, v] as [number, number])
           .filter(([t, v]) => t >= q.from && t <= q.to && Number.isFinite(v)),
@@ -100,14 +104,22 @@ export class PromSampleQuery implements SampleQuery {
     ]);
     const key = (l: Labels) => JSON.stringify(Object.entries(l).sort());
     const at = new Map(stamps.map((s) => [key(s.labels), s.points[0]?.[1]]));
-    return values.sort(byLabels).flatMap((s) => {
-      const point = s.points[0];
-      if (!point) return [];
-      const ts = at.get(key(s.labels));
-      return [
-        { name, labels: s.labels, value: point[1], ts: ts === undefined ? point[0] : Math.round(ts * 1000) },
-      ];
-    });
+    const asked = Object.keys(labels ?? {});
+    return values
+      .flatMap((s) => {
+        const point = s.points[0];
+        if (!point) return [];
+        const ts = at.get(key(s.labels));
+        return [
+          {
+            name,
+            labels: readBackLabels(s.labels, asked),
+            value: point[1],
+            ts: ts === undefined ? point[0] : Math.round(ts * 1000),
+          },
+        ];
+      })
+      .sort(byLabels);
   }
 
   /** Closes idle connections. */
