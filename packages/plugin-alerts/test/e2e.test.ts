@@ -1,30 +1,24 @@
-import { createMonitor, definePlugin, type Monitor, tokens } from '@ispmonitor/core';
-import { createFakeLogger, testPlugin } from '@ispmonitor/core/testing';
+import { createMonitor, type Monitor } from '@ispmonitor/core';
+import { createFakeLogger, driverPlugin, testPlugin } from '@ispmonitor/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { alerts, alertsApi } from '../src/index.js';
 import { type Received, type Receiver, startReceiver } from './support/receiver.js';
 
 /** A tiny driver whose CPU reading the test sets. */
 function cpuDriver(state: { cpu: number }) {
-  return definePlugin({
-    name: 'cpu-driver',
-    version: '0.0.0',
-    setup(ctx) {
-      ctx.provide(tokens.Driver, {
-        kind: 'cpu',
-        poll: async (device) => ({
-          samples: [
-            {
-              name: 'device_cpu_load_ratio',
-              labels: { device: device.id },
-              value: state.cpu,
-              ts: Date.now(),
-            },
-          ],
-        }),
-      });
-    },
-  })();
+  return driverPlugin({
+    kind: 'cpu',
+    poll: async (device) => ({
+      samples: [
+        {
+          name: 'device_cpu_load_ratio',
+          labels: { device: device.id },
+          value: state.cpu,
+          ts: Date.now(),
+        },
+      ],
+    }),
+  });
 }
 
 /** A webhook request whose payload has this status (`firing` or `resolved`). */

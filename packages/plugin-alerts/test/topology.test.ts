@@ -1,24 +1,18 @@
-import { createMonitor, type Device, definePlugin, type Monitor, tokens } from '@ispmonitor/core';
-import { createFakeLogger, FakeClock } from '@ispmonitor/core/testing';
+import { createMonitor, type Device, type Monitor } from '@ispmonitor/core';
+import { createFakeLogger, driverPlugin, FakeClock } from '@ispmonitor/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { alerts } from '../src/index.js';
 import { recorder } from './support/harness.js';
 
 /** A driver whose devices answer until they are in `down`. */
 function switchableDriver(down: Set<string>) {
-  return definePlugin({
-    name: 'switchable',
-    version: '0.0.0',
-    setup(ctx) {
-      ctx.provide(tokens.Driver, {
-        kind: 'switchable',
-        poll: async (device) =>
-          down.has(device.id)
-            ? { samples: [], error: { code: 'TIMEOUT', message: 'no answer' } }
-            : { samples: [{ name: 'device_cpu_load_ratio', labels: {}, value: 0.1, ts: Date.now() }] },
-      });
-    },
-  })();
+  return driverPlugin({
+    kind: 'switchable',
+    poll: async (device) =>
+      down.has(device.id)
+        ? { samples: [], error: { code: 'TIMEOUT', message: 'no answer' } }
+        : { samples: [{ name: 'device_cpu_load_ratio', labels: {}, value: 0.1, ts: Date.now() }] },
+  });
 }
 
 let monitor: Monitor | undefined;
