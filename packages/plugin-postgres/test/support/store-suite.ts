@@ -258,6 +258,15 @@ export function storeSuite(getDb: () => Promise<Db>): void {
   describe('rollups and retention on fake time', () => {
     const dev = { device: 'roll', ifName: 'e1' };
     const start = T0 + 10 * DAY;
+    /** The counter's increase hour by hour over the 9 hours (the rollups can answer it). */
+    const hourlyIncrease = {
+      name: IN,
+      labels: dev,
+      from: start,
+      to: start + 9 * HOUR - 1,
+      step: HOUR,
+      fn: 'increase' as const,
+    };
     // A counter growing 1,000 per 5 minutes with one reset, and a gauge, over 9 hours.
     const n = (9 * HOUR) / (5 * MIN);
     const counter = [...Array(n).keys()].map((i) => (i < 50 ? i * 1000 : (i - 50) * 1000 + 7));
@@ -281,14 +290,7 @@ export function storeSuite(getDb: () => Promise<Db>): void {
         await count(db, 'ispm_rollup_1h r JOIN ispm_series s ON s.id = r.series_id', "s.device = 'roll'"),
       ).toBe(18);
 
-      const q = {
-        name: IN,
-        labels: dev,
-        from: start,
-        to: start + 9 * HOUR - 1,
-        step: HOUR,
-        fn: 'increase' as const,
-      };
+      const q = hourlyIncrease;
       expect(storage.sourceOf(q)).toBe('5m');
       const [fromRollup] = await storage.range(q);
       // Expected, in JS from the raw values with core's counter rule.
@@ -400,14 +402,7 @@ export function storeSuite(getDb: () => Promise<Db>): void {
       ).toBe(0);
       // The rollups outlive the raw samples, and a long query still finds them.
       expect(await listPartitionNames(db, ROLLUP_5M)).toContain(rollDay.replace('samples', 'rollup_5m'));
-      const q = {
-        name: IN,
-        labels: dev,
-        from: start,
-        to: start + 9 * HOUR - 1,
-        step: HOUR,
-        fn: 'increase' as const,
-      };
+      const q = hourlyIncrease;
       expect((await storage.range(q))[0]?.points).toHaveLength(9);
     });
   });
