@@ -278,6 +278,14 @@ async function run(rx) {
     for (const s of samples) queue.push(s);
     void pump();
   };
+  // What the monitor costs with nothing to write (a started monitor's timers, PostgreSQL's pool):
+  // taken out of the paced figure, so it is the sink's own cost whatever the plugin runs besides.
+  // Measured before anything is written: later, collecting the warm-up poll's garbage would count.
+  const idle0 = process.cpuUsage();
+  const idleT0 = performance.now();
+  await sleep(IDLE_MS);
+  const idleCpu = process.cpuUsage(idle0);
+  const idleUsPerS = ((idleCpu.user + idleCpu.system) * 1000) / (performance.now() - idleT0);
   if (!COLD) {
     // The previous poll of every router, a minute ago (so the paced samples come after it).
     const ts = Date.now() - 60_000;
@@ -288,13 +296,6 @@ async function run(rx) {
       );
     }
   }
-  // What the monitor costs with nothing to write (a started monitor's timers, PostgreSQL's pool):
-  // taken out of the paced figure, so it is the sink's own cost whatever the plugin runs besides.
-  const idle0 = process.cpuUsage();
-  const idleT0 = performance.now();
-  await sleep(IDLE_MS);
-  const idleCpu = process.cpuUsage(idle0);
-  const idleUsPerS = ((idleCpu.user + idleCpu.system) * 1000) / (performance.now() - idleT0);
   await produce(WARMUP_MS, consume);
   const sent0 = written;
   const bytes0 = await metric(monitor.metrics, 'ispmonitor_remote_write_bytes_total');
