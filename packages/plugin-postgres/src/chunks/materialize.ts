@@ -1,9 +1,9 @@
-import type { BinaryType } from '../db/binary.js';
 import type { CopySpec, Db, Queryable } from '../db/types.js';
 import { ROLLUP_LOCK_KEY } from '../maintenance/rollups.js';
 import { ensurePartitions, ROLLUP_1H, ROLLUP_5M } from '../schema/partitions.js';
 import { type RollupRow, rollup1h, rollup5mByWindow } from './aggregate.js';
 import { CHUNK_REACH_MS, CHUNK_WINDOW_MS, chunkWatermark, loadSamples, setChunkWatermark } from './read.js';
+import { rollupCopy } from './rollup-copy.js';
 
 /** Settings of a materialization round. */
 export interface MaterializeOptions {
@@ -189,35 +189,5 @@ async function replaceRollups(
     [ids, iso(start), iso(end)],
   );
   // Binary COPY: the server parses no text (ten text arrays of every row took most of its time).
-  const copyRows = rows.map(([id, r]) => [
-    id,
-    r.bucket,
-    r.count,
-    r.min,
-    r.max,
-    r.sum,
-    r.last,
-    r.lastRaw,
-    r.lastTs,
-    r.increase,
-  ]);
-  return tx.copy({
-    table,
-    columns: ['series_id', 'bucket', 'count', 'min', 'max', 'sum', 'last', 'last_raw', 'last_ts', 'increase'],
-    rows: copyRows,
-    binary: ROLLUP_TYPES,
-  });
+  return rows.length === 0 ? 0 : tx.copy(rollupCopy(table, rows));
 }
-
-const ROLLUP_TYPES: BinaryType[] = [
-  'int4',
-  'timestamptz_ms',
-  'int4',
-  'float8',
-  'float8',
-  'float8',
-  'float8',
-  'int8',
-  'timestamptz_ms',
-  'float8',
-];

@@ -2,7 +2,7 @@ import type { Db, Queryable } from '../db/types.js';
 import { ROLLUP_LOCK_KEY } from '../maintenance/rollups.js';
 import { CHUNKS, PARTITION_LOCK_KEY, parsePartitionName, partitionName } from '../schema/partitions.js';
 import type { ChunkSamples } from './codec.js';
-import { chunkWatermark, mergeSamples, setChunkWatermark } from './read.js';
+import { appendSamples, chunkWatermark, setChunkWatermark } from './read.js';
 import { decodeStored, encodeWindow } from './times.js';
 import { insertChunks } from './write.js';
 
@@ -146,7 +146,7 @@ async function mergeBatch(
     const d = decoded[i] as ChunkSamples;
     const had = bySeries.get(c.series_id);
     // In start order: an earlier chunk's sample wins at an equal time (the first reading stored).
-    bySeries.set(c.series_id, had ? mergeSamples(had, d) : d);
+    bySeries.set(c.series_id, had ? appendSamples(had, d) : d);
   });
   const kinds = await tx.query<{ id: number; kind: string }>(
     'SELECT id, kind FROM ispm_series WHERE id = ANY($1::int[])',
