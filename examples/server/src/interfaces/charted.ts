@@ -1,13 +1,15 @@
 /**
  * The interfaces a router page charts when its URL names none — the uplinks first (down or not:
  * a down uplink is what the engineer came to see), then the busiest running ports — chosen by the
- * server from two raw counter reads, so the page can ask for the charts' series at once, beside
- * the interface table, instead of one round trip after it.
+ * server from the live rates of its polls (or, when this process has none, two raw counter reads),
+ * so the page can ask for the charts' series at once, beside the interface table, instead of one
+ * round trip after it.
  */
 import type { Device, SampleQuery } from '@ispmonitor/core';
 import type { InterfaceRow } from '../inventory/facts.js';
+import type { LiveRouter } from './live.js';
 import { lastRate, type PortState, portState, type Reading, uplinksOf } from './rates.js';
-import { rateWindowMs } from './table.js';
+import { rateWindowMs } from './readings.js';
 
 /** What a chart's card says about its interface besides the name. */
 export interface ChartedInterface {
@@ -31,12 +33,19 @@ export async function defaultCharted(opts: {
   samples: SampleQuery | undefined;
   now: number;
   max?: number;
+  /** What this process's polls said of the router: its rates, when it has any, need no query. */
+  live?: LiveRouter;
 }): Promise<ChartedInterface[]> {
-  const { device, interfaces, samples, now } = opts;
+  const { device, interfaces, samples, now, live } = opts;
   const max = opts.max ?? DEFAULT_BUSIEST;
   const uplinks = uplinksOf(device.labels);
   const bps = new Map<string, number>();
-  if (samples) {
+  if (live?.hasRates()) {
+    for (const name of live.interfaces()) {
+      const rate = Math.max(live.rate(name, 0) ?? 0, live.rate(name, 1) ?? 0);
+      bps.set(name, rate * 8);
+    }
+  } else if (samples) {
     const from = now - rateWindowMs(device.interval);
     const reads = await Promise.all(
       ['interface_in_octets_total', 'interface_out_octets_total'].map((name) =>

@@ -3,6 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import { HttpError, ServerErrors } from '../http/errors.js';
 import { pageQuery, paging, parseStep, parseTime } from '../http/query.js';
 import { defaultCharted } from './charted.js';
+import { LiveInterfaces } from './live.js';
+import { rateWindowMs } from './readings.js';
 import { interfaceSeries } from './series.js';
 import { interfaceTable } from './table.js';
 
@@ -80,8 +82,16 @@ export async function interfaceRoutes(app: FastifyInstance): Promise<void> {
     if (!state) throw new HttpError(CoreErrors.DEVICE_NOT_FOUND, `no router "${id}"`);
     return state.device;
   };
-  const allOf = async (device: string) =>
-    (await app.inventory.interfaces({ device, offset: 0, limit: 100_000 })).items;
+  // The latest polls' interfaces are in memory; storage answers for routers this process does
+  // not poll (an API replica, a router not polled since the start).
+  const allOf = async (device: string) => {
+    const polled = await app.facts.interfaces({ device, offset: 0, limit: 100_000 });
+    if (polled.total > 0) return polled.items;
+    return (await app.inventory.interfaces({ device, offset: 0, limit: 100_000 })).items;
+  };
+  // Live rates from the polls' samples: the table and the default chart choice read no storage.
+  const live = new LiveInterfaces(app.monitor.bus, (d) => rateWindowMs(d.interval));
+  app.addHook('onClose', async () => live.close());
 
   app.get<{ Params: { id: string } }>(
     '/api/v1/routers/:id/interface-table',
@@ -100,6 +110,7 @@ export async function interfaceRoutes(app: FastifyInstance): Promise<void> {
         interfaces: await allOf(device.id),
         samples: app.samples(),
         now: Date.now(),
+        live: live.router(device.id),
       });
     },
   );
@@ -155,7 +166,7 @@ export async function interfaceRoutes(app: FastifyInstance): Promise<void> {
         );
       const interfaces = await allOf(device.id);
       const chosen = req.query.charted
-        ? await defaultCharted({ device, interfaces, samples, now: Date.now() })
+        ? await defaultCharted({ device, interfaces, samples, now: Date.now(), live: live.router(device.id) })
         : undefined;
       const names = chosen
         ? chosen.map((c) => c.name)

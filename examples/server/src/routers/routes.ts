@@ -4,6 +4,7 @@ import { actor } from '../auth/guard.js';
 import { HttpError, ServerErrors } from '../http/errors.js';
 import { errorSchema, pageQuery, paging } from '../http/query.js';
 import { checkCredentials } from './credentials.js';
+import { LatestGauges, routerHealthRoute } from './health.js';
 import { type RouterFilter, RouterListIndex } from './list-index.js';
 import { systemView } from './sysdescr.js';
 import { deviceBodySchema, deviceInput, routerSchema, routerView } from './view.js';
@@ -28,7 +29,14 @@ export async function routerRoutes(app: FastifyInstance): Promise<void> {
   const tags = ['routers'];
 
   const index = new RouterListIndex(devices, app.monitor.bus);
-  app.addHook('onClose', async () => index.close());
+  // The newest CPU, memory, temperature and uptime of each router this process polls: a router's
+  // answer carries them, so the page's tiles wait for no storage query.
+  const latest = new LatestGauges(app.monitor.bus);
+  app.addHook('onClose', async () => {
+    index.close();
+    latest.close();
+  });
+  routerHealthRoute(app, latest);
 
   app.get<{ Querystring: ListQuery }>(
     '/api/v1/routers',
@@ -101,8 +109,13 @@ export async function routerRoutes(app: FastifyInstance): Promise<void> {
       const state = devices.get(req.params.id);
       if (!state) throw new HttpError(CoreErrors.DEVICE_NOT_FOUND, `no router "${req.params.id}"`);
       const system = app.facts.system(req.params.id);
+      const gauges = latest.of(req.params.id);
       // OS, version and model read from sysDescr where the driver does not name them.
-      return { ...routerView(state), ...(system ? { system: systemView(system) } : {}) };
+      return {
+        ...routerView(state),
+        ...(system ? { system: systemView(system) } : {}),
+        ...(Object.keys(gauges).length > 0 ? { gauges } : {}),
+      };
     },
   );
 

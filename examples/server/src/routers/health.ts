@@ -1,0 +1,135 @@
+import { type Bus, CoreErrors, type Sample, type SeriesData } from '@ispmonitor/core';
+import type { FastifyInstance } from 'fastify';
+import { HttpError } from '../http/errors.js';
+import { errorSchema, parseStep, parseTime } from '../http/query.js';
+
+/** The gauges of a router page's tiles, by the name the answer gives them. */
+const GAUGES = {
+  cpu: 'device_cpu_load_ratio',
+  memoryUsed: 'device_memory_used_bytes',
+  memoryTotal: 'device_memory_total_bytes',
+  temperature: 'device_temperature_celsius',
+  uptimeSeconds: 'device_uptime_seconds',
+} as const;
+type Gauge = keyof typeof GAUGES;
+const BY_NAME = new Map<string, Gauge>(Object.entries(GAUGES).map(([k, v]) => [v, k as Gauge]));
+
+/** The charted series: CPU, memory used, temperature (averages per step) and `device_up`. */
+const CHARTED = ['cpu', 'memoryUsed', 'temperature'] as const;
+
+/** Most steps one answer may hold (as the metrics API). */
+const MAX_STEPS = 11_000;
+
+/**
+ * The newest value of each tile's gauge per router, from the polls' samples: the highest of the
+ * newest poll's series (several CPUs or sensors: the tile shows the worst).
+ */
+export class LatestGauges {
+  readonly #byDevice = new Map<string, Map<Gauge, { ts: number; value: number }>>();
+  readonly #offs: Array<() => void>;
+
+  constructor(bus: Bus) {
+    this.#offs = [
+      bus.on('samples', ({ device, samples }) => this.ingest(device.id, samples)),
+      bus.on('device:removed', ({ device }) => void this.#byDevice.delete(device.id)),
+    ];
+  }
+
+  /** Feeds one poll's samples (the bus does this; tests may call it directly). */
+  ingest(device: string, samples: readonly Sample[]): void {
+    let gauges: Map<Gauge, { ts: number; value: number }> | undefined;
+    for (const s of samples) {
+      const gauge = BY_NAME.get(s.name);
+      if (gauge === undefined) continue;
+      const value = Number(s.value);
+      if (!Number.isFinite(value)) continue;
+      if (!gauges) {
+        gauges = this.#byDevice.get(device) ?? new Map();
+        this.#byDevice.set(device, gauges);
+      }
+      const old = gauges.get(gauge);
+      if (!old || s.ts > old.ts) gauges.set(gauge, { ts: s.ts, value });
+      else if (s.ts === old.ts && value > old.value) old.value = value;
+    }
+  }
+
+  /** The newest value of each gauge of a router that this process saw. */
+  of(device: string): Partial<Record<Gauge, number>> {
+    const out: Partial<Record<Gauge, number>> = {};
+    for (const [k, v] of this.#byDevice.get(device) ?? []) out[k] = v.value;
+    return out;
+  }
+
+  close(): void {
+    for (const off of this.#offs) off();
+  }
+}
+
+/**
+ * `/api/v1/routers/:id/health`: what the router page's health part shows, in one request — CPU,
+ * memory used, temperature and `device_up` over a range (averages per step, from storage), and
+ * the newest value of each tile's gauge (from this process's polls, `latest`; from storage for a
+ * router it does not poll).
+ */
+export function routerHealthRoute(app: FastifyInstance, latest: LatestGauges): void {
+  app.get<{ Params: { id: string }; Querystring: { from?: string; to?: string; step?: string } }>(
+    '/api/v1/routers/:id/health',
+    {
+      schema: {
+        tags: ['routers'],
+        summary:
+          'CPU, memory, temperature and up of one router over a range, and the newest value of each (the router page in one request)',
+        params: { type: 'object', required: ['id'], properties: { id: { type: 'string', maxLength: 128 } } },
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            from: {
+              type: 'string',
+              maxLength: 40,
+              description: 'now, -<duration>, epoch ms or ISO date; default -24h',
+            },
+            to: { type: 'string', maxLength: 40, description: 'default now' },
+            step: { type: 'string', maxLength: 20, description: 'default 5m' },
+          },
+        },
+        response: { 400: errorSchema, 404: errorSchema },
+      },
+    },
+    async (req) => {
+      const id = req.params.id;
+      if (!app.devices.get(id)) throw new HttpError(CoreErrors.DEVICE_NOT_FOUND, `no router "${id}"`);
+      const now = Date.now();
+      const to = parseTime(req.query.to, now, now, 'to');
+      const from = parseTime(req.query.from, to - 86_400_000, now, 'from');
+      const step = parseStep(req.query.step, 300_000);
+      if (from >= to) throw new HttpError(400, 'from must be before to');
+      if ((to - from) / step > MAX_STEPS)
+        throw new HttpError(400, `the range holds more than ${MAX_STEPS} steps: use a larger step`);
+      const samples = app.samples();
+      const labels = { device: id };
+      const read = (name: string): Promise<SeriesData[]> =>
+        samples ? samples.range({ name, labels, from, to, step, fn: 'avg' }) : Promise.resolve([]);
+      const current = latest.of(id);
+      // A router this process does not poll (an API replica, none since the start): storage's newest.
+      const missing = samples ? (Object.keys(GAUGES) as Gauge[]).filter((g) => current[g] === undefined) : [];
+      const [[cpu, memoryUsed, temperature, up], newest] = await Promise.all([
+        Promise.all([...CHARTED.map((g) => read(GAUGES[g])), read('device_up')]),
+        Promise.all(missing.map((g) => samples?.latest(GAUGES[g], labels) ?? Promise.resolve([]))),
+      ]);
+      missing.forEach((g, i) => {
+        const values = (newest[i] ?? []).map((s) => Number(s.value)).filter(Number.isFinite);
+        if (values.length) current[g] = Math.max(...values);
+      });
+      return {
+        router: id,
+        from,
+        to,
+        step,
+        stored: samples !== undefined,
+        series: { cpu, memoryUsed, temperature, up },
+        now: current,
+      };
+    },
+  );
+}
