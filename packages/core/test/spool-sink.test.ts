@@ -112,4 +112,80 @@ describe('sink buffer with an on-disk spool', () => {
     await clock.advance(10_000);
     await done;
   });
+  it('a write still running when the buffer goes to the spool at stop is not a failure; records hold one write each', async () => {
+    const dir = join(root, 'c');
+    const clock = new FakeClock(Date.UTC(2030, 0, 1));
+    let release: () => void = () => {};
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    let began = false;
+    const logger = createFakeLogger();
+    const first = await sinkMonitor({
+      sinks: [
+        {
+          name: 'db',
+          // The first write hangs until the test releases it, after stop spooled the buffer.
+          write: async () => {
+            began = true;
+            await gate;
+          },
+        },
+      ],
+      clock,
+      logger,
+      sinkOptions: {
+        bufferLimit: 10_000,
+        batchSize: 20,
+        maxBatchSize: 20,
+        flushInterval: '1s',
+        spool: { dir },
+      },
+    });
+    let produced = 0;
+    first.bus.on('samples', (e) => {
+      produced += e.samples.length;
+    });
+    await first.start();
+    await until(clock, () => began);
+    await clock.advance(30_000);
+    expect(produced).toBeGreaterThan(100);
+    const stopped = first.stop();
+    // Past the stop deadline: the buffer moves to the spool while the write still runs.
+    await clock.advance(60_000);
+    release();
+    await stopped;
+    const failures = await first.metrics.getSingleMetricAsString('ispmonitor_sink_write_failures_total');
+    expect(failures).not.toMatch(/sink="db"[^\n]* [1-9]/);
+    expect(logger.records.filter((r) => r.msg.includes('sink write failed'))).toEqual([]);
+
+    const writes: number[] = [];
+    const stored: Sample[] = [];
+    const second = await sinkMonitor({
+      sinks: [
+        {
+          name: 'db',
+          write: async (b) => {
+            writes.push(b.length);
+            stored.push(...b);
+          },
+        },
+      ],
+      clock,
+      sinkOptions: {
+        bufferLimit: 10_000,
+        batchSize: 20,
+        maxBatchSize: 20,
+        flushInterval: '1s',
+        spool: { dir },
+      },
+    });
+    // Not started: only what the first run spooled arrives, one record a write.
+    await until(clock, () => new Set(stored.map(key)).size >= produced);
+    expect(new Set(stored.map(key)).size).toBe(produced);
+    expect(Math.max(...writes)).toBeLessThanOrEqual(20);
+    const done = second.stop();
+    await clock.advance(10_000);
+    await done;
+  });
 });

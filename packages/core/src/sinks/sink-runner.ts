@@ -56,6 +56,8 @@ export class SinkRunner {
   #spooling: Promise<void> = Promise.resolve();
   /** Whether samples are being dropped for want of spool room (logged once per episode). */
   #spoolFull = false;
+  /** How many times close moved the buffer to the spool: a write begun before must not shift it. */
+  #spills = 0;
 
   constructor(
     readonly sink: Sink,
@@ -118,15 +120,27 @@ export class SinkRunner {
     return !this.#closed && this.#spool !== undefined && !this.#spool.empty;
   }
 
-  /** Appends to the spool in the background, in order; counts what it cannot take as dropped. */
+  /**
+   * Appends to the spool in the background, in order; counts what it cannot take as dropped.
+   * Records hold at most `maxBatchSize` samples: replay hands each record to the sink as one
+   * write, so a whole buffer spooled as one record (at stop) would come back as one huge write
+   * and one huge parse, holding the event loop for seconds.
+   */
   #toSpool(samples: Sample[]): Promise<void> {
     const at = this.clock.now();
+    const size = this.options.maxBatchSize;
+    let stored = 0;
     const run = async () => {
       await this.#ensureSpool();
       let reason = 'overflow';
       if (this.#spool) {
         try {
-          if (await this.#spool.append(samples, at)) {
+          for (; stored < samples.length; ) {
+            const piece = samples.length <= size ? samples : samples.slice(stored, stored + size);
+            if (!(await this.#spool.append(piece, at))) break;
+            stored += piece.length;
+          }
+          if (stored === samples.length) {
             if (this.#spoolFull)
               this.logger.info('sink spool: taking samples again', { sink: this.sink.name });
             this.#spoolFull = false;
@@ -148,11 +162,15 @@ export class SinkRunner {
         });
       }
       this.#spoolFull = true;
-      this.metrics.samplesDropped.inc({ sink: this.sink.name, reason }, samples.length);
+      this.metrics.samplesDropped.inc({ sink: this.sink.name, reason }, samples.length - stored);
+      if (stored > 0 && !this.#closed) this.#schedule();
     };
     // Never a rejected link: one failure must not stop every later append.
     this.#spooling = this.#spooling.then(run).catch((err: unknown) => {
-      this.metrics.samplesDropped.inc({ sink: this.sink.name, reason: 'spool_error' }, samples.length);
+      this.metrics.samplesDropped.inc(
+        { sink: this.sink.name, reason: 'spool_error' },
+        samples.length - stored,
+      );
       this.logger.error('sink spool append failed', { sink: this.sink.name, error: describeError(err) });
     });
     return this.#spooling;
@@ -230,6 +248,7 @@ export class SinkRunner {
     for (;;) {
       let batch: Sample[];
       let ack: (() => Promise<void>) | undefined;
+      const spills = this.#spills;
       if (this.#size > 0) batch = this.#peekBatch();
       else {
         // At close the spool is left for the next start: the deadline is for the buffer.
@@ -245,7 +264,9 @@ export class SinkRunner {
       try {
         await this.sink.write(batch);
         if (ack) await ack();
-        else this.#shift(batch.length);
+        // The buffer went to the spool at close while this write ran: nothing left to shift (the
+        // batch is in the spool too, and stored once when replayed).
+        else if (spills === this.#spills) this.#shift(batch.length);
         this.metrics.samplesWritten.inc({ sink: this.sink.name }, batch.length);
         this.#failures = 0;
       } catch (err) {
@@ -338,6 +359,7 @@ export class SinkRunner {
       // Kept for the next start instead of dropped (what the spool cannot take is counted).
       const left = this.#chunks.flat();
       this.#shift(this.#size);
+      this.#spills++;
       await this.#toSpool(left);
     }
     if (this.#size > 0) {
