@@ -26,6 +26,7 @@ import { installErrorHandler } from './errors.js';
 import { healthRoutes } from './health.js';
 import { fastifyLogger } from './logger.js';
 import { httpMetrics, instrument } from './metrics.js';
+import { overviewRoutes } from './overview.js';
 import { decorateServices } from './services.js';
 import { strictBodies } from './strict-body.js';
 
@@ -117,6 +118,7 @@ export async function buildApp(ctx: ServerContext, options: BuildAppOptions = {}
   if (!options.healthOnly) {
     await app.register(authRoutes);
     await app.register(routerRoutes);
+    await app.register(overviewRoutes);
     await app.register(statusHistoryRoutes);
     await app.register(interfaceRoutes);
     await app.register(metricsApiRoutes);
