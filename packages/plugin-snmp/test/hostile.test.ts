@@ -8,6 +8,7 @@ import { pollDriver } from '@ispmonitor/core/testing';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createSnmpDriver, SnmpErrorCodes } from '../src/index.js';
 import { type HostileAgent, type HostileMode, startHostileAgent } from './support/hostile.js';
+import { freeUdpPort } from './support/peers.js';
 import { pollWith } from './support/util.js';
 
 const uncaught: unknown[] = [];
@@ -161,5 +162,24 @@ describe('hostile agents', () => {
     const result = await pending;
     expect(result.error?.code).toBe(SnmpErrorCodes.ABORTED);
     expect(hostile.received.length).toBe(1);
+  });
+  it('a closed port (ICMP port unreachable on the connected socket): a timeout after every try, no crash', async () => {
+    // A port nothing listens on: the kernel answers each request with port-unreachable, which a
+    // connected UDP socket reports as ECONNREFUSED. The device is "not answering", as before.
+    const port = await freeUdpPort();
+    const driver = createSnmpDriver();
+    const result = await pollWith(
+      driver,
+      {
+        id: 'closed-port',
+        host: '127.0.0.1',
+        port,
+        driver: 'snmp',
+        snmp: { version: '2c', community: 'x', timeout: 200, retries: 2, profile: 'generic' },
+      },
+      10_000,
+    );
+    expect(result.error?.code).toBe(SnmpErrorCodes.TIMEOUT);
+    expect(result.error?.message).toMatch(/within 200 ms \(3 tries\)/);
   });
 });
