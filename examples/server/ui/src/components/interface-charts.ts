@@ -47,7 +47,12 @@ export function interfaceCharts(opts: {
   signal: AbortSignal;
   /** The series, when already asked for (the page's first, default choice). */
   data?: Promise<InterfaceSeriesResult>;
-}): { el: HTMLElement; destroy(): void } {
+}): {
+  el: HTMLElement;
+  destroy(): void;
+  /** Settles once the charts show their data (or say why they cannot). */
+  drawn: Promise<void>;
+} {
   const charts: Chart[] = [];
   const grid = h('div', {
     class: 'charts ifc-charts',
@@ -60,7 +65,7 @@ export function interfaceCharts(opts: {
   if (opts.interfaces.length === 0) {
     mount(grid, h('p', { class: 'muted' }, 'No interface charted: tick one in the table below.'));
     grid.dataset.state = 'ready';
-    return { el: grid, destroy };
+    return { el: grid, destroy, drawn: Promise.resolve() };
   }
   // Asked for before the charts are built: the request overlaps building them.
   const w = opts.window;
@@ -125,7 +130,7 @@ export function interfaceCharts(opts: {
   });
   grid.replaceChildren(...cards.map((c) => c.card));
 
-  data
+  const drawn = data
     .then((res) => {
       if (opts.signal.aborted) return;
       const byName = new Map<string, InterfaceSeries>(res.items.map((s) => [s.ifName, s]));
@@ -148,5 +153,5 @@ export function interfaceCharts(opts: {
       for (const c of cards) c.stats.textContent = `Charts are not available: ${err.message}`;
       grid.dataset.state = 'ready';
     });
-  return { el: grid, destroy };
+  return { el: grid, destroy, drawn };
 }

@@ -26,7 +26,13 @@ export function interfacesTab(opts: {
   chartWindow: () => ChartWindow;
   onZoom: (window: [number, number] | undefined) => void;
   signal: AbortSignal;
-}): { el: HTMLElement; redrawCharts(): void; destroy(): void } {
+}): {
+  el: HTMLElement;
+  redrawCharts(): void;
+  destroy(): void;
+  /** Settles once the first charts are drawn with their data (or could not be). */
+  settled: Promise<void>;
+} {
   const filter = h('input', {
     type: 'search',
     placeholder: 'Filter interfaces (name, alias, state)',
@@ -45,6 +51,10 @@ export function interfacesTab(opts: {
   );
   let table: InterfaceTable | undefined;
   let charts: { destroy(): void } | undefined;
+  let markSettled = () => {};
+  const settled = new Promise<void>((resolve) => {
+    markSettled = resolve;
+  });
   let chartAbort: AbortController | undefined;
   /** The server's default choice, once its first answer came (the table's checkboxes follow it). */
   let chosen: string[] | undefined;
@@ -160,6 +170,7 @@ export function interfacesTab(opts: {
     });
     charts = c;
     mount(chartsBox, c.el);
+    void c.drawn.then(markSettled);
   }
 
   const load = async (isFirst: boolean) => {
@@ -179,6 +190,7 @@ export function interfacesTab(opts: {
           h('p', { class: 'muted' }, `Interfaces are not available: ${(err as Error).message}`),
         );
         if (!firstDrawn) mount(chartsBox);
+        markSettled();
       }
     }
   };
@@ -190,6 +202,7 @@ export function interfacesTab(opts: {
 
   return {
     el,
+    settled,
     redrawCharts: drawCharts,
     destroy: () => {
       clearInterval(timer);

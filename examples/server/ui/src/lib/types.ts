@@ -26,7 +26,14 @@ export interface Router {
     description?: string;
     uptimeSeconds?: number;
   };
+  /** Newest CPU, memory, temperature and uptime from the server's own polls (one router's answer). */
+  gauges?: RouterGauges;
 }
+
+/** Newest value of each health gauge (the highest of several CPUs or sensors). */
+export type RouterGauges = Partial<
+  Record<'cpu' | 'memoryUsed' | 'memoryTotal' | 'temperature' | 'uptimeSeconds', number>
+>;
 
 /** A page of a list. */
 export interface Page<T> {
@@ -117,6 +124,19 @@ export interface RangeResult {
   step: number;
   fn: string;
   series: Series[];
+}
+
+/** `GET /api/v1/routers/:id/health`: the router page's health charts and tiles in one answer. */
+export interface RouterHealth {
+  router: string;
+  from: number;
+  to: number;
+  step: number;
+  /** Whether time series are stored at all. */
+  stored: boolean;
+  series: { cpu: Series[]; memoryUsed: Series[]; temperature: Series[]; up: Series[] };
+  /** Newest value of each gauge: the server's polls, else storage. */
+  now: RouterGauges;
 }
 
 export interface TopoNode {

@@ -10,21 +10,25 @@ import { formatBytes, formatDuration, formatPercent, formatTime } from '../lib/f
 import { live } from '../lib/live.js';
 import { type Page, setTitle } from '../lib/nav.js';
 import { RANGES, type RangeChoice, rangeFor } from '../lib/ranges.js';
-import { align, lastValue, type Point } from '../lib/series.js';
-import type { DhcpRow, PppoeRow, RangeResult, Router, WirelessRow } from '../lib/types.js';
+import { align, type Point } from '../lib/series.js';
+import type {
+  DhcpRow,
+  PppoeRow,
+  Router,
+  RouterGauges,
+  RouterHealth,
+  Series,
+  WirelessRow,
+} from '../lib/types.js';
 import { availabilityView, routerSummary, type StatusChange, statusChangesView } from './router-summary.js';
 import { alertsTab, dhcpColumns, pppoeColumns, searchTab, wirelessColumns } from './router-tabs.js';
 
 /** Crosshair shared by the health charts (the interface charts have their own group). */
 const HEALTH_SYNC = 'router-health';
+/** Longest the health charts' first request waits for the interface charts' data. */
+const HEALTH_WAIT_MS = 2000;
 
 const TABS = ['Interfaces', 'PPPoE', 'DHCP', 'Wireless', 'Alerts'] as const;
-
-/** Highest last value across a result's series (several CPUs, several sensors). */
-const maxLast = (r: RangeResult | undefined) => {
-  const vals = (r?.series ?? []).map((s) => lastValue(s.points)).filter((v): v is number => v !== undefined);
-  return vals.length ? Math.max(...vals) : undefined;
-};
 
 /** One router: figures, health charts, availability, interfaces, subscribers, its alerts. */
 export const routerPage: Page = (root, params, query) => {
@@ -61,8 +65,38 @@ export const routerPage: Page = (root, params, query) => {
     mount(head, ...routerSummary(router));
   };
 
+  /** The tiles: how the router is now (from the router's answer first, then the health answer). */
+  const drawTiles = (now: RouterGauges) => {
+    const { memoryUsed: memUsed, memoryTotal: memTotal, cpu: cpuNow, temperature: tempNow } = now;
+    mount(
+      tiles,
+      stat('CPU', formatPercent(cpuNow), {
+        tone: cpuNow === undefined ? undefined : cpuNow > 0.9 ? 'bad' : cpuNow > 0.7 ? 'warn' : 'ok',
+        id: 'cpu',
+      }),
+      stat(
+        'Memory',
+        memUsed !== undefined && memTotal ? formatPercent(memUsed / memTotal) : formatBytes(memUsed),
+        {
+          sub: memTotal ? `${formatBytes(memUsed)} of ${formatBytes(memTotal)}` : undefined,
+          tone: 'info',
+          id: 'memory',
+        },
+      ),
+      stat('Temperature', tempNow === undefined ? '–' : `${tempNow.toFixed(0)} °C`, {
+        tone: tempNow !== undefined && tempNow > 70 ? 'warn' : 'info',
+        id: 'temperature',
+      }),
+      stat('Uptime', formatDuration(now.uptimeSeconds ?? router?.system?.uptimeSeconds), {
+        tone: 'info',
+        id: 'uptime',
+      }),
+    );
+  };
+
   const charts: Chart[] = [];
-  const loadHealth = async () => {
+  /** `after`: the first load waits for the interface charts' data (or HEALTH_WAIT_MS) before asking. */
+  const loadHealth = async (after?: Promise<unknown>) => {
     for (const c of charts.splice(0)) c.destroy();
     const cpu = lineChart({
       lines: [{ label: 'CPU', color: '--chart-in', fill: true }],
@@ -92,59 +126,31 @@ export const routerPage: Page = (root, params, query) => {
     const chartCard = (title: string, c: Chart) =>
       h('section', { class: 'card' }, h('div', { class: 'chart-title' }, h('h2', null, title)), c.el);
     mount(health, chartCard('CPU', cpu), chartCard('Memory', mem), chartCard('Temperature', temp));
+    if (after) {
+      await Promise.race([after, new Promise((r) => setTimeout(r, HEALTH_WAIT_MS))]);
+      if (signal.aborted) return;
+    }
     const w = chartWindow();
-    const get = (metric: string, fn = 'avg') =>
-      api<RangeResult>(
-        `/api/v1/metrics/routers/${encodeURIComponent(id)}${qs({ metric, from: w.from, to: w.to, step: w.step, fn })}`,
-        { signal },
-      ).catch(() => undefined);
-    const [c, used, total, t, up, uptime] = await Promise.all([
-      get('device_cpu_load_ratio'),
-      get('device_memory_used_bytes'),
-      get('device_memory_total_bytes', 'last'),
-      get('device_temperature_celsius'),
-      get('device_up'),
-      get('device_uptime_seconds', 'last'),
-    ]);
+    // One request for the charts and the tiles: the tiles' newest values come from the server's
+    // memory of the polls, the charts from storage.
+    const res = await api<RouterHealth>(
+      `/api/v1/routers/${encodeURIComponent(id)}/health${qs({ from: w.from, to: w.to, step: w.step })}`,
+      { signal },
+    ).catch(() => undefined);
     if (signal.aborted) return;
-    const win: [number, number] | undefined = c ? [c.from, c.to] : undefined;
-    cpu.setData(align([c?.series[0]?.points ?? []]) as never, win);
-    mem.setData(align([used?.series[0]?.points ?? []]) as never, win);
-    temp.setData(align([t?.series[0]?.points ?? []]) as never, win);
+    const first = (s: Series[] | undefined) => s?.[0]?.points ?? [];
+    const win: [number, number] | undefined = res ? [res.from, res.to] : undefined;
+    cpu.setData(align([first(res?.series.cpu)]) as never, win);
+    mem.setData(align([first(res?.series.memoryUsed)]) as never, win);
+    temp.setData(align([first(res?.series.temperature)]) as never, win);
+    const up = first(res?.series.up);
     // The tiles say how the router is now: a zoomed window into the past keeps them as they are.
     if (view.zoom && tiles.childElementCount > 0) {
-      drawAvailability(up?.series[0]?.points ?? []);
+      drawAvailability(up);
       return;
     }
-    const memUsed = maxLast(used);
-    const memTotal = maxLast(total);
-    const cpuNow = maxLast(c);
-    const tempNow = maxLast(t);
-    mount(
-      tiles,
-      stat('CPU', formatPercent(cpuNow), {
-        tone: cpuNow === undefined ? undefined : cpuNow > 0.9 ? 'bad' : cpuNow > 0.7 ? 'warn' : 'ok',
-        id: 'cpu',
-      }),
-      stat(
-        'Memory',
-        memUsed !== undefined && memTotal ? formatPercent(memUsed / memTotal) : formatBytes(memUsed),
-        {
-          sub: memTotal ? `${formatBytes(memUsed)} of ${formatBytes(memTotal)}` : undefined,
-          tone: 'info',
-          id: 'memory',
-        },
-      ),
-      stat('Temperature', tempNow === undefined ? '–' : `${tempNow.toFixed(0)} °C`, {
-        tone: tempNow !== undefined && tempNow > 70 ? 'warn' : 'info',
-        id: 'temperature',
-      }),
-      stat('Uptime', formatDuration(maxLast(uptime) ?? router?.system?.uptimeSeconds), {
-        tone: 'info',
-        id: 'uptime',
-      }),
-    );
-    drawAvailability(up?.series[0]?.points ?? []);
+    drawTiles({ ...router?.gauges, ...res?.now });
+    drawAvailability(up);
   };
 
   const zoomNote = h('span', { class: 'muted ifc-zoom', 'data-testid': 'zoom-note' });
@@ -300,14 +306,17 @@ export const routerPage: Page = (root, params, query) => {
     card('Details', tabList, h('div', { style: 'padding-top:12px' }, tabBody)),
   );
 
-  // Charts and the interface table need only the router's id: asked for at once, beside the
-  // router itself, rather than one round trip later.
-  void loadHealth();
+  // The interface table and charts need only the router's id: asked for at once, beside the
+  // router itself (whose answer carries the tiles' figures), rather than one round trip later.
+  // The health charts' series come after the interface charts' own: storage answers one query
+  // at a time (PGlite), and what an engineer reads first must not queue behind them.
   drawTab();
+  void loadHealth(ifTab?.settled);
   api<Router>(`/api/v1/routers/${encodeURIComponent(id)}`, { signal })
     .then((r) => {
       router = r;
       drawHead();
+      if (tiles.childElementCount === 0 && r.gauges) drawTiles(r.gauges);
     })
     .catch((err: Error) => {
       if (signal.aborted) return;
