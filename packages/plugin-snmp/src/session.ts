@@ -135,7 +135,7 @@ export class SnmpSession {
       if (!this.#connected) return send.apply(s.dgram, args);
       // net-snmp passes (buffer, offset, length, port, address, callback). On the connected
       // socket the datagram goes out in this call, without an address lookup or a completion
-      // callback (a third of a request's client CPU, measured); net-snmp registers the request
+      // callback (about a sixth of a lean walk's client CPU, measured); net-snmp registers the request
       // for its answer in the callback, so that runs at once. A send that fails here (the socket
       // holds an earlier ICMP error) is lost like a dropped datagram: it is retried on timeout.
       const [buffer, offset, length, , , callback] = args as [
