@@ -281,11 +281,13 @@ async function run(rx) {
   // What the monitor costs with nothing to write (a started monitor's timers, PostgreSQL's pool):
   // taken out of the paced figure, so it is the sink's own cost whatever the plugin runs besides.
   // Measured before anything is written: later, collecting the warm-up poll's garbage would count.
+  // Only for a started monitor: remote write starts nothing, and 3 s right after the previous
+  // receiver's run measure collecting that run's garbage (a negative paced figure once).
   const idle0 = process.cpuUsage();
   const idleT0 = performance.now();
-  await sleep(IDLE_MS);
+  if (rx.start) await sleep(IDLE_MS);
   const idleCpu = process.cpuUsage(idle0);
-  const idleUsPerS = ((idleCpu.user + idleCpu.system) * 1000) / (performance.now() - idleT0);
+  const idleUsPerS = rx.start ? ((idleCpu.user + idleCpu.system) * 1000) / (performance.now() - idleT0) : 0;
   if (!COLD) {
     // The previous poll of every router, a minute ago (so the paced samples come after it).
     const ts = Date.now() - 60_000;
