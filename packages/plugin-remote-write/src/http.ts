@@ -34,10 +34,7 @@ export class HttpPoster {
   /** Requests under way: `close` ends them (no abort listener per request). */
   readonly #inFlight = new Set<http.ClientRequest>();
 
-  constructor(
-    url: string,
-    options: { ca?: string; timeoutMs: number; maxSockets: number },
-  ) {
+  constructor(url: string, options: { ca?: string; timeoutMs: number; maxSockets: number }) {
     const u = new URL(url);
     this.#https = u.protocol === 'https:';
     this.#agent = this.#https
