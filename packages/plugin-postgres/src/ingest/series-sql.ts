@@ -53,6 +53,11 @@ function params(list: readonly SeriesRow[]): unknown[] {
   return [list.map((s) => s.name), list.map((s) => s.labels), list.map((s) => s.kind)];
 }
 
+/** How often the skipping insert is tried again after a deadlock before the error is passed on. */
+const DEADLOCK_TRIES = 3;
+
+const isDeadlock = (err: unknown) => (err as { code?: string }).code === '40P01';
+
 /** Inserts one share of the series; undefined where a series existed already. */
 async function createShare(db: Db, list: readonly SeriesRow[]): Promise<Array<number | undefined>> {
   try {
@@ -61,9 +66,21 @@ async function createShare(db: Db, list: readonly SeriesRow[]): Promise<Array<nu
   } catch (err) {
     if (!RACED.has((err as { code?: string }).code ?? '')) throw err;
   }
-  const res = await db.query<{ ids: Ids; created: Ids }>(SKIPPING, params(list));
-  const created = new Set((res.rows[0]?.created ?? []).map(Number));
-  return (res.rows[0]?.ids ?? []).map((id) => (created.has(Number(id)) ? Number(id) : undefined));
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const res = await db.query<{ ids: Ids; created: Ids }>(SKIPPING, params(list));
+      const created = new Set((res.rows[0]?.created ?? []).map(Number));
+      return (res.rows[0]?.ids ?? []).map((id) => (created.has(Number(id)) ? Number(id) : undefined));
+    } catch (err) {
+      if (!isDeadlock(err) || attempt >= DEADLOCK_TRIES) throw err;
+    }
+  }
+}
+
+/** One order for every writer: by name, then by the canonical label text. */
+function bySeries(a: SeriesRow, b: SeriesRow): number {
+  if (a.name !== b.name) return a.name < b.name ? -1 : 1;
+  return a.labels < b.labels ? -1 : a.labels > b.labels ? 1 : 0;
 }
 
 /**
@@ -79,12 +96,23 @@ export async function createSeries(
   list: readonly SeriesRow[],
   lanes: number,
 ): Promise<Array<number | undefined>> {
-  const n = Math.max(1, Math.min(lanes, Math.floor(list.length / LANE_MIN)));
-  if (n === 1) return createShare(db, list);
-  const size = Math.ceil(list.length / n);
-  const shares: Array<Promise<Array<number | undefined>>> = [];
-  for (let i = 0; i < list.length; i += size) shares.push(createShare(db, list.slice(i, i + size)));
-  return (await Promise.all(shares)).flat();
+  // Every writer inserts in one order (and splits it into consecutive ranges), so a statement
+  // waiting for another's series holds only series before it: no cycle of waits, no deadlock,
+  // between replicas or between this batch's own lanes.
+  const order = list.map((_, i) => i).sort((a, b) => bySeries(list[a] as SeriesRow, list[b] as SeriesRow));
+  const sorted = order.map((i) => list[i] as SeriesRow);
+  const n = Math.max(1, Math.min(lanes, Math.floor(sorted.length / LANE_MIN)));
+  let ids: Array<number | undefined>;
+  if (n === 1) ids = await createShare(db, sorted);
+  else {
+    const size = Math.ceil(sorted.length / n);
+    const shares: Array<Promise<Array<number | undefined>>> = [];
+    for (let i = 0; i < sorted.length; i += size) shares.push(createShare(db, sorted.slice(i, i + size)));
+    ids = (await Promise.all(shares)).flat();
+  }
+  const out = new Array<number | undefined>(list.length);
+  for (let j = 0; j < order.length; j++) out[order[j] as number] = ids[j];
+  return out;
 }
 
 /** Ids from rows numbered by `WITH ORDINALITY` (1-based), in input order; undefined where none. */
