@@ -231,6 +231,8 @@ export async function createMonitor(options: MonitorOptions = {}): Promise<Monit
       throw monitorError(ErrorCodes.DRIVER_DUPLICATE, `two drivers are registered for kind "${driver.kind}"`);
     }
     drivers.set(driver.kind, driver);
+    // Each driver's poll-duration histogram at 0 from the first scrape, not from its first poll.
+    metrics.pollDuration.zero({ driver: driver.kind });
   }
   pipeline.attachSinks(container.resolveAll(tokens.Sink), options.sinks ?? {});
   ownership = container.has(tokens.Ownership) ? container.resolve(tokens.Ownership) : undefined;

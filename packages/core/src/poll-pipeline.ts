@@ -38,6 +38,9 @@ export class PollPipeline {
       success: metrics.pollsTotal.labels('success'),
       failure: metrics.pollsTotal.labels('failure'),
     };
+    // At 0 from the first scrape (the operations guide's rules read them), not from the first poll.
+    this.#polled.success.inc(0);
+    this.#polled.failure.inc(0);
   }
 
   /** A logger that names the device, kept per device definition. */
