@@ -1,8 +1,8 @@
 /**
  * The error model every package shares. Each package declares its codes in its own
- * `src/errors.ts` as a table of {@link ErrorSpec} (`code`, `message`, HTTP `status` hint) and
- * raises them as a {@link MonitorError} (or a subclass), so that any caller — the server's API in
- * particular — can answer with the right status without knowing the package.
+ * `src/errors.ts` with {@link defineErrors} — one row per error: stable code, HTTP status hint,
+ * message — and raises them as a {@link MonitorError} (or a subclass), so that any caller — the
+ * server's API in particular — can answer with the right status without knowing the package.
  */
 
 /** One error a package can raise. Every package's `errors.ts` is a table of these. */
@@ -21,6 +21,31 @@ export interface ErrorSpec {
 /** A table of error specs by short name (`NOT_FOUND: { code, message, status }`). */
 export type ErrorTable = Readonly<Record<string, ErrorSpec>>;
 
+/** One row of {@link defineErrors}: `[code, status, message]`, as in an {@link ErrorSpec}. */
+export type ErrorRow = readonly [code: string, status: number, message: string];
+
+/** The table {@link defineErrors} makes of its rows: each code and status keeps its literal type. */
+export type ErrorTableOf<T extends Readonly<Record<string, ErrorRow>>> = {
+  readonly [K in keyof T]: { readonly code: T[K][0]; readonly message: string; readonly status: T[K][1] };
+};
+
+/**
+ * Declares a package's errors, one row each (`NOT_FOUND: ['ISPM_NOT_FOUND', 404, 'Not found.']`),
+ * and returns them as an {@link ErrorTable} of specs by the same short names. Every package's
+ * `errors.ts` uses it, so all tables have one shape. A code given twice in one table is a bug of
+ * ours and is refused at once.
+ */
+export function defineErrors<const T extends Readonly<Record<string, ErrorRow>>>(rows: T): ErrorTableOf<T> {
+  const table: Record<string, ErrorSpec> = {};
+  const seen = new Set<string>();
+  for (const [key, [code, status, message]] of Object.entries(rows)) {
+    if (seen.has(code)) throw new Error(`error code ${code} is declared twice`);
+    seen.add(code);
+    table[key] = Object.freeze({ code, message, status });
+  }
+  return Object.freeze(table) as ErrorTableOf<T>;
+}
+
 /** The codes of a table, by the same short names. */
 export type CodesOf<T extends ErrorTable> = { readonly [K in keyof T]: T[K]['code'] };
 
@@ -31,91 +56,67 @@ export function codesOf<T extends ErrorTable>(table: T): CodesOf<T> {
   return out as CodesOf<T>;
 }
 
+const STATUS_BY_TABLE = new WeakMap<ErrorTable, ReadonlyMap<string, number>>();
+
+/**
+ * The status hint a table gives a code, 500 for a code it does not hold: for an error class
+ * that is made from a code rather than a spec (a driver's own class).
+ */
+export function statusIn(table: ErrorTable, code: string): number {
+  let byCode = STATUS_BY_TABLE.get(table);
+  if (!byCode) {
+    byCode = new Map(Object.values(table).map((e) => [e.code, e.status]));
+    STATUS_BY_TABLE.set(table, byCode);
+  }
+  return byCode.get(code) ?? 500;
+}
+
 /** Core's errors. */
-export const CoreErrors = {
-  PLUGIN_DUPLICATE: { code: 'ISPM_PLUGIN_DUPLICATE', message: 'Two plugins have one name.', status: 500 },
-  PLUGIN_MISSING_REQUIREMENT: {
-    code: 'ISPM_PLUGIN_MISSING_REQUIREMENT',
-    message: "A plugin's `requires` is not in the plugin list.",
-    status: 500,
-  },
-  PLUGIN_VERSION_MISMATCH: {
-    code: 'ISPM_PLUGIN_VERSION_MISMATCH',
-    message: 'A plugin was built for another version of core.',
-    status: 500,
-  },
-  PLUGIN_INVALID_OPTIONS: {
-    code: 'ISPM_PLUGIN_INVALID_OPTIONS',
-    message: "A plugin's options fail its schema.",
-    status: 400,
-  },
-  PLUGIN_SETUP_FAILED: { code: 'ISPM_PLUGIN_SETUP_FAILED', message: "A plugin's setup threw.", status: 500 },
-  PLUGIN_INVALID: {
-    code: 'ISPM_PLUGIN_INVALID',
-    message: 'Something in the plugin list is not a plugin.',
-    status: 500,
-  },
-  DEVICE_INVALID: { code: 'ISPM_DEVICE_INVALID', message: 'A device definition is invalid.', status: 400 },
-  DEVICE_DUPLICATE: { code: 'ISPM_DEVICE_DUPLICATE', message: 'A device id is used twice.', status: 409 },
-  DEVICE_NOT_FOUND: { code: 'ISPM_DEVICE_NOT_FOUND', message: 'No device has that id.', status: 404 },
+export const CoreErrors = defineErrors({
+  PLUGIN_DUPLICATE: ['ISPM_PLUGIN_DUPLICATE', 500, 'Two plugins have one name.'],
+  PLUGIN_MISSING_REQUIREMENT: [
+    'ISPM_PLUGIN_MISSING_REQUIREMENT',
+    500,
+    "A plugin's `requires` is not in the plugin list.",
+  ],
+  PLUGIN_VERSION_MISMATCH: [
+    'ISPM_PLUGIN_VERSION_MISMATCH',
+    500,
+    'A plugin was built for another version of core.',
+  ],
+  PLUGIN_INVALID_OPTIONS: ['ISPM_PLUGIN_INVALID_OPTIONS', 400, "A plugin's options fail its schema."],
+  PLUGIN_SETUP_FAILED: ['ISPM_PLUGIN_SETUP_FAILED', 500, "A plugin's setup threw."],
+  PLUGIN_INVALID: ['ISPM_PLUGIN_INVALID', 500, 'Something in the plugin list is not a plugin.'],
+  DEVICE_INVALID: ['ISPM_DEVICE_INVALID', 400, 'A device definition is invalid.'],
+  DEVICE_DUPLICATE: ['ISPM_DEVICE_DUPLICATE', 409, 'A device id is used twice.'],
+  DEVICE_NOT_FOUND: ['ISPM_DEVICE_NOT_FOUND', 404, 'No device has that id.'],
   // Config devices belong to the config file: the request conflicts with where they are managed.
-  DEVICE_READ_ONLY: {
-    code: 'ISPM_DEVICE_READ_ONLY',
-    message: 'A device from the config file cannot be changed through the API.',
-    status: 409,
-  },
-  DRIVER_UNKNOWN: {
-    code: 'ISPM_DRIVER_UNKNOWN',
-    message: "No driver serves a device's `driver`.",
-    status: 400,
-  },
-  DRIVER_DUPLICATE: { code: 'ISPM_DRIVER_DUPLICATE', message: 'Two drivers serve one kind.', status: 500 },
-  POLL_TIMEOUT: {
-    code: 'ISPM_POLL_TIMEOUT',
-    message: 'A poll took longer than the poll timeout.',
-    status: 504,
-  },
-  POLL_FAILED: { code: 'ISPM_POLL_FAILED', message: 'A driver returned nothing usable.', status: 502 },
-  POLL_ABORTED: {
-    code: 'ISPM_POLL_ABORTED',
-    message: 'A poll was cut off: the monitor stopped.',
-    status: 503,
-  },
-  MONITOR_OVERLOADED: {
-    code: 'ISPM_MONITOR_OVERLOADED',
-    message:
-      "A poll was skipped: the monitor's own event loop was blocked while it ran, so it says nothing about the device.",
-    status: 503,
-  },
-  CONFIG_INVALID: {
-    code: 'ISPM_CONFIG_INVALID',
-    message: 'The config file or an override is invalid.',
-    status: 400,
-  },
-  CONFIG_SECRET: {
-    code: 'ISPM_CONFIG_SECRET',
-    message: 'A secret reference cannot be resolved.',
-    status: 400,
-  },
-  TOKEN_NOT_PROVIDED: {
-    code: 'ISPM_TOKEN_NOT_PROVIDED',
-    message: 'No plugin provides what was asked for.',
-    status: 501,
-  },
-  MONITOR_STATE: {
-    code: 'ISPM_MONITOR_STATE',
-    message: 'A lifecycle call in the wrong state (start after stop).',
-    status: 503,
-  },
-} as const satisfies ErrorTable;
+  DEVICE_READ_ONLY: [
+    'ISPM_DEVICE_READ_ONLY',
+    409,
+    'A device from the config file cannot be changed through the API.',
+  ],
+  DRIVER_UNKNOWN: ['ISPM_DRIVER_UNKNOWN', 400, "No driver serves a device's `driver`."],
+  DRIVER_DUPLICATE: ['ISPM_DRIVER_DUPLICATE', 500, 'Two drivers serve one kind.'],
+  POLL_TIMEOUT: ['ISPM_POLL_TIMEOUT', 504, 'A poll took longer than the poll timeout.'],
+  POLL_FAILED: ['ISPM_POLL_FAILED', 502, 'A driver returned nothing usable.'],
+  POLL_ABORTED: ['ISPM_POLL_ABORTED', 503, 'A poll was cut off: the monitor stopped.'],
+  MONITOR_OVERLOADED: [
+    'ISPM_MONITOR_OVERLOADED',
+    503,
+    "A poll was skipped: the monitor's own event loop was blocked while it ran, so it says nothing about the device.",
+  ],
+  CONFIG_INVALID: ['ISPM_CONFIG_INVALID', 400, 'The config file or an override is invalid.'],
+  CONFIG_SECRET: ['ISPM_CONFIG_SECRET', 400, 'A secret reference cannot be resolved.'],
+  TOKEN_NOT_PROVIDED: ['ISPM_TOKEN_NOT_PROVIDED', 501, 'No plugin provides what was asked for.'],
+  MONITOR_STATE: ['ISPM_MONITOR_STATE', 503, 'A lifecycle call in the wrong state (start after stop).'],
+});
 
 /** Core's stable error codes, by short name (`ErrorCodes.DEVICE_NOT_FOUND`). */
 export const ErrorCodes = codesOf(CoreErrors);
 
 /** One of the codes in `ErrorCodes`. */
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
-
-const CORE_STATUS = new Map<string, number>(Object.values(CoreErrors).map((e) => [e.code, e.status]));
 
 /** Options of a MonitorError. */
 export interface MonitorErrorOptions {
@@ -144,7 +145,7 @@ export class MonitorError extends Error {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.plugin = options.plugin ?? 'core';
-    this.status = options.status ?? CORE_STATUS.get(code) ?? 500;
+    this.status = options.status ?? statusIn(CoreErrors, code);
   }
 }
 

@@ -2,7 +2,7 @@
  * Error codes of the MikroTik driver and the one place errors are made. Messages are written
  * here, never copied from a peer that might echo what we sent (a password).
  */
-import { codesOf, type ErrorTable, MonitorError } from '@ispmonitor/core';
+import { codesOf, defineErrors, MonitorError, statusIn } from '@ispmonitor/core';
 
 /**
  * Every error the MikroTik driver reports, in the shape every package uses (see `ErrorSpec` in
@@ -10,58 +10,52 @@ import { codesOf, type ErrorTable, MonitorError } from '@ispmonitor/core';
  * The status hints: the router (a peer) failed (502) or did not answer (504), we hold back (503),
  * or our settings for it are wrong (400).
  */
-export const MikrotikErrors = {
+export const MikrotikErrors = defineErrors({
   /** TCP connect failed: refused, no route, DNS. */
-  UNREACHABLE: { code: 'MIKROTIK_UNREACHABLE', message: 'The router cannot be reached.', status: 502 },
+  UNREACHABLE: ['MIKROTIK_UNREACHABLE', 502, 'The router cannot be reached.'],
   /** No answer within the timeout (connect, login or a command). */
-  TIMEOUT: { code: 'MIKROTIK_TIMEOUT', message: 'The router did not answer in time.', status: 504 },
+  TIMEOUT: ['MIKROTIK_TIMEOUT', 504, 'The router did not answer in time.'],
   /** The router refused the user name or password. */
-  AUTH: { code: 'MIKROTIK_AUTH_FAILED', message: 'The router refused the login.', status: 502 },
+  AUTH: ['MIKROTIK_AUTH_FAILED', 502, 'The router refused the login.'],
   /** The router's certificate failed verification or did not match the pinned fingerprint. */
-  TLS: { code: 'MIKROTIK_TLS_FAILED', message: "The router's certificate is not trusted.", status: 502 },
+  TLS: ['MIKROTIK_TLS_FAILED', 502, "The router's certificate is not trusted."],
   /** The connection closed (or was dropped) before the reply was complete. */
-  CLOSED: { code: 'MIKROTIK_CONNECTION_CLOSED', message: 'The connection closed too early.', status: 502 },
+  CLOSED: ['MIKROTIK_CONNECTION_CLOSED', 502, 'The connection closed too early.'],
   /** The router sent `!fatal` and closed the connection. */
-  FATAL: { code: 'MIKROTIK_FATAL', message: 'The router ended the session.', status: 502 },
+  FATAL: ['MIKROTIK_FATAL', 502, 'The router ended the session.'],
   /** The router sent bytes that are not the API protocol. */
-  PROTOCOL: { code: 'MIKROTIK_PROTOCOL_ERROR', message: 'The router broke the API protocol.', status: 502 },
+  PROTOCOL: ['MIKROTIK_PROTOCOL_ERROR', 502, 'The router broke the API protocol.'],
   /** A command answered `!trap`. */
-  TRAP: { code: 'MIKROTIK_TRAP', message: 'A command failed on the router.', status: 502 },
+  TRAP: ['MIKROTIK_TRAP', 502, 'A command failed on the router.'],
   /** The menu does not exist on this router (`no such command`). */
-  NO_SUCH_COMMAND: { code: 'MIKROTIK_NO_SUCH_COMMAND', message: 'The router lacks this menu.', status: 502 },
+  NO_SUCH_COMMAND: ['MIKROTIK_NO_SUCH_COMMAND', 502, 'The router lacks this menu.'],
   /** A table had more rows than the configured bound. */
-  TOO_LARGE: {
-    code: 'MIKROTIK_TABLE_TOO_LARGE',
-    message: 'A table had more rows than allowed.',
-    status: 502,
-  },
+  TOO_LARGE: ['MIKROTIK_TABLE_TOO_LARGE', 502, 'A table had more rows than allowed.'],
   /** Rows of a table were not valid (missing key, junk text, absurd length): skipped, the rest kept. */
-  BAD_ROWS: { code: 'MIKROTIK_BAD_ROWS', message: 'Some rows of a table were invalid.', status: 502 },
+  BAD_ROWS: ['MIKROTIK_BAD_ROWS', 502, 'Some rows of a table were invalid.'],
   /** Too many open connections: the configured cap was reached. */
-  CONNECTION_LIMIT: {
-    code: 'MIKROTIK_CONNECTION_LIMIT',
-    message: 'Too many open router connections.',
-    status: 503,
-  },
+  CONNECTION_LIMIT: ['MIKROTIK_CONNECTION_LIMIT', 503, 'Too many open router connections.'],
   /** Waiting before reconnecting after a failure. */
-  BACKOFF: { code: 'MIKROTIK_BACKOFF', message: 'Waiting before reconnecting.', status: 503 },
+  BACKOFF: ['MIKROTIK_BACKOFF', 503, 'Waiting before reconnecting.'],
   /** The poll was aborted (poll timeout or monitor stopping). */
-  ABORTED: { code: 'MIKROTIK_ABORTED', message: 'The poll was aborted.', status: 503 },
+  ABORTED: ['MIKROTIK_ABORTED', 503, 'The poll was aborted.'],
   /** Settings that cannot work (unreadable CA file, …). */
-  CONFIG: { code: 'MIKROTIK_CONFIG_INVALID', message: 'The MikroTik settings are invalid.', status: 400 },
-  INTERNAL: { code: 'MIKROTIK_INTERNAL', message: 'The request failed.', status: 500 },
-} as const satisfies ErrorTable;
+  CONFIG: ['MIKROTIK_CONFIG_INVALID', 400, 'The MikroTik settings are invalid.'],
+  INTERNAL: ['MIKROTIK_INTERNAL', 500, 'The request failed.'],
+});
 
 /** Stable codes in `result.error.code` and `partErrors[].code`. */
 export const MikrotikErrorCodes = codesOf(MikrotikErrors);
-
-const STATUS = new Map<string, number>(Object.values(MikrotikErrors).map((e) => [e.code, e.status]));
 
 /** An error of the driver: a stable code and a message safe to show. */
 export class MikrotikError extends MonitorError {
   override readonly name: string = 'MikrotikError';
   constructor(code: string, message: string, options?: { cause?: unknown }) {
-    super(code, message, { plugin: 'mikrotik', status: STATUS.get(code) ?? 500, cause: options?.cause });
+    super(code, message, {
+      plugin: 'mikrotik',
+      status: statusIn(MikrotikErrors, code),
+      cause: options?.cause,
+    });
   }
 }
 

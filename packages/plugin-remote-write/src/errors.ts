@@ -1,15 +1,11 @@
 /** The remote-write plugin's errors, in the shape every package uses (see `ErrorSpec` in core). */
-import { codesOf, type ErrorTable } from '@ispmonitor/core';
+import { codesOf, defineErrors } from '@ispmonitor/core';
 
 /** Every error the remote-write plugin raises. */
-export const RemoteWriteErrors = {
+export const RemoteWriteErrors = defineErrors({
   /** Options that cannot work together (e.g. reads asked of a target without a read URL). */
-  CONFIG: {
-    code: 'ISPM_REMOTE_WRITE_CONFIG',
-    message: 'The remote-write configuration is invalid.',
-    status: 400,
-  },
-} as const satisfies ErrorTable;
+  CONFIG: ['ISPM_REMOTE_WRITE_CONFIG', 400, 'The remote-write configuration is invalid.'],
+});
 
 /** The codes of `RemoteWriteErrors`, by the same names. */
 export const RemoteWriteErrorCodes = codesOf(RemoteWriteErrors);

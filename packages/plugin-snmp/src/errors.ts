@@ -3,7 +3,7 @@
  * Messages are written here, never copied from net-snmp, because some of its messages quote
  * the community string.
  */
-import { codesOf, type ErrorTable, MonitorError } from '@ispmonitor/core';
+import { codesOf, defineErrors, MonitorError, statusIn } from '@ispmonitor/core';
 import snmp from 'net-snmp';
 
 /**
@@ -12,50 +12,32 @@ import snmp from 'net-snmp';
  * The status hints say what an API reporting a failed poll should answer: the device (a peer)
  * failed (502), did not answer (504), or our settings for it are wrong (400).
  */
-export const SnmpErrors = {
-  TIMEOUT: { code: 'SNMP_TIMEOUT', message: 'The device did not answer in time.', status: 504 },
-  AUTH: { code: 'SNMP_AUTH_FAILED', message: 'SNMPv3 authentication failed.', status: 502 },
-  DECRYPT: {
-    code: 'SNMP_DECRYPT_FAILED',
-    message: "The device's answer could not be decrypted.",
-    status: 502,
-  },
-  BAD_RESPONSE: { code: 'SNMP_BAD_RESPONSE', message: 'The device sent an invalid response.', status: 502 },
-  ERROR_STATUS: {
-    code: 'SNMP_ERROR_STATUS',
-    message: 'The device answered with an error status.',
-    status: 502,
-  },
-  TOO_BIG: { code: 'SNMP_TOO_BIG', message: 'The device answered tooBig.', status: 502 },
-  UNREACHABLE: { code: 'SNMP_UNREACHABLE', message: 'The device cannot be reached.', status: 502 },
-  ABORTED: { code: 'SNMP_ABORTED', message: 'The poll was aborted.', status: 503 },
-  CONFIG: { code: 'SNMP_CONFIG_INVALID', message: 'The SNMP settings are invalid.', status: 400 },
-  NOT_INCREASING: {
-    code: 'SNMP_OID_NOT_INCREASING',
-    message: 'A walk returned OIDs out of order.',
-    status: 502,
-  },
-  TABLE_TOO_LONG: {
-    code: 'SNMP_TABLE_TOO_LONG',
-    message: 'A table had more rows than allowed.',
-    status: 502,
-  },
-  REBOOTED: { code: 'SNMP_DEVICE_REBOOTED', message: 'The device rebooted.', status: 502 },
+export const SnmpErrors = defineErrors({
+  TIMEOUT: ['SNMP_TIMEOUT', 504, 'The device did not answer in time.'],
+  AUTH: ['SNMP_AUTH_FAILED', 502, 'SNMPv3 authentication failed.'],
+  DECRYPT: ['SNMP_DECRYPT_FAILED', 502, "The device's answer could not be decrypted."],
+  BAD_RESPONSE: ['SNMP_BAD_RESPONSE', 502, 'The device sent an invalid response.'],
+  ERROR_STATUS: ['SNMP_ERROR_STATUS', 502, 'The device answered with an error status.'],
+  TOO_BIG: ['SNMP_TOO_BIG', 502, 'The device answered tooBig.'],
+  UNREACHABLE: ['SNMP_UNREACHABLE', 502, 'The device cannot be reached.'],
+  ABORTED: ['SNMP_ABORTED', 503, 'The poll was aborted.'],
+  CONFIG: ['SNMP_CONFIG_INVALID', 400, 'The SNMP settings are invalid.'],
+  NOT_INCREASING: ['SNMP_OID_NOT_INCREASING', 502, 'A walk returned OIDs out of order.'],
+  TABLE_TOO_LONG: ['SNMP_TABLE_TOO_LONG', 502, 'A table had more rows than allowed.'],
+  REBOOTED: ['SNMP_DEVICE_REBOOTED', 502, 'The device rebooted.'],
   /** Rows of a table that were not valid (a malformed index, an address of the wrong size): skipped, the rest kept. */
-  BAD_ROWS: { code: 'SNMP_BAD_ROWS', message: 'Some rows of a table were invalid.', status: 502 },
-  INTERNAL: { code: 'SNMP_INTERNAL', message: 'The request failed.', status: 500 },
-} as const satisfies ErrorTable;
+  BAD_ROWS: ['SNMP_BAD_ROWS', 502, 'Some rows of a table were invalid.'],
+  INTERNAL: ['SNMP_INTERNAL', 500, 'The request failed.'],
+});
 
 /** Stable codes in `result.error.code` and `partErrors[].code`. */
 export const SnmpErrorCodes = codesOf(SnmpErrors);
-
-const STATUS = new Map<string, number>(Object.values(SnmpErrors).map((e) => [e.code, e.status]));
 
 /** An error the driver raises: a stable code and a message safe to show (no secrets). */
 export class SnmpError extends MonitorError {
   override readonly name: string = 'SnmpError';
   constructor(code: string, message: string, options?: { cause?: unknown }) {
-    super(code, message, { plugin: 'snmp', status: STATUS.get(code) ?? 500, cause: options?.cause });
+    super(code, message, { plugin: 'snmp', status: statusIn(SnmpErrors, code), cause: options?.cause });
   }
 }
 

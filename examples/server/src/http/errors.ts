@@ -1,75 +1,55 @@
-import { codesOf, type ErrorSpec, type ErrorTable, MonitorError } from '@ispmonitor/core';
+import { codesOf, defineErrors, type ErrorSpec, MonitorError } from '@ispmonitor/core';
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 
 /** The server's own errors, in the shape every package uses (see `ErrorSpec` in core). */
-export const ServerErrors = {
+export const ServerErrors = defineErrors({
   /** A request the server refuses, with its own status (the default code of `HttpError`). */
-  HTTP: { code: 'ISPM_HTTP', message: 'The request cannot be served.', status: 400 },
+  HTTP: ['ISPM_HTTP', 400, 'The request cannot be served.'],
   /** A request that fails the route's schema. */
-  BAD_REQUEST: { code: 'ISPM_BAD_REQUEST', message: 'The request is invalid.', status: 400 },
+  BAD_REQUEST: ['ISPM_BAD_REQUEST', 400, 'The request is invalid.'],
   /** No such route, or no such object behind it. */
-  NOT_FOUND: { code: 'ISPM_NOT_FOUND', message: 'Not found.', status: 404 },
+  NOT_FOUND: ['ISPM_NOT_FOUND', 404, 'Not found.'],
   /** A fault of ours: logged, answered without internals. */
-  INTERNAL: { code: 'ISPM_INTERNAL', message: 'Internal error.', status: 500 },
+  INTERNAL: ['ISPM_INTERNAL', 500, 'Internal error.'],
   /** A silence matcher whose regex is not valid RE2. */
-  BAD_REGEX: { code: 'ISPM_BAD_REGEX', message: 'A matcher is not a valid regular expression.', status: 400 },
+  BAD_REGEX: ['ISPM_BAD_REGEX', 400, 'A matcher is not a valid regular expression.'],
   /** A silence without the reason the server asks for. */
-  SILENCE_REASON: { code: 'ISPM_SILENCE_REASON', message: 'A silence needs a reason.', status: 400 },
+  SILENCE_REASON: ['ISPM_SILENCE_REASON', 400, 'A silence needs a reason.'],
   /** A silence that would mute (nearly) everything. */
-  SILENCE_TOO_WIDE: { code: 'ISPM_SILENCE_TOO_WIDE', message: 'A silence matches too much.', status: 400 },
+  SILENCE_TOO_WIDE: ['ISPM_SILENCE_TOO_WIDE', 400, 'A silence matches too much.'],
   /** The alerting plugin in use cannot apply silences. */
-  NO_SILENCES: { code: 'ISPM_NO_SILENCES', message: 'Silences are not supported here.', status: 501 },
+  NO_SILENCES: ['ISPM_NO_SILENCES', 501, 'Silences are not supported here.'],
   /** No API key and no login session. */
-  UNAUTHENTICATED: {
-    code: 'ISPM_UNAUTHENTICATED',
-    message: 'Credentials are required: an API key or a login session.',
-    status: 401,
-  },
+  UNAUTHENTICATED: ['ISPM_UNAUTHENTICATED', 401, 'Credentials are required: an API key or a login session.'],
   /** The caller's role does not allow the request. */
-  FORBIDDEN: { code: 'ISPM_FORBIDDEN', message: "The caller's role does not allow this.", status: 403 },
+  FORBIDDEN: ['ISPM_FORBIDDEN', 403, "The caller's role does not allow this."],
   /** A login with a wrong username or password. */
-  LOGIN_FAILED: { code: 'ISPM_LOGIN_FAILED', message: 'Wrong username or password.', status: 401 },
+  LOGIN_FAILED: ['ISPM_LOGIN_FAILED', 401, 'Wrong username or password.'],
   /** Too many failed logins from one address or for one user: try again later. */
-  LOGIN_THROTTLED: { code: 'ISPM_LOGIN_THROTTLED', message: 'Too many login attempts.', status: 429 },
+  LOGIN_THROTTLED: ['ISPM_LOGIN_THROTTLED', 429, 'Too many login attempts.'],
   /** Changing a router's address without the credentials that go with it. */
-  CREDENTIALS_REQUIRED: {
-    code: 'ISPM_CREDENTIALS_REQUIRED',
-    message: "A router's new address needs its credentials in the same request.",
-    status: 400,
-  },
+  CREDENTIALS_REQUIRED: [
+    'ISPM_CREDENTIALS_REQUIRED',
+    400,
+    "A router's new address needs its credentials in the same request.",
+  ],
   /** The license does not allow more routers. */
-  LICENSE_LIMIT: { code: 'ISPM_LICENSE_LIMIT', message: 'The license does not allow this.', status: 403 },
+  LICENSE_LIMIT: ['ISPM_LICENSE_LIMIT', 403, 'The license does not allow this.'],
   /** Too many server-sent event streams open, for the caller or the server. */
-  TOO_MANY_STREAMS: {
-    code: 'ISPM_TOO_MANY_STREAMS',
-    message: 'Too many event streams are open.',
-    status: 429,
-  },
+  TOO_MANY_STREAMS: ['ISPM_TOO_MANY_STREAMS', 429, 'Too many event streams are open.'],
   /** More routers in one request than the server's limit. */
-  TOO_MANY_ROUTERS: {
-    code: 'ISPM_TOO_MANY_ROUTERS',
-    message: 'Too many routers in one request.',
-    status: 400,
-  },
+  TOO_MANY_ROUTERS: ['ISPM_TOO_MANY_ROUTERS', 400, 'Too many routers in one request.'],
   /** No storage plugin: time series and samples are not kept. */
-  NO_STORAGE: { code: 'ISPM_NO_STORAGE', message: 'No storage plugin is installed.', status: 501 },
+  NO_STORAGE: ['ISPM_NO_STORAGE', 501, 'No storage plugin is installed.'],
   /** No plugin keeps subscriber sessions. */
-  NO_SUBSCRIBER_STORE: {
-    code: 'ISPM_NO_SUBSCRIBER_STORE',
-    message: 'Subscriber sessions are not kept here.',
-    status: 503,
-  },
+  NO_SUBSCRIBER_STORE: ['ISPM_NO_SUBSCRIBER_STORE', 503, 'Subscriber sessions are not kept here.'],
   /** A poller worker that does not exist (profiling). */
-  NO_WORKER: { code: 'ISPM_NO_WORKER', message: 'No such poller worker.', status: 404 },
+  NO_WORKER: ['ISPM_NO_WORKER', 404, 'No such poller worker.'],
   /** A profile is already being taken: one at a time. */
-  PROFILE_BUSY: { code: 'ISPM_PROFILE_BUSY', message: 'A profile is being taken.', status: 409 },
+  PROFILE_BUSY: ['ISPM_PROFILE_BUSY', 409, 'A profile is being taken.'],
   /** A heap snapshot that did not finish in time. */
-  PROFILE_TIMEOUT: {
-    code: 'ISPM_PROFILE_TIMEOUT',
-    message: 'The profile did not finish in time.',
-    status: 504,
-  },
-} as const satisfies ErrorTable;
+  PROFILE_TIMEOUT: ['ISPM_PROFILE_TIMEOUT', 504, 'The profile did not finish in time.'],
+});
 
 /** The codes of `ServerErrors`, by the same names. */
 export const ServerErrorCodes = codesOf(ServerErrors);
