@@ -41,14 +41,18 @@ export {
   type CodesOf,
   CoreErrors,
   codesOf,
+  defineErrors,
   describeError,
   type ErrorCode,
   ErrorCodes,
+  type ErrorRow,
   type ErrorSpec,
   type ErrorTable,
+  type ErrorTableOf,
   MonitorError,
   type MonitorErrorOptions,
   monitorError,
+  statusIn,
 } from './errors.js';
 export { stableHash } from './hash.js';
 export { type OverloadOptions, overloadOptionsSchema, type ResolvedOverloadOptions } from './load/options.js';
