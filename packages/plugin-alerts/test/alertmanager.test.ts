@@ -7,23 +7,15 @@ import {
   type RunningAlertmanager,
   startAlertmanager,
 } from './support/alertmanager.js';
+import { notificationOf } from './support/notification.js';
 
 const available = alertmanagerAvailable();
 if (!available)
   console.warn('skipping Alertmanager tests: /usr/bin/prometheus-alertmanager is not installed');
 
-const alert = (status: 'firing' | 'resolved', endsAt?: number): Notification => ({
-  id: `n-${status}`,
-  receiver: 'am',
-  status,
-  groupKey: 'g',
-  groupLabels: {},
-  commonLabels: {},
-  commonAnnotations: {},
-  alerts: [
+const alert = (status: 'firing' | 'resolved', endsAt?: number): Notification =>
+  notificationOf(
     {
-      fingerprint: 'f',
-      status,
       labels: {
         alertname: 'BgpSessionDown',
         device: 'bey-border-1',
@@ -34,8 +26,8 @@ const alert = (status: 'firing' | 'resolved', endsAt?: number): Notification => 
       startsAt: Date.now() - 60_000,
       ...(endsAt === undefined ? {} : { endsAt }),
     },
-  ],
-});
+    { id: `n-${status}`, receiver: 'am', status },
+  );
 
 describe.skipIf(!available)('Alertmanager forwarding (real Alertmanager)', () => {
   let am: RunningAlertmanager;

@@ -1,19 +1,13 @@
 import { setTimeout as realSleep } from 'node:timers/promises';
 import type { BusEvents } from '@ispmonitor/core';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { SendResult } from '../src/index.js';
+import { stopAfterEach } from './support/cleanup.js';
 import { baseOptions, type Harness, harness } from './support/harness.js';
-import { type Receiver, startReceiver } from './support/receiver.js';
+import { startReceiver } from './support/receiver.js';
 
 const rule = { name: 'HighCpu', metric: 'device_cpu_load_ratio', op: '>' as const, threshold: 0.9 };
-let h: Harness | undefined;
-let rx: Receiver | undefined;
-afterEach(async () => {
-  await h?.stop();
-  await rx?.close();
-  h = undefined;
-  rx = undefined;
-});
+const keep = stopAfterEach();
 
 /** Moves the fake clock in steps, letting real loopback HTTP finish between steps. */
 async function run(h: Harness, ms: number, step = 1000) {
@@ -25,14 +19,15 @@ async function run(h: Harness, ms: number, step = 1000) {
 
 describe('at-least-once delivery', () => {
   it('a webhook receiver answering 500 for 60 s still gets the alert afterwards, exactly once', async () => {
-    rx = await startReceiver();
-    const receiver = rx;
-    h = await harness(
-      baseOptions({
-        rules: [rule],
-        receivers: [{ name: 'noc', webhook: [{ url: `${rx.url}/hook`, allowLoopback: true }] }],
-        route: { receiver: 'noc', group_wait: '0s', group_interval: '10s' },
-      }),
+    const receiver = keep(await startReceiver());
+    const h = keep(
+      await harness(
+        baseOptions({
+          rules: [rule],
+          receivers: [{ name: 'noc', webhook: [{ url: `${receiver.url}/hook`, allowLoopback: true }] }],
+          route: { receiver: 'noc', group_wait: '0s', group_interval: '10s' },
+        }),
+      ),
     );
     const events: Array<BusEvents['notification:failed']> = [];
     h.monitor.bus.on('notification:failed', (e) => void events.push(e));
@@ -67,8 +62,10 @@ describe('at-least-once delivery', () => {
   });
 
   it('does not retry a 4xx answer, and honours 429 Retry-After', async () => {
-    h = await harness(
-      baseOptions({ rules: [rule], route: { receiver: 'noc', group_wait: '0s', group_interval: '1h' } }),
+    const h = keep(
+      await harness(
+        baseOptions({ rules: [rule], route: { receiver: 'noc', group_wait: '0s', group_interval: '1h' } }),
+      ),
     );
     const attempts: number[] = [];
     const results: SendResult[] = [
@@ -104,10 +101,12 @@ describe('at-least-once delivery', () => {
     await first.advance(5_000);
     await first.stop();
     expect(first.sent).toHaveLength(0);
-    h = await harness(baseOptions({ rules: [rule], route: { receiver: 'noc', group_wait: '0s' } }), {
-      store,
-      clock,
-    });
+    const h = keep(
+      await harness(baseOptions({ rules: [rule], route: { receiver: 'noc', group_wait: '0s' } }), {
+        store,
+        clock,
+      }),
+    );
     await h.advance(5_000);
     expect(h.sent).toHaveLength(1);
     expect(h.sent[0]?.status).toBe('firing');

@@ -1,8 +1,9 @@
-import { createMonitor, type Monitor } from '@ispmonitor/core';
+import { createMonitor } from '@ispmonitor/core';
 import { createFakeLogger, driverPlugin, testPlugin } from '@ispmonitor/core/testing';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { alerts, alertsApi } from '../src/index.js';
-import { type Received, type Receiver, startReceiver } from './support/receiver.js';
+import { stopAfterEach } from './support/cleanup.js';
+import { type Received, startReceiver } from './support/receiver.js';
 
 /** A tiny driver whose CPU reading the test sets. */
 function cpuDriver(state: { cpu: number }) {
@@ -24,53 +25,48 @@ function cpuDriver(state: { cpu: number }) {
 /** A webhook request whose payload has this status (`firing` or `resolved`). */
 const withStatus = (status: string) => (r: Received) => (r.body as { status?: string })?.status === status;
 
-let monitor: Monitor | undefined;
-let rx: Receiver | undefined;
-afterEach(async () => {
-  await monitor?.stop();
-  await rx?.close();
-  monitor = undefined;
-});
+const keep = stopAfterEach();
 
 describe('end to end on real time', () => {
   it('polls through createMonitor, fires, signs and delivers a webhook, then resolves', async () => {
-    rx = await startReceiver();
-    const receiver = rx;
+    const receiver = keep(await startReceiver());
     const state = { cpu: 0.99 };
-    monitor = await createMonitor({
-      plugins: [
-        cpuDriver(state),
-        alerts({
-          rules: [
-            {
-              name: 'HighCpu',
-              metric: 'device_cpu_load_ratio',
-              op: '>',
-              threshold: 0.9,
-              resolveThreshold: 0.8,
-              severity: 'critical',
-            },
-          ],
-          receivers: [
-            {
-              name: 'noc',
-              webhook: [
-                {
-                  url: `${rx.url}/hook`,
-                  allowLoopback: true,
-                  secrets: [`whsec_${Buffer.from('k'.repeat(32)).toString('base64')}`],
-                },
-              ],
-            },
-          ],
-          route: { receiver: 'noc', group_by: ['device'], group_wait: '100ms', group_interval: '200ms' },
-          evaluationInterval: '100ms',
-        }),
-      ],
-      devices: [{ id: 'r1', host: '127.0.0.1', driver: 'cpu', interval: '200ms' }],
-      poller: { timeout: '1s' },
-      logger: createFakeLogger(),
-    });
+    const monitor = keep(
+      await createMonitor({
+        plugins: [
+          cpuDriver(state),
+          alerts({
+            rules: [
+              {
+                name: 'HighCpu',
+                metric: 'device_cpu_load_ratio',
+                op: '>',
+                threshold: 0.9,
+                resolveThreshold: 0.8,
+                severity: 'critical',
+              },
+            ],
+            receivers: [
+              {
+                name: 'noc',
+                webhook: [
+                  {
+                    url: `${receiver.url}/hook`,
+                    allowLoopback: true,
+                    secrets: [`whsec_${Buffer.from('k'.repeat(32)).toString('base64')}`],
+                  },
+                ],
+              },
+            ],
+            route: { receiver: 'noc', group_by: ['device'], group_wait: '100ms', group_interval: '200ms' },
+            evaluationInterval: '100ms',
+          }),
+        ],
+        devices: [{ id: 'r1', host: '127.0.0.1', driver: 'cpu', interval: '200ms' }],
+        poller: { timeout: '1s' },
+        logger: createFakeLogger(),
+      }),
+    );
     await monitor.start();
     const firing = await receiver.received(withStatus('firing'));
     expect(firing.headers['webhook-signature']).toMatch(/^v1,/);

@@ -1,29 +1,17 @@
 import type { AddressInfo } from 'node:net';
 import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Notification } from '../src/index.js';
 import { emailNotifier } from '../src/index.js';
 import { emailSchema } from '../src/options.js';
+import { notificationOf, signal } from './support/notification.js';
 
-const n: Notification = {
-  id: 'n-1',
-  receiver: 'noc',
-  status: 'firing',
-  groupKey: 'g',
-  groupLabels: {},
-  commonLabels: { alertname: 'DeviceDown' },
-  commonAnnotations: {},
-  alerts: [
-    {
-      fingerprint: 'f',
-      status: 'firing',
-      labels: { alertname: 'DeviceDown', device: 'bey-core-1', severity: 'critical' },
-      annotations: { summary: 'bey-core-1 is not answering' },
-      startsAt: Date.UTC(2026, 0, 1),
-    },
-  ],
-};
-const signal = new AbortController().signal;
+const n = notificationOf(
+  {
+    labels: { alertname: 'DeviceDown', device: 'bey-core-1', severity: 'critical' },
+    annotations: { summary: 'bey-core-1 is not answering' },
+  },
+  { commonLabels: { alertname: 'DeviceDown' } },
+);
 
 interface Mail {
   secure: boolean;

@@ -1,33 +1,27 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Notification } from '../src/index.js';
 import { slackNotifier, telegramNotifier, webhookNotifier } from '../src/index.js';
 import { slackSchema, telegramSchema, webhookSchema } from '../src/options.js';
+import { notificationOf, signal } from './support/notification.js';
 import { type Receiver, startReceiver } from './support/receiver.js';
 
 const SECRET_A = `whsec_${Buffer.from('first secret, 32 bytes long.....').toString('base64')}`;
 const SECRET_B = `whsec_${Buffer.from('second secret for rotation......').toString('base64')}`;
 
-const notification: Notification = {
-  id: 'msg_2tTXrB5bX1',
-  receiver: 'noc',
-  status: 'firing',
-  groupKey: '0:noc:{alertname="HighCpu"}',
-  groupLabels: { alertname: 'HighCpu' },
-  commonLabels: { alertname: 'HighCpu', severity: 'warning' },
-  commonAnnotations: {},
-  alerts: [
-    {
-      fingerprint: 'abc',
-      status: 'firing',
-      labels: { alertname: 'HighCpu', device: 'r1', severity: 'warning' },
-      annotations: { summary: 'CPU <b>99%</b>' },
-      startsAt: Date.UTC(2026, 0, 1),
-      value: 0.99,
-    },
-  ],
-};
-const signal = new AbortController().signal;
+const notification = notificationOf(
+  {
+    fingerprint: 'abc',
+    labels: { alertname: 'HighCpu', device: 'r1', severity: 'warning' },
+    annotations: { summary: 'CPU <b>99%</b>' },
+    value: 0.99,
+  },
+  {
+    id: 'msg_2tTXrB5bX1',
+    groupKey: '0:noc:{alertname="HighCpu"}',
+    groupLabels: { alertname: 'HighCpu' },
+    commonLabels: { alertname: 'HighCpu', severity: 'warning' },
+  },
+);
 
 /** Verifies a Standard Webhooks signature header the way a receiver would. */
 function verify(

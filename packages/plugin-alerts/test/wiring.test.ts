@@ -4,20 +4,14 @@
  * is exposed at 0 from the first scrape; the runtime is chosen once every plugin is set up, so a
  * cluster plugin listed after this one still makes the alerts run across replicas.
  */
-import { createMonitor, definePlugin, type Monitor, MonitorError, tokens } from '@ispmonitor/core';
+import { createMonitor, definePlugin, MonitorError, tokens } from '@ispmonitor/core';
 import { createFakeLogger, FakeClock } from '@ispmonitor/core/testing';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AlertsErrors, alerts, alertsChecks } from '../src/index.js';
-import { baseOptions, type Harness, harness, recorder } from './support/harness.js';
+import { stopAfterEach } from './support/cleanup.js';
+import { baseOptions, firingDevices, harness, recorder } from './support/harness.js';
 
-let monitor: Monitor | undefined;
-let h: Harness | undefined;
-afterEach(async () => {
-  await monitor?.stop();
-  await h?.stop();
-  monitor = undefined;
-  h = undefined;
-});
+const keep = stopAfterEach();
 
 /** The first MonitorError in an error's cause chain. */
 function monitorErrorIn(err: unknown): MonitorError | undefined {
@@ -35,11 +29,13 @@ describe('a receiver naming an unknown notifier', () => {
   };
 
   it("is listed by the plugin's checks once every plugin is set up, naming receiver and notifier", async () => {
-    monitor = await createMonitor({
-      plugins: [alerts(options), recorder().plugin],
-      clock: new FakeClock(),
-      logger: createFakeLogger(),
-    });
+    const monitor = keep(
+      await createMonitor({
+        plugins: [alerts(options), recorder().plugin],
+        clock: new FakeClock(),
+        logger: createFakeLogger(),
+      }),
+    );
     expect(monitor.resolve(alertsChecks).problems()).toEqual([
       'alerts: receiver "noc" uses notifier "pager", which no plugin provides (known: rec)',
       'alerts: receiver "ops" uses notifier "sms", which no plugin provides (known: rec)',
@@ -47,11 +43,13 @@ describe('a receiver naming an unknown notifier', () => {
   });
 
   it('makes start fail with ISPM_ALERTS_NOTIFIER_UNKNOWN', async () => {
-    monitor = await createMonitor({
-      plugins: [alerts(options), recorder().plugin],
-      clock: new FakeClock(),
-      logger: createFakeLogger(),
-    });
+    const monitor = keep(
+      await createMonitor({
+        plugins: [alerts(options), recorder().plugin],
+        clock: new FakeClock(),
+        logger: createFakeLogger(),
+      }),
+    );
     const err = await monitor.start().then(
       () => undefined,
       (e: unknown) => e,
@@ -62,22 +60,26 @@ describe('a receiver naming an unknown notifier', () => {
   });
 
   it('is no problem once a plugin provides it', async () => {
-    monitor = await createMonitor({
-      plugins: [
-        alerts({ receivers: [{ name: 'noc', use: ['rec'] }], route: { receiver: 'noc' } }),
-        recorder().plugin,
-      ],
-      clock: new FakeClock(),
-      logger: createFakeLogger(),
-    });
+    const monitor = keep(
+      await createMonitor({
+        plugins: [
+          alerts({ receivers: [{ name: 'noc', use: ['rec'] }], route: { receiver: 'noc' } }),
+          recorder().plugin,
+        ],
+        clock: new FakeClock(),
+        logger: createFakeLogger(),
+      }),
+    );
     expect(monitor.resolve(alertsChecks).problems()).toEqual([]);
   });
 });
 
 describe('ispmonitor_alerts_active', () => {
   it('is there at 0 from the first scrape, for the base severities and those of the rules', async () => {
-    h = await harness(
-      baseOptions({ rules: [{ name: 'Hot', metric: 'cpu', threshold: 0.5, severity: 'page' }] }),
+    const h = keep(
+      await harness(
+        baseOptions({ rules: [{ name: 'Hot', metric: 'cpu', threshold: 0.5, severity: 'page' }] }),
+      ),
     );
     const text = await h.monitor.metrics.metrics();
     for (const severity of ['critical', 'warning', 'info', 'page'])
@@ -101,25 +103,22 @@ describe('the runtime', () => {
   });
 
   it('is the replicas one when a plugin listed after alerts provides Leadership: only owned devices are evaluated', async () => {
-    h = await harness(baseOptions({ rules: [{ name: 'Hot', metric: 'cpu', threshold: 0.5 }] }), {
-      plugins: [replica()],
-    });
+    const h = keep(
+      await harness(baseOptions({ rules: [{ name: 'Hot', metric: 'cpu', threshold: 0.5 }] }), {
+        plugins: [replica()],
+      }),
+    );
     h.samples('mine', [{ name: 'cpu', value: 0.9 }]);
     h.samples('theirs', [{ name: 'cpu', value: 0.9 }]);
     // Each device's stored alerts are adopted before its first evaluation.
     await h.advance(10);
-    expect(h.api.list({ state: 'firing' }).map((a) => a.labels.device)).toEqual(['mine']);
+    expect(firingDevices(h.api)).toEqual(['mine']);
   });
 
   it('is this process alone without Leadership: every device is evaluated at once', async () => {
-    h = await harness(baseOptions({ rules: [{ name: 'Hot', metric: 'cpu', threshold: 0.5 }] }));
+    const h = keep(await harness(baseOptions({ rules: [{ name: 'Hot', metric: 'cpu', threshold: 0.5 }] })));
     h.samples('mine', [{ name: 'cpu', value: 0.9 }]);
     h.samples('theirs', [{ name: 'cpu', value: 0.9 }]);
-    expect(
-      h.api
-        .list({ state: 'firing' })
-        .map((a) => a.labels.device)
-        .sort(),
-    ).toEqual(['mine', 'theirs']);
+    expect(firingDevices(h.api)).toEqual(['mine', 'theirs']);
   });
 });

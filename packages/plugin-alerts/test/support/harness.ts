@@ -141,3 +141,11 @@ export async function harness(
     stop: () => monitor.stop(),
   };
 }
+
+/** The devices with a firing alert, sorted (a device with two firing alerts is listed twice). */
+export function firingDevices(api: AlertsApi): string[] {
+  return api
+    .list({ state: 'firing' })
+    .map((a) => a.labels.device ?? '')
+    .sort();
+}
