@@ -74,12 +74,18 @@ export class Delivery {
   enqueue(item: OutboxItem): void {
     if (this.#stopped) return;
     this.#o.writer.put(NS.outbox, item.id, item);
+    if (this.#append(item)) this.#start(item);
+  }
+
+  /** Appends to the item's queue; true when it heads the queue, so nobody else will run it. */
+  #append(item: OutboxItem): boolean {
     const q = this.#queues.get(item.queue);
-    if (q) q.push(item);
-    else {
-      this.#queues.set(item.queue, [item]);
-      this.#start(item);
+    if (q) {
+      q.push(item);
+      return false;
     }
+    this.#queues.set(item.queue, [item]);
+    return true;
   }
 
   /** Runs the head of a queue, once it is written when `persistFirst` asks for that. */
@@ -94,12 +100,8 @@ export class Delivery {
     items.sort((a, b) => a.value.createdAt - b.value.createdAt);
     for (const { value } of items) {
       if (this.#stopped) return;
-      const q = this.#queues.get(value.queue);
-      if (q) q.push(value);
-      else {
-        this.#queues.set(value.queue, [value]);
-        this.#run(value);
-      }
+      // Already persisted: the head runs at once, without waiting for a flush.
+      if (this.#append(value)) this.#run(value);
     }
   }
 

@@ -19,28 +19,25 @@ export type Template = (data: TemplateData) => string;
 
 const ROOTS = new Set(['value', 'threshold', 'labels', 'device', 'alertname', 'severity']);
 
-function humanize(v: number): string {
-  const abs = Math.abs(v);
-  const units = ['', 'k', 'M', 'G', 'T', 'P'];
+/** Divides `v` by `base` while it is that large and a bigger unit is left; the number and its unit. */
+function scaled(v: number, base: number, units: readonly string[]): string {
   let i = 0;
   let n = v;
-  while (Math.abs(n) >= 1000 && i < units.length - 1) {
-    n /= 1000;
+  while (Math.abs(n) >= base && i < units.length - 1) {
+    n /= base;
     i++;
   }
-  if (abs !== 0 && abs < 1) return Number(v.toPrecision(3)).toString();
   return `${Number(n.toPrecision(4))}${units[i]}`;
 }
 
+function humanize(v: number): string {
+  const abs = Math.abs(v);
+  if (abs !== 0 && abs < 1) return Number(v.toPrecision(3)).toString();
+  return scaled(v, 1000, ['', 'k', 'M', 'G', 'T', 'P']);
+}
+
 function bytes(v: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
-  let i = 0;
-  let n = v;
-  while (Math.abs(n) >= 1024 && i < units.length - 1) {
-    n /= 1024;
-    i++;
-  }
-  return `${Number(n.toPrecision(4))} ${units[i]}`;
+  return scaled(v, 1024, [' B', ' KiB', ' MiB', ' GiB', ' TiB', ' PiB']);
 }
 
 /** Filters take the value (string or number) and return text. */
