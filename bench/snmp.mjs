@@ -5,10 +5,10 @@
 // OUR_ROUNDS polls; one extra row shows the first polls of the process, JIT compilation included.
 // Not a test: nothing here asserts; it prints a table and, last, `BENCH_RESULT {json}`.
 // Run: npx tsc -b packages/plugin-snmp && node bench/snmp.mjs   (BENCH_QUICK=1 for fewer rounds)
-import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { cBatch, pairedIos, printPaired } from './snmp/paired.mjs';
 import { snmpdCreds, snmpdV3, startExporter, startSnmpd, startSnmpsim } from './snmp/peers.mjs';
 import { pollerFor } from './support/poll.mjs';
 import { silent } from './support/silent.mjs';
@@ -55,42 +55,19 @@ async function ours(label, device, cold, warmup = WARMUP, rounds = OUR_ROUNDS) {
   return { label, varbinds, cpuS, polls: rounds, wallS: (performance.now() - t0) / 1000, datagrams, note };
 }
 
-/** snmpbulkwalk of the whole recording; start-up CPU measured on a one-object walk and subtracted. */
-function bulkwalk(label, port, community) {
-  // /usr/bin/time writes to stderr: capture with a shell redirect instead.
-  const measure = (oid) => {
-    const out = execFileSync(
-      'sh',
-      [
-        '-c',
-        `MIBS= /usr/bin/time -f 'TIME %U %S' snmpbulkwalk -v2c -Cr50 -On -c ${community} 127.0.0.1:${port} ${oid} 2>&1`,
-      ],
-      {
-        maxBuffer: 64 * 1024 * 1024,
-      },
-    ).toString();
-    const m = /TIME ([\d.]+) ([\d.]+)/.exec(out);
-    const lines = out.split('\n').filter((l) => l.startsWith('.')).length;
-    return { cpuS: m ? Number(m[1]) + Number(m[2]) : Number.NaN, varbinds: lines };
-  };
-  let cpu = 0;
-  let startup = 0;
-  let varbinds = 0;
-  const n = Math.max(3, Math.floor(ROUNDS / 2));
-  for (let i = 0; i < n; i++) {
-    const full = measure('.1');
-    const empty = measure('.1.3.6.1.2.1.1.2');
-    cpu += full.cpuS;
-    startup += empty.cpuS;
-    varbinds += full.varbinds;
-  }
-  // /usr/bin/time has 10 ms resolution: the figure is coarse, which the table says.
+/**
+ * snmpbulkwalk of the whole recording: CPU of each process from wait4(2) in µs (bench/snmp/rusage.py),
+ * start-up measured on a one-object walk in between and subtracted.
+ */
+async function bulkwalk(label, port, community) {
+  const n = Math.max(10, ROUNDS);
+  const r = await cBatch(port, community, n);
   return {
     label,
-    varbinds,
-    cpuS: Math.max(cpu - startup, 0.001),
+    varbinds: r.varbinds,
+    cpuS: (r.usPerVarbind * r.varbinds) / 1e6,
     wallS: Number.NaN,
-    note: `${n} runs, start-up ${(startup / n).toFixed(3)} s subtracted`,
+    note: `${n} runs, start-up ${(r.startupUs / 1000).toFixed(1)} ms subtracted`,
   };
 }
 
@@ -161,8 +138,8 @@ try {
       true,
     ),
     await ours('ours snmpd v3 SHA/AES full walk', dev('snmpd3', snmpd.port, v3), true),
-    bulkwalk('snmpbulkwalk -Cr50 ios (snmpsim)', sim.port, 'ios'),
-    bulkwalk('snmpbulkwalk -Cr50 snmpd v2c', snmpd.port, snmpdCreds.community),
+    await bulkwalk('snmpbulkwalk -Cr50 ios (snmpsim)', sim.port, 'ios'),
+    await bulkwalk('snmpbulkwalk -Cr50 snmpd v2c', snmpd.port, snmpdCreds.community),
     await exporter(
       'snmp_exporter if_mib_ios (snmpsim)',
       exp.port,
@@ -186,6 +163,13 @@ try {
     ),
     await ours('ours snmpd v3 SHA/AES steady', dev('snmpd3', snmpd.port, v3), false),
   ];
+  // The #19 figure: both sides in processes of their own, CPU from the kernel at µs resolution,
+  // alternating batches in the same minutes (bench/snmp/paired.mjs says how and why).
+  const paired = await pairedIos(sim.port, 'ios', {
+    repeats: process.env.BENCH_QUICK ? 3 : 9,
+    walks: process.env.BENCH_QUICK ? 5 : 20,
+    polls: process.env.BENCH_QUICK ? 10 : 40,
+  });
   console.log(
     `\nSNMP client CPU per varbind (ours: ${WARMUP} warm-up + ${OUR_ROUNDS} polls; peers: ${ROUNDS} rounds)\n`,
   );
@@ -239,9 +223,15 @@ try {
     exporter_ios_cpu_s_per_1k_varbinds: perK(expIos),
     exporter_snmpd_cpu_s_per_1k_varbinds: perK(expD2),
   };
+  figures.ours_ios_paired_us_per_varbind = paired.ours;
+  reference.snmpbulkwalk_ios_paired_us_per_varbind = paired.c;
   const ratios = {
     ours_vs_exporter_ios: perK(oursIos) / perK(expIos),
-    ours_vs_snmpbulkwalk_ios: perK(oursIos) / perK(bwIos),
+    // Median over the paired rounds (spread in ours_vs_snmpbulkwalk_ios_spread); the in-process
+    // table rows give ours_vs_snmpbulkwalk_ios_table, from the rows above.
+    ours_vs_snmpbulkwalk_ios: paired.ratio.median,
+    ours_vs_snmpbulkwalk_ios_spread: paired.ratio,
+    ours_vs_snmpbulkwalk_ios_table: perK(oursIos) / perK(bwIos),
     ours_vs_exporter_snmpd: perK(oursD2) / perK(expD2),
   };
   const goals = {
@@ -250,7 +240,9 @@ try {
     at_least_100k_steady: perSec(oursSteady) >= 100_000,
     at_least_100k_v3: perSec(oursD3) >= 100_000,
     v3_round_trips_per_poll_equal_v2c: perPoll(steadyD3) === perPoll(steadyD2),
+    at_most_1_5x_snmpbulkwalk_ios: paired.ratio.median <= 1.5,
   };
+  printPaired(paired);
   console.log(
     '\nratios:',
     JSON.stringify(ratios),
