@@ -1,14 +1,7 @@
 import { createSocket, type Socket } from 'node:dgram';
 import { once } from 'node:events';
-import {
-  createMonitor,
-  type Device,
-  type Driver,
-  definePlugin,
-  type PollResult,
-  tokens,
-} from '@ispmonitor/core';
-import { createFakeLogger } from '@ispmonitor/core/testing';
+import { createMonitor, type Device, type Driver, type PollResult } from '@ispmonitor/core';
+import { createFakeLogger, driverPlugin } from '@ispmonitor/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { metric } from './overload-support.js';
 
@@ -88,17 +81,12 @@ describe('overload end to end (real time, real busy-wait)', () => {
           });
         }),
     };
-    const plugin = definePlugin({
-      name: 'udp',
-      version: '1.0.0',
-      setup: (ctx) => ctx.provide(tokens.Driver, udp),
-    })();
     const devices: Device[] = [
       ...[0, 1, 2, 3].map((i) => ({ id: `ok-${i}`, host: '127.0.0.1', port: portOf(echo), driver: 'udp' })),
       { id: 'down', host: '127.0.0.1', port: portOf(silent), driver: 'udp' },
     ];
     const monitor = await createMonitor({
-      plugins: [plugin],
+      plugins: [driverPlugin(udp)],
       devices,
       // timeout × maxStretch = 900 ms < the 1.5 s block: the blocked attempt is retried at once.
       poller: {

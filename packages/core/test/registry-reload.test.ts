@@ -1,6 +1,18 @@
-import { createMonitor, definePlugin, tokens } from '@ispmonitor/core';
+import { createMonitor, definePlugin, type InventoryStore, tokens } from '@ispmonitor/core';
 import { createFakeLogger, FakeClock, memoryInventory } from '@ispmonitor/core/testing';
 import { describe, expect, it } from 'vitest';
+
+/** A plugin providing `inventory` as the device store, and a driver `x` that polls nothing. */
+function storePlugin(name: string, inventory: InventoryStore) {
+  return definePlugin({
+    name,
+    version: '1.0.0',
+    setup(ctx) {
+      ctx.provide(tokens.Inventory, inventory);
+      ctx.provide(tokens.Driver, { kind: 'x', poll: async () => ({ samples: [] }) });
+    },
+  });
+}
 
 describe('devices.reload (processes sharing one inventory store)', () => {
   it('picks up devices another process added, changed and removed, with bus events, without writing', async () => {
@@ -13,14 +25,7 @@ describe('devices.reload (processes sharing one inventory store)', () => {
         await shared.put(d);
       },
     };
-    const sharedStore = definePlugin({
-      name: 'shared-store',
-      version: '1.0.0',
-      setup(ctx) {
-        ctx.provide(tokens.Inventory, counted);
-        ctx.provide(tokens.Driver, { kind: 'x', poll: async () => ({ samples: [] }) });
-      },
-    });
+    const sharedStore = storePlugin('shared-store', counted);
     const make = () =>
       createMonitor({
         plugins: [sharedStore()],
@@ -77,14 +82,7 @@ describe('devices.reload racing local changes', () => {
         return snapshot;
       },
     };
-    const plugin = definePlugin({
-      name: 'slow-store',
-      version: '1.0.0',
-      setup(ctx) {
-        ctx.provide(tokens.Inventory, slow);
-        ctx.provide(tokens.Driver, { kind: 'x', poll: async () => ({ samples: [] }) });
-      },
-    });
+    const plugin = storePlugin('slow-store', slow);
     const m = await createMonitor({
       plugins: [plugin()],
       logger: createFakeLogger(),

@@ -3,6 +3,7 @@ import {
   type Device,
   type Driver,
   definePlugin,
+  type Monitor,
   type PollResult,
   tokens,
 } from '@ispmonitor/core';
@@ -14,6 +15,18 @@ async function monitorWith(driver: Driver, devices: Device[], poller = {}, clock
   const logger = createFakeLogger();
   const monitor = await createMonitor({ plugins: [driverPlugin(driver)], devices, poller, clock, logger });
   return { monitor, clock, logger };
+}
+
+/**
+ * Starts the monitor, lets `ms` of fake time pass, then stops it: stop() lets polls in flight
+ * finish, so time moves on by `graceMs` while it stops.
+ */
+async function runFor(monitor: Monitor, clock: FakeClock, ms: number, graceMs = 30_000) {
+  await monitor.start();
+  await clock.advance(ms);
+  const stopped = monitor.stop();
+  await clock.advance(graceMs);
+  await stopped;
 }
 
 describe('scheduler on fake time', () => {
@@ -67,12 +80,7 @@ describe('scheduler on fake time', () => {
       { concurrency: 10, timeout: '30s' },
       clock,
     );
-    await monitor.start();
-    await clock.advance(600_000);
-    // stop() lets polls in flight finish: time has to move for them.
-    const stopped = monitor.stop();
-    await clock.advance(30_000);
-    await stopped;
+    await runFor(monitor, clock, 600_000);
     expect(peak).toBe(10);
     expect(served.size).toBe(100);
   });
@@ -185,11 +193,7 @@ describe('scheduler on fake time', () => {
       { timeout: '30s' },
       clock,
     );
-    await monitor.start();
-    await clock.advance(100_000);
-    const stopped = monitor.stop();
-    await clock.advance(30_000);
-    await stopped;
+    await runFor(monitor, clock, 100_000);
     expect(overlap).toBe(false);
     const text = await monitor.metrics.getSingleMetricAsString('ispmonitor_poll_overruns_total');
     const overruns = Number(text.match(/ispmonitor_poll_overruns_total (\d+)/)?.[1]);
@@ -289,22 +293,20 @@ describe('ownership (scale-out)', () => {
     const clock = new FakeClock(0);
     const polled = new Set<string>();
     const owned = new Set(['dev-0', 'dev-1']);
-    const plugin = definePlugin({
+    const driver: Driver = {
+      kind: 'own',
+      poll: async (d) => {
+        polled.add(d.id);
+        return ok();
+      },
+    };
+    const ownership = definePlugin({
       name: 'own',
       version: '1.0.0',
-      setup(ctx) {
-        ctx.provide(tokens.Driver, {
-          kind: 'own',
-          poll: async (d) => {
-            polled.add(d.id);
-            return ok();
-          },
-        });
-        ctx.provide(tokens.Ownership, { replica: 'r-a', owns: (id) => owned.has(id) });
-      },
+      setup: (ctx) => ctx.provide(tokens.Ownership, { replica: 'r-a', owns: (id) => owned.has(id) }),
     });
     const monitor = await createMonitor({
-      plugins: [plugin()],
+      plugins: [driverPlugin(driver), ownership()],
       devices: testDevices(4, 'own', { interval: '10s' }),
       clock,
       logger: createFakeLogger(),

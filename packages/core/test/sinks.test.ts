@@ -2,7 +2,7 @@ import type { Sample, Sink, SinkOptions } from '@ispmonitor/core';
 import { FakeClock } from '@ispmonitor/core/testing';
 import { describe, expect, it, vi } from 'vitest';
 import { metric } from './support/metric.js';
-import { sinkMonitor } from './support/sink-monitor.js';
+import { flakySink, producedBy, sinkMonitor } from './support/sink-monitor.js';
 
 /** A monitor of `devices` devices writing to `sinks`, on a fake clock at 0. */
 async function assemble(sinks: Sink[], sinkOptions: SinkOptions = {}, devices = 10) {
@@ -13,43 +13,30 @@ async function assemble(sinks: Sink[], sinkOptions: SinkOptions = {}, devices = 
 describe('sinks', () => {
   it('a failing sink is retried with backoff, blocks neither polling nor the other sink, and loses nothing', async () => {
     const good: Sample[] = [];
-    const flaky: Sample[] = [];
-    let failing = true;
-    let attempts = 0;
+    const flaky = flakySink('flaky');
     const { monitor, clock } = await assemble(
-      [
-        { name: 'good', write: async (b) => void good.push(...b) },
-        {
-          name: 'flaky',
-          write: async (b) => {
-            attempts++;
-            if (failing) throw new Error('database down');
-            flaky.push(...b);
-          },
-        },
-      ],
+      [{ name: 'good', write: async (b) => void good.push(...b) }, flaky.sink],
       { minBackoff: '1s', maxBackoff: '8s', flushInterval: '1s' },
     );
     const errors: string[] = [];
-    let produced = 0;
+    const produced = producedBy(monitor);
     monitor.bus.on('sink:error', (e) => void errors.push(e.error.message));
-    monitor.bus.on('samples', (e) => {
-      produced += e.samples.length;
-    });
     await monitor.start();
     await clock.advance(60_000);
     expect(good.length).toBeGreaterThanOrEqual(500);
-    expect(flaky.length).toBe(0);
+    expect(flaky.stored.length).toBe(0);
     // Backoff (jittered, doubling to 8 s) gives far fewer attempts than the 60 flush ticks.
-    expect(attempts).toBeGreaterThan(5);
-    expect(attempts).toBeLessThanOrEqual(30);
+    expect(flaky.attempts).toBeGreaterThan(5);
+    expect(flaky.attempts).toBeLessThanOrEqual(30);
     expect(errors[0]).toBe('database down');
-    failing = false;
+    flaky.failing = false;
     await clock.advance(20_000);
     await monitor.stop();
-    expect(good.length).toBe(produced);
-    expect(flaky.length).toBe(produced);
-    expect(new Set(flaky.map((s) => `${s.labels.device}/${s.labels.i ?? 'up'}/${s.ts}`)).size).toBe(produced);
+    expect(good.length).toBe(produced());
+    expect(flaky.stored.length).toBe(produced());
+    expect(new Set(flaky.stored.map((s) => `${s.labels.device}/${s.labels.i ?? 'up'}/${s.ts}`)).size).toBe(
+      produced(),
+    );
   });
 
   it('counts every sample that overflows the buffer, exactly', async () => {
@@ -91,40 +78,27 @@ describe('sinks', () => {
   });
 
   it('stop() retries a sink in a long backoff at once: the database came back, nothing is dropped', async () => {
-    const stored: Sample[] = [];
-    let failing = true;
-    let attempts = 0;
+    const db = flakySink('db');
     // The longest jitter every time: each backoff sleeps nearly its whole ceiling.
     const random = vi.spyOn(Math, 'random').mockReturnValue(0.999);
     try {
-      const { monitor, clock } = await assemble(
-        [
-          {
-            name: 'db',
-            write: async (b) => {
-              attempts++;
-              if (failing) throw new Error('database down');
-              stored.push(...b);
-            },
-          },
-        ],
-        { minBackoff: '500ms', maxBackoff: '30s', flushInterval: '200ms' },
-      );
-      let produced = 0;
-      monitor.bus.on('samples', (e) => {
-        produced += e.samples.length;
+      const { monitor, clock } = await assemble([db.sink], {
+        minBackoff: '500ms',
+        maxBackoff: '30s',
+        flushInterval: '200ms',
       });
+      const produced = producedBy(monitor);
       await monitor.start();
       await clock.advance(60_000);
       // Right after a failed attempt: the sink now sleeps about 30 s before the next one.
-      const seen = attempts;
-      while (attempts === seen) await clock.advance(100);
-      expect(attempts).toBeGreaterThanOrEqual(6);
-      failing = false;
+      const seen = db.attempts;
+      while (db.attempts === seen) await clock.advance(100);
+      expect(db.attempts).toBeGreaterThanOrEqual(6);
+      db.failing = false;
       const stopped = monitor.stop();
       for (let i = 0; i < 60; i++) await clock.advance(100);
       await stopped;
-      expect(stored.length).toBe(produced);
+      expect(db.stored.length).toBe(produced());
       expect(await metric(monitor, 'ispmonitor_samples_dropped_total', { sink: 'db' })).toBe(0);
     } finally {
       random.mockRestore();

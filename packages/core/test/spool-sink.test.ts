@@ -5,7 +5,7 @@ import type { Monitor, Sample, Sink } from '@ispmonitor/core';
 import { createFakeLogger, FakeClock } from '@ispmonitor/core/testing';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { metric } from './support/metric.js';
-import { sinkMonitor, smallBufferSpool } from './support/sink-monitor.js';
+import { producedBy, sinkMonitor, smallBufferSpool } from './support/sink-monitor.js';
 
 const root = mkdtempSync(join(tmpdir(), 'ispm-spool-sink-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -49,23 +49,20 @@ describe('sink buffer with an on-disk spool', () => {
       dir,
       clock,
     );
-    let produced = 0;
-    monitor.bus.on('samples', (e) => {
-      produced += e.samples.length;
-    });
+    const produced = producedBy(monitor);
     await monitor.start();
     await clock.advance(60_000);
     await until(clock, async () => (await gauge(monitor, 'ispmonitor_sink_spool_bytes')) > 0);
-    expect(produced).toBeGreaterThan(500);
+    expect(produced()).toBeGreaterThan(500);
     expect(await gauge(monitor, 'ispmonitor_sink_spool_oldest_age_seconds')).toBeGreaterThan(0);
     expect(readdirSync(join(dir, 'db')).some((f) => f.endsWith('.spool'))).toBe(true);
     down = false;
     // Polling goes on meanwhile: compare at one instant, once the spool is empty and all is stored.
     await until(
       clock,
-      async () => stored.length === produced && (await gauge(monitor, 'ispmonitor_sink_spool_bytes')) === 0,
+      async () => stored.length === produced() && (await gauge(monitor, 'ispmonitor_sink_spool_bytes')) === 0,
     );
-    expect(new Set(stored.map(key)).size).toBe(produced);
+    expect(new Set(stored.map(key)).size).toBe(produced());
     const dropped = await monitor.metrics.getSingleMetricAsString('ispmonitor_samples_dropped_total');
     expect(dropped).not.toMatch(/sink="db"[^\n]* [1-9]/);
     const stopped = monitor.stop();
@@ -76,7 +73,6 @@ describe('sink buffer with an on-disk spool', () => {
   it('at stop the buffer goes to the spool instead of being dropped; the next start writes it back', async () => {
     const dir = join(root, 'b');
     const clock = new FakeClock(Date.UTC(2030, 0, 1));
-    let produced = 0;
     const first = await assemble(
       {
         name: 'db',
@@ -87,15 +83,13 @@ describe('sink buffer with an on-disk spool', () => {
       dir,
       clock,
     );
-    first.monitor.bus.on('samples', (e) => {
-      produced += e.samples.length;
-    });
+    const produced = producedBy(first.monitor);
     await first.monitor.start();
     await clock.advance(30_000);
     const stopped = first.monitor.stop();
     await clock.advance(30_000);
     await stopped;
-    expect(produced).toBeGreaterThan(0);
+    expect(produced()).toBeGreaterThan(0);
     expect(
       await first.monitor.metrics.getSingleMetricAsString('ispmonitor_samples_dropped_total'),
     ).not.toMatch(/sink="db"[^\n]* [1-9]/);
@@ -103,8 +97,10 @@ describe('sink buffer with an on-disk spool', () => {
     const stored: Sample[] = [];
     const second = await assemble({ name: 'db', write: async (b) => void stored.push(...b) }, dir, clock);
     // Not started, so nothing is polled: only what the first run spooled arrives.
-    await until(clock, () => stored.length >= produced);
-    expect(new Set(stored.filter((s) => s.ts <= Date.UTC(2030, 0, 1) + 30_000).map(key)).size).toBe(produced);
+    await until(clock, () => stored.length >= produced());
+    expect(new Set(stored.filter((s) => s.ts <= Date.UTC(2030, 0, 1) + 30_000).map(key)).size).toBe(
+      produced(),
+    );
     expect(second.logger.records.some((r) => r.msg.includes('writing back samples spooled before'))).toBe(
       true,
     );
@@ -119,6 +115,14 @@ describe('sink buffer with an on-disk spool', () => {
     const gate = new Promise<void>((r) => {
       release = r;
     });
+    // A buffer large enough that only stop() spools it, written back in batches of 20.
+    const sinkOptions = {
+      bufferLimit: 10_000,
+      batchSize: 20,
+      maxBatchSize: 20,
+      flushInterval: '1s',
+      spool: { dir },
+    };
     let began = false;
     const logger = createFakeLogger();
     const first = await sinkMonitor({
@@ -134,22 +138,13 @@ describe('sink buffer with an on-disk spool', () => {
       ],
       clock,
       logger,
-      sinkOptions: {
-        bufferLimit: 10_000,
-        batchSize: 20,
-        maxBatchSize: 20,
-        flushInterval: '1s',
-        spool: { dir },
-      },
+      sinkOptions,
     });
-    let produced = 0;
-    first.bus.on('samples', (e) => {
-      produced += e.samples.length;
-    });
+    const produced = producedBy(first);
     await first.start();
     await until(clock, () => began);
     await clock.advance(30_000);
-    expect(produced).toBeGreaterThan(100);
+    expect(produced()).toBeGreaterThan(100);
     const stopped = first.stop();
     // Past the stop deadline: the buffer moves to the spool while the write still runs.
     await clock.advance(60_000);
@@ -172,17 +167,11 @@ describe('sink buffer with an on-disk spool', () => {
         },
       ],
       clock,
-      sinkOptions: {
-        bufferLimit: 10_000,
-        batchSize: 20,
-        maxBatchSize: 20,
-        flushInterval: '1s',
-        spool: { dir },
-      },
+      sinkOptions,
     });
     // Not started: only what the first run spooled arrives, one record a write.
-    await until(clock, () => new Set(stored.map(key)).size >= produced);
-    expect(new Set(stored.map(key)).size).toBe(produced);
+    await until(clock, () => new Set(stored.map(key)).size >= produced());
+    expect(new Set(stored.map(key)).size).toBe(produced());
     expect(Math.max(...writes)).toBeLessThanOrEqual(20);
     const done = second.stop();
     await clock.advance(10_000);
