@@ -6,7 +6,8 @@
 // It runs the real alerts plugin with one rule and a webhook to the parent's HTTP receiver. On
 // {t: 'hot', device} every replica marks the device hot; whichever replica polls it then reports a
 // temperature over the rule's threshold, so the alert fires on the owner and the leader notifies.
-import { createMonitor, definePlugin, tokens } from '@ispmonitor/core';
+import { createMonitor, tokens } from '@ispmonitor/core';
+import { driverPlugin } from '@ispmonitor/core/testing';
 import { alerts } from '@ispmonitor/plugin-alerts';
 import { cluster, clusterStatus } from '@ispmonitor/plugin-cluster';
 
@@ -17,26 +18,19 @@ const count = Number(env.DEVICES);
 
 let pending = [];
 const hot = new Set();
-const tick = definePlugin({
-  name: 'tick',
-  version: '0.0.0',
-  setup(ctx) {
-    ctx.provide(tokens.Driver, {
-      kind: 'tick',
-      async poll(device) {
-        const at = Date.now();
-        pending.push([device.id, at]);
-        // Stamped on the slot, so two replicas polling one device in one slot write the same
-        // (series, ts): the storage's idempotent write must keep one row.
-        const ts = Math.floor(at / interval) * interval;
-        const samples = [{ name: 'device_uptime_seconds', labels: {}, value: 1, ts }];
-        if (hot.has(device.id))
-          samples.push({ name: 'device_temperature_celsius', labels: {}, value: 90, ts });
-        return { samples };
-      },
-    });
+const tick = driverPlugin({
+  kind: 'tick',
+  async poll(device) {
+    const at = Date.now();
+    pending.push([device.id, at]);
+    // Stamped on the slot, so two replicas polling one device in one slot write the same
+    // (series, ts): the storage's idempotent write must keep one row.
+    const ts = Math.floor(at / interval) * interval;
+    const samples = [{ name: 'device_uptime_seconds', labels: {}, value: 1, ts }];
+    if (hot.has(device.id)) samples.push({ name: 'device_temperature_celsius', labels: {}, value: 90, ts });
+    return { samples };
   },
-})();
+});
 
 const plugins = [tick];
 if (env.STORAGE === '1') {
