@@ -61,6 +61,61 @@ function macOf(value: unknown): string | undefined {
   return formatMac([...value]);
 }
 
+/** A row's address and ifIndex, read from its index; undefined when the index is malformed. */
+type RowKey = { address: string; ifIndex: string } | undefined;
+
+/** ipNetToPhysicalTable index: ifIndex, address type, then the address with its length first. */
+function physicalKey(arcs: number[]): RowKey {
+  const [ifIndex, kind, len] = arcs;
+  const spec = kind === undefined ? undefined : ADDRESS_BYTES[kind];
+  const addr =
+    spec && len === spec[0] && arcs.length === 3 + spec[0] ? address(arcs.slice(3, 3 + spec[1])) : undefined;
+  return ifIndex === undefined || addr === undefined
+    ? undefined
+    : { address: addr, ifIndex: String(ifIndex) };
+}
+
+/** ipNetToMediaTable index: ifIndex and the four address arcs. */
+function mediaKey(arcs: number[]): RowKey {
+  const addr = arcs.length === 5 ? address(arcs.slice(1)) : undefined;
+  return addr === undefined ? undefined : { address: addr, ifIndex: String(arcs[0]) };
+}
+
+/**
+ * The bindings of either table: a row whose index `keyOf` cannot read is counted as skipped; an
+ * exception, a missing or all-zero MAC, an invalid type or a state holding no binding is no
+ * binding.
+ */
+function bindings(
+  cols: ColumnRowsMap,
+  table: { address: string; type: string; state?: string },
+  keyOf: (arcs: number[]) => RowKey,
+  ifName: (ifIndex: string) => string,
+  tally: ArpTally,
+): ArpFact[] {
+  const out: ArpFact[] = [];
+  for (const [index, vb] of cols.get(table.address) ?? []) {
+    const key = keyOf(indexArcs(index));
+    if (key === undefined) {
+      tally.skipped++;
+      continue;
+    }
+    if (isException(vb)) continue;
+    const mac = macOf(vb.value);
+    if (!mac) continue;
+    const typeVb = cols.get(table.type)?.get(index);
+    const type = typeVb ? TYPES[numberValue(typeVb) ?? 1] : undefined;
+    if (type === null) continue;
+    const stateVb = table.state === undefined ? undefined : cols.get(table.state)?.get(index);
+    const state = stateVb ? numberValue(stateVb) : undefined;
+    if (state !== undefined && NO_BINDING_STATES.has(state)) continue;
+    const fact: ArpFact = { address: key.address, mac, interface: ifName(key.ifIndex) };
+    if (type) fact.type = type;
+    out.push(fact);
+  }
+  return out;
+}
+
 /**
  * Rows of `ipNetToPhysicalTable` → bindings. Index: ifIndex, address type (ipv4 1, ipv6 2,
  * ipv4z 3, ipv6z 4), then the address with its length first (zoned ones carry 4 zone bytes after
@@ -68,63 +123,15 @@ function macOf(value: unknown): string | undefined {
  */
 export function arpFromPhysical(
   cols: ColumnRowsMap,
-  ifName: (ifIndex: string) => string,
+  ifName: (i: string) => string,
   tally: ArpTally,
 ): ArpFact[] {
-  const out: ArpFact[] = [];
-  for (const [index, vb] of cols.get(physCol.address) ?? []) {
-    const arcs = indexArcs(index);
-    const [ifIndex, kind, len] = arcs;
-    const spec = kind === undefined ? undefined : ADDRESS_BYTES[kind];
-    const addr =
-      spec && len === spec[0] && arcs.length === 3 + spec[0]
-        ? address(arcs.slice(3, 3 + spec[1]))
-        : undefined;
-    if (ifIndex === undefined || addr === undefined) {
-      tally.skipped++;
-      continue;
-    }
-    if (isException(vb)) continue;
-    const mac = macOf(vb.value);
-    if (!mac) continue;
-    const typeVb = cols.get(physCol.type)?.get(index);
-    const stateVb = cols.get(physCol.state)?.get(index);
-    const type = typeVb ? TYPES[numberValue(typeVb) ?? 1] : undefined;
-    if (type === null) continue;
-    const state = stateVb ? numberValue(stateVb) : undefined;
-    if (state !== undefined && NO_BINDING_STATES.has(state)) continue;
-    const fact: ArpFact = { address: addr, mac, interface: ifName(String(ifIndex)) };
-    if (type) fact.type = type;
-    out.push(fact);
-  }
-  return out;
+  return bindings(cols, physCol, physicalKey, ifName, tally);
 }
 
 /** Rows of `ipNetToMediaTable` → IPv4 bindings (index: ifIndex and the four address arcs). */
-export function arpFromMedia(
-  cols: ColumnRowsMap,
-  ifName: (ifIndex: string) => string,
-  tally: ArpTally,
-): ArpFact[] {
-  const out: ArpFact[] = [];
-  for (const [index, vb] of cols.get(mediaCol.address) ?? []) {
-    const arcs = indexArcs(index);
-    const addr = arcs.length === 5 ? address(arcs.slice(1)) : undefined;
-    if (addr === undefined) {
-      tally.skipped++;
-      continue;
-    }
-    if (isException(vb)) continue;
-    const mac = macOf(vb.value);
-    if (!mac) continue;
-    const typeVb = cols.get(mediaCol.type)?.get(index);
-    const type = typeVb ? TYPES[numberValue(typeVb) ?? 1] : undefined;
-    if (type === null) continue;
-    const fact: ArpFact = { address: addr, mac, interface: ifName(String(arcs[0])) };
-    if (type) fact.type = type;
-    out.push(fact);
-  }
-  return out;
+export function arpFromMedia(cols: ColumnRowsMap, ifName: (i: string) => string, tally: ArpTally): ArpFact[] {
+  return bindings(cols, mediaCol, mediaKey, ifName, tally);
 }
 
 /** Reports skipped rows as one part error. */

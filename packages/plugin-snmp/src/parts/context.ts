@@ -150,3 +150,18 @@ export async function getScalars(ctx: PartContext, oids: string[]): Promise<Map<
 export function ifNameOf(ctx: PartContext, ifIndex: string): string {
   return ctx.memory.interfaces?.rows.get(ifIndex)?.name ?? `if${ifIndex}`;
 }
+
+/**
+ * OIDs under `base` by the names a part reads them as, one line per table instead of one line per
+ * OID: `oidsUnder(IF_ENTRY, { descr: 2, type: 3 })` gives the columns `IF_ENTRY.2` and `IF_ENTRY.3`;
+ * with `instance` `'.0'`, scalars (`oidsUnder(UCD, { memTotalReal: '4.5' }, '.0')` is `UCD.4.5.0`).
+ */
+export function oidsUnder<K extends string>(
+  base: string,
+  arcs: Record<K, number | string>,
+  instance = '',
+): Record<K, string> {
+  const out = {} as Record<K, string>;
+  for (const name of Object.keys(arcs) as K[]) out[name] = `${base}.${arcs[name]}${instance}`;
+  return out;
+}

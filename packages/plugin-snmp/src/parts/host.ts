@@ -5,20 +5,14 @@
 import { catalog } from '@ispmonitor/core';
 import { isUnder } from '../oid.js';
 import { numberValue, oidValue, textValue } from '../values.js';
-import { emit, getScalars, type Part, walk } from './context.js';
+import { emit, getScalars, oidsUnder, type Part, walk } from './context.js';
 
 const HR_PROCESSOR_LOAD = '1.3.6.1.2.1.25.3.3.1.2';
 const HR_STORAGE = '1.3.6.1.2.1.25.2.3.1';
 const HR_STORAGE_RAM = '1.3.6.1.2.1.25.2.1.2';
 /** hrStorageFixedDisk and hrStorageFlashMemory: reported as storage. */
 const HR_STORAGE_DISKS = new Set(['1.3.6.1.2.1.25.2.1.4', '1.3.6.1.2.1.25.2.1.9']);
-const col = {
-  type: `${HR_STORAGE}.2`,
-  descr: `${HR_STORAGE}.3`,
-  units: `${HR_STORAGE}.4`,
-  size: `${HR_STORAGE}.5`,
-  used: `${HR_STORAGE}.6`,
-};
+const col = oidsUnder(HR_STORAGE, { type: 2, descr: 3, units: 4, size: 5, used: 6 });
 
 /** hrProcessorLoad per CPU and hrStorage (RAM as `pool="ram"`, disks by description). */
 export function hostResourcesPart(options: { ram: boolean } = { ram: true }): Part {
@@ -64,13 +58,12 @@ export function hostResourcesPart(options: { ram: boolean } = { ram: true }): Pa
 }
 
 const UCD = '1.3.6.1.4.1.2021';
-const ucd = {
-  memTotalReal: `${UCD}.4.5.0`,
-  memAvailReal: `${UCD}.4.6.0`,
-  memBuffer: `${UCD}.4.14.0`,
-  memCached: `${UCD}.4.15.0`,
-  ssCpuIdle: `${UCD}.11.11.0`,
-};
+/** UCD-SNMP scalars: memory (`.4`) and systemStats (`.11`). */
+const ucd = oidsUnder(
+  UCD,
+  { memTotalReal: '4.5', memAvailReal: '4.6', memBuffer: '4.14', memCached: '4.15', ssCpuIdle: '11.11' },
+  '.0',
+);
 
 /**
  * UCD-SNMP (net-snmp agents): memory in use = total − free − buffers − cache, as `free` counts it;

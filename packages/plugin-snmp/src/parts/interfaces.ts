@@ -13,6 +13,7 @@ import {
   emit,
   type InterfaceCache,
   type InterfaceRow,
+  oidsUnder,
   type Part,
   type PartContext,
   walk,
@@ -20,33 +21,15 @@ import {
 
 const IF = '1.3.6.1.2.1.2.2.1';
 const IFX = '1.3.6.1.2.1.31.1.1.1';
+/** ifEntry and ifXEntry columns by name: what every interface has, then its counters in and out. */
 const col = {
-  descr: `${IF}.2`,
-  type: `${IF}.3`,
-  speed: `${IF}.5`,
-  mac: `${IF}.6`,
-  admin: `${IF}.7`,
-  oper: `${IF}.8`,
-  inOctets: `${IF}.10`,
-  inUcast: `${IF}.11`,
-  inDiscards: `${IF}.13`,
-  inErrors: `${IF}.14`,
-  outOctets: `${IF}.16`,
-  outUcast: `${IF}.17`,
-  outDiscards: `${IF}.19`,
-  outErrors: `${IF}.20`,
-  name: `${IFX}.1`,
-  hcInOctets: `${IFX}.6`,
-  hcInUcast: `${IFX}.7`,
-  hcInMulticast: `${IFX}.8`,
-  hcInBroadcast: `${IFX}.9`,
-  hcOutOctets: `${IFX}.10`,
-  hcOutUcast: `${IFX}.11`,
-  hcOutMulticast: `${IFX}.12`,
-  hcOutBroadcast: `${IFX}.13`,
-  highSpeed: `${IFX}.15`,
-  alias: `${IFX}.18`,
-} as const;
+  ...oidsUnder(IF, { descr: 2, type: 3, speed: 5, mac: 6, admin: 7, oper: 8 }),
+  ...oidsUnder(IF, { inOctets: 10, inUcast: 11, inDiscards: 13, inErrors: 14 }),
+  ...oidsUnder(IF, { outOctets: 16, outUcast: 17, outDiscards: 19, outErrors: 20 }),
+  ...oidsUnder(IFX, { name: 1, highSpeed: 15, alias: 18 }),
+  ...oidsUnder(IFX, { hcInOctets: 6, hcInUcast: 7, hcInMulticast: 8, hcInBroadcast: 9 }),
+  ...oidsUnder(IFX, { hcOutOctets: 10, hcOutUcast: 11, hcOutMulticast: 12, hcOutBroadcast: 13 }),
+};
 
 const SLOW = [col.descr, col.type, col.speed, col.mac, col.name, col.highSpeed, col.alias, col.hcInOctets];
 const STATUS = [col.admin, col.oper, col.inDiscards, col.inErrors, col.outDiscards, col.outErrors];

@@ -6,19 +6,19 @@
 import type { NeighbourFact } from '@ispmonitor/core';
 import { indexArcs } from '../oid.js';
 import { macValue, textValue } from '../values.js';
-import { ifNameOf, type Part, type PartContext, walk } from './context.js';
+import { ifNameOf, oidsUnder, type Part, type PartContext, walk } from './context.js';
 
 const LLDP_REM = '1.0.8802.1.1.2.1.4.1.1';
 const LLDP_LOC_PORT_DESC = '1.0.8802.1.1.2.1.3.7.1.4';
-const lldp = {
-  chassisSubtype: `${LLDP_REM}.4`,
-  chassisId: `${LLDP_REM}.5`,
-  portSubtype: `${LLDP_REM}.6`,
-  portId: `${LLDP_REM}.7`,
-  portDesc: `${LLDP_REM}.8`,
-  sysName: `${LLDP_REM}.9`,
-  sysDesc: `${LLDP_REM}.10`,
-};
+const lldp = oidsUnder(LLDP_REM, {
+  chassisSubtype: 4,
+  chassisId: 5,
+  portSubtype: 6,
+  portId: 7,
+  portDesc: 8,
+  sysName: 9,
+  sysDesc: 10,
+});
 
 function addNeighbours(ctx: PartContext, found: NeighbourFact[]): void {
   ctx.facts.neighbours = [...(ctx.facts.neighbours ?? []), ...found];
@@ -58,12 +58,7 @@ export const lldpPart: Part = {
 };
 
 const CDP_CACHE = '1.3.6.1.4.1.9.9.23.1.2.1.1';
-const cdp = {
-  address: `${CDP_CACHE}.4`,
-  deviceId: `${CDP_CACHE}.6`,
-  devicePort: `${CDP_CACHE}.7`,
-  platform: `${CDP_CACHE}.8`,
-};
+const cdp = oidsUnder(CDP_CACHE, { address: 4, deviceId: 6, devicePort: 7, platform: 8 });
 
 /** CDP cache entries; index = ifIndex.deviceIndex. */
 export const cdpPart: Part = {

@@ -6,33 +6,30 @@
 import { catalog } from '@ispmonitor/core';
 import { indexArcs } from '../oid.js';
 import { numberValue, textValue } from '../values.js';
-import { emit, getScalars, type Part, walk } from './context.js';
+import { emit, getScalars, oidsUnder, type Part, walk } from './context.js';
 
 const ENT_SENSOR = '1.3.6.1.2.1.99.1.1.1';
 const ENT_NAME = '1.3.6.1.2.1.47.1.1.1.1.7';
+/** entPhySensorEntry: type, scale, precision, value, oper status. */
+const ent = oidsUnder(ENT_SENSOR, { type: 1, scale: 2, precision: 3, value: 4, status: 5 });
 
 /** ENTITY-SENSOR-MIB: celsius and volts sensors that report `ok`, named by entPhysicalName. */
 export const entitySensorPart: Part = {
   name: 'entitySensor',
   async collect(ctx) {
-    const type = `${ENT_SENSOR}.1`;
-    const scale = `${ENT_SENSOR}.2`;
-    const precision = `${ENT_SENSOR}.3`;
-    const value = `${ENT_SENSOR}.4`;
-    const status = `${ENT_SENSOR}.5`;
-    const cols = await walk(ctx, [type, scale, precision, value, status], () => 'entPhySensorTable');
-    const rows = cols.get(type);
+    const cols = await walk(ctx, Object.values(ent), () => 'entPhySensorTable');
+    const rows = cols.get(ent.type);
     if (!rows || rows.size === 0) return;
     const names = await walk(ctx, [ENT_NAME], () => 'entPhysicalTable');
     for (const [index, typeVb] of rows) {
       const kind = numberValue(typeVb);
-      const raw = numberValue(cols.get(value)?.get(index));
-      const st = numberValue(cols.get(status)?.get(index));
+      const raw = numberValue(cols.get(ent.value)?.get(index));
+      const st = numberValue(cols.get(ent.status)?.get(index));
       if (raw === undefined || (st !== undefined && st !== 1)) continue;
       // Scale: units(9) is 10^0, each step is 10^3; precision counts decimal digits.
       const exp =
-        ((numberValue(cols.get(scale)?.get(index)) ?? 9) - 9) * 3 -
-        (numberValue(cols.get(precision)?.get(index)) ?? 0);
+        ((numberValue(cols.get(ent.scale)?.get(index)) ?? 9) - 9) * 3 -
+        (numberValue(cols.get(ent.precision)?.get(index)) ?? 0);
       const v = raw * 10 ** exp;
       const sensor = textValue(names.get(ENT_NAME)?.get(index)) || index;
       if (kind === 8) emit(ctx, catalog.deviceTemperature.name, { sensor }, v);
@@ -42,7 +39,8 @@ export const entitySensorPart: Part = {
 };
 
 const MTX_HEALTH = '1.3.6.1.4.1.14988.1.1.3';
-const MTX_GAUGE = `${MTX_HEALTH}.100.1`;
+/** mtxrGaugeEntry: name, value, unit. */
+const mtxGauge = oidsUnder(`${MTX_HEALTH}.100.1`, { name: 2, value: 3, unit: 4 });
 /** Old (RouterOS 6) health scalars: all in tenths. */
 const MTX_SCALARS: Array<{ oid: string; sensor: string; metric: 'temp' | 'volt' }> = [
   { oid: `${MTX_HEALTH}.10.0`, sensor: 'temperature', metric: 'temp' },
@@ -59,16 +57,13 @@ const MTX_SCALARS: Array<{ oid: string; sensor: string; metric: 'temp' | 'volt' 
 export const mikrotikHealthPart: Part = {
   name: 'mikrotikHealth',
   async collect(ctx) {
-    const name = `${MTX_GAUGE}.2`;
-    const value = `${MTX_GAUGE}.3`;
-    const unit = `${MTX_GAUGE}.4`;
-    const cols = await walk(ctx, [name, value, unit], () => 'mtxrGaugeTable');
-    const gauges = cols.get(name);
+    const cols = await walk(ctx, Object.values(mtxGauge), () => 'mtxrGaugeTable');
+    const gauges = cols.get(mtxGauge.name);
     if (gauges && gauges.size > 0) {
       for (const [index, nameVb] of gauges) {
         const sensor = textValue(nameVb) || index;
-        const v = numberValue(cols.get(value)?.get(index));
-        const u = numberValue(cols.get(unit)?.get(index));
+        const v = numberValue(cols.get(mtxGauge.value)?.get(index));
+        const u = numberValue(cols.get(mtxGauge.unit)?.get(index));
         if (v === undefined) continue;
         if (u === 1) emit(ctx, catalog.deviceTemperature.name, { sensor }, v);
         else if (u === 3) emit(ctx, catalog.deviceVoltage.name, { sensor }, v / 10);
@@ -88,23 +83,21 @@ export const mikrotikHealthPart: Part = {
   },
 };
 
-const JNX_OPERATING = '1.3.6.1.4.1.2636.3.1.13.1';
+/** jnxOperatingEntry: description, temperature (°C), CPU (%). */
+const jnx = oidsUnder('1.3.6.1.4.1.2636.3.1.13.1', { descr: 5, temp: 7, cpu: 8 });
 
 /** JUNIPER-MIB jnxOperatingTable: temperatures of components, CPU of Routing Engines and FPCs. */
 export const juniperPart: Part = {
   name: 'juniperOperating',
   async collect(ctx) {
-    const descr = `${JNX_OPERATING}.5`;
-    const temp = `${JNX_OPERATING}.7`;
-    const cpu = `${JNX_OPERATING}.8`;
-    const cols = await walk(ctx, [descr, temp, cpu], () => 'jnxOperatingTable');
-    const name = (i: string) => textValue(cols.get(descr)?.get(i)) || i;
-    for (const [i, vb] of cols.get(temp) ?? []) {
+    const cols = await walk(ctx, Object.values(jnx), () => 'jnxOperatingTable');
+    const name = (i: string) => textValue(cols.get(jnx.descr)?.get(i)) || i;
+    for (const [i, vb] of cols.get(jnx.temp) ?? []) {
       const v = numberValue(vb);
       // 0 means "this component has no sensor", not 0 °C.
       if (v !== undefined && v > 0) emit(ctx, catalog.deviceTemperature.name, { sensor: name(i) }, v);
     }
-    for (const [i, vb] of cols.get(cpu) ?? []) {
+    for (const [i, vb] of cols.get(jnx.cpu) ?? []) {
       const v = numberValue(vb);
       // Container 9 is the Routing Engine, 7 the FPCs: the components that have a CPU.
       const container = indexArcs(i)[0];
