@@ -33,6 +33,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Registry } from 'prom-client';
+import { seededRandom } from '../../test/support/seeded-random.mjs';
 import { startPgServer } from '../support/pg-server.mjs';
 import { silent } from '../support/silent.mjs';
 
@@ -55,19 +56,9 @@ const engines = (process.argv[4] ?? 'both') === 'both' ? ['pg', 'pglite'] : [pro
 const END = T0 + hours * HOUR;
 const layouts = (process.env.LAYOUTS ?? 'rows,chunks').split(',').map((l) => l === 'chunks');
 
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** One router's polls, as batches of samples (one per poll). */
 function* routerPolls(r) {
-  const rand = rng(r + 1);
+  const rand = seededRandom(r + 1);
   const device = `r${r}`;
   const ports = Array.from({ length: 24 }, (_, p) => ({
     ifName: `ether${p + 1}`,

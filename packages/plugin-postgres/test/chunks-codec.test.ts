@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { seededRandom } from '../../../test/support/seeded-random.js';
 import {
   type ChunkSamples,
   decodeChunk,
@@ -13,17 +14,6 @@ import { decodeTimes, encodeTimes, encodeWindow } from '../src/chunks/times.js';
 // Property tests with our own seeded generator: every failure prints its seed, and a run is
 // reproducible. Equality is by bit pattern (NaN payloads and -0 included), raw by value — and a
 // decoded raw is in its one form (a number when it is a safe integer, a bigint otherwise).
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const TWO_63 = 2n ** 63n;
 const TWO_64 = 2n ** 64n;
@@ -135,7 +125,7 @@ const asNumbers = (s: ChunkSamples): ChunkSamples => ({
 describe('chunk codec', () => {
   it('round-trips random series exactly (1,000 seeds), with readings as bigints or in their one form', () => {
     for (let seed = 1; seed <= 1000; seed++) {
-      const s = samples(rng(seed));
+      const s = samples(seededRandom(seed));
       const bytes = encodeChunk(s);
       expectSame(s, decodeChunk(bytes), seed);
       expect(Buffer.from(encodeChunk(asNumbers(s))).equals(bytes), `seed ${seed}`).toBe(true);
@@ -146,7 +136,7 @@ describe('chunk codec', () => {
     // SHA-256 of the encodings below, computed with the encoder of commit 98d8bd7 (bigint arithmetic).
     const h = createHash('sha256');
     for (let seed = 1; seed <= 1000; seed++) {
-      const s = samples(rng(seed));
+      const s = samples(seededRandom(seed));
       h.update(encodeChunk(s));
       h.update(encodeChunk(s, seed));
       h.update(encodeTimes(s.ts));
@@ -190,8 +180,8 @@ describe('chunk codec', () => {
   });
 
   it('rejects corrupt bytes with a RangeError, never anything else', () => {
-    const r = rng(99);
-    const good = encodeChunk(samples(rng(7)));
+    const r = seededRandom(99);
+    const good = encodeChunk(samples(seededRandom(7)));
     expect(() => decodeChunk(good.slice(0, Math.floor(good.length / 2)))).toThrow(RangeError);
     expect(() => decodeChunk(new Uint8Array([9, 1]))).toThrow(/version/);
     for (let i = 0; i < 500; i++) {
@@ -207,7 +197,7 @@ describe('chunk codec', () => {
 
   it('round-trips values whose times are stored apart (1,000 seeds), and refuses missing or wrong times', () => {
     for (let seed = 1; seed <= 1000; seed++) {
-      const s = samples(rng(seed));
+      const s = samples(seededRandom(seed));
       const bytes = encodeChunk(s, seed);
       expect(sharedTimesOf(bytes), `seed ${seed}`).toBe(s.ts.length === 0 ? undefined : seed);
       const times = decodeTimes(encodeTimes(s.ts));
@@ -217,7 +207,7 @@ describe('chunk codec', () => {
         expect(() => decodeChunk(bytes, times.slice(1))).toThrow(RangeError);
       }
     }
-    expect(sharedTimesOf(encodeChunk(samples(rng(3))))).toBeUndefined();
+    expect(sharedTimesOf(encodeChunk(samples(seededRandom(3))))).toBeUndefined();
   });
 
   it('shares the times of one device polled together, never across devices or with a re-opened chunk', () => {

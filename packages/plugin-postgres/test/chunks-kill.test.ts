@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Sample } from '@ispmonitor/core';
 import { describe, expect, it } from 'vitest';
+import { seededRandom } from '../../../test/support/seeded-random.js';
 import { openPg } from '../src/db/pg.js';
 import { applyMigrations } from '../src/schema/migrate.js';
 import { count, HOUR, MIN, makeStorage, SetClock, T0 } from './support/harness.js';
@@ -19,17 +20,6 @@ const CHILD = join(here, 'support', 'maintain-child.mjs');
 const DIST = join(here, '..', 'dist', 'index.js');
 const NAME = 'interface_in_octets_total';
 const NOW = T0 + 26 * HOUR + 5 * MIN;
-
-/** Seeded, so a failing kill point can be replayed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Runs the child; kills it `killAfterMs` after it is connected (undefined: lets it finish). */
 function runChild(
@@ -89,7 +79,8 @@ else {
           }
           const before = await storage.rawSamples(NAME, {}, T0, NOW);
           expect(before).toHaveLength(8 * 20 * 26 * 60);
-          const rand = rng(18);
+          // Seeded, so a failing kill point can be replayed.
+          const rand = seededRandom(18);
           const kills: number[] = [];
           let killed = 0;
           for (let attempt = 0; attempt < 4; attempt++) {

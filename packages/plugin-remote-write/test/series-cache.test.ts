@@ -1,5 +1,6 @@
 import type { Sample } from '@ispmonitor/core';
 import { describe, expect, it } from 'vitest';
+import { seededRandom } from '../../../test/support/seeded-random.js';
 import { seriesLabels, wireSeries } from '../src/labels.js';
 import { decodeWriteRequest, encodeWriteRequest } from '../src/proto.js';
 import { RequestBuffer } from '../src/request.js';
@@ -150,17 +151,6 @@ describe('the series cache of the send path', () => {
   });
 });
 
-/** A small seeded PRNG (mulberry32): the same cases every run. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
-
 /**
  * Samples whose identities are as close to each other as can be: few names, keys and values, so
  * label sets differ by one value, one key, key order, a swapped key and value; values as fresh
@@ -194,7 +184,7 @@ describe('the series cache never sends a sample under another series', () => {
     ['with every label set hashed alike', 0],
   ] as const) {
     it(`gives each of many near-identical samples its own series' bytes, ${what}`, () => {
-      const rand = random(23);
+      const rand = seededRandom(23); // the same cases every run
       const cache = new SeriesCache({ cluster: 'eu' }, 1_000, 10 * MIN, mask);
       for (let round = 0; round < 5; round++) {
         const samples = nearSamples(rand, 400);
