@@ -149,6 +149,33 @@ export class MonitorError extends Error {
   }
 }
 
+/** A package's own error class, as {@link errorClass} makes it: errors made from a code of its table. */
+export type PluginErrorClass<N extends string = string> = new (
+  code: string,
+  message: string,
+  options?: { cause?: unknown },
+) => MonitorError & { readonly name: N };
+
+/**
+ * Makes a package's own MonitorError subclass named `name` (e.g. `SnmpError`), for a package that
+ * raises errors by code: each error names `plugin` and takes the status hint `table` gives its code
+ * (500 for a code not in it). `instanceof` tells the package's errors apart.
+ */
+export function errorClass<const N extends string>(
+  name: N,
+  plugin: string,
+  table: ErrorTable,
+): PluginErrorClass<N> {
+  const PluginError = class extends MonitorError {
+    override readonly name: N = name;
+    constructor(code: string, message: string, options?: { cause?: unknown }) {
+      super(code, message, { plugin, status: statusIn(table, code), cause: options?.cause });
+    }
+  };
+  Object.defineProperty(PluginError, 'name', { value: name });
+  return PluginError;
+}
+
 /**
  * Creates a MonitorError; the one place errors are made. Give a spec from a package's error
  * table (its status hint comes along; its message is used when none is given), or a code.

@@ -49,9 +49,11 @@ export {
   type ErrorSpec,
   type ErrorTable,
   type ErrorTableOf,
+  errorClass,
   MonitorError,
   type MonitorErrorOptions,
   monitorError,
+  type PluginErrorClass,
   statusIn,
 } from './errors.js';
 export { stableHash } from './hash.js';
@@ -60,6 +62,18 @@ export { createJsonLogger, type JsonLoggerOptions, Redactor, redactingLogger } f
 export { isSecret, schemaSecretValues, secret } from './logger-schema.js';
 export { catalog, catalogNames, counterNames, type MetricDef } from './metrics/catalog.js';
 export { type CounterDeltaOptions, counterDelta, counterRate } from './metrics/counters.js';
+export {
+  counter,
+  gauge,
+  histogram,
+  type LabelsOf,
+  type MetricKind,
+  type MetricOf,
+  type MetricSpec,
+  type MetricsOf,
+  type MetricTable,
+  registerMetrics,
+} from './metrics/define.js';
 export { createMonitor, type Monitor } from './monitor.js';
 export { definePlugin, type FactoryArgs, type PluginDefinition } from './plugin.js';
 export { createToken, tokens } from './tokens.js';

@@ -1,4 +1,5 @@
-import { Counter, Gauge, type Registry } from 'prom-client';
+import { counter, gauge, registerMetrics } from '@ispmonitor/core';
+import type { Counter, Gauge, Registry } from 'prom-client';
 
 /** Why a replica's bucket count changed, the `reason` label of the hand-over counter. */
 export type HandoverReason = 'acquired' | 'released' | 'lost';
@@ -15,36 +16,34 @@ export class ClusterMetrics {
   readonly leader: Gauge;
 
   constructor(registry: Registry, heartbeatAgeSeconds: () => number) {
-    const registers = [registry];
-    this.bucketsOwned = new Gauge({
-      name: 'ispmonitor_cluster_buckets_owned',
-      help: 'Buckets of devices this replica polls.',
-      registers,
+    const m = registerMetrics(registry, {
+      bucketsOwned: gauge('ispmonitor_cluster_buckets_owned', 'Buckets of devices this replica polls.'),
+      handovers: counter(
+        'ispmonitor_cluster_handovers_total{reason}',
+        'Buckets this replica acquired, released (rebalance or stop) or lost (connection gone).',
+      ),
+      heartbeatAge: gauge(
+        'ispmonitor_cluster_heartbeat_age_seconds',
+        'Seconds since the last successful heartbeat round (+Inf before the first).',
+        function () {
+          this.set(heartbeatAgeSeconds());
+        },
+      ),
+      replicas: gauge(
+        'ispmonitor_cluster_replicas',
+        'Live poller replicas in the cluster, as seen by this replica.',
+      ),
+      leader: gauge(
+        'ispmonitor_cluster_leader',
+        '1 when this replica is the leader (runs alert evaluation and notifications), else 0.',
+      ),
     });
-    this.handovers = new Counter({
-      name: 'ispmonitor_cluster_handovers_total',
-      help: 'Buckets this replica acquired, released (rebalance or stop) or lost (connection gone).',
-      labelNames: ['reason'],
-      registers,
-    });
+    ({
+      bucketsOwned: this.bucketsOwned,
+      handovers: this.handovers,
+      replicas: this.replicas,
+      leader: this.leader,
+    } = m);
     for (const reason of ['acquired', 'released', 'lost'] as const) this.handovers.inc({ reason }, 0);
-    new Gauge({
-      name: 'ispmonitor_cluster_heartbeat_age_seconds',
-      help: 'Seconds since the last successful heartbeat round (+Inf before the first).',
-      registers,
-      collect() {
-        this.set(heartbeatAgeSeconds());
-      },
-    });
-    this.replicas = new Gauge({
-      name: 'ispmonitor_cluster_replicas',
-      help: 'Live poller replicas in the cluster, as seen by this replica.',
-      registers,
-    });
-    this.leader = new Gauge({
-      name: 'ispmonitor_cluster_leader',
-      help: '1 when this replica is the leader (runs alert evaluation and notifications), else 0.',
-      registers,
-    });
   }
 }

@@ -2,7 +2,7 @@
  * Error codes of the MikroTik driver and the one place errors are made. Messages are written
  * here, never copied from a peer that might echo what we sent (a password).
  */
-import { codesOf, defineErrors, MonitorError, statusIn } from '@ispmonitor/core';
+import { codesOf, defineErrors, errorClass } from '@ispmonitor/core';
 
 /**
  * Every error the MikroTik driver reports, in the shape every package uses (see `ErrorSpec` in
@@ -48,16 +48,9 @@ export const MikrotikErrors = defineErrors({
 export const MikrotikErrorCodes = codesOf(MikrotikErrors);
 
 /** An error of the driver: a stable code and a message safe to show. */
-export class MikrotikError extends MonitorError {
-  override readonly name: string = 'MikrotikError';
-  constructor(code: string, message: string, options?: { cause?: unknown }) {
-    super(code, message, {
-      plugin: 'mikrotik',
-      status: statusIn(MikrotikErrors, code),
-      cause: options?.cause,
-    });
-  }
-}
+export const MikrotikError = errorClass('MikrotikError', 'mikrotik', MikrotikErrors);
+/** An error of the driver (see `MikrotikError`). */
+export type MikrotikError = InstanceType<typeof MikrotikError>;
 
 /** Creates a MikrotikError; the one place they are made. */
 export function mikrotikError(code: string, message: string, cause?: unknown): MikrotikError {

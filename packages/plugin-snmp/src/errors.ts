@@ -3,7 +3,7 @@
  * Messages are written here, never copied from net-snmp, because some of its messages quote
  * the community string.
  */
-import { codesOf, defineErrors, MonitorError, statusIn } from '@ispmonitor/core';
+import { codesOf, defineErrors, errorClass } from '@ispmonitor/core';
 import snmp from 'net-snmp';
 
 /**
@@ -34,12 +34,9 @@ export const SnmpErrors = defineErrors({
 export const SnmpErrorCodes = codesOf(SnmpErrors);
 
 /** An error the driver raises: a stable code and a message safe to show (no secrets). */
-export class SnmpError extends MonitorError {
-  override readonly name: string = 'SnmpError';
-  constructor(code: string, message: string, options?: { cause?: unknown }) {
-    super(code, message, { plugin: 'snmp', status: statusIn(SnmpErrors, code), cause: options?.cause });
-  }
-}
+export const SnmpError = errorClass('SnmpError', 'snmp', SnmpErrors);
+/** An error of the driver (see `SnmpError`). */
+export type SnmpError = InstanceType<typeof SnmpError>;
 
 /** Whether an error means the device rejected our request as too big for one response. */
 export function isTooBig(err: unknown): boolean {
