@@ -103,20 +103,6 @@ export function toTrapEvent(
   return event;
 }
 
-const AUTH: Record<string, number> = {
-  md5: snmp.AuthProtocols.md5,
-  sha: snmp.AuthProtocols.sha,
-  sha224: snmp.AuthProtocols.sha224,
-  sha256: snmp.AuthProtocols.sha256,
-  sha384: snmp.AuthProtocols.sha384,
-  sha512: snmp.AuthProtocols.sha512,
-};
-const PRIV: Record<string, number> = {
-  aes: snmp.PrivProtocols.aes,
-  aes256b: snmp.PrivProtocols.aes256b,
-  aes256r: snmp.PrivProtocols.aes256r,
-};
-
 /** Starts a trap receiver; resolves once it listens, rejects if the port cannot be bound. */
 export function startTrapReceiver(options: TrapReceiverOptions): Promise<TrapReceiver> {
   const clock = options.clock ?? systemClock;
@@ -167,9 +153,10 @@ export function startTrapReceiver(options: TrapReceiverOptions): Promise<TrapRec
           : u.authProtocol
             ? snmp.SecurityLevel.authNoPriv
             : snmp.SecurityLevel.noAuthNoPriv,
-        authProtocol: u.authProtocol ? AUTH[u.authProtocol] : undefined,
+        // The settings' protocol names are net-snmp's own (the schema allows no others).
+        authProtocol: u.authProtocol ? snmp.AuthProtocols[u.authProtocol] : undefined,
         authKey: u.authKey,
-        privProtocol: u.privProtocol ? PRIV[u.privProtocol] : undefined,
+        privProtocol: u.privProtocol ? snmp.PrivProtocols[u.privProtocol] : undefined,
         privKey: u.privKey,
       });
     }

@@ -6,20 +6,27 @@ import snmp, { type Varbind } from 'net-snmp';
 
 const T = snmp.ObjectType;
 
-/** Type numbers of the ASN.1/SMI types we look at. */
+/** The ASN.1/SMI types we look at, by net-snmp's names for them. */
+const TYPE_NAMES = [
+  'Integer',
+  'OctetString',
+  'IpAddress',
+  'Counter',
+  'Gauge',
+  'TimeTicks',
+  'Opaque',
+  'Counter64',
+  'NoSuchObject',
+  'NoSuchInstance',
+  'EndOfMibView',
+] as const;
+
+type TypeName = (typeof TYPE_NAMES)[number];
+
+/** Type numbers of the types we look at (`Oid` is net-snmp's `OID`). */
 export const VarbindType = {
-  Integer: T.Integer as number,
-  OctetString: T.OctetString as number,
+  ...(Object.fromEntries(TYPE_NAMES.map((name) => [name, T[name]])) as Record<TypeName, number>),
   Oid: T.OID as number,
-  IpAddress: T.IpAddress as number,
-  Counter: T.Counter as number,
-  Gauge: T.Gauge as number,
-  TimeTicks: T.TimeTicks as number,
-  Opaque: T.Opaque as number,
-  Counter64: T.Counter64 as number,
-  NoSuchObject: T.NoSuchObject as number,
-  NoSuchInstance: T.NoSuchInstance as number,
-  EndOfMibView: T.EndOfMibView as number,
 } as const;
 
 /** Whether a varbind carries no value (noSuchObject, noSuchInstance, endOfMibView). */

@@ -4,7 +4,7 @@
  * bound: a poll that hung would end at `pollWith`'s 10 s abort with ABORTED, which every
  * assertion on the result code (or on no error) refuses.
  */
-import { pollDriver } from '@ispmonitor/core/testing';
+import { createFakeLogger, pollDriver } from '@ispmonitor/core/testing';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createSnmpDriver, SnmpErrorCodes } from '../src/index.js';
 import { type HostileAgent, type HostileMode, startHostileAgent } from './support/hostile.js';
@@ -144,15 +144,7 @@ describe('hostile agents', () => {
       },
       {
         signal: ac.signal,
-        logger: {
-          debug() {},
-          info() {},
-          warn() {},
-          error() {},
-          child() {
-            return this;
-          },
-        },
+        logger: createFakeLogger(),
       },
     );
     // Aborted once the first request is out: the poll ends then, before its 5 s timeout sends a retry.
