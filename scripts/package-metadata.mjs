@@ -26,35 +26,25 @@ const coreVersion = JSON.parse(await readFile(join(root, 'packages/core/package.
 const CORE_RANGE = `^${coreVersion}`;
 const BASE_KEYWORDS = ['ispmonitor', 'isp', 'network-monitoring', 'monitoring'];
 
+/** A plugin: a peer of core, found by the `ispmonitor-plugin` keyword plus its own. */
+const plugin = (...keywords) => ({ peer: true, keywords: ['ispmonitor-plugin', ...keywords] });
+
 /** Per package: extra keywords, whether it is a plugin (peer on core), and what it publishes. */
 const packages = {
   'packages/core': { keywords: ['snmp', 'mikrotik', 'routeros', 'plugin-host', 'scheduler', 'prometheus'] },
   // types/: the declarations of net-snmp (which ships none), referenced by dist/index.d.ts.
-  'packages/plugin-snmp': {
-    peer: true,
-    keywords: ['ispmonitor-plugin', 'snmp', 'snmpv3', 'snmp-traps'],
-    files: ['types'],
-  },
-  'packages/plugin-mikrotik': {
-    peer: true,
-    keywords: ['ispmonitor-plugin', 'mikrotik', 'routeros', 'routeros-api', 'pppoe', 'dhcp', 'wireless'],
-  },
-  'packages/plugin-postgres': {
-    peer: true,
-    keywords: ['ispmonitor-plugin', 'postgresql', 'pglite', 'time-series', 'storage'],
-  },
-  'packages/plugin-alerts': {
-    peer: true,
-    keywords: ['ispmonitor-plugin', 'alerting', 'alertmanager', 'webhook', 'slack', 'telegram', 'email'],
-  },
-  'packages/plugin-cluster': {
-    peer: true,
-    keywords: ['ispmonitor-plugin', 'postgresql', 'advisory-locks', 'high-availability', 'scale-out'],
-  },
-  'packages/plugin-remote-write': {
-    peer: true,
-    keywords: ['ispmonitor-plugin', 'prometheus', 'remote-write', 'victoriametrics', 'mimir', 'time-series'],
-  },
+  'packages/plugin-snmp': { ...plugin('snmp', 'snmpv3', 'snmp-traps'), files: ['types'] },
+  'packages/plugin-mikrotik': plugin('mikrotik', 'routeros', 'routeros-api', 'pppoe', 'dhcp', 'wireless'),
+  'packages/plugin-postgres': plugin('postgresql', 'pglite', 'time-series', 'storage'),
+  'packages/plugin-alerts': plugin('alerting', 'alertmanager', 'webhook', 'slack', 'telegram', 'email'),
+  'packages/plugin-cluster': plugin('postgresql', 'advisory-locks', 'high-availability', 'scale-out'),
+  'packages/plugin-remote-write': plugin(
+    'prometheus',
+    'remote-write',
+    'victoriametrics',
+    'mimir',
+    'time-series',
+  ),
   'packages/simulator': {
     peer: true,
     keywords: ['snmp', 'snmp-agent', 'snmpsim', 'mikrotik', 'routeros', 'simulator', 'testing'],
@@ -70,12 +60,7 @@ const packages = {
   },
   // Private, never published, but packed by test/packaging: it is what a plugin author copies. It
   // must work copied out alone, so it carries its own LICENSE and no script reaching into the repo.
-  'examples/plugin-template': {
-    peer: true,
-    private: true,
-    standalone: true,
-    keywords: ['ispmonitor-plugin'],
-  },
+  'examples/plugin-template': { ...plugin(), private: true, standalone: true },
 };
 
 /** What goes into the tarball: built code and the three documents, never tests or build state. */
