@@ -3,8 +3,10 @@ import type {
   Device,
   Driver,
   DriverWorkerEntry,
+  Labels,
   PollContext,
   PollResult,
+  Sample,
   UnparsedSettings,
 } from './types.js';
 
@@ -107,4 +109,21 @@ export function settingsFor(driver: Driver, device: Device): UnparsedSettings {
 /** The driver's settings schema, when it has one. */
 export function settingsSchemaOf(driver: Driver): ZodType | undefined {
   return driver.settings;
+}
+
+/**
+ * Appends a sample labelled with its device to a poll's samples — unless the value is missing or
+ * not finite (a column the device did not answer, a ratio over a zero total), which a driver
+ * reports by leaving the series out rather than as 0 or NaN. Returns whether it was appended.
+ */
+export function pushSample(
+  samples: Sample[],
+  at: { device: string; ts: number },
+  name: string,
+  labels: Labels,
+  value: Sample['value'] | undefined,
+): boolean {
+  if (value === undefined || (typeof value === 'number' && !Number.isFinite(value))) return false;
+  samples.push({ name, labels: { device: at.device, ...labels }, value, ts: at.ts });
+  return true;
 }

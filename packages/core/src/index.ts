@@ -34,6 +34,7 @@ export {
   type DeviceFor,
   type DriverDefinition,
   defineDriver,
+  pushSample,
   type SettingsOf,
 } from './driver.js';
 export { formatDuration, parseDuration } from './duration.js';

@@ -7,7 +7,7 @@
 import { createMonitor, definePlugin, MonitorError, tokens } from '@ispmonitor/core';
 import { createFakeLogger, FakeClock } from '@ispmonitor/core/testing';
 import { describe, expect, it } from 'vitest';
-import { AlertsErrors, alerts, alertsChecks } from '../src/index.js';
+import { AlertsErrors, type AlertsOptionsInput, alerts, alertsChecks } from '../src/index.js';
 import { stopAfterEach } from './support/cleanup.js';
 import { baseOptions, firingDevices, harness, recorder } from './support/harness.js';
 
@@ -27,15 +27,18 @@ describe('a receiver naming an unknown notifier', () => {
     ],
     route: { receiver: 'noc' },
   };
-
-  it("is listed by the plugin's checks once every plugin is set up, naming receiver and notifier", async () => {
-    const monitor = keep(
+  /** A monitor (not started) with the alerts plugin on `o` and a recorder providing `rec`. */
+  const monitorWith = async (o: AlertsOptionsInput) =>
+    keep(
       await createMonitor({
-        plugins: [alerts(options), recorder().plugin],
+        plugins: [alerts(o), recorder().plugin],
         clock: new FakeClock(),
         logger: createFakeLogger(),
       }),
     );
+
+  it("is listed by the plugin's checks once every plugin is set up, naming receiver and notifier", async () => {
+    const monitor = await monitorWith(options);
     expect(monitor.resolve(alertsChecks).problems()).toEqual([
       'alerts: receiver "noc" uses notifier "pager", which no plugin provides (known: rec)',
       'alerts: receiver "ops" uses notifier "sms", which no plugin provides (known: rec)',
@@ -43,13 +46,7 @@ describe('a receiver naming an unknown notifier', () => {
   });
 
   it('makes start fail with ISPM_ALERTS_NOTIFIER_UNKNOWN', async () => {
-    const monitor = keep(
-      await createMonitor({
-        plugins: [alerts(options), recorder().plugin],
-        clock: new FakeClock(),
-        logger: createFakeLogger(),
-      }),
-    );
+    const monitor = await monitorWith(options);
     const err = await monitor.start().then(
       () => undefined,
       (e: unknown) => e,
@@ -60,16 +57,10 @@ describe('a receiver naming an unknown notifier', () => {
   });
 
   it('is no problem once a plugin provides it', async () => {
-    const monitor = keep(
-      await createMonitor({
-        plugins: [
-          alerts({ receivers: [{ name: 'noc', use: ['rec'] }], route: { receiver: 'noc' } }),
-          recorder().plugin,
-        ],
-        clock: new FakeClock(),
-        logger: createFakeLogger(),
-      }),
-    );
+    const monitor = await monitorWith({
+      receivers: [{ name: 'noc', use: ['rec'] }],
+      route: { receiver: 'noc' },
+    });
     expect(monitor.resolve(alertsChecks).problems()).toEqual([]);
   });
 });

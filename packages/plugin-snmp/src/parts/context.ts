@@ -2,7 +2,15 @@
  * What every collector ("part") of a poll receives, and the helpers they share: emitting samples,
  * walking columns with the device's learned bulk settings, and reporting a failed table.
  */
-import type { Device, InventoryFacts, Labels, Logger, PartError, Sample } from '@ispmonitor/core';
+import {
+  type Device,
+  type InventoryFacts,
+  type Labels,
+  type Logger,
+  type PartError,
+  pushSample,
+  type Sample,
+} from '@ispmonitor/core';
 import type { Varbind } from 'net-snmp';
 import type { EngineState } from '../engine-cache.js';
 import { SnmpError, SnmpErrorCodes } from '../errors.js';
@@ -69,16 +77,13 @@ export interface Part {
   collect(ctx: PartContext): Promise<void>;
 }
 
-/** Adds a sample carrying `device` and the given labels. Skips undefined values. */
-export function emit(
-  ctx: PartContext,
-  name: string,
-  labels: Labels,
-  value: number | bigint | undefined,
-): void {
-  if (value === undefined || (typeof value === 'number' && !Number.isFinite(value))) return;
-  ctx.samples.push({ name, labels: { device: ctx.device.id, ...labels }, value, ts: ctx.ts });
-  ctx.emitted.add(name);
+/** A value a part read: undefined (or non-finite) when the device did not give one. */
+type Reading = Sample['value'] | undefined;
+
+/** Adds a sample carrying `device` and the given labels (core's `pushSample`: skips missing values). */
+export function emit(ctx: PartContext, name: string, labels: Labels, value: Reading): void {
+  if (pushSample(ctx.samples, { device: ctx.device.id, ts: ctx.ts }, name, labels, value))
+    ctx.emitted.add(name);
 }
 
 /** Records a failed table of a part; the rest of the poll goes on. */
