@@ -6,6 +6,10 @@ import { SAMPLES_ENV, storageConfigSchema } from './samples/config.js';
 export const SERVER_ROLES = ['all', 'api', 'poller'] as const;
 export type ServerRole = (typeof SERVER_ROLES)[number];
 
+/** A whole number from `min` to `max`, `fallback` when absent: the section's counts and limits. */
+const count = (min: number, max: number, fallback: number) =>
+  z.number().int().min(min).max(max).default(fallback);
+
 /**
  * The server's own config section (`server:` in the YAML file). Everything has a default, so an
  * empty section is valid; errors name the path under `server`.
@@ -35,12 +39,12 @@ export const serverConfigSchema = z
          */
         secureCookies: z.boolean().optional(),
         /** Login attempts per client address per minute, counted across API replicas. */
-        loginAttemptsPerMinute: z.number().int().min(1).max(1000).default(10),
+        loginAttemptsPerMinute: count(1, 1000, 10),
         /**
          * Wrong passwords in a row for one user name before it is locked: 1 minute, doubling per
          * further failure up to 15; a right password clears it. Counted across API replicas.
          */
-        loginFailuresBeforeLock: z.number().int().min(1).max(100).default(5),
+        loginFailuresBeforeLock: count(1, 100, 5),
       })
       .strict()
       .prefault({}),
@@ -101,21 +105,21 @@ export const serverConfigSchema = z
     limits: z
       .object({
         /** Open `/api/v1/events` streams per user or API key (a browser tab holds one); past it: 429. */
-        eventStreamsPerUser: z.number().int().min(1).max(1000).default(10),
+        eventStreamsPerUser: count(1, 1000, 10),
         /** Open event streams in all, per API process; past it: 429. */
-        eventStreams: z.number().int().min(1).max(100_000).default(1000),
+        eventStreams: count(1, 100_000, 1000),
         /**
          * Routers one `/api/v1/metrics/sparklines` request may name (two range queries each);
          * more: 400. Enough for the rows a tall screen shows.
          */
-        sparklineRouters: z.number().int().min(1).max(500).default(60),
+        sparklineRouters: count(1, 500, 60),
       })
       .strict()
       .prefault({}),
     audit: z
       .object({
         /** Entries kept; the oldest go first. */
-        maxRows: z.number().int().min(100).max(10_000_000).default(50_000),
+        maxRows: count(100, 10_000_000, 50_000),
         /** Days an entry is kept. */
         maxAgeDays: z.number().positive().max(3650).default(365),
       })

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { actor } from '../auth/guard.js';
 import { HttpError, ServerErrors } from '../http/errors.js';
+import { pathParams } from '../http/params.js';
 import { parseStep, parseTime } from '../http/query.js';
 import { type AckInfo, alertChanges, type SilenceInfo } from './changes.js';
 import { ackOf, checkSilenceInput } from './checks.js';
@@ -211,7 +212,7 @@ export async function alertRoutes(app: FastifyInstance): Promise<void> {
       schema: {
         tags,
         summary: 'Expire a silence',
-        params: { type: 'object', properties: { id: { type: 'string', minLength: 1, maxLength: 128 } } },
+        params: pathParams('id', 128, { minLength: 1 }),
       },
     },
     async (req, reply) => {

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { HttpError } from '../http/errors.js';
-import { pageQuery, paging } from '../http/query.js';
+import { pathParams } from '../http/params.js';
+import { type PageParams, pageQuery, paging } from '../http/query.js';
 import { MAX_AUDIT_PAGE } from './audit.js';
 import { actor } from './guard.js';
 import { ROLES, type Role } from './secrets.js';
@@ -22,12 +23,7 @@ export async function adminRoutes(app: FastifyInstance): Promise<void> {
       schema: {
         tags,
         summary: 'Create or replace a user',
-        params: {
-          type: 'object',
-          properties: {
-            username: { type: 'string', minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9._@-]+$' },
-          },
-        },
+        params: pathParams('username', 64, { minLength: 1, pattern: '^[A-Za-z0-9._@-]+$' }),
         body: {
           type: 'object',
           required: ['password', 'role'],
@@ -49,7 +45,7 @@ export async function adminRoutes(app: FastifyInstance): Promise<void> {
       schema: {
         tags,
         summary: 'Delete a user',
-        params: { type: 'object', properties: { username: { type: 'string', maxLength: 64 } } },
+        params: pathParams('username', 64),
       },
     },
     async (req, reply) => {
@@ -97,7 +93,7 @@ export async function adminRoutes(app: FastifyInstance): Promise<void> {
       schema: {
         tags,
         summary: 'Revoke an API key',
-        params: { type: 'object', properties: { id: { type: 'string', maxLength: 64 } } },
+        params: pathParams('id', 64),
       },
     },
     async (req, reply) => {
@@ -108,7 +104,7 @@ export async function adminRoutes(app: FastifyInstance): Promise<void> {
     },
   );
 
-  app.get<{ Querystring: { page?: number; pageSize?: number; limit?: number; cursor?: string } }>(
+  app.get<{ Querystring: PageParams & { limit?: number; cursor?: string } }>(
     '/api/v1/audit',
     {
       config,

@@ -7,8 +7,14 @@ export const pageQuery = {
   pageSize: { type: 'integer', minimum: 1, maximum: 1000, default: 50 },
 } as const;
 
+/** The query of a paginated list (`pageQuery`). */
+export interface PageParams {
+  page?: number;
+  pageSize?: number;
+}
+
 /** Turns page/pageSize into offset/limit. */
-export function paging(q: { page?: number; pageSize?: number }): {
+export function paging(q: PageParams): {
   offset: number;
   limit: number;
   page: number;
@@ -17,6 +23,18 @@ export function paging(q: { page?: number; pageSize?: number }): {
   const page = q.page ?? 1;
   const pageSize = q.pageSize ?? 50;
   return { offset: (page - 1) * pageSize, limit: pageSize, page, pageSize };
+}
+
+/**
+ * One page of a list read by offset/limit, answered with its page and page size: `read` gets the
+ * offset and limit of `q`'s page.
+ */
+export async function pagedList<T extends object>(
+  q: PageParams,
+  read: (window: { offset: number; limit: number }) => Promise<T>,
+): Promise<T & { page: number; pageSize: number }> {
+  const { offset, limit, page, pageSize } = paging(q);
+  return { ...(await read({ offset, limit })), page, pageSize };
 }
 
 /** Response schema of `{ error, message }`. */

@@ -1,7 +1,10 @@
 import { CoreErrors } from '@ispmonitor/core';
 import type { FastifyInstance } from 'fastify';
-import { HttpError, ServerErrors } from '../http/errors.js';
-import { pageQuery, paging, parseStep, parseTime } from '../http/query.js';
+import { HttpError } from '../http/errors.js';
+import { pathParams } from '../http/params.js';
+import { type PageParams, pagedList, pageQuery } from '../http/query.js';
+import { parseStepRange, type RangeQueryString, stepRangeProperties } from '../http/range.js';
+import { requireSamples } from '../http/storage.js';
 import { defaultCharted } from './charted.js';
 import { LiveInterfaces } from './live.js';
 import { rateWindowMs } from './readings.js';
@@ -19,19 +22,13 @@ const listQuery = {
   },
 } as const;
 
-interface Query {
+interface Query extends PageParams {
   router?: string;
   search?: string;
   operUp?: boolean;
-  page?: number;
-  pageSize?: number;
 }
 
-const idParams = {
-  type: 'object',
-  required: ['id'],
-  properties: { id: { type: 'string', minLength: 1, maxLength: 128 } },
-} as const;
+const idParams = pathParams('id', 128, { minLength: 1 });
 
 /** Most interfaces one chart request may name, and most points per series. */
 const MAX_CHARTED = 64;
@@ -43,17 +40,8 @@ const MAX_STEPS = 11_000;
  */
 export async function interfaceRoutes(app: FastifyInstance): Promise<void> {
   const tags = ['interfaces'];
-  const list = async (device: string | undefined, q: Query) => {
-    const { offset, limit, page, pageSize } = paging(q);
-    const result = await app.inventory.interfaces({
-      device,
-      search: q.search,
-      operUp: q.operUp,
-      offset,
-      limit,
-    });
-    return { ...result, page, pageSize };
-  };
+  const list = async (device: string | undefined, q: Query) =>
+    pagedList(q, (p) => app.inventory.interfaces({ device, search: q.search, operUp: q.operUp, ...p }));
   app.get<{ Querystring: Query }>(
     '/api/v1/interfaces',
     { schema: { tags, summary: 'Interfaces of all routers', querystring: listQuery } },
@@ -65,7 +53,7 @@ export async function interfaceRoutes(app: FastifyInstance): Promise<void> {
       schema: {
         tags,
         summary: 'Interfaces of one router',
-        params: { type: 'object', properties: { id: { type: 'string', maxLength: 128 } } },
+        params: pathParams('id', 128),
         querystring: listQuery,
       },
     },
@@ -117,7 +105,7 @@ export async function interfaceRoutes(app: FastifyInstance): Promise<void> {
 
   app.get<{
     Params: { id: string };
-    Querystring: { ifNames?: string; charted?: 'default'; from?: string; to?: string; step?: string };
+    Querystring: RangeQueryString & { ifNames?: string; charted?: 'default' };
   }>(
     '/api/v1/routers/:id/interface-series',
     {
@@ -140,25 +128,14 @@ export async function interfaceRoutes(app: FastifyInstance): Promise<void> {
               description: 'comma-separated ifNames',
             },
             charted: { type: 'string', enum: ['default'], description: 'instead of ifNames' },
-            from: {
-              type: 'string',
-              maxLength: 40,
-              description: 'now, -<duration>, epoch ms or ISO date; default -1h',
-            },
-            to: { type: 'string', maxLength: 40, description: 'default now' },
-            step: { type: 'string', maxLength: 20, description: 'default 60s' },
+            ...stepRangeProperties('-1h', '60s'),
           },
         },
       },
     },
     async (req) => {
       const device = deviceOf(req.params.id);
-      const samples = app.samples();
-      if (!samples)
-        throw new HttpError(
-          ServerErrors.NO_STORAGE,
-          'no storage plugin is installed: time series are not kept',
-        );
+      const samples = requireSamples(app);
       if ((req.query.ifNames === undefined) === (req.query.charted === undefined))
         throw new HttpError(
           400,
@@ -180,13 +157,11 @@ export async function interfaceRoutes(app: FastifyInstance): Promise<void> {
           ];
       if (names.length === 0 && !chosen) throw new HttpError(400, 'ifNames: name at least one interface');
       if (names.length > MAX_CHARTED) throw new HttpError(400, `ifNames: at most ${MAX_CHARTED} interfaces`);
-      const now = Date.now();
-      const to = parseTime(req.query.to, now, now, 'to');
-      const from = parseTime(req.query.from, to - 3_600_000, now, 'from');
-      const step = parseStep(req.query.step, 60_000);
-      if (from >= to) throw new HttpError(400, 'from must be before to');
-      if ((to - from) / step > MAX_STEPS)
-        throw new HttpError(400, `the range holds more than ${MAX_STEPS} steps: use a larger step`);
+      const { from, to, step } = parseStepRange(req.query, {
+        span: 3_600_000,
+        step: 60_000,
+        maxSteps: MAX_STEPS,
+      });
       const total = interfaces.length;
       const items = await interfaceSeries({
         samples,

@@ -1,10 +1,9 @@
-import { catalogNames, type RangeQuery, type SampleQuery, type SeriesData } from '@ispmonitor/core';
+import { catalogNames, type RangeQuery, type SeriesData } from '@ispmonitor/core';
 import type { FastifyInstance } from 'fastify';
 import { HttpError, ServerErrors } from '../http/errors.js';
-import { parseStep, parseTime } from '../http/query.js';
-
-const FNS = ['raw', 'rate', 'increase', 'avg', 'min', 'max', 'last'] as const;
-const MAX_POINTS = 11_000;
+import { parseStepRange, type RangeQueryString, stepRangeProperties } from '../http/range.js';
+import { requireSamples } from '../http/storage.js';
+import { FNS, MAX_POINTS } from './range.js';
 
 /** Sums every series point-wise by timestamp (the series share the query's step grid). */
 function sumByTs(series: SeriesData[], scale = 1): Array<[number, number]> {
@@ -13,23 +12,9 @@ function sumByTs(series: SeriesData[], scale = 1): Array<[number, number]> {
   return [...sums.entries()].sort((a, b) => a[0] - b[0]);
 }
 
-function window(q: { from?: string; to?: string; step?: string }, defaultFrom: number) {
-  const now = Date.now();
-  const to = parseTime(q.to, now, now, 'to');
-  const from = parseTime(q.from, to - defaultFrom, now, 'from');
-  const step = parseStep(q.step, 300_000);
-  if (from >= to) throw new HttpError(400, 'from must be before to');
-  if ((to - from) / step > MAX_POINTS)
-    throw new HttpError(400, `more than ${MAX_POINTS} steps: use a larger step`);
-  return { from, to, step };
-}
-
-function storage(app: FastifyInstance): SampleQuery {
-  const q = app.samples();
-  if (!q)
-    throw new HttpError(ServerErrors.NO_STORAGE, 'no storage plugin is installed: time series are not kept');
-  return q;
-}
+/** A range of these routes: `span` ms before `to` by default, 5-minute steps. */
+const window = (q: RangeQueryString, span: number) =>
+  parseStepRange(q, { span, step: 300_000, maxSteps: MAX_POINTS });
 
 /**
  * Aggregates for the UI's overview and tables: one metric summed over the whole fleet, and the
@@ -39,7 +24,7 @@ function storage(app: FastifyInstance): SampleQuery {
 export async function fleetMetricRoutes(app: FastifyInstance): Promise<void> {
   const tags = ['metrics'];
   app.get<{
-    Querystring: { metric: string; from?: string; to?: string; step?: string; fn?: RangeQuery['fn'] };
+    Querystring: RangeQueryString & { metric: string; fn?: RangeQuery['fn'] };
   }>(
     '/api/v1/metrics/fleet',
     {
@@ -52,9 +37,7 @@ export async function fleetMetricRoutes(app: FastifyInstance): Promise<void> {
           additionalProperties: false,
           properties: {
             metric: { type: 'string', enum: [...catalogNames] },
-            from: { type: 'string', maxLength: 40 },
-            to: { type: 'string', maxLength: 40 },
-            step: { type: 'string', maxLength: 20 },
+            ...stepRangeProperties('-24h', '5m'),
             fn: { type: 'string', enum: [...FNS] },
           },
         },
@@ -64,12 +47,12 @@ export async function fleetMetricRoutes(app: FastifyInstance): Promise<void> {
       const { from, to, step } = window(req.query, 86_400_000);
       const metric = req.query.metric;
       const fn = req.query.fn ?? (metric.endsWith('_total') ? 'rate' : 'avg');
-      const series = await storage(app).range({ name: metric, from, to, step, fn });
+      const series = await requireSamples(app).range({ name: metric, from, to, step, fn });
       return { metric, from, to, step, fn, series: series.length, points: sumByTs(series) };
     },
   );
 
-  app.get<{ Querystring: { routers: string; from?: string; to?: string; step?: string } }>(
+  app.get<{ Querystring: RangeQueryString & { routers: string } }>(
     '/api/v1/metrics/sparklines',
     {
       schema: {
@@ -87,9 +70,7 @@ export async function fleetMetricRoutes(app: FastifyInstance): Promise<void> {
               maxLength: 30_000,
               description: 'comma-separated router ids',
             },
-            from: { type: 'string', maxLength: 40 },
-            to: { type: 'string', maxLength: 40 },
-            step: { type: 'string', maxLength: 20 },
+            ...stepRangeProperties('-1h', '5m'),
           },
         },
       },
@@ -113,7 +94,7 @@ export async function fleetMetricRoutes(app: FastifyInstance): Promise<void> {
         );
       }
       const { from, to, step } = window(req.query, 3_600_000);
-      const query = storage(app);
+      const query = requireSamples(app);
       const items: Record<string, Array<[number, number]>> = {};
       for (const id of ids) {
         if (!app.monitor.devices.get(id)) continue;

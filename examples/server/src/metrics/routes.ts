@@ -1,17 +1,14 @@
 import { CoreErrors, catalogNames, type RangeQuery } from '@ispmonitor/core';
 import type { FastifyInstance } from 'fastify';
 import { HttpError, ServerErrors } from '../http/errors.js';
-import { parseStep, parseTime } from '../http/query.js';
+import { pathParams } from '../http/params.js';
+import { parseStep } from '../http/query.js';
+import { parseStepRange, type RangeQueryString, stepRangeProperties } from '../http/range.js';
+import { requireSamples } from '../http/storage.js';
+import { FNS, MAX_POINTS } from './range.js';
 
-/** Most points one request may ask for per series. */
-const MAX_POINTS = 11_000;
-const FNS = ['raw', 'rate', 'increase', 'avg', 'min', 'max', 'last'] as const;
-
-interface RangeParams {
+interface RangeParams extends RangeQueryString {
   metric?: string;
-  from?: string;
-  to?: string;
-  step?: string;
   fn?: RangeQuery['fn'];
 }
 
@@ -21,13 +18,7 @@ const rangeQuery = (defaultMetric: string) =>
     additionalProperties: false,
     properties: {
       metric: { type: 'string', enum: [...catalogNames], default: defaultMetric },
-      from: {
-        type: 'string',
-        maxLength: 40,
-        description: 'now, -<duration>, epoch ms or ISO date; default -1h',
-      },
-      to: { type: 'string', maxLength: 40, description: 'default now' },
-      step: { type: 'string', maxLength: 20, description: 'duration between points; default 60s' },
+      ...stepRangeProperties('-1h', '60s'),
       fn: { type: 'string', enum: [...FNS] },
     },
   }) as const;
@@ -41,21 +32,9 @@ export async function metricsApiRoutes(app: FastifyInstance): Promise<void> {
     metric: string,
     defaultFn: RangeQuery['fn'],
   ) => {
-    const now = Date.now();
-    const to = parseTime(q.to, now, now, 'to');
-    const from = parseTime(q.from, to - 3_600_000, now, 'from');
-    const step = parseStep(q.step, 60_000);
-    if (from >= to) throw new HttpError(400, 'from must be before to');
-    if ((to - from) / step > MAX_POINTS) {
-      throw new HttpError(400, `the range holds more than ${MAX_POINTS} steps: use a larger step`);
-    }
+    const { from, to, step } = parseStepRange(q, { span: 3_600_000, step: 60_000, maxSteps: MAX_POINTS });
     const fn = q.fn ?? defaultFn;
-    const query = app.samples();
-    if (!query)
-      throw new HttpError(
-        ServerErrors.NO_STORAGE,
-        'no storage plugin is installed: time series are not kept',
-      );
+    const query = requireSamples(app);
     const series = await query.range({ name: metric, labels, from, to, step, ...(fn ? { fn } : {}) });
     return { metric, from, to, step, fn: fn ?? 'raw', series };
   };
@@ -66,7 +45,7 @@ export async function metricsApiRoutes(app: FastifyInstance): Promise<void> {
       schema: {
         tags,
         summary: 'A metric of one router over a range',
-        params: { type: 'object', properties: { id: { type: 'string', maxLength: 128 } } },
+        params: pathParams('id', 128),
         querystring: rangeQuery('device_cpu_load_ratio'),
       },
     },
@@ -85,7 +64,7 @@ export async function metricsApiRoutes(app: FastifyInstance): Promise<void> {
       schema: {
         tags,
         summary: 'A metric of one interface (id `<router>:<index>`) over a range',
-        params: { type: 'object', properties: { id: { type: 'string', maxLength: 300 } } },
+        params: pathParams('id', 300),
         querystring: rangeQuery('interface_in_octets_total'),
       },
     },
@@ -126,9 +105,7 @@ export async function metricsApiRoutes(app: FastifyInstance): Promise<void> {
       },
     },
     async (req) => {
-      const query = app.samples();
-      if (!query)
-        throw new HttpError(ServerErrors.NO_STORAGE, 'no storage plugin is installed: samples are not kept');
+      const query = requireSamples(app, 'samples are not kept');
       const labels = req.query.router ? { device: req.query.router } : undefined;
       const samples = await query.latest(req.query.metric, labels);
       return {

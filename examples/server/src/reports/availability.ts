@@ -46,10 +46,8 @@ export interface Outage {
   since: number | null;
 }
 
-/** A router's availability over a period. */
-export interface RouterAvailability {
-  from: number;
-  to: number;
+/** The figures of a router's, a site's and the fleet's availability. */
+export interface Coverage {
   ms: StatusTimes;
   /** online + unreachable + offline: the time the status was known. */
   coveredMs: number;
@@ -60,20 +58,20 @@ export interface RouterAvailability {
   availability: number | null;
   /** Outage time (unreachable + offline). */
   downtimeMs: number;
+}
+
+/** A router's availability over a period. */
+export interface RouterAvailability extends Coverage {
+  from: number;
+  to: number;
   outages: Outage[];
 }
 
 /** A site's (or any group's) availability: the sums of its routers. */
-export interface GroupAvailability {
+export interface GroupAvailability extends Coverage {
   routers: number;
   /** Routers with some covered time. */
   coveredRouters: number;
-  ms: StatusTimes;
-  coveredMs: number;
-  coveredFrom: number | null;
-  coveredTo: number | null;
-  availability: number | null;
-  downtimeMs: number;
   outages: number;
 }
 

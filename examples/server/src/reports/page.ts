@@ -4,18 +4,7 @@
  */
 import type { RouterReport } from './data.js';
 import type { AvailabilityReport } from './report.js';
-
-/** Columns the routers can be sorted by (the page's columns). */
-export const ROUTER_SORTS = [
-  'name',
-  'site',
-  'status',
-  'covered',
-  'availability',
-  'downtime',
-  'outages',
-] as const;
-export type RouterSort = (typeof ROUTER_SORTS)[number];
+import type { RouterSort } from './sorts.js';
 
 /** Most routers one page answers. */
 export const MAX_LIMIT = 1000;

@@ -3,16 +3,17 @@ import { CoreErrors } from '@ispmonitor/core';
 import { postgresStore } from '@ispmonitor/plugin-postgres';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { HttpError, ServerErrors } from '../http/errors.js';
-import { errorSchema, parseTime } from '../http/query.js';
-import type { Outage } from './availability.js';
+import { pathParams } from '../http/params.js';
+import { errorSchema } from '../http/query.js';
+import { parseRange, type RangeQueryString, rangeProperties } from '../http/range.js';
+import type { Coverage, Outage } from './availability.js';
 import { csvField, fileNamePart, isoOrEmpty, percent } from './csv.js';
 import type { RouterReport } from './data.js';
-import { MAX_LIMIT, ROUTER_SORTS, type RouterSort, sortedRouters } from './page.js';
+import { MAX_LIMIT, sortedRouters } from './page.js';
 import { type AvailabilityReport, ReportCache } from './report.js';
+import { ROUTER_SORTS, type RouterSort } from './sorts.js';
 
-interface PeriodQuery {
-  from?: string;
-  to?: string;
+interface PeriodQuery extends Omit<RangeQueryString, 'step'> {
   site?: string;
   router?: string;
 }
@@ -25,12 +26,7 @@ const periodSchema = {
   type: 'object',
   additionalProperties: false,
   properties: {
-    from: {
-      type: 'string',
-      maxLength: 40,
-      description: 'now, -<duration>, epoch ms or ISO date; default -30d',
-    },
-    to: { type: 'string', maxLength: 40, description: 'default now' },
+    ...rangeProperties('-30d'),
     site: {
       type: 'string',
       maxLength: 200,
@@ -76,6 +72,36 @@ function outageLines(routers: readonly RouterReport[]) {
 
 type Cell = string | number | null;
 
+/** The availability CSV's columns after a line's own (a site's or a router's). */
+const COVERAGE_COLUMNS = [
+  'covered_from',
+  'covered_to',
+  'covered_seconds',
+  'availability_percent',
+  'online_seconds',
+  'unreachable_seconds',
+  'down_seconds',
+  'unknown_seconds',
+  'outages',
+];
+
+/** The cells of `COVERAGE_COLUMNS` of a line: times in whole seconds. */
+function coverageCells(x: Coverage, outages: number): Cell[] {
+  const s = (ms: number) => Math.round(ms / 1000);
+  const { ms } = x;
+  return [
+    isoOrEmpty(x.coveredFrom),
+    isoOrEmpty(x.coveredTo),
+    s(x.coveredMs),
+    percent(x.availability),
+    s(ms.online),
+    s(ms.unreachable),
+    s(ms.offline),
+    s(ms.unknown),
+    outages,
+  ];
+}
+
 /** Lines of a CSV (CRLF-terminated), a few hundred rows per chunk: never the whole file in one string. */
 function* csvLines<T>(header: readonly string[], rows: Iterable<T>, line: (row: T) => Cell[]) {
   let chunk = `${header.map(csvField).join(',')}\r\n`;
@@ -116,10 +142,7 @@ export async function reportRoutes(app: FastifyInstance): Promise<void> {
         'no storage plugin is installed: status history is not kept',
       );
     }
-    const now = Date.now();
-    const to = parseTime(q.to, now, now, 'to');
-    const from = parseTime(q.from, to - 30 * DAY, now, 'from');
-    if (!(from < to)) throw new HttpError(400, 'from must be before to');
+    const { from, to } = parseRange(q, 30 * DAY);
     if (to - from > MAX_PERIOD) throw new HttpError(400, 'the period is at most 400 days');
     const key = `${q.from ?? '-30d'}|${q.to ?? 'now'}`;
     return cache.get(key, app.monitor.resolve(postgresStore), () => app.devices.list(), from, to);
@@ -178,7 +201,7 @@ export async function reportRoutes(app: FastifyInstance): Promise<void> {
       schema: {
         tags: ['reports'],
         summary: "One router's availability over a period and its outages",
-        params: { type: 'object', properties: { id: { type: 'string', maxLength: 128 } }, required: ['id'] },
+        params: pathParams('id', 128),
         querystring: periodSchema,
         response: errors,
       },
@@ -228,39 +251,20 @@ export async function reportRoutes(app: FastifyInstance): Promise<void> {
     },
     async (req, reply) => {
       const r = await report(req.query);
-      const common = ['covered_from', 'covered_to', 'covered_seconds', 'availability_percent'];
-      const times = ['online_seconds', 'unreachable_seconds', 'down_seconds', 'unknown_seconds', 'outages'];
-      const s = (ms: number) => Math.round(ms / 1000);
       if (req.query.by === 'site') {
-        const body = csvLines(['site', 'routers', 'routers_covered', ...common, ...times], r.sites, (x) => [
+        const body = csvLines(['site', 'routers', 'routers_covered', ...COVERAGE_COLUMNS], r.sites, (x) => [
           x.site ?? '',
           x.routers,
           x.coveredRouters,
-          isoOrEmpty(x.coveredFrom),
-          isoOrEmpty(x.coveredTo),
-          s(x.coveredMs),
-          percent(x.availability),
-          s(x.ms.online),
-          s(x.ms.unreachable),
-          s(x.ms.offline),
-          s(x.ms.unknown),
-          x.outages,
+          ...coverageCells(x, x.outages),
         ]);
         return sendCsv(reply, 'availability-sites', r, body);
       }
-      const body = csvLines(['router', 'name', 'site', ...common, ...times], filter(r, req.query), (x) => [
+      const body = csvLines(['router', 'name', 'site', ...COVERAGE_COLUMNS], filter(r, req.query), (x) => [
         x.id,
         x.name,
         x.site ?? '',
-        isoOrEmpty(x.coveredFrom),
-        isoOrEmpty(x.coveredTo),
-        s(x.coveredMs),
-        percent(x.availability),
-        s(x.ms.online),
-        s(x.ms.unreachable),
-        s(x.ms.offline),
-        s(x.ms.unknown),
-        x.outages.length,
+        ...coverageCells(x, x.outages.length),
       ]);
       return sendCsv(reply, 'availability-routers', r, body);
     },

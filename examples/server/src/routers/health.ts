@@ -1,7 +1,9 @@
 import { type Bus, CoreErrors, type Sample, type SeriesData } from '@ispmonitor/core';
 import type { FastifyInstance } from 'fastify';
 import { HttpError } from '../http/errors.js';
-import { errorSchema, parseStep, parseTime } from '../http/query.js';
+import { pathParams } from '../http/params.js';
+import { errorSchema } from '../http/query.js';
+import { parseStepRange, type RangeQueryString, stepRangeProperties } from '../http/range.js';
 
 /** The gauges of a router page's tiles, by the name the answer gives them. */
 const GAUGES = {
@@ -72,26 +74,18 @@ export class LatestGauges {
  * router it does not poll).
  */
 export function routerHealthRoute(app: FastifyInstance, latest: LatestGauges): void {
-  app.get<{ Params: { id: string }; Querystring: { from?: string; to?: string; step?: string } }>(
+  app.get<{ Params: { id: string }; Querystring: RangeQueryString }>(
     '/api/v1/routers/:id/health',
     {
       schema: {
         tags: ['routers'],
         summary:
           'CPU, memory, temperature and up of one router over a range, and the newest value of each (the router page in one request)',
-        params: { type: 'object', required: ['id'], properties: { id: { type: 'string', maxLength: 128 } } },
+        params: pathParams('id', 128),
         querystring: {
           type: 'object',
           additionalProperties: false,
-          properties: {
-            from: {
-              type: 'string',
-              maxLength: 40,
-              description: 'now, -<duration>, epoch ms or ISO date; default -24h',
-            },
-            to: { type: 'string', maxLength: 40, description: 'default now' },
-            step: { type: 'string', maxLength: 20, description: 'default 5m' },
-          },
+          properties: stepRangeProperties('-24h', '5m'),
         },
         response: { 400: errorSchema, 404: errorSchema },
       },
@@ -99,13 +93,11 @@ export function routerHealthRoute(app: FastifyInstance, latest: LatestGauges): v
     async (req) => {
       const id = req.params.id;
       if (!app.devices.get(id)) throw new HttpError(CoreErrors.DEVICE_NOT_FOUND, `no router "${id}"`);
-      const now = Date.now();
-      const to = parseTime(req.query.to, now, now, 'to');
-      const from = parseTime(req.query.from, to - 86_400_000, now, 'from');
-      const step = parseStep(req.query.step, 300_000);
-      if (from >= to) throw new HttpError(400, 'from must be before to');
-      if ((to - from) / step > MAX_STEPS)
-        throw new HttpError(400, `the range holds more than ${MAX_STEPS} steps: use a larger step`);
+      const { from, to, step } = parseStepRange(req.query, {
+        span: 86_400_000,
+        step: 300_000,
+        maxSteps: MAX_STEPS,
+      });
       const samples = app.samples();
       const labels = { device: id };
       const read = (name: string): Promise<SeriesData[]> =>

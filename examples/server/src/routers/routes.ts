@@ -2,25 +2,20 @@ import { CoreErrors, type DeviceState } from '@ispmonitor/core';
 import type { FastifyInstance } from 'fastify';
 import { actor } from '../auth/guard.js';
 import { HttpError, ServerErrors } from '../http/errors.js';
-import { errorSchema, pageQuery, paging } from '../http/query.js';
+import { pathParams } from '../http/params.js';
+import { errorSchema, type PageParams, pageQuery, paging } from '../http/query.js';
 import { checkCredentials } from './credentials.js';
 import { LatestGauges, routerHealthRoute } from './health.js';
 import { type RouterFilter, RouterListIndex } from './list-index.js';
 import { systemView } from './sysdescr.js';
 import { deviceBodySchema, deviceInput, routerSchema, routerView } from './view.js';
 
-interface ListQuery extends RouterFilter {
-  page?: number;
-  pageSize?: number;
+interface ListQuery extends RouterFilter, PageParams {
   /** Also answer the whole inventory's count per status (the overview's tiles, in one request). */
   counts?: boolean;
 }
 
-const idParams = {
-  type: 'object',
-  required: ['id'],
-  properties: { id: { type: 'string', minLength: 1, maxLength: 128 } },
-} as const;
+const idParams = pathParams('id', 128, { minLength: 1 });
 
 /** `/api/v1/routers`: list with filters and pages, create, read, update, delete. */
 export async function routerRoutes(app: FastifyInstance): Promise<void> {

@@ -2,12 +2,9 @@ import { CoreErrors } from '@ispmonitor/core';
 import { postgresStore } from '@ispmonitor/plugin-postgres';
 import type { FastifyInstance } from 'fastify';
 import { HttpError, ServerErrors } from '../http/errors.js';
-import { errorSchema, parseTime } from '../http/query.js';
-
-interface HistoryQuery {
-  from?: string;
-  to?: string;
-}
+import { pathParams } from '../http/params.js';
+import { errorSchema } from '../http/query.js';
+import { parseRange, type RangeQueryString, rangeProperties } from '../http/range.js';
 
 /** At most this many transitions in one answer (a flapping router over 30 days). */
 const MAX_CHANGES = 5000;
@@ -17,24 +14,17 @@ const MAX_CHANGES = 5000;
  * availability (time online over time known), from the storage plugin's status history.
  */
 export async function statusHistoryRoutes(app: FastifyInstance): Promise<void> {
-  app.get<{ Params: { id: string }; Querystring: HistoryQuery }>(
+  app.get<{ Params: { id: string }; Querystring: Omit<RangeQueryString, 'step'> }>(
     '/api/v1/routers/:id/status-history',
     {
       schema: {
         tags: ['routers'],
         summary: 'Status changes and availability of one router over a range',
-        params: { type: 'object', properties: { id: { type: 'string', maxLength: 128 } }, required: ['id'] },
+        params: pathParams('id', 128),
         querystring: {
           type: 'object',
           additionalProperties: false,
-          properties: {
-            from: {
-              type: 'string',
-              maxLength: 40,
-              description: 'now, -<duration>, epoch ms or ISO date; default -24h',
-            },
-            to: { type: 'string', maxLength: 40, description: 'default now' },
-          },
+          properties: rangeProperties('-24h'),
         },
         response: { 400: errorSchema, 404: errorSchema, 501: errorSchema },
       },
@@ -48,10 +38,7 @@ export async function statusHistoryRoutes(app: FastifyInstance): Promise<void> {
           'no storage plugin is installed: status history is not kept',
         );
       }
-      const now = Date.now();
-      const to = parseTime(req.query.to, now, now, 'to');
-      const from = parseTime(req.query.from, to - 86_400_000, now, 'from');
-      if (from >= to) throw new HttpError(400, 'from must be before to');
+      const { from, to } = parseRange(req.query, 86_400_000);
       const store = app.monitor.resolve(postgresStore);
       const [changes, availability] = await Promise.all([
         store.statusHistory(id, from, to),

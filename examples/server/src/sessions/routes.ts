@@ -1,12 +1,10 @@
 import type { FastifyInstance } from 'fastify';
-import { pageQuery, paging } from '../http/query.js';
+import { type PageParams, pagedList, pageQuery } from '../http/query.js';
 import type { DhcpRow, Page as FactsPage } from '../inventory/facts.js';
 
-interface Query {
+interface Query extends PageParams {
   q?: string;
   router?: string;
-  page?: number;
-  pageSize?: number;
 }
 
 const querystring = {
@@ -18,6 +16,9 @@ const querystring = {
     ...pageQuery,
   },
 } as const;
+
+/** The list filter of a query: its router and search text. */
+const filter = (q: Query) => ({ device: q.router, search: q.q });
 
 /**
  * Leases read from storage without an expiry (a store that does not keep it) get the one of this
@@ -51,28 +52,19 @@ export async function sessionRoutes(app: FastifyInstance): Promise<void> {
   app.get<{ Querystring: Query }>(
     '/api/v1/sessions/pppoe',
     { schema: { tags, summary: 'PPPoE sessions', querystring } },
-    async (req) => {
-      const p = paging(req.query);
-      const r = await app.inventory.pppoe({ device: req.query.router, search: req.query.q, ...p });
-      return { ...r, page: p.page, pageSize: p.pageSize };
-    },
+    async (req) => pagedList(req.query, (p) => app.inventory.pppoe({ ...filter(req.query), ...p })),
   );
   app.get<{ Querystring: Query }>(
     '/api/v1/sessions/wireless',
     { schema: { tags, summary: 'Wireless clients (from the latest polls)', querystring } },
-    async (req) => {
-      const p = paging(req.query);
-      const r = await app.facts.wireless({ device: req.query.router, search: req.query.q, ...p });
-      return { ...r, page: p.page, pageSize: p.pageSize };
-    },
+    async (req) => pagedList(req.query, (p) => app.facts.wireless({ ...filter(req.query), ...p })),
   );
   app.get<{ Querystring: Query }>(
     '/api/v1/sessions/dhcp',
     { schema: { tags, summary: 'DHCP leases', querystring } },
-    async (req) => {
-      const p = paging(req.query);
-      const r = await app.inventory.dhcp({ device: req.query.router, search: req.query.q, ...p });
-      return { ...(await withExpiry(app, r)), page: p.page, pageSize: p.pageSize };
-    },
+    async (req) =>
+      pagedList(req.query, async (p) =>
+        withExpiry(app, await app.inventory.dhcp({ ...filter(req.query), ...p })),
+      ),
   );
 }

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { HttpError, ServerErrors } from '../http/errors.js';
+import { pathParams } from '../http/params.js';
 import { errorSchema, parseTime } from '../http/query.js';
 import { badQuery, checkIp, checkMac, checkQuery } from './input.js';
 import { type Match, mergeHits, searchRouters } from './router-search.js';
@@ -15,11 +16,6 @@ const time = (what: string) => ({
   type: 'string',
   maxLength: 40,
   description: `${what}: now, -<duration>, epoch ms or ISO date`,
-});
-const param = (name: string, maxLength: number, description: string) => ({
-  type: 'object',
-  required: [name],
-  properties: { [name]: { type: 'string', minLength: 1, maxLength, description } },
 });
 const windowQuery = (maxLimit: number, defaultLimit: number, extra: Record<string, unknown> = {}) => ({
   type: 'object',
@@ -108,7 +104,7 @@ export async function subscriberRoutes(app: FastifyInstance): Promise<void> {
       schema: {
         tags,
         summary: 'A subscriber: current sessions, last seen, routers seen on, reconnects in 24 h and 7 d',
-        params: param('user', 256, 'PPPoE user name'),
+        params: pathParams('user', 256, { minLength: 1, description: 'PPPoE user name' }),
         response: errors,
       },
     },
@@ -130,7 +126,7 @@ export async function subscriberRoutes(app: FastifyInstance): Promise<void> {
       schema: {
         tags,
         summary: "A subscriber's sessions, newest first; `next` is the `before` cursor of the next page",
-        params: param('user', 256, 'PPPoE user name'),
+        params: pathParams('user', 256, { minLength: 1, description: 'PPPoE user name' }),
         querystring: windowQuery(500, 50, {
           before: { type: 'string', maxLength: 200, description: 'cursor from the previous page' },
         }),
@@ -151,44 +147,45 @@ export async function subscriberRoutes(app: FastifyInstance): Promise<void> {
     },
   );
 
-  app.get<{ Params: { ip: string }; Querystring: WindowQuery }>(
-    '/api/v1/ips/:ip/history',
+  // The IP's and the MAC's history: one query and one answer, keyed by the address it is about.
+  const addressHistories = [
     {
-      schema: {
-        tags,
-        summary: 'Who held an IP address (PPPoE, DHCP, ARP), when and on which router',
-        params: param('ip', 64, 'IPv4 or IPv6 address'),
-        querystring: windowQuery(1000, 100),
-        response: errors,
-      },
+      path: '/api/v1/ips/:ip/history',
+      key: 'ip',
+      summary: 'Who held an IP address (PPPoE, DHCP, ARP), when and on which router',
+      description: 'IPv4 or IPv6 address',
+      check: checkIp,
+      method: 'ipHistory',
     },
-    async (req) => {
-      const ip = checkIp(req.params.ip);
-      const w = window(req.query);
-      const reads = requireReads(app);
-      const items = await read(() => reads.ipHistory(ip, { ...w, limit: req.query.limit ?? 100 }));
-      return { ip, items };
-    },
-  );
-
-  app.get<{ Params: { mac: string }; Querystring: WindowQuery }>(
-    '/api/v1/macs/:mac/history',
     {
-      schema: {
-        tags,
-        summary:
-          'Where a MAC address was seen (PPPoE caller id, DHCP, wireless, ARP), when and on which router',
-        params: param('mac', 64, 'MAC address in any common notation'),
-        querystring: windowQuery(1000, 100),
-        response: errors,
+      path: '/api/v1/macs/:mac/history',
+      key: 'mac',
+      summary:
+        'Where a MAC address was seen (PPPoE caller id, DHCP, wireless, ARP), when and on which router',
+      description: 'MAC address in any common notation',
+      check: checkMac,
+      method: 'macHistory',
+    },
+  ] as const;
+  for (const h of addressHistories) {
+    app.get<{ Params: Record<typeof h.key, string>; Querystring: WindowQuery }>(
+      h.path,
+      {
+        schema: {
+          tags,
+          summary: h.summary,
+          params: pathParams(h.key, 64, { minLength: 1, description: h.description }),
+          querystring: windowQuery(1000, 100),
+          response: errors,
+        },
       },
-    },
-    async (req) => {
-      const mac = checkMac(req.params.mac);
-      const w = window(req.query);
-      const reads = requireReads(app);
-      const items = await read(() => reads.macHistory(mac, { ...w, limit: req.query.limit ?? 100 }));
-      return { mac, items };
-    },
-  );
+      async (req) => {
+        const address = h.check(req.params[h.key]);
+        const w = window(req.query);
+        const reads = requireReads(app);
+        const items = await read(() => reads[h.method](address, { ...w, limit: req.query.limit ?? 100 }));
+        return { [h.key]: address, items };
+      },
+    );
+  }
 }

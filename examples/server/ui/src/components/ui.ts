@@ -1,5 +1,6 @@
 import { type Child, h } from '../lib/dom.js';
 import { STATUS_LABEL } from '../lib/format.js';
+import { historyRange, RANGES, type RangeChoice } from '../lib/ranges.js';
 
 /** A status badge: colour and a word (never colour alone, for colour-blind operators). */
 export function statusBadge(status: string): HTMLElement {
@@ -67,6 +68,23 @@ export function segmented(
   const btnFor = (v: string) => buttons[options.findIndex((o) => o.value === v)];
   el.append(...buttons);
   return el;
+}
+
+/**
+ * The time-range picker of a history page (subscriber, IP, MAC): a choice sets `?range=` in the
+ * page's URL (`path`, no reload) and `onPick` gets its range.
+ */
+export function historyRangePicker(
+  current: RangeChoice,
+  path: string,
+  onPick: (range: RangeChoice) => void,
+): HTMLElement {
+  const options = RANGES.map((r) => ({ value: r.value, label: r.label }));
+  return segmented('Time range', options, current.value, (v) => {
+    const range = historyRange(v);
+    history.replaceState(null, '', `${path}?range=${v}`);
+    onPick(range);
+  });
 }
 
 /** A simple table from rows: `columns` say the header, how to render a cell, and alignment. */

@@ -1,5 +1,5 @@
 import { normaliseAlert, normaliseSilence } from './alerts.js';
-import type { Alert, RangeResult, Silence } from './types.js';
+import type { Alert, Silence } from './types.js';
 
 /** An API answer that was not 2xx. `status` 0 means the server could not be reached. */
 export class ApiError extends Error {
@@ -77,32 +77,6 @@ export function qs(params: Record<string, string | number | boolean | undefined>
   for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== '') u.set(k, String(v));
   const s = u.toString();
   return s ? `?${s}` : '';
-}
-
-/** A time series of one router's metric. */
-export function routerSeries(
-  id: string,
-  metric: string,
-  range: { from: string; step: string; fn?: string },
-  signal?: AbortSignal,
-): Promise<RangeResult> {
-  return api<RangeResult>(
-    `/api/v1/metrics/routers/${encodeURIComponent(id)}${qs({ metric, from: range.from, step: range.step, fn: range.fn })}`,
-    { signal },
-  );
-}
-
-/** A time series of one interface's metric (`id` is `<router>:<index>`). */
-export function interfaceSeries(
-  id: string,
-  metric: string,
-  range: { from: string; step: string; fn?: string },
-  signal?: AbortSignal,
-): Promise<RangeResult> {
-  return api<RangeResult>(
-    `/api/v1/metrics/interfaces/${encodeURIComponent(id)}${qs({ metric, from: range.from, step: range.step, fn: range.fn })}`,
-    { signal },
-  );
 }
 
 /** Alerts (all, or by status), in the UI's shape whichever alerting the server runs. */

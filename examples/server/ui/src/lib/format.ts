@@ -2,15 +2,21 @@
 
 const SI = ['', 'k', 'M', 'G', 'T', 'P'];
 
+/** `|value|` divided by `base` while it is `base` or more and a larger unit is left: the figure and the unit's index. */
+function scaled(value: number, base: number, units: number): [figure: number, unit: number] {
+  let v = Math.abs(value);
+  let i = 0;
+  while (v >= base && i < units - 1) {
+    v /= base;
+    i++;
+  }
+  return [v, i];
+}
+
 /** A rate in bits per second with SI prefixes: `1.25 Gb/s`. */
 export function formatBps(bps: number | undefined | null): string {
   if (bps === undefined || bps === null || !Number.isFinite(bps)) return '–';
-  let v = Math.abs(bps);
-  let i = 0;
-  while (v >= 1000 && i < SI.length - 1) {
-    v /= 1000;
-    i++;
-  }
+  const [v, i] = scaled(bps, 1000, SI.length);
   const digits = v >= 100 || i === 0 ? 0 : v >= 10 ? 1 : 2;
   return `${bps < 0 ? '-' : ''}${v.toFixed(digits)} ${SI[i]}b/s`;
 }
@@ -20,12 +26,7 @@ const IEC = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
 /** Bytes with binary prefixes: `512 MiB`. */
 export function formatBytes(bytes: number | undefined | null): string {
   if (bytes === undefined || bytes === null || !Number.isFinite(bytes)) return '–';
-  let v = Math.abs(bytes);
-  let i = 0;
-  while (v >= 1024 && i < IEC.length - 1) {
-    v /= 1024;
-    i++;
-  }
+  const [v, i] = scaled(bytes, 1024, IEC.length);
   return `${v.toFixed(v >= 100 || i === 0 ? 0 : 1)} ${IEC[i]}`;
 }
 

@@ -7,14 +7,39 @@ import type { HitKind, SearchHit } from './subscriber-types.js';
 /** Longest query the server accepts (after trimming). */
 export const MAX_QUERY = 200;
 
+/** The hits of one kind. */
+type HitOf<K extends HitKind> = Extract<SearchHit, { kind: K }>;
+
+/** What the box shows of a hit of one kind: its group's heading, the page it opens, its main text. */
+interface KindView<K extends HitKind> {
+  group: string;
+  href: (hit: HitOf<K>) => string;
+  title: (hit: HitOf<K>) => string;
+}
+
+/** A path segment, encoded (user names may hold `/`, `#`, `?` or spaces). */
+const seg = (v: string) => encodeURIComponent(v);
+
+/** Each kind's view, in the order the groups are listed. */
+const KINDS: { [K in HitKind]: KindView<K> } = {
+  router: { group: 'Routers', href: (h) => `/routers/${seg(h.id)}`, title: (h) => h.name },
+  subscriber: { group: 'Subscribers', href: (h) => `/subscribers/${seg(h.user)}`, title: (h) => h.user },
+  ip: { group: 'IP addresses', href: (h) => `/ips/${seg(h.ip)}`, title: (h) => h.ip },
+  mac: { group: 'MAC addresses', href: (h) => `/macs/${seg(h.mac)}`, title: (h) => h.mac },
+  interface: { group: 'Interfaces', href: (h) => `/routers/${seg(h.router)}`, title: (h) => h.name },
+};
+
+/** How to show one hit. (TypeScript cannot tie `KINDS[hit.kind]` to `hit`'s own kind: hence the cast.) */
+const viewOf = (hit: SearchHit) =>
+  KINDS[hit.kind] as unknown as { href: (hit: SearchHit) => string; title: (hit: SearchHit) => string };
+
+const KIND_ORDER = Object.keys(KINDS) as HitKind[];
+
 /** Groups in the order they are listed, with their headings. */
-export const GROUPS: Array<{ kind: HitKind; title: string }> = [
-  { kind: 'router', title: 'Routers' },
-  { kind: 'subscriber', title: 'Subscribers' },
-  { kind: 'ip', title: 'IP addresses' },
-  { kind: 'mac', title: 'MAC addresses' },
-  { kind: 'interface', title: 'Interfaces' },
-];
+export const GROUPS: Array<{ kind: HitKind; title: string }> = KIND_ORDER.map((kind) => ({
+  kind,
+  title: KINDS[kind].group,
+}));
 
 /**
  * What the box may send: the trimmed text, or why nothing is sent (empty, too long, control
@@ -36,39 +61,14 @@ export function groupHits(hits: SearchHit[]): Array<{ kind: HitKind; title: stri
   );
 }
 
-/** A path segment, encoded (user names may hold `/`, `#`, `?` or spaces). */
-const seg = (v: string) => encodeURIComponent(v);
-
 /** The page a hit opens. */
 export function hitHref(hit: SearchHit): string {
-  switch (hit.kind) {
-    case 'router':
-      return `/routers/${seg(hit.id)}`;
-    case 'interface':
-      return `/routers/${seg(hit.router)}`;
-    case 'subscriber':
-      return `/subscribers/${seg(hit.user)}`;
-    case 'ip':
-      return `/ips/${seg(hit.ip)}`;
-    case 'mac':
-      return `/macs/${seg(hit.mac)}`;
-  }
+  return viewOf(hit).href(hit);
 }
 
 /** The hit's main text (what was found). */
 export function hitTitle(hit: SearchHit): string {
-  switch (hit.kind) {
-    case 'router':
-      return hit.name;
-    case 'interface':
-      return hit.name;
-    case 'subscriber':
-      return hit.user;
-    case 'ip':
-      return hit.ip;
-    case 'mac':
-      return hit.mac;
-  }
+  return viewOf(hit).title(hit);
 }
 
 /** "on R since 3h" for something active, "last seen 2d ago on R" for the past. */

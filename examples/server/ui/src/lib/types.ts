@@ -1,6 +1,11 @@
 // The API's shapes, as the UI reads them (see examples/server/src/routes). No DOM here.
+// Shapes the server defines are its own types, imported as types only: nothing of the server
+// (node code) enters the bundle.
 
-export type DeviceStatus = 'unknown' | 'online' | 'unreachable' | 'offline';
+import type { DeviceStatus } from '@ispmonitor/core';
+
+export type { AlertCounts } from '../../../src/alerts/counts.js';
+export type { DeviceStatus };
 
 /** A router as `/api/v1/routers` shows it. */
 export interface Router {
@@ -43,49 +48,8 @@ export interface Page<T> {
   pageSize?: number;
 }
 
-export interface InterfaceRow {
-  id: string;
-  device: string;
-  index: number | string;
-  name: string;
-  alias?: string;
-  description?: string;
-  type?: string;
-  mac?: string;
-  speedBps?: number;
-  adminUp?: boolean;
-  operUp?: boolean;
-}
-
-export interface PppoeRow {
-  device: string;
-  user: string;
-  address?: string;
-  callerId?: string;
-  service?: string;
-  interface?: string;
-  uptimeSeconds?: number;
-}
-
-export interface DhcpRow {
-  device: string;
-  address: string;
-  mac: string;
-  hostName?: string;
-  server?: string;
-  status?: string;
-  expiresAfterSeconds?: number;
-}
-
-export interface WirelessRow {
-  device: string;
-  mac: string;
-  interface: string;
-  signalDbm?: number;
-  txRateBps?: number;
-  rxRateBps?: number;
-  uptimeSeconds?: number;
-}
+/** Inventory rows (`/api/v1/interfaces`, `/sessions/…`): a fact of a router's poll with the router's id. */
+export type { DhcpRow, InterfaceRow, PppoeRow, WirelessRow } from '../../../src/inventory/facts.js';
 
 export interface Alert {
   fingerprint: string;
@@ -102,14 +66,7 @@ export interface Alert {
   muted?: { kind: string; id?: string; by?: string; parent?: string };
 }
 
-export interface Silence {
-  id: string;
-  matchers: Array<{ name: string; value: string; isRegex?: boolean; isEqual?: boolean }>;
-  startsAt: number;
-  endsAt: number;
-  createdBy: string;
-  comment: string;
-}
+export type { Silence } from '../../../src/alerts/api.js';
 
 export interface Series {
   labels: Record<string, string>;
@@ -282,21 +239,6 @@ export interface Basemap {
   bbox: [number, number, number, number];
   land: number[][][];
   borders: number[][][];
-}
-
-/** Alert totals (`/api/v1/alerts/counts`, the stream's `hello.alerts` and `alerts:counts`). */
-export interface AlertCounts {
-  /** Past their `for` duration; pending ones are never counted here. */
-  firing: number;
-  pending: number;
-  /** Firing and acknowledged. */
-  acknowledged: number;
-  /** Firing and matched by an active silence. */
-  silenced: number;
-  /** Firing, neither acknowledged nor silenced. */
-  unhandled: number;
-  /** Firing alerts by severity. */
-  bySeverity: Record<string, number>;
 }
 
 /** The monitor's own overload (`hello.overload`, `monitor:overloaded` on the stream). */

@@ -1,10 +1,10 @@
 import { ipLink, macLink, routerLink, userLink } from '../components/links.js';
-import { segmented, table } from '../components/ui.js';
+import { historyRangePicker, table } from '../components/ui.js';
 import { ApiError, api, qs } from '../lib/api.js';
 import { type Child, h, mount } from '../lib/dom.js';
 import { formatDuration, formatTime } from '../lib/format.js';
 import { type Page, setTitle } from '../lib/nav.js';
-import { historyRange, RANGES, type RangeChoice } from '../lib/ranges.js';
+import { historyRange, type RangeChoice } from '../lib/ranges.js';
 import type { BindingRecord } from '../lib/subscriber-types.js';
 
 const SOURCE: Record<BindingRecord['source'], string> = {
@@ -118,16 +118,10 @@ function bindingPage(kind: 'ip' | 'mac'): Page {
       }
     };
 
-    const picker = segmented(
-      'Time range',
-      RANGES.map((r) => ({ value: r.value, label: r.label })),
-      range.value,
-      (v) => {
-        range = historyRange(v);
-        history.replaceState(null, '', `${base}/${encodeURIComponent(value)}?range=${v}`);
-        void load();
-      },
-    );
+    const picker = historyRangePicker(range, `${base}/${encodeURIComponent(value)}`, (r) => {
+      range = r;
+      void load();
+    });
     mount(
       root,
       h(

@@ -2,43 +2,25 @@
  * The availability report's data: the API's shapes, the period choices, the page's URL state and
  * sorting. DOM-free (unit-tested in Node).
  */
+// The report's figures are the server's own types, imported as types only (no server code in the bundle).
+import type { Coverage, Outage } from '../../../src/reports/availability.js';
+import type { RouterReport } from '../../../src/reports/data.js';
+import type { SiteReport } from '../../../src/reports/report.js';
+import { ROUTER_SORTS, type RouterSort } from '../../../src/reports/sorts.js';
 import { api, qs } from '../lib/api.js';
 import { sortBy } from '../lib/series.js';
 
-/** Milliseconds per status, as the report sums them. */
-export interface StatusTimes {
-  online: number;
-  unreachable: number;
-  offline: number;
-  unknown: number;
-}
+export type { StatusTimes } from '../../../src/reports/availability.js';
+export type { RouterSort };
 
 /** Figures shared by a router's, a site's and the fleet's line. */
-export interface Covered {
-  ms: StatusTimes;
-  coveredMs: number;
-  coveredFrom: number | null;
-  coveredTo: number | null;
-  availability: number | null;
-  downtimeMs: number;
-}
+export type Covered = Coverage;
 
-/** One router's line of the report (`outages` is a count here). */
-export interface ReportRouter extends Covered {
-  id: string;
-  name: string;
-  site: string | null;
-  status: string;
-  outages: number;
-}
+/** One router's line of the report (`outages` is a count here; the period is the report's). */
+export type ReportRouter = Omit<RouterReport, 'outages' | 'from' | 'to'> & { outages: number };
 
 /** One site's line (`site` null: routers without a site label). */
-export interface ReportSite extends Covered {
-  site: string | null;
-  routers: number;
-  coveredRouters: number;
-  outages: number;
-}
+export type ReportSite = SiteReport;
 
 /** The report over a period. */
 export interface AvailabilityReport {
@@ -57,15 +39,7 @@ export interface AvailabilityReport {
 export const ROUTERS_PAGE = 100;
 
 /** One outage of a router. */
-export interface ReportOutage {
-  start: number;
-  end: number | null;
-  durationMs: number;
-  cause: 'down' | 'unreachable';
-  reason: string | null;
-  startedBefore: boolean;
-  since: number | null;
-}
+export type ReportOutage = Outage;
 
 /** A router's drill-down. */
 export interface RouterDrillDown {
@@ -83,8 +57,7 @@ export const PERIODS = [
 ] as const;
 export const DEFAULT_PERIOD = '30d';
 
-/** Sortable columns of the two tables. */
-export type RouterSort = 'name' | 'site' | 'status' | 'covered' | 'availability' | 'downtime' | 'outages';
+/** Sortable columns of the sites' table (the routers' are the server's `RouterSort`). */
 export type SiteSort = 'site' | 'routers' | 'covered' | 'availability' | 'downtime' | 'outages';
 
 /** The page's state, all of it in the URL (a report can be pasted into a ticket). */
@@ -100,15 +73,6 @@ export interface ReportState {
   page: number;
 }
 
-const ROUTER_SORTS: readonly RouterSort[] = [
-  'name',
-  'site',
-  'status',
-  'covered',
-  'availability',
-  'downtime',
-  'outages',
-];
 const SITE_SORTS: readonly SiteSort[] = ['site', 'routers', 'covered', 'availability', 'downtime', 'outages'];
 
 /** Reads the state from the query string; anything unknown falls back to the default. */

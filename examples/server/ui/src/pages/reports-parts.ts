@@ -1,7 +1,7 @@
 /** Pieces the report's two views share: figures, the toolbar, the method note. */
-import { segmented } from '../components/ui.js';
+import { segmented, stat } from '../components/ui.js';
 import { type Child, h } from '../lib/dom.js';
-import { formatDuration, formatTime } from '../lib/format.js';
+import { formatCount, formatDuration, formatTime } from '../lib/format.js';
 import { navigate } from '../lib/nav.js';
 import {
   type Covered,
@@ -76,6 +76,40 @@ export function reportToolbar(state: ReportState, links: Array<[string, string]>
       ]),
     ),
   );
+}
+
+/**
+ * The period line and the tiles of a report's head: availability, the share of the period covered
+ * (of `routers` routers), the outages, then the view's own tiles (`more`).
+ */
+export function reportHead(
+  report: { from: number; to: number },
+  c: Covered & { outages: number },
+  text: { availability: string; covered: string; share: number },
+  more: Child[] = [],
+): HTMLElement[] {
+  return [
+    h(
+      'p',
+      { class: 'muted report-period', 'data-testid': 'report-period' },
+      `${periodText(report.from, report.to)} · ${METHOD_NOTE}`,
+    ),
+    h(
+      'div',
+      { class: 'grid stats report-stats' },
+      stat('Availability', availabilityCell(c.availability), {
+        tone: c.availability === null ? undefined : (availabilityTone(c.availability) as 'ok'),
+        sub: text.availability,
+        id: 'availability',
+      }),
+      stat('Covered', `${Math.round(text.share * 100)}%`, { sub: text.covered, id: 'covered' }),
+      stat('Outages', formatCount(c.outages), {
+        sub: `${formatDuration(c.downtimeMs / 1000)} in all`,
+        id: 'outages',
+      }),
+      ...more,
+    ),
+  ];
 }
 
 /** What the figures mean, in one sentence the page always shows. */

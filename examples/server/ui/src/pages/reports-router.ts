@@ -1,7 +1,7 @@
 import { stat, statusBadge, table } from '../components/ui.js';
 import { ApiError } from '../lib/api.js';
 import { h, mount } from '../lib/dom.js';
-import { formatCount, formatDuration, formatTime } from '../lib/format.js';
+import { formatDuration, formatTime } from '../lib/format.js';
 import { setTitle } from '../lib/nav.js';
 import {
   coverageShare,
@@ -12,13 +12,7 @@ import {
   type RouterDrillDown,
   stateQuery,
 } from './reports-data.js';
-import {
-  availabilityCell,
-  availabilityTone,
-  METHOD_NOTE,
-  periodText,
-  reportToolbar,
-} from './reports-parts.js';
+import { reportHead, reportToolbar } from './reports-parts.js';
 
 const CAUSE: Record<ReportOutage['cause'], string> = { down: 'Down', unreachable: 'Unreachable' };
 
@@ -56,31 +50,18 @@ export function routerReport(root: HTMLElement, state: ReportState, abort: Abort
         ),
       ),
       reportToolbar(state, [['Outages', links.outages]]),
-      h(
-        'p',
-        { class: 'muted report-period', 'data-testid': 'report-period' },
-        `${periodText(d.from, d.to)} · ${METHOD_NOTE}`,
-      ),
-      h(
-        'div',
-        { class: 'grid stats report-stats' },
-        stat('Availability', availabilityCell(r.availability), {
-          tone: r.availability === null ? undefined : (availabilityTone(r.availability) as 'ok'),
-          sub:
+      ...reportHead(
+        d,
+        { ...r, outages: r.outages.length },
+        {
+          availability:
             r.coveredMs > 0
               ? `over ${formatDuration(r.coveredMs / 1000)} covered`
               : 'no status known in the period',
-          id: 'availability',
-        }),
-        stat('Covered', `${Math.round(coverageShare(r, period) * 100)}%`, {
-          sub: r.coveredFrom === null ? 'never seen in the period' : `since ${formatTime(r.coveredFrom)}`,
-          id: 'covered',
-        }),
-        stat('Outages', formatCount(r.outages.length), {
-          sub: `${formatDuration(r.downtimeMs / 1000)} in all`,
-          id: 'outages',
-        }),
-        stat('Now', statusBadge(r.status), { sub: r.site ? `site ${r.site}` : 'no site label', id: 'now' }),
+          covered: r.coveredFrom === null ? 'never seen in the period' : `since ${formatTime(r.coveredFrom)}`,
+          share: coverageShare(r, period),
+        },
+        [stat('Now', statusBadge(r.status), { sub: r.site ? `site ${r.site}` : 'no site label', id: 'now' })],
       ),
       h(
         'section',

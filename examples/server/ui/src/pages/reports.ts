@@ -1,5 +1,5 @@
 import '../styles/reports.css';
-import { stat, statusBadge } from '../components/ui.js';
+import { statusBadge } from '../components/ui.js';
 import { ApiError } from '../lib/api.js';
 import { h, mount } from '../lib/dom.js';
 import { formatCount, formatDuration } from '../lib/format.js';
@@ -19,14 +19,7 @@ import {
   sortSites,
   stateQuery,
 } from './reports-data.js';
-import {
-  availabilityCell,
-  availabilityTone,
-  coveredCell,
-  METHOD_NOTE,
-  periodText,
-  reportToolbar,
-} from './reports-parts.js';
+import { availabilityCell, coveredCell, reportHead, reportToolbar } from './reports-parts.js';
 import { routerReport } from './reports-router.js';
 import { reportTable } from './reports-table.js';
 
@@ -128,28 +121,11 @@ export const reportsPage: Page = (root, _params, query) => {
         ['Sites', links.sites],
         ['Outages', links.outages],
       ]),
-      h(
-        'p',
-        { class: 'muted report-period', 'data-testid': 'report-period' },
-        `${periodText(r.from, r.to)} · ${METHOD_NOTE}`,
-      ),
-      h(
-        'div',
-        { class: 'grid stats report-stats' },
-        stat('Availability', availabilityCell(t.availability), {
-          tone: t.availability === null ? undefined : (availabilityTone(t.availability) as 'ok'),
-          sub: 'over covered time',
-          id: 'availability',
-        }),
-        stat('Covered', `${Math.round(coverageShare(t, period, t.routers) * 100)}%`, {
-          sub: `${formatCount(t.coveredRouters)} of ${formatCount(t.routers)} routers seen in the period`,
-          id: 'covered',
-        }),
-        stat('Outages', formatCount(t.outages), {
-          sub: `${formatDuration(t.downtimeMs / 1000)} in all`,
-          id: 'outages',
-        }),
-      ),
+      ...reportHead(r, t, {
+        availability: 'over covered time',
+        covered: `${formatCount(t.coveredRouters)} of ${formatCount(t.routers)} routers seen in the period`,
+        share: coverageShare(t, period, t.routers),
+      }),
       h('section', { class: 'card report-card' }, h('header', null, h('h2', null, 'Sites')), siteTable),
       h(
         'section',

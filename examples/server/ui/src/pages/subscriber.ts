@@ -1,10 +1,10 @@
 import { macLink, routerLink } from '../components/links.js';
-import { card, segmented, stat } from '../components/ui.js';
+import { card, historyRangePicker, stat } from '../components/ui.js';
 import { ApiError, api, qs } from '../lib/api.js';
 import { h, mount } from '../lib/dom.js';
 import { formatAgo } from '../lib/format.js';
 import { type Page, setTitle } from '../lib/nav.js';
-import { historyRange, RANGES } from '../lib/ranges.js';
+import { historyRange } from '../lib/ranges.js';
 import { reconnectTone, sessionDuration } from '../lib/sessions.js';
 import type {
   BindingRecord,
@@ -71,16 +71,10 @@ export const subscriberPage: Page = (root, params, query) => {
   };
   more.addEventListener('click', () => void loadHistory(true));
 
-  const picker = segmented(
-    'Time range',
-    RANGES.map((r) => ({ value: r.value, label: r.label })),
-    range.value,
-    (v) => {
-      range = historyRange(v);
-      history.replaceState(null, '', `/subscribers/${encodeURIComponent(user)}?range=${v}`);
-      void loadHistory(false);
-    },
-  );
+  const picker = historyRangePicker(range, `/subscribers/${encodeURIComponent(user)}`, (r) => {
+    range = r;
+    void loadHistory(false);
+  });
 
   const drawSummary = (s: SubscriberSummary) => {
     const now = Date.now();
