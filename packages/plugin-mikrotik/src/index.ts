@@ -42,15 +42,5 @@ export {
   optionsSchema,
   settingsSchema,
 } from './settings.js';
-export {
-  parseBool,
-  parseCounter,
-  parseDuration,
-  parseId,
-  parseNumber,
-  parsePair,
-  parseRate,
-  parseSignal,
-  parseSize,
-  parseVersion,
-} from './values.js';
+// Every parser of RouterOS values (parseDuration, parseCounter, …): all of values.ts is public.
+export * from './values.js';

@@ -7,7 +7,6 @@ import {
   wirelessMenus,
 } from '../src/capabilities.js';
 import { neighbourProtocol } from '../src/parts/routing.js';
-import { wirelessClientOf } from '../src/parts/wireless.js';
 
 const pkgs = (...names: string[]) => names.map((name) => ({ name, disabled: 'false' }));
 const paths = (caps: ReturnType<typeof detectCapabilities>) =>
@@ -58,46 +57,7 @@ describe('capabilities from the router', () => {
 });
 
 describe('row shapes', () => {
-  it('v6 registration rows: signal-strength with rate, bytes pair', () => {
-    const c = wirelessClientOf(
-      {
-        interface: 'wlan1',
-        'mac-address': 'AA:BB:CC:00:11:22',
-        'signal-strength': '-62@HT20-7',
-        'tx-rate': '65Mbps-20MHz/1S/SGI',
-        'rx-rate': '6Mbps',
-        uptime: '1h2m3s',
-        bytes: '123,456',
-      },
-      'legacy',
-    );
-    expect(c).toEqual({
-      mac: 'aa:bb:cc:00:11:22',
-      interface: 'wlan1',
-      signalDbm: -62,
-      txRateBps: 65_000_000,
-      rxRateBps: 6_000_000,
-      uptimeSeconds: 3723,
-      txBytes: 123,
-      rxBytes: 456,
-    });
-  });
-
-  it('v7 wifi rows: plain signal', () => {
-    const c = wirelessClientOf(
-      {
-        interface: 'wifi1',
-        'mac-address': 'AA:BB:CC:00:11:22',
-        signal: '-71',
-        'tx-rate': '866.6Mbps-80MHz/2S/SGI',
-      },
-      'wifi',
-    );
-    expect(c?.signalDbm).toBe(-71);
-    expect(c?.txRateBps).toBe(866_600_000);
-    expect(wirelessClientOf({ interface: 'wifi1' }, 'wifi')).toBeUndefined();
-  });
-
+  // The registration-table rows of each shape are read in wireless.test.ts.
   it('neighbour protocol from discovered-by (v7) or the platform (v6)', () => {
     expect(neighbourProtocol({ 'discovered-by': 'cdp,lldp' })).toBe('cdp');
     expect(neighbourProtocol({ 'discovered-by': 'lldp' })).toBe('lldp');

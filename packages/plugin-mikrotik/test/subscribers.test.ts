@@ -204,30 +204,23 @@ describe('parseLeases', () => {
   });
 });
 
+/** An `/ip/arp` or `/ipv6/neighbor` row on `bridge`, with more attributes. */
+const onBridge = (address: string, mac: string, more: Record<string, string> = {}) => ({
+  address,
+  'mac-address': mac,
+  interface: 'bridge',
+  ...more,
+});
+
 describe('parseArp', () => {
   it('/ip/arp: dynamic and static bindings; incomplete, invalid and all-zero entries are no binding', () => {
     const facts = parseArp(
       [
-        {
-          address: '192.168.88.10',
-          'mac-address': 'E4:8D:8C:00:00:01',
-          interface: 'bridge',
-          dynamic: 'true',
-        },
-        {
-          address: '192.168.88.1',
-          'mac-address': 'E4:8D:8C:00:00:02',
-          interface: 'bridge',
-          dynamic: 'false',
-        },
+        onBridge('192.168.88.10', 'E4:8D:8C:00:00:01', { dynamic: 'true' }),
+        onBridge('192.168.88.1', 'E4:8D:8C:00:00:02', { dynamic: 'false' }),
         { address: '192.168.88.11', interface: 'bridge', dynamic: 'true' },
-        {
-          address: '192.168.88.12',
-          'mac-address': 'E4:8D:8C:00:00:03',
-          interface: 'bridge',
-          invalid: 'true',
-        },
-        { address: '192.168.88.13', 'mac-address': '00:00:00:00:00:00', interface: 'bridge' },
+        onBridge('192.168.88.12', 'E4:8D:8C:00:00:03', { invalid: 'true' }),
+        onBridge('192.168.88.13', '00:00:00:00:00:00'),
         { address: '192.168.88.14', 'mac-address': 'E4:8D:8C:00:00:04' },
       ],
       false,
@@ -242,14 +235,9 @@ describe('parseArp', () => {
   it('/ipv6/neighbor: the zone is not part of the address, failed entries are left out, no type', () => {
     const facts = parseArp(
       [
-        {
-          address: 'fe80::e68d:8cff:fe00:1%bridge',
-          'mac-address': 'E4:8D:8C:00:00:01',
-          interface: 'bridge',
-          status: 'reachable',
-        },
-        { address: '2001:db8::5', 'mac-address': 'E4:8D:8C:00:00:05', interface: 'bridge', status: 'stale' },
-        { address: '2001:db8::6', 'mac-address': 'E4:8D:8C:00:00:06', interface: 'bridge', status: 'failed' },
+        onBridge('fe80::e68d:8cff:fe00:1%bridge', 'E4:8D:8C:00:00:01', { status: 'reachable' }),
+        onBridge('2001:db8::5', 'E4:8D:8C:00:00:05', { status: 'stale' }),
+        onBridge('2001:db8::6', 'E4:8D:8C:00:00:06', { status: 'failed' }),
       ],
       true,
     );

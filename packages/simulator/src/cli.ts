@@ -65,25 +65,32 @@ function isDead(i: number, ratio: number): boolean {
   return Math.floor((i + 1) * ratio) > Math.floor(i * ratio);
 }
 
+/** parseArgs options that each take one string value. */
+function stringOptions<const K extends string>(...names: K[]): { [N in K]: { type: 'string' } } {
+  return Object.fromEntries(names.map((n) => [n, { type: 'string' }])) as { [N in K]: { type: 'string' } };
+}
+
 async function main(): Promise<void> {
   const { values: v } = parseArgs({
     options: {
-      count: { type: 'string' },
-      profile: { type: 'string' },
-      interfaces: { type: 'string' },
-      host: { type: 'string' },
-      'base-port': { type: 'string' },
-      addressing: { type: 'string' },
-      community: { type: 'string' },
+      ...stringOptions(
+        'count',
+        'profile',
+        'interfaces',
+        'host',
+        'base-port',
+        'addressing',
+        'community',
+        'dead',
+        'latency',
+        'jitter',
+        'loss',
+        'reboot-rate',
+        'seed',
+        'demo',
+        'control-port',
+      ),
       snmprec: { type: 'string', multiple: true },
-      dead: { type: 'string' },
-      latency: { type: 'string' },
-      jitter: { type: 'string' },
-      loss: { type: 'string' },
-      'reboot-rate': { type: 'string' },
-      seed: { type: 'string' },
-      demo: { type: 'string' },
-      'control-port': { type: 'string' },
       quiet: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },

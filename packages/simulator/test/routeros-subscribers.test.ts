@@ -4,7 +4,11 @@
  * interfaces, leases counting down, ARP, legacy `/interface/wireless` SSIDs and clients roaming.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { startRouterOsEmulator, startRouterOsFleet } from '../src/routeros/index.js';
+import {
+  type RouterOsEmulatorOptions,
+  startRouterOsEmulator,
+  startRouterOsFleet,
+} from '../src/routeros/index.js';
 import { parseDurationForTest } from './support/durations.js';
 import { attrs, type RawClient, rawClient } from './support/routeros-client.js';
 
@@ -21,12 +25,17 @@ async function reader(port: number) {
     (await c.run([`${path}/print`, ...extra])).filter((w) => w[0] === '!re').map(attrs);
 }
 
+/** Starts an emulator (closed after the test) and logs in: its `read` as `reader` gives it. */
+async function emulated(options: RouterOsEmulatorOptions) {
+  const r = await startRouterOsEmulator(options);
+  open.push(r);
+  return reader(r.port);
+}
+
 describe('PPPoE sessions over the API', () => {
   it('keep their .id and grow their uptime between polls; a reconnect is a new .id', async () => {
     let now = 1_780_000_000_000;
-    const r = await startRouterOsEmulator({ pppSessions: 500, sessionLifetimeSeconds: 1800, now: () => now });
-    open.push(r);
-    const read = await reader(r.port);
+    const read = await emulated({ pppSessions: 500, sessionLifetimeSeconds: 1800, now: () => now });
     const first = new Map((await read('/ppp/active')).map((s) => [s.name, s]));
     now += 60_000;
     const second = await read('/ppp/active');
@@ -68,14 +77,12 @@ describe('PPPoE sessions over the API', () => {
 
   it('each active session has its dynamic <pppoe-USER> interface, with growing byte counters', async () => {
     let now = 1_780_000_000_000;
-    const r = await startRouterOsEmulator({
+    const read = await emulated({
       pppSessions: 200,
       interfaces: 2,
       sessionLifetimeSeconds: 36_000,
       now: () => now,
     });
-    open.push(r);
-    const read = await reader(r.port);
     const users = (await read('/ppp/active')).map((s) => s.name);
     const dyn = (await read('/interface')).filter((i) => i.type === 'pppoe-in');
     expect(dyn.map((i) => i.name)).toEqual(users.map((u) => `<pppoe-${u}>`));
@@ -95,9 +102,7 @@ describe('PPPoE sessions over the API', () => {
 describe('leases, ARP and wireless over the API', () => {
   it('expires-after counts down and is renewed at half the lease time', async () => {
     let now = 1_780_000_000_000;
-    const r = await startRouterOsEmulator({ leases: 60, leaseTimeSeconds: 600, now: () => now });
-    open.push(r);
-    const read = await reader(r.port);
+    const read = await emulated({ leases: 60, leaseTimeSeconds: 600, now: () => now });
     const seen = new Map<string, number[]>();
     for (let k = 0; k < 40; k++, now += 30_000) {
       for (const l of await read('/ip/dhcp-server/lease', '?status=bound')) {
@@ -115,9 +120,7 @@ describe('leases, ARP and wireless over the API', () => {
   });
 
   it('/ip/arp lists the upstream gateway and the DHCP clients that are present', async () => {
-    const r = await startRouterOsEmulator({ profile: 'v7.16', leases: 80 });
-    open.push(r);
-    const read = await reader(r.port);
+    const read = await emulated({ profile: 'v7.16', leases: 80 });
     const arp = await read('/ip/arp');
     const bound = new Set((await read('/ip/dhcp-server/lease', '?status=bound')).map((l) => l.address));
     expect(arp[0]).toMatchObject({ interface: 'ether1', DHCP: 'false', complete: 'true', dynamic: 'true' });

@@ -43,6 +43,12 @@ describe.skipIf(noSnmprec)(titled('serving the shared .snmprec recordings', noSn
   });
   afterAll(() => fleet.close());
 
+  /** `snmpbulkwalk` of the device replaying `<name>.snmprec` (its community is the name) from `root`. */
+  const bulkwalk = (name: string, root: string) => {
+    const dev = fleet.devices.find((d) => d.profile === `snmprec:${name}`)!;
+    return snmpTool('/usr/bin/snmpbulkwalk', ['-v2c', '-c', name, '-Cr50', `${dev.host}:${dev.port}`, root]);
+  };
+
   it('parses every line of every recording', () => {
     for (const f of files) {
       const rec = parseSnmprec(readFileSync(`${snmprecDir}/${f}`, 'utf8'), f);
@@ -70,15 +76,7 @@ describe.skipIf(noSnmprec)(titled('serving the shared .snmprec recordings', noSn
   it.skipIf(noBulkwalk)(
     titled('snmpbulkwalk reads ios.snmprec’s sysDescr and ifXTable', noBulkwalk),
     async () => {
-      const dev = fleet.devices.find((d) => d.profile === 'snmprec:ios')!;
-      const out = await snmpTool('/usr/bin/snmpbulkwalk', [
-        '-v2c',
-        '-c',
-        'ios',
-        '-Cr50',
-        `${dev.host}:${dev.port}`,
-        '.1.3.6.1.2.1',
-      ]);
+      const out = await bulkwalk('ios', '.1.3.6.1.2.1');
       const lines = readFileSync(`${snmprecDir}/ios.snmprec`, 'utf8').split('\n');
       const mib2 = lines.filter((l) => l.startsWith('1.3.6.1.2.1.'));
       // Multi-line strings (sysDescr has CR LF) continue on lines of their own: count varbind lines.
@@ -93,15 +91,7 @@ describe.skipIf(noSnmprec)(titled('serving the shared .snmprec recordings', noSn
   it.skipIf(noBulkwalk)(
     titled('snmpbulkwalk gets every recorded number of routeros.snmprec back exactly', noBulkwalk),
     async () => {
-      const dev = fleet.devices.find((d) => d.profile === 'snmprec:routeros')!;
-      const out = await snmpTool('/usr/bin/snmpbulkwalk', [
-        '-v2c',
-        '-c',
-        'routeros',
-        '-Cr50',
-        `${dev.host}:${dev.port}`,
-        '.1',
-      ]);
+      const out = await bulkwalk('routeros', '.1');
       // The walk ends with endOfMibView named after the last OID: keep the values only.
       const got = new Map(
         out

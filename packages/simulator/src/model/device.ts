@@ -33,22 +33,35 @@ export interface InterfaceState {
   downAtMs?: number;
 }
 
+type Direction = 'in' | 'out';
+
+/** Counters derived from an interface's octets, e.g. `inOctets`, `outDiscards`. */
+export type CounterKindName =
+  `${Direction}${'Octets' | 'UcastPkts' | 'MulticastPkts' | 'BroadcastPkts' | 'Discards' | 'Errors'}`;
+
+/**
+ * One direction's counters as [name, [direction, ratio to octets]]: a packet every
+ * `bytesPerPacket` octets, multicast 1/250 and broadcast 1/1000 of the packets, a discard and an
+ * error every `discardEvery` and `errorEvery` packets.
+ */
+function directionKinds(d: Direction, bytesPerPacket: number, discardEvery: number, errorEvery: number) {
+  const packets = 1 / bytesPerPacket;
+  const ratios = {
+    Octets: 1,
+    UcastPkts: packets,
+    MulticastPkts: packets / 250,
+    BroadcastPkts: packets / 1000,
+    Discards: packets / discardEvery,
+    Errors: packets / errorEvery,
+  };
+  return Object.entries(ratios).map(([name, ratio]) => [`${d}${name}`, [d, ratio] as const] as const);
+}
+
 /** Counters derived from an interface's octets: [direction, ratio to octets]. */
-export const CounterKind = {
-  inOctets: ['in', 1],
-  inUcastPkts: ['in', 1 / 900],
-  inMulticastPkts: ['in', 1 / 900 / 250],
-  inBroadcastPkts: ['in', 1 / 900 / 1000],
-  inDiscards: ['in', 1 / 900 / 50_000],
-  inErrors: ['in', 1 / 900 / 1_000_000],
-  outOctets: ['out', 1],
-  outUcastPkts: ['out', 1 / 400],
-  outMulticastPkts: ['out', 1 / 400 / 250],
-  outBroadcastPkts: ['out', 1 / 400 / 1000],
-  outDiscards: ['out', 1 / 400 / 80_000],
-  outErrors: ['out', 1 / 400 / 2_000_000],
-} as const satisfies Record<string, readonly ['in' | 'out', number]>;
-export type CounterKindName = keyof typeof CounterKind;
+export const CounterKind = Object.fromEntries([
+  ...directionKinds('in', 900, 50_000, 1_000_000),
+  ...directionKinds('out', 400, 80_000, 2_000_000),
+]) as Readonly<Record<CounterKindName, readonly [Direction, number]>>;
 
 const U64 = 1n << 64n;
 

@@ -11,30 +11,30 @@ import { arpGroup } from './arp.js';
 import { type Entries, interfaceGroup, systemGroup } from './common.js';
 import type { Profile } from './types.js';
 
+/** `count` Ethernet ports `<short>1…` (`<long>1…` in ifDescr), ifIndex from `base + 1`. */
+function ethernet(
+  count: number,
+  base: number,
+  [short, long]: [string, string],
+  speedBps: number,
+  role: InterfaceLayout['role'],
+): InterfaceLayout[] {
+  return Array.from({ length: count }, (_, i) => ({
+    ifIndex: base + i + 1,
+    name: `${short}${i + 1}`,
+    descr: `${long}${i + 1}`,
+    type: 6,
+    speedBps,
+    mtu: 1500,
+    role,
+  }));
+}
+
 function layout(ports: number): InterfaceLayout[] {
-  const out: InterfaceLayout[] = [];
-  for (let p = 1; p <= ports; p++) {
-    out.push({
-      ifIndex: 10100 + p,
-      name: `Gi1/0/${p}`,
-      descr: `GigabitEthernet1/0/${p}`,
-      type: 6,
-      speedBps: 1e9,
-      mtu: 1500,
-      role: 'access',
-    });
-  }
-  for (let p = 1; p <= 2; p++) {
-    out.push({
-      ifIndex: 10200 + p,
-      name: `Te1/1/${p}`,
-      descr: `TenGigabitEthernet1/1/${p}`,
-      type: 6,
-      speedBps: 10e9,
-      mtu: 1500,
-      role: 'uplink',
-    });
-  }
+  const out = [
+    ...ethernet(ports, 10100, ['Gi1/0/', 'GigabitEthernet1/0/'], 1e9, 'access'),
+    ...ethernet(2, 10200, ['Te1/1/', 'TenGigabitEthernet1/1/'], 10e9, 'uplink'),
+  ];
   out.push(
     { ifIndex: 1, name: 'Vl1', descr: 'Vlan1', type: 53, speedBps: 1e9, mtu: 1500, role: 'virtual' },
     {

@@ -2,7 +2,7 @@
  * MIB groups most devices share (SNMPv2-MIB system, IF-MIB, HOST-RESOURCES-MIB), written as code
  * that reads the device's state at request time. Vendor profiles pick and combine them.
  */
-import type { InterfaceLayout, SimDevice } from '../model/device.js';
+import type { CounterKindName, InterfaceLayout, SimDevice } from '../model/device.js';
 import { Tag } from '../snmp/ber.js';
 import type { EntryInput } from '../snmp/mib.js';
 import { counter32, counter64, gauge32, integer, objectId, octets, timeTicks } from '../snmp/values.js';
@@ -46,6 +46,21 @@ export interface IfOptions {
   ifX?: { hc: boolean } | false;
 }
 
+type Direction = 'in' | 'out';
+
+/** The counter kinds `names` of one direction (`in` and `Octets`: `inOctets`). */
+const kindsOf = <const N extends string>(d: Direction, names: readonly N[]) =>
+  names.map((n) => `${d}${n}` as const);
+
+/** The counter kinds `names` of both directions, in then out. */
+const bothWays = <const N extends string>(names: readonly N[]) => [
+  ...kindsOf('in', names),
+  ...kindsOf('out', names),
+];
+
+/** The ifTable counters of one direction, columns 10–14 (in) and 16–20 (out). */
+const IF_COUNTERS = ['Octets', 'UcastPkts', 'MulticastPkts', 'Discards', 'Errors'] as const;
+
 const DEFAULT_IF_COLUMNS = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 14, 15, 16, 17, 19, 20];
 
 /** IF-MIB: ifNumber, ifTable and (optionally) ifXTable for a layout. */
@@ -57,6 +72,9 @@ export function interfaceGroup(layout: readonly InterfaceLayout[], opts: IfOptio
   const c64 = (kind: Parameters<SimDevice['counter']>[1]) => (i: number) => (c: Ctx) =>
     counter64(c.dev.counter(i, kind, c.now));
   type Col = [number, number, (i: number, l: InterfaceLayout) => Buffer | ((c: Ctx) => Buffer)];
+  /** Consecutive columns from `first`, one counter kind each. */
+  const run = (first: number, type: number, make: typeof c32, kinds: readonly CounterKindName[]): Col[] =>
+    kinds.map((kind, j) => [first + j, type, make(kind)]);
   const ifTable: Col[] = [
     [1, Tag.Integer, (_i, l) => integer(l.ifIndex)],
     [2, Tag.OctetString, (_i, l) => octets(l.descr ?? l.name)],
@@ -67,17 +85,9 @@ export function interfaceGroup(layout: readonly InterfaceLayout[], opts: IfOptio
     [7, Tag.Integer, (i) => (c) => integer(c.dev.interfaces[i]!.adminUp ? 1 : 2)],
     [8, Tag.Integer, (i) => (c) => integer(c.dev.operUp(i, c.now) ? 1 : 2)],
     [9, Tag.TimeTicks, (i) => (c) => timeTicks(c.dev.lastChangeTicks(i, c.now))],
-    [10, Tag.Counter32, c32('inOctets')],
-    [11, Tag.Counter32, c32('inUcastPkts')],
-    [12, Tag.Counter32, c32('inMulticastPkts')],
-    [13, Tag.Counter32, c32('inDiscards')],
-    [14, Tag.Counter32, c32('inErrors')],
+    ...run(10, Tag.Counter32, c32, kindsOf('in', IF_COUNTERS)),
     [15, Tag.Counter32, () => counter32(0)],
-    [16, Tag.Counter32, c32('outOctets')],
-    [17, Tag.Counter32, c32('outUcastPkts')],
-    [18, Tag.Counter32, c32('outMulticastPkts')],
-    [19, Tag.Counter32, c32('outDiscards')],
-    [20, Tag.Counter32, c32('outErrors')],
+    ...run(16, Tag.Counter32, c32, kindsOf('out', IF_COUNTERS)),
     [21, Tag.Gauge32, () => gauge32(0)],
     [22, Tag.Oid, () => objectId('0.0')],
   ];
@@ -91,21 +101,9 @@ export function interfaceGroup(layout: readonly InterfaceLayout[], opts: IfOptio
   const hc = opts.ifX.hc;
   const ifX: Col[] = [
     [1, Tag.OctetString, (_i, l) => octets(l.name)],
-    [2, Tag.Counter32, c32('inMulticastPkts')],
-    [3, Tag.Counter32, c32('inBroadcastPkts')],
-    [4, Tag.Counter32, c32('outMulticastPkts')],
-    [5, Tag.Counter32, c32('outBroadcastPkts')],
+    ...run(2, Tag.Counter32, c32, bothWays(['MulticastPkts', 'BroadcastPkts'])),
     ...(hc
-      ? ([
-          [6, Tag.Counter64, c64('inOctets')],
-          [7, Tag.Counter64, c64('inUcastPkts')],
-          [8, Tag.Counter64, c64('inMulticastPkts')],
-          [9, Tag.Counter64, c64('inBroadcastPkts')],
-          [10, Tag.Counter64, c64('outOctets')],
-          [11, Tag.Counter64, c64('outUcastPkts')],
-          [12, Tag.Counter64, c64('outMulticastPkts')],
-          [13, Tag.Counter64, c64('outBroadcastPkts')],
-        ] as Col[])
+      ? run(6, Tag.Counter64, c64, bothWays(['Octets', 'UcastPkts', 'MulticastPkts', 'BroadcastPkts']))
       : []),
     [14, Tag.Integer, () => integer(1)],
     [15, Tag.Gauge32, (_i, l) => gauge32(Math.floor(l.speedBps / 1_000_000))],

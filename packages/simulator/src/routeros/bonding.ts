@@ -6,16 +6,8 @@
 import type { RouterModel } from './model.js';
 import type { Row } from './tables.js';
 
-const COUNTERS = [
-  'rx-byte',
-  'tx-byte',
-  'rx-packet',
-  'tx-packet',
-  'rx-error',
-  'tx-error',
-  'rx-drop',
-  'tx-drop',
-];
+/** The port counters a bond sums: rx- and tx- bytes, packets, errors and drops. */
+const COUNTERS = ['byte', 'packet', 'error', 'drop'].flatMap((c) => [`rx-${c}`, `tx-${c}`]);
 const id = (n: number) => `*${n.toString(16).toUpperCase()}`;
 
 /** The `/interface` rows of the bonds, from the rows of the ports (`ports`, in model order). */

@@ -6,19 +6,8 @@
 export { ethernetMonitor, type MonitorReply, portRate } from './ethernet.js';
 export { type RouterOsFleet, type RouterOsFleetOptions, startRouterOsFleet } from './fleet.js';
 export { formatRosDuration } from './format.js';
-export {
-  type AssociationSpan,
-  associationAt,
-  associationsBetween,
-  clientMac,
-  fleetClients,
-  isStaticLease,
-  type LeaseSpan,
-  leaseAddress,
-  leaseAt,
-  leaseExpiry,
-  leasesBetween,
-} from './lan-clients.js';
+// The subscriber model's DHCP and wireless clients (leases, associations): all of lan-clients.ts.
+export * from './lan-clients.js';
 export { RouterModel, type RouterModelOptions } from './model.js';
 export { type RouterOsProfile, type RouterOsProfileName, routerOsProfiles } from './profiles.js';
 export {

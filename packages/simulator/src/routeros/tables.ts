@@ -186,45 +186,35 @@ function neighbours(m: RouterModel): Row[] {
   });
 }
 
+/** The menus every router has, by path (without `/print`): each gives its rows, or undefined when absent. */
+const MENUS: Readonly<Record<string, (m: RouterModel) => Row[] | undefined>> = {
+  '/system/resource': resource,
+  '/system/identity': (m) => [{ name: m.identity }],
+  '/system/package': (m) => m.packages().map((p, i) => ({ '.id': id(i + 1), ...p, disabled: 'false' })),
+  '/system/health': health,
+  '/interface': (m) => (m.pppSessions > 0 ? [...interfaces(m), ...pppoeInterfaces(m)] : interfaces(m)),
+  '/interface/bonding': bondingRows,
+  '/ip/arp': arp,
+  '/ip/address': ipAddresses,
+  '/ipv6/address': ipv6Addresses,
+  '/interface/wireless': (m) =>
+    m.hasWireless && m.profile.wireless.shape === 'legacy' ? wirelessInterfaces(m) : undefined,
+  '/ppp/active': pppActive,
+  '/ip/dhcp-server/lease': leases,
+  '/queue/simple': queues,
+  '/ip/neighbor': neighbours,
+};
+
 /** Rows of `path` (a menu, without `/print`), or undefined when this router has no such menu. */
 export function menuRows(m: RouterModel, path: string): Row[] | undefined {
   if (m.missingMenus.has(path)) return undefined;
-  switch (path) {
-    case '/system/resource':
-      return resource(m);
-    case '/system/identity':
-      return [{ name: m.identity }];
-    case '/system/package':
-      return m.packages().map((p, i) => ({ '.id': id(i + 1), ...p, disabled: 'false' }));
-    case '/system/health':
-      return health(m);
-    case '/interface':
-      return m.pppSessions > 0 ? [...interfaces(m), ...pppoeInterfaces(m)] : interfaces(m);
-    case '/interface/bonding':
-      return bondingRows(m);
-    case '/ip/arp':
-      return arp(m);
-    case '/ip/address':
-      return ipAddresses(m);
-    case '/ipv6/address':
-      return ipv6Addresses(m);
-    case '/interface/wireless':
-      return m.hasWireless && m.profile.wireless.shape === 'legacy' ? wirelessInterfaces(m) : undefined;
-    case '/ppp/active':
-      return pppActive(m);
-    case '/ip/dhcp-server/lease':
-      return leases(m);
-    case '/queue/simple':
-      return queues(m);
-    case '/ip/neighbor':
-      return neighbours(m);
-    case m.profile.bgp.path:
-      return m.packages().some((p) => p.name === 'routing') || m.profile.name !== 'v6' ? bgp(m) : undefined;
-    case m.profile.wireless.path:
-      return m.hasWireless ? registrations(m) : undefined;
-    case '/caps-man/registration-table':
-      return m.profile.capsman && m.hasWireless ? [] : undefined;
-    default:
-      return undefined;
+  const menu = Object.hasOwn(MENUS, path) ? MENUS[path] : undefined;
+  if (menu) return menu(m);
+  // The BGP and wireless menus move between RouterOS releases: the profile says where.
+  if (path === m.profile.bgp.path) {
+    return m.packages().some((p) => p.name === 'routing') || m.profile.name !== 'v6' ? bgp(m) : undefined;
   }
+  if (path === m.profile.wireless.path) return m.hasWireless ? registrations(m) : undefined;
+  if (path === '/caps-man/registration-table') return m.profile.capsman && m.hasWireless ? [] : undefined;
+  return undefined;
 }
