@@ -8,10 +8,11 @@ import {
   parsePartitionName,
   partitionEnd,
   SAMPLES,
+  windowPartitionName,
 } from '../schema/partitions.js';
 import type { ChunkSamples } from './codec.js';
 import { CHUNK_WINDOW_MS, chunkWatermark, mergeSamples, setChunkWatermark } from './read.js';
-import { takeRows } from './take.js';
+import { type TakeFrom, takeRows } from './take.js';
 import { decodeStored, encodeWindow, type StoredChunk } from './times.js';
 import { insertChunks } from './write.js';
 
@@ -168,6 +169,13 @@ async function truncateEmptied(db: Db, boundary: number): Promise<string[]> {
 /** Series per batch at first: a 2-hour window of one-minute polls holds 120 rows a series. */
 const ROWS_PER_SERIES = 120;
 
+/**
+ * Moves window [start, start + 2 h) into chunks. A window with its own partition is done in one
+ * transaction: rows read (not deleted) batch by batch, chunks written, the partition truncated —
+ * a late row for the window waits for the commit meanwhile (a share lock keeps writers out, not
+ * readers). A window in a day partition from before the window partitions is done batch by batch,
+ * each a transaction that deletes the rows it reads.
+ */
 async function compactWindow(
   db: Db,
   start: number,
@@ -177,51 +185,108 @@ async function compactWindow(
   const end = start + CHUNK_WINDOW_MS;
   await ensurePartitions(db, CHUNKS, start, start);
   await ensurePartitions(db, CHUNK_TIMES, start, start);
+  const part = await windowPartition(db, start);
+  if (part !== undefined) {
+    return db.transaction(async (tx) => {
+      if (!(await beginBatch(tx, o))) return false;
+      await tx.query(`LOCK TABLE ${part} IN SHARE MODE`);
+      // Writers of this window (late rows only) wait for the commit; readers do not.
+      await eachBatch(tx, o, (after, upto) => moveBatch(tx, start, after, upto, part, report));
+      await tx.query(`TRUNCATE ${part}`);
+      await setChunkWatermark(tx, end);
+      return true;
+    });
+  }
+  const moved = await eachBatch(db, o, (after, upto) =>
+    db.transaction(async (tx) => {
+      // One snapshot for the whole batch: the rows deleted are exactly the rows read, even when
+      // a late row for the window is written meanwhile (it stays, for the next round).
+      await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
+      if (!(await beginBatch(tx, o))) return undefined;
+      const rows = await moveBatch(tx, start, after, upto, null, report);
+      // Readers look for chunks below the watermark: it covers them as they commit.
+      if (rows > 0) await setChunkWatermark(tx, end);
+      return rows;
+    }),
+  );
+  return moved !== undefined;
+}
+
+/** The window's own partition when it has one (days created since the window partitions). */
+async function windowPartition(db: Queryable, start: number): Promise<string | undefined> {
+  const name = windowPartitionName(SAMPLES, start);
+  const res = await db.query<{ ok: boolean }>('SELECT to_regclass($1) IS NOT NULL AS ok', [name]);
+  return res.rows[0]?.ok === true ? name : undefined;
+}
+
+/**
+ * The round's lock and settings in a transaction; false when another replica holds the lock.
+ * Batches read their series range through the primary key (a bitmap scan of the window's BRIN
+ * range would read every series of the window for each batch), with no JIT compilation, which
+ * costs more than it saves on these statements.
+ */
+async function beginBatch(tx: Queryable, o: CompactOptions): Promise<boolean> {
+  const lock = await tx.query<{ ok: boolean }>('SELECT pg_try_advisory_xact_lock($1) AS ok', [
+    ROLLUP_LOCK_KEY,
+  ]);
+  if (lock.rows[0]?.ok !== true) return false;
+  await tx.query(
+    `SELECT set_config('statement_timeout', $1, true), set_config('enable_bitmapscan', 'off', true),
+            set_config('enable_seqscan', 'off', true), set_config('jit', 'off', true)`,
+    [String(Math.round(o.statementTimeoutMs))],
+  );
+  return true;
+}
+
+/**
+ * Calls `step` for consecutive ranges of series ids (after, upto], sized from the rows an id held
+ * so far (whole series each, about `batchRows` rows), until the last id; the total of the rows it
+ * moved, or undefined as soon as a step returns undefined (the lock was not granted).
+ */
+async function eachBatch(
+  q: Queryable,
+  o: CompactOptions,
+  step: (after: number, upto: number | undefined) => Promise<number | undefined>,
+): Promise<number | undefined> {
   const limit = o.batchRows ?? 200_000;
-  // Batches are ranges of series ids sized from the rows an id held so far (whole series each).
   let span = Math.max(1, Math.floor(limit / ROWS_PER_SERIES));
   let after = -1;
+  let total = 0;
   for (;;) {
-    const next = await db.query<{ id: number }>(
+    const next = await q.query<{ id: number }>(
       'SELECT id FROM ispm_series WHERE id > $1 ORDER BY id OFFSET $2 LIMIT 1',
       [after, span - 1],
     );
     const upto = next.rows[0] === undefined ? undefined : Number(next.rows[0].id);
-    const done = await db.transaction(async (tx) => {
-      // One snapshot for the whole batch: the rows deleted are exactly the rows read, even when
-      // a late row for the window is written meanwhile (it stays, for the next round).
-      await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
-      const lock = await tx.query<{ ok: boolean }>('SELECT pg_try_advisory_xact_lock($1) AS ok', [
-        ROLLUP_LOCK_KEY,
-      ]);
-      if (lock.rows[0]?.ok !== true) return undefined;
-      // The batch's series range through the primary key (a bitmap scan of the window's BRIN
-      // range would read every series of the window for each batch), and no JIT compilation,
-      // which costs more than it saves on these statements.
-      await tx.query(
-        `SELECT set_config('statement_timeout', $1, true), set_config('enable_bitmapscan', 'off', true),
-                set_config('enable_seqscan', 'off', true), set_config('jit', 'off', true)`,
-        [String(Math.round(o.statementTimeoutMs))],
-      );
-      const bySeries = await takeRows(tx, start, end, after, upto);
-      let rows = 0;
-      for (const s of bySeries.values()) rows += s.ts.length;
-      if (rows > 0) {
-        await writeBatch(tx, bySeries, start, report);
-        report.rows += rows;
-        // Readers look for chunks below the watermark: it covers them as they commit.
-        await setChunkWatermark(tx, end);
-      }
-      return { rows };
-    });
-    if (done === undefined) return false;
-    if (upto === undefined) return true;
+    const rows = await step(after, upto);
+    if (rows === undefined) return undefined;
+    total += rows;
+    if (upto === undefined) return total;
     span =
-      done.rows > 0
-        ? Math.min(1_000_000, Math.max(1, Math.round((limit * span) / done.rows)))
+      rows > 0
+        ? Math.min(1_000_000, Math.max(1, Math.round((limit * span) / rows)))
         : Math.min(1_000_000, span * 2);
     after = upto;
   }
+}
+
+/** One batch's rows into chunks; the rows moved. */
+async function moveBatch(
+  tx: Queryable,
+  start: number,
+  after: number,
+  upto: number | undefined,
+  from: TakeFrom,
+  report: CompactReport,
+): Promise<number> {
+  const bySeries = await takeRows(tx, start, start + CHUNK_WINDOW_MS, after, upto, from);
+  let rows = 0;
+  for (const s of bySeries.values()) rows += s.ts.length;
+  if (rows > 0) {
+    await writeBatch(tx, bySeries, start, report);
+    report.rows += rows;
+  }
+  return rows;
 }
 
 async function writeBatch(

@@ -28,10 +28,17 @@ interface Packed {
 }
 
 /**
- * Deletes the rows of series `after < id <= upto` (no upper bound when `upto` is undefined) in
+ * Where `takeRows` reads: `null` deletes the rows from the row table as it reads them (a day
+ * partition from before the window partitions); a window partition's name reads them only (the
+ * caller truncates the partition, under a lock that kept writers out, in the same transaction).
+ */
+export type TakeFrom = string | null;
+
+/**
+ * Takes the rows of series `after < id <= upto` (no upper bound when `upto` is undefined) in
  * [start, end) and returns their samples by series, in time order. Run it in a REPEATABLE READ
- * transaction: the rows returned are exactly the rows deleted, and a late row written meanwhile
- * stays for the next round.
+ * transaction when deleting: the rows returned are exactly the rows deleted, and a late row
+ * written meanwhile stays for the next round.
  */
 export async function takeRows(
   tx: Queryable,
@@ -39,12 +46,15 @@ export async function takeRows(
   end: number,
   after: number,
   upto: number | undefined,
+  from: TakeFrom = null,
 ): Promise<Map<number, ChunkSamples>> {
+  const where = `ts >= $1::timestamptz AND ts < $2::timestamptz AND series_id > $3 ${upto === undefined ? '' : 'AND series_id <= $4'}`;
+  const rows =
+    from === null
+      ? `DELETE FROM ispm_samples WHERE ${where} RETURNING series_id, ts, value, raw`
+      : `SELECT series_id, ts, value, raw FROM ${from} WHERE ${where}`;
   const res = await tx.query<Packed>(
-    `WITH d AS (
-       DELETE FROM ispm_samples
-        WHERE ts >= $1::timestamptz AND ts < $2::timestamptz AND series_id > $3 ${upto === undefined ? '' : 'AND series_id <= $4'}
-       RETURNING series_id, ts, value, raw)
+    `WITH d AS (${rows})
      SELECT series_id, count(*)::int AS n, count(raw)::int AS nr,
             string_agg(timestamptz_send(ts), ''::bytea) AS t,
             string_agg(float8send(value), ''::bytea) AS v,

@@ -18,9 +18,19 @@ export interface PartitionedTable {
     | 'ispm_arp_bindings';
   /** A week starts on Monday 00:00 UTC (ISO weeks, as `date_trunc('week', …)`). */
   span: 'day' | 'week' | 'month';
+  /**
+   * Each partition is itself partitioned by `ts` into windows this long (ms; a divisor of a
+   * day), named `<partition>_h<HH>` after the window's first hour.
+   */
+  windowMs?: number;
 }
 
-export const SAMPLES: PartitionedTable = { parent: 'ispm_samples', span: 'day' };
+/**
+ * Raw samples by day, each day by 2-hour window: compaction reads a closed window and truncates
+ * its partition instead of deleting every row (the delete was most of the server's compaction
+ * cost). Days created before the windows existed stay plain tables (compacted by deleting rows).
+ */
+export const SAMPLES: PartitionedTable = { parent: 'ispm_samples', span: 'day', windowMs: 2 * 3_600_000 };
 /** Compressed chunks, by the day their window starts (2-hour windows never straddle days). */
 export const CHUNKS: PartitionedTable = { parent: 'ispm_chunks', span: 'day' };
 /** Poll times shared by a window's chunks, partitioned as the chunks. */
@@ -65,6 +75,13 @@ export function partitionName(table: PartitionedTable, start: number): string {
   return `${table.parent}_p${table.span === 'month' ? ym : ym + pad(d.getUTCDate())}`;
 }
 
+/** The name of the window partition starting at `start` (a window of `table.windowMs`). */
+export function windowPartitionName(table: PartitionedTable, start: number): string {
+  const w = table.windowMs;
+  if (w === undefined || start % w !== 0) throw new RangeError(`no window partition for time ${start}`);
+  return `${partitionName(table, partitionStart(table, start))}_h${pad(new Date(start).getUTCHours())}`;
+}
+
 /** Parses a partition name back to its start; undefined for names that are not ours. */
 export function parsePartitionName(table: PartitionedTable, name: string): number | undefined {
   const m = new RegExp(
@@ -101,9 +118,15 @@ export async function ensurePartitions(
     await tx.query('SELECT pg_advisory_xact_lock($1)', [PARTITION_LOCK_KEY]);
     for (const p of missing) {
       if (parsePartitionName(table, p.name) !== p.start) throw new Error(`bad partition name ${p.name}`);
+      const sub = table.windowMs === undefined ? '' : ' PARTITION BY RANGE (ts)';
       await tx.query(
-        `CREATE TABLE IF NOT EXISTS ${p.name} PARTITION OF ${table.parent} FOR VALUES FROM ('${iso(p.start)}') TO ('${iso(p.end)}')`,
+        `CREATE TABLE IF NOT EXISTS ${p.name} PARTITION OF ${table.parent} FOR VALUES FROM ('${iso(p.start)}') TO ('${iso(p.end)}')${sub}`,
       );
+      for (let w = p.start; table.windowMs !== undefined && w < p.end; w += table.windowMs) {
+        await tx.query(
+          `CREATE TABLE IF NOT EXISTS ${windowPartitionName(table, w)} PARTITION OF ${p.name} FOR VALUES FROM ('${iso(w)}') TO ('${iso(w + table.windowMs)}')`,
+        );
+      }
     }
   });
   return missing.map((p) => p.name);
