@@ -48,6 +48,25 @@ export function isProblem(n: Pick<NodeView, 'state' | 'status'>): boolean {
   );
 }
 
+/** The labels of a device without any: one object, so two views of it compare equal. */
+const NO_LABELS: Readonly<Record<string, string>> = Object.freeze({});
+
+/** Whether two views of one device show the same (its definition unchanged: labels, driver). */
+function sameView(a: NodeView, b: NodeView): boolean {
+  return (
+    a.state === b.state &&
+    a.status === b.status &&
+    a.name === b.name &&
+    a.site === b.site &&
+    a.x === b.x &&
+    a.y === b.y &&
+    a.labels === b.labels &&
+    a.location?.lat === b.location?.lat &&
+    a.location?.lon === b.location?.lon &&
+    a.reasons.join('\n') === b.reasons.join('\n')
+  );
+}
+
 /** Node views of every device and per-site tallies, recomputed only where something changed. */
 export class LiveStates {
   readonly #nodes = new Map<string, NodeView>();
@@ -62,8 +81,10 @@ export class LiveStates {
   #all = true;
   #structure: Structure | undefined;
   #alerts = new Map<string, AlertSummary>();
-  /** How many node views the last refresh computed (tests: proof that it was incremental). */
+  /** How many node views the last refresh computed and found changed (tests: proof that it was incremental). */
   lastRecomputed = 0;
+  /** Moves whenever a refresh changed any view: what is derived from the views may be kept until it does. */
+  version = 0;
   readonly #offs: Array<() => void>;
   readonly #following: boolean;
 
@@ -118,6 +139,7 @@ export class LiveStates {
       this.fleet.counts = {};
       for (const s of states) this.#put(s, rates);
       this.lastRecomputed = states.length;
+      this.version++;
       return this.#nodes;
     }
     const dirty = this.#dirty;
@@ -131,9 +153,14 @@ export class LiveStates {
       if (!dirty.has(id) && node && node.status === s.status && this.#defs.get(id) === s.device) continue;
       this.#drop(id);
       this.#put(s, rates);
-      n++;
+      // A poll marks its router, and most polls change nothing the map shows: the old view is
+      // kept (what was derived from it stays valid) and the version does not move.
+      const fresh = this.#nodes.get(id);
+      if (node && fresh && sameView(node, fresh)) this.#nodes.set(id, node);
+      else n++;
     }
     this.lastRecomputed = n;
+    if (n > 0) this.version++;
     return this.#nodes;
   }
 
@@ -181,7 +208,7 @@ export class LiveStates {
       name: d.name ?? d.id,
       status: s.status,
       driver: d.driver,
-      labels: d.labels ?? {},
+      labels: d.labels ?? NO_LABELS,
       ...(c ? { location: { ...d.location, ...c } } : {}),
       ...(site ? { site } : {}),
       state,
