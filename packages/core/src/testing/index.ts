@@ -1,8 +1,9 @@
 /**
  * Test helpers for plugin authors: a fake clock, a fake logger, an in-memory inventory, a
  * one-driver plugin and a device list to poll with it (`driverPlugin`, `testDevices`), a free
- * loopback port for a test peer and a way to stop one, the skip-or-fail rule for a missing peer
- * (`missingPeer`, strict in CI), and the shared plugin suite (`testPlugin`, which needs vitest).
+ * loopback port for a test peer, starting a peer's binary on one (`startPeerProcess`) and stopping
+ * it, the skip-or-fail rule for a missing peer (`missingPeer`, strict in CI), and the shared
+ * plugin suite (`testPlugin`, which needs vitest).
  */
 
 export { memoryInventory } from '../devices/registry.js';
@@ -10,6 +11,7 @@ export { FakeClock } from './fake-clock.js';
 export { createFakeLogger, type FakeLogger, type LogRecord } from './fake-logger.js';
 export { driverPlugin, testDevices } from './fixtures.js';
 export { freePort } from './free-port.js';
+export { type PeerProcess, type PeerProcessOptions, startPeerProcess } from './peer-process.js';
 export {
   MissingPeerError,
   missingBinary,
