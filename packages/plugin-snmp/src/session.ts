@@ -2,8 +2,14 @@
  * One SNMP session (one UDP socket) per poll, made safe to use against any peer: a datagram that
  * does not decode fails the pending request instead of throwing out of the socket handler, the
  * session closes exactly once on every path, and an abort closes it so the poll ends at once.
+ * SNMPv1/v2c go through our own transport (ber/community.ts: the hot path of every poll); SNMPv3
+ * (discovery, authentication, privacy) through net-snmp.
  */
+import type { Socket } from 'node:dgram';
 import snmp, { type Session, type Varbind } from 'net-snmp';
+import { bulkColumns, CommunityTransport } from './ber/community.js';
+import { PduTag } from './ber/request.js';
+import { BerError } from './ber/response.js';
 import { installFastOidReader } from './ber-oid.js';
 import { type EngineState, readEngine, writeEngine } from './engine-cache.js';
 import { SnmpError, SnmpErrorCodes, toSnmpError } from './errors.js';
@@ -32,7 +38,11 @@ export interface SessionTarget {
 
 /** A promise-based, abortable, always-closed SNMP session. */
 export class SnmpSession {
-  readonly #session: Session;
+  /** net-snmp's session, for SNMPv3 only. */
+  readonly #session: Session | undefined;
+  /** Our transport, for SNMPv1/v2c. */
+  readonly #community: CommunityTransport | undefined;
+  readonly #socket: Socket;
   readonly #where: { target: string; timeoutMs: number; tries: number };
   readonly #signal: AbortSignal | undefined;
   #closed = false;
@@ -46,8 +56,13 @@ export class SnmpSession {
   requests = 0;
   /** Varbinds received. */
   varbinds = 0;
+  /** Datagrams net-snmp sent (v3). */
+  #sent = 0;
+
   /** Datagrams sent (requests, SNMPv3 discovery and resends after a report, retries): the round trips. */
-  datagrams = 0;
+  get datagrams(): number {
+    return this.#sent + (this.#community?.datagrams ?? 0);
+  }
 
   /**
    * @param engine SNMPv3 engine state from an earlier poll of the same target and user: the first
@@ -76,6 +91,7 @@ export class SnmpSession {
         : settings.authProtocol
           ? snmp.SecurityLevel.authNoPriv
           : snmp.SecurityLevel.noAuthNoPriv;
+      this.#community = undefined;
       this.#session = snmp.createV3Session(
         target.host,
         {
@@ -88,20 +104,31 @@ export class SnmpSession {
         },
         options,
       );
+      this.#socket = this.#session.dgram;
+      this.#harden(this.#session);
     } else {
-      this.#session = snmp.createSession(target.host, settings.community ?? '', options);
+      this.#session = undefined;
+      this.#community = new CommunityTransport({
+        host: target.host,
+        port: target.port,
+        family: options.transport,
+        version: settings.version === '1' ? 0 : 1,
+        community: settings.community ?? '',
+        timeoutMs: settings.timeout,
+        retries: settings.retries,
+      });
+      this.#socket = this.#community.socket;
     }
-    this.#harden();
+    this.#onSocketError();
     this.#connect(target);
-    if (engine && settings.version === '3') writeEngine(this.#session, engine);
+    if (engine && this.#session) writeEngine(this.#session, engine);
     this.#signal = signal;
     if (signal?.aborted) this.close();
     else signal?.addEventListener('abort', this.#onAbort, { once: true });
   }
 
   /** Replaces net-snmp's datagram handler with one that cannot throw into the event loop. */
-  #harden(): void {
-    const s = this.#session;
+  #harden(s: Session): void {
     s.dgram.removeAllListeners('message');
     s.dgram.on('message', (buffer: Buffer) => {
       try {
@@ -119,19 +146,10 @@ export class SnmpSession {
     });
     // net-snmp emits 'error' for undecodable datagrams; without a listener that would be thrown.
     s.on('error', () => {});
-    s.dgram.on('error', (err: NodeJS.ErrnoException) => {
-      // A failed connect (a name that does not resolve): stay unconnected, so the first send
-      // reports it as before. An ICMP port-unreachable on the connected socket: the request
-      // keeps waiting and is retried, and the device is reported as not answering, as it was
-      // when the socket was not connected and the kernel kept such errors to itself.
-      if (this.#settleConnect) return this.#settleConnect(false);
-      if (err?.code === 'ECONNREFUSED') return;
-      this.close();
-    });
     // Counted at the socket so discovery and retries, which net-snmp sends by itself, are seen too.
     const send = s.dgram.send as (...args: unknown[]) => void;
     (s.dgram as unknown as { send: (...args: unknown[]) => void }).send = (...args: unknown[]) => {
-      this.datagrams++;
+      this.#sent++;
       if (!this.#connected) return send.apply(s.dgram, args);
       // net-snmp passes (buffer, offset, length, port, address, callback). On the connected
       // socket the datagram goes out in this call, without an address lookup or a completion
@@ -151,6 +169,18 @@ export class SnmpSession {
     };
   }
 
+  #onSocketError(): void {
+    this.#socket.on('error', (err: NodeJS.ErrnoException) => {
+      // A failed connect (a name that does not resolve): stay unconnected, so the first send
+      // reports it as before. An ICMP port-unreachable on the connected socket: the request
+      // keeps waiting and is retried, and the device is reported as not answering, as it was
+      // when the socket was not connected and the kernel kept such errors to itself.
+      if (this.#settleConnect) return this.#settleConnect(false);
+      if (err?.code === 'ECONNREFUSED') return;
+      this.close();
+    });
+  }
+
   /**
    * Connects the UDP socket to the target before the first request: every send then skips
    * Node's per-datagram address lookup and completion callback, and the kernel drops datagrams
@@ -162,11 +192,12 @@ export class SnmpSession {
         this.#settleConnect = undefined;
         this.#connecting = undefined;
         this.#connected = ok && !this.#closed;
+        if (this.#community) this.#community.connected = this.#connected;
         resolve();
       };
     });
     try {
-      this.#session.dgram.connect(target.port, target.host, () => this.#settleConnect?.(true));
+      this.#socket.connect(target.port, target.host, () => this.#settleConnect?.(true));
     } catch {
       this.#settleConnect?.(false);
     }
@@ -174,7 +205,7 @@ export class SnmpSession {
 
   /** The SNMPv3 engine state this session has learned so far (undefined for v1/v2c or before an authenticated answer). */
   engine(key: string): EngineState | undefined {
-    return readEngine(this.#session, key);
+    return this.#session ? readEngine(this.#session, key) : undefined;
   }
 
   /** Whether the session was closed (by `close()` or an abort). */
@@ -185,6 +216,32 @@ export class SnmpSession {
   /** The `host:port` this session talks to. */
   get target(): string {
     return this.#where.target;
+  }
+
+  /** One request on our v1/v2c transport, errors mapped as net-snmp's are. */
+  async #ask(t: CommunityTransport, tag: number, oids: string[], a: number, b: number): Promise<Varbind[]> {
+    if (this.#closed) throw this.#abortError();
+    if (this.#connecting) await this.#connecting;
+    if (this.#closed) throw this.#abortError();
+    this.requests++;
+    try {
+      return await t.request(tag, oids, a, b);
+    } catch (err) {
+      if (this.#closed) throw this.#abortError();
+      if (err instanceof BerError) {
+        throw new SnmpError(
+          SnmpErrorCodes.BAD_RESPONSE,
+          `${this.#where.target} sent a message that does not decode`,
+          { cause: err },
+        );
+      }
+      throw toSnmpError(err, this.#where);
+    }
+  }
+
+  /** net-snmp's session: it exists whenever the transport does not. */
+  get #v3(): Session {
+    return this.#session as Session;
   }
 
   #call<T>(send: (cb: (error: Error | null, varbinds?: unknown[]) => void) => void): Promise<T> {
@@ -216,23 +273,29 @@ export class SnmpSession {
 
   /** GET of several instance OIDs. Missing objects come back as exception varbinds. */
   async get(oids: string[]): Promise<Varbind[]> {
-    const out = await this.#call<Varbind[]>((cb) => this.#session.get(oids, cb));
+    const out = this.#community
+      ? await this.#ask(this.#community, PduTag.get, oids, 0, 0)
+      : await this.#call<Varbind[]>((cb) => this.#v3.get(oids, cb));
     this.varbinds += out.length;
     return out;
   }
 
   /** GETBULK with no non-repeaters: one list of varbinds per requested OID. */
   async getBulk(oids: string[], maxRepetitions: number): Promise<Varbind[][]> {
-    const out = await this.#call<Varbind[][]>((cb) => this.#session.getBulk(oids, 0, maxRepetitions, cb));
+    const out = this.#community
+      ? bulkColumns(await this.#ask(this.#community, PduTag.getBulk, oids, 0, maxRepetitions), oids.length)
+      : await this.#call<Varbind[][]>((cb) => this.#v3.getBulk(oids, 0, maxRepetitions, cb));
     for (const column of out) this.varbinds += column.length;
     return out;
   }
 
   /** GETNEXT, as one-repetition-free bulk is unavailable in SNMPv1. */
   async getNext(oids: string[]): Promise<Varbind[]> {
-    const out = await this.#call<Varbind[]>((cb) =>
-      (this.#session as unknown as { getNext(o: string[], c: typeof cb): void }).getNext(oids, cb),
-    );
+    const out = this.#community
+      ? await this.#ask(this.#community, PduTag.getNext, oids, 0, 0)
+      : await this.#call<Varbind[]>((cb) =>
+          (this.#v3 as unknown as { getNext(o: string[], c: typeof cb): void }).getNext(oids, cb),
+        );
     this.varbinds += out.length;
     return out;
   }
@@ -243,8 +306,12 @@ export class SnmpSession {
     this.#closed = true;
     this.#settleConnect?.(false);
     this.#signal?.removeEventListener('abort', this.#onAbort);
+    if (this.#community) {
+      this.#community.close(new Error('Socket forcibly closed'));
+      return;
+    }
     try {
-      this.#session.close();
+      this.#session?.close();
     } catch {
       // Already closed by a socket error: nothing left to release.
     }

@@ -1,0 +1,193 @@
+/**
+ * SNMPv1/v2c requests over one UDP socket, without net-snmp: requests encoded by request.ts,
+ * answers decoded by response.ts, matched by request-id, each retried on timeout. This is the
+ * poll's hot path (a full walk of a router is 20–60 GETBULKs), so per request it does one
+ * encode, one send on a connected socket, one decode and one timer — no request objects,
+ * message classes or intermediate writers (`node --cpu-prof`: net-snmp's encoding, decoding and
+ * bookkeeping were about a quarter of a poll's JavaScript time, and much of its garbage).
+ *
+ * Errors are net-snmp-shaped (`name`, `status`, `code`) so `toSnmpError` maps them exactly as it
+ * maps net-snmp's, and the messages users see do not change with the transport.
+ */
+import { createSocket, type Socket } from 'node:dgram';
+import type { Varbind } from 'net-snmp';
+import { encodeRequest, PduTag } from './request.js';
+import { BerError, type CommunityMessage, decodeCommunityMessage } from './response.js';
+
+/** ResponseInvalidError codes of net-snmp that this transport reports (values as net-snmp's). */
+const Invalid = { EReqResOidNoMatch: 2, EVersionNoMatch: 4, ECommunityNoMatch: 5, EUnknownPduType: 7 };
+/** RFC 3416 error-status genErr, used for statuses we do not know. */
+const GEN_ERR = 5;
+
+/** Errors shaped as net-snmp's, for `toSnmpError`. */
+function timedOut(): Error {
+  const e = new Error('Request timed out');
+  e.name = 'RequestTimedOutError';
+  return e;
+}
+function failed(status: number): Error {
+  const e = new Error(`error-status ${status}`) as Error & { status: number };
+  e.name = 'RequestFailedError';
+  e.status = status >= 1 && status <= 18 ? status : GEN_ERR;
+  return e;
+}
+function invalid(code: number, message: string): Error {
+  const e = new Error(message) as Error & { code: number };
+  e.name = 'ResponseInvalidError';
+  e.code = code;
+  return e;
+}
+
+interface Pending {
+  message: Buffer;
+  tries: number;
+  timer: NodeJS.Timeout | undefined;
+  done: (err: Error | null, msg?: CommunityMessage) => void;
+}
+
+/** Options of a transport. */
+export interface CommunityOptions {
+  host: string;
+  port: number;
+  family: 'udp4' | 'udp6';
+  version: 0 | 1;
+  community: string;
+  timeoutMs: number;
+  retries: number;
+}
+
+/** One socket, any number of outstanding requests. */
+export class CommunityTransport {
+  readonly socket: Socket;
+  readonly #opts: CommunityOptions;
+  readonly #community: Buffer;
+  readonly #pending = new Map<number, Pending>();
+  #nextId = 1 + Math.floor(Math.random() * 0x3fffffff);
+  #connected = false;
+  #closed = false;
+  /** Datagrams sent, retries included. */
+  datagrams = 0;
+
+  constructor(opts: CommunityOptions) {
+    this.#opts = opts;
+    this.#community = Buffer.from(opts.community, 'utf8');
+    this.socket = createSocket(opts.family);
+    // Pending requests hold timers, which keep the process alive while they are due.
+    this.socket.unref();
+    this.socket.on('message', (buf: Buffer) => {
+      try {
+        this.#onMessage(buf);
+      } catch {
+        // #onMessage fails requests itself; nothing may escape into the event loop.
+      }
+    });
+  }
+
+  /** Marks the socket connected (the session connects it); sends then go without an address. */
+  set connected(ok: boolean) {
+    this.#connected = ok;
+  }
+
+  /** Sends one request; resolves with its answer's varbinds (flat, in answer order). */
+  request(tag: number, oids: readonly string[], a: number, b: number): Promise<Varbind[]> {
+    const requestId = this.#nextId;
+    this.#nextId = this.#nextId >= 0x7ffffffe ? 1 : this.#nextId + 1;
+    const message = encodeRequest({
+      version: this.#opts.version,
+      community: this.#community,
+      tag,
+      requestId,
+      a,
+      b,
+      oids,
+    });
+    return new Promise<Varbind[]>((resolve, reject) => {
+      const p: Pending = {
+        message,
+        tries: this.#opts.retries + 1,
+        timer: undefined,
+        done: (err, msg) => {
+          if (p.timer) clearTimeout(p.timer);
+          this.#pending.delete(requestId);
+          if (err) return reject(err);
+          try {
+            resolve(this.#check(tag, oids.length, msg as CommunityMessage));
+          } catch (e) {
+            reject(e);
+          }
+        },
+      };
+      this.#pending.set(requestId, p);
+      this.#send(p);
+    });
+  }
+
+  #send(p: Pending): void {
+    if (this.#closed) return;
+    p.tries--;
+    this.datagrams++;
+    const onSent = (err: Error | null) => {
+      if (err) p.done(err);
+    };
+    try {
+      if (this.#connected) this.socket.send(p.message, onSent);
+      else this.socket.send(p.message, this.#opts.port, this.#opts.host, onSent);
+    } catch (err) {
+      p.done(err as Error);
+      return;
+    }
+    p.timer = setTimeout(() => {
+      p.timer = undefined;
+      if (p.tries > 0) this.#send(p);
+      else p.done(timedOut());
+    }, this.#opts.timeoutMs);
+  }
+
+  #onMessage(buf: Buffer): void {
+    let msg: CommunityMessage;
+    try {
+      msg = decodeCommunityMessage(buf);
+    } catch (err) {
+      const id = err instanceof BerError ? err.requestId : undefined;
+      const p = id === undefined ? undefined : this.#pending.get(id);
+      // Not an answer to anything we asked (no readable request-id, or not ours): ignored.
+      if (p) p.done(err as Error);
+      return;
+    }
+    this.#pending.get(msg.requestId)?.done(null, msg);
+  }
+
+  /** Checks an answer the way net-snmp did and shapes its varbinds. */
+  #check(tag: number, asked: number, msg: CommunityMessage): Varbind[] {
+    if (msg.version !== this.#opts.version) throw invalid(Invalid.EVersionNoMatch, 'version mismatch');
+    if (!msg.community.equals(this.#community))
+      throw invalid(Invalid.ECommunityNoMatch, 'community mismatch');
+    if (msg.tag !== PduTag.response) throw invalid(Invalid.EUnknownPduType, 'not a Response PDU');
+    if (msg.errorStatus > 0) throw failed(msg.errorStatus);
+    if (tag !== PduTag.getBulk && msg.varbinds.length !== asked) {
+      throw invalid(Invalid.EReqResOidNoMatch, 'varbind count differs from the request');
+    }
+    return msg.varbinds;
+  }
+
+  /** Fails every pending request with `err` and closes the socket. Idempotent. */
+  close(err: Error): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const p of [...this.#pending.values()]) p.done(err);
+    try {
+      this.socket.close();
+    } catch {
+      // Already closed.
+    }
+  }
+}
+
+/** Regroups a GETBULK answer (no non-repeaters) into one list per requested OID, as net-snmp does. */
+export function bulkColumns(varbinds: Varbind[], asked: number): Varbind[][] {
+  const out: Varbind[][] = [];
+  const first = Math.min(asked, varbinds.length);
+  for (let i = 0; i < first; i++) out.push([varbinds[i] as Varbind]);
+  for (let i = first; i < varbinds.length; i++) (out[i % asked] as Varbind[]).push(varbinds[i] as Varbind);
+  return out;
+}
