@@ -15,8 +15,9 @@ export {
 export { AlertsErrorCodes, AlertsErrors } from './errors.js';
 export * from './events.js';
 export type { MatchersInput } from './matchers.js';
-export type { AddressPolicy, AddressPolicyOptions } from './notifiers/address-policy.js';
 export {
+  type AddressPolicy,
+  type AddressPolicyOptions,
   addressPolicy,
   alertmanagerNotifier,
   alertmanagerPayload,
@@ -26,11 +27,11 @@ export {
   telegramNotifier,
   webhookNotifier,
 } from './notifiers/index.js';
-export type { RouteInput } from './options.js';
 export {
   type AlertsOptions,
   type AlertsOptionsInput,
   optionsSchema,
+  type RouteInput,
   type RuleInput,
   ruleSchema,
 } from './options.js';
@@ -38,9 +39,7 @@ export { ispRulePack } from './pack.js';
 export { memoryStateStore } from './persist.js';
 export { alerts } from './plugin.js';
 export { type CompiledRule, compileRule, loadRuleFile, RuleError } from './rules.js';
-export type { CompiledMatcher, LabelMatcherInput, Matcher } from './selector.js';
-export { labelMatcher } from './selector.js';
+export { type CompiledMatcher, type LabelMatcherInput, labelMatcher, type Matcher } from './selector.js';
 export type { WindowFn } from './series.js';
 export type { Ack, MuteReason, Silence } from './suppress.js';
-export type { Template, TemplateData } from './template.js';
-export { compileTemplate, TemplateError } from './template.js';
+export { compileTemplate, type Template, type TemplateData, TemplateError } from './template.js';

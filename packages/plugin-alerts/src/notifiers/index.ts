@@ -6,7 +6,7 @@ import { slackNotifier, telegramNotifier } from './chat.js';
 import { emailNotifier } from './email.js';
 import { webhookNotifier } from './webhook.js';
 
-export { type AddressPolicy, addressPolicy } from './address-policy.js';
+export { type AddressPolicy, type AddressPolicyOptions, addressPolicy } from './address-policy.js';
 export { alertmanagerNotifier } from './alertmanager.js';
 export { slackNotifier, summarise, telegramNotifier } from './chat.js';
 export { emailNotifier } from './email.js';
