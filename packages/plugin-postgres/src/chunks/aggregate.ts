@@ -48,12 +48,6 @@ export function counterDelta(prevRaw: Exact | null, prev: number, curRaw: Exact 
   return cur;
 }
 
-/** The last reading before a window, for the counter step into it. */
-export interface PrevReading {
-  value: number;
-  raw: Exact | null;
-}
-
 /** A chunk's plain columns. */
 export interface ChunkSummary {
   count: number;
@@ -116,21 +110,30 @@ export interface RollupRow {
 }
 
 /**
- * The 5-minute rollup rows of one series' samples (sorted by time), as the SQL round computes
- * them: the step into a bucket comes from the reading before it, and into the first reading from
- * `prev` (the last reading before the window, when there is one within the hour).
+ * The 5-minute rollup rows of samples `i0 <= i < i1` of one series (sorted by time), appended to
+ * `out`, as the SQL round computes them: the step into a bucket comes from the reading before it,
+ * and into the first reading from the one before `i0` when `fromBefore` (the last reading before
+ * the window, when it is within the hour). Indexes into the arrays as they are: no copy of a
+ * window and no object per sample (a day's rollups spent most of their time collecting garbage).
  */
-export function rollup5m(s: ChunkSamples, counter: boolean, prev: PrevReading | undefined): RollupRow[] {
-  const rows: RollupRow[] = [];
+function rollup5mInto(
+  out: RollupRow[],
+  s: ChunkSamples,
+  counter: boolean,
+  i0: number,
+  i1: number,
+  fromBefore: boolean,
+): void {
+  const { ts, values, raws } = s;
   let row: RollupRow | undefined;
-  for (let i = 0; i < s.ts.length; i++) {
-    const t = s.ts[i] as number;
-    const v = s.values[i] as number;
-    const raw = s.raws[i] ?? null;
+  for (let i = i0; i < i1; i++) {
+    const t = ts[i] as number;
+    const v = values[i] as number;
+    const raw = raws[i] ?? null;
     const bucket = Math.floor(t / FIVE_MIN) * FIVE_MIN;
     if (row === undefined || row.bucket !== bucket) {
       row = { bucket, count: 0, min: v, max: v, sum: 0, last: v, lastRaw: raw, lastTs: t, increase: null };
-      rows.push(row);
+      out.push(row);
     }
     row.count++;
     if (v < row.min) row.min = v;
@@ -139,21 +142,23 @@ export function rollup5m(s: ChunkSamples, counter: boolean, prev: PrevReading | 
     row.last = v;
     row.lastRaw = raw;
     row.lastTs = t;
-    if (!counter) continue;
-    const before: PrevReading | undefined =
-      i > 0 ? { value: s.values[i - 1] as number, raw: s.raws[i - 1] ?? null } : prev;
-    if (before) row.increase = (row.increase ?? 0) + counterDelta(before.raw, before.value, raw, v);
+    if (counter && (i > i0 || fromBefore))
+      row.increase = (row.increase ?? 0) + counterDelta(raws[i - 1] ?? null, values[i - 1] as number, raw, v);
   }
-  return rows;
 }
 
 /**
  * The 5-minute rollup rows of samples spanning several windows of `windowMs` (aligned to the
  * epoch), as the rounds compute them window by window: inside a window a counter step bridges any
  * gap; into a window's first reading it comes from the reading before only when that is within
- * the hour.
+ * the hour. Rows of buckets before `from` are left out.
  */
-export function rollup5mByWindow(s: ChunkSamples, counter: boolean, windowMs: number): RollupRow[] {
+export function rollup5mByWindow(
+  s: ChunkSamples,
+  counter: boolean,
+  windowMs: number,
+  from = Number.NEGATIVE_INFINITY,
+): RollupRow[] {
   const out: RollupRow[] = [];
   const n = s.ts.length;
   let i = 0;
@@ -161,15 +166,12 @@ export function rollup5mByWindow(s: ChunkSamples, counter: boolean, windowMs: nu
     const w = Math.floor((s.ts[i] as number) / windowMs) * windowMs;
     let j = i;
     while (j < n && (s.ts[j] as number) < w + windowMs) j++;
-    const prev =
-      i > 0 && (s.ts[i - 1] as number) >= w - HOUR
-        ? { value: s.values[i - 1] as number, raw: s.raws[i - 1] ?? null }
-        : undefined;
-    const part = { ts: s.ts.slice(i, j), values: s.values.slice(i, j), raws: s.raws.slice(i, j) };
-    for (const r of rollup5m(part, counter, prev)) out.push(r);
+    rollup5mInto(out, s, counter, i, j, i > 0 && (s.ts[i - 1] as number) >= w - HOUR);
     i = j;
   }
-  return out;
+  if (from === Number.NEGATIVE_INFINITY || out.length === 0 || (out[0] as RollupRow).bucket >= from)
+    return out;
+  return out.filter((r) => r.bucket >= from);
 }
 
 /** Hourly rows from 5-minute rows (sorted by bucket), as the SQL round computes them. */

@@ -167,7 +167,7 @@ async function writeRollups(
   const r5: Array<[number, RollupRow]> = [];
   const r1: Array<[number, RollupRow]> = [];
   for (const [id, s] of samples) {
-    const five = rollup5mByWindow(s, counter.has(id), CHUNK_WINDOW_MS).filter((r) => r.bucket >= start);
+    const five = rollup5mByWindow(s, counter.has(id), CHUNK_WINDOW_MS, start);
     for (const r of five) r5.push([id, r]);
     for (const r of rollup1h(five)) r1.push([id, r]);
   }

@@ -40,7 +40,7 @@ export async function virtualRollupPartials(
   const to = Math.ceil(r.end / width) * width;
   const samples = await loadSamples(db, r.ids, { from: r.start - HOUR, to, toInclusive: false });
   for (const [id, s] of samples) {
-    const five = rollup5mByWindow(s, counter.has(id), CHUNK_WINDOW_MS).filter((x) => x.bucket >= r.start);
+    const five = rollup5mByWindow(s, counter.has(id), CHUNK_WINDOW_MS, r.start);
     const rows: RollupRow[] = level === '5m' ? five : rollup1h(five);
     for (const row of rows) {
       if (row.bucket >= r.end) continue;
