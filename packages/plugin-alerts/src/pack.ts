@@ -10,9 +10,45 @@
 import { catalog, type Labels } from '@ispmonitor/core';
 import type { PackOptions, RuleInput } from './options.js';
 
+/** What the pack's rules tell the NOC, by rule; `{{ … }}` is filled from the alert (template.ts). */
+const SUMMARY = {
+  DeviceRebooted: '{{ device }} rebooted (uptime went back to {{ value | duration }})',
+  HighCpu: 'CPU of {{ device }} at {{ value | percent }}',
+  HighMemory: 'memory of {{ device }} at {{ value | percent }}',
+  HighTemperature: '{{ labels.sensor }} of {{ device }} at {{ value }} °C',
+  InterfaceDown: 'uplink {{ labels.ifName }} on {{ device }} is down',
+  PppoeMassDisconnect: 'PPPoE sessions on {{ device }} fell by {{ value | percent }} within minutes',
+  SubscriberFlapping: '{{ value }} subscriber reconnects on {{ device }} within an hour',
+  BgpSessionDown: 'BGP session to {{ labels.peer }} on {{ device }} is down',
+};
+type Summarised = keyof typeof SUMMARY;
+
 /** The pack's rules for the given thresholds. */
 export function ispRulePack(o: PackOptions): RuleInput[] {
   const c = catalog;
+  const avg5m = { fn: 'avg', window: '5m' } as const;
+  /**
+   * A gauge above `threshold` for 5 minutes (warning). It resolves only once `hysteresis` below
+   * the threshold, so a reading hovering at the limit does not flap.
+   */
+  const high = (
+    name: Summarised,
+    metric: string,
+    measure: Partial<RuleInput>,
+    threshold: number,
+    hysteresis: number,
+  ) => rule(name, { metric, ...measure, threshold, resolveThreshold: threshold - hysteresis, for: '5m' });
+  /** A 0/1 gauge at 0 for a minute (critical): a link or session down. */
+  const down = (name: Summarised, metric: string, extra: Partial<RuleInput> = {}) =>
+    rule(name, { metric, op: '<', threshold: 1, for: '1m', severity: 'critical', ...extra });
+  /** How often something happened within `window` (resets, an increase, a drop), above `threshold`. */
+  const counted = (
+    name: Summarised,
+    metric: string,
+    fn: RuleInput['fn'],
+    window: RuleInput['window'],
+    threshold: number,
+  ) => rule(name, { metric, fn, window, threshold });
   const util = (direction: 'in' | 'out', severity: string, threshold: number): RuleInput => ({
     name: 'LinkUtilisationHigh',
     metric: direction === 'in' ? c.ifInOctets.name : c.ifOutOctets.name,
@@ -52,61 +88,11 @@ export function ispRulePack(o: PackOptions): RuleInput[] {
       deviceDown: true,
       annotations: { summary: '{{ device }} is not answering' },
     },
-    {
-      name: 'DeviceRebooted',
-      metric: c.deviceUptime.name,
-      fn: 'resets',
-      window: '15m',
-      op: '>',
-      threshold: 0,
-      severity: 'warning',
-      annotations: { summary: '{{ device }} rebooted (uptime went back to {{ value | duration }})' },
-    },
-    {
-      name: 'HighCpu',
-      metric: c.deviceCpuLoad.name,
-      fn: 'avg',
-      window: '5m',
-      op: '>',
-      threshold: o.cpu,
-      resolveThreshold: o.cpu - 0.1,
-      for: '5m',
-      severity: 'warning',
-      annotations: { summary: 'CPU of {{ device }} at {{ value | percent }}' },
-    },
-    {
-      name: 'HighMemory',
-      metric: c.deviceMemoryUsed.name,
-      per: c.deviceMemoryTotal.name,
-      op: '>',
-      threshold: o.memory,
-      resolveThreshold: o.memory - 0.05,
-      for: '5m',
-      severity: 'warning',
-      annotations: { summary: 'memory of {{ device }} at {{ value | percent }}' },
-    },
-    {
-      name: 'HighTemperature',
-      metric: c.deviceTemperature.name,
-      fn: 'avg',
-      window: '5m',
-      op: '>',
-      threshold: o.temperature,
-      resolveThreshold: o.temperature - 5,
-      for: '5m',
-      severity: 'warning',
-      annotations: { summary: '{{ labels.sensor }} of {{ device }} at {{ value }} °C' },
-    },
-    {
-      name: 'InterfaceDown',
-      metric: c.ifOperUp.name,
-      op: '<',
-      threshold: 1,
-      for: '1m',
-      severity: 'critical',
-      uplinksOnly: true,
-      annotations: { summary: 'uplink {{ labels.ifName }} on {{ device }} is down' },
-    },
+    counted('DeviceRebooted', c.deviceUptime.name, 'resets', '15m', 0),
+    high('HighCpu', c.deviceCpuLoad.name, avg5m, o.cpu, 0.1),
+    high('HighMemory', c.deviceMemoryUsed.name, { per: c.deviceMemoryTotal.name }, o.memory, 0.05),
+    high('HighTemperature', c.deviceTemperature.name, avg5m, o.temperature, 5),
+    down('InterfaceDown', c.ifOperUp.name, { uplinksOnly: true }),
     util('in', 'warning', o.utilisationWarning),
     util('out', 'warning', o.utilisationWarning),
     util('in', 'critical', o.utilisationCritical),
@@ -114,28 +100,13 @@ export function ispRulePack(o: PackOptions): RuleInput[] {
     errors('in'),
     errors('out'),
     {
-      name: 'PppoeMassDisconnect',
-      metric: c.pppoeSessions.name,
-      fn: 'drop_ratio',
-      window: o.pppoeWindow,
-      op: '>',
-      threshold: o.pppoeDrop,
+      ...counted('PppoeMassDisconnect', c.pppoeSessions.name, 'drop_ratio', o.pppoeWindow, o.pppoeDrop),
       keepFiringFor: '10m',
       severity: 'critical',
-      annotations: { summary: 'PPPoE sessions on {{ device }} fell by {{ value | percent }} within minutes' },
     },
-    {
-      // Subscribers whose session restarted within the storage's reconnect window (default 5 min):
-      // a few are ordinary churn; many within an hour point at the router or its access network.
-      name: 'SubscriberFlapping',
-      metric: c.subscriberReconnects.name,
-      fn: 'increase',
-      window: '1h',
-      op: '>',
-      threshold: o.reconnectsPerHour,
-      severity: 'warning',
-      annotations: { summary: '{{ value }} subscriber reconnects on {{ device }} within an hour' },
-    },
+    // Subscribers whose session restarted within the storage's reconnect window (default 5 min):
+    // a few are ordinary churn; many within an hour point at the router or its access network.
+    counted('SubscriberFlapping', c.subscriberReconnects.name, 'increase', '1h', o.reconnectsPerHour),
     {
       // The monitor's own condition, not a device's: while it fires, polls are late or skipped
       // (never counted against devices), so device statuses may lag behind the network.
@@ -147,15 +118,7 @@ export function ispRulePack(o: PackOptions): RuleInput[] {
         summary: 'the monitor itself is overloaded: polls are late or skipped, device statuses may lag',
       },
     },
-    {
-      name: 'BgpSessionDown',
-      metric: c.bgpPeerUp.name,
-      op: '<',
-      threshold: 1,
-      for: '1m',
-      severity: 'critical',
-      annotations: { summary: 'BGP session to {{ labels.peer }} on {{ device }} is down' },
-    },
+    down('BgpSessionDown', c.bgpPeerUp.name),
     {
       name: 'WeakWirelessSignal',
       metric: c.wirelessSignal.name,
@@ -169,6 +132,14 @@ export function ispRulePack(o: PackOptions): RuleInput[] {
       annotations: { summary: 'client {{ labels.mac }} on {{ device }} at {{ value }} dBm' },
     },
   ];
+}
+
+/**
+ * A rule of the pack with its summary; `op` is `>` and `severity` `warning` unless `fields` say
+ * otherwise (stated here rather than left to the schema's defaults, so the pack reads complete).
+ */
+function rule(name: Summarised, fields: Partial<RuleInput>): RuleInput {
+  return { name, op: '>', severity: 'warning', ...fields, annotations: { summary: SUMMARY[name] } };
 }
 
 /** Builds the uplink test described above. */
