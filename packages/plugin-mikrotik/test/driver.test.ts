@@ -2,14 +2,8 @@ import { catalog } from '@ispmonitor/core';
 import { pollDriver } from '@ispmonitor/core/testing';
 import { describe, expect, it, vi } from 'vitest';
 import type { SessionChange } from '../src/sessions.js';
-import {
-  pollClean,
-  pollContext,
-  type RouterOsProfileName,
-  routerDevice,
-  series,
-} from './support/emulator.js';
-import { closingRig } from './support/rig.js';
+import { pollContext, type RouterOsProfileName, routerDevice, series } from './support/emulator.js';
+import { closingRig, pollClean } from './support/rig.js';
 
 const rig = closingRig();
 

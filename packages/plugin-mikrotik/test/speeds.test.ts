@@ -9,14 +9,8 @@ import { MONITOR, portSpeeds } from '../src/parts/speeds.js';
 import { SessionTracker } from '../src/sessions.js';
 import { settingsSchema } from '../src/settings.js';
 import { parseRate } from '../src/values.js';
-import {
-  pollClean,
-  pollContext,
-  type RouterOsProfileName,
-  routerDevice,
-  series,
-} from './support/emulator.js';
-import { closingRig } from './support/rig.js';
+import { pollContext, type RouterOsProfileName, routerDevice, series } from './support/emulator.js';
+import { closingRig, pollClean } from './support/rig.js';
 
 const rig = closingRig();
 const speedOf = (result: Awaited<ReturnType<MikrotikDriver['poll']>>, ifName: string) =>

@@ -7,8 +7,8 @@
 import { catalog } from '@ispmonitor/core';
 import { pollDriver } from '@ispmonitor/core/testing';
 import { describe, expect, it } from 'vitest';
-import { pollClean, pollContext, routerDevice, series } from './support/emulator.js';
-import { closingRig } from './support/rig.js';
+import { pollContext, routerDevice, series } from './support/emulator.js';
+import { closingRig, pollClean } from './support/rig.js';
 
 const rig = closingRig();
 const setup = async (profile: 'v6' | 'v7.16', extra: Record<string, unknown> = {}) => {

@@ -122,6 +122,22 @@ describe('parsePpp', () => {
   });
 });
 
+/** A bound lease as parsed: address, MAC, server, host name and the seconds it has left. */
+const boundLease = (
+  address: string,
+  mac: string,
+  server: string,
+  hostName: string,
+  expiresAfterSeconds: number,
+) => ({
+  address,
+  mac,
+  server,
+  status: 'bound',
+  hostName,
+  expiresAfterSeconds,
+});
+
 describe('parseLeases', () => {
   it('takes the active address and MAC, lower-cases MACs, keeps the expiry; a lease without any MAC is no binding', () => {
     const { leases, bound, tally } = parseLeases([
@@ -140,14 +156,7 @@ describe('parseLeases', () => {
     ]);
     expect(tally.skipped).toBe(0);
     expect(leases).toEqual([
-      {
-        address: '10.0.0.19',
-        mac: 'aa:bb:cc:00:00:02',
-        server: 'lan',
-        status: 'bound',
-        hostName: 'laptop',
-        expiresAfterSeconds: 599,
-      },
+      boundLease('10.0.0.19', 'aa:bb:cc:00:00:02', 'lan', 'laptop', 599),
       { address: '10.0.0.11', mac: 'aa:bb:cc:00:00:03', server: 'lan', status: 'waiting' },
     ]);
     expect(bound.get('lan')).toBe(1);
@@ -183,22 +192,8 @@ describe('parseLeases', () => {
     const { leases, bound, tally } = parseLeases(rows);
     expect(tally.skipped).toBe(0);
     expect(leases).toEqual([
-      {
-        address: '10.10.10.252',
-        mac: '00:11:22:33:44:55',
-        server: 'lan_dhcp',
-        status: 'bound',
-        hostName: 'Mac-mini',
-        expiresAfterSeconds: 21 * 60 + 57,
-      },
-      {
-        address: '10.10.10.253',
-        mac: '00:11:22:33:44:55',
-        server: 'lan_dhcp',
-        status: 'bound',
-        hostName: '82xv',
-        expiresAfterSeconds: 28 * 60 + 58,
-      },
+      boundLease('10.10.10.252', '00:11:22:33:44:55', 'lan_dhcp', 'Mac-mini', 21 * 60 + 57),
+      boundLease('10.10.10.253', '00:11:22:33:44:55', 'lan_dhcp', '82xv', 28 * 60 + 58),
     ]);
     expect(bound.get('lan_dhcp')).toBe(2);
   });

@@ -33,16 +33,23 @@ export interface MetricSpec<K extends MetricKind = MetricKind, L extends string 
 const DECLARATION =
   /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{([a-zA-Z_][a-zA-Z0-9_]*(?:, ?[a-zA-Z_][a-zA-Z0-9_]*)*)\})?$/;
 
+/**
+ * The name and label names of a declaration `name` or `name{label,…}`. A declaration is a
+ * constant of ours: a malformed one is a bug, refused when the module that declares it loads.
+ */
+export function parseDeclaration(declaration: string): { name: string; labelNames: string[] } {
+  const match = DECLARATION.exec(declaration);
+  if (!match) throw new Error(`metric declaration "${declaration}" is not name or name{label,…}`);
+  return { name: match[1]!, labelNames: match[2] ? match[2].split(',').map((l) => l.trim()) : [] };
+}
+
 function spec<K extends MetricKind, N extends string>(
   kind: K,
   declaration: N,
   help: string,
 ): MetricSpec<K, LabelsOf<N>> {
-  const match = DECLARATION.exec(declaration);
-  // A declaration is a constant of ours: a malformed one is a bug, refused when the module loads.
-  if (!match) throw new Error(`metric declaration "${declaration}" is not name or name{label,…}`);
-  const labelNames = match[2] ? match[2].split(',').map((l) => l.trim()) : [];
-  return { kind, name: match[1]!, help, labelNames: labelNames as LabelsOf<N>[] };
+  const { name, labelNames } = parseDeclaration(declaration);
+  return { kind, name, help, labelNames: labelNames as LabelsOf<N>[] };
 }
 
 /** A counter: `counter('name_total{label,…}', help)`. */

@@ -6,23 +6,14 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Device, Driver, PollResult } from '@ispmonitor/core';
-import { createFakeLogger, type FakeLogger, missingPeer, pollDriver } from '@ispmonitor/core/testing';
-import { expect } from 'vitest';
+import type { Device, PollResult } from '@ispmonitor/core';
+import { createFakeLogger, type FakeLogger, missingPeer } from '@ispmonitor/core/testing';
 
 export * from '../../../simulator/src/routeros/index.js';
 
 /** A poll context with a fresh signal and a fake logger. */
 export function pollContext(timeoutMs = 10_000): { signal: AbortSignal; logger: FakeLogger } {
   return { signal: AbortSignal.timeout(timeoutMs), logger: createFakeLogger() };
-}
-
-/** Polls `device` once and asserts the poll was clean: no error, no part error. */
-export async function pollClean(driver: Driver, device: Device): Promise<PollResult> {
-  const result = await pollDriver(driver, device, pollContext());
-  expect(result.error).toBeUndefined();
-  expect(result.partErrors).toBeUndefined();
-  return result;
 }
 
 /** A mikrotik device on loopback. */

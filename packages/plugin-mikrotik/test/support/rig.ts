@@ -2,9 +2,16 @@
  * What a driver test opens — emulated routers and drivers — closed after each test, so a failing
  * assertion leaves no socket behind. Call `closingRig()` once at the top of a test file.
  */
-import { afterEach } from 'vitest';
+import type { Device, Driver, PollResult } from '@ispmonitor/core';
+import { pollDriver } from '@ispmonitor/core/testing';
+import { afterEach, expect } from 'vitest';
 import { createMikrotikDriver, type MikrotikDriver, type MikrotikDriverOptions } from '../../src/driver.js';
-import { type RouterOsEmulator, type RouterOsEmulatorOptions, startRouterOsEmulator } from './emulator.js';
+import {
+  pollContext,
+  type RouterOsEmulator,
+  type RouterOsEmulatorOptions,
+  startRouterOsEmulator,
+} from './emulator.js';
 
 /** Opens routers and drivers that are closed after the current test. */
 export interface Rig {
@@ -34,4 +41,12 @@ export function closingRig(): Rig {
       return d;
     },
   };
+}
+
+/** Polls `device` once and asserts the poll was clean: no error, no part error. */
+export async function pollClean(driver: Driver, device: Device): Promise<PollResult> {
+  const result = await pollDriver(driver, device, pollContext());
+  expect(result.error).toBeUndefined();
+  expect(result.partErrors).toBeUndefined();
+  return result;
 }
