@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Accounts } from '../src/auth/accounts.js';
 import { memoryStateStore } from '../src/state-store.js';
-import { ADMIN_KEY, ADMIN_PASSWORD, type Harness, startHarness } from './support/harness.js';
+import { ADMIN_KEY, ADMIN_PASSWORD, createKey, type Harness, startHarness } from './support/harness.js';
 
 let h: Harness;
 beforeAll(async () => {
@@ -72,17 +72,10 @@ describe('authentication', () => {
   });
 
   it('logs in with a session cookie that is httpOnly and SameSite, and logs out', async () => {
-    const bad = await h.app.inject({
-      method: 'POST',
-      url: '/api/v1/auth/login',
-      payload: { username: 'admin', password: 'wrong' },
-    });
-    expect(bad.statusCode).toBe(401);
-    const res = await h.app.inject({
-      method: 'POST',
-      url: '/api/v1/auth/login',
-      payload: { username: 'admin', password: ADMIN_PASSWORD },
-    });
+    const login = (password: string) =>
+      h.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'admin', password } });
+    expect((await login('wrong')).statusCode).toBe(401);
+    const res = await login(ADMIN_PASSWORD);
     expect(res.statusCode).toBe(200);
     const setCookie = String(res.headers['set-cookie']);
     expect(setCookie).toMatch(/ispm_session=/);
@@ -149,17 +142,9 @@ describe('authentication', () => {
   });
 
   it('enforces roles: a viewer key reads but cannot write; an operator cannot manage keys', async () => {
-    const mk = async (role: string) =>
-      (
-        await h.app.inject({
-          method: 'POST',
-          url: '/api/v1/keys',
-          headers: h.admin,
-          payload: { name: role, role },
-        })
-      ).json().key as string;
-    const viewer = { authorization: `Bearer ${await mk('viewer')}` };
-    const operator = { 'x-api-key': await mk('operator') };
+    const viewer = (await createKey(h, 'viewer')).headers;
+    // The operator's key in the other header the API accepts.
+    const operator = { 'x-api-key': (await createKey(h, 'operator')).key };
     expect((await h.app.inject({ url: '/api/v1/routers', headers: viewer })).statusCode).toBe(200);
     const denied = await h.app.inject({
       method: 'POST',

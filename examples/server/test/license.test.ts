@@ -127,19 +127,15 @@ describe('licence', () => {
       const headers = { authorization: `Bearer ${ADMIN_KEY}` };
       const status = (await h.app.inject({ url: '/api/v1/license/status', headers })).json();
       expect(status).toMatchObject({ state: 'valid', maxRouters: 1 });
-      const first = await h.app.inject({
-        method: 'POST',
-        url: '/api/v1/routers',
-        headers,
-        payload: { id: 'r1', host: '127.0.0.1', driver: 'lab' },
-      });
-      expect(first.statusCode).toBe(201);
-      const second = await h.app.inject({
-        method: 'POST',
-        url: '/api/v1/routers',
-        headers,
-        payload: { id: 'r2', host: '127.0.0.1', driver: 'lab' },
-      });
+      const add = (id: string) =>
+        h.app.inject({
+          method: 'POST',
+          url: '/api/v1/routers',
+          headers,
+          payload: { id, host: '127.0.0.1', driver: 'lab' },
+        });
+      expect((await add('r1')).statusCode).toBe(201);
+      const second = await add('r2');
       expect(second.statusCode).toBe(403);
       expect(second.json().message).toMatch(/licence allows 1/);
     } finally {

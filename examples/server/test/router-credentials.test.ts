@@ -2,7 +2,7 @@ import type { Device } from '@ispmonitor/core';
 import { driverPlugin } from '@ispmonitor/core/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { type Harness, startHarness } from './support/harness.js';
+import { createKey, type Harness, startHarness } from './support/harness.js';
 
 /** A driver whose settings are credentials, like RouterOS or SNMPv3: it never answers. */
 const vaultDriver = driverPlugin({
@@ -19,13 +19,7 @@ let operator: Record<string, string>;
 
 beforeAll(async () => {
   h = await startHarness({ plugins: [vaultDriver] });
-  const key = await h.app.inject({
-    method: 'POST',
-    url: '/api/v1/keys',
-    headers: h.admin,
-    payload: { name: 'noc', role: 'operator' },
-  });
-  operator = { authorization: `Bearer ${key.json().key}` };
+  operator = (await createKey(h, 'operator', 'noc')).headers;
 });
 afterAll(() => h.close());
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Harness, startHarness } from './support/harness.js';
+import { createKey, type Harness, startHarness } from './support/harness.js';
 
 /**
  * The search and subscriber routes on a server without subscriber storage (no Postgres plugin):
@@ -23,13 +23,7 @@ beforeAll(async () => {
     ],
     start: false,
   });
-  const key = await h.app.inject({
-    method: 'POST',
-    url: '/api/v1/keys',
-    headers: h.admin,
-    payload: { name: 'helpdesk', role: 'viewer' },
-  });
-  viewer = { authorization: `Bearer ${key.json().key}` };
+  viewer = (await createKey(h, 'viewer', 'helpdesk')).headers;
 }, 60_000);
 afterAll(async () => {
   await h?.close();

@@ -16,6 +16,21 @@ const node = (id: string, site: string, state: TopoNodeView['state'], x = 0, y =
   y,
 });
 
+/** A 1 Gbit/s LLDP link between two routers, with the utilisation of each direction. */
+const lldp = (
+  source: string,
+  target: string,
+  forward: number,
+  reverse: number,
+): TopologyView['links'][number] => ({
+  source,
+  target,
+  kind: 'lldp',
+  forward: { bps: 1, utilisation: forward },
+  reverse: { bps: 1, utilisation: reverse },
+  capacityBps: 1e9,
+});
+
 const topo: TopologyView = {
   generatedAt: 0,
   layoutBuiltAt: 0,
@@ -27,23 +42,9 @@ const topo: TopologyView = {
   ],
   links: [
     { source: 'a1', target: 'a2', kind: 'parent', forward: { bps: 1, utilisation: 0.2 } },
-    {
-      source: 'a1',
-      target: 'b1',
-      kind: 'lldp',
-      forward: { bps: 1, utilisation: 0.3 },
-      reverse: { bps: 1, utilisation: 0.9 },
-      capacityBps: 1e9,
-    },
+    lldp('a1', 'b1', 0.3, 0.9),
     // Listed the other way round: its forward is B → A.
-    {
-      source: 'b1',
-      target: 'a3',
-      kind: 'lldp',
-      forward: { bps: 1, utilisation: 0.5 },
-      reverse: { bps: 1, utilisation: 0.1 },
-      capacityBps: 1e9,
-    },
+    lldp('b1', 'a3', 0.5, 0.1),
   ],
   sites: [
     { id: 'A', x: 5, y: 5, r: 30, count: 3, state: 'down', counts: { up: 1, down: 1, degraded: 1 } },

@@ -14,6 +14,7 @@ import { defaultCharted } from '../src/interfaces/charted.js';
 import { LiveInterfaces, SPARK_STEP_MS } from '../src/interfaces/live.js';
 import { rateWindowMs } from '../src/interfaces/readings.js';
 import { interfaceTable } from '../src/interfaces/table.js';
+import { interfaceRow } from './support/interfaces.js';
 
 const device: Device = {
   id: 'r1',
@@ -55,15 +56,7 @@ const newLive = () => {
   return { bus, live: new LiveInterfaces(bus, (d) => rateWindowMs(d.interval)) };
 };
 
-const row = (name: string, extra: object = {}) => ({
-  id: `r1:${name}`,
-  device: 'r1',
-  index: name,
-  name,
-  adminUp: true,
-  operUp: true,
-  ...extra,
-});
+const row = interfaceRow;
 
 describe('live interface rates from the polls', () => {
   it('gives the rate of the newest pair, across a 32-bit wrap and past 2^53', () => {

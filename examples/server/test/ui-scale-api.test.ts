@@ -2,16 +2,15 @@
 // incrementally, its collapsed answer (sites, merged links, the down list's routers), a site's
 // members on expand, and the report's routers sorted and paged by the server.
 
-import type { InventoryFacts } from '@ispmonitor/core';
 import { Bus, type DeviceState, type DeviceStatus } from '@ispmonitor/core';
 import { describe, expect, it } from 'vitest';
 import { defaultCharted } from '../src/interfaces/charted.js';
-import type { InterfaceRow } from '../src/inventory/facts.js';
 import type { RouterReport } from '../src/reports/data.js';
 import { sortRouters } from '../src/reports/page.js';
 import { buildStructure, structureSignature } from '../src/topology/build.js';
 import { collapsedView, siteMembersView } from '../src/topology/collapsed.js';
 import { LiveStates, worstOfTally } from '../src/topology/live-states.js';
+import { interfaceRow } from './support/interfaces.js';
 
 const device = (id: string, site: string | undefined, parent?: string): DeviceState =>
   ({
@@ -155,17 +154,7 @@ describe("the report's routers, sorted by the server", () => {
 
 describe("the router page's default charts, chosen by the server", () => {
   it('charts the uplinks first, down or not, then the busiest running ports, four in all', async () => {
-    type Fact = NonNullable<InventoryFacts['interfaces']>[number];
-    const port = (name: string, extra: Partial<Fact> = {}): InterfaceRow =>
-      ({
-        id: `r1:${name}`,
-        device: 'r1',
-        index: name,
-        name,
-        adminUp: true,
-        operUp: true,
-        ...extra,
-      }) as InterfaceRow;
+    const port = interfaceRow;
     const interfaces = [
       port('ge1'),
       port('ge2', { alias: 'to customer', speedBps: 1e9 }),

@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NS } from '../../src/state-store.js';
+import { createKey } from '../support/harness.js';
 import { type SecurityServer, startServer } from './support.js';
 
 type Caller = 'anonymous' | 'revoked key' | 'expired session' | 'viewer' | 'operator' | 'admin';
@@ -36,37 +37,17 @@ const STREAMING = new Set(['GET /api/v1/events', 'HEAD /api/v1/events']);
 let s: SecurityServer;
 const headers = {} as Record<Caller, Record<string, string>>;
 
-async function key(role: string): Promise<string> {
-  const res = await s.app.inject({
-    method: 'POST',
-    url: '/api/v1/keys',
-    headers: s.admin,
-    payload: { name: `matrix-${role}`, role },
-  });
-  expect(res.statusCode).toBe(201);
-  return res.json().key;
-}
-
 beforeAll(async () => {
   // No storage: routes that need it answer 501, which is still "allowed" (the fuzz has storage).
   s = await startServer({ devices: [{ id: 'cfg-1', host: '127.0.0.1', driver: 'lab' }] });
   headers.anonymous = {};
-  headers.viewer = { authorization: `Bearer ${await key('viewer')}` };
-  headers.operator = { authorization: `Bearer ${await key('operator')}` };
+  headers.viewer = (await createKey(s, 'viewer', 'matrix-viewer')).headers;
+  headers.operator = (await createKey(s, 'operator', 'matrix-operator')).headers;
   headers.admin = s.admin;
-  const doomed = await s.app.inject({
-    method: 'POST',
-    url: '/api/v1/keys',
-    headers: s.admin,
-    payload: { name: 'doomed', role: 'admin' },
-  });
-  const revoke = await s.app.inject({
-    method: 'DELETE',
-    url: `/api/v1/keys/${doomed.json().id}`,
-    headers: s.admin,
-  });
+  const doomed = await createKey(s, 'admin', 'doomed');
+  const revoke = await s.app.inject({ method: 'DELETE', url: `/api/v1/keys/${doomed.id}`, headers: s.admin });
   expect(revoke.statusCode).toBe(204);
-  headers['revoked key'] = { authorization: `Bearer ${doomed.json().key}` };
+  headers['revoked key'] = doomed.headers;
   // A real login whose session then lies past its expiry.
   await s.app.inject({
     method: 'PUT',

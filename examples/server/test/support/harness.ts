@@ -1,3 +1,4 @@
+import { createServer } from 'node:net';
 import { createMonitor, type Device, type Monitor, type Plugin } from '@ispmonitor/core';
 import { createFakeLogger, type FakeLogger } from '@ispmonitor/core/testing';
 import type { FastifyInstance } from 'fastify';
@@ -104,4 +105,63 @@ export async function waitFor(
     if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 20));
   }
+}
+
+/**
+ * A loopback TCP port nothing listens on (bound, then released): a router there refuses at once,
+ * so its polls fail fast and nothing leaves the machine.
+ */
+export async function closedPort(): Promise<number> {
+  const srv = createServer();
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  const port = (srv.address() as { port: number }).port;
+  await new Promise((r) => srv.close(r));
+  return port;
+}
+
+/**
+ * Logs in to a listening server with a user's password and answers the session cookie
+ * (`name=value`) for the `cookie` header of later requests; a refused login is an error.
+ */
+export async function loginCookie(
+  apiUrl: string,
+  login: { username: string; password: string },
+): Promise<string> {
+  const res = await fetch(`${apiUrl}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(login),
+  });
+  if (res.status !== 200)
+    throw new Error(`login as ${login.username}: HTTP ${res.status} ${await res.text()}`);
+  return res.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
+}
+
+/** A server's API app and the admin's headers: a {@link Harness}, or an app from {@link apiFor}. */
+export interface AdminApi {
+  app: FastifyInstance;
+  admin: Record<string, string>;
+}
+
+/** An API key the admin created: its id, the secret, and the headers that carry it as a bearer token. */
+export interface CreatedKey {
+  id: string;
+  key: string;
+  headers: Record<string, string>;
+}
+
+/** Creates an API key with `role` through the API, as the admin; anything but 201 is an error. */
+export async function createKey(api: AdminApi, role: string, name: string = role): Promise<CreatedKey> {
+  const res = await api.app.inject({
+    method: 'POST',
+    url: '/api/v1/keys',
+    headers: api.admin,
+    payload: { name, role },
+  });
+  if (res.statusCode !== 201) throw new Error(`creating a ${role} key: HTTP ${res.statusCode} ${res.body}`);
+  const { id, key } = res.json() as { id: string; key: string };
+  return { id, key, headers: { authorization: `Bearer ${key}` } };
 }
