@@ -1,12 +1,6 @@
-import {
-  COPY_HEADER_BYTES,
-  COPY_TRAILER_BYTES,
-  setInt64,
-  setTimestampMs,
-  writeCopyHeader,
-  writeCopyTrailer,
-} from '../db/binary.js';
+import { setInt64, setTimestampMs } from '../db/binary.js';
 import type { EncodedCopy } from '../db/types.js';
+import { copyPiece } from '../ingest/copy-piece.js';
 import type { RollupRow } from './aggregate.js';
 
 /**
@@ -41,44 +35,43 @@ export function rollupCopy(
   table: 'ispm_rollup_5m' | 'ispm_rollup_1h',
   rows: ReadonlyArray<readonly [number, RollupRow]>,
 ): EncodedCopy {
-  const buf = Buffer.allocUnsafe(COPY_HEADER_BYTES + rows.length * ROW_BYTES + COPY_TRAILER_BYTES);
-  const v = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-  let o = writeCopyHeader(buf, 0);
-  const field = (len: number) => {
-    v.setInt32(o, len);
-    o += 4;
-  };
-  for (const [id, r] of rows) {
-    v.setInt16(o, 10);
-    o += 2;
-    field(4);
-    v.setInt32(o, id);
-    o += 4;
-    field(8);
-    setTimestampMs(v, o, r.bucket);
-    o += 8;
-    field(4);
-    v.setInt32(o, r.count);
-    o += 4;
-    o = float8(v, float8(v, float8(v, float8(v, o, r.min), r.max), r.sum), r.last);
-    if (r.lastRaw === null) field(-1);
-    else {
+  const bytes = copyPiece(rows.length, ROW_BYTES, true, true, (v, start) => {
+    let o = start;
+    const field = (len: number) => {
+      v.setInt32(o, len);
+      o += 4;
+    };
+    for (const [id, r] of rows) {
+      v.setInt16(o, 10);
+      o += 2;
+      field(4);
+      v.setInt32(o, id);
+      o += 4;
       field(8);
-      if (typeof r.lastRaw === 'number') setInt64(v, o, r.lastRaw);
-      else v.setBigInt64(o, r.lastRaw);
+      setTimestampMs(v, o, r.bucket);
       o += 8;
-    }
-    field(8);
-    setTimestampMs(v, o, r.lastTs);
-    o += 8;
-    if (r.increase === null) field(-1);
-    else {
+      field(4);
+      v.setInt32(o, r.count);
+      o += 4;
+      o = float8(v, float8(v, float8(v, float8(v, o, r.min), r.max), r.sum), r.last);
+      if (r.lastRaw === null) field(-1);
+      else {
+        field(8);
+        if (typeof r.lastRaw === 'number') setInt64(v, o, r.lastRaw);
+        else v.setBigInt64(o, r.lastRaw);
+        o += 8;
+      }
       field(8);
-      v.setFloat64(o, r.increase);
+      setTimestampMs(v, o, r.lastTs);
       o += 8;
+      if (r.increase === null) field(-1);
+      else {
+        field(8);
+        v.setFloat64(o, r.increase);
+        o += 8;
+      }
     }
-  }
-  o = writeCopyTrailer(buf, o);
-  const bytes = buf.subarray(0, o);
+    return o;
+  });
   return { table, columns: COLUMNS, payload: { rows: rows.length, pieces: () => [bytes] } };
 }

@@ -1,12 +1,6 @@
-import {
-  COPY_HEADER_BYTES,
-  COPY_TRAILER_BYTES,
-  setInt64,
-  setTimestampMs,
-  writeCopyHeader,
-  writeCopyTrailer,
-} from '../db/binary.js';
+import { setInt64, setTimestampMs } from '../db/binary.js';
 import type { BinaryPayload } from '../db/types.js';
+import { copyPiece } from './copy-piece.js';
 
 /** A row's exact integer (`raw`): none (NULL). */
 export const RAW_NONE = 0;
@@ -51,14 +45,8 @@ export class SampleColumns {
       const end = Math.min(to, i + pieceRows);
       const first = i === from;
       const last = end === to;
-      const buf = Buffer.allocUnsafe(
-        (first ? COPY_HEADER_BYTES : 0) + (end - i) * ROW_BYTES + (last ? COPY_TRAILER_BYTES : 0),
-      );
-      const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-      let o = first ? writeCopyHeader(buf, 0) : 0;
-      o = this.#rows(view, o, i, end);
-      if (last) o = writeCopyTrailer(buf, o);
-      yield o === buf.length ? buf : buf.subarray(0, o);
+      const start = i;
+      yield copyPiece(end - i, ROW_BYTES, first, last, (view, o) => this.#rows(view, o, start, end));
       if (last) return;
       i = end;
     }
