@@ -40,15 +40,7 @@ export {
 } from './open.js';
 export { optionsSchema, type PostgresOptions, type PostgresOptionsInput } from './options.js';
 export { DB_NOT_READY, postgres } from './plugin.js';
-export type {
-  HistorySearch,
-  InterfaceRow,
-  LeaseRow,
-  LinkRow,
-  NeighbourRow,
-  SessionRow,
-  StoredDevice,
-} from './query/inventory.js';
+export type * from './query/inventory-types.js';
 export type { SeriesRow } from './query/samples.js';
 export { SampleReader } from './query/samples.js';
 export type { Retention, Source } from './query/source.js';
@@ -60,21 +52,6 @@ export type { ReplicaState } from './replica/router.js';
 export { applyMigrations, LATEST_VERSION, type MigrationReport, schemaVersion } from './schema/migrate.js';
 export type { Migration } from './schema/migrations.js';
 export { type PostgresStore, postgresStore, Storage } from './store.js';
-export type {
-  BindingRecord,
-  EndReason,
-  HistoryImport,
-  HistorySeries,
-  InterfaceHit,
-  IpHit,
-  MacHit,
-  Match,
-  RouterHit,
-  SearchHit,
-  SessionPage,
-  SessionRecord,
-  SubscriberHit,
-  SubscriberSummary,
-} from './subscribers/query-types.js';
+export type * from './subscribers/query-types.js';
 export { formatMac, normaliseIp, normaliseMac } from './subscribers/search-address.js';
 export { BAD_QUERY, isBadQuery, MAX_QUERY_LENGTH } from './subscribers/search-terms.js';

@@ -17,7 +17,7 @@ import { recordFacts } from './inventory/facts.js';
 import { FactsMemo } from './inventory/facts-memo.js';
 import { FactsQueue } from './inventory/facts-queue.js';
 import { createInventoryStore, createStateStore } from './inventory/stores.js';
-import { LazyStore } from './lazy-store.js';
+import { lazyStore } from './lazy-store.js';
 import { createDbMetrics, createReplicaMetrics } from './metrics.js';
 import { describeTarget, openDb } from './open.js';
 import { optionsSchema, type PostgresOptions } from './options.js';
@@ -165,7 +165,7 @@ function setupPostgres(ctx: PluginContext, options: PostgresOptions): void {
     },
   });
   ctx.provide(tokens.StateStore, createStateStore(needDb));
-  const store = new LazyStore(need, () => storage, options.url ? 'postgres' : 'pglite');
+  const store = lazyStore(need, () => storage, options.url ? 'postgres' : 'pglite');
   ctx.provide(tokens.SampleQuery, store);
   ctx.provide(postgresStore, store);
 

@@ -9,7 +9,7 @@ import type {
   NeighbourRow,
   SessionRow,
   StoredDevice,
-} from './query/inventory.js';
+} from './query/inventory-types.js';
 import type { Source } from './query/source.js';
 import type { Availability, StatusChange } from './query/status.js';
 import type { TopQuery, TopRow } from './query/top.js';
@@ -17,6 +17,7 @@ import type { ReplicaStatus } from './replica/probe.js';
 import type {
   BindingRecord,
   HistoryImport,
+  HistoryWindow,
   SearchHit,
   SessionPage,
   SubscriberSummary,
@@ -78,14 +79,11 @@ export interface PostgresStore extends SampleQuery {
   /** A PPPoE user's current sessions, routers, reconnects; undefined when never seen. */
   subscriber(user: string): Promise<SubscriberSummary | undefined>;
   /** A PPPoE user's sessions active in [from, to], newest first; `before` is a page's `next`. */
-  subscriberSessions(
-    user: string,
-    q?: { from?: number; to?: number; limit?: number; before?: string },
-  ): Promise<SessionPage>;
+  subscriberSessions(user: string, q?: HistoryWindow & { before?: string }): Promise<SessionPage>;
   /** Who held an IP (sessions, leases, ARP), newest first. Not an IP: `BAD_QUERY`. */
-  ipHistory(ip: string, q?: { from?: number; to?: number; limit?: number }): Promise<BindingRecord[]>;
+  ipHistory(ip: string, q?: HistoryWindow): Promise<BindingRecord[]>;
   /** Where a MAC (any notation) was seen, newest first. Not a MAC: `BAD_QUERY`. */
-  macHistory(mac: string, q?: { from?: number; to?: number; limit?: number }): Promise<BindingRecord[]>;
+  macHistory(mac: string, q?: HistoryWindow): Promise<BindingRecord[]>;
 }
 
 /** Token of the store, for the server: `monitor.resolve(postgresStore)`. */

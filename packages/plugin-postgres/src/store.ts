@@ -18,7 +18,8 @@ import { SampleWriter, type WriteOutcome } from './ingest/writer.js';
 import { type MaintenanceReport, runMaintenance } from './maintenance/job.js';
 import type { DbMetrics } from './metrics.js';
 import type { PostgresOptions } from './options.js';
-import { type HistorySearch, InventoryReader } from './query/inventory.js';
+import { InventoryReader } from './query/inventory.js';
+import type { HistorySearch } from './query/inventory-types.js';
 import { SampleReader } from './query/samples.js';
 import type { Source } from './query/source.js';
 import { StatusReader } from './query/status.js';
@@ -30,7 +31,12 @@ import { LATEST_VERSION, schemaVersion } from './schema/migrate.js';
 import type { PostgresStore } from './store-api.js';
 import { ipHistory, macHistory } from './subscribers/query-history.js';
 import { subscriberSessions, subscriberSummary } from './subscribers/query-sessions.js';
-import type { HistoryImport, SearchHit, SubscriberSummary } from './subscribers/query-types.js';
+import type {
+  HistoryImport,
+  HistoryWindow,
+  SearchHit,
+  SubscriberSummary,
+} from './subscribers/query-types.js';
 import { search } from './subscribers/search.js';
 
 export { type PostgresStore, postgresStore } from './store-api.js';
@@ -38,7 +44,7 @@ export { type PostgresStore, postgresStore } from './store-api.js';
 /**
  * The open database (and its read replica, if any) and everything built on it. Created by the
  * plugin each time the database is reached; what the plugin provides before that (the
- * `LazyStore`, the sink, the inventory) rejects with `DB_NOT_READY` until it exists.
+ * `lazyStore`, the sink, the inventory) rejects with `DB_NOT_READY` until it exists.
  */
 export class Storage implements PostgresStore {
   readonly engine: 'postgres' | 'pglite';
@@ -270,13 +276,13 @@ export class Storage implements PostgresStore {
   subscriber(user: string): Promise<SubscriberSummary | undefined> {
     return subscriberSummary(this.reads, user, this.clock.now());
   }
-  subscriberSessions(user: string, q?: { from?: number; to?: number; limit?: number; before?: string }) {
+  subscriberSessions(user: string, q?: HistoryWindow & { before?: string }) {
     return subscriberSessions(this.reads, user, q);
   }
-  ipHistory(ip: string, q?: { from?: number; to?: number; limit?: number }) {
+  ipHistory(ip: string, q?: HistoryWindow) {
     return ipHistory(this.reads, ip, q);
   }
-  macHistory(mac: string, q?: { from?: number; to?: number; limit?: number }) {
+  macHistory(mac: string, q?: HistoryWindow) {
     return macHistory(this.reads, mac, q);
   }
   highestCpu(windowMs: number, limit = 10): Promise<TopRow[]> {

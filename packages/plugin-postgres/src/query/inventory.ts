@@ -1,105 +1,10 @@
 import type { DeviceStatus, SystemFact } from '@ispmonitor/core';
 import type { Queryable } from '../db/types.js';
 import { normaliseIp, normaliseMac } from '../subscribers/record-kinds.js';
+import type * as Row from './inventory-types.js';
 
 const ts = (col: string) => `(extract(epoch FROM ${col}) * 1000)::float8`;
 const iso = (ms: number) => new Date(ms).toISOString();
-
-/** A device as storage knows it: its stored definition, system facts and last status. */
-export interface StoredDevice {
-  id: string;
-  system?: SystemFact;
-  systemUpdatedAt?: number;
-  status?: DeviceStatus;
-  statusSince?: number;
-  /** True when the device was added through the API (its definition is in the store). */
-  stored: boolean;
-}
-
-export interface InterfaceRow {
-  device: string;
-  index: string;
-  name: string;
-  alias: string | null;
-  description: string | null;
-  type: string | null;
-  mac: string | null;
-  speedBps: number | null;
-  adminUp: boolean | null;
-  operUp: boolean | null;
-  firstSeen: number;
-  lastSeen: number;
-  endedAt: number | null;
-}
-
-export interface NeighbourRow {
-  device: string;
-  protocol: string;
-  localInterface: string | null;
-  remoteName: string | null;
-  remoteId: string | null;
-  remoteAddress: string | null;
-  remoteInterface: string | null;
-  remotePlatform: string | null;
-  firstSeen: number;
-  lastSeen: number;
-  endedAt: number | null;
-}
-
-/** A topology edge: a current neighbour, resolved to a device of ours when its name or address matches. */
-export interface LinkRow {
-  from: string;
-  localInterface: string | null;
-  to: string | null;
-  remoteName: string | null;
-  remoteInterface: string | null;
-  protocol: string;
-}
-
-export interface SessionRow {
-  id: number;
-  device: string;
-  user: string;
-  address: string | null;
-  callerId: string | null;
-  service: string | null;
-  interface: string | null;
-  startedAt: number;
-  lastSeen: number;
-  endedAt: number | null;
-}
-
-export interface LeaseRow {
-  id: number;
-  device: string;
-  address: string;
-  mac: string;
-  hostName: string | null;
-  server: string | null;
-  status: string | null;
-  /** When the lease expires, as last written (at the router's checkpoint); null when unknown. */
-  expiresAt: number | null;
-  firstSeen: number;
-  lastSeen: number;
-  endedAt: number | null;
-}
-
-/** Filters of a session or lease search; all optional, combined with AND. */
-export interface HistorySearch {
-  device?: string;
-  /** PPPoE user name (case-insensitive, exact). */
-  user?: string;
-  /** MAC address: caller id of a session, or the lease's MAC (case-insensitive). */
-  mac?: string;
-  address?: string;
-  /** Only rows current now (true), only ended ones (false), or both (undefined). */
-  current?: boolean;
-  /** Rows active at some time in [from, to]. */
-  from?: number;
-  to?: number;
-  /** Default 100, at most 10,000. */
-  limit?: number;
-}
 
 const limitOf = (n?: number) => Math.max(1, Math.min(10_000, Math.trunc(n ?? 100)));
 const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
@@ -108,7 +13,7 @@ const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
 export class InventoryReader {
   constructor(private readonly db: Queryable) {}
 
-  async devices(): Promise<StoredDevice[]> {
+  async devices(): Promise<Row.StoredDevice[]> {
     const res = await this.db.query<Record<string, unknown>>(
       `WITH ids AS (SELECT id FROM ispm_devices UNION SELECT device FROM ispm_device_system
                     UNION SELECT DISTINCT device FROM ispm_device_status)
@@ -131,7 +36,7 @@ export class InventoryReader {
     }));
   }
 
-  async interfaces(device: string, options: { includeEnded?: boolean } = {}): Promise<InterfaceRow[]> {
+  async interfaces(device: string, options: { includeEnded?: boolean } = {}): Promise<Row.InterfaceRow[]> {
     const res = await this.db.query<Record<string, unknown>>(
       `SELECT device, if_index, name, alias, description, type, mac, speed_bps, admin_up, oper_up,
               ${ts('first_seen')} AS first_seen, ${ts('last_seen')} AS last_seen, ${ts('ended_at')} AS ended_at
@@ -156,7 +61,7 @@ export class InventoryReader {
     }));
   }
 
-  async neighbours(device?: string, options: { includeEnded?: boolean } = {}): Promise<NeighbourRow[]> {
+  async neighbours(device?: string, options: { includeEnded?: boolean } = {}): Promise<Row.NeighbourRow[]> {
     const res = await this.db.query<Record<string, unknown>>(
       `SELECT device, protocol, local_interface, remote_name, remote_id, remote_address, remote_interface,
               remote_platform, ${ts('first_seen')} AS first_seen, ${ts('last_seen')} AS last_seen,
@@ -181,7 +86,7 @@ export class InventoryReader {
   }
 
   /** Current neighbour edges; `to` is one of our devices when its id or system name matches. */
-  async links(): Promise<LinkRow[]> {
+  async links(): Promise<Row.LinkRow[]> {
     const res = await this.db.query<Record<string, unknown>>(
       `SELECT n.device AS "from", n.local_interface, n.remote_name, n.remote_interface, n.protocol,
               (SELECT x.id FROM (SELECT id FROM ispm_devices UNION SELECT device FROM ispm_device_system) x
@@ -201,7 +106,7 @@ export class InventoryReader {
   }
 
   /** Sessions from the subscriber history (active ones last seen at their router's last poll). */
-  async pppoeSessions(q: HistorySearch = {}): Promise<SessionRow[]> {
+  async pppoeSessions(q: Row.HistorySearch = {}): Promise<Row.SessionRow[]> {
     const address = q.address === undefined ? null : normaliseIp(q.address);
     if (address === undefined) return [];
     const res = await this.db.query<Record<string, unknown>>(
@@ -243,7 +148,7 @@ export class InventoryReader {
   }
 
   /** Leases from the subscriber history; MACs come back as `aa:bb:cc:dd:ee:ff`. */
-  async dhcpLeases(q: HistorySearch & { hostName?: string } = {}): Promise<LeaseRow[]> {
+  async dhcpLeases(q: Row.HistorySearch & { hostName?: string } = {}): Promise<Row.LeaseRow[]> {
     const address = q.address === undefined ? null : normaliseIp(q.address);
     const mac = q.mac === undefined ? null : normaliseMac(q.mac);
     if (address === undefined || mac === undefined) return [];

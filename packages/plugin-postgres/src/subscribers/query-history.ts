@@ -3,7 +3,7 @@
  * first. Each table is read through its address or MAC index, at most `limit` rows each.
  */
 import type { Queryable } from '../db/types.js';
-import type { BindingRecord } from './query-types.js';
+import type { BindingRecord, HistoryWindow } from './query-types.js';
 import { formatMac } from './search-address.js';
 import { ms, num, Params, run, str } from './search-sql.js';
 import { parseWindow, requireIp, requireMac } from './search-terms.js';
@@ -90,7 +90,7 @@ async function bindings(
   db: Queryable,
   tables: Table[],
   where: (p: Params) => string,
-  q: { from?: number; to?: number; limit?: number } | undefined,
+  q: HistoryWindow | undefined,
 ): Promise<BindingRecord[]> {
   const w = parseWindow(q, HISTORY_DEFAULT_LIMIT, HISTORY_MAX_LIMIT);
   const parts = await Promise.all(
@@ -134,11 +134,7 @@ async function bindings(
  * Bindings of an IP address (exact; any notation of IPv6): PPPoE sessions, DHCP leases, ARP, and
  * the routers' interfaces that hold it.
  */
-export async function ipHistory(
-  db: Queryable,
-  ip: unknown,
-  q?: { from?: number; to?: number; limit?: number },
-): Promise<BindingRecord[]> {
+export async function ipHistory(db: Queryable, ip: unknown, q?: HistoryWindow): Promise<BindingRecord[]> {
   const address = requireIp(ip);
   return bindings(
     db,
@@ -149,11 +145,7 @@ export async function ipHistory(
 }
 
 /** Bindings of a MAC (any notation): PPPoE caller ids, DHCP leases, wireless registrations, ARP. */
-export async function macHistory(
-  db: Queryable,
-  mac: unknown,
-  q?: { from?: number; to?: number; limit?: number },
-): Promise<BindingRecord[]> {
+export async function macHistory(db: Queryable, mac: unknown, q?: HistoryWindow): Promise<BindingRecord[]> {
   const hex = requireMac(mac);
   return bindings(db, Object.values(TABLES), (p) => `mac = ${p.add(hex)}`, q);
 }

@@ -4,7 +4,13 @@
  * however deep it is, and rows ending meanwhile neither repeat nor vanish from later pages).
  */
 import type { Queryable } from '../db/types.js';
-import type { EndReason, SessionPage, SessionRecord, SubscriberSummary } from './query-types.js';
+import type {
+  EndReason,
+  HistoryWindow,
+  SessionPage,
+  SessionRecord,
+  SubscriberSummary,
+} from './query-types.js';
 import { ms, num, Params, params, run, str } from './search-sql.js';
 import { badQuery, parseWindow, requireUser } from './search-terms.js';
 
@@ -85,7 +91,7 @@ function parseCursor(cursor: unknown): { us: string; id: string } {
 export async function subscriberSessions(
   db: Queryable,
   user: unknown,
-  q?: { from?: number; to?: number; limit?: number; before?: string },
+  q?: HistoryWindow & { before?: string },
 ): Promise<SessionPage> {
   const name = requireUser(user);
   const w = parseWindow(q, SESSIONS_DEFAULT_LIMIT, SESSIONS_MAX_LIMIT);

@@ -128,6 +128,13 @@ export interface BindingRecord {
   to: number | null;
 }
 
+/** The time window and page size of a history read: ms since the epoch, both ends included. */
+export interface HistoryWindow {
+  from?: number;
+  to?: number;
+  limit?: number;
+}
+
 /** A page of sessions, newest first; `next` is the cursor of the following page, null at the end. */
 export interface SessionPage {
   items: SessionRecord[];

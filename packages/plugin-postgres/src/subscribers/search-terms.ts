@@ -5,6 +5,7 @@
  */
 import { MonitorError, monitorError } from '@ispmonitor/core';
 import { PostgresErrors } from '../errors.js';
+import type { HistoryWindow } from './query-types.js';
 import { type IpTerm, type MacTerm, normaliseIp, normaliseMac, parseIp, parseMac } from './search-address.js';
 
 /** Error code of a search or history query with bad input (`PostgresErrors.BAD_QUERY`: HTTP 400). */
@@ -96,11 +97,7 @@ export interface Window {
 }
 
 /** Checks `from`, `to` (ms since the epoch) and `limit` (1..max, default `fallback`). */
-export function parseWindow(
-  q: { from?: number; to?: number; limit?: number } | undefined,
-  fallback: number,
-  max: number,
-): Window {
+export function parseWindow(q: HistoryWindow | undefined, fallback: number, max: number): Window {
   const time = (name: string, v: number | undefined): number | null => {
     if (v === undefined || v === null) return null;
     if (typeof v !== 'number' || !Number.isFinite(v) || Math.abs(v) > 8.64e15)
