@@ -171,74 +171,93 @@ export async function importSessions(db: Db, list: Sessions, now: number): Promi
   return writeSpans(db, 'ispm_pppoe_sessions', rows, columns, existing);
 }
 
+/** What a lease and a wireless registration share: a router, a client MAC and a span. */
+interface MacSpan extends Span {
+  router: string | null;
+  mac: string;
+  from: number;
+  lastSeen: number;
+}
+
+/** Checks the router, MAC and span of an imported lease or wireless registration. */
+function macSpan(
+  v: { router?: unknown; mac?: unknown; from?: unknown; to?: unknown },
+  where: string,
+  now: number,
+): MacSpan {
+  const { from, to } = span(v ?? {}, where);
+  const mac = normaliseMac(text(v.mac, where, 'mac', true) as string);
+  if (!mac) throw badQuery(`${where}: mac is not a MAC address`);
+  return {
+    router: text(v.router, where, 'router', true),
+    mac,
+    from,
+    to,
+    lastSeen: to ?? Math.max(from, now),
+  };
+}
+
+/**
+ * The columns of a lease or wireless table: device and MAC, the kind's `own`, then the span (no
+ * end reason but `vanished` is imported for these). A stored row is the same when router, MAC
+ * and start are.
+ */
+async function writeMacSpans<R extends MacSpan>(
+  db: Db,
+  parent: 'ispm_dhcp_leases' | 'ispm_wireless_clients',
+  rows: R[],
+  own: Array<Column<R>>,
+): Promise<number> {
+  const columns: Array<Column<R>> = [
+    { name: 'device', type: 'text', value: (r) => r.router },
+    { name: 'mac', type: 'text', value: (r) => r.mac },
+    ...own,
+    { name: 'first_seen', type: 'float8', value: (r) => r.from, as: at },
+    { name: 'last_seen', type: 'float8', value: (r) => r.lastSeen, as: at },
+    { name: 'ended_at', type: 'float8', value: (r) => r.to, as: at },
+    { name: 'end_reason', type: 'text', value: (r) => (r.to === null ? null : 'vanished') },
+  ];
+  const existing = `e.mac = x.mac AND e.first_seen = ${at('x.first_seen')} AND e.device = x.device`;
+  return writeSpans(db, parent, rows, columns, existing);
+}
+
 /** Writes DHCP leases; returns the rows written. */
 export async function importLeases(db: Db, list: Leases, now: number): Promise<number> {
   const rows = list.map((l, i) => {
     const where = `leases[${i}]`;
-    const { from, to } = span(l ?? {}, where);
-    const mac = normaliseMac(text(l.mac, where, 'mac', true) as string);
+    const lease = macSpan(l, where, now);
     const address = normaliseIp(text(l.address, where, 'address', true) as string);
-    if (!mac) throw badQuery(`${where}: mac is not a MAC address`);
     if (!address) throw badQuery(`${where}: address is not an IP address`);
     return {
-      router: text(l.router, where, 'router', true),
-      mac,
+      ...lease,
       address,
       host: text(l.hostName, where, 'hostName'),
       server: text(l.server, where, 'server'),
-      from,
-      to,
-      lastSeen: to ?? Math.max(from, now),
       expires: number(l.expiresAt, where, 'expiresAt'),
     };
   });
-  type R = (typeof rows)[number];
-  const columns: Array<Column<R>> = [
-    { name: 'device', type: 'text', value: (r) => r.router },
-    { name: 'mac', type: 'text', value: (r) => r.mac },
+  return writeMacSpans(db, 'ispm_dhcp_leases', rows, [
     { name: 'address', type: 'text', value: (r) => r.address, as: inet },
     { name: 'host_name', type: 'text', value: (r) => r.host },
     { name: 'server', type: 'text', value: (r) => r.server },
-    { name: 'first_seen', type: 'float8', value: (r) => r.from, as: at },
-    { name: 'last_seen', type: 'float8', value: (r) => r.lastSeen, as: at },
-    { name: 'ended_at', type: 'float8', value: (r) => r.to, as: at },
     { name: 'expires_at', type: 'float8', value: (r) => r.expires, as: at },
-    { name: 'end_reason', type: 'text', value: (r) => (r.to === null ? null : 'vanished') },
-  ];
-  const existing = `e.mac = x.mac AND e.first_seen = ${at('x.first_seen')} AND e.device = x.device`;
-  return writeSpans(db, 'ispm_dhcp_leases', rows, columns, existing);
+  ]);
 }
 
 /** Writes wireless registrations; returns the rows written. */
 export async function importWireless(db: Db, list: Wireless, now: number): Promise<number> {
   const rows = list.map((w, i) => {
     const where = `wireless[${i}]`;
-    const { from, to } = span(w ?? {}, where);
-    const mac = normaliseMac(text(w.mac, where, 'mac', true) as string);
-    if (!mac) throw badQuery(`${where}: mac is not a MAC address`);
     return {
-      router: text(w.router, where, 'router', true),
-      mac,
+      ...macSpan(w, where, now),
       iface: text(w.interface, where, 'interface', true),
       ssid: text(w.ssid, where, 'ssid'),
       signal: number(w.signalDbm, where, 'signalDbm'),
-      from,
-      to,
-      lastSeen: to ?? Math.max(from, now),
     };
   });
-  type R = (typeof rows)[number];
-  const columns: Array<Column<R>> = [
-    { name: 'device', type: 'text', value: (r) => r.router },
-    { name: 'mac', type: 'text', value: (r) => r.mac },
+  return writeMacSpans(db, 'ispm_wireless_clients', rows, [
     { name: 'interface', type: 'text', value: (r) => r.iface },
     { name: 'ssid', type: 'text', value: (r) => r.ssid },
     { name: 'signal_dbm', type: 'float8', value: (r) => r.signal },
-    { name: 'first_seen', type: 'float8', value: (r) => r.from, as: at },
-    { name: 'last_seen', type: 'float8', value: (r) => r.lastSeen, as: at },
-    { name: 'ended_at', type: 'float8', value: (r) => r.to, as: at },
-    { name: 'end_reason', type: 'text', value: (r) => (r.to === null ? null : 'vanished') },
-  ];
-  const existing = `e.mac = x.mac AND e.first_seen = ${at('x.first_seen')} AND e.device = x.device`;
-  return writeSpans(db, 'ispm_wireless_clients', rows, columns, existing);
+  ]);
 }

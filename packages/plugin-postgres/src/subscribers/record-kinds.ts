@@ -50,7 +50,8 @@ export interface KindSpec {
   keys: readonly Col[];
   attrs: readonly Col[];
   vols: readonly VolCol[];
-  parse(row: unknown, ts: number): Parsed | SkipReason;
+  /** A row that is not an object never gets here: the recorder skips it as `invalid`. */
+  parse(r: Record<string, unknown>, ts: number): Parsed | SkipReason;
   /**
    * The fast path of a row seen before: one raw field that nearly identifies the row (a string,
    * else undefined), and the other raw fields, compared one by one. A row whose raw fields are the
@@ -125,8 +126,12 @@ function since(ts: number, uptime: unknown): number {
   return s !== null && s < 630_720_000 ? ts - Math.round(s * 1000) : ts;
 }
 
-const obj = (row: unknown): Record<string, unknown> | undefined =>
+/** A fact row as an object, or undefined when it is not one (skipped as `invalid`). */
+export const asRecord = (row: unknown): Record<string, unknown> | undefined =>
   typeof row === 'object' && row !== null ? (row as Record<string, unknown>) : undefined;
+
+/** A required field the router left out or empty: the row is `incomplete`, not garbage. */
+const blank = (v: unknown): boolean => v === undefined || v === '';
 
 export const PPPOE: KindSpec = {
   kind: 'pppoe',
@@ -146,9 +151,7 @@ export const PPPOE: KindSpec = {
     { name: 'peak_in_bps', type: 'float8' },
     { name: 'peak_out_bps', type: 'float8' },
   ],
-  parse(row, ts) {
-    const r = obj(row);
-    if (!r) return 'invalid';
+  parse(r, ts) {
     const user = text(r.user);
     if (user === null) return 'incomplete';
     const id = text(r.id, 64);
@@ -187,11 +190,8 @@ export const DHCP: KindSpec = {
   keys: [{ name: 'mac' }, { name: 'address', inet: true }],
   attrs: [{ name: 'host_name' }, { name: 'server' }, { name: 'status' }],
   vols: [{ name: 'expires_at', type: 'timestamptz' }],
-  parse(row, ts) {
-    const r = obj(row);
-    if (!r) return 'invalid';
-    if (r.mac === undefined || r.mac === '' || r.address === undefined || r.address === '')
-      return 'incomplete';
+  parse(r, ts) {
+    if (blank(r.mac) || blank(r.address)) return 'incomplete';
     const mac = normaliseMac(r.mac);
     const address = normaliseIp(r.address);
     const host = text(r.hostName);
@@ -221,11 +221,8 @@ export const WIRELESS: KindSpec = {
   keys: [{ name: 'mac' }, { name: 'interface' }],
   attrs: [{ name: 'ssid' }],
   vols: [{ name: 'signal_dbm', type: 'float8' }],
-  parse(row, ts) {
-    const r = obj(row);
-    if (!r) return 'invalid';
-    if (r.mac === undefined || r.mac === '' || r.interface === undefined || r.interface === '')
-      return 'incomplete';
+  parse(r, ts) {
+    if (blank(r.mac) || blank(r.interface)) return 'incomplete';
     const mac = normaliseMac(r.mac);
     const iface = text(r.interface);
     const ssid = text(r.ssid);
@@ -253,11 +250,9 @@ export const ARP: KindSpec = {
   keys: [{ name: 'address', inet: true }, { name: 'mac' }],
   attrs: [{ name: 'interface' }, { name: 'type' }],
   vols: [],
-  parse(row, ts) {
-    const r = obj(row);
-    if (!r) return 'invalid';
+  parse(r, ts) {
     // Incomplete ARP entries (no MAC yet) are normal on a router: not garbage, just nothing to keep.
-    if (r.mac === undefined || r.mac === '' || r.mac === null || r.address === undefined) return 'incomplete';
+    if (blank(r.mac) || r.mac === null || r.address === undefined) return 'incomplete';
     const mac = normaliseMac(r.mac);
     const address = normaliseIp(r.address);
     const iface = text(r.interface);

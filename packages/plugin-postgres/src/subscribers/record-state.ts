@@ -3,7 +3,7 @@
  * to be written. The diff of one poll runs here, in memory, without the database: a poll that
  * changes nothing touches no pending set at all.
  */
-import type { Kind, KindSpec, Parsed, SkipReason } from './record-kinds.js';
+import { asRecord, type Kind, type KindSpec, type Parsed, type SkipReason } from './record-kinds.js';
 import type { EndReason } from './schema.js';
 
 /** Byte counters of a session, to compute totals across counter resets and peak rates. */
@@ -163,15 +163,17 @@ export function diff(
   const n = Math.min(list.length, options.limit);
   for (let i = n; i < list.length; i++) hooks.skipped(spec.kind, 'too many');
   for (let i = 0; i < n; i++) {
-    const row = list[i];
     // Fast path: the very strings of a row parsed before. Rows leave `byRaw` when they end, so
     // whatever is found there is current.
-    const rk =
-      typeof row === 'object' && row !== null ? spec.rawKey(row as Record<string, unknown>) : undefined;
+    const r = asRecord(list[i]);
+    if (r === undefined) {
+      hooks.skipped(spec.kind, 'invalid');
+      continue;
+    }
+    const rk = spec.rawKey(r);
     if (rk !== undefined) {
       const seen = state.byRaw.get(rk);
       if (seen !== undefined && seen.gen !== gen) {
-        const r = row as Record<string, unknown>;
         if (spec.same(r, seen.raw as unknown[])) {
           seen.gen = gen;
           seen.lastSeen = ts;
@@ -180,7 +182,7 @@ export function diff(
         }
       }
     }
-    const p = spec.parse(row, ts);
+    const p = spec.parse(r, ts);
     if (typeof p === 'string') {
       hooks.skipped(spec.kind, p);
       continue;
@@ -209,12 +211,11 @@ export function diff(
     live.lastSeen = ts;
     if (rk !== undefined) {
       if (live.rawKey !== undefined && state.byRaw.get(live.rawKey) === live) state.byRaw.delete(live.rawKey);
-      const r = row as Record<string, unknown>;
       live.rawKey = rk;
       live.raw = spec.rawOf(r);
       state.byRaw.set(rk, live);
     }
-    volatile(spec, pending, live, row as Record<string, unknown>, ts);
+    volatile(spec, pending, live, r, ts);
   }
   for (const live of rows.values()) {
     if (live.gen === gen) {

@@ -37,6 +37,28 @@ const PART = `PARTITION BY RANGE ((coalesce(ended_at, 'infinity'::timestamptz)))
 const REASON = `end_reason text CHECK (end_reason IN ('vanished', 'router unreachable', 'monitor restart'))`;
 const open = (t: SubscriberTable) =>
   `CREATE TABLE ${t}_open PARTITION OF ${t} FOR VALUES FROM ('infinity') TO (MAXVALUE)`;
+/**
+ * A history table, partitioned by end: its id (from the table's sequence), the router, the kind's
+ * `own` columns, the start (`first_seen` unless named), last sighting, `beforeEnd`, the end and its
+ * reason, then `after`. The column order is the one these tables were first created with.
+ */
+function historyTable(
+  t: SubscriberTable,
+  c: { own: string[]; start?: string; beforeEnd?: string[]; after?: string[] },
+): string {
+  const columns = [
+    `id bigint NOT NULL DEFAULT nextval('${t}_id')`,
+    'device text NOT NULL',
+    ...c.own,
+    `${c.start ?? 'first_seen'} timestamptz NOT NULL`,
+    'last_seen timestamptz NOT NULL',
+    ...(c.beforeEnd ?? []),
+    'ended_at timestamptz',
+    REASON,
+    ...(c.after ?? []),
+  ];
+  return `CREATE TABLE ${t} (\n       ${columns.join(',\n       ')}) ${PART}`;
+}
 const MAC_RE = `'^([0-9a-f]{2}[:-]){5}[0-9a-f]{2}$|^[0-9a-f]{4}\\.[0-9a-f]{4}\\.[0-9a-f]{4}$|^[0-9a-f]{12}$'`;
 
 /**
@@ -66,55 +88,35 @@ export const subscriberHistory: Migration = {
     'ALTER TABLE ispm_pppoe_sessions RENAME TO ispm_pppoe_sessions_v1',
     'ALTER TABLE ispm_dhcp_leases RENAME TO ispm_dhcp_leases_v1',
     ...SUBSCRIBER_TABLES.map((t) => `CREATE SEQUENCE ${t}_id AS bigint`),
-    `CREATE TABLE ispm_pppoe_sessions (
-       id bigint NOT NULL DEFAULT nextval('ispm_pppoe_sessions_id'),
-       device text NOT NULL,
-       username text NOT NULL,
-       service text,
-       caller_id text,
-       mac text,
-       address inet,
-       interface text,
-       router_session_id text,
-       started_at timestamptz NOT NULL,
-       last_seen timestamptz NOT NULL,
-       ended_at timestamptz,
-       ${REASON},
-       bytes_in bigint, bytes_out bigint,
-       peak_in_bps double precision, peak_out_bps double precision,
-       reconnect boolean NOT NULL DEFAULT false) ${PART}`,
-    `CREATE TABLE ispm_dhcp_leases (
-       id bigint NOT NULL DEFAULT nextval('ispm_dhcp_leases_id'),
-       device text NOT NULL,
-       mac text NOT NULL,
-       address inet NOT NULL,
-       host_name text, server text, status text,
-       first_seen timestamptz NOT NULL,
-       last_seen timestamptz NOT NULL,
-       expires_at timestamptz,
-       ended_at timestamptz,
-       ${REASON}) ${PART}`,
-    `CREATE TABLE ispm_wireless_clients (
-       id bigint NOT NULL DEFAULT nextval('ispm_wireless_clients_id'),
-       device text NOT NULL,
-       mac text NOT NULL,
-       interface text NOT NULL,
-       ssid text,
-       signal_dbm double precision,
-       first_seen timestamptz NOT NULL,
-       last_seen timestamptz NOT NULL,
-       ended_at timestamptz,
-       ${REASON}) ${PART}`,
-    `CREATE TABLE ispm_arp_bindings (
-       id bigint NOT NULL DEFAULT nextval('ispm_arp_bindings_id'),
-       device text NOT NULL,
-       address inet NOT NULL,
-       mac text NOT NULL,
-       interface text, type text,
-       first_seen timestamptz NOT NULL,
-       last_seen timestamptz NOT NULL,
-       ended_at timestamptz,
-       ${REASON}) ${PART}`,
+    historyTable('ispm_pppoe_sessions', {
+      own: [
+        'username text NOT NULL',
+        'service text',
+        'caller_id text',
+        'mac text',
+        'address inet',
+        'interface text',
+        'router_session_id text',
+      ],
+      start: 'started_at',
+      after: [
+        'bytes_in bigint',
+        'bytes_out bigint',
+        'peak_in_bps double precision',
+        'peak_out_bps double precision',
+        'reconnect boolean NOT NULL DEFAULT false',
+      ],
+    }),
+    historyTable('ispm_dhcp_leases', {
+      own: ['mac text NOT NULL', 'address inet NOT NULL', 'host_name text', 'server text', 'status text'],
+      beforeEnd: ['expires_at timestamptz'],
+    }),
+    historyTable('ispm_wireless_clients', {
+      own: ['mac text NOT NULL', 'interface text NOT NULL', 'ssid text', 'signal_dbm double precision'],
+    }),
+    historyTable('ispm_arp_bindings', {
+      own: ['address inet NOT NULL', 'mac text NOT NULL', 'interface text', 'type text'],
+    }),
     ...SUBSCRIBER_TABLES.map(open),
     // The identity of an active row, per router (the recorder's upserts and updates use these).
     `CREATE UNIQUE INDEX ispm_pppoe_sessions_open_key ON ispm_pppoe_sessions_open
