@@ -20,11 +20,13 @@ const device = {
 let driver = createSnmpDriver();
 let poll = pollerFor(driver, device);
 const cold = mode === 'cold';
+// Settings are parsed once, as core does when a device is added; a full walk is a new driver.
+const settings = driver.settings?.parse(device.snmp);
 
 async function one() {
   if (cold) {
     driver = createSnmpDriver();
-    poll = pollerFor(driver, device);
+    poll = settings ? (ctx) => driver.poll(device, settings, ctx) : pollerFor(driver, device);
   }
   const before = { ...driver.stats };
   const r = await poll({ signal: AbortSignal.timeout(60_000), logger: silent });
