@@ -100,9 +100,10 @@ describe.each<[RouterOsProfileName, string, string]>([
 describe('menus a router lacks', () => {
   it('are skipped and remembered, re-probed after reconnect, and never stop the poll', async () => {
     // A CCR-like 7.18 router: no wireless package, no BGP peers, no queues (empty tables answer !empty).
-    const router = await rig.router({ profile: 'v7.18', interfaces: 4, wirelessClients: 0, queues: 0 });
-    const driver = rig.driver();
-    const device = routerDevice('ccr', router.port);
+    const { router, driver, device } = await rig.setup(
+      { profile: 'v7.18', interfaces: 4, wirelessClients: 0, queues: 0 },
+      'ccr',
+    );
     for (let i = 0; i < 3; i++) {
       const r = await pollClean(driver, device);
       expect(r.samples.some((s) => s.name === catalog.ifInOctets.name)).toBe(true);
@@ -120,14 +121,15 @@ describe('menus a router lacks', () => {
 
   it('a menu answering "no such command" is asked once, not every poll', async () => {
     // A v6 router without the routing package has no /routing/bgp/peer; this one also lacks queues.
-    const router = await rig.router({
-      profile: 'v6',
-      interfaces: 2,
-      bgpPeers: 0,
-      missingMenus: ['/queue/simple'],
-    });
-    const driver = rig.driver();
-    const device = routerDevice('r', router.port);
+    const { router, driver, device } = await rig.setup(
+      {
+        profile: 'v6',
+        interfaces: 2,
+        bgpPeers: 0,
+        missingMenus: ['/queue/simple'],
+      },
+      'r',
+    );
     for (let i = 0; i < 3; i++) {
       const r = await pollClean(driver, device);
       expect(r.samples.some((s) => s.name === catalog.ifInOctets.name)).toBe(true);

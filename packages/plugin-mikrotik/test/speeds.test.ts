@@ -184,13 +184,14 @@ describe('bonds', () => {
   });
 
   it('an emulated router: a bond follows its slaves, and a router without bonds is not asked', async () => {
-    const router = await rig.router({
-      profile: 'v7.16',
-      interfaces: 4,
-      bonds: { bond1: ['ether1', 'ether2'] },
-    });
-    const driver = rig.driver();
-    const device = routerDevice('r1', router.port);
+    const { router, driver, device } = await rig.setup(
+      {
+        profile: 'v7.16',
+        interfaces: 4,
+        bonds: { bond1: ['ether1', 'ether2'] },
+      },
+      'r1',
+    );
     const first = await pollClean(driver, device);
     const both = Number(speedOf(first, 'ether1')) + Number(speedOf(first, 'ether2'));
     expect(speedOf(first, 'bond1')).toBe(both);
@@ -208,9 +209,7 @@ describe('bonds', () => {
 
 describe('the cost of reading speeds', () => {
   it('monitor runs once, not on every poll, and again when a link changes', async () => {
-    const router = await rig.router({ profile: 'v7.16', interfaces: 6 });
-    const driver = rig.driver();
-    const device = routerDevice('r1', router.port);
+    const { router, driver, device } = await rig.setup({ profile: 'v7.16', interfaces: 6 }, 'r1');
     for (let i = 0; i < 4; i++) {
       const r = await pollDriver(driver, device, pollContext());
       expect(r.error).toBeUndefined();
@@ -236,9 +235,9 @@ describe('the cost of reading speeds', () => {
   });
 
   it('is read again after reprobeInterval and after a reconnect', async () => {
-    const router = await rig.router({ profile: 'v7.18', interfaces: 4 });
-    const driver = rig.driver({ reprobeInterval: 1 });
-    const device = routerDevice('r1', router.port);
+    const { router, driver, device } = await rig.setup({ profile: 'v7.18', interfaces: 4 }, 'r1', {
+      reprobeInterval: 1,
+    });
     await pollDriver(driver, device, pollContext());
     await new Promise((r) => setTimeout(r, 5));
     await pollDriver(driver, device, pollContext());
@@ -256,13 +255,14 @@ describe('the cost of reading speeds', () => {
   });
 
   it('a router without the ethernet menu: no speeds, no part error, not asked on every poll', async () => {
-    const router = await rig.router({
-      profile: 'v7.16',
-      interfaces: 4,
-      missingMenus: ['/interface/ethernet'],
-    });
-    const driver = rig.driver();
-    const device = routerDevice('r1', router.port);
+    const { router, driver, device } = await rig.setup(
+      {
+        profile: 'v7.16',
+        interfaces: 4,
+        missingMenus: ['/interface/ethernet'],
+      },
+      'r1',
+    );
     for (let i = 0; i < 3; i++) {
       const r = await pollClean(driver, device);
       expect(series(r, catalog.ifSpeed.name).size).toBe(0);

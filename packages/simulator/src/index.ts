@@ -43,20 +43,18 @@ export {
   startSnmpFleet,
 } from './fleet.js';
 export * from './history/index.js';
-export type { InterfaceState } from './model/device.js';
-export { type InterfaceLayout, SimDevice, type SimDeviceOptions } from './model/device.js';
+export {
+  type InterfaceLayout,
+  type InterfaceState,
+  SimDevice,
+  type SimDeviceOptions,
+} from './model/device.js';
 export type { FaultPlan, Faults } from './model/faults.js';
 export type { Rng } from './model/random.js';
 export type { TrafficCurve } from './model/traffic.js';
 export type { Entries } from './profiles/common.js';
-export {
-  type Ctx,
-  getProfile,
-  type Profile,
-  type ProfileName,
-  profiles,
-  profileView,
-} from './profiles/index.js';
+// The device profiles: the table, getProfile, profileView and their types (all of profiles/index.ts).
+export * from './profiles/index.js';
 export * from './routeros/index.js';
 export type { Command } from './routeros/protocol.js';
 export type { Row } from './routeros/query.js';

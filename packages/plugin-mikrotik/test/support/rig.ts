@@ -10,6 +10,7 @@ import {
   pollContext,
   type RouterOsEmulator,
   type RouterOsEmulatorOptions,
+  routerDevice,
   startRouterOsEmulator,
 } from './emulator.js';
 
@@ -19,6 +20,12 @@ export interface Rig {
   router(options?: RouterOsEmulatorOptions): Promise<RouterOsEmulator>;
   /** Creates a driver. */
   driver(options?: MikrotikDriverOptions): MikrotikDriver;
+  /** Starts a router, creates a driver, and gives the device `id` on that router (no settings). */
+  setup(
+    options: RouterOsEmulatorOptions,
+    id: string,
+    driverOptions?: MikrotikDriverOptions,
+  ): Promise<{ router: RouterOsEmulator; driver: MikrotikDriver; device: Device }>;
 }
 
 /** Registers the `afterEach` that closes what the returned rig opened (drivers first). */
@@ -29,7 +36,7 @@ export function closingRig(): Rig {
     await Promise.all(drivers.splice(0).map((d) => d.close()));
     await Promise.all(routers.splice(0).map((e) => e.close()));
   });
-  return {
+  const rig: Rig = {
     async router(options) {
       const e = await startRouterOsEmulator(options);
       routers.push(e);
@@ -40,7 +47,12 @@ export function closingRig(): Rig {
       drivers.push(d);
       return d;
     },
+    async setup(options, id, driverOptions) {
+      const router = await rig.router(options);
+      return { router, driver: rig.driver(driverOptions), device: routerDevice(id, router.port) };
+    },
   };
+  return rig;
 }
 
 /** Polls `device` once and asserts the poll was clean: no error, no part error. */
