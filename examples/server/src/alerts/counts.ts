@@ -18,18 +18,19 @@ export interface AlertCounts {
   bySeverity: Record<string, number>;
 }
 
-type Raw = {
+/** An alert from either alerting API (the plugin's or the bus fallback's shape), as far as counting reads it. */
+export interface AlertLike {
   state?: unknown;
   status?: unknown;
   labels?: Record<string, string>;
   ack?: unknown;
   acknowledged?: unknown;
   muted?: { kind?: unknown };
-};
+}
 
 /** The state of an alert in either shape (core's `status`, the plugin's `state`). */
 export function alertState(a: object): 'firing' | 'pending' | 'resolved' | undefined {
-  const r = a as Raw;
+  const r = a as AlertLike;
   const s = r.state ?? r.status;
   return s === 'firing' || s === 'pending' || s === 'resolved' ? s : undefined;
 }
@@ -48,7 +49,7 @@ export function countAlerts(items: readonly object[]): AlertCounts {
     const state = alertState(item);
     if (state === 'pending') out.pending++;
     if (state !== 'firing') continue;
-    const a = item as Raw;
+    const a = item as AlertLike;
     out.firing++;
     const sev = a.labels?.severity ?? 'none';
     out.bySeverity[sev] = (out.bySeverity[sev] ?? 0) + 1;

@@ -1,9 +1,9 @@
-import { catalogNames, type RangeQuery, type SeriesData } from '@ispmonitor/core';
+import type { RangeQuery, SeriesData } from '@ispmonitor/core';
 import type { FastifyInstance } from 'fastify';
 import { HttpError, ServerErrors } from '../http/errors.js';
 import { parseStepRange, type RangeQueryString, stepRangeProperties } from '../http/range.js';
 import { requireSamples } from '../http/storage.js';
-import { FNS, MAX_POINTS } from './range.js';
+import { FNS, MAX_POINTS, metricQuery } from './range.js';
 
 /** Sums every series point-wise by timestamp (the series share the query's step grid). */
 function sumByTs(series: SeriesData[], scale = 1): Array<[number, number]> {
@@ -31,16 +31,10 @@ export async function fleetMetricRoutes(app: FastifyInstance): Promise<void> {
       schema: {
         tags,
         summary: 'One metric summed over every device, per step',
-        querystring: {
-          type: 'object',
-          required: ['metric'],
-          additionalProperties: false,
-          properties: {
-            metric: { type: 'string', enum: [...catalogNames] },
-            ...stepRangeProperties('-24h', '5m'),
-            fn: { type: 'string', enum: [...FNS] },
-          },
-        },
+        querystring: metricQuery({
+          ...stepRangeProperties('-24h', '5m'),
+          fn: { type: 'string', enum: [...FNS] },
+        }),
       },
     },
     async (req) => {

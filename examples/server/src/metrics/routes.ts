@@ -5,7 +5,7 @@ import { pathParams } from '../http/params.js';
 import { parseStep } from '../http/query.js';
 import { parseStepRange, type RangeQueryString, stepRangeProperties } from '../http/range.js';
 import { requireSamples } from '../http/storage.js';
-import { FNS, MAX_POINTS } from './range.js';
+import { FNS, MAX_POINTS, metricQuery } from './range.js';
 
 interface RangeParams extends RangeQueryString {
   metric?: string;
@@ -93,15 +93,7 @@ export async function metricsApiRoutes(app: FastifyInstance): Promise<void> {
       schema: {
         tags,
         summary: 'Newest sample of every series of one metric (all routers, or one)',
-        querystring: {
-          type: 'object',
-          required: ['metric'],
-          additionalProperties: false,
-          properties: {
-            metric: { type: 'string', enum: [...catalogNames] },
-            router: { type: 'string', maxLength: 128 },
-          },
-        },
+        querystring: metricQuery({ router: { type: 'string', maxLength: 128 } }),
       },
     },
     async (req) => {

@@ -75,6 +75,19 @@ export interface GroupAvailability extends Coverage {
   outages: number;
 }
 
+/** The figures of `Coverage` from the time spent in each status and the first and last instants covered. */
+function coverage(ms: StatusTimes, coveredFrom: number | null, coveredTo: number | null): Coverage {
+  const coveredMs = ms.online + ms.unreachable + ms.offline;
+  return {
+    ms,
+    coveredMs,
+    coveredFrom,
+    coveredTo,
+    availability: coveredMs > 0 ? ms.online / coveredMs : null,
+    downtimeMs: ms.unreachable + ms.offline,
+  };
+}
+
 const zero = (): StatusTimes => ({ unknown: 0, online: 0, unreachable: 0, offline: 0 });
 const causeOf = (s: DeviceStatus): Outage['cause'] | null =>
   s === 'offline' ? 'down' : s === 'unreachable' ? 'unreachable' : null;
@@ -155,18 +168,7 @@ function finish(
   coveredTo: number | null,
   outages: Outage[],
 ): RouterAvailability {
-  const coveredMs = ms.online + ms.unreachable + ms.offline;
-  return {
-    from,
-    to,
-    ms,
-    coveredMs,
-    coveredFrom,
-    coveredTo,
-    availability: coveredMs > 0 ? ms.online / coveredMs : null,
-    downtimeMs: ms.unreachable + ms.offline,
-    outages,
-  };
+  return { from, to, ...coverage(ms, coveredFrom, coveredTo), outages };
 }
 
 /**
@@ -187,16 +189,5 @@ export function groupAvailability(list: readonly RouterAvailability[]): GroupAva
     if (r.coveredTo !== null) coveredTo = Math.max(coveredTo ?? r.coveredTo, r.coveredTo);
     outages += r.outages.length;
   }
-  const coveredMs = ms.online + ms.unreachable + ms.offline;
-  return {
-    routers: list.length,
-    coveredRouters,
-    ms,
-    coveredMs,
-    coveredFrom,
-    coveredTo,
-    availability: coveredMs > 0 ? ms.online / coveredMs : null,
-    downtimeMs: ms.unreachable + ms.offline,
-    outages,
-  };
+  return { routers: list.length, coveredRouters, ...coverage(ms, coveredFrom, coveredTo), outages };
 }

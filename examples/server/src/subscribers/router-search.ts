@@ -1,18 +1,8 @@
 import type { DeviceState } from '@ispmonitor/core';
+import type { Match, RouterHit } from '@ispmonitor/plugin-postgres';
 
-/** How a hit matched; hits list exact before prefix before substring. */
-export type Match = 'exact' | 'prefix' | 'substring';
-
-/** A router of the server's registry that matches a search. */
-export interface RouterHit {
-  kind: 'router';
-  id: string;
-  name: string;
-  host: string;
-  labels: Record<string, string>;
-  status: string;
-  match: Match;
-}
+// The search's hit shapes are the storage plugin's (it defines the router hit the server makes).
+export type { Match, RouterHit };
 
 /** Rank of a match, best first. */
 export const MATCH_RANK: Record<Match, number> = { exact: 0, prefix: 1, substring: 2 };

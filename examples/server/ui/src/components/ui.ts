@@ -70,20 +70,15 @@ export function segmented(
   return el;
 }
 
-/**
- * The time-range picker of a history page (subscriber, IP, MAC): a choice sets `?range=` in the
- * page's URL (`path`, no reload) and `onPick` gets its range.
- */
-export function historyRangePicker(
-  current: RangeChoice,
-  path: string,
-  onPick: (range: RangeChoice) => void,
-): HTMLElement {
+/** Gets the range a picker's choice stands for. */
+type OnRange = (range: RangeChoice) => void;
+
+/** A history page's range picker: a choice sets `?range=` in the URL at `path` and goes to `pick`. */
+export function historyRangePicker(now: RangeChoice, path: string, pick: OnRange): HTMLElement {
   const options = RANGES.map((r) => ({ value: r.value, label: r.label }));
-  return segmented('Time range', options, current.value, (v) => {
-    const range = historyRange(v);
+  return segmented('Time range', options, now.value, (v) => {
     history.replaceState(null, '', `${path}?range=${v}`);
-    onPick(range);
+    pick(historyRange(v));
   });
 }
 
