@@ -107,15 +107,17 @@ describe('settings', () => {
 });
 
 describe('profiles and ranges', () => {
-  it('sysObjectID picks the profile', () => {
-    expect(profileFor('1.3.6.1.4.1.14988.1')).toBe('mikrotik');
-    expect(profileFor('1.3.6.1.4.1.9.1.359')).toBe('cisco');
-    expect(profileFor('1.3.6.1.4.1.2636.1.1.1.2.41')).toBe('juniper');
-    expect(profileFor('1.3.6.1.4.1.41112.1.4')).toBe('ubiquiti');
-    expect(profileFor('1.3.6.1.4.1.10002.1')).toBe('ubiquiti');
-    expect(profileFor('1.3.6.1.4.1.8072.3.2.10')).toBe('netsnmp');
-    expect(profileFor('1.3.6.1.4.1.90')).toBe('generic');
-    expect(profileFor(undefined)).toBe('generic');
+  it.each([
+    ['1.3.6.1.4.1.14988.1', 'mikrotik'],
+    ['1.3.6.1.4.1.9.1.359', 'cisco'],
+    ['1.3.6.1.4.1.2636.1.1.1.2.41', 'juniper'],
+    ['1.3.6.1.4.1.41112.1.4', 'ubiquiti'],
+    ['1.3.6.1.4.1.10002.1', 'ubiquiti'],
+    ['1.3.6.1.4.1.8072.3.2.10', 'netsnmp'],
+    ['1.3.6.1.4.1.90', 'generic'],
+    [undefined, 'generic'],
+  ])('sysObjectID %s picks the %s profile', (sysObjectId, profile) => {
+    expect(profileFor(sysObjectId)).toBe(profile);
   });
   it('parses CIDR ranges', () => {
     expect(parseCidr('127.0.0.5/30')).toEqual({ first: 0x7f000004, size: 4, prefix: 30 });
