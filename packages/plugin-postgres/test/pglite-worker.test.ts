@@ -6,6 +6,7 @@ import { openPglite, pgliteWorkerOf } from '../src/db/pglite.js';
 import type { Db } from '../src/db/types.js';
 import { PostgresErrorCodes } from '../src/errors.js';
 import { makeStorage, SetClock, T0 } from './support/harness.js';
+import { holdTransaction } from './support/latch.js';
 import { closeSharedPglite, sharedPglite } from './support/pglite.js';
 
 // Two PGlite instances start here (seconds each, much more on a loaded machine).
@@ -131,21 +132,12 @@ describe('PGlite in a worker thread', () => {
     const db = await sharedPglite();
     await db.query('CREATE TABLE w_prio (k int)');
     const order: string[] = [];
-    let release: () => void = () => {};
-    const held = new Promise<void>((r) => {
-      release = r;
-    });
-    let entered: () => void = () => {};
-    const inFirst = new Promise<void>((r) => {
-      entered = r;
-    });
-    const first = db.transaction(async (tx) => {
-      await tx.query('INSERT INTO w_prio VALUES (1)');
-      entered();
-      await held;
-      order.push('first ends');
-    });
-    await inFirst;
+    const first = holdTransaction(
+      db,
+      (tx) => tx.query('INSERT INTO w_prio VALUES (1)'),
+      () => order.push('first ends'),
+    );
+    await first.entered;
     // Two writers queue their transactions, then a reader asks.
     const writers = [2, 3].map((k) =>
       db.transaction(async (tx) => {
@@ -158,8 +150,8 @@ describe('PGlite in a worker thread', () => {
       .then((r) => order.push(`reader saw ${r.rows[0]?.n}`));
     // Messages reach the worker in the order they were posted: both BEGINs and the reader's
     // statement are queued there before the first transaction's COMMIT.
-    release();
-    await Promise.all([first, ...writers, reader]);
+    first.release();
+    await Promise.all([first.done, ...writers, reader]);
     expect(order[0]).toBe('first ends');
     expect(order[1]).toBe('reader saw 1');
     expect(order.slice(2).sort()).toEqual(['writer 2', 'writer 3']);

@@ -6,6 +6,7 @@ import { createFakeLogger, FakeClock, testPlugin } from '@ispmonitor/core/testin
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { postgres, postgresStore } from '../src/index.js';
 import { Storage } from '../src/store.js';
+import { latch } from './support/latch.js';
 import { freePort } from './support/pg-server.js';
 
 // A fresh PGlite takes ~5 s to start, much more on a loaded machine: room for the suite's tests.
@@ -150,22 +151,16 @@ describe('stopping while a maintenance round runs', () => {
     });
     await m.start();
     // Hold the next maintenance round until the monitor is stopping.
-    let release: () => void = () => {};
-    const gate = new Promise<void>((r) => {
-      release = r;
-    });
+    const gate = latch();
     const real = Storage.prototype.maintain;
-    let entered: () => void = () => {};
-    const inRound = new Promise<void>((r) => {
-      entered = r;
-    });
+    const inRound = latch();
     // The round settles (resolved or rejected) only after the gate opens.
     let roundSettled: Promise<unknown> = Promise.resolve();
     const order: string[] = [];
     const spy = vi.spyOn(Storage.prototype, 'maintain').mockImplementation(function (this: Storage, now) {
       const round = (async () => {
-        entered();
-        await gate;
+        inRound.open();
+        await gate.reached;
         order.push('round resumed');
         return real.call(this, now);
       })();
@@ -177,11 +172,11 @@ describe('stopping while a maintenance round runs', () => {
     const closeSpy = vi.spyOn(Storage.prototype, 'close').mockImplementation(async function (this: Storage) {
       await realClose.call(this);
       order.push('database closed');
-      release();
+      gate.open();
     });
     try {
       const ticking = clock.advance(60_000);
-      await inRound;
+      await inRound.reached;
       await m.stop();
       await ticking;
       await roundSettled;

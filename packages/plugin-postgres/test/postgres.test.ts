@@ -1,30 +1,44 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import type { PgDbOptions } from '../src/db/pg.js';
 import { openPg } from '../src/db/pg.js';
 import type { Db } from '../src/db/types.js';
 import { checkDatabase, migrate } from '../src/open.js';
 import { applyMigrations } from '../src/schema/migrate.js';
-import { freePort, type PgServer, pgMissing, startPgServer } from './support/pg-server.js';
+import { holdTransaction } from './support/latch.js';
+import { freePort, pgForBlock, pgMissing } from './support/pg-server.js';
 import { storeSuite } from './support/store-suite.js';
 
 const missing = pgMissing();
 if (missing) console.warn(`skipping PostgreSQL tests: ${missing}`);
 
 describe.skipIf(missing)('PostgreSQL 15', () => {
-  let server: PgServer;
-  let db: Db;
-  beforeAll(async () => {
-    server = await startPgServer();
-    db = await openPg({ url: await server.createDatabase('suite') });
-  });
-  afterAll(async () => {
-    await db?.close();
-    await server?.stop();
-  });
+  const pg = pgForBlock('suite');
 
-  storeSuite(async () => db);
+  /**
+   * Two replicas' pools on a fresh database `name`, migrated through the first (opened with
+   * `first`), both closed after `fn`.
+   */
+  async function twoReplicas(
+    name: string,
+    first: Omit<PgDbOptions, 'url'>,
+    fn: (a: Db, b: Db) => Promise<void>,
+  ): Promise<void> {
+    const url = await pg.server.createDatabase(name);
+    const a = await openPg({ ...first, url });
+    const b = await openPg({ url });
+    try {
+      await applyMigrations(a);
+      await fn(a, b);
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  }
+
+  storeSuite(() => pg.db());
 
   it('migrate() and checkDatabase() for the CLI: before, after, and with no server', async () => {
-    const url = await server.createDatabase('cli');
+    const url = await pg.server.createDatabase('cli');
     expect(await checkDatabase(url)).toMatchObject({ ok: false, version: 0, expected: 8 });
     expect(await migrate(url)).toEqual({ applied: [1, 2, 3, 4, 5, 6, 7, 8], version: 8 });
     expect(await migrate(url)).toEqual({ applied: [], version: 8 });
@@ -39,12 +53,8 @@ describe.skipIf(missing)('PostgreSQL 15', () => {
     expect(JSON.stringify(down)).not.toContain('hunter2');
   });
 
-  it('a write finds its partition again after another replica dropped it', async () => {
-    const url = await server.createDatabase('drop');
-    const a = await openPg({ url });
-    const b = await openPg({ url });
-    try {
-      await applyMigrations(a);
+  it('a write finds its partition again after another replica dropped it', () =>
+    twoReplicas('drop', {}, async (a, b) => {
       const { makeStorage, SetClock, T0 } = await import('./support/harness.js');
       const clock = new SetClock(T0 + 1000);
       const { storage } = makeStorage(a, clock);
@@ -54,14 +64,11 @@ describe.skipIf(missing)('PostgreSQL 15', () => {
       await other.maintain(T0 + 10 * 86_400_000);
       await storage.write([{ name: 'device_up', labels: { device: 'p' }, value: 1, ts: T0 + 500 }]);
       expect(await storage.latest('device_up', { device: 'p' })).toMatchObject([{ ts: T0 + 500 }]);
-    } finally {
-      await a.close();
-      await b.close();
-    }
-  });
+    }));
 
   it('with parallel COPYs, a batch and its retry are stored exactly once', async () => {
     const { makeStorage, SetClock, T0, series, count } = await import('./support/harness.js');
+    const db = await pg.db();
     const { storage } = makeStorage(db, new SetClock(T0 + 3_600_000), { ingest: { parallel: 3 } });
     const batch = series('device_up', { device: 'par' }, T0, 100, Array(6000).fill(1));
     expect((await storage.write(batch)).deduplicated).toBe(false);
@@ -72,7 +79,7 @@ describe.skipIf(missing)('PostgreSQL 15', () => {
   });
 
   it('replicas migrating at the same time apply each migration once (advisory lock)', async () => {
-    const url = await server.createDatabase('race');
+    const url = await pg.server.createDatabase('race');
     const pools = await Promise.all([1, 2, 3, 4].map(() => openPg({ url, max: 2 })));
     try {
       const reports = await Promise.all(pools.map((p) => applyMigrations(p)));
@@ -83,13 +90,9 @@ describe.skipIf(missing)('PostgreSQL 15', () => {
     }
   });
 
-  it('a rollup slower than the pool statement timeout completes (maintenance.statementTimeout)', async () => {
-    const url = await server.createDatabase('rollup_slow');
+  it('a rollup slower than the pool statement timeout completes (maintenance.statementTimeout)', () =>
     // The pool cuts statements at 1 s; the rollup here waits for a lock well past that.
-    const a = await openPg({ url, statementTimeoutMs: 1000 });
-    const b = await openPg({ url });
-    try {
-      await applyMigrations(a);
+    twoReplicas('rollup_slow', { statementTimeoutMs: 1000 }, async (a, b) => {
       const { makeStorage, SetClock, T0, series, HOUR, MIN } = await import('./support/harness.js');
       const start = T0 + 3 * HOUR;
       const { storage } = makeStorage(a, new SetClock(start + HOUR), {
@@ -102,17 +105,12 @@ describe.skipIf(missing)('PostgreSQL 15', () => {
       // Another session holds the 5-minute rollup table until PostgreSQL shows one of the
       // rollup's statements waiting on that lock for longer than the pool's 1 s timeout.
       const order: string[] = [];
-      let locked: () => void = () => {};
-      const taken = new Promise<void>((r) => (locked = r));
-      let waitedLong: () => void = () => {};
-      const pastPoolTimeout = new Promise<void>((r) => (waitedLong = r));
-      const holder = b.transaction(async (tx) => {
-        await tx.query('LOCK TABLE ispm_rollup_5m IN ACCESS EXCLUSIVE MODE');
-        locked();
-        await pastPoolTimeout;
-        order.push('lock released');
-      });
-      await taken;
+      const holder = holdTransaction(
+        b,
+        (tx) => tx.query('LOCK TABLE ispm_rollup_5m IN ACCESS EXCLUSIVE MODE'),
+        () => order.push('lock released'),
+      );
+      await holder.entered;
       const maintaining = storage.maintain(start + HOUR + MIN).then((report) => {
         order.push('rollup done');
         return report;
@@ -128,22 +126,18 @@ describe.skipIf(missing)('PostgreSQL 15', () => {
         },
         { timeout: 60_000, interval: 100 },
       );
-      waitedLong();
+      holder.release();
       const report = await maintaining;
-      await holder;
+      await holder.done;
       expect(order).toEqual(['lock released', 'rollup done']);
       expect(report.rollups).toMatchObject({ ran: true, fiveMinUntil: start + HOUR });
       expect(report.rollups?.rows5m).toBeGreaterThanOrEqual(12);
       // The pool's own statements still stop at 1 s.
       await expect(a.query('SELECT pg_sleep(1.5)')).rejects.toThrow(/statement timeout/);
-    } finally {
-      await a.close();
-      await b.close();
-    }
-  });
+    }));
 
   it('a connection dropped between two queries of a transaction fails that transaction, not the process', async () => {
-    const url = await server.createDatabase('dropped_tx');
+    const url = await pg.server.createDatabase('dropped_tx');
     const a = await openPg({ url, max: 1 });
     const b = await openPg({ url });
     const uncaught: unknown[] = [];
@@ -168,12 +162,8 @@ describe.skipIf(missing)('PostgreSQL 15', () => {
     }
   });
 
-  it("a replica's rollup round holds its lock while it computes; another replica's round skips", async () => {
-    const url = await server.createDatabase('rollup_lock');
-    const a = await openPg({ url });
-    const b = await openPg({ url });
-    try {
-      await applyMigrations(a);
+  it("a replica's rollup round holds its lock while it computes; another replica's round skips", () =>
+    twoReplicas('rollup_lock', {}, async (a, b) => {
       const { makeStorage, SetClock, T0, series, HOUR, MIN } = await import('./support/harness.js');
       const { runRollups } = await import('../src/maintenance/rollups.js');
       const start = T0 + 3 * HOUR;
@@ -205,9 +195,5 @@ describe.skipIf(missing)('PostgreSQL 15', () => {
         rows5m: 0,
         rows1h: 0,
       });
-    } finally {
-      await a.close();
-      await b.close();
-    }
-  });
+    }));
 });

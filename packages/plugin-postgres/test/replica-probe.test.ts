@@ -65,6 +65,18 @@ describe('the replica check', () => {
     };
   };
 
+  /**
+   * A write at `lsn` the replica has not replayed: the next check keeps reads on the primary; once
+   * the replica has replayed it, the check after that sends them to the replica.
+   */
+  const primaryUntilReplayed = async (t: ReturnType<typeof setup>, lsn: string) => {
+    await t.probe.check();
+    expect(t.router.target()).toBe('primary');
+    t.setReplica(standbyAt(lsn, 0));
+    await t.probe.check();
+    expect(t.router.target()).toBe('replica');
+  };
+
   it('is 0 when the replica has replayed what the primary had written, whatever its last transaction’s age', async () => {
     const t = setup();
     expect(await t.probe.check()).toMatchObject({ state: 'serving', lagSeconds: 0, lagBytes: 0 });
@@ -118,11 +130,7 @@ describe('the replica check', () => {
     t.setPrimary('0/5000');
     await t.router.mustSeeWrites();
     expect(t.router.target()).toBe('primary');
-    await t.probe.check(); // not replayed yet
-    expect(t.router.target()).toBe('primary');
-    t.setReplica(standbyAt('0/5000', 0));
-    await t.probe.check();
-    expect(t.router.target()).toBe('replica');
+    await primaryUntilReplayed(t, '0/5000');
   });
 
   it('read-your-writes when the primary’s position cannot be read: the next check’s stands in', async () => {
@@ -134,11 +142,7 @@ describe('the replica check', () => {
     t.primary.query = query;
     expect(t.router.target()).toBe('primary');
     t.setPrimary('0/3000');
-    await t.probe.check(); // the replica is still at 0/1000
-    expect(t.router.target()).toBe('primary');
-    t.setReplica(standbyAt('0/3000', 0));
-    await t.probe.check();
-    expect(t.router.target()).toBe('replica');
+    await primaryUntilReplayed(t, '0/3000'); // the replica is still at 0/1000
   });
 
   it('a call during a running check gets a check that began after it', async () => {
@@ -189,11 +193,7 @@ describe('the replica check', () => {
     await running;
     // That check's primary position (0/1000) predates the write: reads stay on the primary.
     expect(t.router.target()).toBe('primary');
-    await t.probe.check(); // began after: 0/4000 stands in, not replayed yet
-    expect(t.router.target()).toBe('primary');
-    t.setReplica(standbyAt('0/4000', 0));
-    await t.probe.check();
-    expect(t.router.target()).toBe('replica');
+    await primaryUntilReplayed(t, '0/4000'); // a check that began after: 0/4000 stands in
   });
 
   it('an insert position just past a page header is the page boundary the replica stops at', async () => {

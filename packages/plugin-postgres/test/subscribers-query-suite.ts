@@ -30,6 +30,22 @@ const session = (user: string, router: string, start: number, end: number | null
   ...extra,
 });
 
+const lease = (
+  router: string,
+  mac: string,
+  address: string,
+  hostName: string,
+  from: number,
+  to: number | null,
+) => ({
+  router,
+  mac,
+  address,
+  hostName,
+  from,
+  to,
+});
+
 const FIXTURE: HistoryImport = {
   sessions: [
     session('alice', 'r1', NOW - 2 * HOUR, null, {
@@ -69,22 +85,8 @@ const FIXTURE: HistoryImport = {
     ),
   ],
   leases: [
-    {
-      router: 'r1',
-      mac: 'aa:bb:cc:00:00:09',
-      address: '10.1.9.9',
-      hostName: 'printer',
-      from: NOW - DAY,
-      to: null,
-    },
-    {
-      router: 'r1',
-      mac: 'AA:BB:CC:00:00:07',
-      address: '10.1.2.3',
-      hostName: 'old-laptop',
-      from: NOW - 20 * DAY,
-      to: NOW - 19 * DAY,
-    },
+    lease('r1', 'aa:bb:cc:00:00:09', '10.1.9.9', 'printer', NOW - DAY, null),
+    lease('r1', 'AA:BB:CC:00:00:07', '10.1.2.3', 'old-laptop', NOW - 20 * DAY, NOW - 19 * DAY),
   ],
   wireless: [
     {

@@ -8,9 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createMonitor, type Driver, type Monitor, type PppoeSessionFact } from '@ispmonitor/core';
 import { createFakeLogger, driverPlugin } from '@ispmonitor/core/testing';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { type PostgresOptionsInput, postgres, postgresStore } from '../src/index.js';
-import { type PgServer, pgMissing, startPgServer } from './support/pg-server.js';
+import { pgForBlock, pgMissing } from './support/pg-server.js';
 
 vi.setConfig({ testTimeout: 120_000 });
 
@@ -91,20 +91,12 @@ describe('a monitor restart (PGlite folder)', () => {
 
 const missing = pgMissing();
 describe.skipIf(missing)('a replica hand-over (two monitors on one PostgreSQL)', () => {
-  let server: PgServer;
-  let url: string;
-  beforeAll(async () => {
-    server = await startPgServer();
-    url = await server.createDatabase('handover');
-  });
-  afterAll(async () => {
-    await server?.stop();
-  });
+  const pg = pgForBlock('handover');
 
   it('the replica that takes the router over goes on with the same row', async () => {
     active = [session(100)];
-    const a = await build({ url }, true);
-    const b = await build({ url }, false);
+    const a = await build({ url: pg.url }, true);
+    const b = await build({ url: pg.url }, false);
     await a.start();
     await b.start();
     try {

@@ -13,6 +13,19 @@ const IN = 'interface_in_octets_total';
 /** The row layout's own rollup rounds (with chunks, compaction rolls up: chunks-*.test.ts). */
 const ROWS = { chunks: { enabled: false } };
 
+/**
+ * The hourly increases of a counter read `perHour` times an hour from `from`, in JS from the
+ * raw readings with core's counter rule: what a rollup query must answer.
+ */
+function hourlyIncreases(values: number[], from: number, perHour: number, hours: number): number[][] {
+  return [...Array(hours).keys()].map((h) => {
+    let sum = 0;
+    for (let i = h * perHour; i < (h + 1) * perHour; i++)
+      if (i > 0) sum += counterDelta(values[i - 1] as number, values[i] as number);
+    return [from + h * HOUR, sum];
+  });
+}
+
 export function storeSuite(getDb: () => Promise<Db>): void {
   describe('migrations', () => {
     it('apply from an empty database, then re-running is a no-op', async () => {
@@ -293,14 +306,7 @@ export function storeSuite(getDb: () => Promise<Db>): void {
       const q = hourlyIncrease;
       expect(storage.sourceOf(q)).toBe('5m');
       const [fromRollup] = await storage.range(q);
-      // Expected, in JS from the raw values with core's counter rule.
-      const expected = [...Array(9).keys()].map((h) => {
-        let sum = 0;
-        for (let i = h * 12; i < h * 12 + 12; i++)
-          if (i > 0) sum += counterDelta(counter[i - 1] as number, counter[i] as number);
-        return [start + h * HOUR, sum];
-      });
-      expect(fromRollup?.points).toEqual(expected);
+      expect(fromRollup?.points).toEqual(hourlyIncreases(counter, start, 12, 9));
       const [avg] = await storage.range({
         ...q,
         name: 'device_cpu_load_ratio',
@@ -372,13 +378,7 @@ export function storeSuite(getDb: () => Promise<Db>): void {
         step: HOUR,
         fn: 'increase',
       });
-      const expected = [...Array(5).keys()].map((h) => {
-        let sum = 0;
-        for (let i = h * 4; i < h * 4 + 4; i++)
-          if (i > 0) sum += counterDelta(values[i - 1] as number, values[i] as number);
-        return [from + h * HOUR, sum];
-      });
-      expect(hourly?.points).toEqual(expected);
+      expect(hourly?.points).toEqual(hourlyIncreases(values, from, 4, 5));
     });
 
     it('drops whole partitions past retention and creates partitions ahead', async () => {
