@@ -15,6 +15,7 @@
 import { fileURLToPath } from 'node:url';
 import { createMonitor } from '@ispmonitor/core';
 import { openPg, postgres, postgresStore } from '@ispmonitor/plugin-postgres';
+import { shiftedClock } from './postgres/query.mjs';
 import { cachedPg, cachedPglite, model } from './subscribers/dataset.mjs';
 import { silent } from './support/silent.mjs';
 
@@ -78,16 +79,6 @@ function searchMix(n, subscribers, seed = 7) {
   return out;
 }
 
-/** A clock whose `now()` is `at` when the monitor starts, then runs. */
-function clockAt(at) {
-  const shift = Date.now() - at;
-  return {
-    now: () => Date.now() - shift,
-    setTimeout: (fn, ms) => setTimeout(fn, ms),
-    clearTimeout: (h) => clearTimeout(h),
-  };
-}
-
 async function measure(store, meta, { searches, histories }) {
   const mix = searchMix(searches + WARMUP, meta.subscribers);
   const byKind = {};
@@ -137,7 +128,7 @@ async function openMonitor(pluginOptions, end) {
   const monitor = await createMonitor({
     plugins: [postgres({ ...pluginOptions, maintenance: { interval: '1d' }, rollups: { enabled: false } })],
     logger: silent,
-    clock: clockAt(end + 60_000),
+    clock: shiftedClock(end + 60_000),
   });
   await monitor.start();
   return { monitor, store: monitor.resolve(postgresStore) };

@@ -43,8 +43,8 @@ const STEP_VALUE = 1_500_000;
 export const DATASET_VERSION = 1;
 const NAME = 'interface_in_octets_total';
 
-/** A clock fixed relative to the real one: `now()` is the real time minus `shift`. */
-function shiftedClock(now) {
+/** A clock that reads `now` at once and then runs with the real one (shared with bench/subscribers.mjs). */
+export function shiftedClock(now) {
   const shift = Date.now() - now;
   return {
     now: () => Date.now() - shift,
@@ -201,12 +201,27 @@ export async function verifyGenerator(server, devices = 3) {
   }
 }
 
-async function folderBytes(dir) {
+/** Bytes of the files under `dir` (a cached dataset's size on disk). */
+export async function folderBytes(dir) {
   let n = 0;
   for (const e of await readdir(dir, { withFileTypes: true, recursive: true })) {
     if (e.isFile()) n += statSync(join(e.parentPath ?? e.path, e.name)).size;
   }
   return n;
+}
+
+/** Brings a cached dataset at `url` to the current schema, saying how long it took. */
+export async function migrateCached(url, log) {
+  const db = await openPg({ url, max: 1, statementTimeoutMs: 0 });
+  try {
+    const t0 = performance.now();
+    const report = await applyMigrations(db);
+    log(
+      `cached dataset migrated ${JSON.stringify(report)} in ${Math.round((performance.now() - t0) / 1000)} s`,
+    );
+  } finally {
+    await db.close();
+  }
 }
 
 /**
@@ -290,16 +305,7 @@ export async function cachedDataset(devices, { root = CACHE, log = console.log, 
       log(`built in ${buildS} s, ${(meta.bytes / 2 ** 30).toFixed(1)} GiB on disk`);
     } else {
       if (upgrade) {
-        const db = await openPg({ url, max: 1, statementTimeoutMs: 0 });
-        try {
-          const t0 = performance.now();
-          const report = await applyMigrations(db);
-          log(
-            `cached dataset migrated ${JSON.stringify(report)} in ${Math.round((performance.now() - t0) / 1000)} s`,
-          );
-        } finally {
-          await db.close();
-        }
+        await migrateCached(url, log);
         meta = { ...meta, schemaVersion: LATEST_VERSION, bytes: await folderBytes(dataDir) };
         writeFileSync(metaFile, `${JSON.stringify(meta, null, 2)}\n`);
       }

@@ -10,11 +10,11 @@
 // (a bijection of i, so all distinct); each session gets an address from a 2^22 pool, so addresses
 // are reused across subscribers over the month. Plus 24 interfaces per router.
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { readdir } from 'node:fs/promises';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { applyMigrations, LATEST_VERSION, openPg, openPglite } from '@ispmonitor/plugin-postgres';
+import { folderBytes, migrateCached } from '../postgres/query.mjs';
 import { PG_BIN, startPgServer } from '../support/pg-server.mjs';
 
 const run = promisify(execFile);
@@ -115,14 +115,6 @@ export async function build(db, { routers, subscribers, end, parallel = 1, log =
     await db.query(`VACUUM (ANALYZE) ${t}`);
 }
 
-async function folderBytes(dir) {
-  let n = 0;
-  for (const e of await readdir(dir, { withFileTypes: true, recursive: true })) {
-    if (e.isFile()) n += statSync(join(e.parentPath ?? e.path, e.name)).size;
-  }
-  return n;
-}
-
 function cacheState(metaFile, want) {
   const meta = existsSync(metaFile) ? JSON.parse(readFileSync(metaFile, 'utf8')) : undefined;
   const same =
@@ -176,16 +168,7 @@ export async function cachedPg(root, want, log) {
       writeFileSync(metaFile, `${JSON.stringify(meta, null, 2)}\n`);
       log(`built in ${buildS} s, ${(meta.bytes / 2 ** 30).toFixed(1)} GiB on disk`);
     } else if (meta.schemaVersion < LATEST_VERSION) {
-      const db = await openPg({ url: server.url('bench'), max: 1, statementTimeoutMs: 0 });
-      try {
-        const t0 = performance.now();
-        const report = await applyMigrations(db);
-        log(
-          `cached dataset migrated ${JSON.stringify(report)} in ${Math.round((performance.now() - t0) / 1000)} s`,
-        );
-      } finally {
-        await db.close();
-      }
+      await migrateCached(server.url('bench'), log);
       meta = { ...meta, schemaVersion: LATEST_VERSION, bytes: await folderBytes(dataDir) };
       writeFileSync(metaFile, `${JSON.stringify(meta, null, 2)}\n`);
     }
