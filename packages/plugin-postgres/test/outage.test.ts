@@ -5,12 +5,12 @@
  * (createMonitor) and this plugin's idempotent writes. Each phase ends on a state (rows stored,
  * polls counted), not on a sleep; the deadlines only catch a hung run.
  */
-import { createMonitor, definePlugin, type Sample, tokens } from '@ispmonitor/core';
-import { createFakeLogger } from '@ispmonitor/core/testing';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createMonitor, type Sample } from '@ispmonitor/core';
+import { createFakeLogger, driverPlugin } from '@ispmonitor/core/testing';
+import { describe, expect, it, vi } from 'vitest';
 import { openPg } from '../src/db/pg.js';
 import { postgres } from '../src/index.js';
-import { type PgServer, pgMissing, startPgServer } from './support/pg-server.js';
+import { pgForBlock, pgMissing } from './support/pg-server.js';
 
 /** Polls of every device while the database is down. */
 const OUTAGE_POLLS = 60;
@@ -22,27 +22,24 @@ const HANG_GUARD = { timeout: 120_000, interval: 250 };
 const missing = pgMissing();
 if (missing) console.warn(`skipping the outage test: ${missing}`);
 
-const counterDriver = definePlugin({
-  name: 'counter-driver',
-  version: '0.0.0',
-  setup(ctx) {
-    const counters = new Map<string, bigint>();
-    ctx.provide(tokens.Driver, {
-      kind: 'counter',
-      poll: async (device) => {
-        const v = (counters.get(device.id) ?? 2n ** 63n) + 1_000_000n;
-        counters.set(device.id, v);
-        const ts = Date.now();
-        return {
-          samples: <Sample[]>[
-            { name: 'interface_in_octets_total', labels: { ifName: 'ether1' }, value: v, ts },
-            { name: 'device_cpu_load_ratio', labels: {}, value: Math.random(), ts },
-          ],
-        };
-      },
-    });
-  },
-});
+/** A driver whose counters climb from 2^63 by 10^6 a poll (exact 64-bit values), plus a CPU reading. */
+function counterDriver() {
+  const counters = new Map<string, bigint>();
+  return driverPlugin({
+    kind: 'counter',
+    poll: async (device) => {
+      const v = (counters.get(device.id) ?? 2n ** 63n) + 1_000_000n;
+      counters.set(device.id, v);
+      const ts = Date.now();
+      return {
+        samples: <Sample[]>[
+          { name: 'interface_in_octets_total', labels: { ifName: 'ether1' }, value: v, ts },
+          { name: 'device_cpu_load_ratio', labels: {}, value: Math.random(), ts },
+        ],
+      };
+    },
+  });
+}
 
 /** Rows in the samples table, through a connection of its own (closed again). */
 async function storedRows(url: string): Promise<number> {
@@ -56,20 +53,12 @@ async function storedRows(url: string): Promise<number> {
 }
 
 describe.skipIf(missing)('PostgreSQL outage of 60 s (real time)', () => {
-  let server: PgServer;
-  let url: string;
-  beforeAll(async () => {
-    server = await startPgServer();
-    url = await server.createDatabase('outage');
-  });
-  afterAll(async () => {
-    await server?.stop();
-  });
+  const pg = pgForBlock('outage');
 
   it('loses zero samples and stores each exactly once', async () => {
     const produced = new Set<string>();
     const monitor = await createMonitor({
-      plugins: [counterDriver(), postgres({ url, pool: { max: 4, connectTimeout: '2s' } })],
+      plugins: [counterDriver(), postgres({ url: pg.url, pool: { max: 4, connectTimeout: '2s' } })],
       devices: [...Array(DEVICES).keys()].map((i) => ({
         id: `dev-${i}`,
         host: '127.0.0.1',
@@ -92,10 +81,10 @@ describe.skipIf(missing)('PostgreSQL outage of 60 s (real time)', () => {
     await monitor.start();
     // Before: writes reach the database (two polls of every device stored).
     await vi.waitFor(async () => {
-      expect(await storedRows(url)).toBeGreaterThanOrEqual(DEVICES * SAMPLES_PER_POLL * 2);
+      expect(await storedRows(pg.url)).toBeGreaterThanOrEqual(DEVICES * SAMPLES_PER_POLL * 2);
     }, HANG_GUARD);
 
-    await server.stopServer();
+    await pg.server.stopServer();
     outage = true;
     const producedBeforeOutage = produced.size;
     const during = await monitor.health();
@@ -108,17 +97,17 @@ describe.skipIf(missing)('PostgreSQL outage of 60 s (real time)', () => {
       { ...HANG_GUARD, timeout: OUTAGE_POLLS * 1000 * 4 },
     );
     const producedBeforeRestart = produced.size;
-    await server.startServer();
+    await pg.server.startServer();
     outage = false;
     // After: the backlog of the outage is replayed — everything produced until the restart is
     // stored, though every write tried while the server was away failed.
     await vi.waitFor(async () => {
-      expect(await storedRows(url)).toBeGreaterThanOrEqual(producedBeforeRestart);
+      expect(await storedRows(pg.url)).toBeGreaterThanOrEqual(producedBeforeRestart);
     }, HANG_GUARD);
     await monitor.stop(); // flushes what is still buffered
     expect(sinkErrors).toBeGreaterThan(0);
 
-    const db = await openPg({ url });
+    const db = await openPg({ url: pg.url });
     try {
       const res = await db.query<{ name: string; device: string; ts: string }>(
         `SELECT s.name, s.device, (extract(epoch FROM x.ts) * 1000)::bigint::text AS ts

@@ -14,18 +14,28 @@ export const RESERVED_HEADERS = [
 
 const headerName = z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, 'an HTTP header name');
 
+/** An http: or https: URL (a receiver or a query API). */
+const httpUrl = z
+  .string()
+  .url()
+  .refine((u) => /^https?:$/.test(new URL(u).protocol), 'http: or https:');
+
+/** HTTP basic auth, or a bearer token (of a receiver or a query API). */
+const authSchema = z
+  .union([
+    z.object({ username: z.string().min(1), password: z.string() }).strict(),
+    z.object({ bearer: z.string().min(1) }).strict(),
+  ])
+  .optional();
+
 /** One receiver of remote write. */
 export const targetSchema = z
   .object({
     /** Remote-write endpoint, e.g. `http://victoria:8428/api/v1/write`. Credentials do not belong here: use `auth`. */
-    url: z
-      .string()
-      .url()
-      .refine((u) => /^https?:$/.test(new URL(u).protocol), 'http: or https:')
-      .refine(
-        (u) => new URL(u).username === '' && new URL(u).password === '',
-        'no credentials in the URL: use auth',
-      ),
+    url: httpUrl.refine(
+      (u) => new URL(u).username === '' && new URL(u).password === '',
+      'no credentials in the URL: use auth',
+    ),
     /** Name of the target in metrics and logs (`target` label). Default: the URL's host and port. */
     name: z
       .string()
@@ -41,12 +51,7 @@ export const targetSchema = z
         `may not set ${RESERVED_HEADERS.join(', ')} (use auth for Authorization)`,
       ),
     /** HTTP basic auth, or a bearer token. Never logged. */
-    auth: z
-      .union([
-        z.object({ username: z.string().min(1), password: z.string() }).strict(),
-        z.object({ bearer: z.string().min(1) }).strict(),
-      ])
-      .optional(),
+    auth: authSchema,
     /** PEM of the CA(s) that sign the receiver's certificate (https only); default Node's bundled CAs. */
     ca: z.string().optional(),
     /** Per-request timeout. Default `30s`. */
@@ -82,19 +87,11 @@ export const optionsSchema = z
     query: z
       .object({
         /** Base URL of the query API (`/api/v1/query` is appended): `http://prometheus:9090`, `http://mimir/prometheus`. */
-        url: z
-          .string()
-          .url()
-          .refine((u) => /^https?:$/.test(new URL(u).protocol), 'http: or https:'),
+        url: httpUrl,
         /** Extra request headers, e.g. `X-Scope-OrgID`. */
         headers: z.record(headerName, z.string()).default({}),
         /** HTTP basic auth, or a bearer token. Never logged. */
-        auth: z
-          .union([
-            z.object({ username: z.string().min(1), password: z.string() }).strict(),
-            z.object({ bearer: z.string().min(1) }).strict(),
-          ])
-          .optional(),
+        auth: authSchema,
         /** PEM of the CA(s) that sign the query API's certificate. */
         ca: z.string().optional(),
         /** Per-query timeout. Default `30s`. */

@@ -6,15 +6,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  createMonitor,
-  definePlugin,
-  type Monitor,
-  type Sample,
-  systemClock,
-  tokens,
-} from '@ispmonitor/core';
-import { createFakeLogger } from '@ispmonitor/core/testing';
+import { createMonitor, type Monitor, type Sample, systemClock } from '@ispmonitor/core';
+import { createFakeLogger, driverPlugin } from '@ispmonitor/core/testing';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { remoteWrite } from '../src/plugin.js';
 import { PromSampleQuery } from '../src/promql/sample-query.js';
@@ -48,27 +41,21 @@ const receivers = [
 
 /** A driver whose every poll emits `rt_polls_total` and `rt_value` for its device, counting what it emitted. */
 function countingDriver(emitted: Sample[]) {
-  return definePlugin({
-    name: 'rt-driver',
-    version: '0.0.0',
-    setup(ctx) {
-      const n = new Map<string, number>();
-      ctx.provide(tokens.Driver, {
-        kind: 'rt',
-        async poll(device) {
-          const i = (n.get(device.id) ?? 0) + 1;
-          n.set(device.id, i);
-          const ts = Date.now();
-          const samples: Sample[] = [
-            { name: 'rt_polls_total', labels: { device: device.id }, value: i, ts },
-            { name: 'rt_value', labels: { device: device.id, 'if-name': 'ether 1' }, value: i / 10, ts },
-          ];
-          emitted.push(...samples);
-          return { samples };
-        },
-      });
+  const n = new Map<string, number>();
+  return driverPlugin({
+    kind: 'rt',
+    async poll(device) {
+      const i = (n.get(device.id) ?? 0) + 1;
+      n.set(device.id, i);
+      const ts = Date.now();
+      const samples: Sample[] = [
+        { name: 'rt_polls_total', labels: { device: device.id }, value: i, ts },
+        { name: 'rt_value', labels: { device: device.id, 'if-name': 'ether 1' }, value: i / 10, ts },
+      ];
+      emitted.push(...samples);
+      return { samples };
     },
-  })();
+  });
 }
 
 describe.each(receivers)('round trip through $name', ({ missing, start, exact }) => {
