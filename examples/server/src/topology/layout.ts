@@ -4,6 +4,8 @@
 // until no two discs overlap. Linear or near-linear everywhere, so 10,000 devices lay out in
 // well under a second; deterministic, so the same network always looks the same.
 
+import { layersOf } from './layers.js';
+
 /** A device as the layout sees it. */
 export interface LayoutNode {
   id: string;
@@ -88,31 +90,10 @@ function treeOrder(members: string[], parentOf: Map<string, string | undefined>)
 
 /** Layered placement of groups by the parent links between them (roots on top). */
 function layered(groups: Group[], edges: Array<[number, number]>): void {
-  const children = new Map<number, number[]>();
-  const hasParent = new Set<number>();
-  for (const [a, b] of edges) {
-    if (a === b || hasParent.has(b)) continue;
-    hasParent.add(b);
-    const list = children.get(a) ?? [];
-    list.push(b);
-    children.set(a, list);
-  }
-  const layers: number[][] = [];
-  const depth = new Map<number, number>();
-  const visit = (roots: number[]) => {
-    const queue = roots.map((g) => [g, 0] as [number, number]);
-    for (let i = 0; i < queue.length; i++) {
-      const [g, d] = queue[i] as [number, number];
-      if (depth.has(g)) continue;
-      depth.set(g, d);
-      const layer = layers[d] ?? [];
-      layers[d] = layer;
-      layer.push(g);
-      for (const c of children.get(g) ?? []) if (!depth.has(c)) queue.push([c, d + 1]);
-    }
-  };
-  visit(groups.map((_, i) => i).filter((i) => !hasParent.has(i)));
-  for (let i = 0; i < groups.length; i++) if (!depth.has(i)) visit([i]);
+  const layers = layersOf(
+    groups.map((_, i) => i),
+    edges,
+  );
   const maxR = Math.max(...groups.map((g) => g.r));
   const cell = 2 * maxR + GAP;
   // Very wide layers wrap into rows, so a flat network of thousands is a block, not a line.

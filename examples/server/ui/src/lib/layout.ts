@@ -1,5 +1,8 @@
 // Topology placement: geographic projection and an automatic layout. No DOM here (unit-tested in Node).
 
+import { layersOf } from '../../../src/topology/layers.js';
+import { NODE_STATES } from '../../../src/topology/states.js';
+
 /** A placed node, in layout units (the SVG fits them to the view). */
 export interface Placed {
   id: string;
@@ -49,34 +52,11 @@ export function fit(placed: Placed[], width: number, height: number, pad = 40): 
  * also serves networks of thousands of devices.
  */
 export function layeredLayout(ids: string[], links: Array<{ source: string; target: string }>): Placed[] {
-  const children = new Map<string, string[]>();
-  const hasParent = new Set<string>();
   const known = new Set(ids);
-  for (const l of links) {
-    if (!known.has(l.source) || !known.has(l.target) || l.source === l.target) continue;
-    if (hasParent.has(l.target)) continue;
-    hasParent.add(l.target);
-    const list = children.get(l.source) ?? [];
-    list.push(l.target);
-    children.set(l.source, list);
-  }
-  const depth = new Map<string, number>();
-  const layers: string[][] = [];
-  const visit = (roots: string[]) => {
-    const queue = roots.map((id) => [id, 0] as [string, number]);
-    for (let i = 0; i < queue.length; i++) {
-      const [id, d] = queue[i] as [string, number];
-      if (depth.has(id)) continue;
-      depth.set(id, d);
-      const layer = layers[d] ?? [];
-      layers[d] = layer;
-      layer.push(id);
-      for (const c of children.get(id) ?? []) if (!depth.has(c)) queue.push([c, d + 1]);
-    }
-  };
-  visit(ids.filter((id) => !hasParent.has(id)));
-  // Cycles without a root: start from what is left.
-  for (const id of ids) if (!depth.has(id)) visit([id]);
+  const layers = layersOf(
+    ids,
+    links.filter((l) => known.has(l.source) && known.has(l.target)).map((l) => [l.source, l.target] as const),
+  );
   const widest = Math.max(1, ...layers.map((l) => l.length));
   const out: Placed[] = [];
   layers.forEach((layer, d) => {
@@ -217,16 +197,8 @@ export function spread(placed: Placed[], minDist: number, iterations = 40): Plac
   return pts;
 }
 
-/** Map states, worst first (the server's order): a collapsed site or a cluster shows the first present. */
-export const STATE_ORDER = [
-  'down',
-  'unreachable',
-  'degraded',
-  'acknowledged',
-  'unknown',
-  'admin-down',
-  'up',
-] as const;
+/** Map states, worst first (the server's own list): a collapsed site or a cluster shows the first present. */
+export const STATE_ORDER = NODE_STATES;
 
 /** The worst of some states; `up` for none. */
 export function worstState(states: Iterable<string>): (typeof STATE_ORDER)[number] {
