@@ -49,23 +49,6 @@ describe('MAC notations', () => {
     expect(normaliseMac(s)).toBeUndefined();
   });
 
-  it.each([
-    '',
-    'abc',
-    'aa:bb-cc',
-    'a:b:c',
-    'aa:bb:cc:dd:ee:ff:00',
-    'aabbccddeeff00',
-    'gg:bb:cc:dd:ee:ff',
-    '10.1.2.3',
-    'aa.bb',
-    'aabb.ccdd.eeff.0011',
-    'john',
-    'aa:bb:cc:dd:ee:ff\u0000',
-  ])('%j is no MAC', (s) => {
-    expect(parseMac(s)).toBeUndefined();
-  });
-
   it('formats 12 hex digits with colons', () => {
     expect(formatMac('aabbccddeeff')).toBe('aa:bb:cc:dd:ee:ff');
     expect(formatMac('junk')).toBe('junk');
@@ -144,21 +127,38 @@ describe('IP terms', () => {
       ['2001:db8:a000:0:0:0:0:0', '2001:db8:afff:ffff:ffff:ffff:ffff:ffff'],
     ]);
   });
+});
 
-  it.each([
-    '',
-    '256.1.1.1',
-    '10.1.2.3.4',
-    '10.1.0.0/33',
-    '2001:db8::/129',
-    '10..1',
-    '010.1.',
-    'john',
-    '1.2.3.4/x',
-    '::',
-    'x/8',
-  ])('%j is no IP term', (s) => {
-    expect(parseIp(s)).toBeUndefined();
+/** Text each parser refuses: no MAC in any notation, no IP address or prefix. */
+const NOT_TERMS: Array<['MAC' | 'IP term', string]> = [
+  ['MAC', ''],
+  ['MAC', 'abc'],
+  ['MAC', 'aa:bb-cc'],
+  ['MAC', 'a:b:c'],
+  ['MAC', 'aa:bb:cc:dd:ee:ff:00'],
+  ['MAC', 'aabbccddeeff00'],
+  ['MAC', 'gg:bb:cc:dd:ee:ff'],
+  ['MAC', '10.1.2.3'],
+  ['MAC', 'aa.bb'],
+  ['MAC', 'aabb.ccdd.eeff.0011'],
+  ['MAC', 'john'],
+  ['MAC', 'aa:bb:cc:dd:ee:ff\u0000'],
+  ['IP term', ''],
+  ['IP term', '256.1.1.1'],
+  ['IP term', '10.1.2.3.4'],
+  ['IP term', '10.1.0.0/33'],
+  ['IP term', '2001:db8::/129'],
+  ['IP term', '10..1'],
+  ['IP term', '010.1.'],
+  ['IP term', 'john'],
+  ['IP term', '1.2.3.4/x'],
+  ['IP term', '::'],
+  ['IP term', 'x/8'],
+];
+
+describe('text that is no term', () => {
+  it.each(NOT_TERMS)('is no %s: %j', (what, s) => {
+    expect(what === 'MAC' ? parseMac(s) : parseIp(s)).toBeUndefined();
   });
 });
 
