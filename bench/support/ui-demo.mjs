@@ -6,6 +6,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createServer, request } from 'node:http';
 import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildUiBundle } from '../../test/support/chromium.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const dist = join(root, 'examples/server/ui/dist');
@@ -19,15 +20,7 @@ export const round = (x) => Math.round(x * 10) / 10;
 
 /** Builds the UI (Vite) and the server (tsc -b); a workspace that does not type-check keeps the last build. */
 export function build() {
-  const vite = join(root, 'node_modules/vite/bin/vite.js');
-  execFileSync(
-    process.execPath,
-    [vite, 'build', '--config', join(root, 'examples/server/ui/vite.config.ts')],
-    {
-      cwd: root,
-      stdio: 'ignore',
-    },
-  );
+  buildUiBundle('ignore');
   try {
     execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-b', 'examples/server'], {
       cwd: root,

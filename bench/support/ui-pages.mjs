@@ -2,29 +2,17 @@
 // no cookies but the session) and timed from navigation start to "usable" as the page itself
 // shows it, plus search suggestions, a range change, and an acknowledgement seen by a second
 // browser. Each measurement also notes the API requests the page made, for the API replay.
-import { chromium } from 'playwright-core';
+import { CHROMIUM, launchChromium } from '../../test/support/chromium.mjs';
 import { median } from './ui-demo.mjs';
 
-export const CHROMIUM = '/usr/bin/chromium';
+export { CHROMIUM };
+
 const VIEW = { width: 1440, height: 900 };
 /** How long one measurement may take before it counts as "not seen". */
 const LIMIT_MS = 20_000;
 
-export function launch() {
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
-}
+/** Headless Chromium, launched as the browser tests launch it. */
+export const launch = launchChromium;
 
 async function context(browser, base, cookie) {
   const [name, value] = cookie.split('=');

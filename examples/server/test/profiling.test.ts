@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cpuProfile, heapSnapshot } from '../src/profiling/inspector.js';
 import { profilingRoutes } from '../src/profiling/routes.js';
 import { parseServerConfig } from '../src/server-config.js';
-import { type Harness, startHarness } from './support/harness.js';
+import { createKey, type Harness, startHarness } from './support/harness.js';
 
 describe('profiling endpoints', () => {
   let off: Harness;
@@ -20,17 +20,8 @@ describe('profiling endpoints', () => {
   beforeAll(async () => {
     off = await startHarness();
     on = await startHarness({ server: { profiling: true } });
-    const mk = async (role: string) =>
-      (
-        await on.app.inject({
-          method: 'POST',
-          url: '/api/v1/keys',
-          headers: on.admin,
-          payload: { name: role, role },
-        })
-      ).json().key as string;
-    viewer = { authorization: `Bearer ${await mk('viewer')}` };
-    operator = { authorization: `Bearer ${await mk('operator')}` };
+    viewer = (await createKey(on, 'viewer')).headers;
+    operator = (await createKey(on, 'operator')).headers;
   });
   afterAll(async () => {
     await off?.close();

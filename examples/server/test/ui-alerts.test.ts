@@ -12,24 +12,21 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AlertsFixture, startAlertsFixture } from './support/alerts-fixture.js';
 import {
   ARTIFACTS,
-  browserAvailability,
-  launchBrowser,
   logIn,
-  uiOrigin,
+  openBrowser,
+  skipWithoutBrowser,
+  type UiBrowser,
   uiReady,
 } from './support/browser.js';
-
-const availability = browserAvailability();
-if (!availability.ok) console.warn(`ui alerts tests skipped: ${availability.reason}`);
 
 /** What "seen in the other browser" must take at most. */
 const LIVE_MS = 5_000;
 
-describe.skipIf(!availability.ok)('alerts as a team in two browsers', () => {
+describe.skipIf(skipWithoutBrowser('ui alerts tests'))('alerts as a team in two browsers', () => {
   let fixture: AlertsFixture;
+  let ui: UiBrowser | undefined;
   let browser: Browser;
   let base: string;
-  let closeStatic: (() => Promise<void>) | undefined;
   let one: Page;
   let two: Page;
 
@@ -49,16 +46,13 @@ describe.skipIf(!availability.ok)('alerts as a team in two browsers', () => {
   beforeAll(async () => {
     uiReady();
     fixture = await startAlertsFixture();
-    const ui = await uiOrigin(fixture.url);
-    base = ui.url;
-    closeStatic = ui.close;
-    browser = await launchBrowser();
+    ui = await openBrowser(fixture.url);
+    ({ browser, base } = ui);
     [one, two] = await Promise.all([open(), open()]);
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await closeStatic?.();
+    await ui?.close();
     await fixture?.close();
   });
 

@@ -2,12 +2,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { postgresStore } from '@ispmonitor/plugin-postgres';
 import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Demo, startDemo } from '../src/cli/demo.js';
-import { ARTIFACTS, browserAvailability, type Console, openConsole, uiReady } from './support/browser.js';
-
-const availability = browserAvailability();
-if (!availability.ok) console.warn(`ui report tests skipped: ${availability.reason}`);
+import { describe, expect, it } from 'vitest';
+import { ARTIFACTS, skipWithoutBrowser } from './support/browser.js';
+import { useDemoConsole } from './support/demo-console.js';
 
 const H = 3_600_000;
 const DAY = 24 * H;
@@ -17,9 +14,7 @@ const DAY = 24 * H;
  * storage (known outages, a router first seen two days ago): the tables, the period in the URL,
  * sorting, the CSV downloads and a router's drill-down.
  */
-describe.skipIf(!availability.ok)('availability report in Chromium', () => {
-  let demo: Demo;
-  let ui: Console;
+describe.skipIf(skipWithoutBrowser('ui report tests'))('availability report in Chromium', () => {
   let context: BrowserContext;
   let page: Page;
   let base: string;
@@ -29,40 +24,37 @@ describe.skipIf(!availability.ok)('availability report in Chromium', () => {
   let fresh = '';
   const now = Date.now();
 
-  beforeAll(async () => {
-    uiReady();
-    demo = await startDemo({ apiPort: 0, metricsPort: 0, interval: '30s', routers: 8, print: () => {} });
-    routers = demo.monitor.devices.list().length;
-    // Two routers the demo's staged problems leave alone (their live status stays up).
-    const staged = new Set(demo.fleet.problems.map((p) => p.device));
-    const calm = demo.monitor.devices
-      .list()
-      .map((d) => d.device.id)
-      .filter((id) => !staged.has(id));
-    [flaky, fresh] = calm as [string, string];
-    await demo.monitor.resolve(postgresStore).importHistory({
-      statusChanges: [
-        { router: flaky, ts: now - 40 * DAY, previous: 'unknown', status: 'online' },
-        {
-          router: flaky,
-          ts: now - 3 * DAY,
-          previous: 'online',
-          status: 'unreachable',
-          reason: 'request timed out',
-        },
-        { router: flaky, ts: now - 3 * DAY + 2 * H, previous: 'unreachable', status: 'online' },
-        { router: fresh, ts: now - 2 * DAY, previous: 'unknown', status: 'online' },
-      ],
-    });
-    ui = await openConsole(demo.server.urls.api, {
-      context: { viewport: { width: 1440, height: 900 }, acceptDownloads: true },
-    });
-    ({ page, base, context } = ui);
-  }, 240_000);
-
-  afterAll(async () => {
-    await ui?.close();
-    await demo?.stop();
+  useDemoConsole({
+    routers: 8,
+    interval: '30s',
+    prepare: async (demo) => {
+      routers = demo.monitor.devices.list().length;
+      // Two routers the demo's staged problems leave alone (their live status stays up).
+      const staged = new Set(demo.fleet.problems.map((p) => p.device));
+      const calm = demo.monitor.devices
+        .list()
+        .map((d) => d.device.id)
+        .filter((id) => !staged.has(id));
+      [flaky, fresh] = calm as [string, string];
+      await demo.monitor.resolve(postgresStore).importHistory({
+        statusChanges: [
+          { router: flaky, ts: now - 40 * DAY, previous: 'unknown', status: 'online' },
+          {
+            router: flaky,
+            ts: now - 3 * DAY,
+            previous: 'online',
+            status: 'unreachable',
+            reason: 'request timed out',
+          },
+          { router: flaky, ts: now - 3 * DAY + 2 * H, previous: 'unreachable', status: 'online' },
+          { router: fresh, ts: now - 2 * DAY, previous: 'unknown', status: 'online' },
+        ],
+      });
+    },
+    context: { viewport: { width: 1440, height: 900 }, acceptDownloads: true },
+    opened: (env) => {
+      ({ page, base, context } = env);
+    },
   });
 
   const rowOf = (id: string) =>

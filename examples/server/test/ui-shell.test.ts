@@ -1,11 +1,9 @@
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_LOGIN, type Demo, startDemo } from '../src/cli/demo.js';
-import { ARTIFACTS, browserAvailability, type Console, openConsole, uiReady } from './support/browser.js';
-
-const availability = browserAvailability();
-if (!availability.ok) console.warn(`ui shell tests skipped: ${availability.reason}`);
+import { describe, expect, it } from 'vitest';
+import { DEMO_LOGIN } from '../src/cli/demo.js';
+import { ARTIFACTS, skipWithoutBrowser } from './support/browser.js';
+import { useDemoConsole } from './support/demo-console.js';
 
 /** Everything a page did wrong: console errors, uncaught exceptions, requests answered ≥ 400. */
 function watchProblems(page: Page): string[] {
@@ -26,14 +24,12 @@ function watchProblems(page: Page): string[] {
  * /api/docs (only after login), no console error nor failing request on any page, and the
  * overload banner driven by the monitor's own `monitor:overloaded` event.
  */
-describe.skipIf(!availability.ok)('web UI shell in Chromium', () => {
-  let demo: Demo;
+describe.skipIf(skipWithoutBrowser('ui shell tests'))('web UI shell in Chromium', () => {
   let browser: Browser;
   let context: BrowserContext;
   let page: Page;
   let problems: string[];
   let base: string;
-  let ui: Console;
 
   const login = async (p: Page) => {
     await p.fill('#login-user', DEMO_LOGIN.username);
@@ -41,17 +37,13 @@ describe.skipIf(!availability.ok)('web UI shell in Chromium', () => {
     await p.press('#login-pass', 'Enter');
   };
 
-  beforeAll(async () => {
-    uiReady();
-    demo = await startDemo({ apiPort: 0, metricsPort: 0, interval: '5s', routers: 8, print: () => {} });
-    ui = await openConsole(demo.server.urls.api, { context: { viewport: { width: 1280, height: 860 } } });
-    ({ browser, context, page, base } = ui);
-    problems = watchProblems(page);
-  }, 240_000);
-
-  afterAll(async () => {
-    await ui?.close();
-    await demo?.stop();
+  const env = useDemoConsole({
+    routers: 8,
+    context: { viewport: { width: 1280, height: 860 } },
+    opened: (e) => {
+      ({ browser, context, page, base } = e);
+      problems = watchProblems(page);
+    },
   });
 
   it('shows a 404 page at the unknown URL instead of the overview', async () => {
@@ -113,7 +105,7 @@ describe.skipIf(!availability.ok)('web UI shell in Chromium', () => {
   });
 
   it('no page logs a console error or asks for something that is not there', async () => {
-    const id = demo.monitor.devices.list()[0]?.device.id as string;
+    const id = env.demo.monitor.devices.list()[0]?.device.id as string;
     const pages = [
       '/',
       '/routers',
@@ -148,9 +140,9 @@ describe.skipIf(!availability.ok)('web UI shell in Chromium', () => {
     // A loaded test machine can overload the demo for real: start from a known calm state.
     const ts = Date.now();
     const calm = { overloaded: false, lagMs: 20, backlog: 0, reason: 'event loop lag below 500 ms' };
-    demo.monitor.bus.emit('monitor:overloaded', { ...calm, ts: ts - 1 });
+    env.demo.monitor.bus.emit('monitor:overloaded', { ...calm, ts: ts - 1 });
     await banner.waitFor({ state: 'hidden' });
-    demo.monitor.bus.emit('monitor:overloaded', {
+    env.demo.monitor.bus.emit('monitor:overloaded', {
       overloaded: true,
       lagMs: 2345,
       backlog: 17,
@@ -167,7 +159,7 @@ describe.skipIf(!availability.ok)('web UI shell in Chromium', () => {
     await other.goto(`${base}/alerts`);
     await other.locator('[data-testid="overload-banner"]').waitFor({ state: 'visible' });
     await other.close();
-    demo.monitor.bus.emit('monitor:overloaded', { ...calm, ts: ts + 1 });
+    env.demo.monitor.bus.emit('monitor:overloaded', { ...calm, ts: ts + 1 });
     await banner.waitFor({ state: 'hidden' });
   });
 });

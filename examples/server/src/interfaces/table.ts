@@ -4,19 +4,13 @@ import { type LiveRouter, SPARK_POINTS } from './live.js';
 import { type PortState, portState, uplinksOf, utilisation } from './rates.js';
 import { type Counter, liveReadings, NO_SPARK, type Readings, SPARK_MS, storedReadings } from './readings.js';
 
-/** One row of a router's interface table, with live rates computed from counters. */
-export interface InterfaceTableRow {
-  id: string;
-  index: number | string;
-  name: string;
-  alias?: string;
-  description?: string;
-  type?: string;
-  mac?: string;
+/**
+ * One row of a router's interface table: the interface as the inventory knows it, its state, and
+ * live rates computed from counters. The web UI reads this type too (a type-only import).
+ */
+export interface InterfaceTableRow extends Omit<InterfaceRow, 'device' | 'speedBps' | 'addresses'> {
   /** Bits per second; null when the device does not say (RouterOS, virtual interfaces). */
   speedBps: number | null;
-  adminUp?: boolean;
-  operUp?: boolean;
   state: PortState;
   /** Named in the router's `uplinks` label. */
   uplink: boolean;

@@ -2,7 +2,7 @@ import { definePlugin, type RangeQuery, tokens } from '@ispmonitor/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditLog } from '../../src/auth/audit.js';
 import { memoryStateStore } from '../../src/state-store.js';
-import { waitFor } from '../support/harness.js';
+import { createKey, waitFor } from '../support/harness.js';
 import { type SecurityServer, startServer } from './support.js';
 
 const ranges: RangeQuery[] = [];
@@ -31,13 +31,7 @@ beforeAll(async () => {
     server: { limits: { eventStreamsPerUser: 2 }, auth: { loginAttemptsPerMinute: 1000 } },
   });
   base = await s.app.listen({ host: '127.0.0.1', port: 0 });
-  const key = await s.app.inject({
-    method: 'POST',
-    url: '/api/v1/keys',
-    headers: s.admin,
-    payload: { name: 'wall', role: 'viewer' },
-  });
-  viewer = { authorization: `Bearer ${key.json().key}` };
+  viewer = (await createKey(s, 'viewer', 'wall')).headers;
 });
 afterAll(() => s.close());
 

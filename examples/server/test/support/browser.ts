@@ -1,20 +1,14 @@
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import {
-  type Browser,
-  type BrowserContext,
-  type BrowserContextOptions,
-  chromium,
-  type Page,
-} from 'playwright-core';
+import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
+import { buildUiBundle, CHROMIUM, launchChromium } from '../../../../test/support/chromium.mjs';
 import { DEMO_LOGIN } from '../../src/cli/demo.js';
 
-/** Debian's Chromium; tests never download a browser. */
-export const CHROMIUM = '/usr/bin/chromium';
+export { CHROMIUM };
+
 const REPO = fileURLToPath(new URL('../../../../', import.meta.url));
 /** The UI's build output. */
 export const UI_DIST = join(REPO, 'examples/server/ui/dist');
@@ -32,22 +26,18 @@ export function browserAvailability(): { ok: true } | { ok: false; reason: strin
   return { ok: false, reason };
 }
 
-/** Headless Chromium with the flags that keep it off the network and quiet. */
-export function launchBrowser(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+/**
+ * Checks for Chromium once for a test file and says why `what` skips when it is missing; the
+ * answer is for `describe.skipIf`.
+ */
+export function skipWithoutBrowser(what: string): boolean {
+  const availability = browserAvailability();
+  if (!availability.ok) console.warn(`${what} skipped: ${availability.reason}`);
+  return !availability.ok;
 }
+
+/** Headless Chromium with the flags that keep it off the network and quiet (shared with the UI benchmark). */
+export const launchBrowser: () => Promise<Browser> = launchChromium;
 
 /**
  * Builds the UI (Vite) so the tests run what the sources say now. Run once per test run, by the
@@ -55,15 +45,7 @@ export function launchBrowser(): Promise<Browser> {
  * build in one test file would pull the assets from under a page another file has open.
  */
 export function buildUi(): void {
-  const vite = join(REPO, 'node_modules/vite/bin/vite.js');
-  execFileSync(
-    process.execPath,
-    [vite, 'build', '--config', join(REPO, 'examples/server/ui/vite.config.ts')],
-    {
-      cwd: REPO,
-      stdio: 'pipe',
-    },
-  );
+  buildUiBundle('pipe');
   mkdirSync(ARTIFACTS, { recursive: true });
 }
 
@@ -197,6 +179,37 @@ export interface ConsoleOptions {
   beforeLogin?: (page: Page) => Promise<void> | void;
 }
 
+/** Chromium and the origin serving the UI for an API, see {@link openBrowser}. */
+export interface UiBrowser {
+  browser: Browser;
+  /** Where the UI is served: the API itself when it serves the UI, else a static server proxying to it. */
+  base: string;
+  /** Closes the browser, then the static server (if any); the API is the caller's to stop. */
+  close(): Promise<void>;
+}
+
+/**
+ * Serves the UI for `apiUrl` ({@link uiOrigin}) and launches Chromium, no page open yet; if the
+ * launch fails the static server is closed before the error is rethrown.
+ */
+export async function openBrowser(apiUrl: string): Promise<UiBrowser> {
+  const ui = await uiOrigin(apiUrl);
+  try {
+    const browser = await launchBrowser();
+    return {
+      browser,
+      base: ui.url,
+      close: async () => {
+        await browser.close();
+        await ui.close();
+      },
+    };
+  } catch (err) {
+    await ui.close();
+    throw err;
+  }
+}
+
 /**
  * The set-up every browser test shares: serves the UI for `apiUrl` (the API itself when it serves
  * the UI), launches Chromium, opens one page and logs in through the form (Enter submits), waiting
@@ -204,15 +217,8 @@ export interface ConsoleOptions {
  * since the caller has nothing to close yet.
  */
 export async function openConsole(apiUrl: string, options: ConsoleOptions = {}): Promise<Console> {
-  const ui = await uiOrigin(apiUrl);
-  const base = ui.url;
-  let browser: Browser | undefined;
-  const close = async (): Promise<void> => {
-    await browser?.close();
-    await ui.close();
-  };
+  const { browser, base, close } = await openBrowser(apiUrl);
   try {
-    browser = await launchBrowser();
     const context = await browser.newContext(options.context);
     const page = await context.newPage();
     await options.beforeLogin?.(page);

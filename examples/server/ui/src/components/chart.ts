@@ -9,6 +9,13 @@ const loadUPlot = () => {
   return library;
 };
 
+/** Starts loading the chart library now (a page that will chart, while it waits for its data). */
+export function preloadCharts(): void {
+  void loadUPlot().catch(() => {
+    library = undefined;
+  });
+}
+
 /** Charts off the first screen, built one per idle moment once the first screen's are drawn. */
 const offscreen: Array<() => void> = [];
 let draining = false;
@@ -78,8 +85,11 @@ export function lineChart(opts: {
 
   let destroyed = false;
   let building = false;
+  // Nothing is drawn before the first data: an empty chart drawn first would be drawn again at
+  // once, and would hold up the page while the data it waits for arrives.
+  let hasData = false;
   const build = () => {
-    if (building) return;
+    if (building || !hasData) return;
     building = true;
     void loadUPlot().then((U) => {
       building = false;
@@ -149,7 +159,7 @@ export function lineChart(opts: {
     if (plot && win) plot.setScale('x', { min: win[0] / 1000, max: win[1] / 1000 });
   };
 
-  // Built once the element is in the page, has a width and is on screen (or near it): a chart
+  // Built once the element is in the page, has a width, has data and is on screen (or near it): a chart
   // further down is built after the first screen's, one per idle moment, or at once when
   // scrolled to. Rebuilt on resize.
   let lastWidth = 0;
@@ -185,6 +195,7 @@ export function lineChart(opts: {
     el,
     setData(next, window) {
       data = next;
+      hasData = true;
       win = window;
       // How many values are drawn: tests and the benchmark wait for a chart with data.
       let points = 0;

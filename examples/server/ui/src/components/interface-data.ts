@@ -1,47 +1,14 @@
 // The router page's interface data: the table (one request, rates computed by the server) and
 // the charted interfaces' series (one request for all of them).
 
-import { api, qs } from '../lib/api.js';
+// The table's shapes are the server's own (type-only: nothing of the server enters the bundle).
+import type { PortState } from '../../../src/interfaces/rates.js';
+import type { InterfaceTable, InterfaceTableRow } from '../../../src/interfaces/table.js';
+import { qs } from '../lib/api.js';
 import type { Point } from '../lib/series.js';
+import { take } from '../pages/router-prefetch.js';
 
-/** A port's state; admin-down (shut on purpose) is never "down". */
-export type PortState = 'up' | 'down' | 'admin-down' | 'unknown';
-
-/** One row of `GET /api/v1/routers/:id/interface-table`. */
-export interface InterfaceTableRow {
-  id: string;
-  index: number | string;
-  name: string;
-  alias?: string;
-  description?: string;
-  type?: string;
-  mac?: string;
-  speedBps: number | null;
-  adminUp?: boolean;
-  operUp?: boolean;
-  state: PortState;
-  uplink: boolean;
-  inBps: number | null;
-  outBps: number | null;
-  inUtil: number | null;
-  outUtil: number | null;
-  inErrorsPerSec: number | null;
-  outErrorsPerSec: number | null;
-  inDiscardsPerSec: number | null;
-  outDiscardsPerSec: number | null;
-  sparkIn: Array<number | null>;
-  sparkOut: Array<number | null>;
-}
-
-/** The interface table of one router. */
-export interface InterfaceTable {
-  router: string;
-  at: number | null;
-  uplinks: string[];
-  rates: boolean;
-  spark: { from: number; step: number; points: number };
-  items: InterfaceTableRow[];
-}
+export type { InterfaceTable, InterfaceTableRow, PortState };
 
 /** Chart series of one interface (bits/s; errors and discards per second). */
 export interface InterfaceSeries {
@@ -71,29 +38,38 @@ export interface InterfaceSeriesResult {
   }>;
 }
 
-/** The interface table of a router. */
-export function fetchInterfaceTable(router: string, signal?: AbortSignal): Promise<InterfaceTable> {
-  return api<InterfaceTable>(`/api/v1/routers/${encodeURIComponent(router)}/interface-table`, { signal });
-}
+/** The path of a router's interface table. */
+export const tablePath = (router: string): string =>
+  `/api/v1/routers/${encodeURIComponent(router)}/interface-table`;
 
 /**
- * The chart series of some interfaces of a router over a range (relative `-24h` or epoch ms);
- * `'default'` lets the server choose as the page would (uplinks, then the busiest ports), so the
- * request need not wait for the interface table.
+ * The path of the chart series of some interfaces of a router over a range (relative `-24h` or
+ * epoch ms); `'default'` lets the server choose as the page would (uplinks, then the busiest
+ * ports), so the request need not wait for the interface table.
  */
+export const seriesPath = (
+  router: string,
+  ifNames: string[] | 'default',
+  range: { from: string | number; to?: string | number; step: string | number },
+): string =>
+  `/api/v1/routers/${encodeURIComponent(router)}/interface-series${qs({
+    ...(ifNames === 'default' ? { charted: 'default' } : { ifNames: ifNames.join(',') }),
+    from: range.from,
+    to: range.to,
+    step: range.step,
+  })}`;
+
+/** The interface table of a router (the page's prefetched answer when there is one). */
+export function fetchInterfaceTable(router: string, signal?: AbortSignal): Promise<InterfaceTable> {
+  return take<InterfaceTable>(tablePath(router), signal);
+}
+
+/** The chart series of some interfaces of a router (see `seriesPath`). */
 export function fetchInterfaceSeries(
   router: string,
   ifNames: string[] | 'default',
   range: { from: string | number; to?: string | number; step: string | number },
   signal?: AbortSignal,
 ): Promise<InterfaceSeriesResult> {
-  return api<InterfaceSeriesResult>(
-    `/api/v1/routers/${encodeURIComponent(router)}/interface-series${qs({
-      ...(ifNames === 'default' ? { charted: 'default' } : { ifNames: ifNames.join(',') }),
-      from: range.from,
-      to: range.to,
-      step: range.step,
-    })}`,
-    { signal },
-  );
+  return take<InterfaceSeriesResult>(seriesPath(router, ifNames, range), signal);
 }

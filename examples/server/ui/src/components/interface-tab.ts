@@ -7,7 +7,7 @@ import {
   type InterfaceSeriesResult,
   type InterfaceTable,
 } from './interface-data.js';
-import { interfaceTable } from './interface-table.js';
+import { interfaceTable, markCharted } from './interface-table.js';
 import { defaultCharted, MAX_CHARTED, type RouterView } from './interface-url.js';
 
 /** How often the table's live rates are read again while the page is open. */
@@ -85,7 +85,10 @@ export function interfacesTab(opts: {
       chosen = res.charted.map((c) => c.name);
       firstDrawn = true;
       drawCharts(res);
-      if (table) drawTable();
+      // A table already drawn changes only its checkboxes (unless it is sorted by them): its
+      // rows are not built and laid out a second time.
+      if (table && opts.getView().sort?.key === 'chart') drawTable();
+      else markCharted(tableBox, new Set(chosen));
     })
     .catch(fallBack);
 

@@ -4,6 +4,7 @@ import { sortBy } from '../lib/series.js';
 import { cssVar } from '../lib/theme.js';
 import type { InterfaceTableRow, PortState } from './interface-data.js';
 import type { TableSort } from './interface-url.js';
+import { sizedContext } from './sparkline.js';
 
 /** Rows drawn at once: a BNG lists thousands of session interfaces; the filter finds the rest. */
 const MAX_ROWS = 400;
@@ -158,13 +159,10 @@ function drawSpark(
   ins: Array<number | null>,
   outs: Array<number | null>,
   [w, hh]: [number, number],
+  colours: { in: string; out: string },
 ): void {
-  const dpr = globalThis.devicePixelRatio || 1;
-  canvas.width = Math.round(w * dpr);
-  canvas.height = Math.round(hh * dpr);
-  const ctx = canvas.getContext('2d');
+  const ctx = sizedContext(canvas, w, hh);
   if (!ctx) return;
-  ctx.scale(dpr, dpr);
   const vals = [...ins, ...outs].filter((v): v is number => v !== null && Number.isFinite(v));
   canvas.dataset.points = String(vals.length);
   if (vals.length === 0) return;
@@ -196,8 +194,8 @@ function drawSpark(
       ctx.globalAlpha = 1;
     }
   };
-  line(ins, cssVar('--chart-in'), false);
-  line(outs, cssVar('--chart-out'), false);
+  line(ins, colours.in, false);
+  line(outs, colours.out, false);
 }
 
 /**
@@ -294,11 +292,20 @@ export function interfaceTable(opts: {
       // Every size is read before any canvas is drawn: a size read after a canvas was resized makes
       // the browser lay the page out again, once per row.
       const sizes = canvases.map((c): [number, number] => [c.clientWidth || 120, c.clientHeight || 26]);
+      // The theme's colours read once for every row (each read is a style lookup).
+      const colours = { in: cssVar('--chart-in'), out: cssVar('--chart-out') };
       canvases.forEach((c, i) => {
         const r = byName.get(c.dataset.if ?? '');
-        if (r) drawSpark(c, r.sparkIn, r.sparkOut, sizes[i] as [number, number]);
+        if (r) drawSpark(c, r.sparkIn, r.sparkOut, sizes[i] as [number, number], colours);
       });
     }, 0),
   );
   return el;
+}
+
+/** Ticks the chart checkbox of exactly the `charted` rows of a drawn table (no redraw). */
+export function markCharted(el: ParentNode, charted: Set<string>): void {
+  for (const box of el.querySelectorAll<HTMLInputElement>('tr[data-if] td[data-key="chart"] input')) {
+    box.checked = charted.has(box.closest('tr')?.dataset.if ?? '');
+  }
 }

@@ -1,7 +1,7 @@
 // The router page's view in its URL, so a view pasted into a ticket reopens identically:
 // `?range=24h&from=…&to=…&if=ether1&if=ether2&sort=inBps.desc`. No DOM here (unit-tested in Node).
 
-import { RANGES } from '../lib/ranges.js';
+import { RANGES, rangeFor } from '../lib/ranges.js';
 
 /** Sort of the interface table: a column key and a direction. */
 export interface TableSort {
@@ -39,6 +39,17 @@ export function parseView(query: URLSearchParams): RouterView {
   const sort = /^([A-Za-z]{1,32})\.(asc|desc)$/.exec(query.get('sort') ?? '');
   if (sort) view.sort = { key: sort[1] as string, dir: sort[2] as 'asc' | 'desc' };
   return view;
+}
+
+/** What a view's charts show: its zoomed window when it has one, else its preset range. */
+export function chartWindowOf(view: RouterView): {
+  from: string | number;
+  to?: number;
+  step: string | number;
+} {
+  if (view.zoom) return { from: view.zoom[0], to: view.zoom[1], step: stepFor(view.zoom[1] - view.zoom[0]) };
+  const range = rangeFor(view.range);
+  return { from: range.from, step: range.step };
 }
 
 /**

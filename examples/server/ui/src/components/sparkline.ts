@@ -1,18 +1,31 @@
 import { cssVar } from '../lib/theme.js';
 
 /**
+ * A canvas sized `w` × `h` CSS pixels at the screen's pixel density, and its 2D context scaled so
+ * drawing is in CSS pixels; undefined where the browser has no 2D canvas.
+ */
+export function sizedContext(
+  canvas: HTMLCanvasElement,
+  w: number,
+  h: number,
+): CanvasRenderingContext2D | undefined {
+  const dpr = globalThis.devicePixelRatio || 1;
+  canvas.width = Math.round(w * dpr);
+  canvas.height = Math.round(h * dpr);
+  const ctx = canvas.getContext('2d');
+  ctx?.scale(dpr, dpr);
+  return ctx ?? undefined;
+}
+
+/**
  * Draws a tiny line on a canvas (table rows): canvas, not uPlot, because a screen of rows needs
  * dozens of them and each must cost almost nothing.
  */
 export function drawSparkline(canvas: HTMLCanvasElement, values: number[]): void {
-  const dpr = globalThis.devicePixelRatio || 1;
   const w = canvas.clientWidth || 100;
   const hgt = canvas.clientHeight || 26;
-  canvas.width = Math.round(w * dpr);
-  canvas.height = Math.round(hgt * dpr);
-  const ctx = canvas.getContext('2d');
+  const ctx = sizedContext(canvas, w, hgt);
   if (!ctx) return;
-  ctx.scale(dpr, dpr);
   ctx.clearRect(0, 0, w, hgt);
   const vals = values.filter(Number.isFinite);
   // How many values are drawn: the browser tests look for sparklines with data.

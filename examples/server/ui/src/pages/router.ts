@@ -1,8 +1,9 @@
 import '../styles/router.css';
-import { type Chart, lineChart } from '../components/chart.js';
+import { type Chart, type LineSpec, lineChart, preloadCharts } from '../components/chart.js';
 import type { ChartWindow } from '../components/interface-charts.js';
+import { seriesPath, tablePath } from '../components/interface-data.js';
 import { interfacesTab } from '../components/interface-tab.js';
-import { parseView, type RouterView, stepFor, viewQuery } from '../components/interface-url.js';
+import { chartWindowOf, parseView, type RouterView, viewQuery } from '../components/interface-url.js';
 import { card, segmented, stat } from '../components/ui.js';
 import { ApiError, api, optional, qs } from '../lib/api.js';
 import { h, mount } from '../lib/dom.js';
@@ -20,6 +21,7 @@ import type {
   Series,
   WirelessRow,
 } from '../lib/types.js';
+import { prefetch, take } from './router-prefetch.js';
 import { availabilityView, routerSummary, type StatusChange, statusChangesView } from './router-summary.js';
 import { alertsTab, dhcpColumns, pppoeColumns, searchTab, wirelessColumns } from './router-tabs.js';
 
@@ -28,7 +30,50 @@ const HEALTH_SYNC = 'router-health';
 /** Longest the health charts' first request waits for the interface charts' data. */
 const HEALTH_WAIT_MS = 2000;
 
+/** The health charts, in page order: CPU, memory, temperature. */
+const HEALTH_CHARTS: Array<{ title: string; label: string; line: LineSpec; format: (v: number) => string }> =
+  [
+    {
+      title: 'CPU',
+      label: 'CPU load',
+      line: { label: 'CPU', color: '--chart-in', fill: true },
+      format: formatPercent,
+    },
+    {
+      title: 'Memory',
+      label: 'Memory used',
+      line: { label: 'Used', color: '--chart-out', fill: true },
+      format: formatBytes,
+    },
+    {
+      title: 'Temperature',
+      label: 'Temperature',
+      line: { label: 'Temperature', color: '--chart-in' },
+      format: (v) => `${v.toFixed(0)} °C`,
+    },
+  ];
+
 const TABS = ['Interfaces', 'PPPoE', 'DHCP', 'Wireless', 'Alerts'] as const;
+
+const routerPath = (id: string) => `/api/v1/routers/${encodeURIComponent(id)}`;
+
+/**
+ * Opened on a router page (a link from a ticket, a reload): its first three requests start as
+ * the bundle runs, beside the session check and the shell's first layout, and the chart library
+ * loads meanwhile. The page takes those answers when it asks (`take`).
+ */
+function prefetchFromAddress(): void {
+  const m = /^\/routers\/([^/]+)\/?$/.exec(location.pathname);
+  if (!m) return;
+  const id = decodeURIComponent(m[1] as string);
+  const view = parseView(new URLSearchParams(location.search));
+  prefetch(routerPath(id));
+  // Without interfaces in the URL the server chooses the charted ones (see interface-tab).
+  if (!view.ifs) prefetch(seriesPath(id, 'default', chartWindowOf(view)));
+  prefetch(tablePath(id));
+  preloadCharts();
+}
+prefetchFromAddress();
 
 /** One router: figures, health charts, availability, interfaces, subscribers, its alerts. */
 export const routerPage: Page = (root, params, query) => {
@@ -45,10 +90,7 @@ export const routerPage: Page = (root, params, query) => {
     drawZoomNote();
   };
   /** What the charts show: the zoomed window when there is one, else the preset range. */
-  const chartWindow = (): ChartWindow =>
-    view.zoom
-      ? { from: view.zoom[0], to: view.zoom[1], step: stepFor(view.zoom[1] - view.zoom[0]) }
-      : { from: range.from, step: range.step };
+  const chartWindow = (): ChartWindow => chartWindowOf(view);
   const cleanups: Array<() => void> = [];
   let router: Router | undefined;
 
@@ -98,34 +140,28 @@ export const routerPage: Page = (root, params, query) => {
   /** `after`: the first load waits for the interface charts' data (or HEALTH_WAIT_MS) before asking. */
   const loadHealth = async (after?: Promise<unknown>) => {
     for (const c of charts.splice(0)) c.destroy();
-    const cpu = lineChart({
-      lines: [{ label: 'CPU', color: '--chart-in', fill: true }],
-      format: formatPercent,
-      label: 'CPU load',
-      height: 180,
-      sync: HEALTH_SYNC,
-      onZoom,
-    });
-    const mem = lineChart({
-      lines: [{ label: 'Used', color: '--chart-out', fill: true }],
-      format: formatBytes,
-      label: 'Memory used',
-      height: 180,
-      sync: HEALTH_SYNC,
-      onZoom,
-    });
-    const temp = lineChart({
-      lines: [{ label: 'Temperature', color: '--chart-in' }],
-      format: (v) => `${v.toFixed(0)} °C`,
-      label: 'Temperature',
-      height: 180,
-      sync: HEALTH_SYNC,
-      onZoom,
-    });
+    const [cpu, mem, temp] = HEALTH_CHARTS.map((c) =>
+      lineChart({
+        lines: [c.line],
+        format: c.format,
+        label: c.label,
+        height: 180,
+        sync: HEALTH_SYNC,
+        onZoom,
+      }),
+    ) as [Chart, Chart, Chart];
     charts.push(cpu, mem, temp);
-    const chartCard = (title: string, c: Chart) =>
-      h('section', { class: 'card' }, h('div', { class: 'chart-title' }, h('h2', null, title)), c.el);
-    mount(health, chartCard('CPU', cpu), chartCard('Memory', mem), chartCard('Temperature', temp));
+    mount(
+      health,
+      ...HEALTH_CHARTS.map((c, i) =>
+        h(
+          'section',
+          { class: 'card' },
+          h('div', { class: 'chart-title' }, h('h2', null, c.title)),
+          (charts[i] as Chart).el,
+        ),
+      ),
+    );
     if (after) {
       await Promise.race([after, new Promise((r) => setTimeout(r, HEALTH_WAIT_MS))]);
       if (signal.aborted) return;
@@ -312,7 +348,7 @@ export const routerPage: Page = (root, params, query) => {
   // at a time (PGlite), and what an engineer reads first must not queue behind them.
   drawTab();
   void loadHealth(ifTab?.settled);
-  api<Router>(`/api/v1/routers/${encodeURIComponent(id)}`, { signal })
+  take<Router>(routerPath(id), signal)
     .then((r) => {
       router = r;
       drawHead();
