@@ -1,24 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Harness, startHarness, waitFor } from './support/harness.js';
+import { type Harness, labRouter, startHarness, waitFor } from './support/harness.js';
 
 let h: Harness;
 beforeAll(async () => {
   h = await startHarness({
     devices: [
-      {
-        id: 'bey-core-1',
-        host: '127.0.0.1',
-        driver: 'lab',
-        labels: { site: 'BEY', role: 'core' },
-        lab: { interfaces: 3 },
-      },
-      {
-        id: 'trp-edge-1',
-        host: '127.0.0.2',
-        driver: 'lab',
-        labels: { site: 'TRP', role: 'edge' },
-        parent: 'bey-core-1',
-      },
+      labRouter('bey-core-1', '127.0.0.1', 'BEY', 'core', { lab: { interfaces: 3 } }),
+      labRouter('trp-edge-1', '127.0.0.2', 'TRP', 'edge', { parent: 'bey-core-1' }),
     ],
     interval: '1s',
   });
@@ -152,28 +140,21 @@ describe('/api/v1/routers', () => {
     expect((await req('DELETE', '/api/v1/routers/bey-core-1')).statusCode).toBe(409);
   });
 
-  it('validates: duplicates 409, unknown driver and bad fields 400 naming the field', async () => {
-    const dup = await req('POST', '/api/v1/routers', { id: 'bey-core-1', host: '127.0.0.5', driver: 'lab' });
-    expect(dup.statusCode).toBe(409);
-    const driver = await req('POST', '/api/v1/routers', { id: 'x1', host: '127.0.0.5', driver: 'nope' });
-    expect(driver.statusCode).toBe(400);
-    expect(driver.json().message).toMatch(/nope/);
-    const settings = await req('POST', '/api/v1/routers', {
-      id: 'x2',
-      host: '127.0.0.5',
-      driver: 'lab',
-      lab: { interfaces: 'many' },
-    });
-    expect(settings.statusCode).toBe(400);
-    expect(settings.json().message).toMatch(/interfaces/);
-    const port = await req('POST', '/api/v1/routers', {
-      id: 'x3',
-      host: '127.0.0.5',
-      driver: 'lab',
-      port: 70000,
-    });
-    expect(port.statusCode).toBe(400);
-    expect(port.json().message).toMatch(/port/);
+  const invalid: Array<[string, Record<string, unknown>, number, RegExp | undefined]> = [
+    ['a duplicate id', { id: 'bey-core-1', host: '127.0.0.5', driver: 'lab' }, 409, undefined],
+    ['an unknown driver', { id: 'x1', host: '127.0.0.5', driver: 'nope' }, 400, /nope/],
+    [
+      'bad driver settings',
+      { id: 'x2', host: '127.0.0.5', driver: 'lab', lab: { interfaces: 'many' } },
+      400,
+      /interfaces/,
+    ],
+    ['a port out of range', { id: 'x3', host: '127.0.0.5', driver: 'lab', port: 70000 }, 400, /port/],
+  ];
+  it.each(invalid)('validates: %s answers %i naming the field', async (_what, payload, status, message) => {
+    const res = await req('POST', '/api/v1/routers', payload);
+    expect(res.statusCode).toBe(status);
+    if (message) expect(res.json().message).toMatch(message);
   });
 
   it('serves interfaces, sessions, topology and events data from the polls', async () => {

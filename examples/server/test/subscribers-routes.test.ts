@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createKey, type Harness, startHarness } from './support/harness.js';
+import { createKey, type Harness, labRouter, startHarness } from './support/harness.js';
 
 /**
  * The search and subscriber routes on a server without subscriber storage (no Postgres plugin):
@@ -11,15 +11,9 @@ let viewer: Record<string, string>;
 beforeAll(async () => {
   h = await startHarness({
     devices: [
-      {
-        id: 'bey-bng-1',
-        name: 'BEY-BNG-1',
-        host: '10.0.0.1',
-        driver: 'lab',
-        labels: { site: 'BEY', role: 'bng' },
-      },
-      { id: 'bey-acc-1', host: '10.0.0.2', driver: 'lab', labels: { site: 'BEY', role: 'access' } },
-      { id: 'trp-bng-1', host: '10.0.1.1', driver: 'lab', labels: { site: 'TRP', role: 'bng' } },
+      labRouter('bey-bng-1', '10.0.0.1', 'BEY', 'bng', { name: 'BEY-BNG-1' }),
+      labRouter('bey-acc-1', '10.0.0.2', 'BEY', 'access'),
+      labRouter('trp-bng-1', '10.0.1.1', 'TRP', 'bng'),
     ],
     start: false,
   });

@@ -23,6 +23,20 @@ export interface Harness {
   close(): Promise<void>;
 }
 
+/**
+ * A router of the lab driver at `host`, labelled with its site and role; `extra` adds or
+ * overrides fields (a name, a parent, lab settings).
+ */
+export function labRouter(
+  id: string,
+  host: string,
+  site: string,
+  role: string,
+  extra: Partial<Device> = {},
+): Device {
+  return { id, host, driver: 'lab', labels: { site, role }, ...extra };
+}
+
 /** A started monitor with the lab driver, its server context and API app (no sockets). */
 export async function startHarness(
   options: {
