@@ -1,4 +1,3 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -6,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { buildCli, CLI, ROOT, runCli } from './support/cli.js';
+import { buildCli, ROOT, runCli, type Served, startServe } from './support/cli.js';
 
 const KEY = 'ispm_plugins_test_admin_key_0123456789abcdefghij';
 /** The folder of the config file, with the plugin packages in its node_modules (as `npm install` leaves them). */
@@ -123,28 +122,8 @@ const webDevice = () => ({
 });
 
 /** Starts `ispmonitor serve` from `elsewhere`; resolves with the API URL once it serves. */
-function serve(
-  file: string,
-  env: Record<string, string> = {},
-): Promise<{ child: ChildProcess; api: string }> {
-  const child = spawn(process.execPath, [CLI, 'serve', '-c', file], {
-    cwd: elsewhere,
-    env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'info', ...env },
-  });
-  let err = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`serve did not start:\n${err}`)), 90_000);
-    child.stderr?.on('data', (d) => {
-      err += d;
-      const line = err.split('\n').find((l) => l.includes('"ispmonitor serving"'));
-      if (line) {
-        clearTimeout(timer);
-        resolve({ child, api: JSON.parse(line).api });
-      }
-    });
-    child.on('close', (code) => reject(new Error(`serve exited ${code}:\n${err}`)));
-  });
-}
+const serve = (file: string, env: Record<string, string> = {}): Promise<Served> =>
+  startServe(file, { cwd: elsewhere, env, timeoutMs: 90_000 });
 
 describe('plugins from npm packages (real processes)', () => {
   it('serve imports the package named in the config, and its device comes online through the API', async () => {
