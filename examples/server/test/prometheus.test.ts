@@ -12,6 +12,7 @@ import { ROOT } from './support/cli.js';
 import {
   prometheusMissing,
   promtool,
+  queryUntil,
   type RunningPrometheus,
   startPrometheus,
 } from './support/prometheus.js';
@@ -213,13 +214,7 @@ describe.skipIf(missing)(
     });
 
     it('the multi-poller way scrapes whole /metrics/devices: every device once, named by its device label', async () => {
-      const until = Date.now() + 30_000;
-      let up: Awaited<ReturnType<RunningPrometheus['query']>> = [];
-      while (Date.now() < until) {
-        up = await multi.query('device_up{job="ispmonitor-devices"}');
-        if (up.length === 3) break;
-        await new Promise((r) => setTimeout(r, 500));
-      }
+      const up = await queryUntil(multi, 'device_up{job="ispmonitor-devices"}', 3);
       expect(up.map((r) => r.metric.device).sort()).toEqual(fleet.devices.map((d) => d.id).sort());
       // The poller's address is dropped from device series (one series per device across moves).
       for (const r of up) expect(r.metric.instance).toBeUndefined();
@@ -227,13 +222,7 @@ describe.skipIf(missing)(
     }, 40_000);
 
     it('discovers every device through /sd/devices and scrapes each one by its id', async () => {
-      const until = Date.now() + 30_000;
-      let up: Awaited<ReturnType<RunningPrometheus['query']>> = [];
-      while (Date.now() < until) {
-        up = await prom.query('up{job="ispmonitor-devices"} == 1');
-        if (up.length === 3) break;
-        await new Promise((r) => setTimeout(r, 500));
-      }
+      const up = await queryUntil(prom, 'up{job="ispmonitor-devices"} == 1', 3);
       expect(up.map((r) => r.metric.instance).sort()).toEqual(fleet.devices.map((d) => d.id).sort());
       const octets = await prom.query('interface_in_octets_total{job="ispmonitor-devices"}');
       expect(new Set(octets.map((r) => r.metric.device))).toEqual(new Set(fleet.devices.map((d) => d.id)));

@@ -6,23 +6,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Demo, startDemo } from '../src/cli/demo.js';
 import type { InterfaceTable } from '../src/interfaces/table.js';
-import { waitFor } from './support/harness.js';
+import { loginCookie, waitFor } from './support/harness.js';
 
 let demo: Demo;
 let cookie = '';
 
 beforeAll(async () => {
   demo = await startDemo({ apiPort: 0, metricsPort: 0, interval: '1s', routers: 4, print: () => {} });
-  const res = await fetch(`${demo.url}/api/v1/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: demo.username, password: demo.password }),
-  });
-  expect(res.status).toBe(200);
-  cookie = res.headers
-    .getSetCookie()
-    .map((c) => c.split(';')[0])
-    .join('; ');
+  cookie = await loginCookie(demo.url, { username: demo.username, password: demo.password });
 }, 120_000);
 afterAll(async () => {
   await demo?.stop();

@@ -4,7 +4,7 @@ import { type HistoryImport, postgresStore } from '@ispmonitor/plugin-postgres';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assemble, readConfig } from '../src/assemble.js';
-import { ADMIN_KEY, apiFor, waitFor } from './support/harness.js';
+import { ADMIN_KEY, apiFor, createKey, waitFor } from './support/harness.js';
 
 /** A router kind whose one DHCP lease says when it expires (the lab driver's do not). */
 const leaseDriver = driverPlugin({
@@ -110,13 +110,7 @@ beforeAll(async () => {
     ],
   });
   ({ app, close } = await apiFor(monitor, { storage: true }));
-  const key = await app.inject({
-    method: 'POST',
-    url: '/api/v1/keys',
-    headers: admin,
-    payload: { name: 'desk', role: 'viewer' },
-  });
-  viewer = { authorization: `Bearer ${key.json().key}` };
+  viewer = (await createKey({ app, admin }, 'viewer', 'desk')).headers;
 }, 90_000);
 afterAll(async () => {
   await close?.();

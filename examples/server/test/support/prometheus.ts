@@ -21,9 +21,12 @@ export function promtool(args: string[]): { code: number | null; output: string 
   return { code: r.status, output: `${r.stdout}${r.stderr}` };
 }
 
+/** One instant-query answer of Prometheus: the series and its latest value. */
+export type PromSeries = { metric: Record<string, string>; value: [number, string] };
+
 export interface RunningPrometheus {
   url: string;
-  query(expr: string): Promise<Array<{ metric: Record<string, string>; value: [number, string] }>>;
+  query(expr: string): Promise<PromSeries[]>;
   stop(): Promise<void>;
   log(): string;
 }
@@ -75,4 +78,25 @@ export async function startPrometheus(configFile: string): Promise<RunningPromet
     },
     log: () => log,
   };
+}
+
+/**
+ * Asks `prom` for `expr` every half second until the answer has `count` series or `ms` have
+ * passed (scrapes and discovery take a few intervals); resolves with the last answer either way,
+ * for the caller to assert on.
+ */
+export async function queryUntil(
+  prom: RunningPrometheus,
+  expr: string,
+  count: number,
+  ms = 30_000,
+): Promise<PromSeries[]> {
+  const until = Date.now() + ms;
+  let answer: PromSeries[] = [];
+  while (Date.now() < until) {
+    answer = await prom.query(expr);
+    if (answer.length === count) break;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  return answer;
 }
