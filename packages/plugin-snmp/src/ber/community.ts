@@ -126,12 +126,17 @@ export class CommunityTransport {
     if (this.#closed) return;
     p.tries--;
     this.datagrams++;
-    const onSent = (err: Error | null) => {
-      if (err) p.done(err);
-    };
     try {
-      if (this.#connected) this.socket.send(p.message, onSent);
-      else this.socket.send(p.message, this.#opts.port, this.#opts.host, onSent);
+      // On the connected socket the datagram goes out in this call, with no address lookup and
+      // no completion callback (a callback costs a request object and a later turn per send);
+      // a failed send there (an earlier ICMP error) is lost like a dropped datagram and retried
+      // on timeout. Unconnected (the connect failed), errors such as a name that does not
+      // resolve come to the callback and fail the request.
+      if (this.#connected) this.socket.send(p.message);
+      else
+        this.socket.send(p.message, this.#opts.port, this.#opts.host, (err) => {
+          if (err) p.done(err);
+        });
     } catch (err) {
       p.done(err as Error);
       return;
