@@ -1,82 +1,43 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type SnmpFleet, startSnmpFleet } from '@ispmonitor/simulator';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { buildCli, CLI, ROOT, runCli } from './support/cli.js';
+import { runCli, type Served, startServe, useCliFleet } from './support/cli.js';
 
 const KEY = 'ispm_serve_test_admin_key_0123456789abcdefghij';
-const dir = mkdtempSync(join(tmpdir(), 'ispm-serve-'));
-let fleet: SnmpFleet;
 let config: string;
 
-interface Served {
-  child: ChildProcess;
-  api: string;
-  metrics: string;
-  stderr: () => string;
-  stdout: () => string;
-  exited: Promise<number | null>;
-}
-
-/** Starts `ispmonitor serve` and waits for the line that names its listeners. */
-function serve(): Promise<Served> {
-  const child = spawn(process.execPath, [CLI, 'serve', '-c', config], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'info' },
-  });
-  let err = '';
-  let out = '';
-  child.stdout?.on('data', (d) => {
-    out += d;
-  });
-  const exited = new Promise<number | null>((r) => child.on('close', r));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`serve did not start:\n${err}`)), 60_000);
-    child.stderr?.on('data', (d) => {
-      err += d;
-      const line = err.split('\n').find((l) => l.includes('"ispmonitor serving"'));
-      if (line) {
-        clearTimeout(timer);
-        const j = JSON.parse(line);
-        resolve({ child, api: j.api, metrics: j.metrics, stderr: () => err, stdout: () => out, exited });
-      }
-    });
-    child.on('close', (code) => reject(new Error(`serve exited ${code}:\n${err}`)));
-  });
-}
+/** Starts `ispmonitor serve` on the test's config and waits for the line that names its listeners. */
+const serve = (): Promise<Served> => startServe(config);
 
 const auth = { authorization: `Bearer ${KEY}` };
 
-beforeAll(async () => {
-  buildCli();
-  fleet = await startSnmpFleet({ count: 3, interfaces: 2, community: 'servetest' });
-  const devices = fleet.devices.slice(0, 2).map((d) => ({
-    id: d.id,
-    host: d.host,
-    port: d.port,
-    driver: 'snmp',
-    interval: '1s',
-    snmp: { version: '2c', community: 'servetest' },
-  }));
-  config = join(dir, 'config.yaml');
-  writeFileSync(
-    config,
-    stringify({
-      api: { host: '127.0.0.1', port: 0 },
-      metrics: { host: '127.0.0.1', port: 0 },
-      database: { dataDir: join(dir, 'pglite') },
-      devices,
-      server: { auth: { adminApiKey: KEY, initialPasswordFile: join(dir, 'secret', 'admin-password') } },
-    }),
-  );
-}, 180_000);
-afterAll(async () => {
-  await fleet?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+const env = useCliFleet(
+  'ispm-serve-',
+  { count: 3, interfaces: 2, community: 'servetest' },
+  ({ dir, fleet }) => {
+    const devices = fleet.devices.slice(0, 2).map((d) => ({
+      id: d.id,
+      host: d.host,
+      port: d.port,
+      driver: 'snmp',
+      interval: '1s',
+      snmp: { version: '2c', community: 'servetest' },
+    }));
+    config = join(dir, 'config.yaml');
+    writeFileSync(
+      config,
+      stringify({
+        api: { host: '127.0.0.1', port: 0 },
+        metrics: { host: '127.0.0.1', port: 0 },
+        database: { dataDir: join(dir, 'pglite') },
+        devices,
+        server: { auth: { adminApiKey: KEY, initialPasswordFile: join(dir, 'secret', 'admin-password') } },
+      }),
+    );
+  },
+);
+const { dir } = env;
 
 describe('ispmonitor serve (real process, real time)', () => {
   it('serves, streams events, shuts down cleanly on SIGTERM, and keeps state across restarts', async () => {
@@ -106,7 +67,7 @@ describe('ispmonitor serve (real process, real time)', () => {
       expect(events.headers.get('content-type')).toMatch(/text\/event-stream/);
       const reader = (events.body as ReadableStream<Uint8Array>).getReader();
       let text = '';
-      const third = fleet.devices[2]!;
+      const third = env.fleet.devices[2]!;
       const created = await fetch(`${s.api}/api/v1/routers`, {
         method: 'POST',
         headers: { ...auth, 'content-type': 'application/json' },

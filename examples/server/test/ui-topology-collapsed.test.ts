@@ -1,11 +1,8 @@
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Demo, startDemo } from '../src/cli/demo.js';
-import { ARTIFACTS, browserAvailability, type Console, openConsole, uiReady } from './support/browser.js';
-
-const availability = browserAvailability();
-if (!availability.ok) console.warn(`ui collapsed topology tests skipped: ${availability.reason}`);
+import { describe, expect, it } from 'vitest';
+import { ARTIFACTS, skipWithoutBrowser } from './support/browser.js';
+import { useDemoConsole } from './support/demo-console.js';
 
 /** The parts of the topology answers this test compares the page with. */
 interface SitesAnswer {
@@ -26,11 +23,16 @@ interface MembersAnswer {
  * whose click loads its routers, and "Expand all" draws the full graph. The page is compared with
  * the API answers fetched in the same page (same session), never with hard-coded values.
  */
-describe.skipIf(!availability.ok)('collapsed topology in Chromium', () => {
-  let demo: Demo;
-  let ui: Console;
+describe.skipIf(skipWithoutBrowser('ui collapsed topology tests'))('collapsed topology in Chromium', () => {
   let page: Page;
   let base: string;
+  useDemoConsole({
+    routers: 12,
+    context: { viewport: { width: 1440, height: 900 } },
+    opened: (env) => {
+      ({ page, base } = env);
+    },
+  });
 
   const ready = async (path: string) => {
     await page.goto(`${base}${path}`);
@@ -50,18 +52,6 @@ describe.skipIf(!availability.ok)('collapsed topology in Chromium', () => {
       .sort();
   const drawnNodes = () =>
     page.$$eval('[data-node]', (els) => els.map((e) => e.getAttribute('data-node') ?? '').sort());
-
-  beforeAll(async () => {
-    uiReady();
-    demo = await startDemo({ apiPort: 0, metricsPort: 0, interval: '5s', routers: 12, print: () => {} });
-    ui = await openConsole(demo.server.urls.api, { context: { viewport: { width: 1440, height: 900 } } });
-    ({ page, base } = ui);
-  }, 240_000);
-
-  afterAll(async () => {
-    await ui?.close();
-    await demo?.stop();
-  });
 
   it('graph: each site is one collapsed bubble in the worst state of its routers', async () => {
     await ready('/topology?layout=graph&sites=collapsed');

@@ -1,32 +1,17 @@
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { Device } from '@ispmonitor/core';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Demo, startDemo } from '../src/cli/demo.js';
-import { ARTIFACTS, browserAvailability, type Console, openConsole, uiReady } from './support/browser.js';
-import { waitFor } from './support/harness.js';
-
-const availability = browserAvailability();
-if (!availability.ok) console.warn(`ui topology tests skipped: ${availability.reason}`);
-
-/** A loopback TCP port nothing listens on: a router there refuses at once, so it is unreachable at its first poll. */
-async function closedPort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const port = (srv.address() as { port: number }).port;
-  await new Promise((r) => srv.close(r));
-  return port;
-}
+import { describe, expect, it } from 'vitest';
+import { ARTIFACTS, skipWithoutBrowser } from './support/browser.js';
+import { useDemoConsole } from './support/demo-console.js';
+import { closedPort, waitFor } from './support/harness.js';
 
 /**
  * The topology page in Chromium against the demo, plus one router that refuses connections:
  * both views render every device, the down list names it and focuses it, a collapsed site shows
  * the worst state inside, and a dragged device stays where it was dropped after a reload.
  */
-describe.skipIf(!availability.ok)('topology in Chromium', () => {
-  let demo: Demo;
-  let ui: Console;
+describe.skipIf(skipWithoutBrowser('ui topology tests'))('topology in Chromium', () => {
   let page: Page;
   let base: string;
   let ALL = 0;
@@ -36,32 +21,31 @@ describe.skipIf(!availability.ok)('topology in Chromium', () => {
     await page.waitForSelector('[data-testid="topology"][data-state="ready"]');
   };
 
-  beforeAll(async () => {
-    uiReady();
-    demo = await startDemo({ apiPort: 0, metricsPort: 0, interval: '5s', routers: 12, print: () => {} });
-    const bng = demo.monitor.devices.list().find((d) => d.device.driver === 'mikrotik')?.device as Device;
-    await demo.monitor.devices.add({
-      ...bng,
-      id: 'trp-dead-1',
-      name: 'TRP-DEAD-1',
-      port: await closedPort(),
-      labels: { site: 'TRP', role: 'access' },
-      parent: 'trp-dist-1',
-      location: { lat: 34.44, lon: 35.85 },
-    });
-    await waitFor(
-      () => ['unreachable', 'offline'].includes(demo.monitor.devices.get('trp-dead-1')?.status ?? ''),
-      30_000,
-      'the refusing router unreachable',
-    );
-    ALL = demo.monitor.devices.list().length;
-    ui = await openConsole(demo.server.urls.api, { context: { viewport: { width: 1440, height: 900 } } });
-    ({ page, base } = ui);
-  }, 240_000);
-
-  afterAll(async () => {
-    await ui?.close();
-    await demo?.stop();
+  useDemoConsole({
+    routers: 12,
+    context: { viewport: { width: 1440, height: 900 } },
+    // One router that refuses connections (a closed port), so a device is down at its first poll.
+    prepare: async (demo) => {
+      const bng = demo.monitor.devices.list().find((d) => d.device.driver === 'mikrotik')?.device as Device;
+      await demo.monitor.devices.add({
+        ...bng,
+        id: 'trp-dead-1',
+        name: 'TRP-DEAD-1',
+        port: await closedPort(),
+        labels: { site: 'TRP', role: 'access' },
+        parent: 'trp-dist-1',
+        location: { lat: 34.44, lon: 35.85 },
+      });
+      await waitFor(
+        () => ['unreachable', 'offline'].includes(demo.monitor.devices.get('trp-dead-1')?.status ?? ''),
+        30_000,
+        'the refusing router unreachable',
+      );
+      ALL = demo.monitor.devices.list().length;
+    },
+    opened: (e) => {
+      ({ page, base } = e);
+    },
   });
 
   it('geographic view: every device in a marker or a cluster, over the offline basemap', async () => {

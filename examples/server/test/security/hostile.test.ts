@@ -5,7 +5,6 @@
  * metrics, diagnostics, error messages.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createFakeLogger } from '@ispmonitor/core/testing';
@@ -13,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type PgServer, startPgServer } from '../../../../packages/plugin-postgres/test/support/pg-server.js';
 import { assemble, readConfig } from '../../src/assemble.js';
 import { type RunningServer, runServer } from '../../src/run-server.js';
-import { waitFor } from '../support/harness.js';
+import { closedPort, waitFor } from '../support/harness.js';
 import { encode, Fuzz, rng } from './fuzz-gen.js';
 
 const ADMIN_KEY = 'ispm_hostile_admin_key_0123456789abcdefghijkl';
@@ -29,15 +28,6 @@ const CANARY = {
 const CANARIES = Object.values(CANARY);
 const SQL_ERROR =
   /syntax error at|SQLSTATE|relation "[^"]*" does not exist|column "[^"]*" does not exist|invalid input syntax|violates .* constraint|unterminated quoted/i;
-
-/** A loopback port nothing listens on: polls there fail fast, and nothing leaves the machine. */
-async function closedPort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const port = (srv.address() as { port: number }).port;
-  await new Promise((r) => srv.close(r));
-  return port;
-}
 
 const dir = mkdtempSync(join(tmpdir(), 'ispm-hostile-'));
 const logger = createFakeLogger();
