@@ -1,20 +1,10 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type SnmpFleet, startSnmpFleet } from '@ispmonitor/simulator';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildCli, runCli } from './support/cli.js';
+import { describe, expect, it } from 'vitest';
+import { runCli, useCliFleet } from './support/cli.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'ispm-cli-'));
-let fleet: SnmpFleet;
-beforeAll(async () => {
-  buildCli();
-  fleet = await startSnmpFleet({ count: 1, interfaces: 4, community: 'clitest' });
-}, 180_000);
-afterAll(async () => {
-  await fleet?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+const env = useCliFleet('ispm-cli-', { count: 1, interfaces: 4, community: 'clitest' });
+const { dir } = env;
 
 describe('ispmonitor CLI (real process)', () => {
   it('prints help for every command with exit 0, and usage errors exit 2', async () => {
@@ -61,7 +51,7 @@ describe('ispmonitor CLI (real process)', () => {
   });
 
   it('poll <host> prints what would be collected from a simulated router, and exits 1 when nothing answers', async () => {
-    const d = fleet.devices[0]!;
+    const d = env.fleet.devices[0]!;
     const r = await runCli(['poll', d.host, '--port', String(d.port), '--community', 'clitest']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/samples: \d+ in \d+ metrics/);
@@ -110,7 +100,7 @@ describe('ispmonitor CLI (real process)', () => {
   }, 120_000);
 
   it('discover <cidr> finds the simulated router on loopback', async () => {
-    const d = fleet.devices[0]!;
+    const d = env.fleet.devices[0]!;
     const r = await runCli([
       'discover',
       `${d.host}/32`,

@@ -1,11 +1,10 @@
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_LOGIN, type Demo, startDemo } from '../src/cli/demo.js';
-import { ARTIFACTS, browserAvailability, type Console, openConsole, uiReady } from './support/browser.js';
-
-const availability = browserAvailability();
-if (!availability.ok) console.warn(`ui mobile browser tests skipped: ${availability.reason}`);
+import { describe, expect, it } from 'vitest';
+import { DEMO_LOGIN } from '../src/cli/demo.js';
+import { ARTIFACTS, skipWithoutBrowser } from './support/browser.js';
+import { useDemoConsole } from './support/demo-console.js';
+import { loginCookie } from './support/harness.js';
 
 /** An iPhone-sized screen: the narrowest the UI promises to be usable on. */
 const WIDTH = 375;
@@ -52,9 +51,7 @@ const MEASURE = `(() => {
  * clickable (Playwright's actionability checks: visible, stable, enabled, not covered), including
  * Acknowledge on the alerts page. Screenshots: test-artifacts/ui/mobile-*.png.
  */
-describe.skipIf(!availability.ok)('every page at 375 px in Chromium', () => {
-  let demo: Demo;
-  let ui: Console;
+describe.skipIf(skipWithoutBrowser('ui mobile browser tests'))('every page at 375 px in Chromium', () => {
   let page: Page;
   let base: string;
   let router = '';
@@ -88,45 +85,37 @@ describe.skipIf(!availability.ok)('every page at 375 px in Chromium', () => {
     }
   };
 
-  beforeAll(async () => {
-    uiReady();
-    demo = await startDemo({ apiPort: 0, metricsPort: 0, interval: '5s', routers: 4, print: () => {} });
-    router = demo.monitor.devices.list()[0]?.device.id ?? '';
-    apiUrl = demo.server.urls.api;
-    const login = await fetch(`${apiUrl}/api/v1/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(DEMO_LOGIN),
-    });
-    cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
-    const added = await fetch(`${apiUrl}/api/v1/routers`, {
-      method: 'POST',
-      headers: { cookie, 'content-type': 'application/json' },
-      body: JSON.stringify({
-        id: DEAD,
-        host: '127.0.0.1',
-        port: 9,
-        driver: 'snmp',
-        interval: '5s',
-        labels: { site: 'BEY', role: 'access' },
-        snmp: { version: '2c', community: 'nobody' },
-      }),
-    });
-    expect(added.status).toBe(201);
-    ui = await openConsole(apiUrl, {
-      context: {
-        viewport: { width: WIDTH, height: HEIGHT },
-        isMobile: true,
-        hasTouch: true,
-        colorScheme: 'light',
-      },
-    });
-    ({ page, base } = ui);
-  }, 120_000);
-
-  afterAll(async () => {
-    await ui?.close();
-    await demo?.stop();
+  useDemoConsole({
+    routers: 4,
+    prepare: async (demo) => {
+      router = demo.monitor.devices.list()[0]?.device.id ?? '';
+      apiUrl = demo.server.urls.api;
+      cookie = await loginCookie(apiUrl, DEMO_LOGIN);
+      const added = await fetch(`${apiUrl}/api/v1/routers`, {
+        method: 'POST',
+        headers: { cookie, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          id: DEAD,
+          host: '127.0.0.1',
+          port: 9,
+          driver: 'snmp',
+          interval: '5s',
+          labels: { site: 'BEY', role: 'access' },
+          snmp: { version: '2c', community: 'nobody' },
+        }),
+      });
+      expect(added.status).toBe(201);
+    },
+    context: {
+      viewport: { width: WIDTH, height: HEIGHT },
+      isMobile: true,
+      hasTouch: true,
+      colorScheme: 'light',
+    },
+    opened: (env) => {
+      ({ page, base } = env);
+    },
+    timeoutMs: 120_000,
   });
 
   it('overview, routers and a router fit 375 px with their controls on screen', async () => {

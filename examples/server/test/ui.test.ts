@@ -5,15 +5,12 @@ import { DEMO_LOGIN, type Demo, startDemo } from '../src/cli/demo.js';
 import {
   A11Y_SCRIPT,
   ARTIFACTS,
-  browserAvailability,
-  launchBrowser,
   logIn,
-  uiOrigin,
+  openBrowser,
+  skipWithoutBrowser,
+  type UiBrowser,
   uiReady,
 } from './support/browser.js';
-
-const availability = browserAvailability();
-if (!availability.ok) console.warn(`ui browser tests skipped: ${availability.reason}`);
 
 /** Simulated SNMP routers asked of the demo (it may add other kinds, e.g. RouterOS API routers). */
 const SNMP_ROUTERS = 12;
@@ -52,13 +49,13 @@ function probe<K extends keyof Probe>(
  * embedded PostgreSQL, the API): log in, routers, a router's charts, a live alert, acknowledge
  * and silence it, topology, themes, phone layout, accessibility. Screenshots: test-artifacts/ui/.
  */
-describe.skipIf(!availability.ok)('web UI in Chromium', () => {
+describe.skipIf(skipWithoutBrowser('ui browser tests'))('web UI in Chromium', () => {
   let demo: Demo;
+  let ui: UiBrowser | undefined;
   let browser: Browser;
   let context: BrowserContext;
   let page: Page;
   let base: string;
-  let closeStatic: (() => Promise<void>) | undefined;
   let ROUTERS = 0;
   let PARENTED = 0;
 
@@ -93,17 +90,14 @@ describe.skipIf(!availability.ok)('web UI in Chromium', () => {
     ROUTERS = demo.monitor.devices.list().length;
     PARENTED = demo.monitor.devices.list().filter((d) => d.device.parent).length;
     const apiUrl = demo.server.urls.api;
-    const ui = await uiOrigin(apiUrl);
-    base = ui.url;
-    closeStatic = ui.close;
-    browser = await launchBrowser();
+    ui = await openBrowser(apiUrl);
+    ({ browser, base } = ui);
     context = await newContext({ viewport: { width: 1440, height: 900 }, colorScheme: 'dark' });
     page = await context.newPage();
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await closeStatic?.();
+    await ui?.close();
     await demo?.stop();
   });
 
