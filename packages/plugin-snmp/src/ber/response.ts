@@ -9,7 +9,7 @@
  * `BerError`, never anything else. The header is decoded first and `requestId` is kept on the
  * error once known, so the session can fail the one request it answers instead of ignoring it.
  */
-import type { Varbind } from 'net-snmp';
+import snmp, { type Varbind } from 'net-snmp';
 import { decodeOidContents } from '../ber-oid.js';
 
 /** A message that does not decode; `requestId` when the header decoded that far. */
@@ -98,23 +98,25 @@ class Cursor {
   }
 }
 
-const T = {
-  Boolean: 0x01,
-  Integer: 0x02,
-  BitString: 0x03,
-  OctetString: 0x04,
-  Null: 0x05,
-  Oid: 0x06,
-  IpAddress: 0x40,
-  Counter: 0x41,
-  Gauge: 0x42,
-  TimeTicks: 0x43,
-  Opaque: 0x44,
-  Counter64: 0x46,
-  NoSuchObject: 0x80,
-  NoSuchInstance: 0x81,
-  EndOfMibView: 0x82,
-} as const;
+/** Value tags (RFC 2578 §7.1, RFC 3416 §3): net-snmp's ObjectType numbers are the BER tags. */
+const T = snmp.ObjectType as unknown as Record<
+  | 'Boolean'
+  | 'Integer'
+  | 'BitString'
+  | 'OctetString'
+  | 'Null'
+  | 'OID'
+  | 'IpAddress'
+  | 'Counter'
+  | 'Gauge'
+  | 'TimeTicks'
+  | 'Opaque'
+  | 'Counter64'
+  | 'NoSuchObject'
+  | 'NoSuchInstance'
+  | 'EndOfMibView',
+  number
+>;
 
 /** One varbind, in net-snmp's shape (same property order, so one hidden class). */
 function vb(oid: string, type: number, value: unknown): Varbind {
@@ -143,7 +145,7 @@ function varbind(c: Cursor, end: number, oid: string): Varbind {
     case T.BitString:
       c.pos = stop;
       return vb(oid, type, c.buf.subarray(start, stop));
-    case T.Oid:
+    case T.OID:
       c.pos = stop;
       try {
         return vb(oid, type, decodeOidContents(c.buf, start, stop));
