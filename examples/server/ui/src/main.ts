@@ -5,18 +5,14 @@ import { api, onUnauthorised } from './lib/api.js';
 import { watchTables } from './lib/cards.js';
 import { h, icon, s } from './lib/dom.js';
 import { live } from './lib/live.js';
-import { notFound, onNavigate, onTitle, route, startRouter } from './lib/nav.js';
+import { lazy, notFound, onNavigate, onTitle, route, startRouter } from './lib/nav.js';
 import { toggleTheme } from './lib/theme.js';
 import type { Me } from './lib/types.js';
-import { alertsPage } from './pages/alerts.js';
-import { ipPage, macPage } from './pages/bindings.js';
 import { loginPage } from './pages/login.js';
 import { notFoundPage } from './pages/not-found.js';
 import { overviewPage } from './pages/overview.js';
-import { reportsPage } from './pages/reports.js';
 import { routerPage } from './pages/router.js';
 import { routersPage } from './pages/routers.js';
-import { subscriberPage } from './pages/subscriber.js';
 import { topologyPage } from './pages/topology.js';
 
 const app = document.getElementById('app') as HTMLElement;
@@ -27,11 +23,31 @@ route('/', 'Overview', overviewPage);
 route('/routers', 'Routers', routersPage);
 route('/routers/:id', 'Router', routerPage);
 route('/topology', 'Topology', topologyPage);
-route('/alerts', 'Alerts', alertsPage);
-route('/subscribers/:user', 'Subscriber', subscriberPage);
-route('/ips/:ip', 'IP address', ipPage);
-route('/macs/:mac', 'MAC address', macPage);
-route('/reports', 'Reports', reportsPage);
+route(
+  '/alerts',
+  'Alerts',
+  lazy(() => import('./pages/alerts.js').then((m) => m.alertsPage)),
+);
+route(
+  '/subscribers/:user',
+  'Subscriber',
+  lazy(() => import('./pages/subscriber.js').then((m) => m.subscriberPage)),
+);
+route(
+  '/ips/:ip',
+  'IP address',
+  lazy(() => import('./pages/bindings.js').then((m) => m.ipPage)),
+);
+route(
+  '/macs/:mac',
+  'MAC address',
+  lazy(() => import('./pages/bindings.js').then((m) => m.macPage)),
+);
+route(
+  '/reports',
+  'Reports',
+  lazy(() => import('./pages/reports.js').then((m) => m.reportsPage)),
+);
 notFound('Page not found', notFoundPage);
 
 const NAV = [

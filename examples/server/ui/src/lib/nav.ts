@@ -14,6 +14,24 @@ let current: (() => void) | undefined;
 let outlet: HTMLElement | undefined;
 const changeListeners = new Set<(path: string, title: string) => void>();
 
+/**
+ * A page whose code loads on its first visit, so the entry bundle holds only the shell and the
+ * pages most visits start on. Leaving before the code arrives renders nothing.
+ */
+export function lazy(load: () => Promise<Page>): Page {
+  return (root, params, query) => {
+    let cleanup: (() => void) | undefined;
+    let left = false;
+    void load().then((page) => {
+      if (!left) cleanup = page(root, params, query);
+    });
+    return () => {
+      left = true;
+      cleanup?.();
+    };
+  };
+}
+
 /** Registers a page for a path like `/routers/:id`. */
 export function route(path: string, title: string, page: Page): void {
   const keys: string[] = [];
