@@ -1,4 +1,7 @@
-import { type Logger, type StateStore, tokens } from '@ispmonitor/core';
+import { type Logger, memoryStateStore, type StateStore, tokens } from '@ispmonitor/core';
+
+/** An in-process StateStore, used only when no storage plugin provides one (tests, `poll`). */
+export { memoryStateStore };
 
 /** Namespaces the server keeps in the StateStore. */
 export const NS = {
@@ -10,30 +13,6 @@ export const NS = {
   acks: 'server.alert-acks',
   license: 'server.license',
 } as const;
-
-/**
- * An in-process StateStore, used only when no storage plugin provides one (tests, `poll`).
- * It makes the server stateful, so `serverState` warns when it falls back to it.
- */
-export function memoryStateStore(): StateStore {
-  const data = new Map<string, Map<string, unknown>>();
-  const ns = (name: string) => {
-    let m = data.get(name);
-    if (!m) {
-      m = new Map();
-      data.set(name, m);
-    }
-    return m;
-  };
-  return {
-    get: async <T>(namespace: string, key: string) =>
-      structuredClone(ns(namespace).get(key)) as T | undefined,
-    set: async (namespace, key, value) => void ns(namespace).set(key, structuredClone(value)),
-    delete: async (namespace, key) => void ns(namespace).delete(key),
-    list: async <T>(namespace: string) =>
-      [...ns(namespace).entries()].map(([key, value]) => ({ key, value: structuredClone(value) as T })),
-  };
-}
 
 /** What the server needs to find its state: the monitor's resolver. */
 export interface StateSource {

@@ -57,10 +57,13 @@ export {
   type PluginErrorClass,
   statusIn,
 } from './errors.js';
+export { type FolderLock, lockFolder } from './folder-lock.js';
 export { stableHash } from './hash.js';
+export { isPlugin } from './host/check-plugins.js';
 export { type OverloadOptions, overloadOptionsSchema, type ResolvedOverloadOptions } from './load/options.js';
 export { createJsonLogger, type JsonLoggerOptions, Redactor, redactingLogger } from './logger.js';
 export { isSecret, schemaSecretValues, secret } from './logger-schema.js';
+export { memoryStateStore } from './memory-state.js';
 export { catalog, catalogNames, counterNames, type MetricDef } from './metrics/catalog.js';
 export { type CounterDeltaOptions, counterDelta, counterRate } from './metrics/counters.js';
 export {

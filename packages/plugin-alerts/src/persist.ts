@@ -5,6 +5,8 @@
  */
 import type { Logger, StateStore } from '@ispmonitor/core';
 
+export { memoryStateStore } from '@ispmonitor/core';
+
 /** Namespaces the plugin keeps in the StateStore. */
 export const NS = {
   alerts: 'alerts.state',
@@ -15,35 +17,6 @@ export const NS = {
   /** Across replicas: the visible alerts the leader has handed to its dispatcher. */
   fed: 'alerts.fed',
 } as const;
-
-/** A StateStore in memory: the default, and a test double that can be shared across restarts. */
-export function memoryStateStore(): StateStore {
-  const data = new Map<string, Map<string, string>>();
-  const ns = (n: string) => {
-    let m = data.get(n);
-    if (!m) {
-      m = new Map();
-      data.set(n, m);
-    }
-    return m;
-  };
-  return {
-    async get<T>(n: string, k: string) {
-      const v = ns(n).get(k);
-      return v === undefined ? undefined : (JSON.parse(v) as T);
-    },
-    async set(n, k, v) {
-      // Stored as JSON so that callers never share mutable objects with the store.
-      ns(n).set(k, JSON.stringify(v));
-    },
-    async delete(n, k) {
-      ns(n).delete(k);
-    },
-    async list<T>(n: string) {
-      return [...ns(n)].map(([key, v]) => ({ key, value: JSON.parse(v) as T }));
-    },
-  };
-}
 
 /** Coalescing write-behind queue over a StateStore. */
 export class StateWriter {

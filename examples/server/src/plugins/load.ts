@@ -1,7 +1,7 @@
 import { realpathSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { CORE_VERSION, type Plugin, schemaSecretValues } from '@ispmonitor/core';
+import { CORE_VERSION, isPlugin, type Plugin, schemaSecretValues } from '@ispmonitor/core';
 import semver from 'semver';
 import { didYouMean } from './closest.js';
 import type { PackageEntry } from './entries.js';
@@ -151,18 +151,6 @@ function ownCoreCopy(packageDir: string): string | undefined {
 /** Whether `version` satisfies `range` as core's own registration check decides it. */
 function accepts(range: string, version: string): boolean {
   return !!semver.validRange(range) && semver.satisfies(version, range, { includePrerelease: true });
-}
-
-/** The shape core's registration checks: a name, a setup function, a core range, requirements. */
-function isPlugin(p: unknown): p is Plugin {
-  return (
-    !!p &&
-    typeof p === 'object' &&
-    typeof (p as Plugin).name === 'string' &&
-    typeof (p as Plugin).setup === 'function' &&
-    typeof (p as Plugin).coreRange === 'string' &&
-    Array.isArray((p as Plugin).requires)
-  );
 }
 
 function describe(v: unknown): string {

@@ -68,7 +68,11 @@ function parseOptions(p: Plugin): unknown {
   );
 }
 
-function isPlugin(p: unknown): p is Plugin {
+/**
+ * Whether a value has the shape core registers as a plugin: a name, a setup function, a core
+ * range and a requirements list (the server's plugin loader asks the same before registering).
+ */
+export function isPlugin(p: unknown): p is Plugin {
   return (
     !!p &&
     typeof p === 'object' &&

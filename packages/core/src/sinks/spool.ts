@@ -1,6 +1,6 @@
-import { readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { type FileHandle, mkdir, open, readdir, readFile, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
+import { lockFolder } from '../folder-lock.js';
 import type { Sample } from '../types.js';
 import { decodeSegment, encodeRecord, firstRecordTime, type SpoolRecord } from './spool-format.js';
 
@@ -21,51 +21,16 @@ export interface SpooledBatch {
   ack(): Promise<void>;
 }
 
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /**
- * Takes `<dir>.lock` (our pid, created exclusively; a lock of a process that is gone is taken
- * over): two processes replaying one spool would each store, then delete, the other's samples.
+ * Locks `<dir>.lock` for this process: two processes replaying one spool would each store, then
+ * delete, the other's samples. Returns the release.
  */
 function lockDir(dir: string): () => void {
-  const path = `${dir}.lock`;
-  for (let attempt = 0; attempt < 3; attempt++) {
-    try {
-      writeFileSync(path, `${process.pid}\n`, { flag: 'wx' });
-      return () => {
-        try {
-          if (readFileSync(path, 'utf8').trim() === String(process.pid)) unlinkSync(path);
-        } catch {
-          /* gone already */
-        }
-      };
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-    }
-    let owner = 0;
-    try {
-      owner = Number.parseInt(readFileSync(path, 'utf8'), 10);
-    } catch {
-      /* removed meanwhile: retry */
-    }
-    if (owner > 0 && pidAlive(owner)) {
-      const who = owner === process.pid ? ' (this process)' : '';
-      throw new Error(`spool folder ${dir} is in use by process ${owner}${who}`);
-    }
-    try {
-      unlinkSync(path);
-    } catch {
-      /* another process took it over first */
-    }
-  }
-  throw new Error(`could not lock spool folder ${dir}`);
+  const lock = lockFolder(dir, (owner) => {
+    const who = owner === process.pid ? ' (this process)' : '';
+    return new Error(`spool folder ${dir} is in use by process ${owner}${who}`);
+  });
+  return () => lock.release();
 }
 
 /**
