@@ -1,6 +1,6 @@
 import { CORE_VERSION, type HealthReport, type Monitor } from '@ispmonitor/core';
 import { type ClusterSnapshot, clusterStatus } from '@ispmonitor/plugin-cluster';
-import { postgresStore, type StorageStats } from '@ispmonitor/plugin-postgres';
+import { postgresStore, redactUrl, type StorageStats } from '@ispmonitor/plugin-postgres';
 import type { LicenseStatus } from '../license/manager.js';
 import { SERVER_VERSION } from '../version.js';
 import type { RecentError } from './recent-errors.js';
@@ -40,9 +40,9 @@ export function configSummary(config: {
   plugins: Record<string, unknown>;
 }): Record<string, unknown> {
   const database = config.database.url
-    ? withoutPassword(config.database.url)
+    ? redactUrl(config.database.url)
     : `embedded PGlite in ${config.database.dataDir}`;
-  const readReplica = config.database.readUrl ? withoutPassword(config.database.readUrl) : undefined;
+  const readReplica = config.database.readUrl ? redactUrl(config.database.readUrl) : undefined;
   return {
     logLevel: config.logLevel,
     poller: config.poller,
@@ -59,17 +59,6 @@ export function configSummary(config: {
       ]),
     ),
   };
-}
-
-/** A PostgreSQL URL with its password replaced, safe to print. */
-function withoutPassword(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = 'REDACTED';
-    return u.toString();
-  } catch {
-    return '(unparsable URL)';
-  }
 }
 
 const started = Date.now();
