@@ -4,7 +4,7 @@
 // until no two discs overlap. Linear or near-linear everywhere, so 10,000 devices lay out in
 // well under a second; deterministic, so the same network always looks the same.
 
-import { layersOf } from './layers.js';
+import { layersOf, pushApart } from './layers.js';
 
 /** A device as the layout sees it. */
 export interface LayoutNode {
@@ -110,53 +110,12 @@ function layered(groups: Group[], edges: Array<[number, number]>): void {
   }
 }
 
-/** Pushes overlapping discs apart (grid of cells as wide as the largest disc: near-linear). */
+/** Pushes overlapping discs apart, with a gap between them. */
 function separate(groups: Group[], iterations = 80): void {
   if (groups.length < 2) return;
   const cell = 2 * Math.max(...groups.map((g) => g.r)) + GAP;
-  for (let it = 0; it < iterations; it++) {
-    // Numeric cell keys: string keys made this loop allocation-bound at 10,000 groups.
-    const grid = new Map<number, number[]>();
-    const keyOf = (cx: number, cy: number) => cx * 1_000_003 + cy;
-    groups.forEach((g, i) => {
-      const key = keyOf(Math.floor(g.x / cell), Math.floor(g.y / cell));
-      const list = grid.get(key);
-      if (list) list.push(i);
-      else grid.set(key, [i]);
-    });
-    let moved = false;
-    groups.forEach((a, i) => {
-      const cx = Math.floor(a.x / cell);
-      const cy = Math.floor(a.y / cell);
-      for (let gx = cx - 1; gx <= cx + 1; gx++) {
-        for (let gy = cy - 1; gy <= cy + 1; gy++) {
-          for (const j of grid.get(keyOf(gx, gy)) ?? []) {
-            if (j <= i) continue;
-            const b = groups[j] as Group;
-            const want = a.r + b.r + GAP;
-            let dx = b.x - a.x;
-            let dy = b.y - a.y;
-            let d = Math.hypot(dx, dy);
-            // Half a unit of slack: discs placed exactly touching must not count as moves forever.
-            if (d >= want - 0.5) continue;
-            if (d < 1e-6) {
-              const angle = ((i * 31 + j * 17) % 360) * (Math.PI / 180);
-              dx = Math.cos(angle);
-              dy = Math.sin(angle);
-              d = 1;
-            }
-            const push = (want - d) / 2;
-            a.x -= (dx / d) * push;
-            a.y -= (dy / d) * push;
-            b.x += (dx / d) * push;
-            b.y += (dy / d) * push;
-            moved = true;
-          }
-        }
-      }
-    });
-    if (!moved) break;
-  }
+  // Half a unit of slack: discs placed exactly touching must not count as moves forever.
+  pushApart(groups, cell, (i, j) => (groups[i] as Group).r + (groups[j] as Group).r + GAP, iterations, 0.5);
 }
 
 /**

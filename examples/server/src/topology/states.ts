@@ -1,4 +1,5 @@
 import type { DeviceStatus } from '@ispmonitor/core';
+import { type AlertLike, alertState } from '../alerts/counts.js';
 
 /**
  * What the map shows for a device, worst first: `down` (offline), `unreachable`, `degraded`
@@ -64,23 +65,13 @@ export function nodeState(i: StateInput): { state: NodeState; reasons: string[] 
   return { state: 'up', reasons };
 }
 
-/** What an alert from any alerting API looks like to the map (the plugin's or the bus fallback's shape). */
-interface AlertLike {
-  state?: string;
-  status?: string;
-  labels?: Record<string, string>;
-  ack?: unknown;
-  acknowledged?: unknown;
-  muted?: { kind?: string };
-}
-
 /** Firing alerts per device, and how many of each device's are acknowledged or silenced. */
 export function alertsByDevice(alerts: readonly object[]): Map<string, { firing: number; handled: number }> {
   const out = new Map<string, { firing: number; handled: number }>();
   for (const raw of alerts) {
     const a = raw as AlertLike;
     const device = a.labels?.device;
-    if (!device || (a.state ?? a.status) !== 'firing') continue;
+    if (!device || alertState(a) !== 'firing') continue;
     const e = out.get(device) ?? { firing: 0, handled: 0 };
     e.firing++;
     const kind = a.muted?.kind;

@@ -1,6 +1,6 @@
 // Topology placement: geographic projection and an automatic layout. No DOM here (unit-tested in Node).
 
-import { layersOf } from '../../../src/topology/layers.js';
+import { layersOf, pushApart } from '../../../src/topology/layers.js';
 import { NODE_STATES } from '../../../src/topology/states.js';
 
 /** A placed node, in layout units (the SVG fits them to the view). */
@@ -153,47 +153,7 @@ export function utilisationClass(u: number | undefined): 'none' | 'low' | 'mid' 
  */
 export function spread(placed: Placed[], minDist: number, iterations = 40): Placed[] {
   const pts = placed.map((p) => ({ ...p }));
-  for (let it = 0; it < iterations; it++) {
-    const grid = new Map<string, number[]>();
-    const cell = (x: number, y: number) => `${Math.floor(x / minDist)},${Math.floor(y / minDist)}`;
-    pts.forEach((p, i) => {
-      const key = cell(p.x, p.y);
-      const list = grid.get(key) ?? [];
-      list.push(i);
-      grid.set(key, list);
-    });
-    let moved = false;
-    pts.forEach((p, i) => {
-      const cx = Math.floor(p.x / minDist);
-      const cy = Math.floor(p.y / minDist);
-      for (let gx = cx - 1; gx <= cx + 1; gx++) {
-        for (let gy = cy - 1; gy <= cy + 1; gy++) {
-          for (const j of grid.get(`${gx},${gy}`) ?? []) {
-            if (j <= i) continue;
-            const q = pts[j] as Placed;
-            let dx = q.x - p.x;
-            let dy = q.y - p.y;
-            let d = Math.sqrt(dx * dx + dy * dy);
-            if (d >= minDist) continue;
-            if (d < 1e-6) {
-              // Same spot: separate along a direction fixed by the pair, so the result is stable.
-              const angle = ((i * 31 + j * 17) % 360) * (Math.PI / 180);
-              dx = Math.cos(angle);
-              dy = Math.sin(angle);
-              d = 1;
-            }
-            const push = (minDist - Math.min(d, minDist)) / 2;
-            p.x -= (dx / d) * push;
-            p.y -= (dy / d) * push;
-            q.x += (dx / d) * push;
-            q.y += (dy / d) * push;
-            moved = true;
-          }
-        }
-      }
-    });
-    if (!moved) break;
-  }
+  pushApart(pts, minDist, () => minDist, iterations);
   return pts;
 }
 
