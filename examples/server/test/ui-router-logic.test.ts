@@ -284,54 +284,29 @@ describe('sysDescr parsing', () => {
       if (!r) throw new Error(`${file} has no sysDescr`);
       return parseSysDescr(r.descr, r.objectId);
     };
-    expect(parse('ios.snmprec')).toEqual({
-      vendor: 'Cisco',
-      os: 'IOS',
-      version: '12.1(22)EA14',
-      model: 'C2950',
-    });
-    expect(parse('librenms_iosxe_c3850.snmprec')).toEqual({
-      vendor: 'Cisco',
-      os: 'IOS-XE',
-      version: '16.9.6',
-      model: 'Catalyst L3 Switch',
-    });
-    expect(parse('librenms_iosxe_c8500-20x6c.snmprec')).toEqual({
-      vendor: 'Cisco',
-      os: 'IOS-XE',
-      version: '17.17.20240828:191717',
-      model: 'c8000aep',
-    });
-    expect(parse('junos.snmprec')).toEqual({
-      vendor: 'Juniper',
-      os: 'Junos',
-      version: '12.3X48-D35.7',
-      model: 'srx100h2',
-    });
-    expect(parse('librenms_junos_qfx5100.snmprec')).toEqual({
-      vendor: 'Juniper',
-      os: 'Junos',
-      version: '14.1X53-D40.8',
-      model: 'qfx5100-48s-6q',
-    });
-    expect(parse('librenms_routeros_rb433gl.snmprec')).toEqual({
-      vendor: 'MikroTik',
-      os: 'RouterOS',
-      model: 'RB433GL',
-    });
-    expect(parse('routeros_rb750gr3.snmprec')).toEqual({
-      vendor: 'MikroTik',
-      os: 'RouterOS',
-      model: 'RB750Gr3',
-    });
-    // sysDescr is only the identity here; sysObjectID still says MikroTik.
-    expect(parse('routeros.snmprec')).toEqual({ vendor: 'MikroTik', os: 'RouterOS' });
-    expect(parse('linux.snmprec')).toEqual({ vendor: 'net-snmp', os: 'Linux', version: '4.9.0' });
-    expect(parse('murrant_localhost.snmprec')).toEqual({
-      vendor: 'net-snmp',
-      os: 'Linux',
-      version: '4.5.3-gentoo',
-    });
+    const expected: [string, ReturnType<typeof parseSysDescr>][] = [
+      ['ios.snmprec', { vendor: 'Cisco', os: 'IOS', version: '12.1(22)EA14', model: 'C2950' }],
+      [
+        'librenms_iosxe_c3850.snmprec',
+        { vendor: 'Cisco', os: 'IOS-XE', version: '16.9.6', model: 'Catalyst L3 Switch' },
+      ],
+      [
+        'librenms_iosxe_c8500-20x6c.snmprec',
+        { vendor: 'Cisco', os: 'IOS-XE', version: '17.17.20240828:191717', model: 'c8000aep' },
+      ],
+      ['junos.snmprec', { vendor: 'Juniper', os: 'Junos', version: '12.3X48-D35.7', model: 'srx100h2' }],
+      [
+        'librenms_junos_qfx5100.snmprec',
+        { vendor: 'Juniper', os: 'Junos', version: '14.1X53-D40.8', model: 'qfx5100-48s-6q' },
+      ],
+      ['librenms_routeros_rb433gl.snmprec', { vendor: 'MikroTik', os: 'RouterOS', model: 'RB433GL' }],
+      ['routeros_rb750gr3.snmprec', { vendor: 'MikroTik', os: 'RouterOS', model: 'RB750Gr3' }],
+      // sysDescr is only the identity here; sysObjectID still says MikroTik.
+      ['routeros.snmprec', { vendor: 'MikroTik', os: 'RouterOS' }],
+      ['linux.snmprec', { vendor: 'net-snmp', os: 'Linux', version: '4.9.0' }],
+      ['murrant_localhost.snmprec', { vendor: 'net-snmp', os: 'Linux', version: '4.5.3-gentoo' }],
+    ];
+    for (const [file, want] of expected) expect(parse(file), file).toEqual(want);
     // Every recording gives at least an OS.
     for (const [file, r] of rec) expect(parseSysDescr(r.descr, r.objectId).os, file).toBeTruthy();
   });

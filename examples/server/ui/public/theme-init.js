@@ -1,7 +1,13 @@
-// Applies the stored theme choice before the first paint, so the other theme never flashes.
+// Applies the theme before the first paint, so the other theme never flashes: `data-theme` is the
+// stored choice (if any), `data-scheme` the theme in use — that choice, else the system's
+// preference (lib/theme.ts keeps it in step when the system's preference changes).
+let choice = null;
 try {
-  const t = localStorage.getItem('ispm-theme');
-  if (t === 'dark' || t === 'light') document.documentElement.dataset.theme = t;
+  choice = localStorage.getItem('ispm-theme');
 } catch {
   // Storage can be disabled: the system preference applies then.
 }
+const root = document.documentElement;
+if (choice === 'dark' || choice === 'light') root.dataset.theme = choice;
+root.dataset.scheme =
+  root.dataset.theme ?? (matchMedia('(prefers-color-scheme: light)').matches ? 'light' : 'dark');

@@ -19,35 +19,25 @@ const app = document.getElementById('app') as HTMLElement;
 // Tables that pages build by hand get their cells labelled for the phone card layout.
 watchTables(app);
 
-route('/', 'Overview', overviewPage);
-route('/routers', 'Routers', routersPage);
-route('/routers/:id', 'Router', routerPage);
-route('/topology', 'Topology', topologyPage);
-route(
-  '/alerts',
-  'Alerts',
-  lazy(() => import('./pages/alerts.js').then((m) => m.alertsPage)),
-);
-route(
-  '/subscribers/:user',
-  'Subscriber',
-  lazy(() => import('./pages/subscriber.js').then((m) => m.subscriberPage)),
-);
-route(
-  '/ips/:ip',
-  'IP address',
-  lazy(() => import('./pages/bindings.js').then((m) => m.ipPage)),
-);
-route(
-  '/macs/:mac',
-  'MAC address',
-  lazy(() => import('./pages/bindings.js').then((m) => m.macPage)),
-);
-route(
-  '/reports',
-  'Reports',
-  lazy(() => import('./pages/reports.js').then((m) => m.reportsPage)),
-);
+// The pages most visits start on are in the entry bundle; the others load on first visit.
+const alerts = lazy(() => import('./pages/alerts.js').then((m) => m.alertsPage));
+const subscriber = lazy(() => import('./pages/subscriber.js').then((m) => m.subscriberPage));
+const ip = lazy(() => import('./pages/bindings.js').then((m) => m.ipPage));
+const mac = lazy(() => import('./pages/bindings.js').then((m) => m.macPage));
+const reports = lazy(() => import('./pages/reports.js').then((m) => m.reportsPage));
+for (const [path, title, page] of [
+  ['/', 'Overview', overviewPage],
+  ['/routers', 'Routers', routersPage],
+  ['/routers/:id', 'Router', routerPage],
+  ['/topology', 'Topology', topologyPage],
+  ['/alerts', 'Alerts', alerts],
+  ['/subscribers/:user', 'Subscriber', subscriber],
+  ['/ips/:ip', 'IP address', ip],
+  ['/macs/:mac', 'MAC address', mac],
+  ['/reports', 'Reports', reports],
+] as const) {
+  route(path, title, page);
+}
 notFound('Page not found', notFoundPage);
 
 const NAV = [

@@ -1,8 +1,11 @@
-/** The theme in use: the stored choice, else the system's preference. */
+const systemLight = matchMedia('(prefers-color-scheme: light)');
+
+/** The theme in use: the stored choice, else the system's preference (public/theme-init.js sets it). */
 export function currentTheme(): 'dark' | 'light' {
-  const set = document.documentElement.dataset.theme;
+  const root = document.documentElement.dataset;
+  const set = root.theme ?? root.scheme;
   if (set === 'dark' || set === 'light') return set;
-  return matchMedia('(prefers-color-scheme: light)').matches ? 'light' : 'dark';
+  return systemLight.matches ? 'light' : 'dark';
 }
 
 const listeners = new Set<() => void>();
@@ -17,6 +20,7 @@ export function onThemeChange(fn: () => void): () => void {
 export function toggleTheme(): void {
   const next = currentTheme() === 'dark' ? 'light' : 'dark';
   document.documentElement.dataset.theme = next;
+  document.documentElement.dataset.scheme = next;
   try {
     localStorage.setItem('ispm-theme', next);
   } catch {
@@ -31,8 +35,11 @@ function changed(): void {
   for (const fn of listeners) fn();
 }
 
-matchMedia('(prefers-color-scheme: light)').addEventListener('change', () => {
-  if (!document.documentElement.dataset.theme) changed();
+systemLight.addEventListener('change', () => {
+  const root = document.documentElement.dataset;
+  if (root.theme) return;
+  root.scheme = systemLight.matches ? 'light' : 'dark';
+  changed();
 });
 
 /** Values of CSS variables in the current theme, read once per theme. */
