@@ -66,6 +66,11 @@ export function fleet(): Sample[] {
   return out;
 }
 
+/** A late CPU reading of the first router, written after its window was compacted. */
+function lateCpu(value: number, ts: number): Sample {
+  return { name: 'device_cpu_load_ratio', labels: { device: 'lay1' }, value, ts };
+}
+
 function close(a: number, b: number): boolean {
   return Object.is(a, b) || Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a), Math.abs(b));
 }
@@ -236,19 +241,9 @@ export function layoutSuite(open: () => Promise<[Db, Db]>, shapes: Shapes = ALL_
 
       // A late row inside a compacted window, and a late duplicate of a compacted sample: both
       // layouts keep the first reading at a time, and the late one joins its window.
-      const late: Sample[] = [
-        {
-          name: 'device_cpu_load_ratio',
-          labels: { device: 'lay1' },
-          value: 0.999,
-          ts: T0 + 3 * HOUR + 30_500,
-        },
-        {
-          name: 'device_cpu_load_ratio',
-          labels: { device: 'lay1' },
-          value: 0.5,
-          ts: T0 + 3 * HOUR + ((180 * 7919) % 900),
-        },
+      const late = [
+        lateCpu(0.999, T0 + 3 * HOUR + 30_500),
+        lateCpu(0.5, T0 + 3 * HOUR + ((180 * 7919) % 900)),
       ];
       await writeBoth(rows, chunks, late);
       await compareReads(rows, chunks, shapes, false);
@@ -276,19 +271,9 @@ export function layoutSuite(open: () => Promise<[Db, Db]>, shapes: Shapes = ALL_
 
       // Late rows into the merged day (a new time, and a duplicate of a stored one): a window chunk
       // beside the day's; the rollups stay (later than the lateness, as the row layout's do).
-      const lateAfterMerge: Sample[] = [
-        {
-          name: 'device_cpu_load_ratio',
-          labels: { device: 'lay1' },
-          value: 0.25,
-          ts: T0 + 3 * HOUR + 45_000,
-        },
-        {
-          name: 'device_cpu_load_ratio',
-          labels: { device: 'lay1' },
-          value: 0.75,
-          ts: T0 + 300 * MIN + ((300 * 7919) % 900),
-        },
+      const lateAfterMerge = [
+        lateCpu(0.25, T0 + 3 * HOUR + 45_000),
+        lateCpu(0.75, T0 + 300 * MIN + ((300 * 7919) % 900)),
       ];
       await writeBoth(rows, chunks, lateAfterMerge);
       clock.t += MIN;

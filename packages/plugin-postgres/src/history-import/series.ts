@@ -10,19 +10,13 @@
  * every series has been recomputed, so a live round never skips an hour it still owes.
  */
 
+import type { RollupRow } from '../chunks/aggregate.js';
 import { chunkWatermark } from '../chunks/read.js';
 import type { Db, Queryable } from '../db/types.js';
 import { canonicalLabels } from '../ingest/encode.js';
 import type { SeriesCache, SeriesKey } from '../ingest/series.js';
-import { ROLLUP_LOCK_KEY } from '../maintenance/rollups.js';
-import {
-  ensurePartitions,
-  listPartitionNames,
-  parsePartitionName,
-  ROLLUP_1H,
-  ROLLUP_5M,
-  SAMPLES,
-} from '../schema/partitions.js';
+import { earliestSampleDay, ROLLUP_LOCK_KEY } from '../maintenance/rollups.js';
+import { ensurePartitions, ROLLUP_1H, ROLLUP_5M } from '../schema/partitions.js';
 import type { HistorySeries } from '../subscribers/query-types.js';
 import { badQuery } from '../subscribers/search-terms.js';
 
@@ -39,17 +33,8 @@ const TWO_32 = 4_294_967_296;
 const floorTo = (ms: number, step: number) => Math.floor(ms / step) * step;
 const iso = (ms: number) => new Date(ms).toISOString();
 
-/** One 5-minute rollup row to write. */
-interface Row {
-  id: number;
-  bucket: number;
-  count: number;
-  min: number;
-  max: number;
-  sum: number;
-  last: number;
-  increase: number | null;
-}
+/** One 5-minute rollup row to write: a live rollup row's figures, without the exact last reading. */
+type Row = Pick<RollupRow, 'bucket' | 'count' | 'min' | 'max' | 'sum' | 'last' | 'increase'> & { id: number };
 
 /** The counter step between two readings, as the rollups count it (32-bit wrap, else a reset). */
 function counterDelta(prev: number, cur: number): number {
@@ -129,10 +114,7 @@ async function setWatermark(db: Queryable, level: string, until: number): Promis
 async function liveFrom(db: Queryable): Promise<{ from: number | undefined; set: boolean }> {
   const done = await watermark(db, 'rollup_5m');
   if (done !== undefined) return { from: done, set: true };
-  const starts = (await listPartitionNames(db, SAMPLES))
-    .map((n) => parsePartitionName(SAMPLES, n))
-    .filter((s): s is number => s !== undefined);
-  return { from: starts.length ? Math.min(...starts) : undefined, set: false };
+  return { from: await earliestSampleDay(db), set: false };
 }
 
 /**

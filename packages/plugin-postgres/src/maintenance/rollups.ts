@@ -108,7 +108,8 @@ async function watermark(db: Queryable, level: string): Promise<number | undefin
   return res.rows[0] ? Number(res.rows[0].t) : undefined;
 }
 
-async function earliestSampleDay(db: Db): Promise<number | undefined> {
+/** The start of the oldest day partition of raw samples; undefined when there is none. */
+export async function earliestSampleDay(db: Queryable): Promise<number | undefined> {
   const starts = (await listPartitionNames(db, SAMPLES))
     .map((n) => parsePartitionName(SAMPLES, n))
     .filter((s): s is number => s !== undefined);

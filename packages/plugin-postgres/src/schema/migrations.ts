@@ -16,6 +16,20 @@ export interface Migration {
 
 const U64_OFFSET = '18446744073709551616';
 
+/** The 5-minute and the hourly rollup have the same columns (the text is that of version 1). */
+const rollupTable = (name: string) => `CREATE TABLE ${name} (
+       series_id integer NOT NULL,
+       bucket timestamptz NOT NULL,
+       count integer NOT NULL,
+       min double precision NOT NULL,
+       max double precision NOT NULL,
+       sum double precision NOT NULL,
+       last double precision NOT NULL,
+       last_raw bigint,
+       last_ts timestamptz NOT NULL,
+       increase double precision,
+       PRIMARY KEY (series_id, bucket)) PARTITION BY RANGE (bucket)`;
+
 /** Version 1: series, partitioned samples and rollups, inventory, status history, state. */
 const initial: Migration = {
   version: 1,
@@ -40,30 +54,8 @@ const initial: Migration = {
        value double precision NOT NULL,
        raw bigint,
        PRIMARY KEY (series_id, ts)) PARTITION BY RANGE (ts)`,
-    `CREATE TABLE ispm_rollup_5m (
-       series_id integer NOT NULL,
-       bucket timestamptz NOT NULL,
-       count integer NOT NULL,
-       min double precision NOT NULL,
-       max double precision NOT NULL,
-       sum double precision NOT NULL,
-       last double precision NOT NULL,
-       last_raw bigint,
-       last_ts timestamptz NOT NULL,
-       increase double precision,
-       PRIMARY KEY (series_id, bucket)) PARTITION BY RANGE (bucket)`,
-    `CREATE TABLE ispm_rollup_1h (
-       series_id integer NOT NULL,
-       bucket timestamptz NOT NULL,
-       count integer NOT NULL,
-       min double precision NOT NULL,
-       max double precision NOT NULL,
-       sum double precision NOT NULL,
-       last double precision NOT NULL,
-       last_raw bigint,
-       last_ts timestamptz NOT NULL,
-       increase double precision,
-       PRIMARY KEY (series_id, bucket)) PARTITION BY RANGE (bucket)`,
+    rollupTable('ispm_rollup_5m'),
+    rollupTable('ispm_rollup_1h'),
     // How far each rollup has been computed (incremental maintenance).
     `CREATE TABLE ispm_rollup_state (
        level text PRIMARY KEY,
