@@ -36,6 +36,7 @@ import { createMonitor, tokens } from '@ispmonitor/core';
 import { postgres } from '@ispmonitor/plugin-postgres';
 import { remoteWrite } from '@ispmonitor/plugin-remote-write';
 import { PG_BIN, startPgServer } from './support/pg-server.mjs';
+import { procCpu, treeCpu } from './support/proc-cpu.mjs';
 import { silent } from './support/silent.mjs';
 
 const quick = process.env.BENCH_QUICK === '1';
@@ -71,34 +72,6 @@ const folderBytes = (dir) =>
     .map((f) => statSync(join(dir, String(f))))
     .filter((st) => st.isFile())
     .reduce((sum, st) => sum + st.size, 0);
-/** Fields of /proc/PID/stat after the command (field 3 onwards), or undefined when it is gone. */
-const procStat = (pid) => {
-  try {
-    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  } catch {
-    return undefined;
-  }
-};
-/** CPU seconds of another process, from /proc (utime + stime, in clock ticks of 1/100 s). */
-const procCpu = (pid) => {
-  const f = procStat(pid);
-  return f ? (Number(f[11]) + Number(f[12])) / 100 : 0;
-};
-/**
- * CPU seconds of a process and its children (PostgreSQL's postmaster and backends): its own, its
- * waited-for children's (cutime + cstime), and the live children's.
- */
-const treeCpu = (pid) => {
-  const own = procStat(pid);
-  if (!own) return 0;
-  let ticks = Number(own[11]) + Number(own[12]) + Number(own[13]) + Number(own[14]);
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    const f = procStat(entry);
-    if (f && Number(f[1]) === pid) ticks += Number(f[11]) + Number(f[12]);
-  }
-  return ticks / 100;
-};
 
 // One poll's series of a router: names and labels built once, values and timestamps per poll.
 const COUNTERS = [

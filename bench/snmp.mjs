@@ -113,6 +113,9 @@ try {
     snmp: { timeout: '10s', ...snmp },
   });
   const v3 = snmpdV3();
+  /** snmp_exporter scraping one agent with one module of its snmp.yml. */
+  const exporterOn = (port, module, where = '') =>
+    exporter(`snmp_exporter ${module}${where}`, exp.port, exp.pid, `127.0.0.1:${port}`, module);
   const rows = [
     // First, while nothing is compiled yet: what the old version of this benchmark measured.
     await ours(
@@ -140,20 +143,8 @@ try {
     await ours('ours snmpd v3 SHA/AES full walk', dev('snmpd3', snmpd.port, v3), true),
     await bulkwalk('snmpbulkwalk -Cr50 ios (snmpsim)', sim.port, 'ios'),
     await bulkwalk('snmpbulkwalk -Cr50 snmpd v2c', snmpd.port, snmpdCreds.community),
-    await exporter(
-      'snmp_exporter if_mib_ios (snmpsim)',
-      exp.port,
-      exp.pid,
-      `127.0.0.1:${sim.port}`,
-      'if_mib_ios',
-    ),
-    await exporter(
-      'snmp_exporter if_mib_snmpd_v2c',
-      exp.port,
-      exp.pid,
-      `127.0.0.1:${snmpd.port}`,
-      'if_mib_snmpd_v2c',
-    ),
+    await exporterOn(sim.port, 'if_mib_ios', ' (snmpsim)'),
+    await exporterOn(snmpd.port, 'if_mib_snmpd_v2c'),
     // Round trips per poll once a driver has polled the agent before: SNMPv3 engine ID, boots and
     // time are cached per device (#19), so a v3 poll sends as many datagrams as a v2c one.
     await ours(

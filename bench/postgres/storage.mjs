@@ -26,7 +26,7 @@
 //
 // PROFILE=prefix writes a V8 CPU profile of each maintenance round alone (`prefix-<engine>-<layout>-
 // compact.cpuprofile`, `…-materialize.cpuprofile`; summarise with bench/support/profile-summary.mjs).
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
@@ -35,6 +35,7 @@ import { pathToFileURL } from 'node:url';
 import { Registry } from 'prom-client';
 import { seededRandom } from '../../test/support/seeded-random.mjs';
 import { startPgServer } from '../support/pg-server.mjs';
+import { procCpu, treeCpu } from '../support/proc-cpu.mjs';
 import { silent } from '../support/silent.mjs';
 
 const dist = process.env.STORAGE_DIST
@@ -142,43 +143,16 @@ function* fleetBatches(size) {
 
 const clock = (t) => ({ now: () => t.now, setTimeout: () => undefined, clearTimeout: () => {} });
 
-/** Fields of /proc/PID/stat after the command name (index 0 is the state), or undefined once gone. */
-function procStat(pid) {
-  try {
-    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  } catch {
-    return undefined;
-  }
-}
-
 async function backendCpu(db) {
   if (db.engine !== 'postgres') return 0;
   const pid = (await db.query('SELECT pg_backend_pid() AS pid')).rows[0].pid;
-  const f = procStat(pid);
-  return f ? (Number(f[11]) + Number(f[12])) / 100 : 0; // utime + stime, clock ticks of 10 ms
-}
-
-/**
- * CPU seconds of every process of the PostgreSQL server whose postmaster is `postmaster`: its own
- * and its reaped children's (cutime, cstime), plus each live child's utime + stime.
- */
-function serverCpu(postmaster) {
-  if (postmaster === undefined) return 0;
-  const own = procStat(postmaster);
-  if (!own) return 0;
-  let ticks = Number(own[11]) + Number(own[12]) + Number(own[13]) + Number(own[14]);
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    const f = procStat(name);
-    if (f && Number(f[1]) === postmaster) ticks += Number(f[11]) + Number(f[12]);
-  }
-  return ticks / 100;
+  return procCpu(pid);
 }
 
 /** CPU used so far: this process, our backend, the whole server (seconds). */
 async function cpuNow(db, postmaster) {
   const c = process.cpuUsage();
-  return { ours: (c.user + c.system) / 1e6, backend: await backendCpu(db), server: serverCpu(postmaster) };
+  return { ours: (c.user + c.system) / 1e6, backend: await backendCpu(db), server: treeCpu(postmaster) };
 }
 
 /** CPU between two `cpuNow` readings; `total` is ours plus the whole server's. */
