@@ -1,16 +1,14 @@
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createConsumer } from './support/consumer.js';
 import { undeclaredImports } from './support/imports.js';
 import {
-  ensureBuilt,
   extraShipped,
   needsCorePeer,
   type Packed,
-  packWorkspaces,
+  packForProject,
   pluginTemplate,
   publishable,
   repoRoot,
@@ -38,12 +36,8 @@ const packed = new Map<string, Packed>();
 
 beforeAll(async () => {
   coreVersion = JSON.parse(await readFile(join(repoRoot, 'packages/core/package.json'), 'utf8')).version;
-  await ensureBuilt(workDirs);
-  tmp = await mkdtemp(join(tmpdir(), 'ispm-pack-'));
-  const tarballs = join(tmp, 'tarballs');
-  consumer = join(tmp, 'consumer');
-  await Promise.all([mkdir(tarballs), mkdir(consumer)]);
-  const list = await packWorkspaces(workDirs, tarballs);
+  let list: Packed[];
+  ({ tmp, project: consumer, packed: list } = await packForProject(workDirs, 'ispm-pack-', 'consumer'));
   for (const [i, dir] of workDirs.entries()) packed.set(dir, list[i] as Packed);
   const template = packed.get(pluginTemplate) as Packed;
   // Still-undeclared known gaps, at the version our own tests run with.

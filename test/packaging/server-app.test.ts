@@ -1,13 +1,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  ensureBuilt,
   type Packed,
-  packWorkspaces,
+  packForProject,
   pluginTemplate,
   publishable,
   run,
@@ -97,12 +95,8 @@ async function eventually<T>(fn: () => Promise<T | undefined>, ms: number): Prom
 
 beforeAll(async () => {
   const dirs = [...publishable, pluginTemplate];
-  await ensureBuilt(dirs);
-  tmp = await mkdtemp(join(tmpdir(), 'ispm-app-'));
-  const tarballs = join(tmp, 'tarballs');
-  app = join(tmp, 'noc');
-  await Promise.all([mkdir(tarballs), mkdir(app)]);
-  const packed = await packWorkspaces(dirs, tarballs);
+  let packed: Packed[];
+  ({ tmp, project: app, packed } = await packForProject(dirs, 'ispm-app-', 'noc'));
   template = packed.at(-1) as Packed;
   await writeFile(
     join(app, 'package.json'),

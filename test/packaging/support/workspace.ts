@@ -1,4 +1,6 @@
 import { execFile, spawn } from 'node:child_process';
+import { mkdir, mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -135,4 +137,21 @@ export async function packWorkspaces(dirs: readonly string[], dest: string): Pro
     filename: join(dest, p.filename),
     files: p.files.map((f) => f.path),
   }));
+}
+
+/**
+ * Builds and packs `dirs` into a new temporary folder (`prefix…`) and makes an empty folder
+ * `project` beside the tarballs, where a test installs them as a user's project would.
+ */
+export async function packForProject(
+  dirs: readonly string[],
+  prefix: string,
+  project: string,
+): Promise<{ tmp: string; project: string; packed: Packed[] }> {
+  await ensureBuilt(dirs);
+  const tmp = await mkdtemp(join(tmpdir(), prefix));
+  const tarballs = join(tmp, 'tarballs');
+  const dir = join(tmp, project);
+  await Promise.all([mkdir(tarballs), mkdir(dir)]);
+  return { tmp, project: dir, packed: await packWorkspaces(dirs, tarballs) };
 }
