@@ -19,6 +19,7 @@ import type {
   HistoryImport,
   HistoryWindow,
   SearchHit,
+  SearchOptions,
   SessionPage,
   SubscriberSummary,
 } from './subscribers/query-types.js';
@@ -75,7 +76,7 @@ export interface PostgresStore extends SampleQuery {
    * IPs and MACs in any notation. Exact before prefix before substring; current before past;
    * newest first. Empty or over-long text, or a bad limit (1..100, default 20): `BAD_QUERY`.
    */
-  search(q: string, options?: { limit?: number }): Promise<SearchHit[]>;
+  search(q: string, options?: SearchOptions): Promise<SearchHit[]>;
   /** A PPPoE user's current sessions, routers, reconnects; undefined when never seen. */
   subscriber(user: string): Promise<SubscriberSummary | undefined>;
   /** A PPPoE user's sessions active in [from, to], newest first; `before` is a page's `next`. */

@@ -35,6 +35,7 @@ import type {
   HistoryImport,
   HistoryWindow,
   SearchHit,
+  SearchOptions,
   SubscriberSummary,
 } from './subscribers/query-types.js';
 import { search } from './subscribers/search.js';
@@ -270,7 +271,7 @@ export class Storage implements PostgresStore {
     await this.mustSeeWrites();
     return out;
   }
-  search(q: string, options?: { limit?: number }): Promise<SearchHit[]> {
+  search(q: string, options?: SearchOptions): Promise<SearchHit[]> {
     return search(this.reads, q, options);
   }
   subscriber(user: string): Promise<SubscriberSummary | undefined> {

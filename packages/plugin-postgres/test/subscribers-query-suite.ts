@@ -165,6 +165,12 @@ export function subscriberSuite(getDb: () => Promise<Db>): void {
             `${h.kind}:${h.match}:${h.kind === 'subscriber' ? h.user : h.kind === 'interface' ? h.name : ''}`,
         ),
       ).toEqual(['interface:substring:ether1', 'subscriber:substring:alice', 'subscriber:substring:malice']);
+      // A caller with better matches of its own (the server's routers) skips the substring scan.
+      expect(await store.search('LICE', { substring: false })).toEqual([]);
+      expect((await store.search('alic', { substring: false })).map((h) => h.match)).toEqual([
+        'prefix',
+        'prefix',
+      ]);
       expect(sub[0]).toMatchObject({
         router: 'r1',
         alias: 'uplink-alice',

@@ -80,7 +80,9 @@ export async function subscriberRoutes(app: FastifyInstance): Promise<void> {
         return { query: q, hits: routers, note: `${NO_SUBSCRIBER_STORE}; only routers were searched` };
       let stored: Awaited<ReturnType<typeof reads.search>>;
       try {
-        stored = await read(() => reads.search(q, { limit }));
+        // A router found by name or prefix is a better answer than any substring of the history.
+        const substring = routers.every((r) => r.match === 'substring');
+        stored = await read(() => reads.search(q, { limit, substring }));
       } catch (err) {
         if (err instanceof HttpError) throw err;
         // The database is down or slow: the routers are still worth showing, with the reason.

@@ -79,6 +79,17 @@ export interface MacHit {
   match: Match;
 }
 
+/** How a search is run: how many hits at most, and whether substrings may be looked for. */
+export interface SearchOptions {
+  limit?: number;
+  /**
+   * False when the caller already has exact or prefix matches of its own (the server's routers):
+   * the substring scan, the costly part, is then skipped as it is when this search finds such
+   * matches itself. Default true.
+   */
+  substring?: boolean;
+}
+
 /** One search result. */
 export type SearchHit = RouterHit | InterfaceHit | SubscriberHit | IpHit | MacHit;
 

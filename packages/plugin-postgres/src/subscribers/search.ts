@@ -4,7 +4,7 @@
  * ranked exact, prefix, substring; within one class current before past, then most recent first.
  */
 import type { Queryable } from '../db/types.js';
-import type { SearchHit } from './query-types.js';
+import type { SearchHit, SearchOptions } from './query-types.js';
 import { searchIps, searchMacs } from './search-bindings.js';
 import { searchInterfaceIps } from './search-iface-ips.js';
 import { searchInterfaceMacs, searchInterfaces } from './search-interfaces.js';
@@ -87,7 +87,7 @@ async function textPart(
  * Searches users, interfaces, IPs and MACs for `q` (see `parseSearch` for what is refused).
  * Substring matches are looked for only when there is no exact or prefix match.
  */
-export async function search(db: Queryable, q: unknown, options?: { limit?: number }): Promise<SearchHit[]> {
+export async function search(db: Queryable, q: unknown, options?: SearchOptions): Promise<SearchHit[]> {
   const terms = parseSearch(q);
   const limit = searchLimit(options?.limit);
   // A whole MAC, an address or a block is no interface's name (user names may be MACs, though).
@@ -112,7 +112,8 @@ export async function search(db: Queryable, q: unknown, options?: { limit?: numb
   };
   for (const list of await Promise.all(parts)) keep(list);
   // A MAC or an address is looked up as one; as a substring of names it would only cost a scan.
-  if (best.size === 0 && terms.text.length >= SUBSTRING_MIN_LENGTH && !terms.mac && !terms.ip) {
+  const scan = options?.substring !== false && best.size === 0;
+  if (scan && terms.text.length >= SUBSTRING_MIN_LENGTH && !terms.mac && !terms.ip) {
     keep(await textPart(db, terms.text, 'substring', limit));
   }
   return [...best.values()]
