@@ -6,6 +6,10 @@ import type * as Row from './inventory-types.js';
 const ts = (col: string) => `(extract(epoch FROM ${col}) * 1000)::float8`;
 const iso = (ms: number) => new Date(ms).toISOString();
 
+/** A history row's first-seen, last-seen and ended times, as ms (columns of the table `t.`). */
+const seen = (t: string) =>
+  `${ts(`${t}first_seen`)} AS "firstSeen", ${ts(`${t}last_seen`)} AS "lastSeen", ${ts(`${t}ended_at`)} AS "endedAt"`;
+
 const limitOf = (n?: number) => Math.max(1, Math.min(10_000, Math.trunc(n ?? 100)));
 const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
 
@@ -37,82 +41,51 @@ export class InventoryReader {
   }
 
   async interfaces(device: string, options: { includeEnded?: boolean } = {}): Promise<Row.InterfaceRow[]> {
-    const res = await this.db.query<Record<string, unknown>>(
-      `SELECT device, if_index, name, alias, description, type, mac, speed_bps, admin_up, oper_up,
-              ${ts('first_seen')} AS first_seen, ${ts('last_seen')} AS last_seen, ${ts('ended_at')} AS ended_at
+    const res = await this.db.query<Row.InterfaceRow>(
+      `SELECT device, if_index AS "index", name, alias, description, type, mac, speed_bps AS "speedBps",
+              admin_up AS "adminUp", oper_up AS "operUp", ${seen('')}
          FROM ispm_interfaces WHERE device = $1 AND ($2 OR ended_at IS NULL)
         ORDER BY CASE WHEN if_index ~ '^[0-9]+$' THEN lpad(if_index, 12, '0') ELSE if_index END`,
       [device, options.includeEnded === true],
     );
-    return res.rows.map((r) => ({
-      device: String(r.device),
-      index: String(r.if_index),
-      name: String(r.name),
-      alias: r.alias as string | null,
-      description: r.description as string | null,
-      type: r.type as string | null,
-      mac: r.mac as string | null,
-      speedBps: num(r.speed_bps),
-      adminUp: r.admin_up as boolean | null,
-      operUp: r.oper_up as boolean | null,
-      firstSeen: Number(r.first_seen),
-      lastSeen: Number(r.last_seen),
-      endedAt: num(r.ended_at),
-    }));
+    return res.rows;
   }
 
   async neighbours(device?: string, options: { includeEnded?: boolean } = {}): Promise<Row.NeighbourRow[]> {
-    const res = await this.db.query<Record<string, unknown>>(
-      `SELECT device, protocol, local_interface, remote_name, remote_id, remote_address, remote_interface,
-              remote_platform, ${ts('first_seen')} AS first_seen, ${ts('last_seen')} AS last_seen,
-              ${ts('ended_at')} AS ended_at
+    const res = await this.db.query<Row.NeighbourRow>(
+      `SELECT device, protocol, local_interface AS "localInterface", remote_name AS "remoteName",
+              remote_id AS "remoteId", remote_address AS "remoteAddress", remote_interface AS "remoteInterface",
+              remote_platform AS "remotePlatform", ${seen('')}
          FROM ispm_neighbours WHERE ($1::text IS NULL OR device = $1) AND ($2 OR ended_at IS NULL)
         ORDER BY device, local_interface, first_seen`,
       [device ?? null, options.includeEnded === true],
     );
-    return res.rows.map((r) => ({
-      device: String(r.device),
-      protocol: String(r.protocol),
-      localInterface: r.local_interface as string | null,
-      remoteName: r.remote_name as string | null,
-      remoteId: r.remote_id as string | null,
-      remoteAddress: r.remote_address as string | null,
-      remoteInterface: r.remote_interface as string | null,
-      remotePlatform: r.remote_platform as string | null,
-      firstSeen: Number(r.first_seen),
-      lastSeen: Number(r.last_seen),
-      endedAt: num(r.ended_at),
-    }));
+    return res.rows;
   }
 
   /** Current neighbour edges; `to` is one of our devices when its id or system name matches. */
   async links(): Promise<Row.LinkRow[]> {
-    const res = await this.db.query<Record<string, unknown>>(
-      `SELECT n.device AS "from", n.local_interface, n.remote_name, n.remote_interface, n.protocol,
+    const res = await this.db.query<Row.LinkRow>(
+      `SELECT n.device AS "from", n.local_interface AS "localInterface", n.remote_name AS "remoteName",
+              n.remote_interface AS "remoteInterface", n.protocol,
               (SELECT x.id FROM (SELECT id FROM ispm_devices UNION SELECT device FROM ispm_device_system) x
                  LEFT JOIN ispm_device_system sys ON sys.device = x.id
                 WHERE x.id IN (n.remote_name, n.remote_id) OR sys.facts->>'name' IN (n.remote_name, n.remote_id)
                 LIMIT 1) AS "to"
          FROM ispm_neighbours n WHERE n.ended_at IS NULL ORDER BY 1, 2`,
     );
-    return res.rows.map((r) => ({
-      from: String(r.from),
-      localInterface: r.local_interface as string | null,
-      to: (r.to as string | null) ?? null,
-      remoteName: r.remote_name as string | null,
-      remoteInterface: r.remote_interface as string | null,
-      protocol: String(r.protocol),
-    }));
+    return res.rows;
   }
 
   /** Sessions from the subscriber history (active ones last seen at their router's last poll). */
   async pppoeSessions(q: Row.HistorySearch = {}): Promise<Row.SessionRow[]> {
     const address = q.address === undefined ? null : normaliseIp(q.address);
     if (address === undefined) return [];
-    const res = await this.db.query<Record<string, unknown>>(
-      `SELECT s.id, s.device, s.username, host(s.address) AS address, s.caller_id, s.service, s.interface,
-              ${ts('s.started_at')} AS started_at, ${ts('s.ended_at')} AS ended_at,
-              ${ts('CASE WHEN s.ended_at IS NULL THEN greatest(s.last_seen, r.pppoe_at) ELSE s.last_seen END')} AS last_seen
+    const res = await this.db.query<Row.SessionRow>(
+      `SELECT s.id::float8 AS id, s.device, s.username AS "user", host(s.address) AS address,
+              s.caller_id AS "callerId", s.service, s.interface,
+              ${ts('s.started_at')} AS "startedAt", ${ts('s.ended_at')} AS "endedAt",
+              ${ts('CASE WHEN s.ended_at IS NULL THEN greatest(s.last_seen, r.pppoe_at) ELSE s.last_seen END')} AS "lastSeen"
          FROM ispm_pppoe_sessions s LEFT JOIN ispm_subscriber_routers r ON r.device = s.device
         WHERE ($1::text IS NULL OR s.device = $1) AND ($2::text IS NULL OR lower(s.username) = lower($2))
           AND ($3::text IS NULL OR s.mac = $3 OR lower(s.caller_id) = lower($9))
@@ -133,18 +106,7 @@ export class InventoryReader {
         q.mac ?? null,
       ],
     );
-    return res.rows.map((r) => ({
-      id: Number(r.id),
-      device: String(r.device),
-      user: String(r.username),
-      address: r.address as string | null,
-      callerId: r.caller_id as string | null,
-      service: r.service as string | null,
-      interface: r.interface as string | null,
-      startedAt: Number(r.started_at),
-      lastSeen: Number(r.last_seen),
-      endedAt: num(r.ended_at),
-    }));
+    return res.rows;
   }
 
   /** Leases from the subscriber history; MACs come back as `aa:bb:cc:dd:ee:ff`. */
@@ -152,10 +114,11 @@ export class InventoryReader {
     const address = q.address === undefined ? null : normaliseIp(q.address);
     const mac = q.mac === undefined ? null : normaliseMac(q.mac);
     if (address === undefined || mac === undefined) return [];
-    const res = await this.db.query<Record<string, unknown>>(
-      `SELECT l.id, l.device, host(l.address) AS address, l.mac, l.host_name, l.server, l.status,
-              ${ts('l.first_seen')} AS first_seen, ${ts('l.ended_at')} AS ended_at, ${ts('l.expires_at')} AS expires_at,
-              ${ts('CASE WHEN l.ended_at IS NULL THEN greatest(l.last_seen, r.dhcp_at) ELSE l.last_seen END')} AS last_seen
+    const res = await this.db.query<Row.LeaseRow>(
+      `SELECT l.id::float8 AS id, l.device, host(l.address) AS address, l.mac, l.host_name AS "hostName", l.server,
+              l.status, ${ts('l.first_seen')} AS "firstSeen", ${ts('l.ended_at')} AS "endedAt",
+              ${ts('l.expires_at')} AS "expiresAt",
+              ${ts('CASE WHEN l.ended_at IS NULL THEN greatest(l.last_seen, r.dhcp_at) ELSE l.last_seen END')} AS "lastSeen"
          FROM ispm_dhcp_leases l LEFT JOIN ispm_subscriber_routers r ON r.device = l.device
         WHERE ($1::text IS NULL OR l.device = $1) AND ($2::text IS NULL OR l.mac = $2)
           AND ($3::inet IS NULL OR l.address = $3::inet) AND ($4::text IS NULL OR lower(l.host_name) = lower($4))
@@ -174,18 +137,7 @@ export class InventoryReader {
         limitOf(q.limit),
       ],
     );
-    return res.rows.map((r) => ({
-      id: Number(r.id),
-      device: String(r.device),
-      address: String(r.address),
-      mac: String(r.mac).replace(/(..)(?!$)/g, '$1:'),
-      hostName: r.host_name as string | null,
-      server: r.server as string | null,
-      status: r.status as string | null,
-      expiresAt: num(r.expires_at),
-      firstSeen: Number(r.first_seen),
-      lastSeen: Number(r.last_seen),
-      endedAt: num(r.ended_at),
-    }));
+    // MACs are stored as 12 hex digits.
+    return res.rows.map((r) => ({ ...r, mac: r.mac.replace(/(..)(?!$)/g, '$1:') }));
   }
 }
