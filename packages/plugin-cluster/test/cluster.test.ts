@@ -114,7 +114,7 @@ describe.skipIf(missing)(skipTitle('cluster on a real PostgreSQL', missing), () 
 
   it('each device is polled by its owner only', async () => {
     for (const m of monitors.values()) m.polls.length = 0;
-    await sleep(2500);
+    await until('every replica polled', () => [...monitors.values()].every((m) => m.polls.length > 0));
     for (const [name, m] of monitors) {
       const status = m.monitor.resolve(clusterStatus);
       expect(m.polls.length, `${name} polled`).toBeGreaterThan(0);
