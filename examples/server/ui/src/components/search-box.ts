@@ -16,6 +16,11 @@ import type { SearchHit, SearchResult } from '../lib/subscriber-types.js';
 
 /** Wait after the last key press before asking (short: suggestions should follow the typing). */
 const DEBOUNCE_MS = 60;
+/**
+ * A change after this long without one (the first key press, a paste, a pick from the history)
+ * asks at once; the key presses that follow it within a burst wait for `DEBOUNCE_MS` of quiet.
+ */
+const IDLE_MS = 400;
 /** Hits asked for: enough for five groups without a scroll longer than the screen. */
 const LIMIT = 30;
 
@@ -38,7 +43,8 @@ const STATE_WORD: Record<string, string> = {
 
 /**
  * The global search in the top bar: routers, interfaces, subscribers, IPs and MACs as you type
- * (debounced; a newer key press cancels the request in flight), grouped by kind. An ARIA combobox:
+ * (the first change after a pause at once, the rest of a burst debounced; a newer key press cancels
+ * the request in flight), grouped by kind. An ARIA combobox:
  * ↑/↓ move through the hits, Enter opens one (the first when none is chosen), Esc closes, a second
  * Esc leaves the box. `/` (outside text fields) and Ctrl+K / ⌘K focus it from any page.
  */
@@ -70,6 +76,7 @@ export function searchBox(): { el: HTMLElement; close(): void } {
   let options: HTMLAnchorElement[] = [];
   let active = -1;
   let timer: ReturnType<typeof setTimeout> | undefined;
+  let lastChange = Number.NEGATIVE_INFINITY;
   let inflight: AbortController | undefined;
   /** The query the list on screen answers (Enter waits for nothing when it equals the text). */
   let shown = '';
@@ -206,7 +213,11 @@ export function searchBox(): { el: HTMLElement; close(): void } {
       );
       return open(true);
     }
-    timer = setTimeout(() => void run(c.q), DEBOUNCE_MS);
+    const now = performance.now();
+    const idle = now - lastChange >= IDLE_MS;
+    lastChange = now;
+    if (idle) void run(c.q);
+    else timer = setTimeout(() => void run(c.q), DEBOUNCE_MS);
   };
 
   input.addEventListener('input', schedule);
