@@ -12,7 +12,7 @@ import {
   sortRouters,
   stateQuery,
 } from '../ui/src/pages/reports-data.js';
-import { ADMIN_KEY, apiFor } from './support/harness.js';
+import { ADMIN_KEY, apiFor, closeApiAndMonitor } from './support/harness.js';
 import { labDriver } from './support/lab-driver.js';
 
 const H = 3_600_000;
@@ -252,10 +252,7 @@ describe('report API over stored status history (embedded PGlite)', () => {
     });
     ({ app, close } = await apiFor(monitor));
   }, 180_000);
-  afterAll(async () => {
-    await close?.();
-    await monitor?.stop();
-  });
+  afterAll(() => closeApiAndMonitor(close, monitor));
 
   it('reports every router and site with the covered time', async () => {
     const r = (await get(`/api/v1/reports/availability?${period}`)).json();

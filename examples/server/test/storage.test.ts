@@ -2,7 +2,7 @@ import type { Monitor } from '@ispmonitor/core';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assemble, readConfig } from '../src/assemble.js';
-import { ADMIN_KEY, apiFor, waitFor } from './support/harness.js';
+import { ADMIN_KEY, apiFor, closeApiAndMonitor, waitFor } from './support/harness.js';
 import { labDriver } from './support/lab-driver.js';
 
 let monitor: Monitor;
@@ -47,10 +47,7 @@ beforeAll(async () => {
     'samples stored',
   );
 }, 90_000);
-afterAll(async () => {
-  await close?.();
-  await monitor?.stop();
-});
+afterAll(() => closeApiAndMonitor(close, monitor));
 
 describe('API over the Postgres plugin (embedded PGlite)', () => {
   it('serves time series with a step and a function, and counter rates', async () => {

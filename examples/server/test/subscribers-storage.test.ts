@@ -4,7 +4,7 @@ import { type HistoryImport, postgresStore } from '@ispmonitor/plugin-postgres';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assemble, readConfig } from '../src/assemble.js';
-import { ADMIN_KEY, apiFor, createKey, waitFor } from './support/harness.js';
+import { ADMIN_KEY, apiFor, closeApiAndMonitor, createKey, waitFor } from './support/harness.js';
 
 /** A router kind whose one DHCP lease says when it expires (the lab driver's do not). */
 const leaseDriver = driverPlugin({
@@ -112,10 +112,7 @@ beforeAll(async () => {
   ({ app, close } = await apiFor(monitor, { storage: true }));
   viewer = (await createKey({ app, admin }, 'viewer', 'desk')).headers;
 }, 90_000);
-afterAll(async () => {
-  await close?.();
-  await monitor?.stop();
-});
+afterAll(() => closeApiAndMonitor(close, monitor));
 
 describe('search and subscriber routes over stored history (PGlite)', () => {
   it('search merges routers from the registry with stored subscribers, exact first', async () => {

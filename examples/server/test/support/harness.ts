@@ -108,6 +108,15 @@ export async function apiFor(monitor: Monitor, options: { storage?: boolean } = 
   };
 }
 
+/**
+ * After a file's tests: closes an `apiFor` app, then stops its monitor (either may be unset when
+ * the set-up failed half-way).
+ */
+export async function closeApiAndMonitor(close?: () => Promise<void>, monitor?: Monitor): Promise<void> {
+  await close?.();
+  await monitor?.stop();
+}
+
 /** Waits until `check` holds, polling every 20 ms; fails after `ms`. */
 export async function waitFor(
   check: () => boolean | Promise<boolean>,
