@@ -15,6 +15,9 @@ import {
   requireMac,
 } from '../src/subscribers/search-terms.js';
 
+/** The parse of a text that names several IPv4 ranges (a textual prefix matches each). */
+const v4Ranges = (...ranges: Array<[string, string]>) => ({ kind: 'range', family: 4, ranges });
+
 describe('MAC notations', () => {
   it.each([
     'AA:BB:CC:DD:EE:0F',
@@ -93,26 +96,17 @@ describe('IP terms', () => {
 
   it('textual prefixes', () => {
     expect(parseIp('10.1.')).toEqual({ kind: 'range', family: 4, ranges: [['10.1.0.0', '10.1.255.255']] });
-    expect(parseIp('10.1')).toEqual({
-      kind: 'range',
-      family: 4,
-      ranges: [
+    expect(parseIp('10.1')).toEqual(
+      v4Ranges(
         ['10.1.0.0', '10.1.255.255'],
         ['10.10.0.0', '10.19.255.255'],
         ['10.100.0.0', '10.199.255.255'],
-      ],
-    });
+      ),
+    );
     expect(parseIp('10.1.2.2')).toMatchObject({ kind: 'exact' });
     expect(parseIp('10.1.2.25')).toMatchObject({ kind: 'exact' });
     expect(parseIp('10.1.2.')).toEqual({ kind: 'range', family: 4, ranges: [['10.1.2.0', '10.1.2.255']] });
-    expect(parseIp('25')).toEqual({
-      kind: 'range',
-      family: 4,
-      ranges: [
-        ['25.0.0.0', '25.255.255.255'],
-        ['250.0.0.0', '255.255.255.255'],
-      ],
-    });
+    expect(parseIp('25')).toEqual(v4Ranges(['25.0.0.0', '25.255.255.255'], ['250.0.0.0', '255.255.255.255']));
     expect(parseIp('10.0')).toEqual({ kind: 'range', family: 4, ranges: [['10.0.0.0', '10.0.255.255']] });
     expect(parseIp('2001:db8:')).toEqual({
       kind: 'range',
