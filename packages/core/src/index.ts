@@ -77,6 +77,8 @@ export {
   type MetricsOf,
   type MetricTable,
   registerMetrics,
+  type SplitLabels,
+  type TrimSpaces,
 } from './metrics/define.js';
 export { createMonitor, type Monitor } from './monitor.js';
 export { definePlugin, type FactoryArgs, type PluginDefinition } from './plugin.js';

@@ -9,8 +9,16 @@ import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 /** The kinds of metric a table may hold. */
 export type MetricKind = 'counter' | 'gauge' | 'histogram';
 
-type Trim<S extends string> = S extends ` ${infer R}` ? Trim<R> : S extends `${infer R} ` ? Trim<R> : S;
-type SplitLabels<S extends string> = S extends `${infer A},${infer B}` ? Trim<A> | SplitLabels<B> : Trim<S>;
+/** `S` without its leading and trailing spaces. */
+export type TrimSpaces<S extends string> = S extends ` ${infer R}`
+  ? TrimSpaces<R>
+  : S extends `${infer R} `
+    ? TrimSpaces<R>
+    : S;
+/** The names of a comma-separated label list (`'device, ifName'` → `'device' | 'ifName'`). */
+export type SplitLabels<S extends string> = S extends `${infer A},${infer B}`
+  ? TrimSpaces<A> | SplitLabels<B>
+  : TrimSpaces<S>;
 
 /** The label names of a `name{label,…}` declaration, `never` for a bare name. */
 export type LabelsOf<N extends string> = N extends `${string}{${infer L}}` ? SplitLabels<L> : never;
