@@ -4,6 +4,7 @@ import { HttpError } from '../http/errors.js';
 import { pathParams } from '../http/params.js';
 import { errorSchema } from '../http/query.js';
 import { parseStepRange, type RangeQueryString, stepRangeProperties } from '../http/range.js';
+import { type Combine, combine, seriesKey, sumPerStep } from './pools.js';
 
 /** The gauges of a router page's tiles, by the name the answer gives them. */
 const GAUGES = {
@@ -16,18 +17,34 @@ const GAUGES = {
 type Gauge = keyof typeof GAUGES;
 const BY_NAME = new Map<string, Gauge>(Object.entries(GAUGES).map(([k, v]) => [v, k as Gauge]));
 
-/** The charted series: CPU, memory used, temperature (averages per step) and `device_up`. */
+/** The charted series: CPU, memory used (summed over pools), temperature (averages per step) and `device_up`. */
 const CHARTED = ['cpu', 'memoryUsed', 'temperature'] as const;
 
 /** Most steps one answer may hold (as the metrics API). */
 const MAX_STEPS = 11_000;
 
+/** How each tile's figure combines the gauge's series (see `pools.ts`): memory is summed over pools. */
+const COMBINE: Record<Gauge, Combine> = {
+  cpu: 'max',
+  memoryUsed: 'sum',
+  memoryTotal: 'sum',
+  temperature: 'max',
+  uptimeSeconds: 'max',
+};
+
+/** One gauge of one router: its series' values in the newest poll that reported it. */
+interface Newest {
+  ts: number;
+  values: Map<string, number>;
+}
+
 /**
- * The newest value of each tile's gauge per router, from the polls' samples: the highest of the
- * newest poll's series (several CPUs or sensors: the tile shows the worst).
+ * The newest value of each tile's gauge per router, from the polls' samples: over the series of
+ * the newest poll that reported the gauge, the sum for memory (every pool) and the highest for
+ * CPU and temperature (several CPUs or sensors: the tile shows the worst).
  */
 export class LatestGauges {
-  readonly #byDevice = new Map<string, Map<Gauge, { ts: number; value: number }>>();
+  readonly #byDevice = new Map<string, Map<Gauge, Newest>>();
   readonly #offs: Array<() => void>;
 
   constructor(bus: Bus) {
@@ -37,29 +54,53 @@ export class LatestGauges {
     ];
   }
 
-  /** Feeds one poll's samples (the bus does this; tests may call it directly). */
+  /**
+   * Feeds one poll's samples (the bus does this; tests may call it directly). A poll that
+   * reports a gauge replaces what the previous one said of it, so a pool that is gone stops
+   * counting; an older poll arriving late changes nothing.
+   */
   ingest(device: string, samples: readonly Sample[]): void {
-    let gauges: Map<Gauge, { ts: number; value: number }> | undefined;
+    let fresh: Map<Gauge, Newest> | undefined;
     for (const s of samples) {
       const gauge = BY_NAME.get(s.name);
       if (gauge === undefined) continue;
       const value = Number(s.value);
       if (!Number.isFinite(value)) continue;
-      if (!gauges) {
-        gauges = this.#byDevice.get(device) ?? new Map();
-        this.#byDevice.set(device, gauges);
+      fresh ??= new Map();
+      let g = fresh.get(gauge);
+      if (!g) {
+        g = { ts: s.ts, values: new Map() };
+        fresh.set(gauge, g);
       }
+      g.ts = Math.max(g.ts, s.ts);
+      // The same series twice in one poll: its last value.
+      g.values.set(seriesKey(s.labels), value);
+    }
+    if (!fresh) return;
+    let gauges = this.#byDevice.get(device);
+    if (!gauges) {
+      gauges = new Map();
+      this.#byDevice.set(device, gauges);
+    }
+    for (const [gauge, g] of fresh) {
       const old = gauges.get(gauge);
-      if (!old || s.ts > old.ts) gauges.set(gauge, { ts: s.ts, value });
-      else if (s.ts === old.ts && value > old.value) old.value = value;
+      if (!old || g.ts >= old.ts) gauges.set(gauge, g);
     }
   }
 
-  /** The newest value of each gauge of a router that this process saw. */
+  /** The newest figure of each gauge of a router that this process saw. */
   of(device: string): Partial<Record<Gauge, number>> {
     const out: Partial<Record<Gauge, number>> = {};
-    for (const [k, v] of this.#byDevice.get(device) ?? []) out[k] = v.value;
+    for (const [k, g] of this.#byDevice.get(device) ?? []) {
+      const v = combine(g.values.values(), COMBINE[k]);
+      if (v !== undefined) out[k] = v;
+    }
     return out;
+  }
+
+  /** How many series (pools) the newest memory figure of a router sums; 0 when none was seen. */
+  memoryPools(device: string): number {
+    return this.#byDevice.get(device)?.get('memoryUsed')?.values.size ?? 0;
   }
 
   close(): void {
@@ -109,18 +150,28 @@ export function routerHealthRoute(app: FastifyInstance, latest: LatestGauges): v
         Promise.all([...CHARTED.map((g) => read(GAUGES[g])), read('device_up')]),
         Promise.all(missing.map((g) => samples?.latest(GAUGES[g], labels) ?? Promise.resolve([]))),
       ]);
+      let pools = latest.memoryPools(id);
       missing.forEach((g, i) => {
-        const values = (newest[i] ?? []).map((s) => Number(s.value)).filter(Number.isFinite);
-        if (values.length) current[g] = Math.max(...values);
+        const rows = newest[i] ?? [];
+        const v = combine(
+          rows.map((s) => Number(s.value)),
+          COMBINE[g],
+        );
+        if (v !== undefined) current[g] = v;
+        if (g === 'memoryUsed') pools = rows.length;
       });
+      // The chart shows what the tile does: memory used summed over the pools, per step.
+      const memory = sumPerStep(memoryUsed ?? [], labels);
       return {
         router: id,
         from,
         to,
         step,
         stored: samples !== undefined,
-        series: { cpu, memoryUsed, temperature, up },
+        series: { cpu, memoryUsed: memory, temperature, up },
         now: current,
+        /** Memory (tile and chart) is the sum over this many pools; CPU and temperature the highest. */
+        memory: { combined: 'sum', pools: Math.max(pools, memoryUsed?.length ?? 0) },
       };
     },
   );

@@ -40,9 +40,10 @@ const HEALTH_CHARTS: Array<{ title: string; label: string; line: LineSpec; forma
       format: formatPercent,
     },
     {
-      title: 'Memory',
+      // The server sums memory over the router's pools, for the tile and the chart alike.
+      title: 'Memory (all pools)',
       label: 'Memory used',
-      line: { label: 'Used', color: '--chart-out', fill: true },
+      line: { label: 'Used, sum of pools', color: '--chart-out', fill: true },
       format: formatBytes,
     },
     {
@@ -120,7 +121,7 @@ export const routerPage: Page = (root, params, query) => {
         'Memory',
         memUsed !== undefined && memTotal ? formatPercent(memUsed / memTotal) : formatBytes(memUsed),
         {
-          sub: memTotal ? `${formatBytes(memUsed)} of ${formatBytes(memTotal)}` : undefined,
+          sub: memTotal ? `${formatBytes(memUsed)} of ${formatBytes(memTotal)}, all pools` : undefined,
           tone: 'info',
           id: 'memory',
         },
