@@ -2,6 +2,7 @@ import type { Registry } from 'prom-client';
 import type { Bus } from '../bus.js';
 import type { Clock, HealthCheckResult, Logger } from '../types.js';
 import type { LoadGuard } from './budget.js';
+import { CpuWaitMeter } from './cpu-wait.js';
 import { LoopProbe } from './loop-probe.js';
 import { LoadMetrics } from './metrics.js';
 import { type ResolvedOverloadOptions, spoilingBlockMs } from './options.js';
@@ -30,17 +31,35 @@ export class LoadMonitor implements LoadGuard {
     registry: Registry,
     logger: Logger,
     backlog: () => Backlog,
+    /**
+     * Tells the event loop's own work from a host short of CPU: by default this thread's (the
+     * constructor runs on the loop's thread) where the system says (Linux), null where it does
+     * not; tests pass their own.
+     */
+    cpuWait: CpuWaitMeter | null = CpuWaitMeter.forThisThread(),
   ) {
     // An attempt lasts at most timeout × maxStretch; a minute more covers slow bookkeeping.
     const retainMs = timeoutMs * options.maxStretch + 60_000;
     this.#probe = new LoopProbe(clock, retainMs, (tick) => this.#detector.tick(tick));
-    this.#detector = new OverloadDetector(options, clock, bus, logger, backlog, () =>
-      this.#probe.takeDelayStats(),
+    this.#detector = new OverloadDetector(
+      options,
+      clock,
+      bus,
+      logger,
+      backlog,
+      () => this.#probe.takeDelayStats(),
+      cpuWait ?? undefined,
     );
     this.#metrics = new LoadMetrics(registry, {
       overloaded: () => this.#detector.overloaded,
       lagMs: () => this.#detector.lagMs,
       blockedTotalMs: () => this.#probe.blockedTotalMs,
+      cpuWaitSeconds: cpuWait
+        ? () => {
+            cpuWait.refresh();
+            return cpuWait.totalWaitSeconds;
+          }
+        : undefined,
     });
   }
 

@@ -7,6 +7,8 @@ export interface LoadReadings {
   lagMs(): number;
   /** Total blocked time seen, ms. */
   blockedTotalMs(): number;
+  /** Time the event loop's thread waited for a CPU since it started, s; absent where unknown. */
+  cpuWaitSeconds?: () => number;
 }
 
 /**
@@ -44,6 +46,18 @@ export class LoadMetrics {
         this.inc(read.blockedTotalMs() / 1000);
       },
     });
+    const cpuWait = read.cpuWaitSeconds;
+    if (cpuWait) {
+      new Counter({
+        name: 'ispmonitor_event_loop_cpu_wait_seconds_total',
+        help: "Time the monitor's event-loop thread was ready to run but waited for a CPU (Linux schedstat); its rate near 1 means lag from a host short of CPU, not from the monitor's own work",
+        registers,
+        collect() {
+          this.reset();
+          this.inc(cpuWait());
+        },
+      });
+    }
     this.skipped = new Counter({
       name: 'ispmonitor_polls_skipped_total',
       help: 'Polls recorded as skipped instead of as a device result, by reason (overloaded: the event loop was blocked during the poll)',

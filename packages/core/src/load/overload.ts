@@ -1,5 +1,6 @@
 import type { Bus } from '../bus.js';
 import type { Clock, HealthCheckResult, Logger } from '../types.js';
+import { type CpuWaitMeter, describeCpuWait } from './cpu-wait.js';
 import type { ProbeTick } from './loop-probe.js';
 import type { ResolvedOverloadOptions } from './options.js';
 
@@ -19,7 +20,8 @@ const LAG_HALF_WINDOW_MS = 5_000;
  * probe tick shows a lag of at least `lag`, the oldest waiting poll has waited `backlogWait`, or
  * a poll had to be skipped; it leaves once the lag stayed below half of `lag`, the backlog below
  * half of `backlogWait`, and nothing was skipped, for `clearAfter`. Each change is one
- * `monitor:overloaded` event and one log line.
+ * `monitor:overloaded` event and one log line. With a `CpuWaitMeter` (Linux), the health entry
+ * and the log line also say whether the lag is the monitor's own work or a host short of CPU.
  */
 export class OverloadDetector {
   #overloaded = false;
@@ -38,6 +40,7 @@ export class OverloadDetector {
     private readonly logger: Logger,
     private readonly backlog: () => Backlog,
     private readonly delayStats: () => { p99Ms: number; maxMs: number } | undefined,
+    private readonly cpuWait?: CpuWaitMeter,
   ) {}
 
   /** Whether the monitor is overloaded now. */
@@ -55,6 +58,7 @@ export class OverloadDetector {
     if (now - this.#bucketStart >= LAG_HALF_WINDOW_MS) {
       // Node's histogram is read once per half-window, so its p99 covers the same stretch of time.
       this.#delay = this.delayStats() ?? this.#delay;
+      this.cpuWait?.roll();
       this.#lagPrev = now - this.#bucketStart >= 2 * LAG_HALF_WINDOW_MS ? 0 : this.#lagNow;
       this.#lagNow = 0;
       this.#bucketStart = now;
@@ -113,9 +117,15 @@ export class OverloadDetector {
       oldestWaitMs: Math.round(backlog.oldestWaitMs),
     };
     if (this.#delay) details.eventLoopDelayP99Ms = Math.round(this.#delay.p99Ms);
+    const cpu = this.cpuWait?.recent();
+    if (cpu) {
+      details.cpuWaitShare = round2(cpu.waitShare);
+      details.cpuRunShare = round2(cpu.runShare);
+    }
     if (!this.#overloaded) return { status: 'pass', details };
     details.since = new Date(this.#since).toISOString();
-    return { status: 'warn', message: `degraded: monitor overloaded: ${this.#reason}`, details };
+    const cause = cpu ? `; ${describeCpuWait(cpu)}` : '';
+    return { status: 'warn', message: `degraded: monitor overloaded: ${this.#reason}${cause}`, details };
   }
 
   #enter(now: number, reason: string, backlog: Backlog): void {
@@ -123,10 +133,12 @@ export class OverloadDetector {
     this.#overloaded = true;
     this.#since = now;
     this.#reason = reason;
+    const cpu = this.cpuWait?.recent();
     this.logger.warn('monitor overloaded: polls that time out now are skipped, not counted against devices', {
       reason,
       lagMs: Math.round(this.lagMs),
       backlog: backlog.count,
+      ...(cpu ? { cause: describeCpuWait(cpu) } : {}),
     });
     this.#emit(now, reason, backlog);
   }
@@ -150,4 +162,8 @@ export class OverloadDetector {
       ts: now,
     });
   }
+}
+
+function round2(x: number): number {
+  return Math.round(x * 100) / 100;
 }
