@@ -125,12 +125,21 @@ function inOrder(
   return ids;
 }
 
+/**
+ * The ids of a batch of series, one probe of the unique (name, labels) index per series. A plain
+ * join let the planner hash the whole series table for every batch (it did at 240,000 series:
+ * 0.7 s a batch of 5,000, growing with the fleet); a lateral subquery with a LIMIT is not pulled
+ * up into a join, so it can only be a nested loop of index probes (the LIMIT changes nothing
+ * else: the index is unique), and a batch costs the same whatever the table holds.
+ */
+export const LOOKUP_SQL = `SELECT t.ord, s.id FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS t(n, l, ord)
+  CROSS JOIN LATERAL (SELECT id FROM ispm_series WHERE name = t.n AND labels = t.l::jsonb LIMIT 1) s`;
+
 /** The ids of these series, in their order (undefined where a series does not exist). */
 export async function lookupSeries(db: Db, list: readonly SeriesRow[]): Promise<Array<number | undefined>> {
-  const res = await db.query<{ ord: string | number; id: number }>(
-    `SELECT t.ord, s.id FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS t(n, l, ord)
-       JOIN ispm_series s ON s.name = t.n AND s.labels = t.l::jsonb`,
-    [list.map((s) => s.name), list.map((s) => s.labels)],
-  );
+  const res = await db.query<{ ord: string | number; id: number }>(LOOKUP_SQL, [
+    list.map((s) => s.name),
+    list.map((s) => s.labels),
+  ]);
   return inOrder(res.rows, list.length);
 }
