@@ -9,7 +9,17 @@ import { liveTopologyView, type TopologyView } from './view.js';
 /** What the topology reads, as the route plugin's decorators provide it. */
 export interface TopologySources {
   bus: Bus;
-  devices: { list(): DeviceState[] };
+  /**
+   * The devices. With `get`, the list is read again only when a device is added, changed or
+   * removed (bus events), and a status change (the bus's `device:status`, or `onStatusChange`
+   * of a view whose statuses the bus does not carry) re-reads that device alone. Without `get`
+   * the whole list is read and compared on every request.
+   */
+  devices: {
+    list(): DeviceState[];
+    get?(id: string): DeviceState | undefined;
+    onStatusChange?(listener: (change: { device: string }) => void): () => void;
+  };
   neighbours(): Promise<NeighbourRow[]>;
   /** Firing alerts (any alerting API's shape); an empty list without one. */
   firingAlerts(): Promise<object[]>;
@@ -49,6 +59,15 @@ function sameFields(d: Definition, f: unknown[], at: number): boolean {
 /** How long reported neighbours are reused before storage is asked again. */
 export const NEIGHBOURS_TTL_MS = 30_000;
 
+/** The devices as the last request saw them, patched by events in between. */
+interface Snapshot {
+  states: DeviceState[];
+  /** Each device's place in `states`. */
+  at: Map<string, number>;
+  /** Moves with each full read of the list (what the structure's signature depends on). */
+  version: number;
+}
+
 /**
  * The topology's structure (links and the graph layout), built once and kept until what it is
  * made of changes: a device added, removed or changed (seen at once, through a hash of the
@@ -64,21 +83,68 @@ export class TopologyCache {
   #building: Promise<Structure> | undefined;
   #builds = 0;
   /** The definitions and neighbours the last signature was computed from. */
-  #signed: { fields: unknown[]; neighbours: NeighbourRow[]; signature: string } | undefined;
+  #signed:
+    | { fields: unknown[]; neighbours: NeighbourRow[]; signature: string; version: number | undefined }
+    | undefined;
   #timer: ReturnType<typeof setInterval> | undefined;
   readonly #offs: Array<() => void>;
+  #snapshot: Snapshot | undefined;
+  /** Devices whose status changed since the snapshot was taken or last patched. */
+  #patched = new Set<string>();
+  #versions = 0;
 
   constructor(private readonly sources: TopologySources) {
     this.rates = new LinkRates(sources.bus);
     this.live = new LiveStates(sources.bus);
     const stale = () => {
       this.#neighbours = undefined;
+      this.#snapshot = undefined;
+    };
+    const patch = (id: string) => {
+      this.#patched.add(id);
     };
     this.#offs = [
       sources.bus.on('device:added', stale),
       sources.bus.on('device:changed', stale),
       sources.bus.on('device:removed', stale),
+      sources.bus.on('device:status', ({ device }) => patch(device.id)),
     ];
+    const off = sources.devices.onStatusChange?.((c) => patch(c.device));
+    if (off) this.#offs.push(off);
+  }
+
+  /**
+   * The devices now, and which of them may have changed since the previous call (undefined: any
+   * of them — the list was read again). At 10,000 devices reading and comparing the whole list
+   * was most of a request's cost, though between two requests a handful of statuses change.
+   */
+  #devicesNow(): { states: DeviceState[]; changed: ReadonlySet<string> | undefined } {
+    const get = this.sources.devices.get?.bind(this.sources.devices);
+    const snap = this.#snapshot;
+    if (get && snap) {
+      const changed = this.#patched;
+      this.#patched = new Set();
+      let whole = false;
+      for (const id of changed) {
+        const i = snap.at.get(id);
+        const s = get(id);
+        // A device the snapshot does not know (or no longer there): its event is on its way.
+        if (i === undefined || !s) {
+          whole = true;
+          break;
+        }
+        snap.states[i] = s;
+      }
+      if (!whole) return { states: snap.states, changed };
+    }
+    const states = this.sources.devices.list();
+    this.#patched.clear();
+    if (get) {
+      const at = new Map<string, number>();
+      for (let i = 0; i < states.length; i++) at.set((states[i] as DeviceState).device.id, i);
+      this.#snapshot = { states, at, version: ++this.#versions };
+    }
+    return { states, changed: undefined };
   }
 
   /** How many times the structure was built (tests, and `/api/v1/topology`'s `layoutBuiltAt`). */
@@ -126,29 +192,57 @@ export class TopologyCache {
    */
   #signature(states: readonly DeviceState[], neighbours: NeighbourRow[]): string {
     const last = this.#signed;
+    // The same snapshot of the list (only statuses patched since): the same definitions.
+    const version = this.#snapshot?.states === states ? this.#snapshot.version : undefined;
+    if (last && version !== undefined && last.version === version && last.neighbours === neighbours)
+      return last.signature;
     if (last && last.neighbours === neighbours && last.fields.length === states.length * FIELDS) {
       let same = true;
       for (let i = 0; i < states.length && same; i++)
         same = sameFields((states[i] as DeviceState).device, last.fields, i * FIELDS);
-      if (same) return last.signature;
+      if (same) {
+        last.version = version;
+        return last.signature;
+      }
     }
     const signature = structureSignature(states, neighbours);
     const fields: unknown[] = new Array(states.length * FIELDS);
     for (let i = 0; i < states.length; i++) putFields((states[i] as DeviceState).device, fields, i * FIELDS);
-    this.#signed = { fields, neighbours, signature };
+    this.#signed = { fields, neighbours, signature, version };
     return signature;
   }
 
   /** The structure, the devices and their states brought up to date (only what changed is recomputed). */
   async #current() {
-    const states = this.sources.devices.list();
+    const { states, changed } = this.#devicesNow();
     const [structure, alerts] = await Promise.all([
       this.structure(states),
       this.sources.firingAlerts().catch(() => []),
     ]);
     const rates = (d: string, i: string) => this.rates.get(d, i);
-    this.live.refresh(structure, states, alerts, rates);
+    const snap = this.#snapshot;
+    // Only the devices events named are compared again when the list was not read whole.
+    const known =
+      changed && snap?.states === states
+        ? { changed, state: (id: string) => snap.states[snap.at.get(id) ?? -1] }
+        : undefined;
+    this.live.refresh(structure, states, alerts, rates, known);
     return { structure, states, rates };
+  }
+
+  /**
+   * What `GET /api/v1/topology` answers without `site`: every device, or above `collapseAbove`
+   * devices (or with `view: 'sites'`) every site collapsed.
+   */
+  async answer(
+    view: 'auto' | 'full' | 'sites',
+    collapseAbove: number,
+  ): Promise<TopologyView | CollapsedView> {
+    const { structure, states, rates } = await this.#current();
+    const sites = view === 'sites' || (view !== 'full' && states.length > collapseAbove);
+    return sites
+      ? collapsedView(structure, states, this.live, rates, this.#now())
+      : liveTopologyView(structure, states, this.live, rates, this.#now());
   }
 
   /** The topology now, every device. */
@@ -176,7 +270,12 @@ export class TopologyCache {
    */
   follow(everyMs = NEIGHBOURS_TTL_MS): void {
     if (this.#timer) return;
-    const tick = () => void this.structure(this.sources.devices.list()).catch(() => undefined);
+    // Each tick also drops the snapshot, so the next request reads the whole list and compares
+    // every device once: a belt to the events' braces.
+    const tick = () => {
+      this.#snapshot = undefined;
+      void this.structure(this.sources.devices.list()).catch(() => undefined);
+    };
     tick();
     this.#timer = setInterval(tick, everyMs);
     this.#timer.unref?.();

@@ -108,12 +108,18 @@ export class LiveStates {
     ];
   }
 
-  /** Brings every view up to date for this structure, statuses and firing alerts; returns the views. */
+  /**
+   * Brings every view up to date for this structure, statuses and firing alerts; returns the
+   * views. With `known` (the caller's word that, since the previous refresh, only the devices it
+   * names may have a new status or state object), only those and the devices events marked are
+   * compared, not the whole fleet.
+   */
   refresh(
     structure: Structure,
     states: readonly DeviceState[],
     alerts: readonly object[],
     rates: Rates,
+    known?: { changed: ReadonlySet<string>; state(id: string): DeviceState | undefined },
   ): Map<string, NodeView> {
     if (!this.#following || structure !== this.#structure || states.length !== this.#nodes.size) {
       this.#structure = structure;
@@ -145,12 +151,10 @@ export class LiveStates {
     const dirty = this.#dirty;
     this.#dirty = new Set();
     let n = 0;
-    // One comparison per device catches what no event announced (an API replica's sync rounds
-    // change statuses without the bus); only the devices that differ are computed again.
-    for (const s of states) {
+    const visit = (s: DeviceState) => {
       const id = s.device.id;
       const node = this.#nodes.get(id);
-      if (!dirty.has(id) && node && node.status === s.status && this.#defs.get(id) === s.device) continue;
+      if (!dirty.has(id) && node && node.status === s.status && this.#defs.get(id) === s.device) return;
       this.#drop(id);
       this.#put(s, rates);
       // A poll marks its router, and most polls change nothing the map shows: the old view is
@@ -158,6 +162,18 @@ export class LiveStates {
       const fresh = this.#nodes.get(id);
       if (node && fresh && sameView(node, fresh)) this.#nodes.set(id, node);
       else n++;
+    };
+    if (known) {
+      // Only the devices named by the caller or by events: what changed between two requests.
+      for (const id of known.changed) dirty.add(id);
+      for (const id of dirty) {
+        const s = known.state(id);
+        if (s) visit(s);
+      }
+    } else {
+      // One comparison per device catches what no event announced (an API replica's sync rounds
+      // change statuses without the bus); only the devices that differ are computed again.
+      for (const s of states) visit(s);
     }
     this.lastRecomputed = n;
     if (n > 0) this.version++;

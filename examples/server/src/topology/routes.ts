@@ -64,9 +64,7 @@ export async function topologyRoutes(app: FastifyInstance): Promise<void> {
         if (!members) throw new HttpError(ServerErrors.NOT_FOUND, `no site "${q.site}"`);
         return members;
       }
-      const total = Object.values(app.devices.counts()).reduce((a, b) => a + b, 0);
-      const sites = q.view === 'sites' || (q.view !== 'full' && total > COLLAPSE_ABOVE);
-      return sites ? cache.collapsed() : cache.view();
+      return cache.answer(q.view ?? 'auto', COLLAPSE_ABOVE);
     },
   );
 
