@@ -13,9 +13,10 @@ import {
   type SeriesData,
   tokens,
 } from '@ispmonitor/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { LatestGauges } from '../src/routers/health.js';
 import { combine, seriesKey, sumPerStep } from '../src/routers/pools.js';
+import { loadLatest, type RouterRow } from '../ui/src/pages/routers-data.js';
 import { type Harness, startHarness } from './support/harness.js';
 
 const MiB = 1024 * 1024;
@@ -169,5 +170,39 @@ describe('/api/v1/routers/:id/health with memory in two pools', () => {
     // The newest chart point and the tile agree.
     expect(body.series.memoryUsed[0].points.at(-1)[1]).toBe(body.now.memoryUsed);
     expect(body.memory).toEqual({ combined: 'sum', pools: 2 });
+  });
+});
+
+describe('the routers page: the same memory figure as the router page', () => {
+  it('sums memory over pools and takes the busiest CPU', async () => {
+    const items: Record<string, Array<{ device: string; labels: Record<string, string>; value: number }>> = {
+      device_cpu_load_ratio: [
+        { device: 'r1', labels: { cpu: '0' }, value: 0.2 },
+        { device: 'r1', labels: { cpu: '1' }, value: 0.9 },
+      ],
+      device_memory_used_bytes: [
+        { device: 'r1', labels: { pool: 'ram' }, value: 222 * MiB },
+        { device: 'r1', labels: { pool: 'i/o' }, value: 16 * MiB },
+      ],
+      device_memory_total_bytes: [
+        { device: 'r1', labels: { pool: 'ram' }, value: 512 * MiB },
+        { device: 'r1', labels: { pool: 'i/o' }, value: 64 * MiB },
+      ],
+      device_uptime_seconds: [{ device: 'r1', labels: {}, value: 3600 }],
+    };
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async (path: string) => {
+        const metric = new URL(path, 'http://127.0.0.1').searchParams.get('metric') ?? '';
+        return new Response(JSON.stringify({ items: items[metric] ?? [] }), { status: 200 });
+      }),
+    );
+    try {
+      const row = { id: 'r1', name: 'R1', host: '127.0.0.1', driver: 'snmp', status: 'online' } as RouterRow;
+      expect(await loadLatest([row], new AbortController().signal)).toBe(true);
+      expect(row).toMatchObject({ cpu: 0.9, memUsed: 238 * MiB, memTotal: 576 * MiB, uptime: 3600 });
+    } finally {
+      vi.unstubAllGlobals();
+    }
   });
 });

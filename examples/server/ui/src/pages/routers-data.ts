@@ -56,14 +56,17 @@ export async function loadLatest(rows: RouterRow[], signal: AbortSignal): Promis
   answers.forEach((a, i) => {
     const field = metrics[i]?.[1] as 'cpu' | 'memUsed' | 'memTotal' | 'uptime';
     if (!a) return;
-    // A router with several CPUs reports one series each: show the busiest. Collected apart
-    // first, so a refresh replaces old figures instead of keeping their maximum.
+    // A router with several CPUs reports one series each: show the busiest. Memory comes per
+    // pool: the sum over pools, as the router page shows it. Collected apart first, so a refresh
+    // replaces old figures instead of keeping their maximum.
+    const sum = field === 'memUsed' || field === 'memTotal';
     const fresh = new Map<string, number>();
     for (const item of a.items) {
       const id = item.device ?? item.labels?.device ?? '';
       const v = Number(item.value);
       if (!Number.isFinite(v)) continue;
-      fresh.set(id, Math.max(fresh.get(id) ?? -Infinity, v));
+      const had = fresh.get(id);
+      fresh.set(id, had === undefined ? v : sum ? had + v : Math.max(had, v));
     }
     for (const [id, v] of fresh) {
       const row = byId.get(id);
@@ -94,15 +97,20 @@ export async function loadRowFigures(row: RouterRow, signal: AbortSignal): Promi
     get('device_memory_total_bytes'),
     get('device_uptime_seconds'),
   ]);
+  const lasts = (r: RangeResult | undefined) =>
+    (r?.series ?? []).map((s) => lastValue(s.points)).filter((v): v is number => v !== undefined);
   const maxLast = (r: RangeResult | undefined) => {
-    const vals = (r?.series ?? [])
-      .map((s) => lastValue(s.points))
-      .filter((v): v is number => v !== undefined);
+    const vals = lasts(r);
     return vals.length ? Math.max(...vals) : undefined;
   };
+  // Memory per pool: summed, as on the router page.
+  const sumLast = (r: RangeResult | undefined) => {
+    const vals = lasts(r);
+    return vals.length ? vals.reduce((a, b) => a + b, 0) : undefined;
+  };
   row.cpu = maxLast(cpu);
-  row.memUsed = maxLast(used);
-  row.memTotal = maxLast(total);
+  row.memUsed = sumLast(used);
+  row.memTotal = sumLast(total);
   row.uptime = maxLast(uptime);
 }
 
