@@ -4,6 +4,7 @@
 import { Bus, type DeviceState, type DeviceStatus } from '@ispmonitor/core';
 import { describe, expect, it } from 'vitest';
 import { TopologyCache } from '../src/topology/cache.js';
+import { alertTally, HANDLED_SPAN } from '../src/topology/states.js';
 
 const FLEET = 2000;
 const dev = (i: number): DeviceState =>
@@ -116,5 +117,29 @@ describe('topology cache driven by events', () => {
     const f = fixture();
     expect(await f.cache.answer('auto', FLEET)).not.toHaveProperty('collapsed');
     expect(await f.cache.answer('auto', FLEET - 1)).toMatchObject({ collapsed: true });
+  });
+});
+
+describe('alerts per device', () => {
+  it('counts firing alerts and the acknowledged or silenced among them, in one number per device', () => {
+    const a = (device: string, state: string, extra: object = {}) => ({
+      state,
+      labels: { device },
+      ...extra,
+    });
+    const tally = alertTally([
+      a('r1', 'firing'),
+      a('r1', 'firing', { ack: { by: 'noc' } }),
+      a('r1', 'firing', { muted: { kind: 'silence' } }),
+      a('r1', 'pending'),
+      a('r2', 'firing', { muted: { kind: 'inhibited' } }),
+      { status: 'firing', labels: { device: 'r3' }, acknowledged: true },
+      { state: 'firing', labels: {} },
+    ]);
+    expect([...tally]).toEqual([
+      ['r1', 3 * HANDLED_SPAN + 2],
+      ['r2', 1 * HANDLED_SPAN + 0],
+      ['r3', 1 * HANDLED_SPAN + 1],
+    ]);
   });
 });

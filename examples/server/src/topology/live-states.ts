@@ -9,11 +9,10 @@ import type { Bus, DeviceState } from '@ispmonitor/core';
 import type { Structure } from './build.js';
 import { coordinatesOf } from './build.js';
 import type { InterfaceRate } from './rates.js';
-import { alertsByDevice, NODE_STATES, type NodeState, nodeState } from './states.js';
+import { alertTally, HANDLED_SPAN, NODE_STATES, type NodeState, nodeState } from './states.js';
 import type { NodeView } from './view.js';
 
 type Rates = (device: string, ifName: string) => InterfaceRate | undefined;
-type AlertSummary = { firing: number; handled: number };
 
 /** One site's members counted per state. */
 export interface SiteTally {
@@ -80,7 +79,8 @@ export class LiveStates {
   #dirty = new Set<string>();
   #all = true;
   #structure: Structure | undefined;
-  #alerts = new Map<string, AlertSummary>();
+  /** Firing and handled alerts per device, packed (see `alertTally`). */
+  #alerts = new Map<string, number>();
   /** How many node views the last refresh computed and found changed (tests: proof that it was incremental). */
   lastRecomputed = 0;
   /** Moves whenever a refresh changed any view: what is derived from the views may be kept until it does. */
@@ -125,13 +125,11 @@ export class LiveStates {
       this.#structure = structure;
       this.#all = true;
     }
-    const byDevice = alertsByDevice(alerts);
+    const byDevice = alertTally(alerts);
     // Devices whose alert summary changed since the last request (fired, resolved, acked, silenced).
-    for (const [id, a] of byDevice) {
-      const before = this.#alerts.get(id);
-      if (!before || before.firing !== a.firing || before.handled !== a.handled) this.#dirty.add(id);
-    }
-    for (const id of this.#alerts.keys()) if (!byDevice.has(id)) this.#dirty.add(id);
+    const before = this.#alerts;
+    for (const [id, a] of byDevice) if (before.get(id) !== a) this.#dirty.add(id);
+    if (before.size > 0) for (const id of before.keys()) if (!byDevice.has(id)) this.#dirty.add(id);
     this.#alerts = byDevice;
 
     if (this.#all) {
@@ -208,13 +206,13 @@ export class LiveStates {
       const r = rates(d.id, name);
       return r?.operUp === false && r.adminUp !== false;
     });
-    const alert = this.#alerts.get(d.id) ?? { firing: 0, handled: 0 };
+    const alert = this.#alerts.get(d.id) ?? 0;
     const { state, reasons } = nodeState({
       status: s.status,
       enabled: d.enabled !== false,
       uplinksDown,
-      firing: alert.firing,
-      handled: alert.handled,
+      firing: Math.floor(alert / HANDLED_SPAN),
+      handled: alert % HANDLED_SPAN,
     });
     const pos = structure.layout.nodes.get(d.id) ?? { x: 0, y: 0 };
     const c = coordinatesOf(d);
