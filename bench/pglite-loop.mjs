@@ -41,6 +41,28 @@ const thread = env.ISPMONITOR_PGLITE_THREAD ?? 'worker';
 const log = (...a) => console.error(...a);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const round = (x, d = 1) => Math.round(x * 10 ** d) / 10 ** d;
+// BENCH_PGLITE_PROF=DIR: a CPU profile of the server's main thread (the poll loop) over each phase,
+// taken through its profiling endpoint, saved as DIR/<phase>.cpuprofile (read them with
+// bench/support/profile-summary.mjs).
+const profDir = env.BENCH_PGLITE_PROF;
+const t0 = performance.now();
+
+/**
+ * Starts a CPU profile of the server's main thread for `seconds` (at most 300, the endpoint's
+ * limit) and returns a function that waits for it and saves it as `name`; a no-op without profDir.
+ */
+function profile(api, cookie, name, seconds) {
+  if (!profDir) return async () => {};
+  const s = Math.max(1, Math.min(300, Math.floor(seconds)));
+  const taken = fetch(`${api}/api/v1/debug/profile?kind=cpu&seconds=${s}`, { headers: { cookie } })
+    .then(async (res) => {
+      if (!res.ok) throw new Error(`profile ${name}: HTTP ${res.status}`);
+      mkdirSync(profDir, { recursive: true });
+      writeFileSync(join(profDir, `${name}.cpuprofile`), Buffer.from(await res.arrayBuffer()));
+    })
+    .catch((err) => log(String(err)));
+  return () => taken;
+}
 
 /** Sum of every series of `name` in a Prometheus exposition whose labels contain `match`. */
 function sum(text, name, match = '') {
@@ -87,6 +109,15 @@ async function scrape(metricsUrl, pid) {
       sum(text, 'ispmonitor_device_status_transitions_total', 'status="offline"'),
     skipped: sum(text, 'ispmonitor_polls_skipped_total'),
     dropped: sum(text, 'ispmonitor_samples_dropped_total'),
+    written: sum(text, 'ispmonitor_db_samples_written_total'),
+    spoolMb: sum(text, 'ispmonitor_sink_spool_bytes') / 2 ** 20,
+    // Cumulative (never reset): pauses of the main thread's garbage collector, by kind.
+    gcMinorS: sum(text, 'ispmonitor_nodejs_gc_duration_seconds_sum', 'kind="minor"'),
+    gcMinorN: sum(text, 'ispmonitor_nodejs_gc_duration_seconds_count', 'kind="minor"'),
+    gcMajorS:
+      sum(text, 'ispmonitor_nodejs_gc_duration_seconds_sum', 'kind="major"') +
+      sum(text, 'ispmonitor_nodejs_gc_duration_seconds_sum', 'kind="incremental"'),
+    heapMb: sum(text, 'ispmonitor_nodejs_heap_size_used_bytes') / 2 ** 20,
   };
 }
 
@@ -105,8 +136,14 @@ function phase(name, a, b, devices) {
     reported_down: b.down - a.down,
     skipped_overloaded: b.skipped - a.skipped,
     samples_dropped: b.dropped - a.dropped,
+    samples_written: b.written - a.written,
+    spool_mb_at_end: round(b.spoolMb),
     main_thread_cpu_s: round(b.cpu.main - a.cpu.main),
     other_threads_cpu_s: round(b.cpu.others - a.cpu.others),
+    gc_minor_count: b.gcMinorN - a.gcMinorN,
+    gc_minor_mean_ms: round(((b.gcMinorS - a.gcMinorS) * 1000) / Math.max(1, b.gcMinorN - a.gcMinorN)),
+    gc_major_s: round(b.gcMajorS - a.gcMajorS, 2),
+    heap_used_mb: round(b.heapMb),
     load_avg_1m: round(loadavg()[0] ?? 0, 2),
   };
 }
@@ -129,9 +166,16 @@ function startSim(count) {
 
 /** Spawns the server; resolves with its URLs once it names them (demo: on stdout; serve: its log line). */
 function startServer(args, cwd) {
-  const child = spawn(process.execPath, [join(root, 'examples/server/dist/cli.js'), ...args], {
+  // BENCH_PGLITE_NODE_FLAGS: V8/Node flags for the server alone (e.g. `--max-semi-space-size=64`).
+  const flags = (env.BENCH_PGLITE_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...flags, join(root, 'examples/server/dist/cli.js'), ...args], {
     cwd,
-    env: { ...env, LOG_LEVEL: 'info', ISPMONITOR_PGLITE_THREAD: thread },
+    env: {
+      ...env,
+      LOG_LEVEL: 'info',
+      ISPMONITOR_PGLITE_THREAD: thread,
+      ...(profDir ? { ENABLE_PROFILING: 'true' } : {}),
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -223,6 +267,25 @@ async function browse(api, cookie, ids, seconds) {
   return loads;
 }
 
+/**
+ * The phases in one line, for the lead to read at a glance: per phase its length, lag p99/max,
+ * share of polls on time, routers reported down, samples dropped and CPU seconds of the main
+ * thread / the other threads; then the load average and whether the goals were met.
+ */
+function summary(phases, met) {
+  const pct = (x) => `${round(x * 100, 2)} %`;
+  const parts = phases.map(
+    (p) =>
+      `${p.phase} ${p.seconds} s: lag p99 ${p.lag_p99_ms} ms (max ${p.lag_max_ms}), on time ${pct(p.on_time_share)}, ` +
+      `down ${p.reported_down}, written ${p.samples_written}, dropped ${p.samples_dropped}, spool ${p.spool_mb_at_end} MB, cpu main/other ${p.main_thread_cpu_s}/${p.other_threads_cpu_s} s, ` +
+      `gc ${p.gc_minor_count} minor of ${p.gc_minor_mean_ms} ms + ${p.gc_major_s} s major, heap ${p.heap_used_mb} MB`,
+  );
+  const load = phases.map((p) => p.load_avg_1m).join('→');
+  const flags = env.BENCH_PGLITE_NODE_FLAGS ? ` ${env.BENCH_PGLITE_NODE_FLAGS}` : '';
+  const took = round((performance.now() - t0) / 60_000);
+  return `PGLITE_LOOP ${scenario} ${routers} routers/${intervalS} s (${thread}${flags}), ${took} min | ${parts.join(' | ')} | load ${load} | goals ${met ? 'MET' : 'NOT met'}`;
+}
+
 async function login(api, username, password) {
   const res = await fetch(`${api}/api/v1/auth/login`, {
     method: 'POST',
@@ -237,7 +300,6 @@ async function main() {
   const dir = mkdtempSync(join(tmpdir(), 'ispm-bench-pglite-'));
   let sim;
   let server;
-  const t0 = performance.now();
   try {
     let ids;
     let credentials;
@@ -287,20 +349,32 @@ async function main() {
       down: 0,
       skipped: 0,
       dropped: 0,
+      written: 0,
+      spoolMb: 0,
+      gcMinorS: 0,
+      gcMinorN: 0,
+      gcMajorS: 0,
+      heapMb: 0,
     };
     const cookie = await login(server.api, ...credentials());
+    const startProfile = profile(server.api, cookie, 'start', intervalS);
     const unknown = await firstRound(server.api, cookie);
+    await startProfile();
     const started = await scrape(server.metrics, server.child.pid);
     phases.push({ ...phase('start', born, started, routers), never_polled: unknown });
     log(phases.at(-1));
+    const steadyProfile = profile(server.api, cookie, 'steady', steadyS - 2);
     await sleep(steadyS * 1000);
+    await steadyProfile();
     const steady = await scrape(server.metrics, server.child.pid);
     phases.push(phase('steady', started, steady, routers));
     log(phases.at(-1));
     ids ??= (
       await (await fetch(`${server.api}/api/v1/routers?pageSize=5`, { headers: { cookie } })).json()
     ).items.map((r) => r.id);
+    const browserProfile = profile(server.api, cookie, 'browser', browserS);
     const loads = await browse(server.api, cookie, ids, browserS);
+    await browserProfile();
     const browsed = await scrape(server.metrics, server.child.pid);
     phases.push({ ...phase('browser', steady, browsed, routers), page_loads: loads });
     log(phases.at(-1));
@@ -308,6 +382,7 @@ async function main() {
     const met = phases
       .filter((p) => p.phase !== 'start')
       .every((p) => p.on_time_share >= 0.995 && p.lag_p99_ms <= 50 && p.reported_down === 0);
+    console.log(summary(phases, met));
     console.log(
       `BENCH_RESULT ${JSON.stringify({ scenario, routers, interval_s: intervalS, thread, phases, goals, met })}`,
     );

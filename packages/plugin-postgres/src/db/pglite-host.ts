@@ -2,7 +2,7 @@ import { Worker } from 'node:worker_threads';
 import { MonitorError } from '@ispmonitor/core';
 import { PostgresErrors } from '../errors.js';
 import { workerEntry } from './pglite-entry.js';
-import type { WireError, WorkerReady, WorkerReply, WorkerRequest } from './pglite-protocol.js';
+import type { WireError, WorkerNiced, WorkerReady, WorkerReply, WorkerRequest } from './pglite-protocol.js';
 import type { PoolStats, QueryResult } from './types.js';
 
 /**
@@ -49,33 +49,47 @@ export class PgliteWorkerClient {
   #gone: Error | undefined;
   #closing = false;
   readonly #onGone: ((err: Error) => void) | undefined;
+  /** What lowering the thread's priority gave (undefined when it was not asked for). */
+  readonly niced: Omit<WorkerNiced, 'niced'> | undefined;
 
-  private constructor(worker: Worker, onGone?: (err: Error) => void) {
+  private constructor(worker: Worker, onGone?: (err: Error) => void, niced?: WorkerNiced) {
     this.#worker = worker;
     this.#onGone = onGone;
+    this.niced = niced && { nice: niced.nice, error: niced.error };
     worker.on('message', (m: WorkerReply) => this.#settle(m));
     worker.on('error', (err) => this.#die(`PGlite worker thread failed: ${err.message}`));
     worker.on('messageerror', (err) => this.#die(`PGlite worker sent an unreadable message: ${err.message}`));
     worker.on('exit', (code) => this.#die(`PGlite worker thread exited (code ${code})`));
   }
 
-  /** Starts the worker and waits until PGlite is open in it (or failed to open). */
+  /**
+   * Starts the worker and waits until PGlite is open in it (or failed to open). `nice` (1–19)
+   * lowers the thread's CPU priority below the poll loop's (see `PgliteDbOptions.nice`).
+   */
   static async start(
     dataDir: string | undefined,
     onGone?: (err: Error) => void,
+    nice?: number,
   ): Promise<PgliteWorkerClient> {
     const entry = workerEntry();
-    const worker = new Worker(entry.url, { workerData: { pgliteUrl: entry.pgliteUrl, dataDir } });
+    const worker = new Worker(entry.url, { workerData: { pgliteUrl: entry.pgliteUrl, dataDir, nice } });
+    let niced: WorkerNiced | undefined;
     const ready = await new Promise<WorkerReady>((resolve, reject) => {
       const onExit = (code: number) =>
         reject(new PgliteWorkerGoneError(`PGlite worker thread exited (code ${code}) while opening`));
-      worker.once('error', reject);
-      worker.once('exit', onExit);
-      worker.once('message', (m: WorkerReady) => {
+      const onMessage = (m: WorkerReady | WorkerNiced) => {
+        if ('niced' in m) {
+          niced = m;
+          return;
+        }
         worker.off('error', reject);
         worker.off('exit', onExit);
+        worker.off('message', onMessage);
         resolve(m);
-      });
+      };
+      worker.once('error', reject);
+      worker.once('exit', onExit);
+      worker.on('message', onMessage);
     }).catch(async (err: unknown) => {
       await worker.terminate();
       throw err;
@@ -84,7 +98,7 @@ export class PgliteWorkerClient {
       await worker.terminate();
       throw fromWire(ready.error);
     }
-    const client = new PgliteWorkerClient(worker, onGone);
+    const client = new PgliteWorkerClient(worker, onGone, niced);
     worker.unref();
     return client;
   }

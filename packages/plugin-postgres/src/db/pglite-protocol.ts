@@ -10,6 +10,19 @@ export interface WorkerInit {
   pgliteUrl: string;
   /** Data folder; absent for an in-memory database. */
   dataDir?: string;
+  /**
+   * Niceness to give the worker thread (Linux: 1–19, lower priority than the poll loop's thread);
+   * absent or 0 leaves it as the process's.
+   */
+  nice?: number;
+}
+
+/** Sent once by the worker after it applied `WorkerInit.nice`: what it got, or why not. */
+export interface WorkerNiced {
+  niced: true;
+  /** The thread's niceness now (undefined when it could not be read). */
+  nice?: number;
+  error?: string;
 }
 
 /** One statement, in a transaction when `tx` is set. */

@@ -19,6 +19,13 @@ export interface PgliteDbOptions {
    * comparison benchmarks). The environment variable `ISPMONITOR_PGLITE_THREAD` overrides it.
    */
   thread?: 'worker' | 'main';
+  /**
+   * CPU priority of the worker thread as a niceness, 0 (as the process) to 19 (lowest); Linux
+   * only (elsewhere ignored). Default 0. When the machine is short of CPU, a higher value lets the
+   * poll loop's thread run first and PGlite use what is left; its writes then wait longer (the
+   * sink's buffer and spool hold them). The environment variable `ISPMONITOR_PGLITE_NICE` overrides it.
+   */
+  nice?: number;
   /** Called once if the worker thread dies (every later call then fails with that error). */
   onWorkerGone?: (err: Error) => void;
 }
@@ -31,6 +38,14 @@ const workers = new WeakMap<Db, PgliteWorkerClient>();
 /** The worker thread behind a PGlite `Db` (undefined when it runs in this thread): for tests. */
 export function pgliteWorkerOf(db: Db): Worker | undefined {
   return workers.get(db)?.thread;
+}
+
+/**
+ * The worker thread's niceness after `PgliteDbOptions.nice` was applied (undefined when none was
+ * asked for, or PGlite runs in this thread), or why it could not be set.
+ */
+export function pgliteWorkerNice(db: Db): { nice?: number; error?: string } | undefined {
+  return workers.get(db)?.niced;
 }
 
 /** A COPY as PGlite runs it: the statement (reading /dev/blob) and its input, in one buffer. */
@@ -67,8 +82,15 @@ function viaWorker(client: PgliteWorkerClient, tx?: number): TxHandle {
   };
 }
 
+/** The worker's niceness: the option, unless the environment says otherwise; 0 when neither is valid. */
+export function niceOf(options: Pick<PgliteDbOptions, 'nice'>): number {
+  const env = process.env.ISPMONITOR_PGLITE_NICE;
+  const n = env !== undefined && env !== '' ? Number(env) : (options.nice ?? 0);
+  return Number.isInteger(n) && n >= 0 && n <= 19 ? n : 0;
+}
+
 async function openInWorker(dataDir: string | undefined, options: PgliteDbOptions): Promise<Db> {
-  const client = await PgliteWorkerClient.start(dataDir, options.onWorkerGone);
+  const client = await PgliteWorkerClient.start(dataDir, options.onWorkerGone, niceOf(options) || undefined);
   const outside = viaWorker(client);
   const db: Db = {
     engine: 'pglite',
