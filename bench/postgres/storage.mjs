@@ -182,8 +182,13 @@ async function statements(db, name, fn) {
   return out;
 }
 
-/** Runs `fn`; with PROFILE set, under the V8 profiler, written to `${PROFILE}-${name}.cpuprofile`. */
+/**
+ * Runs `fn`; with PROFILE set, under the V8 profiler, written to `${PROFILE}-${name}.cpuprofile`;
+ * with ALLOC set, under the sampling heap profiler (garbage included: what the collector has to
+ * work through), printing the functions that allocated most.
+ */
 async function profiled(name, fn) {
+  if (process.env.ALLOC) return allocations(name, fn);
   if (!process.env.PROFILE) return fn();
   const session = new Session();
   session.connect();
@@ -196,6 +201,39 @@ async function profiled(name, fn) {
     const { profile } = await session.post('Profiler.stop');
     writeFileSync(`${process.env.PROFILE}-${name}.cpuprofile`, JSON.stringify(profile));
     session.disconnect();
+  }
+}
+
+/** `fn` under the sampling heap profiler: the top allocating functions, by bytes (garbage included). */
+async function allocations(name, fn) {
+  const session = new Session();
+  session.connect();
+  await session.post('HeapProfiler.enable');
+  await session.post('HeapProfiler.startSampling', {
+    samplingInterval: 16_384,
+    includeObjectsCollectedByMajorGC: true,
+    includeObjectsCollectedByMinorGC: true,
+  });
+  try {
+    return await fn();
+  } finally {
+    const { profile } = await session.post('HeapProfiler.stopSampling');
+    session.disconnect();
+    const by = new Map();
+    let total = 0;
+    const walk = (node) => {
+      const f = node.callFrame;
+      const key = `${f.functionName || '(anonymous)'} ${f.url.split('/').slice(-2).join('/')}:${f.lineNumber + 1}`;
+      by.set(key, (by.get(key) ?? 0) + node.selfSize);
+      total += node.selfSize;
+      for (const c of node.children) walk(c);
+    };
+    walk(profile.head);
+    console.log(`allocations of ${name}: ${(total / 2 ** 20).toFixed(0)} MiB sampled`);
+    for (const [k, v] of [...by].sort((a, b) => b[1] - a[1]).slice(0, 15))
+      console.log(
+        `  ${((100 * v) / total).toFixed(1).padStart(5)} %  ${(v / 2 ** 20).toFixed(1).padStart(7)} MiB  ${k}`,
+      );
   }
 }
 

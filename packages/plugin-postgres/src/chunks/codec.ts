@@ -165,14 +165,46 @@ export function sharedTimesOf(bytes: Uint8Array): number | undefined {
  * on a chunk with shared timestamps when `times` (those timestamps) is missing or of another length.
  */
 export function decodeChunk(bytes: Uint8Array, times?: readonly number[]): ChunkSamples {
+  const n = chunkCount(bytes);
+  const out: ChunkSamples = { ts: new Array(n), values: new Array(n), raws: new Array(n) };
+  decodeChunkInto(bytes, times, out, 0);
+  return out;
+}
+
+/**
+ * The number of samples in a chunk, from its header (so a caller can size one set of arrays for
+ * several chunks); throws RangeError on bytes that are not a chunk's.
+ */
+export function chunkCount(bytes: Uint8Array): number {
   const r = new BitReader(bytes);
   const version = r.read(8);
   if (version !== VERSION) throw new RangeError(`unknown chunk version ${version}`);
   const n = r.varint();
   // Every sample takes at least one bit: a count beyond that is a corrupt chunk.
   if (n > bytes.length * 8) throw new RangeError('chunk count beyond its bytes');
-  const out: ChunkSamples = { ts: new Array(n), values: new Array(n), raws: new Array(n) };
-  if (n === 0) return out;
+  return n;
+}
+
+/**
+ * Decodes a chunk into `out` from index `at` on (the arrays long enough: `chunkCount` samples
+ * from `at`) and returns the count. Several chunks of a series decode into one set of arrays
+ * this way, with no per-chunk arrays to copy and collect (a day's merge and every read of a day
+ * spent more time appending decoded windows than decoding them). Throws as `decodeChunk`.
+ */
+export function decodeChunkInto(
+  bytes: Uint8Array,
+  times: readonly number[] | undefined,
+  out: ChunkSamples,
+  at: number,
+): number {
+  const r = new BitReader(bytes);
+  const version = r.read(8);
+  if (version !== VERSION) throw new RangeError(`unknown chunk version ${version}`);
+  const n = r.varint();
+  if (n > bytes.length * 8) throw new RangeError('chunk count beyond its bytes');
+  if (n === 0) return 0;
+  if (at < 0 || at + n > out.ts.length || at + n > out.values.length || at + n > out.raws.length)
+    throw new RangeError('chunk does not fit its destination');
   const flags = r.read(8);
   const mode = flags & 3;
   if (mode > MODE_MIXED) throw new RangeError(`unknown chunk mode ${mode}`);
@@ -185,10 +217,12 @@ export function decodeChunk(bytes: Uint8Array, times?: readonly number[]): Chunk
   const period = !shared && flags & FLAG_PERIOD ? r.varint() : undefined;
   const floats = new FloatDecoder(r);
   const ints = new IntDecoder(r, (flags & FLAG_DOD) !== 0);
+  const { ts, values, raws } = out;
   let prevT = 0;
   let prevDelta = 0;
   for (let i = 0; i < n; i++) {
-    if (shared) out.ts[i] = (times as readonly number[])[i] as number;
+    const k = at + i;
+    if (shared) ts[k] = (times as readonly number[])[i] as number;
     else {
       let t: number;
       if (i === 0) t = readInt64(r);
@@ -197,18 +231,18 @@ export function decodeChunk(bytes: Uint8Array, times?: readonly number[]): Chunk
         prevDelta = t - prevT;
       }
       prevT = t;
-      out.ts[i] = micros ? t / 1000 : t;
+      ts[k] = micros ? t / 1000 : t;
     }
     if (mode === MODE_INT) {
       const u = ints.next();
-      out.values[i] = Number(u);
-      out.raws[i] = signed(u);
+      values[k] = Number(u);
+      raws[k] = signed(u);
     } else {
-      out.values[i] = floats.next();
-      out.raws[i] = mode === MODE_MIXED && r.bit() ? signed(ints.next()) : null;
+      values[k] = floats.next();
+      raws[k] = mode === MODE_MIXED && r.bit() ? signed(ints.next()) : null;
     }
   }
-  return out;
+  return n;
 }
 
 /** A safe integer as its 64-bit two's complement. */

@@ -279,6 +279,16 @@ async function moveBatch(
   from: TakeFrom,
   report: CompactReport,
 ): Promise<number> {
+  if (from !== null) {
+    // A window partition is read without a time condition (`takeRows`): the whole partition by
+    // a sequential scan (the index's order visits every page once per series on it), a range
+    // of series by a bitmap scan of the primary key — never a sequential scan per batch.
+    const whole = after < 0 && upto === undefined;
+    await tx.query(
+      "SELECT set_config('enable_seqscan', $1, true), set_config('enable_bitmapscan', 'on', true)",
+      [whole ? 'on' : 'off'],
+    );
+  }
   const bySeries = await takeRows(tx, start, start + CHUNK_WINDOW_MS, after, upto, from);
   let rows = 0;
   for (const s of bySeries.values()) rows += s.ts.length;

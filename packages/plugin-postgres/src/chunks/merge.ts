@@ -1,9 +1,9 @@
 import type { Db, Queryable } from '../db/types.js';
 import { ROLLUP_LOCK_KEY } from '../maintenance/rollups.js';
 import { CHUNKS, PARTITION_LOCK_KEY, parsePartitionName, partitionName } from '../schema/partitions.js';
-import type { ChunkSamples } from './codec.js';
-import { appendSamples, chunkWatermark, setChunkWatermark } from './read.js';
-import { decodeStored, encodeWindow } from './times.js';
+import { decodeBySeries } from './decode-series.js';
+import { chunkWatermark, setChunkWatermark } from './read.js';
+import { encodeWindow } from './times.js';
 import { insertChunks } from './write.js';
 
 /** Settings of a day-merge round. */
@@ -140,14 +140,8 @@ async function mergeBatch(
     range,
   );
   const stored = res.rows.map((c) => ({ series_id: Number(c.series_id), start: Number(c.s), data: c.data }));
-  const decoded = await decodeStored(tx, stored);
-  const bySeries = new Map<number, ChunkSamples>();
-  stored.forEach((c, i) => {
-    const d = decoded[i] as ChunkSamples;
-    const had = bySeries.get(c.series_id);
-    // In start order: an earlier chunk's sample wins at an equal time (the first reading stored).
-    bySeries.set(c.series_id, had ? appendSamples(had, d) : d);
-  });
+  // In start order: an earlier chunk's sample wins at an equal time (the first reading stored).
+  const bySeries = await decodeBySeries(tx, stored);
   const kinds = await tx.query<{ id: number; kind: string }>(
     'SELECT id, kind FROM ispm_series WHERE id = ANY($1::int[])',
     [ids],

@@ -1,6 +1,7 @@
 import type { Queryable } from '../db/types.js';
 import { type ChunkSamples, type Exact, exact } from './codec.js';
-import { decodeStored, type StoredChunk } from './times.js';
+import { decodeBySeries } from './decode-series.js';
+import { mergeSamples } from './samples.js';
 
 /** Width of a chunk window: 2 hours, aligned to the epoch (so a window never straddles a day). */
 export const CHUNK_WINDOW_MS = 2 * 3_600_000;
@@ -45,42 +46,7 @@ export async function setChunkWatermark(
   );
 }
 
-/**
- * `b` after `a` (both sorted): appended in place to `a` when all of `b` is later — consecutive
- * windows of one series, the usual case, without the merge's per-sample work — else merged.
- */
-export function appendSamples(a: ChunkSamples, b: ChunkSamples): ChunkSamples {
-  const n = b.ts.length;
-  if (n === 0) return a;
-  if (a.ts.length > 0 && (a.ts[a.ts.length - 1] as number) >= (b.ts[0] as number)) return mergeSamples(a, b);
-  for (let k = 0; k < n; k++) {
-    a.ts.push(b.ts[k] as number);
-    a.values.push(b.values[k] as number);
-    a.raws.push(b.raws[k] ?? null);
-  }
-  return a;
-}
-
-/** Two sorted sample lists as one; at equal times the first list's sample is kept. */
-export function mergeSamples(a: ChunkSamples, b: ChunkSamples): ChunkSamples {
-  const out: ChunkSamples = { ts: [], values: [], raws: [] };
-  let i = 0;
-  let j = 0;
-  const take = (s: ChunkSamples, k: number) => {
-    out.ts.push(s.ts[k] as number);
-    out.values.push(s.values[k] as number);
-    out.raws.push(s.raws[k] ?? null);
-  };
-  while (i < a.ts.length || j < b.ts.length) {
-    const ta = a.ts[i] ?? Number.POSITIVE_INFINITY;
-    const tb = b.ts[j] ?? Number.POSITIVE_INFINITY;
-    if (i < a.ts.length && ta <= tb) {
-      take(a, i++);
-      if (ta === tb) j++;
-    } else take(b, j++);
-  }
-  return out;
-}
+export { appendSamples, mergeSamples } from './samples.js';
 
 /** A time range: [from, to), or [from, to] when `toInclusive`. */
 export interface SampleRange {
@@ -108,37 +74,14 @@ export async function loadSamples(
       ORDER BY series_id, start_ts`,
     [ids, iso(r.from - CHUNK_REACH_MS), iso(r.to), iso(r.from)],
   );
-  const inRange = (t: number) => t >= r.from && (r.toInclusive ? t <= r.to : t < r.to);
   const stored = chunks.rows.map((c) => ({
     series_id: Number(c.series_id),
     start: Number(c.s),
     data: c.data,
   }));
-  const decoded = await decodeStored(db, stored);
-  for (let i = 0; i < stored.length; i++) {
-    const id = (stored[i] as StoredChunk).series_id;
-    const d = decoded[i] as ChunkSamples;
-    const part: ChunkSamples = { ts: [], values: [], raws: [] };
-    for (let k = 0; k < d.ts.length; k++) {
-      if (!inRange(d.ts[k] as number)) continue;
-      part.ts.push(d.ts[k] as number);
-      part.values.push(d.values[k] as number);
-      part.raws.push(d.raws[k] ?? null);
-    }
-    const s = out.get(id);
-    if (!s) out.set(id, part);
-    else if (part.ts.length === 0) continue;
-    // A late chunk beside its merged day overlaps it: merged (the day's sample wins at a time).
-    else if ((s.ts[s.ts.length - 1] ?? Number.NEGATIVE_INFINITY) >= (part.ts[0] as number))
-      out.set(id, mergeSamples(s, part));
-    else {
-      for (let k = 0; k < part.ts.length; k++) {
-        s.ts.push(part.ts[k] as number);
-        s.values.push(part.values[k] as number);
-        s.raws.push(part.raws[k] ?? null);
-      }
-    }
-  }
+  // A series' chunks decoded into one set of arrays, then cut to the range (a slice is a copy
+  // of memory; the range usually takes whole chunks but the first and last).
+  for (const [id, s] of await decodeBySeries(db, stored)) out.set(id, within(s, r));
   const rows = await db.query<{ series_id: number; ts: number; value: number; raw: string | null }>(
     `SELECT series_id, (extract(epoch FROM ts) * 1000)::float8 AS ts, value, raw::text AS raw FROM ispm_samples
       WHERE series_id = ANY($1::int[]) AND ts >= $2::timestamptz
@@ -166,4 +109,26 @@ export async function loadSamples(
   }
   flush();
   return out;
+}
+
+/** The samples (sorted by time) inside the range: the same lists when all are, else slices. */
+function within(s: ChunkSamples, r: SampleRange): ChunkSamples {
+  const n = s.ts.length;
+  const lo = firstIndex(s.ts, (t) => t >= r.from);
+  const hi = firstIndex(s.ts, (t) => (r.toInclusive ? t > r.to : t >= r.to));
+  if (lo === 0 && hi === n) return s;
+  const end = Math.max(lo, hi);
+  return { ts: s.ts.slice(lo, end), values: s.values.slice(lo, end), raws: s.raws.slice(lo, end) };
+}
+
+/** The first index whose time passes `test` (monotonic over sorted times), or the length. */
+function firstIndex(ts: readonly number[], test: (t: number) => boolean): number {
+  let lo = 0;
+  let hi = ts.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (test(ts[mid] as number)) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
 }

@@ -48,11 +48,15 @@ export async function takeRows(
   upto: number | undefined,
   from: TakeFrom = null,
 ): Promise<Map<number, ChunkSamples>> {
-  const where = `ts >= $1::timestamptz AND ts < $2::timestamptz AND series_id > $3 ${upto === undefined ? '' : 'AND series_id <= $4'}`;
-  const rows =
-    from === null
-      ? `DELETE FROM ispm_samples WHERE ${where} RETURNING series_id, ts, value, raw`
-      : `SELECT series_id, ts, value, raw FROM ${from} WHERE ${where}`;
+  // A window partition holds the window only: no time condition, so its rows are found through
+  // the series range alone (the whole partition at once by a sequential scan, a range of series
+  // by a bitmap scan of the primary key that visits each page once — `compact.ts` sets which).
+  const window = from !== null;
+  const series = `series_id > $${window ? 1 : 3} ${upto === undefined ? '' : `AND series_id <= $${window ? 2 : 4}`}`;
+  const rows = window
+    ? `SELECT series_id, ts, value, raw FROM ${from} WHERE ${series}`
+    : `DELETE FROM ispm_samples WHERE ts >= $1::timestamptz AND ts < $2::timestamptz AND ${series} RETURNING series_id, ts, value, raw`;
+  const range = [after, ...(upto === undefined ? [] : [upto])];
   const res = await tx.query<Packed>(
     `WITH d AS (${rows})
      SELECT series_id, count(*)::int AS n, count(raw)::int AS nr,
@@ -64,12 +68,7 @@ export async function takeRows(
        FROM d GROUP BY series_id`,
     // Both bounds of the series range are conditions of the primary key's index (a NULL-or
     // test would leave the upper one a filter, and each batch would walk the rest of the day).
-    [
-      new Date(start).toISOString(),
-      new Date(end).toISOString(),
-      after,
-      ...(upto === undefined ? [] : [upto]),
-    ],
+    window ? range : [new Date(start).toISOString(), new Date(end).toISOString(), ...range],
   );
   const out = new Map<number, ChunkSamples>();
   const ids = res.rows.map((p) => Number(p.series_id)).sort((a, b) => a - b);

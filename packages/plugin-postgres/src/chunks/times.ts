@@ -29,6 +29,17 @@ export function decodeTimes(bytes: Uint8Array): number[] {
 
 /** Decodes stored chunks, reading the shared times those that share need (one query). */
 export async function decodeStored(db: Queryable, rows: readonly StoredChunk[]): Promise<ChunkSamples[]> {
+  const times = await sharedTimes(db, rows);
+  return rows.map((r, i) => decodeChunk(r.data, times.of(r, i)));
+}
+
+/** The shared times stored chunks need, read in one query: `of(row, index)` gives a row's. */
+export interface SharedTimes {
+  of(row: StoredChunk, index: number): number[] | undefined;
+}
+
+/** Reads the shared times of `rows` (one query, none when no row shares). */
+export async function sharedTimes(db: Queryable, rows: readonly StoredChunk[]): Promise<SharedTimes> {
   const shared = rows.map((r) => sharedTimesOf(r.data));
   const ids = new Set<number>();
   const starts = new Set<number>();
@@ -46,10 +57,12 @@ export async function decodeStored(db: Queryable, rows: readonly StoredChunk[]):
     );
     for (const t of res.rows) times.set(`${Number(t.series_id)}:${Number(t.s)}`, decodeTimes(t.data));
   }
-  return rows.map((r, i) => {
-    const id = shared[i];
-    return decodeChunk(r.data, id === undefined ? undefined : times.get(`${id}:${r.start}`));
-  });
+  return {
+    of: (row, i) => {
+      const id = shared[i];
+      return id === undefined ? undefined : times.get(`${id}:${row.start}`);
+    },
+  };
 }
 
 /** Chunks to write for one window, with the shared times they need. */
