@@ -94,6 +94,48 @@ export function decodeOidContents(buf: Uint8Array, start: number, end: number): 
 }
 
 /**
+ * Decodes subidentifiers `buf[start, end)` of checked OID contents (see `checkOidContents`) as
+ * dotted arcs, each subidentifier one arc (no 40·x + y split): the index part of a table OID.
+ */
+export function decodeArcs(buf: Uint8Array, start: number, end: number): string {
+  const need = 4 * (end - start);
+  if (scratch.length < need) scratch = Buffer.allocUnsafe(need);
+  const out = scratch;
+  let pos = 0;
+  let arc = 0;
+  for (let i = start; i < end; i++) {
+    const byte = buf[i] as number;
+    arc = arc * 128 + (byte & 0x7f);
+    if (byte < 0x80) {
+      if (pos > 0) out[pos++] = 46;
+      pos = writeDigits(out, arc, pos);
+      arc = 0;
+    }
+  }
+  return out.toString('latin1', 0, pos);
+}
+
+/**
+ * Checks contents octets `buf[start, end)` of an OBJECT IDENTIFIER exactly as `decodeOidContents`
+ * does (same errors), without making the string: for varbinds read in place by the bulk walk.
+ */
+export function checkOidContents(buf: Uint8Array, start: number, end: number): void {
+  if (end <= start) throw invalid('empty OBJECT IDENTIFIER');
+  if ((buf[end - 1] as number) >= 0x80) throw invalid('OBJECT IDENTIFIER ends inside a subidentifier');
+  let arc = 0;
+  for (let i = start; i < end; i++) {
+    const byte = buf[i] as number;
+    if (arc < 0x1000000) {
+      arc = (arc << 7) | (byte & 0x7f);
+    } else {
+      if (arc > MAX_BEFORE_SHIFT) throw invalid('OBJECT IDENTIFIER arc too large');
+      arc = arc * 128 + (byte & 0x7f);
+    }
+    if (byte < 0x80) arc = 0;
+  }
+}
+
+/**
  * `Reader.prototype.readOID` replacement: reads one TLV with tag `tag` (default OBJECT IDENTIFIER)
  * at the reader's offset. Returns null, without moving, when the buffer ends first.
  */

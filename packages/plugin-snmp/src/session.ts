@@ -7,9 +7,9 @@
  */
 import type { Socket } from 'node:dgram';
 import snmp, { type Session, type Varbind } from 'net-snmp';
-import { bulkColumns, CommunityTransport } from './ber/community.js';
-import { PduTag } from './ber/request.js';
-import { BerError } from './ber/response.js';
+import { CommunityTransport } from './ber/community.js';
+import { type OidOctets, PduTag } from './ber/request.js';
+import { BerError, type CommunityMessage } from './ber/response.js';
 import { installFastOidReader } from './ber-oid.js';
 import { type EngineState, readEngine, writeEngine } from './engine-cache.js';
 import { SnmpError, SnmpErrorCodes, toSnmpError } from './errors.js';
@@ -46,6 +46,8 @@ export class SnmpSession {
   readonly #where: { target: string; timeoutMs: number; tries: number };
   readonly #signal: AbortSignal | undefined;
   #closed = false;
+  /** 0 for SNMPv1, 1 for SNMPv2c, 3 for SNMPv3. */
+  readonly #version: number;
   /** Whether the socket is connected to the target (see `#connect`). */
   #connected = false;
   /** Pending until the connect settles; requests wait for it. */
@@ -80,6 +82,7 @@ export class SnmpSession {
       transport: target.host.includes(':') ? ('udp6' as const) : ('udp4' as const),
       context: settings.context ?? '',
     };
+    this.#version = settings.version === '1' ? 0 : settings.version === '2c' ? 1 : 3;
     this.#where = {
       target: `${target.host}:${target.port}`,
       timeoutMs: settings.timeout,
@@ -227,16 +230,21 @@ export class SnmpSession {
     try {
       return await t.request(tag, oids, a, b);
     } catch (err) {
-      if (this.#closed) throw this.#abortError();
-      if (err instanceof BerError) {
-        throw new SnmpError(
-          SnmpErrorCodes.BAD_RESPONSE,
-          `${this.#where.target} sent a message that does not decode`,
-          { cause: err },
-        );
-      }
-      throw toSnmpError(err, this.#where);
+      throw this.#mapError(err);
     }
+  }
+
+  /** A failed request of our transport as the SnmpError callers see (as net-snmp's were mapped). */
+  #mapError(err: unknown): SnmpError {
+    if (this.#closed) return this.#abortError();
+    if (err instanceof BerError) {
+      return new SnmpError(
+        SnmpErrorCodes.BAD_RESPONSE,
+        `${this.#where.target} sent a message that does not decode`,
+        { cause: err },
+      );
+    }
+    return toSnmpError(err, this.#where);
   }
 
   /** net-snmp's session: it exists whenever the transport does not. */
@@ -280,13 +288,47 @@ export class SnmpSession {
     return out;
   }
 
-  /** GETBULK with no non-repeaters: one list of varbinds per requested OID. */
-  async getBulk(oids: string[], maxRepetitions: number): Promise<Varbind[][]> {
-    const out = this.#community
-      ? bulkColumns(await this.#ask(this.#community, PduTag.getBulk, oids, 0, maxRepetitions), oids.length)
-      : await this.#call<Varbind[][]>((cb) => this.#v3.getBulk(oids, 0, maxRepetitions, cb));
-    for (const column of out) this.varbinds += column.length;
+  /**
+   * GETBULK with no non-repeaters, the answer flat in the agent's order: varbind r·n + i is
+   * repetition r of requested OID i (n = `oids.length`), as RFC 3416 §4.2.3 lays it out. Our
+   * transport hands the decoded list over as it is; net-snmp (v3) regroups it by OID, so it is
+   * put back in that order here.
+   */
+  async getBulkFlat(oids: string[], maxRepetitions: number): Promise<Varbind[]> {
+    let out: Varbind[];
+    if (this.#community) {
+      out = await this.#ask(this.#community, PduTag.getBulk, oids, 0, maxRepetitions);
+    } else {
+      const columns = await this.#call<Varbind[][]>((cb) => this.#v3.getBulk(oids, 0, maxRepetitions, cb));
+      out = interleave(columns);
+    }
+    this.varbinds += out.length;
     return out;
+  }
+
+  /** Whether `getBulkRaw` is available: SNMPv2c on our own transport. */
+  get rawBulk(): boolean {
+    return this.#community !== undefined && this.#version === 1;
+  }
+
+  /**
+   * GETBULK with no non-repeaters on our transport (see `rawBulk`): the checked answer with its
+   * varbinds left in the datagram, read in place by the walk (`VarbindReader`). OIDs may be
+   * given as contents octets, as the walk keeps them.
+   */
+  async getBulkRaw(oids: readonly (string | OidOctets)[], maxRepetitions: number): Promise<CommunityMessage> {
+    const t = this.#community as CommunityTransport;
+    if (this.#closed) throw this.#abortError();
+    if (this.#connecting) await this.#connecting;
+    if (this.#closed) throw this.#abortError();
+    this.requests++;
+    try {
+      const msg = await t.requestRaw(PduTag.getBulk, oids, 0, maxRepetitions);
+      this.varbinds += msg.count;
+      return msg;
+    } catch (err) {
+      throw this.#mapError(err);
+    }
   }
 
   /** GETNEXT, as one-repetition-free bulk is unavailable in SNMPv1. */
@@ -316,4 +358,18 @@ export class SnmpSession {
       // Already closed by a socket error: nothing left to release.
     }
   }
+}
+
+/** net-snmp's per-OID lists of a GETBULK answer back in answer order (row by row). */
+function interleave(columns: Varbind[][]): Varbind[] {
+  const out: Varbind[] = [];
+  let rows = 0;
+  for (const c of columns) if (Array.isArray(c) && c.length > rows) rows = c.length;
+  for (let r = 0; r < rows; r++) {
+    for (const c of columns) {
+      const vb = Array.isArray(c) ? c[r] : undefined;
+      if (vb) out.push(vb);
+    }
+  }
+  return out;
 }

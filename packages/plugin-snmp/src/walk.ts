@@ -4,10 +4,12 @@
  * columns costs about N / repetitions round trips instead of C × N / repetitions.
  */
 import type { Varbind } from 'net-snmp';
+import type { CommunityMessage } from './ber/response.js';
 import { SnmpError, SnmpErrorCodes } from './errors.js';
 import { compareOids, indexOf, isUnder } from './oid.js';
 import type { SnmpSession } from './session.js';
 import { VarbindType } from './values.js';
+import { nextOid, progressRaw, type RawCursor, rawCursor } from './walk-raw.js';
 
 /** What a device taught us about bulk requests; kept per device between polls. */
 export interface BulkState {
@@ -51,6 +53,8 @@ interface Cursor {
   last: string;
   rows: ColumnRows;
   done: boolean;
+  /** Octets state, when the walk reads answers in place (SNMPv2c on our transport). */
+  raw?: RawCursor;
 }
 
 /** Timeouts tolerated in one walk before it gives up (each one halves max-repetitions first). */
@@ -68,6 +72,9 @@ export async function walkColumns(
 ): Promise<WalkResult> {
   const cursors: Cursor[] = columns.map((column) => ({ column, last: column, rows: new Map(), done: false }));
   const errors = new Map<string, SnmpError>();
+  // SNMPv2c on our own transport: answers are read in place (walk-raw.ts).
+  const raw = opts.version === '2c' && session.rawBulk === true;
+  if (raw) for (const c of cursors) c.raw = rawCursor(c.column);
   let timeouts = 0;
   for (;;) {
     const active = cursors.filter((c) => !c.done);
@@ -81,14 +88,14 @@ export async function walkColumns(
       const left = opts.expectedRows - longest;
       if (left >= 0) reps = Math.min(reps, left + 1);
     }
-    let answer: Varbind[][];
+    // Flat, in the agent's order: varbind r·n + i is repetition r of active column i (n columns).
+    let answer: Varbind[] | CommunityMessage;
     try {
       if (opts.version === '1') {
         // GETNEXT of one column at a time: a v1 noSuchName fails the whole PDU, so don't mix columns.
         const first = active[0] as Cursor;
         try {
-          const vbs = await session.getNext([first.last]);
-          answer = [vbs];
+          answer = await session.getNext([first.last]);
         } catch (err) {
           if (
             err instanceof SnmpError &&
@@ -100,7 +107,7 @@ export async function walkColumns(
           }
           throw err;
         }
-        if (progress([first], answer, opts.maxRows, errors) === 0 && !first.done) {
+        if (progress([first], answer, 1, opts.maxRows, errors) === 0 && !first.done) {
           throw new SnmpError(
             SnmpErrorCodes.BAD_RESPONSE,
             `${session.target} answered GETNEXT without progress`,
@@ -108,10 +115,15 @@ export async function walkColumns(
         }
         continue;
       }
-      answer = await session.getBulk(
-        active.map((c) => c.last),
-        reps,
-      );
+      answer = raw
+        ? await session.getBulkRaw(
+            active.map((c) => nextOid(c.raw as RawCursor)),
+            reps,
+          )
+        : await session.getBulkFlat(
+            active.map((c) => c.last),
+            reps,
+          );
     } catch (err) {
       if (!(err instanceof SnmpError)) throw err;
       if (err.code === SnmpErrorCodes.TOO_BIG && state.maxRepetitions > 1) {
@@ -130,7 +142,10 @@ export async function walkColumns(
       }
       throw err;
     }
-    if (progress(active, answer, opts.maxRows, errors) === 0 && active.some((c) => !c.done)) {
+    const added = Array.isArray(answer)
+      ? progress(active, answer, active.length, opts.maxRows, errors)
+      : progressRaw(active, answer, opts.maxRows, errors);
+    if (added === 0 && active.some((c) => !c.done)) {
       // An answer that moves no column forward would be asked again forever.
       for (const c of active) {
         if (!c.done) {
@@ -156,19 +171,23 @@ function lower(state: BulkState): void {
   state.backoffs++;
 }
 
-/** Applies one answer to the cursors; returns how many rows were added. */
+/**
+ * Applies one answer to the cursors; returns how many rows were added. The answer is read in
+ * place with a stride of `n` (the columns asked for): no per-column arrays are built from it.
+ */
 function progress(
   active: Cursor[],
-  answer: Varbind[][],
+  answer: Varbind[],
+  n: number,
   maxRows: number,
   errors: Map<string, SnmpError>,
 ): number {
   let added = 0;
-  for (let i = 0; i < active.length; i++) {
+  const total = answer.length;
+  for (let i = 0; i < active.length && i < n; i++) {
     const c = active[i] as Cursor;
-    const vbs = answer[i];
-    if (!Array.isArray(vbs)) continue;
-    for (const vb of vbs) {
+    for (let k = i; k < total; k += n) {
+      const vb = answer[k] as Varbind | undefined;
       if (c.done) break;
       if (
         !vb ||

@@ -21,6 +21,18 @@ function fakeSession(oids: string[]) {
   };
   const session = {
     target: 'fake:161',
+    /** The answer in the agent's order: row by row, a column that ended repeating endOfMibView. */
+    async getBulkFlat(request: string[], reps: number): Promise<Varbind[]> {
+      const columns = await session.getBulk(request, reps);
+      const flat: Varbind[] = [];
+      for (let r = 0; r < reps; r++) {
+        for (const column of columns) {
+          const last = column[column.length - 1] as Varbind;
+          flat.push(column[r] ?? { oid: last.oid, type: VarbindType.EndOfMibView, value: null });
+        }
+      }
+      return flat;
+    },
     async getBulk(request: string[], reps: number): Promise<Varbind[][]> {
       const out = request.map((start) => {
         const column: Varbind[] = [];

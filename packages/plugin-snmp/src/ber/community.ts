@@ -11,7 +11,7 @@
  */
 import { createSocket, type Socket } from 'node:dgram';
 import type { Varbind } from 'net-snmp';
-import { encodeRequest, PduTag } from './request.js';
+import { encodeRequest, type OidOctets, PduTag } from './request.js';
 import { BerError, type CommunityMessage, decodeCommunityMessage } from './response.js';
 
 /** ResponseInvalidError codes of net-snmp that this transport reports (values as net-snmp's). */
@@ -40,6 +40,8 @@ function invalid(code: number, message: string): Error {
 
 interface Pending {
   message: Buffer;
+  /** The answer is checked but its varbinds are left in the datagram (`requestRaw`). */
+  raw: boolean;
   tries: number;
   timer: NodeJS.Timeout | undefined;
   done: (err: Error | null, msg?: CommunityMessage) => void;
@@ -62,6 +64,14 @@ export class CommunityTransport {
   readonly #opts: CommunityOptions;
   readonly #community: Buffer;
   readonly #pending = new Map<number, Pending>();
+  /**
+   * One timer for the transport, re-armed with `refresh()` for each request: a walk sends its
+   * requests one after another, and a new timer per request (plus clearing it on the answer)
+   * made and destroyed Node's timer list for this duration each time. It times the request in
+   * `#timed`; a request sent while another is timed (not done by our walks) gets a timer of its own.
+   */
+  #timer: NodeJS.Timeout | undefined;
+  #timed: Pending | undefined;
   #nextId = 1 + Math.floor(Math.random() * 0x3fffffff);
   #connected = false;
   #closed = false;
@@ -90,6 +100,29 @@ export class CommunityTransport {
 
   /** Sends one request; resolves with its answer's varbinds (flat, in answer order). */
   request(tag: number, oids: readonly string[], a: number, b: number): Promise<Varbind[]> {
+    return this.#request(tag, oids, a, b, false) as Promise<Varbind[]>;
+  }
+
+  /**
+   * Sends one request; resolves with its checked answer, the varbinds left in the datagram for
+   * `VarbindReader` (no object per varbind). OIDs may be given as contents octets.
+   */
+  requestRaw(
+    tag: number,
+    oids: readonly (string | OidOctets)[],
+    a: number,
+    b: number,
+  ): Promise<CommunityMessage> {
+    return this.#request(tag, oids, a, b, true) as Promise<CommunityMessage>;
+  }
+
+  #request(
+    tag: number,
+    oids: readonly (string | OidOctets)[],
+    a: number,
+    b: number,
+    raw: boolean,
+  ): Promise<Varbind[] | CommunityMessage> {
     const requestId = this.#nextId;
     this.#nextId = this.#nextId >= 0x7ffffffe ? 1 : this.#nextId + 1;
     const message = encodeRequest({
@@ -101,17 +134,25 @@ export class CommunityTransport {
       b,
       oids,
     });
-    return new Promise<Varbind[]>((resolve, reject) => {
+    return new Promise<Varbind[] | CommunityMessage>((resolve, reject) => {
       const p: Pending = {
         message,
+        raw,
         tries: this.#opts.retries + 1,
         timer: undefined,
         done: (err, msg) => {
           if (p.timer) clearTimeout(p.timer);
+          if (this.#timed === p) {
+            this.#timed = undefined;
+            // Left armed (a no-op when it fires) so the next request re-arms it without a new
+            // timer; unref'd so an idle transport keeps nobody alive.
+            this.#timer?.unref();
+          }
           this.#pending.delete(requestId);
           if (err) return reject(err);
           try {
-            resolve(this.#check(tag, oids.length, msg as CommunityMessage));
+            const checked = this.#check(tag, oids.length, msg as CommunityMessage);
+            resolve(raw ? checked : checked.varbinds);
           } catch (e) {
             reject(e);
           }
@@ -141,17 +182,34 @@ export class CommunityTransport {
       p.done(err as Error);
       return;
     }
+    if (this.#timed === undefined || this.#timed === p) {
+      this.#timed = p;
+      if (this.#timer) this.#timer.refresh().ref();
+      else this.#timer = setTimeout(() => this.#onTimer(), this.#opts.timeoutMs);
+      return;
+    }
     p.timer = setTimeout(() => {
       p.timer = undefined;
-      if (p.tries > 0) this.#send(p);
-      else p.done(timedOut());
+      this.#expired(p);
     }, this.#opts.timeoutMs);
+  }
+
+  /** The shared timer fired: the request it timed (if still pending) ran out of time. */
+  #onTimer(): void {
+    const p = this.#timed;
+    this.#timed = undefined;
+    if (p) this.#expired(p);
+  }
+
+  #expired(p: Pending): void {
+    if (p.tries > 0) this.#send(p);
+    else p.done(timedOut());
   }
 
   #onMessage(buf: Buffer): void {
     let msg: CommunityMessage;
     try {
-      msg = decodeCommunityMessage(buf);
+      msg = decodeCommunityMessage(buf, this.#isRaw);
     } catch (err) {
       const id = err instanceof BerError ? err.requestId : undefined;
       const p = id === undefined ? undefined : this.#pending.get(id);
@@ -162,17 +220,20 @@ export class CommunityTransport {
     this.#pending.get(msg.requestId)?.done(null, msg);
   }
 
-  /** Checks an answer the way net-snmp did and shapes its varbinds. */
-  #check(tag: number, asked: number, msg: CommunityMessage): Varbind[] {
+  /** Whether the request with this id wants its answer left in the datagram. */
+  readonly #isRaw = (requestId: number): boolean => this.#pending.get(requestId)?.raw === true;
+
+  /** Checks an answer the way net-snmp did. */
+  #check(tag: number, asked: number, msg: CommunityMessage): CommunityMessage {
     if (msg.version !== this.#opts.version) throw invalid(Invalid.EVersionNoMatch, 'version mismatch');
     if (!msg.community.equals(this.#community))
       throw invalid(Invalid.ECommunityNoMatch, 'community mismatch');
     if (msg.tag !== PduTag.response) throw invalid(Invalid.EUnknownPduType, 'not a Response PDU');
     if (msg.errorStatus > 0) throw failed(msg.errorStatus);
-    if (tag !== PduTag.getBulk && msg.varbinds.length !== asked) {
+    if (tag !== PduTag.getBulk && msg.count !== asked) {
       throw invalid(Invalid.EReqResOidNoMatch, 'varbind count differs from the request');
     }
-    return msg.varbinds;
+    return msg;
   }
 
   /** Fails every pending request with `err` and closes the socket. Idempotent. */
@@ -180,19 +241,11 @@ export class CommunityTransport {
     if (this.#closed) return;
     this.#closed = true;
     for (const p of [...this.#pending.values()]) p.done(err);
+    if (this.#timer) clearTimeout(this.#timer);
     try {
       this.socket.close();
     } catch {
       // Already closed.
     }
   }
-}
-
-/** Regroups a GETBULK answer (no non-repeaters) into one list per requested OID, as net-snmp does. */
-export function bulkColumns(varbinds: Varbind[], asked: number): Varbind[][] {
-  const out: Varbind[][] = [];
-  const first = Math.min(asked, varbinds.length);
-  for (let i = 0; i < first; i++) out.push([varbinds[i] as Varbind]);
-  for (let i = first; i < varbinds.length; i++) (out[i % asked] as Varbind[]).push(varbinds[i] as Varbind);
-  return out;
 }

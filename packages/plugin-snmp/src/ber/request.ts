@@ -21,14 +21,42 @@ export const PduTag = {
 } as const;
 
 /**
- * Encodes the contents octets of a dotted OID (X.690 §8.19). Throws on an OID that is not numeric.
+ * Subidentifiers of the OIDs of the request being encoded (the first two arcs already combined
+ * as 40·x + y), and per OID their count and contents length: module scratch space, reused by
+ * every request and grown when one needs more, so encoding allocates nothing but the message.
+ */
+let arcs = new Float64Array(512);
+let counts = new Int32Array(64);
+let contentLens = new Int32Array(64);
+
+/** Octets of one subidentifier in base 128 (X.690 §8.19.2). */
+function arcSize(n: number): number {
+  if (n < 0x80) return 1;
+  if (n < 0x4000) return 2;
+  if (n < 0x200000) return 3;
+  if (n < 0x10000000) return 4;
+  let size = 4;
+  for (let v = Math.floor(n / 0x10000000); v > 0; v = Math.floor(v / 128)) size++;
+  return size;
+}
+
+/**
+ * Parses a dotted OID into `arcs` from `at` (X.690 §8.19: the first two arcs as one
+ * subidentifier); returns how many subidentifiers it wrote. Throws on an OID that is not numeric.
  * One pass over the characters (this runs for every OID of every request): no split, no regex.
  */
-export function encodeOid(oid: string): number[] {
-  const out: number[] = [];
+function parseOid(oid: string, at: number): number {
+  // A dotted OID of L characters has at most (L + 1) / 2 arcs.
+  const need = at + (oid.length >> 1) + 2;
+  if (arcs.length < need) {
+    const grown = new Float64Array(Math.max(need, arcs.length * 2));
+    grown.set(arcs);
+    arcs = grown;
+  }
   let i = oid.charCodeAt(0) === 46 ? 1 : 0; // a leading dot is allowed
-  let arcs = 0;
+  let seen = 0;
   let first = 0;
+  let pos = at;
   const end = oid.length;
   while (i <= end) {
     let n = 0;
@@ -43,35 +71,41 @@ export function encodeOid(oid: string): number[] {
     if (digits === 0) throw new TypeError(`OID "${oid}" has an empty arc`);
     if (!Number.isSafeInteger(n)) throw new TypeError(`OID "${oid}" has an arc that is too large`);
     i++; // past the dot (or the end)
-    arcs++;
-    if (arcs === 1) {
+    seen++;
+    if (seen === 1) {
       if (n > 2) throw new TypeError(`OID "${oid}" has an invalid first arc`);
       first = n;
-    } else if (arcs === 2) {
+    } else if (seen === 2) {
       if (first < 2 && n >= 40) throw new TypeError(`OID "${oid}" has an invalid second arc`);
-      pushArc(out, 40 * first + n);
+      arcs[pos++] = 40 * first + n;
     } else {
-      pushArc(out, n);
+      arcs[pos++] = n;
     }
   }
-  if (arcs < 2) throw new TypeError(`OID "${oid}" needs at least two arcs`);
-  return out;
+  if (seen < 2) throw new TypeError(`OID "${oid}" needs at least two arcs`);
+  return pos - at;
 }
 
-/** Base 128, most significant group first, bit 8 set on all but the last octet. */
-function pushArc(out: number[], n: number): void {
-  if (n < 0x80) {
-    out.push(n);
-    return;
-  }
-  const groups: number[] = [];
-  let v = n;
-  while (v > 0) {
-    groups.push(v % 128);
-    v = Math.floor(v / 128);
-  }
-  for (let i = groups.length - 1; i > 0; i--) out.push((groups[i] as number) | 0x80);
-  out.push(groups[0] as number);
+/** Writes one subidentifier at `pos`: base 128, most significant group first, bit 8 set on all but the last octet. */
+function writeArc(buf: Buffer, pos: number, n: number): number {
+  const size = arcSize(n);
+  let p = pos + size - 1;
+  buf[p] = n % 128;
+  for (let v = Math.floor(n / 128); v > 0; v = Math.floor(v / 128)) buf[--p] = (v % 128) | 0x80;
+  return pos + size;
+}
+
+/** The contents octets of a dotted OID (X.690 §8.19). Throws on an OID that is not numeric. */
+export function encodeOid(oid: string): number[] {
+  const n = parseOid(oid, 0);
+  const out: number[] = [];
+  let size = 0;
+  for (let k = 0; k < n; k++) size += arcSize(arcs[k] as number);
+  const buf = Buffer.allocUnsafe(size);
+  let pos = 0;
+  for (let k = 0; k < n; k++) pos = writeArc(buf, pos, arcs[k] as number);
+  for (const byte of buf) out.push(byte);
+  return out;
 }
 
 /** Octets of a definite length (X.690 §8.1.3). */
@@ -122,15 +156,40 @@ export interface RequestSpec {
   a: number;
   /** error-index, or max-repetitions for GetBulk. */
   b: number;
-  oids: readonly string[];
+  /** Dotted OIDs, or the contents octets of encoded ones (sent as they are). */
+  oids: readonly (string | OidOctets)[];
 }
 
-/** Encodes one request message. */
+/** Contents octets of an encoded OID: `octets[0, length)` (the array may be longer). */
+export interface OidOctets {
+  octets: Uint8Array;
+  length: number;
+}
+
+/** Encodes one request message: the OIDs parsed once into scratch arcs, then written straight into the message. */
 export function encodeRequest(spec: RequestSpec): Buffer {
-  const encoded = spec.oids.map(encodeOid);
+  const oids = spec.oids;
+  const count = oids.length;
+  if (counts.length < count) {
+    counts = new Int32Array(count * 2);
+    contentLens = new Int32Array(count * 2);
+  }
   let listLen = 0;
-  for (const e of encoded) {
-    const vb = 1 + lengthSize(e.length) + e.length + 2;
+  let at = 0;
+  for (let k = 0; k < count; k++) {
+    const oid = oids[k] as string | OidOctets;
+    let len = 0;
+    if (typeof oid === 'string') {
+      const n = parseOid(oid, at);
+      for (let j = at; j < at + n; j++) len += arcSize(arcs[j] as number);
+      at += n;
+      counts[k] = n;
+    } else {
+      len = oid.length;
+      counts[k] = -1;
+    }
+    contentLens[k] = len;
+    const vb = 1 + lengthSize(len) + len + 2;
     listLen += 1 + lengthSize(vb) + vb;
   }
   const pduLen =
@@ -156,12 +215,23 @@ export function encodeRequest(spec: RequestSpec): Buffer {
   out.int(spec.a);
   out.int(spec.b);
   out.header(0x30, listLen);
-  for (const e of encoded) {
-    out.header(0x30, 1 + lengthSize(e.length) + e.length + 2);
-    out.header(0x06, e.length);
-    for (const byte of e) out.buf[out.pos++] = byte;
-    out.buf[out.pos++] = 0x05;
-    out.buf[out.pos++] = 0x00;
+  at = 0;
+  for (let k = 0; k < count; k++) {
+    const len = contentLens[k] as number;
+    const n = counts[k] as number;
+    out.header(0x30, 1 + lengthSize(len) + len + 2);
+    out.header(0x06, len);
+    let pos = out.pos;
+    if (n < 0) {
+      const octets = (oids[k] as OidOctets).octets;
+      for (let j = 0; j < len; j++) out.buf[pos++] = octets[j] as number;
+    } else {
+      for (let j = at; j < at + n; j++) pos = writeArc(out.buf, pos, arcs[j] as number);
+      at += n;
+    }
+    out.buf[pos++] = 0x05;
+    out.buf[pos++] = 0x00;
+    out.pos = pos;
   }
   return out.buf;
 }

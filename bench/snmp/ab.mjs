@@ -1,0 +1,72 @@
+// This build of the driver against a reference build (DRIVER=<path to its index.js>), CPU per
+// varbind of ios full-walk polls, measured in turn in the same minutes: two warm processes of
+// bench/snmp/ours-child.mjs (one per build) on one snmpsim, alternating batches of POLLS polls
+// for REPEATS rounds (which build goes first alternates too). CPU is each child's getrusage, µs,
+// as in paired.mjs. Prints each round and the median ratio this/reference with min and max.
+// Not a test. Run: DRIVER=/path/to/ref/index.js node bench/snmp/ab.mjs   (REPEATS, POLLS, WARMUP)
+import { fork } from 'node:child_process';
+import { loadavg } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { spread } from './paired.mjs';
+import { startSnmpsim } from './peers.mjs';
+
+const REF = process.env.DRIVER;
+if (!REF) throw new Error('DRIVER=<path to the reference build index.js> is required');
+const REPEATS = Number(process.env.REPEATS ?? 8);
+const POLLS = Number(process.env.POLLS ?? 20);
+const WARMUP = Number(process.env.WARMUP ?? 30);
+const here = (f) => fileURLToPath(new URL(f, import.meta.url));
+const data = fileURLToPath(new URL('../../../shared/data', import.meta.url));
+
+/** A warm child polling with one build; `batch(n)` → µs of CPU per varbind over n polls. */
+async function child(port, driver) {
+  const env = { ...process.env };
+  if (driver) env.DRIVER = driver;
+  else delete env.DRIVER;
+  const proc = fork(here('./ours-child.mjs'), [String(port), 'ios', 'cold', String(WARMUP)], {
+    env,
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  let waiting;
+  proc.on('message', (m) => waiting?.(m));
+  proc.on('exit', (code) => waiting?.({ error: `driver process exited with ${code}` }));
+  const next = () => new Promise((resolve) => (waiting = resolve));
+  const ready = await next();
+  if (ready.error) throw new Error(ready.error);
+  return {
+    async batch(polls) {
+      const reply = next();
+      proc.send({ polls });
+      const r = await reply;
+      if (r.error) throw new Error(r.error);
+      return r.cpuUs / r.varbinds;
+    },
+    stop: () => proc.kill(),
+  };
+}
+
+const sim = await startSnmpsim(`${data}/snmprec`, 'ios');
+const stops = [sim.stop];
+try {
+  const ours = await child(sim.port, undefined);
+  stops.push(ours.stop);
+  const ref = await child(sim.port, REF);
+  stops.push(ref.stop);
+  const rounds = [];
+  for (let i = 0; i < REPEATS; i++) {
+    const first = i % 2 === 0;
+    const a = first ? await ours.batch(POLLS) : undefined;
+    const b = await ref.batch(POLLS);
+    const a2 = a ?? (await ours.batch(POLLS));
+    rounds.push({ ours: a2, ref: b, ratio: a2 / b, load: loadavg()[0] });
+    console.log(
+      `round ${i + 1}: this ${a2.toFixed(2)} µs/varbind, reference ${b.toFixed(2)}, ratio ${(a2 / b).toFixed(3)} (load ${loadavg()[0].toFixed(2)})`,
+    );
+  }
+  const f = (s) => `${s.median.toFixed(3)} (min ${s.min.toFixed(3)}, max ${s.max.toFixed(3)})`;
+  console.log(`this      ${f(spread(rounds.map((r) => r.ours)))} µs/varbind`);
+  console.log(`reference ${f(spread(rounds.map((r) => r.ref)))} µs/varbind`);
+  console.log(`ratio this/reference ${f(spread(rounds.map((r) => r.ratio)))}`);
+} finally {
+  for (const stop of stops.reverse()) await stop();
+}

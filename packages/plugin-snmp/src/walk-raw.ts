@@ -1,0 +1,190 @@
+/**
+ * The SNMPv2c side of `walkColumns`, on our own transport: each answer is read in place
+ * (`VarbindReader`) and compared with the columns by their encoded octets, so per varbind the
+ * walk makes only what it keeps — the row's index string and its varbind — instead of a dotted
+ * OID string that is then parsed again (is it under the column? does it follow the last one?
+ * what is its index?). The next request sends each column's last OID as the octets it came in.
+ * Semantics are `progress` in walk.ts, row for row; the tests walk both ways.
+ */
+
+import { VarbindReader } from './ber/reader.js';
+import { encodeOid, type OidOctets } from './ber/request.js';
+import { type CommunityMessage, valueAt } from './ber/response.js';
+import { decodeArcs, decodeOidContents } from './ber-oid.js';
+import { SnmpError, SnmpErrorCodes } from './errors.js';
+import { VarbindType } from './values.js';
+import type { ColumnRows } from './walk.js';
+
+/** Where a column's walk stands, in octets. */
+export interface RawCursor {
+  /** Contents octets of the column's OID. */
+  prefix: OidOctets;
+  /** `column.`, the start of every row's OID string. */
+  dot: string;
+  /** Contents octets of the last OID walked; length 0 before the first. */
+  last: OidOctets;
+}
+
+/** The cursor fields `progressRaw` reads and writes (walk.ts's cursor has them). */
+export interface RawWalkCursor {
+  column: string;
+  rows: ColumnRows;
+  done: boolean;
+  raw?: RawCursor;
+}
+
+/** Encoded column OIDs: columns are our constants or the device settings' tables, so few. */
+const prefixes = new Map<string, OidOctets>();
+
+/** The octets state of a column's walk (made once per walk). */
+export function rawCursor(column: string): RawCursor {
+  let prefix = prefixes.get(column);
+  if (!prefix) {
+    const octets = Uint8Array.from(encodeOid(column));
+    prefix = { octets, length: octets.length };
+    if (prefixes.size >= 10_000) prefixes.clear();
+    prefixes.set(column, prefix);
+  }
+  return { prefix, dot: `${column}.`, last: { octets: new Uint8Array(32), length: 0 } };
+}
+
+/** What to ask for next: the last OID walked, or the column itself. */
+export function nextOid(r: RawCursor): OidOctets {
+  return r.last.length === 0 ? r.prefix : r.last;
+}
+
+/** Whether `buf[start, end)` lies strictly under the OID whose contents are `prefix`. */
+function under(buf: Uint8Array, start: number, end: number, prefix: OidOctets): boolean {
+  const n = prefix.length;
+  const octets = prefix.octets;
+  if (end - start <= n) return false;
+  for (let i = 0; i < n; i++) if (buf[start + i] !== octets[i]) return false;
+  return true;
+}
+
+/**
+ * Compares two runs of checked subidentifiers arc by arc, numerically (octet order is not arc
+ * order: 16383 is 0xff 0x7f, 16384 is 0x81 0x80 0x00): negative, 0 or positive as `compareOids`.
+ */
+export function compareArcs(
+  a: Uint8Array,
+  aStart: number,
+  aEnd: number,
+  b: Uint8Array,
+  bStart: number,
+  bEnd: number,
+): number {
+  let i = aStart;
+  let j = bStart;
+  while (i < aEnd && j < bEnd) {
+    let x = 0;
+    let y = 0;
+    let byte: number;
+    do {
+      byte = a[i++] as number;
+      x = x * 128 + (byte & 0x7f);
+    } while (byte >= 0x80 && i < aEnd);
+    do {
+      byte = b[j++] as number;
+      y = y * 128 + (byte & 0x7f);
+    } while (byte >= 0x80 && j < bEnd);
+    if (x !== y) return x < y ? -1 : 1;
+  }
+  if (i >= aEnd && j >= bEnd) return 0;
+  return i >= aEnd ? -1 : 1;
+}
+
+/** The index part of a row OID: one arc through the number-to-string cache, several decoded. */
+function indexString(buf: Uint8Array, start: number, end: number): string {
+  if (end - start <= 4) {
+    let n = 0;
+    let i = start;
+    for (; i < end; i++) {
+      const byte = buf[i] as number;
+      n = n * 128 + (byte & 0x7f);
+      if (byte < 0x80) break;
+    }
+    if (i === end - 1) return String(n);
+  }
+  return decodeArcs(buf, start, end);
+}
+
+/** Keeps `buf[start, end)` as the cursor's last OID (copied: the datagram is not kept). */
+function remember(r: RawCursor, buf: Uint8Array, start: number, end: number): void {
+  const len = end - start;
+  let octets = r.last.octets;
+  if (octets.length < len) {
+    octets = new Uint8Array(Math.max(len, 2 * octets.length));
+    r.last.octets = octets;
+  }
+  for (let i = 0; i < len; i++) octets[i] = buf[start + i] as number;
+  r.last.length = len;
+}
+
+/**
+ * Applies one checked answer to the cursors (varbind k belongs to `active[k % n]`); returns how
+ * many rows were added. Same rules as walk.ts's `progress`: a column ends at endOfMibView, at an
+ * OID outside it or an exception; an OID that does not follow the last one, or a row beyond
+ * `maxRows`, ends it with an error.
+ */
+export function progressRaw(
+  active: RawWalkCursor[],
+  msg: CommunityMessage,
+  maxRows: number,
+  errors: Map<string, SnmpError>,
+): number {
+  const n = active.length;
+  const reader = new VarbindReader(msg);
+  const buf = reader.buf;
+  let added = 0;
+  for (let k = 0; reader.next(); k++) {
+    const c = active[k % n] as RawWalkCursor;
+    const r = c.raw as RawCursor;
+    if (c.done) continue;
+    const type = reader.type;
+    const start = reader.oidStart;
+    const end = reader.oidEnd;
+    if (type === VarbindType.EndOfMibView || !under(buf, start, end, r.prefix)) {
+      c.done = true;
+      continue;
+    }
+    if (type === VarbindType.NoSuchObject || type === VarbindType.NoSuchInstance) {
+      c.done = true;
+      continue;
+    }
+    const from = start + r.prefix.length;
+    // Both lie under the column: compare only the index part.
+    const last = r.last;
+    if (last.length > 0 && compareArcs(buf, from, end, last.octets, r.prefix.length, last.length) <= 0) {
+      c.done = true;
+      const oid = decodeOidContents(buf, start, end);
+      const was = decodeOidContents(last.octets, 0, last.length);
+      errors.set(
+        c.column,
+        new SnmpError(
+          SnmpErrorCodes.NOT_INCREASING,
+          `walk of ${c.column} cut off: ${oid} does not follow ${was}`,
+        ),
+      );
+      continue;
+    }
+    if (c.rows.size >= maxRows) {
+      c.done = true;
+      errors.set(
+        c.column,
+        new SnmpError(
+          SnmpErrorCodes.TABLE_TOO_LONG,
+          `walk of ${c.column} cut off after ${maxRows} rows (maxRows)`,
+        ),
+      );
+      continue;
+    }
+    const index = indexString(buf, from, end);
+    const value = valueAt(buf, type, reader.valueStart, reader.valueEnd);
+    // The OID string is one concatenation (no copy, nothing parsed): parts read rows by index.
+    c.rows.set(index, { oid: r.dot + index, type, value });
+    remember(r, buf, start, end);
+    added++;
+  }
+  return added;
+}
