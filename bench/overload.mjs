@@ -446,6 +446,10 @@ const cleared =
   gauge(lastSample, 'ispmonitor_poller_overloaded') === 0 &&
   monitorAlert(lastSample) === 'none';
 const hogCores = hogCpu.reduce((a, b) => a + b, 0) / hogS;
+// The first time the monitor said it was calm after the hog ended, and whether it entered again later
+// (a host still short of CPU): `cleared` above is the state at the end.
+const leftAfter = overloads.find((o) => !o.overloaded && !o.hello && o.at >= phases.after.from);
+const reentered = !!leftAfter && overloads.some((o) => o.overloaded && !o.hello && o.at > leftAfter.at);
 const figures = {
   routers,
   hog_s: hogS,
@@ -479,6 +483,8 @@ const figures = {
   overloaded_share_during: during.overloaded_share,
   monitor_overloaded_raised: raised,
   monitor_overloaded_cleared: cleared,
+  first_calm_after_hog_s: leftAfter ? Math.round((leftAfter.at - phases.after.from) / 1000) : null,
+  overloaded_again_after_calm: reentered,
   event_stream_reconnects: stream.reconnects(),
   stored_history_read: historyRead,
   load_before: result.before.load,
@@ -519,7 +525,10 @@ function whyNot() {
     out.push("not cleared: nothing to clear, the monitor was never overloaded from the hog's start");
   } else if (!cleared) {
     const lastOverload = overloads.filter((o) => o.overloaded).at(-1);
-    const since = lastOverload ? ` (last entered: ${lastOverload.reason})` : '';
+    const again = leftAfter
+      ? `; it did say calm ${figures.first_calm_after_hog_s} s after the hog, then overloaded again`
+      : '';
+    const since = `${again}${lastOverload ? ` (last entered: ${lastOverload.reason})` : ''}`;
     if (!figures.calm_before)
       out.push(
         `not cleared: the monitor was overloaded before the hog already, in ${Math.round(result.before.overloaded_share * 100)} % of the readings (longest calm stretch ${result.before.longest_calm_s} s of the ${CLEAR_S} s clearing needs): ${lagCause(result.before)}${since}`,
