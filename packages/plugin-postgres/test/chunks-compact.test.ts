@@ -22,7 +22,11 @@ function crashingAt(db: Db, nth: number): Db {
         let writes = false;
         const spy = {
           ...tx,
-          copy: tx.copy.bind(tx),
+          // New chunks go by COPY, re-opened ones by INSERT … ON CONFLICT.
+          copy: (spec) => {
+            if (spec.table.startsWith('ispm_chunks')) writes = true;
+            return tx.copy(spec);
+          },
           query: (sql: string, params?: readonly unknown[]) => {
             if (sql.includes('INSERT INTO ispm_chunks')) writes = true;
             return tx.query(sql, params);

@@ -14,7 +14,7 @@ import type { ChunkSamples } from './codec.js';
 import { CHUNK_WINDOW_MS, chunkWatermark, mergeSamples, setChunkWatermark } from './read.js';
 import { type TakeFrom, takeRows } from './take.js';
 import { decodeStored, encodeWindow, type StoredChunk } from './times.js';
-import { insertChunks } from './write.js';
+import { type CopyTx, insertChunks } from './write.js';
 
 /** Settings of a compaction round. */
 export interface CompactOptions {
@@ -272,7 +272,7 @@ async function eachBatch(
 
 /** One batch's rows into chunks; the rows moved. */
 async function moveBatch(
-  tx: Queryable,
+  tx: CopyTx,
   start: number,
   after: number,
   upto: number | undefined,
@@ -300,7 +300,7 @@ async function moveBatch(
 }
 
 async function writeBatch(
-  tx: Queryable,
+  tx: CopyTx,
   bySeries: Map<number, ChunkSamples>,
   start: number,
   report: CompactReport,
@@ -334,6 +334,6 @@ async function writeBatch(
     reopened,
     new Set(taken.rows.map((t) => Number(t.series_id))),
   );
-  await insertChunks(tx, start, bySeries, counter, encoded);
+  await insertChunks(tx, start, bySeries, counter, encoded, { table: 'ispm_chunks', replace: reopened });
   report.chunks += ids.length;
 }

@@ -1,10 +1,10 @@
-import type { Db, Queryable } from '../db/types.js';
+import type { Db } from '../db/types.js';
 import { ROLLUP_LOCK_KEY } from '../maintenance/rollups.js';
 import { CHUNKS, PARTITION_LOCK_KEY, parsePartitionName, partitionName } from '../schema/partitions.js';
 import { decodeBySeries } from './decode-series.js';
 import { chunkWatermark, setChunkWatermark } from './read.js';
 import { encodeWindow } from './times.js';
-import { insertChunks } from './write.js';
+import { type CopyTx, insertChunks } from './write.js';
 
 /** Settings of a day-merge round. */
 export interface MergeOptions {
@@ -125,7 +125,7 @@ async function mergeDay(db: Db, day: number, o: MergeOptions, report: MergeRepor
 }
 
 async function mergeBatch(
-  tx: Queryable,
+  tx: CopyTx,
   day: number,
   batch: ReadonlyArray<{ id: number; device: string | null }>,
   into: string,
@@ -153,7 +153,7 @@ async function mergeBatch(
     range,
   );
   const encoded = encodeWindow(bySeries, new Map(batch.map((b) => [b.id, b.device])), new Set(), new Set());
-  await insertChunks(tx, day, bySeries, counter, encoded, { table: into, upsert: false });
+  await insertChunks(tx, day, bySeries, counter, encoded, { table: into, replace: new Set() });
   report.chunksIn += stored.length;
   report.chunksOut += bySeries.size;
 }

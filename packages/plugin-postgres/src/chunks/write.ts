@@ -1,6 +1,7 @@
-import type { Queryable } from '../db/types.js';
+import type { CopySpec, Queryable } from '../db/types.js';
 import { summarize } from './aggregate.js';
-import type { ChunkSamples } from './codec.js';
+import { type ChunkRow, chunkCopy } from './chunk-copy.js';
+import type { ChunkSamples, Exact } from './codec.js';
 import type { EncodedWindow } from './times.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -9,19 +10,23 @@ const UPSERT = `ON CONFLICT (series_id, start_ts) DO UPDATE SET first_ts = exclu
        last = excluded.last, first_raw = excluded.first_raw, last_raw = excluded.last_raw,
        increase = excluded.increase, data = excluded.data`;
 
+/** A transaction that can also bulk-load. */
+export type CopyTx = Queryable & { copy(spec: CopySpec): Promise<number> };
+
 /**
  * Writes the chunks of one window (or merged day) starting at `start`, with their plain columns
- * computed from the samples and the shared times they need; a chunk already stored under the
- * same key is replaced. `into` is the chunk table, or a new day partition being filled (no key
- * yet: plain inserts).
+ * computed from the samples and the shared times they need. New chunks go by binary COPY into
+ * `into.table` (the chunk table, or a new day partition being filled); the series in
+ * `into.replace` have a chunk stored under the same key already (re-opened by late rows: the
+ * caller read it in this transaction, under the maintenance lock) and it is replaced.
  */
 export async function insertChunks(
-  tx: Queryable,
+  tx: CopyTx,
   start: number,
   bySeries: ReadonlyMap<number, ChunkSamples>,
   counter: ReadonlySet<number>,
   encoded: EncodedWindow,
-  into: { table: string; upsert: boolean } = { table: 'ispm_chunks', upsert: true },
+  into: { table: string; replace: ReadonlySet<number> } = { table: 'ispm_chunks', replace: new Set() },
 ): Promise<void> {
   if (encoded.times.length > 0)
     await tx.query(
@@ -33,61 +38,44 @@ export async function insertChunks(
         encoded.times.map((t) => Buffer.from(t.data).toString('hex')),
       ],
     );
-
-  const c = { id: [] as number[], first: [] as number[], last: [] as number[], n: [] as number[] };
-  const agg = {
-    min: [] as number[],
-    max: [] as number[],
-    sum: [] as number[],
-    fv: [] as number[],
-    lv: [] as number[],
-  };
-  const raws = {
-    first: [] as Array<string | null>,
-    last: [] as Array<string | null>,
-    inc: [] as Array<number | null>,
-  };
-  const data: string[] = [];
+  const fresh: ChunkRow[] = [];
+  const again: ChunkRow[] = [];
   for (const [id, s] of bySeries) {
-    const sum = summarize(s, counter.has(id));
-    c.id.push(id);
-    c.first.push(sum.firstTs);
-    c.last.push(sum.lastTs);
-    c.n.push(sum.count);
-    agg.min.push(sum.min);
-    agg.max.push(sum.max);
-    agg.sum.push(sum.sum);
-    agg.fv.push(sum.first);
-    agg.lv.push(sum.last);
-    raws.first.push(sum.firstRaw === null ? null : String(sum.firstRaw));
-    raws.last.push(sum.lastRaw === null ? null : String(sum.lastRaw));
-    raws.inc.push(sum.increase);
-    data.push(Buffer.from(encoded.data.get(id) as Uint8Array).toString('hex'));
+    const row = { id, sum: summarize(s, counter.has(id)), data: encoded.data.get(id) as Uint8Array };
+    (into.replace.has(id) ? again : fresh).push(row);
   }
+  if (fresh.length > 0) await tx.copy(chunkCopy(into.table, start, fresh));
+  if (again.length > 0) await replaceChunks(tx, start, again);
+}
+
+/** Chunks that replace the stored ones under the same key (rare: windows re-opened by late rows). */
+async function replaceChunks(tx: Queryable, start: number, rows: readonly ChunkRow[]): Promise<void> {
+  const col = <T>(f: (r: ChunkRow) => T) => rows.map(f);
+  const raw = (x: Exact | null) => (x === null ? null : String(x));
   await tx.query(
-    `INSERT INTO ${into.table} (series_id, start_ts, first_ts, last_ts, count, min, max, sum, first, last,
+    `INSERT INTO ispm_chunks (series_id, start_ts, first_ts, last_ts, count, min, max, sum, first, last,
                               first_raw, last_raw, increase, data)
      SELECT id, $2::timestamptz, to_timestamp(ft / 1000), to_timestamp(lt / 1000), n, lo, hi, total, fv, lv,
             fr, lr, inc, decode(d, 'hex')
        FROM unnest($1::int[], $3::float8[], $4::float8[], $5::int[], $6::float8[], $7::float8[], $8::float8[],
                    $9::float8[], $10::float8[], $11::bigint[], $12::bigint[], $13::float8[], $14::text[])
             AS t(id, ft, lt, n, lo, hi, total, fv, lv, fr, lr, inc, d)
-     ${into.upsert ? UPSERT : ''}`,
+     ${UPSERT}`,
     [
-      c.id,
+      col((r) => r.id),
       iso(start),
-      c.first,
-      c.last,
-      c.n,
-      agg.min,
-      agg.max,
-      agg.sum,
-      agg.fv,
-      agg.lv,
-      raws.first,
-      raws.last,
-      raws.inc,
-      data,
+      col((r) => r.sum.firstTs),
+      col((r) => r.sum.lastTs),
+      col((r) => r.sum.count),
+      col((r) => r.sum.min),
+      col((r) => r.sum.max),
+      col((r) => r.sum.sum),
+      col((r) => r.sum.first),
+      col((r) => r.sum.last),
+      col((r) => raw(r.sum.firstRaw)),
+      col((r) => raw(r.sum.lastRaw)),
+      col((r) => r.sum.increase),
+      col((r) => Buffer.from(r.data).toString('hex')),
     ],
   );
 }
