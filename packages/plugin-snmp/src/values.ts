@@ -1,6 +1,6 @@
 /**
  * Decoding of varbind values as net-snmp delivers them: numbers for 32-bit types, Buffers for
- * OCTET STRING and Counter64 (our own v1/v2c decoder: a number for a Counter64 below 2^48),
+ * OCTET STRING and Counter64 (our own v1/v2c decoder: a number for a Counter64 below 2^53),
  * strings for OIDs and IP addresses.
  */
 import snmp, { type Varbind } from 'net-snmp';
@@ -60,7 +60,7 @@ const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
  * arithmetic of `decodeCounter64` (this runs for every 64-bit counter of every poll).
  */
 export function counter64Value(value: unknown): number | bigint | undefined {
-  // Our v1/v2c decoder already gives counters below 2^48 as numbers (ber/response.ts).
+  // Our v1/v2c decoder already gives counters below 2^53 as numbers (ber/response.ts).
   if (typeof value === 'number') return Number.isSafeInteger(value) && value >= 0 ? value : undefined;
   if (Buffer.isBuffer(value) && value.length <= 9) {
     const end = value.length;

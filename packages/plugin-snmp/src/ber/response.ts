@@ -3,7 +3,7 @@
  * application types) and X.690 (BER, definite lengths only). Varbinds come out exactly as
  * net-snmp delivers them (`{oid, type, value}`: numbers for INTEGER and the 32-bit types, Buffers
  * — views into the datagram — for OCTET STRING and Opaque, strings for OIDs and IpAddress, null
- * for NULL and the v2 exceptions), with one difference: a Counter64 below 2^48 is a number, not a
+ * for NULL and the v2 exceptions), with one difference: a Counter64 below 2^53 is a number, not a
  * Buffer (values.ts reads both), so everything above the session is unchanged.
  *
  * Every read is bounds-checked against the enclosing TLV; whatever does not decode throws a
@@ -183,7 +183,7 @@ function checkValue(c: Cursor, type: number, start: number, stop: number): void 
 
 /**
  * The value of checked contents `[start, stop)` of type `type` (see `checkValue`), as net-snmp
- * gives it, except a Counter64 below 2^48, which is a number.
+ * gives it, except a Counter64 below 2^53, which is a number.
  */
 export function valueAt(buf: Buffer, type: number, start: number, stop: number): unknown {
   switch (type) {
@@ -196,12 +196,13 @@ export function valueAt(buf: Buffer, type: number, start: number, stop: number):
       // octets, without the leading zero, still read as 4294967295).
       return intAt(buf, start, stop) >>> 0;
     case T.Counter64: {
-      // A number when it is one exactly (at most 6 significant octets, below 2^48: every counter
-      // of a poll in practice): no Buffer view per counter (a typed-array object each, and
+      // A number when it is one exactly (below 2^53: at most 6 significant octets, or 7 with a
+      // first octet below 0x20): no Buffer view per counter (a typed-array object each, and
       // garbage) and no decoding later. Larger values keep the view, read exactly by values.ts.
       let i = start;
       while (i < stop && buf[i] === 0) i++;
-      if (stop - i > 6) return buf.subarray(start, stop);
+      const size = stop - i;
+      if (size > 7 || (size === 7 && (buf[i] as number) >= 0x20)) return buf.subarray(start, stop);
       let n = 0;
       for (; i < stop; i++) n = n * 256 + (buf[i] as number);
       return n;
