@@ -21,9 +21,12 @@ export interface PgliteDbOptions {
   thread?: 'worker' | 'main';
   /**
    * CPU priority of the worker thread as a niceness, 0 (as the process) to 19 (lowest); Linux
-   * only (elsewhere ignored). Default 0. When the machine is short of CPU, a higher value lets the
-   * poll loop's thread run first and PGlite use what is left; its writes then wait longer (the
-   * sink's buffer and spool hold them). The environment variable `ISPMONITOR_PGLITE_NICE` overrides it.
+   * only (elsewhere ignored), applied once PGlite is open. Default 0. A higher value lets the poll
+   * loop's thread run first when both want a core, and PGlite use what is left — but it yields to
+   * every other process too: on a machine shared with other busy processes (2 cores at load ~20,
+   * 300 routers, nice 10) PGlite stored a quarter of the samples the default stored in the same
+   * minutes and the loop's lag did not improve, hence off by default. For a dedicated host.
+   * The environment variable `ISPMONITOR_PGLITE_NICE` overrides it.
    */
   nice?: number;
   /** Called once if the worker thread dies (every later call then fails with that error). */
