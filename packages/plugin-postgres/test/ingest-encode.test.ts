@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { encodeBinaryCopy } from '../src/db/binary.js';
 import type { Db } from '../src/db/types.js';
 import { RAW_BIG, RAW_NONE, RAW_VALUE, SampleColumns } from '../src/ingest/columns.js';
-import { seriesKey } from '../src/ingest/encode.js';
+import { canonicalLabels, seriesKey } from '../src/ingest/encode.js';
 import { SeriesCache } from '../src/ingest/series.js';
+import { type NewSeries, SeriesIds, seriesPayload } from '../src/ingest/series-copy.js';
 
 const PG_EPOCH_MS = 946_684_800_000;
 
@@ -100,29 +101,149 @@ describe('seriesKey', () => {
   });
 });
 
+/** Reads a series COPY stream back: what the server would store (id, name, labels, kind). */
+function decodeSeriesCopy(stream: Buffer): Array<{ id: number; name: string; labels: string; kind: string }> {
+  expect(stream.subarray(0, 11).toString('latin1')).toBe('PGCOPY\n\xff\r\n\0');
+  const out: Array<{ id: number; name: string; labels: string; kind: string }> = [];
+  let o = 19;
+  const text = () => {
+    const n = stream.readInt32BE(o);
+    const t = stream.subarray(o + 4, o + 4 + n);
+    o += 4 + n;
+    return t;
+  };
+  for (;;) {
+    const fields = stream.readInt16BE(o);
+    o += 2;
+    if (fields === -1) break;
+    expect(fields).toBe(4);
+    expect(stream.readInt32BE(o)).toBe(4);
+    const id = stream.readInt32BE(o + 4);
+    o += 8;
+    const name = text().toString('utf8');
+    const jsonb = text();
+    expect(jsonb[0]).toBe(1); // jsonb binary format version
+    out.push({ id, name, labels: jsonb.subarray(1).toString('utf8'), kind: text().toString('utf8') });
+  }
+  expect(o).toBe(stream.length);
+  return out;
+}
+
+describe('canonicalLabels', () => {
+  /** The definition: keys sorted, values as strings, in a fresh object. */
+  const reference = (labels: object) => {
+    const out: Record<string, string> = {};
+    for (const k of Object.keys(labels).sort()) out[k] = String((labels as Record<string, unknown>)[k]);
+    return JSON.stringify(out);
+  };
+  it('is the sorted form whatever the object, including the ones that are already sorted', () => {
+    const nullProto = Object.assign(Object.create(null) as object, { a: '1', b: '2' });
+    const cases: object[] = [
+      {},
+      { device: 'r1', ifName: 'ether1' },
+      { ifName: 'ether1', device: 'r1' },
+      { device: 'r1', port: 7 },
+      { '10': 'x', '9': 'y' },
+      { '1': 'x', a: 'y' },
+      { a: 'say "hi"\n', b: 'é😀' },
+      ['a', 'b'],
+      new Date(0),
+      nullProto,
+      { toJSON: 'not a function', z: 'z' },
+    ];
+    for (const labels of cases)
+      expect(canonicalLabels(labels as never), JSON.stringify(labels)).toBe(reference(labels));
+  });
+});
+
+describe('series COPY stream', () => {
+  it('holds every row with its id, in pieces, non-ASCII text exact', () => {
+    const list: NewSeries[] = [];
+    for (let i = 0; i < 1500; i++) {
+      const labels = {
+        device: `r${i}`,
+        ifName: i % 3 === 0 ? `wlan-é-😀-${i}` : `ether${i}`,
+        note: 'a"b\\c\n',
+      };
+      list.push({ name: `m${i % 7}`, labels: JSON.stringify(labels), kind: i % 2 ? 'gauge' : 'counter' });
+    }
+    const ids = list.map((_, i) => 1_000_000 + 3 * i);
+    const payload = seriesPayload(list, ids);
+    const pieces = [...payload.pieces()].map((p) => Buffer.from(p));
+    expect(payload.rows).toBe(1500);
+    expect(pieces.length).toBeGreaterThan(1);
+    const rows = decodeSeriesCopy(Buffer.concat(pieces));
+    expect(rows).toEqual(list.map((s, i) => ({ id: ids[i], ...s })));
+    // A fresh iteration gives the same stream (a retried COPY sends it again).
+    expect(Buffer.concat([...payload.pieces()].map((p) => Buffer.from(p)))).toEqual(Buffer.concat(pieces));
+  });
+});
+
+describe('SeriesIds', () => {
+  it('hands out distinct ids to concurrent callers, reserving ahead in few statements', async () => {
+    let sequence = 0;
+    let statements = 0;
+    const db = {
+      async query(_sql: string, params: unknown[] = []) {
+        statements++;
+        await Promise.resolve();
+        const n = params[0] as number;
+        return { rows: [{ ids: Array.from({ length: n }, () => String(++sequence)) }], rowCount: 1 };
+      },
+    } as unknown as Db;
+    const ids = new SeriesIds(db);
+    const taken = await Promise.all([ids.take(3000), ids.take(10), ids.take(2500), ids.take(1)]);
+    const all = taken.flat();
+    expect(taken.map((t) => t.length)).toEqual([3000, 10, 2500, 1]);
+    expect(new Set(all).size).toBe(all.length);
+    expect(all.every((id) => Number.isInteger(id) && id >= 1 && id <= sequence)).toBe(true);
+    const before = statements;
+    await ids.take(5); // from what was reserved ahead
+    expect(statements).toBe(before);
+    ids.forget();
+    const after = await ids.take(1);
+    expect(statements).toBe(before + 1);
+    expect(after[0]).toBeGreaterThan(Math.max(...all));
+  });
+});
+
 describe('SeriesCache', () => {
   /**
-   * A database that hands out ids per canonical (name, labels) and records what it was asked. An
-   * insert takes a new id per series from a sequence, as the real statement does; the plain one
-   * fails as a whole (23505) when a series exists, the one with `ON CONFLICT` skips it.
+   * A database that hands out ids per canonical (name, labels) and records what it was asked.
+   * Ids come from a sequence, as in the real database: reserved ahead, then sent with the rows by
+   * COPY, which fails as a whole (23505) when a series exists; the insert with `ON CONFLICT`
+   * (after a race) takes new ones and skips the series that exist.
    */
   function fakeDb() {
     const ids = new Map<string, number>();
     const inserted: string[] = [];
-    /** Series another replica creates just before this one's INSERT (a race). */
+    /** Series another replica creates just before this one's insert (a race). */
     const racing = new Set<string>();
     let sequence = 0;
     const db = {
       engine: 'pglite',
+      async copy(spec: { table: string; payload: { pieces(): Iterable<Uint8Array> } }) {
+        expect(spec.table).toBe('ispm_series');
+        for (const k of racing) if (!ids.has(k)) ids.set(k, ++sequence);
+        const rows = decodeSeriesCopy(Buffer.concat([...spec.payload.pieces()].map((p) => Buffer.from(p))));
+        const keys = rows.map((r) => `${r.name} ${r.labels}`);
+        if (keys.some((k) => ids.has(k))) throw Object.assign(new Error('duplicate key'), { code: '23505' });
+        keys.forEach((k, i) => {
+          inserted.push(k);
+          ids.set(k, (rows[i] as { id: number }).id);
+        });
+        return rows.length;
+      },
       async query(sql: string, params: unknown[] = []) {
+        if (sql.includes('generate_series')) {
+          const n = params[0] as number;
+          return { rows: [{ ids: Array.from({ length: n }, () => ++sequence) }], rowCount: 1 };
+        }
         const [names, labels] = params as [string[], string[]];
         if (sql.includes('INSERT INTO ispm_series')) {
-          for (const k of racing) if (!ids.has(k)) ids.set(k, ++sequence);
+          expect(sql).toContain('ON CONFLICT');
           const keys = names.map((n, i) => `${n} ${labels[i]}`);
           const assigned = keys.map(() => ++sequence);
-          const skipping = sql.includes('ON CONFLICT');
-          if (!skipping && keys.some((k) => ids.has(k)))
-            throw Object.assign(new Error('duplicate key'), { code: '23505' });
           const created: number[] = [];
           keys.forEach((k, i) => {
             inserted.push(k);
@@ -130,10 +251,7 @@ describe('SeriesCache', () => {
             ids.set(k, assigned[i] as number);
             created.push(assigned[i] as number);
           });
-          return {
-            rows: [skipping ? { ids: assigned, created } : { ids: assigned }],
-            rowCount: created.length,
-          };
+          return { rows: [{ ids: assigned, created }], rowCount: created.length };
         }
         // A join: only the series that exist come back.
         const rows = names

@@ -1,10 +1,10 @@
 /**
  * Two writers (two replicas, each with its own pool and series cache) create the same series at
  * the same moment on a real PostgreSQL 15: the race ingest-encode.test.ts plays against a fake
- * database. The order is forced by events, not by timing: writer A's INSERT runs in a transaction
- * held open until writer B's INSERT is seen waiting on A's uncommitted rows (pg_stat_activity);
- * then A commits, B's `ON CONFLICT DO NOTHING` returns nothing for those rows, and B must find
- * their ids by a look-up. Both writers must end with one id per series, the same ids.
+ * database. The order is forced by events, not by timing: writer A's insert (a COPY) runs in a
+ * transaction held open until writer B's is seen waiting on A's uncommitted rows
+ * (pg_stat_activity); then A commits, B's COPY fails on those rows, its `ON CONFLICT DO NOTHING`
+ * insert returns nothing for them, and B must find their ids by a look-up. Both writers must end with one id per series, the same ids.
  */
 import { skipTitle } from '@ispmonitor/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -26,33 +26,34 @@ function interfaces(from: number, to: number): Map<string, SeriesKey> {
   return out;
 }
 
-/** `db`, except that the series INSERT runs in a transaction that commits only on `release`. */
+/** `db`, except that the series COPY runs in a transaction that commits only on `release`. */
 function holdingInserts(db: Db, inserted: () => void, release: Promise<void>): Db {
   const held: Db = {
     engine: db.engine,
     transaction: (fn) => db.transaction(fn),
-    copy: (spec) => db.copy(spec),
-    poolStats: () => db.poolStats(),
-    close: () => db.close(),
-    query<R>(sql: string, params?: readonly unknown[]) {
-      if (!sql.includes('INSERT INTO ispm_series')) return db.query<R>(sql, params);
+    copy(spec) {
+      if (spec.table !== 'ispm_series') return db.copy(spec);
       return db.transaction(async (tx) => {
-        const res = await tx.query<R>(sql, params);
+        const n = await tx.copy(spec);
         inserted();
         await release;
-        return res;
+        return n;
       });
     },
+    poolStats: () => db.poolStats(),
+    close: () => db.close(),
+    query: (sql, params) => db.query(sql, params),
   };
   return held;
 }
 
-/** Resolves when a series INSERT is waiting on a row lock (another transaction's rows). */
+/** Resolves when a series COPY or INSERT is waiting on a row lock (another transaction's rows). */
 async function insertWaitingOnLock(observer: Db): Promise<void> {
   for (;;) {
     const { rows } = await observer.query<{ n: string }>(
       `SELECT count(*) AS n FROM pg_stat_activity
-        WHERE wait_event_type = 'Lock' AND query LIKE '%INSERT INTO ispm_series%'`,
+        WHERE wait_event_type = 'Lock'
+          AND (query LIKE 'COPY ispm_series %' OR query LIKE '%INSERT INTO ispm_series%')`,
     );
     if (Number(rows[0]?.n) > 0) return;
     // Polls a state the server reports, a few milliseconds apart: not a timing assumption.

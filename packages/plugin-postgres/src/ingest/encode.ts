@@ -39,7 +39,18 @@ export function decodeValue(
 
 /** Labels serialised with sorted keys: the cache key of a series and its jsonb text. */
 export function canonicalLabels(labels: Labels): string {
-  const keys = Object.keys(labels).sort();
+  let keys = Object.keys(labels);
+  // Drivers emit most labels with string values in sorted key order: then the object itself is
+  // the canonical form (no sorted copy to build); else a copy, sorted, values as strings. Only a
+  // plain object: an array or a Date, say, would not serialise as its keys.
+  const proto: unknown = Object.getPrototypeOf(labels);
+  let plain = proto === Object.prototype || proto === null;
+  for (let i = 0; i < keys.length && plain; i++)
+    plain =
+      typeof labels[keys[i] as string] === 'string' &&
+      (i === 0 || (keys[i - 1] as string) < (keys[i] as string));
+  if (plain) return JSON.stringify(labels);
+  keys = keys.sort();
   const out: Record<string, string> = {};
   for (const k of keys) out[k] = String(labels[k]);
   return JSON.stringify(out);

@@ -1,45 +1,27 @@
 import type { Db } from '../db/types.js';
+import {
+  type NewSeries,
+  SERIES_COPY_COLUMNS,
+  SERIES_ID_SEQUENCE,
+  type SeriesIds,
+  seriesPayload,
+} from './series-copy.js';
 
 /** One series as the statements below take it: name, canonical label JSON and kind. */
-export interface SeriesRow {
-  name: string;
-  labels: string;
-  kind: 'counter' | 'gauge';
-}
-
-/**
- * The identity sequence behind `ispm_series.id` (the name PostgreSQL gives it: table_column_seq).
- * New series take their ids from it inside the statement that inserts them, so the ids come back
- * in the order the series were sent and no join of the inserted rows to the input is needed.
- */
-const SERIES_ID_SEQUENCE = 'ispm_series_id_seq';
+export type SeriesRow = NewSeries;
 
 /** The fewest series worth a statement of their own when a batch is split between connections. */
 const LANE_MIN = 1000;
 
 /**
- * The rows to insert, numbered, each with a new id. `nextval` is volatile, so PostgreSQL computes
- * this once (a volatile CTE is never inlined) and the insert and the answer see the same ids.
+ * The insert that skips series that exist, used only after a race: each row takes a new id from
+ * the sequence (`nextval` is volatile, so the CTE is computed once and the insert and the answer
+ * see the same ids); `created` holds the ids of the rows it inserted, so an id in `ids` but not
+ * in `created` was not used (that series had another id already).
  */
-const NUMBERED = `t AS (
+const SKIPPING = `WITH t AS (
   SELECT nextval('${SERIES_ID_SEQUENCE}')::integer AS id, n, l, k, ord
-    FROM unnest($1::text[], $2::text[], $3::text[]) WITH ORDINALITY AS t(n, l, k, ord))`;
-
-/**
- * A plain insert: the cost of the plain-INSERT floor (bench/postgres/series.mjs), where
- * `ON CONFLICT` costs about 40 % more CPU (a speculative insertion per row). It fails as a whole
- * when one series exists (23505), which only a race with another writer causes.
- */
-const PLAIN = `WITH ${NUMBERED},
-  ins AS (INSERT INTO ispm_series (id, name, labels, kind) OVERRIDING SYSTEM VALUE
-          SELECT id, n, l::jsonb, k FROM t)
-  SELECT array_agg(id ORDER BY ord) AS ids FROM t`;
-
-/**
- * The same insert that skips series that exist: `created` holds the ids of the rows it inserted,
- * so an id in `ids` but not in `created` was not used (that series had another id already).
- */
-const SKIPPING = `WITH ${NUMBERED},
+    FROM unnest($1::text[], $2::text[], $3::text[]) WITH ORDINALITY AS t(n, l, k, ord)),
   ins AS (INSERT INTO ispm_series (id, name, labels, kind) OVERRIDING SYSTEM VALUE
           SELECT id, n, l::jsonb, k FROM t ON CONFLICT (name, labels) DO NOTHING RETURNING id)
   SELECT (SELECT array_agg(id ORDER BY ord) FROM t) AS ids, (SELECT array_agg(id) FROM ins) AS created`;
@@ -58,11 +40,20 @@ const DEADLOCK_TRIES = 3;
 
 const isDeadlock = (err: unknown) => (err as { code?: string }).code === '40P01';
 
-/** Inserts one share of the series; undefined where a series existed already. */
-async function createShare(db: Db, list: readonly SeriesRow[]): Promise<Array<number | undefined>> {
+/**
+ * Inserts one share of the series with the ids reserved for them; undefined where a series
+ * existed already. The fast path is a binary COPY (the plain-INSERT floor's server cost, where
+ * an INSERT … SELECT from arrays cost ~25 % more and `ON CONFLICT` ~40 % more); it fails as a
+ * whole when one series exists (23505), which only a race with another writer causes.
+ */
+async function createShare(
+  db: Db,
+  list: readonly SeriesRow[],
+  ids: readonly number[],
+): Promise<Array<number | undefined>> {
   try {
-    const res = await db.query<{ ids: Ids }>(PLAIN, params(list));
-    return (res.rows[0]?.ids ?? []).map(Number);
+    await db.copy({ table: 'ispm_series', columns: SERIES_COPY_COLUMNS, payload: seriesPayload(list, ids) });
+    return [...ids];
   } catch (err) {
     if (!RACED.has((err as { code?: string }).code ?? '')) throw err;
   }
@@ -85,29 +76,34 @@ function bySeries(a: SeriesRow, b: SeriesRow): number {
 
 /**
  * Creates these series; returns their new ids in order (undefined where a series existed already,
- * e.g. another replica created it meanwhile: the caller looks those up). On PostgreSQL a batch is
- * split into up to `lanes` statements in flight on separate connections, so the server inserts
- * on several cores (one statement uses one); the shares hold different series, so they never
- * wait on each other. A race with another writer can make a share fail on a series or deadlock:
- * that share is then inserted again with `ON CONFLICT DO NOTHING`.
+ * e.g. another replica created it meanwhile: the caller looks those up). Their ids are taken
+ * from `reserve` first, so the rows go out by COPY and nothing comes back. On PostgreSQL a batch
+ * is split into up to `lanes` COPY streams in flight on separate connections, so the server
+ * inserts on several cores (one statement uses one); the shares hold different series, so they
+ * never wait on each other. A race with another writer can make a share fail on a series or
+ * deadlock: that share is then inserted again with `ON CONFLICT DO NOTHING` (new ids from the
+ * sequence; its reserved ones stay unused).
  */
 export async function createSeries(
   db: Db,
   list: readonly SeriesRow[],
   lanes: number,
+  reserve: SeriesIds,
 ): Promise<Array<number | undefined>> {
   // Every writer inserts in one order (and splits it into consecutive ranges), so a statement
   // waiting for another's series holds only series before it: no cycle of waits, no deadlock,
   // between replicas or between this batch's own lanes.
   const order = list.map((_, i) => i).sort((a, b) => bySeries(list[a] as SeriesRow, list[b] as SeriesRow));
   const sorted = order.map((i) => list[i] as SeriesRow);
+  const reserved = await reserve.take(sorted.length);
   const n = Math.max(1, Math.min(lanes, Math.floor(sorted.length / LANE_MIN)));
   let ids: Array<number | undefined>;
-  if (n === 1) ids = await createShare(db, sorted);
+  if (n === 1) ids = await createShare(db, sorted, reserved);
   else {
     const size = Math.ceil(sorted.length / n);
     const shares: Array<Promise<Array<number | undefined>>> = [];
-    for (let i = 0; i < sorted.length; i += size) shares.push(createShare(db, sorted.slice(i, i + size)));
+    for (let i = 0; i < sorted.length; i += size)
+      shares.push(createShare(db, sorted.slice(i, i + size), reserved.slice(i, i + size)));
     ids = (await Promise.all(shares)).flat();
   }
   const out = new Array<number | undefined>(list.length);

@@ -1,5 +1,6 @@
 import type { Labels } from '@ispmonitor/core';
 import type { Db } from '../db/types.js';
+import { SeriesIds } from './series-copy.js';
 import { createSeries, lookupSeries } from './series-sql.js';
 
 /** One series to resolve: name, canonical label JSON and kind. */
@@ -20,6 +21,9 @@ export interface SeriesKey {
 type Leaf = Array<string | number> | Map<string, number>;
 
 const LEAF_ARRAY_MAX = 32;
+
+/** The labels a series was asked with: the sample's own object, else parsed from its JSON. */
+const sourceOf = (s: SeriesKey): Labels => s.source ?? (JSON.parse(s.labels) as Labels);
 
 /** Statements creating series at once on PostgreSQL (see `SeriesCache`). */
 const CREATE_LANES = 2;
@@ -106,6 +110,8 @@ class Node {
 export class SeriesCache {
   #root = new Node();
   #size = 0;
+  /** Ids reserved for the series this cache creates. */
+  readonly #ids: SeriesIds;
 
   /**
    * Statements in flight when a batch creates many series: on PostgreSQL two, so the server
@@ -119,6 +125,7 @@ export class SeriesCache {
     private readonly limit: number,
   ) {
     this.#lanes = db.engine === 'postgres' ? CREATE_LANES : 1;
+    this.#ids = new SeriesIds(db);
   }
 
   get size(): number {
@@ -135,18 +142,24 @@ export class SeriesCache {
   }
 
   /**
-   * Whether to look series up before inserting them: while most of them existed. Inserting
-   * first, the conflicts say how many existed, so a change back (a restart, another replica that
-   * created them) turns look-ups on again within a few batches.
+   * Whether to look series up before inserting them: while most of them existed (one batch
+   * whose look-ups all missed, a first start's first, turns them off). Inserting first, the
+   * conflicts say how many existed, so a change back (a restart, another replica that created
+   * them) turns look-ups on again within a few batches.
    */
   #lookupsPay(): boolean {
-    return this.#existingShare >= 0.5;
+    return this.#existingShare > 0.5;
   }
 
-  /** Forgets every id (after a restore, or in tests). */
+  /**
+   * Forgets every id (after a restore, when full, or in tests). As after a restart, what comes
+   * next mostly exists: look-ups first again.
+   */
   clear(): void {
     this.#root = new Node();
     this.#size = 0;
+    this.#existingShare = 1;
+    this.#ids.forget();
   }
 
   /** The cached id of a series, if any (no database access). */
@@ -193,7 +206,6 @@ export class SeriesCache {
    */
   async resolve(wanted: Map<string, SeriesKey>): Promise<Map<string, number>> {
     const out = new Map<string, number>();
-    const sourceOf = (s: SeriesKey): Labels => s.source ?? (JSON.parse(s.labels) as Labels);
     // Each series is sent once, even when several keys name it (labels in another order).
     const series = new Map<string, { s: SeriesKey; keys: string[] }>();
     for (const [k, s] of wanted) {
@@ -209,25 +221,56 @@ export class SeriesCache {
     }
     if (series.size === 0) return out;
     const missing = [...series.values()];
+    const ids = await this.#fetch(
+      missing.map((m) => m.s),
+      wanted.size,
+    );
+    for (let i = 0; i < missing.length; i++) {
+      const entry = missing[i];
+      const id = ids[i];
+      if (!entry || id === undefined) continue;
+      for (const k of entry.keys) {
+        out.set(k, id);
+        this.#remember(entry.s.name, sourceOf(wanted.get(k) as SeriesKey), id);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The sink's path: ids of series the caller found missing from the cache, in their order,
+   * each series once (by name and canonical labels), remembered under its `source`. No map of
+   * the caller's keys is built or returned: at a first start every sample of a batch comes here,
+   * and those maps of fresh string keys were most of the client's cost per new series.
+   */
+  async resolveList(list: readonly SeriesKey[]): Promise<Array<number | undefined>> {
+    const ids = await this.#fetch(list, list.length);
+    for (let i = 0; i < list.length; i++) {
+      const id = ids[i];
+      const s = list[i] as SeriesKey;
+      if (id !== undefined) this.#remember(s.name, sourceOf(s), id);
+    }
+    return ids;
+  }
+
+  /** Looks up or creates these distinct series; clears the cache first when `adding` would overflow it. */
+  async #fetch(missing: readonly SeriesKey[], adding: number): Promise<Array<number | undefined>> {
     // Look up first while looking up pays: after a restart (or a cleared cache) every series
-    // exists, and a plain lookup costs a fraction of an INSERT … ON CONFLICT. At a first start
-    // every lookup misses and only doubles the work, so while the last lookups mostly missed,
-    // series are inserted straight away (those that existed are looked up after, as conflicts).
+    // exists, and a plain lookup costs a fraction of an insert. At a first start every lookup
+    // misses and only doubles the work, so while the last lookups mostly missed, series are
+    // inserted straight away (those that existed are looked up after, as conflicts).
     const lookFirst = this.#lookupsPay();
     const ids = lookFirst
-      ? await lookupSeries(
-          this.db,
-          missing.map((m) => m.s),
-        )
+      ? await lookupSeries(this.db, missing)
       : new Array<number | undefined>(missing.length).fill(undefined);
     const absent: number[] = [];
     for (let i = 0; i < missing.length; i++) if (ids[i] === undefined) absent.push(i);
     if (lookFirst) this.#found(missing.length - absent.length, missing.length);
     if (absent.length > 0) {
-      // Created with their ids in one statement (a share of them per lane); a series another
+      // Created with ids reserved for them (a share of them per lane); a series another
       // replica created in the meantime (no id returned for it) is looked up.
-      const keyAt = (i: number) => (missing[i] as { s: SeriesKey }).s;
-      const created = await createSeries(this.db, absent.map(keyAt), this.#lanes);
+      const keyAt = (i: number) => missing[i] as SeriesKey;
+      const created = await createSeries(this.db, absent.map(keyAt), this.#lanes, this.#ids);
       const raced: number[] = [];
       absent.forEach((i, j) => {
         ids[i] = created[j];
@@ -241,16 +284,7 @@ export class SeriesCache {
       }
       if (!lookFirst) this.#found(raced.length, missing.length);
     }
-    if (this.#size + wanted.size > this.limit) this.clear();
-    for (let i = 0; i < missing.length; i++) {
-      const entry = missing[i];
-      const id = ids[i];
-      if (!entry || id === undefined) continue;
-      for (const k of entry.keys) {
-        out.set(k, id);
-        this.#remember(entry.s.name, sourceOf(wanted.get(k) as SeriesKey), id);
-      }
-    }
-    return out;
+    if (this.#size + adding > this.limit) this.clear();
+    return ids;
   }
 }

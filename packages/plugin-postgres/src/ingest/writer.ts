@@ -3,7 +3,7 @@ import type { Db } from '../db/types.js';
 import { lateBuckets, markDirty } from '../maintenance/rollups.js';
 import { ensurePartitions, SAMPLES } from '../schema/partitions.js';
 import { RAW_BIG, RAW_NONE, RAW_VALUE, SampleColumns } from './columns.js';
-import { canonicalLabels, isWellFormed, seriesKey, seriesKind } from './encode.js';
+import { canonicalLabels, isWellFormed, seriesKind } from './encode.js';
 import type { SeriesCache, SeriesKey } from './series.js';
 
 const DAY = 86_400_000;
@@ -70,9 +70,12 @@ export class SampleWriter {
     // Rows go straight into column arrays; series not in the cache are resolved after the loop.
     const rows = new SampleColumns(batch.length);
     const { ids, ts, value, raw, big } = rows;
-    const unknown = new Map<string, SeriesKey>();
+    // Series not in the cache, each once (by name, then canonical labels), and for each row
+    // that needs one, which: indexes, not a map of string keys per row (see resolveList).
+    const unknown: SeriesKey[] = [];
+    const unknownAt = new Map<string, Map<string, number>>();
     const unknownRows: number[] = [];
-    const unknownKeys: string[] = [];
+    const unknownOf: number[] = [];
     const days = new Set<number>();
     let lastDay = Number.NaN;
     let minTs = Number.POSITIVE_INFINITY;
@@ -117,17 +120,21 @@ export class SampleWriter {
       const id = this.series.get(s.name, labels);
       if (id === undefined) {
         // First sight (or evicted): resolved after the loop, each series once per batch.
-        const key = seriesKey(s.name, labels);
-        if (!unknown.has(key)) {
-          unknown.set(key, {
-            name: s.name,
-            labels: canonicalLabels(labels),
-            kind: seriesKind(s.name, this.options.counters),
-            source: labels,
-          });
+        const canonical = canonicalLabels(labels);
+        let byLabels = unknownAt.get(s.name);
+        if (byLabels === undefined) {
+          byLabels = new Map();
+          unknownAt.set(s.name, byLabels);
+        }
+        let at = byLabels.get(canonical);
+        if (at === undefined) {
+          at = unknown.length;
+          byLabels.set(canonical, at);
+          const kind = seriesKind(s.name, this.options.counters);
+          unknown.push({ name: s.name, labels: canonical, kind, source: labels });
         }
         unknownRows.push(n);
-        unknownKeys.push(key);
+        unknownOf.push(at);
       } else ids[n] = id;
       ts[n] = t;
       value[n] = num;
@@ -145,10 +152,10 @@ export class SampleWriter {
     if (n === 0) return { accepted: 0, rejected, deduplicated: false };
 
     await this.#ensureDays(days);
-    if (unknown.size > 0) {
-      const resolved = await this.series.resolve(unknown);
+    if (unknown.length > 0) {
+      const resolved = await this.series.resolveList(unknown);
       for (let j = 0; j < unknownRows.length; j++)
-        ids[unknownRows[j] as number] = resolved.get(unknownKeys[j] as string) as number;
+        ids[unknownRows[j] as number] = resolved[unknownOf[j] as number] as number;
     }
     // Chunks go out on up to `parallel` connections at once: the server ingests on several cores
     // while this process encodes the next chunk. A write can then half-succeed; that is safe,
