@@ -20,6 +20,7 @@ function fixture() {
   for (let i = 0; i < FLEET; i++) table.set(`r${i}`, dev(i));
   const reads = { list: 0, get: 0 };
   const listeners = new Set<(c: { device: string }) => void>();
+  let alerts: object[] = [];
   const cache = new TopologyCache({
     bus,
     devices: {
@@ -38,7 +39,7 @@ function fixture() {
       },
     },
     neighbours: async () => [],
-    firingAlerts: async () => [],
+    firingAlerts: async () => alerts,
   });
   /** A status change as core makes it: the entry changes, then the bus says so. */
   const setStatus = (id: string, status: DeviceStatus) => {
@@ -53,7 +54,10 @@ function fixture() {
     table.set(id, { ...s, status });
     for (const fn of listeners) fn({ device: id });
   };
-  return { bus, cache, table, reads, setStatus, replicaStatus };
+  const setAlerts = (a: object[]) => {
+    alerts = a;
+  };
+  return { bus, cache, table, reads, setStatus, replicaStatus, setAlerts };
 }
 
 const stateOf = (view: { nodes: Array<{ id: string; state: string }> }, id: string) =>
@@ -85,6 +89,26 @@ describe('topology cache driven by events', () => {
     f.replicaStatus('r5', 'online');
     const back = await f.cache.answer('sites', 1500);
     expect(back).toMatchObject({ counts: { up: FLEET - 1, unreachable: 1 }, problems: 1 });
+    expect(f.reads.list).toBe(1);
+  });
+
+  it('shows alerts firing, acknowledged and resolved on the next answer, without reading the fleet', async () => {
+    const f = fixture();
+    await f.cache.answer('full', FLEET);
+    f.setStatus('r9', 'offline');
+    const fire = (device: string, extra: object = {}) => ({ state: 'firing', labels: { device }, ...extra });
+    f.setAlerts([fire('r9'), fire('r10')]);
+    let view = await f.cache.answer('full', FLEET);
+    expect(stateOf(view, 'r9')).toBe('down');
+    expect(stateOf(view, 'r10')).toBe('degraded');
+    f.setAlerts([fire('r9', { ack: { by: 'noc' } }), fire('r10')]);
+    view = await f.cache.answer('full', FLEET);
+    expect(stateOf(view, 'r9')).toBe('acknowledged');
+    expect(f.cache.live.lastRecomputed).toBe(1);
+    f.setAlerts([]);
+    view = await f.cache.answer('full', FLEET);
+    expect(stateOf(view, 'r9')).toBe('down');
+    expect(stateOf(view, 'r10')).toBe('up');
     expect(f.reads.list).toBe(1);
   });
 
@@ -127,19 +151,27 @@ describe('alerts per device', () => {
       labels: { device },
       ...extra,
     });
-    const tally = alertTally([
-      a('r1', 'firing'),
-      a('r1', 'firing', { ack: { by: 'noc' } }),
-      a('r1', 'firing', { muted: { kind: 'silence' } }),
-      a('r1', 'pending'),
-      a('r2', 'firing', { muted: { kind: 'inhibited' } }),
-      { status: 'firing', labels: { device: 'r3' }, acknowledged: true },
-      { state: 'firing', labels: {} },
+    const index = new Map([
+      ['r1', 0],
+      ['r2', 1],
+      ['r3', 2],
     ]);
-    expect([...tally]).toEqual([
-      ['r1', 3 * HANDLED_SPAN + 2],
-      ['r2', 1 * HANDLED_SPAN + 0],
-      ['r3', 1 * HANDLED_SPAN + 1],
-    ]);
+    const tally = new Float64Array(3);
+    alertTally(
+      [
+        a('r1', 'firing'),
+        a('r1', 'firing', { ack: { by: 'noc' } }),
+        a('r1', 'firing', { muted: { kind: 'silence' } }),
+        a('r1', 'pending'),
+        a('r2', 'firing', { muted: { kind: 'inhibited' } }),
+        { status: 'firing', labels: { device: 'r3' }, acknowledged: true },
+        { state: 'firing', labels: {} },
+        // A device the map does not know: left out.
+        a('elsewhere', 'firing'),
+      ],
+      index,
+      tally,
+    );
+    expect([...tally]).toEqual([3 * HANDLED_SPAN + 2, HANDLED_SPAN, HANDLED_SPAN + 1]);
   });
 });

@@ -79,8 +79,14 @@ export class LiveStates {
   #dirty = new Set<string>();
   #all = true;
   #structure: Structure | undefined;
-  /** Firing and handled alerts per device, packed (see `alertTally`). */
-  #alerts = new Map<string, number>();
+  /** The states array `#index` was built for (patched in place by the cache between requests). */
+  #indexed: readonly DeviceState[] | undefined;
+  /** Each device's place in `#indexed`, where its alert tally is. */
+  #index = new Map<string, number>();
+  /** Firing and handled alerts per device, packed (see `alertTally`), at `#index`'s places. */
+  #tally = new Float64Array(0);
+  /** The previous request's tally array, reused for the next one. */
+  #spare = new Float64Array(0);
   /** How many node views the last refresh computed and found changed (tests: proof that it was incremental). */
   lastRecomputed = 0;
   /** Moves whenever a refresh changed any view: what is derived from the views may be kept until it does. */
@@ -125,12 +131,7 @@ export class LiveStates {
       this.#structure = structure;
       this.#all = true;
     }
-    const byDevice = alertTally(alerts);
-    // Devices whose alert summary changed since the last request (fired, resolved, acked, silenced).
-    const before = this.#alerts;
-    for (const [id, a] of byDevice) if (before.get(id) !== a) this.#dirty.add(id);
-    if (before.size > 0) for (const id of before.keys()) if (!byDevice.has(id)) this.#dirty.add(id);
-    this.#alerts = byDevice;
+    this.#tallyAlerts(states, alerts);
 
     if (this.#all) {
       this.#all = false;
@@ -178,6 +179,40 @@ export class LiveStates {
     return this.#nodes;
   }
 
+  /**
+   * Tallies the firing alerts per device and marks the devices whose tally changed since the
+   * previous request (fired, resolved, acknowledged, silenced): typed arrays at each device's
+   * place, compared element by element, as long as the states array is the same one.
+   */
+  #tallyAlerts(states: readonly DeviceState[], alerts: readonly object[]): void {
+    const n = states.length;
+    const before = this.#tally;
+    const oldIndex = this.#index;
+    const same = states === this.#indexed && oldIndex.size === n && before.length === n;
+    if (!same) {
+      const index = new Map<string, number>();
+      for (let i = 0; i < n; i++) index.set((states[i] as DeviceState).device.id, i);
+      this.#index = index;
+      this.#indexed = states;
+    }
+    const next = this.#spare.length === n ? this.#spare : new Float64Array(n);
+    next.fill(0);
+    alertTally(alerts, this.#index, next);
+    if (same) {
+      for (let i = 0; i < n; i++)
+        if (next[i] !== before[i]) this.#dirty.add((states[i] as DeviceState).device.id);
+    } else {
+      // Another list (devices added or removed, or read again): compared by id.
+      for (let i = 0; i < n; i++) {
+        const id = (states[i] as DeviceState).device.id;
+        const was = oldIndex.get(id);
+        if (next[i] !== (was === undefined ? 0 : before[was])) this.#dirty.add(id);
+      }
+    }
+    this.#spare = before;
+    this.#tally = next;
+  }
+
   /** Every device's view, by id (as of the last refresh). */
   get nodes(): ReadonlyMap<string, NodeView> {
     return this.#nodes;
@@ -206,7 +241,7 @@ export class LiveStates {
       const r = rates(d.id, name);
       return r?.operUp === false && r.adminUp !== false;
     });
-    const alert = this.#alerts.get(d.id) ?? 0;
+    const alert = this.#tally[this.#index.get(d.id) ?? -1] ?? 0;
     const { state, reasons } = nodeState({
       status: s.status,
       enabled: d.enabled !== false,

@@ -69,19 +69,24 @@ export function nodeState(i: StateInput): { state: NodeState; reasons: string[] 
 export const HANDLED_SPAN = 1 << 20;
 
 /**
- * Firing alerts per device and how many of them are acknowledged or silenced, packed in one
- * number (firing × HANDLED_SPAN + handled): at 10,000 devices down, one object per device per
- * request was a visible share of the topology's answer.
+ * Adds up, into `out` at each device's place (`index`), its firing alerts and how many of them
+ * are acknowledged or silenced, packed in one number (firing × HANDLED_SPAN + handled). Alerts
+ * of devices `index` does not know are left out. At 10,000 devices down, a map and an object per
+ * device per request were a fifth of the topology's answer; this is one lookup per alert.
  */
-export function alertTally(alerts: readonly object[]): Map<string, number> {
-  const out = new Map<string, number>();
+export function alertTally(
+  alerts: readonly object[],
+  index: ReadonlyMap<string, number>,
+  out: Float64Array,
+): void {
   for (const raw of alerts) {
     const a = raw as AlertLike;
     const device = a.labels?.device;
-    if (!device || alertState(a) !== 'firing') continue;
+    if (device === undefined) continue;
+    const i = index.get(device);
+    if (i === undefined || alertState(a) !== 'firing') continue;
     const kind = a.muted?.kind;
     const handled = a.ack || a.acknowledged || kind === 'ack' || kind === 'silence' ? 1 : 0;
-    out.set(device, (out.get(device) ?? 0) + HANDLED_SPAN + handled);
+    out[i] = (out[i] as number) + HANDLED_SPAN + handled;
   }
-  return out;
 }
