@@ -8,8 +8,12 @@
 // (a restart: the series exist and are looked up). The reference is the floor: the same N rows
 // inserted by one plain `INSERT … SELECT` in psql into the same schema (same indexes: the unique
 // one, the device one and the GIN one on labels) on the same server. BENCH_RESULT carries the
-// ratio (`create_vs_floor`, target >= 0.8) and the load average at the end.
+// ratio (`create_vs_floor`, target >= 0.8) and the load average at the end, and the CPU time
+// per series of each phase — this process (`*_ours_us`) and every process of the PostgreSQL
+// server (`*_db_us`, from /proc) — which a loaded machine disturbs far less than the rates.
+import { readdirSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { startPgServer } from '../support/pg-server.mjs';
 import { BATCH, ingest, monitorOn } from './ingest.mjs';
@@ -32,6 +36,53 @@ function round(devices, ts) {
   return out;
 }
 
+/** utime + stime (+ waited-for children's, for the postmaster) of a process, in ms. */
+function cpuMs(pid, children) {
+  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  const ticks = Number(f[11]) + Number(f[12]) + (children ? Number(f[13]) + Number(f[14]) : 0);
+  return ticks * 10; // USER_HZ is 100 on Linux
+}
+
+/**
+ * CPU time of a PostgreSQL server so far, in ms: the postmaster, its live processes (backends,
+ * writers, autovacuum) and the ones that have exited (counted in the postmaster's children
+ * times). Null where /proc is not there.
+ */
+function serverCpuMs(dataDir) {
+  try {
+    const pm = Number(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+    let ms = cpuMs(pm, true);
+    for (const p of readdirSync('/proc')) {
+      if (!/^\d+$/.test(p)) continue;
+      try {
+        if (Number(readFileSync(`/proc/${p}/stat`, 'utf8').split(') ')[1].split(' ')[1]) === pm)
+          ms += cpuMs(p, false);
+      } catch {
+        // exited meanwhile
+      }
+    }
+    return ms;
+  } catch {
+    return null;
+  }
+}
+
+/** Runs `fn`; returns its wall seconds and CPU µs per item of this process and of the server. */
+async function timed(dataDir, items, fn) {
+  const db0 = serverCpuMs(dataDir);
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  await fn();
+  const s = (performance.now() - t0) / 1000;
+  const c = process.cpuUsage(c0);
+  const db1 = serverCpuMs(dataDir);
+  return {
+    s,
+    ours_us: +((c.user + c.system) / items).toFixed(1),
+    db_us: db0 === null || db1 === null ? null : +(((db1 - db0) * 1000) / items).toFixed(1),
+  };
+}
+
 export async function measureSeries({ series = 240_000, log = console.log } = {}) {
   const devices = Math.max(1, Math.round(series / (PORTS * METRICS)));
   const n = devices * PORTS * METRICS;
@@ -40,10 +91,12 @@ export async function measureSeries({ series = 240_000, log = console.log } = {}
     const now = Math.floor(Date.now() / MIN) * MIN;
     const url = await server.createDatabase('series');
     const first = await monitorOn({ url, pool: { max: 4 } });
-    const createS = await ingest(first.sink, round(devices, now - MIN));
+    const samples1 = round(devices, now - MIN);
+    const create = await timed(server.data, n, () => ingest(first.sink, samples1));
     await first.monitor.stop();
     const again = await monitorOn({ url, pool: { max: 4 } });
-    const lookupS = await ingest(again.sink, round(devices, now));
+    const samples2 = round(devices, now);
+    const lookup = await timed(server.data, n, () => ingest(again.sink, samples2));
     await again.monitor.stop();
 
     // The floor: the same rows by one INSERT … SELECT (schema made by the plugin's migrations).
@@ -52,16 +105,21 @@ export async function measureSeries({ series = 240_000, log = console.log } = {}
     const sql = `INSERT INTO ispm_series (name, labels, kind)
       SELECT 'interface_m' || m || '_total', jsonb_build_object('device', 'd' || d, 'ifName', 'eth' || i), 'counter'
         FROM generate_series(0, ${devices - 1}) d, generate_series(0, ${PORTS - 1}) i, generate_series(0, ${METRICS - 1}) m`;
-    const t0 = performance.now();
-    await server.psql('ref', ['-c', sql]);
-    const refS = (performance.now() - t0) / 1000;
+    const floor = await timed(server.data, n, () => server.psql('ref', ['-c', sql]));
 
     const r = {
       series: n,
       batches: Math.ceil(n / BATCH),
-      create_per_s: Math.round(n / createS),
-      lookup_per_s: Math.round(n / lookupS),
-      insert_select_per_s: Math.round(n / refS),
+      create_per_s: Math.round(n / create.s),
+      lookup_per_s: Math.round(n / lookup.s),
+      insert_select_per_s: Math.round(n / floor.s),
+      // CPU per series: the Sink's first start and restart (this process, the server), the floor
+      // (the server; psql only sends one statement).
+      create_ours_us: create.ours_us,
+      create_db_us: create.db_us,
+      lookup_ours_us: lookup.ours_us,
+      lookup_db_us: lookup.db_us,
+      floor_db_us: floor.db_us,
     };
     // The target (issue 18 point 4): created through the Sink at >= 0.8x the floor.
     r.create_vs_floor = +(r.create_per_s / r.insert_select_per_s).toFixed(2);
@@ -70,7 +128,9 @@ export async function measureSeries({ series = 240_000, log = console.log } = {}
       `${n.toLocaleString('en')} series: created through the sink ${r.create_per_s.toLocaleString('en')}/s, ` +
         `looked up after a restart ${r.lookup_per_s.toLocaleString('en')}/s; ` +
         `one INSERT … SELECT ${r.insert_select_per_s.toLocaleString('en')}/s ` +
-        `(sink ${(r.create_per_s / r.insert_select_per_s).toFixed(2)}× of it)`,
+        `(sink ${(r.create_per_s / r.insert_select_per_s).toFixed(2)}× of it); CPU µs a series: ` +
+        `created ${r.create_ours_us} ours + ${r.create_db_us} database, looked up ${r.lookup_ours_us} + ` +
+        `${r.lookup_db_us}, floor ${r.floor_db_us} database`,
     );
     return r;
   } finally {
