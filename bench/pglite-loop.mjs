@@ -125,7 +125,10 @@ async function scrape(metricsUrl, pid) {
 /** Figures of one phase from the scrapes at its two ends (the lag is the end scrape's: reset at the start one). */
 function phase(name, a, b, devices) {
   const seconds = (b.at - a.at) / 1000;
-  const due = devices * Math.max(1, Math.floor(seconds / intervalS));
+  // Whole intervals (a round finishing just after the boundary is not counted as missed); a phase
+  // shorter than one interval is due its share of a round.
+  const rounds = seconds < intervalS ? seconds / intervalS : Math.floor(seconds / intervalS);
+  const due = devices * rounds;
   return {
     phase: name,
     seconds: round(seconds),
