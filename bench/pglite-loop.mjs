@@ -10,15 +10,21 @@
 // storing into a fresh PGlite folder. Phases, each measured from the server's /metrics read at its
 // start and at its end (prom-client's event-loop histogram is reset at every read, so one read per
 // boundary gives the p99 of exactly that stretch; nothing else reads /metrics meanwhile):
-//   start    from the process start until every router was polled once (series created, first rows)
+//   boot     from the process start until it serves (modules, config, PGlite, migrations); lag only
+//   start    from then until every router was polled once (series created, first rows)
 //   steady   BENCH_PGLITE_INTERVALS intervals (default 3) of polling and storing
 //   browser  BENCH_PGLITE_BROWSER_S seconds (default one interval) while a headless Chromium opens
 //            the overview, the router list and router pages, one after another, cold
-//   (boot, before start: from the process start until it serves; only its lag is given)
 // Per phase: event-loop lag p99 and max, polls completed (success/failure), polls on time (a
 // success within 30 s, the histogram's last finite bucket, well inside the 60 s interval) over polls
 // due, devices that turned unreachable or offline (every simulated router answers: each one is a
-// false report), polls skipped as `monitor overloaded`.
+// false report), polls skipped as `monitor overloaded`, samples written/dropped, spool size, CPU
+// seconds of the main thread and of the others (/proc), the main thread's GC pauses and heap.
+// One line `PGLITE_LOOP …` sums it all up before `BENCH_RESULT`.
+// Also: BENCH_PGLITE_ROUTERS, BENCH_PGLITE_PORT (API; metrics on the next port), BENCH_PGLITE_PROF=DIR
+// (a CPU profile of the main thread per phase, through the server's profiling endpoint),
+// BENCH_PGLITE_WHOLE_PROF=DIR (V8's profile of every thread over the whole run), BENCH_PGLITE_NODE_FLAGS
+// (flags for the server's node alone), ISPMONITOR_PGLITE_NICE (the worker thread's niceness).
 // demo: the same phases on `ispmonitor demo --routers 500` (its own simulator in process, 5 s
 // interval, 30 days of history backfilled at start).
 // Goals (serve): on time >= 99.5 %, lag p99 <= 50 ms, no router reported down.
