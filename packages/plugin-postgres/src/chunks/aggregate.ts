@@ -125,26 +125,64 @@ function rollup5mInto(
   fromBefore: boolean,
 ): void {
   const { ts, values, raws } = s;
-  let row: RollupRow | undefined;
+  // A bucket's figures in locals, its row made once when the bucket ends: fields of a row
+  // updated per sample held boxed doubles, a new one per update (most of a day's rollup time
+  // went to collecting them).
+  let bucket = Number.NaN;
+  let count = 0;
+  let min = 0;
+  let max = 0;
+  let sum = 0;
+  let last = 0;
+  let lastRaw: Exact | null = null;
+  let lastTs = 0;
+  let increase = 0;
+  let hasIncrease = false;
   for (let i = i0; i < i1; i++) {
     const t = ts[i] as number;
     const v = values[i] as number;
     const raw = raws[i] ?? null;
-    const bucket = Math.floor(t / FIVE_MIN) * FIVE_MIN;
-    if (row === undefined || row.bucket !== bucket) {
-      row = { bucket, count: 0, min: v, max: v, sum: 0, last: v, lastRaw: raw, lastTs: t, increase: null };
-      out.push(row);
+    const b = Math.floor(t / FIVE_MIN) * FIVE_MIN;
+    if (b !== bucket) {
+      if (count > 0)
+        out.push(row(bucket, count, min, max, sum, last, lastRaw, lastTs, hasIncrease ? increase : null));
+      bucket = b;
+      count = 0;
+      min = v;
+      max = v;
+      sum = 0;
+      increase = 0;
+      hasIncrease = false;
     }
-    row.count++;
-    if (v < row.min) row.min = v;
-    if (v > row.max) row.max = v;
-    row.sum += v;
-    row.last = v;
-    row.lastRaw = raw;
-    row.lastTs = t;
-    if (counter && (i > i0 || fromBefore))
-      row.increase = (row.increase ?? 0) + counterDelta(raws[i - 1] ?? null, values[i - 1] as number, raw, v);
+    count++;
+    if (v < min) min = v;
+    if (v > max) max = v;
+    sum += v;
+    last = v;
+    lastRaw = raw;
+    lastTs = t;
+    if (counter && (i > i0 || fromBefore)) {
+      increase += counterDelta(raws[i - 1] ?? null, values[i - 1] as number, raw, v);
+      hasIncrease = true;
+    }
   }
+  if (count > 0)
+    out.push(row(bucket, count, min, max, sum, last, lastRaw, lastTs, hasIncrease ? increase : null));
+}
+
+/** A rollup row, always built with the same fields in the same order (one object shape). */
+function row(
+  bucket: number,
+  count: number,
+  min: number,
+  max: number,
+  sum: number,
+  last: number,
+  lastRaw: Exact | null,
+  lastTs: number,
+  increase: number | null,
+): RollupRow {
+  return { bucket, count, min, max, sum, last, lastRaw, lastTs, increase };
 }
 
 /**
@@ -177,21 +215,30 @@ export function rollup5mByWindow(
 /** Hourly rows from 5-minute rows (sorted by bucket), as the SQL round computes them. */
 export function rollup1h(rows5m: readonly RollupRow[]): RollupRow[] {
   const out: RollupRow[] = [];
-  let row: RollupRow | undefined;
-  for (const r of rows5m) {
-    const bucket = Math.floor(r.bucket / HOUR) * HOUR;
-    if (row === undefined || row.bucket !== bucket) {
-      row = { ...r, bucket, count: 0, sum: 0, increase: null };
-      out.push(row);
+  const n = rows5m.length;
+  let i = 0;
+  while (i < n) {
+    const first = rows5m[i] as RollupRow;
+    const bucket = Math.floor(first.bucket / HOUR) * HOUR;
+    let count = 0;
+    let min = first.min;
+    let max = first.max;
+    let sum = 0;
+    let increase = 0;
+    let hasIncrease = false;
+    let r = first;
+    for (; i < n && Math.floor((rows5m[i] as RollupRow).bucket / HOUR) * HOUR === bucket; i++) {
+      r = rows5m[i] as RollupRow;
+      count += r.count;
+      min = Math.min(min, r.min);
+      max = Math.max(max, r.max);
+      sum += r.sum;
+      if (r.increase !== null) {
+        increase += r.increase;
+        hasIncrease = true;
+      }
     }
-    row.count += r.count;
-    row.min = Math.min(row.min, r.min);
-    row.max = Math.max(row.max, r.max);
-    row.sum += r.sum;
-    row.last = r.last;
-    row.lastRaw = r.lastRaw;
-    row.lastTs = r.lastTs;
-    if (r.increase !== null) row.increase = (row.increase ?? 0) + r.increase;
+    out.push(row(bucket, count, min, max, sum, r.last, r.lastRaw, r.lastTs, hasIncrease ? increase : null));
   }
   return out;
 }

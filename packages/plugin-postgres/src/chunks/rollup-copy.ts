@@ -23,52 +23,54 @@ const COLUMNS = [
 /** Field count, then per field its length and value (int4, timestamptz, int4, 4 × float8, int8, timestamptz, float8). */
 const ROW_BYTES = 2 + 10 * 4 + 4 + 8 + 4 + 8 * 4 + 8 + 8 + 8;
 
-/** A float8 field at `o`; returns the offset after it. */
-function float8(v: DataView, o: number, x: number): number {
-  v.setInt32(o, 8);
-  v.setFloat64(o + 4, x);
-  return o + 12;
-}
-
 /** The COPY of `rows` (series id, row) into `table` (one of our rollup tables). */
 export function rollupCopy(
   table: 'ispm_rollup_5m' | 'ispm_rollup_1h',
   rows: ReadonlyArray<readonly [number, RollupRow]>,
 ): EncodedCopy {
   const bytes = copyPiece(rows.length, ROW_BYTES, true, true, (v, start) => {
+    // One local offset and no closure over it: a captured, reassigned offset made every field
+    // write go through the closure's context (about half a microsecond a row).
     let o = start;
-    const field = (len: number) => {
-      v.setInt32(o, len);
-      o += 4;
-    };
-    for (const [id, r] of rows) {
+    for (let i = 0; i < rows.length; i++) {
+      const [id, r] = rows[i] as readonly [number, RollupRow];
       v.setInt16(o, 10);
-      o += 2;
-      field(4);
-      v.setInt32(o, id);
-      o += 4;
-      field(8);
-      setTimestampMs(v, o, r.bucket);
-      o += 8;
-      field(4);
-      v.setInt32(o, r.count);
-      o += 4;
-      o = float8(v, float8(v, float8(v, float8(v, o, r.min), r.max), r.sum), r.last);
-      if (r.lastRaw === null) field(-1);
-      else {
-        field(8);
-        if (typeof r.lastRaw === 'number') setInt64(v, o, r.lastRaw);
-        else v.setBigInt64(o, r.lastRaw);
-        o += 8;
+      v.setInt32(o + 2, 4);
+      v.setInt32(o + 6, id);
+      v.setInt32(o + 10, 8);
+      setTimestampMs(v, o + 14, r.bucket);
+      v.setInt32(o + 22, 4);
+      v.setInt32(o + 26, r.count);
+      v.setInt32(o + 30, 8);
+      v.setFloat64(o + 34, r.min);
+      v.setInt32(o + 42, 8);
+      v.setFloat64(o + 46, r.max);
+      v.setInt32(o + 54, 8);
+      v.setFloat64(o + 58, r.sum);
+      v.setInt32(o + 66, 8);
+      v.setFloat64(o + 70, r.last);
+      o += 78;
+      const raw = r.lastRaw;
+      if (raw === null) {
+        v.setInt32(o, -1);
+        o += 4;
+      } else {
+        v.setInt32(o, 8);
+        if (typeof raw === 'number') setInt64(v, o + 4, raw);
+        else v.setBigInt64(o + 4, raw);
+        o += 12;
       }
-      field(8);
-      setTimestampMs(v, o, r.lastTs);
-      o += 8;
-      if (r.increase === null) field(-1);
-      else {
-        field(8);
-        v.setFloat64(o, r.increase);
-        o += 8;
+      v.setInt32(o, 8);
+      setTimestampMs(v, o + 4, r.lastTs);
+      o += 12;
+      const inc = r.increase;
+      if (inc === null) {
+        v.setInt32(o, -1);
+        o += 4;
+      } else {
+        v.setInt32(o, 8);
+        v.setFloat64(o + 4, inc);
+        o += 12;
       }
     }
     return o;
