@@ -77,6 +77,26 @@ export function seriesKind(name: string, counters: ReadonlySet<string>): 'counte
   return counters.has(name) || name.endsWith('_total') ? 'counter' : 'gauge';
 }
 
+/** A lone UTF-16 surrogate: JSON.stringify escapes it, and jsonb refuses the escape. */
+const LONE_SURROGATE = /\p{Cs}/u;
+
+/**
+ * Whether a new series can be stored: PostgreSQL refuses NUL in text and jsonb, and a lone
+ * surrogate in jsonb, and such a row would fail its whole batch, again at every retry. Checked
+ * once per new series, not per sample: `canonical` (its label JSON) holds a `\u` escape only
+ * for control characters and lone surrogates, so almost always one `includes` decides.
+ */
+export function storableSeries(name: string, labels: Labels, canonical: string): boolean {
+  if (name.includes('\u0000')) return false;
+  if (!canonical.includes('\\u')) return true;
+  for (const k of Object.keys(labels)) {
+    const v = String(labels[k]);
+    if (k.includes('\u0000') || v.includes('\u0000') || LONE_SURROGATE.test(k) || LONE_SURROGATE.test(v))
+      return false;
+  }
+  return true;
+}
+
 /** Cheap structural check of a sample from a driver (nothing a device sends may crash us). */
 export function isWellFormed(s: Sample): boolean {
   return (

@@ -3,7 +3,7 @@ import type { Db } from '../db/types.js';
 import { lateBuckets, markDirty } from '../maintenance/rollups.js';
 import { ensurePartitions, SAMPLES } from '../schema/partitions.js';
 import { RAW_BIG, RAW_NONE, RAW_VALUE, SampleColumns } from './columns.js';
-import { canonicalLabels, isWellFormed, seriesKind } from './encode.js';
+import { canonicalLabels, isWellFormed, seriesKind, storableSeries } from './encode.js';
 import type { SeriesCache, SeriesKey } from './series.js';
 
 const DAY = 86_400_000;
@@ -128,6 +128,10 @@ export class SampleWriter {
         }
         let at = byLabels.get(canonical);
         if (at === undefined) {
+          if (!storableSeries(s.name, labels, canonical)) {
+            reject('malformed');
+            continue;
+          }
           at = unknown.length;
           byLabels.set(canonical, at);
           const kind = seriesKind(s.name, this.options.counters);

@@ -1,0 +1,69 @@
+/**
+ * Text PostgreSQL cannot store, from a device (an SNMP OCTET STRING may hold NUL bytes; a broken
+ * decoder may leave a lone surrogate), on a real PostgreSQL 15: such a sample is rejected and
+ * counted, and the rest of its batch is stored. Before, the new series' insert failed the whole
+ * batch (22P05 / 22021), again at every retry.
+ */
+import { skipTitle } from '@ispmonitor/core/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openPg } from '../src/db/pg.js';
+import type { Db } from '../src/db/types.js';
+import { SeriesCache } from '../src/ingest/series.js';
+import { SampleWriter } from '../src/ingest/writer.js';
+import { applyMigrations } from '../src/schema/migrate.js';
+import { type PgServer, pgMissing, startPgServer } from './support/pg-server.js';
+
+const missing = pgMissing();
+const NOW = Date.UTC(2026, 11, 5, 12, 0, 0);
+
+describe.skipIf(missing)(skipTitle('unstorable text from a device on PostgreSQL 15', missing), () => {
+  let server: PgServer;
+  let db: Db;
+  beforeAll(async () => {
+    server = await startPgServer();
+    db = await openPg({ url: await server.createDatabase('unstorable') });
+    await applyMigrations(db);
+  });
+  afterAll(async () => {
+    await db?.close();
+    await server?.stop();
+  });
+
+  it('rejects NUL and lone surrogates as malformed and stores the rest of the batch', async () => {
+    const writer = new SampleWriter(db, new SeriesCache(db, 10_000), {
+      chunkSize: 20_000,
+      parallel: 1,
+      minParallelChunk: 1000,
+      maxAgeMs: 86_400_000,
+      maxFutureMs: 600_000,
+      counters: new Set(),
+      rollups: false,
+      now: () => NOW,
+    });
+    const at = (name: string, labels: Record<string, string>, value: number) => ({
+      name,
+      labels,
+      value,
+      ts: NOW,
+    });
+    const out = await writer.write([
+      at('if_in_octets_total', { device: 'r1', ifName: 'ether1' }, 1),
+      at('if_in_octets_total', { device: 'r1', ifName: 'eth\u0000er2' }, 2),
+      at('if_in_octets_total', { device: 'r1', ifName: 'bad\ud800' }, 3),
+      at('if_in\u0000_octets_total', { device: 'r1', ifName: 'ether1' }, 4),
+      at('if_in_octets_total', { device: 'r1', 'key\u0000': 'x' }, 5),
+      at('if_in_octets_total', { device: 'r1', ifName: 'C:\\users 😀' }, 6),
+      at('if_in_octets_total', { device: 'r1', ifName: 'eth\u0000er2' }, 7),
+    ]);
+    expect(out.accepted).toBe(2);
+    expect(out.rejected).toEqual({ malformed: 5 });
+    const { rows } = await db.query<{ if_name: string; value: number }>(
+      `SELECT s.labels->>'ifName' AS if_name, v.value FROM ispm_samples v JOIN ispm_series s ON s.id = v.series_id
+        ORDER BY v.value`,
+    );
+    expect(rows).toEqual([
+      { if_name: 'ether1', value: 1 },
+      { if_name: 'C:\\users 😀', value: 6 },
+    ]);
+  });
+});
