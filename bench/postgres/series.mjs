@@ -36,32 +36,33 @@ function round(devices, ts) {
   return out;
 }
 
-/** utime + stime (+ waited-for children's, for the postmaster) of a process, in ms. */
-function cpuMs(pid, children) {
-  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  const ticks = Number(f[11]) + Number(f[12]) + (children ? Number(f[13]) + Number(f[14]) : 0);
-  return ticks * 10; // USER_HZ is 100 on Linux
-}
+/** Fields of /proc/PID/stat after the command name (field 3, the state, is [0]). */
+const stat = (pid) => readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
 
 /**
- * CPU time of a PostgreSQL server so far, in ms: the postmaster, its live processes (backends,
- * writers, autovacuum) and the ones that have exited (counted in the postmaster's children
- * times). Null where /proc is not there.
+ * CPU time of a PostgreSQL server so far, in ms (USER_HZ is 100 on Linux): the postmaster, its
+ * live processes (backends, writers, autovacuum) and the ones that have exited (in the
+ * postmaster's children times). A process reaped during the scan would be counted in neither or
+ * in both, so the scan is taken again when the children times moved. Null where /proc is not.
  */
 function serverCpuMs(dataDir) {
   try {
     const pm = Number(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
-    let ms = cpuMs(pm, true);
-    for (const p of readdirSync('/proc')) {
-      if (!/^\d+$/.test(p)) continue;
-      try {
-        if (Number(readFileSync(`/proc/${p}/stat`, 'utf8').split(') ')[1].split(' ')[1]) === pm)
-          ms += cpuMs(p, false);
-      } catch {
-        // exited meanwhile
+    for (;;) {
+      const before = stat(pm);
+      let ticks = Number(before[11]) + Number(before[12]) + Number(before[13]) + Number(before[14]);
+      for (const p of readdirSync('/proc')) {
+        if (!/^\d+$/.test(p)) continue;
+        try {
+          const f = stat(p);
+          if (Number(f[1]) === pm) ticks += Number(f[11]) + Number(f[12]);
+        } catch {
+          // not ours, or gone
+        }
       }
+      const after = stat(pm);
+      if (after[13] === before[13] && after[14] === before[14]) return ticks * 10;
     }
-    return ms;
   } catch {
     return null;
   }
