@@ -208,8 +208,9 @@ export function encodeRequest(spec: RequestSpec): Buffer {
   out.header(0x30, msgLen);
   out.int(spec.version);
   out.header(0x04, c);
-  spec.community.copy(out.buf, out.pos);
-  out.pos += c;
+  // A byte loop: Buffer#copy goes through several layers of argument handling per call.
+  const community = spec.community;
+  for (let i = 0; i < c; i++) out.buf[out.pos++] = community[i] as number;
   out.header(spec.tag, pduLen);
   out.int(spec.requestId);
   out.int(spec.a);
