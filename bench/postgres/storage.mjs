@@ -24,6 +24,9 @@
 // STATEMENTS=1 (PostgreSQL) prints each maintenance round's statements by total time, from
 // pg_stat_statements.
 //
+// ALLOC=1 prints, for each maintenance round, the functions that allocated most (sampling heap
+// profiler, garbage included).
+//
 // PROFILE=prefix writes a V8 CPU profile of each maintenance round alone (`prefix-<engine>-<layout>-
 // compact.cpuprofile`, `…-materialize.cpuprofile`; summarise with bench/support/profile-summary.mjs).
 import { readFileSync, writeFileSync } from 'node:fs';
