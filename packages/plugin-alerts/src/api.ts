@@ -67,7 +67,8 @@ export interface ApiDeps {
   now(): number;
   active(): Iterable<AlertRecord>;
   recent(): readonly AlertRecord[];
-  mute(a: AlertRecord): MuteReason | undefined;
+  /** Why a firing alert is muted; calls with the same `listing` object see the same alert set. */
+  mute(a: AlertRecord, listing?: object): MuteReason | undefined;
   acks: Map<string, Ack>;
   putAck(ack: Ack | undefined, fingerprint: string): void;
   silences: Map<string, Silence>;
@@ -78,7 +79,7 @@ export interface ApiDeps {
 
 /** Builds the API over the plugin's state. */
 export function createApi(d: ApiDeps): AlertsApi {
-  const view = (a: AlertRecord): AlertView => {
+  const view = (a: AlertRecord, listing?: object): AlertView => {
     const v: AlertView = {
       fingerprint: a.fingerprint,
       rule: a.rule,
@@ -92,7 +93,7 @@ export function createApi(d: ApiDeps): AlertsApi {
     if (a.firedAt !== undefined) v.firedAt = a.firedAt;
     if (a.resolvedAt !== undefined && a.state === 'resolved' && !a.visible) v.resolvedAt = a.resolvedAt;
     if (v.state === 'firing') {
-      const m = d.mute(a);
+      const m = d.mute(a, listing);
       if (m) v.muted = m;
     }
     const ack = d.acks.get(a.fingerprint);
@@ -103,8 +104,11 @@ export function createApi(d: ApiDeps): AlertsApi {
   return {
     list(filter) {
       const out: AlertView[] = [];
-      if (filter?.state !== 'resolved') for (const a of d.active()) out.push(view(a));
-      if (!filter?.state || filter.state === 'resolved') out.push(...[...d.recent()].reverse().map(view));
+      // One listing, one alert set: inhibition sources are indexed once, not once per alert.
+      const listing = {};
+      if (filter?.state !== 'resolved') for (const a of d.active()) out.push(view(a, listing));
+      if (!filter?.state || filter.state === 'resolved')
+        out.push(...[...d.recent()].reverse().map((a) => view(a, listing)));
       return filter?.state ? out.filter((v) => v.state === filter.state) : out;
     },
     get(fp) {

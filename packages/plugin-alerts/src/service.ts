@@ -205,7 +205,7 @@ export class AlertsService {
       now: () => clock.now(),
       active: alerts,
       recent: () => this.#engine.recent,
-      mute: (a) => s.muted(a, alerts(), clock.now()),
+      mute: (a, listing) => s.muted(a, alerts(), clock.now(), listing),
       acks: s.acks,
       putAck: (ack, fp) => {
         if (ack) s.acks.set(fp, ack);

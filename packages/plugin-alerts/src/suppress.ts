@@ -80,7 +80,8 @@ export class Suppressor {
   readonly #compiled = new Map<string, CompiledMatcher[]>();
   readonly #inhibit: InhibitRule[];
   #index: Array<Map<string, Set<string>>> = [];
-  #indexVersion = -2;
+  /** What the index was built for: the caller's key of one alert set. */
+  #indexKey: unknown;
   readonly #devices: () => Pick<DeviceRegistry, 'get'> | undefined;
   /** Whether a device has its own device-down alert firing. */
   readonly #deviceDown: (id: string) => boolean;
@@ -115,10 +116,12 @@ export class Suppressor {
 
   /**
    * Whether a firing alert among `firing` inhibits `target`. The sources are indexed once per
-   * change of the alert set (`version`), so a flush of many groups stays linear.
+   * alert set: calls with the same `key` (the engine's version for a flush, one object per API
+   * listing) reuse the index, so a flush or a listing of many alerts stays linear. Without a key
+   * the index is built for this call alone.
    */
-  inhibited(target: AlertRecord, firing: Iterable<AlertRecord>, version = -1): boolean {
-    if (version < 0 || version !== this.#indexVersion) {
+  inhibited(target: AlertRecord, firing: Iterable<AlertRecord>, key?: unknown): boolean {
+    if (key === undefined || key !== this.#indexKey) {
       this.#index = this.#inhibit.map((rule) => {
         const byEqual = new Map<string, Set<string>>();
         for (const src of firing) {
@@ -130,7 +133,7 @@ export class Suppressor {
         }
         return byEqual;
       });
-      this.#indexVersion = version;
+      this.#indexKey = key;
     }
     for (const [i, rule] of this.#inhibit.entries()) {
       if (!matchAll(rule.target, target.labels)) continue;
@@ -157,8 +160,8 @@ export class Suppressor {
     return undefined;
   }
 
-  /** Why a firing alert should not be notified now, if it should not. */
-  muted(a: AlertRecord, firing: Iterable<AlertRecord>, now: number, version = -1): MuteReason | undefined {
+  /** Why a firing alert should not be notified now, if it should not (`key`: see `inhibited`). */
+  muted(a: AlertRecord, firing: Iterable<AlertRecord>, now: number, key?: unknown): MuteReason | undefined {
     const s = this.silencedBy(a.labels, now);
     if (s) return { kind: 'silence', id: s.id };
     const ack = this.acks.get(a.fingerprint);
@@ -168,7 +171,7 @@ export class Suppressor {
     }
     const parent = this.downAncestor(a.device ?? a.labels.device);
     if (parent) return { kind: 'parent-down', parent };
-    if (this.#inhibit.length > 0 && this.inhibited(a, firing, version)) return { kind: 'inhibited' };
+    if (this.#inhibit.length > 0 && this.inhibited(a, firing, key)) return { kind: 'inhibited' };
     return undefined;
   }
 }

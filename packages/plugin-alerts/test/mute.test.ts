@@ -1,7 +1,11 @@
 import type { Device } from '@ispmonitor/core';
 import { FakeClock } from '@ispmonitor/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
+import { type AlertRecord, fingerprint } from '../src/alert.js';
+import { createApi } from '../src/api.js';
 import { memoryStateStore } from '../src/index.js';
+import { compileMatchers } from '../src/matchers.js';
+import { Suppressor } from '../src/suppress.js';
 import { baseOptions, type Harness, harness, recorder } from './support/harness.js';
 
 const cpuRule = {
@@ -247,5 +251,136 @@ describe('restart', () => {
     await second.advance(61_000);
     cpu(second, 'r1', 0.99);
     expect(second.api.counts().firing).toBe(1);
+  });
+});
+
+describe('inhibition over many alerts', () => {
+  const record = (device: string, severity: string): AlertRecord => {
+    const labels = { alertname: `Cpu-${severity}`, device, severity };
+    return {
+      fingerprint: fingerprint(labels),
+      rule: labels.alertname,
+      labels,
+      annotations: {},
+      state: 'firing',
+      visible: true,
+      activeAt: 0,
+      lastTrueAt: 0,
+      changes: [],
+      flapping: false,
+      device,
+    };
+  };
+  /** The firing set, counting how many times it is read through. */
+  const counted = (alerts: AlertRecord[]) => {
+    const reads = { n: 0 };
+    const iterable: Iterable<AlertRecord> = {
+      [Symbol.iterator]() {
+        reads.n++;
+        return alerts[Symbol.iterator]();
+      },
+    };
+    return { iterable, reads };
+  };
+  const rule = {
+    source: compileMatchers('{severity="critical"}'),
+    target: compileMatchers('{severity="warning"}'),
+    equal: ['device'],
+  };
+
+  it('indexes the sources once per key: a listing of 2,000 alerts reads the set once, not per alert', () => {
+    const alerts: AlertRecord[] = [];
+    for (let i = 0; i < 1000; i++)
+      alerts.push(record(`r${i}`, 'warning'), record(`r${i}`, i % 2 ? 'critical' : 'minor'));
+    const s = new Suppressor(
+      [rule],
+      () => undefined,
+      () => false,
+    );
+    const { iterable, reads } = counted(alerts);
+    const listing = {};
+    const muted = alerts.map((a) => s.muted(a, iterable, 0, listing)?.kind);
+    expect(reads.n).toBe(1);
+    // Warnings of odd routers (a critical beside them) are inhibited; nothing else is.
+    const expected = alerts.map((a, i) =>
+      a.labels.severity === 'warning' && Math.floor(i / 2) % 2 === 1 ? 'inhibited' : undefined,
+    );
+    expect(muted).toEqual(expected);
+    // Another key (the next listing, or a flush's engine version) indexes again; no key: every call.
+    s.muted(alerts[0] as AlertRecord, iterable, 0, {});
+    s.muted(alerts[0] as AlertRecord, iterable, 0, 7);
+    s.muted(alerts[0] as AlertRecord, iterable, 0, 7);
+    expect(reads.n).toBe(3);
+    s.muted(alerts[0] as AlertRecord, iterable, 0);
+    s.muted(alerts[0] as AlertRecord, iterable, 0);
+    expect(reads.n).toBe(5);
+  });
+
+  it("the API's listing shows the same mutes as asking alert by alert", async () => {
+    const h = await start(
+      baseOptions({
+        rules: [
+          { ...cpuRule, name: 'CpuWarn' },
+          { ...cpuRule, name: 'CpuCrit', threshold: 0.95, severity: 'critical' },
+        ],
+        inhibitRules: [
+          { source: '{severity="critical"}', target: '{severity="warning"}', equal: ['device'] },
+        ],
+      }),
+    );
+    for (let i = 0; i < 20; i++) cpu(h, `r${i}`, i % 2 ? 0.99 : 0.92);
+    await h.advance(10_000);
+    const listed = h.api.list({ state: 'firing' });
+    expect(listed).toHaveLength(30);
+    const inhibited = listed.filter((v) => v.muted?.kind === 'inhibited');
+    expect(inhibited.map((v) => `${v.labels.alertname}@${v.labels.device}`).sort()).toEqual(
+      Array.from({ length: 10 }, (_, i) => `CpuWarn@r${2 * i + 1}`).sort(),
+    );
+    for (const v of listed) expect(h.api.get(v.fingerprint)?.muted, v.fingerprint).toEqual(v.muted);
+  });
+});
+
+describe('the API asks for mutes once per listing', () => {
+  it('every alert of one list() is muted against the same listing key, the next list() against another', () => {
+    const active = Array.from({ length: 5 }, (_, i) => {
+      const labels = { alertname: 'X', device: `r${i}` };
+      return {
+        fingerprint: fingerprint(labels),
+        rule: 'X',
+        labels,
+        annotations: {},
+        state: 'firing' as const,
+        visible: true,
+        activeAt: 0,
+        lastTrueAt: 0,
+        changes: [],
+        flapping: false,
+      };
+    });
+    const keys: unknown[] = [];
+    const api = createApi({
+      now: () => 0,
+      active: () => active,
+      recent: () => [],
+      mute: (_a, listing) => {
+        keys.push(listing);
+        return undefined;
+      },
+      acks: new Map(),
+      putAck: () => undefined,
+      silences: new Map(),
+      makeSilence: () => {
+        throw new Error('not used');
+      },
+      putSilence: () => undefined,
+      deleteSilence: () => undefined,
+    });
+    api.list({ state: 'firing' });
+    expect(keys).toHaveLength(5);
+    expect(new Set(keys).size).toBe(1);
+    expect(keys[0]).toBeTypeOf('object');
+    api.list();
+    expect(keys).toHaveLength(10);
+    expect(new Set(keys).size).toBe(2);
   });
 });
