@@ -110,19 +110,19 @@ describe('silences and acknowledgements', () => {
   });
 });
 
+/** Two CPU levels; a critical one inhibits the warning of the same device. */
+const warnUnderCrit = () =>
+  baseOptions({
+    rules: [
+      { ...cpuRule, name: 'CpuWarn' },
+      { ...cpuRule, name: 'CpuCrit', threshold: 0.95, severity: 'critical' },
+    ],
+    inhibitRules: [{ source: '{severity="critical"}', target: '{severity="warning"}', equal: ['device'] }],
+  });
+
 describe('inhibition', () => {
   it('a firing source mutes targets with equal labels only', async () => {
-    const h = await start(
-      baseOptions({
-        rules: [
-          { ...cpuRule, name: 'CpuWarn' },
-          { ...cpuRule, name: 'CpuCrit', threshold: 0.95, severity: 'critical' },
-        ],
-        inhibitRules: [
-          { source: '{severity="critical"}', target: '{severity="warning"}', equal: ['device'] },
-        ],
-      }),
-    );
+    const h = await start(warnUnderCrit());
     cpu(h, 'r1', 0.99);
     cpu(h, 'r2', 0.92);
     await h.advance(10_000);
@@ -254,23 +254,24 @@ describe('restart', () => {
   });
 });
 
+/** A firing alert record, as the engine keeps it. */
+const record = (labels: Record<string, string>): AlertRecord => ({
+  fingerprint: fingerprint(labels),
+  rule: labels.alertname ?? '',
+  labels,
+  annotations: {},
+  state: 'firing',
+  visible: true,
+  activeAt: 0,
+  lastTrueAt: 0,
+  changes: [],
+  flapping: false,
+  device: labels.device,
+});
+
 describe('inhibition over many alerts', () => {
-  const record = (device: string, severity: string): AlertRecord => {
-    const labels = { alertname: `Cpu-${severity}`, device, severity };
-    return {
-      fingerprint: fingerprint(labels),
-      rule: labels.alertname,
-      labels,
-      annotations: {},
-      state: 'firing',
-      visible: true,
-      activeAt: 0,
-      lastTrueAt: 0,
-      changes: [],
-      flapping: false,
-      device,
-    };
-  };
+  const cpuAlert = (device: string, severity: string) =>
+    record({ alertname: `Cpu-${severity}`, device, severity });
   /** The firing set, counting how many times it is read through. */
   const counted = (alerts: AlertRecord[]) => {
     const reads = { n: 0 };
@@ -291,7 +292,7 @@ describe('inhibition over many alerts', () => {
   it('indexes the sources once per key: a listing of 2,000 alerts reads the set once, not per alert', () => {
     const alerts: AlertRecord[] = [];
     for (let i = 0; i < 1000; i++)
-      alerts.push(record(`r${i}`, 'warning'), record(`r${i}`, i % 2 ? 'critical' : 'minor'));
+      alerts.push(cpuAlert(`r${i}`, 'warning'), cpuAlert(`r${i}`, i % 2 ? 'critical' : 'minor'));
     const s = new Suppressor(
       [rule],
       () => undefined,
@@ -317,17 +318,7 @@ describe('inhibition over many alerts', () => {
   });
 
   it("the API's listing shows the same mutes as asking alert by alert", async () => {
-    const h = await start(
-      baseOptions({
-        rules: [
-          { ...cpuRule, name: 'CpuWarn' },
-          { ...cpuRule, name: 'CpuCrit', threshold: 0.95, severity: 'critical' },
-        ],
-        inhibitRules: [
-          { source: '{severity="critical"}', target: '{severity="warning"}', equal: ['device'] },
-        ],
-      }),
-    );
+    const h = await start(warnUnderCrit());
     for (let i = 0; i < 20; i++) cpu(h, `r${i}`, i % 2 ? 0.99 : 0.92);
     await h.advance(10_000);
     const listed = h.api.list({ state: 'firing' });
@@ -342,21 +333,7 @@ describe('inhibition over many alerts', () => {
 
 describe('the API asks for mutes once per listing', () => {
   it('every alert of one list() is muted against the same listing key, the next list() against another', () => {
-    const active = Array.from({ length: 5 }, (_, i) => {
-      const labels = { alertname: 'X', device: `r${i}` };
-      return {
-        fingerprint: fingerprint(labels),
-        rule: 'X',
-        labels,
-        annotations: {},
-        state: 'firing' as const,
-        visible: true,
-        activeAt: 0,
-        lastTrueAt: 0,
-        changes: [],
-        flapping: false,
-      };
-    });
+    const active = Array.from({ length: 5 }, (_, i) => record({ alertname: 'X', device: `r${i}` }));
     const keys: unknown[] = [];
     const api = createApi({
       now: () => 0,
