@@ -2,15 +2,7 @@
  * What every collector ("part") of a poll receives, and the helpers they share: emitting samples,
  * walking columns with the device's learned bulk settings, and reporting a failed table.
  */
-import {
-  type Device,
-  type InventoryFacts,
-  type Labels,
-  type Logger,
-  type PartError,
-  pushSample,
-  type Sample,
-} from '@ispmonitor/core';
+import type { Device, InventoryFacts, Labels, Logger, PartError, Sample } from '@ispmonitor/core';
 import type { Varbind } from 'net-snmp';
 import type { EngineState } from '../engine-cache.js';
 import { SnmpError, SnmpErrorCodes } from '../errors.js';
@@ -80,10 +72,25 @@ export interface Part {
 /** A value a part read: undefined (or non-finite) when the device did not give one. */
 type Reading = Sample['value'] | undefined;
 
-/** Adds a sample carrying `device` and the given labels (core's `pushSample`: skips missing values). */
+/**
+ * The labels object `emit` made last, and what it was made from. A part emits an interface's
+ * dozen samples with one labels object in a row; they share one stamped copy instead of a copy
+ * each (nothing downstream changes a sample's labels but core's stamping, which writes the same
+ * device's values into every copy alike). Keyed by the poll's samples array, so polls that
+ * interleave never share.
+ */
+let lastStamp: { samples: Sample[]; from: Labels; to: Labels } | undefined;
+
+/** Adds a sample carrying `device` and the given labels (as core's `pushSample`: skips missing values). */
 export function emit(ctx: PartContext, name: string, labels: Labels, value: Reading): void {
-  if (pushSample(ctx.samples, { device: ctx.device.id, ts: ctx.ts }, name, labels, value))
-    ctx.emitted.add(name);
+  if (value === undefined || (typeof value === 'number' && !Number.isFinite(value))) return;
+  let to = lastStamp?.to;
+  if (lastStamp?.from !== labels || lastStamp.samples !== ctx.samples || to === undefined) {
+    to = { device: ctx.device.id, ...labels };
+    lastStamp = { samples: ctx.samples, from: labels, to };
+  }
+  ctx.samples.push({ name, labels: to, value, ts: ctx.ts });
+  ctx.emitted.add(name);
 }
 
 /** Records a failed table of a part; the rest of the poll goes on. */
