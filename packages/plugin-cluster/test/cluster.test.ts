@@ -89,9 +89,19 @@ describe.skipIf(missing)(skipTitle('cluster on a real PostgreSQL', missing), () 
     });
     expect(leaders()).toBe(1);
     const status = (monitors.get('a') as { monitor: Monitor }).monitor.resolve(clusterStatus);
+    // The snapshot is the cluster as replica a saw it at its last round: wait for a round after the
+    // split settled, so that it names the replica that polls each device now.
+    const agrees = () =>
+      [...status.devicesByReplica(DEVICES.map((d) => d.id))].every(([owner, ids]) => {
+        const m = monitors.get(owner as string)?.monitor;
+        return ids.every((id) => m?.resolve(tokens.Ownership).owns(id) === true);
+      });
     await until(
-      'a snapshot with three replicas and every bucket held',
-      () => status.snapshot().replicas.length === 3 && status.snapshot().owners.every((o) => o !== null),
+      'a snapshot with three replicas, every bucket held, agreeing with each replica',
+      () =>
+        status.snapshot().replicas.length === 3 &&
+        status.snapshot().owners.every((o) => o !== null) &&
+        agrees(),
     );
     const snap = status.snapshot();
     expect(snap.owners.every((o) => o !== null)).toBe(true);
