@@ -4,10 +4,9 @@
 // for REPEATS rounds (which build goes first alternates too). CPU is each child's getrusage, µs,
 // as in paired.mjs. Prints each round and the median ratio this/reference with min and max.
 // Not a test. Run: DRIVER=/path/to/ref/index.js node bench/snmp/ab.mjs   (REPEATS, POLLS, WARMUP)
-import { fork } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { spread } from './paired.mjs';
+import { spread, startOurs } from './paired.mjs';
 import { startSnmpsim } from './peers.mjs';
 
 const REF = process.env.DRIVER;
@@ -15,34 +14,12 @@ if (!REF) throw new Error('DRIVER=<path to the reference build index.js> is requ
 const REPEATS = Number(process.env.REPEATS ?? 8);
 const POLLS = Number(process.env.POLLS ?? 20);
 const WARMUP = Number(process.env.WARMUP ?? 30);
-const here = (f) => fileURLToPath(new URL(f, import.meta.url));
 const data = fileURLToPath(new URL('../../../shared/data', import.meta.url));
 
 /** A warm child polling with one build; `batch(n)` → µs of CPU per varbind over n polls. */
 async function child(port, driver) {
-  const env = { ...process.env };
-  if (driver) env.DRIVER = driver;
-  else delete env.DRIVER;
-  const proc = fork(here('./ours-child.mjs'), [String(port), 'ios', 'cold', String(WARMUP)], {
-    env,
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  let waiting;
-  proc.on('message', (m) => waiting?.(m));
-  proc.on('exit', (code) => waiting?.({ error: `driver process exited with ${code}` }));
-  const next = () => new Promise((resolve) => (waiting = resolve));
-  const ready = await next();
-  if (ready.error) throw new Error(ready.error);
-  return {
-    async batch(polls) {
-      const reply = next();
-      proc.send({ polls });
-      const r = await reply;
-      if (r.error) throw new Error(r.error);
-      return r.cpuUs / r.varbinds;
-    },
-    stop: () => proc.kill(),
-  };
+  const c = await startOurs(port, 'ios', WARMUP, driver ?? null);
+  return { batch: async (polls) => (await c.batch(polls)).usPerVarbind, stop: c.stop };
 }
 
 const sim = await startSnmpsim(`${data}/snmprec`, 'ios');

@@ -46,9 +46,16 @@ export async function cBatch(port, community, walks) {
   return { usPerVarbind: walkUs / varbinds, varbinds, startupUs: sum(empty, 'cpu_us') / walks };
 }
 
-/** Starts the driver's process; resolves once it is warm. */
-async function startOurs(port, community, warmup) {
+/**
+ * Starts the driver's process; resolves once it is warm. `driver`: a build's dist to load instead
+ * of this one (`null`: this one even when DRIVER is set; omitted: DRIVER as the environment says).
+ */
+export async function startOurs(port, community, warmup, driver) {
+  const env = { ...process.env };
+  if (driver) env.DRIVER = driver;
+  else if (driver === null) delete env.DRIVER;
   const child = fork(here('./ours-child.mjs'), [String(port), community, 'cold', String(warmup)], {
+    env,
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   let waiting;
