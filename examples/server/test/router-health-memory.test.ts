@@ -2,21 +2,12 @@
 // router's pools (Cisco's processor and I/O pools, say). Before, the tile showed the largest pool
 // (222 MiB "of 512") and the chart the first pool's series (~16 MiB). Checked against figures
 // computed by hand, through the route, with storage answering per pool as PostgreSQL does.
-import {
-  Bus,
-  type Device,
-  definePlugin,
-  type Plugin,
-  type RangeQuery,
-  type Sample,
-  type SampleQuery,
-  type SeriesData,
-  tokens,
-} from '@ispmonitor/core';
+import { Bus, type Device, type Sample, type SampleQuery, type SeriesData } from '@ispmonitor/core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { LatestGauges } from '../src/routers/health.js';
 import { combine, seriesKey, sumPerStep } from '../src/routers/pools.js';
 import { loadLatest, type RouterRow } from '../ui/src/pages/routers-data.js';
+import { fakeStoragePlugin } from './support/fake-storage.js';
 import { type Harness, startHarness } from './support/harness.js';
 
 const MiB = 1024 * 1024;
@@ -100,7 +91,7 @@ describe('memory summed over pools', () => {
 
 /** Storage answering one series per pool, as the PostgreSQL store does. */
 const pools: SampleQuery = {
-  async range(q: RangeQuery): Promise<SeriesData[]> {
+  async range(q) {
     const device = q.labels?.device ?? '';
     if (q.name !== 'device_memory_used_bytes') return [];
     return [
@@ -120,7 +111,7 @@ const pools: SampleQuery = {
       },
     ];
   },
-  async latest(name, labels): Promise<Sample[]> {
+  async latest(name, labels) {
     const device = labels?.device ?? '';
     const ts = 1;
     if (name === 'device_memory_used_bytes')
@@ -136,18 +127,11 @@ const pools: SampleQuery = {
     return [];
   },
 };
-const storage = definePlugin({
-  name: 'fake-pool-storage',
-  version: '0.0.0',
-  setup(ctx) {
-    ctx.provide(tokens.SampleQuery, pools);
-  },
-});
 const quiet: Device = { id: 'r2', host: '127.0.0.2', driver: 'lab', lab: { fail: true } };
 
 let h: Harness;
 beforeAll(async () => {
-  h = await startHarness({ devices: [quiet], plugins: [storage() as Plugin<unknown>] });
+  h = await startHarness({ devices: [quiet], plugins: [fakeStoragePlugin(pools, 'fake-pool-storage')] });
 });
 afterAll(() => h.close());
 

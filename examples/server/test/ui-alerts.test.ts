@@ -6,14 +6,13 @@
  * first, and the totals agree (pending is not firing). Runs on the small alerting fleet of
  * `support/alerts-fixture.ts`: six firing alerts, three pending.
  */
-import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AlertsFixture, startAlertsFixture } from './support/alerts-fixture.js';
 import {
-  ARTIFACTS,
   logIn,
   openBrowser,
+  screenshot,
   skipWithoutBrowser,
   type UiBrowser,
   uiReady,
@@ -41,7 +40,6 @@ describe.skipIf(skipWithoutBrowser('ui alerts tests'))('alerts as a team in two 
   /** The row of one interface's alert. */
   const row = (p: Page, device: string, ifName: string) =>
     p.locator('tr[data-alert]', { hasText: device }).filter({ hasText: `ifName=${ifName}` });
-  const shot = (p: Page, name: string) => p.screenshot({ path: join(ARTIFACTS, `${name}.png`) });
 
   beforeAll(async () => {
     uiReady();
@@ -81,7 +79,7 @@ describe.skipIf(skipWithoutBrowser('ui alerts tests'))('alerts as a team in two 
         two.locator('tr[data-alert]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-acked'))),
       )
       .toEqual(['false', 'false', 'false', 'false', 'false', 'true']);
-    await shot(two, 'alerts-ack-note-second-browser');
+    await screenshot(two, 'alerts-ack-note-second-browser');
   });
 
   it('bulk ack of a whole router, seen in the other browser', async () => {
@@ -104,7 +102,7 @@ describe.skipIf(skipWithoutBrowser('ui alerts tests'))('alerts as a team in two 
     await one.click('dialog button[type="submit"]');
     await expect.poll(() => one.textContent('dialog .error-msg')).toContain('needs a reason');
     await one.fill('#silence-comment', 'fibre cut, ticket 12');
-    await shot(one, 'alerts-silence-interface');
+    await screenshot(one, 'alerts-silence-interface');
     await one.click('dialog button[type="submit"]');
     for (const p of [two, one]) {
       const silenced = row(p, 'a1', 'ether2').locator('[data-testid="silenced"]');
@@ -117,7 +115,7 @@ describe.skipIf(skipWithoutBrowser('ui alerts tests'))('alerts as a team in two 
         .poll(() => p.textContent('[data-testid="silence-list"]'))
         .toContain('fibre cut, ticket 12');
     }
-    await shot(two, 'alerts-silenced-second-browser');
+    await screenshot(two, 'alerts-silenced-second-browser');
   });
 
   it('expiring the silence and unacknowledging in the second browser show in the first', async () => {

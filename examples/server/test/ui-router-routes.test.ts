@@ -1,17 +1,9 @@
 // The router page's reads through the API: its health in one request (charts from storage, tiles
 // from the polls), and its interface table from the polls' live rates without a storage query,
 // from storage for a router this process has not polled.
-import {
-  type Device,
-  definePlugin,
-  type Plugin,
-  type RangeQuery,
-  type Sample,
-  type SampleQuery,
-  type SeriesData,
-  tokens,
-} from '@ispmonitor/core';
+import type { Device, RangeQuery, Sample, SampleQuery, SeriesData } from '@ispmonitor/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fakeStoragePlugin } from './support/fake-storage.js';
 import { type Harness, startHarness } from './support/harness.js';
 
 const asked: Array<{ kind: 'range' | 'latest'; name: string; fn?: string; device?: string }> = [];
@@ -26,13 +18,6 @@ const fakeStorage: SampleQuery = {
     return [{ name, labels: labels ?? {}, value: 42, ts: 1 }];
   },
 };
-const storage = definePlugin({
-  name: 'fake-storage',
-  version: '0.0.0',
-  setup(ctx) {
-    ctx.provide(tokens.SampleQuery, fakeStorage);
-  },
-});
 
 // The lab driver's own polls (one an hour) must not mix their counters in: they fail.
 const polled: Device = {
@@ -46,7 +31,7 @@ const quiet: Device = { id: 'r2', host: '127.0.0.2', driver: 'lab', lab: { fail:
 
 let h: Harness;
 beforeAll(async () => {
-  h = await startHarness({ devices: [polled, quiet], plugins: [storage() as Plugin<unknown>] });
+  h = await startHarness({ devices: [polled, quiet], plugins: [fakeStoragePlugin(fakeStorage)] });
 });
 afterAll(() => h.close());
 

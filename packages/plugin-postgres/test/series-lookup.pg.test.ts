@@ -5,12 +5,10 @@
  * routers (3.2 M series) would have read 3.2 M rows per batch of 5,000 samples.
  */
 import { skipTitle } from '@ispmonitor/core/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openPg } from '../src/db/pg.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../src/db/types.js';
 import { LOOKUP_SQL, lookupSeries, type SeriesRow } from '../src/ingest/series-sql.js';
-import { applyMigrations } from '../src/schema/migrate.js';
-import { type PgServer, pgMissing, startPgServer } from './support/pg-server.js';
+import { pgForBlock, pgMissing } from './support/pg-server.js';
 
 const missing = pgMissing();
 
@@ -35,12 +33,10 @@ function nodes(plan: Record<string, unknown>): Array<Record<string, unknown>> {
 }
 
 describe.skipIf(missing)(skipTitle('series look-up on PostgreSQL 15', missing), () => {
-  let server: PgServer;
+  const pg = pgForBlock('lookup', { migrate: true });
   let db: Db;
   beforeAll(async () => {
-    server = await startPgServer();
-    db = await openPg({ url: await server.createDatabase('lookup') });
-    await applyMigrations(db);
+    db = await pg.db();
     // 24,000 series (100 devices), analysed: the size at which a join of a few hundred series
     // was already planned as a hash of the whole table.
     await db.query(
@@ -49,10 +45,6 @@ describe.skipIf(missing)(skipTitle('series look-up on PostgreSQL 15', missing), 
            FROM generate_series(0, 99) d, generate_series(0, 23) i, generate_series(0, 9) m`,
     );
     await db.query('ANALYZE ispm_series');
-  });
-  afterAll(async () => {
-    await db?.close();
-    await server?.stop();
   });
 
   it('probes the unique index per series and reads no other row of the table', async () => {

@@ -5,28 +5,20 @@
  * batch (22P05 / 22021), again at every retry.
  */
 import { skipTitle } from '@ispmonitor/core/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openPg } from '../src/db/pg.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../src/db/types.js';
 import { SeriesCache } from '../src/ingest/series.js';
 import { SampleWriter } from '../src/ingest/writer.js';
-import { applyMigrations } from '../src/schema/migrate.js';
-import { type PgServer, pgMissing, startPgServer } from './support/pg-server.js';
+import { pgForBlock, pgMissing } from './support/pg-server.js';
 
 const missing = pgMissing();
 const NOW = Date.UTC(2026, 11, 5, 12, 0, 0);
 
 describe.skipIf(missing)(skipTitle('unstorable text from a device on PostgreSQL 15', missing), () => {
-  let server: PgServer;
+  const pg = pgForBlock('unstorable', { migrate: true });
   let db: Db;
   beforeAll(async () => {
-    server = await startPgServer();
-    db = await openPg({ url: await server.createDatabase('unstorable') });
-    await applyMigrations(db);
-  });
-  afterAll(async () => {
-    await db?.close();
-    await server?.stop();
+    db = await pg.db();
   });
 
   it('rejects NUL and lone surrogates as malformed and stores the rest of the batch', async () => {

@@ -1,24 +1,22 @@
-import { definePlugin, type RangeQuery, tokens } from '@ispmonitor/core';
+import type { RangeQuery } from '@ispmonitor/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditLog } from '../../src/auth/audit.js';
 import { memoryStateStore } from '../../src/state-store.js';
+import { fakeStoragePlugin } from '../support/fake-storage.js';
 import { createKey, waitFor } from '../support/harness.js';
 import { type SecurityServer, startServer } from './support.js';
 
 const ranges: RangeQuery[] = [];
-const countingStorage = definePlugin({
-  name: 'counting-storage',
-  version: '0.0.0',
-  setup(ctx) {
-    ctx.provide(tokens.SampleQuery, {
-      range: async (q: RangeQuery) => {
-        ranges.push(q);
-        return [];
-      },
-      latest: async () => [],
-    });
+const countingStorage = fakeStoragePlugin(
+  {
+    range: async (q: RangeQuery) => {
+      ranges.push(q);
+      return [];
+    },
+    latest: async () => [],
   },
-});
+  'counting-storage',
+);
 
 let s: SecurityServer;
 let base: string;
@@ -26,7 +24,7 @@ let viewer: Record<string, string>;
 
 beforeAll(async () => {
   s = await startServer({
-    plugins: [countingStorage()],
+    plugins: [countingStorage],
     devices: Array.from({ length: 3 }, (_, i) => ({ id: `r${i}`, host: `127.0.0.${i + 2}`, driver: 'lab' })),
     server: { limits: { eventStreamsPerUser: 2 }, auth: { loginAttemptsPerMinute: 1000 } },
   });

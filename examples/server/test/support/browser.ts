@@ -230,5 +230,10 @@ export async function openConsole(apiUrl: string, options: ConsoleOptions = {}):
   }
 }
 
+/** Saves a screenshot of `page` as `test-artifacts/ui/<name>.png` (the viewport unless `fullPage`). */
+export async function screenshot(page: Page, name: string, fullPage = false): Promise<void> {
+  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage });
+}
+
 /** Path of the in-page accessibility helpers (`window.__a11y`). */
 export const A11Y_SCRIPT = fileURLToPath(new URL('./browser-a11y.js', import.meta.url));
