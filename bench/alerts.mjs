@@ -12,9 +12,10 @@
  */
 import { performance } from 'node:perf_hooks';
 import { createMonitor, definePlugin, systemClock, tokens } from '@ispmonitor/core';
-import { alerts, compileRule, ispRulePack } from '@ispmonitor/plugin-alerts';
+import { alerts, compileRule, ispRulePack, NotifierToken } from '@ispmonitor/plugin-alerts';
 import { AlertEngine } from '../packages/plugin-alerts/dist/engine.js';
 import { packSchema } from '../packages/plugin-alerts/dist/options.js';
+import { printResult, ratiosOf } from './support/result.mjs';
 import { silent } from './support/silent.mjs';
 
 const DEVICES = Number(process.env.BENCH_DEVICES ?? 10_000);
@@ -229,7 +230,7 @@ async function measureLatency() {
     name: 'bench-recorder',
     version: '0.0.0',
     setup(ctx) {
-      ctx.provide(tokens.Notifier, {
+      ctx.provide(NotifierToken, {
         name: 'rec',
         async send(n) {
           const at = performance.now();
@@ -318,22 +319,21 @@ console.table({
   'latency p99 ms (beyond group_wait)': lat.p99.toFixed(1),
   'alerts triggered / delivered': `${lat.triggers} / ${lat.delivered}`,
 });
-const result = {
+printResult({
   name: 'alerts',
   figures: {
-    cpu_us_per_sample: +ev.usPerSample.toFixed(3),
-    cpu_us_per_sample_per_matching_rule: +ev.usPerMatch.toFixed(3),
-    matching_rules_per_sample: +ev.matchesPerSample.toFixed(2),
-    latency_p50_ms: +lat.p50.toFixed(1),
-    latency_p99_ms: +lat.p99.toFixed(1),
+    cpu_us_per_sample: ev.usPerSample,
+    cpu_us_per_sample_per_matching_rule: ev.usPerMatch,
+    matching_rules_per_sample: ev.matchesPerSample,
+    latency_p50_ms: lat.p50,
+    latency_p99_ms: lat.p99,
     delivered: lat.delivered,
     triggered: lat.triggers,
   },
   reference: {
-    cpu_us_per_sample: +ev.naiveUsPerSample.toFixed(3),
+    cpu_us_per_sample: ev.naiveUsPerSample,
     what: 'naive full re-scan: every rule tested against every sample, windows over the whole history',
   },
-  ratios: { cpu_us_per_sample: +(ev.usPerSample / ev.naiveUsPerSample).toFixed(3) },
+  ratios: { cpu_us_per_sample: ev.usPerSample / ev.naiveUsPerSample },
   goals: { cpu_us_per_sample_per_matching_rule: '<= 2', latency_p99_ms: '<= 1000' },
-};
-console.log(`BENCH_RESULT ${JSON.stringify(result)}`);
+});

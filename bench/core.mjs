@@ -5,6 +5,7 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { createMonitor, definePlugin, tokens } from '@ispmonitor/core';
+import { printResult, ratiosOf } from './support/result.mjs';
 import { silent } from './support/silent.mjs';
 
 const DEVICES = Number(process.env.BENCH_DEVICES ?? 10_000);
@@ -101,24 +102,17 @@ const reference = await measure('setInterval', async () => {
   };
 });
 
-const result = {
+/** The figures compared, for one setup. */
+const figuresOf = (m) => ({
+  cpu_us_per_poll: m.usPerPoll,
+  cpu_us_per_poll_above_idle: m.marginal,
+  // 0.01 KB: below what the heap reading resolves (and a ratio's floor).
+  heap_kb_per_device: Math.max(0.01, m.kbPerDevice),
+});
+printResult({
   name: 'core',
-  figures: {
-    cpu_us_per_poll: +ours.usPerPoll.toFixed(2),
-    cpu_us_per_poll_above_idle: +ours.marginal.toFixed(2),
-    heap_kb_per_device: +ours.kbPerDevice.toFixed(2),
-    polls_per_s: +ours.pollsPerSecond.toFixed(0),
-  },
-  reference: {
-    cpu_us_per_poll: +reference.usPerPoll.toFixed(2),
-    cpu_us_per_poll_above_idle: +reference.marginal.toFixed(2),
-    heap_kb_per_device: +reference.kbPerDevice.toFixed(2),
-    what: 'one setInterval per device, same driver',
-  },
-  ratios: {
-    cpu_us_per_poll: +(ours.usPerPoll / reference.usPerPoll).toFixed(2),
-    heap_kb_per_device: +(ours.kbPerDevice / Math.max(0.01, reference.kbPerDevice)).toFixed(2),
-  },
+  figures: { ...figuresOf(ours), polls_per_s: Math.round(ours.pollsPerSecond) },
+  reference: { ...figuresOf(reference), what: 'one setInterval per device, same driver' },
+  ratios: ratiosOf(figuresOf(ours), figuresOf(reference), ['cpu_us_per_poll', 'heap_kb_per_device']),
   goals: { cpu_us_per_poll_above_idle: '<= 20', heap_kb_per_device: '<= 10' },
-};
-console.log(`BENCH_RESULT ${JSON.stringify(result)}`);
+});
