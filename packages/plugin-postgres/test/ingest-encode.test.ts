@@ -75,6 +75,21 @@ describe('binary COPY encoding of samples', () => {
     );
   });
 
+  it('offers the whole stream at once in a block of its own, equal to its pieces', () => {
+    const payload = columns().payload(1, 6, 2);
+    const whole = payload.whole?.() as Uint8Array;
+    expect(Buffer.from(whole).equals(reference(rows.slice(1, 6)))).toBe(true);
+    // Never a slice of Node's shared pool: the block can be transferred to PGlite's worker.
+    expect(whole.byteOffset).toBe(0);
+    expect(whole.buffer.byteLength).toBeLessThan(8192);
+    expect(whole.buffer.byteLength).toBeGreaterThanOrEqual(whole.byteLength);
+    const { port1, port2 } = new MessageChannel();
+    port1.postMessage(whole, [whole.buffer as ArrayBuffer]);
+    expect(whole.byteLength).toBe(0); // handed over, not copied
+    port1.close();
+    port2.close();
+  });
+
   it('the generic encoder writes int8 and timestamps without BigInt and still exactly', () => {
     const types = ['int4', 'timestamptz_ms', 'float8', 'int8'] as const;
     expect(encodeBinaryCopy(types, rows).equals(reference(rows))).toBe(true);

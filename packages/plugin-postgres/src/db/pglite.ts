@@ -56,6 +56,9 @@ function copyJob(spec: CopySpec): { sql: string; bytes: Uint8Array; count: numbe
   const count = spec.payload ? spec.payload.rows : spec.rows.length;
   const cols = spec.columns.map(assertIdentifier).join(', ');
   const format = spec.payload || spec.binary ? ' WITH (FORMAT binary)' : '';
+  const sql = `COPY ${assertIdentifier(spec.table)} (${cols}) FROM '/dev/blob'${format}`;
+  // Encoded at once into a block of its own: transferred as it is, no pieces to assemble.
+  if (spec.payload?.whole) return { sql, bytes: spec.payload.whole(), count };
   const parts: Uint8Array[] = spec.payload
     ? [...spec.payload.pieces()]
     : [spec.binary ? encodeBinaryCopy(spec.binary, spec.rows) : Buffer.from(copyText(spec.rows))];
@@ -66,7 +69,7 @@ function copyJob(spec: CopySpec): { sql: string; bytes: Uint8Array; count: numbe
     bytes.set(p, o);
     o += p.byteLength;
   }
-  return { sql: `COPY ${assertIdentifier(spec.table)} (${cols}) FROM '/dev/blob'${format}`, bytes, count };
+  return { sql, bytes, count };
 }
 
 function viaWorker(client: PgliteWorkerClient, tx?: number): TxHandle {

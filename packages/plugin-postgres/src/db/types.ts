@@ -49,6 +49,12 @@ export interface BinaryPayload {
   rows: number;
   /** A fresh iteration over the stream's pieces each call (a retry sends it again). */
   pieces(): Iterable<Uint8Array>;
+  /**
+   * The whole stream at once, in a fresh memory block of its own (its `buffer` may be transferred
+   * to another thread; the view may be shorter than the block). Where a producer offers it, PGlite's
+   * worker gets the bytes encoded once and handed over, instead of pieces assembled by a copy.
+   */
+  whole?(): Uint8Array;
 }
 
 /** Pool statistics for self-metrics (PGlite reports one connection). */

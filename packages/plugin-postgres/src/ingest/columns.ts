@@ -36,7 +36,12 @@ export class SampleColumns {
 
   /** Rows [from, to) as one COPY stream, encoded in pieces of `pieceRows` as they are read. */
   payload(from: number, to: number, pieceRows = PIECE_ROWS): BinaryPayload {
-    return { rows: to - from, pieces: () => this.#pieces(from, to, pieceRows) };
+    return {
+      rows: to - from,
+      pieces: () => this.#pieces(from, to, pieceRows),
+      whole: () =>
+        copyPiece(to - from, ROW_BYTES, true, true, (view, o) => this.#rows(view, o, from, to), true),
+    };
   }
 
   *#pieces(from: number, to: number, pieceRows: number): Generator<Buffer> {
