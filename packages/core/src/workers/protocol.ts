@@ -1,11 +1,10 @@
 /**
  * Messages between the poller's main thread and its worker threads. Poll requests and outcomes
- * travel in batches, each batch one transferable buffer (see `codec.ts`); the rest are small.
+ * travel in batches, each batch one transferable buffer (see `codec.ts`: outcomes columnar); the rest are small.
  */
 import type { ResolvedOverloadOptions } from '../load/options.js';
 import type { PollOutcome } from '../scheduler/run-poll.js';
-import type { Device, DriverWorkerEntry, PollResult } from '../types.js';
-import type { PackedSample } from './codec.js';
+import type { Device, DriverWorkerEntry } from '../types.js';
 
 /** `workerData` of a worker: which drivers to build and how to poll. */
 export interface WorkerInit {
@@ -31,12 +30,10 @@ export interface RequestBatch {
   forget?: string[];
 }
 
-/** A poll outcome as it travels: its samples packed. */
-export type WireOutcome = Omit<PollOutcome, 'result'> & {
-  result?: Omit<PollResult, 'samples'> & { samples: PackedSample[] };
-};
+/** A poll outcome as the pool receives it (its samples travel in columns: `encodeOutcomes`). */
+export type WireOutcome = PollOutcome;
 
-/** A batch of outcomes: `[seq, outcome]` pairs. */
+/** A batch of outcomes: `[seq, outcome]` pairs (the decoded content of a `done` message). */
 export type OutcomeBatch = Array<[number, WireOutcome]>;
 
 /** Main thread → worker. */
