@@ -418,7 +418,11 @@ function phase(name) {
     polls_skipped: delta('ispmonitor_polls_skipped_total{reason="overloaded"}'),
     timeout_extensions: delta('ispmonitor_poll_timeout_extensions_total'),
     poll_timeouts: delta('ispmonitor_poll_timeouts_total'),
-    overruns: delta('ispmonitor_poll_overruns_total'),
+    // Slots dropped: behind a poll still waiting for a free slot (the monitor behind: an overload
+    // signal), or behind one still running (a slow or silent device: not one).
+    overruns_queued: delta('ispmonitor_poll_overruns_total{reason="queued"}'),
+    overruns_running: delta('ispmonitor_poll_overruns_total{reason="running"}'),
+    overloaded_reasons: overloads.filter((o) => within(o) && o.overloaded && !o.hello).map((o) => o.reason),
     lag_p99_ms_max: sorted.length ? Math.round(sorted.at(-1)) : null,
     lag_p99_ms_median: sorted.length ? Math.round(sorted[Math.floor(sorted.length / 2)]) : null,
     probe_lag_ms_max: Math.round(
@@ -523,7 +527,7 @@ function whyNot() {
       );
     else if (during.overloaded_gauge_max !== 1)
       out.push(
-        `not raised: the monitor never counted itself overloaded during the hog (probe lag max ${during.probe_lag_ms_max} ms, threshold ${LAG_MS} ms) — rightly so if it kept up (${during.overruns} poll slots missed while waiting, ${during.polls_skipped} polls skipped): ${lagCause(during)}, hog ${hogCores.toFixed(2)} cores; to overload it, outnumber its threads on the cores (BENCH_OVERLOAD_HOGS=${cores * 2})`,
+        `not raised: the monitor never counted itself overloaded during the hog (probe lag max ${during.probe_lag_ms_max} ms, threshold ${LAG_MS} ms) — rightly so if it kept up (${during.overruns_queued} poll slots dropped behind a queued poll, ${during.overruns_running} behind a running one, ${during.polls_skipped} polls skipped): ${lagCause(during)}, hog ${hogCores.toFixed(2)} cores; to overload it, outnumber its threads on the cores (BENCH_OVERLOAD_HOGS=${cores * 2})`,
       );
     else
       out.push(

@@ -67,6 +67,8 @@ export async function overloadMonitor(devices: Device[], poller: PollerOptions =
   const clock = new FakeClock(0);
   const net = new FakeNet();
   const hog = { blockMs: 0 };
+  /** How long a `paced` poll takes (fake time, the loop free): the test changes it as it goes. */
+  const pace = { ms: 4_000 };
   const drivers: Driver[] = [
     {
       kind: 'net',
@@ -87,6 +89,13 @@ export async function overloadMonitor(devices: Device[], poller: PollerOptions =
       kind: 'slow',
       poll: async () => {
         await new Promise<void>((r) => clock.setTimeout(r, 4_000));
+        return ok();
+      },
+    },
+    {
+      kind: 'paced',
+      poll: async () => {
+        await new Promise<void>((r) => clock.setTimeout(r, pace.ms));
         return ok();
       },
     },
@@ -147,7 +156,7 @@ export async function overloadMonitor(devices: Device[], poller: PollerOptions =
     }
     await clock.advance(0);
   };
-  return { monitor, clock, net, hog, rec, run };
+  return { monitor, clock, net, hog, pace, rec, run };
 }
 
 export { metric } from './support/metric.js';

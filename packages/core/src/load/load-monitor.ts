@@ -49,6 +49,7 @@ export class LoadMonitor implements LoadGuard {
       backlog,
       () => this.#probe.takeDelayStats(),
       cpuWait ?? undefined,
+      (from, to) => this.#probe.blockedBetween(from, to),
     );
     this.#metrics = new LoadMetrics(registry, {
       overloaded: () => this.#detector.overloaded,

@@ -23,7 +23,7 @@ export class LoadMetrics {
     const registers = [registry];
     new Gauge({
       name: 'ispmonitor_poller_overloaded',
-      help: 'Whether the monitor counts itself overloaded (event-loop lag or poll backlog above its threshold): 1 or 0',
+      help: 'Whether the monitor counts itself overloaded (event-loop lag, poll backlog or slots dropped behind queued polls above its threshold): 1 or 0',
       registers,
       collect() {
         this.set(read.overloaded() ? 1 : 0);

@@ -20,8 +20,20 @@ export const overloadOptionsSchema = z
      */
     backlogWait: durationMsOr('10s'),
     /**
+     * Dropped slots that make the monitor overloaded: this many poll slots within the last 10 s
+     * came while the device's previous poll had not finished because of the monitor — it still
+     * waited for a free slot, or waited half the time between the slots before it started (the
+     * monitor is behind), or it still ran while the event loop was blocked for at least
+     * `blockedShare` of those 10 s (a starved loop stretches every poll past its slot). Each is
+     * a lost sample. A slow or silent device on a free loop never counts. Needed beside
+     * `backlogWait` for intervals shorter than it, and beside `lag` for a host short of CPU
+     * whose loop is held often but never for long. Default 5.
+     */
+    queuedOverruns: z.number().int().min(1).default(5),
+    /**
      * The overloaded state clears once the lag stayed below half of `lag`, the backlog below half
-     * of `backlogWait`, and no poll was skipped, for this long. Default `30s`.
+     * of `backlogWait`, no poll was skipped and no slot dropped that counts (those behind a
+     * running poll at half of `blockedShare`), for this long. Default `30s`.
      */
     clearAfter: durationMsOr('30s'),
     /**

@@ -10,16 +10,29 @@ export interface Backlog {
   count: number;
   /** How long the oldest has waited, ms (0 when none waits). */
   oldestWaitMs: number;
+  /**
+   * Slots dropped so far (a running total) because the device's previous poll still waited for
+   * a free slot; absent where the source does not count them.
+   */
+  queuedOverruns?: number;
+  /** Slots dropped so far because the device's previous poll, started on time, still ran. */
+  runningOverruns?: number;
 }
 
 /** The lag reported is the largest seen in two half-windows: between 5 and 10 s of history. */
 const LAG_HALF_WINDOW_MS = 5_000;
 
+/** Slots dropped behind a queued poll count against `queuedOverruns` over this much history. */
+export const OVERRUN_WINDOW_MS = 10_000;
+
 /**
  * Decides whether the monitor is overloaded, with hysteresis: it enters the state as soon as a
- * probe tick shows a lag of at least `lag`, the oldest waiting poll has waited `backlogWait`, or
- * a poll had to be skipped; it leaves once the lag stayed below half of `lag`, the backlog below
- * half of `backlogWait`, and nothing was skipped, for `clearAfter`. Each change is one
+ * probe tick shows a lag of at least `lag`, the oldest waiting poll has waited `backlogWait`,
+ * `queuedOverruns` slots were dropped in the last 10 s by the monitor's fault (the device's
+ * previous poll still waited for a free slot, or still ran on a loop blocked `blockedShare` of
+ * the time), or a poll had to be skipped; it leaves once the lag stayed below half of `lag`, the
+ * backlog below half of `backlogWait`, and nothing was skipped or dropped by its fault, for
+ * `clearAfter`. Each change is one
  * `monitor:overloaded` event and one log line. With a `CpuWaitMeter` (Linux), the health entry
  * and the log line also say whether the lag is the monitor's own work or a host short of CPU.
  */
@@ -32,6 +45,11 @@ export class OverloadDetector {
   #lagPrev = 0;
   #bucketStart = Number.NEGATIVE_INFINITY;
   #delay: { p99Ms: number; maxMs: number } | undefined;
+  /** The scheduler's running totals of overruns at the last tick. */
+  #queuedSeen = 0;
+  #runningSeen = 0;
+  /** Overruns seen in the last `OVERRUN_WINDOW_MS`, by the tick that saw them. */
+  readonly #overrunTicks: Array<{ at: number; queued: number; running: number }> = [];
 
   constructor(
     private readonly options: ResolvedOverloadOptions,
@@ -41,6 +59,8 @@ export class OverloadDetector {
     private readonly backlog: () => Backlog,
     private readonly delayStats: () => { p99Ms: number; maxMs: number } | undefined,
     private readonly cpuWait?: CpuWaitMeter,
+    /** Milliseconds the event loop was blocked within [from, to] (the lag probe's account). */
+    private readonly blockedMs?: (from: number, to: number) => number,
   ) {}
 
   /** Whether the monitor is overloaded now. */
@@ -66,7 +86,10 @@ export class OverloadDetector {
     this.#lagNow = Math.max(this.#lagNow, lagMs);
     const o = this.options;
     const backlog = this.backlog();
-    if (lagMs >= o.lag / 2 || backlog.oldestWaitMs >= o.backlogWait / 2) this.#lastTroubleAt = now;
+    const dropped = this.#droppedInWindow(now, backlog);
+    if (lagMs >= o.lag / 2 || backlog.oldestWaitMs >= o.backlogWait / 2 || dropped.fresh) {
+      this.#lastTroubleAt = now;
+    }
     if (lagMs >= o.lag) {
       this.#enter(now, `event loop blocked for ${Math.round(lagMs)} ms (threshold ${o.lag} ms)`, backlog);
     } else if (backlog.oldestWaitMs >= o.backlogWait) {
@@ -76,9 +99,46 @@ export class OverloadDetector {
         `${backlog.count} polls waiting for a free slot, the oldest for ${wait} ms (threshold ${o.backlogWait} ms)`,
         backlog,
       );
+    } else if (dropped.count >= o.queuedOverruns) {
+      this.#enter(now, droppedReason(dropped, o, backlog), backlog);
     } else if (this.#overloaded && now - this.#lastTroubleAt >= o.clearAfter) {
       this.#leave(now, backlog);
     }
+  }
+
+  /**
+   * Slots dropped in the last `OVERRUN_WINDOW_MS` that count as the monitor's: every one behind a
+   * queued poll; those behind a running poll only while the event loop was blocked for at least
+   * `blockedShare` of the window (a starved loop stretches every poll past its slot; a slow
+   * device on a free loop is the device's). `fresh`: this tick saw new ones that count at half
+   * those thresholds, which holds the state off clearing.
+   */
+  #droppedInWindow(
+    now: number,
+    backlog: Backlog,
+  ): { count: number; queued: number; running: number; blockedShare: number; fresh: boolean } {
+    const queuedTotal = backlog.queuedOverruns ?? this.#queuedSeen;
+    const runningTotal = backlog.runningOverruns ?? this.#runningSeen;
+    const queuedNew = queuedTotal - this.#queuedSeen;
+    const runningNew = runningTotal - this.#runningSeen;
+    this.#queuedSeen = queuedTotal;
+    this.#runningSeen = runningTotal;
+    const ticks = this.#overrunTicks;
+    if (queuedNew > 0 || runningNew > 0) ticks.push({ at: now, queued: queuedNew, running: runningNew });
+    while (ticks.length > 0 && now - (ticks[0] as { at: number }).at >= OVERRUN_WINDOW_MS) ticks.shift();
+    let queued = 0;
+    let running = 0;
+    for (const t of ticks) {
+      queued += t.queued;
+      running += t.running;
+    }
+    // Read only when it matters: running overruns are rare on a healthy monitor.
+    const blockedShare =
+      running > 0 && this.blockedMs ? this.blockedMs(now - OVERRUN_WINDOW_MS, now) / OVERRUN_WINDOW_MS : 0;
+    const share = this.options.blockedShare;
+    const count = queued + (blockedShare >= share ? running : 0);
+    const fresh = queuedNew > 0 || (runningNew > 0 && blockedShare >= share / 2);
+    return { count, queued, running, blockedShare, fresh };
   }
 
   /**
@@ -115,6 +175,8 @@ export class OverloadDetector {
       lagMs: Math.round(this.lagMs),
       backlog: backlog.count,
       oldestWaitMs: Math.round(backlog.oldestWaitMs),
+      slotsDroppedQueued10s: this.#overrunTicks.reduce((n, t) => n + t.queued, 0),
+      slotsDroppedRunning10s: this.#overrunTicks.reduce((n, t) => n + t.running, 0),
     };
     if (this.#delay) details.eventLoopDelayP99Ms = Math.round(this.#delay.p99Ms);
     const cpu = this.cpuWait?.recent();
@@ -147,7 +209,7 @@ export class OverloadDetector {
     this.#overloaded = false;
     this.#since = now;
     const o = this.options;
-    const reason = `event loop lag below ${o.lag / 2} ms, backlog below ${o.backlogWait / 2} ms and no skipped poll for ${o.clearAfter} ms`;
+    const reason = `event loop lag below ${o.lag / 2} ms, backlog below ${o.backlogWait / 2} ms, no skipped poll and no slot dropped by the monitor's fault for ${o.clearAfter} ms`;
     this.#reason = '';
     this.logger.info('monitor no longer overloaded', { reason, lagMs: Math.round(this.lagMs) });
     this.#emit(now, reason, backlog);
@@ -162,6 +224,21 @@ export class OverloadDetector {
       ts: now,
     });
   }
+}
+
+/** The reason for slots dropped: how many, behind what, against which threshold. */
+function droppedReason(
+  d: { count: number; queued: number; running: number; blockedShare: number },
+  o: ResolvedOverloadOptions,
+  backlog: Backlog,
+): string {
+  const why = [
+    d.queued > 0 ? `${d.queued} still waiting for a free slot (${backlog.count} polls waiting now)` : '',
+    d.count > d.queued
+      ? `${d.running} still running while the event loop was blocked ${Math.round(d.blockedShare * 100)} % of the time (threshold ${Math.round(o.blockedShare * 100)} %)`
+      : '',
+  ].filter(Boolean);
+  return `${d.count} poll slots dropped in the last ${OVERRUN_WINDOW_MS / 1000} s because the router's previous poll had not finished: ${why.join('; ')} (threshold ${o.queuedOverruns})`;
 }
 
 function round2(x: number): number {

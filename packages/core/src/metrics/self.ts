@@ -21,8 +21,8 @@ const SELF_METRICS = {
     POLL_BUCKETS,
   ),
   overruns: counter(
-    'ispmonitor_poll_overruns_total',
-    'Polls skipped because the previous poll of the device was still running or queued',
+    'ispmonitor_poll_overruns_total{reason}',
+    'Poll slots dropped because the previous poll of the device had not finished, by reason (queued: it still waited for a free slot, the monitor is behind; running: it still ran, a slow device)',
   ),
   timeouts: counter('ispmonitor_poll_timeouts_total', 'Polls cut off at the poll timeout'),
   samplesTotal: counter('ispmonitor_samples_total', 'Samples produced by polls'),
@@ -57,7 +57,7 @@ export class SelfMetrics {
   declare readonly pollDuration: Histogram<'driver'>;
   declare readonly activePollers: Gauge;
   declare readonly pollQueue: Gauge;
-  declare readonly overruns: Counter;
+  declare readonly overruns: Counter<'reason'>;
   declare readonly timeouts: Counter;
   declare readonly samplesTotal: Counter;
   declare readonly listenerErrors: Counter<'event'>;
@@ -84,5 +84,7 @@ export class SelfMetrics {
     // The fields above are typed by hand; assigning to them checks the table gives each that type.
     const metrics: Omit<SelfMetrics, 'registry'> = registerMetrics(this.registry, SELF_METRICS);
     Object.assign(this, metrics);
+    // Both series exist from the start, so `increase()` sees the first dropped slot.
+    for (const reason of ['queued', 'running']) this.overruns.inc({ reason }, 0);
   }
 }

@@ -28,6 +28,8 @@ export interface DeviceEntry {
   queued: boolean;
   /** When it joined the queue of polls waiting for a free slot. */
   queuedAt: number;
+  /** How long the current or last poll waited in that queue before it started, ms. */
+  waitedMs: number;
   removed: boolean;
   status: DeviceStatus;
   since: number;
@@ -53,7 +55,8 @@ export interface SchedulerHooks {
  * phase from its id so polls spread evenly); one timer serves all devices through a heap. At most
  * `concurrency` polls run at once — the rest wait in FIFO order — and a device is never polled
  * twice at once: a slot that comes while its previous poll still runs or waits is skipped and
- * counted as an overrun.
+ * counted as an overrun, by reason — still waiting (`queued`: the monitor is behind, one of the
+ * overload signals through `backlog()`) or still running (`running`: a slow device).
  */
 export class Scheduler {
   readonly #entries = new Map<string, DeviceEntry>();
@@ -65,6 +68,10 @@ export class Scheduler {
   #timerDue = Number.POSITIVE_INFINITY;
   #running = false;
   #active = 0;
+  /** Slots dropped so far because the device's previous poll still waited in the queue. */
+  #queuedOverruns = 0;
+  /** Slots dropped so far because the device's previous poll, started about on time, still ran. */
+  #runningOverruns = 0;
 
   constructor(
     private readonly options: SchedulerOptions,
@@ -78,11 +85,21 @@ export class Scheduler {
     return this.#active;
   }
 
-  /** Polls due but not started because every concurrency slot is busy, and the oldest one's wait. */
-  backlog(): { count: number; oldestWaitMs: number } {
+  /**
+   * Polls due but not started because every concurrency slot is busy, the oldest one's wait, and
+   * how many slots were dropped so far because the device's previous poll still waited (the
+   * monitor behind) or still ran (a slow device — or a starved loop, which the load monitor tells
+   * by the loop's blocked time).
+   */
+  backlog(): { count: number; oldestWaitMs: number; queuedOverruns: number; runningOverruns: number } {
     const count = this.#waiting.length - this.#waitingHead;
     const oldest = this.#waiting[this.#waitingHead];
-    return { count, oldestWaitMs: oldest ? Math.max(0, this.clock.now() - oldest.queuedAt) : 0 };
+    return {
+      count,
+      oldestWaitMs: oldest ? Math.max(0, this.clock.now() - oldest.queuedAt) : 0,
+      queuedOverruns: this.#queuedOverruns,
+      runningOverruns: this.#runningOverruns,
+    };
   }
 
   entries(): IterableIterator<DeviceEntry> {
@@ -108,6 +125,7 @@ export class Scheduler {
         running: false,
         queued: false,
         queuedAt: 0,
+        waitedMs: 0,
         removed: false,
         status: 'unknown',
         since: now,
@@ -201,10 +219,11 @@ export class Scheduler {
     // Polls due within the next few milliseconds start now: one wake-up serves many devices.
     const horizon = now + COALESCE_MS;
     for (let head = this.#heap.peek(); head && head.due <= horizon; head = this.#heap.peek()) {
+      const previousSlot = head.slot;
       head.slot = Math.max(now, head.due);
       this.#heap.update(head, this.#nextDueOf(head, head.slot));
-      if (head.running || head.queued) {
-        this.metrics.overruns.inc();
+      if (head.queued || head.running) {
+        this.#overrun(head, head.slot - previousSlot);
         continue;
       }
       if (!this.hooks.owns(head)) continue;
@@ -216,10 +235,29 @@ export class Scheduler {
     this.#arm();
   }
 
+  /**
+   * Counts a slot dropped because the device's previous poll had not finished, by whose fault.
+   * The monitor's (`queued`, an overload signal) when that poll still waits for a free slot, or
+   * waited at least half the time between the two slots before it started: without the wait it
+   * would likely have finished. The device's (`running`) when it started about on time and still
+   * runs: a slow or silent device, which says nothing of the monitor's load.
+   */
+  #overrun(entry: DeviceEntry, gapMs: number): void {
+    if (entry.queued || entry.waitedMs * 2 >= gapMs) {
+      this.#queuedOverruns++;
+      this.metrics.overruns.inc({ reason: 'queued' });
+    } else {
+      this.#runningOverruns++;
+      this.metrics.overruns.inc({ reason: 'running' });
+    }
+  }
+
   #drain(): void {
+    const now = this.clock.now();
     while (this.#active < this.options.concurrency && this.#waitingHead < this.#waiting.length) {
       const entry = this.#waiting[this.#waitingHead++] as DeviceEntry;
       entry.queued = false;
+      entry.waitedMs = now - entry.queuedAt;
       if (!entry.removed && entry.device.enabled !== false) this.#launch(entry);
     }
     if (this.#waitingHead > 1024 && this.#waitingHead * 2 > this.#waiting.length) {
