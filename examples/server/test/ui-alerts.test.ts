@@ -6,7 +6,7 @@
  * first, and the totals agree (pending is not firing). Runs on the small alerting fleet of
  * `support/alerts-fixture.ts`: six firing alerts, three pending.
  */
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AlertsFixture, startAlertsFixture } from './support/alerts-fixture.js';
 import {
@@ -24,12 +24,10 @@ const LIVE_MS = 5_000;
 describe.skipIf(skipWithoutBrowser('ui alerts tests'))('alerts as a team in two browsers', () => {
   let fixture: AlertsFixture;
   let ui: UiBrowser | undefined;
-  let browser: Browser;
-  let base: string;
   let one: Page;
   let two: Page;
 
-  const open = async () => {
+  const open = async ({ browser, base }: UiBrowser) => {
     const ctx = await browser.newContext({ viewport: { width: 1440, height: 900 } });
     const page = await ctx.newPage();
     await logIn(page, `${base}/alerts`, fixture.login);
@@ -44,9 +42,9 @@ describe.skipIf(skipWithoutBrowser('ui alerts tests'))('alerts as a team in two 
   beforeAll(async () => {
     uiReady();
     fixture = await startAlertsFixture();
-    ui = await openBrowser(fixture.url);
-    ({ browser, base } = ui);
-    [one, two] = await Promise.all([open(), open()]);
+    const opened = await openBrowser(fixture.url);
+    ui = opened;
+    [one, two] = await Promise.all([open(opened), open(opened)]);
   }, 120_000);
 
   afterAll(async () => {
