@@ -112,7 +112,7 @@ describe('poller.overload in the config file', () => {
       clearAfter: 30_000,
       maxStretch: 3,
       blockedShare: 0.25,
-      queuedOverruns: 5,
+      droppedSlots: 5,
     });
     const path = await configFile('poller:\n  overload:\n    lag: 2s\n    maxStretch: 5\n');
     const { config: set } = await loadConfig(path, { env: {} });

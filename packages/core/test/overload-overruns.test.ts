@@ -80,11 +80,11 @@ describe('overload from slots dropped behind queued polls', () => {
   });
 
   it('rejects a threshold that is not a positive whole number, with the field named', async () => {
-    await expect(overloadMonitor([], { overload: { queuedOverruns: 0 } })).rejects.toThrow(
-      /poller\.overload: .*queuedOverruns/,
+    await expect(overloadMonitor([], { overload: { droppedSlots: 0 } })).rejects.toThrow(
+      /poller\.overload: .*droppedSlots/,
     );
-    await expect(overloadMonitor([], { overload: { queuedOverruns: 2.5 } })).rejects.toThrow(
-      /poller\.overload: .*queuedOverruns/,
+    await expect(overloadMonitor([], { overload: { droppedSlots: 2.5 } })).rejects.toThrow(
+      /poller\.overload: .*droppedSlots/,
     );
   });
 

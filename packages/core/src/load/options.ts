@@ -29,7 +29,7 @@ export const overloadOptionsSchema = z
      * `backlogWait` for intervals shorter than it, and beside `lag` for a host short of CPU
      * whose loop is held often but never for long. Default 5.
      */
-    queuedOverruns: z.number().int().min(1).default(5),
+    droppedSlots: z.number().int().min(1).default(5),
     /**
      * The overloaded state clears once the lag stayed below half of `lag`, the backlog below half
      * of `backlogWait`, no poll was skipped and no slot dropped that counts (those behind a

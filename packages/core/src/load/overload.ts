@@ -22,13 +22,13 @@ export interface Backlog {
 /** The lag reported is the largest seen in two half-windows: between 5 and 10 s of history. */
 const LAG_HALF_WINDOW_MS = 5_000;
 
-/** Slots dropped behind a queued poll count against `queuedOverruns` over this much history. */
+/** Dropped slots count against `droppedSlots` over this much history. */
 export const OVERRUN_WINDOW_MS = 10_000;
 
 /**
  * Decides whether the monitor is overloaded, with hysteresis: it enters the state as soon as a
  * probe tick shows a lag of at least `lag`, the oldest waiting poll has waited `backlogWait`,
- * `queuedOverruns` slots were dropped in the last 10 s by the monitor's fault (the device's
+ * `droppedSlots` slots were dropped in the last 10 s by the monitor's fault (the device's
  * previous poll still waited for a free slot, or still ran on a loop blocked `blockedShare` of
  * the time), or a poll had to be skipped; it leaves once the lag stayed below half of `lag`, the
  * backlog below half of `backlogWait`, and nothing was skipped or dropped by its fault, for
@@ -99,7 +99,7 @@ export class OverloadDetector {
         `${backlog.count} polls waiting for a free slot, the oldest for ${wait} ms (threshold ${o.backlogWait} ms)`,
         backlog,
       );
-    } else if (dropped.count >= o.queuedOverruns) {
+    } else if (dropped.count >= o.droppedSlots) {
       this.#enter(now, droppedReason(dropped, o, backlog), backlog);
     } else if (this.#overloaded && now - this.#lastTroubleAt >= o.clearAfter) {
       this.#leave(now, backlog);
@@ -238,7 +238,7 @@ function droppedReason(
       ? `${d.running} still running while the event loop was blocked ${Math.round(d.blockedShare * 100)} % of the time (threshold ${Math.round(o.blockedShare * 100)} %)`
       : '',
   ].filter(Boolean);
-  return `${d.count} poll slots dropped in the last ${OVERRUN_WINDOW_MS / 1000} s because the router's previous poll had not finished: ${why.join('; ')} (threshold ${o.queuedOverruns})`;
+  return `${d.count} poll slots dropped in the last ${OVERRUN_WINDOW_MS / 1000} s because the router's previous poll had not finished: ${why.join('; ')} (threshold ${o.droppedSlots})`;
 }
 
 function round2(x: number): number {
