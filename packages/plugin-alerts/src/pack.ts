@@ -108,14 +108,16 @@ export function ispRulePack(o: PackOptions): RuleInput[] {
     // a few are ordinary churn; many within an hour point at the router or its access network.
     counted('SubscriberFlapping', c.subscriberReconnects.name, 'increase', '1h', o.reconnectsPerHour),
     {
-      // The monitor's own condition, not a device's: while it fires, polls are late or skipped
-      // (never counted against devices), so device statuses may lag behind the network.
+      // The monitor's own condition, not a device's: while it fires, polls are late, skipped, or
+      // their slots dropped (gaps in the samples) — never counted against devices — so device
+      // statuses may lag behind the network.
       name: 'MonitorOverloaded',
       kind: 'monitor',
       for: '1m',
       severity: 'warning',
       annotations: {
-        summary: 'the monitor itself is overloaded: polls are late or skipped, device statuses may lag',
+        summary:
+          'the monitor itself is overloaded: polls are late, skipped or dropped (gaps in the samples), device statuses may lag',
       },
     },
     down('BgpSessionDown', c.bgpPeerUp.name),
