@@ -192,6 +192,19 @@ describe('series COPY stream', () => {
     // A fresh iteration gives the same stream (a retried COPY sends it again).
     expect(Buffer.concat([...payload.pieces()].map((p) => Buffer.from(p)))).toEqual(Buffer.concat(pieces));
   });
+
+  it('offers the whole stream at once, of its exact size, equal to its pieces', () => {
+    const list: NewSeries[] = [
+      { name: 'm', labels: JSON.stringify({ device: 'r1', ifName: 'wlan-é-😀' }), kind: 'counter' },
+      { name: 'ñ', labels: '{}', kind: 'gauge' },
+    ];
+    const payload = seriesPayload(list, [5, 6]);
+    const whole = payload.whole?.() as Uint8Array;
+    expect(Buffer.from(whole)).toEqual(Buffer.concat([...payload.pieces()].map((p) => Buffer.from(p))));
+    expect(whole.byteOffset).toBe(0);
+    expect(whole.buffer.byteLength).toBe(whole.byteLength);
+    expect(decodeSeriesCopy(Buffer.from(whole))).toEqual(list.map((s, i) => ({ id: 5 + i, ...s })));
+  });
 });
 
 describe('SeriesIds', () => {

@@ -37,6 +37,27 @@ function textField(buf: Buffer, o: number, text: string, prefix?: number): numbe
   return end;
 }
 
+/** Writes rows [from, to) at `o` (id, name, labels behind jsonb's version byte, kind); returns the offset after them. */
+function writeRows(
+  buf: Buffer,
+  o: number,
+  list: readonly NewSeries[],
+  ids: readonly number[],
+  from: number,
+  to: number,
+): number {
+  for (let i = from; i < to; i++) {
+    const s = list[i] as NewSeries;
+    o = buf.writeInt16BE(4, o);
+    o = buf.writeInt32BE(4, o);
+    o = buf.writeInt32BE(ids[i] as number, o);
+    o = textField(buf, o, s.name);
+    o = textField(buf, o, s.labels, JSONB_VERSION);
+    o = textField(buf, o, s.kind);
+  }
+  return o;
+}
+
 function* pieces(list: readonly NewSeries[], ids: readonly number[]): Generator<Buffer> {
   for (let from = 0; from === 0 || from < list.length; from += PIECE_ROWS) {
     const to = Math.min(list.length, from + PIECE_ROWS);
@@ -45,20 +66,23 @@ function* pieces(list: readonly NewSeries[], ids: readonly number[]): Generator<
     let bytes = (first ? COPY_HEADER_BYTES : 0) + (last ? COPY_TRAILER_BYTES : 0);
     for (let i = from; i < to; i++) bytes += rowBound(list[i] as NewSeries);
     const buf = Buffer.allocUnsafe(bytes);
-    let o = first ? writeCopyHeader(buf, 0) : 0;
-    for (let i = from; i < to; i++) {
-      const s = list[i] as NewSeries;
-      o = buf.writeInt16BE(4, o);
-      o = buf.writeInt32BE(4, o);
-      o = buf.writeInt32BE(ids[i] as number, o);
-      o = textField(buf, o, s.name);
-      o = textField(buf, o, s.labels, JSONB_VERSION);
-      o = textField(buf, o, s.kind);
-    }
+    let o = writeRows(buf, first ? writeCopyHeader(buf, 0) : 0, list, ids, from, to);
     if (last) o = writeCopyTrailer(buf, o);
     yield o === buf.length ? buf : buf.subarray(0, o);
     if (last) return;
   }
+}
+
+/**
+ * The whole stream in a block of its own, of its exact size (UTF-8 lengths counted first, which
+ * costs less than writing into a bound three times too large and copying what was written).
+ */
+function whole(list: readonly NewSeries[], ids: readonly number[]): Buffer {
+  let bytes = COPY_HEADER_BYTES + COPY_TRAILER_BYTES + ROW_FIXED * list.length;
+  for (const s of list) bytes += Buffer.byteLength(s.name) + Buffer.byteLength(s.labels) + s.kind.length;
+  const buf = Buffer.from(new ArrayBuffer(bytes));
+  writeCopyTrailer(buf, writeRows(buf, writeCopyHeader(buf, 0), list, ids, 0, list.length));
+  return buf;
 }
 
 /**
@@ -68,7 +92,7 @@ function* pieces(list: readonly NewSeries[], ids: readonly number[]): Generator<
  * that text behind a version byte).
  */
 export function seriesPayload(list: readonly NewSeries[], ids: readonly number[]): BinaryPayload {
-  return { rows: list.length, pieces: () => pieces(list, ids) };
+  return { rows: list.length, pieces: () => pieces(list, ids), whole: () => whole(list, ids) };
 }
 
 /**
