@@ -15,7 +15,10 @@ export interface Backlog {
    * a free slot; absent where the source does not count them.
    */
   queuedOverruns?: number;
-  /** Slots dropped so far because the device's previous poll, started on time, still ran. */
+  /**
+   * Slots dropped so far because the previous poll of a device that answered its last one,
+   * started on time, still ran (a failing device's never count).
+   */
   runningOverruns?: number;
 }
 

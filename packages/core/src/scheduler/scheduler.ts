@@ -70,7 +70,7 @@ export class Scheduler {
   #active = 0;
   /** Slots dropped so far because the device's previous poll still waited in the queue. */
   #queuedOverruns = 0;
-  /** Slots dropped so far because the device's previous poll, started about on time, still ran. */
+  /** Slots dropped so far because an online device's previous poll, started on time, still ran. */
   #runningOverruns = 0;
 
   constructor(
@@ -247,7 +247,9 @@ export class Scheduler {
       this.#queuedOverruns++;
       this.metrics.overruns.inc({ reason: 'queued' });
     } else {
-      this.#runningOverruns++;
+      // Only a device that answered its last poll can be slow by the monitor's fault; one that
+      // is failing (or not polled yet) is silent on its own account, however blocked the loop.
+      if (entry.status === 'online' && entry.failingSince === undefined) this.#runningOverruns++;
       this.metrics.overruns.inc({ reason: 'running' });
     }
   }
