@@ -27,6 +27,9 @@
 // ALLOC=1 prints, for each maintenance round, the functions that allocated most (sampling heap
 // profiler, garbage included).
 //
+// SIZES=1 prints, after the compaction round, every relation of the sample tables that is not
+// empty: its heap, indexes and TOAST apart (where the bytes of a small run go).
+//
 // PROFILE=prefix writes a V8 CPU profile of each maintenance round alone (`prefix-<engine>-<layout>-
 // compact.cpuprofile`, `…-materialize.cpuprofile`; summarise with bench/support/profile-summary.mjs).
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -47,6 +50,7 @@ const dist = process.env.STORAGE_DIST
 const { applyMigrations, openPg, openPglite, optionsSchema, Storage } = await import(`${dist}index.js`);
 const { createDbMetrics } = await import(`${dist}metrics.js`);
 const partitions = await import(`${dist}schema/partitions.js`);
+const job = await import(`${dist}maintenance/job.js`);
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -251,12 +255,30 @@ async function sizes(db) {
   return Object.fromEntries(res.rows.map((r) => [r.parent, Number(r.bytes)]));
 }
 
+/** With SIZES set: every non-empty relation of the sample tables, heap / indexes / TOAST in bytes. */
+async function relationSizes(db, title) {
+  if (!process.env.SIZES) return;
+  const res = await db.query(
+    `SELECT t.relid::regclass::text AS rel, pg_relation_size(t.relid)::float8 AS heap,
+            pg_indexes_size(t.relid)::float8 AS idx,
+            (pg_total_relation_size(t.relid) - pg_relation_size(t.relid) - pg_indexes_size(t.relid))::float8 AS toast
+       FROM unnest(ARRAY['ispm_samples', 'ispm_chunks', 'ispm_chunk_times', 'ispm_rollup_5m', 'ispm_rollup_1h', 'ispm_series']) AS p(parent),
+            LATERAL (SELECT relid FROM pg_partition_tree(p.parent::regclass) UNION SELECT p.parent::regclass) t
+      WHERE pg_total_relation_size(t.relid) > 0 ORDER BY 1`,
+  );
+  console.log(`relations of ${title} (bytes: heap / indexes / TOAST):`);
+  for (const r of res.rows) console.log(`  ${r.rel.padEnd(36)} ${r.heap} / ${r.idx} / ${r.toast}`);
+}
+
 /**
  * The partitions a round at `now` creates ahead (the default two days), created before it is
  * measured: a day's tables are created once a day whatever the fleet, not a cost per sample, and
  * this benchmark's few samples would make them look like one.
  */
-async function partitionsAhead(db, now) {
+async function partitionsAhead(db, now, chunks) {
+  // The round's own choice where the build has it (raw sample days a few hours ahead only, no
+  // empty rollup partitions ahead with chunks); older builds create all of them two days ahead.
+  if (job.ensureAhead) return job.ensureAhead(db, { partitionsAheadDays: 2, rollups: true, chunks }, now);
   for (const table of [partitions.SAMPLES, partitions.ROLLUP_5M, partitions.ROLLUP_1H]) {
     await partitions.ensurePartitions(db, table, now, now + 2 * DAY);
   }
@@ -280,7 +302,7 @@ async function measure(engine, db, chunks, postmaster) {
   // The row layout's rollups run every minute as the data arrives; one round here covers it all.
   t.now = END + 2 * HOUR + 5 * MIN;
   const layout = chunks ? 'chunks' : 'rows';
-  await partitionsAhead(db, t.now);
+  await partitionsAhead(db, t.now, chunks ? {} : undefined);
   const cpu0 = await cpuNow(db, postmaster);
   const wall0 = Date.now();
   const report = await statements(db, `${engine}-${layout}-compact`, () =>
@@ -318,6 +340,7 @@ async function measure(engine, db, chunks, postmaster) {
     latency[label] = { p50: +times[20].toFixed(1), p99: +times[39].toFixed(1) };
   }
   const s = await sizes(db);
+  await relationSizes(db, `${engine} ${chunks ? 'chunks' : 'rows'}`);
   const kept = (s.ispm_samples ?? 0) + (s.ispm_chunks ?? 0) + (s.ispm_chunk_times ?? 0);
   const rollups = (s.ispm_rollup_5m ?? 0) + (s.ispm_rollup_1h ?? 0);
   // Encoded bytes per sample by metric: where the bits go.
@@ -334,7 +357,7 @@ async function measure(engine, db, chunks, postmaster) {
   let materialize;
   if (chunks) {
     t.now = END + 6 * DAY + HOUR;
-    await partitionsAhead(db, t.now);
+    await partitionsAhead(db, t.now, chunks ? {} : undefined);
     const m0 = await cpuNow(db, postmaster);
     const report = await statements(db, `${engine}-${layout}-materialize`, () =>
       profiled(`${engine}-${layout}-materialize`, () => storage.maintain()),

@@ -1,6 +1,6 @@
 import { type CompactReport, compact } from '../chunks/compact.js';
 import { type MaterializeReport, materializeRollups } from '../chunks/materialize.js';
-import { type MergeReport, mergeDays } from '../chunks/merge.js';
+import { MERGED_LEVEL, type MergeReport, mergeDays } from '../chunks/merge.js';
 import type { Db } from '../db/types.js';
 import {
   CHUNK_TIMES,
@@ -11,6 +11,7 @@ import {
   ROLLUP_5M,
   SAMPLES,
 } from '../schema/partitions.js';
+import { collapseWindowDays, ensureSampleDays } from '../schema/window-days.js';
 import { type RollupReport, runRollups } from './rollups.js';
 import { maintainSubscribers } from './subscribers.js';
 
@@ -52,12 +53,35 @@ export interface MaintenanceReport {
   merged?: MergeReport;
   /** Rollups written from chunks about to expire. */
   materialized?: MaterializeReport;
+  /** Merged days of raw samples whose empty window partitions became one plain partition. */
+  collapsed?: string[];
   deletedStatusRows: number;
   deletedHistoryRows: number;
 }
 
 const DAY = 86_400_000;
 const iso = (ms: number) => new Date(ms).toISOString();
+
+/**
+ * The partitions a round at `now` creates ahead of the rows that need them. Raw sample days are
+ * divided into window partitions a few hours ahead only (`WINDOW_DAYS_LEAD_MS`), plain tables
+ * before that (`ensureSampleDays`). With chunks, no rollup row is written while
+ * the samples are kept: the rollup partitions are created when the rollups are written
+ * (`materializeRollups`), not days ahead, where they would sit empty for a week.
+ */
+export async function ensureAhead(
+  db: Db,
+  options: Pick<MaintenanceOptions, 'partitionsAheadDays' | 'rollups' | 'chunks'>,
+  now: number,
+): Promise<string[]> {
+  const ahead = now + options.partitionsAheadDays * DAY;
+  const created = await ensureSampleDays(db, SAMPLES, now, ahead);
+  if (options.rollups && !options.chunks) {
+    created.push(...(await ensurePartitions(db, ROLLUP_5M, now, ahead)));
+    created.push(...(await ensurePartitions(db, ROLLUP_1H, now, ahead)));
+  }
+  return created;
+}
 
 /**
  * One maintenance round at time `now` (injected, so tests run it on fake time): partitions
@@ -69,13 +93,7 @@ export async function runMaintenance(
   options: MaintenanceOptions,
   now: number,
 ): Promise<MaintenanceReport> {
-  const created: string[] = [];
-  const ahead = now + options.partitionsAheadDays * DAY;
-  created.push(...(await ensurePartitions(db, SAMPLES, now, ahead)));
-  if (options.rollups) {
-    created.push(...(await ensurePartitions(db, ROLLUP_5M, now, ahead)));
-    created.push(...(await ensurePartitions(db, ROLLUP_1H, now, ahead)));
-  }
+  const created = await ensureAhead(db, options, now);
   const compaction = options.chunks
     ? await compact(db, now, {
         hotMs: options.chunks.hotMs,
@@ -86,6 +104,9 @@ export async function runMaintenance(
   const merged = options.chunks
     ? await mergeDays(db, { statementTimeoutMs: options.rollupStatementTimeoutMs })
     : undefined;
+  // A merged day's truncated windows become one empty table (their index pages were most of a
+  // small fleet's bytes per sample).
+  const collapsed = merged ? await collapseWindowDays(db, SAMPLES, await mergedUntil(db)) : [];
   const r = options.retention;
   // A day ahead of the raw samples' expiry, so the window before each one is still there.
   const materialized =
@@ -124,6 +145,7 @@ export async function runMaintenance(
   return {
     created,
     dropped,
+    ...(collapsed.length ? { collapsed } : {}),
     rollups,
     compaction,
     ...(merged ? { merged } : {}),
@@ -131,4 +153,13 @@ export async function runMaintenance(
     deletedStatusRows: status.rowCount,
     deletedHistoryRows: history,
   };
+}
+
+/** Where the day merge is done (days before it are merged), or -Infinity before the first. */
+async function mergedUntil(db: Db): Promise<number> {
+  const res = await db.query<{ t: number }>(
+    'SELECT (extract(epoch FROM done_until) * 1000)::float8 AS t FROM ispm_rollup_state WHERE level = $1',
+    [MERGED_LEVEL],
+  );
+  return res.rows[0] ? Number(res.rows[0].t) : Number.NEGATIVE_INFINITY;
 }
