@@ -23,6 +23,22 @@ const COLUMNS = [
 /** Field count, then per field its length and value (int4, timestamptz, int4, 4 × float8, int8, timestamptz, float8). */
 const ROW_BYTES = 2 + 10 * 4 + 4 + 8 + 4 + 8 * 4 + 8 + 8 + 8;
 
+/**
+ * A nullable 8-byte field at `o` (its length, -1 for NULL, then the value: an int8 when `int`,
+ * else a float8); returns the offset after it. Small enough for V8 to inline into the row loop.
+ */
+function nullable8(v: DataView, o: number, x: number | bigint | null, int: boolean): number {
+  if (x === null) {
+    v.setInt32(o, -1);
+    return o + 4;
+  }
+  v.setInt32(o, 8);
+  if (typeof x === 'bigint') v.setBigInt64(o + 4, x);
+  else if (int) setInt64(v, o + 4, x);
+  else v.setFloat64(o + 4, x);
+  return o + 12;
+}
+
 /** The COPY of `rows` (series id, row) into `table` (one of our rollup tables). */
 export function rollupCopy(
   table: 'ispm_rollup_5m' | 'ispm_rollup_1h',
@@ -50,28 +66,10 @@ export function rollupCopy(
       v.setInt32(o + 66, 8);
       v.setFloat64(o + 70, r.last);
       o += 78;
-      const raw = r.lastRaw;
-      if (raw === null) {
-        v.setInt32(o, -1);
-        o += 4;
-      } else {
-        v.setInt32(o, 8);
-        if (typeof raw === 'number') setInt64(v, o + 4, raw);
-        else v.setBigInt64(o + 4, raw);
-        o += 12;
-      }
+      o = nullable8(v, o, r.lastRaw, true);
       v.setInt32(o, 8);
       setTimestampMs(v, o + 4, r.lastTs);
-      o += 12;
-      const inc = r.increase;
-      if (inc === null) {
-        v.setInt32(o, -1);
-        o += 4;
-      } else {
-        v.setInt32(o, 8);
-        v.setFloat64(o + 4, inc);
-        o += 12;
-      }
+      o = nullable8(v, o + 12, r.increase, false);
     }
     return o;
   });
