@@ -121,6 +121,22 @@ function remember(r: RawCursor, buf: Uint8Array, start: number, end: number): vo
   r.last.length = len;
 }
 
+/** The error that ends a column's walk at an OID not after the last one (walk.ts's too). */
+export function notIncreasing(column: string, oid: string, last: string): SnmpError {
+  return new SnmpError(
+    SnmpErrorCodes.NOT_INCREASING,
+    `walk of ${column} cut off: ${oid} does not follow ${last}`,
+  );
+}
+
+/** The error that ends a column's walk at `maxRows` rows (walk.ts's too). */
+export function tooLong(column: string, maxRows: number): SnmpError {
+  return new SnmpError(
+    SnmpErrorCodes.TABLE_TOO_LONG,
+    `walk of ${column} cut off after ${maxRows} rows (maxRows)`,
+  );
+}
+
 /**
  * Applies one checked answer to the cursors (varbind k belongs to `active[k % n]`); returns how
  * many rows were added. Same rules as walk.ts's `progress`: a column ends at endOfMibView, at an
@@ -158,25 +174,12 @@ export function progressRaw(
     if (last.length > 0 && compareArcs(buf, from, end, last.octets, r.prefix.length, last.length) <= 0) {
       c.done = true;
       const oid = decodeOidContents(buf, start, end);
-      const was = decodeOidContents(last.octets, 0, last.length);
-      errors.set(
-        c.column,
-        new SnmpError(
-          SnmpErrorCodes.NOT_INCREASING,
-          `walk of ${c.column} cut off: ${oid} does not follow ${was}`,
-        ),
-      );
+      errors.set(c.column, notIncreasing(c.column, oid, decodeOidContents(last.octets, 0, last.length)));
       continue;
     }
     if (c.rows.size >= maxRows) {
       c.done = true;
-      errors.set(
-        c.column,
-        new SnmpError(
-          SnmpErrorCodes.TABLE_TOO_LONG,
-          `walk of ${c.column} cut off after ${maxRows} rows (maxRows)`,
-        ),
-      );
+      errors.set(c.column, tooLong(c.column, maxRows));
       continue;
     }
     const index = indexString(buf, from, end);

@@ -9,7 +9,7 @@ import { SnmpError, SnmpErrorCodes } from './errors.js';
 import { compareOids, indexOf, isUnder } from './oid.js';
 import type { SnmpSession } from './session.js';
 import { VarbindType } from './values.js';
-import { nextOid, progressRaw, type RawCursor, rawCursor } from './walk-raw.js';
+import { nextOid, notIncreasing, progressRaw, type RawCursor, rawCursor, tooLong } from './walk-raw.js';
 
 /** What a device taught us about bulk requests; kept per device between polls. */
 export interface BulkState {
@@ -205,24 +205,12 @@ function progress(
       // Both lie under the column (or `last` is the column itself): compare only the index part.
       if (c.last !== c.column && compareOids(vb.oid, c.last, c.column.length + 1) <= 0) {
         c.done = true;
-        errors.set(
-          c.column,
-          new SnmpError(
-            SnmpErrorCodes.NOT_INCREASING,
-            `walk of ${c.column} cut off: ${vb.oid} does not follow ${c.last}`,
-          ),
-        );
+        errors.set(c.column, notIncreasing(c.column, vb.oid, c.last));
         break;
       }
       if (c.rows.size >= maxRows) {
         c.done = true;
-        errors.set(
-          c.column,
-          new SnmpError(
-            SnmpErrorCodes.TABLE_TOO_LONG,
-            `walk of ${c.column} cut off after ${maxRows} rows (maxRows)`,
-          ),
-        );
+        errors.set(c.column, tooLong(c.column, maxRows));
         break;
       }
       c.rows.set(indexOf(vb.oid, c.column), vb);

@@ -7,7 +7,13 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { skipTitle } from '@ispmonitor/core/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { berReaderClass, decodeOidContents, installFastOidReader, stockOidReader } from '../src/ber-oid.js';
+import {
+  berReaderClass,
+  checkOidContents,
+  decodeOidContents,
+  installFastOidReader,
+  stockOidReader,
+} from '../src/ber-oid.js';
 import { noSnmprec, snmprecDir } from './support/peers.js';
 
 /** X.690 §8.19 encoder written for the test (BigInt, so any arc size). */
@@ -140,5 +146,39 @@ describe('fast OID reader', () => {
       /too large/,
     );
     expect(() => decodeOidContents(Buffer.from([0x2b]), 1, 1)).toThrow(/empty/);
+  });
+
+  it('checks arcs exactly as it decodes them: long subidentifiers up to the largest safe integer', () => {
+    /** Subidentifier octets of `arc` (bigint, base 128), optionally padded with leading 0x80s. */
+    const sub = (arc: bigint, pad = 0): number[] => {
+      const out = [Number(arc & 0x7fn)];
+      for (let v = arc >> 7n; v > 0n; v >>= 7n) out.unshift(Number(v & 0x7fn) | 0x80);
+      return [...new Array(pad).fill(0x80), ...out];
+    };
+    const max = BigInt(Number.MAX_SAFE_INTEGER);
+    const cases = [
+      ...[2n ** 42n, 2n ** 48n, 2n ** 49n, max - 127n, max, max + 1n, 2n ** 56n].map((a) => [
+        0x2b,
+        ...sub(a),
+      ]),
+      [0x2b, ...sub(5n, 9)], // non-minimal: ten octets for 5
+      [0x2b, ...sub(max, 2), 1],
+      [0x2b, ...sub(max + 1n, 1), 1],
+    ];
+    for (const c of cases) {
+      const buf = Buffer.from(c);
+      let decoded: string | Error;
+      try {
+        decoded = decodeOidContents(buf, 0, buf.length);
+      } catch (err) {
+        decoded = err as Error;
+      }
+      if (decoded instanceof Error) expect(() => checkOidContents(buf, 0, buf.length)).toThrow(/too large/);
+      else expect(() => checkOidContents(buf, 0, buf.length)).not.toThrow();
+    }
+    expect(decodeOidContents(Buffer.from([0x2b, ...sub(max)]), 0, 1 + sub(max).length)).toBe(`1.3.${max}`);
+    expect(() =>
+      checkOidContents(Buffer.from([0x2b, ...sub(max + 1n)]), 0, 1 + sub(max + 1n).length),
+    ).toThrow(/too large/);
   });
 });
