@@ -29,7 +29,7 @@
 // interval, 30 days of history backfilled at start).
 // Goals (serve): on time >= 99.5 %, lag p99 <= 50 ms, no router reported down; each phase's
 // BENCH_RESULT entry carries the three (`goals`), judged on the steady phase (`judged_on`); the start
-// must report no router down and drop no sample (`start_clean`). BENCH_PGLITE_BROWSER_S=0 skips the
+// must report no router down and no phase drop a sample (`start_clean`). BENCH_PGLITE_BROWSER_S=0 skips the
 // browser phase (small runs on a shared machine).
 import { fork, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -304,7 +304,7 @@ function summary(phases, met) {
     .join('→');
   const flags = env.BENCH_PGLITE_NODE_FLAGS ? ` ${env.BENCH_PGLITE_NODE_FLAGS}` : '';
   const took = round((performance.now() - t0) / 60_000);
-  return `PGLITE_LOOP ${scenario} ${routers} routers/${intervalS} s (${thread}${flags}), ${took} min | ${parts.join(' | ')} | load ${load} | goals ${met ? 'MET' : 'NOT met'}`;
+  return `PGLITE_LOOP ${scenario} ${routers} routers/${intervalS} s (${thread}${flags}), ${took} min | ${parts.join(' | ')} | load ${load} | goals ${met ? 'MET' : 'NOT met'} (judged on steady; start clean)`;
 }
 
 /** Issue 18's three goals for the embedded default, as targets. */
@@ -329,12 +329,15 @@ function judge(phases) {
   const steady = phases.find((p) => p.phase === 'steady');
   const start = phases.find((p) => p.phase === 'start');
   const steadyMet = !!steady && Object.values(steady.goals).every((g) => g.met);
-  const startClean = !!start && start.reported_down === 0 && start.samples_dropped === 0;
+  // The first start's samples may still be queued when its phase ends: a drop of theirs shows in
+  // a later phase, so no phase may drop any.
+  const dropped = phases.reduce((n, p) => n + (p.samples_dropped ?? 0), 0);
+  const startClean = !!start && start.reported_down === 0 && dropped === 0;
   return {
     judged_on: 'steady',
     steady_met: steadyMet,
     start_clean: startClean,
-    start_rule: 'start: reported_down = 0 and samples_dropped = 0 (may be slower)',
+    start_rule: 'start: reported_down = 0, and samples_dropped = 0 in every phase (the start may be slower)',
     met: steadyMet && startClean,
   };
 }
