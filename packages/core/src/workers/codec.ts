@@ -59,21 +59,19 @@ const ids = new Map<unknown, number>();
 let table: unknown[] = [];
 
 function pushF(v: number): void {
-  if (nf === f64.length) {
-    const grown = new Float64Array(nf * 2);
-    grown.set(f64);
-    f64 = grown;
-  }
+  if (nf === f64.length) f64 = grown(f64, new Float64Array(nf * 2));
   f64[nf++] = v;
 }
 
 function pushU(v: number): void {
-  if (ni === u32.length) {
-    const grown = new Uint32Array(ni * 2);
-    grown.set(u32);
-    u32 = grown;
-  }
+  if (ni === u32.length) u32 = grown(u32, new Uint32Array(ni * 2));
   u32[ni++] = v;
+}
+
+/** `into`, twice the size, holding what `full` held. */
+function grown<T extends Float64Array | Uint32Array>(full: T, into: T): T {
+  into.set(full);
+  return into;
 }
 
 /** The table id of a value (a string, mostly; compared as `Map` keys compare). */

@@ -112,6 +112,17 @@ function finish(seq: number, outcome: WireOutcome): void {
   else flushTimer ??= setTimeout(flush, FLUSH_MS);
 }
 
+/** A logger naming the device, made once per definition (a poll's hot path need not build one). */
+const loggers = new WeakMap<Device, Logger>();
+function loggerFor(device: Device): Logger {
+  let l = loggers.get(device);
+  if (!l) {
+    l = logger.child({ device: device.id });
+    loggers.set(device, l);
+  }
+  return l;
+}
+
 function start(seq: number, device: Device | undefined): void {
   const driver = device && drivers.get(device.driver);
   if (!device || !driver) {
@@ -123,7 +134,7 @@ function start(seq: number, device: Device | undefined): void {
     timeoutMs: init.timeoutMs,
     retries: init.retries,
     clock: systemClock,
-    logger: logger.child({ device: device.id }),
+    logger: loggerFor(device),
     stopSignal: stopping.signal,
     load: guard,
   })
