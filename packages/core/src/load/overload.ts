@@ -11,8 +11,9 @@ export interface Backlog {
   /** How long the oldest has waited, ms (0 when none waits). */
   oldestWaitMs: number;
   /**
-   * Slots dropped so far (a running total) because the device's previous poll still waited for
-   * a free slot; absent where the source does not count them.
+   * Slots dropped so far (a running total) because of the queue: the device's previous poll
+   * still waited for a free slot, or waited half the time between the slots before it started;
+   * absent where the source does not count them.
    */
   queuedOverruns?: number;
   /**
@@ -35,8 +36,7 @@ export const OVERRUN_WINDOW_MS = 10_000;
  * previous poll still waited for a free slot, or still ran on a loop blocked `blockedShare` of
  * the time), or a poll had to be skipped; it leaves once the lag stayed below half of `lag`, the
  * backlog below half of `backlogWait`, and nothing was skipped or dropped by its fault, for
- * `clearAfter`. Each change is one
- * `monitor:overloaded` event and one log line. With a `CpuWaitMeter` (Linux), the health entry
+ * `clearAfter`. Each change is one `monitor:overloaded` event and one log line. With a `CpuWaitMeter` (Linux), the health entry
  * and the log line also say whether the lag is the monitor's own work or a host short of CPU.
  */
 export class OverloadDetector {
