@@ -28,7 +28,8 @@
 // BENCH_FLEET_SINKS={json} (core's sink settings), BENCH_FLEET_STORED_S (default 600) for storage.
 // Not a test: nothing asserts; it prints a table and, last, `BENCH_RESULT {json}`.
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
+import { Session } from 'node:inspector';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -134,6 +135,118 @@ async function startFleet(count, deadRatio, latencyMs) {
     processes: sims.length,
     stats,
     stop: () => Promise.all(sims.map((s) => s.stop())),
+  };
+}
+
+/**
+ * An inspector link to one thread of this process: the main thread (`threadId` undefined) or a
+ * poller worker (through the `NodeWorker` domain, so the worker needs no code of its own).
+ */
+async function threadLink(threadId) {
+  const session = new Session();
+  session.connect();
+  const post = (method, params = {}) =>
+    new Promise((resolve, reject) => session.post(method, params, (e, r) => (e ? reject(e) : resolve(r))));
+  const listeners = new Map();
+  if (threadId === undefined) {
+    return {
+      call: post,
+      on: (event, f) => session.on(event, (m) => f(m.params)),
+      close: () => session.disconnect(),
+    };
+  }
+  const pending = new Map();
+  let nextId = 0;
+  let sessionId;
+  const attached = new Promise((resolve) =>
+    session.on('NodeWorker.attachedToWorker', (m) => {
+      if (m.params.workerInfo.workerId === String(threadId)) resolve(m.params.sessionId);
+    }),
+  );
+  session.on('NodeWorker.receivedMessageFromWorker', (m) => {
+    if (m.params.sessionId !== sessionId) return;
+    const msg = JSON.parse(m.params.message);
+    if (msg.id !== undefined) {
+      pending.get(msg.id)?.(msg);
+      pending.delete(msg.id);
+    } else listeners.get(msg.method)?.(msg.params);
+  });
+  await post('NodeWorker.enable', { waitForDebuggerOnStart: false });
+  sessionId = await attached;
+  return {
+    call: (method, params = {}) =>
+      new Promise((resolve, reject) => {
+        const id = ++nextId;
+        pending.set(id, (msg) => (msg.error ? reject(new Error(msg.error.message)) : resolve(msg.result)));
+        post('NodeWorker.sendMessageToWorker', {
+          sessionId,
+          message: JSON.stringify({ id, method, params }),
+        });
+      }),
+    on: (event, f) => listeners.set(event, f),
+    close: () => session.disconnect(),
+  };
+}
+
+/**
+ * One thread's heap after a full GC (used, total, by space, MB), and with BENCH_FLEET_HEAP_SNAPSHOT=dir
+ * a heap snapshot of it written to `dir/<size>-<thread>.heapsnapshot` (compare them by constructor
+ * in DevTools' Memory panel).
+ */
+async function threadHeap(threadId, label, count) {
+  const link = await threadLink(threadId);
+  try {
+    await link.call('HeapProfiler.collectGarbage');
+    const expr = `JSON.stringify({ m: process.memoryUsage(), s: require('v8').getHeapSpaceStatistics() })`;
+    const { result } = await link.call('Runtime.evaluate', {
+      expression: expr,
+      includeCommandLineAPI: true,
+      returnByValue: true,
+    });
+    const { m, s } = JSON.parse(result.value);
+    const mb = (x) => +(x / 2 ** 20).toFixed(1);
+    const out = { heap_used_mb: mb(m.heapUsed), heap_total_mb: mb(m.heapTotal), external_mb: mb(m.external) };
+    for (const sp of s)
+      if (sp.space_size > 0) out[sp.space_name] = [mb(sp.space_used_size), mb(sp.space_size)];
+    const dir = process.env.BENCH_FLEET_HEAP_SNAPSHOT;
+    if (dir) {
+      mkdirSync(dir, { recursive: true });
+      const fd = openSync(join(dir, `${count}-${label}.heapsnapshot`), 'w');
+      link.on('HeapProfiler.addHeapSnapshotChunk', (p) => writeSync(fd, p.chunk));
+      try {
+        await link.call('HeapProfiler.takeHeapSnapshot', { reportProgress: false });
+      } finally {
+        closeSync(fd);
+      }
+    }
+    return out;
+  } finally {
+    link.close();
+  }
+}
+
+/** The process's resident memory by kind (kB → MB), from /proc: anonymous, file-backed, and the largest anonymous mappings. */
+function rssBreakdown() {
+  const status = readFileSync('/proc/self/status', 'utf8');
+  const field = (k) => +(Number(status.match(new RegExp(`${k}:\\s+(\\d+)`))?.[1] ?? 0) / 1024).toFixed(1);
+  const threads = Number(status.match(/Threads:\s+(\d+)/)?.[1]);
+  // The glibc heap of the main thread ([heap]) vs the other anonymous mappings (thread arenas, V8's pages).
+  let brk = 0;
+  let cur;
+  for (const line of readFileSync('/proc/self/smaps', 'utf8').split('\n')) {
+    if (/^[0-9a-f]+-[0-9a-f]+ /.test(line)) cur = line.endsWith('[heap]');
+    else if (cur && line.startsWith('Rss:')) brk += Number(line.split(/\s+/)[1]);
+  }
+  const dir = process.env.BENCH_FLEET_HEAP_SNAPSHOT;
+  if (dir) {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, `smaps-${process.pid}.txt`), readFileSync('/proc/self/smaps', 'utf8'));
+  }
+  return {
+    rss_anon_mb: field('RssAnon'),
+    rss_file_mb: field('RssFile'),
+    rss_brk_heap_mb: +(brk / 1024).toFixed(1),
+    threads,
   };
 }
 
@@ -383,13 +496,18 @@ async function scenario(count, deadRatio, dbUrl) {
   let onTime = 0;
   let failures = 0;
   let varbindsOk = 0;
+  // Polls that ended while measuring (any device, any outcome): CPU per poll done holds when a
+  // loaded machine leaves polls unfinished, where CPU per device-poll assumes every one ran.
+  let pollsDone = 0;
   monitor.bus.on('poll:success', (e) => {
+    if (measuring) pollsDone++;
     if (!measuring || dead.has(e.device.id)) return;
     live.push(e.durationMs);
     if (e.durationMs < intervalS * 1000) onTime++;
     varbindsOk += e.result.samples.length;
   });
   monitor.bus.on('poll:failure', (e) => {
+    if (measuring) pollsDone++;
     if (measuring && !dead.has(e.device.id)) failures++;
   });
   let skipped = 0;
@@ -431,16 +549,26 @@ async function scenario(count, deadRatio, dbUrl) {
   watcher?.start();
   if (dbUrl) timeline = dbTimeline(dbUrl, monitor);
   const cpu0 = process.cpuUsage();
+  // RSS once a second while measuring: its mean and peak say more than one reading at the end,
+  // which lands wherever each isolate's garbage collector happens to be.
+  const rssSeen = [];
+  const rssTimer = setInterval(() => rssSeen.push(process.memoryUsage.rss()), 1000);
   const sim0 = await fleet.stats();
   const t0 = performance.now();
   const wall0 = Date.now();
   await new Promise((r) => setTimeout(r, measureS * 1000));
   measuring = false;
+  clearInterval(rssTimer);
   const wallS = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
   const sim1 = await fleet.stats();
   gc();
   const { rss, heapUsed, heapTotal, external } = process.memoryUsage();
+  const rssKinds = rssBreakdown();
+  // Each thread's heap (after its own full GC), read after the process's RSS: a snapshot grows it.
+  const heaps = { main: await threadHeap(undefined, 'main', count) };
+  for (const [i, id] of monitor.workerThreads().entries())
+    heaps[`worker${i}`] = await threadHeap(id, `worker${i}`, count);
   const sink = dbUrl ? await sinkFigures(monitor) : undefined;
   const rows = await watcher?.stop();
   const disk = dbUrl ? await tableBytes(dbUrl) : undefined;
@@ -475,11 +603,16 @@ async function scenario(count, deadRatio, dbUrl) {
     rss_kb_per_device_total: +(rss / 1024 / count).toFixed(1),
     // Poller CPU per device and poll: flat or falling with size when the poller scales.
     cpu_ms_per_device_poll: +(((cpu.user + cpu.system) / 1e3 / count) * (intervalS / wallS)).toFixed(3),
+    cpu_ms_per_poll_done: +((cpu.user + cpu.system) / 1e3 / Math.max(1, pollsDone)).toFixed(3),
     heap_kb_per_device: +((heapUsed - heap0) / 1024 / count).toFixed(1),
     // Where RSS beyond the live heap goes: heap reserved but free, and memory outside the heap.
     heap_total_mb: Math.round(heapTotal / 2 ** 20),
     external_mb: Math.round(external / 2 ** 20),
     rss_mb: Math.round(rss / 2 ** 20),
+    rss_mean_kb_per_device: +((sum(rssSeen, (x) => x) / rssSeen.length - rss0) / 1024 / count).toFixed(1),
+    rss_peak_kb_per_device: +((Math.max(...rssSeen) - rss0) / 1024 / count).toFixed(1),
+    ...rssKinds,
+    heaps,
     live_p50_ms: +p(live, 0.5).toFixed(1),
     live_p99_ms: +p(live, 0.99).toFixed(1),
     samples_per_s: Math.round(varbindsOk / wallS),
