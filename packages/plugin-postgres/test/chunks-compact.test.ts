@@ -212,5 +212,36 @@ else {
       await holder;
       expect(await compact(db, clock.t, OPTS)).toMatchObject({ ran: true, chunks: 1, rows: 120 });
     });
+
+    it('a window with series exact throughout, in part and not at all reads each back as stored', async () => {
+      const db = await pg.fresh();
+      await applyMigrations(db);
+      const clock = new SetClock(T0 + 5 * HOUR);
+      const { storage } = makeStorage(db, clock, { chunks: { enabled: false } });
+      const n = [...Array(120).keys()];
+      const shapes: Record<string, Array<number | bigint>> = {
+        exact: n.map((i) => BigInt(i) * 7n + 2n ** 63n),
+        // Integers are stored with their exact reading, fractions and negatives without: mixed.
+        mixed: n.map((i) => (i % 3 === 0 ? i + 0.5 : i % 5 === 0 ? -i : i)),
+        floats: n.map((i) => i / 7),
+      };
+      for (const [device, values] of Object.entries(shapes))
+        await storage.write(series('device_temperature_celsius', { device }, T0, MIN, values));
+      const before = await storage.rawSamples('device_temperature_celsius', {}, T0, T0 + 2 * HOUR);
+      // The whole window at once, and a batch of one series each.
+      for (const batchRows of [undefined, 100]) {
+        const report = await compact(db, clock.t, { ...OPTS, ...(batchRows ? { batchRows } : {}) });
+        expect(report).toMatchObject({ windows: 1, chunks: 3, rows: 360 });
+        expect(await count(db, 'ispm_samples', 'ts < $1', [new Date(T0 + 2 * HOUR).toISOString()])).toBe(0);
+        expect(await storage.rawSamples('device_temperature_celsius', {}, T0, T0 + 2 * HOUR)).toEqual(before);
+        if (batchRows) break;
+        // Again from rows, by batches.
+        await db.query('DELETE FROM ispm_chunks');
+        await db.query('DELETE FROM ispm_chunk_times');
+        await db.query('DELETE FROM ispm_rollup_state');
+        for (const [device, values] of Object.entries(shapes))
+          await storage.write(series('device_temperature_celsius', { device }, T0, MIN, values));
+      }
+    });
   });
 }
