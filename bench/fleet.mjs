@@ -225,6 +225,42 @@ async function threadHeap(threadId, label, count) {
   }
 }
 
+/**
+ * Evaluates `expression` in a thread (main: `threadId` undefined), with `require` at hand. Used to
+ * count each thread's GC pauses while measuring (a `gc` PerformanceObserver in every isolate).
+ */
+async function evalIn(threadId, expression) {
+  const link = await threadLink(threadId);
+  try {
+    const { result } = await link.call('Runtime.evaluate', {
+      expression,
+      includeCommandLineAPI: true,
+      returnByValue: true,
+    });
+    return result.value;
+  } finally {
+    link.close();
+  }
+}
+
+const GC_WATCH = `(() => {
+  const { PerformanceObserver, constants } = require('node:perf_hooks');
+  const g = (globalThis.__fleetGc ??= { major: 0, minor: 0, majorMs: 0, minorMs: 0 });
+  Object.assign(g, { major: 0, minor: 0, majorMs: 0, minorMs: 0 });
+  if (!g.observer) {
+    g.observer = new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) {
+        const major = e.detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR;
+        g[major ? 'major' : 'minor']++;
+        g[major ? 'majorMs' : 'minorMs'] += e.duration;
+      }
+    });
+    g.observer.observe({ entryTypes: ['gc'] });
+  }
+  return true;
+})()`;
+const GC_READ = `JSON.stringify(globalThis.__fleetGc ?? {})`;
+
 /** The process's resident memory by kind (kB → MB), from /proc: anonymous, file-backed, and the largest anonymous mappings. */
 function rssBreakdown() {
   const status = readFileSync('/proc/self/status', 'utf8');
@@ -553,6 +589,9 @@ async function scenario(count, deadRatio, dbUrl) {
   // which lands wherever each isolate's garbage collector happens to be.
   const rssSeen = [];
   const rssTimer = setInterval(() => rssSeen.push(process.memoryUsage.rss()), 1000);
+  // GC pauses per thread while measuring (the time each isolate's own thread stood still for it).
+  const threads = [undefined, ...monitor.workerThreads()];
+  await Promise.all(threads.map((id) => evalIn(id, GC_WATCH)));
   const sim0 = await fleet.stats();
   const t0 = performance.now();
   const wall0 = Date.now();
@@ -561,6 +600,16 @@ async function scenario(count, deadRatio, dbUrl) {
   clearInterval(rssTimer);
   const wallS = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
+  const gcPauses = {};
+  for (const [i, id] of threads.entries()) {
+    const g = JSON.parse(await evalIn(id, GC_READ));
+    gcPauses[i === 0 ? 'main' : `worker${i - 1}`] = {
+      major: g.major,
+      major_ms: Math.round(g.majorMs),
+      minor: g.minor,
+      minor_ms: Math.round(g.minorMs),
+    };
+  }
   const sim1 = await fleet.stats();
   gc();
   const { rss, heapUsed, heapTotal, external } = process.memoryUsage();
@@ -613,6 +662,7 @@ async function scenario(count, deadRatio, dbUrl) {
     rss_peak_kb_per_device: +((Math.max(...rssSeen) - rss0) / 1024 / count).toFixed(1),
     ...rssKinds,
     heaps,
+    gc_pauses: gcPauses,
     live_p50_ms: +p(live, 0.5).toFixed(1),
     live_p99_ms: +p(live, 0.99).toFixed(1),
     samples_per_s: Math.round(varbindsOk / wallS),
