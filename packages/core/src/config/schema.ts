@@ -35,7 +35,7 @@ export const coreSections = [
         workers: z.number().int().min(1).max(64).default(1),
         recheckInterval: duration.default('15s'),
         downAfter: duration.default('5m'),
-        /** Overload detection and timeout stretching: lag, backlogWait, clearAfter, maxStretch, blockedShare. */
+        /** Overload detection and timeout stretching: lag, backlogWait, droppedSlots, clearAfter, maxStretch, blockedShare. */
         overload: overloadOptionsSchema.prefault({}),
       })
       .strict()
