@@ -6,6 +6,7 @@ import {
   decodeOutcomes,
   encodeBatch,
   encodeOutcomes,
+  OutcomeWriter,
   type SeqOutcome,
 } from '../src/workers/codec.js';
 import type { OutcomeBatch } from '../src/workers/protocol.js';
@@ -70,6 +71,29 @@ describe('worker batch codec', () => {
     expect(decoded).toEqual(batch);
     // Once encoded, the batch is decoded again alike (the encoder's reused columns start over).
     expect(decodeOutcomes(encodeOutcomes(batch))).toEqual(batch);
+  });
+
+  it('a writer takes outcomes one by one, counts them, and starts over after each take', () => {
+    const w = new OutcomeWriter();
+    const one = (seq: number, v: number): SeqOutcome => [
+      seq,
+      {
+        ok: true,
+        durationMs: 1,
+        attempts: 1,
+        result: { samples: [{ name: 'n', labels: { i: `${v}` }, value: v, ts: v }] },
+      },
+    ];
+    w.add(...one(1, 10));
+    w.add(2, { ok: false, durationMs: 1, attempts: 1, error: { code: 'POLL_FAILED', message: 'x' } });
+    w.add(...one(3, 30));
+    expect([w.size, w.samples]).toEqual([3, 2]);
+    const first = decodeOutcomes(w.take());
+    expect(first.map(([seq]) => seq)).toEqual([1, 2, 3]);
+    expect(first[2]?.[1].result?.samples).toEqual([{ name: 'n', labels: { i: '30' }, value: 30, ts: 30 }]);
+    expect([w.size, w.samples]).toEqual([0, 0]);
+    w.add(...one(4, 40));
+    expect(decodeOutcomes(w.take())).toEqual([one(4, 40)]);
   });
 
   it('leaves out a label whose value is undefined, as JSON does', () => {

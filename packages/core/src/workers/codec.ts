@@ -49,23 +49,120 @@ export function decodeBatch<T>(buffer: ArrayBuffer): T {
 /** One poll's outcome and the sequence number of its request. */
 export type SeqOutcome = [number, PollOutcome];
 
-// The encoder's columns, reused from batch to batch (grown by doubling, never shrunk: a worker
-// sends batches of similar size all day).
-let f64 = new Float64Array(4096);
-let nf = 0;
-let u32 = new Uint32Array(16384);
-let ni = 0;
-const ids = new Map<unknown, number>();
-let table: unknown[] = [];
+/**
+ * Writes poll outcomes into columns as they finish (`add`), so that a worker keeps no sample
+ * object alive while its batch waits to be sent — held for the batch's 50 ms, they outlived a
+ * young-generation collection or two and were promoted, each then costing a major collection —
+ * and `take`s the batch as one buffer. Its columns are reused from batch to batch (grown by
+ * doubling, never shrunk: a worker sends batches of similar size all day).
+ *
+ * What a sample carries is kept exactly: label values and non-number values (a `bigint` counter
+ * beyond 2^53, or whatever a driver put there) go through the table as JSON values; a label
+ * whose value is `undefined` is left out, as JSON leaves it out.
+ */
+export class OutcomeWriter {
+  #f64 = new Float64Array(4096);
+  #nf = 0;
+  #u32 = new Uint32Array(16384);
+  #ni = 0;
+  readonly #ids = new Map<unknown, number>();
+  #table: unknown[] = [];
+  #outcomes: SeqOutcome[] = [];
+  /** Samples written since the last `take`. */
+  samples = 0;
 
-function pushF(v: number): void {
-  if (nf === f64.length) f64 = grown(f64, new Float64Array(nf * 2));
-  f64[nf++] = v;
-}
+  /** Outcomes written since the last `take`. */
+  get size(): number {
+    return this.#outcomes.length;
+  }
 
-function pushU(v: number): void {
-  if (ni === u32.length) u32 = grown(u32, new Uint32Array(ni * 2));
-  u32[ni++] = v;
+  /** Writes one outcome; its samples go to the columns at once. */
+  add(seq: number, outcome: PollOutcome): void {
+    const result = outcome.result;
+    if (!result) {
+      this.#outcomes.push([seq, outcome]);
+      return;
+    }
+    const samples = result.samples;
+    for (let k = 0; k < samples.length; k++) this.#writeSample(samples[k] as Sample);
+    this.samples += samples.length;
+    // The sample array travels as its length: the decoder reads that many from the columns.
+    this.#outcomes.push([seq, { ...outcome, result: { ...result, samples: samples.length as never } }]);
+  }
+
+  /** The outcomes written so far as one transferable buffer; the writer starts over. */
+  take(): ArrayBuffer {
+    const nf = this.#nf;
+    const ni = this.#ni;
+    const { text, big } = stringify([this.#outcomes, this.#table]);
+    this.#outcomes = [];
+    this.#table = [];
+    this.#ids.clear();
+    this.#nf = 0;
+    this.#ni = 0;
+    this.samples = 0;
+    const jsonAt = HEADER + 8 * nf + 4 * ni;
+    const out = new ArrayBuffer(jsonAt + 3 * text.length);
+    const bytes = new Uint8Array(out);
+    const { written } = encoder.encodeInto(text, bytes.subarray(jsonAt));
+    bytes[0] = COLUMNAR;
+    bytes[1] = big ? 1 : 0;
+    const head = new Uint32Array(out, 4, 3);
+    head[0] = nf;
+    head[1] = ni;
+    head[2] = written;
+    new Float64Array(out, HEADER, nf).set(this.#f64.subarray(0, nf));
+    new Uint32Array(out, HEADER + 8 * nf, ni).set(this.#u32.subarray(0, ni));
+    // Transferred whole: the unused tail of the worst-case UTF-8 room goes with it (and is freed
+    // with it), which costs less than copying the batch once more to trim it.
+    return out;
+  }
+
+  #pushF(v: number): void {
+    if (this.#nf === this.#f64.length) this.#f64 = grown(this.#f64, new Float64Array(this.#nf * 2));
+    this.#f64[this.#nf++] = v;
+  }
+
+  #pushU(v: number): void {
+    if (this.#ni === this.#u32.length) this.#u32 = grown(this.#u32, new Uint32Array(this.#ni * 2));
+    this.#u32[this.#ni++] = v;
+  }
+
+  /** The table id of a value (a string, mostly; compared as `Map` keys compare). */
+  #idOf(v: unknown): number {
+    let id = this.#ids.get(v);
+    if (id === undefined) {
+      id = this.#table.length;
+      this.#table.push(v);
+      this.#ids.set(v, id);
+    }
+    return id;
+  }
+
+  /** A sample: name id, `labels << 1 | (value is not a number)`, label pairs, value id; f64 value, ts. */
+  #writeSample(s: Sample): void {
+    this.#pushU(this.#idOf(s.name));
+    const headAt = this.#ni;
+    this.#pushU(0);
+    let count = 0;
+    const labels = s.labels;
+    for (const k in labels) {
+      const v = labels[k];
+      if (v === undefined) continue;
+      this.#pushU(this.#idOf(k));
+      this.#pushU(this.#idOf(v));
+      count++;
+    }
+    const value = s.value;
+    if (typeof value === 'number') {
+      this.#u32[headAt] = count << 1;
+      this.#pushF(value);
+    } else {
+      this.#u32[headAt] = (count << 1) | 1;
+      this.#pushU(this.#idOf(value));
+    }
+    this.#pushF(s.ts);
+  }
 }
 
 /** `into`, twice the size, holding what `full` held. */
@@ -74,84 +171,12 @@ function grown<T extends Float64Array | Uint32Array>(full: T, into: T): T {
   return into;
 }
 
-/** The table id of a value (a string, mostly; compared as `Map` keys compare). */
-function idOf(v: unknown): number {
-  let id = ids.get(v);
-  if (id === undefined) {
-    id = table.length;
-    table.push(v);
-    ids.set(v, id);
-  }
-  return id;
-}
+const shared = new OutcomeWriter();
 
-/**
- * Encodes poll outcomes; samples are written to the columns, everything else as JSON. What a
- * sample carries is kept exactly: label values and non-number values (a `bigint` counter beyond
- * 2^53, or whatever a driver put there) go through the table as JSON values; a label whose value
- * is `undefined` is left out, as JSON leaves it out.
- */
+/** Encodes a batch of poll outcomes at once (`OutcomeWriter` for one by one). */
 export function encodeOutcomes(batch: readonly SeqOutcome[]): ArrayBuffer {
-  nf = 0;
-  ni = 0;
-  ids.clear();
-  table = [];
-  const outcomes: SeqOutcome[] = new Array(batch.length);
-  for (let i = 0; i < batch.length; i++) {
-    const [seq, outcome] = batch[i] as SeqOutcome;
-    const result = outcome.result;
-    if (!result) {
-      outcomes[i] = [seq, outcome];
-      continue;
-    }
-    const samples = result.samples;
-    for (let k = 0; k < samples.length; k++) writeSample(samples[k] as Sample);
-    // The sample array travels as its length: the decoder reads that many from the columns.
-    outcomes[i] = [seq, { ...outcome, result: { ...result, samples: samples.length as never } }];
-  }
-  const { text, big } = stringify([outcomes, table]);
-  table = [];
-  ids.clear();
-  const jsonAt = HEADER + 8 * nf + 4 * ni;
-  const out = new ArrayBuffer(jsonAt + 3 * text.length);
-  const bytes = new Uint8Array(out);
-  const { written } = encoder.encodeInto(text, bytes.subarray(jsonAt));
-  bytes[0] = COLUMNAR;
-  bytes[1] = big ? 1 : 0;
-  const head = new Uint32Array(out, 4, 3);
-  head[0] = nf;
-  head[1] = ni;
-  head[2] = written;
-  new Float64Array(out, HEADER, nf).set(f64.subarray(0, nf));
-  new Uint32Array(out, HEADER + 8 * nf, ni).set(u32.subarray(0, ni));
-  // Transferred whole: the unused tail of the worst-case UTF-8 room goes with it (and is freed
-  // with it), which costs less than copying the batch once more to trim it.
-  return out;
-}
-
-/** A sample: name id, `labels << 1 | (value is not a number)`, label pairs, value id; f64 value, ts. */
-function writeSample(s: Sample): void {
-  pushU(idOf(s.name));
-  const headAt = ni;
-  pushU(0);
-  let count = 0;
-  const labels = s.labels;
-  for (const k in labels) {
-    const v = labels[k];
-    if (v === undefined) continue;
-    pushU(idOf(k));
-    pushU(idOf(v));
-    count++;
-  }
-  const value = s.value;
-  if (typeof value === 'number') {
-    u32[headAt] = count << 1;
-    pushF(value);
-  } else {
-    u32[headAt] = (count << 1) | 1;
-    pushU(idOf(value));
-  }
-  pushF(s.ts);
+  for (const [seq, outcome] of batch) shared.add(seq, outcome);
+  return shared.take();
 }
 
 /** Decodes what `encodeOutcomes` made: outcomes with their samples as `Sample` objects. */

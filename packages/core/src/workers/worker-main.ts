@@ -13,15 +13,8 @@ import { LoopProbe } from '../load/loop-probe.js';
 import { spoilingBlockMs } from '../load/options.js';
 import { runPoll } from '../scheduler/run-poll.js';
 import type { Device, Driver, Logger } from '../types.js';
-import { decodeBatch, encodeOutcomes } from './codec.js';
-import type {
-  FromWorker,
-  OutcomeBatch,
-  RequestBatch,
-  ToWorker,
-  WireOutcome,
-  WorkerInit,
-} from './protocol.js';
+import { decodeBatch, OutcomeWriter } from './codec.js';
+import type { FromWorker, RequestBatch, ToWorker, WireOutcome, WorkerInit } from './protocol.js';
 
 /**
  * Outcomes wait at most this long to share a batch. A message costs both threads a fixed price
@@ -91,24 +84,21 @@ const guard: LoadGuard = {
 probe.start();
 const devices = new Map<string, Device>();
 const inFlight = new Set<Promise<void>>();
-let outbox: OutcomeBatch = [];
-let outboxSamples = 0;
+/** Outcomes waiting for the next batch, already encoded (no sample object kept alive meanwhile). */
+const outbox = new OutcomeWriter();
 let flushTimer: ReturnType<typeof setTimeout> | undefined;
 
 function flush(): void {
   if (flushTimer !== undefined) clearTimeout(flushTimer);
   flushTimer = undefined;
-  if (outbox.length === 0) return;
-  const buf = encodeOutcomes(outbox);
-  outbox = [];
-  outboxSamples = 0;
+  if (outbox.size === 0) return;
+  const buf = outbox.take();
   send({ type: 'done', buf }, [buf]);
 }
 
 function finish(seq: number, outcome: WireOutcome): void {
-  outbox.push([seq, outcome]);
-  outboxSamples += outcome.result?.samples.length ?? 0;
-  if (outbox.length >= FLUSH_COUNT || outboxSamples >= FLUSH_SAMPLES) flush();
+  outbox.add(seq, outcome);
+  if (outbox.size >= FLUSH_COUNT || outbox.samples >= FLUSH_SAMPLES) flush();
   else flushTimer ??= setTimeout(flush, FLUSH_MS);
 }
 
