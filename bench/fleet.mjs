@@ -26,6 +26,11 @@
 // 200 and 500 devices every 15 s. Concurrency: BENCH_FLEET_CONCURRENCY (default 500).
 // Parts: BENCH_FLEET_PARTS=growth,dead,stored (default: all three); BENCH_FLEET_PG_OPTIONS={json},
 // BENCH_FLEET_SINKS={json} (core's sink settings), BENCH_FLEET_STORED_S (default 600) for storage.
+// Memory (issue 19): per size, each thread's heap after its own full GC (`heaps`), RSS by kind, RSS
+// mean and peak over the measured interval, GC pauses per thread (`gc_pauses`), CPU per poll done;
+// BENCH_FLEET_HEAP_SNAPSHOT=dir also writes heap snapshots of every thread and /proc/self/smaps.
+// Node and V8 options given to this script reach every size's process (`node --heap-growing-percent=100
+// bench/fleet.mjs`); environment such as MALLOC_ARENA_MAX too.
 // Not a test: nothing asserts; it prints a table and, last, `BENCH_RESULT {json}`.
 import { execFileSync, spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
@@ -732,7 +737,8 @@ console.log(
  * previous size left behind (V8 reuses the heap it grew, and the growth would look smaller).
  */
 async function scenarioInChild(n) {
-  const child = spawn(process.execPath, [fileURLToPath(import.meta.url)], {
+  // With this process's node options (`node --heap-growing-percent=… bench/fleet.mjs` applies to every size).
+  const child = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url)], {
     env: {
       ...process.env,
       BENCH_FLEET_SIZES: String(n),
