@@ -79,7 +79,11 @@ export const optionsSchema = z
       .object({
         /** Time between maintenance rounds (partitions, rollups, retention). Default `1m`. */
         interval: duration('1m'),
-        /** Days of partitions created ahead. Default 2. */
+        /**
+         * Days of sample partitions created ahead (a day is divided into its 2-hour windows only
+         * within 6 h of its start). With chunks on, rollup partitions are not created ahead: the
+         * round that writes rollups creates its own. Default 2.
+         */
         partitionsAhead: z.number().int().min(1).max(60).default(2),
         /**
          * Per-statement timeout of rollup statements, in place of `pool.statementTimeout`: one reads
