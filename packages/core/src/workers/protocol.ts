@@ -1,10 +1,11 @@
 /**
  * Messages between the poller's main thread and its worker threads. Poll requests and outcomes
- * travel in batches, each batch one transferable buffer (see `codec.ts`: outcomes columnar); the rest are small.
+ * travel in batches, each batch one transferable buffer (see `codec.ts`); the rest are small.
  */
 import type { ResolvedOverloadOptions } from '../load/options.js';
 import type { PollOutcome } from '../scheduler/run-poll.js';
-import type { Device, DriverWorkerEntry } from '../types.js';
+import type { Device, DriverWorkerEntry, PollResult } from '../types.js';
+import type { PackedSample } from './codec.js';
 
 /** `workerData` of a worker: which drivers to build and how to poll. */
 export interface WorkerInit {
@@ -30,10 +31,12 @@ export interface RequestBatch {
   forget?: string[];
 }
 
-/** A poll outcome as the pool receives it (its samples travel in columns: `encodeOutcomes`). */
-export type WireOutcome = PollOutcome;
+/** A poll outcome as it travels: its samples packed. */
+export type WireOutcome = Omit<PollOutcome, 'result'> & {
+  result?: Omit<PollResult, 'samples'> & { samples: PackedSample[] };
+};
 
-/** A batch of outcomes: `[seq, outcome]` pairs (the decoded content of a `done` message). */
+/** A batch of outcomes: `[seq, outcome]` pairs. */
 export type OutcomeBatch = Array<[number, WireOutcome]>;
 
 /** Main thread → worker. */

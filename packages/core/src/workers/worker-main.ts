@@ -13,19 +13,20 @@ import { LoopProbe } from '../load/loop-probe.js';
 import { spoilingBlockMs } from '../load/options.js';
 import { runPoll } from '../scheduler/run-poll.js';
 import type { Device, Driver, Logger } from '../types.js';
-import { decodeBatch, OutcomeWriter } from './codec.js';
-import type { FromWorker, RequestBatch, ToWorker, WireOutcome, WorkerInit } from './protocol.js';
+import { decodeBatch, encodeBatch, packSamples } from './codec.js';
+import type {
+  FromWorker,
+  OutcomeBatch,
+  RequestBatch,
+  ToWorker,
+  WireOutcome,
+  WorkerInit,
+} from './protocol.js';
 
-/**
- * Outcomes wait at most this long to share a batch. A message costs both threads a fixed price
- * (post, wake-up, the batch's table of strings), and at 10 ms most batches held one poll (a worker
- * finishes ~50 polls a second at 3,000 routers); 50 ms adds that much to a poll's answer time, not
- * to its start, so it moves no slot.
- */
-const FLUSH_MS = 50;
-/** A batch with this many outcomes, or this many samples (~300 a router poll), goes at once. */
+/** Outcomes wait at most this long to share a batch. */
+const FLUSH_MS = 10;
+/** A batch this large goes at once. */
 const FLUSH_COUNT = 512;
-const FLUSH_SAMPLES = 20_000;
 /** Heartbeat to the main thread's watchdog. */
 const BEAT_MS = 1_000;
 
@@ -84,33 +85,22 @@ const guard: LoadGuard = {
 probe.start();
 const devices = new Map<string, Device>();
 const inFlight = new Set<Promise<void>>();
-/** Outcomes waiting for the next batch, already encoded (no sample object kept alive meanwhile). */
-const outbox = new OutcomeWriter();
+let outbox: OutcomeBatch = [];
 let flushTimer: ReturnType<typeof setTimeout> | undefined;
 
 function flush(): void {
   if (flushTimer !== undefined) clearTimeout(flushTimer);
   flushTimer = undefined;
-  if (outbox.size === 0) return;
-  const buf = outbox.take();
+  if (outbox.length === 0) return;
+  const buf = encodeBatch(outbox);
+  outbox = [];
   send({ type: 'done', buf }, [buf]);
 }
 
 function finish(seq: number, outcome: WireOutcome): void {
-  outbox.add(seq, outcome);
-  if (outbox.size >= FLUSH_COUNT || outbox.samples >= FLUSH_SAMPLES) flush();
+  outbox.push([seq, outcome]);
+  if (outbox.length >= FLUSH_COUNT) flush();
   else flushTimer ??= setTimeout(flush, FLUSH_MS);
-}
-
-/** A logger naming the device, made once per definition (a poll's hot path need not build one). */
-const loggers = new WeakMap<Device, Logger>();
-function loggerFor(device: Device): Logger {
-  let l = loggers.get(device);
-  if (!l) {
-    l = logger.child({ device: device.id });
-    loggers.set(device, l);
-  }
-  return l;
 }
 
 function start(seq: number, device: Device | undefined): void {
@@ -124,11 +114,15 @@ function start(seq: number, device: Device | undefined): void {
     timeoutMs: init.timeoutMs,
     retries: init.retries,
     clock: systemClock,
-    logger: loggerFor(device),
+    logger: logger.child({ device: device.id }),
     stopSignal: stopping.signal,
     load: guard,
   })
-    .then((outcome) => finish(seq, outcome))
+    .then(({ result, ...rest }) => {
+      const wire: WireOutcome = rest;
+      if (result) wire.result = { ...result, samples: packSamples(result.samples) };
+      finish(seq, wire);
+    })
     .catch((err: unknown) => {
       finish(seq, {
         ok: false,
