@@ -55,7 +55,9 @@ describe('overload on fake time: a blocked loop is not a device failure', () => 
     // 30 s calm (clearAfter) and the state clears.
     await h.run(40_000);
     expect(h.rec.events).toEqual(['overloaded true', 'overloaded false']);
-    expect(h.rec.overloads[1]?.reason).toMatch(/no skipped poll and no slot dropped by the monitor's fault for 30000 ms/);
+    expect(h.rec.overloads[1]?.reason).toMatch(
+      /no skipped poll and no slot dropped by the monitor's fault for 30000 ms/,
+    );
     expect(await metric(h.monitor, 'ispmonitor_poller_overloaded')).toBe(0);
     expect((await h.monitor.health()).checks.overload?.status).toBe('pass');
     await h.monitor.stop();
