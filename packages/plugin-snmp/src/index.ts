@@ -10,7 +10,7 @@ export { createSnmpDriver, type SnmpDriver, type SnmpDriverOptions } from './dri
 export type { EngineState } from './engine-cache.js';
 export { SnmpError, SnmpErrorCodes, SnmpErrors } from './errors.js';
 export { compareOids } from './oid.js';
-export type { DeviceMemory, InterfaceCache, InterfaceRow } from './parts/context.js';
+export type { DeviceMemory, InterfaceCache } from './parts/context.js';
 export { snmp } from './plugin.js';
 export { type ProfileName, profileFor } from './profiles.js';
 export {

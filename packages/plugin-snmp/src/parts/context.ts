@@ -12,25 +12,81 @@ import { type BulkState, type ColumnRowsMap, walkColumns } from '../walk.js';
 
 export type { ColumnRowsMap };
 
-/** Slowly changing interface columns, cached per device. */
-export interface InterfaceRow {
-  index: number;
-  name: string;
-  descr?: string;
-  alias?: string;
-  type?: number;
-  mac?: string;
-  speedBps?: number;
-}
+/**
+ * One interface of the cache, as `InterfaceCache.numbers` holds it: `IF_STRIDE` numbers per
+ * interface, at these offsets. A number the device did not give is NaN.
+ */
+export const IfField = {
+  /** ifIndex, as `Number` of the row's index. */
+  index: 0,
+  /** ifType. */
+  type: 1,
+  /** Speed in bit/s (ifHighSpeed × 10⁶ when above 0, else ifSpeed). */
+  speed: 2,
+  /** ifPhysAddress of 6 bytes as a 48-bit number (others are in `macTexts`). */
+  mac: 3,
+  /** 1 when the interface has 64-bit counters (ifHCInOctets), else 0. */
+  hc: 4,
+} as const;
+/** Numbers per interface in `InterfaceCache.numbers`. */
+export const IF_STRIDE = 5;
 
-/** Cache of the slow interface columns. */
+/**
+ * Cache of the slow interface columns, one entry per interface in the order they were found
+ * ("position"), held as a few arrays rather than an object and map entries per interface: the
+ * poller keeps this for every router, and a router's 28 interfaces as objects cost ~8 KB of heap
+ * against ~2 KB this way. Read it through the helpers below.
+ */
 export interface InterfaceCache {
   at: number;
-  rows: Map<string, InterfaceRow>;
-  /** ifIndexes that have 64-bit counters. */
-  hc: Set<string>;
-  /** IPv4 addresses by ifIndex (`ipAddrTable`); undefined when that walk failed. */
-  addresses?: Map<string, string[]>;
+  /** Interfaces cached. */
+  size: number;
+  /** `IF_STRIDE` numbers per interface (see `IfField`): a double array, no object per value. */
+  numbers: number[];
+  /** Interface names (ifName, else ifDescr, else `if<index>`; made unique). */
+  names: string[];
+  /** ifDescr by position (undefined: none); the very `names` array when every one equals its name. */
+  descrs: (string | undefined)[];
+  /** ifAlias: `[position, alias, …]` by ascending position; undefined when no interface has one. */
+  aliases?: (number | string)[];
+  /** ifPhysAddress as text where it is not 6 bytes: `[position, text, …]`; undefined when none. */
+  macTexts?: (number | string)[];
+  /** Index strings by position, only when some index is not the canonical text of its number. */
+  keys?: string[];
+  /** Positions in ascending ifIndex order, only when found in another order (for lookups by ifIndex). */
+  order?: number[];
+  /** ifIndexes that have 64-bit counters (ifHCInOctets rows), whether or not an interface row exists. */
+  hcCount: number;
+  /**
+   * IPv4 addresses (`ipAddrTable`) as `[position, address, position, address, …]` by ascending
+   * position, an address being its 32 bits × 64 + prefix length; undefined when that walk failed.
+   */
+  addresses?: number[];
+}
+
+/** The index string of the interface at `pos` (its walk index). */
+export function ifKeyAt(cache: InterfaceCache, pos: number): string {
+  return cache.keys ? (cache.keys[pos] as string) : String(cache.numbers[pos * IF_STRIDE + IfField.index]);
+}
+
+/** The position of the interface whose index string is `key`, or -1. */
+export function ifPositionOf(cache: InterfaceCache, key: string): number {
+  if (cache.keys) return cache.keys.indexOf(key);
+  const n = Number(key);
+  if (!Number.isFinite(n)) return -1;
+  const { numbers, order } = cache;
+  // Binary search by ifIndex, over the positions (or `order` when they are not ascending).
+  let lo = 0;
+  let hi = cache.size - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const pos = order ? (order[mid] as number) : mid;
+    const at = numbers[pos * IF_STRIDE + IfField.index] as number;
+    if (at === n) return String(n) === key ? pos : -1;
+    if (at < n) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
 }
 
 /** What the driver remembers about one device between polls. */
@@ -42,8 +98,11 @@ export interface DeviceMemory {
   lastUptimeTicks?: number;
   /** SNMPv3: the agent's engine ID, boots and time from the last poll, so the next one skips discovery. */
   engine?: EngineState;
-  /** Rows of the longest column on the last walk of each column set (see `walk`), to size requests. */
-  walkRows?: Map<string, number>;
+  /**
+   * Rows of the longest column on the last walk of each column set (see `walk`), to size
+   * requests: `[column set id, rows, column set id, rows, …]` (a few pairs a device).
+   */
+  walkRows?: number[];
 }
 
 /** The context of one part of one poll. */
@@ -103,6 +162,58 @@ export function partError(ctx: PartContext, part: string, err: unknown): void {
 }
 
 /**
+ * Ids of the column sets walked, by first column and column count: a device remembers rows per
+ * id (`DeviceMemory.walkRows`), and looking one up makes no string. Shared by every device; a
+ * set beyond `MAX_COLUMN_SETS` (custom tables of many devices) is simply not remembered.
+ */
+const columnSets = new Map<string, number[]>();
+let columnSetCount = 0;
+const MAX_COLUMN_SETS = 10_000;
+
+function columnSetId(columns: string[]): number | undefined {
+  const first = columns[0] ?? '';
+  let byLength = columnSets.get(first);
+  if (!byLength) {
+    if (columnSetCount >= MAX_COLUMN_SETS) return undefined;
+    byLength = [];
+    columnSets.set(first, byLength);
+  }
+  let id = byLength[columns.length];
+  if (id === undefined) {
+    if (columnSetCount >= MAX_COLUMN_SETS) return undefined;
+    id = columnSetCount++;
+    byLength[columns.length] = id;
+  }
+  return id;
+}
+
+/** Rows remembered for a column set, if any. */
+function rowsOf(walkRows: number[] | undefined, id: number): number | undefined {
+  if (walkRows) for (let k = 0; k < walkRows.length; k += 2) if (walkRows[k] === id) return walkRows[k + 1];
+  return undefined;
+}
+
+function rememberRows(memory: DeviceMemory, id: number, rows: number): void {
+  const walkRows = memory.walkRows;
+  if (!walkRows) {
+    memory.walkRows = [id, rows];
+    return;
+  }
+  for (let k = 0; k < walkRows.length; k += 2) {
+    if (walkRows[k] === id) {
+      walkRows[k + 1] = rows;
+      return;
+    }
+  }
+  // Grown by copy, to its exact length: a push would reserve room for ~16 more numbers per device.
+  const grown = new Array<number>(walkRows.length + 2);
+  for (let k = 0; k < walkRows.length; k++) grown[k] = walkRows[k] as number;
+  grown[walkRows.length] = id;
+  grown[walkRows.length + 1] = rows;
+  memory.walkRows = grown;
+}
+
+/**
  * Walks columns with the device's bulk state. A column cut short (loop, too many rows) is
  * reported under `partOf(column)` and its rows so far are kept. The row count of each column set
  * is remembered per device, so the next poll asks for no more than it expects (see `expectedRows`).
@@ -112,18 +223,17 @@ export async function walk(
   columns: string[],
   partOf: (column: string) => string,
 ): Promise<ColumnRowsMap> {
-  const key = `${columns[0]}+${columns.length}`;
-  if (!ctx.memory.walkRows) ctx.memory.walkRows = new Map();
-  const walkRows = ctx.memory.walkRows;
+  const id = columnSetId(columns);
   const result = await walkColumns(ctx.session, columns, {
     version: ctx.settings.version,
     state: ctx.memory.bulk,
     maxRows: ctx.settings.maxRows,
-    expectedRows: walkRows.get(key),
+    expectedRows: id === undefined ? undefined : rowsOf(ctx.memory.walkRows, id),
   });
   let longest = 0;
   for (const rows of result.columns.values()) if (rows.size > longest) longest = rows.size;
-  walkRows.set(key, longest);
+  if (id !== undefined) rememberRows(ctx.memory, id, longest);
+  if (result.errors.size === 0) return result.columns;
   const reported = new Set<string>();
   for (const [column, err] of result.errors) {
     const part = partOf(column);
@@ -160,7 +270,9 @@ export async function getScalars(ctx: PartContext, oids: string[]): Promise<Map<
 
 /** The interface name of an ifIndex, from the cache; `if<index>` when unknown. */
 export function ifNameOf(ctx: PartContext, ifIndex: string): string {
-  return ctx.memory.interfaces?.rows.get(ifIndex)?.name ?? `if${ifIndex}`;
+  const cache = ctx.memory.interfaces;
+  const pos = cache ? ifPositionOf(cache, ifIndex) : -1;
+  return pos >= 0 ? (cache?.names[pos] as string) : `if${ifIndex}`;
 }
 
 /**

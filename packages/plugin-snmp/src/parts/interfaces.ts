@@ -6,13 +6,17 @@
 import { catalog, type InterfaceFact } from '@ispmonitor/core';
 import type { Varbind } from 'net-snmp';
 import { isUnder } from '../oid.js';
-import { macValue, numberValue, numericValue, textValue } from '../values.js';
+import { isException, macValue, numberValue, numericValue, textValue } from '../values.js';
+import type { ColumnRows } from '../walk.js';
 import { readAddresses } from './addresses.js';
 import {
   type ColumnRowsMap,
   emit,
+  IF_STRIDE,
+  IfField,
   type InterfaceCache,
-  type InterfaceRow,
+  ifKeyAt,
+  ifPositionOf,
   oidsUnder,
   type Part,
   type PartContext,
@@ -44,6 +48,10 @@ const COUNTERS64 = [
   col.hcOutMulticast,
   col.hcOutBroadcast,
 ];
+/** What a poll walks: status, and the 32-bit and/or 64-bit counters the interfaces have. */
+const STATUS_32 = [...STATUS, ...COUNTERS32];
+const STATUS_64 = [...STATUS, ...COUNTERS64];
+const STATUS_32_64 = [...STATUS, ...COUNTERS32, ...COUNTERS64];
 
 /** Common ifType numbers (IANAifType-MIB) as names; others stay numeric. */
 const IF_TYPES: Record<number, string> = {
@@ -74,6 +82,51 @@ export function addCounters(
   return sum <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(sum) : sum;
 }
 
+/** A 6-byte ifPhysAddress as a 48-bit number (exact in a double); undefined for other values. */
+function macNumber(vb: Varbind | undefined): number | undefined {
+  if (!vb || isException(vb) || !Buffer.isBuffer(vb.value) || vb.value.length !== 6) return undefined;
+  const b = vb.value;
+  return (
+    ((((b[0] as number) * 256 + (b[1] as number)) * 256 + (b[2] as number)) * 256 + (b[3] as number)) *
+      65536 +
+    (b[4] as number) * 256 +
+    (b[5] as number)
+  );
+}
+
+/** Lower-case hex digit of a nibble, as a char code. */
+const hexCode = (n: number) => (n < 10 ? 48 + n : 87 + n);
+
+/** A MAC kept as a 48-bit number, as `formatMac` writes it (`aa:bb:cc:dd:ee:ff`). */
+export function macText(mac: number): string {
+  const hi = Math.floor(mac / 0x1000000);
+  const lo = mac % 0x1000000;
+  return String.fromCharCode(
+    hexCode((hi >>> 20) & 15),
+    hexCode((hi >>> 16) & 15),
+    58,
+    hexCode((hi >>> 12) & 15),
+    hexCode((hi >>> 8) & 15),
+    58,
+    hexCode((hi >>> 4) & 15),
+    hexCode(hi & 15),
+    58,
+    hexCode((lo >>> 20) & 15),
+    hexCode((lo >>> 16) & 15),
+    58,
+    hexCode((lo >>> 12) & 15),
+    hexCode((lo >>> 8) & 15),
+    58,
+    hexCode((lo >>> 4) & 15),
+    hexCode(lo & 15),
+  );
+}
+
+/** An array of `length` holes filled with `value` (exact length, one elements kind). */
+function filled<T>(length: number, value: T): T[] {
+  return new Array<T>(length).fill(value);
+}
+
 async function refreshSlow(ctx: PartContext): Promise<InterfaceCache> {
   const cols = await walk(ctx, SLOW, partOf);
   const get = (c: string, i: string): Varbind | undefined => cols.get(c)?.get(i);
@@ -81,33 +134,114 @@ async function refreshSlow(ctx: PartContext): Promise<InterfaceCache> {
     ...(cols.get(col.descr)?.keys() ?? []),
     ...(cols.get(col.name)?.keys() ?? []),
   ]);
-  const rows = new Map<string, InterfaceRow>();
+  const size = indexes.size;
+  const numbers = filled(size * IF_STRIDE, Number.NaN);
+  const names = filled<string>(size, '');
+  let descrs = filled<string | undefined>(size, undefined);
+  const aliases: (number | string)[] = [];
+  const macTexts: (number | string)[] = [];
+  let keys: string[] | undefined;
+  const hcIndexes = cols.get(col.hcInOctets);
   const seen = new Set<string>();
+  let pos = 0;
+  let descrsAreNames = true;
   for (const i of indexes) {
     const descr = textValue(get(col.descr, i));
     let name = textValue(get(col.name, i)) || descr || `if${i}`;
     // Two interfaces with one name would share a series: keep the second apart.
     if (seen.has(name)) name = `${name}#${i}`;
     seen.add(name);
+    names[pos] = name;
+    if (descr) descrs[pos] = descr;
+    if (descr !== name) descrsAreNames = false;
+    const alias = textValue(get(col.alias, i));
+    if (alias) aliases.push(pos, alias);
+    const at = pos * IF_STRIDE;
+    const index = Number(i);
+    numbers[at + IfField.index] = index;
+    if (String(index) !== i) keys ??= [];
+    const type = numberValue(get(col.type, i));
+    if (type !== undefined) numbers[at + IfField.type] = type;
+    const macVb = get(col.mac, i);
+    const mac = macNumber(macVb);
+    if (mac !== undefined) numbers[at + IfField.mac] = mac;
+    else {
+      const text = macValue(macVb);
+      if (text) macTexts.push(pos, text);
+    }
     const high = numberValue(get(col.highSpeed, i));
     const speed = numberValue(get(col.speed, i));
-    const row: InterfaceRow = { index: Number(i), name };
-    if (descr) row.descr = descr;
-    const alias = textValue(get(col.alias, i));
-    if (alias) row.alias = alias;
-    const type = numberValue(get(col.type, i));
-    if (type !== undefined) row.type = type;
-    const mac = macValue(get(col.mac, i));
-    if (mac) row.mac = mac;
-    if (high !== undefined && high > 0) row.speedBps = high * 1e6;
-    else if (speed !== undefined) row.speedBps = speed;
-    rows.set(i, row);
+    if (high !== undefined && high > 0) numbers[at + IfField.speed] = high * 1e6;
+    else if (speed !== undefined) numbers[at + IfField.speed] = speed;
+    numbers[at + IfField.hc] = hcIndexes?.has(i) ? 1 : 0;
+    pos++;
   }
-  const hc = new Set(cols.get(col.hcInOctets)?.keys() ?? []);
-  const cache: InterfaceCache = { at: ctx.ts, rows, hc };
+  if (descrsAreNames) descrs = names;
+  if (keys) keys = [...indexes];
+  const cache: InterfaceCache = { at: ctx.ts, size, numbers, names, descrs, hcCount: hcIndexes?.size ?? 0 };
+  // Copied to their exact length (a pushed-to array keeps room to grow).
+  if (aliases.length > 0) cache.aliases = aliases.slice();
+  if (macTexts.length > 0) cache.macTexts = macTexts.slice();
+  if (keys) cache.keys = keys;
+  else {
+    // Lookups by ifIndex search the positions in ifIndex order: kept only when the walk's is not.
+    let ascending = true;
+    for (let p = 1; p < size && ascending; p++) {
+      if ((numbers[p * IF_STRIDE] as number) <= (numbers[(p - 1) * IF_STRIDE] as number)) ascending = false;
+    }
+    if (!ascending) {
+      cache.order = Array.from({ length: size }, (_, p) => p).sort(
+        (a, b) => (numbers[a * IF_STRIDE] as number) - (numbers[b * IF_STRIDE] as number),
+      );
+    }
+  }
   const addresses = await readAddresses(ctx);
-  if (addresses) cache.addresses = addresses;
+  if (addresses) cache.addresses = addressesByPosition(cache, addresses);
   return cache;
+}
+
+/** Addresses by ifIndex as the cache keeps them: `[position, address, …]`, ascending positions. */
+function addressesByPosition(cache: InterfaceCache, byIfIndex: Map<string, string[]>): number[] {
+  const found: Array<[number, string[]]> = [];
+  let length = 0;
+  for (const [ifIndex, list] of byIfIndex) {
+    const pos = ifPositionOf(cache, ifIndex);
+    if (pos < 0) continue;
+    found.push([pos, list]);
+    length += 2 * list.length;
+  }
+  found.sort((a, b) => a[0] - b[0]);
+  const out = filled(length, 0);
+  let k = 0;
+  for (const [pos, list] of found) {
+    for (const cidr of list) {
+      out[k++] = pos;
+      out[k++] = addressNumber(cidr);
+    }
+  }
+  return out;
+}
+
+/** `a.b.c.d/n` (as `addressesFromIpAddrTable` writes it) as its 32 bits × 64 + n. */
+export function addressNumber(cidr: string): number {
+  const slash = cidr.indexOf('/');
+  const [a, b, c, d] = cidr.slice(0, slash).split('.').map(Number) as [number, number, number, number];
+  return (((a * 256 + b) * 256 + c) * 256 + d) * 64 + Number(cidr.slice(slash + 1));
+}
+
+/** An address kept by `addressNumber` as its text again. */
+export function addressText(n: number): string {
+  const bits = n % 64;
+  const ip = (n - bits) / 64;
+  return `${ip >>> 24}.${(ip >>> 16) & 255}.${(ip >>> 8) & 255}.${ip & 255}/${bits}`;
+}
+
+/** The texts of a `[position, text, …]` list at `pos`, found from `from` on (lists are read in order). */
+function textAt(list: (number | string)[] | undefined, pos: number, from: number): number {
+  if (!list) return from;
+  let k = from;
+  while (k < list.length && (list[k] as number) < pos) k += 2;
+  return k;
 }
 
 /** The IF-MIB part. */
@@ -119,49 +253,100 @@ export const interfacesPart: Part = {
       cache = await refreshSlow(ctx);
       ctx.memory.interfaces = cache;
     }
-    const needs32 = cache.hc.size < cache.rows.size;
-    const columns = [...STATUS, ...(needs32 ? COUNTERS32 : []), ...(cache.hc.size > 0 ? COUNTERS64 : [])];
+    const { size, numbers, names, descrs, aliases, macTexts, addresses } = cache;
+    const needs32 = cache.hcCount < size;
+    const columns = needs32
+      ? cache.hcCount > 0
+        ? STATUS_32_64
+        : STATUS_32
+      : cache.hcCount > 0
+        ? STATUS_64
+        : STATUS;
     const cols: ColumnRowsMap = await walk(ctx, columns, partOf);
-    const v = (c: string, i: string) => {
-      const vb = cols.get(c)?.get(i);
-      return vb ? numericValue(vb) : undefined;
-    };
+    const none: ColumnRows = new Map();
+    const column = (c: string) => cols.get(c) ?? none;
+    const admins = column(col.admin);
+    const opers = column(col.oper);
+    const inOctets = column(col.inOctets);
+    const outOctets = column(col.outOctets);
+    const inUcast = column(col.inUcast);
+    const outUcast = column(col.outUcast);
+    const hcInOctets = column(col.hcInOctets);
+    const hcOutOctets = column(col.hcOutOctets);
+    const hcInUcast = column(col.hcInUcast);
+    const hcInMulticast = column(col.hcInMulticast);
+    const hcInBroadcast = column(col.hcInBroadcast);
+    const hcOutUcast = column(col.hcOutUcast);
+    const hcOutMulticast = column(col.hcOutMulticast);
+    const hcOutBroadcast = column(col.hcOutBroadcast);
+    const inErrors = column(col.inErrors);
+    const outErrors = column(col.outErrors);
+    const inDiscards = column(col.inDiscards);
+    const outDiscards = column(col.outDiscards);
     const facts: InterfaceFact[] = [];
-    for (const [i, row] of cache.rows) {
-      const labels = { ifName: row.name };
-      const admin = v(col.admin, i);
-      const oper = v(col.oper, i);
-      const fact: InterfaceFact = { index: row.index, name: row.name };
-      if (row.alias) fact.alias = row.alias;
-      if (row.descr) fact.description = row.descr;
-      if (row.type !== undefined) fact.type = IF_TYPES[row.type] ?? String(row.type);
-      if (row.mac) fact.mac = row.mac;
-      if (row.speedBps !== undefined) fact.speedBps = row.speedBps;
+    let nextAddress = 0;
+    let nextAlias = 0;
+    let nextMacText = 0;
+    for (let pos = 0; pos < size; pos++) {
+      const i = ifKeyAt(cache, pos);
+      const at = pos * IF_STRIDE;
+      const name = names[pos] as string;
+      const labels = { ifName: name };
+      const admin = value(admins, i);
+      const oper = value(opers, i);
+      const fact: InterfaceFact = { index: numbers[at + IfField.index] as number, name };
+      nextAlias = textAt(aliases, pos, nextAlias);
+      if (aliases?.[nextAlias] === pos) fact.alias = aliases[nextAlias + 1] as string;
+      const descr = descrs[pos];
+      if (descr) fact.description = descr;
+      const type = numbers[at + IfField.type] as number;
+      if (!Number.isNaN(type)) fact.type = IF_TYPES[type] ?? String(type);
+      const mac = numbers[at + IfField.mac] as number;
+      if (!Number.isNaN(mac)) fact.mac = macText(mac);
+      else {
+        nextMacText = textAt(macTexts, pos, nextMacText);
+        if (macTexts?.[nextMacText] === pos) fact.mac = macTexts[nextMacText + 1] as string;
+      }
+      const speed = numbers[at + IfField.speed] as number;
+      if (!Number.isNaN(speed)) fact.speedBps = speed;
       if (admin !== undefined) fact.adminUp = Number(admin) === 1;
       if (oper !== undefined) fact.operUp = Number(oper) === 1;
-      if (cache.addresses) fact.addresses = cache.addresses.get(i) ?? [];
+      if (addresses) {
+        const list: string[] = [];
+        while (nextAddress < addresses.length && addresses[nextAddress] === pos) {
+          list.push(addressText(addresses[nextAddress + 1] as number));
+          nextAddress += 2;
+        }
+        fact.addresses = list;
+      }
       facts.push(fact);
       if (admin !== undefined) emit(ctx, catalog.ifAdminUp.name, labels, Number(admin) === 1 ? 1 : 0);
       if (oper !== undefined) emit(ctx, catalog.ifOperUp.name, labels, Number(oper) === 1 ? 1 : 0);
-      emit(ctx, catalog.ifSpeed.name, labels, row.speedBps);
-      const hc = cache.hc.has(i);
-      emit(ctx, catalog.ifInOctets.name, labels, hc ? v(col.hcInOctets, i) : v(col.inOctets, i));
-      emit(ctx, catalog.ifOutOctets.name, labels, hc ? v(col.hcOutOctets, i) : v(col.outOctets, i));
+      emit(ctx, catalog.ifSpeed.name, labels, Number.isNaN(speed) ? undefined : speed);
+      const hc = numbers[at + IfField.hc] === 1;
+      emit(ctx, catalog.ifInOctets.name, labels, hc ? value(hcInOctets, i) : value(inOctets, i));
+      emit(ctx, catalog.ifOutOctets.name, labels, hc ? value(hcOutOctets, i) : value(outOctets, i));
       // Packets: unicast + multicast + broadcast with HC counters; 32-bit agents give unicast only,
       // because adding 32-bit counters that wrap at different times would break wrap detection.
       const inPkts = hc
-        ? addCounters(addCounters(v(col.hcInUcast, i), v(col.hcInMulticast, i)), v(col.hcInBroadcast, i))
-        : v(col.inUcast, i);
+        ? addCounters(addCounters(value(hcInUcast, i), value(hcInMulticast, i)), value(hcInBroadcast, i))
+        : value(inUcast, i);
       const outPkts = hc
-        ? addCounters(addCounters(v(col.hcOutUcast, i), v(col.hcOutMulticast, i)), v(col.hcOutBroadcast, i))
-        : v(col.outUcast, i);
+        ? addCounters(addCounters(value(hcOutUcast, i), value(hcOutMulticast, i)), value(hcOutBroadcast, i))
+        : value(outUcast, i);
       emit(ctx, catalog.ifInPackets.name, labels, inPkts);
       emit(ctx, catalog.ifOutPackets.name, labels, outPkts);
-      emit(ctx, catalog.ifInErrors.name, labels, v(col.inErrors, i));
-      emit(ctx, catalog.ifOutErrors.name, labels, v(col.outErrors, i));
-      emit(ctx, catalog.ifInDiscards.name, labels, v(col.inDiscards, i));
-      emit(ctx, catalog.ifOutDiscards.name, labels, v(col.outDiscards, i));
+      emit(ctx, catalog.ifInErrors.name, labels, value(inErrors, i));
+      emit(ctx, catalog.ifOutErrors.name, labels, value(outErrors, i));
+      emit(ctx, catalog.ifInDiscards.name, labels, value(inDiscards, i));
+      emit(ctx, catalog.ifOutDiscards.name, labels, value(outDiscards, i));
     }
     ctx.facts.interfaces = facts;
   },
 };
+
+/** The numeric value of a column's row, if there is one. */
+function value(rows: ColumnRows, index: string): number | bigint | undefined {
+  const vb = rows.get(index);
+  return vb ? numericValue(vb) : undefined;
+}
