@@ -42,6 +42,9 @@ const STEP_VALUE = 1_500_000;
 /** Bump when the generated rows change: a cached dataset of another version is rebuilt. */
 export const DATASET_VERSION = 1;
 const NAME = 'interface_in_octets_total';
+/** Queries measured in a standalone run (BENCH_QUERY_RUNS), after WARMUP unmeasured ones. */
+const RUNS = Number(process.env.BENCH_QUERY_RUNS ?? 200);
+const WARMUP = 20;
 
 /** A clock that reads `now` at once and then runs with the real one (shared with bench/subscribers.mjs). */
 export function shiftedClock(now) {
@@ -349,7 +352,8 @@ export async function measureQuery(url, devices, end, runs = 50, layout = 'rows'
       return ms;
     };
     const fixed = query(Math.floor(devices / 2), 7);
-    for (let i = 0; i < 5; i++) await time(fixed);
+    // Warm up this process (JIT) and the series' pages first: p99 is about the steady state.
+    for (let i = 0; i < WARMUP; i++) await time(fixed);
     const same = [];
     // This process's CPU per query too: on a busy machine the wall times are mostly waiting.
     const cpu0 = process.cpuUsage();
@@ -420,7 +424,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     const ds = devices <= 2_000 ? undefined : await cachedDataset(devices, { layout });
     try {
       const q = ds
-        ? await measureQuery(ds.url, devices, ds.meta.end, 100, layout)
+        ? await measureQuery(ds.url, devices, ds.meta.end, RUNS, layout)
         : (await measureScales([devices], 100, console.log, layout))[devices];
       console.log(JSON.stringify({ devices, layout, meta: ds?.meta, ...q }));
       const figures = {
