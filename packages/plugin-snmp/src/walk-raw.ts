@@ -33,19 +33,23 @@ export interface RawWalkCursor {
   raw?: RawCursor;
 }
 
-/** Encoded column OIDs: columns are our constants or the device settings' tables, so few. */
-const prefixes = new Map<string, OidOctets>();
+/** A column's encoded OID and `column.`: made once, as columns are our constants or the device settings' tables. */
+interface ColumnOctets {
+  prefix: OidOctets;
+  dot: string;
+}
+const prefixes = new Map<string, ColumnOctets>();
 
 /** The octets state of a column's walk (made once per walk). */
 export function rawCursor(column: string): RawCursor {
-  let prefix = prefixes.get(column);
-  if (!prefix) {
+  let known = prefixes.get(column);
+  if (!known) {
     const octets = Uint8Array.from(encodeOid(column));
-    prefix = { octets, length: octets.length };
+    known = { prefix: { octets, length: octets.length }, dot: `${column}.` };
     if (prefixes.size >= 10_000) prefixes.clear();
-    prefixes.set(column, prefix);
+    prefixes.set(column, known);
   }
-  return { prefix, dot: `${column}.`, last: { octets: new Uint8Array(32), length: 0 } };
+  return { prefix: known.prefix, dot: known.dot, last: { octets: new Uint8Array(32), length: 0 } };
 }
 
 /** What to ask for next: the last OID walked, or the column itself. */

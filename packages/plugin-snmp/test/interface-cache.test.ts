@@ -280,6 +280,55 @@ describe('interface cache', () => {
     expect(driver.memoryOf('r1')?.interfaces?.hcCount).toBe(3);
   });
 
+  it('routers with the same interfaces share one copy of the names and numbers; each keeps its own MACs', async () => {
+    const { driver, agent: a } = await setup(objects(PORTS, [], []));
+    const poll = (id: string) =>
+      pollDriver(
+        driver,
+        {
+          id,
+          host: '127.0.0.1',
+          port: a.port,
+          driver: 'snmp',
+          snmp: { version: '2c', community: 'public', profile: 'generic', timeout: 2000, retries: 0 },
+        },
+        { signal: AbortSignal.timeout(20_000), logger: createFakeLogger() },
+      );
+    const r1 = await poll('one');
+    a.objects = objects(
+      PORTS.map((p) => ({ ...p, mac: p.index === 3 ? mac(0x33) : p.mac })),
+      [],
+      [],
+    );
+    const r2 = await poll('two');
+    a.objects = objects(
+      PORTS.map((p) => ({ ...p, name: p.index === 5 ? 'wlan2' : p.name })),
+      [],
+      [],
+    );
+    const r3 = await poll('three');
+    const one = driver.memoryOf('one')?.interfaces;
+    const two = driver.memoryOf('two')?.interfaces;
+    const three = driver.memoryOf('three')?.interfaces;
+    expect(two?.names).toBe(one?.names);
+    expect(two?.numbers).toBe(one?.numbers);
+    expect(two?.descrs).toBe(one?.descrs);
+    expect(two?.macs).not.toBe(one?.macs);
+    expect(three?.names).not.toBe(one?.names);
+    expect(three?.numbers).toBe(one?.numbers);
+    expect(r1.facts?.interfaces?.map((f) => [f.name, f.mac])).toEqual([
+      ['ether3', '4c:5e:0c:ab:cd:03'],
+      ['ether3#7', '4c:5e:0c:ab:cd:f7'],
+      ['wlan1', 'abc'],
+    ]);
+    expect(r2.facts?.interfaces?.map((f) => [f.name, f.mac])).toEqual([
+      ['ether3', '4c:5e:0c:ab:cd:33'],
+      ['ether3#7', '4c:5e:0c:ab:cd:f7'],
+      ['wlan1', 'abc'],
+    ]);
+    expect(r3.facts?.interfaces?.map((f) => f.name)).toEqual(['ether3', 'ether3#7', 'wlan2']);
+  });
+
   it('keeps MACs and addresses as numbers that give back the same text', () => {
     for (const t of ['00:00:00:00:00:00', 'ff:ff:ff:ff:ff:ff', '4c:5e:0c:ab:cd:0f', '01:23:45:67:89:ab']) {
       const n = Number.parseInt(t.replaceAll(':', ''), 16);

@@ -23,19 +23,18 @@ export const IfField = {
   type: 1,
   /** Speed in bit/s (ifHighSpeed × 10⁶ when above 0, else ifSpeed). */
   speed: 2,
-  /** ifPhysAddress of 6 bytes as a 48-bit number (others are in `macTexts`). */
-  mac: 3,
   /** 1 when the interface has 64-bit counters (ifHCInOctets), else 0. */
-  hc: 4,
+  hc: 3,
 } as const;
 /** Numbers per interface in `InterfaceCache.numbers`. */
-export const IF_STRIDE = 5;
+export const IF_STRIDE = 4;
 
 /**
  * Cache of the slow interface columns, one entry per interface in the order they were found
  * ("position"), held as a few arrays rather than an object and map entries per interface: the
- * poller keeps this for every router, and a router's 28 interfaces as objects cost ~8 KB of heap
- * against ~2 KB this way. Read it through the helpers below.
+ * poller keeps this for every router, and a router's 28 interfaces as objects cost ~8 KB of heap.
+ * `numbers`, `names`, `descrs` and `aliases` never change once made, so routers that have the
+ * same (one model, one configuration) hold one copy (see `shared` in interfaces.ts).
  */
 export interface InterfaceCache {
   at: number;
@@ -47,6 +46,8 @@ export interface InterfaceCache {
   names: string[];
   /** ifDescr by position (undefined: none); the very `names` array when every one equals its name. */
   descrs: (string | undefined)[];
+  /** ifPhysAddress of 6 bytes as a 48-bit number by position (NaN: none); undefined when none is. */
+  macs?: number[];
   /** ifAlias: `[position, alias, …]` by ascending position; undefined when no interface has one. */
   aliases?: (number | string)[];
   /** ifPhysAddress as text where it is not 6 bytes: `[position, text, …]`; undefined when none. */
@@ -138,15 +139,22 @@ type Reading = Sample['value'] | undefined;
  * device's values into every copy alike). Keyed by the poll's samples array, so polls that
  * interleave never share.
  */
-let lastStamp: { samples: Sample[]; from: Labels; to: Labels } | undefined;
+const lastStamp: { samples: Sample[] | undefined; from: Labels | undefined; to: Labels | undefined } = {
+  samples: undefined,
+  from: undefined,
+  to: undefined,
+};
 
 /** Adds a sample carrying `device` and the given labels (as core's `pushSample`: skips missing values). */
 export function emit(ctx: PartContext, name: string, labels: Labels, value: Reading): void {
   if (value === undefined || (typeof value === 'number' && !Number.isFinite(value))) return;
-  let to = lastStamp?.to;
-  if (lastStamp?.from !== labels || lastStamp.samples !== ctx.samples || to === undefined) {
+  let to = lastStamp.to;
+  if (lastStamp.from !== labels || lastStamp.samples !== ctx.samples || to === undefined) {
     to = { device: ctx.device.id, ...labels };
-    lastStamp = { samples: ctx.samples, from: labels, to };
+    // One record, rewritten: an object per run of labels would be garbage of every poll.
+    lastStamp.samples = ctx.samples;
+    lastStamp.from = labels;
+    lastStamp.to = to;
   }
   ctx.samples.push({ name, labels: to, value, ts: ctx.ts });
   ctx.emitted.add(name);

@@ -122,6 +122,37 @@ export function macText(mac: number): string {
   );
 }
 
+/**
+ * One copy of arrays that many routers hold alike: the interface names, descriptions, aliases and
+ * numbers of one model in one configuration. Keyed by a hash of the items; a different array
+ * with the same hash is simply not shared. Bounded: when full, the table starts again (sharing is
+ * lost for a while, nothing else), so routers that are gone keep little alive.
+ */
+const sharedArrays = new Map<number, readonly unknown[]>();
+const MAX_SHARED_ARRAYS = 1024;
+
+function itemHash(v: unknown): number {
+  if (typeof v === 'number') return Number.isNaN(v) ? 0x7ff8 : (v | 0) ^ ((v / 4294967296) | 0);
+  if (typeof v !== 'string') return 1;
+  let h = v.length;
+  for (let i = 0; i < v.length; i++) h = (Math.imul(h, 31) + v.charCodeAt(i)) | 0;
+  return h;
+}
+
+/** `items`, or an equal array another router holds (never to be changed: both are read only). */
+export function shared<T>(items: T[]): T[] {
+  let h = items.length;
+  for (const v of items) h = (Math.imul(h, 0x01000193) ^ itemHash(v)) | 0;
+  const known = sharedArrays.get(h);
+  if (known) {
+    if (known.length === items.length && known.every((v, i) => Object.is(v, items[i]))) return known as T[];
+    return items;
+  }
+  if (sharedArrays.size >= MAX_SHARED_ARRAYS) sharedArrays.clear();
+  sharedArrays.set(h, items);
+  return items;
+}
+
 /** An array of `length` holes filled with `value` (exact length, one elements kind). */
 function filled<T>(length: number, value: T): T[] {
   return new Array<T>(length).fill(value);
@@ -135,8 +166,9 @@ async function refreshSlow(ctx: PartContext): Promise<InterfaceCache> {
     ...(cols.get(col.name)?.keys() ?? []),
   ]);
   const size = indexes.size;
-  const numbers = filled(size * IF_STRIDE, Number.NaN);
-  const names = filled<string>(size, '');
+  let numbers = filled(size * IF_STRIDE, Number.NaN);
+  let macs: number[] | undefined;
+  let names = filled<string>(size, '');
   let descrs = filled<string | undefined>(size, undefined);
   const aliases: (number | string)[] = [];
   const macTexts: (number | string)[] = [];
@@ -164,8 +196,10 @@ async function refreshSlow(ctx: PartContext): Promise<InterfaceCache> {
     if (type !== undefined) numbers[at + IfField.type] = type;
     const macVb = get(col.mac, i);
     const mac = macNumber(macVb);
-    if (mac !== undefined) numbers[at + IfField.mac] = mac;
-    else {
+    if (mac !== undefined) {
+      macs ??= filled(size, Number.NaN);
+      macs[pos] = mac;
+    } else {
       const text = macValue(macVb);
       if (text) macTexts.push(pos, text);
     }
@@ -176,11 +210,14 @@ async function refreshSlow(ctx: PartContext): Promise<InterfaceCache> {
     numbers[at + IfField.hc] = hcIndexes?.has(i) ? 1 : 0;
     pos++;
   }
-  if (descrsAreNames) descrs = names;
+  numbers = shared(numbers);
+  names = shared(names);
+  descrs = descrsAreNames ? names : shared(descrs);
   if (keys) keys = [...indexes];
   const cache: InterfaceCache = { at: ctx.ts, size, numbers, names, descrs, hcCount: hcIndexes?.size ?? 0 };
+  if (macs) cache.macs = macs;
   // Copied to their exact length (a pushed-to array keeps room to grow).
-  if (aliases.length > 0) cache.aliases = aliases.slice();
+  if (aliases.length > 0) cache.aliases = shared(aliases.slice());
   if (macTexts.length > 0) cache.macTexts = macTexts.slice();
   if (keys) cache.keys = keys;
   else {
@@ -253,7 +290,7 @@ export const interfacesPart: Part = {
       cache = await refreshSlow(ctx);
       ctx.memory.interfaces = cache;
     }
-    const { size, numbers, names, descrs, aliases, macTexts, addresses } = cache;
+    const { size, numbers, names, descrs, macs, aliases, macTexts, addresses } = cache;
     const needs32 = cache.hcCount < size;
     const columns = needs32
       ? cache.hcCount > 0
@@ -301,7 +338,7 @@ export const interfacesPart: Part = {
       if (descr) fact.description = descr;
       const type = numbers[at + IfField.type] as number;
       if (!Number.isNaN(type)) fact.type = IF_TYPES[type] ?? String(type);
-      const mac = numbers[at + IfField.mac] as number;
+      const mac = macs ? (macs[pos] as number) : Number.NaN;
       if (!Number.isNaN(mac)) fact.mac = macText(mac);
       else {
         nextMacText = textAt(macTexts, pos, nextMacText);
