@@ -7,6 +7,7 @@
  * Semantics are `progress` in walk.ts, row for row; the tests walk both ways.
  */
 
+import type { Varbind } from 'net-snmp';
 import { VarbindReader } from './ber/reader.js';
 import { encodeOid, type OidOctets } from './ber/request.js';
 import { type CommunityMessage, valueAt } from './ber/response.js';
@@ -14,6 +15,22 @@ import { decodeArcs, decodeOidContents } from './ber-oid.js';
 import { SnmpError, SnmpErrorCodes } from './errors.js';
 import { VarbindType } from './values.js';
 import type { ColumnRows } from './walk.js';
+
+/**
+ * A walked row: its OID (`column.` + index) is made only when read, as parts read rows by index.
+ * Per row that is one object of four fields, against an object and a concatenated string.
+ */
+class RowVarbind implements Varbind {
+  constructor(
+    readonly dot: string,
+    readonly index: string,
+    public type: number,
+    public value: unknown,
+  ) {}
+  get oid(): string {
+    return this.dot + this.index;
+  }
+}
 
 /** Where a column's walk stands, in octets. */
 export interface RawCursor {
@@ -49,8 +66,27 @@ export function rawCursor(column: string): RawCursor {
     if (prefixes.size >= 10_000) prefixes.clear();
     prefixes.set(column, known);
   }
-  return { prefix: known.prefix, dot: known.dot, last: { octets: new Uint8Array(32), length: 0 } };
+  return {
+    prefix: known.prefix,
+    dot: known.dot,
+    last: { octets: spareOctets.pop() ?? new Uint8Array(32), length: 0 },
+  };
 }
+
+/**
+ * Buffers for the cursors' last OIDs, reused from walk to walk: a poll walks some sixty columns,
+ * and a typed array each is heavy garbage. Requests copy the octets when they are encoded, so a
+ * walk that ended (`releaseRawCursor`) leaves nothing that reads them.
+ */
+const spareOctets: Uint8Array[] = [];
+const MAX_SPARE_OCTETS = 4096;
+
+/** Gives a finished walk's cursor buffer back for the next walk. */
+export function releaseRawCursor(r: RawCursor): void {
+  if (spareOctets.length < MAX_SPARE_OCTETS && r.last.octets.length <= 256) spareOctets.push(r.last.octets);
+  r.last = { octets: EMPTY, length: 0 };
+}
+const EMPTY = new Uint8Array(0);
 
 /** What to ask for next: the last OID walked, or the column itself. */
 export function nextOid(r: RawCursor): OidOctets {
@@ -188,8 +224,7 @@ export function progressRaw(
     }
     const index = indexString(buf, from, end);
     const value = valueAt(buf, type, reader.valueStart, reader.valueEnd);
-    // The OID string is one concatenation (no copy, nothing parsed): parts read rows by index.
-    c.rows.set(index, { oid: r.dot + index, type, value });
+    c.rows.set(index, new RowVarbind(r.dot, index, type, value));
     remember(r, buf, start, end);
     added++;
   }

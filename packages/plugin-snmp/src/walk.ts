@@ -9,7 +9,15 @@ import { SnmpError, SnmpErrorCodes } from './errors.js';
 import { compareOids, indexOf, isUnder } from './oid.js';
 import type { SnmpSession } from './session.js';
 import { VarbindType } from './values.js';
-import { nextOid, notIncreasing, progressRaw, type RawCursor, rawCursor, tooLong } from './walk-raw.js';
+import {
+  nextOid,
+  notIncreasing,
+  progressRaw,
+  type RawCursor,
+  rawCursor,
+  releaseRawCursor,
+  tooLong,
+} from './walk-raw.js';
 
 /** What a device taught us about bulk requests; kept per device between polls. */
 export interface BulkState {
@@ -75,6 +83,24 @@ export async function walkColumns(
   // SNMPv2c on our own transport: answers are read in place (walk-raw.ts).
   const raw = opts.version === '2c' && session.rawBulk === true;
   if (raw) for (const c of cursors) c.raw = rawCursor(c.column);
+  try {
+    await walkCursors(session, cursors, raw, opts, errors);
+  } finally {
+    if (raw) for (const c of cursors) releaseRawCursor(c.raw as RawCursor);
+  }
+  const out = new Map<string, ColumnRows>();
+  for (const c of cursors) out.set(c.column, c.rows);
+  return { columns: out, errors };
+}
+
+/** The requests of `walkColumns`, until every cursor is done. */
+async function walkCursors(
+  session: SnmpSession,
+  cursors: Cursor[],
+  raw: boolean,
+  opts: WalkOptions,
+  errors: Map<string, SnmpError>,
+): Promise<void> {
   let timeouts = 0;
   for (;;) {
     const active = cursors.filter((c) => !c.done);
@@ -161,9 +187,6 @@ export async function walkColumns(
       }
     }
   }
-  const out = new Map<string, ColumnRows>();
-  for (const c of cursors) out.set(c.column, c.rows);
-  return { columns: out, errors };
 }
 
 function lower(state: BulkState): void {
