@@ -27,13 +27,23 @@
 // Parts: BENCH_FLEET_PARTS=growth,dead,stored (default: all three); BENCH_FLEET_PG_OPTIONS={json},
 // BENCH_FLEET_SINKS={json} (core's sink settings), BENCH_FLEET_STORED_S (default 600) for storage.
 // Memory (issue 19): per size, each thread's heap after its own full GC (`heaps`), RSS by kind, RSS
-// mean and peak over the measured interval, GC pauses per thread (`gc_pauses`), CPU per poll done;
+// mean and peak over the measured interval, GC pauses per thread (`gc_pauses`), CPU per poll done,
+// CPU per thread (`thread_cores`: main, each worker, and `other` — V8's GC helper threads, libuv's pool);
 // BENCH_FLEET_HEAP_SNAPSHOT=dir also writes heap snapshots of every thread and /proc/self/smaps.
 // Node and V8 options given to this script reach every size's process (`node --heap-growing-percent=100
 // bench/fleet.mjs`); environment such as MALLOC_ARENA_MAX too.
 // Not a test: nothing asserts; it prints a table and, last, `BENCH_RESULT {json}`.
 import { execFileSync, spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { Session } from 'node:inspector';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -265,6 +275,24 @@ const GC_WATCH = `(() => {
   return true;
 })()`;
 const GC_READ = `JSON.stringify(globalThis.__fleetGc ?? {})`;
+// The OS thread id of the thread it is evaluated in (from /proc/thread-self → "pid/task/tid").
+const OS_TID = `require('node:fs').readlinkSync('/proc/thread-self').split('/').pop()`;
+
+/** CPU seconds (user + system) of every thread of this process, by OS thread id. */
+function threadCpu() {
+  const tick = 100; // USER_HZ on Linux
+  const out = new Map();
+  for (const tid of readdirSync('/proc/self/task')) {
+    try {
+      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      out.set(tid, (Number(f[11]) + Number(f[12])) / tick);
+    } catch {
+      // The thread ended meanwhile.
+    }
+  }
+  return out;
+}
 
 /** The process's resident memory by kind (kB → MB), from /proc: anonymous, file-backed, and the largest anonymous mappings. */
 function rssBreakdown() {
@@ -597,6 +625,10 @@ async function scenario(count, deadRatio, dbUrl) {
   // GC pauses per thread while measuring (the time each isolate's own thread stood still for it).
   const threads = [undefined, ...monitor.workerThreads()];
   await Promise.all(threads.map((id) => evalIn(id, GC_WATCH)));
+  // CPU per thread: the main thread, each worker's own thread, and the rest (V8's helper threads,
+  // which run the parallel and concurrent parts of garbage collection, and libuv's pool).
+  const tids = await Promise.all(threads.map((id) => evalIn(id, OS_TID)));
+  const tcpu0 = threadCpu();
   const sim0 = await fleet.stats();
   const t0 = performance.now();
   const wall0 = Date.now();
@@ -605,6 +637,14 @@ async function scenario(count, deadRatio, dbUrl) {
   clearInterval(rssTimer);
   const wallS = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
+  const tcpu1 = threadCpu();
+  const threadCores = { other: 0 };
+  for (const [tid, s1] of tcpu1) {
+    const i = tids.indexOf(tid);
+    const key = i < 0 ? 'other' : i === 0 ? 'main' : `worker${i - 1}`;
+    threadCores[key] = (threadCores[key] ?? 0) + (s1 - (tcpu0.get(tid) ?? 0)) / wallS;
+  }
+  for (const k of Object.keys(threadCores)) threadCores[k] = +threadCores[k].toFixed(3);
   const gcPauses = {};
   for (const [i, id] of threads.entries()) {
     const g = JSON.parse(await evalIn(id, GC_READ));
@@ -668,6 +708,7 @@ async function scenario(count, deadRatio, dbUrl) {
     ...rssKinds,
     heaps,
     gc_pauses: gcPauses,
+    thread_cores: threadCores,
     live_p50_ms: +p(live, 0.5).toFixed(1),
     live_p99_ms: +p(live, 0.99).toFixed(1),
     samples_per_s: Math.round(varbindsOk / wallS),
