@@ -28,10 +28,28 @@ describe('worker batch codec', () => {
     expect(buf).toBeInstanceOf(ArrayBuffer);
     const [seq, outcome] = decodeBatch<OutcomeBatch>(buf)[0] as OutcomeBatch[number];
     expect(seq).toBe(7);
-    expect(unpackSamples(outcome.result?.samples ?? [])).toEqual(samples);
+    expect(unpackSamples(outcome.result?.samples ?? { n: [], l: [], s: [] })).toEqual(samples);
     expect(
       (outcome.result?.facts as { sessions: { bytesIn: bigint }[] } | undefined)?.sessions[0]?.bytesIn,
     ).toBe(2n ** 60n);
+  });
+
+  it('sends each name and labels object of a poll once, and keeps the sharing of labels objects', () => {
+    const eth0 = { device: 'r1', ifName: 'eth0' };
+    const eth1 = { device: 'r1', ifName: 'eth1' };
+    const samples: Sample[] = [
+      { name: 'in_octets', labels: eth0, value: 10, ts: 5 },
+      { name: 'out_octets', labels: eth0, value: 1.5, ts: 5 },
+      { name: 'in_octets', labels: eth1, value: 2n ** 63n, ts: 6 },
+    ];
+    const packed = packSamples(samples);
+    expect(packed.n).toEqual(['in_octets', 'out_octets']);
+    expect(packed.l).toEqual([eth0, eth1]);
+    const back = unpackSamples(decodeBatch(encodeBatch(packed)));
+    expect(back).toEqual(samples);
+    expect(back[0]?.labels).toBe(back[1]?.labels);
+    expect(back[0]?.labels).not.toBe(back[2]?.labels);
+    expect(unpackSamples(packSamples([]))).toEqual([]);
   });
 
   it('leaves plain JSON alone (no bigint: no walk), including an object that merely has a $big-like key among others', () => {

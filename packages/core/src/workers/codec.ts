@@ -1,7 +1,7 @@
 /**
  * Batches between the main thread and a worker as one transferable buffer each: UTF-8 JSON in an
  * ArrayBuffer that `postMessage` moves (no copy, no structured clone of thousands of small
- * objects). A poll's samples ride as arrays `[name, labels, value, ts]` rather than objects.
+ * objects). A poll's samples ride packed (`PackedSamples`: names and label sets once, numbers flat).
  * Counters beyond 2^53 are `bigint`s, which JSON cannot carry: they travel as `{"$big":"…"}` and
  * are turned back on arrival, with a walk of the batch only when one was seen.
  */
@@ -54,25 +54,58 @@ function revive(v: unknown): unknown {
   return o;
 }
 
-/** A sample as it travels: `[name, labels, value, ts]`. */
-export type PackedSample = [string, Sample['labels'], number | bigint, number];
+/**
+ * A poll's samples as they travel: each distinct name and each distinct labels object once
+ * (`n`, `l`; labels by identity, so the sharing the driver made — one labels object for all of an
+ * interface's samples — comes out the same), and a flat array of four numbers a sample (`s`: name
+ * index, labels index, value, timestamp). Against an array per sample this halves the bytes and
+ * the garbage on both sides: the worker writes each label set and name once, and the main thread
+ * parses one array of numbers instead of a string and a labels object per sample.
+ */
+export interface PackedSamples {
+  n: string[];
+  l: Sample['labels'][];
+  s: Array<number | bigint>;
+}
 
 /** Samples to their travelling form. */
-export function packSamples(samples: readonly Sample[]): PackedSample[] {
-  const out: PackedSample[] = new Array(samples.length);
-  for (let i = 0; i < samples.length; i++) {
+export function packSamples(samples: readonly Sample[]): PackedSamples {
+  const names: string[] = [];
+  const labels: Sample['labels'][] = [];
+  const nameIndex = new Map<string, number>();
+  const labelsIndex = new Map<Sample['labels'], number>();
+  const flat: Array<number | bigint> = new Array(samples.length * 4);
+  for (let i = 0, j = 0; i < samples.length; i++, j += 4) {
     const s = samples[i] as Sample;
-    out[i] = [s.name, s.labels, s.value, s.ts];
+    let n = nameIndex.get(s.name);
+    if (n === undefined) {
+      n = names.push(s.name) - 1;
+      nameIndex.set(s.name, n);
+    }
+    let l = labelsIndex.get(s.labels);
+    if (l === undefined) {
+      l = labels.push(s.labels) - 1;
+      labelsIndex.set(s.labels, l);
+    }
+    flat[j] = n;
+    flat[j + 1] = l;
+    flat[j + 2] = s.value;
+    flat[j + 3] = s.ts;
   }
-  return out;
+  return { n: names, l: labels, s: flat };
 }
 
 /** Samples back from their travelling form. */
-export function unpackSamples(packed: readonly PackedSample[]): Sample[] {
-  const out: Sample[] = new Array(packed.length);
-  for (let i = 0; i < packed.length; i++) {
-    const p = packed[i] as PackedSample;
-    out[i] = { name: p[0], labels: p[1], value: p[2], ts: p[3] };
+export function unpackSamples(packed: PackedSamples): Sample[] {
+  const { n: names, l: labels, s: flat } = packed;
+  const out: Sample[] = new Array(flat.length >> 2);
+  for (let i = 0, j = 0; i < out.length; i++, j += 4) {
+    out[i] = {
+      name: names[flat[j] as number] as string,
+      labels: labels[flat[j + 1] as number] as Sample['labels'],
+      value: flat[j + 2] as number | bigint,
+      ts: flat[j + 3] as number,
+    };
   }
   return out;
 }

@@ -5,7 +5,7 @@
 import type { ResolvedOverloadOptions } from '../load/options.js';
 import type { PollOutcome } from '../scheduler/run-poll.js';
 import type { Device, DriverWorkerEntry, PollResult } from '../types.js';
-import type { PackedSample } from './codec.js';
+import type { PackedSamples } from './codec.js';
 
 /** `workerData` of a worker: which drivers to build and how to poll. */
 export interface WorkerInit {
@@ -33,7 +33,7 @@ export interface RequestBatch {
 
 /** A poll outcome as it travels: its samples packed. */
 export type WireOutcome = Omit<PollOutcome, 'result'> & {
-  result?: Omit<PollResult, 'samples'> & { samples: PackedSample[] };
+  result?: Omit<PollResult, 'samples'> & { samples: PackedSamples };
 };
 
 /** A batch of outcomes: `[seq, outcome]` pairs. */

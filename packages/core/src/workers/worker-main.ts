@@ -27,6 +27,13 @@ import type {
 const FLUSH_MS = 10;
 /** A batch this large goes at once. */
 const FLUSH_COUNT = 512;
+/**
+ * A batch with this many samples goes at once (its text ~90 KB). A batch is alive as a whole while
+ * it is encoded here and decoded on the main thread, and a scavenge that falls in that time copies
+ * all of it (a second one promotes it): when a burst of polls ends together — the first interval,
+ * a loaded machine — a count of 512 polls made batches of ~15 MB.
+ */
+const FLUSH_SAMPLES = 2_500;
 /** Heartbeat to the main thread's watchdog. */
 const BEAT_MS = 1_000;
 
@@ -86,6 +93,7 @@ probe.start();
 const devices = new Map<string, Device>();
 const inFlight = new Set<Promise<void>>();
 let outbox: OutcomeBatch = [];
+let outboxSamples = 0;
 let flushTimer: ReturnType<typeof setTimeout> | undefined;
 
 function flush(): void {
@@ -94,12 +102,14 @@ function flush(): void {
   if (outbox.length === 0) return;
   const buf = encodeBatch(outbox);
   outbox = [];
+  outboxSamples = 0;
   send({ type: 'done', buf }, [buf]);
 }
 
 function finish(seq: number, outcome: WireOutcome): void {
   outbox.push([seq, outcome]);
-  if (outbox.length >= FLUSH_COUNT) flush();
+  outboxSamples += (outcome.result?.samples.s.length ?? 0) >> 2;
+  if (outbox.length >= FLUSH_COUNT || outboxSamples >= FLUSH_SAMPLES) flush();
   else flushTimer ??= setTimeout(flush, FLUSH_MS);
 }
 
