@@ -11,9 +11,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPg } from '../src/db/pg.js';
 import type { Db } from '../src/db/types.js';
 import { SeriesCache, type SeriesKey } from '../src/ingest/series.js';
-import { SampleWriter } from '../src/ingest/writer.js';
 import { applyMigrations } from '../src/schema/migrate.js';
 import { type PgServer, pgMissing, startPgServer } from './support/pg-server.js';
+import { writerOn } from './support/writer.js';
 
 const missing = pgMissing();
 
@@ -80,19 +80,6 @@ function countingSampleTransactions(db: Db): { db: Db; begun: () => number; comm
 }
 
 const NOW = Date.UTC(2026, 11, 5, 12, 0, 0);
-
-function writerOn(db: Db): SampleWriter {
-  return new SampleWriter(db, new SeriesCache(db, 10_000), {
-    chunkSize: 20_000,
-    parallel: 1,
-    minParallelChunk: 1000,
-    maxAgeMs: 86_400_000,
-    maxFutureMs: 600_000,
-    counters: new Set(),
-    rollups: false,
-    now: () => NOW,
-  });
-}
 
 /** One sample of `if_in_octets{device: r1, ifName: ether<i>}` for i in [from, to), value i. */
 function samplesOf(from: number, to: number) {
@@ -228,7 +215,7 @@ describe.skipIf(missing)(
       const raw = await open(url);
       await applyMigrations(raw);
       const counted = countingSampleTransactions(raw);
-      const out = await writerOn(counted.db).write(samplesOf(0, 3000));
+      const out = await writerOn(counted.db, NOW).write(samplesOf(0, 3000));
       expect(out.accepted).toBe(3000);
       expect(counted.begun()).toBe(1);
       expect(counted.committed()).toBe(1);
@@ -256,7 +243,7 @@ describe.skipIf(missing)(
       const outB = writerB.resolve(interfaces(0, 200));
       await bInserted;
       const counted = countingSampleTransactions(a);
-      const outA = writerOn(counted.db).write(samplesOf(100, 300));
+      const outA = writerOn(counted.db, NOW).write(samplesOf(100, 300));
       await insertWaitingOnLock(observer);
       release();
       const [idsB, written] = await Promise.all([outB, outA]);

@@ -7,9 +7,8 @@
 import { skipTitle } from '@ispmonitor/core/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../src/db/types.js';
-import { SeriesCache } from '../src/ingest/series.js';
-import { SampleWriter } from '../src/ingest/writer.js';
 import { pgForBlock, pgMissing } from './support/pg-server.js';
+import { writerOn } from './support/writer.js';
 
 const missing = pgMissing();
 const NOW = Date.UTC(2026, 11, 5, 12, 0, 0);
@@ -22,16 +21,7 @@ describe.skipIf(missing)(skipTitle('unstorable text from a device on PostgreSQL 
   });
 
   it('rejects NUL and lone surrogates as malformed and stores the rest of the batch', async () => {
-    const writer = new SampleWriter(db, new SeriesCache(db, 10_000), {
-      chunkSize: 20_000,
-      parallel: 1,
-      minParallelChunk: 1000,
-      maxAgeMs: 86_400_000,
-      maxFutureMs: 600_000,
-      counters: new Set(),
-      rollups: false,
-      now: () => NOW,
-    });
+    const writer = writerOn(db, NOW);
     const at = (name: string, labels: Record<string, string>, value: number) => ({
       name,
       labels,
