@@ -23,7 +23,7 @@ export type {
 export type { StoredValue } from './ingest/encode.js';
 export { decodeValue, encodeValue } from './ingest/encode.js';
 export type { SeriesKey } from './ingest/series.js';
-export { type ReservedSeries, SeriesCache } from './ingest/series.js';
+export { SeriesCache } from './ingest/series.js';
 export type { RejectReason, WriteOutcome, WriterOptions } from './ingest/writer.js';
 export { SampleWriter } from './ingest/writer.js';
 export type { MaintenanceOptions } from './maintenance/job.js';
