@@ -235,41 +235,6 @@ describe('SeriesIds', () => {
   });
 });
 
-describe('SeriesIds ahead of the next batch', () => {
-  it('reserves as many again in the background when a take leaves fewer than it asked for', async () => {
-    let sequence = 0;
-    const asked: number[] = [];
-    let answer!: () => void;
-    const db = {
-      async query(_sql: string, params: unknown[] = []) {
-        const n = params[0] as number;
-        asked.push(n);
-        // The reservation ahead answers only when told: a take meanwhile waits for it.
-        if (asked.length === 2) await new Promise<void>((r) => (answer = r));
-        return { rows: [{ ids: Array.from({ length: n }, () => ++sequence) }], rowCount: 1 };
-      },
-    } as unknown as Db;
-    const ids = new SeriesIds(db);
-    const first = await ids.take(5000);
-    // 5,000 + 2,000 reserved, 2,000 left: 5,000 + 2,000 more asked for in the background.
-    expect(asked).toEqual([7000, 7000]);
-    // The next take waits for that reservation rather than asking again.
-    const second = ids.take(5000);
-    await Promise.resolve();
-    expect(asked).toEqual([7000, 7000]);
-    answer();
-    const got = await second;
-    // 9,000 were at hand, 4,000 are left: the one after is reserved ahead again.
-    expect(asked).toEqual([7000, 7000, 7000]);
-    expect(new Set([...first, ...got]).size).toBe(10_000);
-    expect(Math.max(...first, ...got)).toBeLessThanOrEqual(sequence);
-    // A forget drops what is reserved and anything still on its way.
-    ids.forget();
-    const after = await ids.take(1);
-    expect(after[0]).toBeGreaterThan(Math.max(...first, ...got));
-  });
-});
-
 describe('SeriesCache', () => {
   /**
    * A database that hands out ids per canonical (name, labels) and records what it was asked.

@@ -13,7 +13,6 @@ import type { Db } from '../src/db/types.js';
 import { SeriesCache, type SeriesKey } from '../src/ingest/series.js';
 import { applyMigrations } from '../src/schema/migrate.js';
 import { type PgServer, pgMissing, startPgServer } from './support/pg-server.js';
-import { writerOn } from './support/writer.js';
 
 const missing = pgMissing();
 
@@ -46,60 +45,6 @@ function holdingInserts(db: Db, inserted: () => void, release: Promise<void>): D
     query: (sql, params) => db.query(sql, params),
   };
   return held;
-}
-
-/** `db`, counting the transactions that COPY sample rows and how many of them committed. */
-function countingSampleTransactions(db: Db): { db: Db; begun: () => number; committed: () => number } {
-  let begun = 0;
-  let committed = 0;
-  const counted: Db = {
-    engine: db.engine,
-    async transaction(fn) {
-      let samples = false;
-      const out = await db.transaction((tx) =>
-        fn({
-          query: (sql, params) => tx.query(sql, params),
-          copy(spec) {
-            if (spec.table === 'ispm_samples' && !samples) {
-              samples = true;
-              begun++;
-            }
-            return tx.copy(spec);
-          },
-        }),
-      );
-      if (samples) committed++;
-      return out;
-    },
-    copy: (spec) => db.copy(spec),
-    poolStats: () => db.poolStats(),
-    close: () => db.close(),
-    query: (sql, params) => db.query(sql, params),
-  };
-  return { db: counted, begun: () => begun, committed: () => committed };
-}
-
-const NOW = Date.UTC(2026, 11, 5, 12, 0, 0);
-
-/** One sample of `if_in_octets{device: r1, ifName: ether<i>}` for i in [from, to), value i. */
-function samplesOf(from: number, to: number) {
-  return Array.from({ length: to - from }, (_, j) => ({
-    name: 'if_in_octets',
-    labels: { device: 'r1', ifName: `ether${from + j}` },
-    value: from + j,
-    ts: NOW,
-  }));
-}
-
-/** Sample rows whose series does not exist, and rows stored, by interface. */
-async function storedSamples(db: Db): Promise<{ orphans: string; byInterface: Map<string, number> }> {
-  const orphans = await db.query<{ n: string }>(
-    `SELECT count(*) AS n FROM ispm_samples v LEFT JOIN ispm_series s ON s.id = v.series_id WHERE s.id IS NULL`,
-  );
-  const { rows } = await db.query<{ if_name: string; value: number }>(
-    `SELECT s.labels->>'ifName' AS if_name, v.value FROM ispm_samples v JOIN ispm_series s ON s.id = v.series_id`,
-  );
-  return { orphans: orphans.rows[0]?.n ?? '', byInterface: new Map(rows.map((r) => [r.if_name, r.value])) };
 }
 
 /** Resolves when a series COPY or INSERT is waiting on a row lock (another transaction's rows). */
@@ -198,8 +143,8 @@ describe.skipIf(missing)(
       const forward = interfaces(0, 4000);
       const backward = new Map([...forward].reverse());
       const [idsA, idsB] = await Promise.all([
-        new SeriesCache(a, 10_000, 2).resolve(forward),
-        new SeriesCache(b, 10_000, 2).resolve(backward),
+        new SeriesCache(a, 10_000).resolve(forward),
+        new SeriesCache(b, 10_000).resolve(backward),
       ]);
       expect(idsA.size).toBe(4000);
       expect(new Set(idsA.values()).size).toBe(4000);
@@ -208,62 +153,6 @@ describe.skipIf(missing)(
         `SELECT count(*) AS n, count(DISTINCT id) AS distinct_ids FROM ispm_series WHERE name = 'if_in_octets'`,
       );
       expect(rows[0]).toEqual({ n: '4000', distinct_ids: '4000' });
-    });
-
-    it('a first batch stores its sample rows alongside its new series, in a transaction, under ids that exist', async () => {
-      const url = await server.createDatabase('alongside');
-      const raw = await open(url);
-      await applyMigrations(raw);
-      const counted = countingSampleTransactions(raw);
-      const out = await writerOn(counted.db, NOW).write(samplesOf(0, 3000));
-      expect(out.accepted).toBe(3000);
-      expect(counted.begun()).toBe(1);
-      expect(counted.committed()).toBe(1);
-      const { orphans, byInterface } = await storedSamples(raw);
-      expect(orphans).toBe('0');
-      expect(byInterface.size).toBe(3000);
-      for (let i = 0; i < 3000; i++) expect(byInterface.get(`ether${i}`), `ether${i}`).toBe(i);
-    });
-
-    it('rows sent alongside series another writer was creating are rolled back, then stored under the ids the series got', async () => {
-      const url = await server.createDatabase('alongside_race');
-      const [a, b, observer] = [await open(url), await open(url), await open(url)];
-      await applyMigrations(a);
-      let inserted!: () => void;
-      const bInserted = new Promise<void>((resolve) => {
-        inserted = resolve;
-      });
-      let release!: () => void;
-      const released = new Promise<void>((resolve) => {
-        release = resolve;
-      });
-      // B (another replica) creates ether0–199 and holds its transaction open; A's first batch
-      // brings ether100–299: A's series COPY waits on B's rows while A's sample rows are sent.
-      const writerB = new SeriesCache(holdingInserts(b, inserted, released), 10_000);
-      const outB = writerB.resolve(interfaces(0, 200));
-      await bInserted;
-      const counted = countingSampleTransactions(a);
-      const outA = writerOn(counted.db, NOW).write(samplesOf(100, 300));
-      await insertWaitingOnLock(observer);
-      release();
-      const [idsB, written] = await Promise.all([outB, outA]);
-      expect(written.accepted).toBe(200);
-      // The rows went out alongside, and that transaction did not commit (B got ether100–199).
-      expect(counted.begun()).toBe(1);
-      expect(counted.committed()).toBe(0);
-      const { orphans, byInterface } = await storedSamples(observer);
-      expect(orphans).toBe('0');
-      expect(byInterface.size).toBe(200);
-      for (let i = 100; i < 300; i++) expect(byInterface.get(`ether${i}`), `ether${i}`).toBe(i);
-      const { rows } = await observer.query<{ id: number; if_name: string }>(
-        `SELECT DISTINCT s.id, s.labels->>'ifName' AS if_name FROM ispm_samples v JOIN ispm_series s ON s.id = v.series_id
-          WHERE s.labels->>'ifName' IN ('ether100', 'ether199')`,
-      );
-      for (const r of rows) expect(r.id, r.if_name).toBe(idsB.get(`k${r.if_name.slice(5)}`));
-      const series = await observer.query<{ n: string; distinct_ids: string }>(
-        `SELECT count(*) AS n, count(DISTINCT labels) AS distinct_ids FROM ispm_series WHERE name = 'if_in_octets'`,
-      );
-      expect(series.rows[0]).toEqual({ n: '300', distinct_ids: '300' });
     });
   },
 );

@@ -106,72 +106,39 @@ const RESERVE_AHEAD = 2000;
 /**
  * Ids for new series, taken from the table's own sequence ahead of the rows that use them, so the
  * rows can be loaded by COPY with their ids and nothing needs to come back from the insert. Ids
- * reserved and never used are gaps in the sequence (at most twice a batch's worth plus
- * `RESERVE_AHEAD` a stop, or a batch's worth after a race), which an identity column has anyway;
- * ids are only unique, never read as an order of creation.
- *
- * When a take leaves fewer ids than it asked for, as many again are reserved in the background:
- * at a first start every batch brings thousands of new series, and their ids are then at hand
- * when the next one comes (one round trip a batch was ~5 % of a first start's time).
+ * reserved and never used are gaps in the sequence (at most `RESERVE_AHEAD` a stop, or a
+ * batch's worth after a race), which an identity column has anyway; ids are only unique, never
+ * read as an order of creation.
  */
 export class SeriesIds {
   #pool: number[] = [];
   #at = 0;
-  /** The reservation in flight, if any. */
-  #pending: Promise<void> | undefined = undefined;
-  /** Bumped by `forget()`: a reservation started before it is dropped when it comes back. */
-  #generation = 0;
 
   constructor(private readonly db: Db) {}
 
   /** `n` ids no one else holds. Safe to call concurrently: ids are handed out synchronously. */
   async take(n: number): Promise<number[]> {
     while (this.#pool.length - this.#at < n) {
-      // A reservation in flight (maybe the one started ahead) first; a failed one is tried again
-      // by this call, which then reports the error itself.
-      if (this.#pending !== undefined) await this.#pending.catch(() => undefined);
-      else await this.#reserve(n - (this.#pool.length - this.#at) + RESERVE_AHEAD);
+      const want = n - (this.#pool.length - this.#at) + RESERVE_AHEAD;
+      const res = await this.db.query<{ ids: ReadonlyArray<number | string> | null }>(
+        `SELECT array_agg(nextval('${SERIES_ID_SEQUENCE}')::integer) AS ids FROM generate_series(1, $1::integer)`,
+        [want],
+      );
+      const more = res.rows[0]?.ids ?? [];
+      if (more.length === 0) throw new Error('the series id sequence returned no ids');
+      const kept = this.#pool.slice(this.#at);
+      for (const id of more) kept.push(Number(id));
+      this.#pool = kept;
+      this.#at = 0;
     }
     const out = this.#pool.slice(this.#at, this.#at + n);
     this.#at += n;
-    if (this.#pool.length - this.#at < n && this.#pending === undefined)
-      this.#reserve(n + RESERVE_AHEAD).catch(() => undefined);
     return out;
-  }
-
-  /** Reserves `want` more ids (one statement); the pool grows when they come back. */
-  #reserve(want: number): Promise<void> {
-    const generation = this.#generation;
-    const pending: Promise<void> = this.#next(want)
-      .then((more) => {
-        if (generation !== this.#generation) return;
-        const kept = this.#pool.slice(this.#at);
-        for (const id of more) kept.push(Number(id));
-        this.#pool = kept;
-        this.#at = 0;
-      })
-      .finally(() => {
-        if (this.#pending === pending) this.#pending = undefined;
-      });
-    this.#pending = pending;
-    return pending;
-  }
-
-  async #next(want: number): Promise<ReadonlyArray<number | string>> {
-    const res = await this.db.query<{ ids: ReadonlyArray<number | string> | null }>(
-      `SELECT array_agg(nextval('${SERIES_ID_SEQUENCE}')::integer) AS ids FROM generate_series(1, $1::integer)`,
-      [want],
-    );
-    const more = res.rows[0]?.ids ?? [];
-    if (more.length === 0) throw new Error('the series id sequence returned no ids');
-    return more;
   }
 
   /** Drops the reserved ids (after a restore the sequence may have been set back). */
   forget(): void {
     this.#pool = [];
     this.#at = 0;
-    this.#pending = undefined;
-    this.#generation++;
   }
 }

@@ -41,10 +41,22 @@ const DEADLOCK_TRIES = 3;
 const isDeadlock = (err: unknown) => (err as { code?: string }).code === '40P01';
 
 /**
- * The insert of one share after its COPY failed: with `ON CONFLICT DO NOTHING` (new ids from the
- * sequence; the reserved ones stay unused); undefined where a series existed already.
+ * Inserts one share of the series with the ids reserved for them; undefined where a series
+ * existed already. The fast path is a binary COPY (the plain-INSERT floor's server cost, where
+ * an INSERT … SELECT from arrays cost ~25 % more and `ON CONFLICT` ~40 % more); it fails as a
+ * whole when one series exists (23505), which only a race with another writer causes.
  */
-async function insertSkipping(db: Db, list: readonly SeriesRow[]): Promise<Array<number | undefined>> {
+async function createShare(
+  db: Db,
+  list: readonly SeriesRow[],
+  ids: readonly number[],
+): Promise<Array<number | undefined>> {
+  try {
+    await db.copy({ table: 'ispm_series', columns: SERIES_COPY_COLUMNS, payload: seriesPayload(list, ids) });
+    return [...ids];
+  } catch (err) {
+    if (!RACED.has((err as { code?: string }).code ?? '')) throw err;
+  }
   for (let attempt = 1; ; attempt++) {
     try {
       const res = await db.query<{ ids: Ids; created: Ids }>(SKIPPING, params(list));
@@ -62,90 +74,15 @@ function bySeries(a: SeriesRow, b: SeriesRow): number {
   return a.labels < b.labels ? -1 : a.labels > b.labels ? 1 : 0;
 }
 
-/** Series being created (see `startCreating`). */
-export interface Creation {
-  /** The id reserved for each series, in the caller's order: its id once `copied` gives true. */
-  ids: readonly number[];
-  /**
-   * True once every new row is stored with its reserved id; false as soon as one share's COPY
-   * failed (then `done` says which ids hold). Never rejects. It waits on nothing but the COPY
-   * statements already handed to the pool, so a transaction of the caller may wait on it while
-   * holding a connection of the same pool.
-   */
-  copied: Promise<boolean>;
-  /**
-   * The ids in the caller's order once every share is settled: undefined where a series existed
-   * already (another replica created it meanwhile: the caller looks those up). Rejects when a
-   * share could not be stored.
-   */
-  done: Promise<Array<number | undefined>>;
-}
-
-/**
- * Starts creating these series with ids taken from `reserve` first, so the rows go out by COPY
- * and nothing comes back; resolves once the ids are known and every COPY is handed to the pool
- * (in order, ahead of anything the caller asks for next). On PostgreSQL a batch is split into up
- * to `lanes` COPY streams in flight on separate connections, so the server inserts on several
- * cores (one statement uses one); the shares hold different series, so they never wait on each
- * other. A COPY fails as a whole when one of its series exists (23505), which only a race with
- * another writer causes, or deadlocks with that writer (40P01): that share is then inserted
- * again skipping what exists.
- */
-export async function startCreating(
-  db: Db,
-  list: readonly SeriesRow[],
-  lanes: number,
-  reserve: SeriesIds,
-): Promise<Creation> {
-  // Every writer inserts in one order (and splits it into consecutive ranges), so a statement
-  // waiting for another's series holds only series before it: no cycle of waits, no deadlock,
-  // between replicas or between this batch's own lanes.
-  const order = list.map((_, i) => i).sort((a, b) => bySeries(list[a] as SeriesRow, list[b] as SeriesRow));
-  const sorted = order.map((i) => list[i] as SeriesRow);
-  const reserved = await reserve.take(sorted.length);
-  const n = Math.max(1, Math.min(lanes, Math.floor(sorted.length / LANE_MIN)));
-  const size = Math.ceil(sorted.length / n);
-  const copies: Array<Promise<number>> = [];
-  const shares: Array<Promise<Array<number | undefined>>> = [];
-  for (let i = 0; i < sorted.length; i += size) {
-    const rows = sorted.slice(i, i + size);
-    const ids = reserved.slice(i, i + size);
-    // The binary COPY: the plain-INSERT floor's server cost, where an INSERT … SELECT from arrays
-    // cost ~25 % more and `ON CONFLICT` ~40 % more.
-    const copy = db.copy({
-      table: 'ispm_series',
-      columns: SERIES_COPY_COLUMNS,
-      payload: seriesPayload(rows, ids),
-    });
-    copies.push(copy);
-    shares.push(
-      copy.then(
-        (): Array<number | undefined> => ids,
-        (err) => {
-          if (!RACED.has((err as { code?: string }).code ?? '')) throw err;
-          return insertSkipping(db, rows);
-        },
-      ),
-    );
-  }
-  const copied = Promise.all(copies).then(
-    () => true,
-    () => false,
-  );
-  const done = Promise.all(shares).then((parts) => {
-    const flat = parts.flat();
-    const out = new Array<number | undefined>(list.length);
-    for (let j = 0; j < order.length; j++) out[order[j] as number] = flat[j];
-    return out;
-  });
-  const ids = new Array<number>(list.length);
-  for (let j = 0; j < order.length; j++) ids[order[j] as number] = reserved[j] as number;
-  return { ids, copied, done };
-}
-
 /**
  * Creates these series; returns their new ids in order (undefined where a series existed already,
- * e.g. another replica created it meanwhile: the caller looks those up). See `startCreating`.
+ * e.g. another replica created it meanwhile: the caller looks those up). Their ids are taken
+ * from `reserve` first, so the rows go out by COPY and nothing comes back. On PostgreSQL a batch
+ * is split into up to `lanes` COPY streams in flight on separate connections, so the server
+ * inserts on several cores (one statement uses one); the shares hold different series, so they
+ * never wait on each other. A race with another writer can make a share fail on a series or
+ * deadlock: that share is then inserted again with `ON CONFLICT DO NOTHING` (new ids from the
+ * sequence; its reserved ones stay unused).
  */
 export async function createSeries(
   db: Db,
@@ -153,7 +90,25 @@ export async function createSeries(
   lanes: number,
   reserve: SeriesIds,
 ): Promise<Array<number | undefined>> {
-  return (await startCreating(db, list, lanes, reserve)).done;
+  // Every writer inserts in one order (and splits it into consecutive ranges), so a statement
+  // waiting for another's series holds only series before it: no cycle of waits, no deadlock,
+  // between replicas or between this batch's own lanes.
+  const order = list.map((_, i) => i).sort((a, b) => bySeries(list[a] as SeriesRow, list[b] as SeriesRow));
+  const sorted = order.map((i) => list[i] as SeriesRow);
+  const reserved = await reserve.take(sorted.length);
+  const n = Math.max(1, Math.min(lanes, Math.floor(sorted.length / LANE_MIN)));
+  let ids: Array<number | undefined>;
+  if (n === 1) ids = await createShare(db, sorted, reserved);
+  else {
+    const size = Math.ceil(sorted.length / n);
+    const shares: Array<Promise<Array<number | undefined>>> = [];
+    for (let i = 0; i < sorted.length; i += size)
+      shares.push(createShare(db, sorted.slice(i, i + size), reserved.slice(i, i + size)));
+    ids = (await Promise.all(shares)).flat();
+  }
+  const out = new Array<number | undefined>(list.length);
+  for (let j = 0; j < order.length; j++) out[order[j] as number] = ids[j];
+  return out;
 }
 
 /** Ids from rows numbered by `WITH ORDINALITY` (1-based), in input order; undefined where none. */

@@ -1,7 +1,7 @@
 import type { Labels } from '@ispmonitor/core';
 import type { Db } from '../db/types.js';
 import { SeriesIds } from './series-copy.js';
-import { lookupSeries, startCreating } from './series-sql.js';
+import { createSeries, lookupSeries } from './series-sql.js';
 
 /** One series to resolve: name, canonical label JSON and kind. */
 export interface SeriesKey {
@@ -25,27 +25,8 @@ const LEAF_ARRAY_MAX = 32;
 /** The labels a series was asked with: the sample's own object, else parsed from its JSON. */
 const sourceOf = (s: SeriesKey): Labels => s.source ?? (JSON.parse(s.labels) as Labels);
 
-/**
- * The series of a batch with their ids before the new ones are stored (see
- * `SeriesCache.reserveList`).
- */
-export interface ReservedSeries {
-  /** Each series' id: the one it has, or the one reserved for it while it is created. */
-  ids: ReadonlyArray<number | undefined>;
-  /** Whether some series are being created: their ids in `ids` hold only if `stored` gives true. */
-  creating: boolean;
-  /**
-   * True once every new series is stored with its id in `ids`; false as soon as one of them was
-   * not (a race with another writer: `done` then gives the ids they have). Never rejects, and
-   * waits only on statements already handed to the pool: a transaction on another connection of
-   * it may wait on this before it commits.
-   */
-  stored: Promise<boolean>;
-  /** Every id once all the series exist (remembered in the cache by then); rejects on failure. */
-  done: Promise<Array<number | undefined>>;
-}
-
-const STORED = Promise.resolve(true);
+/** Statements creating series at once on PostgreSQL (see `SeriesCache`). */
+const CREATE_LANES = 2;
 
 function leafGet(leaf: Leaf, value: string): number | undefined {
   if (!Array.isArray(leaf)) return leaf.get(value);
@@ -133,20 +114,17 @@ export class SeriesCache {
   readonly #ids: SeriesIds;
 
   /**
-   * Statements in flight when a batch creates many series (PostgreSQL only; PGlite has one
-   * connection). One by default: the sink sends the batch's sample rows alongside on a second
-   * connection (see `reserveList`), which keeps the server's second core busy; two COPY
-   * statements into the series table at once cost ~20 % more server CPU a series (they contend
-   * on its indexes' pages), and with the samples' COPY a third stream, were slower on two cores.
+   * Statements in flight when a batch creates many series: on PostgreSQL two, so the server
+   * inserts on two cores while one statement would use one (the floor's single INSERT … SELECT
+   * does); PGlite has one connection.
    */
   readonly #lanes: number;
 
   constructor(
     private readonly db: Db,
     private readonly limit: number,
-    lanes = 1,
   ) {
-    this.#lanes = db.engine === 'postgres' ? Math.max(1, lanes) : 1;
+    this.#lanes = db.engine === 'postgres' ? CREATE_LANES : 1;
     this.#ids = new SeriesIds(db);
   }
 
@@ -243,12 +221,10 @@ export class SeriesCache {
     }
     if (series.size === 0) return out;
     const missing = [...series.values()];
-    const ids = await (
-      await this.#fetch(
-        missing.map((m) => m.s),
-        wanted.size,
-      )
-    ).done;
+    const ids = await this.#fetch(
+      missing.map((m) => m.s),
+      wanted.size,
+    );
     for (let i = 0; i < missing.length; i++) {
       const entry = missing[i];
       const id = ids[i];
@@ -268,21 +244,7 @@ export class SeriesCache {
    * and those maps of fresh string keys were most of the client's cost per new series.
    */
   async resolveList(list: readonly SeriesKey[]): Promise<Array<number | undefined>> {
-    return (await this.reserveList(list)).done;
-  }
-
-  /**
-   * As `resolveList`, but resolves as soon as every series has an id — the one it has, or one
-   * reserved for it while its row is being stored — so the caller can send the samples' rows
-   * at the same time as the new series' rows, in a transaction that commits only once `stored`
-   * says those ids hold (else it rolls back and uses the ids `done` gives).
-   */
-  async reserveList(list: readonly SeriesKey[]): Promise<ReservedSeries> {
     const ids = await this.#fetch(list, list.length);
-    return { ...ids, done: ids.done.then((found) => this.#rememberList(list, found)) };
-  }
-
-  #rememberList(list: readonly SeriesKey[], ids: Array<number | undefined>): Array<number | undefined> {
     for (let i = 0; i < list.length; i++) {
       const id = ids[i];
       const s = list[i] as SeriesKey;
@@ -291,11 +253,8 @@ export class SeriesCache {
     return ids;
   }
 
-  /**
-   * Looks up or starts creating these distinct series; `done` clears the cache first when
-   * `adding` would overflow it.
-   */
-  async #fetch(missing: readonly SeriesKey[], adding: number): Promise<ReservedSeries> {
+  /** Looks up or creates these distinct series; clears the cache first when `adding` would overflow it. */
+  async #fetch(missing: readonly SeriesKey[], adding: number): Promise<Array<number | undefined>> {
     // Look up first while looking up pays: after a restart (or a cleared cache) every series
     // exists, and a plain lookup costs a fraction of an insert. At a first start every lookup
     // misses and only doubles the work, so while the last lookups mostly missed, series are
@@ -307,21 +266,11 @@ export class SeriesCache {
     const absent: number[] = [];
     for (let i = 0; i < missing.length; i++) if (ids[i] === undefined) absent.push(i);
     if (lookFirst) this.#found(missing.length - absent.length, missing.length);
-    const settle = () => {
-      if (this.#size + adding > this.limit) this.clear();
-      return ids;
-    };
-    if (absent.length === 0)
-      return { ids, creating: false, stored: STORED, done: Promise.resolve().then(settle) };
-    // Created with ids reserved for them (a share of them per lane); a series another replica
-    // created in the meantime (no id returned for it) is looked up.
-    const keyAt = (i: number) => missing[i] as SeriesKey;
-    const creation = await startCreating(this.db, absent.map(keyAt), this.#lanes, this.#ids);
-    const reserved = [...ids];
-    absent.forEach((i, j) => {
-      reserved[i] = creation.ids[j];
-    });
-    const done = creation.done.then(async (created) => {
+    if (absent.length > 0) {
+      // Created with ids reserved for them (a share of them per lane); a series another
+      // replica created in the meantime (no id returned for it) is looked up.
+      const keyAt = (i: number) => missing[i] as SeriesKey;
+      const created = await createSeries(this.db, absent.map(keyAt), this.#lanes, this.#ids);
       const raced: number[] = [];
       absent.forEach((i, j) => {
         ids[i] = created[j];
@@ -334,8 +283,8 @@ export class SeriesCache {
         });
       }
       if (!lookFirst) this.#found(raced.length, missing.length);
-      return settle();
-    });
-    return { ids: reserved, creating: true, stored: creation.copied, done };
+    }
+    if (this.#size + adding > this.limit) this.clear();
+    return ids;
   }
 }

@@ -43,9 +43,6 @@ export interface WriterOptions {
 
 const COLUMNS = ['series_id', 'ts', 'value', 'raw'] as const;
 
-/** Rolls back rows sent alongside new series that were not all stored with their reserved ids. */
-class SeriesRaced extends Error {}
-
 /**
  * Writes sample batches. Idempotent: a batch written twice stores each (series, ts) once,
  * because the primary key is (series_id, ts). The fast path is one binary COPY straight into the
@@ -159,33 +156,18 @@ export class SampleWriter {
     if (n === 0) return { accepted: 0, rejected, deduplicated: false };
 
     await this.#ensureDays(days);
-    const size = Math.max(
-      this.options.minParallelChunk,
-      Math.min(this.options.chunkSize, Math.ceil(n / this.options.parallel)),
-    );
-    let stored = false;
     if (unknown.length > 0) {
-      const reserved = await this.series.reserveList(unknown);
-      const fill = (from: ReadonlyArray<number | undefined>) => {
-        for (let j = 0; j < unknownRows.length; j++)
-          ids[unknownRows[j] as number] = from[unknownOf[j] as number] as number;
-      };
-      fill(reserved.ids);
-      // New series (a first start): their rows and the samples' rows go to the server at once,
-      // on two connections (see #insertAlongside). Not on PGlite: one connection, which a
-      // transaction waiting for the series' COPY would hold from it.
-      if (reserved.creating && n <= size && this.db.engine === 'postgres')
-        stored = await this.#insertAlongside(rows, n, reserved.stored);
-      const resolved = await reserved.done;
-      if (!stored) fill(resolved);
-    }
-    if (stored) {
-      await this.#markLate(minTs, ts, n);
-      return { accepted: n, rejected, deduplicated: false };
+      const resolved = await this.series.resolveList(unknown);
+      for (let j = 0; j < unknownRows.length; j++)
+        ids[unknownRows[j] as number] = resolved[unknownOf[j] as number] as number;
     }
     // Chunks go out on up to `parallel` connections at once: the server ingests on several cores
     // while this process encodes the next chunk. A write can then half-succeed; that is safe,
     // because a retry of the whole batch skips the rows already stored.
+    const size = Math.max(
+      this.options.minParallelChunk,
+      Math.min(this.options.chunkSize, Math.ceil(n / this.options.parallel)),
+    );
     // At most `parallel` chunks in flight: a batch larger than `chunkSize` goes in turn.
     const ranges: Array<[number, number]> = [];
     for (let i = 0; i < n; i += size) ranges.push([i, Math.min(n, i + size)]);
@@ -198,39 +180,12 @@ export class SampleWriter {
     };
     const lanes = Array.from({ length: Math.min(this.options.parallel, ranges.length) }, lane);
     const deduplicated = (await Promise.all(lanes)).some(Boolean);
-    await this.#markLate(minTs, ts, n);
-    return { accepted: n, rejected, deduplicated };
-  }
-
-  /** After the rows are stored (a failure here fails the batch; its retry stores nothing twice). */
-  async #markLate(minTs: number, ts: Float64Array, n: number): Promise<void> {
-    if (!this.options.rollups) return;
-    const at = this.options.now();
-    if (lateBuckets([minTs], at).length > 0) await markDirty(this.db, lateBuckets(ts.subarray(0, n), at));
-  }
-
-  /**
-   * The rows of a batch whose new series are being created, sent while they are: one COPY in a
-   * transaction on a connection of its own, committed only once `seriesStored` says every new
-   * series is stored with the id reserved for it, so no row ever refers to a series that does
-   * not exist. The server then stores both at once, on two cores, instead of the series first
-   * and the rows after. Returns false when the rows were not stored (the transaction rolled
-   * back: a race with another writer gave some series other ids, or the COPY failed, e.g. on a
-   * retried batch's stored rows); the caller then stores them the ordinary way.
-   *
-   * No wait for a connection: `seriesStored` waits only on COPY statements handed to the pool
-   * before this asks for one, so they hold connections before this transaction can.
-   */
-  async #insertAlongside(rows: SampleColumns, n: number, seriesStored: Promise<boolean>): Promise<boolean> {
-    try {
-      await this.db.transaction(async (tx) => {
-        await tx.copy({ table: 'ispm_samples', columns: COLUMNS, payload: rows.payload(0, n) });
-        if (!(await seriesStored)) throw new SeriesRaced();
-      });
-      return true;
-    } catch {
-      return false;
+    // After the rows are stored (a failure here fails the batch; its retry stores nothing twice).
+    if (this.options.rollups) {
+      const at = this.options.now();
+      if (lateBuckets([minTs], at).length > 0) await markDirty(this.db, lateBuckets(ts.subarray(0, n), at));
     }
+    return { accepted: n, rejected, deduplicated };
   }
 
   async #insertWithRetry(rows: SampleColumns, from: number, to: number, days: Set<number>): Promise<boolean> {
