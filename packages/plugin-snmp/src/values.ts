@@ -82,17 +82,23 @@ export function counter64Value(value: unknown): number | bigint | undefined {
  * `number` while it is a safe integer (≤ 2^53−1), a `bigint` beyond that so it stays exact.
  */
 export function numericValue(vb: Varbind): number | bigint | undefined {
-  if (vb.type === VarbindType.Counter64) return counter64Value(vb.value);
-  switch (vb.type) {
+  return numericOf(vb.type, vb.value);
+}
+
+/** `numericValue` of a varbind given as its type and value (walked rows keep no varbind object). */
+export function numericOf(type: number, value: unknown): number | bigint | undefined {
+  if (type === VarbindType.Counter64) return counter64Value(value);
+  switch (type) {
     case VarbindType.Integer:
     case VarbindType.Counter:
     case VarbindType.Gauge:
     case VarbindType.TimeTicks:
-      return typeof vb.value === 'number' && Number.isFinite(vb.value) ? vb.value : undefined;
+      return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
     case VarbindType.OctetString: {
       // Some agents (UCD laLoad, vendor tables) report numbers as text.
-      const n = Number(textValue(vb));
-      return textValue(vb)?.trim() !== '' && Number.isFinite(n) ? n : undefined;
+      const text = textValue({ oid: '', type, value } as Varbind);
+      const n = Number(text);
+      return text?.trim() !== '' && Number.isFinite(n) ? n : undefined;
     }
     default:
       return undefined;

@@ -1,43 +1,24 @@
 /**
  * The SNMPv2c side of `walkColumns`, on our own transport: each answer is read in place
  * (`VarbindReader`) and compared with the columns by their encoded octets, so per varbind the
- * walk makes only what it keeps — the row's index string and its varbind — instead of a dotted
+ * walk makes only what it keeps — the row's index string and its value — instead of a dotted
  * OID string that is then parsed again (is it under the column? does it follow the last one?
  * what is its index?). The next request sends each column's last OID as the octets it came in.
  * Semantics are `progress` in walk.ts, row for row; the tests walk both ways.
  */
 
-import type { Varbind } from 'net-snmp';
 import { VarbindReader } from './ber/reader.js';
 import { encodeOid, type OidOctets } from './ber/request.js';
 import { type CommunityMessage, valueAt } from './ber/response.js';
 import { decodeArcs, decodeOidContents } from './ber-oid.js';
 import { SnmpError, SnmpErrorCodes } from './errors.js';
+import type { WalkedRows } from './rows.js';
 import { VarbindType } from './values.js';
-import type { ColumnRows } from './walk.js';
-
-/**
- * A walked row: its OID (`column.` + index) is made only when read, as parts read rows by index.
- * Per row that is one object of four fields, against an object and a concatenated string.
- */
-class RowVarbind implements Varbind {
-  constructor(
-    readonly dot: string,
-    readonly index: string,
-    public type: number,
-    public value: unknown,
-  ) {}
-  get oid(): string {
-    return this.dot + this.index;
-  }
-}
 
 /** Where a column's walk stands, in octets. */
 export interface RawCursor {
   /** Contents octets of the column's OID. */
   prefix: OidOctets;
-  /** `column.`, the start of every row's OID string. */
-  dot: string;
   /** Contents octets of the last OID walked; length 0 before the first. */
   last: OidOctets;
 }
@@ -45,30 +26,25 @@ export interface RawCursor {
 /** The cursor fields `progressRaw` reads and writes (walk.ts's cursor has them). */
 export interface RawWalkCursor {
   column: string;
-  rows: ColumnRows;
+  rows: WalkedRows;
   done: boolean;
   raw?: RawCursor;
 }
 
-/** A column's encoded OID and `column.`: made once, as columns are our constants or the device settings' tables. */
-interface ColumnOctets {
-  prefix: OidOctets;
-  dot: string;
-}
-const prefixes = new Map<string, ColumnOctets>();
+/** A column's encoded OID: made once, as columns are our constants or the device settings' tables. */
+const prefixes = new Map<string, OidOctets>();
 
 /** The octets state of a column's walk (made once per walk). */
 export function rawCursor(column: string): RawCursor {
-  let known = prefixes.get(column);
-  if (!known) {
+  let prefix = prefixes.get(column);
+  if (!prefix) {
     const octets = Uint8Array.from(encodeOid(column));
-    known = { prefix: { octets, length: octets.length }, dot: `${column}.` };
+    prefix = { octets, length: octets.length };
     if (prefixes.size >= 10_000) prefixes.clear();
-    prefixes.set(column, known);
+    prefixes.set(column, prefix);
   }
   return {
-    prefix: known.prefix,
-    dot: known.dot,
+    prefix,
     last: { octets: spareOctets.pop() ?? new Uint8Array(32), length: 0 },
   };
 }
@@ -177,6 +153,8 @@ export function tooLong(column: string, maxRows: number): SnmpError {
   );
 }
 
+let sharedReader: VarbindReader | undefined;
+
 /**
  * Applies one checked answer to the cursors (varbind k belongs to `active[k % n]`); returns how
  * many rows were added. Same rules as walk.ts's `progress`: a column ends at endOfMibView, at an
@@ -190,7 +168,8 @@ export function progressRaw(
   errors: Map<string, SnmpError>,
 ): number {
   const n = active.length;
-  const reader = new VarbindReader(msg);
+  // One reader for every answer (this function does not wait: no two answers are read at once).
+  const reader = (sharedReader ??= new VarbindReader(msg)).reset(msg);
   const buf = reader.buf;
   let added = 0;
   for (let k = 0; reader.next(); k++) {
@@ -224,7 +203,7 @@ export function progressRaw(
     }
     const index = indexString(buf, from, end);
     const value = valueAt(buf, type, reader.valueStart, reader.valueEnd);
-    c.rows.set(index, new RowVarbind(r.dot, index, type, value));
+    c.rows.add(index, type, value);
     remember(r, buf, start, end);
     added++;
   }

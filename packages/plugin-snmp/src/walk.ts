@@ -7,6 +7,7 @@ import type { Varbind } from 'net-snmp';
 import type { CommunityMessage } from './ber/response.js';
 import { SnmpError, SnmpErrorCodes } from './errors.js';
 import { compareOids, indexOf, isUnder } from './oid.js';
+import { WalkedRows } from './rows.js';
 import type { SnmpSession } from './session.js';
 import { VarbindType } from './values.js';
 import {
@@ -45,24 +46,24 @@ export interface WalkOptions {
   expectedRows?: number;
 }
 
-/** Rows of one column by index, in walk order. */
-export type ColumnRows = Map<string, Varbind>;
+/** Rows of one column by index, in walk order (a walk gives `WalkedRows`; tests may give a Map). */
+export type ColumnRows = ReadonlyMap<string, Varbind>;
 /** Rows of several columns, by column OID. */
 export type ColumnRowsMap = Map<string, ColumnRows>;
 
 /** The result of a walk: rows per column, and the error that cut a column short, if any. */
 export interface WalkResult {
-  columns: Map<string, ColumnRows>;
+  columns: Map<string, WalkedRows>;
   errors: Map<string, SnmpError>;
 }
 
 interface Cursor {
   column: string;
   last: string;
-  rows: ColumnRows;
+  rows: WalkedRows;
   done: boolean;
   /** Octets state, when the walk reads answers in place (SNMPv2c on our transport). */
-  raw?: RawCursor;
+  raw: RawCursor | undefined;
 }
 
 /** Timeouts tolerated in one walk before it gives up (each one halves max-repetitions first). */
@@ -78,18 +79,29 @@ export async function walkColumns(
   columns: string[],
   opts: WalkOptions,
 ): Promise<WalkResult> {
-  const cursors: Cursor[] = columns.map((column) => ({ column, last: column, rows: new Map(), done: false }));
-  const errors = new Map<string, SnmpError>();
+  // Room for the rows the last walk of these columns found (their arrays are then not regrown).
+  const capacity = opts.expectedRows ?? 0;
   // SNMPv2c on our own transport: answers are read in place (walk-raw.ts).
   const raw = opts.version === '2c' && session.rawBulk === true;
-  if (raw) for (const c of cursors) c.raw = rawCursor(c.column);
+  // `raw` in the literal: set afterwards, it would cost each cursor an out-of-object property store.
+  const cursors: Cursor[] = columns.map((column) => ({
+    column,
+    last: column,
+    rows: new WalkedRows(column, capacity),
+    done: false,
+    raw: raw ? rawCursor(column) : undefined,
+  }));
+  const errors = new Map<string, SnmpError>();
   try {
     await walkCursors(session, cursors, raw, opts, errors);
   } finally {
     if (raw) for (const c of cursors) releaseRawCursor(c.raw as RawCursor);
   }
-  const out = new Map<string, ColumnRows>();
-  for (const c of cursors) out.set(c.column, c.rows);
+  const out = new Map<string, WalkedRows>();
+  for (const c of cursors) {
+    c.rows.finish();
+    out.set(c.column, c.rows);
+  }
   return { columns: out, errors };
 }
 
@@ -236,7 +248,7 @@ function progress(
         errors.set(c.column, tooLong(c.column, maxRows));
         break;
       }
-      c.rows.set(indexOf(vb.oid, c.column), vb);
+      c.rows.add(indexOf(vb.oid, c.column), vb.type, vb.value);
       c.last = vb.oid;
       added++;
     }

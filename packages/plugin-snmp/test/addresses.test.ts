@@ -19,7 +19,7 @@ function varbind(oid: string, tag: string, value: string): Varbind {
 }
 
 function columns(rows: Array<[string, string, string]>): ColumnRowsMap {
-  const out: ColumnRowsMap = new Map(Object.values(ipAddrCol).map((c) => [c, new Map()]));
+  const out = new Map(Object.values(ipAddrCol).map((c) => [c, new Map<string, Varbind>()]));
   for (const [oid, tag, value] of rows) {
     for (const c of Object.values(ipAddrCol)) {
       if (oid.startsWith(`${c}.`)) out.get(c)?.set(oid.slice(c.length + 1), varbind(oid, tag, value));

@@ -24,7 +24,7 @@ function varbind(oid: string, tag: string, value: string): Varbind {
 /** The rows of `columns` in a recording, as a walk returns them. */
 function columnsOf(name: string, columns: string[]): ColumnRowsMap {
   const rec = readRecording(snmprecDir as string, name);
-  const out: ColumnRowsMap = new Map(columns.map((c) => [c, new Map()]));
+  const out = new Map(columns.map((c) => [c, new Map<string, Varbind>()]));
   for (const [oid, { tag, value }] of rec) {
     for (const c of columns) {
       if (oid.startsWith(`${c}.`)) out.get(c)?.set(oid.slice(c.length + 1), varbind(oid, tag, value));
@@ -79,7 +79,7 @@ describe.skipIf(noSnmprec)(skipTitle('recorded ARP tables', noSnmprec), () => {
 
 describe('odd rows', () => {
   const cols = (rows: Array<[string, Varbind, number?, number?]>): ColumnRowsMap => {
-    const m: ColumnRowsMap = new Map([
+    const m = new Map<string, Map<string, Varbind>>([
       [physCol.address, new Map()],
       [physCol.type, new Map()],
       [physCol.state, new Map()],

@@ -18,11 +18,14 @@ function lengthAt(buf: Uint8Array, at: number, out: Int32Array): void {
   out[1] = pos + len;
 }
 
-/** A cursor over the varbinds of one checked answer. */
+/**
+ * A cursor over the varbinds of one checked answer. `reset` points it at another answer, so the
+ * walk keeps one reader instead of a reader and its typed array per answer.
+ */
 export class VarbindReader {
-  readonly buf: Buffer;
+  buf: Buffer;
   #pos: number;
-  readonly #end: number;
+  #end: number;
   /** Contents octets of the current varbind's OID: `buf[oidStart, oidEnd)`. */
   oidStart = 0;
   oidEnd = 0;
@@ -36,6 +39,14 @@ export class VarbindReader {
     this.buf = msg.buf;
     this.#pos = msg.listStart;
     this.#end = msg.listEnd;
+  }
+
+  /** Starts over on another answer. */
+  reset(msg: CommunityMessage): this {
+    this.buf = msg.buf;
+    this.#pos = msg.listStart;
+    this.#end = msg.listEnd;
+    return this;
   }
 
   /** Moves to the next varbind; false at the end of the list. */

@@ -6,6 +6,7 @@ import type { Device, InventoryFacts, Labels, Logger, PartError, Sample } from '
 import type { Varbind } from 'net-snmp';
 import type { EngineState } from '../engine-cache.js';
 import { SnmpError, SnmpErrorCodes } from '../errors.js';
+import type { WalkedRows } from '../rows.js';
 import type { SnmpSession } from '../session.js';
 import type { SnmpSettings } from '../settings.js';
 import { type BulkState, type ColumnRowsMap, walkColumns } from '../walk.js';
@@ -230,7 +231,7 @@ export async function walk(
   ctx: PartContext,
   columns: string[],
   partOf: (column: string) => string,
-): Promise<ColumnRowsMap> {
+): Promise<Map<string, WalkedRows>> {
   const id = columnSetId(columns);
   const result = await walkColumns(ctx.session, columns, {
     version: ctx.settings.version,

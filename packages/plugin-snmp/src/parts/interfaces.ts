@@ -6,8 +6,8 @@
 import { catalog, type InterfaceFact } from '@ispmonitor/core';
 import type { Varbind } from 'net-snmp';
 import { isUnder } from '../oid.js';
+import { WalkedRows } from '../rows.js';
 import { isException, macValue, numberValue, numericValue, textValue } from '../values.js';
-import type { ColumnRows } from '../walk.js';
 import { readAddresses } from './addresses.js';
 import {
   type ColumnRowsMap,
@@ -299,8 +299,8 @@ export const interfacesPart: Part = {
       : cache.hcCount > 0
         ? STATUS_64
         : STATUS;
-    const cols: ColumnRowsMap = await walk(ctx, columns, partOf);
-    const none: ColumnRows = new Map();
+    const cols = await walk(ctx, columns, partOf);
+    const none = new WalkedRows('');
     const column = (c: string) => cols.get(c) ?? none;
     const admins = column(col.admin);
     const opers = column(col.oper);
@@ -382,8 +382,7 @@ export const interfacesPart: Part = {
   },
 };
 
-/** The numeric value of a column's row, if there is one. */
-function value(rows: ColumnRows, index: string): number | bigint | undefined {
-  const vb = rows.get(index);
-  return vb ? numericValue(vb) : undefined;
+/** The numeric value of a column's row, if there is one (read in place: no varbind object). */
+function value(rows: WalkedRows, index: string): number | bigint | undefined {
+  return rows.numeric(index);
 }
