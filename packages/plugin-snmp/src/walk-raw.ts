@@ -169,7 +169,8 @@ export function progressRaw(
 ): number {
   const n = active.length;
   // One reader for every answer (this function does not wait: no two answers are read at once).
-  const reader = (sharedReader ??= new VarbindReader(msg)).reset(msg);
+  sharedReader ??= new VarbindReader(msg);
+  const reader = sharedReader.reset(msg);
   const buf = reader.buf;
   let added = 0;
   for (let k = 0; reader.next(); k++) {
