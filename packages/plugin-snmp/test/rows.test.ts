@@ -44,7 +44,9 @@ describe('WalkedRows', () => {
     expect(r.numeric('7')).toBeUndefined();
     expect(r.numeric('8')).toBeUndefined();
     const seen: string[] = [];
-    r.forEach((vb, k) => seen.push(`${k}=${vb.oid}`));
+    r.forEach((vb, k) => {
+      seen.push(`${k}=${vb.oid}`);
+    });
     expect(seen).toEqual([...m.values()].map((vb) => `${vb.oid.slice(COLUMN.length + 1)}=${vb.oid}`));
   });
 
