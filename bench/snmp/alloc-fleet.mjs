@@ -2,15 +2,15 @@
 // (`ispmonitor-sim`, default profile mikrotik, 24 ports) in a child process, as bench/fleet.mjs
 // runs it, polled by one driver that keeps its per-router memory between polls, as a poller
 // worker's does. Every router is polled WARMUP times first (names, speeds, caches), then ROUNDS
-// rounds of every router are measured one poll at a time: a full GC, the poll, the heap's growth.
-// The young generation is made large enough (128 MB semi-spaces) that no GC runs during a poll.
-// Prints the median and mean bytes a poll. DRIVER=<path to another build's index.js> measures that
+// rounds of every router are measured: a full GC, a poll of each router, the heap's growth over
+// the round. The young generation is made large enough (128 MB semi-spaces) that no GC runs
+// during a round. Prints the median over rounds of bytes a poll. DRIVER=<path to another build's index.js> measures that
 // build. SIM_ARGS adds simulator options (e.g. "--profile cisco"). Allocation counts are not moved
 // by the machine's load, so A/B runs need not alternate.
 // PROFILE=N: instead, V8's sampling heap profiler over the measured rounds (garbage included,
 // one sample every 256 bytes), printing the N allocating functions and the N stacks (3 frames)
 // with the most bytes, as shares of everything sampled.
-// Run: node bench/snmp/alloc-fleet.mjs   (COUNT routers, default 20; ROUNDS 5; WARMUP 3)
+// Run: node bench/snmp/alloc-fleet.mjs   (COUNT routers, default 20; ROUNDS 7; WARMUP 3)
 import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { getHeapStatistics } from 'node:v8';
@@ -25,7 +25,7 @@ const { silent } = await import('../support/silent.mjs');
 const { Session } = await import('node:inspector/promises');
 const { createSnmpDriver } = await import(process.env.DRIVER ?? '@ispmonitor/plugin-snmp');
 const COUNT = Number(process.env.COUNT ?? 20);
-const ROUNDS = Number(process.env.ROUNDS ?? 5);
+const ROUNDS = Number(process.env.ROUNDS ?? 7);
 const WARMUP = Number(process.env.WARMUP ?? 3);
 const cli = fileURLToPath(new URL('../../packages/simulator/dist/cli.js', import.meta.url));
 const extra = (process.env.SIM_ARGS ?? '').split(' ').filter(Boolean);
@@ -67,26 +67,25 @@ try {
     summarise(profile, Number(process.env.PROFILE), ROUNDS * targets.length);
     process.exit(0);
   }
-  const bytes = [];
+  // Per round: a full GC, every router polled once, the heap's growth over the round / routers.
+  const perPoll = [];
   let samples = 0;
   const varbinds0 = driver.stats.varbinds;
   for (let i = 0; i < ROUNDS; i++) {
-    for (const t of targets) {
-      globalThis.gc();
-      const before = getHeapStatistics().used_heap_size;
-      const r = await poll(t);
-      bytes.push(getHeapStatistics().used_heap_size - before);
-      samples += r.samples.length;
-    }
+    globalThis.gc();
+    const before = getHeapStatistics().used_heap_size;
+    for (const t of targets) samples += (await poll(t)).samples.length;
+    perPoll.push((getHeapStatistics().used_heap_size - before) / targets.length);
   }
-  const n = bytes.length;
-  const sorted = [...bytes].sort((a, b) => a - b);
-  const mean = bytes.reduce((a, b) => a + b, 0) / n;
+  const n = ROUNDS * targets.length;
+  const sorted = [...perPoll].sort((a, b) => a - b);
+  const median = sorted[sorted.length >> 1];
   const varbinds = (driver.stats.varbinds - varbinds0) / n;
+  const kb = (b) => (b / 1024).toFixed(1);
   console.log(
-    `${process.env.DRIVER ? 'reference' : 'this build'}: ${(sorted[n >> 1] / 1024).toFixed(1)} KB allocated a poll ` +
-      `(mean ${(mean / 1024).toFixed(1)}, min ${(sorted[0] / 1024).toFixed(1)}, max ${(sorted[n - 1] / 1024).toFixed(1)}), ` +
-      `${Math.round(mean / varbinds)} B per varbind; ${varbinds.toFixed(0)} varbinds, ${(samples / n).toFixed(0)} samples a poll, ${n} polls`,
+    `${process.env.DRIVER ? 'reference' : 'this build'}: ${kb(median)} KB allocated a poll ` +
+      `(median of ${ROUNDS} rounds of ${targets.length} routers; min ${kb(sorted[0])}, max ${kb(sorted[sorted.length - 1])}), ` +
+      `${Math.round(median / varbinds)} B per varbind; ${varbinds.toFixed(0)} varbinds, ${(samples / n).toFixed(0)} samples a poll`,
   );
 } finally {
   await new Promise((resolve) => {
@@ -124,4 +123,12 @@ function summarise(profile, top, polls) {
   show(byFn);
   console.log('by stack:');
   show(byStack);
+  // By where the allocating function lives: this package's files, Node's internals, V8 builtins.
+  const byFile = new Map();
+  for (const [k, v] of byFn) {
+    const file = k.split(' ')[1]?.replace(/:\d+$/, '') || '(builtin)';
+    byFile.set(file, (byFile.get(file) ?? 0) + v);
+  }
+  console.log('by file:');
+  show(byFile);
 }

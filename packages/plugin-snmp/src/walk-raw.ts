@@ -14,28 +14,27 @@ import { decodeArcs, decodeOidContents } from './ber-oid.js';
 import { SnmpError, SnmpErrorCodes } from './errors.js';
 import type { WalkedRows } from './rows.js';
 import { VarbindType } from './values.js';
+import type { ColumnErrorSink } from './walk.js';
 
-/** Where a column's walk stands, in octets. */
-export interface RawCursor {
-  /** Contents octets of the column's OID. */
-  prefix: OidOctets;
-  /** Contents octets of the last OID walked; length 0 before the first. */
-  last: OidOctets;
-}
-
-/** The cursor fields `progressRaw` reads and writes (walk.ts's cursor has them). */
-export interface RawWalkCursor {
+/**
+ * The cursor fields `progressRaw` reads and writes (walk.ts's cursor has them). Where a column's
+ * walk stands is kept on the cursor itself: `octets[0, length)` is the last OID walked (the
+ * column's own OID before the first row), so the cursor is the `OidOctets` the next request asks
+ * for, and a walk makes no object per column beyond the cursor and its rows.
+ */
+export interface RawWalkCursor extends OidOctets {
   column: string;
   rows: WalkedRows;
   done: boolean;
-  raw?: RawCursor;
+  /** Contents octets of the column's OID (empty when the walk is not read in place). */
+  prefix: OidOctets;
 }
 
 /** A column's encoded OID: made once, as columns are our constants or the device settings' tables. */
 const prefixes = new Map<string, OidOctets>();
 
-/** The octets state of a column's walk (made once per walk). */
-export function rawCursor(column: string): RawCursor {
+/** The contents octets of a column's OID. */
+export function columnOctets(column: string): OidOctets {
   let prefix = prefixes.get(column);
   if (!prefix) {
     const octets = Uint8Array.from(encodeOid(column));
@@ -43,10 +42,7 @@ export function rawCursor(column: string): RawCursor {
     if (prefixes.size >= 10_000) prefixes.clear();
     prefixes.set(column, prefix);
   }
-  return {
-    prefix,
-    last: { octets: spareOctets.pop() ?? new Uint8Array(32), length: 0 },
-  };
+  return prefix;
 }
 
 /**
@@ -56,17 +52,26 @@ export function rawCursor(column: string): RawCursor {
  */
 const spareOctets: Uint8Array[] = [];
 const MAX_SPARE_OCTETS = 4096;
+const EMPTY = new Uint8Array(0);
+/** The prefix of cursors whose walk is not read in place. */
+export const NO_OCTETS: OidOctets = { octets: EMPTY, length: 0 };
+
+/** Points a cursor at its column's OID, in a buffer of the pool (called when its walk starts). */
+export function startRawCursor(c: RawWalkCursor): void {
+  const prefix = c.prefix;
+  let octets = spareOctets.pop();
+  if (!octets || octets.length < prefix.length) octets = new Uint8Array(Math.max(32, prefix.length));
+  for (let i = 0; i < prefix.length; i++) octets[i] = prefix.octets[i] as number;
+  c.octets = octets;
+  c.length = prefix.length;
+}
 
 /** Gives a finished walk's cursor buffer back for the next walk. */
-export function releaseRawCursor(r: RawCursor): void {
-  if (spareOctets.length < MAX_SPARE_OCTETS && r.last.octets.length <= 256) spareOctets.push(r.last.octets);
-  r.last = { octets: EMPTY, length: 0 };
-}
-const EMPTY = new Uint8Array(0);
-
-/** What to ask for next: the last OID walked, or the column itself. */
-export function nextOid(r: RawCursor): OidOctets {
-  return r.last.length === 0 ? r.prefix : r.last;
+export function releaseRawCursor(c: RawWalkCursor): void {
+  if (spareOctets.length < MAX_SPARE_OCTETS && c.octets.length > 0 && c.octets.length <= 256)
+    spareOctets.push(c.octets);
+  c.octets = EMPTY;
+  c.length = 0;
 }
 
 /** Whether `buf[start, end)` lies strictly under the OID whose contents are `prefix`. */
@@ -126,15 +131,15 @@ function indexString(buf: Uint8Array, start: number, end: number): string {
 }
 
 /** Keeps `buf[start, end)` as the cursor's last OID (copied: the datagram is not kept). */
-function remember(r: RawCursor, buf: Uint8Array, start: number, end: number): void {
+function remember(c: RawWalkCursor, buf: Uint8Array, start: number, end: number): void {
   const len = end - start;
-  let octets = r.last.octets;
+  let octets = c.octets;
   if (octets.length < len) {
     octets = new Uint8Array(Math.max(len, 2 * octets.length));
-    r.last.octets = octets;
+    c.octets = octets;
   }
   for (let i = 0; i < len; i++) octets[i] = buf[start + i] as number;
-  r.last.length = len;
+  c.length = len;
 }
 
 /** The error that ends a column's walk at an OID not after the last one (walk.ts's too). */
@@ -165,7 +170,7 @@ export function progressRaw(
   active: RawWalkCursor[],
   msg: CommunityMessage,
   maxRows: number,
-  errors: Map<string, SnmpError>,
+  errors: ColumnErrorSink,
 ): number {
   const n = active.length;
   // One reader for every answer (this function does not wait: no two answers are read at once).
@@ -175,12 +180,12 @@ export function progressRaw(
   let added = 0;
   for (let k = 0; reader.next(); k++) {
     const c = active[k % n] as RawWalkCursor;
-    const r = c.raw as RawCursor;
     if (c.done) continue;
     const type = reader.type;
     const start = reader.oidStart;
     const end = reader.oidEnd;
-    if (type === VarbindType.EndOfMibView || !under(buf, start, end, r.prefix)) {
+    const prefix = c.prefix;
+    if (type === VarbindType.EndOfMibView || !under(buf, start, end, prefix)) {
       c.done = true;
       continue;
     }
@@ -188,13 +193,13 @@ export function progressRaw(
       c.done = true;
       continue;
     }
-    const from = start + r.prefix.length;
-    // Both lie under the column: compare only the index part.
-    const last = r.last;
-    if (last.length > 0 && compareArcs(buf, from, end, last.octets, r.prefix.length, last.length) <= 0) {
+    const from = start + prefix.length;
+    // Both lie under the column: compare only the index part (the column's own OID, before the
+    // first row, has an empty one, which every row follows).
+    if (compareArcs(buf, from, end, c.octets, prefix.length, c.length) <= 0) {
       c.done = true;
       const oid = decodeOidContents(buf, start, end);
-      errors.set(c.column, notIncreasing(c.column, oid, decodeOidContents(last.octets, 0, last.length)));
+      errors.set(c.column, notIncreasing(c.column, oid, decodeOidContents(c.octets, 0, c.length)));
       continue;
     }
     if (c.rows.size >= maxRows) {
@@ -205,7 +210,7 @@ export function progressRaw(
     const index = indexString(buf, from, end);
     const value = valueAt(buf, type, reader.valueStart, reader.valueEnd);
     c.rows.add(index, type, value);
-    remember(r, buf, start, end);
+    remember(c, buf, start, end);
     added++;
   }
   return added;

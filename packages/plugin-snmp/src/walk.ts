@@ -11,12 +11,13 @@ import { WalkedRows } from './rows.js';
 import type { SnmpSession } from './session.js';
 import { VarbindType } from './values.js';
 import {
-  nextOid,
+  columnOctets,
+  NO_OCTETS,
   notIncreasing,
   progressRaw,
-  type RawCursor,
-  rawCursor,
+  type RawWalkCursor,
   releaseRawCursor,
+  startRawCursor,
   tooLong,
 } from './walk-raw.js';
 
@@ -54,16 +55,29 @@ export type ColumnRowsMap = Map<string, ColumnRows>;
 /** The result of a walk: rows per column, and the error that cut a column short, if any. */
 export interface WalkResult {
   columns: Map<string, WalkedRows>;
-  errors: Map<string, SnmpError>;
+  errors: ReadonlyMap<string, SnmpError>;
 }
 
-interface Cursor {
-  column: string;
+/** Where a walk's column errors go (a Map would do; this one makes its Map only for the first). */
+export interface ColumnErrorSink {
+  set(column: string, err: SnmpError): unknown;
+}
+
+/** The errors of one walk's columns, in the order they happened. */
+class ColumnErrors implements ColumnErrorSink {
+  map: Map<string, SnmpError> | undefined;
+  set(column: string, err: SnmpError): void {
+    this.map ??= new Map();
+    this.map.set(column, err);
+  }
+}
+
+/** The errors of a walk that had none (shared: read only). */
+const NO_ERRORS: ReadonlyMap<string, SnmpError> = new Map();
+
+/** One column's walk. The octets fields (walk-raw.ts) are used when answers are read in place. */
+interface Cursor extends RawWalkCursor {
   last: string;
-  rows: WalkedRows;
-  done: boolean;
-  /** Octets state, when the walk reads answers in place (SNMPv2c on our transport). */
-  raw: RawCursor | undefined;
 }
 
 /** Timeouts tolerated in one walk before it gives up (each one halves max-repetitions first). */
@@ -83,26 +97,28 @@ export async function walkColumns(
   const capacity = opts.expectedRows ?? 0;
   // SNMPv2c on our own transport: answers are read in place (walk-raw.ts).
   const raw = opts.version === '2c' && session.rawBulk === true;
-  // `raw` in the literal: set afterwards, it would cost each cursor an out-of-object property store.
   const cursors: Cursor[] = columns.map((column) => ({
     column,
     last: column,
     rows: new WalkedRows(column, capacity),
     done: false,
-    raw: raw ? rawCursor(column) : undefined,
+    prefix: raw ? columnOctets(column) : NO_OCTETS,
+    octets: NO_OCTETS.octets,
+    length: 0,
   }));
-  const errors = new Map<string, SnmpError>();
+  const errors = new ColumnErrors();
+  if (raw) for (const c of cursors) startRawCursor(c);
   try {
     await walkCursors(session, cursors, raw, opts, errors);
   } finally {
-    if (raw) for (const c of cursors) releaseRawCursor(c.raw as RawCursor);
+    if (raw) for (const c of cursors) releaseRawCursor(c);
   }
   const out = new Map<string, WalkedRows>();
   for (const c of cursors) {
     c.rows.finish();
     out.set(c.column, c.rows);
   }
-  return { columns: out, errors };
+  return { columns: out, errors: errors.map ?? NO_ERRORS };
 }
 
 /** The requests of `walkColumns`, until every cursor is done. */
@@ -111,11 +127,14 @@ async function walkCursors(
   cursors: Cursor[],
   raw: boolean,
   opts: WalkOptions,
-  errors: Map<string, SnmpError>,
+  errors: ColumnErrorSink,
 ): Promise<void> {
   let timeouts = 0;
+  // The columns still walked, kept in one array that loses the finished ones in place. In place
+  // it is also the list of OIDs a raw request asks for (each cursor is its last OID's octets).
+  const active = cursors.slice();
   for (;;) {
-    const active = cursors.filter((c) => !c.done);
+    dropDone(active);
     if (active.length === 0) break;
     const state = opts.state;
     const budget = opts.varbindBudget ?? state.maxRepetitions * 8;
@@ -154,10 +173,7 @@ async function walkCursors(
         continue;
       }
       answer = raw
-        ? await session.getBulkRaw(
-            active.map((c) => nextOid(c.raw as RawCursor)),
-            reps,
-          )
+        ? await session.getBulkRaw(active, reps)
         : await session.getBulkFlat(
             active.map((c) => c.last),
             reps,
@@ -183,7 +199,7 @@ async function walkCursors(
     const added = Array.isArray(answer)
       ? progress(active, answer, active.length, opts.maxRows, errors)
       : progressRaw(active, answer, opts.maxRows, errors);
-    if (added === 0 && active.some((c) => !c.done)) {
+    if (added === 0 && !allDone(active)) {
       // An answer that moves no column forward would be asked again forever.
       for (const c of active) {
         if (!c.done) {
@@ -201,6 +217,21 @@ async function walkCursors(
   }
 }
 
+/** Removes the finished cursors from `active`, keeping the order (the array is trimmed in place). */
+function dropDone(active: Cursor[]): void {
+  let j = 0;
+  for (let i = 0; i < active.length; i++) {
+    const c = active[i] as Cursor;
+    if (!c.done) active[j++] = c;
+  }
+  active.length = j;
+}
+
+function allDone(cursors: Cursor[]): boolean {
+  for (const c of cursors) if (!c.done) return false;
+  return true;
+}
+
 function lower(state: BulkState): void {
   state.maxRepetitions = Math.max(1, Math.floor(state.maxRepetitions / 2));
   state.backoffs++;
@@ -215,7 +246,7 @@ function progress(
   answer: Varbind[],
   n: number,
   maxRows: number,
-  errors: Map<string, SnmpError>,
+  errors: ColumnErrorSink,
 ): number {
   let added = 0;
   const total = answer.length;

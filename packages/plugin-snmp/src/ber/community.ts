@@ -39,6 +39,7 @@ function invalid(code: number, message: string): Error {
 }
 
 interface Pending {
+  requestId: number;
   message: Buffer;
   /** The answer is checked but its varbinds are left in the datagram (`requestRaw`). */
   raw: boolean;
@@ -63,7 +64,11 @@ export class CommunityTransport {
   readonly socket: Socket;
   readonly #opts: CommunityOptions;
   readonly #community: Buffer;
-  readonly #pending = new Map<number, Pending>();
+  /**
+   * Requests awaiting an answer: an array searched by request-id, as a walk has one at a time (a
+   * Map's table was regrown and shrunk with each request).
+   */
+  readonly #pending: Pending[] = [];
   /**
    * One timer for the transport, re-armed with `refresh()` for each request: a walk sends its
    * requests one after another, and a new timer per request (plus clearing it on the answer)
@@ -136,6 +141,7 @@ export class CommunityTransport {
     });
     return new Promise<Varbind[] | CommunityMessage>((resolve, reject) => {
       const p: Pending = {
+        requestId,
         message,
         raw,
         tries: this.#opts.retries + 1,
@@ -148,7 +154,7 @@ export class CommunityTransport {
             // timer; unref'd so an idle transport keeps nobody alive.
             this.#timer?.unref();
           }
-          this.#pending.delete(requestId);
+          this.#forget(p);
           if (err) return reject(err);
           try {
             const checked = this.#check(tag, oids.length, msg as CommunityMessage);
@@ -158,7 +164,7 @@ export class CommunityTransport {
           }
         },
       };
-      this.#pending.set(requestId, p);
+      this.#pending.push(p);
       this.#send(p);
     });
   }
@@ -212,21 +218,37 @@ export class CommunityTransport {
       msg = decodeCommunityMessage(buf, this.#isRaw);
     } catch (err) {
       const id = err instanceof BerError ? err.requestId : undefined;
-      const p = id === undefined ? undefined : this.#pending.get(id);
+      const p = id === undefined ? undefined : this.#find(id);
       // Not an answer to anything we asked (no readable request-id, or not ours): ignored.
       if (p) p.done(err as Error);
       return;
     }
-    this.#pending.get(msg.requestId)?.done(null, msg);
+    this.#find(msg.requestId)?.done(null, msg);
+  }
+
+  /** The pending request with this id. */
+  #find(requestId: number): Pending | undefined {
+    for (const p of this.#pending) if (p.requestId === requestId) return p;
+    return undefined;
+  }
+
+  /** Removes a request from the pending ones (if there). */
+  #forget(p: Pending): void {
+    const pending = this.#pending;
+    const at = pending.indexOf(p);
+    if (at < 0) return;
+    // Order does not matter: the last takes its place.
+    const last = pending.pop() as Pending;
+    if (at < pending.length) pending[at] = last;
   }
 
   /** Whether the request with this id wants its answer left in the datagram. */
-  readonly #isRaw = (requestId: number): boolean => this.#pending.get(requestId)?.raw === true;
+  readonly #isRaw = (requestId: number): boolean => this.#find(requestId)?.raw === true;
 
   /** Checks an answer the way net-snmp did. */
   #check(tag: number, asked: number, msg: CommunityMessage): CommunityMessage {
     if (msg.version !== this.#opts.version) throw invalid(Invalid.EVersionNoMatch, 'version mismatch');
-    if (!msg.community.equals(this.#community))
+    if (this.#community.compare(msg.buf, msg.communityStart, msg.communityEnd) !== 0)
       throw invalid(Invalid.ECommunityNoMatch, 'community mismatch');
     if (msg.tag !== PduTag.response) throw invalid(Invalid.EUnknownPduType, 'not a Response PDU');
     if (msg.errorStatus > 0) throw failed(msg.errorStatus);
@@ -240,7 +262,7 @@ export class CommunityTransport {
   close(err: Error): void {
     if (this.#closed) return;
     this.#closed = true;
-    for (const p of [...this.#pending.values()]) p.done(err);
+    for (const p of [...this.#pending]) p.done(err);
     if (this.#timer) clearTimeout(this.#timer);
     try {
       this.socket.close();

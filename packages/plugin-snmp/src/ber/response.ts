@@ -27,7 +27,9 @@ export class BerError extends Error {
 /** A decoded Response (or other) PDU of a community message. */
 export interface CommunityMessage {
   version: number;
-  community: Buffer;
+  /** Where the community string lies in `buf` (no Buffer view made: one less object an answer). */
+  communityStart: number;
+  communityEnd: number;
   /** The PDU's tag (0xa2 for a Response). */
   tag: number;
   requestId: number;
@@ -265,7 +267,7 @@ export function decodeCommunityMessage(buf: Buffer, raw?: (requestId: number) =>
   const end = Math.min(msgEnd, outerEnd);
   const version = c.readInt(end);
   const commEnd = c.header(0x04, end);
-  const community = buf.subarray(c.pos, commEnd);
+  const communityStart = c.pos;
   c.pos = commEnd;
   if (c.pos >= end) c.fail('no PDU');
   const tag = buf[c.pos] as number;
@@ -305,7 +307,8 @@ export function decodeCommunityMessage(buf: Buffer, raw?: (requestId: number) =>
   }
   return {
     version,
-    community,
+    communityStart,
+    communityEnd: commEnd,
     tag,
     requestId,
     errorStatus,
