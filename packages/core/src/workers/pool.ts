@@ -15,7 +15,7 @@ import { Counter, Gauge, type Registry } from 'prom-client';
 import type { ResolvedOverloadOptions } from '../load/options.js';
 import type { PollOutcome } from '../scheduler/run-poll.js';
 import type { Device, Driver, Logger } from '../types.js';
-import { decodeBatch, encodeBatch, unpackSamples } from './codec.js';
+import { decodeOutcomes, encodeJson } from './codec.js';
 import type { FromWorker, OutcomeBatch, PollRequest, RequestBatch, WorkerInit } from './protocol.js';
 import { workerOf } from './shard.js';
 
@@ -244,7 +244,7 @@ export class WorkerPool {
       if (slot.forget.length > 0) batch.forget = slot.forget;
       slot.queue = [];
       slot.forget = [];
-      const buf = encodeBatch(batch);
+      const buf = encodeJson(batch);
       slot.worker.postMessage({ type: 'polls', buf }, [buf]);
     });
   }
@@ -267,7 +267,7 @@ export class WorkerPool {
       let started = false;
       worker.on('message', (m: FromWorker) => {
         slot.lastHeard = Date.now();
-        if (m.type === 'done') this.#settle(slot, decodeBatch<OutcomeBatch>(m.buf));
+        if (m.type === 'done') this.#settle(slot, decodeOutcomes(m.buf));
         else if (m.type === 'log') log[m.level](m.msg, m.fields);
         else if (m.type === 'beat') this.options.onLag?.(slot.index, m.lagMs);
         else if (m.type === 'ready') {
@@ -330,13 +330,10 @@ export class WorkerPool {
   }
 
   #settle(slot: Slot, batch: OutcomeBatch): void {
-    for (const [seq, wire] of batch) {
+    for (const [seq, outcome] of batch) {
       const resolve = slot.pending.get(seq);
       if (!resolve) continue;
       slot.pending.delete(seq);
-      const { result, ...rest } = wire;
-      const outcome: PollOutcome = rest;
-      if (result) outcome.result = { ...result, samples: unpackSamples(result.samples) };
       resolve(outcome);
     }
   }

@@ -4,8 +4,7 @@
  */
 import type { ResolvedOverloadOptions } from '../load/options.js';
 import type { PollOutcome } from '../scheduler/run-poll.js';
-import type { Device, DriverWorkerEntry, PollResult } from '../types.js';
-import type { PackedSamples } from './codec.js';
+import type { Device, DriverWorkerEntry } from '../types.js';
 
 /** `workerData` of a worker: which drivers to build and how to poll. */
 export interface WorkerInit {
@@ -31,13 +30,8 @@ export interface RequestBatch {
   forget?: string[];
 }
 
-/** A poll outcome as it travels: its samples packed. */
-export type WireOutcome = Omit<PollOutcome, 'result'> & {
-  result?: Omit<PollResult, 'samples'> & { samples: PackedSamples };
-};
-
-/** A batch of outcomes: `[seq, outcome]` pairs. */
-export type OutcomeBatch = Array<[number, WireOutcome]>;
+/** A batch of outcomes: `[seq, outcome]` pairs (binary on the way, see `encodeOutcomes`). */
+export type OutcomeBatch = Array<[number, PollOutcome]>;
 
 /** Main thread → worker. */
 export type ToWorker = { type: 'polls'; buf: ArrayBuffer } | { type: 'stop' };

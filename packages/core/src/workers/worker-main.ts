@@ -11,24 +11,18 @@ import { ErrorCodes } from '../errors.js';
 import type { LoadGuard } from '../load/budget.js';
 import { LoopProbe } from '../load/loop-probe.js';
 import { spoilingBlockMs } from '../load/options.js';
+import type { PollOutcome } from '../scheduler/run-poll.js';
 import { runPoll } from '../scheduler/run-poll.js';
 import type { Device, Driver, Logger } from '../types.js';
-import { decodeBatch, encodeBatch, packSamples } from './codec.js';
-import type {
-  FromWorker,
-  OutcomeBatch,
-  RequestBatch,
-  ToWorker,
-  WireOutcome,
-  WorkerInit,
-} from './protocol.js';
+import { decodeJson, encodeOutcomes } from './codec.js';
+import type { FromWorker, OutcomeBatch, RequestBatch, ToWorker, WorkerInit } from './protocol.js';
 
 /** Outcomes wait at most this long to share a batch. */
 const FLUSH_MS = 10;
 /** A batch this large goes at once. */
 const FLUSH_COUNT = 512;
 /**
- * A batch with this many samples goes at once (its text ~90 KB). A batch is alive as a whole while
+ * A batch with this many samples goes at once (its buffer ~120 KB, facts included). A batch is alive as a whole while
  * it is encoded here and decoded on the main thread, and a scavenge that falls in that time copies
  * all of it (a second one promotes it): when a burst of polls ends together — the first interval,
  * a loaded machine — a count of 512 polls made batches of ~15 MB.
@@ -100,15 +94,15 @@ function flush(): void {
   if (flushTimer !== undefined) clearTimeout(flushTimer);
   flushTimer = undefined;
   if (outbox.length === 0) return;
-  const buf = encodeBatch(outbox);
+  const buf = encodeOutcomes(outbox);
   outbox = [];
   outboxSamples = 0;
   send({ type: 'done', buf }, [buf]);
 }
 
-function finish(seq: number, outcome: WireOutcome): void {
+function finish(seq: number, outcome: PollOutcome): void {
   outbox.push([seq, outcome]);
-  outboxSamples += (outcome.result?.samples.s.length ?? 0) >> 2;
+  outboxSamples += outcome.result?.samples.length ?? 0;
   if (outbox.length >= FLUSH_COUNT || outboxSamples >= FLUSH_SAMPLES) flush();
   else flushTimer ??= setTimeout(flush, FLUSH_MS);
 }
@@ -128,11 +122,7 @@ function start(seq: number, device: Device | undefined): void {
     stopSignal: stopping.signal,
     load: guard,
   })
-    .then(({ result, ...rest }) => {
-      const wire: WireOutcome = rest;
-      if (result) wire.result = { ...result, samples: packSamples(result.samples) };
-      finish(seq, wire);
-    })
+    .then((outcome) => finish(seq, outcome))
     .catch((err: unknown) => {
       finish(seq, {
         ok: false,
@@ -152,7 +142,7 @@ const beat = setInterval(() => {
 
 port.on('message', async (m: ToWorker) => {
   if (m.type === 'polls') {
-    const batch = decodeBatch<RequestBatch>(m.buf);
+    const batch = decodeJson<RequestBatch>(m.buf);
     for (const id of batch.forget ?? []) {
       const driver = drivers.get(devices.get(id)?.driver ?? '') as { forget?(id: string): void } | undefined;
       driver?.forget?.(id);
