@@ -162,13 +162,42 @@ export function intern(text: string): string {
 /** A 6-byte OCTET STRING as `aa:bb:cc:dd:ee:ff`; other lengths as their text. */
 export function macValue(vb: Varbind | undefined): string | undefined {
   if (!vb || isException(vb)) return undefined;
-  if (Buffer.isBuffer(vb.value) && vb.value.length === 6) return formatMac([...vb.value]);
+  if (Buffer.isBuffer(vb.value) && vb.value.length === 6) return formatMac(vb.value);
   return textValue(vb);
 }
 
-/** Formats six byte values as a lower-case colon-separated MAC. */
-export function formatMac(bytes: number[]): string {
-  return bytes.map((b) => (b & 0xff).toString(16).padStart(2, '0')).join(':');
+/** Lower-case hex digit of a nibble, as a char code. */
+const hexCode = (n: number) => (n < 10 ? 48 + n : 87 + n);
+
+/** Formats byte values (each taken modulo 256) as a lower-case colon-separated MAC. */
+export function formatMac(bytes: ArrayLike<number>): string {
+  if (bytes.length !== 6) return Array.from(bytes, (b) => (b & 0xff).toString(16).padStart(2, '0')).join(':');
+  // Six bytes (ARP and wireless rows, every poll) from char codes at once: no string per byte.
+  const b0 = (bytes[0] as number) & 0xff;
+  const b1 = (bytes[1] as number) & 0xff;
+  const b2 = (bytes[2] as number) & 0xff;
+  const b3 = (bytes[3] as number) & 0xff;
+  const b4 = (bytes[4] as number) & 0xff;
+  const b5 = (bytes[5] as number) & 0xff;
+  return String.fromCharCode(
+    hexCode(b0 >> 4),
+    hexCode(b0 & 15),
+    58,
+    hexCode(b1 >> 4),
+    hexCode(b1 & 15),
+    58,
+    hexCode(b2 >> 4),
+    hexCode(b2 & 15),
+    58,
+    hexCode(b3 >> 4),
+    hexCode(b3 & 15),
+    58,
+    hexCode(b4 >> 4),
+    hexCode(b4 & 15),
+    58,
+    hexCode(b5 >> 4),
+    hexCode(b5 & 15),
+  );
 }
 
 /** An OID-typed value as a dotted string. */

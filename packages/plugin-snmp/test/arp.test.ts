@@ -140,4 +140,37 @@ describe('odd rows', () => {
     expect(media).toEqual([]);
     expect(tally.skipped).toBe(6);
   });
+
+  it('ipNetToMediaTable indexes read in place or arc by arc give the same bindings', () => {
+    const tally: ArpTally = { skipped: 0 };
+    const rows: Array<[string, string]> = [
+      ['3.10.0.0.1', '0011223344a1'],
+      ['12345.192.168.255.0', '0011223344a2'],
+      ['3.010.0.0.3', '0011223344a3'], // not canonical: read arc by arc, as 10.0.0.3
+      ['03.10.0.0.4', '0011223344a4'], // ifIndex 3
+      ['3.10.0.256.5', '0011223344a5'], // above 255: skipped
+      ['3.10.0.0.6.7', '0011223344a6'], // five address arcs: skipped
+      ['3.10.0.0.', '0011223344a7'], // an empty arc reads as 0, as it always did
+      ['3..0.0.8', '0011223344a8'],
+      ['3', '0011223344a9'], // no address: skipped
+      ['3.1e2.0.0.1', '0011223344b2'], // text that Number() reads: arc by arc, as before
+      ['-3.1.2.3.4', '0011223344b3'],
+    ];
+    const media = arpFromMedia(
+      new Map([[mediaCol.address, new Map(rows.map(([index, hex]) => [index, mac(hex)]))]]),
+      ifName,
+      tally,
+    );
+    expect(media).toEqual([
+      { address: '10.0.0.1', mac: '00:11:22:33:44:a1', interface: 'if3' },
+      { address: '192.168.255.0', mac: '00:11:22:33:44:a2', interface: 'if12345' },
+      { address: '10.0.0.3', mac: '00:11:22:33:44:a3', interface: 'if3' },
+      { address: '10.0.0.4', mac: '00:11:22:33:44:a4', interface: 'if3' },
+      { address: '10.0.0.0', mac: '00:11:22:33:44:a7', interface: 'if3' },
+      { address: '0.0.0.8', mac: '00:11:22:33:44:a8', interface: 'if3' },
+      { address: '100.0.0.1', mac: '00:11:22:33:44:b2', interface: 'if3' },
+      { address: '1.2.3.4', mac: '00:11:22:33:44:b3', interface: 'if-3' },
+    ]);
+    expect(tally.skipped).toBe(3);
+  });
 });

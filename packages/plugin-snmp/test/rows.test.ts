@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { WalkedRows } from '../src/rows.js';
-import { VarbindType } from '../src/values.js';
+import { formatMac, VarbindType } from '../src/values.js';
 
 const COLUMN = '1.3.6.1.2.1.2.2.1.10';
 
@@ -67,5 +67,22 @@ describe('WalkedRows', () => {
     expect(r.size).toBe(0);
     expect(r.get('1')).toBeUndefined();
     expect([...r]).toEqual([]);
+  });
+});
+
+describe('formatMac', () => {
+  it('writes lower-case hex pairs, each byte modulo 256, for six bytes and any other count', () => {
+    const old = (bytes: number[]) => bytes.map((b) => (b & 0xff).toString(16).padStart(2, '0')).join(':');
+    for (const bytes of [
+      [0, 1, 0xab, 0xcd, 0xef, 0xff],
+      [256, 257, 300, 15, 16, 9],
+      [0x4c, 0x5e, 0x0c, 0x53, 0x61, 0x01],
+      [1, 2, 3],
+      [],
+      [0, 0, 0, 0, 0, 0, 0, 1],
+    ]) {
+      expect(formatMac(bytes)).toBe(old(bytes));
+      expect(formatMac(Buffer.from(bytes.map((b) => b & 0xff)))).toBe(old(bytes));
+    }
   });
 });

@@ -57,15 +57,17 @@ function address(arcs: readonly number[]): string | undefined {
 
 /** A 6-byte MAC that is not all zero; undefined otherwise (incomplete entries, odd media). */
 function macOf(value: unknown): string | undefined {
-  if (!Buffer.isBuffer(value) || value.length !== 6 || value.every((b) => b === 0)) return undefined;
-  return formatMac([...value]);
+  if (!Buffer.isBuffer(value) || value.length !== 6) return undefined;
+  for (let i = 0; i < 6; i++) if (value[i] !== 0) return formatMac(value);
+  return undefined;
 }
 
 /** A row's address and ifIndex, read from its index; undefined when the index is malformed. */
 type RowKey = { address: string; ifIndex: string } | undefined;
 
 /** ipNetToPhysicalTable index: ifIndex, address type, then the address with its length first. */
-function physicalKey(arcs: number[]): RowKey {
+function physicalKey(index: string): RowKey {
+  const arcs = indexArcs(index);
   const [ifIndex, kind, len] = arcs;
   const spec = kind === undefined ? undefined : ADDRESS_BYTES[kind];
   const addr =
@@ -76,9 +78,40 @@ function physicalKey(arcs: number[]): RowKey {
 }
 
 /** ipNetToMediaTable index: ifIndex and the four address arcs. */
-function mediaKey(arcs: number[]): RowKey {
+function mediaKey(index: string): RowKey {
+  // An index in canonical form (as decoded from an OID) is read in place: the address is the
+  // text after the ifIndex, with no array of arcs and no strings per arc (a row every poll).
+  const dot = index.indexOf('.');
+  if (dot > 0 && isArc(index, 0, dot, Number.MAX_SAFE_INTEGER)) {
+    let from = dot + 1;
+    let arcs = 0;
+    while (arcs < 4) {
+      let to = index.indexOf('.', from);
+      if (to < 0) to = index.length;
+      if (!isArc(index, from, to, 255)) break;
+      arcs++;
+      from = to + 1;
+      if (to === index.length) break;
+    }
+    if (arcs === 4 && from === index.length + 1)
+      return { address: index.slice(dot + 1), ifIndex: index.slice(0, dot) };
+  }
+  const arcs = indexArcs(index);
   const addr = arcs.length === 5 ? address(arcs.slice(1)) : undefined;
   return addr === undefined ? undefined : { address: addr, ifIndex: String(arcs[0]) };
+}
+
+/** Whether `text[from, to)` is a number written as `String(n)` writes it, at most `max`. */
+function isArc(text: string, from: number, to: number, max: number): boolean {
+  const len = to - from;
+  if (len < 1 || len > 15 || (len > 1 && text.charCodeAt(from) === 48)) return false;
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    const d = text.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return false;
+    n = n * 10 + d;
+  }
+  return n <= max;
 }
 
 /**
@@ -89,13 +122,13 @@ function mediaKey(arcs: number[]): RowKey {
 function bindings(
   cols: ColumnRowsMap,
   table: { address: string; type: string; state?: string },
-  keyOf: (arcs: number[]) => RowKey,
+  keyOf: (index: string) => RowKey,
   ifName: (ifIndex: string) => string,
   tally: ArpTally,
 ): ArpFact[] {
   const out: ArpFact[] = [];
   for (const [index, vb] of cols.get(table.address) ?? []) {
-    const key = keyOf(indexArcs(index));
+    const key = keyOf(index);
     if (key === undefined) {
       tally.skipped++;
       continue;
