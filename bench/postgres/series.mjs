@@ -16,12 +16,19 @@
 // average at the end, and the CPU time per series of each phase — this process (`*_ours_us`) and
 // every process of the PostgreSQL server (`*_db_us`, from /proc) — which a loaded machine
 // disturbs far less than the rates.
+//
+// Series creation alone, like for like with the series statement (issue 18 point 4 as written):
+// the same N new series through the plugin's own series path — what the Sink does for a batch's
+// samples missing from its cache (canonical labels, each series once, `SeriesCache.creation()`:
+// ids reserved, COPY) — batch by batch of 5,000, into a fresh database with the same schema, with
+// no sample rows; `series_create_vs_series_floor` is its rate over the series statement's.
 import { readdirSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { openPg, SeriesCache } from '@ispmonitor/plugin-postgres';
 import { startPgServer } from '../support/pg-server.mjs';
 import { BATCH, ingest, monitorOn } from './ingest.mjs';
 
@@ -29,6 +36,11 @@ import { BATCH, ingest, monitorOn } from './ingest.mjs';
 // benchmark, and the collection they bring on would otherwise fall into the Sink's time.
 setFlagsFromString('--expose-gc');
 const gc = globalThis.gc ?? runInNewContext('gc');
+
+// The writer's own helpers for a new series' key (not exported: the package's built file).
+const { canonicalLabels, seriesKind, storableSeries } = await import(
+  new URL('./ingest/encode.js', import.meta.resolve('@ispmonitor/plugin-postgres')).href
+);
 
 const METRICS = 10;
 const PORTS = 24;
@@ -46,6 +58,41 @@ function round(devices, ts) {
     }
   }
   return out;
+}
+
+/**
+ * The series of `samples` created batch by batch as the Sink's writer does for samples missing
+ * from its cache, and nothing else: each series once a batch (by name, then canonical labels),
+ * its key (name, canonical labels, kind, the sample's labels object) added to a
+ * `SeriesCache.creation()`, handed over a share at a time while the batch is read on.
+ */
+async function createSeriesOnly(cache, samples) {
+  // A plugin from before `creation()` (the baseline of an A/B run): the whole list at the end.
+  const listed = (c) => {
+    const keys = [];
+    return { due: false, add: (k) => keys.push(k), done: () => c.resolveList(keys) };
+  };
+  const counters = new Set();
+  for (let i = 0; i < samples.length; i += BATCH) {
+    const batch = samples.slice(i, i + BATCH);
+    const creation = cache.creation?.() ?? listed(cache);
+    const seen = new Map();
+    for (const s of batch) {
+      if (cache.get(s.name, s.labels) !== undefined) continue;
+      const canonical = canonicalLabels(s.labels);
+      let byLabels = seen.get(s.name);
+      if (byLabels === undefined) {
+        byLabels = new Set();
+        seen.set(s.name, byLabels);
+      }
+      if (byLabels.has(canonical) || !storableSeries(s.name, s.labels, canonical)) continue;
+      byLabels.add(canonical);
+      creation.add({ name: s.name, labels: canonical, kind: seriesKind(s.name, counters), source: s.labels });
+      if (creation.due) await creation.send();
+    }
+    const ids = await creation.done();
+    if (ids.some((id) => id === undefined)) throw new Error('a series got no id');
+  }
 }
 
 /** Fields of /proc/PID/stat after the command name (field 3, the state, is [0]). */
@@ -113,6 +160,20 @@ export async function measureSeries({ series = 240_000, log = console.log } = {}
     const lookup = await timed(server.data, n, () => ingest(again.sink, samples2));
     await again.monitor.stop();
 
+    // Series creation alone through the plugin's series path (a pool of 4, as the Sink's).
+    const onlyUrl = await server.createDatabase('series_only');
+    const only = await monitorOn({ url: onlyUrl, pool: { max: 1 } });
+    await only.monitor.stop();
+    const onlyDb = await openPg({ url: onlyUrl, max: 4 });
+    const samples3 = round(devices, now - MIN);
+    let seriesOnly;
+    try {
+      const cache = new SeriesCache(onlyDb, 5_000_000);
+      seriesOnly = await timed(server.data, n, () => createSeriesOnly(cache, samples3));
+    } finally {
+      await onlyDb.close();
+    }
+
     // The floor: the same series by one INSERT … SELECT, then the round's sample rows (one a
     // series, at the first round's time; a small integer value, exact in `raw` as the Sink stores
     // it) by another (schema and partitions made by the plugin's migrations and start).
@@ -140,6 +201,7 @@ export async function measureSeries({ series = 240_000, log = console.log } = {}
       batches: Math.ceil(n / BATCH),
       create_per_s: Math.round(n / create.s),
       lookup_per_s: Math.round(n / lookup.s),
+      series_create_per_s: Math.round(n / seriesOnly.s),
       // The floor: series and sample rows; the series statement alone.
       insert_select_per_s: Math.round(n / floor.s),
       series_insert_select_per_s: Math.round(n / floorSeries.s),
@@ -147,6 +209,8 @@ export async function measureSeries({ series = 240_000, log = console.log } = {}
       // (the server; psql only sends the statements) and its two statements.
       create_ours_us: create.ours_us,
       create_db_us: create.db_us,
+      series_create_ours_us: seriesOnly.ours_us,
+      series_create_db_us: seriesOnly.db_us,
       lookup_ours_us: lookup.ours_us,
       lookup_db_us: lookup.db_us,
       floor_db_us: floor.db_us,
@@ -156,14 +220,19 @@ export async function measureSeries({ series = 240_000, log = console.log } = {}
     // The target (issue 18 point 4): created through the Sink at >= 0.8x the floor.
     r.create_vs_floor = +(r.create_per_s / r.insert_select_per_s).toFixed(2);
     r.create_vs_series_floor = +(r.create_per_s / r.series_insert_select_per_s).toFixed(2);
+    // Like for like: series alone through the plugin against the series statement alone.
+    r.series_create_vs_series_floor = +(r.series_create_per_s / r.series_insert_select_per_s).toFixed(2);
     r.load = loadavg().map((x) => +x.toFixed(1));
     log(
       `${n.toLocaleString('en')} series: created through the sink ${r.create_per_s.toLocaleString('en')}/s, ` +
         `looked up after a restart ${r.lookup_per_s.toLocaleString('en')}/s; ` +
         `INSERT … SELECT of series and samples ${r.insert_select_per_s.toLocaleString('en')}/s ` +
         `(sink ${r.create_vs_floor}× of it; ${r.create_vs_series_floor}× of the series statement alone); ` +
+        `series alone through the plugin ${r.series_create_per_s.toLocaleString('en')}/s ` +
+        `(${r.series_create_vs_series_floor}× of the series statement); ` +
         `CPU µs a series: created ${r.create_ours_us} ours + ${r.create_db_us} database, looked up ` +
-        `${r.lookup_ours_us} + ${r.lookup_db_us}, floor ${r.floor_db_us} database ` +
+        `${r.lookup_ours_us} + ${r.lookup_db_us}, series alone ${r.series_create_ours_us} + ` +
+        `${r.series_create_db_us}, floor ${r.floor_db_us} database ` +
         `(${r.floor_series_db_us} series + ${r.floor_samples_db_us} samples)`,
     );
     return r;

@@ -235,6 +235,29 @@ describe('SeriesIds', () => {
   });
 });
 
+describe('SeriesIds, ids as a range', () => {
+  it('takes ids that follow each other as a range, and an array when another writer took some between', async () => {
+    const answers = [
+      { lo: 1, hi: 5, ids: null },
+      { lo: '6', hi: '12', ids: ['6', '7', '9', '12'] },
+    ];
+    const asked: number[] = [];
+    const db = {
+      async query(_sql: string, params: unknown[] = []) {
+        asked.push(params[0] as number);
+        return { rows: [answers.shift()], rowCount: 1 };
+      },
+    } as unknown as Db;
+    const ids = new SeriesIds(db);
+    // 2 asked, 2 + what is reserved ahead taken: the fake answers 5, then 4 more.
+    const first = await ids.take(2);
+    expect(first).toEqual([1, 2]);
+    const rest = await ids.take(7);
+    expect(rest).toEqual([3, 4, 5, 6, 7, 9, 12]);
+    expect(asked).toHaveLength(2);
+  });
+});
+
 describe('SeriesCache', () => {
   /**
    * A database that hands out ids per canonical (name, labels) and records what it was asked.
@@ -512,5 +535,71 @@ describe('SeriesCache', () => {
       const labels = (wanted.get(k) as { source: Record<string, string> }).source;
       expect(cache.get('n', labels)).toBe(id);
     }
+  });
+
+  it('creates what a caller hands over while it reads on: one statement at a time, ids in its order', async () => {
+    const { db, inserted, ids } = fakeDb();
+    let inFlight = 0;
+    let most = 0;
+    let statements = 0;
+    const pg = {
+      ...db,
+      engine: 'postgres',
+      async copy(spec: Parameters<Db['copy']>[0]) {
+        statements++;
+        most = Math.max(most, ++inFlight);
+        try {
+          await new Promise((r) => setImmediate(r));
+          return await db.copy(spec);
+        } finally {
+          inFlight--;
+        }
+      },
+    } as Db;
+    const cache = new SeriesCache(pg, 100_000);
+    const creation = cache.creation();
+    const keys = [...Array(4000).keys()].map((i) => key('n', { device: `r${i % 7}`, q: `q${i}` }));
+    let sends = 0;
+    for (const k of keys) {
+      creation.add(k);
+      if (creation.due) {
+        sends++;
+        await creation.send();
+      }
+    }
+    const got = await creation.done();
+    // A first part sent while reading, the rest at the end in two statements.
+    expect(sends).toBe(1);
+    expect(statements).toBe(3);
+    expect(most).toBe(1);
+    expect(inserted).toHaveLength(4000);
+    expect(got).toHaveLength(4000);
+    keys.forEach((k, i) => {
+      expect(got[i]).toBe(ids.get(`n ${k.labels}`));
+      expect(cache.get('n', k.source as Record<string, string>)).toBe(got[i]);
+    });
+    expect(new Set(got).size).toBe(4000);
+  });
+
+  it('a part that fails fails the creation (no unhandled rejection), and what follows is not sent', async () => {
+    const { db } = fakeDb();
+    let copies = 0;
+    const pg = {
+      ...db,
+      engine: 'postgres',
+      async copy() {
+        copies++;
+        throw Object.assign(new Error('disk full'), { code: '53100' });
+      },
+    } as unknown as Db;
+    const cache = new SeriesCache(pg, 100_000);
+    const creation = cache.creation();
+    for (let i = 0; i < 4000; i++) {
+      creation.add(key('n', { q: `q${i}` }));
+      if (creation.due) await creation.send().catch(() => {});
+    }
+    await expect(creation.done()).rejects.toThrow('disk full');
+    expect(copies).toBe(1);
+    expect(cache.size).toBe(0);
   });
 });
