@@ -161,6 +161,16 @@ export function emit(ctx: PartContext, name: string, labels: Labels, value: Read
   ctx.emitted.add(name);
 }
 
+/**
+ * `emit` with labels that already carry `device`, made by the part for a run of samples (one
+ * object, not one and its stamped copy). Nothing may change them after.
+ */
+export function emitStamped(ctx: PartContext, name: string, labels: Labels, value: Reading): void {
+  if (value === undefined || (typeof value === 'number' && !Number.isFinite(value))) return;
+  ctx.samples.push({ name, labels, value, ts: ctx.ts });
+  ctx.emitted.add(name);
+}
+
 /** Records a failed table of a part; the rest of the poll goes on. */
 export function partError(ctx: PartContext, part: string, err: unknown): void {
   const e =

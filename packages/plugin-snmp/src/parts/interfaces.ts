@@ -11,7 +11,7 @@ import { isException, macValue, numberValue, numericValue, textValue } from '../
 import { readAddresses } from './addresses.js';
 import {
   type ColumnRowsMap,
-  emit,
+  emitStamped,
   IF_STRIDE,
   IfField,
   type InterfaceCache,
@@ -328,41 +328,89 @@ export const interfacesPart: Part = {
       const i = ifKeyAt(cache, pos);
       const at = pos * IF_STRIDE;
       const name = names[pos] as string;
-      const labels = { ifName: name };
+      // Stamped with the device here, once per interface (emit would copy a `{ ifName }` object).
+      const labels = { device: ctx.device.id, ifName: name };
       const admin = value(admins, i);
       const oper = value(opers, i);
-      const fact: InterfaceFact = { index: numbers[at + IfField.index] as number, name };
       nextAlias = textAt(aliases, pos, nextAlias);
-      if (aliases?.[nextAlias] === pos) fact.alias = aliases[nextAlias + 1] as string;
+      const alias = aliases?.[nextAlias] === pos ? (aliases[nextAlias + 1] as string) : undefined;
       const descr = descrs[pos];
-      if (descr) fact.description = descr;
-      const type = numbers[at + IfField.type] as number;
-      if (!Number.isNaN(type)) fact.type = IF_TYPES[type] ?? String(type);
-      const mac = macs ? (macs[pos] as number) : Number.NaN;
-      if (!Number.isNaN(mac)) fact.mac = macText(mac);
+      const typeNumber = numbers[at + IfField.type] as number;
+      const type = Number.isNaN(typeNumber) ? undefined : (IF_TYPES[typeNumber] ?? String(typeNumber));
+      let mac: string | undefined;
+      const macNumber = macs ? (macs[pos] as number) : Number.NaN;
+      if (!Number.isNaN(macNumber)) mac = macText(macNumber);
       else {
         nextMacText = textAt(macTexts, pos, nextMacText);
-        if (macTexts?.[nextMacText] === pos) fact.mac = macTexts[nextMacText + 1] as string;
+        if (macTexts?.[nextMacText] === pos) mac = macTexts[nextMacText + 1] as string;
       }
       const speed = numbers[at + IfField.speed] as number;
-      if (!Number.isNaN(speed)) fact.speedBps = speed;
-      if (admin !== undefined) fact.adminUp = Number(admin) === 1;
-      if (oper !== undefined) fact.operUp = Number(oper) === 1;
+      let list: string[] | undefined;
       if (addresses) {
-        const list: string[] = [];
+        list = [];
         while (nextAddress < addresses.length && addresses[nextAddress] === pos) {
           list.push(addressText(addresses[nextAddress + 1] as number));
           nextAddress += 2;
         }
-        fact.addresses = list;
+      }
+      const index = numbers[at + IfField.index] as number;
+      let fact: InterfaceFact;
+      if (
+        descr &&
+        type !== undefined &&
+        mac &&
+        !Number.isNaN(speed) &&
+        admin !== undefined &&
+        oper !== undefined &&
+        list
+      ) {
+        // The usual interface, every field known, as one literal: fields added one by one went
+        // to a property store regrown three times a fact (same fields, same order either way).
+        const adminUp = Number(admin) === 1;
+        const operUp = Number(oper) === 1;
+        fact =
+          alias !== undefined
+            ? {
+                index,
+                name,
+                alias,
+                description: descr,
+                type,
+                mac,
+                speedBps: speed,
+                adminUp,
+                operUp,
+                addresses: list,
+              }
+            : {
+                index,
+                name,
+                description: descr,
+                type,
+                mac,
+                speedBps: speed,
+                adminUp,
+                operUp,
+                addresses: list,
+              };
+      } else {
+        fact = { index, name };
+        if (alias !== undefined) fact.alias = alias;
+        if (descr) fact.description = descr;
+        if (type !== undefined) fact.type = type;
+        if (mac !== undefined) fact.mac = mac;
+        if (!Number.isNaN(speed)) fact.speedBps = speed;
+        if (admin !== undefined) fact.adminUp = Number(admin) === 1;
+        if (oper !== undefined) fact.operUp = Number(oper) === 1;
+        if (list) fact.addresses = list;
       }
       facts.push(fact);
-      if (admin !== undefined) emit(ctx, catalog.ifAdminUp.name, labels, Number(admin) === 1 ? 1 : 0);
-      if (oper !== undefined) emit(ctx, catalog.ifOperUp.name, labels, Number(oper) === 1 ? 1 : 0);
-      emit(ctx, catalog.ifSpeed.name, labels, Number.isNaN(speed) ? undefined : speed);
+      if (admin !== undefined) emitStamped(ctx, catalog.ifAdminUp.name, labels, Number(admin) === 1 ? 1 : 0);
+      if (oper !== undefined) emitStamped(ctx, catalog.ifOperUp.name, labels, Number(oper) === 1 ? 1 : 0);
+      emitStamped(ctx, catalog.ifSpeed.name, labels, Number.isNaN(speed) ? undefined : speed);
       const hc = numbers[at + IfField.hc] === 1;
-      emit(ctx, catalog.ifInOctets.name, labels, hc ? value(hcInOctets, i) : value(inOctets, i));
-      emit(ctx, catalog.ifOutOctets.name, labels, hc ? value(hcOutOctets, i) : value(outOctets, i));
+      emitStamped(ctx, catalog.ifInOctets.name, labels, hc ? value(hcInOctets, i) : value(inOctets, i));
+      emitStamped(ctx, catalog.ifOutOctets.name, labels, hc ? value(hcOutOctets, i) : value(outOctets, i));
       // Packets: unicast + multicast + broadcast with HC counters; 32-bit agents give unicast only,
       // because adding 32-bit counters that wrap at different times would break wrap detection.
       const inPkts = hc
@@ -371,12 +419,12 @@ export const interfacesPart: Part = {
       const outPkts = hc
         ? addCounters(addCounters(value(hcOutUcast, i), value(hcOutMulticast, i)), value(hcOutBroadcast, i))
         : value(outUcast, i);
-      emit(ctx, catalog.ifInPackets.name, labels, inPkts);
-      emit(ctx, catalog.ifOutPackets.name, labels, outPkts);
-      emit(ctx, catalog.ifInErrors.name, labels, value(inErrors, i));
-      emit(ctx, catalog.ifOutErrors.name, labels, value(outErrors, i));
-      emit(ctx, catalog.ifInDiscards.name, labels, value(inDiscards, i));
-      emit(ctx, catalog.ifOutDiscards.name, labels, value(outDiscards, i));
+      emitStamped(ctx, catalog.ifInPackets.name, labels, inPkts);
+      emitStamped(ctx, catalog.ifOutPackets.name, labels, outPkts);
+      emitStamped(ctx, catalog.ifInErrors.name, labels, value(inErrors, i));
+      emitStamped(ctx, catalog.ifOutErrors.name, labels, value(outErrors, i));
+      emitStamped(ctx, catalog.ifInDiscards.name, labels, value(inDiscards, i));
+      emitStamped(ctx, catalog.ifOutDiscards.name, labels, value(outDiscards, i));
     }
     ctx.facts.interfaces = facts;
   },
