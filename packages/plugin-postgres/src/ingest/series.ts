@@ -246,6 +246,8 @@ export class SeriesCache {
   /**
    * Resolves series as a caller finds them missing, while it reads on: see `SeriesCreation`. The
    * ids it gives are remembered here as soon as they are stored.
+   *
+   * @internal The sink's writer's path (and the series benchmark's), not the package's API.
    */
   creation(): SeriesCreation {
     return new SeriesCreation(this.#chunk, (list, found, handedOver) =>
