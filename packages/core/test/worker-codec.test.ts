@@ -270,6 +270,14 @@ describe('worker batch codec: poll outcomes', () => {
     expect(split.result?.samples[0]?.labels).toEqual({ 'x\ufffd': '\ufffdy' });
   });
 
+  it('does not throw on a malformed sample (a driver bug): the batch still goes', () => {
+    const bad = { name: undefined, labels: undefined, value: undefined, ts: undefined } as unknown as Sample;
+    const outcome = roundTrip({ ok: true, result: { samples: [bad] }, durationMs: 0, attempts: 1 });
+    expect(outcome.result?.samples[0]?.name).toBe('undefined');
+    expect(outcome.result?.samples[0]?.labels).toEqual({});
+    expect(outcome.result?.samples[0]?.value).toBeNaN();
+  });
+
   it('the buffer can be transferred (detached after postMessage), and a wrong buffer is refused', () => {
     const buf = encodeOutcomes([[1, { ok: true, durationMs: 0, attempts: 1 }]]);
     const { port1, port2 } = new MessageChannel();

@@ -162,7 +162,8 @@ export function encodeOutcomes(batch: OutcomeBatch): ArrayBuffer {
     if (!samples) continue;
     for (let i = 0; i < samples.length; i++, j++) {
       const s = samples[i] as Sample;
-      sampleNames[j] = intern(s.name);
+      // Not a Sample's type, but a driver's bug must not lose the batch: as text.
+      sampleNames[j] = intern(typeof s.name === 'string' ? s.name : String(s.name));
       const v = s.value;
       if (typeof v === 'bigint' && (v < I64_MIN || v >= U64_END)) bigText.set(j, intern(v.toString()));
       let l = setIndex.get(s.labels);
