@@ -113,6 +113,9 @@ export const SERIES_ID_SEQUENCE = 'ispm_series_id_seq';
  */
 const RESERVE_AHEAD = 5000;
 
+/** A `take` of at least this many ids is a burst, after which ids are reserved in the background. */
+const BURST = 1000;
+
 /**
  * Takes ids from the sequence; they come back as a range (`lo` to `hi`) when they follow each
  * other, as they do unless another writer takes ids at the same moment, else as an array: a few
@@ -131,39 +134,67 @@ type Reserved = {
 /**
  * Ids for new series, taken from the table's own sequence ahead of the rows that use them, so the
  * rows can be loaded by COPY with their ids and nothing needs to come back from the insert. Ids
- * reserved and never used are gaps in the sequence (at most `RESERVE_AHEAD` a stop, or a
- * batch's worth after a race), which an identity column has anyway; ids are only unique, never
+ * reserved and never used are gaps in the sequence (at most `RESERVE_AHEAD` a stop, three times
+ * that after a burst, or a batch's worth after a race), which an identity column has anyway; ids are only unique, never
  * read as an order of creation.
  */
 export class SeriesIds {
   #pool: number[] = [];
   #at = 0;
+  /** Ids being reserved in the background, after a burst (see `take`). */
+  #topUp: Promise<void> | undefined;
+  /** Bumped by `forget`: ids reserved before it are dropped when they arrive. */
+  #generation = 0;
 
   constructor(private readonly db: Db) {}
 
-  /** `n` ids no one else holds. Safe to call concurrently: ids are handed out synchronously. */
+  /**
+   * `n` ids no one else holds. Safe to call concurrently: ids are handed out synchronously. After
+   * a burst (a first start: a batch's new series come in parts of ~1,250) that leaves fewer than
+   * `RESERVE_AHEAD`, as many again are reserved in the background, so that the next part finds
+   * its ids here instead of waiting a round trip with the server idle.
+   */
   async take(n: number): Promise<number[]> {
     while (this.#pool.length - this.#at < n) {
-      const want = n - (this.#pool.length - this.#at) + RESERVE_AHEAD;
-      const res = await this.db.query<Reserved>(RESERVE_SQL, [want]);
-      const row = res.rows[0];
-      const kept = this.#pool.slice(this.#at);
-      if (row?.ids) for (const id of row.ids) kept.push(Number(id));
-      else if (row && row.lo !== null && row.hi !== null)
-        for (let id = Number(row.lo), hi = Number(row.hi); id <= hi; id++) kept.push(id);
-      if (kept.length === this.#pool.length - this.#at)
-        throw new Error('the series id sequence returned no ids');
-      this.#pool = kept;
-      this.#at = 0;
+      if (this.#topUp) await this.#topUp;
+      else await this.#reserve(n - (this.#pool.length - this.#at) + RESERVE_AHEAD);
     }
     const out = this.#pool.slice(this.#at, this.#at + n);
     this.#at += n;
+    if (n >= BURST && this.#pool.length - this.#at < RESERVE_AHEAD && !this.#topUp) {
+      const topUp = this.#reserve(2 * RESERVE_AHEAD).then(
+        () => {},
+        // Not lost: the next `take` that needs ids reserves them itself and sees the error.
+        () => {},
+      );
+      this.#topUp = topUp;
+      void topUp.finally(() => {
+        if (this.#topUp === topUp) this.#topUp = undefined;
+      });
+    }
     return out;
+  }
+
+  async #reserve(want: number): Promise<void> {
+    const generation = this.#generation;
+    const res = await this.db.query<Reserved>(RESERVE_SQL, [want]);
+    if (generation !== this.#generation) return;
+    const row = res.rows[0];
+    const kept = this.#pool.slice(this.#at);
+    if (row?.ids) for (const id of row.ids) kept.push(Number(id));
+    else if (row && row.lo !== null && row.hi !== null)
+      for (let id = Number(row.lo), hi = Number(row.hi); id <= hi; id++) kept.push(id);
+    if (kept.length === this.#pool.length - this.#at)
+      throw new Error('the series id sequence returned no ids');
+    this.#pool = kept;
+    this.#at = 0;
   }
 
   /** Drops the reserved ids (after a restore the sequence may have been set back). */
   forget(): void {
     this.#pool = [];
     this.#at = 0;
+    this.#topUp = undefined;
+    this.#generation++;
   }
 }

@@ -80,6 +80,13 @@ function bySeries(a: SeriesRow, b: SeriesRow): number {
   return a.labels < b.labels ? -1 : a.labels > b.labels ? 1 : 0;
 }
 
+/**
+ * Resolves once the event loop has gone round: rows handed to a stream reach the socket on
+ * ticks queued behind the caller's own continuation, so work done straight after a hand-over
+ * would hold them back.
+ */
+export const afterIo = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
 /** Positions [from, to) of `list`, in the one order every writer inserts in. */
 function sortedRange(list: readonly SeriesRow[], from: number, to: number): number[] {
   const at = new Array<number>(to - from);
@@ -134,6 +141,7 @@ export async function createSeries(
     // While the server stores this share — once its rows are all handed to the connection, so
     // that nothing here holds them back — the last one's ids go to the caller, the next is sorted.
     await Promise.race([handed, storing]);
+    await afterIo();
     if (stored) created?.(stored.at, stored.ids);
     else handedOver?.();
     const next =

@@ -1,7 +1,7 @@
 import type { Labels } from '@ispmonitor/core';
 import type { Db } from '../db/types.js';
 import { SeriesIds } from './series-copy.js';
-import { CREATE_CHUNK, createSeries, lookupSeries } from './series-sql.js';
+import { afterIo, CREATE_CHUNK, createSeries, lookupSeries } from './series-sql.js';
 
 /** One series to resolve: name, canonical label JSON and kind. */
 export interface SeriesKey {
@@ -402,7 +402,7 @@ export class SeriesCreation {
     // Seen by `done` (or by nobody, when the caller failed meanwhile): not an unhandled rejection.
     part.catch(() => {});
     this.#chain = part;
-    return Promise.race([handedOver, part]).then(() => {});
+    return Promise.race([handedOver, part]).then(afterIo);
   }
 
   /** Every id, in the order the series were added (undefined where one could not be found). */
