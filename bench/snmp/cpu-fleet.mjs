@@ -4,7 +4,8 @@
 // warm poller children (one per build, each one driver kept between polls, as a worker's) poll
 // every router once per round, CONCURRENCY polls at a time (so polls overlap and their state
 // lives through scavenges, as in a worker), with a worker's young generation (16 MB semi-spaces)
-// and the V8 flags core's poller workers set (heap growth 100 %, allocation-site pretenuring off).
+// and the V8 flags core's poller workers set (heap growth 100 %, allocation-site pretenuring off);
+// LOOP_FLAGS=1: V8's defaults instead, as a poller without workers runs.
 // CPU is each child's process.cpuUsage() over its round — every thread, V8's GC helpers
 // included — per poll, with the scavenges and mark-compacts the round ran. REPEATS rounds each,
 // alternating which build goes first; prints each round, then medians and the ratio.
@@ -94,11 +95,9 @@ if (process.argv[2] === 'child') {
     const env = { ...process.env, DRIVER: driver ?? '' };
     const c = fork(here, ['child'], {
       env,
-      execArgv: [
-        '--max-semi-space-size=16',
-        '--heap-growing-percent=100',
-        '--no-allocation-site-pretenuring',
-      ],
+      execArgv: process.env.LOOP_FLAGS
+        ? []
+        : ['--max-semi-space-size=16', '--heap-growing-percent=100', '--no-allocation-site-pretenuring'],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     const ask = (msg) =>
