@@ -30,8 +30,12 @@
  * its work once per object).
  *
  * Facts stay JSON: they are irregular (nested, optional, vendor-specific) and a binary form would
- * need a schema per fact kind. Poll requests (main → worker: seq, device id, the device's
- * definition when it changed) are JSON too (`encodeJson`): few bytes a poll.
+ * need a schema per fact kind. They are not rare — the SNMP driver sends system, interfaces and
+ * ARP facts with every poll — and now cost more than the samples: bench/worker-codec.mjs (a
+ * simulated router's poll, 317 samples) with and without its facts: buffer 15.0 / 8.9 KB, worker
+ * heap 26-27 / 10 KB, main-thread heap 48 / 34 KB, decoding 29 / 8 us. Poll requests (main →
+ * worker: seq, device id, the device's definition when it changed) are JSON too (`encodeJson`):
+ * few bytes a poll.
  */
 import type { Labels, Sample } from '../types.js';
 import type { OutcomeBatch } from './protocol.js';
