@@ -19,7 +19,7 @@
 //
 // Series creation alone, like for like with the series statement (issue 18 point 4 as written):
 // the same N new series through the plugin's own series path — what the Sink does for a batch's
-// samples missing from its cache (canonical labels, each series once, `SeriesCache.creation()`:
+// samples missing from its cache (canonical labels, each series once, `SeriesCache.resolveList`:
 // ids reserved, COPY) — batch by batch of 5,000, into a fresh database with the same schema, with
 // no sample rows; `series_create_vs_series_floor` is its rate over the series statement's.
 import { readdirSync, readFileSync } from 'node:fs';
@@ -63,19 +63,14 @@ function round(devices, ts) {
 /**
  * The series of `samples` created batch by batch as the Sink's writer does for samples missing
  * from its cache, and nothing else: each series once a batch (by name, then canonical labels),
- * its key (name, canonical labels, kind, the sample's labels object) added to a
- * `SeriesCache.creation()`, handed over a share at a time while the batch is read on.
+ * its key (name, canonical labels, kind, the sample's labels object), then
+ * `SeriesCache.resolveList` of the batch's keys.
  */
 async function createSeriesOnly(cache, samples) {
-  // A plugin from before `creation()` (the baseline of an A/B run): the whole list at the end.
-  const listed = (c) => {
-    const keys = [];
-    return { due: false, add: (k) => keys.push(k), done: () => c.resolveList(keys) };
-  };
   const counters = new Set();
   for (let i = 0; i < samples.length; i += BATCH) {
     const batch = samples.slice(i, i + BATCH);
-    const creation = cache.creation?.() ?? listed(cache);
+    const keys = [];
     const seen = new Map();
     for (const s of batch) {
       if (cache.get(s.name, s.labels) !== undefined) continue;
@@ -87,11 +82,11 @@ async function createSeriesOnly(cache, samples) {
       }
       if (byLabels.has(canonical) || !storableSeries(s.name, s.labels, canonical)) continue;
       byLabels.add(canonical);
-      creation.add({ name: s.name, labels: canonical, kind: seriesKind(s.name, counters), source: s.labels });
-      if (creation.due) await creation.send();
+      keys.push({ name: s.name, labels: canonical, kind: seriesKind(s.name, counters), source: s.labels });
     }
-    const ids = await creation.done();
-    if (ids.some((id) => id === undefined)) throw new Error('a series got no id');
+    const ids = await cache.resolveList(keys);
+    if (ids.length !== keys.length || ids.some((id) => id === undefined))
+      throw new Error('a series got no id');
   }
 }
 

@@ -133,11 +133,10 @@ describe.skipIf(missing)(
       expect(rows[0]?.n).toBe('500');
     });
 
-    it('two writers creating 4,000 series in opposite orders at once, in several statements each, agree on every id', async () => {
-      // Each sends its batch in shares, one statement after the other, each statement's series in
-      // the one order every writer follows (no deadlock); in opposite orders their shares meet
-      // each other's rows: a share that fails on one is inserted again skipping what exists, and
-      // the rest looked up.
+    it('two writers creating 4,000 series in opposite orders at once, two statements each, agree on every id', async () => {
+      // Each splits its batch between two connections; in opposite orders their inserts can
+      // wait on each other's rows (a deadlock PostgreSQL breaks by failing one): the failed
+      // share is inserted again skipping what exists, and the rest looked up.
       const url = await server.createDatabase('race_lanes');
       const [a, b] = [await open(url), await open(url)];
       await applyMigrations(a);

@@ -58,7 +58,7 @@ function writeRows(
   return o;
 }
 
-function* pieces(list: readonly NewSeries[], ids: readonly number[], sent?: () => void): Generator<Buffer> {
+function* pieces(list: readonly NewSeries[], ids: readonly number[]): Generator<Buffer> {
   for (let from = 0; from === 0 || from < list.length; from += PIECE_ROWS) {
     const to = Math.min(list.length, from + PIECE_ROWS);
     const first = from === 0;
@@ -69,10 +69,7 @@ function* pieces(list: readonly NewSeries[], ids: readonly number[], sent?: () =
     let o = writeRows(buf, first ? writeCopyHeader(buf, 0) : 0, list, ids, from, to);
     if (last) o = writeCopyTrailer(buf, o);
     yield o === buf.length ? buf : buf.subarray(0, o);
-    if (last) {
-      sent?.();
-      return;
-    }
+    if (last) return;
   }
 }
 
@@ -92,14 +89,10 @@ function whole(list: readonly NewSeries[], ids: readonly number[]): Buffer {
  * New series rows with the ids given (same order) as one binary COPY stream into `ispm_series`:
  * no array literal to build and escape here, none to parse on the server, and the server stores
  * a piece while the next is encoded. Labels still travel as JSON text (jsonb's binary input is
- * that text behind a version byte). `sent` is called once the last piece has been taken.
+ * that text behind a version byte).
  */
-export function seriesPayload(
-  list: readonly NewSeries[],
-  ids: readonly number[],
-  sent?: () => void,
-): BinaryPayload {
-  return { rows: list.length, pieces: () => pieces(list, ids, sent), whole: () => whole(list, ids) };
+export function seriesPayload(list: readonly NewSeries[], ids: readonly number[]): BinaryPayload {
+  return { rows: list.length, pieces: () => pieces(list, ids), whole: () => whole(list, ids) };
 }
 
 /**
@@ -107,19 +100,13 @@ export function seriesPayload(
  */
 export const SERIES_ID_SEQUENCE = 'ispm_series_id_seq';
 
-/**
- * Ids taken per statement beyond what is asked, so that a few new series a batch cost no round
- * trip, and a first start's batch of 5,000, created in parts (see `SeriesCreation`), one.
- */
-const RESERVE_AHEAD = 5000;
-
-/** A `take` of at least this many ids is a burst, after which ids are reserved in the background. */
-const BURST = 1000;
+/** Ids taken per statement beyond what is asked, so that a few new series a batch cost no round trip. */
+const RESERVE_AHEAD = 2000;
 
 /**
  * Takes ids from the sequence; they come back as a range (`lo` to `hi`) when they follow each
- * other, as they do unless another writer takes ids at the same moment, else as an array: a few
- * thousand ids parsed from an array's text cost this process ~0.35 µs each.
+ * other, as they do unless another writer takes ids at the same moment, else as an array: the
+ * ~7,000 ids of a first start's batch, parsed from an array's text, cost this process ~2.5 ms.
  */
 const RESERVE_SQL = `WITH t AS (SELECT nextval('${SERIES_ID_SEQUENCE}')::integer AS id FROM generate_series(1, $1::integer))
   SELECT min(id) AS lo, max(id) AS hi,
@@ -134,67 +121,39 @@ type Reserved = {
 /**
  * Ids for new series, taken from the table's own sequence ahead of the rows that use them, so the
  * rows can be loaded by COPY with their ids and nothing needs to come back from the insert. Ids
- * reserved and never used are gaps in the sequence (at most `RESERVE_AHEAD` a stop, three times
- * that after a burst, or a batch's worth after a race), which an identity column has anyway; ids are only unique, never
+ * reserved and never used are gaps in the sequence (at most `RESERVE_AHEAD` a stop, or a
+ * batch's worth after a race), which an identity column has anyway; ids are only unique, never
  * read as an order of creation.
  */
 export class SeriesIds {
   #pool: number[] = [];
   #at = 0;
-  /** Ids being reserved in the background, after a burst (see `take`). */
-  #topUp: Promise<void> | undefined;
-  /** Bumped by `forget`: ids reserved before it are dropped when they arrive. */
-  #generation = 0;
 
   constructor(private readonly db: Db) {}
 
-  /**
-   * `n` ids no one else holds. Safe to call concurrently: ids are handed out synchronously. After
-   * a burst (a first start: a batch's new series come in parts of ~1,250) that leaves fewer than
-   * `RESERVE_AHEAD`, as many again are reserved in the background, so that the next part finds
-   * its ids here instead of waiting a round trip with the server idle.
-   */
+  /** `n` ids no one else holds. Safe to call concurrently: ids are handed out synchronously. */
   async take(n: number): Promise<number[]> {
     while (this.#pool.length - this.#at < n) {
-      if (this.#topUp) await this.#topUp;
-      else await this.#reserve(n - (this.#pool.length - this.#at) + RESERVE_AHEAD);
+      const want = n - (this.#pool.length - this.#at) + RESERVE_AHEAD;
+      const res = await this.db.query<Reserved>(RESERVE_SQL, [want]);
+      const row = res.rows[0];
+      const kept = this.#pool.slice(this.#at);
+      if (row?.ids) for (const id of row.ids) kept.push(Number(id));
+      else if (row && row.lo !== null && row.hi !== null)
+        for (let id = Number(row.lo), hi = Number(row.hi); id <= hi; id++) kept.push(id);
+      if (kept.length === this.#pool.length - this.#at)
+        throw new Error('the series id sequence returned no ids');
+      this.#pool = kept;
+      this.#at = 0;
     }
     const out = this.#pool.slice(this.#at, this.#at + n);
     this.#at += n;
-    if (n >= BURST && this.#pool.length - this.#at < RESERVE_AHEAD && !this.#topUp) {
-      const topUp = this.#reserve(2 * RESERVE_AHEAD).then(
-        () => {},
-        // Not lost: the next `take` that needs ids reserves them itself and sees the error.
-        () => {},
-      );
-      this.#topUp = topUp;
-      void topUp.finally(() => {
-        if (this.#topUp === topUp) this.#topUp = undefined;
-      });
-    }
     return out;
-  }
-
-  async #reserve(want: number): Promise<void> {
-    const generation = this.#generation;
-    const res = await this.db.query<Reserved>(RESERVE_SQL, [want]);
-    if (generation !== this.#generation) return;
-    const row = res.rows[0];
-    const kept = this.#pool.slice(this.#at);
-    if (row?.ids) for (const id of row.ids) kept.push(Number(id));
-    else if (row && row.lo !== null && row.hi !== null)
-      for (let id = Number(row.lo), hi = Number(row.hi); id <= hi; id++) kept.push(id);
-    if (kept.length === this.#pool.length - this.#at)
-      throw new Error('the series id sequence returned no ids');
-    this.#pool = kept;
-    this.#at = 0;
   }
 
   /** Drops the reserved ids (after a restore the sequence may have been set back). */
   forget(): void {
     this.#pool = [];
     this.#at = 0;
-    this.#topUp = undefined;
-    this.#generation++;
   }
 }

@@ -10,12 +10,8 @@ import {
 /** One series as the statements below take it: name, canonical label JSON and kind. */
 export type SeriesRow = NewSeries;
 
-/**
- * Series per COPY statement when a batch creates many on PostgreSQL: a batch goes out as a few
- * statements one after the other on one connection, so that this process prepares the next
- * share and caches the last one's ids while the server stores one (see `createSeries`).
- */
-export const CREATE_CHUNK = 1250;
+/** The fewest series worth a statement of their own when a batch is split between connections. */
+const LANE_MIN = 1000;
 
 /**
  * The insert that skips series that exist, used only after a race: each row takes a new id from
@@ -54,12 +50,10 @@ async function createShare(
   db: Db,
   list: readonly SeriesRow[],
   ids: readonly number[],
-  sent?: () => void,
-): Promise<ReadonlyArray<number | undefined>> {
+): Promise<Array<number | undefined>> {
   try {
-    const payload = seriesPayload(list, ids, sent);
-    await db.copy({ table: 'ispm_series', columns: SERIES_COPY_COLUMNS, payload });
-    return ids;
+    await db.copy({ table: 'ispm_series', columns: SERIES_COPY_COLUMNS, payload: seriesPayload(list, ids) });
+    return [...ids];
   } catch (err) {
     if (!RACED.has((err as { code?: string }).code ?? '')) throw err;
   }
@@ -81,79 +75,39 @@ function bySeries(a: SeriesRow, b: SeriesRow): number {
 }
 
 /**
- * Resolves once the event loop has gone round: rows handed to a stream reach the socket on
- * ticks queued behind the caller's own continuation, so work done straight after a hand-over
- * would hold them back.
- */
-export const afterIo = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
-
-/** Positions [from, to) of `list`, in the one order every writer inserts in. */
-function sortedRange(list: readonly SeriesRow[], from: number, to: number): number[] {
-  const at = new Array<number>(to - from);
-  for (let i = from; i < to; i++) at[i - from] = i;
-  return at.sort((a, b) => bySeries(list[a] as SeriesRow, list[b] as SeriesRow));
-}
-
-/** Series of `list` stored with these ids (undefined: it existed already), by position. */
-export type CreatedShare = (at: readonly number[], ids: ReadonlyArray<number | undefined>) => void;
-
-/**
  * Creates these series; returns their new ids in order (undefined where a series existed already,
  * e.g. another replica created it meanwhile: the caller looks those up). Their ids are taken
- * from `reserve` first, so the rows go out by COPY and nothing comes back. A large batch goes
- * out in shares of about `chunk` series, one statement after the other on one connection: while
- * the server stores a share, this process sorts the next and hands the last one stored to
- * `created` (the caller caches its ids then, not all at the end). One statement at a time: two
- * at once into the series table cost the server ~20-30 % more CPU a series (they contend on its
- * indexes' pages), more than the second core gave back on a machine this process shares. Each
- * statement inserts its series in one order (by name, then labels) that every writer follows, so
- * a statement waiting for another writer's series holds only series before it: no cycle of
- * waits, no deadlock. A race with another writer can still make a share fail on a series (or,
- * with a writer of another version, deadlock): that share is then inserted again with
- * `ON CONFLICT DO NOTHING` (new ids from the sequence; its reserved ones stay unused).
- * `handedOver` is called once the first share's rows are all handed to the connection.
+ * from `reserve` first, so the rows go out by COPY and nothing comes back. On PostgreSQL a batch
+ * is split into up to `lanes` COPY streams in flight on separate connections, so the server
+ * inserts on several cores (one statement uses one); the shares hold different series, so they
+ * never wait on each other. A race with another writer can make a share fail on a series or
+ * deadlock: that share is then inserted again with `ON CONFLICT DO NOTHING` (new ids from the
+ * sequence; its reserved ones stay unused).
  */
 export async function createSeries(
   db: Db,
   list: readonly SeriesRow[],
+  lanes: number,
   reserve: SeriesIds,
-  created?: CreatedShare,
-  chunk = CREATE_CHUNK,
-  handedOver?: () => void,
 ): Promise<Array<number | undefined>> {
-  const out = new Array<number | undefined>(list.length);
-  if (list.length === 0) return out;
-  const shares = Math.max(1, Math.round(list.length / Math.max(1, chunk)));
-  const size = Math.ceil(list.length / shares);
-  // The ids are asked for while the first share is sorted.
-  const reserving = reserve.take(list.length);
-  let at: number[] | undefined = sortedRange(list, 0, Math.min(list.length, size));
-  const reserved = await reserving;
-  let stored: { at: number[]; ids: ReadonlyArray<number | undefined> } | undefined;
-  for (let from = 0; at !== undefined; from += size) {
-    const rows = new Array<SeriesRow>(at.length);
-    for (let j = 0; j < at.length; j++) rows[j] = list[at[j] as number] as SeriesRow;
-    let sent!: () => void;
-    const handed = new Promise<void>((resolve) => {
-      sent = resolve;
-    });
-    const storing = createShare(db, rows, reserved.slice(from, from + at.length), sent);
-    // While the server stores this share — once its rows are all handed to the connection, so
-    // that nothing here holds them back — the last one's ids go to the caller, the next is sorted.
-    await Promise.race([handed, storing]);
-    await afterIo();
-    if (stored) created?.(stored.at, stored.ids);
-    else handedOver?.();
-    const next =
-      from + size < list.length
-        ? sortedRange(list, from + size, Math.min(list.length, from + 2 * size))
-        : undefined;
-    const ids = await storing;
-    for (let j = 0; j < at.length; j++) out[at[j] as number] = ids[j];
-    stored = { at, ids };
-    at = next;
+  // Every writer inserts in one order (and splits it into consecutive ranges), so a statement
+  // waiting for another's series holds only series before it: no cycle of waits, no deadlock,
+  // between replicas or between this batch's own lanes.
+  const order = list.map((_, i) => i).sort((a, b) => bySeries(list[a] as SeriesRow, list[b] as SeriesRow));
+  const sorted = order.map((i) => list[i] as SeriesRow);
+  const reserved = await reserve.take(sorted.length);
+  const n = Math.max(1, Math.min(lanes, Math.floor(sorted.length / LANE_MIN)));
+  let ids: Array<number | undefined>;
+  if (n === 1) ids = await createShare(db, sorted, reserved);
+  else {
+    const size = Math.ceil(sorted.length / n);
+    const shares: Array<Promise<Array<number | undefined>>> = [];
+    for (let i = 0; i < sorted.length; i += size)
+      shares.push(createShare(db, sorted.slice(i, i + size), reserved.slice(i, i + size)));
+    ids = (await Promise.all(shares)).flat();
   }
-  if (stored) created?.(stored.at, stored.ids);
+  const out = new Array<number | undefined>(list.length);
+  for (let j = 0; j < order.length; j++) out[order[j] as number] = ids[j];
   return out;
 }
 

@@ -1,7 +1,7 @@
 import type { Labels } from '@ispmonitor/core';
 import type { Db } from '../db/types.js';
 import { SeriesIds } from './series-copy.js';
-import { afterIo, CREATE_CHUNK, createSeries, lookupSeries } from './series-sql.js';
+import { createSeries, lookupSeries } from './series-sql.js';
 
 /** One series to resolve: name, canonical label JSON and kind. */
 export interface SeriesKey {
@@ -24,6 +24,9 @@ const LEAF_ARRAY_MAX = 32;
 
 /** The labels a series was asked with: the sample's own object, else parsed from its JSON. */
 const sourceOf = (s: SeriesKey): Labels => s.source ?? (JSON.parse(s.labels) as Labels);
+
+/** Statements creating series at once on PostgreSQL (see `SeriesCache`). */
+const CREATE_LANES = 2;
 
 function leafGet(leaf: Leaf, value: string): number | undefined {
   if (!Array.isArray(leaf)) return leaf.get(value);
@@ -111,16 +114,17 @@ export class SeriesCache {
   readonly #ids: SeriesIds;
 
   /**
-   * Series per statement when a batch creates many: on PostgreSQL a few statements one after the
-   * other (see `createSeries`); on PGlite, which gets a statement's rows in one message, one.
+   * Statements in flight when a batch creates many series: on PostgreSQL two, so the server
+   * inserts on two cores while one statement would use one (the floor's single INSERT … SELECT
+   * does); PGlite has one connection.
    */
-  readonly #chunk: number;
+  readonly #lanes: number;
 
   constructor(
     private readonly db: Db,
     private readonly limit: number,
   ) {
-    this.#chunk = db.engine === 'postgres' ? CREATE_CHUNK : Number.POSITIVE_INFINITY;
+    this.#lanes = db.engine === 'postgres' ? CREATE_LANES : 1;
     this.#ids = new SeriesIds(db);
   }
 
@@ -217,17 +221,19 @@ export class SeriesCache {
     }
     if (series.size === 0) return out;
     const missing = [...series.values()];
-    await this.#fetch(
+    const ids = await this.#fetch(
       missing.map((m) => m.s),
       wanted.size,
-      (i, id) => {
-        const entry = missing[i] as { s: SeriesKey; keys: string[] };
-        for (const k of entry.keys) {
-          out.set(k, id);
-          this.#remember(entry.s.name, sourceOf(wanted.get(k) as SeriesKey), id);
-        }
-      },
     );
+    for (let i = 0; i < missing.length; i++) {
+      const entry = missing[i];
+      const id = ids[i];
+      if (!entry || id === undefined) continue;
+      for (const k of entry.keys) {
+        out.set(k, id);
+        this.#remember(entry.s.name, sourceOf(wanted.get(k) as SeriesKey), id);
+      }
+    }
     return out;
   }
 
@@ -238,44 +244,17 @@ export class SeriesCache {
    * and those maps of fresh string keys were most of the client's cost per new series.
    */
   async resolveList(list: readonly SeriesKey[]): Promise<Array<number | undefined>> {
-    const creation = this.creation();
-    for (const s of list) creation.add(s);
-    return creation.done();
+    const ids = await this.#fetch(list, list.length);
+    for (let i = 0; i < list.length; i++) {
+      const id = ids[i];
+      const s = list[i] as SeriesKey;
+      if (id !== undefined) this.#remember(s.name, sourceOf(s), id);
+    }
+    return ids;
   }
 
-  /**
-   * Resolves series as a caller finds them missing, while it reads on: see `SeriesCreation`. The
-   * ids it gives are remembered here as soon as they are stored.
-   *
-   * @internal The sink's writer's path (and the series benchmark's), not the package's API.
-   */
-  creation(): SeriesCreation {
-    return new SeriesCreation(this.#chunk, (list, found, handedOver) =>
-      this.#fetch(
-        list,
-        list.length,
-        (i, id) => {
-          const s = list[i] as SeriesKey;
-          this.#remember(s.name, sourceOf(s), id);
-          found(i, id);
-        },
-        handedOver,
-      ),
-    );
-  }
-
-  /**
-   * Looks up or creates these distinct series; each one's id goes to `found` (by position) as
-   * soon as it is known and stored, the caller caching it then. Clears the cache first when
-   * `adding` would overflow it.
-   */
-  async #fetch(
-    missing: readonly SeriesKey[],
-    adding: number,
-    found: (i: number, id: number) => void,
-    handedOver?: () => void,
-  ): Promise<Array<number | undefined>> {
-    if (this.#size + adding > this.limit) this.clear();
+  /** Looks up or creates these distinct series; clears the cache first when `adding` would overflow it. */
+  async #fetch(missing: readonly SeriesKey[], adding: number): Promise<Array<number | undefined>> {
     // Look up first while looking up pays: after a restart (or a cleared cache) every series
     // exists, and a plain lookup costs a fraction of an insert. At a first start every lookup
     // misses and only doubles the work, so while the last lookups mostly missed, series are
@@ -285,131 +264,27 @@ export class SeriesCache {
       ? await lookupSeries(this.db, missing)
       : new Array<number | undefined>(missing.length).fill(undefined);
     const absent: number[] = [];
-    for (let i = 0; i < missing.length; i++) {
-      const id = ids[i];
-      if (id === undefined) absent.push(i);
-      else found(i, id);
-    }
+    for (let i = 0; i < missing.length; i++) if (ids[i] === undefined) absent.push(i);
     if (lookFirst) this.#found(missing.length - absent.length, missing.length);
     if (absent.length > 0) {
-      // Created with ids reserved for them, share by share, each share's ids cached while the
-      // next is stored; a series another replica created in the meantime (no id returned for
-      // it) is looked up.
+      // Created with ids reserved for them (a share of them per lane); a series another
+      // replica created in the meantime (no id returned for it) is looked up.
       const keyAt = (i: number) => missing[i] as SeriesKey;
-      const all = absent.length === missing.length;
-      const created = await createSeries(
-        this.db,
-        all ? missing : absent.map(keyAt),
-        this.#ids,
-        (at, got) => {
-          for (let j = 0; j < at.length; j++) {
-            const id = got[j];
-            if (id !== undefined) found(all ? (at[j] as number) : (absent[at[j] as number] as number), id);
-          }
-        },
-        this.#chunk,
-        handedOver,
-      );
+      const created = await createSeries(this.db, absent.map(keyAt), this.#lanes, this.#ids);
       const raced: number[] = [];
       absent.forEach((i, j) => {
         ids[i] = created[j];
         if (created[j] === undefined) raced.push(i);
       });
       if (raced.length > 0) {
-        const looked = await lookupSeries(this.db, raced.map(keyAt));
+        const found = await lookupSeries(this.db, raced.map(keyAt));
         raced.forEach((i, j) => {
-          const id = looked[j];
-          ids[i] = id;
-          if (id !== undefined) found(i, id);
+          ids[i] = found[j];
         });
       }
       if (!lookFirst) this.#found(raced.length, missing.length);
     }
+    if (this.#size + adding > this.limit) this.clear();
     return ids;
-  }
-}
-
-/** Resolves a part of a creation's series (see `SeriesCache.#fetch`). */
-type Part = (
-  list: readonly SeriesKey[],
-  found: (i: number, id: number) => void,
-  handedOver: () => void,
-) => Promise<unknown>;
-
-/**
- * The series a caller finds missing from the cache while it reads a batch (the sink's writer),
- * each added once, in order: the ids `done` gives follow that order. Once a share's worth has
- * gathered (`due`), the caller hands it over (`send`) and reads on while the server stores it —
- * its client work (labels to JSON, each series once) then overlaps the server's instead of
- * coming before it. One part at a time is in flight: what gathers meanwhile goes with the next
- * part, or with `done`.
- */
-export class SeriesCreation {
-  readonly #list: SeriesKey[] = [];
-  readonly #ids: Array<number | undefined> = [];
-  #sent = 0;
-  #busy = false;
-  #chain: Promise<unknown> = Promise.resolve();
-
-  constructor(
-    private readonly chunk: number,
-    private readonly part: Part,
-  ) {}
-
-  /** Adds a series (once: the caller keeps it from coming twice); returns its position. */
-  add(s: SeriesKey): number {
-    this.#ids.push(undefined);
-    return this.#list.push(s) - 1;
-  }
-
-  get size(): number {
-    return this.#list.length;
-  }
-
-  /** Whether a share's worth waits and nothing is in flight: time to `send`. */
-  get due(): boolean {
-    return !this.#busy && this.#list.length - this.#sent >= this.chunk;
-  }
-
-  /**
-   * Starts resolving what was added since the last part; resolves once its first rows are all
-   * handed to the database (or it is settled), so that the caller's work from then on overlaps
-   * the server's. Rejects when the part fails (so does `done`).
-   */
-  send(): Promise<void> {
-    const from = this.#sent;
-    const list = this.#list.slice(from);
-    this.#sent = this.#list.length;
-    if (list.length === 0) return Promise.resolve();
-    this.#busy = true;
-    let handed!: () => void;
-    const handedOver = new Promise<void>((resolve) => {
-      handed = resolve;
-    });
-    const part = this.#chain
-      .then(() =>
-        this.part(
-          list,
-          (i, id) => {
-            this.#ids[from + i] = id;
-          },
-          handed,
-        ),
-      )
-      .finally(() => {
-        this.#busy = false;
-      });
-    // Seen by `done` (or by nobody, when the caller failed meanwhile): not an unhandled rejection.
-    part.catch(() => {});
-    this.#chain = part;
-    return Promise.race([handedOver, part]).then(afterIo);
-  }
-
-  /** Every id, in the order the series were added (undefined where one could not be found). */
-  async done(): Promise<Array<number | undefined>> {
-    // A failure is seen below, in the chain.
-    if (this.#sent < this.#list.length) this.send().catch(() => {});
-    await this.#chain;
-    return this.#ids;
   }
 }

@@ -4,7 +4,7 @@ import { lateBuckets, markDirty } from '../maintenance/rollups.js';
 import { ensurePartitions, SAMPLES } from '../schema/partitions.js';
 import { RAW_BIG, RAW_NONE, RAW_VALUE, SampleColumns } from './columns.js';
 import { canonicalLabels, isWellFormed, seriesKind, storableSeries } from './encode.js';
-import type { SeriesCache, SeriesCreation } from './series.js';
+import type { SeriesCache, SeriesKey } from './series.js';
 
 const DAY = 86_400_000;
 const TWO_63 = 2n ** 63n;
@@ -71,9 +71,8 @@ export class SampleWriter {
     const rows = new SampleColumns(batch.length);
     const { ids, ts, value, raw, big } = rows;
     // Series not in the cache, each once (by name, then canonical labels), and for each row
-    // that needs one, which: indexes, not a map of string keys per row (see resolveList). They
-    // go to the database while the batch is read on (see SeriesCreation).
-    let unknown: SeriesCreation | undefined;
+    // that needs one, which: indexes, not a map of string keys per row (see resolveList).
+    const unknown: SeriesKey[] = [];
     const unknownAt = new Map<string, Map<string, number>>();
     const unknownRows: number[] = [];
     const unknownOf: number[] = [];
@@ -133,11 +132,10 @@ export class SampleWriter {
             reject('malformed');
             continue;
           }
-          unknown ??= this.series.creation();
-          const kind = seriesKind(s.name, this.options.counters);
-          at = unknown.add({ name: s.name, labels: canonical, kind, source: labels });
+          at = unknown.length;
           byLabels.set(canonical, at);
-          if (unknown.due) await unknown.send();
+          const kind = seriesKind(s.name, this.options.counters);
+          unknown.push({ name: s.name, labels: canonical, kind, source: labels });
         }
         unknownRows.push(n);
         unknownOf.push(at);
@@ -155,12 +153,11 @@ export class SampleWriter {
       n++;
     }
     rows.length = n;
-    // Nothing to store (every sample was rejected): nothing was added either.
     if (n === 0) return { accepted: 0, rejected, deduplicated: false };
 
     await this.#ensureDays(days);
-    if (unknown !== undefined) {
-      const resolved = await unknown.done();
+    if (unknown.length > 0) {
+      const resolved = await this.series.resolveList(unknown);
       for (let j = 0; j < unknownRows.length; j++)
         ids[unknownRows[j] as number] = resolved[unknownOf[j] as number] as number;
     }
